@@ -1,0 +1,339 @@
+"""The building blocks every assignment's checks are made of.
+
+Checks call student functions, compare what comes back with ground truth from
+trusted forward passes (numerical or complex-step derivatives), and raise
+`CheckFailure` with a message a student can act on: which output, how far off,
+where, and the usual cause. They run unchanged in nbgrader's kernel (on the
+real functions) and in the grader (on proxies to a child process).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+# A correct float64 gradient lands near 1e-8 against these references; a 3% error is far above.
+DEFAULT_TOL = 1e-6
+
+
+class CheckFailure(AssertionError):
+    """A student's function gave a wrong or malformed answer; the message says what to fix."""
+
+
+class StudentCodeError(Exception):
+    """The student's function raised (or could not be run); carries the student's traceback text."""
+
+    def __init__(self, function: str, kind: str, message: str, traceback: str = ""):
+        self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
+        super().__init__(describe_student_error(function, kind, message, traceback))
+
+
+def describe_student_error(function: str, kind: str, message: str, traceback: str = "") -> str:
+    if kind == "NotImplementedError":
+        return (f"`{function}` is not implemented yet: replace `raise NotImplementedError()` "
+                "in its cell with your code.")
+    text = f"`{function}` raised {kind}: {message}".rstrip(": ")
+    if traceback:
+        text += "\n" + traceback.rstrip()
+    return text
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A named usual mistake: `matches(actual)` is True when the student's answer looks like it."""
+
+    cause: str
+    matches: Callable[[np.ndarray], bool]
+
+
+# ---------------------------------------------------------------- calling student code
+
+def call_student(fn: Callable, *args, **kwargs) -> Any:
+    """Call a student's function, turning any exception into a StudentCodeError."""
+    name = getattr(fn, "__name__", repr(fn))
+    try:
+        return fn(*args, **kwargs)
+    except StudentCodeError:
+        raise
+    except Exception as exc:  # the student's bug, reported as such
+        raise StudentCodeError(name, type(exc).__name__, str(exc)) from None
+
+
+def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
+    """Call `fn` and fail if it modified any of its array, tuple, list or dict arguments."""
+    before = [copy.deepcopy(a) for a in args]
+    before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    result = call_student(fn, *args, **kwargs)
+    name = getattr(fn, "__name__", "the function")
+    for i, (old, new) in enumerate(zip(before, args)):
+        where = _first_difference(old, new)
+        if where is not None:
+            raise CheckFailure(
+                f"`{name}` modified its argument #{i + 1}{where}. A backward pass must not change "
+                "its inputs (upstream gradients, caches): the caller still needs them. Work on "
+                "copies (`x.copy()`, `np.zeros_like(x)`) instead of `+=` / `*=` / slice "
+                "assignment into an argument.")
+    for key, old in before_kw.items():
+        where = _first_difference(old, kwargs[key])
+        if where is not None:
+            raise CheckFailure(f"`{name}` modified its argument `{key}`{where}; work on a copy.")
+    return result
+
+
+def _first_difference(old: Any, new: Any, path: str = "") -> str | None:
+    """Where `new` differs from the snapshot `old` (a path such as ' [2]'), or None."""
+    if isinstance(old, np.ndarray):
+        if (not isinstance(new, np.ndarray) or old.shape != new.shape
+                or not np.array_equal(old, new, equal_nan=True)):
+            return path or " "
+        return None
+    if isinstance(old, (tuple, list)):
+        if not isinstance(new, type(old)) or len(old) != len(new):
+            return path or " "
+        for i, (a, b) in enumerate(zip(old, new)):
+            found = _first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    if isinstance(old, dict):
+        if not isinstance(new, dict) or old.keys() != new.keys():
+            return path or " (its keys)"
+        for k in old:
+            found = _first_difference(old[k], new[k], f"{path}[{k!r}]")
+            if found is not None:
+                return found
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- shapes, types, values
+
+def unpack(fn_name: str, result: Any, names: Sequence[str]) -> tuple:
+    """Check that a function returned a tuple of len(names) values and return it."""
+    if len(names) == 1:
+        return (result,)
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        got = f"a {type(result).__name__}" if not isinstance(result, (tuple, list)) \
+            else f"{len(result)} values"
+        raise CheckFailure(f"`{fn_name}` must return {len(names)} values "
+                           f"({', '.join(names)}), but it returned {got}.")
+    return tuple(result)
+
+
+def expect_array(fn_name: str, name: str, value: Any, shape: tuple) -> np.ndarray:
+    """A float64 ndarray of exactly `shape` with finite entries, or CheckFailure."""
+    if value is None:
+        raise CheckFailure(f"`{fn_name}` returned None for {name}: did you forget a `return`?")
+    if not isinstance(value, np.ndarray):
+        raise CheckFailure(f"`{fn_name}`: {name} must be a numpy array of shape {shape}, "
+                           f"not {type(value).__name__}.")
+    if value.shape != tuple(shape):
+        hint = ""
+        if sorted(value.shape) == sorted(shape) and value.ndim == 2:
+            hint = " It looks transposed."
+        elif value.size == int(np.prod(shape)):
+            hint = " Same number of entries: an extra or missing axis (broadcasting hides this)."
+        elif value.ndim == len(shape) + 1:
+            hint = " One axis too many: did you forget to sum over the batch?"
+        raise CheckFailure(f"`{fn_name}`: {name} has shape {value.shape}, expected {tuple(shape)}."
+                           + hint)
+    if value.dtype != np.float64:
+        raise CheckFailure(f"`{fn_name}`: {name} has dtype {value.dtype}, expected float64 "
+                           "(integer or float32 arrays lose precision; build on float inputs).")
+    if not np.all(np.isfinite(value)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])
+        raise CheckFailure(f"`{fn_name}`: {name} contains {value[bad]} at index {bad}; "
+                           "every entry must be finite.")
+    return value
+
+
+def expect_float(fn_name: str, name: str, value: Any) -> float:
+    """A real number (Python or numpy scalar, or a 0-d array), returned as float."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise CheckFailure(f"`{fn_name}`: {name} must be a number, not {type(value).__name__}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise CheckFailure(f"`{fn_name}`: {name} is {value}; it must be finite.")
+    return value
+
+
+def relative_error(actual, expected) -> np.ndarray:
+    """|a - e| / max(|a|, |e|) elementwise; 0 where both are 0.
+
+    Entries far smaller than the largest expected entry are measured against a floor
+    (1e-7 of that largest entry), so rounding noise in near-zero entries cannot fail a
+    correct answer while any error worth the name still shows.
+    """
+    a = np.asarray(actual, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    floor = 1e-7 * float(np.max(np.abs(e), initial=0.0))
+    denom = np.maximum(np.maximum(np.abs(a), np.abs(e)), floor)
+    diff = np.abs(a - e)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        err = np.where(denom > 0, diff / np.where(denom > 0, denom, 1.0), 0.0)
+    return err
+
+
+def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarray, *,
+                 tol: float = DEFAULT_TOL, hints: Iterable[Hint] = (), cause: str = "",
+                 context: str = "") -> None:
+    """Fail with a located, explained message when `actual` is not within `tol` of `expected`."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    err = relative_error(actual, expected)
+    worst = float(np.max(err, initial=0.0))
+    if worst <= tol:
+        return
+    lines = [f"`{fn_name}`: {name} is wrong{' ' + context if context else ''}.",
+             f"  largest relative error {worst:.2e} (must be below {tol:.0e})"]
+    if actual.ndim:
+        order = np.argsort(err, axis=None)[::-1][:3]
+        lines.append("  worst entries (index: yours vs expected):")
+        for flat in order:
+            idx = np.unravel_index(flat, err.shape)
+            if err[idx] <= tol:
+                break
+            lines.append(f"    {tuple(int(i) for i in idx)}: {actual[idx]:.6g} vs "
+                         f"{expected[idx]:.6g}")
+        n_bad = int(np.count_nonzero(err > tol))
+        lines.append(f"  {n_bad} of {err.size} entries are off.")
+    else:
+        lines.append(f"  yours {float(actual):.6g}, expected {float(expected):.6g}")
+    matched = [h.cause for h in hints if _safe_match(h, actual)]
+    if matched:
+        lines.append("  Likely cause: " + matched[0])
+    elif cause:
+        lines.append("  Usual cause: " + cause)
+    raise CheckFailure("\n".join(lines))
+
+
+def _safe_match(hint: Hint, actual: np.ndarray) -> bool:
+    try:
+        return bool(hint.matches(actual))
+    except Exception:
+        return False
+
+
+def looks_like(candidate, tol: float = 1e-5) -> Callable[[np.ndarray], bool]:
+    """A hint predicate: the answer equals `candidate` (an array the usual mistake produces)."""
+    candidate = np.asarray(candidate, dtype=np.float64)
+
+    def matches(actual: np.ndarray) -> bool:
+        return (actual.shape == candidate.shape
+                and float(np.max(relative_error(actual, candidate), initial=0.0)) <= tol)
+    return matches
+
+
+def expect_new_arrays(fn_name: str, outputs: dict, inputs: Iterable[Any] = ()) -> None:
+    """Fail when a returned array is one of the inputs or another returned array.
+
+    Returning the upstream gradient itself, or one array for two outputs, gives two names to
+    one array: the caller's next `+=` then changes both.
+    """
+    seen: dict[int, str] = {}
+    for name, value in outputs.items():
+        if isinstance(value, np.ndarray):
+            if id(value) in seen:
+                raise CheckFailure(f"`{fn_name}` returned the same array for {seen[id(value)]} "
+                                   f"and {name}: two names for one array. Return a new array "
+                                   "for each (for example `dout.copy()`).")
+            seen[id(value)] = name
+    for value in _arrays_in(inputs):
+        if id(value) in seen:
+            raise CheckFailure(f"`{fn_name}` returned one of its inputs as {seen[id(value)]}: "
+                               "return a new array (for example `dout.copy()`), not the "
+                               "argument itself.")
+
+
+def _arrays_in(obj: Any):
+    if isinstance(obj, np.ndarray):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _arrays_in(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _arrays_in(item)
+
+
+# ---------------------------------------------------------------- ground truth
+
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
+                       h: float = 1e-5) -> np.ndarray:
+    """Centered-difference gradient of sum(f(x) * df) with respect to x (trusted).
+
+    `f` may return a scalar or an array; `df` (default 1) weights its outputs, which is
+    exactly what a backward pass receives as the upstream gradient. x is restored.
+    """
+    x = np.asarray(x)
+    if x.dtype != np.float64:
+        raise TypeError("numerical_gradient needs a float64 array")
+    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        plus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
+        x[i] = old - h
+        minus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def complex_step_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
+                          h: float = 1e-30) -> np.ndarray:
+    """Gradient of sum(f(x) * df) by the complex step: exact to rounding, even where tiny.
+
+    Only for analytic forwards (no comparisons, abs or max on x): Im f(x + ih) / h.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    grad = np.zeros_like(x)
+    z = x.astype(np.complex128)
+    for i in np.ndindex(x.shape):
+        z[i] += 1j * h
+        grad[i] = float(np.sum(np.imag(np.asarray(f(z))) * weight)) / h
+        z[i] = x[i]
+    return grad
+
+
+def directional_derivative(f: Callable[[np.ndarray], Any], x: np.ndarray, direction, df=None,
+                           h: float = 1e-5) -> float:
+    """d/dt sum(f(x + t v) * df) at t = 0 by centered differences: one pair of calls."""
+    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    plus = float(np.sum(np.asarray(f(x + h * direction), dtype=np.float64) * weight))
+    minus = float(np.sum(np.asarray(f(x - h * direction), dtype=np.float64) * weight))
+    return (plus - minus) / (2 * h)
+
+
+# ---------------------------------------------------------------- inputs
+
+def rng_for(seed: int, name: str) -> np.random.Generator:
+    """A generator that depends on the seed and the check's name, so checks don't share draws."""
+    return np.random.default_rng([seed, sum(ord(ch) * 31 ** i for i, ch in enumerate(name))
+                                  % (2 ** 32)])
+
+
+def away_from(values: np.ndarray, points: Sequence[float] = (0.0,), margin: float = 0.1
+              ) -> np.ndarray:
+    """Move entries closer than `margin` to any kink in `points` out to that margin."""
+    out = np.array(values, dtype=np.float64)
+    for p in points:
+        near = np.abs(out - p) < margin
+        out[near] = p + np.where(out[near] >= p, margin, -margin)
+    return out
+
+
+def random_array(rng: np.random.Generator, shape, scale: float = 1.0,
+                 kinks: Sequence[float] = (), margin: float = 0.1) -> np.ndarray:
+    """Standard-normal float64 entries times `scale`, kept `margin` away from every kink."""
+    out = rng.standard_normal(shape) * scale
+    return away_from(out, kinks, margin) if kinks else out

@@ -1,0 +1,159 @@
+"""Reading notebooks: which cells are given code, solutions and tests, and what gets graded.
+
+The trusted copy of an assignment (`source/` with hidden tests, `assignments/` without)
+supplies the given cells and the test cells; a submission supplies only its solution
+cells, matched by `grade_id` (or, when an editor stripped nbgrader's metadata, by the
+function the cell defines).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn")
+
+GIVEN, SOLUTION, TEST, OTHER = "given", "solution", "test", "other"
+
+
+class NotebookError(Exception):
+    """A notebook that cannot be read or does not belong to a known assignment."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str          # GIVEN, SOLUTION, TEST or OTHER
+    grade_id: str      # "" for cells without nbgrader metadata
+    source: str
+    points: float = 0.0
+
+    @property
+    def has_code(self) -> bool:
+        """False for a cell of comments only, such as a hidden-test cell in a student copy."""
+        return any(line.strip() and not line.strip().startswith("#")
+                   for line in self.source.splitlines())
+
+
+@dataclass(frozen=True)
+class Notebook:
+    path: Path
+    cells: tuple[Cell, ...]
+
+    @property
+    def assignment(self) -> str:
+        return self.path.stem
+
+    def of_kind(self, kind: str) -> list[Cell]:
+        return [c for c in self.cells if c.kind == kind]
+
+
+@dataclass(frozen=True)
+class Test:
+    grade_id: str
+    source: str
+    points: float
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """What to run for one submission: the child's code cells and the grader's test cells."""
+
+    assignment: str
+    functions: tuple[str, ...]                 # graded function names, in notebook order
+    child_cells: tuple[tuple[str, str], ...]   # (label, source), run in order in the child
+    tests: tuple[Test, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def _kind(meta: dict) -> str:
+    nbg = meta.get("nbgrader") or {}
+    if nbg.get("grade") and not nbg.get("solution"):
+        return TEST
+    if nbg.get("solution"):
+        return SOLUTION
+    if nbg.get("locked"):
+        return GIVEN
+    return OTHER
+
+
+def read_notebook(path: str | Path) -> Notebook:
+    """Parse a notebook into cells; NotebookError (with a plain message) if it can't be read."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"cannot read {path}: {exc}") from None
+    if not text.strip():
+        raise NotebookError(f"{path} is empty")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
+        raise NotebookError(f"{path} is not a valid notebook (broken JSON: {exc})") from None
+    except Exception as exc:
+        raise NotebookError(f"{path} is not a valid notebook: {exc}") from None
+    cells = []
+    for raw in nb.get("cells", []):
+        if raw.get("cell_type") != "code":
+            continue
+        meta = raw.get("metadata") or {}
+        nbg = meta.get("nbgrader") or {}
+        source = raw.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        cells.append(Cell(kind=_kind(meta), grade_id=str(nbg.get("grade_id", "")),
+                          source=str(source), points=float(nbg.get("points", 0) or 0)))
+    return Notebook(path=path, cells=tuple(cells))
+
+
+_DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+
+
+def defined_functions(source: str) -> list[str]:
+    return _DEF.findall(source)
+
+
+def find_solution(submission: Notebook, grade_id: str) -> tuple[Cell | None, str]:
+    """The submission's cell for one graded function, and a warning if it was found by name."""
+    by_id = [c for c in submission.cells if c.kind == SOLUTION and c.grade_id == grade_id]
+    if by_id:
+        warning = (f"{len(by_id)} solution cells are labelled `{grade_id}`; the last one is used"
+                   if len(by_id) > 1 else "")
+        return by_id[-1], warning
+    by_name = [c for c in submission.cells
+               if c.kind != TEST and grade_id in defined_functions(c.source)]
+    if by_name:
+        return by_name[-1], (f"no cell is labelled `{grade_id}` (nbgrader metadata missing?); "
+                             "used the cell that defines it")
+    return None, f"`{grade_id}` is missing from the notebook (deleted or renamed?)"
+
+
+def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
+    """Given cells and tests from `trusted`, solution cells from `submission`."""
+    functions, child_cells, warnings = [], [], []
+    for cell in trusted.cells:
+        if cell.kind == GIVEN:
+            child_cells.append((f"given cell `{cell.grade_id}`", cell.source))
+        elif cell.kind == SOLUTION:
+            functions.append(cell.grade_id)
+            found, warning = find_solution(submission, cell.grade_id)
+            if warning:
+                warnings.append(warning)
+            if found is not None:
+                child_cells.append((f"your cell `{cell.grade_id}`", found.source))
+    tests = tuple(Test(c.grade_id, c.source, c.points)
+                  for c in trusted.of_kind(TEST) if c.has_code)
+    return GradingPlan(assignment=trusted.assignment, functions=tuple(functions),
+                       child_cells=tuple(child_cells), tests=tests, warnings=tuple(warnings))
+
+
+def given_source(trusted: Notebook) -> str:
+    """The given cells as one program: what the grader runs before the test cells."""
+    return "\n\n".join(c.source for c in trusted.of_kind(GIVEN))
+
+
+def trusted_path(course: Path, assignment: str, hidden: bool) -> Path:
+    folder = "source" if hidden else "assignments"
+    return Path(course) / folder / assignment / f"{assignment}.ipynb"

@@ -1,0 +1,25 @@
+"""nbgrader configuration for the backprop-lab course (the course root is this folder)."""
+from nbgrader.preprocessors import (
+    ClearHiddenTests, ClearMarkScheme, ClearOutput, IncludeHeaderFooter, LockCells,
+)
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = "."
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "assignments"
+c.CourseDirectory.solution_directory = "solutions"
+
+# Worked solutions: no hidden tests, no outputs, not executed (so they are reproducible byte for byte).
+c.GenerateSolution.preprocessors = [
+    IncludeHeaderFooter, LockCells, ClearOutput, ClearMarkScheme, ClearHiddenTests,
+]
+
+# A test cell that runs longer than this is stopped and scores zero; the kernel is interrupted, not lost.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# nbgrader scores any cell that writes to stderr as failed. A correct answer that triggers a
+# warning must not lose its points: drop every stderr stream; real failures still raise.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"[\s\S]"
