@@ -50,11 +50,20 @@ class Notebook:
         return [c for c in self.cells if c.kind == kind]
 
 
+HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+
+
 @dataclass(frozen=True)
 class Test:
+    __test__ = False   # not a pytest test class
+
     grade_id: str
     source: str
     points: float
+
+    @property
+    def hidden(self) -> bool:
+        return HIDDEN_MARKER in self.source
 
 
 @dataclass(frozen=True)
@@ -143,10 +152,14 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
                 warnings.append(warning)
             if found is not None:
                 child_cells.append((f"your cell `{cell.grade_id}`", found.source))
-    tests = tuple(Test(c.grade_id, c.source, c.points)
-                  for c in trusted.of_kind(TEST) if c.has_code)
     return GradingPlan(assignment=trusted.assignment, functions=tuple(functions),
-                       child_cells=tuple(child_cells), tests=tests, warnings=tuple(warnings))
+                       child_cells=tuple(child_cells), tests=tests_of(trusted),
+                       warnings=tuple(warnings))
+
+
+def tests_of(trusted: Notebook) -> tuple[Test, ...]:
+    """The test cells that have code (a hidden-test cell of a student copy has none)."""
+    return tuple(Test(c.grade_id, c.source, c.points) for c in trusted.of_kind(TEST) if c.has_code)
 
 
 def given_source(trusted: Notebook) -> str:

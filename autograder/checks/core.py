@@ -83,15 +83,15 @@ def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
 
 
 def _first_difference(old: Any, new: Any, path: str = "") -> str | None:
-    """Where `new` differs from the snapshot `old` (a path such as ' [2]'), or None."""
+    """Where `new` differs from the snapshot `old` (a path such as '[2]', '' for all), or None."""
     if isinstance(old, np.ndarray):
         if (not isinstance(new, np.ndarray) or old.shape != new.shape
                 or not np.array_equal(old, new, equal_nan=True)):
-            return path or " "
+            return path
         return None
     if isinstance(old, (tuple, list)):
         if not isinstance(new, type(old)) or len(old) != len(new):
-            return path or " "
+            return path
         for i, (a, b) in enumerate(zip(old, new)):
             found = _first_difference(a, b, f"{path}[{i}]")
             if found is not None:
@@ -99,7 +99,7 @@ def _first_difference(old: Any, new: Any, path: str = "") -> str | None:
         return None
     if isinstance(old, dict):
         if not isinstance(new, dict) or old.keys() != new.keys():
-            return path or " (its keys)"
+            return path + " (its keys)"
         for k in old:
             found = _first_difference(old[k], new[k], f"{path}[{k!r}]")
             if found is not None:

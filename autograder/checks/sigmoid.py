@@ -1,0 +1,373 @@
+"""Checks for the `sigmoid` assignment: `sigmoid_layer_backward` and `saturated_fraction`.
+
+Ground truth comes from the given forward passes and numerical derivatives, never from a
+reference backward pass:
+
+- ordinary cases: centered differences of the given `sigmoid_layer_forward`;
+- the saturated regime, where local gradients go down to 1e-13 and centered differences lose
+  every digit: the complex step on a complex-friendly formulation of the same function,
+  sigmoid(a) = (1 + tanh(a / 2)) / 2, first compared with the given forward on the same
+  inputs (numpy's complex tanh keeps full relative precision in the imaginary part there).
+
+Usual mistakes are recognised by building what they produce from the same trusted pieces: the
+derivative of the linear part `W @ x` weighted by a wrong local gradient, or the gradient of
+the layer with the upstream gradient replaced by ones.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .core import (
+    CheckFailure, DEFAULT_TOL, Hint, call_and_check_inputs, complex_step_gradient,
+    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
+    numerical_gradient, random_array, rng_for, unpack,
+)
+
+BACKWARD = "sigmoid_layer_backward"
+FRACTION = "saturated_fraction"
+
+# ---------------------------------------------------------------- usual mistakes, by name
+
+NO_LOCAL = ("the sigmoid's local gradient is missing: dz went straight into the W @ x part. "
+            "Multiply dz by z * (1 - z) first; without it every gradient is 1 / (z(1 - z)) "
+            "times too big, a factor near 4 when the weights are small.")
+AT_Z = ("the derivative is taken at the output z instead of at the pre-activation a = W @ x: "
+        "sigmoid(z) * (1 - sigmoid(z)) applies the sigmoid twice. The cache already holds "
+        "z = sigmoid(a), so the local gradient is simply z * (1 - z).")
+UPSTREAM_IGNORED = ("the upstream gradient dz is ignored: your answer is the gradient of "
+                    "sum(z), as if dz were all ones. The chain rule multiplies the local "
+                    "gradient by dz.")
+Z_ALONE = ("the local gradient is z (or 1 - z) alone: the sigmoid's derivative is the "
+           "product z * (1 - z).")
+ALL_ZERO = ("your gradient is exactly zero, but here the true gradient is tiny, not zero. "
+            "Don't round, clip or threshold small values: compute z * (1 - z) from the cached "
+            "z and let the numbers be small.")
+TINY = ("in the saturated regime the gradient is tiny but still has to be right. Compute the "
+        "local gradient as z * (1 - z) from the cached z, in float64, with no rounding, "
+        "clipping or thresholding of small values.")
+IN_PLACE_DZ = ("`{fn}` modified dz, its upstream gradient, in place (for example "
+               "`dz *= z * (1 - z)`). The caller still needs dz: the numbers you return may be "
+               "right, but the next layer or the optimizer would see a corrupted upstream "
+               "gradient. Write `da = dz * z * (1 - z)`, which makes a new array.")
+IN_PLACE_CACHE = ("`{fn}` modified {name} in the cache in place. The cache belongs to the "
+                  "forward pass and may be used again (another backward call, a second loss): "
+                  "compute new arrays (`z * (1 - z)`, `W.T @ ...`) instead of `*=`, `-=` or "
+                  "slice assignment into cached arrays.")
+
+
+# ---------------------------------------------------------------- trusted pieces
+
+def _sigmoid_c(a):
+    """The sigmoid written so the complex step works: (1 + tanh(a / 2)) / 2."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def _local_gradient(a) -> np.ndarray:
+    """sigma'(a), elementwise, by the complex step on `_sigmoid_c`: exact even where tiny."""
+    h = 1e-30
+    a = np.asarray(a, dtype=np.float64)
+    return np.imag(_sigmoid_c(a + 1j * h)) / h
+
+
+def _expect_same_sigmoid(z_given, a, what: str) -> None:
+    """The complex-step formulation must compute what the given forward computes."""
+    z_given = np.asarray(z_given, dtype=np.float64)
+    if z_given.shape != np.shape(a) or not np.allclose(z_given, _sigmoid_c(a), rtol=0,
+                                                        atol=1e-12):
+        raise CheckFailure(f"The given `{what}` no longer computes sigmoid(W @ x): its cell was "
+                           "changed or redefined. Restore the given cell and run it again.")
+
+
+def _linear_gradients(W, x, weight):
+    """Numerical gradients (dx, dW) of sum(weight * (W @ x)).
+
+    This is what a backward pass returns when its local gradient, times dz, is `weight`:
+    the building block of every usual-mistake candidate.
+    """
+    dx = numerical_gradient(lambda v: W @ v, np.array(x), weight)
+    dW = numerical_gradient(lambda M: M @ x, np.array(W), weight)
+    return dx, dW
+
+
+def _call_backward(fn, dz, cache):
+    """Call the student's backward pass; a modified argument is reported by name."""
+    before_dz = np.array(dz)
+    before_cache = tuple(np.array(c) for c in cache)
+    try:
+        return call_and_check_inputs(fn, dz, cache)
+    except CheckFailure:
+        if not np.array_equal(before_dz, dz):
+            raise CheckFailure(IN_PLACE_DZ.format(fn=BACKWARD)) from None
+        for name, old, new in zip(("W", "x", "z"), before_cache, cache):
+            if not (isinstance(new, np.ndarray) and old.shape == new.shape
+                    and np.array_equal(old, new)):
+                raise CheckFailure(IN_PLACE_CACHE.format(fn=BACKWARD, name=name)) from None
+        raise
+
+
+def _backward_outputs(fn, dz, cache):
+    """(dx, dW) from the student's function, with the shapes and types checked."""
+    W, x, _ = cache
+    H, D = W.shape
+    dx, dW = unpack(BACKWARD, _call_backward(fn, dz, cache), ("dx", "dW"))
+    if isinstance(dW, np.ndarray) and dW.shape == (D, H):
+        raise CheckFailure(
+            f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
+            "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
+            "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
+            "not np.outer(x, da).")
+    if isinstance(dx, np.ndarray) and dx.shape == (H,):
+        raise CheckFailure(
+            f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
+            "An (H,) vector is a gradient on the units (on a or z), not on the input: "
+            "carry it back through W @ x.")
+    expect_array(BACKWARD, "dx", dx, (D,))
+    expect_array(BACKWARD, "dW", dW, (H, D))
+    expect_new_arrays(BACKWARD, {"dx": dx, "dW": dW}, [dz, cache])
+    return dx, dW
+
+
+def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored):
+    """Hints for dx and for dW: each usual mistake's answer, built from trusted pieces."""
+    sz = np.asarray(sigmoid_fn(z), dtype=np.float64)
+    candidates = [
+        (NO_LOCAL, _linear_gradients(W, x, dz)),
+        (AT_Z, _linear_gradients(W, x, dz * sz * (1.0 - sz))),
+        (UPSTREAM_IGNORED, upstream_ignored),
+        (Z_ALONE, _linear_gradients(W, x, dz * z)),
+        (Z_ALONE, _linear_gradients(W, x, dz * (1.0 - z))),
+    ]
+    hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
+    hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
+    zero = Hint(ALL_ZERO, lambda actual: not np.any(actual))
+    return [zero] + hints_dx, [zero] + hints_dW
+
+
+# ---------------------------------------------------------------- sigmoid_layer_backward
+
+def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
+    """dx and dW against centered differences of the given forward, on two non-square layers.
+
+    One layer has small weights (local gradients near their 0.25 ceiling), one moderate
+    weights; the upstream gradient is random, and it and the cache must be unchanged.
+    """
+    rng = rng_for(seed, "check_sigmoid_layer_backward")
+    cases = [("with small weights", 5, 3, 0.1), ("with moderate weights", 3, 7, 0.8)]
+    for context, H, D, scale in cases:
+        W = random_array(rng, (H, D), scale=scale)
+        x = random_array(rng, (D,))
+        dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+        z, cache = sigmoid_layer_forward(W, x)
+        z = np.asarray(z, dtype=np.float64)
+        context = f"{context} (W of shape {(H, D)})"
+
+        dx, dW = _backward_outputs(student_fn, dz, cache)
+
+        # Ground truth from the trusted forward; x and W are copies, so the cache stays intact.
+        true_dx = numerical_gradient(lambda v: sigmoid_layer_forward(W, v)[0], np.array(x), dz)
+        true_dW = numerical_gradient(lambda M: sigmoid_layer_forward(M, x)[0], np.array(W), dz)
+        ones = np.ones_like(dz)
+        ignored = (numerical_gradient(lambda v: sigmoid_layer_forward(W, v)[0], np.array(x),
+                                      ones),
+                   numerical_gradient(lambda M: sigmoid_layer_forward(M, x)[0], np.array(W),
+                                      ones))
+        sigmoid_fn = _given_sigmoid_of(sigmoid_layer_forward)
+        hints_dx, hints_dW = _mistake_hints(W, x, z, dz, sigmoid_fn, ignored)
+        expect_close(BACKWARD, "dx", dx, true_dx, hints=hints_dx, context=context,
+                     cause="check how the gradient on a = W @ x reaches x.")
+        expect_close(BACKWARD, "dW", dW, true_dW, hints=hints_dW, context=context,
+                     cause="check how the gradient on a = W @ x reaches W.")
+
+
+def _given_sigmoid_of(sigmoid_layer_forward):
+    """The sigmoid itself, through the given layer forward: sigmoid(v) = forward(I, v)[0]."""
+    def sigmoid_fn(v):
+        v = np.asarray(v, dtype=np.float64)
+        return np.asarray(sigmoid_layer_forward(np.eye(v.size), v.ravel())[0],
+                          dtype=np.float64).reshape(v.shape)
+    return sigmoid_fn
+
+
+def _saturated_layer(rng, H, D):
+    """Large weights and an input whose pre-activations are all saturated, of both signs.
+
+    Positive pre-activations lie in [11, 16] and negative ones in [-30, -14]: local gradients
+    from 2e-5 down to 1e-13, all still computable as z * (1 - z) to 1e-9 or better (for
+    positive a, 1 - z loses about 1e-16 / (1 - z) of its relative precision when z is stored).
+    """
+    signs = np.array([1.0, -1.0] * (H // 2) + [1.0] * (H % 2))
+    rng.shuffle(signs)
+    a = np.where(signs > 0, rng.uniform(11.0, 16.0, H), -rng.uniform(14.0, 30.0, H))
+    x = random_array(rng, (D,), kinks=(0.0,), margin=0.3)
+    W0 = random_array(rng, (H, D), scale=20.0)
+    W = W0 + np.outer(a - W0 @ x, x) / (x @ x)
+    return W, x
+
+
+def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, seed=0):
+    """Large weights, every unit saturated: the gradients are tiny and must still be right.
+
+    Ground truth is the complex step (exact to rounding); dW is compared unit by unit, so a
+    row of size 1e-13 is held to the same relative tolerance as a row of size 1e-5, and an
+    answer of zeros fails.
+    """
+    rng = rng_for(seed, "check_sigmoid_layer_backward_saturated")
+    H, D = 6, 4
+    W, x = _saturated_layer(rng, H, D)
+    dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+    z, cache = sigmoid_layer_forward(W, x)
+    z = np.asarray(z, dtype=np.float64)
+    a = W @ x
+    _expect_same_sigmoid(z, a, "sigmoid_layer_forward")
+
+    dx, dW = _backward_outputs(student_fn, dz, cache)
+
+    true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
+    true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
+    ones = np.ones_like(dz)
+    ignored = (complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, ones),
+               complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, ones))
+    hints_dx, hints_dW = _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
+                                        ignored)
+    context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
+               f"from {a.min():+.1f} to {a.max():+.1f}, true gradients between "
+               f"{np.abs(true_dW).min():.0e} and {np.abs(true_dW).max():.0e})")
+    expect_close(BACKWARD, "dx", dx, true_dx, hints=hints_dx, context=context, cause=TINY)
+    expect_close(BACKWARD, "dW", dW, true_dW, hints=hints_dW, context=context, cause=TINY)
+    for i in range(H):
+        expect_close(BACKWARD, f"dW[{i}]", dW[i], true_dW[i], cause=TINY,
+                     context=(f"for unit {i} (pre-activation {a[i]:+.1f}, true entries of "
+                              f"size {np.abs(true_dW[i]).max():.1e})"))
+
+
+# ---------------------------------------------------------------- saturated_fraction
+
+def _pairs(rng, A, D, scale=1.5):
+    """W (H, D) and X (N, D) with X @ W.T equal to the chosen pre-activations A (N, H)."""
+    N, H = A.shape
+    W = random_array(rng, (H, D), scale=scale)
+    X = A @ np.linalg.pinv(W).T
+    return W, X
+
+
+def _call_fraction(fn, W, X, **kw):
+    result = call_and_check_inputs(fn, W, X, **kw)
+    if isinstance(result, np.ndarray) and result.size > 1:
+        raise CheckFailure(
+            f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
+            "number: the fraction over all N * H (example, unit) pairs together, e.g. "
+            "`float(np.mean(...))` over the whole (N, H) array.")
+    return expect_float(FRACTION, "the fraction", result)
+
+
+def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=True):
+    """Compare with the exact fraction; pairs within 1e-9 (relative) of tol may go either way."""
+    A = X @ W.T
+    N, H = A.shape
+    s = _local_gradient(A)
+    _expect_same_sigmoid(sigmoid(A), A, "sigmoid")
+    lo = int(np.count_nonzero(s < tol * (1 - 1e-9)))
+    hi = int(np.count_nonzero(s < tol * (1 + 1e-9)))
+    frac = _call_fraction(fn, W, X, tol=tol) if pass_tol else _call_fraction(fn, W, X)
+    total = N * H
+    if lo / total - 1e-12 <= frac <= hi / total + 1e-12:
+        return frac
+    k = lo
+    expected = k / total
+    z = np.asarray(sigmoid(A), dtype=np.float64)
+    candidates = [
+        ("the comparison is the wrong way round: that is the fraction of healthy pairs "
+         "(local gradient at or above tol).", 1.0 - expected),
+        (f"that is the number of saturated pairs, not their fraction: divide by N * H = "
+         f"{total}.", float(k)),
+        (f"wrong denominator: the fraction is over all N * H = {total} pairs, not over the "
+         f"N = {N} examples.", k / N),
+        (f"wrong denominator: the fraction is over all N * H = {total} pairs, not over the "
+         f"H = {H} units.", k / H),
+        ("the local gradient was computed from the pre-activation a as a * (1 - a); "
+         "it is z * (1 - z) with z = sigmoid(a).",
+         float(np.mean(A * (1.0 - A) < tol))),
+        ("the sigmoid was applied twice: with z = sigmoid(X @ W.T), the local gradient is "
+         "z * (1 - z), not sigmoid(z) * (1 - sigmoid(z)) (which is never below 0.19).",
+         float(np.mean(_local_gradient(z) < tol))),
+        ("only units stuck near 0 were counted: a unit stuck near 1 is saturated too, and "
+         "z * (1 - z) catches both.", float(np.mean(z < tol))),
+        ("only units stuck near 1 were counted: a unit stuck near 0 is saturated too, and "
+         "z * (1 - z) catches both.", float(np.mean(1.0 - z < tol))),
+        *extra_hints,
+    ]
+    lines = [f"`{FRACTION}` returned {frac:.6g} {context}; expected {expected:.6g} "
+             f"({k} of the {N} x {H} = {total} pairs have z(1 - z) < {tol:g})."]
+    matched = [cause for cause, value in candidates
+               if abs(frac - value) <= 1e-9 and not lo <= value * total <= hi]
+    if matched:
+        lines.append("  Likely cause: " + matched[0])
+    else:
+        lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H); count the "
+                     "entries of z * (1 - z) below tol and divide by N * H.")
+    raise CheckFailure("\n".join(lines))
+
+
+def _mixed_preactivations(rng, N, H, bands, counts):
+    """An (N, H) array whose entries are drawn from the given |a| bands, random signs."""
+    values = np.concatenate([rng.uniform(lo, hi, n) for (lo, hi), n in zip(bands, counts)])
+    values *= rng.choice([-1.0, 1.0], values.size)
+    rng.shuffle(values)
+    return values.reshape(N, H)
+
+
+HEALTHY = (0.2, 3.0)      # local gradient 0.045 .. 0.25
+SATURATED = (10.0, 45.0)  # local gradient below 5e-5 (z may round to exactly 1)
+BETWEEN = (9.5, 11.5)     # saturated for tol 1e-3, healthy for tol 1e-6
+DEEP = (16.0, 45.0)       # saturated for both
+
+
+def check_saturated_fraction(student_fn, sigmoid, seed=0):
+    """Constructed cases: all healthy, all saturated, a known mix, and a tol other than 1e-3."""
+    rng = rng_for(seed, "check_saturated_fraction")
+    N, H, D = 5, 3, 4
+
+    A = _mixed_preactivations(rng, N, H, [HEALTHY], [N * H])
+    W, X = _pairs(rng, A, D)
+    _expect_fraction(student_fn, W, X, 1e-3, "when every unit is healthy "
+                     "(pre-activations between -3 and 3), with the default tol", sigmoid,
+                     pass_tol=False)
+
+    A = _mixed_preactivations(rng, N, H, [SATURATED], [N * H])
+    W, X = _pairs(rng, A, D)
+    _expect_fraction(student_fn, W, X, 1e-3, "when every unit is saturated "
+                     "(|pre-activation| between 10 and 45), with the default tol", sigmoid,
+                     pass_tol=False)
+
+    k = int(rng.integers(4, N * H - 3))
+    A = _mixed_preactivations(rng, N, H, [HEALTHY, SATURATED], [N * H - k, k])
+    W, X = _pairs(rng, A, D)
+    _expect_fraction(student_fn, W, X, 1e-3, f"on a mix of {k} saturated and {N * H - k} "
+                     "healthy pairs, with the default tol", sigmoid, pass_tol=False)
+
+    n_between, n_deep = 5, int(rng.integers(2, 6))
+    A = _mixed_preactivations(rng, N, H, [HEALTHY, BETWEEN, DEEP],
+                              [N * H - n_between - n_deep, n_between, n_deep])
+    W, X = _pairs(rng, A, D)
+    s = _local_gradient(X @ W.T)
+    ignored = ("the tol argument is ignored: this is the fraction for tol = 1e-3. Compare "
+               "with `tol`, the function's argument.", float(np.mean(s < 1e-3)))
+    _expect_fraction(student_fn, W, X, 1e-6, "with tol=1e-6", sigmoid,
+                     extra_hints=[ignored])
+
+
+SCALES = (0.01, 0.1, 1.0, 10.0, 100.0)
+
+
+def check_saturated_fraction_scale(student_fn, sigmoid, seed=0):
+    """Unit-variance inputs, weight scales 0.01 .. 100: the fraction must match and rise."""
+    rng = rng_for(seed, "check_saturated_fraction_scale")
+    N, H, D, tol = 40, 8, 10, 1e-4
+    X = rng.standard_normal((N, D))
+    W0 = rng.standard_normal((H, D))
+    expected = [float(np.mean(_local_gradient(X @ (c * W0).T) < tol)) for c in SCALES]
+    table = ", ".join(f"{c:g}: {e:.3f}" for c, e in zip(SCALES, expected))
+    for c in SCALES:
+        _expect_fraction(student_fn, c * W0, X, tol,
+                         f"at weight scale {c:g} (W = {c:g} * randn, unit-variance X, "
+                         f"tol={tol:g}; expected fractions by scale: {table})", sigmoid)

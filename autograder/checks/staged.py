@@ -1,0 +1,450 @@
+"""Checks for the `staged` assignment: the chain rule as a circuit.
+
+Graded functions (SPEC.md): `staged_backward`, `add_backward`, `mul_backward`,
+`max_backward`, `numerical_gradient`.
+
+Ground truth comes only from trusted forward passes and numerical derivatives:
+
+- `staged_backward`: the complex-step derivative of the given `staged_forward` (the given
+  `sigmoid` is analytic, so it accepts complex input). The usual mistakes are recognised by
+  rebuilding the forward with each place where x (or y) is used as its own input, so the
+  check knows what a backward pass that dropped one path of a fork would return.
+- the gates: centered differences of numpy's own `x + y`, `x * y`, `max(x, y)`, with
+  `|x - y|` kept away from ties.
+- `numerical_gradient`: module-level test functions (below) whose gradients are known in
+  closed form. They are passed to the student's code as `functools.partial` objects, which
+  the grader can send to the child process by reference.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+
+from .core import (
+    CheckFailure, Hint, call_and_check_inputs, call_student, complex_step_gradient,
+    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
+    numerical_gradient as trusted_numerical_gradient, random_array, rng_for, unpack,
+)
+
+# The worked point of the notebook (CURRICULUM.md): f = 1.5456448841066441,
+# df/dx = 2.0595697955721652, df/dy = 1.5922327514838093 there.
+WORKED_X, WORKED_Y = 3.0, -4.0
+
+_CS_STEP = 1e-30
+
+# Where x and y enter f(x, y) = (x + sigmoid(y)) / (sigmoid(x) + (x + y)**2).
+_X_PATHS = ("`num = x + sigy`", "`sigx = sigmoid(x)`", "`xpy = x + y`")
+_Y_PATHS = ("`sigy = sigmoid(y)`", "`xpy = x + y`")
+
+_STAGED_CAUSE = ("walk the stages in reverse order; at each stage multiply the local "
+                 "derivative by the gradient arriving from the stage after it, and add up "
+                 "(`+=`) the contributions of a variable used in several places.")
+
+
+# ---------------------------------------------------------------- staged_backward
+
+def _path_gradients(sigmoid, x, y):
+    """d f / d (each use of x) and d f / d (each use of y), by the complex step.
+
+    The forward is rebuilt with every place where x or y is used as a separate input:
+    f(x1, x2, x3, y1, y2) = (x1 + sigmoid(y1)) / (sigmoid(x2) + (x3 + y2)**2). It is
+    elementwise, so one complex step on a whole array gives every entry's derivative.
+    The true gradients are the sums; a backward pass that loses a path returns a partial sum.
+    """
+    def split(x1, x2, x3, y1, y2):
+        return (x1 + sigmoid(y1)) / (sigmoid(x2) + (x3 + y2) ** 2)
+
+    base = [np.asarray(v, dtype=np.complex128) for v in (x, x, x, y, y)]
+    parts = []
+    for i in range(5):
+        args = list(base)
+        args[i] = args[i] + 1j * _CS_STEP
+        parts.append(np.imag(split(*args)) / _CS_STEP)
+    return parts[:3], parts[3:]
+
+
+def _fork_hints(var: str, paths: tuple, parts: list, df) -> list:
+    """One hint per proper subset of a forked variable's paths: what `=` instead of `+=` gives."""
+    hints = []
+    n = len(paths)
+    for r in range(1, n):
+        for kept in itertools.combinations(range(n), r):
+            lost = [paths[i] for i in range(n) if i not in kept]
+            candidate = df * sum(parts[i] for i in kept)
+            hints.append(Hint(
+                f"d{var} is missing the contribution that flows back through "
+                f"{' and '.join(lost)}. {var} is used in {n} places (a fork), so d{var} is "
+                f"the sum of {n} contributions: accumulate them with `d{var} += ...`; an "
+                f"`d{var} = ...` somewhere overwrote what an earlier stage had added.",
+                looks_like(candidate)))
+    return hints
+
+
+def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: str,
+                 scalar: bool) -> None:
+    """Run staged_backward on one case and compare with complex-step ground truth."""
+    fn = "staged_backward"
+    f, cache = staged_forward(x, y)
+    result = call_and_check_inputs(staged_backward, df, cache)
+    dx, dy = unpack(fn, result, ("dx", "dy"))
+    if scalar:
+        dx, dy = expect_float(fn, "dx", dx), expect_float(fn, "dy", dy)
+    else:
+        shape = np.shape(x)
+        dx = expect_array(fn, "dx", dx, shape)
+        dy = expect_array(fn, "dy", dy, shape)
+        expect_new_arrays(fn, {"dx": dx, "dy": dy}, [df, cache])
+
+    x_arr = np.asarray(x, dtype=np.float64)
+    y_arr = np.asarray(y, dtype=np.float64)
+    true_dx = complex_step_gradient(lambda v: staged_forward(v, y_arr)[0], x_arr, df)
+    true_dy = complex_step_gradient(lambda v: staged_forward(x_arr, v)[0], y_arr, df)
+    x_parts, y_parts = _path_gradients(sigmoid, x_arr, y_arr)
+    unit_dx, unit_dy = sum(x_parts), sum(y_parts)
+    df_arr = np.asarray(df, dtype=np.float64)
+
+    def common(var, true, other_true, unit):
+        hints = [Hint(f"d{var} looks like the gradient of the other input: return "
+                      "`(dx, dy)` in that order.", looks_like(other_true))]
+        if not np.allclose(df_arr, 1.0):
+            hints.append(Hint(
+                f"d{var} is the gradient for df = 1: the upstream gradient `df` was ignored. "
+                "The last stage's gradient is not 1 but `df` (times its local derivative), "
+                "and everything before it inherits that factor.", looks_like(unit)))
+        hints.append(Hint(f"d{var} has the wrong sign: check the local derivative of "
+                          "`invden = 1 / den` (it is -1 / den**2).", looks_like(-true)))
+        return hints
+
+    expect_close(fn, "dx", dx, true_dx, context=context, cause=_STAGED_CAUSE,
+                 hints=common("x", true_dx, true_dy, unit_dx)[:1]
+                 + _fork_hints("x", _X_PATHS, x_parts, df_arr)
+                 + common("x", true_dx, true_dy, unit_dx)[1:])
+    expect_close(fn, "dy", dy, true_dy, context=context, cause=_STAGED_CAUSE,
+                 hints=common("y", true_dy, true_dx, unit_dy)[:1]
+                 + _fork_hints("y", _Y_PATHS, y_parts, df_arr)
+                 + common("y", true_dy, true_dx, unit_dy)[1:])
+
+
+def _scalar_df(rng) -> float:
+    """An upstream gradient that is clearly not 1 (nor 0, nor -1)."""
+    return float(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 3.0))
+
+
+def check_staged_backward_point(staged_backward, staged_forward, sigmoid, seed=0):
+    """The worked point (x, y) = (3, -4) with Python floats: df = 1.0, then another df."""
+    rng = rng_for(seed, "staged_backward_point")
+    for df in (1.0, _scalar_df(rng)):
+        _staged_case(staged_backward, staged_forward, sigmoid, WORKED_X, WORKED_Y, df,
+                     f"at the worked point (x, y) = (3, -4) with df = {df:g}", scalar=True)
+
+
+def check_staged_backward_arrays(staged_backward, staged_forward, sigmoid, seed=0):
+    """Arrays of shape (3, 4): an upstream df of f's shape, then a scalar df."""
+    rng = rng_for(seed, "staged_backward_arrays")
+    x = random_array(rng, (3, 4), scale=1.5)
+    y = random_array(rng, (3, 4), scale=1.5)
+    df = random_array(rng, (3, 4), kinks=(0.0,), margin=0.3)
+    _staged_case(staged_backward, staged_forward, sigmoid, x, y, df,
+                 "on (3, 4) arrays with a (3, 4) upstream gradient df", scalar=False)
+    df = _scalar_df(rng)
+    _staged_case(staged_backward, staged_forward, sigmoid, x, y, df,
+                 f"on (3, 4) arrays with a scalar upstream gradient df = {df:g} "
+                 "(dx and dy must still have x's shape)", scalar=False)
+
+
+def check_staged_backward_hidden(staged_backward, staged_forward, sigmoid, seed=0):
+    """More cases: a random scalar point, 3-D arrays over a wider range, 1-D with scalar df."""
+    rng = rng_for(seed, "staged_backward_hidden")
+    x, y = (float(v) for v in rng.uniform(-3.0, 3.0, size=2))
+    df = _scalar_df(rng)
+    _staged_case(staged_backward, staged_forward, sigmoid, x, y, df,
+                 f"at (x, y) = ({x:.4g}, {y:.4g}) with df = {df:g}", scalar=True)
+    shape = (2, 3, 2)
+    x = random_array(rng, shape, scale=2.5)
+    y = random_array(rng, shape, scale=2.5)
+    df = random_array(rng, shape, kinks=(0.0,), margin=0.3)
+    _staged_case(staged_backward, staged_forward, sigmoid, x, y, df,
+                 f"on {shape} arrays with an upstream gradient df of the same shape",
+                 scalar=False)
+    x = random_array(rng, (5,))
+    y = random_array(rng, (5,))
+    df = _scalar_df(rng)
+    _staged_case(staged_backward, staged_forward, sigmoid, x, y, df,
+                 f"on (5,) arrays with a scalar upstream gradient df = {df:g}", scalar=False)
+
+
+# ---------------------------------------------------------------- gates
+
+def _gate_case(fn_name, student_fn, forward, dout, x, y, hints_for):
+    """Call a gate's backward and compare with centered differences of its forward."""
+    result = call_and_check_inputs(student_fn, dout, x, y)
+    dx, dy = unpack(fn_name, result, ("dx", "dy"))
+    dx = expect_array(fn_name, "dx", dx, x.shape)
+    dy = expect_array(fn_name, "dy", dy, y.shape)
+    expect_new_arrays(fn_name, {"dx": dx, "dy": dy}, [dout, x, y])
+    true_dx = trusted_numerical_gradient(lambda v: forward(v, y), x.copy(), dout)
+    true_dy = trusted_numerical_gradient(lambda v: forward(x, v), y.copy(), dout)
+    context = f"on {x.shape} arrays"
+    expect_close(fn_name, "dx", dx, true_dx, context=context, cause=_GATE_CAUSE[fn_name],
+                 hints=hints_for("x", true_dx, true_dy, x, y, dout))
+    expect_close(fn_name, "dy", dy, true_dy, context=context, cause=_GATE_CAUSE[fn_name],
+                 hints=hints_for("y", true_dy, true_dx, y, x, dout))
+
+
+_GATE_CAUSE = {
+    "add_backward": "an add gate passes `dout` unchanged to both inputs.",
+    "mul_backward": "a multiply gate switches its inputs: dx = dout * y and dy = dout * x.",
+    "max_backward": "a max gate routes `dout` to the input that won (was larger) and 0 to "
+                    "the other.",
+}
+
+
+def _gate_inputs(rng, shape, tie_margin=None):
+    dout = random_array(rng, shape, kinks=(0.0,), margin=0.3)
+    x = random_array(rng, shape, kinks=(0.0,), margin=0.2)
+    if tie_margin is None:
+        y = random_array(rng, shape, kinks=(0.0,), margin=0.2)
+    else:
+        gap = random_array(rng, shape, kinks=(0.0,), margin=tie_margin)
+        flat = gap.reshape(-1)        # make sure each input wins somewhere
+        flat[0], flat[1] = abs(flat[0]), -abs(flat[1])
+        y = x - gap
+    return dout, x, y
+
+
+# A hint builder gets: the output's name, its true value, the other output's true value,
+# this input, the other input and dout; the candidates are what each mistake returns.
+
+def _add_hints(var, true, other_true, mine, other, dout):
+    return [
+        Hint(f"d{var} is half of dout: an add gate does not split the gradient between its "
+             "inputs, each input receives all of it.", looks_like(0.5 * true)),
+        Hint(f"d{var} looks like dout times the other input: that is a multiply gate; the "
+             "local derivative of x + y is 1 for both inputs.", looks_like(true * other)),
+        Hint(f"d{var} looks like dout times {var}: the local derivative of x + y is 1, so the "
+             "gradient is dout itself.", looks_like(true * mine)),
+        Hint(f"d{var} is all ones: the local derivative is 1, but it still multiplies the "
+             "upstream gradient dout.", looks_like(true / dout)),
+        Hint(f"d{var} has the wrong sign: adding passes dout on unchanged.",
+             looks_like(-true)),
+    ]
+
+
+def _mul_hints(var, true, other_true, mine, other, dout):
+    return [
+        Hint(f"d{var} = dout * {var}: the multiply gate is not switched. Each input receives "
+             f"the OTHER input times dout (d(x*y)/dx = y).", looks_like(other_true)),
+        Hint(f"d{var} ignores dout: it is the local derivative alone; multiply it by the "
+             "upstream gradient dout.", looks_like(true / dout)),
+        Hint(f"d{var} equals dout: that is an add gate; a multiply gate scales dout by the "
+             "other input.", looks_like(dout)),
+        Hint(f"d{var} has the wrong sign.", looks_like(-true)),
+    ]
+
+
+def _max_hints(var, true, other_true, mine, other, dout):
+    return [
+        Hint(f"d{var} is routed to the loser: the gradient must go to the input that was "
+             "LARGER (the one max() picked), and 0 to the other.", looks_like(other_true)),
+        Hint(f"d{var} equals dout everywhere: a max gate does not send the gradient to both "
+             "inputs, only to the one that won.", looks_like(true + other_true)),
+        Hint(f"d{var} is a 0/1 mask: the right entries are picked, but the mask must "
+             "multiply the upstream gradient dout.", looks_like(true / dout)),
+        Hint(f"d{var} has the wrong sign.", looks_like(-true)),
+    ]
+
+
+def _gate_check(fn_name, student_fn, forward, hints_for, seed, shapes, name, tie_margin=None):
+    rng = rng_for(seed, name)
+    for shape in shapes:
+        dout, x, y = _gate_inputs(rng, shape, tie_margin)
+        _gate_case(fn_name, student_fn, forward, dout, x, y, hints_for)
+
+
+def check_add_backward(add_backward, seed=0):
+    """add_backward on (3, 4) and (5,) arrays."""
+    _gate_check("add_backward", add_backward, np.add, _add_hints, seed, [(3, 4), (5,)],
+                "add_backward")
+
+
+def check_add_backward_hidden(add_backward, seed=0):
+    _gate_check("add_backward", add_backward, np.add, _add_hints, seed, [(2, 3, 4), (7,)],
+                "add_backward_hidden")
+
+
+def check_mul_backward(mul_backward, seed=0):
+    """mul_backward on (3, 4) and (5,) arrays."""
+    _gate_check("mul_backward", mul_backward, np.multiply, _mul_hints, seed, [(3, 4), (5,)],
+                "mul_backward")
+
+
+def check_mul_backward_hidden(mul_backward, seed=0):
+    _gate_check("mul_backward", mul_backward, np.multiply, _mul_hints, seed,
+                [(2, 3, 4), (7,)], "mul_backward_hidden")
+
+
+def check_max_backward(max_backward, seed=0):
+    """max_backward on (3, 4) and (5,) arrays, |x - y| >= 0.2 everywhere (no ties)."""
+    _gate_check("max_backward", max_backward, np.maximum, _max_hints, seed, [(3, 4), (5,)],
+                "max_backward", tie_margin=0.2)
+
+
+def check_max_backward_hidden(max_backward, seed=0):
+    _gate_check("max_backward", max_backward, np.maximum, _max_hints, seed,
+                [(2, 3, 4), (7,)], "max_backward_hidden", tie_margin=0.2)
+
+
+# ---------------------------------------------------------------- numerical_gradient
+# Scalar test functions handed to the student's numerical_gradient (module level, so the
+# grader can send them to the child as references; bound with functools.partial).
+
+def _expect_shape(x, shape, name):
+    if np.shape(x) != tuple(shape):
+        raise ValueError(f"the test function {name} takes an array of shape {tuple(shape)} "
+                         f"(the whole x), but it was called with shape {np.shape(x)}")
+
+
+def probe_exp(x, a, w):
+    """sum(w * exp(a * x)): separable and strongly curved (f'' / f' = a)."""
+    w = np.asarray(w, dtype=np.float64)
+    _expect_shape(x, w.shape, "probe_exp")
+    return float(np.sum(w * np.exp(a * np.asarray(x, dtype=np.float64))))
+
+
+def probe_exp_gradient(x, a, w):
+    return np.asarray(w, dtype=np.float64) * a * np.exp(a * np.asarray(x, dtype=np.float64))
+
+
+def probe_quadratic(x, A, b):
+    """0.5 v.A.v + b.v with v = x flattened: every entry of x is coupled to every other."""
+    b = np.asarray(b, dtype=np.float64)
+    _expect_shape(x, b.shape, "probe_quadratic")
+    v = np.asarray(x, dtype=np.float64).ravel()
+    return float(0.5 * v @ np.asarray(A) @ v + b.ravel() @ v)
+
+
+def probe_quadratic_gradient(x, A, b):
+    A = np.asarray(A, dtype=np.float64)
+    v = np.asarray(x, dtype=np.float64).ravel()
+    return (0.5 * (A + A.T) @ v + np.asarray(b, dtype=np.float64).ravel()).reshape(np.shape(x))
+
+
+def _exp_case(rng, shape, a):
+    x = rng.uniform(-0.5, 0.5, size=shape)
+    w = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 1.5, size=shape)
+    return functools.partial(probe_exp, a=a, w=w), x, probe_exp_gradient(x, a, w)
+
+
+def _quadratic_case(rng, shape):
+    n = int(np.prod(shape))
+    A = rng.standard_normal((n, n)) + np.diag(rng.uniform(2.0, 4.0, size=n))
+    x = rng.standard_normal(shape)
+    # choose b so that every entry of the gradient is well away from 0
+    target = random_array(rng, shape, scale=1.5, kinks=(0.0,), margin=0.5)
+    v = x.ravel()
+    b = (target.ravel() - 0.5 * (A + A.T) @ v).reshape(shape)
+    return functools.partial(probe_quadratic, A=A, b=b), x, probe_quadratic_gradient(x, A, b)
+
+
+def _one_sided(f, x, h):
+    """(f(x + h e_i) - f(x)) / h for every i (h < 0 gives the backward difference)."""
+    x = x.copy()
+    fx = f(x)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        grad[i] = (f(x) - fx) / h
+        x[i] = old
+    return grad
+
+
+def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
+                  extra_hints=()) -> None:
+    fn = "numerical_gradient"
+    x_before = x.copy()
+    grad = call_student(numerical_gradient, f, x) if h is None \
+        else call_student(numerical_gradient, f, x, h)
+    step = 1e-5 if h is None else h
+    changed = x != x_before
+    if not isinstance(x, np.ndarray) or x.shape != x_before.shape:
+        raise CheckFailure(f"`{fn}` replaced or reshaped its argument x; it must leave x as "
+                           "it found it.")
+    if np.any(changed):
+        idx = tuple(int(i) for i in np.argwhere(changed)[0])
+        delta = float(np.max(np.abs(x - x_before)))
+        if delta >= 0.5 * step:
+            why = ("an entry was nudged by h and never put back: after evaluating f, restore "
+                   "the saved value (`x[i] = old`).")
+        else:
+            why = ("the change is a rounding error: adding h and subtracting it again does not "
+                   "give back exactly the same float. Save `old = x[i]` first and restore "
+                   "it with `x[i] = old`.")
+        raise CheckFailure(f"`{fn}` {context} left x changed (first at index {idx}, largest "
+                           f"change {delta:.1e}). x must hold its original values on return: "
+                           f"{why}")
+    grad = expect_array(fn, "grad", grad, x.shape)
+    expect_new_arrays(fn, {"grad": grad}, [x])
+    hints = [
+        Hint("this is the one-sided (forward) difference (f(x + h) - f(x)) / h, whose error "
+             "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h): "
+             "its error shrinks like h**2.", looks_like(_one_sided(f, x, step), tol=1e-7)),
+        Hint("this is the one-sided (backward) difference (f(x) - f(x - h)) / h, whose error "
+             "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h).",
+             looks_like(_one_sided(f, x, -step), tol=1e-7)),
+        Hint("grad is twice the expected value: the centered difference divides by 2h, the "
+             "distance between x - h and x + h.", looks_like(2.0 * expected)),
+        Hint("grad is half the expected value: divide the difference by 2h, not by 4h "
+             "(or nudge by +h and -h, not by +-h/2).", looks_like(0.5 * expected)),
+        Hint("grad has the wrong sign: it is f(x + h) - f(x - h), not the other way round.",
+             looks_like(-expected)),
+        *extra_hints,
+    ]
+    expect_close(fn, "grad", grad, expected, tol=tol, context=context, hints=hints,
+                 cause="for each entry i: save x[i], evaluate f at x[i] + h and at x[i] - h, "
+                       "restore x[i], and store (f_plus - f_minus) / (2h) in grad[i].")
+
+
+def check_numerical_gradient(numerical_gradient, seed=0):
+    """Default h on a curved 1-D function and a coupled 2-D quadratic, against the exact gradient."""
+    rng = rng_for(seed, "numerical_gradient")
+    f, x, exact = _exp_case(rng, (6,), a=4.0)
+    _numgrad_case(numerical_gradient, f, x, exact, None,
+                  "for f(x) = sum(w * exp(4 x)) at a (6,) array (default h)")
+    f, x, exact = _quadratic_case(rng, (3, 4))
+    _numgrad_case(numerical_gradient, f, x, exact, None,
+                  "for a quadratic f at a (3, 4) array (default h)")
+
+
+def _step_case(numerical_gradient, rng, shape, a, h):
+    f, x, exact = _exp_case(rng, shape, a)
+    # What the centered difference at step h gives, exactly (it differs from the gradient by
+    # about a**2 h**2 / 6, relatively): a correct function returns this, not the exact gradient.
+    expected = trusted_numerical_gradient(f, x.copy(), h=h)
+    ignored = Hint(f"grad matches the exact gradient too well: with h = {h:g} the centered "
+                   "difference should differ from it by O(h**2). Is the argument h ignored "
+                   "(a step fixed inside the function)?", looks_like(exact, tol=1e-6))
+    _numgrad_case(numerical_gradient, f, x, expected, h,
+                  f"for f(x) = sum(w * exp({a:g} x)) at a {shape} array with h = {h:g} "
+                  "(compared with the centered difference at that step)",
+                  extra_hints=[ignored])
+
+
+def check_numerical_gradient_step(numerical_gradient, seed=0):
+    """A large step h = 0.01 on a curved function: one-sided differences are far off here."""
+    rng = rng_for(seed, "numerical_gradient_step")
+    _step_case(numerical_gradient, rng, (2, 3), a=3.0, h=1e-2)
+
+
+def check_numerical_gradient_hidden(numerical_gradient, seed=0):
+    """More shapes (3-D, a column), another step."""
+    rng = rng_for(seed, "numerical_gradient_hidden")
+    f, x, exact = _exp_case(rng, (2, 2, 3), a=4.0)
+    _numgrad_case(numerical_gradient, f, x, exact, None,
+                  "for f(x) = sum(w * exp(4 x)) at a (2, 2, 3) array (default h)")
+    f, x, exact = _quadratic_case(rng, (4, 1))
+    _numgrad_case(numerical_gradient, f, x, exact, None,
+                  "for a quadratic f at a (4, 1) array (default h)")
+    _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2)

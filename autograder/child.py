@@ -1,0 +1,134 @@
+"""The untrusted side: a process that runs a submission's cells and answers calls.
+
+Started by `student_process.py` as `python -m autograder.child`. It reads requests from one
+pipe and writes replies to another, one at a time, as plain data (see wire.py). Whatever
+the student's code prints goes to a size-limited file, never into the replies.
+"""
+from __future__ import annotations
+
+import argparse
+import builtins
+import os
+import re
+import resource
+import signal
+import sys
+import traceback
+
+from . import wire
+
+OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
+
+_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+
+
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python; keep the line count, drop the effect."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
+
+
+def error_reply(exc: BaseException, labels: set[str]) -> dict:
+    """The exception as plain text, with the frames of the student's cells only."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in labels]
+    text = "".join(traceback.format_list(frames))
+    if isinstance(exc, SyntaxError) and exc.filename in labels:
+        text += f'  File "{exc.filename}", line {exc.lineno}\n    {(exc.text or "").strip()}\n'
+    message = str(exc)
+    if isinstance(exc, SystemExit):
+        message = f"the code called exit({exc.code!r})"
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "the code raised KeyboardInterrupt"
+    elif isinstance(exc, MemoryError):
+        message = (message + " (over the grader's memory limit)").strip()
+    return {"ok": False, "error": {"type": type(exc).__name__, "message": message[:2000],
+                                   "traceback": text[-4000:]}}
+
+
+class Child:
+    def __init__(self):
+        self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
+        self.labels: set[str] = set()
+
+    def handle(self, request: dict) -> dict:
+        op = request.get("op")
+        if op == "exec":
+            return self.exec_cell(request["label"], request["source"])
+        if op == "call":
+            return self.call(request["name"], request["payload"])
+        return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}",
+                                       "traceback": ""}}
+
+    def exec_cell(self, label: str, source: str) -> dict:
+        self.labels.add(label)
+        try:
+            exec(compile(strip_magics(source), label, "exec"), self.namespace)
+        except BaseException as exc:   # the student's cell; report, never die
+            return error_reply(exc, self.labels)
+        return {"ok": True}
+
+    def call(self, name: str, payload) -> dict:
+        fn = self.namespace.get(name)
+        if not callable(fn):
+            what = "is not defined" if fn is None else "is not a function"
+            return {"ok": False, "error": {"type": "NameError", "traceback": "",
+                                           "message": f"`{name}` {what} in the notebook"}}
+        try:
+            args, kwargs = wire.decode(payload, allow_callables=True)
+            result = fn(*args, **kwargs)
+            # Arguments first: a result that is an argument becomes a reference to it.
+            encoded = wire.encode([args, kwargs, result])
+        except wire.WireError as exc:
+            return {"ok": False, "error": {"type": "TypeError", "message": str(exc),
+                                           "traceback": ""}}
+        except BaseException as exc:
+            return error_reply(exc, self.labels)
+        return {"ok": True, "value": encoded}
+
+
+def limit_resources(memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails instead of killing
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="autograder.child")
+    parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--replies", type=int, required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--memory", type=int, required=True, help="bytes")
+    opts = parser.parse_args(argv)
+
+    out = os.open(opts.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
+    limit_resources(opts.memory)
+
+    child = Child()
+    while True:
+        try:
+            request = wire.receive(opts.requests)
+        except (wire.Closed, wire.WireError):
+            os._exit(0)
+        reply = child.handle(request)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        try:
+            wire.send(opts.replies, reply)
+        except wire.WireError as exc:   # the result was too large to send
+            wire.send(opts.replies, {"ok": False, "error": {"type": "ValueError",
+                                                            "message": str(exc),
+                                                            "traceback": ""}})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Command line: `python -m autograder grade ...` and `python -m autograder regenerate ...`."""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import report
+from .course import CourseError, regenerate
+from .grading import Settings, SubmissionResult, grade_notebook
+from .notebooks import ASSIGNMENTS
+from .student_process import Limits
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="Grade backprop-lab notebooks.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    grade = sub.add_parser("grade", help="grade notebooks and print a score table")
+    grade.add_argument("paths", nargs="*", metavar="PATH",
+                       help="notebooks, or folders searched for them (default: assignments/)")
+    grade.add_argument("--hidden", action="store_true",
+                       help="grade with the instructor's tests from source/, hidden ones included")
+    grade.add_argument("--json", metavar="FILE", help="write every result as JSON")
+    grade.add_argument("--csv", metavar="FILE",
+                       help="write one row per student and assignment, one column per test")
+    grade.add_argument("--gradescope", metavar="FILE",
+                       help="write Gradescope's results.json (one submission)")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="submissions graded at once (default: all cores)")
+    grade.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                       help="time limit of one test's calls into student code "
+                            f"(default {Limits.timeout:g})")
+    grade.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
+                       help=f"memory limit of the student process (default {Limits.memory_mb})")
+    grade.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
+                       help="course root holding source/ and assignments/ (default: .)")
+
+    regen = sub.add_parser("regenerate",
+                           help="make assignments/ and solutions/ from source/ with nbgrader")
+    regen.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
+    regen.add_argument("--course", type=Path, default=Path("."), metavar="DIR")
+    return parser
+
+
+def find_notebooks(paths: list[str], course: Path) -> list[Path]:
+    """Named notebooks, and the assignment notebooks found below named folders."""
+    found: list[Path] = []
+    for raw in paths or [str(course / "assignments")]:
+        path = Path(raw)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(nb for nb in sorted(path.rglob("*.ipynb"))
+                         if ".ipynb_checkpoints" not in nb.parts and nb.stem in ASSIGNMENTS)
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    if not found:
+        raise UsageError("no notebooks to grade in " + ", ".join(paths or ["assignments/"]))
+    return found
+
+
+def _grade_one(args: tuple[Path, Settings]) -> SubmissionResult:
+    return grade_notebook(*args)
+
+
+def grade_all(notebooks: list[Path], settings: Settings, jobs: int) -> list[SubmissionResult]:
+    jobs = max(1, min(jobs, len(notebooks)))
+    if jobs == 1:
+        return [grade_notebook(nb, settings) for nb in notebooks]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_grade_one, [(nb, settings) for nb in notebooks]))
+
+
+def run_grade(opts: argparse.Namespace) -> int:
+    if opts.timeout <= 0 or opts.memory <= 0 or opts.jobs <= 0:
+        raise UsageError("--timeout, --memory and --jobs must be positive")
+    notebooks = find_notebooks(opts.paths, opts.course)
+    if opts.gradescope and len(notebooks) != 1:
+        raise UsageError(f"--gradescope writes one submission's results, "
+                         f"but {len(notebooks)} notebooks were found")
+    settings = Settings(course=opts.course, hidden=opts.hidden,
+                        limits=Limits(timeout=opts.timeout, memory_mb=opts.memory))
+    results = grade_all(notebooks, settings, opts.jobs)
+    print(report.score_table(results))
+    if opts.json:
+        report.write_json(results, Path(opts.json))
+    if opts.csv:
+        report.write_csv(results, Path(opts.csv))
+    if opts.gradescope:
+        report.write_gradescope(results[0], Path(opts.gradescope))
+    failed = [r for r in results if r.error]
+    if failed:
+        print(f"{len(failed)} of {len(results)} submissions could not be graded.",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    opts = parser.parse_args(argv)
+    try:
+        if opts.command == "grade":
+            return run_grade(opts)
+        done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
+        print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
+        return 0
+    except UsageError as exc:
+        parser.error(str(exc))   # exits with 2
+    except CourseError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,127 @@
+"""`pytest autograder`: one pytest test per test cell, and the score table at the end.
+
+Only hooks and collectors live here; grading is `grading.GradingSession`, shared with the CLI.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from . import report
+from .cli import UsageError, find_notebooks
+from .grading import (PASSED, GradingSession, Settings, SubmissionResult, TestResult,
+                      open_submission)
+from .student_process import Limits
+
+_RESULTS = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("backprop-lab", "grading backprop-lab notebooks")
+    group.addoption("--submission", action="append", default=[], metavar="PATH",
+                    help="grade these notebooks or folders instead of assignments/")
+    group.addoption("--hidden", action="store_true",
+                    help="use the instructor's tests from source/, hidden ones included")
+    group.addoption("--course", default=None, metavar="DIR",
+                    help="course root holding source/ and assignments/ (default: rootdir)")
+    group.addoption("--grade-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                    help="time limit of one test's calls into student code")
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector):
+    # The autograder package folder (this copy or another checkout's) stands for the notebooks.
+    if (path / "pytest_plugin.py").is_file() and (path / "__init__.py").is_file():
+        return GradedNotebooks.from_parent(parent, path=path)
+    return None
+
+
+def _settings(config: pytest.Config) -> Settings:
+    course = Path(config.getoption("course") or config.rootpath)
+    return Settings(course=course, hidden=config.getoption("hidden"),
+                    limits=Limits(timeout=config.getoption("grade_timeout")))
+
+
+class GradedNotebooks(pytest.Directory):
+    """Stands for the autograder package: its children are the notebooks to grade."""
+
+    def collect(self):
+        settings = _settings(self.config)
+        self.config.stash.setdefault(_RESULTS, {})
+        try:
+            notebooks = find_notebooks(self.config.getoption("submission"), settings.course)
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        names: set[str] = set()
+        for path in notebooks:
+            result, trusted, plan = open_submission(path, settings)
+            name = result.assignment
+            if name in names:   # several notebooks of one assignment: tell them apart
+                name = f"{result.assignment}[{result.student or path}]"
+            names.add(name)
+            yield GradedNotebook.from_parent(self, name=name, nodeid=name, result=result,
+                                             trusted=trusted, plan=plan, settings=settings)
+
+
+class GradedNotebook(pytest.Collector):
+    def __init__(self, *, result: SubmissionResult, trusted, plan, settings: Settings, **kw):
+        super().__init__(**kw)
+        self.result, self.trusted, self.plan, self.settings = result, trusted, plan, settings
+        self.grading: GradingSession | None = None
+
+    def collect(self):
+        self.config.stash[_RESULTS][self.nodeid] = self.result
+        if self.plan is not None:
+            tests = self.plan.tests
+        else:   # unreadable: every test scores zero with the notebook's error
+            tests = [None] if not self.result.tests else self.result.tests
+        for test in tests:
+            name = getattr(test, "grade_id", None) or getattr(test, "name", None) or "notebook"
+            yield CellTest.from_parent(self, name=name, nodeid=f"{self.nodeid}::{name}",
+                                       test=test)
+
+    def setup(self) -> None:
+        if self.plan is not None:
+            self.grading = GradingSession(self.trusted, self.plan, self.settings.limits)
+
+    def teardown(self) -> None:
+        if self.grading is not None:
+            self.grading.close()
+            self.grading = None
+
+
+class CellFailed(Exception):
+    def __init__(self, result: TestResult | None, message: str):
+        self.result, self.message = result, message
+        super().__init__(message)
+
+
+class CellTest(pytest.Item):
+    def __init__(self, *, test, **kw):
+        super().__init__(**kw)
+        self.test = test
+
+    def runtest(self) -> None:
+        notebook: GradedNotebook = self.parent
+        if notebook.grading is None:   # the notebook could not be read or is unknown
+            raise CellFailed(None, notebook.result.error or "could not be graded")
+        result = notebook.grading.run_test(self.test)
+        notebook.result.tests.append(result)
+        notebook.result.score += result.score
+        if result.status != PASSED:
+            raise CellFailed(result, f"[{result.status}] {result.output}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CellFailed):
+            return excinfo.value.message
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.parent.result.path, None, self.nodeid
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    results = list(config.stash.get(_RESULTS, {}).values())
+    if results:
+        terminalreporter.section("backprop-lab scores")
+        terminalreporter.write_line(report.score_table(results))

@@ -1,0 +1,282 @@
+"""Running student code: a child process per submission, with limits, and proxies to call it.
+
+The grader never runs student code itself. `StudentProcess` starts `autograder.child`,
+loads the submission's cells into it one at a time (a cell that hangs or kills the process
+is left out and the rest still load), and calls its functions with a deadline. A child that
+hangs, crashes or exits is killed with its whole process group and replaced on the next call.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import wire
+from .checks.core import StudentCodeError
+
+OUTPUT_KEPT = 2000   # characters of a test's printed output kept in its report
+
+
+class GradingInterrupted(BaseException):
+    """Student code ran out of time or took its process down.
+
+    A BaseException, so that checks (which turn a student's exceptions into messages)
+    let it through to the engine.
+    """
+
+    def __init__(self, status: str, message: str):
+        self.status, self.message = status, message
+        super().__init__(message)
+
+
+@dataclass
+class Limits:
+    timeout: float = 5.0          # seconds for one test (all the calls it makes)
+    memory_mb: int = 1024         # address-space limit of the child
+
+
+def child_environment() -> dict:
+    keep = ("PATH", "LANG", "LC_ALL", "HOME", "SYSTEMROOT", "TMPDIR")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = package_parent   # the child imports this very copy of autograder
+    return env
+
+
+class StudentProcess:
+    def __init__(self, cells: list[tuple[str, str]], limits: Limits, scratch: Path):
+        self.cells = list(cells)
+        self.limits = limits
+        self.scratch = Path(scratch)
+        self.cell_errors: dict[str, str] = {}     # label -> why the cell did not load
+        self._fatal: set[str] = set()             # cells that hang or end the process: skipped
+        self.deadline: float | None = None
+        self._proc: subprocess.Popen | None = None
+        self._fds: tuple[int, int] | None = None
+        self._output = self.scratch / "output.txt"
+        self._output_offset = 0
+
+    # ------------------------------------------------------------ life cycle
+
+    def _spawn(self) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        cmd = [sys.executable, "-m", "autograder.child", "--requests", str(req_r),
+               "--replies", str(rep_w), "--output", str(self._output),
+               "--memory", str(self.limits.memory_mb * 1024 * 1024)]
+        try:
+            self._proc = subprocess.Popen(
+                cmd, pass_fds=(req_r, rep_w), cwd=self.scratch, env=child_environment(),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        self._fds = (req_w, rep_r)
+
+    def kill(self) -> None:
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self._proc.wait()
+            self._proc = None
+        if self._fds is not None:
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = None
+
+    def close(self) -> None:
+        self.kill()
+
+    def __enter__(self) -> "StudentProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _ensure_loaded(self) -> None:
+        """Start a child and run every cell that has not already proved fatal."""
+        while self._proc is None:
+            self._spawn()
+            for label, source in self.cells:
+                if label in self._fatal:
+                    continue
+                try:
+                    reply = self._request({"op": "exec", "label": label, "source": source},
+                                          time.monotonic() + self.limits.timeout)
+                except GradingInterrupted as exc:
+                    self._fatal.add(label)
+                    self.cell_errors[label] = f"{exc.message} while the cell ran"
+                    break   # the child is gone: start again without this cell
+                if not reply.get("ok"):
+                    err = reply.get("error") or {}
+                    self.cell_errors[label] = (f"{err.get('type')}: {err.get('message')}\n"
+                                               f"{err.get('traceback', '')}").rstrip()
+
+    # ------------------------------------------------------------ requests
+
+    def _request(self, message: dict, deadline: float) -> dict:
+        req_w, rep_r = self._fds
+        try:
+            wire.send(req_w, message)
+            return wire.receive(rep_r, deadline)
+        except wire.Timeout:
+            self.kill()
+            raise GradingInterrupted("timeout", f"time limit exceeded ({self.limits.timeout:g} s)"
+                                     ) from None
+        except (wire.Closed, BrokenPipeError, OSError):
+            code = self._proc.wait() if self._proc else None
+            self.kill()
+            raise GradingInterrupted("error", describe_exit(code)) from None
+        except wire.WireError as exc:
+            self.kill()
+            raise GradingInterrupted("error", f"the student process sent an invalid reply ({exc})"
+                                     ) from None
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        self._ensure_loaded()
+        deadline = self.deadline if self.deadline is not None else \
+            time.monotonic() + self.limits.timeout
+        payload = wire.encode([list(args), kwargs], allow_callables=True)
+        reply = self._request({"op": "call", "name": name, "payload": payload}, deadline)
+        if not reply.get("ok"):
+            err = reply.get("error") or {}
+            message = str(err.get("message", ""))
+            if err.get("type") == "NameError":
+                message += self._why_missing(name)
+            raise StudentCodeError(name, str(err.get("type", "Error")), message,
+                                   str(err.get("traceback", "")))
+        try:
+            decoder = wire.Decoder()
+            args_after, kwargs_after, result = decoder.decode(reply.get("value"))
+            return _apply_effects(name, args, kwargs, args_after, kwargs_after, result)
+        except (wire.WireError, ValueError, TypeError, KeyError) as exc:
+            self.kill()
+            raise GradingInterrupted("error", f"the student process sent an invalid reply ({exc})"
+                                     ) from None
+
+    def _why_missing(self, name: str) -> str:
+        for label, error in self.cell_errors.items():
+            if f"`{name}`" in label:
+                return f" (its cell failed to run: {error})"
+        return " (renamed or deleted?)"
+
+    def take_output(self) -> str:
+        """What the student's code printed since the last call of this method (truncated)."""
+        try:
+            size = self._output.stat().st_size
+        except FileNotFoundError:
+            return ""
+        if size <= self._output_offset:
+            return ""
+        with open(self._output, "rb") as fh:
+            fh.seek(self._output_offset)
+            data = fh.read(OUTPUT_KEPT)
+        truncated = size - self._output_offset > OUTPUT_KEPT
+        self._output_offset = size
+        text = data.decode("utf-8", "replace")
+        return text + "\n[... output truncated]" if truncated else text
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the student process stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGSEGV":
+            return "the student process crashed (segmentation fault)"
+        if name == "SIGKILL":
+            return "the student process was killed (memory or process limits?)"
+        return f"the student process was ended by {name}"
+    return f"the student's code ended its process (exit code {code})"
+
+
+class StudentFunction:
+    """Stands in the grader for one student function; calling it calls into the child."""
+
+    def __init__(self, process: StudentProcess, name: str):
+        self._process = process
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._process.call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+
+# ---------------------------------------------------------------- in-place effects
+
+def _apply_effects(name, args, kwargs, args_after, kwargs_after, result):
+    """Make the grader's arguments show what the call did to the child's copies.
+
+    Then a result that was one of the arguments in the child is that argument here too.
+    """
+    if not isinstance(args_after, list) or len(args_after) != len(args) or \
+            not isinstance(kwargs_after, dict) or kwargs_after.keys() != kwargs.keys():
+        raise wire.WireError("arguments came back malformed")
+    stands_for: dict[int, Any] = {}
+    for orig, new in zip(args, args_after):
+        _mirror(name, orig, new, stands_for)
+    for key in kwargs:
+        _mirror(name, kwargs[key], kwargs_after[key], stands_for)
+    return _substitute(result, stands_for, set())
+
+
+def _mirror(name: str, orig: Any, new: Any, stands_for: dict[int, Any]) -> Any:
+    if isinstance(orig, np.ndarray) and isinstance(new, np.ndarray):
+        if orig.shape != new.shape or orig.dtype != new.dtype:
+            raise StudentCodeError(name, "ValueError", "changed the shape or dtype of one of its "
+                                   "input arrays in place; inputs must not be modified")
+        if not np.array_equal(orig, new, equal_nan=True):
+            np.copyto(orig, new)
+        kept = orig
+    elif isinstance(orig, list) and isinstance(new, list):
+        orig[:] = [_mirror(name, o, n, stands_for) for o, n in zip(orig, new)] + \
+            [_substitute(n, stands_for, set()) for n in new[len(orig):]]
+        kept = orig
+    elif isinstance(orig, dict) and isinstance(new, dict):
+        updated = {k: _mirror(name, orig[k], v, stands_for) if k in orig
+                   else _substitute(v, stands_for, set()) for k, v in new.items()}
+        orig.clear()
+        orig.update(updated)
+        kept = orig
+    elif isinstance(orig, tuple) and isinstance(new, tuple) and len(orig) == len(new):
+        for o, n in zip(orig, new):
+            _mirror(name, o, n, stands_for)
+        kept = orig
+    else:
+        kept = new
+    stands_for[id(new)] = kept
+    return kept
+
+
+def _substitute(obj: Any, stands_for: dict[int, Any], seen: set[int]) -> Any:
+    if id(obj) in stands_for:
+        return stands_for[id(obj)]
+    if id(obj) in seen:
+        return obj
+    if isinstance(obj, tuple):
+        return tuple(_substitute(v, stands_for, seen) for v in obj)
+    if isinstance(obj, list):
+        seen.add(id(obj))
+        obj[:] = [_substitute(v, stands_for, seen) for v in obj]
+    elif isinstance(obj, dict):
+        seen.add(id(obj))
+        for key in obj:
+            obj[key] = _substitute(obj[key], stands_for, seen)
+    return obj

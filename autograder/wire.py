@@ -1,0 +1,240 @@
+"""Plain data across the process boundary: JSON frames, numpy arrays as base64 buffers.
+
+Only numbers, strings, None, numeric numpy arrays and tuples, lists and dicts of them
+cross; nothing is ever unpickled. Object identity inside one message is kept (an array
+that appears twice arrives as one array), which is how the grader sees a student return
+one array under two names. Callables go only from the grader to the child, as a
+reference to a module-level function of an `autograder` module.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import importlib
+import json
+import os
+import select
+import struct
+import time
+from typing import Any
+
+import numpy as np
+
+MAX_FRAME = 64 * 1024 * 1024
+_HEADER = struct.Struct(">Q")
+_DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "float32", "float64", "complex64", "complex128")}
+_TRUSTED_MODULE_PREFIX = "autograder."
+
+
+class WireError(Exception):
+    """A message that is not plain data, too large, or malformed."""
+
+
+# ---------------------------------------------------------------- encoding
+
+class Encoder:
+    """Turns plain data into JSON-ready nodes; containers and arrays get ids for references."""
+
+    def __init__(self, allow_callables: bool = False):
+        self.allow_callables = allow_callables
+        self._ids: dict[int, int] = {}
+        self._keep: list[Any] = []   # keeps encoded objects alive so ids stay unique
+
+    def encode(self, obj: Any) -> Any:
+        if obj is None or isinstance(obj, (bool, str)):
+            return obj
+        if isinstance(obj, (int, float)):
+            return obj   # JSON keeps floats exactly, NaN and infinities included
+        if isinstance(obj, np.generic):
+            return self._scalar(obj)
+        if isinstance(obj, complex):
+            return {"t": "c", "re": repr(obj.real), "im": repr(obj.imag)}
+        if id(obj) in self._ids:
+            return {"t": "ref", "id": self._ids[id(obj)]}
+        if isinstance(obj, np.ndarray):
+            return self._array(obj)
+        if isinstance(obj, (tuple, list, dict)):
+            node_id = self._remember(obj)
+            if isinstance(obj, dict):
+                items = []
+                for key, value in obj.items():
+                    if not isinstance(key, (str, int)) or isinstance(key, bool):
+                        raise WireError(f"dict keys must be str or int, not {type(key).__name__}")
+                    items.append([key, self.encode(value)])
+                return {"t": "dict", "id": node_id, "v": items}
+            kind = "tuple" if isinstance(obj, tuple) else "list"
+            return {"t": kind, "id": node_id, "v": [self.encode(v) for v in obj]}
+        if self.allow_callables and callable(obj):
+            return self._callable(obj)
+        raise WireError(f"an object of type {type(obj).__name__} cannot be graded: "
+                        "only numbers, numpy arrays, and tuples, lists and dicts of them")
+
+    def _remember(self, obj: Any) -> int:
+        node_id = len(self._keep)
+        self._ids[id(obj)] = node_id
+        self._keep.append(obj)
+        return node_id
+
+    def _scalar(self, value: np.generic) -> Any:
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.complexfloating):
+            return self.encode(complex(value))
+        if isinstance(value, np.floating):
+            return float(value)
+        raise WireError(f"a numpy scalar of type {value.dtype} cannot be graded")
+
+    def _array(self, arr: np.ndarray) -> dict:
+        if arr.dtype.str not in _DTYPES:
+            raise WireError(f"an array of dtype {arr.dtype} cannot be graded: "
+                            "use a numeric dtype (float64)")
+        node_id = self._remember(arr)
+        data = np.ascontiguousarray(arr).tobytes()
+        return {"t": "nd", "id": node_id, "dtype": arr.dtype.str, "shape": list(arr.shape),
+                "b64": base64.b64encode(data).decode("ascii")}
+
+    def _callable(self, fn: Any) -> dict:
+        args, kwargs = (), {}
+        if isinstance(fn, functools.partial):
+            fn, args, kwargs = fn.func, fn.args, fn.keywords
+        module, name = getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
+        if not module.startswith(_TRUSTED_MODULE_PREFIX) or "." in name or "<" in name:
+            raise WireError(f"only module-level functions of autograder modules can be passed "
+                            f"to student code, not {fn!r}")
+        return {"t": "fn", "module": module, "name": name,
+                "args": [self.encode(a) for a in args],
+                "kwargs": [[k, self.encode(v)] for k, v in kwargs.items()]}
+
+
+def encode(obj: Any, allow_callables: bool = False) -> Any:
+    return Encoder(allow_callables).encode(obj)
+
+
+# ---------------------------------------------------------------- decoding
+
+class Decoder:
+    """Rebuilds plain data from nodes, validating every node; refs resolve within a message."""
+
+    def __init__(self, allow_callables: bool = False):
+        self.allow_callables = allow_callables
+        self.objects: dict[int, Any] = {}
+
+    def decode(self, node: Any, depth: int = 0) -> Any:
+        if depth > 100:
+            raise WireError("data nested too deeply")
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if not isinstance(node, dict) or not isinstance(node.get("t"), str):
+            raise WireError("malformed message")
+        kind = node["t"]
+        if kind == "c":
+            return complex(float(node["re"]), float(node["im"]))
+        if kind == "ref":
+            if node.get("id") not in self.objects:
+                raise WireError("reference to an unknown object")
+            return self.objects[node["id"]]
+        if kind == "nd":
+            return self._array(node)
+        if kind in ("tuple", "list"):
+            if kind == "list":
+                out: Any = self._register(node, [])
+                out.extend(self.decode(v, depth + 1) for v in node["v"])
+                return out
+            items = [self.decode(v, depth + 1) for v in node["v"]]
+            return self._register(node, tuple(items))
+        if kind == "dict":
+            out = self._register(node, {})
+            for key, value in node["v"]:
+                if not isinstance(key, (str, int)):
+                    raise WireError("malformed dict key")
+                out[key] = self.decode(value, depth + 1)
+            return out
+        if kind == "fn" and self.allow_callables:
+            return self._callable(node, depth)
+        raise WireError(f"unexpected node type {kind!r}")
+
+    def _register(self, node: dict, obj: Any) -> Any:
+        node_id = node.get("id")
+        if not isinstance(node_id, int) or node_id in self.objects:
+            raise WireError("malformed object id")
+        self.objects[node_id] = obj
+        return obj
+
+    def _array(self, node: dict) -> np.ndarray:
+        dtype = _DTYPES.get(node.get("dtype"))
+        shape = node.get("shape")
+        if dtype is None or not isinstance(shape, list) or \
+                not all(isinstance(n, int) and n >= 0 for n in shape):
+            raise WireError("malformed array")
+        data = base64.b64decode(node["b64"], validate=True)
+        if len(data) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+            raise WireError("array data does not match its shape")
+        return self._register(node, np.frombuffer(data, dtype=dtype).reshape(shape).copy())
+
+    def _callable(self, node: dict, depth: int) -> Any:
+        module, name = node["module"], node["name"]
+        if not module.startswith(_TRUSTED_MODULE_PREFIX):
+            raise WireError("callable from an untrusted module")
+        fn = getattr(importlib.import_module(module), name)
+        args = [self.decode(a, depth + 1) for a in node["args"]]
+        kwargs = {k: self.decode(v, depth + 1) for k, v in node["kwargs"]}
+        return functools.partial(fn, *args, **kwargs) if args or kwargs else fn
+
+
+def decode(node: Any, allow_callables: bool = False) -> Any:
+    return Decoder(allow_callables).decode(node)
+
+
+# ---------------------------------------------------------------- framing
+
+def send(fd: int, message: dict) -> None:
+    data = json.dumps(message, separators=(",", ":")).encode()
+    if len(data) > MAX_FRAME:
+        raise WireError(f"message of {len(data)} bytes is larger than the limit of {MAX_FRAME}")
+    payload = _HEADER.pack(len(data)) + data
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class Timeout(Exception):
+    pass
+
+
+class Closed(Exception):
+    pass
+
+
+def receive(fd: int, deadline: float | None = None) -> dict:
+    """Read one frame; Timeout at `deadline` (time.monotonic()), Closed at end of stream."""
+    header = _read_exactly(fd, _HEADER.size, deadline)
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_FRAME:
+        raise WireError(f"message of {size} bytes is larger than the limit of {MAX_FRAME}")
+    try:
+        message = json.loads(_read_exactly(fd, size, deadline))
+    except (ValueError, RecursionError) as exc:
+        raise WireError(f"malformed message: {exc}") from None
+    if not isinstance(message, dict):
+        raise WireError("malformed message")
+    return message
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Timeout()
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise Closed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
