@@ -1,0 +1,188 @@
+"""The real course: every assignment, through the CLI, pytest and nbgrader itself."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import regenerate_copy, run_nbgrader
+from autograder.notebooks import ASSIGNMENTS, GIVEN, SOLUTION, TEST, defined_functions, \
+    read_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The graded functions of each assignment, as the contract (SPEC.md) names them.
+GRADED = {
+    "staged": ["staged_backward", "add_backward", "mul_backward", "max_backward",
+               "numerical_gradient"],
+    "sigmoid": ["sigmoid_layer_backward", "saturated_fraction"],
+    "relu": ["relu_backward", "leaky_relu_backward", "prelu_backward", "dead_neuron_fraction"],
+    "rnn": ["relu_rnn_backward", "rnn_step_backward", "rnn_backward", "clip_grad_norm",
+            "clip_grad_value", "spectral_radius"],
+}
+PRESENT = [a for a in ASSIGNMENTS if (ROOT / "source" / a / f"{a}.ipynb").exists()]
+
+
+def notebook(folder: str, assignment: str) -> Path:
+    return ROOT / folder / assignment / f"{assignment}.ipynb"
+
+
+def cli_grade(*paths, hidden=True, cwd=ROOT) -> list[dict]:
+    out = Path(cwd) / f".grades-{abs(hash(paths))}.json"
+    args = [sys.executable, "-m", "autograder", "grade", *map(str, paths), "--json", str(out),
+            "--course", str(ROOT)]
+    proc = subprocess.run(args + (["--hidden"] if hidden else []), cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+    try:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return json.loads(out.read_text())["submissions"]
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def test_every_assignment_has_a_source_notebook():
+    assert PRESENT == list(ASSIGNMENTS)
+
+
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_notebook_follows_the_conventions(assignment):
+    nb = read_notebook(notebook("source", assignment))
+    solutions = nb.of_kind(SOLUTION)
+    assert [c.grade_id for c in solutions] == GRADED[assignment]
+    for cell in solutions:
+        assert defined_functions(cell.source) == [cell.grade_id]
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+    ids = [c.grade_id for c in nb.cells if c.grade_id]
+    assert len(ids) == len(set(ids)), "duplicated grade_id"
+    for cell in nb.of_kind(TEST):
+        assert re.fullmatch(r"test_(%s)(_\w+)?" % "|".join(GRADED[assignment]), cell.grade_id)
+        assert cell.points > 0
+    assert nb.of_kind(GIVEN), "given code sits in locked cells"
+    assert any("BEGIN HIDDEN TESTS" in c.source for c in nb.of_kind(TEST)), "no hidden tests"
+    for folder in ("source", "assignments"):
+        raw = nbformat.read(notebook(folder, assignment), as_version=4)
+        assert not any(c.get("outputs") for c in raw.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_source_earns_full_marks_through_the_cli(assignment):
+    [sub] = cli_grade(notebook("source", assignment))
+    failures = [(t["name"], t["output"]) for t in sub["tests"] if t["status"] != "passed"]
+    assert failures == []
+    assert sub["score"] == sub["max_score"] > 0
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_released_notebook_scores_zero_with_clear_messages(assignment, hidden):
+    [sub] = cli_grade(notebook("assignments", assignment), hidden=hidden)
+    assert sub["error"] is None and sub["score"] == 0 and sub["max_score"] > 0
+    for test in sub["tests"]:
+        assert test["status"] == "failed"
+        assert "not implemented yet" in test["output"], test
+
+
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_generated_notebooks_are_what_nbgrader_makes_from_source(assignment, tmp_path):
+    regenerate_copy(ROOT, assignment, tmp_path)
+    for folder in ("assignments", "solutions"):
+        fresh = json.loads(notebook(folder, assignment).read_text())
+        made = json.loads((tmp_path / folder / assignment / f"{assignment}.ipynb").read_text())
+        assert fresh == made, f"{folder}/{assignment} is stale: run python -m autograder regenerate"
+
+
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_no_hidden_test_content_reaches_students(assignment):
+    hidden_lines = set()
+    for cell in read_notebook(notebook("source", assignment)).of_kind(TEST):
+        if "### BEGIN HIDDEN TESTS" in cell.source:
+            block = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            hidden_lines |= {line.strip() for line in block.splitlines() if line.strip()}
+    assert hidden_lines
+    for folder in ("assignments", "solutions"):
+        text = "\n".join(c.source for c in read_notebook(notebook(folder, assignment)).cells)
+        assert "HIDDEN TESTS" not in text
+        leaked = [line for line in hidden_lines if line in text]
+        assert leaked == [], f"hidden test code in {folder}/"
+
+
+def half_solved(assignment: str):
+    """The student copy with every other graded function solved from the source."""
+    student = nbformat.read(notebook("assignments", assignment), as_version=4)
+    source = {c.metadata["nbgrader"]["grade_id"]: c.source
+              for c in nbformat.read(notebook("source", assignment), as_version=4).cells
+              if c.metadata.get("nbgrader", {}).get("solution")}
+    for i, cell in enumerate(c for c in student.cells
+                             if c.metadata.get("nbgrader", {}).get("solution")):
+        if i % 2 == 0:
+            cell.source = source[cell.metadata["nbgrader"]["grade_id"]]
+    return student
+
+
+@pytest.mark.parametrize("assignment", PRESENT)
+def test_nbgrader_autograde_gives_the_same_scores(assignment, tmp_path):
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "source" / assignment, tmp_path / "source" / assignment)
+    db = tmp_path / "gradebook.db"
+    run_nbgrader(tmp_path, "generate_assignment", assignment, "--force", db=db)
+    submissions = {"full": nbformat.read(notebook("source", assignment), as_version=4),
+                   "half": half_solved(assignment),
+                   "stub": nbformat.read(notebook("assignments", assignment), as_version=4)}
+    for student, nb in submissions.items():
+        path = tmp_path / "submitted" / student / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    run_nbgrader(tmp_path, "autograde", assignment, "--create", "--force", db=db)
+
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{db}") as gb:
+        nbgrader_scores = {}
+        for student in submissions:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            nbgrader_scores[student] = {g.name: g.score for g in sub.grades
+                                        if g.cell.max_score}
+    ours = {s["student"]: {t["name"]: t["score"] for t in s["tests"]}
+            for s in cli_grade(tmp_path / "submitted")}
+    assert ours == nbgrader_scores
+    assert 0 < sum(ours["half"].values()) < sum(ours["full"].values())
+    assert sum(ours["stub"].values()) == 0
+
+
+def test_pytest_front_end_prints_a_score_table_for_the_student_notebooks():
+    proc = subprocess.run([sys.executable, "-m", "pytest", "autograder", "-q",
+                           "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 1, proc.stdout   # the stubs fail
+    assert "backprop-lab scores" in proc.stdout
+    for assignment in PRESENT:
+        for test in read_notebook(notebook("assignments", assignment)).of_kind(TEST):
+            if test.has_code:
+                assert f"{assignment}::{test.grade_id}" in proc.stdout
+    assert "not implemented yet" in proc.stdout
+    assert "passed" not in proc.stdout.splitlines()[-1]
+
+
+def test_pytest_and_cli_agree_on_a_submission(tmp_path):
+    paths = []
+    for assignment in PRESENT:
+        path = tmp_path / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(half_solved(assignment), path)
+        paths.append(path)
+    report = tmp_path / "report.txt"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "autograder", "--hidden",
+                           "--submission", str(tmp_path), "-p", "no:cacheprovider", "-rA",
+                           "--rootdir", str(ROOT)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    report.write_text(proc.stdout)
+    passed = set(re.findall(r"^PASSED (\S+)", proc.stdout, re.MULTILINE))
+    cli = cli_grade(*paths)
+    expected = {f"{s['assignment']}::{t['name']}" for s in cli for t in s["tests"]
+                if t["status"] == "passed"}
+    assert passed == expected and expected
