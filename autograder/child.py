@@ -77,14 +77,19 @@ class Child:
         try:
             args, kwargs = wire.decode(payload, allow_callables=True)
             result = fn(*args, **kwargs)
-            # Arguments first: a result that is an argument becomes a reference to it.
-            encoded = wire.encode([args, kwargs, result])
+            # Arguments first (as they are after the call), so that a result that is one of
+            # them is sent as a reference to it. Callable arguments are not echoed back.
+            encoder = wire.Encoder()
+            encoder.omit_callables = True
+            args_after = encoder.encode([args, kwargs])
+            encoder.omit_callables = False
+            encoded = encoder.encode(result)
         except wire.WireError as exc:
             return {"ok": False, "error": {"type": "TypeError", "message": str(exc),
                                            "traceback": ""}}
         except BaseException as exc:
             return error_reply(exc, self.labels)
-        return {"ok": True, "value": encoded}
+        return {"ok": True, "args": args_after, "value": encoded}
 
 
 def limit_resources(memory_bytes: int) -> None:

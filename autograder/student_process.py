@@ -160,8 +160,9 @@ class StudentProcess:
             raise StudentCodeError(name, str(err.get("type", "Error")), message,
                                    str(err.get("traceback", "")))
         try:
-            decoder = wire.Decoder()
-            args_after, kwargs_after, result = decoder.decode(reply.get("value"))
+            decoder = wire.Decoder()   # one decoder: the result may refer to the arguments
+            args_after, kwargs_after = decoder.decode(reply.get("args"))
+            result = decoder.decode(reply.get("value"))
             return _apply_effects(name, args, kwargs, args_after, kwargs_after, result)
         except (wire.WireError, ValueError, TypeError, KeyError) as exc:
             self.kill()
@@ -261,8 +262,8 @@ def _mirror(name: str, orig: Any, new: Any, stands_for: dict[int, Any]) -> Any:
         for o, n in zip(orig, new):
             _mirror(name, o, n, stands_for)
         kept = orig
-    else:
-        kept = new
+    else:   # numbers, strings, callables (not echoed back): nothing to mirror or refer to
+        return orig if new is None and callable(orig) else new
     stands_for[id(new)] = kept
     return kept
 

@@ -39,6 +39,7 @@ class Encoder:
 
     def __init__(self, allow_callables: bool = False):
         self.allow_callables = allow_callables
+        self.omit_callables = False   # send None in place of a callable (echoing arguments back)
         self._ids: dict[int, int] = {}
         self._keep: list[Any] = []   # keeps encoded objects alive so ids stay unique
 
@@ -66,7 +67,9 @@ class Encoder:
                 return {"t": "dict", "id": node_id, "v": items}
             kind = "tuple" if isinstance(obj, tuple) else "list"
             return {"t": kind, "id": node_id, "v": [self.encode(v) for v in obj]}
-        if self.allow_callables and callable(obj):
+        if callable(obj) and self.omit_callables:
+            return None
+        if callable(obj) and self.allow_callables:
             return self._callable(obj)
         raise WireError(f"an object of type {type(obj).__name__} cannot be graded: "
                         "only numbers, numpy arrays, and tuples, lists and dicts of them")

@@ -3,6 +3,7 @@ import os
 import subprocess
 import time
 
+import nbformat
 import pytest
 
 from autograder.grading import Settings, grade_notebook
@@ -164,3 +165,15 @@ def test_no_child_process_is_left_behind(course):
     # pgrep leaves itself out, so it lists only what the grading left behind
     found = subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True)
     assert found.stdout.split() == []
+
+
+def test_callable_arguments_travel_by_reference_and_none_results_stay_none(course, tmp_path):
+    tests = {"test_apply": (1, "import functools\nfrom autograder.checks.core import relative_error\n"
+                               "f = functools.partial(relative_error, np.zeros(2))\n"
+                               "out = apply(f, np.ones(2))\n"
+                               "assert out[0] is None and np.allclose(out[1], 1.0), out\n")}
+    nb = toy_course.build({"apply": "def apply(f, x):\n    return None, f(x)\n"},
+                          tests={**toy_course.TESTS, **tests})
+    for folder in ("source", "assignments"):
+        nbformat.write(nb, course / folder / "staged" / "staged.ipynb")
+    assert by_name(grade(course, nb=nb))["test_apply"].status == "passed"
