@@ -1,7 +1,10 @@
 """nbgrader configuration for the backprop-lab course (the course root is this folder)."""
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    ClearHiddenTests, ClearMarkScheme, ClearOutput, IncludeHeaderFooter, LockCells,
+    ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades, IncludeHeaderFooter, LockCells,
 )
+
+from autograder.nbgrader_feedback import HideHiddenTestTracebacks
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -13,6 +16,11 @@ c.CourseDirectory.solution_directory = "solutions"
 # Worked solutions: no hidden tests, no outputs, not executed (so they are reproducible byte for byte).
 c.GenerateSolution.preprocessors = [
     IncludeHeaderFooter, LockCells, ClearOutput, ClearMarkScheme, ClearHiddenTests,
+]
+
+# Feedback shows each hidden test's verdict and message, but not its code.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, HideHiddenTestTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
 ]
 
 # A test cell that runs longer than this is stopped and scores zero; the kernel is interrupted, not lost.

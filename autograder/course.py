@@ -34,7 +34,8 @@ def run_nbgrader(course: Path, *args: str, db: Path | None = None, timeout: floa
         cmd.append(f"--CourseDirectory.db_url=sqlite:///{db}")
     proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), capture_output=True, text=True,
                           timeout=timeout)
-    if proc.returncode != 0:
+    # nbgrader only logs a broken nbgrader_config.py and goes on with its defaults.
+    if proc.returncode != 0 or "Exception while loading config file" in proc.stderr:
         raise CourseError(f"`nbgrader {' '.join(args)}` failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
 

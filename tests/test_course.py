@@ -54,7 +54,7 @@ def test_every_assignment_has_a_source_notebook():
 def test_notebook_follows_the_conventions(assignment):
     nb = read_notebook(notebook("source", assignment))
     solutions = nb.of_kind(SOLUTION)
-    assert [c.grade_id for c in solutions] == GRADED[assignment]
+    assert sorted(c.grade_id for c in solutions) == sorted(GRADED[assignment])
     for cell in solutions:
         assert defined_functions(cell.source) == [cell.grade_id]
         assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
@@ -97,13 +97,22 @@ def test_generated_notebooks_are_what_nbgrader_makes_from_source(assignment, tmp
         assert fresh == made, f"{folder}/{assignment} is stale: run python -m autograder regenerate"
 
 
+def hidden_test_lines(assignment: str) -> set[str]:
+    """The code lines of hidden tests that appear nowhere else in the source notebook."""
+    hidden, public = set(), set()
+    for cell in read_notebook(notebook("source", assignment)).cells:
+        parts = cell.source.split("### BEGIN HIDDEN TESTS")
+        public |= {line.strip() for line in parts[0].splitlines()}
+        for part in parts[1:]:
+            block, _, rest = part.partition("### END HIDDEN TESTS")
+            hidden |= {line.strip() for line in block.splitlines() if line.strip()}
+            public |= {line.strip() for line in rest.splitlines()}
+    return hidden - public
+
+
 @pytest.mark.parametrize("assignment", PRESENT)
 def test_no_hidden_test_content_reaches_students(assignment):
-    hidden_lines = set()
-    for cell in read_notebook(notebook("source", assignment)).of_kind(TEST):
-        if "### BEGIN HIDDEN TESTS" in cell.source:
-            block = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-            hidden_lines |= {line.strip() for line in block.splitlines() if line.strip()}
+    hidden_lines = hidden_test_lines(assignment)
     assert hidden_lines
     for folder in ("assignments", "solutions"):
         text = "\n".join(c.source for c in read_notebook(notebook(folder, assignment)).cells)
@@ -152,6 +161,12 @@ def test_nbgrader_autograde_gives_the_same_scores(assignment, tmp_path):
     assert ours == nbgrader_scores
     assert 0 < sum(ours["half"].values()) < sum(ours["full"].values())
     assert sum(ours["stub"].values()) == 0
+
+    run_nbgrader(tmp_path, "generate_feedback", assignment, "--force", db=db)
+    feedback = (tmp_path / "feedback" / "half" / assignment / f"{assignment}.html").read_text()
+    assert "HIDDEN TESTS" not in feedback
+    for line in hidden_test_lines(assignment):
+        assert line not in feedback, "hidden test code in the feedback"
 
 
 def test_pytest_front_end_prints_a_score_table_for_the_student_notebooks():
