@@ -1,26 +1,24 @@
 """Checks for the `sigmoid` assignment: `sigmoid_layer_backward` and `saturated_fraction`.
 
 Ground truth comes from the given forward passes and numerical derivatives, never from a
-reference backward pass:
-
-- ordinary cases: centered differences of the given `sigmoid_layer_forward`;
-- the saturated regime, where local gradients go down to 1e-13 and centered differences lose
-  every digit: the complex step on a complex-friendly formulation of the same function,
-  sigmoid(a) = (1 + tanh(a / 2)) / 2, first compared with the given forward on the same
-  inputs (numpy's complex tanh keeps full relative precision in the imaginary part there).
+reference backward pass. The references are complex-step derivatives (exact to rounding, also
+where gradients are ~1e-13 and centered differences keep no digit) of a complex-friendly
+formulation of the same function, sigmoid(a) = (1 + tanh(a / 2)) / 2. Every check first ties
+that formulation to the given forward it was passed: same values on the same inputs, and in
+the ordinary gradient check, agreement with centered differences of the given forward.
 
 Usual mistakes are recognised by building what they produce from the same trusted pieces: the
-derivative of the linear part `W @ x` weighted by a wrong local gradient, or the gradient of
-the layer with the upstream gradient replaced by ones.
+derivative of the linear part `W @ x` weighted by a wrong local gradient, the layer's gradient
+with the upstream gradient replaced by ones, the fraction over the wrong denominator, ...
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .core import (
-    CheckFailure, DEFAULT_TOL, Hint, call_and_check_inputs, complex_step_gradient,
+    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
-    numerical_gradient, random_array, rng_for, unpack,
+    numerical_gradient, random_array, relative_error, rng_for, unpack,
 )
 
 BACKWARD = "sigmoid_layer_backward"
@@ -42,6 +40,8 @@ Z_ALONE = ("the local gradient is z (or 1 - z) alone: the sigmoid's derivative i
 ALL_ZERO = ("your gradient is exactly zero, but here the true gradient is tiny, not zero. "
             "Don't round, clip or threshold small values: compute z * (1 - z) from the cached "
             "z and let the numbers be small.")
+NOTHING = ("your gradient is exactly zero everywhere: nothing flowed back. Is the array "
+           "you return a placeholder (np.zeros) that is never filled in?")
 TINY = ("in the saturated regime the gradient is tiny but still has to be right. Compute the "
         "local gradient as z * (1 - z) from the cached z, in float64, with no rounding, "
         "clipping or thresholding of small values.")
@@ -89,6 +89,13 @@ def _linear_gradients(W, x, weight):
     return dx, dW
 
 
+def _well_conditioned(grad, ratio=0.05) -> bool:
+    """No entry far smaller than the largest: a small entry of dx is a near-cancellation of
+    larger terms, where correct code (whose z * (1 - z) is rounded) loses relative digits."""
+    grad = np.abs(grad)
+    return bool(np.min(grad) >= ratio * np.max(grad))
+
+
 def _call_backward(fn, dz, cache):
     """Call the student's backward pass; a modified argument is reported by name."""
     before_dz = np.array(dz)
@@ -127,7 +134,7 @@ def _backward_outputs(fn, dz, cache):
     return dx, dW
 
 
-def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored):
+def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
     """Hints for dx and for dW: each usual mistake's answer, built from trusted pieces."""
     sz = np.asarray(sigmoid_fn(z), dtype=np.float64)
     candidates = [
@@ -139,40 +146,60 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored):
     ]
     hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
     hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
-    zero = Hint(ALL_ZERO, lambda actual: not np.any(actual))
+    zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
     return [zero] + hints_dx, [zero] + hints_dW
 
 
 # ---------------------------------------------------------------- sigmoid_layer_backward
 
+def _layer_gradients(W, x, weight):
+    """(dx, dW) of sum(weight * sigmoid(W @ x)) by the complex step: exact to rounding."""
+    dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, weight)
+    dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, weight)
+    return dx, dW
+
+
+def _expect_same_gradient(sigmoid_layer_forward, W, x, dz, true_dx, true_dW):
+    """The complex-step reference must be the gradient of the given forward: compare it with
+    centered differences of that forward (which are good to about 1e-7 here)."""
+    num_dx = numerical_gradient(lambda v: sigmoid_layer_forward(W, v)[0], np.array(x), dz)
+    num_dW = numerical_gradient(lambda M: sigmoid_layer_forward(M, x)[0], np.array(W), dz)
+    for num, true in ((num_dx, true_dx), (num_dW, true_dW)):
+        if float(np.max(relative_error(num, true), initial=0.0)) > 1e-5:
+            raise CheckFailure("The given `sigmoid_layer_forward` no longer computes "
+                               "sigmoid(W @ x): its cell was changed or redefined. Restore the "
+                               "given cell and run it again.")
+
+
 def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
-    """dx and dW against centered differences of the given forward, on two non-square layers.
+    """dx and dW on two non-square layers, with a random upstream gradient.
 
     One layer has small weights (local gradients near their 0.25 ceiling), one moderate
-    weights; the upstream gradient is random, and it and the cache must be unchanged.
+    weights. The reference is the complex step, confirmed against centered differences of the
+    given forward; dz and the cache must be unchanged.
     """
     rng = rng_for(seed, "check_sigmoid_layer_backward")
     cases = [("with small weights", 5, 3, 0.1), ("with moderate weights", 3, 7, 0.8)]
     for context, H, D, scale in cases:
-        W = random_array(rng, (H, D), scale=scale)
-        x = random_array(rng, (D,))
-        dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+        for _ in range(100):  # redraw until no entry of dx comes from a near-cancellation
+            W = random_array(rng, (H, D), scale=scale)
+            x = random_array(rng, (D,), kinks=(0.0,), margin=0.3)
+            dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+            true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
+            if _well_conditioned(true_dx):
+                break
+        true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
         z, cache = sigmoid_layer_forward(W, x)
         z = np.asarray(z, dtype=np.float64)
+        _expect_same_sigmoid(z, W @ x, "sigmoid_layer_forward")
+        _expect_same_gradient(sigmoid_layer_forward, W, x, dz, true_dx, true_dW)
         context = f"{context} (W of shape {(H, D)})"
 
         dx, dW = _backward_outputs(student_fn, dz, cache)
 
-        # Ground truth from the trusted forward; x and W are copies, so the cache stays intact.
-        true_dx = numerical_gradient(lambda v: sigmoid_layer_forward(W, v)[0], np.array(x), dz)
-        true_dW = numerical_gradient(lambda M: sigmoid_layer_forward(M, x)[0], np.array(W), dz)
-        ones = np.ones_like(dz)
-        ignored = (numerical_gradient(lambda v: sigmoid_layer_forward(W, v)[0], np.array(x),
-                                      ones),
-                   numerical_gradient(lambda M: sigmoid_layer_forward(M, x)[0], np.array(W),
-                                      ones))
-        sigmoid_fn = _given_sigmoid_of(sigmoid_layer_forward)
-        hints_dx, hints_dW = _mistake_hints(W, x, z, dz, sigmoid_fn, ignored)
+        ignored = _layer_gradients(W, x, np.ones_like(dz))
+        hints_dx, hints_dW = _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
+                                            ignored)
         expect_close(BACKWARD, "dx", dx, true_dx, hints=hints_dx, context=context,
                      cause="check how the gradient on a = W @ x reaches x.")
         expect_close(BACKWARD, "dW", dW, true_dW, hints=hints_dW, context=context,
@@ -213,8 +240,13 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
     """
     rng = rng_for(seed, "check_sigmoid_layer_backward_saturated")
     H, D = 6, 4
-    W, x = _saturated_layer(rng, H, D)
-    dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+    for _ in range(100):  # redraw until no entry of dx comes from a near-cancellation
+        W, x = _saturated_layer(rng, H, D)
+        dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+        true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
+        if _well_conditioned(true_dx):
+            break
+    true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
     z, cache = sigmoid_layer_forward(W, x)
     z = np.asarray(z, dtype=np.float64)
     a = W @ x
@@ -222,13 +254,9 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
     dx, dW = _backward_outputs(student_fn, dz, cache)
 
-    true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
-    true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
-    ones = np.ones_like(dz)
-    ignored = (complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, ones),
-               complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, ones))
+    ignored = _layer_gradients(W, x, np.ones_like(dz))
     hints_dx, hints_dW = _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
-                                        ignored)
+                                        ignored, saturated=True)
     context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
                f"from {a.min():+.1f} to {a.max():+.1f}, true gradients between "
                f"{np.abs(true_dW).min():.0e} and {np.abs(true_dW).max():.0e})")
@@ -251,7 +279,18 @@ def _pairs(rng, A, D, scale=1.5):
 
 
 def _call_fraction(fn, W, X, **kw):
-    result = call_and_check_inputs(fn, W, X, **kw)
+    before = {"W": np.array(W), "X": np.array(X)}
+    try:
+        result = call_and_check_inputs(fn, W, X, **kw)
+    except CheckFailure:
+        for name, new in (("W", W), ("X", X)):
+            if not np.array_equal(before[name], new):
+                raise CheckFailure(
+                    f"`{FRACTION}` modified its argument {name} in place. The caller's "
+                    f"{name} is changed after the call; a diagnostic must only look. Compute "
+                    "new arrays (`X @ W.T`, `Z * (1 - Z)`) instead of `+=`, `-=`, `*=` or "
+                    "slice assignment into W or X.") from None
+        raise
     if isinstance(result, np.ndarray) and result.size > 1:
         raise CheckFailure(
             f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
@@ -276,6 +315,11 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
     expected = k / total
     z = np.asarray(sigmoid(A), dtype=np.float64)
     candidates = [
+        *extra_hints,
+        ("no pair was counted as saturated. A common cause is applying the sigmoid twice: "
+         "with z = sigmoid(X @ W.T), the local gradient is z * (1 - z), not "
+         "sigmoid(z) * (1 - sigmoid(z)) (which is never below 0.19).",
+         float(np.mean(_local_gradient(z) < tol))),
         ("the comparison is the wrong way round: that is the fraction of healthy pairs "
          "(local gradient at or above tol).", 1.0 - expected),
         (f"that is the number of saturated pairs, not their fraction: divide by N * H = "
@@ -287,14 +331,10 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
         ("the local gradient was computed from the pre-activation a as a * (1 - a); "
          "it is z * (1 - z) with z = sigmoid(a).",
          float(np.mean(A * (1.0 - A) < tol))),
-        ("the sigmoid was applied twice: with z = sigmoid(X @ W.T), the local gradient is "
-         "z * (1 - z), not sigmoid(z) * (1 - sigmoid(z)) (which is never below 0.19).",
-         float(np.mean(_local_gradient(z) < tol))),
         ("only units stuck near 0 were counted: a unit stuck near 1 is saturated too, and "
          "z * (1 - z) catches both.", float(np.mean(z < tol))),
         ("only units stuck near 1 were counted: a unit stuck near 0 is saturated too, and "
          "z * (1 - z) catches both.", float(np.mean(1.0 - z < tol))),
-        *extra_hints,
     ]
     lines = [f"`{FRACTION}` returned {frac:.6g} {context}; expected {expected:.6g} "
              f"({k} of the {N} x {H} = {total} pairs have z(1 - z) < {tol:g})."]
@@ -350,10 +390,13 @@ def check_saturated_fraction(student_fn, sigmoid, seed=0):
                               [N * H - n_between - n_deep, n_between, n_deep])
     W, X = _pairs(rng, A, D)
     s = _local_gradient(X @ W.T)
-    ignored = ("the tol argument is ignored: this is the fraction for tol = 1e-3. Compare "
-               "with `tol`, the function's argument.", float(np.mean(s < 1e-3)))
     _expect_fraction(student_fn, W, X, 1e-6, "with tol=1e-6", sigmoid,
-                     extra_hints=[ignored])
+                     extra_hints=[_tol_ignored(s)])
+
+
+def _tol_ignored(local):
+    return ("the tol argument is ignored: this is the fraction for tol = 1e-3, the default. "
+            "Compare with `tol`, the function's argument.", float(np.mean(local < 1e-3)))
 
 
 SCALES = (0.01, 0.1, 1.0, 10.0, 100.0)
@@ -370,4 +413,5 @@ def check_saturated_fraction_scale(student_fn, sigmoid, seed=0):
     for c in SCALES:
         _expect_fraction(student_fn, c * W0, X, tol,
                          f"at weight scale {c:g} (W = {c:g} * randn, unit-variance X, "
-                         f"tol={tol:g}; expected fractions by scale: {table})", sigmoid)
+                         f"tol={tol:g}; expected fractions by scale: {table})", sigmoid,
+                         extra_hints=[_tol_ignored(_local_gradient(X @ (c * W0).T))])

@@ -1,0 +1,416 @@
+"""The `sigmoid` assignment's checks: right code passes every test cell, wrong code loses points
+with the mistake named."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from autograder.checks import sigmoid as checks
+from autograder.checks.core import CheckFailure, StudentCodeError
+from autograder.notebooks import TEST, read_notebook
+
+from notebook_tools import ROOT, given_namespace, solution_namespace, source_notebook
+
+TEST_CELLS = {cell.grade_id: cell for cell in source_notebook("sigmoid").of_kind(TEST)}
+SOLUTIONS = solution_namespace("sigmoid")
+sigmoid = given_namespace("sigmoid")["sigmoid"]
+
+BACKWARD_CELLS = ["test_sigmoid_layer_backward", "test_sigmoid_layer_backward_hidden"]
+SATURATED_CELLS = ["test_sigmoid_layer_backward_saturated",
+                   "test_sigmoid_layer_backward_saturated_hidden"]
+FRACTION_CELLS = ["test_saturated_fraction", "test_saturated_fraction_hidden"]
+
+
+def run_cell(grade_id: str, **replacements) -> None:
+    """Run one test cell of the source notebook on the worked solutions, some replaced."""
+    ns = dict(SOLUTIONS)
+    ns.update(replacements)
+    exec(compile(TEST_CELLS[grade_id].source, f"<{grade_id}>", "exec"), ns)
+
+
+# ---------------------------------------------------------------- the notebook and its solutions
+
+def test_notebook_has_the_documented_test_cells_and_points():
+    points = {gid: cell.points for gid, cell in TEST_CELLS.items()}
+    assert points == {
+        "test_sigmoid_layer_backward": 3, "test_sigmoid_layer_backward_hidden": 2,
+        "test_sigmoid_layer_backward_saturated": 2,
+        "test_sigmoid_layer_backward_saturated_hidden": 1,
+        "test_saturated_fraction": 2, "test_saturated_fraction_hidden": 1,
+        "test_saturated_fraction_scale": 1,
+    }
+
+
+@pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))
+def test_worked_solutions_pass_every_test_cell(grade_id):
+    run_cell(grade_id)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_correct_code_passes_on_many_seeds(seed):
+    backward, forward = SOLUTIONS["sigmoid_layer_backward"], SOLUTIONS["sigmoid_layer_forward"]
+    checks.check_sigmoid_layer_backward(backward, forward, seed=seed)
+    checks.check_sigmoid_layer_backward_saturated(backward, forward, seed=seed)
+    checks.check_saturated_fraction(SOLUTIONS["saturated_fraction"], sigmoid, seed=seed)
+    checks.check_saturated_fraction_scale(SOLUTIONS["saturated_fraction"], sigmoid, seed=seed)
+
+
+def backward_recomputing_a(dz, cache):
+    """Correct too: the local gradient from the pre-activation, in a stable form."""
+    W, x, _ = cache
+    a = W @ x
+    e = np.exp(-np.abs(a))
+    da = dz * e / (1.0 + e) ** 2
+    return W.T @ da, np.outer(da, x)
+
+
+def backward_z_minus_z_squared(dz, cache):
+    W, x, z = cache
+    da = dz * (z - z ** 2)
+    return np.dot(da, W), da[:, None] * x[None, :]
+
+
+@pytest.mark.parametrize("fn", [backward_recomputing_a, backward_z_minus_z_squared])
+@pytest.mark.parametrize("grade_id", BACKWARD_CELLS + SATURATED_CELLS)
+def test_other_correct_backward_passes_pass(fn, grade_id):
+    run_cell(grade_id, sigmoid_layer_backward=fn)
+
+
+def fraction_with_loops(W, X, tol=1e-3):
+    count = 0
+    for x in X:
+        for w in W:
+            z = sigmoid(w @ x)
+            count += z * (1 - z) < tol
+    return count / (len(X) * len(W))
+
+
+@pytest.mark.parametrize("grade_id", FRACTION_CELLS + ["test_saturated_fraction_scale"])
+def test_other_correct_fraction_passes(grade_id):
+    run_cell(grade_id, saturated_fraction=fraction_with_loops)
+
+
+def test_curriculum_figure_weight_scale_100_saturates_over_90_percent():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 10))
+    W = 100 * rng.standard_normal((50, 10))
+    assert SOLUTIONS["saturated_fraction"](W, X, tol=1e-4) > 0.9
+
+
+# ---------------------------------------------------------------- not implemented yet
+
+def not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))
+def test_not_implemented_says_so(grade_id):
+    replacements = {"sigmoid_layer_backward": not_implemented,
+                    "saturated_fraction": not_implemented}
+    with pytest.raises(StudentCodeError, match="not implemented yet"):
+        run_cell(grade_id, **replacements)
+
+
+# ---------------------------------------------------------------- wrong backward passes
+
+def no_local_gradient(dz, cache):
+    W, x, z = cache
+    return W.T @ dz, np.outer(dz, x)
+
+
+def derivative_at_z(dz, cache):
+    W, x, z = cache
+    s = sigmoid(z)
+    da = dz * s * (1 - s)
+    return W.T @ da, np.outer(da, x)
+
+
+def upstream_ignored(dz, cache):
+    W, x, z = cache
+    da = z * (1 - z)
+    return W.T @ da, np.outer(da, x)
+
+
+def dW_transposed(dz, cache):
+    W, x, z = cache
+    da = dz * z * (1 - z)
+    return W.T @ da, np.outer(x, da)
+
+
+def dz_in_place(dz, cache):
+    W, x, z = cache
+    dz *= z * (1 - z)
+    return W.T @ dz, np.outer(dz, x)
+
+
+def cache_in_place(dz, cache):
+    W, x, z = cache
+    z *= 1 - z
+    da = dz * z
+    return W.T @ da, np.outer(da, x)
+
+
+def local_gradient_z_only(dz, cache):
+    W, x, z = cache
+    da = dz * z
+    return W.T @ da, np.outer(da, x)
+
+
+def returns_da_as_dx(dz, cache):
+    W, x, z = cache
+    da = dz * z * (1 - z)
+    return da, np.outer(da, x)
+
+
+def dx_as_row(dz, cache):
+    W, x, z = cache
+    da = dz * z * (1 - z)
+    return (W.T @ da)[None, :], np.outer(da, x)
+
+
+def float32_gradients(dz, cache):
+    W, x, z = cache
+    da = dz * z * (1 - z)
+    return (W.T @ da).astype(np.float32), np.outer(da, x).astype(np.float32)
+
+
+def returns_one_value(dz, cache):
+    W, x, z = cache
+    return W.T @ (dz * z * (1 - z))
+
+
+def three_percent_off_dW(dz, cache):
+    W, x, z = cache
+    da = dz * z * (1 - z)
+    return W.T @ da, np.outer(da, x) * 1.03   # a 3% error
+
+
+WRONG_BACKWARD = [
+    (no_local_gradient, "local gradient is missing"),
+    (derivative_at_z, "taken at the output z instead of at the pre-activation"),
+    (upstream_ignored, "upstream gradient dz is ignored"),
+    (dW_transposed, "dW is transposed"),
+    (dz_in_place, "modified dz, its upstream gradient, in place"),
+    (cache_in_place, "modified z in the cache in place"),
+    (local_gradient_z_only, "the local gradient is z"),
+    (returns_da_as_dx, "dx has shape .* the shape of x"),
+    (dx_as_row, r"dx has shape \(1, \d\)"),
+    (float32_gradients, "dtype float32"),
+    (returns_one_value, "must return 2 values"),
+    (three_percent_off_dW, "dW is wrong"),
+]
+
+
+@pytest.mark.parametrize("wrong,cause", WRONG_BACKWARD, ids=[f.__name__ for f, _ in WRONG_BACKWARD])
+@pytest.mark.parametrize("grade_id", BACKWARD_CELLS)
+def test_wrong_backward_fails_with_the_cause_named(wrong, cause, grade_id):
+    with pytest.raises(CheckFailure, match=cause):
+        run_cell(grade_id, sigmoid_layer_backward=wrong)
+
+
+def no_local_gradient_message():
+    with pytest.raises(CheckFailure) as info:
+        run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=no_local_gradient)
+    return str(info.value)
+
+
+def test_missing_local_gradient_is_about_4x_too_big_with_small_weights():
+    message = no_local_gradient_message()
+    assert "with small weights" in message and "factor near 4" in message
+    pairs = re.findall(r": (-?[\d.e+-]+) vs (-?[\d.e+-]+)", message)
+    ratios = [float(a) / float(b) for a, b in pairs]
+    assert ratios and all(3.5 < r < 4.5 for r in ratios)
+
+
+# ---------------------------------------------------------------- the saturated regime
+
+def all_zeros(dz, cache):
+    W, x, z = cache
+    return np.zeros(W.shape[1]), np.zeros(W.shape)
+
+
+def zeroes_small_values(dz, cache):
+    W, x, z = cache
+    s = z * (1 - z)
+    s = np.where(s < 1e-8, 0.0, s)
+    da = dz * s
+    return W.T @ da, np.outer(da, x)
+
+
+def float32_local_gradient(dz, cache):
+    W, x, z = cache
+    z32 = z.astype(np.float32)
+    da = dz * (z32 * (1 - z32)).astype(np.float64)
+    return W.T @ da, np.outer(da, x)
+
+
+WRONG_SATURATED = [
+    (all_zeros, "exactly zero, but here the true gradient is tiny"),
+    (zeroes_small_values, "tiny but still has to be right"),
+    (float32_local_gradient, "tiny but still has to be right"),
+    (derivative_at_z, "taken at the output z"),
+    (no_local_gradient, "local gradient is missing"),
+    (upstream_ignored, "upstream gradient dz is ignored"),
+    (dz_in_place, "modified dz"),
+    (dW_transposed, "dW is transposed"),
+]
+
+
+@pytest.mark.parametrize("wrong,cause", WRONG_SATURATED,
+                         ids=[f.__name__ for f, _ in WRONG_SATURATED])
+@pytest.mark.parametrize("grade_id", SATURATED_CELLS)
+def test_wrong_saturated_backward_fails_with_the_cause_named(wrong, cause, grade_id):
+    with pytest.raises(CheckFailure, match=cause):
+        run_cell(grade_id, sigmoid_layer_backward=wrong)
+
+
+def test_saturated_case_really_is_saturated_and_tiny():
+    rng = checks.rng_for(0, "check_sigmoid_layer_backward_saturated")
+    W, x = checks._saturated_layer(rng, 6, 4)
+    a = W @ x
+    assert np.all(np.abs(a) > 10) and np.any(a > 0) and np.any(a < 0)
+    assert np.abs(W).mean() > 5
+    local = checks._local_gradient(a)
+    assert np.all(local < 1e-4) and local.min() < 1e-10
+
+
+def test_complex_step_reference_is_exact_where_tiny():
+    a = np.array([-30.0, -14.0, 0.0, 1.0, 11.0, 16.0, 30.0])
+    e = np.exp(-np.abs(a))
+    exact = e / (1 + e) ** 2
+    assert np.max(np.abs(checks._local_gradient(a) - exact) / exact) < 1e-14
+
+
+def tanh_forward(W, x):
+    z = np.tanh(W @ x)
+    return z, (W, x, z)
+
+
+@pytest.mark.parametrize("grade_id", ["test_sigmoid_layer_backward",
+                                      "test_sigmoid_layer_backward_saturated"])
+def test_a_changed_given_forward_is_reported(grade_id):
+    with pytest.raises(CheckFailure, match="no longer computes"):
+        run_cell(grade_id, sigmoid_layer_forward=tanh_forward)
+
+
+# ---------------------------------------------------------------- wrong saturated_fraction
+
+def inverted(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(Z * (1 - Z) >= tol))
+
+
+def count_not_fraction(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return int(np.sum(Z * (1 - Z) < tol))
+
+
+def over_examples(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.sum(Z * (1 - Z) < tol) / X.shape[0])
+
+
+def over_units(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.sum(Z * (1 - Z) < tol) / W.shape[0])
+
+
+def from_preactivation(W, X, tol=1e-3):
+    A = X @ W.T
+    return float(np.mean(A * (1 - A) < tol))
+
+
+def sigmoid_twice(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    S = sigmoid(Z)
+    return float(np.mean(S * (1 - S) < tol))
+
+
+def only_near_zero(W, X, tol=1e-3):
+    return float(np.mean(sigmoid(X @ W.T) < tol))
+
+
+def only_near_one(W, X, tol=1e-3):
+    return float(np.mean(1 - sigmoid(X @ W.T) < tol))
+
+
+def tol_ignored(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(Z * (1 - Z) < 1e-3))
+
+
+def per_unit(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return np.mean(Z * (1 - Z) < tol, axis=0)
+
+
+def centers_X_in_place(W, X, tol=1e-3):
+    X -= 1.0
+    X += 1.0 + 1e-3
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(Z * (1 - Z) < tol))
+
+
+WRONG_FRACTION = [
+    (inverted, "wrong way round"),
+    (count_not_fraction, "number of saturated pairs, not their fraction"),
+    (over_examples, "not over the\\s+N = "),
+    (over_units, "not over the\\s+H = "),
+    (from_preactivation, "computed from the pre-activation a"),
+    (sigmoid_twice, "applying the sigmoid twice"),
+    (only_near_zero, "only units stuck near 0"),
+    (only_near_one, "only units stuck near 1"),
+    (tol_ignored, "tol argument is ignored"),
+    (per_unit, "returned an array of shape"),
+    (centers_X_in_place, "modified its argument X in place"),
+]
+
+
+@pytest.mark.parametrize("wrong,cause", WRONG_FRACTION, ids=[f.__name__ for f, _ in WRONG_FRACTION])
+@pytest.mark.parametrize("grade_id", FRACTION_CELLS)
+def test_wrong_fraction_fails_with_the_cause_named(wrong, cause, grade_id):
+    with pytest.raises(CheckFailure, match=cause):
+        run_cell(grade_id, saturated_fraction=wrong)
+
+
+@pytest.mark.parametrize("wrong,cause", [(tol_ignored, "tol argument is ignored"),
+                                         (inverted, "wrong way round"),
+                                         (from_preactivation, "pre-activation")])
+def test_wrong_fraction_fails_the_scale_check(wrong, cause):
+    with pytest.raises(CheckFailure, match=cause):
+        run_cell("test_saturated_fraction_scale", saturated_fraction=wrong)
+
+
+def test_scale_check_data_rises_to_over_90_percent():
+    rng = checks.rng_for(0, "check_saturated_fraction_scale")
+    X = rng.standard_normal((40, 10))
+    W0 = rng.standard_normal((8, 10))
+    fractions = [SOLUTIONS["saturated_fraction"](c * W0, X, tol=1e-4) for c in checks.SCALES]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0 and fractions[-1] > 0.9
+
+
+# ---------------------------------------------------------------- the generated copies
+
+HIDDEN_SEEDS = ("7193", "5821", "9346")
+
+
+@pytest.mark.parametrize("folder", ["assignments", "solutions"])
+def test_generated_copies_hold_no_hidden_tests(folder):
+    path = ROOT / folder / "sigmoid" / "sigmoid.ipynb"
+    text = path.read_text(encoding="utf-8")
+    assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text
+    for seed in HIDDEN_SEEDS:
+        assert seed not in text
+    # the hidden seeds are really in the source, so the assertion above means something
+    source = (ROOT / "source" / "sigmoid" / "sigmoid.ipynb").read_text(encoding="utf-8")
+    assert all(seed in source for seed in HIDDEN_SEEDS)
+    assert read_notebook(path).assignment == "sigmoid"
+
+
+def test_zeros_with_ordinary_weights_are_not_called_tiny():
+    with pytest.raises(CheckFailure, match="nothing flowed back") as info:
+        run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=all_zeros)
+    assert "tiny" not in str(info.value)
