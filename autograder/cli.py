@@ -59,8 +59,11 @@ def find_notebooks(paths: list[str], course: Path) -> list[Path]:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(nb for nb in sorted(path.rglob("*.ipynb"))
-                         if ".ipynb_checkpoints" not in nb.parts and nb.stem in ASSIGNMENTS)
+            notebooks = [nb for nb in path.rglob("*.ipynb")
+                         if ".ipynb_checkpoints" not in nb.parts and nb.stem in ASSIGNMENTS]
+            # each student's notebooks together, in course order
+            found.extend(sorted(notebooks, key=lambda nb: (nb.parent.parent,
+                                                           ASSIGNMENTS.index(nb.stem))))
         else:
             raise UsageError(f"no such file or folder: {raw}")
     if not found:
