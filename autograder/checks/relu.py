@@ -1,0 +1,523 @@
+"""Checks for the `relu` assignment: ReLU, Leaky ReLU, PReLU and dead units.
+
+Graded functions (SPEC.md): `relu_backward`, `leaky_relu_backward`, `prelu_backward`,
+`dead_neuron_fraction`.
+
+Ground truth comes only from trusted pieces:
+
+- the backward passes: centered differences of the given forwards (`relu_forward`,
+  `leaky_relu_forward`, `prelu_forward`). The forwards are piecewise linear, so once every
+  input is kept well away from the kink at 0 the differences are exact up to rounding.
+  `prelu_forward` is also linear in `alpha`, so its `alpha`-derivative is exact as well.
+- `dead_neuron_fraction`: layers built so that the check knows, unit by unit, which are
+  dead (killed by a large negative bias, or stuck at exactly 0) and which are alive (alive
+  for one example only, kept alive by its bias, or ordinary).
+
+The usual mistakes are recognised by what they would return, built from the same pieces:
+the numerical gradient with the upstream gradient set to ones, the forward applied to the
+upstream gradient (a mask taken on `dout`), `(1 + slope) * dout - truth` (the slope on the
+wrong side of 0), and so on.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .core import (
+    CheckFailure, Hint, away_from, call_and_check_inputs, expect_array, expect_close,
+    expect_float, expect_new_arrays, looks_like, numerical_gradient, random_array, rng_for,
+    unpack,
+)
+
+# Inputs to the activations stay at least this far from the kink at 0.
+_MARGIN = 0.1
+
+_RELU_CAUSE = ("a ReLU passes the upstream gradient unchanged where its forward input `a` "
+               "(the cache) was positive and blocks it (0) everywhere else.")
+_LEAKY_CAUSE = ("where the forward input `a` was positive the upstream gradient passes "
+                "unchanged; where it was not, it is multiplied by the slope stored in the cache.")
+_PRELU_DA_CAUSE = ("where `a > 0` the upstream gradient passes unchanged; where `a <= 0` it "
+                   "is multiplied by that unit's `alpha` (alpha has one entry per column).")
+_PRELU_DALPHA_CAUSE = ("alpha[j] only acts on the inputs a[:, j] <= 0, where the output is "
+                       "alpha[j] * a; each such input contributes a * dout, and those "
+                       "contributions are summed over the batch.")
+
+
+# ---------------------------------------------------------------- helpers
+
+def _shape_nh(rng) -> tuple[int, int]:
+    """A batch size N and a width H with N != H, so a transposed answer can't pass."""
+    n = int(rng.integers(4, 8))
+    return n, n + int(rng.integers(1, 4))
+
+
+def _numgrad(f, x, dout=None) -> np.ndarray:
+    """Centered differences of sum(f(x) * dout) at a private copy of x."""
+    return numerical_gradient(f, np.array(x, dtype=np.float64), df=dout)
+
+
+def _negative_side(prelu_forward, a, dout) -> np.ndarray:
+    """dout where a < 0 and exactly 0 elsewhere, from the trusted forward: the derivative of
+    relu(-v) = prelu(-v, 0) is -1 where v < 0 (built this way, no subtraction noise)."""
+    zeros = np.zeros(a.shape[-1])
+    return -_numgrad(lambda v: prelu_forward(-v, zeros)[0], a, dout)
+
+
+def _alphas(rng, h: int) -> np.ndarray:
+    """PReLU slopes of every kind: negative, between 0 and 1, above 1; away from 0 and 1."""
+    alpha = rng.uniform(-1.5, 1.5, h)
+    alpha[0] = -rng.uniform(0.3, 1.0)
+    alpha[1] = rng.uniform(1.2, 1.6)
+    alpha[2] = rng.uniform(0.15, 0.5)
+    return away_from(rng.permutation(alpha), (0.0, 1.0), 0.1)
+
+
+def _expect_gradient(fn: str, name: str, value, shape: tuple) -> np.ndarray:
+    """expect_array, with a plainer message for a boolean mask returned as the gradient."""
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
+        raise CheckFailure(
+            f"`{fn}`: {name} is a boolean array. That is a mask (where the gradient may pass), "
+            "not a gradient: use it to select or scale the upstream gradient `dout`, so the "
+            "result is a float64 array of dout's shape.")
+    return expect_array(fn, name, value, shape)
+
+
+# ---------------------------------------------------------------- relu_backward
+
+def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> None:
+    fn = "relu_backward"
+    _, cache = relu_forward(a)
+    da = call_and_check_inputs(relu_backward, dout, cache)
+    da = _expect_gradient(fn, "da", da, a.shape)
+    expect_new_arrays(fn, {"da": da}, [dout, cache])
+
+    truth = _numgrad(lambda v: relu_forward(v)[0], a, dout)
+    hints = [
+        Hint("the upstream gradient is missing: you returned the local gradient (1 where "
+             "a > 0, else 0) alone. The chain rule multiplies it by `dout`.",
+             looks_like(_numgrad(lambda v: relu_forward(v)[0], a))),
+        Hint("the mask is taken on the upstream gradient (`dout > 0`, or `max(dout, 0)`). "
+             "Whether the gradient passes depends on the forward input `a` in the cache, "
+             "not on the sign of `dout`.", looks_like(relu_forward(dout)[0])),
+        Hint("the mask is inverted: the gradient must pass where a > 0 and be blocked where "
+             "a <= 0.", looks_like(-_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
+        Hint("dout was multiplied by the ReLU's output max(0, a). The local gradient is the "
+             "slope of the ReLU, 0 or 1, not its value.", looks_like(relu_forward(a)[0] * dout)),
+        Hint("a small gradient leaks through the negative inputs (that is Leaky ReLU's "
+             "backward pass); a ReLU blocks it completely.",
+             looks_like(truth + 0.01 * (dout - truth))),
+    ]
+    expect_close(fn, "da", da, truth, hints=hints, cause=_RELU_CAUSE, context=context)
+
+
+def check_relu_backward(relu_backward, relu_forward, seed=0):
+    """Gradient check on an (N, H) batch and on a 1-d vector, inputs away from 0."""
+    rng = rng_for(seed, "relu_backward")
+    n, h = _shape_nh(rng)
+    for shape in ((n, h), (h,)):
+        a = random_array(rng, shape, kinks=(0.0,), margin=_MARGIN)
+        dout = random_array(rng, shape, scale=2.0, kinks=(0.0,), margin=_MARGIN)
+        _relu_case(relu_backward, relu_forward, a, dout, f"for a of shape {shape}")
+
+
+def _dead_layer(rng, n: int, d: int, h: int):
+    """X, W, b and the pre-activations a of a layer with one unit killed by its bias and
+    one stuck at exactly 0; every other unit is positive for some examples."""
+    X, W = rng.standard_normal((n, d)), rng.standard_normal((h, d))
+    b = 0.1 * rng.standard_normal(h)
+    killed, zero = (int(j) for j in rng.choice(h, 2, replace=False))
+    b[killed] = -(np.max(X @ W[killed]) + rng.uniform(0.5, 2.0))
+    W[zero], b[zero] = 0.0, 0.0
+    a = X @ W.T + b
+    for j in range(h):
+        if j not in (killed, zero) and np.max(a[:, j]) < 0.5:
+            b[j] += 0.5 - np.max(a[:, j])
+    a = X @ W.T + b
+    return X, W, b, a, killed, zero
+
+
+def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
+    """A dead unit (a <= 0 for every example) receives exactly zero gradient; live units
+    receive some wherever their input was positive."""
+    fn = "relu_backward"
+    rng = rng_for(seed, "relu_backward_dead")
+    n, d, h = 8, 3, 6
+    X, _, _, a, killed, zero = _dead_layer(rng, n, d, h)
+    dout = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    _, cache = relu_forward(a)
+    da = call_and_check_inputs(relu_backward, dout, cache)
+    da = _expect_gradient(fn, "da", da, (n, h))
+
+    for j, how in ((killed, f"its bias is so negative that a[:, {killed}] < 0 for every "
+                            "example"),
+                   (zero, f"its weights and bias are 0, so a[:, {zero}] is exactly 0 for "
+                          "every example")):
+        col = da[:, j]
+        if np.all(col == 0):
+            continue
+        i = int(np.argmax(np.abs(col)))
+        dW_row = col @ X
+        lines = [f"`{fn}`: unit {j} of this layer is dead ({how}), "
+                 f"yet da[:, {j}] is not zero: da[{i}, {j}] = {col[i]:.6g} where "
+                 f"a[{i}, {j}] = {a[i, j]:.6g}.",
+                 f"  Its weights would still move: dW[{j}] = da[:, {j}] @ X = "
+                 f"{np.array2string(dW_row, precision=4)}, but a dead unit never learns: "
+                 "it must receive exactly zero gradient."]
+        if j == zero and np.allclose(col, dout[:, j]):
+            lines.append("  Likely cause: the gradient passes where a == 0 (a test like "
+                         "`a >= 0`). Treat a == 0 as off, like the forward's flat side: use "
+                         "`a > 0`, otherwise a unit stuck at exactly 0 looks alive.")
+        elif np.allclose(col, np.maximum(dout[:, j], 0.0)):
+            lines.append("  Likely cause: the mask is taken on the upstream gradient "
+                         "(`dout > 0`) instead of on the forward input `a` from the cache.")
+        elif np.allclose(col, 0.01 * dout[:, j]):
+            lines.append("  Likely cause: a small gradient leaks through the negative inputs "
+                         "(that is Leaky ReLU); a ReLU blocks it completely.")
+        else:
+            lines.append("  Usual cause: " + _RELU_CAUSE)
+        raise CheckFailure("\n".join(lines))
+
+    off = (a > 0) & (da == 0)
+    if np.any(off):
+        i, j = (int(k) for k in np.argwhere(off)[0])
+        raise CheckFailure(
+            f"`{fn}`: unit {j} is alive at example {i} (a[{i}, {j}] = {a[i, j]:.6g} > 0), "
+            f"but da[{i}, {j}] is 0 although dout[{i}, {j}] = {dout[i, j]:.6g}. Where the "
+            "input was positive the upstream gradient must pass through unchanged.")
+
+
+# ---------------------------------------------------------------- leaky_relu_backward
+
+def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
+    hints = [
+        Hint("the upstream gradient is missing: you returned the local gradient (1 or the "
+             "slope) alone. The chain rule multiplies it by `dout`.",
+             looks_like(_numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
+        Hint("the slope is on the wrong side: the gradient passes unchanged where a > 0 and "
+             "is multiplied by the slope where a <= 0.",
+             looks_like((1.0 + slope) * dout - truth)),
+        Hint("the negative side is blocked completely (that is ReLU's backward pass). A "
+             "Leaky ReLU passes `slope * dout` there.",
+             looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.0)[0], a, dout))),
+        Hint("the mask is taken on the upstream gradient (`dout > 0`). Which side of the "
+             "kink applies depends on the forward input `a` in the cache.",
+             looks_like(leaky_relu_forward(dout, slope)[0])),
+        Hint("dout was multiplied by the activation's output. The local gradient is its "
+             "slope (1 or `slope`), not its value.",
+             looks_like(leaky_relu_forward(a, slope)[0] * dout)),
+        Hint("every entry was multiplied by the slope; only the inputs a <= 0 are.",
+             looks_like(slope * dout)),
+    ]
+    if slope != 0.01:
+        hints.insert(1, Hint(
+            f"the slope 0.01 is hard-coded, but this cache holds slope = {slope:g}. Read it "
+            "from the cache: `a, slope = cache`.",
+            looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
+    return hints
+
+
+def _leaky_case(leaky_relu_backward, leaky_relu_forward, a, dout, slope) -> np.ndarray:
+    """Call the student's function on one case; returns da after shape/new-array checks."""
+    fn = "leaky_relu_backward"
+    _, cache = leaky_relu_forward(a) if slope is None else leaky_relu_forward(a, slope)
+    da = call_and_check_inputs(leaky_relu_backward, dout, cache)
+    da = _expect_gradient(fn, "da", da, a.shape)
+    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    return da
+
+
+def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
+    """Gradient check with the default slope 0.01 and with a larger slope from the cache."""
+    fn = "leaky_relu_backward"
+    rng = rng_for(seed, "leaky_relu_backward")
+    n, h = _shape_nh(rng)
+    for slope in (None, round(float(rng.uniform(0.1, 0.4)), 3)):
+        a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+        dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
+        da = _leaky_case(leaky_relu_backward, leaky_relu_forward, a, dout, slope)
+        s = 0.01 if slope is None else slope
+        truth = _numgrad(lambda v: leaky_relu_forward(v, s)[0], a, dout)
+        context = ("with the default slope 0.01" if slope is None
+                   else f"with slope = {slope:g} in the cache")
+        expect_close(fn, "da", da, truth, context=context, cause=_LEAKY_CAUSE,
+                     hints=_leaky_hints(leaky_relu_forward, a, dout, s, truth))
+
+
+def check_leaky_relu_backward_flow(leaky_relu_backward, leaky_relu_forward, seed=0):
+    """A unit whose input is negative for every example (dead under ReLU) still gets
+    `slope * dout` from a Leaky ReLU, so its weights keep learning."""
+    fn = "leaky_relu_backward"
+    rng = rng_for(seed, "leaky_relu_backward_flow")
+    n, h = _shape_nh(rng)
+    a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    negative = [int(j) for j in rng.choice(h, 2, replace=False)]
+    a[:, negative] = -np.abs(a[:, negative])
+    dout = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    for slope in (0.01, round(float(rng.uniform(0.05, 0.3)), 3)):
+        da = _leaky_case(leaky_relu_backward, leaky_relu_forward, a, dout, slope)
+        truth = _numgrad(lambda v: leaky_relu_forward(v, slope)[0], a, dout)
+        for j in negative:
+            if np.any(da[:, j] == 0):
+                i = int(np.argmax(da[:, j] == 0))
+                raise CheckFailure(
+                    f"`{fn}` (slope = {slope:g}): unit {j} has a negative input for every "
+                    f"example (a ReLU unit like it would be dead), but da[{i}, {j}] is 0 "
+                    f"although dout[{i}, {j}] = {dout[i, j]:.6g}. A Leaky ReLU passes "
+                    f"`slope * dout` = {slope * dout[i, j]:.6g} there: some gradient always "
+                    "flows, so the unit keeps learning and can come back. Use the slope from "
+                    "the cache where a <= 0 instead of blocking the gradient.")
+            expect_close(fn, f"da[:, {j}]", da[:, j], truth[:, j], cause=_LEAKY_CAUSE,
+                         context=(f"for unit {j}, whose input is negative for every example "
+                                  f"(slope = {slope:g})"),
+                         hints=[Hint(hint.cause, _on_whole(hint.matches, da))
+                                for hint in _leaky_hints(leaky_relu_forward, a, dout, slope,
+                                                         truth)])
+
+
+def _on_whole(matches, whole: np.ndarray):
+    """A hint predicate for one column that judges the whole answer `whole` instead."""
+    def on_whole(_column):
+        return matches(whole)
+    return on_whole
+
+
+# ---------------------------------------------------------------- prelu_backward
+
+def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout):
+    fn = "prelu_backward"
+    _, cache = prelu_forward(a, alpha)
+    result = call_and_check_inputs(prelu_backward, dout, cache)
+    da, dalpha = unpack(fn, result, ("da", "dalpha"))
+    return cache, da, dalpha
+
+
+def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
+    h = a.shape[1]
+    relu_like = _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout)
+    negative_dout = _negative_side(prelu_forward, a, dout)
+    return [
+        Hint("the upstream gradient is missing: you returned the local gradient (1 or "
+             "alpha) alone. The chain rule multiplies it by `dout`.",
+             looks_like(_numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
+        Hint("alpha is on the wrong side: the gradient passes unchanged where a > 0 and is "
+             "multiplied by alpha where a <= 0.", looks_like((1.0 + alpha) * dout - truth)),
+        Hint("the negative side is blocked (ReLU's backward pass): a PReLU passes "
+             "`alpha * dout` there, with each column's own alpha.", looks_like(relu_like)),
+        Hint("a fixed slope 0.01 was used: PReLU's slopes are the per-unit `alpha` from the "
+             "cache.", looks_like(_numgrad(lambda v: prelu_forward(v, np.full(h, 0.01))[0],
+                                          a, dout))),
+        Hint("the mask is taken on the upstream gradient (`dout > 0`) instead of on the "
+             "forward input `a` from the cache.", looks_like(prelu_forward(dout, alpha)[0])),
+        Hint("where a <= 0 you multiplied dout by `a`; that is the local gradient with "
+             "respect to alpha (it belongs in dalpha). With respect to a it is alpha.",
+             looks_like(relu_like + a * negative_dout)),
+    ]
+
+
+def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
+    """da of PReLU, with slopes alpha of every sign and size (one per column)."""
+    fn = "prelu_backward"
+    rng = rng_for(seed, "prelu_backward")
+    n, h = _shape_nh(rng)
+    a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    alpha = _alphas(rng, h)
+    dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
+    cache, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
+    da = _expect_gradient(fn, "da", da, (n, h))
+    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
+    expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,
+                 context=f"for a of shape {(n, h)} and alpha = "
+                         f"{np.array2string(alpha, precision=3)}",
+                 hints=_prelu_da_hints(prelu_forward, a, alpha, dout, truth))
+
+
+def _expect_dalpha_shape(fn: str, dalpha, n: int, h: int) -> np.ndarray:
+    if isinstance(dalpha, np.ndarray):
+        if dalpha.shape == (n, h):
+            raise CheckFailure(
+                f"`{fn}`: dalpha has shape {(n, h)}, one row per example; it must have "
+                f"shape {(h,)} like alpha. alpha is shared by every example of the batch, so "
+                "its gradient is the sum of the per-example contributions: sum over the "
+                "batch (axis 0). (Broadcasting would quietly accept the unsummed array in an "
+                "update like `alpha -= lr * dalpha` and turn alpha into a matrix.)")
+        if dalpha.shape == (1, h):
+            raise CheckFailure(
+                f"`{fn}`: dalpha has shape {(1, h)}; it must have shape {(h,)} like alpha. "
+                "Sum over the batch without keeping the axis (no `keepdims=True`).")
+        if dalpha.shape == (n,):
+            raise CheckFailure(
+                f"`{fn}`: dalpha has shape {(n,)}, one entry per example; it must have one "
+                f"per unit, shape {(h,)}. Sum over the batch (axis 0), not over the units "
+                "(axis 1).")
+    return _expect_gradient(fn, "dalpha", dalpha, (h,))
+
+
+def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
+    """dalpha of PReLU: shape (H,) exactly (so an unsummed (N, H) answer fails), values
+    against the numerical derivative with respect to alpha."""
+    fn = "prelu_backward"
+    rng = rng_for(seed, "prelu_backward_dalpha")
+    n, h = _shape_nh(rng)
+    a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    alpha = _alphas(rng, h)
+    dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
+    cache, _, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
+    dalpha = _expect_dalpha_shape(fn, dalpha, n, h)
+    expect_new_arrays(fn, {"dalpha": dalpha}, [dout, cache])
+
+    truth = _numgrad(lambda v: prelu_forward(a, v)[0], alpha, dout)
+    negative_dout = _negative_side(prelu_forward, a, dout).sum(axis=0)
+    everywhere = (a * dout).sum(axis=0)                  # sum of a * dout over all inputs
+    # sum of a * dout where a > 0: alpha's derivative for the mirrored input -a, negated
+    positive_side = -_numgrad(lambda v: prelu_forward(-a, v)[0], alpha, dout)
+    hints = [
+        Hint(f"dalpha is averaged over the batch (divided by N = {n}). Every example adds its "
+             "own contribution to alpha's gradient, so sum them; any 1/N of the loss is "
+             "already inside dout.", looks_like(truth / n)),
+        Hint("the mask is missing: you summed a * dout over every input, but alpha only acts "
+             "where a <= 0 (where a > 0 the output is a, whatever alpha is).",
+             looks_like(everywhere)),
+        Hint("the factor `a` is missing: the output there is alpha * a, whose derivative "
+             "with respect to alpha is a, so each contribution is a * dout (summed over the "
+             "batch where a <= 0), not dout alone.", looks_like(negative_dout)),
+        Hint("the upstream gradient is missing: each contribution is a * dout, not a.",
+             looks_like(_numgrad(lambda v: prelu_forward(a, v)[0], alpha))),
+        Hint("the mask is on the wrong side: alpha acts on the inputs a <= 0, not on the "
+             "positive ones.", looks_like(positive_side)),
+        Hint("you multiplied by alpha instead of by a: the derivative of alpha * a with "
+             "respect to alpha is a.", looks_like(alpha * negative_dout)),
+    ]
+    expect_close(fn, "dalpha", dalpha, truth, cause=_PRELU_DALPHA_CAUSE, hints=hints,
+                 context=f"for a batch of N = {n} examples")
+
+
+def check_prelu_backward_flow(prelu_backward, prelu_forward, seed=0):
+    """Units whose input is negative for every example still pass `alpha * dout`; a unit
+    with alpha = 0 (a ReLU, dead on this batch) passes none, but its alpha gets a gradient,
+    so it can learn its way back."""
+    fn = "prelu_backward"
+    rng = rng_for(seed, "prelu_backward_flow")
+    n, h = _shape_nh(rng)
+    a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    alpha = _alphas(rng, h)
+    stuck, pos, neg = (int(j) for j in rng.choice(h, 3, replace=False))
+    a[:, [stuck, pos, neg]] = -np.abs(a[:, [stuck, pos, neg]])
+    alpha[stuck], alpha[pos], alpha[neg] = 0.0, rng.uniform(0.1, 0.4), -rng.uniform(0.2, 0.8)
+    dout = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
+    dout[:, stuck] = -np.abs(dout[:, stuck])   # a * dout > 0: its dalpha is far from 0
+
+    cache, da, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
+    da = _expect_gradient(fn, "da", da, (n, h))
+    dalpha = _expect_dalpha_shape(fn, dalpha, n, h)
+    true_da = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
+    true_dalpha = _numgrad(lambda v: prelu_forward(a, v)[0], alpha, dout)
+
+    for j in (pos, neg):
+        if np.any(da[:, j] == 0):
+            i = int(np.argmax(da[:, j] == 0))
+            raise CheckFailure(
+                f"`{fn}`: unit {j} has a negative input for every example and alpha[{j}] = "
+                f"{alpha[j]:.4g}, but da[{i}, {j}] is 0 although dout[{i}, {j}] = "
+                f"{dout[i, j]:.6g}. A PReLU passes `alpha * dout` = "
+                f"{alpha[j] * dout[i, j]:.6g} there (alpha may be negative): some gradient "
+                "always flows through a unit whose alpha is not 0.")
+        expect_close(fn, f"da[:, {j}]", da[:, j], true_da[:, j], cause=_PRELU_DA_CAUSE,
+                     context=f"for unit {j}, negative for every example, alpha = "
+                             f"{alpha[j]:.4g}")
+    expect_close(fn, f"da[:, {stuck}]", da[:, stuck], true_da[:, stuck],
+                 cause=_PRELU_DA_CAUSE,
+                 context=f"for unit {stuck}, negative for every example with alpha = 0 "
+                         "(it behaves like a dead ReLU, so da is 0 there)")
+    if dalpha[stuck] == 0:
+        raise CheckFailure(
+            f"`{fn}`: unit {stuck} has a negative input for every example and alpha[{stuck}] "
+            f"= 0, so it passes no gradient to a, like a dead ReLU. But alpha itself still "
+            f"gets one: dalpha[{stuck}] should be the sum of a * dout over the batch = "
+            f"{true_dalpha[stuck]:.6g}, and yours is 0. That gradient lets alpha move away "
+            "from 0 and the unit come back; compute it from `a` and `dout`, not from alpha.")
+    expect_close(fn, f"dalpha[{stuck}]", dalpha[stuck], true_dalpha[stuck],
+                 cause=_PRELU_DALPHA_CAUSE,
+                 context=f"for unit {stuck}, negative for every example with alpha = 0")
+
+
+# ---------------------------------------------------------------- dead_neuron_fraction
+
+def _unit(rng, role: str, X: np.ndarray):
+    """Weights and bias of one unit with a known fate on the non-negative inputs X."""
+    d = X.shape[1]
+    if role == "killed":         # fires on every example without its bias; the bias kills it
+        w = np.abs(rng.standard_normal(d)) + 0.1
+        return w, -(np.max(X @ w) + rng.uniform(0.5, 2.0))
+    if role == "zero":           # pre-activation exactly 0 everywhere: dead
+        return np.zeros(d), 0.0
+    if role == "single":         # positive for exactly one example: alive
+        w = np.abs(rng.standard_normal(d)) + 0.1
+        top = np.sort(X @ w)[-2:]
+        return w, -(top[0] + top[1]) / 2
+    if role == "rescued":        # negative on every example without its bias; the bias saves it
+        w = -(np.abs(rng.standard_normal(d)) + 0.1)
+        return w, -np.min(X @ w) + rng.uniform(0.5, 1.0)
+    while True:                  # "mixed": positive on about half the examples
+        w = rng.standard_normal(d)
+        p = X @ w
+        if np.max(p) > 0.1 and np.ptp(p) > 0.5:
+            return w, -float(np.median(p))
+
+
+def _layer(rng):
+    """X (N, D) >= 0 (like the outputs of an earlier ReLU layer), W (H, D), b (H,), and the
+    true number of dead units. 3 units are killed by their bias and 1 is stuck at 0 (dead);
+    1 is alive for a single example, 1 is kept alive by its bias, the rest are mixed."""
+    n, d = int(rng.integers(12, 20)), int(rng.integers(3, 6))
+    X = np.abs(rng.standard_normal((n, d))) + 0.05
+    roles = ["killed"] * 3 + ["zero", "single", "rescued"] + ["mixed"] * int(rng.integers(3, 6))
+    roles = [roles[i] for i in rng.permutation(len(roles))]
+    units = [_unit(rng, role, X) for role in roles]
+    W = np.array([w for w, _ in units])
+    b = np.array([bias for _, bias in units], dtype=np.float64)
+    return X, W, b, roles
+
+
+def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
+    """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
+    (dead), a unit alive for a single example (alive), a unit kept alive by its bias."""
+    fn = "dead_neuron_fraction"
+    rng = rng_for(seed, "dead_neuron_fraction")
+    X, W, b, roles = _layer(rng)
+    h = len(roles)
+    n_dead = sum(role in ("killed", "zero") for role in roles)
+    truth = n_dead / h
+
+    value = call_and_check_inputs(dead_neuron_fraction, W, b, X)
+    value = expect_float(fn, "the fraction", value)
+
+    pre = X @ W.T + b
+    off = pre <= 0
+    hints = [
+        Hint("a unit was counted as dead when its pre-activation is <= 0 for *any* example. "
+             "It is dead only when it is <= 0 for *every* example: one example with a "
+             "positive pre-activation keeps it alive (here one unit fires on a single "
+             "example and must count as alive).",
+             looks_like(np.mean(np.any(off, axis=0)))),
+        Hint("the unit whose pre-activation is exactly 0 everywhere was counted as alive. "
+             "Its ReLU output is 0 and its gradient is blocked on every example, so it is "
+             "dead: test `<= 0`, not `< 0`.", looks_like(np.mean(np.all(pre < 0, axis=0)))),
+        Hint("the bias is missing: the pre-activations are `X @ W.T + b`. A large negative "
+             "bias can kill a unit whose weights alone would fire, and a positive one can "
+             "keep a unit alive.", looks_like(np.mean(np.all(X @ W.T <= 0, axis=0)))),
+        Hint(f"this is the number of dead units ({n_dead}); return the fraction: divide by "
+             f"the number of units H = {h}.", looks_like(float(n_dead))),
+        Hint("this is the fraction of *live* units; return the fraction of dead ones.",
+             looks_like(1.0 - truth)),
+        Hint("this averages over all (example, unit) pairs. The question is about units: a "
+             "unit is dead when it is off for every example, so reduce over the examples "
+             "first (`np.all(..., axis=0)`), then take the fraction of units.",
+             looks_like(np.mean(off))),
+        Hint("the test ran over the wrong axis: the fraction of *examples* on which every "
+             "unit is off. Rows of `X @ W.T + b` are examples, columns are units.",
+             looks_like(np.mean(np.all(off, axis=1)))),
+    ]
+    expect_close(fn, "the fraction of dead units", value, truth, hints=hints,
+                 context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
+                 cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
+                       "every example (every row); return (number of dead units) / H.")

@@ -1,0 +1,458 @@
+"""The `relu` assignment's checks: right code passes every test cell, wrong code loses points
+with the mistake named."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.checks import relu as checks
+from autograder.checks.core import CheckFailure, StudentCodeError
+from autograder.notebooks import TEST
+
+from notebook_tools import given_namespace, solution_namespace, source_notebook
+
+TEST_CELLS = {cell.grade_id: cell for cell in source_notebook("relu").of_kind(TEST)}
+SOLUTIONS = solution_namespace("relu")
+GIVEN = given_namespace("relu")
+relu_forward = GIVEN["relu_forward"]
+leaky_relu_forward = GIVEN["leaky_relu_forward"]
+prelu_forward = GIVEN["prelu_forward"]
+
+RELU_CELLS = ["test_relu_backward", "test_relu_backward_hidden"]
+LEAKY_CELLS = ["test_leaky_relu_backward", "test_leaky_relu_backward_hidden"]
+PRELU_DA_CELLS = ["test_prelu_backward", "test_prelu_backward_hidden"]
+PRELU_DALPHA_CELLS = ["test_prelu_backward_dalpha", "test_prelu_backward_dalpha_hidden"]
+DEAD_CELLS = ["test_dead_neuron_fraction", "test_dead_neuron_fraction_hidden"]
+
+
+def run_cell(grade_id: str, **replacements) -> None:
+    """Run one test cell of the source notebook on the worked solutions, some replaced."""
+    ns = dict(SOLUTIONS)
+    ns.update(replacements)
+    exec(compile(TEST_CELLS[grade_id].source, f"<{grade_id}>", "exec"), ns)
+
+
+def fails(grade_ids, match, **replacements) -> None:
+    """Every listed test cell fails with a CheckFailure whose message matches `match`."""
+    for grade_id in grade_ids:
+        with pytest.raises(CheckFailure, match=match):
+            run_cell(grade_id, **replacements)
+
+
+def named(name):
+    """Give a wrong implementation the graded function's name, as the messages use it."""
+    def rename(fn):
+        fn.__name__ = name
+        return fn
+    return rename
+
+
+# ---------------------------------------------------------------- the notebook and its solutions
+
+def test_notebook_has_the_documented_test_cells_and_points():
+    points = {gid: cell.points for gid, cell in TEST_CELLS.items()}
+    assert points == {
+        "test_relu_backward": 2, "test_relu_backward_hidden": 1, "test_relu_backward_dead": 1,
+        "test_dead_neuron_fraction": 2, "test_dead_neuron_fraction_hidden": 1,
+        "test_leaky_relu_backward": 2, "test_leaky_relu_backward_hidden": 1,
+        "test_leaky_relu_backward_flow": 1,
+        "test_prelu_backward": 2, "test_prelu_backward_hidden": 1,
+        "test_prelu_backward_dalpha": 2, "test_prelu_backward_dalpha_hidden": 1,
+        "test_prelu_backward_flow": 1,
+    }
+    for grade_id, cell in TEST_CELLS.items():
+        assert ("### BEGIN HIDDEN TESTS" in cell.source) == grade_id.endswith("_hidden")
+        if grade_id.endswith("_hidden"):
+            assert "seed=" in cell.source
+
+
+@pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))
+def test_worked_solutions_pass_every_test_cell(grade_id):
+    run_cell(grade_id)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_correct_code_passes_on_many_seeds(seed):
+    s = SOLUTIONS
+    checks.check_relu_backward(s["relu_backward"], relu_forward, seed=seed)
+    checks.check_relu_backward_dead(s["relu_backward"], relu_forward, seed=seed)
+    checks.check_leaky_relu_backward(s["leaky_relu_backward"], leaky_relu_forward, seed=seed)
+    checks.check_leaky_relu_backward_flow(s["leaky_relu_backward"], leaky_relu_forward,
+                                          seed=seed)
+    checks.check_prelu_backward(s["prelu_backward"], prelu_forward, seed=seed)
+    checks.check_prelu_backward_dalpha(s["prelu_backward"], prelu_forward, seed=seed)
+    checks.check_prelu_backward_flow(s["prelu_backward"], prelu_forward, seed=seed)
+    checks.check_dead_neuron_fraction(s["dead_neuron_fraction"], seed=seed)
+
+
+def test_other_correct_formulations_pass():
+    """Masks by multiplication, copies with slice assignment, and a plain Python float."""
+    def relu_backward(dout, cache):
+        return dout * (cache > 0)
+
+    def leaky_relu_backward(dout, cache):
+        a, slope = cache
+        da = dout.copy()
+        da[a <= 0] *= slope
+        return da
+
+    def prelu_backward(dout, cache):
+        a, alpha = cache
+        negative = a <= 0
+        da = dout * np.where(negative, alpha, 1.0)
+        dalpha = (dout * a * negative).sum(axis=0)
+        return da, dalpha
+
+    def dead_neuron_fraction(W, b, X):
+        pre = X @ W.T + b
+        return sum(bool(np.max(pre[:, j]) <= 0) for j in range(W.shape[0])) / W.shape[0]
+
+    for grade_id in TEST_CELLS:
+        run_cell(grade_id, relu_backward=relu_backward, leaky_relu_backward=leaky_relu_backward,
+                 prelu_backward=prelu_backward, dead_neuron_fraction=dead_neuron_fraction)
+
+
+@pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))
+def test_unimplemented_functions_say_so(grade_id):
+    stubs = {}
+    for name in ("relu_backward", "leaky_relu_backward", "prelu_backward",
+                 "dead_neuron_fraction"):
+        @named(name)
+        def stub(*args):
+            raise NotImplementedError()
+        stubs[name] = stub
+    with pytest.raises(StudentCodeError, match="not implemented yet"):
+        run_cell(grade_id, **stubs)
+
+
+def test_checks_are_deterministic_and_hidden_seeds_differ():
+    """Two runs of a check see the same case; another seed sees another case."""
+    seen = []
+
+    def spy(dout, cache):
+        seen.append(np.array(cache, copy=True))
+        return np.where(cache > 0, dout, 0.0)
+
+    checks.check_relu_backward(spy, relu_forward, seed=0)
+    checks.check_relu_backward(spy, relu_forward, seed=0)
+    checks.check_relu_backward(spy, relu_forward, seed=1)
+    assert np.array_equal(seen[0], seen[2]) and np.array_equal(seen[1], seen[3])
+    assert seen[0].shape != seen[4].shape or not np.array_equal(seen[0], seen[4])
+
+
+# ---------------------------------------------------------------- relu_backward
+
+def test_relu_upstream_gradient_missing():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return (cache > 0).astype(np.float64)
+    fails(RELU_CELLS, "upstream gradient is missing", relu_backward=wrong)
+
+
+def test_relu_mask_taken_on_the_upstream_gradient():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return dout * (dout > 0)
+    fails(RELU_CELLS, "mask is taken on the upstream gradient", relu_backward=wrong)
+    fails(["test_relu_backward_dead"], "mask is taken on the upstream gradient",
+          relu_backward=wrong)
+
+
+def test_relu_inverted_mask():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return np.where(cache > 0, 0.0, dout)
+    fails(RELU_CELLS, "mask is inverted", relu_backward=wrong)
+
+
+def test_relu_multiplied_by_the_output():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return dout * np.maximum(cache, 0)
+    fails(RELU_CELLS, "ReLU's output", relu_backward=wrong)
+
+
+def test_relu_leaking_like_leaky_relu():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return np.where(cache > 0, dout, 0.01 * dout)
+    fails(RELU_CELLS + ["test_relu_backward_dead"], "Leaky ReLU", relu_backward=wrong)
+
+
+def test_relu_gradient_through_zero_fails_the_dead_unit_test():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return np.where(cache >= 0, dout, 0.0)
+    run_cell("test_relu_backward", relu_backward=wrong)   # inputs are kept away from 0 there
+    fails(["test_relu_backward_dead"], r"a == 0 .*`a >= 0`", relu_backward=wrong)
+
+
+def test_relu_all_zeros_fails_the_dead_unit_test_on_a_live_unit():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return np.zeros_like(dout)
+    fails(["test_relu_backward_dead"], r"is alive at example", relu_backward=wrong)
+
+
+def test_relu_modifying_the_upstream_gradient_in_place():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        dout[cache <= 0] = 0.0
+        return dout
+    fails(RELU_CELLS + ["test_relu_backward_dead"], r"modified its argument #1",
+          relu_backward=wrong)
+
+
+def test_relu_modifying_the_cache_in_place():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        mask = cache > 0
+        cache[~mask] = 0.0
+        return dout * mask
+    fails(RELU_CELLS, r"modified its argument #2", relu_backward=wrong)
+
+
+def test_relu_returning_the_upstream_gradient_itself():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return dout
+    fails(RELU_CELLS, "returned one of its inputs", relu_backward=wrong)
+
+
+def test_relu_returning_the_boolean_mask():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        return cache > 0
+    fails(RELU_CELLS, "boolean array", relu_backward=wrong)
+
+
+def test_relu_that_only_handles_batches():
+    @named("relu_backward")
+    def wrong(dout, cache):
+        n, h = cache.shape
+        return np.array([[dout[i, j] if cache[i, j] > 0 else 0.0 for j in range(h)]
+                         for i in range(n)])
+    with pytest.raises(StudentCodeError, match="relu_backward"):
+        run_cell("test_relu_backward", relu_backward=wrong)
+
+
+# ---------------------------------------------------------------- leaky_relu_backward
+
+def test_leaky_upstream_gradient_missing():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        a, slope = cache
+        return np.where(a > 0, 1.0, slope)
+    fails(LEAKY_CELLS, "upstream gradient is missing", leaky_relu_backward=wrong)
+
+
+def test_leaky_slope_on_the_wrong_side():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        a, slope = cache
+        return np.where(a > 0, slope * dout, dout)
+    fails(LEAKY_CELLS, "slope is on the wrong side", leaky_relu_backward=wrong)
+    fails(["test_leaky_relu_backward_flow"], "slope is on the wrong side",
+          leaky_relu_backward=wrong)
+
+
+def test_leaky_slope_hard_coded():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        a, _ = cache
+        return np.where(a > 0, dout, 0.01 * dout)
+    fails(LEAKY_CELLS + ["test_leaky_relu_backward_flow"], "slope 0.01 is hard-coded",
+          leaky_relu_backward=wrong)
+
+
+def test_leaky_blocking_the_negative_side_like_relu():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        a, _ = cache
+        return np.where(a > 0, dout, 0.0)
+    fails(LEAKY_CELLS, "blocked completely", leaky_relu_backward=wrong)
+    fails(["test_leaky_relu_backward_flow"], "some gradient always flows",
+          leaky_relu_backward=wrong)
+
+
+def test_leaky_mask_taken_on_the_upstream_gradient():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        _, slope = cache
+        return np.where(dout > 0, dout, slope * dout)
+    fails(LEAKY_CELLS, "mask is taken on the upstream gradient", leaky_relu_backward=wrong)
+
+
+def test_leaky_modifying_the_upstream_gradient_in_place():
+    @named("leaky_relu_backward")
+    def wrong(dout, cache):
+        a, slope = cache
+        dout[a <= 0] *= slope
+        return dout
+    fails(LEAKY_CELLS + ["test_leaky_relu_backward_flow"], "modified its argument #1",
+          leaky_relu_backward=wrong)
+
+
+# ---------------------------------------------------------------- prelu_backward: da
+
+def prelu_with(da_fn=None, dalpha_fn=None):
+    """A prelu_backward that is right except for the part replaced."""
+    right = SOLUTIONS["prelu_backward"]
+
+    @named("prelu_backward")
+    def fn(dout, cache):
+        da, dalpha = right(dout, cache)
+        a, alpha = cache
+        if da_fn is not None:
+            da = da_fn(dout, a, alpha)
+        if dalpha_fn is not None:
+            dalpha = dalpha_fn(dout, a, alpha)
+        return da, dalpha
+    return fn
+
+
+@pytest.mark.parametrize("da_fn, match", [
+    (lambda d, a, al: np.where(a > 0, 1.0, al * np.ones_like(a)), "upstream gradient is missing"),
+    (lambda d, a, al: np.where(a > 0, al * d, d), "alpha is on the wrong side"),
+    (lambda d, a, al: np.where(a > 0, d, 0.0), "negative side is blocked"),
+    (lambda d, a, al: np.where(a > 0, d, 0.01 * d), "fixed slope 0.01"),
+    (lambda d, a, al: np.where(d > 0, d, al * d), "mask is taken on the upstream gradient"),
+    (lambda d, a, al: np.where(a > 0, d, a * d), "belongs in dalpha"),
+], ids=["upstream", "wrong-side", "relu", "fixed-0.01", "mask-on-dout", "a-for-alpha"])
+def test_prelu_da_mistakes(da_fn, match):
+    wrong = prelu_with(da_fn=da_fn)
+    fails(PRELU_DA_CELLS, match, prelu_backward=wrong)
+    for grade_id in PRELU_DALPHA_CELLS:      # dalpha is right: those points are kept
+        run_cell(grade_id, prelu_backward=wrong)
+
+
+def test_prelu_da_blocked_fails_the_flow_test():
+    wrong = prelu_with(da_fn=lambda d, a, al: np.where(a > 0, d, 0.0))
+    fails(["test_prelu_backward_flow"], "some gradient always flows", prelu_backward=wrong)
+
+
+# ---------------------------------------------------------------- prelu_backward: dalpha
+
+@pytest.mark.parametrize("dalpha_fn, match", [
+    (lambda d, a, al: np.where(a <= 0, a * d, 0.0), "sum over the batch"),
+    (lambda d, a, al: np.sum(np.where(a <= 0, a * d, 0.0), axis=0, keepdims=True),
+     "keepdims"),
+    (lambda d, a, al: np.sum(np.where(a <= 0, a * d, 0.0), axis=1), "not over the units"),
+    (lambda d, a, al: np.mean(np.where(a <= 0, a * d, 0.0), axis=0), "averaged over the batch"),
+    (lambda d, a, al: np.sum(a * d, axis=0), "the mask is missing"),
+    (lambda d, a, al: np.sum(np.where(a <= 0, d, 0.0), axis=0), "factor `a` is missing"),
+    (lambda d, a, al: np.sum(np.where(a <= 0, a, 0.0), axis=0), "upstream gradient is missing"),
+    (lambda d, a, al: np.sum(np.where(a > 0, a * d, 0.0), axis=0), "mask is on the wrong side"),
+    (lambda d, a, al: np.sum(np.where(a <= 0, al * d, 0.0), axis=0), "instead of by a"),
+], ids=["unsummed", "keepdims", "wrong-axis", "averaged", "unmasked", "no-input-factor",
+        "no-upstream", "wrong-side", "alpha-for-a"])
+def test_prelu_dalpha_mistakes(dalpha_fn, match):
+    wrong = prelu_with(dalpha_fn=dalpha_fn)
+    fails(PRELU_DALPHA_CELLS, match, prelu_backward=wrong)
+    for grade_id in PRELU_DA_CELLS:          # da is right: those points are kept
+        run_cell(grade_id, prelu_backward=wrong)
+
+
+def test_prelu_dalpha_zero_when_alpha_is_zero_fails_the_flow_test():
+    wrong = prelu_with(dalpha_fn=lambda d, a, al: np.sum(np.where(a <= 0, al * d, 0.0), axis=0))
+    fails(["test_prelu_backward_flow"], "move away from 0", prelu_backward=wrong)
+
+
+def test_prelu_returning_one_value():
+    @named("prelu_backward")
+    def wrong(dout, cache):
+        a, alpha = cache
+        return np.where(a > 0, dout, alpha * dout)
+    fails(PRELU_DA_CELLS + PRELU_DALPHA_CELLS, "must return 2 values", prelu_backward=wrong)
+
+
+def test_prelu_modifying_its_inputs_in_place():
+    @named("prelu_backward")
+    def wrong(dout, cache):
+        a, alpha = cache
+        negative = a <= 0
+        dalpha = np.sum(np.where(negative, a * dout, 0.0), axis=0)
+        dout[negative] *= np.broadcast_to(alpha, a.shape)[negative]
+        return dout.copy(), dalpha
+    fails(PRELU_DA_CELLS + PRELU_DALPHA_CELLS + ["test_prelu_backward_flow"],
+          "modified its argument #1", prelu_backward=wrong)
+
+
+def test_prelu_returning_alpha_as_dalpha():
+    wrong = prelu_with(dalpha_fn=lambda d, a, al: al)
+    fails(PRELU_DALPHA_CELLS, "returned one of its inputs as dalpha", prelu_backward=wrong)
+
+
+# ---------------------------------------------------------------- dead_neuron_fraction
+
+@pytest.mark.parametrize("wrong, match", [
+    (lambda W, b, X: float(np.mean(np.any(X @ W.T + b <= 0, axis=0))), r"\*any\* example"),
+    (lambda W, b, X: float(np.mean(np.all(X @ W.T + b < 0, axis=0))), r"not `< 0`"),
+    (lambda W, b, X: float(np.mean(np.all(X @ W.T <= 0, axis=0))), "bias is missing"),
+    (lambda W, b, X: float(np.sum(np.all(X @ W.T + b <= 0, axis=0))), "number of dead units"),
+    (lambda W, b, X: float(np.mean(np.any(X @ W.T + b > 0, axis=0))), r"\*live\* units"),
+    (lambda W, b, X: float(np.mean(X @ W.T + b <= 0)), r"\(example, unit\) pairs"),
+    (lambda W, b, X: float(np.mean(np.all(X @ W.T + b <= 0, axis=1))), "wrong axis"),
+], ids=["any", "strict", "no-bias", "count", "alive", "pairs", "axis"])
+def test_dead_fraction_mistakes(wrong, match):
+    fails(DEAD_CELLS, match, dead_neuron_fraction=named("dead_neuron_fraction")(wrong))
+
+
+def test_dead_fraction_modifying_its_inputs():
+    @named("dead_neuron_fraction")
+    def wrong(W, b, X):
+        X[0, 0] += 1.0
+        return float(np.mean(np.all(X @ W.T + b <= 0, axis=0)))
+    fails(DEAD_CELLS, "modified its argument #3", dead_neuron_fraction=wrong)
+
+
+def test_dead_fraction_returning_an_array():
+    @named("dead_neuron_fraction")
+    def wrong(W, b, X):
+        return np.all(X @ W.T + b <= 0, axis=0).astype(float)
+    fails(DEAD_CELLS, "must be a number", dead_neuron_fraction=wrong)
+
+
+# ---------------------------------------------------------------- hints hold on other cases
+
+def _mistakes():
+    """(check, wrong function, given forwards, cause) for the usual mistakes, called directly."""
+    relu, leaky, prelu = (relu_forward,), (leaky_relu_forward,), (prelu_forward,)
+    c = checks
+    table = [
+        (c.check_relu_backward, lambda d, a: (a > 0).astype(float), relu, "upstream gradient"),
+        (c.check_relu_backward, lambda d, a: d * (d > 0), relu, "on the upstream gradient"),
+        (c.check_relu_backward, lambda d, a: np.where(a > 0, 0.0, d), relu, "inverted"),
+        (c.check_relu_backward, lambda d, a: np.where(a > 0, d, 0.01 * d), relu, "Leaky"),
+        (c.check_relu_backward_dead, lambda d, a: np.where(a >= 0, d, 0.0), relu, "a >= 0"),
+        (c.check_leaky_relu_backward, lambda d, k: np.where(k[0] > 0, k[1] * d, d), leaky,
+         "wrong side"),
+        (c.check_leaky_relu_backward, lambda d, k: np.where(k[0] > 0, d, 0.01 * d), leaky,
+         "hard-coded"),
+        (c.check_leaky_relu_backward_flow, lambda d, k: np.where(k[0] > 0, d, 0.0), leaky,
+         "always flows"),
+    ]
+    for da_fn, match in [(lambda d, a, al: np.where(a > 0, al * d, d), "wrong side"),
+                         (lambda d, a, al: np.where(a > 0, d, a * d), "belongs in dalpha")]:
+        table.append((c.check_prelu_backward, prelu_with(da_fn=da_fn), prelu, match))
+    for dalpha_fn, match in [
+            (lambda d, a, al: np.mean(np.where(a <= 0, a * d, 0.0), axis=0), "averaged"),
+            (lambda d, a, al: np.sum(a * d, axis=0), "mask is missing"),
+            (lambda d, a, al: np.sum(np.where(a <= 0, d, 0.0), axis=0), "factor `a`"),
+            (lambda d, a, al: np.sum(np.where(a > 0, a * d, 0.0), axis=0), "wrong side")]:
+        table.append((c.check_prelu_backward_dalpha, prelu_with(dalpha_fn=dalpha_fn), prelu,
+                      match))
+    for fn, match in [
+            (lambda W, b, X: float(np.mean(np.any(X @ W.T + b <= 0, axis=0))), r"\*any\*"),
+            (lambda W, b, X: float(np.mean(np.all(X @ W.T + b < 0, axis=0))), "`< 0`"),
+            (lambda W, b, X: float(np.mean(np.all(X @ W.T <= 0, axis=0))), "bias is missing"),
+            (lambda W, b, X: float(np.mean(X @ W.T + b <= 0)), "pairs")]:
+        table.append((c.check_dead_neuron_fraction, fn, (), match))
+    return table
+
+
+@pytest.mark.parametrize("seed", range(1, 26))
+def test_hints_name_the_mistake_on_many_seeds(seed):
+    for check, wrong, given, match in _mistakes():
+        with pytest.raises(CheckFailure, match=match):
+            check(wrong, *given, seed=seed)
