@@ -1,0 +1,830 @@
+"""Checks for the `rnn` assignment: backprop through time, exploding/vanishing gradients, clipping.
+
+Graded functions (SPEC.md): `relu_rnn_backward`, `rnn_step_backward`, `rnn_backward`,
+`clip_grad_norm`, `clip_grad_value`, `spectral_radius`.
+
+Ground truth comes only from the trusted forward passes the test cell hands in and from
+numerical derivatives; the package holds no backward pass:
+
+- tanh RNN (`rnn_step_backward`, `rnn_backward`): the complex step through the given
+  `rnn_step_forward` / `rnn_forward` (tanh is analytic and the given forwards build their
+  outputs without fixing a dtype), exact to rounding even where the gradient has vanished.
+- ReLU RNN (`relu_rnn_backward`): the complex step through the given `relu_rnn_forward`
+  too. `np.maximum(0, z)` orders complex numbers by their real part first, so with a
+  complex step the ReLU keeps exactly the masks of the real forward: the derivative is
+  exact, and no finite step can cross a kink. The cases keep every pre-activation away
+  from 0 anyway (an exact 0 would be a kink).
+- Long sequences: directional derivatives along random directions plus a sample of
+  coordinates (including early time steps), not the full Jacobian, so that T = 50, H = 50
+  costs a few milliseconds.
+- `spectral_radius`: matrices built as P B P^-1 with chosen eigenvalues, so the answer is
+  known by construction.
+
+The usual mistakes are recognised by building what each mistake returns from the same
+trusted pieces: the forward rebuilt with the weights of one step as a separate input (what
+`=` instead of `+=` keeps), with the previous states frozen (what a backward pass without
+the carry from step t+1 computes), the upstream gradient reweighted by a ratio of local
+derivatives (a tanh derivative taken at the wrong point), or, for the ReLU RNN, the
+derivative of the forward linearised with the masks of the wrong step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .core import (
+    CheckFailure, Hint, call_and_check_inputs, expect_array, expect_close, expect_float,
+    expect_new_arrays, looks_like, numerical_gradient, rng_for, unpack,
+)
+
+_CS_STEP = 1e-30
+
+
+def _lazy_like(make, tol: float = 1e-5):
+    """A hint predicate like `looks_like(make())`, computing the candidate only when needed."""
+    memo: list = []
+
+    def matches(actual: np.ndarray) -> bool:
+        if not memo:
+            memo.append(looks_like(make(), tol=tol))
+        return memo[0](actual)
+    return matches
+
+
+def _cs_grad(f, x, df) -> np.ndarray:
+    """Complex-step gradient of sum(f(x) * df) with respect to x (x float64, not modified)."""
+    x = np.asarray(x, dtype=np.float64)
+    weight = np.asarray(df, dtype=np.float64)
+    grad = np.zeros_like(x)
+    z = x.astype(np.complex128)
+    for i in np.ndindex(x.shape):
+        z[i] += 1j * _CS_STEP
+        grad[i] = float(np.sum(np.imag(np.asarray(f(z))) * weight)) / _CS_STEP
+        z[i] = x[i]
+    return grad
+
+
+def _cs_dir(f, x, v, df) -> float:
+    """Complex-step directional derivative d/ds sum(f(x + s v) * df) at s = 0."""
+    z = np.asarray(x, dtype=np.float64) + 1j * _CS_STEP * np.asarray(v, dtype=np.float64)
+    return float(np.sum(np.imag(np.asarray(f(z))) * np.asarray(df, dtype=np.float64))) / _CS_STEP
+
+
+def _unit(rng, shape) -> np.ndarray:
+    v = rng.standard_normal(shape)
+    return v / np.linalg.norm(v)
+
+
+def _radius_of(W) -> float:
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def _expect_samples(fn: str, name: str, got: list, expected: list, labels: list, scale: float,
+                    context: str, cause: str, tol: float = 1e-6) -> None:
+    """Compare sampled values (directional derivatives, single entries) one by one.
+
+    Errors are relative, measured against at least 1e-7 of `scale` (the typical size of the
+    gradient's entries), so an entry that is itself rounding noise cannot fail.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    floor = 1e-7 * scale
+    denom = np.maximum(np.maximum(np.abs(got), np.abs(expected)), floor)
+    err = np.where(denom > 0, np.abs(got - expected) / np.where(denom > 0, denom, 1.0), 0.0)
+    bad = [i for i in np.argsort(-err) if err[i] > tol]
+    if not bad:
+        return
+    lines = [f"`{fn}`: {name} is wrong {context}.",
+             f"  largest relative error {float(err[bad[0]]):.2e} (must be below {tol:.0e})"]
+    for i in bad[:4]:
+        lines.append(f"    {labels[i]}: yours {got[i]:.6g} vs expected {expected[i]:.6g}")
+    lines.append(f"  {len(bad)} of {len(err)} sampled values are off.")
+    lines.append("  Usual cause: " + cause)
+    raise CheckFailure("\n".join(lines))
+
+
+# =============================================================== relu_rnn_backward
+
+_RELU_CAUSE = ("visit every step from T-1 down to 0; the gradient on hs[t] is dhs[t] plus "
+               "the carry from step t+1; the ReLU mask of step t is hs[t] > 0; Whh is used at "
+               "every step, so dWhh is a sum of one outer product per step; dh0 is the carry "
+               "left after step 0.")
+
+RELU_ASSIGNED = ("dWhh is assigned (`dWhh = ...`) instead of accumulated (`dWhh += ...`): "
+                 "the same Whh is used at every step, so its gradient is the sum of every "
+                 "step's contribution.")
+RELU_NO_CARRY = ("the carry from step t+1 is missing: the gradient on hs[t] is dhs[t] PLUS "
+                 "what flows back from step t+1 (Whh.T @ da of that step). Without it the "
+                 "answer is right only for the last step.")
+RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max(0, Whh @ "
+                   "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
+RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
+                  "reads as the LAST state: handle t = 0 with h0.")
+RELU_TRANSPOSED_DW = ("dWhh is transposed: the gradient of Whh @ h is np.outer(da, h), not "
+                      "np.outer(h, da) (both are (H, H), so the shape can't tell).")
+RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
+                         "as Whh.T @ da, not Whh @ da.")
+RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
+             "`for t in reversed(range(T))` (range(T-1, 0, -1) stops before 0).")
+
+
+def _relu_prev_states(h0, hs) -> np.ndarray:
+    """(T, H): the state each step multiplies, h0 then hs[0] .. hs[T-2]."""
+    return np.vstack([h0[None, :], hs[:-1]])
+
+
+def _relu_case(forward, rng, H: int, T: int, radius: float, margin: float):
+    """Whh (spectral radius `radius`) and h0 whose pre-activations all stay away from 0.
+
+    `margin` is relative to each step's typical pre-activation; a state that dies (all
+    zeros) has pre-activations 0 and is rejected too.
+    """
+    for _ in range(200):
+        G = rng.standard_normal((H, H))
+        Whh = radius * G / _radius_of(G)
+        h0 = rng.standard_normal(H)
+        hs, _ = forward(Whh.copy(), h0.copy(), T)
+        pre = _relu_prev_states(h0, hs) @ Whh.T
+        scale = np.sqrt(np.mean(pre ** 2, axis=1, keepdims=True))
+        if np.all(scale > 0) and np.all(np.abs(pre) > margin * scale):
+            return Whh, h0, hs
+    raise RuntimeError("could not build a ReLU-RNN case away from the kinks")  # never seen
+
+
+def _relu_linearised(Whh, h0, hs, dhs, *, masks=None, prev=None, carry=None, w_steps=None,
+                     carry_on=True, weights=None):
+    """The gradient (dWhh, dh0) of the ReLU RNN linearised with chosen ingredients.
+
+    phi(Wp, hp) = sum_t <w[t], z_t> with z_t = m_t * (Wp @ prev[t] [if t in w_steps]
+    + C @ z_{t-1} [if t == 0 or carry_on]), z_{-1} = hp. It is linear, so centered differences
+    with a unit step give its gradient exactly. Each usual mistake is one ingredient changed
+    (a wrong mask, no carry, Whh instead of Whh.T in the carry, ...): the gradient of phi is
+    then what that mistaken backward pass returns.
+    """
+    T, H = hs.shape
+    masks = (hs > 0).astype(np.float64) if masks is None else masks
+    prev = _relu_prev_states(h0, hs) if prev is None else prev
+    C = Whh if carry is None else carry
+    w_steps = set(range(T)) if w_steps is None else set(w_steps)
+    weights = dhs if weights is None else weights
+
+    def phi(Wp, hp):
+        z, total = hp, 0.0
+        for t in range(T):
+            a = C @ z if (t == 0 or carry_on) else np.zeros(H)
+            if t in w_steps:
+                a = a + Wp @ prev[t]
+            z = masks[t] * a
+            total += float(weights[t] @ z)
+        return total
+
+    zero_W, zero_h = np.zeros((H, H)), np.zeros(H)
+    dW = numerical_gradient(lambda W: phi(W, zero_h), zero_W.copy(), h=1.0)
+    dh = numerical_gradient(lambda h: phi(zero_W, h), zero_h.copy(), h=1.0)
+    return dW, dh
+
+
+def _relu_hints(Whh, h0, hs, dhs, true_dW):
+    """Hints for dWhh and for dh0: what each usual mistake returns on this case."""
+    T = hs.shape[0]
+    memo: dict = {}
+
+    def lin(key, **kw):
+        if key not in memo:
+            memo[key] = _relu_linearised(Whh, h0, hs, dhs, **kw)
+        return memo[key]
+
+    m = (hs > 0).astype(np.float64)
+    mask_prev_h0 = np.vstack([(h0 > 0)[None, :], m[:-1]]).astype(np.float64)
+    mask_prev_last = np.vstack([m[-1:], m[:-1]])
+    prev_last = np.vstack([hs[-1:], hs[:-1]])
+    no_last = dhs.copy()
+    no_last[-1] = 0.0
+    # (cause, ingredients, whether the mistake also shows in dh0 as phi's gradient)
+    variants = [
+        (RELU_NO_CARRY, dict(carry_on=False), True),
+        (RELU_WRONG_MASK, dict(masks=mask_prev_h0), True),
+        (RELU_WRONG_MASK, dict(masks=mask_prev_last), True),
+        (RELU_PREV_AT_0, dict(prev=prev_last), False),
+        (RELU_TRANSPOSED_CARRY, dict(carry=Whh.T), True),
+        (RELU_ASSIGNED, dict(w_steps=[0]), False),
+        (RELU_ASSIGNED, dict(w_steps=[T - 1]), False),
+        (RELU_SKIP, dict(w_steps=range(1, T)), False),
+        (RELU_SKIP, dict(weights=no_last, w_steps=range(T - 1)), True),
+    ]
+    dW_hints, dh_hints = [], []
+    for i, (cause, kw, in_dh0) in enumerate(variants):
+        dW_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
+        if in_dh0:
+            dh_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
+    dW_hints.insert(5, Hint(RELU_TRANSPOSED_DW, looks_like(true_dW.T)))
+    dW_hints.insert(6, Hint(RELU_TRANSPOSED_DW + " And " + RELU_TRANSPOSED_CARRY,
+                            _lazy_like(lambda: lin(4, carry=Whh.T)[0].T)))
+    return dW_hints, dh_hints
+
+
+def _call_relu_backward(student_fn, dhs, cache, H):
+    fn = "relu_rnn_backward"
+    result = call_and_check_inputs(student_fn, dhs, cache)
+    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
+    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
+    dh0 = expect_array(fn, "dh0", dh0, (H,))
+    expect_new_arrays(fn, {"dWhh": dWhh, "dh0": dh0}, [dhs, cache])
+    return dWhh, dh0
+
+
+def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=6):
+    """Full gradient check on a short sequence (random upstream on every step), then with
+    the upstream gradient on the last step only (the loss depends on the final state)."""
+    fn = "relu_rnn_backward"
+    rng = rng_for(seed, fn)
+    Whh, h0, hs = _relu_case(relu_rnn_forward, rng, H, T, radius=1.5, margin=0.05)
+    upstreams = [(rng.standard_normal((T, H)), f"(random upstream dhs on all {T} steps, H = {H})")]
+    last_only = np.zeros((T, H))
+    last_only[-1] = rng.standard_normal(H)
+    upstreams.append((last_only, f"(upstream gradient on the last step only, T = {T}, H = {H}: "
+                                 "everything before it must arrive through the carry)"))
+    for dhs, context in upstreams:
+        _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+        dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
+        true_dW = _cs_grad(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
+        true_dh0 = _cs_grad(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
+        dW_hints, dh_hints = _relu_hints(Whh, h0, hs, dhs, true_dW)
+        expect_close(fn, "dWhh", dWhh, true_dW, context=context, hints=dW_hints,
+                     cause=_RELU_CAUSE)
+        expect_close(fn, "dh0", dh0, true_dh0, context=context, hints=dh_hints,
+                     cause=_RELU_CAUSE)
+
+
+def _long_gradient_check(fn, forward, args, names, outs, df, rng, coords, context, cause):
+    """Check the gradients `outs` of sum(forward(*args) * df) on a long sequence cheaply.
+
+    - `coords[i]`: groups (indices, cause) of single entries of output i, each compared with
+      its complex-step derivative (one forward pass per entry); earlier groups first;
+    - then two random directions in the space of all arguments together (one forward pass
+      each); only when they disagree, one direction per argument finds the wrong output.
+    Errors are relative; values below 1e-7 of the typical directional derivative are noise.
+    """
+    def joint(vs):
+        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
+        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
+        return got, float(np.sum(np.imag(forward(*z)) * df)) / _CS_STEP
+
+    dirs = [[_unit(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
+    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
+    scale = float(np.sqrt(np.mean(np.square(j_exp))))
+    for i, groups in enumerate(coords):
+        for idxs, why in groups:
+            g, e, labels = [], [], []
+            for idx in idxs:
+                vs = [np.zeros_like(a) for a in args]
+                vs[i][idx] = 1.0
+                g.append(float(outs[i][idx]))
+                e.append(joint(vs)[1])
+                labels.append(f"{names[i]}{list(idx)}")
+            _expect_samples(fn, names[i], g, e, labels, scale, context, why)
+    try:
+        _expect_samples(fn, "the gradient", list(j_got), list(j_exp),
+                        ["along a random direction"] * 2, scale, context, cause)
+    except CheckFailure as joint_failure:
+        for i, name in enumerate(names):        # which output is it?
+            vs = [np.zeros_like(a) for a in args]
+            vs[i] = _unit(rng, args[i].shape)
+            got, exp = joint(vs)
+            _expect_samples(fn, name, [got], [exp], [f"{name} along a random direction"],
+                            scale, context, cause)
+        raise joint_failure
+
+
+def _random_indices(rng, shape, n):
+    return [tuple(int(rng.integers(s)) for s in shape) for _ in range(n)]
+
+
+def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
+    """A long sequence, checked at sampled entries and along random directions."""
+    fn = "relu_rnn_backward"
+    rng = rng_for(seed, fn + "_long")
+    Whh, h0, hs = _relu_case(relu_rnn_forward, rng, H, T, radius=1.5, margin=1e-6)
+    dhs = rng.standard_normal((T, H))
+    _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+    dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
+    context = f"on a long sequence (T = {T}, H = {H}, random upstream dhs on every step)"
+    coords = [[(_random_indices(rng, (H, H), 3), _RELU_CAUSE)],
+              [(_random_indices(rng, (H,), 2), _RELU_CAUSE)]]
+    _long_gradient_check(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
+                         ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, coords, context, _RELU_CAUSE)
+
+
+def _explode_vanish_case(forward, rng, H, T):
+    """G with spectral radius 1 and h0 > 0 whose ReLU state stays alive for T steps."""
+    for _ in range(100):
+        G = rng.standard_normal((H, H))
+        G /= _radius_of(G)
+        h0 = np.abs(rng.standard_normal(H)) + 0.1
+        hs, _ = forward(G.copy(), h0.copy(), T)
+        if np.all(np.count_nonzero(hs > 0, axis=1) >= H // 8):
+            return G, h0
+    raise RuntimeError("could not build a live ReLU-RNN case")  # never seen
+
+
+def check_relu_rnn_backward_explode_vanish(relu_rnn_backward, relu_rnn_forward, seed=0,
+                                           H=40, T=30):
+    """Behaviour: the gradient reaching h0 vanishes for spectral radius <= 0.5 and explodes
+    for >= 3 (loss on the last state only). The ReLU crossover is near 1.4, so the margins
+    are wide: the norm ratio is compared with 1e-3 and 1e3."""
+    fn = "relu_rnn_backward"
+    rng = rng_for(seed, fn + "_explode_vanish")
+    G, h0 = _explode_vanish_case(relu_rnn_forward, rng, H, T)
+    dhs = np.zeros((T, H))
+    dhs[-1] = rng.standard_normal(H)
+    for radius in (0.25, 0.5, 3.0, 4.0):
+        _, cache = relu_rnn_forward(radius * G, h0.copy(), T)
+        _, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
+        ratio = float(np.linalg.norm(dh0) / np.linalg.norm(dhs))
+        setting = (f"with a recurrent matrix of spectral radius {radius:g}, T = {T} steps and "
+                   f"the upstream gradient on the last state only, |dh0| / |dhs| = "
+                   f"{ratio:.3g}")
+        if radius < 1:
+            if ratio == 0.0:
+                raise CheckFailure(
+                    f"`{fn}`: {setting}: dh0 is exactly zero, so nothing reaches h0 at all. "
+                    "Usual cause: " + RELU_NO_CARRY)
+            if ratio > 1e-3:
+                raise CheckFailure(
+                    f"`{fn}`: {setting}; it should have vanished (below 1e-3): each step "
+                    f"multiplies the gradient by Whh.T and a mask, shrinking it about "
+                    f"{radius:g} times or more. Usual cause: " + _RELU_CAUSE)
+        elif ratio < 1e3:
+            why = RELU_NO_CARRY if ratio < 10 else _RELU_CAUSE
+            raise CheckFailure(
+                f"`{fn}`: {setting}; it should have exploded (above 1e3): each step multiplies "
+                f"the gradient by Whh.T and a mask, about {radius / 1.4:.1f} times larger per "
+                f"step. Usual cause: " + why)
+
+
+# =============================================================== rnn_step_backward
+
+_STEP_CAUSE = ("check each local derivative: tanh's is 1 - next_h**2 (next_h is in the "
+               "cache); a product Y = A @ B sends dY @ B.T back to A and A.T @ dY back to B; "
+               "b is added to every row of the batch, so db is a sum over the rows.")
+STEP_NO_DERIV = ("the tanh derivative is missing: multiply dnext_h by 1 - next_h**2 before "
+                 "passing it on.")
+STEP_DERIV_PREV = ("the tanh derivative of the wrong step: it is 1 - next_h**2 (this step's "
+                   "output), not 1 - prev_h**2.")
+STEP_DERIV_TWICE = ("tanh applied twice: next_h already is tanh(a), so the derivative is "
+                    "1 - next_h**2, not 1 - np.tanh(next_h)**2.")
+STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state as "
+                       "dprev_h = da @ Wh.T, not da @ Wh.")
+STEP_TRANSPOSED_DWH = ("dWh is transposed: it is prev_h.T @ da, not da.T @ prev_h (both are "
+                       "(H, H), so the shape can't tell).")
+STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example (and at "
+                "every step), so every one of them contributes to db.")
+
+
+def _step_case(rng, N, D, H):
+    x = rng.standard_normal((N, D))
+    prev_h = np.tanh(rng.standard_normal((N, H)))
+    Wx = 0.5 * rng.standard_normal((D, H))
+    Wh = 0.5 * rng.standard_normal((H, H))
+    b = 0.3 * rng.standard_normal(H)
+    return x, prev_h, Wx, Wh, b
+
+
+def _step_grads(forward, x, prev_h, Wx, Wh, b, dnext):
+    """Complex-step gradients of sum(next_h * dnext) for the five inputs of a step."""
+    args = [x, prev_h, Wx, Wh, b]
+    grads = []
+    for i in range(5):
+        def f(v, i=i):
+            a = list(args)
+            a[i] = v
+            return forward(*a)[0]
+        grads.append(_cs_grad(f, args[i], dnext))
+    return grads
+
+
+def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=4, H=5):
+    """One tanh step: every gradient against the complex step through the given forward."""
+    fn = "rnn_step_backward"
+    rng = rng_for(seed, fn)
+    x, prev_h, Wx, Wh, b = _step_case(rng, N, D, H)
+    dnext = rng.standard_normal((N, H))
+    next_h, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
+    result = call_and_check_inputs(rnn_step_backward, dnext, cache)
+    names = ("dx", "dprev_h", "dWx", "dWh", "db")
+    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
+    outs = unpack(fn, result, names)
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, outs, shapes)]
+    expect_new_arrays(fn, dict(zip(names, outs)), [dnext, cache])
+    true = _step_grads(rnn_step_forward, x, prev_h, Wx, Wh, b, dnext)
+
+    local = 1 - next_h ** 2
+    reweighted = {
+        STEP_NO_DERIV: dnext / local,
+        STEP_DERIV_PREV: dnext * (1 - prev_h ** 2) / local,
+        STEP_DERIV_TWICE: dnext * (1 - np.tanh(next_h) ** 2) / local,
+    }
+    memo: dict = {}
+
+    def wrong(cause, i):
+        if cause not in memo:
+            memo[cause] = _step_grads(rnn_step_forward, x, prev_h, Wx, Wh, b, reweighted[cause])
+        return memo[cause][i]
+
+    def da_times_Wh():
+        # da itself is the gradient with respect to a bias given separately to each example
+        B = np.broadcast_to(b, (N, H)).copy()
+        da = _cs_grad(lambda v: rnn_step_forward(x, prev_h, Wx, Wh, v)[0], B, dnext)
+        return da @ Wh
+
+    context = f"(N = {N}, D = {D}, H = {H}, random dnext_h)"
+    for i, (name, got) in enumerate(zip(names, outs)):
+        hints = [Hint(c, _lazy_like(lambda c=c, i=i: wrong(c, i))) for c in reweighted]
+        if name == "dprev_h":
+            hints.insert(0, Hint(STEP_TRANSPOSE_PREV, _lazy_like(da_times_Wh)))
+        if name == "dWh":
+            hints.insert(0, Hint(STEP_TRANSPOSED_DWH, looks_like(true[i].T)))
+        if name == "db":
+            hints.insert(0, Hint(STEP_DB_MEAN, looks_like(true[i] / N)))
+        expect_close(fn, name, got, true[i], context=context, hints=hints, cause=_STEP_CAUSE)
+
+
+# =============================================================== rnn_backward
+
+_RNN_CAUSE = ("visit every step from T-1 down to 0; the gradient on h[:, t] is dh[:, t] plus "
+              "the carry (dprev_h) from step t+1; each step's dx belongs to dx[:, t]; the "
+              "weight gradients of all steps add up; dh0 is the carry left after step 0.")
+RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is dh[:, t] PLUS "
+                "the dprev_h returned by step t+1's backward. Without it the answer is right only "
+                "for the last step.")
+RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
+                "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
+                "sums over the steps.")
+RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
+            "`for t in reversed(range(T))`.")
+RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the carry from "
+                 "step t+1 is missing (the gradient on h[:, t] is dh[:, t] PLUS the dprev_h of "
+                 "step t+1's backward), or the loop skips a step.")
+RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
+RNN_DB_MEAN = STEP_DB_MEAN
+
+
+def _rnn_case(rng, N, T, D, H, radius):
+    x = rng.standard_normal((N, T, D))
+    h0 = np.tanh(rng.standard_normal((N, H)))
+    Wx = rng.standard_normal((D, H)) / np.sqrt(D)
+    G = rng.standard_normal((H, H))
+    Wh = radius * G / _radius_of(G)
+    b = 0.2 * rng.standard_normal(H)
+    return x, h0, Wx, Wh, b
+
+
+def _rnn_by_step(step_forward, x, h0, params_at):
+    """The forward with the parameters of step t given by params_at(t): (N, T, H)."""
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h, _ = step_forward(x[:, t, :], h, *params_at(t))
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+def _rnn_truth(forward, x, h0, Wx, Wh, b, dh):
+    args = [x, h0, Wx, Wh, b]
+    grads = []
+    for i in range(5):
+        def f(v, i=i):
+            a = list(args)
+            a[i] = v
+            return forward(*a)[0]
+        grads.append(_cs_grad(f, args[i], dh))
+    return grads
+
+
+def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
+    """Per output (dx, dh0, dWx, dWh, db): hints built from what each mistake returns."""
+    N, T, D = x.shape
+    params = (Wx, Wh, b)
+    hs = forward(x, h0, Wx, Wh, b)[0]
+    prevs = [h0] + [hs[:, t, :] for t in range(T - 1)]
+    memo: dict = {}
+
+    def once(key, make):
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
+    def param_grad_at(steps, k):
+        """Gradient with respect to a copy of parameter k used only at `steps`."""
+        def f(v):
+            def at(t):
+                p = list(params)
+                if t in steps:
+                    p[k] = v
+                return p
+            return _rnn_by_step(step_forward, x, h0, at)
+        return _cs_grad(f, params[k], dh)
+
+    def no_carry(i):
+        """Each step sees only dh[:, t]; the previous states are frozen."""
+        def f(v):
+            a = [x, None, Wx, Wh, b]
+            outs = []
+            for t in range(T):
+                p = [a[0][:, t, :] if i != 0 else v[:, t, :], prevs[t], *params]
+                if i == 1:
+                    p[1] = v if t == 0 else prevs[t]
+                elif i >= 2:
+                    p[i] = v
+                outs.append(step_forward(*p)[0] * (1.0 if (i != 1 or t == 0) else 0.0))
+            return np.stack(outs, axis=1)
+        base = [x, h0, Wx, Wh, b][i]
+        return _cs_grad(f, base, dh)
+
+    def no_last(i):
+        dh2 = dh.copy()
+        dh2[:, -1] = 0.0
+        return _rnn_truth(forward, x, h0, Wx, Wh, b, dh2)[i]
+
+    hints = []
+    for i in range(5):
+        h = [Hint(RNN_NO_CARRY, _lazy_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
+        if i >= 2:
+            k = i - 2
+            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+                lambda k=k: once(("a0", k), lambda: param_grad_at({0}, k)))))
+            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+                lambda k=k: once(("aT", k), lambda: param_grad_at({T - 1}, k)))))
+            h.append(Hint(RNN_SKIP, _lazy_like(
+                lambda k=k: once(("s0", k), lambda: param_grad_at(set(range(1, T)), k)))))
+        if i == 0:
+            skipped = true[0].copy()
+            skipped[:, 0] = 0.0
+            h.append(Hint(RNN_SKIP, looks_like(skipped)))
+        h.append(Hint(RNN_SKIP, _lazy_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
+        if i == 3:
+            h.insert(0, Hint(RNN_TRANSPOSED_DWH, looks_like(true[3].T)))
+        if i == 4:
+            for div in (N, T, N * T):
+                h.insert(0, Hint(RNN_DB_MEAN, looks_like(true[4] / div)))
+        hints.append(h)
+    return hints
+
+
+_RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def _call_rnn_backward(student_fn, dh, cache, N, T, D, H):
+    fn = "rnn_backward"
+    result = call_and_check_inputs(student_fn, dh, cache)
+    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
+    outs = unpack(fn, result, _RNN_NAMES)
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, outs, shapes)]
+    expect_new_arrays(fn, dict(zip(_RNN_NAMES, outs)), [dh, cache])
+    return outs
+
+
+def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
+                       N=2, T=5, D=3, H=4):
+    """Full gradient check of a short sequence: random upstream dh on every step."""
+    fn = "rnn_backward"
+    rng = rng_for(seed, fn)
+    x, h0, Wx, Wh, b = _rnn_case(rng, N, T, D, H, radius=0.9)
+    dh = rng.standard_normal((N, T, H))
+    _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
+    outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
+    true = _rnn_truth(rnn_forward, x, h0, Wx, Wh, b, dh)
+    hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
+    context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
+    for i, name in enumerate(_RNN_NAMES):
+        expect_close(fn, name, outs[i], true[i], context=context, hints=hints[i],
+                     cause=_RNN_CAUSE)
+
+
+def check_rnn_backward_long(rnn_backward, rnn_forward, seed=0, N=2, T=50, D=5, H=50):
+    """A long sequence, checked at sampled entries (dx at the last, the first and a middle
+    step) and along random directions."""
+    fn = "rnn_backward"
+    rng = rng_for(seed, fn + "_long")
+    x, h0, Wx, Wh, b = _rnn_case(rng, N, T, D, H, radius=1.2)
+    dh = rng.standard_normal((N, T, H))
+    _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
+    outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
+    args = [x, h0, Wx, Wh, b]
+    context = f"on a long sequence (N = {N}, T = {T}, D = {D}, H = {H}, random dh on every step)"
+    n = int(rng.integers(N))
+    coords = [[([(n, T - 1, int(rng.integers(D)))], _RNN_CAUSE),
+               ([(n, 0, int(rng.integers(D))), (n, T // 2, int(rng.integers(D)))],
+                RNN_LATE_ONLY)]]
+    # one entry of dh0 (tiny after 50 steps, so the directions can't see it) and of dWh;
+    # dWx and db are covered by the directions
+    coords += [[(_random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
+               for a, k in zip(args[1:], (1, 0, 1, 0))]
+    _long_gradient_check(fn, lambda *a: rnn_forward(*a)[0], args, _RNN_NAMES, outs, dh, rng,
+                         coords, context, _RNN_CAUSE)
+
+
+# =============================================================== clipping
+
+CLIP_SEPARATE = ("each array was clipped separately: clip by the GLOBAL norm of all the "
+                 "arrays together and scale every array by the same factor; that single "
+                 "factor is what keeps the direction of the whole gradient.")
+CLIP_SQUARED = ("the squared norm: the global norm is the square root of the sum of the "
+                "squares of every entry of every array.")
+CLIP_SUM_NORMS = ("the norms of the arrays were added: the global norm is "
+                  "sqrt(sum of the squared array norms), not their sum.")
+CLIP_AFTER = "total_norm must be the norm BEFORE clipping, not after."
+CLIP_NOT_SCALED = ("nothing was scaled: when total_norm > max_norm, multiply every array by "
+                   "max_norm / total_norm.")
+CLIP_INVERTED = "the scale factor is upside down: it is max_norm / total_norm (below 1)."
+CLIP_SCALED_SMALL = ("a gradient below max_norm was rescaled: clip only when total_norm > "
+                     "max_norm; otherwise return copies of the arrays unchanged.")
+
+
+def _grads_dict(rng, scales):
+    shapes = {"Wx": (4, 3), "Wh": (3, 3), "b": (3,)}
+    return {k: s * rng.standard_normal(shapes[k]) for k, s in zip(shapes, scales)}
+
+
+def _global_norm(grads) -> float:
+    return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
+
+
+def _check_grad_dict(fn, clipped, grads):
+    if not isinstance(clipped, dict):
+        raise CheckFailure(f"`{fn}` must return a dict name -> array as clipped, not "
+                           f"{type(clipped).__name__}.")
+    if clipped is grads:
+        raise CheckFailure(f"`{fn}` returned its input dict: build a new dict "
+                           "({name: new array}) so that the caller's gradients stay as they were.")
+    if set(clipped) != set(grads):
+        raise CheckFailure(f"`{fn}`: the clipped dict has keys {sorted(clipped)}, expected "
+                           f"{sorted(grads)} (the same names as the input).")
+    out = {k: expect_array(fn, f"clipped[{k!r}]", clipped[k], grads[k].shape) for k in grads}
+    expect_new_arrays(fn, {f"clipped[{k!r}]": v for k, v in out.items()}, [grads])
+    return out
+
+
+def _clip_norm_call(clip_grad_norm, grads, max_norm):
+    fn = "clip_grad_norm"
+    result = call_and_check_inputs(clip_grad_norm, grads, max_norm)
+    clipped, total = unpack(fn, result, ("clipped", "total_norm"))
+    total = expect_float(fn, "total_norm", total)
+    return _check_grad_dict(fn, clipped, grads), total
+
+
+def check_clip_grad_norm(clip_grad_norm, seed=0):
+    """A gradient about 8x too long: the global norm is reported, every array is scaled by
+    one factor (direction kept, new norm = max_norm), the input dict is untouched."""
+    fn = "clip_grad_norm"
+    rng = rng_for(seed, fn)
+    grads = _grads_dict(rng, (1.0, 6.0, 0.5))    # one array dominates the norm
+    true_norm = _global_norm(grads)
+    max_norm = float(np.round(true_norm / rng.uniform(6.0, 10.0), 3))
+    clipped, total = _clip_norm_call(clip_grad_norm, grads, max_norm)
+    context = f"(total norm {true_norm:.4g} above max_norm = {max_norm:g})"
+    norms = {k: float(np.linalg.norm(g)) for k, g in grads.items()}
+    expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
+        "total_norm is sqrt(sum over every array of the sum of its squared entries)."), hints=[
+        Hint(CLIP_SQUARED, looks_like(true_norm ** 2)),
+        Hint(CLIP_AFTER, looks_like(max_norm)),
+        Hint(CLIP_SUM_NORMS, looks_like(sum(norms.values()))),
+    ])
+    scale = max_norm / true_norm
+    for k in grads:
+        separate = grads[k] * min(1.0, max_norm / norms[k])
+        expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * scale, context=context,
+                     cause="multiply every array by the same factor max_norm / total_norm.",
+                     hints=[Hint(CLIP_SEPARATE, looks_like(separate)),
+                            Hint(CLIP_SQUARED, looks_like(grads[k] * max_norm / true_norm ** 2)),
+                            Hint(CLIP_NOT_SCALED, looks_like(grads[k])),
+                            Hint(CLIP_INVERTED, looks_like(grads[k] / scale))])
+    new_norm = _global_norm(clipped)
+    if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
+        raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
+                           f"expected max_norm = {max_norm:g}.")
+
+
+def check_clip_grad_norm_small(clip_grad_norm, seed=0):
+    """Gradients below max_norm come back unchanged (as new arrays); the norm is reported."""
+    fn = "clip_grad_norm"
+    rng = rng_for(seed, fn + "_small")
+    grads = _grads_dict(rng, (0.3, 0.2, 0.1))
+    true_norm = _global_norm(grads)
+    max_norm = float(np.round(true_norm * rng.uniform(2.0, 4.0), 3))
+    clipped, total = _clip_norm_call(clip_grad_norm, grads, max_norm)
+    context = f"(total norm {true_norm:.4g} below max_norm = {max_norm:g}: nothing to clip)"
+    expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
+        "total_norm is the global norm before clipping, also when nothing is clipped."),
+        hints=[Hint(CLIP_SQUARED, looks_like(true_norm ** 2)),
+               Hint(CLIP_SUM_NORMS, looks_like(sum(float(np.linalg.norm(g))
+                                                   for g in grads.values())))])
+    for k in grads:
+        expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k], context=context,
+                     tol=1e-12, cause=CLIP_SCALED_SMALL,
+                     hints=[Hint(CLIP_SCALED_SMALL, looks_like(grads[k] * max_norm / true_norm))])
+
+
+VALUE_UPPER_ONLY = ("only the upper bound was applied: clip every entry to "
+                    "[-clip_value, clip_value], on both sides (np.clip).")
+VALUE_LOWER_ONLY = ("only the lower bound was applied: clip every entry to "
+                    "[-clip_value, clip_value], on both sides (np.clip).")
+VALUE_ZERO_LOW = "the lower bound is -clip_value, not 0."
+VALUE_BY_NORM = ("that is clipping by norm: clip_grad_value caps each entry on its own, "
+                 "without rescaling the others.")
+
+
+def check_clip_grad_value(clip_grad_value, seed=0):
+    """Entries above clip_value and below -clip_value are capped, the rest unchanged; the
+    input dict is untouched and a new dict of new arrays comes back."""
+    fn = "clip_grad_value"
+    rng = rng_for(seed, fn)
+    clip = float(np.round(rng.uniform(0.5, 1.5), 2))
+    grads = {k: 2.0 * clip * rng.standard_normal(s) for k, s in
+             {"Wx": (4, 3), "Wh": (3, 3), "b": (5,)}.items()}
+    for k, g in grads.items():        # no entry within 5% of a bound; both bounds in play
+        g[np.abs(np.abs(g) - clip) < 0.05 * clip] *= 1.2
+        g.flat[0], g.flat[1] = 2.5 * clip, -2.5 * clip
+    result = call_and_check_inputs(clip_grad_value, grads, clip)
+    clipped = _check_grad_dict(fn, unpack(fn, result, ("clipped",))[0], grads)
+    total = _global_norm(grads)
+    context = f"(clip_value = {clip:g})"
+    for k, g in grads.items():
+        expect_close(fn, f"clipped[{k!r}]", clipped[k], np.clip(g, -clip, clip),
+                     context=context, cause="np.clip(g, -clip_value, clip_value) for every array.",
+                     hints=[Hint(VALUE_UPPER_ONLY, looks_like(np.minimum(g, clip))),
+                            Hint(VALUE_LOWER_ONLY, looks_like(np.maximum(g, -clip))),
+                            Hint(VALUE_ZERO_LOW, looks_like(np.clip(g, 0.0, clip))),
+                            Hint(VALUE_BY_NORM, looks_like(g * clip / total)),
+                            Hint(VALUE_BY_NORM, looks_like(g * clip / np.linalg.norm(g)))])
+
+
+# =============================================================== spectral_radius
+
+RADIUS_SINGULAR = ("that is the largest singular value (the matrix 2-norm), not the spectral "
+                   "radius: they agree for symmetric matrices only. Use the eigenvalues "
+                   "(np.linalg.eigvals) and take the largest absolute value.")
+RADIUS_SIGNED = ("the largest eigenvalue by value, not by magnitude: a negative eigenvalue "
+                 "counts by its absolute value.")
+RADIUS_REAL_PART = ("only the real parts of the eigenvalues were used: a complex eigenvalue "
+                    "a + bi has magnitude sqrt(a**2 + b**2), which np.abs gives you.")
+RADIUS_SYMMETRIC = ("np.linalg.eigvalsh/eigh assume a symmetric matrix and read only one "
+                    "triangle of it: use np.linalg.eigvals for a general matrix.")
+RADIUS_FROBENIUS = ("that is the Frobenius norm of the matrix, not its spectral radius: use "
+                    "the eigenvalues (np.linalg.eigvals).")
+
+
+def _with_eigenvalues(rng, real=(), pairs=()):
+    """A real matrix with the given real eigenvalues and complex pairs a +- bi."""
+    blocks = [np.array([[ev]]) for ev in real] + [np.array([[a, -b], [b, a]]) for a, b in pairs]
+    n = sum(len(B) for B in blocks)
+    B = np.zeros((n, n))
+    i = 0
+    for blk in blocks:
+        k = len(blk)
+        B[i:i + k, i:i + k] = blk
+        i += k
+    P = np.eye(n) + 0.4 * rng.standard_normal((n, n))
+    return P @ B @ np.linalg.inv(P)
+
+
+def check_spectral_radius(spectral_radius, seed=0):
+    """Matrices whose largest eigenvalue is complex, negative, or hidden behind a large
+    singular value (non-normal), built with eigenvalues known by construction."""
+    fn = "spectral_radius"
+    rng = rng_for(seed, fn)
+    s = float(rng.uniform(0.8, 1.2))
+    cases = [
+        ("a 2x2 rotation-and-scaling matrix (eigenvalues a +- bi)",
+         _with_eigenvalues(rng, pairs=[(0.6 * s, 1.6 * s)]), [complex(0.6 * s, 1.6 * s)]),
+        ("a 4x4 matrix with a negative dominant eigenvalue",
+         _with_eigenvalues(rng, real=[-2.5 * s, 1.7 * s, 0.5 * s, -0.3]),
+         [-2.5 * s, 1.7 * s, 0.5 * s, -0.3]),
+        ("a 5x5 matrix with a complex pair dominant over a negative eigenvalue",
+         _with_eigenvalues(rng, real=[-1.3 * s, 0.9, 0.2], pairs=[(-0.5 * s, 1.4 * s)]),
+         [-1.3 * s, 0.9, 0.2, complex(-0.5 * s, 1.4 * s)]),
+        ("an upper-triangular, non-symmetric matrix",
+         np.array([[0.5 * s, 8.0, -3.0], [0.0, -0.4, 5.0], [0.0, 0.0, 0.3]]),
+         [0.5 * s, -0.4, 0.3]),
+    ]
+    for what, W, eigs in cases:
+        eigs = np.array(eigs, dtype=np.complex128)
+        true = float(np.max(np.abs(eigs)))
+        result = call_and_check_inputs(spectral_radius, W)
+        if isinstance(result, np.ndarray) and result.shape != () and result.size > 1:
+            raise CheckFailure(f"`{fn}` returned an array of shape {result.shape} for {what}: "
+                               "return one number, the largest absolute eigenvalue.")
+        value = result[()] if isinstance(result, np.ndarray) else result
+        if isinstance(value, (complex, np.complexfloating)):
+            raise CheckFailure(
+                f"`{fn}` returned the complex number {complex(value):.4g} for {what}: the "
+                "spectral radius is a magnitude, the largest ABSOLUTE value of the eigenvalues "
+                "(np.abs before the max).")
+        got = expect_float(fn, "the spectral radius", value)
+        real_parts = np.real(eigs)
+        expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
+                     cause="the spectral radius is np.max(np.abs(np.linalg.eigvals(W))).",
+                     hints=[Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
+                            Hint(RADIUS_REAL_PART, looks_like(np.max(np.abs(real_parts)))),
+                            Hint(RADIUS_SIGNED, looks_like(np.max(real_parts))),
+                            Hint(RADIUS_SYMMETRIC,
+                                 looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
+                            Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))])

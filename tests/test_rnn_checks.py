@@ -1,0 +1,554 @@
+"""The `rnn` checks: the worked solutions pass, usual mistakes fail with the named cause."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from autograder.checks import rnn as checks
+from autograder.checks.core import CheckFailure, StudentCodeError
+from autograder.notebooks import TEST, read_notebook
+from notebook_tools import ROOT, solution_namespace, source_notebook
+
+FUNCTIONS = ("relu_rnn_backward", "spectral_radius", "rnn_step_backward", "rnn_backward",
+             "clip_grad_norm", "clip_grad_value")
+
+
+@pytest.fixture(scope="module")
+def ns():
+    return solution_namespace("rnn")
+
+
+def cells_for(function):
+    return [c for c in source_notebook("rnn").of_kind(TEST)
+            if c.grade_id == f"test_{function}" or c.grade_id.startswith(f"test_{function}_")]
+
+
+def run_cell(namespace, cell, **replace):
+    env = dict(namespace)
+    env.update(replace)
+    exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
+
+
+# ---------------------------------------------------------------- the notebook itself
+
+def test_notebook_has_the_graded_functions_and_their_tests():
+    nb = source_notebook("rnn")
+    ids = {c.grade_id: c for c in nb.cells if c.grade_id}
+    for fn in FUNCTIONS:
+        assert ids[fn].kind == "solution"
+        cells = cells_for(fn)
+        assert any("hidden" in c.grade_id for c in cells), fn
+        assert any("hidden" not in c.grade_id for c in cells), fn
+        for c in cells:
+            assert 1 <= c.points <= (2 if "hidden" in c.grade_id else 3), c.grade_id
+            assert ("HIDDEN TESTS" in c.source) == ("hidden" in c.grade_id), c.grade_id
+
+
+@pytest.mark.parametrize("cell", source_notebook("rnn").of_kind(TEST), ids=lambda c: c.grade_id)
+def test_worked_solutions_pass_every_test_cell(ns, cell):
+    run_cell(ns, cell)          # a failing check raises
+
+
+def test_hidden_tests_never_reach_students():
+    hidden = [c for c in source_notebook("rnn").of_kind(TEST) if "HIDDEN" in c.source]
+    seeds = [re.search(r"seed=(\d+)", c.source).group(1) for c in hidden]
+    assert len(seeds) == len(hidden) >= len(FUNCTIONS)
+    assert len(set(seeds)) == len(seeds)
+    for folder in ("assignments", "solutions"):
+        path = ROOT / folder / "rnn" / "rnn.ipynb"
+        text = path.read_text(encoding="utf-8")
+        assert "HIDDEN TESTS" not in text
+        for seed in seeds:
+            assert seed not in text
+        for cell in read_notebook(path).of_kind(TEST):
+            if "hidden" in cell.grade_id:
+                assert not cell.has_code
+    # a hidden seed appears nowhere in the package either
+    package = "".join(p.read_text(encoding="utf-8")
+                      for p in (ROOT / "autograder").rglob("*.py"))
+    for seed in seeds:
+        assert seed not in package
+
+
+# ---------------------------------------------------------------- helpers
+
+def public_checks(ns):
+    """Every public check with the given forwards it takes, by graded function."""
+    f = ns
+    return {
+        "relu_rnn_backward": [
+            lambda s: checks.check_relu_rnn_backward(s, f["relu_rnn_forward"]),
+            lambda s: checks.check_relu_rnn_backward_long(s, f["relu_rnn_forward"]),
+            lambda s: checks.check_relu_rnn_backward_explode_vanish(s, f["relu_rnn_forward"]),
+        ],
+        "spectral_radius": [checks.check_spectral_radius],
+        "rnn_step_backward": [
+            lambda s: checks.check_rnn_step_backward(s, f["rnn_step_forward"])],
+        "rnn_backward": [
+            lambda s: checks.check_rnn_backward(s, f["rnn_forward"], f["rnn_step_forward"]),
+            lambda s: checks.check_rnn_backward_long(s, f["rnn_forward"]),
+        ],
+        "clip_grad_norm": [checks.check_clip_grad_norm, checks.check_clip_grad_norm_small],
+        "clip_grad_value": [checks.check_clip_grad_value],
+    }
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_not_implemented_is_reported_as_such(ns, function):
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    stub.__name__ = function
+    for check in public_checks(ns)[function]:
+        with pytest.raises(StudentCodeError, match="not implemented yet"):
+            check(stub)
+
+
+def test_a_crash_in_student_code_is_a_student_error(ns):
+    def relu_rnn_backward(dhs, cache):
+        return 1 / 0
+    with pytest.raises(StudentCodeError, match="ZeroDivisionError"):
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+# ---------------------------------------------------------------- relu_rnn_backward
+
+def relu_bptt(dhs, cache, *, accumulate=True, carry_on=True, mask="own", prev0="h0",
+              carry_T=True, outer_T=False, steps=None, inplace=False):
+    """A ReLU-RNN backward pass with one usual mistake switched on at a time."""
+    Whh, h0, hs = cache
+    T, H = hs.shape
+    dWhh = np.zeros_like(Whh)
+    carry = np.zeros(H)
+    for t in (reversed(range(T)) if steps is None else steps(T)):
+        if inplace:
+            dhs[t] += carry
+            g = dhs[t]
+        else:
+            g = dhs[t] + (carry if carry_on else 0.0)
+        if mask == "own":
+            m = hs[t] > 0
+        elif mask == "previous":
+            m = (hs[t - 1] if t > 0 else h0) > 0
+        else:                                   # hs[t-1] even at t = 0 (hs[-1])
+            m = hs[t - 1] > 0
+        delta = g * m
+        h_prev = hs[t - 1] if (t > 0 or prev0 != "h0") else h0
+        term = np.outer(h_prev, delta) if outer_T else np.outer(delta, h_prev)
+        dWhh = dWhh + term if accumulate else term
+        carry = (Whh.T if carry_T else Whh) @ delta
+    return dWhh, carry
+
+
+RELU_MISTAKES = {
+    "assigned": (dict(accumulate=False), "assigned .* instead of accumulated"),
+    "no carry": (dict(carry_on=False), r"carry from step t\+1 is missing"),
+    "mask of the previous step": (dict(mask="previous"), "mask of the wrong step"),
+    "mask of hs[t-1] even at t=0": (dict(mask="python"), "mask of the wrong step"),
+    "hs[-1] as the state before step 0": (dict(prev0="python"), r"`hs\[-1\]`"),
+    "dWhh transposed": (dict(outer_T=True), "dWhh is transposed"),
+    "carry without transpose": (dict(carry_T=False), "missing transpose"),
+    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
+    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
+}
+
+
+@pytest.mark.parametrize("mistake", RELU_MISTAKES)
+def test_relu_rnn_backward_mistakes_are_named(ns, mistake):
+    kwargs, cause = RELU_MISTAKES[mistake]
+
+    def relu_rnn_backward(dhs, cache):
+        return relu_bptt(dhs, cache, **kwargs)
+    with pytest.raises(CheckFailure, match=cause):
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+    # the long check fails too (with a general message)
+    with pytest.raises(CheckFailure, match="relu_rnn_backward"):
+        checks.check_relu_rnn_backward_long(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_relu_rnn_backward_that_modifies_dhs_fails(ns):
+    def relu_rnn_backward(dhs, cache):
+        return relu_bptt(dhs, cache, inplace=True)
+    with pytest.raises(CheckFailure, match="modified its argument #1"):
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_relu_rnn_backward_wrong_shape_fails(ns):
+    def relu_rnn_backward(dhs, cache):
+        dWhh, dh0 = relu_bptt(dhs, cache)
+        return dWhh, dh0[None, :]
+    with pytest.raises(CheckFailure, match=r"dh0 has shape \(1, 5\), expected \(5,\)"):
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_relu_rnn_backward_returning_a_cache_array_fails(ns):
+    def relu_rnn_backward(dhs, cache):
+        dWhh, dh0 = relu_bptt(dhs, cache)
+        Whh = cache[0]
+        Whh[...] = dWhh                 # reuses (and overwrites) an input array
+        return Whh, dh0
+    with pytest.raises(CheckFailure, match="modified its argument|returned one of its inputs"):
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_explode_vanish_needs_the_carry(ns):
+    def relu_rnn_backward(dhs, cache):
+        return relu_bptt(dhs, cache, carry_on=False)
+    with pytest.raises(CheckFailure, match=r"dh0 is exactly zero.*carry from step t\+1"):
+        checks.check_relu_rnn_backward_explode_vanish(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_explode_vanish_fails_a_gradient_that_does_not_explode(ns):
+    def relu_rnn_backward(dhs, cache):
+        dWhh, dh0 = relu_bptt(dhs, cache)
+        return dWhh, dh0 / max(1.0, np.linalg.norm(dh0))   # never longer than 1
+    with pytest.raises(CheckFailure, match="should have exploded"):
+        checks.check_relu_rnn_backward_explode_vanish(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+def test_explode_vanish_fails_a_gradient_that_does_not_vanish(ns):
+    def relu_rnn_backward(dhs, cache):
+        dWhh, dh0 = relu_bptt(dhs, cache)
+        return dWhh, dh0 + 1e-2 * dhs[-1]   # a leak straight from the last state
+    with pytest.raises(CheckFailure, match="should have vanished"):
+        checks.check_relu_rnn_backward_explode_vanish(relu_rnn_backward, ns["relu_rnn_forward"])
+
+
+# ---------------------------------------------------------------- rnn_step_backward
+
+def step_bptt(dnext_h, cache, *, deriv="next", prev_T=True, dWh_T=False, db="sum",
+              dWx_T=False):
+    x, prev_h, Wx, Wh, next_h = cache
+    local = {"next": 1 - next_h ** 2, "none": 1.0, "prev": 1 - prev_h ** 2,
+             "twice": 1 - np.tanh(next_h) ** 2}[deriv]
+    da = dnext_h * local
+    dx = da @ Wx.T
+    dprev_h = da @ (Wh.T if prev_T else Wh)
+    dWx = da.T @ x if dWx_T else x.T @ da
+    dWh = da.T @ prev_h if dWh_T else prev_h.T @ da
+    db = {"sum": da.sum(axis=0), "mean": da.mean(axis=0), "none": da}[db]
+    return dx, dprev_h, dWx, dWh, db
+
+
+STEP_MISTAKES = {
+    "no tanh derivative": (dict(deriv="none"), "tanh derivative is missing"),
+    "derivative at prev_h": (dict(deriv="prev"), "tanh derivative of the wrong step"),
+    "tanh twice": (dict(deriv="twice"), "tanh applied twice"),
+    "dprev_h without transpose": (dict(prev_T=False), "missing transpose"),
+    "dWh transposed": (dict(dWh_T=True), "dWh is transposed"),
+    "db averaged": (dict(db="mean"), "db is averaged"),
+    "db not summed": (dict(db="none"), "forget to sum over the batch"),
+    "dWx transposed": (dict(dWx_T=True), "looks transposed"),
+}
+
+
+@pytest.mark.parametrize("mistake", STEP_MISTAKES)
+def test_rnn_step_backward_mistakes_are_named(ns, mistake):
+    kwargs, cause = STEP_MISTAKES[mistake]
+
+    def rnn_step_backward(dnext_h, cache):
+        return step_bptt(dnext_h, cache, **kwargs)
+    with pytest.raises(CheckFailure, match=cause):
+        checks.check_rnn_step_backward(rnn_step_backward, ns["rnn_step_forward"])
+
+
+def test_rnn_step_backward_that_modifies_dnext_h_fails(ns):
+    def rnn_step_backward(dnext_h, cache):
+        dnext_h *= 1 - cache[4] ** 2
+        return step_bptt(dnext_h, cache, deriv="none")
+    with pytest.raises(CheckFailure, match="modified its argument #1"):
+        checks.check_rnn_step_backward(rnn_step_backward, ns["rnn_step_forward"])
+
+
+# ---------------------------------------------------------------- rnn_backward
+
+def rnn_bptt(dh, cache, step, *, carry_on=True, accumulate=True, steps=None, db_div=1,
+             dWh_T=False, inplace=False):
+    N, T, H = dh.shape
+    x0, _, Wx, Wh, _ = cache[0]
+    dx = np.zeros((N, T, x0.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+    dprev = np.zeros((N, H))
+    for t in (reversed(range(T)) if steps is None else steps(T)):
+        if inplace:
+            dh[:, t] += dprev
+            g = dh[:, t]
+        else:
+            g = dh[:, t] + (dprev if carry_on else 0.0)
+        dx[:, t], dprev, dWx_t, dWh_t, db_t = step(g, cache[t])
+        if accumulate:
+            dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t / db_div
+        else:
+            dWx, dWh, db = dWx_t, dWh_t, db_t / db_div
+    return dx, dprev, dWx, (dWh.T if dWh_T else dWh), db
+
+
+RNN_MISTAKES = {
+    "no carry": (dict(carry_on=False), r"carry from step t\+1 is missing"),
+    "assigned": (dict(accumulate=False), "assigned .* instead of accumulated"),
+    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
+    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
+    "db averaged over the batch": (dict(db_div=2), "db is averaged"),
+    "dWh transposed": (dict(dWh_T=True), "dWh is transposed"),
+}
+
+
+@pytest.mark.parametrize("mistake", RNN_MISTAKES)
+def test_rnn_backward_mistakes_are_named(ns, mistake):
+    kwargs, cause = RNN_MISTAKES[mistake]
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        return rnn_bptt(dh, cache, step, **kwargs)
+    with pytest.raises(CheckFailure, match=cause):
+        checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"])
+    with pytest.raises(CheckFailure, match="rnn_backward"):
+        checks.check_rnn_backward_long(rnn_backward, ns["rnn_forward"])
+
+
+def test_rnn_backward_long_says_when_only_the_last_step_is_right(ns):
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        return rnn_bptt(dh, cache, step, carry_on=False)
+    with pytest.raises(CheckFailure, match="right at the last step but wrong before it"):
+        checks.check_rnn_backward_long(rnn_backward, ns["rnn_forward"])
+
+
+def test_rnn_backward_with_a_wrong_step_backward_fails(ns):
+    def rnn_backward(dh, cache):
+        return rnn_bptt(dh, cache, lambda d, c: step_bptt(d, c, prev_T=False))
+    with pytest.raises(CheckFailure, match="rnn_backward"):
+        checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"])
+
+
+def test_rnn_backward_that_modifies_dh_fails(ns):
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        return rnn_bptt(dh, cache, step, inplace=True)
+    with pytest.raises(CheckFailure, match="modified its argument #1"):
+        checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"])
+
+
+# ---------------------------------------------------------------- clipping
+
+def global_norm(grads):
+    return float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))
+
+
+def clip_separately(grads, max_norm):
+    out = {}
+    for k, g in grads.items():
+        n = np.linalg.norm(g)
+        out[k] = g * (max_norm / n if n > max_norm else 1.0)
+    return out, global_norm(grads)
+
+
+def clip_squared(grads, max_norm):
+    total = global_norm(grads) ** 2
+    return {k: g * (max_norm / total if total > max_norm else 1.0) for k, g in grads.items()}, total
+
+
+def clip_reports_after(grads, max_norm):
+    total = global_norm(grads)
+    scale = max_norm / total if total > max_norm else 1.0
+    return {k: g * scale for k, g in grads.items()}, total * scale
+
+
+def clip_sum_of_norms(grads, max_norm):
+    total = float(sum(np.linalg.norm(g) for g in grads.values()))
+    scale = max_norm / total if total > max_norm else 1.0
+    return {k: g * scale for k, g in grads.items()}, total
+
+
+def clip_nothing(grads, max_norm):
+    return {k: g.copy() for k, g in grads.items()}, global_norm(grads)
+
+
+def clip_always(grads, max_norm):
+    total = global_norm(grads)
+    return {k: g * (max_norm / total) for k, g in grads.items()}, total
+
+
+def clip_in_place(grads, max_norm):
+    total = global_norm(grads)
+    for g in grads.values():
+        g *= min(1.0, max_norm / total)
+    return {k: g.copy() for k, g in grads.items()}, total
+
+
+def clip_same_dict(grads, max_norm):
+    total = global_norm(grads)
+    if total > max_norm:
+        return {k: g * (max_norm / total) for k, g in grads.items()}, total
+    return grads, total
+
+
+def clip_same_arrays(grads, max_norm):
+    total = global_norm(grads)
+    if total > max_norm:
+        return {k: g * (max_norm / total) for k, g in grads.items()}, total
+    return dict(grads), total
+
+
+CLIP_NORM_MISTAKES = [
+    (clip_separately, "check_clip_grad_norm", "clipped separately"),
+    (clip_squared, "check_clip_grad_norm", "squared norm"),
+    (clip_reports_after, "check_clip_grad_norm", "BEFORE clipping"),
+    (clip_sum_of_norms, "check_clip_grad_norm", "were added"),
+    (clip_nothing, "check_clip_grad_norm", "nothing was scaled"),
+    (clip_always, "check_clip_grad_norm_small", "rescaled"),
+    (clip_squared, "check_clip_grad_norm_small", "squared norm"),
+    (clip_in_place, "check_clip_grad_norm", "modified its argument"),
+    (clip_same_dict, "check_clip_grad_norm_small", "returned its input dict"),
+    (clip_same_arrays, "check_clip_grad_norm_small", "returned one of its inputs"),
+]
+
+
+@pytest.mark.parametrize("wrong, check, cause", CLIP_NORM_MISTAKES,
+                         ids=[f"{w.__name__}-{c}" for w, c, _ in CLIP_NORM_MISTAKES])
+def test_clip_grad_norm_mistakes_are_named(wrong, check, cause):
+    with pytest.raises(CheckFailure, match=cause):
+        getattr(checks, check)(wrong)
+
+
+def clip_upper_only(grads, clip_value):
+    return {k: np.minimum(g, clip_value) for k, g in grads.items()}
+
+
+def clip_zero_low(grads, clip_value):
+    return {k: np.clip(g, 0.0, clip_value) for k, g in grads.items()}
+
+
+def clip_value_by_norm(grads, clip_value):
+    return clip_always(grads, clip_value)[0]
+
+
+def clip_value_in_place(grads, clip_value):
+    for g in grads.values():
+        np.clip(g, -clip_value, clip_value, out=g)
+    return {k: g.copy() for k, g in grads.items()}
+
+
+CLIP_VALUE_MISTAKES = [
+    (clip_upper_only, "only the upper bound"),
+    (clip_zero_low, "lower bound is -clip_value"),
+    (clip_value_by_norm, "clipping by norm"),
+    (clip_value_in_place, "modified its argument"),
+]
+
+
+@pytest.mark.parametrize("wrong, cause", CLIP_VALUE_MISTAKES,
+                         ids=[w.__name__ for w, _ in CLIP_VALUE_MISTAKES])
+def test_clip_grad_value_mistakes_are_named(wrong, cause):
+    with pytest.raises(CheckFailure, match=cause):
+        checks.check_clip_grad_value(wrong)
+
+
+# ---------------------------------------------------------------- spectral_radius
+
+SPECTRAL_MISTAKES = [
+    (lambda W: float(np.linalg.norm(W, 2)), "largest singular value"),
+    (lambda W: float(np.max(np.linalg.eigvals(W).real)), "real parts"),
+    (lambda W: float(np.max(np.abs(np.linalg.eigvalsh(W)))), "symmetric"),
+    (lambda W: np.max(np.linalg.eigvals(W)), "complex number"),
+    (lambda W: float(np.linalg.norm(W)), "Frobenius"),
+    (lambda W: np.abs(np.linalg.eigvals(W)), "returned an array"),
+]
+
+
+@pytest.mark.parametrize("wrong, cause", SPECTRAL_MISTAKES, ids=[c for _, c in SPECTRAL_MISTAKES])
+def test_spectral_radius_mistakes_are_named(wrong, cause):
+    with pytest.raises(CheckFailure, match=cause):
+        checks.check_spectral_radius(wrong)
+
+
+def test_spectral_radius_signed_eigenvalue_is_named():
+    """Real eigenvalues only, largest by value instead of magnitude: the negative case."""
+    def spectral_radius(W):
+        ev = np.linalg.eigvals(W)
+        if np.all(np.abs(ev.imag) < 1e-9):
+            return float(np.max(ev.real))
+        return float(np.max(np.abs(ev)))
+    with pytest.raises(CheckFailure, match="by value, not by magnitude"):
+        checks.check_spectral_radius(spectral_radius)
+
+
+def test_spectral_radius_by_construction_matches_numpy():
+    """The matrices of the check really have the eigenvalues it claims."""
+    rng = np.random.default_rng(5)
+    W = checks._with_eigenvalues(rng, real=[-2.5, 0.3], pairs=[(0.6, 1.6)])
+    ev = np.sort_complex(np.linalg.eigvals(W))
+    assert np.allclose(ev, np.sort_complex(np.array([-2.5, 0.3, 0.6 - 1.6j, 0.6 + 1.6j])))
+
+
+# ---------------------------------------------------------------- a 3% error is not tolerated
+
+def scaled(fn, which, factor=1.03):
+    """fn with output number `which` multiplied by `factor` (a small but real error)."""
+    def wrong(*args):
+        out = list(fn(*args))
+        out[which] = out[which] * factor
+        return tuple(out)
+    wrong.__name__ = fn.__name__
+    return wrong
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_relu_rnn_backward_three_percent_off_fails(ns, which):
+    wrong = scaled(ns["relu_rnn_backward"], which)
+    for check in (checks.check_relu_rnn_backward, checks.check_relu_rnn_backward_long):
+        with pytest.raises(CheckFailure, match=("dWhh", "dh0")[which] + " is wrong"):
+            check(wrong, ns["relu_rnn_forward"])
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_rnn_step_backward_three_percent_off_fails(ns, which):
+    wrong = scaled(ns["rnn_step_backward"], which)
+    name = ("dx", "dprev_h", "dWx", "dWh", "db")[which]
+    with pytest.raises(CheckFailure, match=name + " is wrong"):
+        checks.check_rnn_step_backward(wrong, ns["rnn_step_forward"])
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_rnn_backward_three_percent_off_fails(ns, which):
+    wrong = scaled(ns["rnn_backward"], which)
+    name = ("dx", "dh0", "dWx", "dWh", "db")[which]
+    with pytest.raises(CheckFailure, match=name + " is wrong"):
+        checks.check_rnn_backward(wrong, ns["rnn_forward"], ns["rnn_step_forward"])
+    with pytest.raises(CheckFailure, match=name + " is wrong"):
+        checks.check_rnn_backward_long(wrong, ns["rnn_forward"])
+
+
+def test_rnn_backward_long_finds_an_error_the_sampled_entries_miss(ns):
+    """One wrong entry of dWh, unlikely to be sampled: the random directions catch it and
+    the message still names dWh."""
+    def rnn_backward(dh, cache):
+        dx, dh0, dWx, dWh, db = ns["rnn_backward"](dh, cache)
+        dWh = dWh.copy()
+        dWh[7, 11] += 50.0 * np.max(np.abs(dWh))
+        return dx, dh0, dWx, dWh, db
+    with pytest.raises(CheckFailure, match="dWh is wrong"):
+        checks.check_rnn_backward_long(rnn_backward, ns["rnn_forward"])
+
+
+def test_spectral_radius_three_percent_off_fails(ns):
+    def spectral_radius(W):
+        return 1.03 * ns["spectral_radius"](W)
+    with pytest.raises(CheckFailure, match="spectral radius is wrong"):
+        checks.check_spectral_radius(spectral_radius)
+
+
+def test_clipping_three_percent_off_fails(ns):
+    def clip_grad_norm(grads, max_norm):
+        clipped, total = ns["clip_grad_norm"](grads, max_norm)
+        return {k: 1.03 * v for k, v in clipped.items()}, total
+
+    def clip_grad_value(grads, clip_value):
+        return ns["clip_grad_value"](grads, 1.03 * clip_value)
+    with pytest.raises(CheckFailure, match="clipped"):
+        checks.check_clip_grad_norm(clip_grad_norm)
+    with pytest.raises(CheckFailure, match="clipped"):
+        checks.check_clip_grad_value(clip_grad_value)
