@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.notebooks import GIVEN, SOLUTION, read_notebook
+from autograder.notebooks import GIVEN, SOLUTION, TEST, Cell, read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +27,21 @@ def solution_namespace(assignment: str) -> dict:
         if cell.kind in (GIVEN, SOLUTION):
             exec(compile(cell.source, f"<{cell.kind} {cell.grade_id}>", "exec"), ns)
     return ns
+
+
+def source_test_cells(assignment: str) -> dict[str, Cell]:
+    """The source notebook's test cells (hidden ones included), by grade_id."""
+    return {cell.grade_id: cell for cell in source_notebook(assignment).of_kind(TEST)}
+
+
+def cells_for(assignment: str, function: str) -> list[Cell]:
+    """The test cells (public and hidden) that grade one function."""
+    return [c for c in source_notebook(assignment).of_kind(TEST)
+            if c.grade_id == f"test_{function}" or c.grade_id.startswith(f"test_{function}_")]
+
+
+def run_test_cell(namespace: dict, cell: Cell, **replace) -> None:
+    """Run a test cell in a copy of `namespace` with some names replaced; a failure raises."""
+    env = dict(namespace)
+    env.update(replace)
+    exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)

@@ -64,7 +64,14 @@ def test_notebook_follows_the_conventions(assignment):
         assert re.fullmatch(r"test_(%s)(_\w+)?" % "|".join(GRADED[assignment]), cell.grade_id)
         assert cell.points > 0
     assert nb.of_kind(GIVEN), "given code sits in locked cells"
-    assert any("BEGIN HIDDEN TESTS" in c.source for c in nb.of_kind(TEST)), "no hidden tests"
+    for function in GRADED[assignment]:
+        cells = [c for c in nb.of_kind(TEST)
+                 if re.fullmatch(f"test_{function}(_\\w+)?", c.grade_id)]
+        hidden = [c for c in cells if "BEGIN HIDDEN TESTS" in c.source]
+        assert hidden and len(hidden) < len(cells), f"{function}: public and hidden tests"
+        for cell in cells:
+            assert (cell in hidden) == ("hidden" in cell.grade_id), cell.grade_id
+            assert 1 <= cell.points <= (2 if cell in hidden else 3), cell.grade_id
     for folder in ("source", "assignments"):
         raw = nbformat.read(notebook(folder, assignment), as_version=4)
         assert not any(c.get("outputs") for c in raw.cells if c.cell_type == "code")

@@ -9,9 +9,11 @@ from autograder.checks import relu as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
 from autograder.notebooks import TEST
 
-from notebook_tools import given_namespace, solution_namespace, source_notebook
+from notebook_tools import (
+    given_namespace, solution_namespace, source_notebook, run_test_cell, source_test_cells,
+)
 
-TEST_CELLS = {cell.grade_id: cell for cell in source_notebook("relu").of_kind(TEST)}
+TEST_CELLS = source_test_cells("relu")
 SOLUTIONS = solution_namespace("relu")
 GIVEN = given_namespace("relu")
 relu_forward = GIVEN["relu_forward"]
@@ -27,9 +29,7 @@ DEAD_CELLS = ["test_dead_neuron_fraction", "test_dead_neuron_fraction_hidden"]
 
 def run_cell(grade_id: str, **replacements) -> None:
     """Run one test cell of the source notebook on the worked solutions, some replaced."""
-    ns = dict(SOLUTIONS)
-    ns.update(replacements)
-    exec(compile(TEST_CELLS[grade_id].source, f"<{grade_id}>", "exec"), ns)
+    run_test_cell(SOLUTIONS, TEST_CELLS[grade_id], **replacements)
 
 
 def fails(grade_ids, match, **replacements) -> None:

@@ -9,7 +9,9 @@ import pytest
 from autograder.checks import rnn as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
 from autograder.notebooks import TEST, read_notebook
-from notebook_tools import ROOT, solution_namespace, source_notebook
+from notebook_tools import (
+    ROOT, solution_namespace, source_notebook, cells_for, run_test_cell as run_cell,
+)
 
 FUNCTIONS = ("relu_rnn_backward", "spectral_radius", "rnn_step_backward", "rnn_backward",
              "clip_grad_norm", "clip_grad_value")
@@ -20,30 +22,7 @@ def ns():
     return solution_namespace("rnn")
 
 
-def cells_for(function):
-    return [c for c in source_notebook("rnn").of_kind(TEST)
-            if c.grade_id == f"test_{function}" or c.grade_id.startswith(f"test_{function}_")]
-
-
-def run_cell(namespace, cell, **replace):
-    env = dict(namespace)
-    env.update(replace)
-    exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
-
-
 # ---------------------------------------------------------------- the notebook itself
-
-def test_notebook_has_the_graded_functions_and_their_tests():
-    nb = source_notebook("rnn")
-    ids = {c.grade_id: c for c in nb.cells if c.grade_id}
-    for fn in FUNCTIONS:
-        assert ids[fn].kind == "solution"
-        cells = cells_for(fn)
-        assert any("hidden" in c.grade_id for c in cells), fn
-        assert any("hidden" not in c.grade_id for c in cells), fn
-        for c in cells:
-            assert 1 <= c.points <= (2 if "hidden" in c.grade_id else 3), c.grade_id
-            assert ("HIDDEN TESTS" in c.source) == ("hidden" in c.grade_id), c.grade_id
 
 
 @pytest.mark.parametrize("cell", source_notebook("rnn").of_kind(TEST), ids=lambda c: c.grade_id)

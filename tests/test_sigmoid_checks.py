@@ -11,9 +11,11 @@ from autograder.checks import sigmoid as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
 from autograder.notebooks import TEST, read_notebook
 
-from notebook_tools import ROOT, given_namespace, solution_namespace, source_notebook
+from notebook_tools import (
+    ROOT, given_namespace, solution_namespace, source_notebook, run_test_cell, source_test_cells,
+)
 
-TEST_CELLS = {cell.grade_id: cell for cell in source_notebook("sigmoid").of_kind(TEST)}
+TEST_CELLS = source_test_cells("sigmoid")
 SOLUTIONS = solution_namespace("sigmoid")
 sigmoid = given_namespace("sigmoid")["sigmoid"]
 
@@ -25,9 +27,7 @@ FRACTION_CELLS = ["test_saturated_fraction", "test_saturated_fraction_hidden"]
 
 def run_cell(grade_id: str, **replacements) -> None:
     """Run one test cell of the source notebook on the worked solutions, some replaced."""
-    ns = dict(SOLUTIONS)
-    ns.update(replacements)
-    exec(compile(TEST_CELLS[grade_id].source, f"<{grade_id}>", "exec"), ns)
+    run_test_cell(SOLUTIONS, TEST_CELLS[grade_id], **replacements)
 
 
 # ---------------------------------------------------------------- the notebook and its solutions

@@ -10,7 +10,9 @@ import pytest
 from autograder.checks import staged as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
 from autograder.notebooks import TEST, read_notebook
-from notebook_tools import ROOT, solution_namespace, source_notebook
+from notebook_tools import (
+    ROOT, solution_namespace, source_notebook, cells_for, run_test_cell as run_cell,
+)
 
 FUNCTIONS = ("numerical_gradient", "staged_backward", "add_backward", "mul_backward",
              "max_backward")
@@ -21,30 +23,7 @@ def solved():
     return solution_namespace("staged")
 
 
-def cells_for(function):
-    """The source notebook's test cells (public and hidden) for one graded function."""
-    return [c for c in source_notebook("staged").of_kind(TEST)
-            if c.grade_id == f"test_{function}" or c.grade_id.startswith(f"test_{function}_")]
-
-
-def run_cell(ns, cell, **replace):
-    env = dict(ns)
-    env.update(replace)
-    exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
-
-
 # ---------------------------------------------------------------- the notebook itself
-
-def test_notebook_has_the_graded_functions_and_their_tests():
-    nb = source_notebook("staged")
-    ids = {c.grade_id: c for c in nb.cells if c.grade_id}
-    for fn in FUNCTIONS:
-        assert ids[fn].kind == "solution"
-        cells = cells_for(fn)
-        assert any("hidden" in c.grade_id for c in cells), fn
-        assert any("hidden" not in c.grade_id for c in cells), fn
-        for c in cells:
-            assert 1 <= c.points <= (2 if "hidden" in c.grade_id else 3)
 
 
 @pytest.mark.parametrize("cell", source_notebook("staged").of_kind(TEST),
@@ -100,7 +79,7 @@ def test_not_implemented_says_so(solved, function):
     def stub(*args, **kwargs):
         raise NotImplementedError()
     stub.__name__ = function
-    public = [c for c in cells_for(function) if "hidden" not in c.grade_id]
+    public = [c for c in cells_for("staged", function) if "hidden" not in c.grade_id]
     for cell in public:
         with pytest.raises(StudentCodeError, match="not implemented yet"):
             run_cell(solved, cell, **{function: stub})
@@ -204,7 +183,7 @@ STAGED_MISTAKES = {
 def test_staged_backward_mistakes_fail(solved, mistake):
     bug, expected = STAGED_MISTAKES[mistake]
     wrong = make_staged_backward(**bug)
-    cells = {c.grade_id: c for c in cells_for("staged_backward")}
+    cells = {c.grade_id: c for c in cells_for("staged", "staged_backward")}
     for grade_id, pattern in expected.items():
         with pytest.raises(CheckFailure) as failure:
             run_cell(solved, cells[grade_id], staged_backward=wrong)
@@ -272,7 +251,7 @@ GATE_MISTAKES = {
                                               for m in ms])
 def test_gate_mistakes_fail(solved, function, mistake):
     wrong, pattern = GATE_MISTAKES[function][mistake]
-    for cell in cells_for(function):   # the public and the hidden check
+    for cell in cells_for("staged", function):   # the public and the hidden check
         with pytest.raises(CheckFailure) as failure:
             run_cell(solved, cell, **{function: wrong})
         if "hidden" not in cell.grade_id or "shape" not in pattern:
@@ -358,7 +337,7 @@ NUMGRAD_MISTAKES = {
 def test_numerical_gradient_mistakes_fail(solved, mistake):
     bug, expected = NUMGRAD_MISTAKES[mistake]
     wrong = make_numerical_gradient(**bug)
-    cells = {c.grade_id: c for c in cells_for("numerical_gradient")}
+    cells = {c.grade_id: c for c in cells_for("staged", "numerical_gradient")}
     for grade_id, pattern in expected.items():
         with pytest.raises(CheckFailure) as failure:
             run_cell(solved, cells[grade_id], numerical_gradient=wrong)
