@@ -32,8 +32,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, expect_array, expect_close, expect_float,
-    expect_new_arrays, looks_like, numerical_gradient, rng_for, unpack,
+    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
+    expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
+    unpack,
 )
 
 _CS_STEP = 1e-30
@@ -48,19 +49,6 @@ def _lazy_like(make, tol: float = 1e-5):
             memo.append(looks_like(make(), tol=tol))
         return memo[0](actual)
     return matches
-
-
-def _cs_grad(f, x, df) -> np.ndarray:
-    """Complex-step gradient of sum(f(x) * df) with respect to x (x float64, not modified)."""
-    x = np.asarray(x, dtype=np.float64)
-    weight = np.asarray(df, dtype=np.float64)
-    grad = np.zeros_like(x)
-    z = x.astype(np.complex128)
-    for i in np.ndindex(x.shape):
-        z[i] += 1j * _CS_STEP
-        grad[i] = float(np.sum(np.imag(np.asarray(f(z))) * weight)) / _CS_STEP
-        z[i] = x[i]
-    return grad
 
 
 def _cs_dir(f, x, v, df) -> float:
@@ -246,8 +234,8 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
     for dhs, context in upstreams:
         _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
         dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
-        true_dW = _cs_grad(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
-        true_dh0 = _cs_grad(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
+        true_dW = complex_step_gradient(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
+        true_dh0 = complex_step_gradient(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
         dW_hints, dh_hints = _relu_hints(Whh, h0, hs, dhs, true_dW)
         expect_close(fn, "dWhh", dWhh, true_dW, context=context, hints=dW_hints,
                      cause=_RELU_CAUSE)
@@ -389,16 +377,15 @@ def _step_case(rng, N, D, H):
     return x, prev_h, Wx, Wh, b
 
 
-def _step_grads(forward, x, prev_h, Wx, Wh, b, dnext):
-    """Complex-step gradients of sum(next_h * dnext) for the five inputs of a step."""
-    args = [x, prev_h, Wx, Wh, b]
+def _input_grads(forward, args, dout):
+    """Complex-step gradients of sum(forward(*args)[0] * dout) for each of the inputs."""
     grads = []
-    for i in range(5):
+    for i in range(len(args)):
         def f(v, i=i):
             a = list(args)
             a[i] = v
             return forward(*a)[0]
-        grads.append(_cs_grad(f, args[i], dnext))
+        grads.append(complex_step_gradient(f, args[i], dout))
     return grads
 
 
@@ -415,7 +402,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=
     outs = unpack(fn, result, names)
     outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, outs, shapes)]
     expect_new_arrays(fn, dict(zip(names, outs)), [dnext, cache])
-    true = _step_grads(rnn_step_forward, x, prev_h, Wx, Wh, b, dnext)
+    true = _input_grads(rnn_step_forward, [x, prev_h, Wx, Wh, b], dnext)
 
     local = 1 - next_h ** 2
     reweighted = {
@@ -427,13 +414,14 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=
 
     def wrong(cause, i):
         if cause not in memo:
-            memo[cause] = _step_grads(rnn_step_forward, x, prev_h, Wx, Wh, b, reweighted[cause])
+            memo[cause] = _input_grads(rnn_step_forward, [x, prev_h, Wx, Wh, b],
+                                       reweighted[cause])
         return memo[cause][i]
 
     def da_times_Wh():
         # da itself is the gradient with respect to a bias given separately to each example
         B = np.broadcast_to(b, (N, H)).copy()
-        da = _cs_grad(lambda v: rnn_step_forward(x, prev_h, Wx, Wh, v)[0], B, dnext)
+        da = complex_step_gradient(lambda v: rnn_step_forward(x, prev_h, Wx, Wh, v)[0], B, dnext)
         return da @ Wh
 
     context = f"(N = {N}, D = {D}, H = {H}, random dnext_h)"
@@ -487,18 +475,6 @@ def _rnn_by_step(step_forward, x, h0, params_at):
     return np.stack(out, axis=1)
 
 
-def _rnn_truth(forward, x, h0, Wx, Wh, b, dh):
-    args = [x, h0, Wx, Wh, b]
-    grads = []
-    for i in range(5):
-        def f(v, i=i):
-            a = list(args)
-            a[i] = v
-            return forward(*a)[0]
-        grads.append(_cs_grad(f, args[i], dh))
-    return grads
-
-
 def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
     """Per output (dx, dh0, dWx, dWh, db): hints built from what each mistake returns."""
     N, T, D = x.shape
@@ -521,7 +497,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
                     p[k] = v
                 return p
             return _rnn_by_step(step_forward, x, h0, at)
-        return _cs_grad(f, params[k], dh)
+        return complex_step_gradient(f, params[k], dh)
 
     def no_carry(i):
         """Each step sees only dh[:, t]; the previous states are frozen."""
@@ -537,12 +513,12 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
                 outs.append(step_forward(*p)[0] * (1.0 if (i != 1 or t == 0) else 0.0))
             return np.stack(outs, axis=1)
         base = [x, h0, Wx, Wh, b][i]
-        return _cs_grad(f, base, dh)
+        return complex_step_gradient(f, base, dh)
 
     def no_last(i):
         dh2 = dh.copy()
         dh2[:, -1] = 0.0
-        return _rnn_truth(forward, x, h0, Wx, Wh, b, dh2)[i]
+        return _input_grads(forward, [x, h0, Wx, Wh, b], dh2)[i]
 
     hints = []
     for i in range(5):
@@ -591,7 +567,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     dh = rng.standard_normal((N, T, H))
     _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
     outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
-    true = _rnn_truth(rnn_forward, x, h0, Wx, Wh, b, dh)
+    true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
     for i, name in enumerate(_RNN_NAMES):
