@@ -171,6 +171,22 @@ def _expect_same_gradient(sigmoid_layer_forward, W, x, dz, true_dx, true_dW):
                                "given cell and run it again.")
 
 
+def _draw_case(rng, H, draw_layer):
+    """W and x from `draw_layer()`, a random dz, and the true dx and dW (complex step).
+
+    Redrawn until no entry of dx comes from a near-cancellation, which would make a correct
+    answer's relative error meaningless.
+    """
+    for _ in range(100):
+        W, x = draw_layer()
+        dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+        true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
+        if _well_conditioned(true_dx):
+            break
+    true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
+    return W, x, dz, true_dx, true_dW
+
+
 def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
     """dx and dW on two non-square layers, with a random upstream gradient.
 
@@ -181,14 +197,9 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
     rng = rng_for(seed, "check_sigmoid_layer_backward")
     cases = [("with small weights", 5, 3, 0.1), ("with moderate weights", 3, 7, 0.8)]
     for context, H, D, scale in cases:
-        for _ in range(100):  # redraw until no entry of dx comes from a near-cancellation
-            W = random_array(rng, (H, D), scale=scale)
-            x = random_array(rng, (D,), kinks=(0.0,), margin=0.3)
-            dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
-            true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
-            if _well_conditioned(true_dx):
-                break
-        true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
+        W, x, dz, true_dx, true_dW = _draw_case(rng, H, lambda: (
+            random_array(rng, (H, D), scale=scale),
+            random_array(rng, (D,), kinks=(0.0,), margin=0.3)))
         z, cache = sigmoid_layer_forward(W, x)
         z = np.asarray(z, dtype=np.float64)
         _expect_same_sigmoid(z, W @ x, "sigmoid_layer_forward")
@@ -240,13 +251,7 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
     """
     rng = rng_for(seed, "check_sigmoid_layer_backward_saturated")
     H, D = 6, 4
-    for _ in range(100):  # redraw until no entry of dx comes from a near-cancellation
-        W, x = _saturated_layer(rng, H, D)
-        dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
-        true_dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, dz)
-        if _well_conditioned(true_dx):
-            break
-    true_dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, dz)
+    W, x, dz, true_dx, true_dW = _draw_case(rng, H, lambda: _saturated_layer(rng, H, D))
     z, cache = sigmoid_layer_forward(W, x)
     z = np.asarray(z, dtype=np.float64)
     a = W @ x
