@@ -5,8 +5,9 @@ import argparse
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Callable
 
 from . import report
 from .course import CourseError, regenerate
@@ -43,11 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"memory limit of the student process (default {Limits.memory_mb})")
     grade.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
                        help="course root holding source/ and assignments/ (default: .)")
+    grade.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
+                       help="sandbox: student code in a bubblewrap sandbox (Linux); process: "
+                            "a limited child process only; auto (default): sandbox if it works")
+
+    grade.set_defaults(run=run_grade)
 
     regen = sub.add_parser("regenerate",
                            help="make assignments/ and solutions/ from source/ with nbgrader")
     regen.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
     regen.add_argument("--course", type=Path, default=Path("."), metavar="DIR")
+    regen.set_defaults(run=run_regenerate)
     return parser
 
 
@@ -75,13 +82,28 @@ def _grade_one(args: tuple[Path, Settings]) -> SubmissionResult:
     return grade_notebook(*args)
 
 
-def grade_all(notebooks: list[Path], settings: Settings, jobs: int) -> list[SubmissionResult]:
+def grade_all(notebooks: list[Path], settings: Settings, jobs: int,
+              on_result: Callable[[SubmissionResult], None] | None = None
+              ) -> list[SubmissionResult]:
+    """Grade every notebook, `jobs` at a time; results in the order of `notebooks`.
+
+    `on_result` sees each result as soon as it is ready (for a progress display).
+    """
     jobs = max(1, min(jobs, len(notebooks)))
     if jobs == 1:
-        return [grade_notebook(nb, settings) for nb in notebooks]
+        results = []
+        for nb in notebooks:
+            results.append(grade_notebook(nb, settings))
+            if on_result:
+                on_result(results[-1])
+        return results
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_grade_one, [(nb, settings) for nb in notebooks]))
+        futures = [pool.submit(_grade_one, (nb, settings)) for nb in notebooks]
+        if on_result:
+            for future in as_completed(futures):
+                on_result(future.result())
+        return [f.result() for f in futures]
 
 
 def run_grade(opts: argparse.Namespace) -> int:
@@ -92,7 +114,8 @@ def run_grade(opts: argparse.Namespace) -> int:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
     settings = Settings(course=opts.course, hidden=opts.hidden,
-                        limits=Limits(timeout=opts.timeout, memory_mb=opts.memory))
+                        limits=Limits(timeout=opts.timeout, memory_mb=opts.memory),
+                        isolation=opts.isolation)
     results = grade_all(notebooks, settings, opts.jobs)
     print(report.score_table(results))
     if opts.json:
@@ -108,15 +131,17 @@ def run_grade(opts: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_regenerate(opts: argparse.Namespace) -> int:
+    done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
+    print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     opts = parser.parse_args(argv)
     try:
-        if opts.command == "grade":
-            return run_grade(opts)
-        done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
-        print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
-        return 0
+        return opts.run(opts)
     except UsageError as exc:
         parser.error(str(exc))   # exits with 2
     except CourseError as exc:

@@ -57,6 +57,7 @@ class Settings:
     course: Path = Path(".")
     hidden: bool = False
     limits: Limits = field(default_factory=Limits)
+    isolation: str = "auto"   # "sandbox" (bubblewrap), "process", or "auto": sandbox if it works
 
 
 @dataclass(frozen=True)
