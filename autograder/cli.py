@@ -11,8 +11,10 @@ from typing import Callable
 
 from . import report
 from .course import CourseError, regenerate
+from .feedback import write_feedback
 from .grading import Settings, SubmissionResult, grade_notebook
 from .notebooks import ASSIGNMENTS
+from .progress import ProgressBar
 from .student_process import Limits
 
 
@@ -47,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
                        help="sandbox: student code in a bubblewrap sandbox (Linux); process: "
                             "a limited child process only; auto (default): sandbox if it works")
+    grade.add_argument("--feedback", metavar="DIR", type=Path,
+                       help="write each submission's report to DIR/<student>/<assignment>.md "
+                            "and .html")
+    grade.add_argument("--quiet", action="store_true",
+                       help="print only the class summary, not each submission's scores")
 
     grade.set_defaults(run=run_grade)
 
@@ -113,11 +120,19 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
+    if opts.feedback and opts.feedback.exists() and not opts.feedback.is_dir():
+        raise UsageError(f"--feedback needs a folder, but {opts.feedback} is a file")
     settings = Settings(course=opts.course, hidden=opts.hidden,
                         limits=Limits(timeout=opts.timeout, memory_mb=opts.memory),
                         isolation=opts.isolation)
-    results = grade_all(notebooks, settings, opts.jobs)
-    print(report.score_table(results))
+    with ProgressBar(len(notebooks), sys.stderr) as progress:
+        results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
+    if not opts.quiet:
+        print(report.score_table(results))
+    if opts.quiet or len(results) > 1:
+        print(report.class_summary(results))
+    if opts.feedback:
+        write_feedback(results, opts.feedback)
     if opts.json:
         report.write_json(results, Path(opts.json))
     if opts.csv:

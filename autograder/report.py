@@ -1,12 +1,15 @@
-"""Reporting: the score table, JSON, CSV and Gradescope's results.json."""
+"""Reporting: the score table, the class summary, JSON, CSV and Gradescope's results.json."""
 from __future__ import annotations
 
 import csv
 import json
+import statistics
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
+from .notebooks import ASSIGNMENTS
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -32,6 +35,108 @@ def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> s
                 for text in t.output.strip().splitlines()[:detail_lines]:
                     lines.append(f"{'':19}{text}")
         lines.append(f"  {'total':<8}{_points(r.score) + '/' + _points(r.max_score):>7}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+@dataclass
+class TestStats:
+    __test__ = False   # not a pytest test class
+
+    name: str
+    max_score: float
+    passed: int = 0
+    graded: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.passed / self.graded if self.graded else 0.0
+
+
+@dataclass
+class AssignmentStats:
+    """One assignment across the class: over the submissions that could be graded."""
+
+    assignment: str
+    graded: int
+    max_score: float
+    mean: float
+    median: float
+    mean_percent: float
+    median_percent: float
+    tests: list[TestStats] = field(default_factory=list)
+
+
+def _percent(score: float, max_score: float) -> float:
+    return 100.0 * score / max_score if max_score else 0.0
+
+
+def _course_order(assignment: str) -> tuple[int, str]:
+    return (ASSIGNMENTS.index(assignment) if assignment in ASSIGNMENTS else len(ASSIGNMENTS),
+            assignment)
+
+
+def class_statistics(results: Iterable[SubmissionResult]) -> list[AssignmentStats]:
+    """Per assignment, in course order: mean and median score, and each test's pass rate.
+
+    Submissions that could not be graded (`error` set) are left out of every number: they are
+    listed on their own by `class_summary`.
+    """
+    by_assignment: dict[str, list[SubmissionResult]] = {}
+    for r in results:
+        if not r.error:
+            by_assignment.setdefault(r.assignment, []).append(r)
+    stats = []
+    for assignment in sorted(by_assignment, key=_course_order):
+        graded = by_assignment[assignment]
+        scores = [r.score for r in graded]
+        percents = [_percent(r.score, r.max_score) for r in graded]
+        tests: dict[str, TestStats] = {}
+        for r in graded:
+            for t in r.tests:
+                entry = tests.setdefault(t.name, TestStats(t.name, t.max_score))
+                entry.graded += 1
+                entry.passed += t.status == PASSED
+        stats.append(AssignmentStats(
+            assignment=assignment, graded=len(graded),
+            max_score=max(r.max_score for r in graded),
+            mean=statistics.fmean(scores), median=statistics.median(scores),
+            mean_percent=statistics.fmean(percents), median_percent=statistics.median(percents),
+            tests=list(tests.values())))
+    return stats
+
+
+def _number(x: float) -> str:
+    return f"{x:.4g}" if x != round(x) else f"{x:g}"
+
+
+def class_summary(results: Iterable[SubmissionResult]) -> str:
+    """The class at a glance: counts, mean and median per assignment, per-test pass rates,
+    and the submissions that could not be graded with their errors."""
+    results = list(results)
+    ungraded = [r for r in results if r.error]
+    head = f"Class summary: {len(results) - len(ungraded)} of {len(results)} submissions graded"
+    if ungraded:
+        head += f", {len(ungraded)} could not be graded"
+    lines = [head, ""]
+    for s in class_statistics(results):
+        top = _points(s.max_score)
+        lines.append(f"{s.assignment}: {s.graded} graded, out of {top} points")
+        lines.append(f"  mean    {_number(s.mean)}/{top} ({s.mean_percent:.1f}%)")
+        lines.append(f"  median  {_number(s.median)}/{top} ({s.median_percent:.1f}%)")
+        width = max([len(t.name) for t in s.tests] + [len("test")])
+        lines.append(f"  {'test':<{width}}  {'points':>6}  {'passed':>9}  {'rate':>6}")
+        for t in s.tests:
+            rate = f"{t.passed}/{t.graded}"
+            lines.append(f"  {t.name:<{width}}  {_points(t.max_score):>6}  {rate:>9}  "
+                         f"{t.percent:5.1f}%")
+        lines.append("")
+    if ungraded:
+        lines.append("Could not be graded:")
+        for r in ungraded:
+            who = f"{r.student}: " if r.student else ""
+            lines.append(f"  {who}{r.assignment}  ({r.path})")
+            lines.extend(f"    {text}" for text in r.error.splitlines())
         lines.append("")
     return "\n".join(lines)
 
