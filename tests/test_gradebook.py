@@ -1,0 +1,185 @@
+"""`python -m autograder gradebook`: nbgrader's gradebook against our grades, in a real course.
+
+One course for the module (nbgrader autograde costs seconds per notebook): `staged`, with a
+full solution, a half-solved copy, and a stub whose first solution cell replaces the checks
+the test cells import, which fools nbgrader's in-kernel tests but not our grader.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import cli
+from autograder.course import run_nbgrader
+from autograder.gradebook import Difference, compare, db_url, default_db_url, write
+from autograder.grading import Settings
+from test_course import ROOT, half_solved, notebook
+
+ASSIGNMENT = "staged"   # the smallest assignment
+
+# A solution cell that turns every check of the assignment into a no-op, then gives up.
+CHEAT = """import autograder.checks.staged as _checks
+for _name in dir(_checks):
+    if _name.startswith("check_"):
+        setattr(_checks, _name, lambda *args, **kwargs: None)
+
+def numerical_gradient(f, x, h=1e-5):
+    raise NotImplementedError()
+"""
+
+
+def cheat():
+    nb = nbformat.read(notebook("assignments", ASSIGNMENT), as_version=4)
+    [cell] = [c for c in nb.cells
+              if c.metadata.get("nbgrader", {}).get("grade_id") == "numerical_gradient"]
+    cell.source = CHEAT
+    return nb
+
+
+def submit(course: Path, student: str, nb) -> Path:
+    path = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def autograded(tmp_path_factory):
+    """A course whose submissions nbgrader has autograded; its gradebook is kept aside."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    db = course / "autograded.db"
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", db=db)
+    submit(course, "full", nbformat.read(notebook("source", ASSIGNMENT), as_version=4))
+    submit(course, "half", half_solved(ASSIGNMENT))
+    submit(course, "cheat", cheat())
+    run_nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force", db=db)
+    return course, db
+
+
+@pytest.fixture
+def course(autograded):
+    """The course with a fresh copy of the autograded gradebook where nbgrader looks for it."""
+    course, db = autograded
+    shutil.copy(db, course / "gradebook.db")
+    yield course
+    (course / "gradebook.db").unlink()
+
+
+@pytest.fixture(scope="module")
+def ours(autograded):
+    course, _ = autograded
+    settings = Settings(course=course, hidden=True)
+    results = cli.grade_all(cli.find_notebooks([str(course / "submitted")], course), settings,
+                            jobs=2)
+    return {r.student: r for r in results}
+
+
+def gradebook(course: Path) -> Gradebook:
+    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+
+
+def test_honest_submissions_agree(course, ours):
+    assert 0 < ours["half"].score < ours["full"].score == ours["full"].max_score
+    with gradebook(course) as gb:
+        assert compare([ours["full"], ours["half"]], gb) == []
+
+
+def test_a_submission_that_fools_nbgrader_is_reported_with_both_scores(course, ours):
+    assert ours["cheat"].score == 0
+    with gradebook(course) as gb:
+        differences = compare(ours.values(), gb)
+    assert {d.student for d in differences} == {"cheat"}
+    assert differences == [Difference("cheat", ASSIGNMENT, t.name, t.max_score, 0.0)
+                           for t in ours["cheat"].tests]   # nbgrader: full marks
+
+
+def test_the_cli_prints_the_differences_and_exits_1(course, ours, capsys):
+    with gradebook(course) as gb:   # an instructor's mistake in the gradebook, too
+        grade = gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half")
+        assert grade.score == 1
+        grade.manual_score = 0.5
+        gb.db.commit()
+    code = cli.main(["gradebook", "--course", str(course), "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].split() == ["student", "assignment", "test", "nbgrader", "ours"]
+    assert ["half", ASSIGNMENT, "test_add_backward", "0.5", "1"] in [l.split() for l in lines]
+    assert ["cheat", ASSIGNMENT, "test_numerical_gradient", "2", "0"] in [l.split() for l in lines]
+    assert len(lines) == 2 + len(ours["cheat"].tests) + 1
+    assert "1 of 3 submissions agree" in lines[-1]
+    with gradebook(course) as gb:   # nothing written
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 0.5
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")   # nbgrader's add_submission
+def test_submissions_missing_from_the_gradebook_or_not_autograded(course, ours):
+    late = submit(course, "late", nbformat.read(notebook("assignments", ASSIGNMENT),
+                                                 as_version=4))
+    try:
+        settings = Settings(course=course, hidden=True)
+        [result] = cli.grade_all([late], settings, jobs=1)
+        with gradebook(course) as gb:
+            [missing] = compare([result], gb)
+            assert (missing.student, missing.test, missing.nbgrader, missing.ours) == \
+                ("late", None, None, 0.0)
+            assert "missing from the gradebook" in missing.problem
+            gb.add_student("late")
+            gb.add_submission(ASSIGNMENT, "late")   # e.g. collected, not autograded
+            [pending] = compare([result], gb)
+            assert pending.test is None and pending.problem == "not autograded by nbgrader"
+            assert write([result], gb).changed == len(result.tests)
+            assert compare([result], gb) == []
+    finally:
+        shutil.rmtree(late.parent.parent)
+
+
+def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, capsys):
+    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    changed = len(ours["cheat"].tests)
+    total = sum(len(r.tests) for r in ours.values())
+    assert f"wrote our scores to {total} grades of 3 submissions" in out
+    assert f"{changed} grades changed" in out
+    assert "3 of 3 submissions agree with the gradebook." in out
+    with gradebook(course) as gb:
+        assert compare(ours.values(), gb) == []
+        assert write(ours.values(), gb).changed == 0   # idempotent
+
+    export = course / "grades.csv"
+    run_nbgrader(course, "export", "--to", str(export), db=course / "gradebook.db")
+    rows = {r["student_id"]: r for r in csv.DictReader(export.open())}
+    assert {s: float(r["score"]) for s, r in rows.items()} == \
+        {s: r.score for s, r in ours.items()}
+    assert rows["cheat"]["score"] == "0.0"
+    export.unlink()
+
+    run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--student", "cheat", "--force",
+                 db=course / "gradebook.db")
+    feedback = course / "feedback" / "cheat" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    assert f"Score: 0.0 / {ours['cheat'].max_score:.1f}" in feedback.read_text()
+
+
+def test_the_default_gradebook_is_nbgrader_s(tmp_path):
+    assert default_db_url(tmp_path) == f"sqlite:///{tmp_path / 'gradebook.db'}"
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.db_url = 'sqlite:///grades/gb.db'\n")
+    assert default_db_url(tmp_path) == f"sqlite:///{tmp_path / 'grades' / 'gb.db'}"
+    with pytest.raises(cli.UsageError, match="no gradebook at"):
+        db_url(None, tmp_path)   # nbgrader's Gradebook would make an empty one
+    (tmp_path / "grades").mkdir()
+    (tmp_path / "grades" / "gb.db").touch()
+    assert db_url(None, tmp_path) == default_db_url(tmp_path)
+    assert db_url(str(tmp_path / "grades" / "gb.db"), tmp_path) == default_db_url(tmp_path)
+    assert db_url("postgresql://host/grades", tmp_path) == "postgresql://host/grades"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["gradebook", "--course", str(tmp_path), "--db", str(tmp_path / "none.db")])
+    assert exit_.value.code == 2
