@@ -1,0 +1,296 @@
+"""`python -m autograder gradescope-bundle`: the zip, and run_autograder in Gradescope's layout.
+
+Gradescope unpacks the bundle into <root>/source, puts the submission in <root>/submission,
+copies run_autograder to <root>/run_autograder and runs it from <root>; run_autograder must
+write <root>/results/results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+Here <root> is a temporary folder (AUTOGRADER_ROOT) and the grader runs on this interpreter.
+"""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from autograder import gradescope_bundle
+from autograder import notebooks
+from autograder.notebooks import ASSIGNMENTS, HIDDEN_MARKER
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "staged"
+SOURCE_NB = REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+STUDENT_NB = REPO / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+# Gradescope's results.json, from its documented output format (specs page above). The docs
+# make every field optional; the grader promises these, so they are required here.
+VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
+FORMAT = {"enum": ["text", "simple_format", "html", "md", "ansi"]}
+RESULTS_SCHEMA = {
+    "type": "object",
+    "required": ["score", "output", "visibility", "stdout_visibility", "tests"],
+    "additionalProperties": False,
+    "properties": {
+        "score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "output_format": FORMAT,
+        "test_output_format": FORMAT,
+        "test_name_format": FORMAT,
+        "visibility": VISIBILITY,
+        "stdout_visibility": VISIBILITY,
+        "extra_data": {"type": "object"},
+        "leaderboard": {"type": "array"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "max_score", "status", "output", "visibility"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "name_format": FORMAT,
+                    "number": {"type": "string"},
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "output": {"type": "string"},
+                    "output_format": FORMAT,
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": VISIBILITY,
+                    "extra_data": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    """The bundle of the real course's `staged`, built by the CLI with its default name."""
+    where = tmp_path_factory.mktemp("bundle")
+    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", ASSIGNMENT,
+                           "--course", str(REPO)], cwd=where, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    path = where / f"gradescope-{ASSIGNMENT}.zip"
+    assert path.is_file(), proc.stdout
+    return path
+
+
+def unpack(bundle: Path, dest: Path) -> None:
+    """Unpack with the permission bits the zip records, as unzip does (zipfile drops them)."""
+    with zipfile.ZipFile(bundle) as zf:
+        for info in zf.infolist():
+            target = Path(zf.extract(info, dest))
+            mode = info.external_attr >> 16
+            if mode:
+                target.chmod(stat.S_IMODE(mode))
+
+
+def test_bundle_holds_the_scripts_the_package_and_only_this_instructor_notebook(bundle):
+    with zipfile.ZipFile(bundle) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        notebook = zf.read(f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    names = set(infos)
+    for script in ("setup.sh", "run_autograder"):   # at the top level, executable
+        assert script in names
+        assert (infos[script].external_attr >> 16) & 0o111 == 0o111, script
+    assert {"pyproject.toml", "README.md", "autograder/__init__.py", "autograder/__main__.py",
+            "autograder/cli.py", "autograder/grading.py", "autograder/child.py",
+            "autograder/checks/core.py", f"autograder/checks/{ASSIGNMENT}.py"} <= names
+    package = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert package <= names
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+    # the instructor notebook of this assignment, byte for byte, hidden tests and all
+    assert notebook == SOURCE_NB.read_bytes() and HIDDEN_MARKER.encode() in notebook
+    assert [n for n in names if n.endswith(".ipynb")] == [
+        f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"]
+    assert not [n for n in names if n.startswith(("solutions/", "assignments/", "submitted/"))]
+    assert not [n for n in names for other in ASSIGNMENTS
+                if other != ASSIGNMENT and n.startswith(f"source/{other}")]
+    assert all(i.date_time == infos["setup.sh"].date_time for i in infos.values())
+
+
+def test_scripts_are_valid_bash(bundle, tmp_path):
+    unpack(bundle, tmp_path)
+    for script in ("setup.sh", "run_autograder"):
+        text = (tmp_path / script).read_text()
+        assert text.startswith("#!/usr/bin/env bash\n") and "\r" not in text
+        assert f'ASSIGNMENT="{ASSIGNMENT}"' in text
+        proc = subprocess.run(["bash", "-n", str(tmp_path / script)], capture_output=True,
+                              text=True)
+        assert proc.returncode == 0, proc.stderr
+    setup = (tmp_path / "setup.sh").read_text()
+    assert "apt-get install -y --no-install-recommends bubblewrap" in setup
+    assert 'pip install "$BUNDLE"' in setup
+
+
+def test_bundled_sources_build_offline(bundle, tmp_path):
+    """pyproject.toml, the readme it names and autograder/ make a source distribution with
+    the package and its dependencies: what setup.sh pip-installs."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    unpack(bundle, src)
+    out.mkdir()
+    build = ("import sys\nfrom setuptools import build_meta\n"
+             "print(build_meta.build_sdist(sys.argv[1]))")
+    proc = subprocess.run([sys.executable, "-c", build, str(out)], cwd=src, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with tarfile.open(out / proc.stdout.split()[-1]) as tf:
+        members = {m.name.split("/", 1)[1]: m for m in tf.getmembers() if "/" in m.name}
+        metadata = tf.extractfile(members["PKG-INFO"]).read().decode()
+        requires = tf.extractfile(members["backprop_lab.egg-info/requires.txt"]).read().decode()
+    assert {"pyproject.toml", "README.md", "autograder/cli.py", "autograder/gradescope_bundle.py",
+            f"autograder/checks/{ASSIGNMENT}.py"} <= set(members)
+    assert not [n for n in members if n.endswith(".ipynb")]
+    assert "Name: backprop-lab" in metadata
+    assert {"numpy>=1.26", "nbformat>=5.9"} <= set(requires.split())
+
+
+def test_pyproject_from_metadata_reinstalls_the_distribution():
+    """For a package installed without its source tree: name, version, dependencies."""
+    import tomllib
+
+    made = tomllib.loads(gradescope_bundle.pyproject_from_metadata())
+    ours = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert made["project"]["name"] == ours["project"]["name"]
+    assert made["project"]["version"] == ours["project"]["version"]
+    assert sorted(made["project"]["dependencies"]) == sorted(ours["project"]["dependencies"])
+    assert made["tool"]["setuptools"]["packages"]["find"]["include"] == ["autograder*"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nosuch"], "unknown assignment"),
+    ([ASSIGNMENT, "--course", "{tmp}"], "no instructor notebook"),
+])
+def test_usage_errors_exit_2(tmp_path, args, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", *args],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and message in proc.stderr
+    assert not list(tmp_path.glob("*.zip"))
+
+
+# ------------------------------------------------------------------ run_autograder
+
+def gradescope_root(bundle: Path, tmp_path: Path, files: dict[str, bytes | Path]) -> Path:
+    """<root>/source = the unpacked bundle, <root>/submission = `files`, <root>/results/."""
+    root = tmp_path / "autograder"
+    unpack(bundle, root / "source")
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    for name, content in files.items():
+        target = root / "submission" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.read_bytes() if isinstance(content, Path) else content)
+    return root
+
+
+def run_autograder(root: Path, **env) -> tuple[dict, subprocess.CompletedProcess]:
+    environ = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable,
+               **env}
+    environ.pop("PYTHONPATH", None)
+    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=environ,
+                          capture_output=True, text=True, timeout=120)
+    results_file = root / "results" / "results.json"
+    assert results_file.is_file(), proc.stdout + proc.stderr
+    results = json.loads(results_file.read_text())
+    jsonschema.validate(results, RESULTS_SCHEMA)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return results, proc
+
+
+def max_score(results: dict) -> float:
+    return sum(t["max_score"] for t in results["tests"])
+
+
+@pytest.mark.parametrize("files", [
+    {f"{ASSIGNMENT}.ipynb": SOURCE_NB},
+    # a re-upload renamed by the browser, in a folder, next to an editor checkpoint
+    {f"work/{ASSIGNMENT} (1).ipynb": SOURCE_NB,
+     f"work/.ipynb_checkpoints/{ASSIGNMENT}-checkpoint.ipynb": STUDENT_NB,
+     "__MACOSX/work/._staged (1).ipynb": b"\0\0"},
+], ids=["named", "renamed"])
+def test_worked_notebook_gets_full_marks(bundle, tmp_path, files):
+    root = gradescope_root(bundle, tmp_path, files)
+    results, proc = run_autograder(root)
+    assert results["tests"] and max_score(results) > 0
+    assert results["score"] == max_score(results), proc.stdout
+    assert {t["status"] for t in results["tests"]} == {"passed"}
+    hidden = {t.grade_id for t in notebooks.tests_of(notebooks.read_notebook(SOURCE_NB))
+              if t.hidden}
+    assert hidden and hidden <= {t["name"] for t in results["tests"]}   # hidden tests ran
+    assert f"as {ASSIGNMENT}.ipynb" in proc.stdout
+
+
+def test_released_student_notebook_scores_zero_and_says_what_is_missing(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": STUDENT_NB})
+    results, _ = run_autograder(root)
+    assert results["score"] == 0 and max_score(results) > 0
+    assert {t["status"] for t in results["tests"]} == {"failed"}
+    assert all("not implemented" in t["output"] for t in results["tests"])
+
+
+def test_bundled_package_is_the_one_that_grades(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": STUDENT_NB})
+    marker = "bundled copy of the grader"
+    cli = root / "source" / "autograder" / "cli.py"
+    cli.write_text(cli.read_text() + f"\nprint({marker!r})\n")
+    _, proc = run_autograder(root)
+    assert marker in proc.stdout
+
+
+@pytest.mark.parametrize("files, words", [
+    ({}, ["No notebook", f"{ASSIGNMENT}.ipynb"]),
+    ({"README.txt": b"my notebook is attached", ".ipynb_checkpoints/x-checkpoint.ipynb": b"{}"},
+     ["No notebook", f"{ASSIGNMENT}.ipynb"]),
+    ({"a.ipynb": b"{}", "b/c.ipynb": b"{}"}, ["2 notebooks", "a.ipynb, b/c.ipynb", "not clear"]),
+    ({f"{ASSIGNMENT}.ipynb": b"{}", f"old/{ASSIGNMENT}.ipynb": b"{}"},
+     [f"2 notebooks named {ASSIGNMENT}.ipynb", f"old/{ASSIGNMENT}.ipynb", "not clear"]),
+], ids=["empty", "no-notebook", "two-notebooks", "two-named"])
+def test_nothing_clear_to_grade_scores_zero_with_a_message(bundle, tmp_path, files, words):
+    root = gradescope_root(bundle, tmp_path, files)
+    results, _ = run_autograder(root)
+    assert results["score"] == 0 and results["tests"] == []
+    for word in words:
+        assert word in results["output"]
+
+
+def test_broken_notebook_scores_zero_and_says_why(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": b'{"cells": [}'})
+    results, _ = run_autograder(root)
+    assert results["score"] == 0
+    assert "could not be graded" in results["output"] and "broken JSON" in results["output"]
+
+
+def test_a_crashing_grader_still_leaves_results(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    (root / "results" / "results.json").write_text('{"score": 17}')   # not this run's
+    results, _ = run_autograder(root, AUTOGRADER_PYTHON="false")
+    assert results["score"] == 0 and results["tests"] == []
+    assert "failed while grading" in results["output"]
+
+
+def test_a_grader_past_the_time_limit_is_stopped_and_leaves_results(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    results, _ = run_autograder(root, AUTOGRADER_PYTHON=str(slow), AUTOGRADER_TIME_LIMIT="1")
+    assert results["score"] == 0 and "time limit" in results["output"]
+
+
+def test_message_with_quotes_and_newlines_is_valid_json(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {'say "hi"\\\tthere.ipynb': b"{}",
+                                              "other.ipynb": b"{}"})
+    results, _ = run_autograder(root)
+    assert 'say "hi"\\\tthere.ipynb' in results["output"]
