@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
-from . import report
+from . import gradebook, gradescope_bundle, report
 from .course import CourseError, regenerate
 from .feedback import write_feedback
 from .grading import Settings, SubmissionResult, grade_notebook
@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     regen.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
     regen.add_argument("--course", type=Path, default=Path("."), metavar="DIR")
     regen.set_defaults(run=run_regenerate)
+
+    gradescope_bundle.add_parser(sub)
+
+    gradebook.add_parser(sub)
     return parser
 
 
