@@ -1,12 +1,11 @@
 """The untrusted side: a process that runs a submission's cells and answers calls.
 
-Started by `student_process.py` as `python -m autograder.child`. It reads requests from one
-pipe and writes replies to another, one at a time, as plain data (see wire.py). Whatever
-the student's code prints goes to a size-limited file, never into the replies.
+Forked by the zygote (zygote.py) for each submission. It reads requests from one pipe and
+writes replies to another, one at a time, as plain data (see wire.py). Whatever the student's
+code prints goes to a size-limited file, never into the replies.
 """
 from __future__ import annotations
 
-import argparse
 import builtins
 import os
 import re
@@ -99,26 +98,20 @@ def limit_resources(memory_bytes: int) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails instead of killing
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="autograder.child")
-    parser.add_argument("--requests", type=int, required=True)
-    parser.add_argument("--replies", type=int, required=True)
-    parser.add_argument("--output", required=True)
-    parser.add_argument("--memory", type=int, required=True, help="bytes")
-    opts = parser.parse_args(argv)
-
-    out = os.open(opts.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
-    sys.stdout.reconfigure(line_buffering=True)
-    sys.stderr.reconfigure(line_buffering=True)
-    limit_resources(opts.memory)
+def serve(requests: int, replies: int, output: int, memory_bytes: int) -> None:
+    """Answer requests until the grader closes the pipe; printed output goes to `output`."""
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False,
+                      buffering=1)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False,
+                      buffering=1)
+    limit_resources(memory_bytes)
 
     child = Child()
     while True:
         try:
-            request = wire.receive(opts.requests)
+            request = wire.receive(requests)
         except (wire.Closed, wire.WireError):
             os._exit(0)
         reply = child.handle(request)
@@ -128,12 +121,7 @@ def main(argv=None) -> None:
             except BaseException:
                 pass
         try:
-            wire.send(opts.replies, reply)
+            wire.send(replies, reply)
         except wire.WireError as exc:   # the result was too large to send
-            wire.send(opts.replies, {"ok": False, "error": {"type": "ValueError",
-                                                            "message": str(exc),
-                                                            "traceback": ""}})
-
-
-if __name__ == "__main__":
-    main()
+            wire.send(replies, {"ok": False, "error": {"type": "ValueError",
+                                                      "message": str(exc), "traceback": ""}})

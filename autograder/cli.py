@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
-from . import gradebook, gradescope_bundle, report
+from . import gradebook, gradescope_bundle, report, sandbox
 from .course import CourseError, regenerate
 from .feedback import write_feedback
-from .grading import Settings, SubmissionResult, grade_notebook
+from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
+from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS
 from .progress import ProgressBar
 from .student_process import Limits
@@ -89,8 +91,17 @@ def find_notebooks(paths: list[str], course: Path) -> list[Path]:
     return found
 
 
-def _grade_one(args: tuple[Path, Settings]) -> SubmissionResult:
-    return grade_notebook(*args)
+_worker_launcher: Launcher | None = None   # one zygote per worker process
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_launcher
+    _worker_launcher = launcher_for(settings)
+    multiprocessing.util.Finalize(None, _worker_launcher.close, exitpriority=10)
+
+
+def _grade_one(notebook: Path, settings: Settings) -> SubmissionResult:
+    return grade_notebook(notebook, settings, _worker_launcher)
 
 
 def grade_all(notebooks: list[Path], settings: Settings, jobs: int,
@@ -98,19 +109,22 @@ def grade_all(notebooks: list[Path], settings: Settings, jobs: int,
               ) -> list[SubmissionResult]:
     """Grade every notebook, `jobs` at a time; results in the order of `notebooks`.
 
+    Each worker starts one zygote and forks every submission's child from it.
     `on_result` sees each result as soon as it is ready (for a progress display).
     """
     jobs = max(1, min(jobs, len(notebooks)))
     if jobs == 1:
         results = []
-        for nb in notebooks:
-            results.append(grade_notebook(nb, settings))
-            if on_result:
-                on_result(results[-1])
+        with launcher_for(settings) as launcher:
+            for nb in notebooks:
+                results.append(grade_notebook(nb, settings, launcher))
+                if on_result:
+                    on_result(results[-1])
         return results
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_grade_one, (nb, settings)) for nb in notebooks]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=_start_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_grade_one, nb, settings) for nb in notebooks]
         if on_result:
             for future in as_completed(futures):
                 on_result(future.result())
@@ -126,9 +140,16 @@ def run_grade(opts: argparse.Namespace) -> int:
                          f"but {len(notebooks)} notebooks were found")
     if opts.feedback and opts.feedback.exists() and not opts.feedback.is_dir():
         raise UsageError(f"--feedback needs a folder, but {opts.feedback} is a file")
+    try:
+        isolation = isolation_mode(opts.isolation)
+    except LauncherError as exc:
+        raise UsageError(str(exc)) from None
+    if opts.isolation == "auto" and isolation == "process" and sys.platform.startswith("linux"):
+        print(f"note: student code runs without the sandbox ({sandbox.problem()}); "
+              f"install bubblewrap for it", file=sys.stderr)
     settings = Settings(course=opts.course, hidden=opts.hidden,
                         limits=Limits(timeout=opts.timeout, memory_mb=opts.memory),
-                        isolation=opts.isolation)
+                        isolation=isolation)
     with ProgressBar(len(notebooks), sys.stderr) as progress:
         results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
     if not opts.quiet:

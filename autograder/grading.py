@@ -17,6 +17,7 @@ from types import CodeType
 from .checks.core import StudentCodeError
 from .notebooks import (ASSIGNMENTS, GradingPlan, Notebook, NotebookError, Test, given_source,
                         make_plan, read_notebook, tests_of, trusted_path)
+from .launcher import Launcher
 from .student_process import GradingInterrupted, Limits, StudentFunction, StudentProcess
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
@@ -93,10 +94,11 @@ def load_trusted(settings: Settings, assignment: str) -> TrustedAssignment:
 class GradingSession:
     """One submission under grading: its child process and the grader-side namespace."""
 
-    def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits):
+    def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits,
+                 launcher: Launcher):
         self.trusted, self.plan = trusted, plan
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-grade-"))
-        self.process = StudentProcess(list(plan.child_cells), limits, self.scratch)
+        self.process = StudentProcess(list(plan.child_cells), limits, self.scratch, launcher)
         self.limits = limits
         self._given = trusted.namespace()
 
@@ -172,12 +174,25 @@ def open_submission(path: Path, settings: Settings
     return result, trusted, plan
 
 
-def grade_notebook(path: Path, settings: Settings) -> SubmissionResult:
+def launcher_for(settings: Settings) -> Launcher:
+    """A zygote for grading under `settings`, with the course kept out of its sight."""
+    return Launcher(settings.isolation, hide=(Path(settings.course),))
+
+
+def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = None
+                   ) -> SubmissionResult:
+    """Grade one notebook; pass a launcher to share its zygote between many notebooks."""
     result, trusted, plan = open_submission(path, settings)
     if plan is None:
         return result
-    with GradingSession(trusted, plan, settings.limits) as session:
-        for test in plan.tests:
-            result.tests.append(session.run_test(test))
+    own = launcher is None
+    launcher = launcher or launcher_for(settings)
+    try:
+        with GradingSession(trusted, plan, settings.limits, launcher) as session:
+            for test in plan.tests:
+                result.tests.append(session.run_test(test))
+    finally:
+        if own:
+            launcher.close()
     result.score = sum(t.score for t in result.tests)
     return result

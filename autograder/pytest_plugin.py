@@ -11,10 +11,12 @@ import pytest
 from . import report
 from .cli import UsageError, find_notebooks
 from .grading import (PASSED, GradingSession, Settings, SubmissionResult, TestResult,
-                      open_submission)
+                      launcher_for, open_submission)
+from .launcher import Launcher
 from .student_process import Limits
 
 _RESULTS = pytest.StashKey[dict]()
+_LAUNCHER = pytest.StashKey[Launcher]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,7 +84,11 @@ class GradedNotebook(pytest.Collector):
 
     def setup(self) -> None:
         if self.plan is not None:
-            self.grading = GradingSession(self.trusted, self.plan, self.settings.limits)
+            stash = self.config.stash
+            if _LAUNCHER not in stash:   # one zygote for the whole run
+                stash[_LAUNCHER] = launcher_for(self.settings)
+            self.grading = GradingSession(self.trusted, self.plan, self.settings.limits,
+                                          stash[_LAUNCHER])
 
     def teardown(self) -> None:
         if self.grading is not None:
@@ -118,6 +124,12 @@ class CellTest(pytest.Item):
 
     def reportinfo(self):
         return self.parent.result.path, None, self.nodeid
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    launcher = config.stash.get(_LAUNCHER, None)
+    if launcher is not None:
+        launcher.close()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

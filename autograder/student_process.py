@@ -1,16 +1,15 @@
-"""Running student code: a child process per submission, with limits, and proxies to call it.
+"""Running student code: a fresh child per submission, with limits, and proxies to call it.
 
-The grader never runs student code itself. `StudentProcess` starts `autograder.child`,
-loads the submission's cells into it one at a time (a cell that hangs or kills the process
-is left out and the rest still load), and calls its functions with a deadline. A child that
-hangs, crashes or exits is killed with its whole process group and replaced on the next call.
+The grader never runs student code itself. `StudentProcess` asks the launcher's zygote for a
+child, loads the submission's cells into it one at a time (a cell that hangs or kills the
+process is left out and the rest still load), and calls its functions with a deadline. A
+child that hangs, crashes or exits is ended with everything it started and replaced on the
+next call.
 """
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,10 @@ import numpy as np
 
 from . import wire
 from .checks.core import StudentCodeError
+from .launcher import Launcher, LauncherError
 
 OUTPUT_KEPT = 2000   # characters of a test's printed output kept in its report
+EXIT_GRACE = 1.0     # seconds a child that closed its pipes gets to report how it ended
 
 
 class GradingInterrupted(BaseException):
@@ -42,62 +43,48 @@ class Limits:
     memory_mb: int = 1024         # address-space limit of the child
 
 
-def child_environment() -> dict:
-    keep = ("PATH", "LANG", "LC_ALL", "HOME", "SYSTEMROOT", "TMPDIR")
-    env = {k: v for k, v in os.environ.items() if k in keep}
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    package_parent = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = package_parent   # the child imports this very copy of autograder
-    return env
-
-
 class StudentProcess:
-    def __init__(self, cells: list[tuple[str, str]], limits: Limits, scratch: Path):
+    def __init__(self, cells: list[tuple[str, str]], limits: Limits, scratch: Path,
+                 launcher: Launcher):
         self.cells = list(cells)
         self.limits = limits
-        self.scratch = Path(scratch)
+        self.launcher = launcher
         self.cell_errors: dict[str, str] = {}     # label -> why the cell did not load
         self._fatal: set[str] = set()             # cells that hang or end the process: skipped
         self.deadline: float | None = None
-        self._proc: subprocess.Popen | None = None
+        self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
-        self._output = self.scratch / "output.txt"
+        self._output = Path(scratch) / "output.txt"
         self._output_offset = 0
 
     # ------------------------------------------------------------ life cycle
 
     def _spawn(self) -> None:
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
-        cmd = [sys.executable, "-m", "autograder.child", "--requests", str(req_r),
-               "--replies", str(rep_w), "--output", str(self._output),
-               "--memory", str(self.limits.memory_mb * 1024 * 1024)]
         try:
-            self._proc = subprocess.Popen(
-                cmd, pass_fds=(req_r, rep_w), cwd=self.scratch, env=child_environment(),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
-        finally:
-            os.close(req_r)
-            os.close(rep_w)
+            self._pid, req_w, rep_r = self.launcher.spawn(self.limits.memory_mb * 1024 * 1024,
+                                                          self._output)
+        except LauncherError as exc:
+            raise GradingInterrupted("error", f"the student process could not be started "
+                                              f"({exc})") from None
         self._fds = (req_w, rep_r)
 
-    def kill(self) -> None:
-        if self._proc is not None:
-            try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self._proc.wait()
-            self._proc = None
+    def _end(self, grace: float = 0.0) -> int | None:
+        """End the child and all it started; its exit code if it exited by itself."""
+        code = None
+        if self._pid is not None:
+            code = self.launcher.end(self._pid, grace)
+            self._pid = None
         if self._fds is not None:
             for fd in self._fds:
                 os.close(fd)
             self._fds = None
+        return code
+
+    def kill(self) -> None:
+        self._end()
 
     def close(self) -> None:
-        self.kill()
+        self._end()
 
     def __enter__(self) -> "StudentProcess":
         return self
@@ -108,7 +95,7 @@ class StudentProcess:
     def _ensure_loaded(self) -> float:
         """Start a child if needed and run every cell that has not proved fatal; seconds spent."""
         start = time.monotonic()
-        while self._proc is None:
+        while self._pid is None:
             self._spawn()
             for label, source in self.cells:
                 if label in self._fatal:
@@ -138,8 +125,7 @@ class StudentProcess:
             raise GradingInterrupted("timeout", f"time limit exceeded ({self.limits.timeout:g} s)"
                                      ) from None
         except (wire.Closed, BrokenPipeError, OSError):
-            code = self._proc.wait() if self._proc else None
-            self.kill()
+            code = self._end(EXIT_GRACE)
             raise GradingInterrupted("error", describe_exit(code)) from None
         except wire.WireError as exc:
             self.kill()

@@ -1,0 +1,170 @@
+"""The grader's side of the zygote: start it (sandboxed when possible), ask it for children.
+
+One Launcher serves one grader process for many submissions, so Python and numpy start once
+per worker, not once per notebook. Student children come from the zygote; the grader only
+holds the two pipes to each and the file its output goes to.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import sandbox
+
+START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
+REPLY_TIMEOUT = 10.0     # seconds for any other answer of the zygote
+NOBODY = 65534           # the user student code runs as when the grader is root
+
+
+class LauncherError(Exception):
+    """The zygote could not be started or stopped answering."""
+
+
+def isolation_mode(requested: str) -> str:
+    """`sandbox` or `process` for a requested `auto`, `sandbox` or `process`."""
+    if requested == "process":
+        return "process"
+    if requested == "auto":
+        return "sandbox" if sandbox.available() else "process"
+    if requested == "sandbox":
+        if not sandbox.available():
+            raise LauncherError(f"the sandbox is not available: {sandbox.problem()}")
+        return "sandbox"
+    raise ValueError(f"unknown isolation {requested!r}")
+
+
+def child_environment() -> dict:
+    """What student code finds in os.environ: nothing of the grader's but the locale."""
+    env = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "SYSTEMROOT")}
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    return env
+
+
+class Launcher:
+    def __init__(self, isolation: str = "auto", hide: tuple[Path, ...] = ()):
+        self.mode = isolation_mode(isolation)
+        self.hide = [Path(h) for h in hide] + [Path.cwd()]
+        self._dir = Path(tempfile.mkdtemp(prefix="backprop-zygote-"))
+        self._proc: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+
+    # ------------------------------------------------------------ the zygote
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        argv = [sys.executable, "-m", "autograder.zygote", "--control", str(theirs.fileno())]
+        env = child_environment()
+        if self.mode == "sandbox":
+            argv += ["--scratch", sandbox.SCRATCH, "--sandboxed"]
+            cmd, env = sandbox.command(argv, sandbox.environment(env), self.hide), None
+        else:
+            scratch = self._dir / "scratch"
+            scratch.mkdir(exist_ok=True)
+            argv += ["--scratch", str(scratch)]
+            if os.name == "posix" and os.geteuid() == 0:   # never run student code as root
+                os.chmod(self._dir, 0o711)
+                os.chown(scratch, NOBODY, NOBODY)
+                argv += ["--user", str(NOBODY)]
+            env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+                       PATH=os.environ.get("PATH", ""), HOME=str(scratch), TMPDIR=str(scratch))
+            cmd = argv
+        log = open(self._dir / "zygote.log", "wb")
+        try:
+            self._proc = subprocess.Popen(
+                cmd, pass_fds=(theirs.fileno(),), env=env or {}, cwd=self._dir,
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        finally:
+            theirs.close()
+            log.close()
+        self._control = ours
+        try:
+            self._receive(START_TIMEOUT)
+        except LauncherError as exc:
+            self._stop()
+            raise LauncherError(f"{exc}{self._log_tail()}") from None
+
+    def _log_tail(self) -> str:
+        try:
+            text = (self._dir / "zygote.log").read_text(errors="replace").strip()
+        except OSError:
+            return ""
+        return f": {text.splitlines()[-1]}" if text else ""
+
+    def _receive(self, timeout: float) -> dict:
+        self._control.settimeout(timeout)
+        try:
+            data = self._control.recv(65536)
+        except socket.timeout:
+            raise LauncherError("the zygote did not answer in time") from None
+        except OSError as exc:
+            raise LauncherError(f"the zygote is gone ({exc})") from None
+        if not data:
+            raise LauncherError("the zygote is gone")
+        return json.loads(data)
+
+    def _ask(self, message: dict, fds: list[int] = (), timeout: float = REPLY_TIMEOUT) -> dict:
+        if self._control is None:
+            self._start()
+        try:
+            socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
+            return self._receive(timeout)
+        except (OSError, LauncherError):
+            self._stop()   # a zygote that misbehaves is replaced on the next request
+            raise LauncherError(f"the zygote stopped answering{self._log_tail()}") from None
+
+    def _stop(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=2)   # it ends its children and exits on EOF
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait()
+            self._proc = None
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> "Launcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ children
+
+    def spawn(self, memory_bytes: int, output: Path) -> tuple[int, int, int]:
+        """A fresh child; returns its pid (as the zygote sees it) and the grader's pipe ends."""
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            reply = self._ask({"op": "spawn", "memory": memory_bytes}, [req_r, rep_w, out])
+        except LauncherError:
+            os.close(req_w)
+            os.close(rep_r)
+            raise
+        finally:
+            for fd in (req_r, rep_w, out):
+                os.close(fd)
+        return int(reply["pid"]), req_w, rep_r
+
+    def end(self, pid: int, grace: float = 0.0) -> int | None:
+        """End a child and all it started; its exit code if it exited by itself in `grace` s."""
+        try:
+            status = self._ask({"op": "end", "pid": pid, "grace": grace},
+                               timeout=REPLY_TIMEOUT + grace).get("status")
+        except LauncherError:
+            return None   # the zygote is gone, and with it its children
+        return None if status is None else int(status)
