@@ -1,0 +1,101 @@
+"""The Linux sandbox around student code: bubblewrap with its own filesystem view, PIDs and network.
+
+Inside, the student process sees the system directories, the Python installation and this
+package, all read-only, and one small writable scratch directory. The course directory (source/,
+solutions/, the grader's working directory) is simply not there, other processes are not
+visible, and there is no network. Where bubblewrap is missing or cannot run (macOS, Windows,
+locked-down kernels) the grader falls back to a limited child process (see launcher.py).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+SCRATCH = "/scratch"                   # the only writable directory inside
+SCRATCH_BYTES = 64 * 1024 * 1024
+PACKAGE_PARENT = "/opt/backprop-lab"   # where this package is seen inside
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
+
+
+def bwrap() -> str | None:
+    return shutil.which("bwrap") if sys.platform.startswith("linux") else None
+
+
+def _python_dirs() -> list[Path]:
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+            *site.getsitepackages()}
+    if site.ENABLE_USER_SITE:
+        dirs.add(site.getusersitepackages())
+    return sorted({Path(d).resolve() for d in dirs if d and Path(d).is_dir()})
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]:
+    """The bubblewrap command that runs `argv` in the sandbox with exactly `env`.
+
+    `hide` are folders that must stay out of sight even if they lie inside a directory the
+    sandbox needs (a course kept under the Python installation, say).
+    """
+    args = [bwrap() or "bwrap", "--unshare-all", "--cap-drop", "ALL", "--die-with-parent",
+            "--new-session", "--hostname", "sandbox",
+            "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
+    bound: list[Path] = []
+    for name in SYSTEM_DIRS:
+        path = Path(name)
+        if path.is_symlink():   # /bin -> usr/bin on merged-/usr systems
+            args += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            args += ["--ro-bind", name, name]
+            bound.append(path)
+    for path in _python_dirs():
+        if not any(_inside(path, b) for b in bound):
+            args += ["--ro-bind", str(path), str(path)]
+            bound.append(path)
+    package = Path(__file__).resolve().parent
+    args += ["--ro-bind", str(package), f"{PACKAGE_PARENT}/{package.name}"]
+    for folder in hide:
+        folder = Path(folder).resolve()
+        if any(_inside(folder, b) for b in bound):
+            args += ["--tmpfs", str(folder)]   # an empty folder over it
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", SCRATCH,
+             "--clearenv"]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    return args + ["--", *argv]
+
+
+def environment(base: dict[str, str]) -> dict[str, str]:
+    """`base` adapted to the sandbox: its paths, nothing from the grader's environment."""
+    env = dict(base)
+    env.update(PATH="/usr/bin:/bin", HOME=SCRATCH, TMPDIR=SCRATCH, MPLCONFIGDIR=SCRATCH,
+               PYTHONPATH=PACKAGE_PARENT)
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def problem() -> str | None:
+    """Why the sandbox cannot be used here, or None when it works (tried once per process)."""
+    if bwrap() is None:
+        return ("bubblewrap (bwrap) is not installed" if sys.platform.startswith("linux")
+                else "the sandbox needs Linux")
+    env = environment({})
+    probe = command([sys.executable, "-c", "import numpy, autograder.wire"], env, [])
+    try:
+        proc = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap could not be started ({exc})"
+    if proc.returncode != 0:
+        return "bubblewrap failed: " + (proc.stderr.strip().splitlines() or ["no message"])[-1]
+    return None
+
+
+def available() -> bool:
+    return problem() is None

@@ -1,0 +1,102 @@
+"""The bubblewrap sandbox and the zygote: what student code can see and what is left after it."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import sandbox, wire
+from autograder.launcher import Launcher, LauncherError, isolation_mode
+
+ROOT = Path(__file__).resolve().parents[1]
+
+requires_sandbox = pytest.mark.skipif(
+    not sandbox.available() and not os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"),
+    reason=f"sandbox unavailable: {sandbox.problem()}")
+
+
+def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
+    cmd = sandbox.command([sys.executable, "-c", code], sandbox.environment({}), list(hide))
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+@requires_sandbox
+def test_the_sandbox_shows_python_and_the_package_but_not_the_course():
+    proc = run_inside(
+        "import os, numpy, autograder.wire\n"
+        f"print(os.path.exists({str(ROOT / 'source')!r}), os.path.exists({str(ROOT)!r}))\n"
+        "print(autograder.wire.__file__)\n"
+        "print(os.getcwd(), sorted(os.environ))\n")
+    assert proc.returncode == 0, proc.stderr
+    course_seen, package, environ = proc.stdout.splitlines()
+    assert course_seen == "False False"
+    assert package.startswith(sandbox.PACKAGE_PARENT)
+    assert environ.startswith(sandbox.SCRATCH)
+    assert "PATH" in environ and "VIRTUAL_ENV" not in environ
+
+
+@requires_sandbox
+def test_only_the_scratch_directory_is_writable():
+    proc = run_inside(
+        "import os\n"
+        f"open({sandbox.SCRATCH!r} + '/ok', 'w').write('x')\n"
+        f"for path in ('/etc/x', '/x', {sys.prefix!r} + '/x', '/opt/backprop-lab/x'):\n"
+        "    try:\n        open(path, 'w')\n        print('wrote', path)\n"
+        "    except OSError as exc:\n        print(type(exc).__name__)\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" not in proc.stdout
+    assert len(proc.stdout.split()) == 4
+
+
+@requires_sandbox
+def test_no_network_no_capabilities_and_no_other_processes():
+    proc = run_inside(
+        "import os, socket\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\n    print('net')\n"
+        "except OSError:\n    print('no net')\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(status.split('CapEff:')[1].split()[0])\n"
+        "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n")
+    assert proc.returncode == 0, proc.stderr
+    net, caps, pids = proc.stdout.splitlines()
+    assert net == "no net"
+    assert int(caps, 16) == 0
+    assert len(eval(pids)) <= 3   # bubblewrap's init, this python, and nothing of the host's
+
+
+def test_a_course_inside_a_mounted_directory_is_covered_up():
+    course = Path(sys.prefix) / "a-course"
+    args = sandbox.command(["true"], {}, [course, ROOT])
+    assert args[args.index(str(course.resolve())) - 1] == "--tmpfs"
+    assert str(ROOT) not in args   # not inside anything mounted: nothing to cover
+
+
+def test_isolation_modes():
+    assert isolation_mode("process") == "process"
+    assert isolation_mode("auto") == ("sandbox" if sandbox.available() else "process")
+    with pytest.raises(ValueError):
+        isolation_mode("none")
+    if not sandbox.available():
+        with pytest.raises(LauncherError, match="not available"):
+            isolation_mode("sandbox")
+
+
+@pytest.mark.parametrize("isolation", [
+    "process", pytest.param("sandbox", marks=requires_sandbox)])
+def test_each_child_starts_clean_and_leaves_nothing_behind(isolation, tmp_path):
+    with Launcher(isolation) as launcher:
+        for round_ in range(2):
+            output = tmp_path / f"out{round_}.txt"
+            pid, req_w, rep_r = launcher.spawn(512 * 1024 * 1024, output)
+            wire.send(req_w, {"op": "exec", "label": "cell", "source":
+                              "import os, numpy as np\n"
+                              "print('leftover' if os.path.exists('../mark') else 'clean',\n"
+                              "      'patched' if np.add is None else 'numpy')\n"
+                              "open('../mark', 'w').write('x')\n"
+                              "np.add = None\n"})
+            assert wire.receive(rep_r, deadline=None)["ok"]
+            assert launcher.end(pid) is None   # still running: killed
+            os.close(req_w)
+            os.close(rep_r)
+            assert output.read_text().strip() == "clean numpy"   # scratch wiped, numpy whole
