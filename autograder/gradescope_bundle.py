@@ -143,6 +143,9 @@ export PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}"
 
 mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
+# Student code runs sandboxed or, where the container forbids that, as `nobody`: either way
+# the instructor notebook (hidden tests) is out of its reach once only root may read it.
+chmod 700 "$SOURCE/source" 2>/dev/null || true
 
 json_string() {   # $1 as a JSON string
     local s
@@ -209,7 +212,7 @@ echo "grading ${notebook#"$SUBMISSION"/} as $ASSIGNMENT.ipynb with $PYTHON"
 cd "$WORK"
 timeout --kill-after=10 "$TIME_LIMIT" \
     "$PYTHON" -m autograder grade "$WORK/$ASSIGNMENT.ipynb" --hidden --course "$SOURCE" \
-    --gradescope "$RESULTS"
+    --isolation "${AUTOGRADER_ISOLATION:-auto}" --gradescope "$RESULTS"
 status=$?
 echo "grader exit status: $status"
 

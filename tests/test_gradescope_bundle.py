@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import jsonschema
 import pytest
 
 from autograder import gradescope_bundle
-from autograder import notebooks
+from autograder import notebooks, sandbox
 from autograder.notebooks import ASSIGNMENTS, HIDDEN_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -294,3 +295,40 @@ def test_message_with_quotes_and_newlines_is_valid_json(bundle, tmp_path):
                                               "other.ipynb": b"{}"})
     results, _ = run_autograder(root)
     assert 'say "hi"\\\tthere.ipynb' in results["output"]
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder every user may enter, as /autograder is on Gradescope."""
+    path = Path(tempfile.mkdtemp())
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+@pytest.mark.parametrize("isolation", [
+    "process",
+    pytest.param("sandbox", marks=pytest.mark.skipif(
+        not sandbox.available() and not os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"),
+        reason="needs bubblewrap"))])
+def test_student_code_cannot_read_the_bundled_hidden_tests(bundle, open_tmp, isolation):
+    root = open_tmp / "autograder"
+    secret = root / "source" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    thief = ("def add_backward(dout, x, y):\n"
+             "    try:\n"
+             f"        text = open({str(secret)!r}).read()\n"
+             "        at = text.find('HIDDEN')\n"
+             "        print('stolen:', text[max(at - 40, 0):at + 40])\n"
+             "    except OSError as exc:\n"
+             "        print('blocked:', type(exc).__name__)\n"
+             "    raise ValueError('look at the output')\n")
+    nb = json.loads(SOURCE_NB.read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "add_backward":
+            cell["source"] = thief
+    gradescope_root(bundle, open_tmp, {f"{ASSIGNMENT}.ipynb": json.dumps(nb).encode()})
+    results, _ = run_autograder(root, AUTOGRADER_ISOLATION=isolation)
+    outputs = " ".join(t["output"] for t in results["tests"])
+    assert "blocked:" in outputs
+    assert "stolen" not in outputs and "HIDDEN" not in json.dumps(results)
+    assert results["score"] > 0   # the other functions still earn their points
