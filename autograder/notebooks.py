@@ -1,15 +1,16 @@
 """Reading notebooks: which cells are given code, solutions and tests, and what gets graded.
 
 The trusted copy of an assignment (`source/` with hidden tests, `assignments/` without)
-supplies the given cells and the test cells; a submission supplies only its solution
-cells, matched by `grade_id` (or, when an editor stripped nbgrader's metadata, by the
-function the cell defines).
+supplies the given cells and the test cells; a submission supplies only the code of its
+graded functions: each one's solution cell, matched by `grade_id` (or, when an editor
+stripped nbgrader's metadata, by the function the cell defines), and the cells that define
+it again before its test, as when the notebook runs top to bottom (see make_plan).
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn")
@@ -103,8 +104,11 @@ def read_notebook(path: str | Path) -> Notebook:
         raise NotebookError(f"{path} is not a valid notebook (broken JSON: {exc})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise NotebookError(f"{path} is not a notebook (no list of cells)")
-    if nb.get("nbformat", 4) < 4:
-        raise NotebookError(f"{path} uses notebook format {nb.get('nbformat')}; save it with "
+    version = nb.get("nbformat", 4)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise NotebookError(f"{path} is not a notebook (its format number is {version!r})")
+    if version < 4:
+        raise NotebookError(f"{path} uses notebook format {version}; save it with "
                             "a current Jupyter (format 4)")
     try:
         cells = tuple(_code_cell(raw) for raw in nb["cells"]
@@ -135,9 +139,9 @@ def find_solution(submission: Notebook, grade_id: str) -> tuple[Cell | None, str
     """The submission's cell for one graded function, and a warning if it was found by name."""
     by_id = [c for c in submission.cells if c.kind == SOLUTION and c.grade_id == grade_id]
     if by_id:
-        warning = (f"{len(by_id)} solution cells are labelled `{grade_id}`; the last one is used"
-                   if len(by_id) > 1 else "")
-        return by_id[-1], warning
+        warning = (f"{len(by_id)} solution cells are labelled `{grade_id}`; they run top to "
+                   "bottom, as in Jupyter" if len(by_id) > 1 else "")
+        return by_id[0], warning
     by_name = [c for c in submission.cells
                if c.kind != TEST and grade_id in defined_functions(c.source)]
     if by_name:
@@ -146,19 +150,61 @@ def find_solution(submission: Notebook, grade_id: str) -> tuple[Cell | None, str
     return None, f"`{grade_id}` is missing from the notebook (deleted or renamed?)"
 
 
+def tested_function(test_id: str, functions: list[str]) -> str | None:
+    """The graded function a test cell grades: its grade_id is test_<function>[_<aspect>]."""
+    named = [f for f in functions if test_id == f"test_{f}" or test_id.startswith(f"test_{f}_")]
+    return max(named, key=len, default=None)
+
+
+def later_definitions(cells: tuple[Cell, ...], start: int, name: str,
+                      functions: list[str]) -> list[int]:
+    """Cells after cells[start] that define `name` again before its first test cell."""
+    found = []
+    for i in range(start + 1, len(cells)):
+        cell = cells[i]
+        if cell.kind == TEST and tested_function(cell.grade_id, functions) == name:
+            break
+        if cell.kind not in (TEST, GIVEN) and name in defined_functions(cell.source):
+            found.append(i)
+    return found
+
+
 def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
-    """Given cells and tests from `trusted`, solution cells from `submission`."""
-    functions, child_cells, warnings = [], [], []
+    """Given cells and tests from `trusted`, the graded functions' code from `submission`.
+
+    The submission is read as Jupyter runs it, top to bottom, except that its given and test
+    cells never run (the trusted ones do). A cell whose grade_id names a cell of the trusted
+    copy is that cell whatever its metadata now says, so a test relabelled as a solution is
+    still a test. A graded function's code is its solution cell (the first one so labelled)
+    and every later cell that defines the function again before its first test cell: that
+    test grades the last definition above it. Those later cells run after all solution cells,
+    in notebook order, each with a warning. (The grader keeps one definition per function:
+    a cell run for one function that also redefines another after that one's test redefines
+    it here too.)
+    """
+    roles = {c.grade_id: c.kind for c in trusted.cells if c.grade_id}
+    cells = tuple(replace(c, kind=roles[c.grade_id]) if c.grade_id in roles else c
+                  for c in submission.cells)
+    submission = Notebook(path=submission.path, cells=cells)
+    functions = [c.grade_id for c in trusted.of_kind(SOLUTION)]
+    child_cells, warnings, later = [], [], {}
     for cell in trusted.cells:
         if cell.kind == GIVEN:
             child_cells.append((f"given cell `{cell.grade_id}`", cell.source))
         elif cell.kind == SOLUTION:
-            functions.append(cell.grade_id)
             found, warning = find_solution(submission, cell.grade_id)
             if warning:
                 warnings.append(warning)
             if found is not None:
                 child_cells.append((f"your cell `{cell.grade_id}`", found.source))
+                start = next(i for i, c in enumerate(cells) if c is found)
+                for i in later_definitions(cells, start, cell.grade_id, functions):
+                    later.setdefault(i, []).append(cell.grade_id)
+    for i, names in sorted(later.items()):
+        listed = ", ".join(f"`{name}`" for name in names)
+        child_cells.append((f"your later cell defining {listed}", cells[i].source))
+        warnings.append(f"a later cell defines {listed} again; as when the notebook runs top "
+                        "to bottom, the tests grade that definition")
     return GradingPlan(assignment=trusted.assignment, functions=tuple(functions),
                        child_cells=tuple(child_cells), tests=tests_of(trusted),
                        warnings=tuple(warnings))
