@@ -100,3 +100,24 @@ def test_each_child_starts_clean_and_leaves_nothing_behind(isolation, tmp_path):
             os.close(req_w)
             os.close(rep_r)
             assert output.read_text().strip() == "clean numpy"   # scratch wiped, numpy whole
+
+
+@pytest.mark.parametrize("isolation", [
+    "process", pytest.param("sandbox", marks=requires_sandbox)])
+def test_a_child_cannot_read_or_write_the_zygotes_memory(isolation, tmp_path):
+    output = tmp_path / "out.txt"
+    with Launcher(isolation) as launcher:
+        pid, req_w, rep_r = launcher.spawn(512 * 1024 * 1024, output)
+        wire.send(req_w, {"op": "exec", "label": "cell", "source":
+                          "import os\n"
+                          "for mode in ('rb', 'r+b'):\n"
+                          "    try:\n"
+                          "        open(f'/proc/{os.getppid()}/mem', mode)\n"
+                          "        print('opened')\n"
+                          "    except OSError as exc:\n"
+                          "        print(type(exc).__name__)\n"})
+        assert wire.receive(rep_r)["ok"]
+        launcher.end(pid)
+        os.close(req_w)
+        os.close(rep_r)
+    assert output.read_text().split() == ["PermissionError", "PermissionError"]
