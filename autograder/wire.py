@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-MAX_FRAME = 64 * 1024 * 1024
+MAX_FRAME = 16 * 1024 * 1024   # bytes of one message
+MAX_ITEMS = 200_000            # containers and elements of one message (bounds decoding memory)
 _HEADER = struct.Struct(">Q")
 _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -194,14 +195,21 @@ def decode(node: Any, allow_callables: bool = False) -> Any:
 
 # ---------------------------------------------------------------- framing
 
-def send(fd: int, message: dict) -> None:
+def send(fd: int, message: dict, deadline: float | None = None) -> None:
+    """Write one frame; with a `deadline` (and a non-blocking fd), Timeout if the reader stalls."""
     data = json.dumps(message, separators=(",", ":")).encode()
     if len(data) > MAX_FRAME:
         raise WireError(f"message of {len(data)} bytes is larger than the limit of {MAX_FRAME}")
-    payload = _HEADER.pack(len(data)) + data
-    view = memoryview(payload)
+    view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
-        written = os.write(fd, view)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise Timeout()
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            continue
         view = view[written:]
 
 
@@ -219,8 +227,13 @@ def receive(fd: int, deadline: float | None = None) -> dict:
     (size,) = _HEADER.unpack(header)
     if size > MAX_FRAME:
         raise WireError(f"message of {size} bytes is larger than the limit of {MAX_FRAME}")
+    data = _read_exactly(fd, size, deadline)
+    # An upper bound on the items, counted before parsing: a small frame of references or
+    # empty lists must not cost the reader gigabytes.
+    if data.count(b",") + data.count(b"[") + data.count(b"{") > MAX_ITEMS:
+        raise WireError(f"message with more than {MAX_ITEMS} items")
     try:
-        message = json.loads(_read_exactly(fd, size, deadline))
+        message = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"malformed message: {exc}") from None
     if not isinstance(message, dict):
