@@ -32,8 +32,9 @@ class GradingInterrupted(BaseException):
     let it through to the engine.
     """
 
-    def __init__(self, status: str, message: str):
+    def __init__(self, status: str, message: str, ended: bool = False):
         self.status, self.message = status, message
+        self.ended = ended   # the process ended (or never started) without a timeout
         super().__init__(message)
 
 
@@ -54,7 +55,11 @@ class StudentProcess:
         self.deadline: float | None = None
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
-        self._output = Path(scratch) / "output.txt"
+        # The grader reads the output through the descriptor it created, never by name: the
+        # student may replace the file with a link to something it should not see.
+        path = Path(scratch) / "output.txt"
+        self._output = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND |
+                               getattr(os, "O_NOFOLLOW", 0), 0o600)
         self._output_offset = 0
 
     # ------------------------------------------------------------ life cycle
@@ -65,7 +70,8 @@ class StudentProcess:
                                                           self._output)
         except LauncherError as exc:
             raise GradingInterrupted("error", f"the student process could not be started "
-                                              f"({exc})") from None
+                                              f"({exc})", ended=True) from None
+        os.set_blocking(req_w, False)   # sending, too, must respect the deadline
         self._fds = (req_w, rep_r)
 
     def _end(self, grace: float = 0.0) -> int | None:
@@ -85,6 +91,9 @@ class StudentProcess:
 
     def close(self) -> None:
         self._end()
+        if self._output >= 0:
+            os.close(self._output)
+            self._output = -1
 
     def __enter__(self) -> "StudentProcess":
         return self
@@ -118,15 +127,18 @@ class StudentProcess:
     def _request(self, message: dict, deadline: float) -> dict:
         req_w, rep_r = self._fds
         try:
-            wire.send(req_w, message)
-            return wire.receive(rep_r, deadline)
+            wire.send(req_w, message, deadline)
+            reply = wire.receive(rep_r, deadline)
+            if not isinstance(reply.get("error") or {}, dict):
+                raise wire.WireError("malformed error")
+            return reply
         except wire.Timeout:
             self.kill()
             raise GradingInterrupted("timeout", f"time limit exceeded ({self.limits.timeout:g} s)"
                                      ) from None
         except (wire.Closed, BrokenPipeError, OSError):
             code = self._end(EXIT_GRACE)
-            raise GradingInterrupted("error", describe_exit(code)) from None
+            raise GradingInterrupted("error", describe_exit(code), ended=True) from None
         except wire.WireError as exc:
             self.kill()
             raise GradingInterrupted("error", f"the student process sent an invalid reply ({exc})"
@@ -163,15 +175,10 @@ class StudentProcess:
 
     def take_output(self) -> str:
         """What the student's code printed since the last call of this method (truncated)."""
-        try:
-            size = self._output.stat().st_size
-        except FileNotFoundError:
-            return ""
+        size = os.fstat(self._output).st_size
         if size <= self._output_offset:
             return ""
-        with open(self._output, "rb") as fh:
-            fh.seek(self._output_offset)
-            data = fh.read(OUTPUT_KEPT)
+        data = os.pread(self._output, OUTPUT_KEPT, self._output_offset)
         truncated = size - self._output_offset > OUTPUT_KEPT
         self._output_offset = size
         text = data.decode("utf-8", "replace")
