@@ -6,20 +6,23 @@ holds the two pipes to each and the file its output goes to.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
 from . import sandbox
 
 START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
-REPLY_TIMEOUT = 10.0     # seconds for any other answer of the zygote
+REPLY_TIMEOUT = 3.0      # seconds for any other answer (it needs milliseconds)
 NOBODY = 65534           # the user student code runs as when the grader is root
 
 
@@ -48,6 +51,26 @@ def child_environment() -> dict:
     return env
 
 
+def _open_to_others(folder: Path) -> bool:
+    """Whether a user with no rights of its own can list `folder` and read its files."""
+    try:
+        if not folder.stat().st_mode & stat.S_IROTH:
+            return False
+        return all(p.stat().st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
+    except OSError:
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def drops_to_nobody() -> bool:
+    """Whether process isolation runs student code as `nobody`: when the grader is root, and
+    the Python installation is readable to `nobody` (else its imports would fail)."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return False
+    folders = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return all(_open_to_others(Path(f)) for f in folders if f)
+
+
 class Launcher:
     def __init__(self, isolation: str = "auto", hide: tuple[Path, ...] = ()):
         self.mode = isolation_mode(isolation)
@@ -69,7 +92,7 @@ class Launcher:
             scratch = self._dir / "scratch"
             scratch.mkdir(exist_ok=True)
             argv += ["--scratch", str(scratch)]
-            if os.name == "posix" and os.geteuid() == 0:   # never run student code as root
+            if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
                 os.chown(scratch, NOBODY, NOBODY)
                 argv += ["--user", str(NOBODY)]
@@ -144,19 +167,28 @@ class Launcher:
 
     # ------------------------------------------------------------ children
 
-    def spawn(self, memory_bytes: int, output: Path) -> tuple[int, int, int]:
-        """A fresh child; returns its pid (as the zygote sees it) and the grader's pipe ends."""
+    def spawn(self, memory_bytes: int, output: int) -> tuple[int, int, int]:
+        """A fresh child printing to the file open as `output`; returns its pid (as the zygote
+        sees it) and the grader's ends of the request and reply pipes.
+
+        A zygote that the last child killed or stopped is replaced, and the spawn tried again.
+        """
+        try:
+            return self._spawn_once(memory_bytes, output)
+        except LauncherError:
+            return self._spawn_once(memory_bytes, output)
+
+    def _spawn_once(self, memory_bytes: int, output: int) -> tuple[int, int, int]:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            reply = self._ask({"op": "spawn", "memory": memory_bytes}, [req_r, rep_w, out])
+            reply = self._ask({"op": "spawn", "memory": memory_bytes}, [req_r, rep_w, output])
         except LauncherError:
             os.close(req_w)
             os.close(rep_r)
             raise
         finally:
-            for fd in (req_r, rep_w, out):
+            for fd in (req_r, rep_w):
                 os.close(fd)
         return int(reply["pid"]), req_w, rep_r
 
