@@ -131,7 +131,13 @@ class Launcher:
             raise LauncherError(f"the zygote is gone ({exc})") from None
         if not data:
             raise LauncherError("the zygote is gone")
-        return json.loads(data)
+        try:
+            reply = json.loads(data)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            raise LauncherError("the zygote sent a malformed reply")
+        return reply
 
     def _ask(self, message: dict, fds: list[int] = (), timeout: float = REPLY_TIMEOUT) -> dict:
         if self._control is None:
@@ -190,7 +196,12 @@ class Launcher:
         finally:
             for fd in (req_r, rep_w):
                 os.close(fd)
-        return int(reply["pid"]), req_w, rep_r
+        if not isinstance(reply.get("pid"), int):
+            os.close(req_w)
+            os.close(rep_r)
+            self._stop()
+            raise LauncherError("the zygote sent a malformed reply")
+        return reply["pid"], req_w, rep_r
 
     def end(self, pid: int, grace: float = 0.0) -> int | None:
         """End a child and all it started; its exit code if it exited by itself in `grace` s."""
@@ -199,4 +210,4 @@ class Launcher:
                                timeout=REPLY_TIMEOUT + grace).get("status")
         except LauncherError:
             return None   # the zygote is gone, and with it its children
-        return None if status is None else int(status)
+        return status if isinstance(status, int) else None
