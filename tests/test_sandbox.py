@@ -25,12 +25,17 @@ def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
 def test_the_sandbox_shows_python_and_the_package_but_not_the_course():
     proc = run_inside(
         "import os, numpy, autograder.wire\n"
-        f"print(os.path.exists({str(ROOT / 'source')!r}), os.path.exists({str(ROOT)!r}))\n"
+        f"print(os.path.exists({str(ROOT / 'source')!r}))\n"
+        f"print(sorted(os.listdir({str(ROOT)!r})) if os.path.exists({str(ROOT)!r}) else [])\n"
         "print(autograder.wire.__file__)\n"
         "print(os.getcwd(), sorted(os.environ))\n")
     assert proc.returncode == 0, proc.stderr
-    course_seen, package, environ = proc.stdout.splitlines()
-    assert course_seen == "False False"
+    source_seen, course_listing, package, environ = proc.stdout.splitlines()
+    assert source_seen == "False"
+    # at most the mount point of a virtual environment kept inside the course
+    venv = Path(sys.prefix).resolve()
+    allowed = [venv.relative_to(ROOT).parts[0]] if ROOT in venv.parents else []
+    assert eval(course_listing) in ([], allowed)
     assert package.startswith(sandbox.PACKAGE_PARENT)
     assert environ.startswith(sandbox.SCRATCH)
     assert "PATH" in environ and "VIRTUAL_ENV" not in environ
