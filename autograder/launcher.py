@@ -78,6 +78,8 @@ class Launcher:
         self._dir = Path(tempfile.mkdtemp(prefix="backprop-zygote-"))
         self._proc: subprocess.Popen | None = None
         self._control: socket.socket | None = None
+        self._ready = False
+        self._start()   # it imports numpy while the grader reads the notebooks
 
     # ------------------------------------------------------------ the zygote
 
@@ -108,11 +110,15 @@ class Launcher:
             theirs.close()
             log.close()
         self._control = ours
+        self._ready = False
+
+    def _await_ready(self) -> None:
         try:
             self._receive(START_TIMEOUT)
         except LauncherError as exc:
             self._stop()
             raise LauncherError(f"{exc}{self._log_tail()}") from None
+        self._ready = True
 
     def _log_tail(self) -> str:
         try:
@@ -142,6 +148,8 @@ class Launcher:
     def _ask(self, message: dict, fds: list[int] = (), timeout: float = REPLY_TIMEOUT) -> dict:
         if self._control is None:
             self._start()
+        if not self._ready:
+            self._await_ready()
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
             return self._receive(timeout)
