@@ -91,8 +91,7 @@ class Launcher:
             argv += ["--scratch", sandbox.SCRATCH, "--sandboxed"]
             cmd, env = sandbox.command(argv, sandbox.environment(env), self.hide), None
         else:
-            scratch = self._dir / "scratch"
-            scratch.mkdir(exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=self._dir))   # new per zygote
             argv += ["--scratch", str(scratch)]
             if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
@@ -171,6 +170,12 @@ class Launcher:
 
     def close(self) -> None:
         self._stop()
+        for folder, subfolders, _files in os.walk(self._dir):   # children may lock folders
+            for name in subfolders:
+                try:
+                    os.chmod(os.path.join(folder, name), 0o700)
+                except OSError:
+                    pass
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> "Launcher":

@@ -63,11 +63,7 @@ class Zygote:
 
     def spawn(self, fds: list[int], memory: int) -> int:
         self.end_everything()
-        for entry in self.scratch.iterdir():
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+        self.empty_scratch()
         workdir = self.scratch / "work"
         workdir.mkdir()
         pid = os.fork()
@@ -83,6 +79,22 @@ class Zygote:
             finally:
                 os._exit(70)
         return pid
+
+    def empty_scratch(self) -> None:
+        """Nothing of one submission may reach the next (two students' code could collude).
+        What can't be removed (a child may lock a folder) ends this zygote: the launcher
+        starts a new one with a new scratch directory."""
+        try:
+            for entry in self.scratch.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+            left = list(self.scratch.iterdir())
+        except OSError as exc:
+            left = [exc]
+        if left:
+            sys.exit(f"zygote: the scratch directory could not be emptied ({left[0]})")
 
     def end(self, pid: int, grace: float) -> int | None:
         deadline = time.monotonic() + grace

@@ -98,7 +98,7 @@ def spawn(launcher: Launcher, output: Path):
 @pytest.mark.parametrize("isolation", [
     "process", pytest.param("sandbox", marks=requires_sandbox)])
 def test_each_child_starts_clean_and_leaves_nothing_behind(isolation, tmp_path):
-    with Launcher(isolation) as launcher:
+    with Launcher(isolation) as launcher:   # even after a child locked what it wrote
         for round_ in range(2):
             output = tmp_path / f"out{round_}.txt"
             pid, req_w, rep_r = spawn(launcher, output)
@@ -106,7 +106,9 @@ def test_each_child_starts_clean_and_leaves_nothing_behind(isolation, tmp_path):
                               "import os, numpy as np\n"
                               "print('leftover' if os.path.exists('../mark') else 'clean',\n"
                               "      'patched' if np.add is None else 'numpy')\n"
-                              "open('../mark', 'w').write('x')\n"
+                              "os.makedirs('../mark/inner')\n"
+                              "open('../mark/inner/file', 'w').write('x')\n"
+                              "os.chmod('../mark', 0)\n"
                               "np.add = None\n"})
             assert wire.receive(rep_r, deadline=None)["ok"]
             assert launcher.end(pid) is None   # still running: killed
