@@ -1,0 +1,597 @@
+"""Does a class with a few hostile notebooks take only the normal time plus their time limits?
+
+    python bench/hostile_class.py [--students N] [--hostile H] [--jobs J] [--timeout T]
+                                  [--all-correct] [--seed S] [--keep DIR] [--json FILE]
+
+The README promises: "A class with a few hostile notebooks takes the normal grading time plus
+those notebooks' time limits." This script measures it.
+
+1. In a scratch nbgrader course (nbgrader_config.py and source/ copied from this repository)
+   it writes N students' submissions of all four assignments, the mix of
+   bench/class_benchmark.py (60% correct, 25% wrong, 15% stubs; --all-correct: all correct).
+   H notebooks, spread over the students and over the four assignments, are made worked
+   solutions (they become hostile in step 3).
+2. `python -m autograder grade submitted --hidden --jobs J --timeout T --json ...` grades the
+   class: the baseline wall time.
+3. The H notebooks are replaced by hostile versions of the worked solution: one graded
+   function's body (its solution cell, for the hang at load) is replaced by hostile code,
+   in turn: an infinite loop, time.sleep(60), a top-level time.sleep(60) in the solution cell
+   (hangs while the cell loads), os._exit(1), a memory hog (growing np.empty), a background
+   `sleep 300` in a new session that outlives the function (its argv[0] a marker unique to
+   this run), os.kill(os.getppid(), SIGKILL) (the process that forked it), a flood of
+   printed output. The class is graded again with the same command.
+4. The budget: baseline wall time + (T x (tests that timed out + cells that hung while
+   loading) + a start-up allowance x processes the grader had to kill or replace) / J, all
+   read from the hostile run's JSON. A timed-out test or hung cell costs one process; a test
+   with status "error" (its process died) is run once more in a fresh process, so two.
+   Zygotes the students killed are counted while the CLI runs (the zygotes seen below it,
+   sampled every 50 ms, less those of the baseline run): each is one more. The start-up
+   allowance is measured here: starting a zygote and forking a child from it (median of 3,
+   after a warm-up), an upper bound of replacing a child (a fork) and the cost of replacing
+   a zygote.
+
+It prints the two wall times, the extra time, the budget and whether the promise held; per
+hostile notebook the tests that lost points and their status; whether every other notebook
+scored the same, test by test, in both runs; whether every hostile notebook kept the points
+of the tests that do not call its hostile function (directly or through another of its
+functions) and lost those that do; and whether any process carrying the marker is left
+after the CLI exits. Exit 1 if the promise or any check fails. Timings depend on the machine
+being otherwise idle (the load average before each run is printed).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import nbformat  # noqa: E402
+
+from autograder.course import nbgrader_env  # noqa: E402
+from autograder.launcher import Launcher  # noqa: E402
+from autograder.notebooks import ASSIGNMENTS, SOLUTION, read_notebook, tests_of  # noqa: E402
+from class_benchmark import (KINDS, ROOT, Maker, Submission, _proc_table,  # noqa: E402
+                             check_scores, grade_id, is_solution, kinds_for)
+
+SLEEP = shutil.which("sleep") or "/bin/sleep"
+MARKER = f"bplhostile{uuid.uuid4().hex[:8]}"     # argv[0] of every background process
+
+# (name, where, code): "body" replaces the function's body, "cell" goes before the cell.
+ATTACKS = (
+    ("infinite loop", "body", "while True:\n    pass\n"),
+    ("long sleep", "body", "import time\ntime.sleep(60)\n"),
+    ("sleep while the cell loads", "cell", "import time\ntime.sleep(60)\n"),
+    ("os._exit(1)", "body", "import os\nos._exit(1)\n"),
+    ("memory hog", "body", "import numpy as np\nhog = []\nwhile True:\n"
+                           "    hog.append(np.empty(10 ** 7))   # 80 MB more each time\n"),
+    ("background process", "body",
+     f"import subprocess, time\n"
+     f"proc = subprocess.Popen([{MARKER!r}, '300'], executable={SLEEP!r},\n"
+     f"                        start_new_session=True)\n"
+     f"time.sleep(0.05)\n"
+     f"if proc.poll() is not None:\n"
+     f"    raise RuntimeError('the background process did not start')\n"
+     f"print('background process started: pid', proc.pid)\n"),
+    ("SIGKILL to the parent", "body", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"),
+    ("output flood", "body", "for _ in range(10 ** 5):\n    print('spam' * 100)\n"),
+)
+STARTED = "background process started"
+LOAD_HANG = re.compile(r"time limit exceeded \([^)]*\) while the cell ran")
+
+
+# ---------------------------------------------------------------- the class
+
+@dataclass
+class Hostile:
+    sub: Submission
+    attack: str
+    function: str
+    affected: set[str] = field(default_factory=set)   # tests that call the function
+
+
+def replace_body(source: str, function: str, body: str) -> str:
+    """`source` with the body of its top-level function `function` replaced by `body`."""
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            lines = source.splitlines(keepends=True)
+            first = node.body[0]
+            if first.lineno == node.lineno:
+                raise ValueError(f"`{function}`: body on the def line")
+            new = textwrap.indent(body, " " * first.col_offset)
+            return "".join(lines[:first.lineno - 1] + [new] + lines[node.end_lineno:])
+    raise ValueError(f"no top-level function `{function}` in its solution cell")
+
+
+class Assignment:
+    """What the grader's tests and the worked solution say about one assignment."""
+
+    def __init__(self, assignment: str):
+        trusted = read_notebook(ROOT / "source" / assignment / f"{assignment}.ipynb")
+        self.functions = [c.grade_id for c in trusted.of_kind(SOLUTION)]
+        self.solution = {c.grade_id: c.source for c in trusted.of_kind(SOLUTION)}
+        self.tests = {t.grade_id: t.source for t in tests_of(trusted)}
+
+    def mentions(self, source: str, name: str) -> bool:
+        return re.search(rf"\b{re.escape(name)}\b", source) is not None
+
+    def affected_tests(self, function: str) -> set[str]:
+        """Tests that call `function`, or another graded function whose solution calls it."""
+        reached, todo = {function}, [function]
+        while todo:
+            callee = todo.pop()
+            for f in self.functions:
+                if f not in reached and self.mentions(self.solution[f], callee):
+                    reached.add(f)
+                    todo.append(f)
+        return {t for t, src in self.tests.items() if any(self.mentions(src, f) for f in reached)}
+
+
+def hostile_positions(students: int, count: int) -> list[tuple[int, str]]:
+    """(student index, assignment) of each hostile notebook: spread over the students, the
+    assignments in turn; all different as long as count <= 4 x students."""
+    return [((i * students) // count, ASSIGNMENTS[i % len(ASSIGNMENTS)]) for i in range(count)]
+
+
+def make_class(course: Path, opts) -> tuple[list[Submission], list[Hostile], dict]:
+    rng = random.Random(opts.seed)
+    makers = {a: Maker(a) for a in ASSIGNMENTS}
+    info = {a: Assignment(a) for a in ASSIGNMENTS}
+    total = opts.students * len(ASSIGNMENTS)
+    kinds = ["correct"] * total if opts.all_correct else kinds_for(total, rng)
+    positions = hostile_positions(opts.students, opts.hostile)
+    subs: list[Submission] = []
+    by_position: dict[tuple[int, str], Submission] = {}
+    for s in range(opts.students):
+        student = f"s{s + 1:04d}"
+        for assignment in ASSIGNMENTS:
+            kind = kinds[len(subs)]
+            if (s, assignment) in positions:
+                kind = "correct"        # hostile in the second run, the worked solution here
+            nb, detail = makers[assignment].make(kind, rng)
+            path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+            sub = Submission(student, assignment, kind, detail, path)
+            subs.append(sub)
+            by_position[(s, assignment)] = sub
+    hostiles = []
+    for i, position in enumerate(positions):
+        assignment = position[1]
+        functions = info[assignment].functions
+        function = functions[(i // len(ASSIGNMENTS)) % len(functions)]
+        attack = ATTACKS[i % len(ATTACKS)][0]
+        hostiles.append(Hostile(by_position[position], attack, function,
+                                info[assignment].affected_tests(function)))
+    return subs, hostiles, makers
+
+
+def write_hostile(h: Hostile, maker: Maker) -> None:
+    _, where, code = next(a for a in ATTACKS if a[0] == h.attack)
+    nb = maker.solved()
+    cells = [c for c in nb.cells if is_solution(c) and grade_id(c) == h.function]
+    if len(cells) != 1:
+        raise SystemExit(f"{h.sub.assignment}: {len(cells)} solution cells for {h.function}")
+    cell = cells[0]
+    if where == "cell":
+        cell.source = code + cell.source
+    else:
+        cell.source = replace_body(cell.source, h.function, code)
+    nbformat.write(nb, h.sub.path)
+
+
+# ---------------------------------------------------------------- processes
+
+def scan(root: int | None = None) -> tuple[list[int], list[int]]:
+    """Live (not zombie) processes whose command line holds the marker; and the zygotes
+    (python -m autograder.zygote, not the bwrap around them) below process `root`."""
+    table = _proc_table()
+    below: set[int] = set()
+    if root is not None:
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in table.items():
+            children.setdefault(ppid, []).append(pid)
+        todo = [root]
+        while todo:
+            pid = todo.pop()
+            below.add(pid)
+            todo.extend(children.get(pid, []))
+    marked, forks = [], {}
+    mark = MARKER.encode()
+    for pid, (ppid, name) in table.items():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            continue
+        if state == "Z":
+            continue
+        if mark in cmdline:
+            marked.append(pid)
+        if pid in below and b"autograder.zygote" in cmdline and name != "bwrap":
+            forks[pid] = ppid
+    # a student process is forked from its zygote: same command line, a zygote as parent
+    return marked, [pid for pid, ppid in forks.items() if ppid not in forks]
+
+
+def marked_processes() -> list[int]:
+    return scan()[0]
+
+
+class Watch(threading.Thread):
+    """Every 50 ms, the marked processes alive anywhere and the zygotes below the CLI: which
+    were seen while it ran (a zygote lives for at least its start-up, numpy's import)."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root = root
+        self.stop = threading.Event()
+        self.seen: set[int] = set()
+        self.zygotes: set[int] = set()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            marked, zygotes = scan(self.root)
+            self.seen.update(marked)
+            self.zygotes.update(zygotes)
+            self.stop.wait(0.05)
+
+
+def startup_allowance() -> tuple[float, list[float]]:
+    """Seconds to start a zygote and fork a child from it: median of 3 after a warm-up."""
+    out_dir = Path(tempfile.mkdtemp(prefix="hostile-startup-"))
+    fd = os.open(out_dir / "output.txt", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    times = []
+    try:
+        for _ in range(4):
+            start = time.perf_counter()
+            launcher = Launcher("auto")
+            try:
+                pid, req_w, rep_r = launcher.spawn(1024 * 2 ** 20, fd)
+                launcher.end(pid)
+                os.close(req_w)
+                os.close(rep_r)
+            finally:
+                launcher.close()
+            times.append(time.perf_counter() - start)
+    finally:
+        os.close(fd)
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return statistics.median(times[1:]), times
+
+
+# ---------------------------------------------------------------- grading
+
+def grade(course: Path, name: str, jobs: int, timeout: float, limit: float) -> dict:
+    out = course / f"{name}-grades.json"
+    log = course / f"{name}-output.txt"
+    cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--quiet",
+           "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name]
+    load = os.getloadavg()[0]
+    killed = False
+    with open(log, "w") as stdout:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=course, env=nbgrader_env(), stdout=stdout,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        watch = Watch(proc.pid)
+        watch.start()
+        try:
+            code = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)     # the CLI we started, and its group
+            code = proc.wait()
+            killed = True
+        wall = time.perf_counter() - start
+    watch.stop.set()
+    watch.join()
+    if killed:
+        sys.exit(f"the {name} run did not end within {limit:.0f} s: stopped.\n"
+                 f"{log.read_text()[-3000:]}")
+    if not out.exists():
+        sys.exit(f"the CLI wrote no results (exit {code}):\n{log.read_text()[-3000:]}")
+    results = json.loads(out.read_text())["submissions"]
+    return {"command": " ".join(["python"] + cmd[1:]), "exit": code, "wall": wall,
+            "load": load, "results": results, "marked_seen": sorted(watch.seen),
+            "zygotes": len(watch.zygotes),
+            "leftover": leftovers()}
+
+
+def leftovers(grace: float = 1.0) -> list[int]:
+    """Marked processes alive after the CLI exited (given `grace` s to finish dying);
+    those found are reported, then killed by pid."""
+    deadline = time.monotonic() + grace
+    while (found := marked_processes()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in found:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return found
+
+
+def tests_of_result(r: dict) -> dict[str, dict]:
+    return {t["name"]: t for t in r["tests"]}
+
+
+def first_line(text: str, width: int = 90) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
+# ---------------------------------------------------------------- the run
+
+def run(opts, course: Path) -> dict:
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source", course / "source")
+    subs, hostiles, makers = make_class(course, opts)
+    counts = {k: sum(s.kind == k for s in subs) for k in KINDS}
+    print(f"course: {course}")
+    print(f"made {len(subs)} notebooks ({opts.students} students x {len(ASSIGNMENTS)}): "
+          + ", ".join(f"{counts[k]} {k}" for k in KINDS) + f" (seed {opts.seed}); "
+          f"{len(hostiles)} of the correct ones become hostile; marker {MARKER}", flush=True)
+
+    print("measuring the start-up of a zygote and its first child ...", flush=True)
+    startup, startup_runs = startup_allowance()
+
+    # generous hard limits, so a grader that hangs cannot hang the benchmark
+    limit = 120 + 5 * len(subs)
+    print(f"baseline: grading all {len(subs)}, --jobs {opts.jobs} --timeout {opts.timeout:g} ...",
+          flush=True)
+    base = grade(course, "baseline", opts.jobs, opts.timeout, limit)
+
+    for h in hostiles:
+        write_hostile(h, makers[h.sub.assignment])
+    print(f"hostile: the same with {len(hostiles)} hostile notebooks ...", flush=True)
+    worst = sum(len(h.affected) + 1 for h in hostiles) * (opts.timeout + 2)
+    bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst)
+
+    key = lambda r: (r["student"], r["assignment"])     # noqa: E731
+    before = {key(r): r for r in base["results"]}
+    after = {key(r): r for r in bad["results"]}
+    hostile_keys = {(h.sub.student, h.sub.assignment): h for h in hostiles}
+    failures: list[str] = []
+
+    # both runs graded everything; the baseline scores as expected by kind
+    ungraded = []
+    for name, res in (("baseline", base), ("hostile", bad)):
+        if len(res["results"]) != len(subs):
+            ungraded.append(f"{name} run graded {len(res['results'])} notebooks, not {len(subs)}")
+        for r in res["results"]:
+            if r["error"]:
+                ungraded.append(f"{name} run: {r['student']}/{r['assignment']} not graded: "
+                                f"{r['error']}")
+        if res["exit"] != 0:
+            ungraded.append(f"{name} run: the CLI exited {res['exit']}")
+    failures += ungraded
+    unexpected = check_scores(subs, base["results"])["unexpected"]
+    failures += [f"baseline: {u}" for u in unexpected]
+
+    # every other notebook: the same, test by test
+    others_changed = []
+    for k, r in before.items():
+        if k in hostile_keys:
+            continue
+        a, b = tests_of_result(r), tests_of_result(after.get(k, {"tests": []}))
+        diffs = [f"{n}: {a[n]['score']:g} {a[n]['status']} -> "
+                 + (f"{b[n]['score']:g} {b[n]['status']}" if n in b else "missing")
+                 for n in a if n not in b or (a[n]["score"], a[n]["status"])
+                 != (b[n]["score"], b[n]["status"])]
+        if k not in after or r["score"] != after[k]["score"] or diffs or set(b) != set(a):
+            others_changed.append(f"{k[0]}/{k[1]}: {r['score']:g} -> "
+                                  f"{after.get(k, {}).get('score')}; " + "; ".join(diffs))
+    failures += [f"non-hostile notebook changed: {c}" for c in others_changed]
+
+    # hostile notebooks: what they lost, and what it cost
+    per_hostile = []
+    timeouts = hangs = killed = 0
+    for h in hostiles:
+        k = (h.sub.student, h.sub.assignment)
+        a, b = tests_of_result(before[k]), tests_of_result(after[k])
+        lost = []
+        kept_wrong = []
+        not_hit = []
+        n_timeout = n_error = 0
+        hang = False
+        for name, t in b.items():
+            if LOAD_HANG.search(t["output"]):
+                hang = True
+            if name in h.affected:
+                if t["status"] == "timeout":
+                    n_timeout += 1
+                elif t["status"] == "error":
+                    n_error += 1
+                if t["score"] != 0:
+                    not_hit.append(f"{name} scored {t['score']:g} ({t['status']})")
+            elif (t["score"], t["status"]) != (a[name]["score"], a[name]["status"]):
+                kept_wrong.append(f"{name}: {a[name]['score']:g} {a[name]['status']} -> "
+                                  f"{t['score']:g} {t['status']}")
+            if t["score"] < a[name]["score"]:
+                lost.append({"test": name, "lost": a[name]["score"] - t["score"],
+                             "status": t["status"], "message": first_line(t["output"])})
+        started = sum(STARTED in t["output"] for t in b.values())
+        cost_killed = n_timeout + 2 * n_error + (1 if hang else 0)
+        timeouts += n_timeout
+        hangs += int(hang)
+        killed += cost_killed
+        if set(b) != set(a):
+            kept_wrong.append("tests differ from the baseline's")
+        failures += [f"{k[0]}/{k[1]} ({h.attack} in {h.function}) lost points of another "
+                     f"function: {w}" for w in kept_wrong]
+        failures += [f"{k[0]}/{k[1]} ({h.attack} in {h.function}): hostile code passed: {w}"
+                     for w in not_hit]
+        if h.attack == "background process" and not started:
+            failures.append(f"{k[0]}/{k[1]}: no background process reported starting")
+        per_hostile.append({
+            "student": k[0], "assignment": k[1], "attack": h.attack, "function": h.function,
+            "tests_calling_it": sorted(h.affected), "score_before": before[k]["score"],
+            "score_after": after[k]["score"], "max_score": after[k]["max_score"],
+            "lost": lost, "timeouts": n_timeout, "errors": n_error, "load_hang": hang,
+            "processes_replaced": cost_killed, "background_started": started,
+            "kept_other_points": not kept_wrong, "hostile_tests_all_zero": not not_hit})
+
+    background = [p for p in per_hostile if p["attack"] == "background process"]
+    started_total = sum(p["background_started"] for p in background)
+    if bad["leftover"]:
+        failures.append(f"marked processes left after the CLI exited: {bad['leftover']}")
+    if base["marked_seen"] or base["leftover"]:
+        failures.append("marked processes during the baseline run (another run of this script "
+                        "with the same marker?)")
+
+    restarts = max(0, bad["zygotes"] - base["zygotes"])   # zygotes the students killed
+    charged_timeouts = opts.timeout * (timeouts + hangs)
+    charged_startup = startup * (killed + restarts)
+    budget = base["wall"] + (charged_timeouts + charged_startup) / opts.jobs
+    extra = bad["wall"] - base["wall"]
+    held = bad["wall"] <= budget
+    if not held:
+        failures.append(f"the promise: hostile run {bad['wall']:.2f} s > budget {budget:.2f} s")
+
+    # ------------------------------------------------------------ report
+    rows = [
+        ("notebooks", f"{len(subs)} ({opts.students} students x {len(ASSIGNMENTS)}), "
+                      f"{len(hostiles)} hostile"),
+        ("command", bad["command"]),
+        ("load average before the runs", f"{base['load']:.2f} baseline, {bad['load']:.2f} hostile"),
+        ("baseline seconds", f"{base['wall']:.2f} (exit {base['exit']})"),
+        ("hostile run seconds", f"{bad['wall']:.2f} (exit {bad['exit']})"),
+        ("extra seconds", f"{extra:+.2f}"),
+        ("start-up allowance", f"{startup:.3f} s per replaced process (zygote + first child; "
+                               + ", ".join(f"{t:.3f}" for t in startup_runs) + " s, the first a "
+                               "warm-up)"),
+        ("budget seconds", f"{budget:.2f} = {base['wall']:.2f} + ({opts.timeout:g} s x "
+                           f"({timeouts} timed-out tests + {hangs} hung cells) + "
+                           f"{startup:.3f} s x ({killed} replaced processes + {restarts} zygote "
+                           f"restarts)) / {opts.jobs} jobs"),
+        ("zygotes started", f"{base['zygotes']} baseline, {bad['zygotes']} hostile run"),
+        ("promise held", ("yes" if held else "NO") + f": {bad['wall']:.2f} s "
+                         + ("<=" if held else ">") + f" {budget:.2f} s"
+                         + f" ({budget - bad['wall']:+.2f} s to spare)"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print()
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+    print("\nhostile notebooks (tests that lost points: status, message)")
+    for p in per_hostile:
+        print(f"  {p['student']}/{p['assignment']}: {p['attack']} in {p['function']} -> "
+              f"{p['score_before']:g} to {p['score_after']:g} of {p['max_score']:g}; "
+              f"{p['timeouts']} timeouts, {p['errors']} errors"
+              + (", its cell hung while loading" if p["load_hang"] else "")
+              + f", {p['processes_replaced']} processes replaced"
+              + (f", {p['background_started']} background processes started"
+                 if p["attack"] == "background process" else ""))
+        for t in p["lost"]:
+            print(f"      {t['test']:<44} -{t['lost']:g}  {t['status']:<7}  {t['message']}")
+        print(f"      other functions' tests kept their points: "
+              f"{'yes' if p['kept_other_points'] else 'NO'}; every test calling "
+              f"{p['function']} scored 0: {'yes' if p['hostile_tests_all_zero'] else 'NO'}")
+
+    n_others = len(subs) - len(hostiles)
+    print("\nchecks")
+    checks = [
+        ("every notebook graded in both runs (CLI exit 0)", not ungraded),
+        ("baseline scores as expected by kind", not unexpected),
+        (f"{n_others} non-hostile notebooks identical test by test", not others_changed),
+        ("hostile notebooks kept the points of their other functions",
+         all(p["kept_other_points"] for p in per_hostile)),
+        ("hostile code earned no points", all(p["hostile_tests_all_zero"] for p in per_hostile)),
+        (f"background processes ({MARKER} 300) started / seen / left after exit",
+         not bad["leftover"] and (started_total > 0 or not background)),
+        ("the promise", held),
+    ]
+    for label, ok in checks:
+        detail = ""
+        if label.startswith("background"):
+            detail = (f"{started_total} started, {len(bad['marked_seen'])} seen while grading, "
+                      f"{len(bad['leftover'])} left")
+        print(f"  {'ok  ' if ok else 'FAIL'}  {label}" + (f": {detail}" if detail else ""))
+    for f in failures[:30]:
+        print("FAILED: " + f)
+    if len(failures) > 30:
+        print(f"... and {len(failures) - 30} more")
+
+    return {
+        "students": opts.students, "notebooks": len(subs), "mix": counts, "seed": opts.seed,
+        "jobs": opts.jobs, "timeout_s": opts.timeout, "marker": MARKER,
+        "command": bad["command"],
+        "baseline_s": base["wall"], "hostile_s": bad["wall"], "extra_s": extra,
+        "load_average": {"baseline": base["load"], "hostile": bad["load"]},
+        "startup_allowance_s": startup, "startup_runs_s": startup_runs,
+        "budget": {"seconds": budget, "timed_out_tests": timeouts, "hung_cells": hangs,
+                   "replaced_processes": killed, "zygote_restarts": restarts,
+                   "zygotes_started": {"baseline": base["zygotes"], "hostile": bad["zygotes"]},
+                   "timeouts_s": charged_timeouts,
+                   "startups_s": charged_startup},
+        "promise_held": held,
+        "hostile": per_hostile,
+        "non_hostile_changed": others_changed,
+        "baseline_unexpected": unexpected,
+        "background": {"started": started_total, "seen_while_grading": len(bad["marked_seen"]),
+                       "left_after_exit": bad["leftover"]},
+        "failures": failures,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=50, metavar="N",
+                        help="students, each with one notebook per assignment (default 50)")
+    parser.add_argument("--hostile", type=int, default=8, metavar="H",
+                        help="notebooks made hostile, spread over the assignments (default 8)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
+                        help="the CLI's --jobs (default: all cores)")
+    parser.add_argument("--timeout", type=float, default=2.0, metavar="T",
+                        help="the CLI's --timeout in seconds, both runs (default 2)")
+    parser.add_argument("--all-correct", action="store_true",
+                        help="every notebook correct (default: class_benchmark.py's mix)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the class mix (default 0)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="make the course in DIR (new or empty) and keep it, with both runs' "
+                             "JSON and output; the hostile notebooks replace the baseline's")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
+    opts = parser.parse_args(argv)
+    if opts.students <= 0 or opts.jobs <= 0 or opts.timeout <= 0:
+        parser.error("--students, --jobs and --timeout must be positive")
+    if not 1 <= opts.hostile <= opts.students * len(ASSIGNMENTS):
+        parser.error(f"--hostile must be between 1 and {len(ASSIGNMENTS)} x --students")
+
+    if opts.keep:
+        if opts.keep.exists() and any(opts.keep.iterdir()):
+            parser.error(f"--keep {opts.keep}: not empty")
+        opts.keep.mkdir(parents=True, exist_ok=True)
+        course = opts.keep.resolve()
+    else:
+        course = Path(tempfile.mkdtemp(prefix="hostile-class-"))
+    try:
+        figures = run(opts, course)
+    finally:
+        if not opts.keep:
+            shutil.rmtree(course, ignore_errors=True)
+    if opts.json:
+        opts.json.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"figures written to {opts.json}")
+    return 1 if figures["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
