@@ -537,6 +537,28 @@ def run(opts: argparse.Namespace, course: Path) -> dict:
     }
 
 
+def run_in_course(parser: argparse.ArgumentParser, opts: argparse.Namespace, prefix: str,
+                  run) -> dict:
+    """`run(opts, course)` in --keep DIR (new or empty) or a temporary course removed after;
+    the figures it returns are written to --json FILE if asked."""
+    if opts.keep:
+        if opts.keep.exists() and any(opts.keep.iterdir()):
+            parser.error(f"--keep {opts.keep}: not empty")
+        opts.keep.mkdir(parents=True, exist_ok=True)
+        course = opts.keep.resolve()
+    else:
+        course = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        figures = run(opts, course)
+    finally:
+        if not opts.keep:
+            shutil.rmtree(course, ignore_errors=True)
+    if opts.json:
+        opts.json.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"figures written to {opts.json}")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=200, metavar="N",
@@ -557,21 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     if opts.students <= 0 or opts.jobs <= 0 or opts.nbgrader_sample < 0:
         parser.error("--students and --jobs must be positive, --nbgrader-sample not negative")
 
-    if opts.keep:
-        if opts.keep.exists() and any(opts.keep.iterdir()):
-            parser.error(f"--keep {opts.keep}: not empty")
-        opts.keep.mkdir(parents=True, exist_ok=True)
-        course = opts.keep.resolve()
-    else:
-        course = Path(tempfile.mkdtemp(prefix="class-benchmark-"))
-    try:
-        figures = run(opts, course)
-    finally:
-        if not opts.keep:
-            shutil.rmtree(course, ignore_errors=True)
-    if opts.json:
-        opts.json.write_text(json.dumps(figures, indent=2) + "\n")
-        print(f"figures written to {opts.json}")
+    figures = run_in_course(parser, opts, "class-benchmark-", run)
     bad = figures["nbgrader"] and figures["nbgrader"]["disagreements"]
     return 1 if bad or figures["unexpected_scores"] else 0
 

@@ -67,7 +67,7 @@ from autograder.course import nbgrader_env  # noqa: E402
 from autograder.launcher import Launcher  # noqa: E402
 from autograder.notebooks import ASSIGNMENTS, SOLUTION, read_notebook, tests_of  # noqa: E402
 from class_benchmark import (KINDS, ROOT, Maker, Submission, _proc_table,  # noqa: E402
-                             check_scores, grade_id, is_solution, kinds_for)
+                             check_scores, grade_id, is_solution, kinds_for, run_in_course)
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 MARKER = f"bplhostile{uuid.uuid4().hex[:8]}"     # argv[0] of every background process
@@ -575,21 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= opts.hostile <= opts.students * len(ASSIGNMENTS):
         parser.error(f"--hostile must be between 1 and {len(ASSIGNMENTS)} x --students")
 
-    if opts.keep:
-        if opts.keep.exists() and any(opts.keep.iterdir()):
-            parser.error(f"--keep {opts.keep}: not empty")
-        opts.keep.mkdir(parents=True, exist_ok=True)
-        course = opts.keep.resolve()
-    else:
-        course = Path(tempfile.mkdtemp(prefix="hostile-class-"))
-    try:
-        figures = run(opts, course)
-    finally:
-        if not opts.keep:
-            shutil.rmtree(course, ignore_errors=True)
-    if opts.json:
-        opts.json.write_text(json.dumps(figures, indent=2) + "\n")
-        print(f"figures written to {opts.json}")
+    figures = run_in_course(parser, opts, "hostile-class-", run)
     return 1 if figures["failures"] else 0
 
 
