@@ -6,6 +6,7 @@ when the cell runs to the end, as in nbgrader; otherwise the result says why.
 """
 from __future__ import annotations
 
+import ast
 import functools
 import shutil
 import tempfile
@@ -15,7 +16,8 @@ from pathlib import Path
 from types import CodeType
 
 from .checks.core import StudentCodeError
-from .notebooks import (ASSIGNMENTS, GradingPlan, Notebook, NotebookError, Test, given_source,
+from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
+                        given_source,
                         make_plan, read_notebook, tests_of, trusted_path)
 from .launcher import Launcher
 from .student_process import GradingInterrupted, Limits, StudentFunction, StudentProcess
@@ -68,6 +70,7 @@ class TrustedAssignment:
     notebook: Notebook
     given: CodeType
     tests: dict[str, CodeType]
+    parameters: dict[str, tuple[str, ...]]   # graded function -> its documented parameters
 
     def namespace(self) -> dict:
         ns: dict = {"__name__": "__grader__"}
@@ -81,7 +84,21 @@ def _load_trusted(path: Path, mtime: float) -> TrustedAssignment:
     given = compile(given_source(notebook), f"<given cells of {path.name}>", "exec")
     tests = {t.grade_id: compile(t.source, f"<test cell {t.grade_id}>", "exec")
              for t in tests_of(notebook)}
-    return TrustedAssignment(notebook, given, tests)
+    parameters = {c.grade_id: parameter_names(c.source, c.grade_id)
+                  for c in notebook.of_kind(SOLUTION)}
+    return TrustedAssignment(notebook, given, tests, parameters)
+
+
+def parameter_names(source: str, function: str) -> tuple[str, ...]:
+    """The positional parameters of `def function(...)` in `source` (for messages)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            return tuple(a.arg for a in node.args.posonlyargs + node.args.args)
+    return ()
 
 
 def load_trusted(settings: Settings, assignment: str) -> TrustedAssignment:
@@ -123,7 +140,8 @@ class GradingSession:
 
     def _attempt(self, test: Test) -> tuple[str, str, bool]:
         ns = dict(self._given)
-        ns.update({name: StudentFunction(self.process, name) for name in self.plan.functions})
+        ns.update({name: StudentFunction(self.process, name, self.trusted.parameters.get(name, ()))
+                   for name in self.plan.functions})
         self.process.take_output()
         self.process.deadline = time.monotonic() + self.limits.timeout
         ended = False

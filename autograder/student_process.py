@@ -8,6 +8,7 @@ next call.
 """
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import time
@@ -204,9 +205,12 @@ def describe_exit(code: int | None) -> str:
 class StudentFunction:
     """Stands in the grader for one student function; calling it calls into the child."""
 
-    def __init__(self, process: StudentProcess, name: str):
+    def __init__(self, process: StudentProcess, name: str, parameters: tuple[str, ...] = ()):
         self._process = process
         self.__name__ = self.__qualname__ = name
+        # the documented signature, so that checks can name the arguments in their messages
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters])
 
     def __call__(self, *args, **kwargs):
         return self._process.call(self.__name__, args, kwargs)

@@ -43,8 +43,9 @@ def test_in_place_changes_in_the_child_are_seen_by_the_checks(course):
     tests = by_name(grade(course, {"double": "def double(x):\n    x *= 2.0\n    return x\n",
                                    "scale_dict": "def scale_dict(d, k):\n"
                                                  "    d['w'] = d['w'] * k\n    return d\n"}))
-    assert "modified its argument #1" in tests["test_double"].output
-    assert "modified its argument #1['w']" in tests["test_scale_dict"].output
+    # named after the parameters of the instructor's definition
+    assert "modified its argument #1 (`x`)" in tests["test_double"].output
+    assert "modified its argument #1['w'] (`d['w']`)" in tests["test_scale_dict"].output
 
 
 def test_one_array_returned_twice_keeps_its_identity(course):

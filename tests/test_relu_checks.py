@@ -199,7 +199,7 @@ def test_relu_modifying_the_upstream_gradient_in_place():
     def wrong(dout, cache):
         dout[cache <= 0] = 0.0
         return dout
-    fails(RELU_CELLS + ["test_relu_backward_dead"], r"modified its argument #1",
+    fails(RELU_CELLS + ["test_relu_backward_dead"], r"modified its argument #1 \(`dout`\)",
           relu_backward=wrong)
 
 
@@ -209,7 +209,7 @@ def test_relu_modifying_the_cache_in_place():
         mask = cache > 0
         cache[~mask] = 0.0
         return dout * mask
-    fails(RELU_CELLS, r"modified its argument #2", relu_backward=wrong)
+    fails(RELU_CELLS, r"modified its argument #2 \(`cache`\)", relu_backward=wrong)
 
 
 def test_relu_returning_the_upstream_gradient_itself():

@@ -9,6 +9,7 @@ real functions) and in the grader (on proxies to a child process).
 from __future__ import annotations
 
 import copy
+import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -67,19 +68,30 @@ def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
     before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
     result = call_student(fn, *args, **kwargs)
     name = getattr(fn, "__name__", "the function")
+    parameters = _parameter_names(fn)
     for i, (old, new) in enumerate(zip(before, args)):
         where = _first_difference(old, new)
         if where is not None:
+            named = f" (`{parameters[i]}{where}`)" if i < len(parameters) else ""
             raise CheckFailure(
-                f"`{name}` modified its argument #{i + 1}{where}. A backward pass must not change "
-                "its inputs (upstream gradients, caches): the caller still needs them. Work on "
-                "copies (`x.copy()`, `np.zeros_like(x)`) instead of `+=` / `*=` / slice "
+                f"`{name}` modified its argument #{i + 1}{where}{named}. A backward pass must "
+                "not change its inputs (upstream gradients, caches): the caller still needs them. "
+                "Work on copies (`x.copy()`, `np.zeros_like(x)`) instead of `+=` / `*=` / slice "
                 "assignment into an argument.")
     for key, old in before_kw.items():
         where = _first_difference(old, kwargs[key])
         if where is not None:
             raise CheckFailure(f"`{name}` modified its argument `{key}`{where}; work on a copy.")
     return result
+
+
+def _parameter_names(fn: Callable) -> list[str]:
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _first_difference(old: Any, new: Any, path: str = "") -> str | None:
