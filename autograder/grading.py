@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -114,14 +112,12 @@ class GradingSession:
     def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits,
                  launcher: Launcher):
         self.trusted, self.plan = trusted, plan
-        self.scratch = Path(tempfile.mkdtemp(prefix="backprop-grade-"))
-        self.process = StudentProcess(list(plan.child_cells), limits, self.scratch, launcher)
+        self.process = StudentProcess(list(plan.child_cells), limits, launcher)
         self.limits = limits
         self._given = trusted.namespace()
 
     def close(self) -> None:
         self.process.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> "GradingSession":
         return self

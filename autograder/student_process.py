@@ -11,9 +11,9 @@ from __future__ import annotations
 import inspect
 import os
 import signal
+import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,8 +46,7 @@ class Limits:
 
 
 class StudentProcess:
-    def __init__(self, cells: list[tuple[str, str]], limits: Limits, scratch: Path,
-                 launcher: Launcher):
+    def __init__(self, cells: list[tuple[str, str]], limits: Limits, launcher: Launcher):
         self.cells = list(cells)
         self.limits = limits
         self.launcher = launcher
@@ -56,11 +55,10 @@ class StudentProcess:
         self.deadline: float | None = None
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
-        # The grader reads the output through the descriptor it created, never by name: the
-        # student may replace the file with a link to something it should not see.
-        path = Path(scratch) / "output.txt"
-        self._output = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND |
-                               getattr(os, "O_NOFOLLOW", 0), 0o600)
+        # The children print into a file without a name (the grader reads it by descriptor),
+        # so student code has nothing to replace with a link to a file it should not see.
+        self._output, path = tempfile.mkstemp(prefix="backprop-output-")
+        os.unlink(path)
         self._output_offset = 0
 
     # ------------------------------------------------------------ life cycle
