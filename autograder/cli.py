@@ -17,7 +17,7 @@ from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
 from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS
 from .progress import ProgressBar
-from .reports import lms
+from .reports import lms, similarity
 from .student_process import Limits
 
 
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gradebook.add_parser(sub)
     lms.add_parser(sub)
+    similarity.add_parser(sub)
     return parser
 
 
