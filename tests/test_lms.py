@@ -18,7 +18,7 @@ def result(student, assignment, score, max_score=10.0, error=None, path=None):
 
 
 ROSTER = ("nbgrader_id,Student,ID,SIS User ID,SIS Login ID,Section\n"
-          "s01,\"Doe, Jane\",101,2020001,jdoe,Section A\n"
+          "s01,\"Doe,\nJane\",101,2020001,jdoe,Section A\n"
           "s02,\"Roe, Rick\",102,2020002,rroe,Section B\n"
           "s03,\"Poe, Ann\",103,,apoe,Section A\n")
 
@@ -55,7 +55,7 @@ def test_canvas_file_has_canvas_documented_columns_points_row_and_zeros(tmp_path
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                        "sigmoid", "relu"]
     assert rows[1] == ["Points Possible", "", "", "", "", "10", "10"]
-    assert rows[2] == ["Doe, Jane", "101", "2020001", "jdoe", "Section A", "7.5", "10"]
+    assert rows[2] == ["Doe,\nJane", "101", "2020001", "jdoe", "Section A", "7.5", "10"]
     assert rows[3] == ["Roe, Rick", "102", "2020002", "rroe", "Section B", "0", "4"]
     assert rows[4] == ["Poe, Ann", "103", "", "apoe", "Section A", "0", "0"]
     assert len(rows) == 5
@@ -74,7 +74,7 @@ def test_unmatched_student_is_reported_and_exit_code_says_so(tmp_path, roster_fi
     err = capsys.readouterr().err
     assert "NOT IN THE FILE: s99 / relu" in err
     assert "NOT IN THE FILE: (no student id) / relu (loose/relu.ipynb)" in err
-    assert [r[0] for r in read_csv(out)[2:]] == ["Doe, Jane", "Roe, Rick", "Poe, Ann"]
+    assert [r[0] for r in read_csv(out)[2:]] == ["Doe,\nJane", "Roe, Rick", "Poe, Ann"]
 
 
 def test_ungraded_submission_scores_zero_and_is_reported(tmp_path, roster_file):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -104,7 +105,7 @@ def read_roster(path: str | Path) -> Roster:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise LmsError(f"cannot read the roster {path}: {exc}") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise LmsError(f"the roster {path} is empty")
     header = [_clean(h).lower() for h in rows[0]]

@@ -243,12 +243,13 @@ def compare(subs: list[Submission], k: int = K, limit: int = 200) -> list[Pair]:
     held = Counter(h for sub in subs for h in sub.prints)
     shared = sorted(h for h, count in held.items() if count >= 2)
     column = {h: i for i, h in enumerate(shared)}
-    has = np.zeros((len(subs), len(shared)))
+    has = np.zeros((len(subs), len(shared)), dtype=np.float32)
     for i, sub in enumerate(subs):
         for h in sub.prints:
             if h in column:
                 has[i, column[h]] = 1.0
-    both = (has * np.array([weight[h] for h in shared])) @ has.T
+    both = ((has * np.array([weight[h] for h in shared], dtype=np.float32)) @ has.T
+            ).astype(np.float64)
     denominator = totals[:, None] + totals[None, :]
     score = np.divide(2 * both, denominator, out=np.zeros_like(both),
                       where=denominator > 0)
@@ -421,7 +422,7 @@ def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
         if not pairs:
             continue
         parts.append("<table class=rank><tr><th>rank</th><th>student</th><th>student</th>"
-                     "<th>similarity</th><th>matched tokens</th></tr>")
+                     "<th>similarity</th><th>tokens in shared k-grams</th></tr>")
         for rank, p in enumerate(pairs[:max(top, 50)], start=1):
             name = (f"<a href='#a{a_index}p{rank}'>{rank}</a>" if rank <= top else str(rank))
             parts.append(f"<tr><td>{name}</td><td>{_esc(p.a.student)}</td>"
