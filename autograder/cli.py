@@ -17,6 +17,7 @@ from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
 from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS
 from .progress import ProgressBar
+from .reports import lms, similarity
 from .student_process import Limits
 
 
@@ -68,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope_bundle.add_parser(sub)
 
     gradebook.add_parser(sub)
+    lms.add_parser(sub)
+    similarity.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,365 @@
+"""Grades an LMS takes: `python -m autograder lms canvas|plain --results grades.json ...`.
+
+Reads the JSON that `grade --json` writes and writes one row per student, one column per
+assignment, with 0 for work that is missing or could not be graded, and reports every
+student and submission it could not place: nothing is left out without a word.
+
+- `canvas`: the CSV that Canvas's gradebook import takes. Its leading columns are Student, ID,
+  SIS User ID, SIS Login ID and Section (Canvas finds the student by ID, then SIS User ID,
+  then SIS Login ID, then name); a second row whose first cell is "Points Possible" gives each
+  column's points; each assignment is a column named by its title (a name Canvas does not know
+  becomes a new assignment; a name it knows updates that one). Students come from a roster.
+- `plain`: nbgrader_id, lms_id, name, then one column per assignment (Moodle and others map
+  the columns on import). Without a roster, the students of the results.
+
+The roster is a CSV with a header row: `nbgrader_id` (the student folder in submitted/) and
+Canvas's columns `Student`, `ID`, `SIS User ID`, `SIS Login ID`, `Section` (any may be empty
+except that each student needs one of ID, SIS User ID, SIS Login ID for Canvas). A Canvas
+gradebook export with an added `nbgrader_id` column is such a roster: its other columns,
+the "Points Possible" row and rows without an nbgrader_id (Canvas's Test Student) are skipped,
+and the rows without an id are reported.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..notebooks import ASSIGNMENTS
+from . import late as late_policy
+
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+POINTS_POSSIBLE = "Points Possible"
+ROSTER_ID = "nbgrader_id"
+
+
+class LmsError(Exception):
+    """A results file or roster that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    nbgrader_id: str
+    name: str = ""
+    canvas_id: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+
+    @property
+    def lms_id(self) -> str:
+        return self.sis_login_id or self.sis_user_id or self.canvas_id
+
+    def canvas_cells(self) -> list[str]:
+        return [self.name, self.canvas_id, self.sis_user_id, self.sis_login_id, self.section]
+
+
+@dataclass
+class Roster:
+    entries: list[RosterEntry]
+    skipped: list[str] = field(default_factory=list)   # rows without an nbgrader_id
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One student's grade for one assignment."""
+
+    score: float
+    status: str            # "graded", "missing" (no submission) or "ungraded" (error)
+    raw: float | None = None        # before a late penalty (None: no late policy)
+    penalty: float = 0.0
+
+
+@dataclass
+class Gradebook:
+    """What goes into an LMS file, and what could not be placed."""
+
+    assignments: list[str]
+    points: dict[str, float]
+    students: list[RosterEntry]
+    grades: dict[tuple[str, str], Cell]           # (nbgrader_id, assignment) -> cell
+    unmatched: list[dict] = field(default_factory=list)    # results of students not on the roster
+    duplicates: list[dict] = field(default_factory=list)   # results that were replaced by a later one
+    notes: list[str] = field(default_factory=list)
+
+    def missing(self) -> list[tuple[str, str]]:
+        return [key for key, cell in self.grades.items() if cell.status == "missing"]
+
+    def ungraded(self) -> list[tuple[str, str]]:
+        return [key for key, cell in self.grades.items() if cell.status == "ungraded"]
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def read_roster(path: str | Path) -> Roster:
+    """The roster CSV (see the module docstring); LmsError on a file that cannot be used."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LmsError(f"cannot read the roster {path}: {exc}") from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise LmsError(f"the roster {path} is empty")
+    header = [_clean(h).lower() for h in rows[0]]
+    if ROSTER_ID not in header:
+        raise LmsError(f"the roster {path} has no '{ROSTER_ID}' column (its header: "
+                       f"{', '.join(rows[0])})")
+    index = {name: header.index(name.lower()) for name in (ROSTER_ID, *CANVAS_COLUMNS)
+             if name.lower() in header}
+
+    def get(row: list[str], name: str) -> str:
+        i = index.get(name)
+        return _clean(row[i]) if i is not None and i < len(row) else ""
+
+    entries, skipped, seen = [], [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(_clean(c) for c in row):
+            continue
+        if get(row, "Student").startswith(POINTS_POSSIBLE):
+            continue
+        nb_id = get(row, ROSTER_ID)
+        if not nb_id:
+            skipped.append(f"line {number}: {get(row, 'Student') or ', '.join(row)}")
+            continue
+        if nb_id in seen:
+            raise LmsError(f"the roster {path} lists {nb_id} twice (lines {seen[nb_id]} "
+                           f"and {number})")
+        seen[nb_id] = number
+        entries.append(RosterEntry(nb_id, get(row, "Student"), get(row, "ID"),
+                                   get(row, "SIS User ID"), get(row, "SIS Login ID"),
+                                   get(row, "Section")))
+    return Roster(entries, skipped)
+
+
+def load_results(path: str | Path) -> list[dict]:
+    """The submissions of `grade --json`, checked for the fields used here."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LmsError(f"cannot read the results {path}: {exc}") from None
+    subs = data.get("submissions") if isinstance(data, dict) else None
+    if not isinstance(subs, list):
+        raise LmsError(f"{path} is not the JSON of `grade --json` (no list 'submissions')")
+    for i, sub in enumerate(subs):
+        if not (isinstance(sub, dict) and isinstance(sub.get("assignment"), str)
+                and isinstance(sub.get("score"), (int, float))
+                and isinstance(sub.get("max_score"), (int, float))):
+            raise LmsError(f"{path}: submission {i} lacks an assignment, score or max_score")
+    return subs
+
+
+def _course_order(assignment: str) -> tuple[int, str]:
+    return (ASSIGNMENTS.index(assignment) if assignment in ASSIGNMENTS else len(ASSIGNMENTS),
+            assignment)
+
+
+def build_gradebook(results: Iterable[dict], roster: Roster | None = None,
+                    late: list[late_policy.LateRow] | None = None) -> Gradebook:
+    """Place each result in the student x assignment grid.
+
+    With a roster, its students in its order; results of other students go to `unmatched`.
+    Without one, every student of the results (results without a student id are unmatched:
+    only an nbgrader tree names the student). Assignments are those of the results, in course
+    order; points possible is the largest max_score of an assignment's graded submissions.
+    A student and assignment with two results keeps the later one (the later `grade` run
+    comes later in a merged file) and lists the other in `duplicates`. `late` (from
+    late.apply_policy over the same results, in the same order) replaces scores by final ones.
+    """
+    results = list(results)
+    if late is not None and len(late) != len(results):
+        raise LmsError("the late-policy rows do not match the results")
+    assignments = sorted({r["assignment"] for r in results}, key=_course_order)
+    points: dict[str, float] = {}
+    for a in assignments:
+        graded = [float(r["max_score"]) for r in results
+                  if r["assignment"] == a and not r.get("error")]
+        every = graded or [float(r["max_score"]) for r in results if r["assignment"] == a]
+        points[a] = max(every)
+    notes = []
+    for a in assignments:
+        scores = {float(r["max_score"]) for r in results
+                  if r["assignment"] == a and not r.get("error")}
+        if len(scores) > 1:
+            notes.append(f"{a}: submissions were graded out of different totals "
+                         f"({', '.join(f'{s:g}' for s in sorted(scores))}): some without "
+                         f"--hidden? Points Possible is {points[a]:g}")
+    if roster is not None:
+        students = list(roster.entries)
+    else:
+        ids = []
+        for r in results:
+            if r.get("student") and r["student"] not in ids:
+                ids.append(r["student"])
+        students = [RosterEntry(i) for i in sorted(ids)]
+    known = {s.nbgrader_id for s in students}
+    grades: dict[tuple[str, str], Cell] = {}
+    placed: dict[tuple[str, str], dict] = {}
+    unmatched, duplicates = [], []
+    for i, r in enumerate(results):
+        student = r.get("student")
+        if not student or student not in known:
+            unmatched.append(r)
+            continue
+        key = (student, r["assignment"])
+        if key in placed:
+            duplicates.append(placed[key])
+        placed[key] = r
+        status = "ungraded" if r.get("error") else "graded"
+        if late is not None:
+            row = late[i]
+            grades[key] = Cell(0.0 if status == "ungraded" else row.late.final, status,
+                               raw=row.late.raw, penalty=row.late.penalty)
+        else:
+            grades[key] = Cell(0.0 if status == "ungraded" else float(r["score"]), status)
+    for s in students:
+        for a in assignments:
+            grades.setdefault((s.nbgrader_id, a), Cell(0.0, "missing"))
+    return Gradebook(assignments, points, students, grades, unmatched, duplicates, notes)
+
+
+def _num(x: float) -> str:
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def canvas_rows(book: Gradebook, titles: dict[str, str] | None = None) -> list[list[str]]:
+    """The rows of Canvas's gradebook import: header, Points Possible, one per student."""
+    titles = titles or {}
+    columns = [titles.get(a, a) for a in book.assignments]
+    rows = [[*CANVAS_COLUMNS, *columns],
+            [POINTS_POSSIBLE, "", "", "", "", *(_num(book.points[a]) for a in book.assignments)]]
+    for s in book.students:
+        rows.append([*s.canvas_cells(),
+                     *(_num(book.grades[(s.nbgrader_id, a)].score) for a in book.assignments)])
+    return rows
+
+
+def plain_rows(book: Gradebook, titles: dict[str, str] | None = None) -> list[list[str]]:
+    """nbgrader_id, lms_id, name, one column per assignment; with a late policy, each
+    assignment's raw score and penalty follow its final score."""
+    titles = titles or {}
+    with_late = any(c.raw is not None for c in book.grades.values())
+    header = ["nbgrader_id", "lms_id", "name"]
+    for a in book.assignments:
+        title = titles.get(a, a)
+        header += [title, f"{title} raw", f"{title} late penalty"] if with_late else [title]
+    rows = [header]
+    for s in book.students:
+        row = [s.nbgrader_id, s.lms_id, s.name]
+        for a in book.assignments:
+            cell = book.grades[(s.nbgrader_id, a)]
+            row.append(_num(cell.score))
+            if with_late:
+                row += [_num(cell.raw if cell.raw is not None else cell.score),
+                        _num(cell.penalty)]
+        rows.append(row)
+    return rows
+
+
+def write_rows(rows: list[list[str]], path: str | Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def problems(book: Gradebook, roster: Roster | None) -> list[str]:
+    """Everything the instructor must know about the file: one line each."""
+    lines = list(book.notes)
+    for r in book.unmatched:
+        who = r.get("student") or "(no student id)"
+        where = "on the roster" if roster is not None else "named by the path"
+        lines.append(f"NOT IN THE FILE: {who} / {r['assignment']} ({r.get('path', '')}): "
+                     f"student not {where}")
+    for r in book.duplicates:
+        lines.append(f"replaced by a later result: {r.get('student')} / {r['assignment']} "
+                     f"({r.get('path', '')})")
+    for student, a in book.missing():
+        lines.append(f"missing, scored 0: {student} / {a}")
+    for student, a in book.ungraded():
+        lines.append(f"could not be graded, scored 0: {student} / {a}")
+    for text in (roster.skipped if roster else []):
+        lines.append(f"roster row without an {ROSTER_ID}, skipped: {text}")
+    return lines
+
+
+def _titles(pairs: list[str]) -> dict[str, str]:
+    titles = {}
+    for pair in pairs:
+        assignment, sep, title = pair.partition("=")
+        if not sep or not assignment or not title.strip():
+            raise LmsError(f"--title takes ASSIGNMENT=TITLE, not {pair!r}")
+        titles[assignment] = title.strip()
+    return titles
+
+
+def add_parser(sub) -> None:
+    lms = sub.add_parser("lms", help="write the grades as a CSV that Canvas (or another LMS) "
+                                     "imports, from the JSON of `grade --json`")
+    lms.add_argument("format", choices=("canvas", "plain"),
+                     help="canvas: Canvas's gradebook import; plain: one row per student, "
+                          "one column per assignment (Moodle and others)")
+    lms.add_argument("--results", required=True, type=Path, metavar="FILE",
+                     help="the JSON written by `grade --json`")
+    lms.add_argument("--roster", type=Path, metavar="CSV",
+                     help="nbgrader_id plus Canvas's Student, ID, SIS User ID, SIS Login ID, "
+                          "Section columns (required for canvas)")
+    lms.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV to write")
+    lms.add_argument("--title", action="append", default=[], metavar="ASSIGNMENT=TITLE",
+                     help="the LMS column name of an assignment (default: its id)")
+    lms.add_argument("--late-policy", type=Path, metavar="TOML",
+                     help="apply this late policy (see docs/GRADING_DAY.md) to the scores")
+    lms.add_argument("--submitted", type=Path, metavar="DIR",
+                     help="nbgrader's submitted/ folder, for timestamp.txt (default: the "
+                          "folder of each graded notebook)")
+    lms.add_argument("--late-csv", type=Path, metavar="FILE",
+                     help="also write each submission's time, days late, raw score, penalty "
+                          "and final score")
+    lms.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    lms.set_defaults(run=run)
+
+
+def run(opts: argparse.Namespace) -> int:
+    try:
+        return _run(opts)
+    except (LmsError, late_policy.LatePolicyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(opts: argparse.Namespace) -> int:
+    if opts.format == "canvas" and opts.roster is None:
+        raise LmsError("canvas needs --roster: Canvas finds students by its own ids")
+    if (opts.submitted or opts.late_csv) and not opts.late_policy:
+        raise LmsError("--submitted and --late-csv go with --late-policy")
+    for out in filter(None, (opts.out, opts.late_csv)):
+        if out.exists() and not opts.force:
+            raise LmsError(f"{out} exists; use --force to overwrite it")
+    titles = _titles(opts.title)
+    results = load_results(opts.results)
+    roster = read_roster(opts.roster) if opts.roster else None
+    late_rows = None
+    if opts.late_policy:
+        policy = late_policy.load_policy(opts.late_policy)
+        late_rows = late_policy.apply_policy(results, policy, opts.submitted)
+        if opts.late_csv:
+            late_policy.write_late_csv(late_rows, opts.late_csv)
+    book = build_gradebook(results, roster, late_rows)
+    rows = canvas_rows(book, titles) if opts.format == "canvas" else plain_rows(book, titles)
+    write_rows(rows, opts.out)
+    for line in problems(book, roster):
+        print(line, file=sys.stderr)
+    late_count = sum(1 for r in late_rows or [] if r.late.penalty > 0)
+    print(f"wrote {opts.out}: {len(book.students)} students x {len(book.assignments)} "
+          f"assignments; {len(book.missing())} missing and {len(book.ungraded())} ungraded "
+          f"(scored 0)" + (f", {late_count} late penalties" if late_rows is not None else "")
+          + (f"; {len(book.unmatched)} results NOT placed (see above)" if book.unmatched
+             else ""))
+    return 1 if book.unmatched else 0

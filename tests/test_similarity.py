@@ -1,0 +1,164 @@
+"""The similarity check: normalised tokens, the given code ignored, a disguised copy ranked
+first in a small class, and a report that shows hostile code as text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import toy_course
+
+from autograder import cli
+from autograder.reports import similarity as sim
+
+STUB = "def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+
+# Honest students: each writes the three toy functions their own way.
+HONEST = {
+    "ana": {
+        "double": "def double(x):\n    out = np.empty_like(x)\n    for i in range(len(x)):\n"
+                  "        out[i] = x[i] * 2\n    return out\n",
+        "pair": "def pair(x):\n    first = np.array(x, copy=True)\n    second = first + 0\n"
+                "    return first, second\n",
+        "scale_dict": "def scale_dict(d, k):\n    result = {}\n    for name in sorted(d):\n"
+                      "        result[name] = np.multiply(d[name], k)\n    return result\n",
+    },
+    "ben": {
+        "double": "def double(x):\n    return x + x\n",
+        "pair": "def pair(x):\n    return x.copy(), x.copy()\n",
+        "scale_dict": "def scale_dict(d, k):\n    return {key: v * k for key, v in d.items()}\n",
+    },
+    "cai": {
+        "double": "def double(x):\n    y = 2.0 * np.asarray(x, dtype=float)\n    return y\n",
+        "pair": "def pair(x):\n    a = np.copy(x)\n    b = np.copy(x)\n    assert a is not b\n"
+                "    return a, b\n",
+        "scale_dict": "def scale_dict(d, k):\n    keys = list(d.keys())\n"
+                      "    vals = [d[q] * float(k) for q in keys]\n    return dict(zip(keys, vals))\n",
+    },
+    "dee": {
+        "double": "def double(x):\n    return np.multiply(x, 2)\n",
+        "pair": "def pair(x):\n    import copy\n    return copy.deepcopy(x), copy.deepcopy(x)\n",
+        "scale_dict": "def scale_dict(d, k):\n    new = dict()\n    for key, value in d.items():\n"
+                      "        new[key] = value * k\n    return new\n",
+    },
+    "eli": {
+        "double": "def double(x):\n    result = x * 2\n    if result.dtype != np.float64:\n"
+                  "        result = result.astype(np.float64)\n    return result\n",
+        "pair": "def pair(x):\n    out = [x.copy() for _ in range(2)]\n    return out[0], out[1]\n",
+        "scale_dict": "def scale_dict(d, k):\n    return dict((name, arr * k) for name, arr in "
+                      "d.items())\n",
+    },
+}
+
+# ana's code with every variable renamed, two independent lines swapped, comments changed
+COPY = {
+    "double": "def double(x):\n    # double each entry\n    res = np.empty_like(x)\n"
+              "    for j in range(len(x)):\n        res[j] = x[j] * 2  # times two\n    return res\n",
+    "pair": "def pair(x):\n    one = np.array(x, copy=True)\n    two = one + 0\n"
+            "    # two new arrays\n    return one, two\n",
+    "scale_dict": "def scale_dict(d, k):\n    # scale every array\n    out = {}\n"
+                  "    for key in sorted(d):\n        out[key] = np.multiply(d[key], k)\n"
+                  "    return out\n",
+}
+
+
+def make_class(root: Path, students: dict[str, dict[str, str]]) -> Path:
+    """A course with the toy assignment released as stubs, and the students' notebooks in
+    submitted/<student>/staged/staged.ipynb."""
+    stubs = {name: STUB.format(name=name) for name in toy_course.SOLUTIONS}
+    released = toy_course.student_copy(toy_course.build(stubs))
+    path = root / "assignments" / toy_course.ASSIGNMENT / f"{toy_course.ASSIGNMENT}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(released, path)
+    for student, code in students.items():
+        nb = toy_course.student_copy(toy_course.build(code))
+        target = root / "submitted" / student / toy_course.ASSIGNMENT / "staged.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(nb, target)
+    return root
+
+
+def test_renamed_variables_and_changed_comments_give_the_same_tokens():
+    original = "def f(a, b):\n    total = a + b  # sum\n    return total * 2.0\n"
+    disguised = "def f(x, y):\n    # add them\n    s = x + y\n\n    return s * 3  # twice\n"
+    assert [t.text for t in sim.tokens(original)] == [t.text for t in sim.tokens(disguised)]
+    # names the notebook gives stay, so calling another function is another token
+    other = "def f(a, b):\n    total = np.add(a, b)\n    return total * 2.0\n"
+    assert [t.text for t in sim.tokens(other, frozenset({"np"}))] != \
+        [t.text for t in sim.tokens(original, frozenset({"np"}))]
+
+
+def test_winnowing_keeps_a_fingerprint_of_every_long_enough_shared_run():
+    toks = sim.tokens("x = [1, 2, 3]\nfor i in range(10):\n    y = x[i] + i * 2\n"
+                      "    print(y, i, x)\n")
+    prints = sim.winnow(toks, k=4, window=3)
+    hashes = sim.kgram_hashes([t.text for t in toks], 4)
+    chosen = sorted(p for positions in prints.values() for p in positions)
+    # each window of 3 consecutive k-grams holds a chosen one
+    assert all(any(start <= p < start + 3 for p in chosen)
+               for start in range(len(hashes) - 2))
+    assert all(hashes[p] == h for h, positions in prints.items() for p in positions)
+
+
+def test_half_written_code_is_still_compared():
+    assert [t.text for t in sim.tokens("def f(x):\n    return (x +\n")][:6] == \
+        ["def", "N", "(", "N", ")", ":"]
+
+
+def test_disguised_copy_ranks_first(tmp_path):
+    root = make_class(tmp_path, {**HONEST, "zed": COPY})
+    results, counts, problems = sim.analyse([root / "submitted"], root)
+    pairs = results["staged"]
+    assert counts == {"staged": 6} and problems == []
+    top = pairs[0]
+    assert {top.a.student, top.b.student} == {"ana", "zed"}
+    assert top.similarity > 0.8
+    assert all(p.similarity < top.similarity - 0.3 for p in pairs[1:])
+
+
+def test_given_code_is_not_evidence(tmp_path):
+    """Two students who left every stub as released share nothing of their own."""
+    stubs = {name: STUB.format(name=name) for name in toy_course.SOLUTIONS}
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"],
+                                 "st1": stubs, "st2": stubs})
+    results, _, _ = sim.analyse([root / "submitted"], root)
+    assert not [p for p in results["staged"] if {p.a.student, p.b.student} == {"st1", "st2"}]
+
+
+HOSTILE = ("def double(x):\n    s = '</code></td></tr></table><script>alert(1)</script>'\n"
+           "    t = \"<img src=x onerror=alert(2)>\"  # \u202e evil\n"
+           "    return x * 2 if s and t else x\n")
+
+
+def test_report_shows_hostile_code_and_names_as_text(tmp_path):
+    code = {**HONEST["ana"], "double": HOSTILE}
+    root = make_class(tmp_path, {"<b>mallory</b>": code, "trudy\"'><x>": code,
+                                 "ben": HONEST["ben"]})
+    out = tmp_path / "report.html"
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page and "<b>mallory" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;mallory&lt;/b&gt;" in page and "trudy&quot;&#x27;&gt;&lt;x&gt;" in page
+    assert "\u202e" not in page and "\u27e8U+202E\u27e9" in page
+    # the two identical submissions are the top pair, shown side by side with marked lines
+    assert page.count("class=\"m0\"") >= 2
+
+
+def test_unrecognised_and_ambiguous_notebooks_are_reported(tmp_path, capsys):
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"]})
+    (root / "submitted" / "ana" / "notes.ipynb").write_text("{}", encoding="utf-8")
+    extra = root / "submitted" / "ben" / "staged" / "staged (1).ipynb"
+    extra.write_bytes((root / "submitted" / "ben" / "staged" / "staged.ipynb").read_bytes())
+    _, counts, problems = sim.analyse([root / "submitted"], root)
+    assert counts == {"staged": 2}
+    assert any("notes.ipynb: not in an assignment's folder" in p for p in problems)
+    assert any("staged (1).ipynb: ben has staged.ipynb for staged; this one is not compared"
+               in p for p in problems)
+
+
+@pytest.mark.parametrize("args", [["-k", "1"], ["--window", "0"]])
+def test_bad_parameters_are_refused(tmp_path, args, capsys):
+    assert cli.main(["similarity", str(tmp_path), "--out", str(tmp_path / "r.html"),
+                     *args]) == 2
