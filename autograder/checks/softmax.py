@@ -35,6 +35,7 @@ from .core import (
 
 _CS_STEP = 1e-30
 _MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
+_EFFICIENCY_FLOOR = 4.0    # s: below the grader's default time limit, far above a backward pass
 
 
 def _close(actual, expected, tol) -> bool:
@@ -42,31 +43,40 @@ def _close(actual, expected, tol) -> bool:
 
 
 def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
-             tol: float = 1e-6) -> None:
+             tol: float = 1e-6, shown=None) -> None:
     """Compare every case; on the first wrong output name a cause verified on all cases.
 
-    results, truths: one dict name -> array per case. mistakes: (cause, predict) pairs,
+    results, truths: one dict name -> array per case (`shown` maps a name to the one the
+    message uses). mistakes: (cause, predict) pairs,
     predict(k) giving a dict name -> predicted array for case k (missing names: the truth).
-    A cause is named only when the student's output equals its prediction on every case.
+    A cause is named only when the student's output equals its prediction on every case;
+    among several, the one whose predictions match the most outputs (a tie: none).
     """
     for name in names:
         for k, (got, true) in enumerate(zip(results, truths)):
             if _close(got[name], true[name], tol):
                 continue
-            verified = []
+            scores: dict = {}
             for why, predict in mistakes:
-                try:
-                    ok = all(_close(results[j][name],
-                                    predict(j).get(name, truths[j][name]), _MATCH_TOL)
-                             for j in range(len(results)))
-                except Exception:       # a prediction that can't be built: no claim
-                    ok = False
-                if ok and why not in verified:
-                    verified.append(why)
-            hints = [Hint(verified[0], lambda _a: True)] if verified else []
-            expect_close(fn, name, got[name], true[name], tol=tol, context=contexts[k],
-                         hints=hints, cause=cause)
+                if _matches_everywhere(predict, name, results, truths):
+                    score = sum(_matches_everywhere(predict, other, results, truths)
+                                for other in names)
+                    scores[why] = max(score, scores.get(why, 0))
+            best = [why for why, sc in scores.items() if sc == max(scores.values())]
+            # the mistake that explains the most outputs; a tie between two is no claim
+            hints = [Hint(best[0], lambda _a: True)] if len(best) == 1 else []
+            expect_close(fn, (shown or {}).get(name, name), got[name], true[name], tol=tol,
+                         context=contexts[k], hints=hints, cause=cause)
             raise CheckFailure(f"`{fn}`: {name} is wrong {contexts[k]}.")   # not reached
+
+
+def _matches_everywhere(predict, name, results, truths) -> bool:
+    """The student's `name` equals the mistake's prediction on every case."""
+    try:
+        return all(_close(results[j][name], predict(j).get(name, truths[j][name]), _MATCH_TOL)
+                   for j in range(len(results)))
+    except Exception:           # a prediction that can't be built: no claim
+        return False
 
 
 def _memo(make):
@@ -82,6 +92,9 @@ def _memo(make):
 
 def _expect_shaped(fn: str, name: str, value, shape: tuple, known: dict) -> np.ndarray:
     """expect_array, with a specific message for the shapes of known mistakes."""
+    if isinstance(value, (float, np.floating)) and () in known and tuple(shape) != ():
+        raise CheckFailure(f"`{fn}`: {name} is a single number, expected an array of shape "
+                           f"{tuple(shape)}. " + known[()])
     if isinstance(value, np.ndarray) and value.shape != tuple(shape) and value.shape in known:
         raise CheckFailure(f"`{fn}`: {name} has shape {value.shape}, expected {tuple(shape)}. "
                            + known[value.shape])
@@ -524,7 +537,9 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
         contexts.append(f"(N = {N}, D = {D}, H = {H}, C = {C}, {what}, dloss = {dloss:g})")
         cases.append((X, labels, params, dloss, cache))
         if len(results) in (2, len(specs)):     # the square networks, then all of them
-            _verdict(fn, _MLP_NAMES, results, truths, contexts, mistakes, _MLP_CAUSE)
+            # from the top of the network down: the topmost wrong gradient is the clue
+            _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
+                     _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS})
 
 
 def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400, H=1000,
@@ -549,7 +564,7 @@ def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400,
     got = _call_mlp(mlp_backward, dloss, cache, shapes)
     elapsed = time.perf_counter() - t0
     n_params = sum(v.size for v in params.values())
-    budget = max(4.0, 300 * t_forward)
+    budget = max(_EFFICIENCY_FLOOR, 300 * t_forward)
     if elapsed > budget:
         raise CheckFailure(
             f"`{fn}` took {elapsed:.1f} s for a network with {n_params:,} parameters "
