@@ -1,0 +1,602 @@
+"""Checks for the `softmax` assignment: a whole network, and where the gradient goes.
+
+Graded functions (SPEC.md): `affine_backward`, `softmax_cross_entropy_backward`,
+`mlp_backward`.
+
+Ground truth comes only from the trusted forward passes the test cell hands in
+(`affine_forward`, `softmax_cross_entropy_forward`, `mlp_forward`) and from complex-step
+derivatives through them; the package holds no backward pass. The forwards are analytic
+(products, exp, log; the stabilising max only shifts each row by one of its own entries,
+and `np.maximum(0, a)` on complex numbers compares real parts first, so the ReLU keeps the
+masks of the real forward), which makes the complex step exact to rounding. The ReLU's
+inputs are kept away from 0 all the same.
+
+How a usual mistake is named: every case of a check is run first, and a cause is named
+only when the student's wrong output equals that mistake's prediction on EVERY case run,
+and the cases include ones where sibling mistakes differ (square layers, where a
+transposed product has the right shape; soft labels whose rows do not sum to 1, where
+"one-hot assumed" and "labels normalised" part ways; upstream gradients other than 1).
+Each prediction is built from the same trusted pieces: the true gradient rescaled or
+transposed, or, for the network, the complex-step gradient of a function that is linear
+in the parameters and reproduces the mistaken backward pass (the ReLU mask replaced by
+another array, the upstream gradient on the logits replaced by what a mistaken loss
+backward sends).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .core import (
+    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
+    expect_array, expect_close, expect_new_arrays, looks_like, rng_for, unpack,
+)
+
+_CS_STEP = 1e-30
+_MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
+_EFFICIENCY_FLOOR = 4.0    # s: below the grader's default time limit, far above a backward pass
+
+
+def _close(actual, expected, tol) -> bool:
+    return looks_like(expected, tol=tol)(np.asarray(actual, dtype=np.float64))
+
+
+def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
+             tol: float = 1e-6, shown=None) -> None:
+    """Compare every case; on the first wrong output name a cause verified on all cases.
+
+    results, truths: one dict name -> array per case (`shown` maps a name to the one the
+    message uses). mistakes: (cause, predict) pairs,
+    predict(k) giving a dict name -> predicted array for case k (missing names: the truth).
+    A cause is named only when the student's output equals its prediction on every case;
+    among several, the one whose predictions match the most outputs (a tie: none).
+    """
+    for name in names:
+        for k, (got, true) in enumerate(zip(results, truths)):
+            if _close(got[name], true[name], tol):
+                continue
+            scores: dict = {}
+            for why, predict in mistakes:
+                if _matches_everywhere(predict, name, results, truths):
+                    score = sum(_matches_everywhere(predict, other, results, truths)
+                                for other in names)
+                    scores[why] = max(score, scores.get(why, 0))
+            best = [why for why, sc in scores.items() if sc == max(scores.values())]
+            # the mistake that explains the most outputs; a tie between two is no claim
+            hints = [Hint(best[0], lambda _a: True)] if len(best) == 1 else []
+            expect_close(fn, (shown or {}).get(name, name), got[name], true[name], tol=tol,
+                         context=contexts[k], hints=hints, cause=cause)
+            raise CheckFailure(f"`{fn}`: {name} is wrong {contexts[k]}.")   # not reached
+
+
+def _matches_everywhere(predict, name, results, truths) -> bool:
+    """The student's `name` equals the mistake's prediction on every case."""
+    try:
+        return all(_close(results[j][name], predict(j).get(name, truths[j][name]), _MATCH_TOL)
+                   for j in range(len(results)))
+    except Exception:           # a prediction that can't be built: no claim
+        return False
+
+
+def _memo(make):
+    """predict(k) computed once per case."""
+    store: dict = {}
+
+    def predict(k):
+        if k not in store:
+            store[k] = make(k)
+        return store[k]
+    return predict
+
+
+def _expect_shaped(fn: str, name: str, value, shape: tuple, known: dict) -> np.ndarray:
+    """expect_array, with a specific message for the shapes of known mistakes."""
+    if isinstance(value, (float, np.floating)) and () in known and tuple(shape) != ():
+        raise CheckFailure(f"`{fn}`: {name} is a single number, expected an array of shape "
+                           f"{tuple(shape)}. " + known[()])
+    if isinstance(value, np.ndarray) and value.shape != tuple(shape) and value.shape in known:
+        raise CheckFailure(f"`{fn}`: {name} has shape {value.shape}, expected {tuple(shape)}. "
+                           + known[value.shape])
+    return expect_array(fn, name, value, shape)
+
+
+def _with_student_note(call, note: str):
+    """Run `call`; if the student's code raises, append `note` to the message."""
+    try:
+        return call()
+    except StudentCodeError as exc:
+        raise StudentCodeError(exc.function, exc.kind, exc.message + "\n" + note,
+                               exc.traceback) from None
+
+
+# =============================================================== affine_backward
+
+_AFFINE_CAUSE = ("let the shapes decide: with x (N, D), W (D, M) and dout (N, M), "
+                 "dx = dout @ W.T (N, D) and dW = x.T @ dout (D, M) are the only products "
+                 "that fit; b is added to every row, so db = dout.sum(axis=0) (M,).")
+AFF_DB_MEAN = ("db is averaged over the batch; it must be summed: b is added to every row "
+               "(a fork), so every row's gradient adds to it. Any 1/N of a mean loss is "
+               "already inside dout.")
+AFF_DW_MEAN = ("dW is divided by N: it is x.T @ dout, a sum over the rows; any 1/N of a mean "
+               "loss is already inside dout.")
+AFF_DX_MEAN = "dx is divided by N: it is dout @ W.T, with no averaging."
+AFF_DW_T = ("dW is transposed: you computed dout.T @ x (that is (dout·x), shape (M, D)); "
+            "the gradient of W (D, M) is x.T @ dout, shape (D, M). With D == M both fit, so "
+            "only the values tell.")
+AFF_DX_NO_WT = ("dx without the transpose: dout @ W fits only when D == M; the gradient "
+                "on x (N, D) is dout @ W.T.")
+AFF_DX_W_LEFT = ("dx is (W @ dout.T).T = dout @ W.T transposed the wrong way: dx = "
+                 "dout @ W.T.")
+_SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of its "
+                "products fits only for a square W. Dimension analysis: dx = dout @ W.T, "
+                "dW = x.T @ dout.)")
+
+
+def _affine_truth(affine_forward, x, W, b, dout):
+    def f(i):
+        def g(v):
+            args = [x, W, b]
+            args[i] = v
+            return affine_forward(*args)[0]
+        return g
+    return {n: complex_step_gradient(f(i), a, dout)
+            for i, (n, a) in enumerate(zip(("dx", "dW", "db"), (x, W, b)))}
+
+
+def _affine_case(rng, N, D, M):
+    return (rng.standard_normal((N, D)), rng.standard_normal((D, M)) / np.sqrt(D),
+            rng.standard_normal(M), rng.standard_normal((N, M)))
+
+
+def _call_affine(affine_backward, dout, cache, N, D, M):
+    fn = "affine_backward"
+    result = call_and_check_inputs(affine_backward, dout, cache)
+    dx, dW, db = unpack(fn, result, ("dx", "dW", "db"))
+    dx = _expect_shaped(fn, "dx", dx, (N, D), {})
+    dW = _expect_shaped(fn, "dW", dW, (D, M), {(M, D): AFF_DW_T} if M != D else {})
+    db_known = {
+        (1, M): "b has shape (M,), so db must too: sum over the batch without keepdims, "
+                "dout.sum(axis=0).",
+        (N, M): "db is not summed over the batch: b was broadcast to every row in the "
+                "forward pass (a fork), so backwards the rows' gradients add up: "
+                "db = dout.sum(axis=0).",
+        (): "db was summed over everything: sum over the batch axis only, "
+            "dout.sum(axis=0), shape (M,).",
+    }
+    if N != M:
+        db_known[(N,)] = "db was summed over the wrong axis: the batch is axis 0."
+    db = _expect_shaped(fn, "db", db, (M,), db_known)
+    expect_new_arrays(fn, {"dx": dx, "dW": dW, "db": db}, [dout, cache])
+    return {"dx": dx, "dW": dW, "db": db}
+
+
+def check_affine_backward(affine_backward, affine_forward, seed=0):
+    """Two square layers (D == M, where a transposed product still has the right shape and
+    only the values tell), then a non-square one; every gradient against the complex step
+    through the given forward, with random upstream gradients."""
+    fn = "affine_backward"
+    rng = rng_for(seed, fn)
+    sizes = [(3, 4, 4), (5, 3, 3), (4, 5, 3), (6, 2, 5)]
+    results, truths, contexts, cases = [], [], [], []
+    mistakes = _affine_mistakes(sizes, cases, truths)
+    for N, D, M in sizes:
+        x, W, b, dout = _affine_case(rng, N, D, M)
+        _, cache = affine_forward(x.copy(), W.copy(), b.copy())
+        call = lambda: _call_affine(affine_backward, dout, cache, N, D, M)  # noqa: E731
+        if D != M and results:
+            got = _with_student_note(call, _SQUARE_NOTE)
+        else:
+            got = call()
+        results.append(got)
+        truths.append(_affine_truth(affine_forward, x, W, b, dout))
+        contexts.append(f"(N = {N}, D = {D}, M = {M}, random dout)")
+        cases.append((x, W, b, dout))
+        if len(results) in (2, len(sizes)):     # the square cases, then all of them
+            _verdict(fn, ("dx", "dW", "db"), results, truths, contexts, mistakes,
+                     _AFFINE_CAUSE)
+
+
+def _affine_mistakes(sizes, cases, truths):
+    def square_only(make):
+        return lambda k: make(k) if sizes[k][1] == sizes[k][2] else {}
+
+    N_of = [s[0] for s in sizes]
+    return [
+        (AFF_DB_MEAN, lambda k: {"db": truths[k]["db"] / N_of[k]}),
+        (AFF_DW_MEAN, lambda k: {"dW": truths[k]["dW"] / N_of[k]}),
+        (AFF_DX_MEAN, lambda k: {"dx": truths[k]["dx"] / N_of[k]}),
+        (AFF_DW_T, square_only(lambda k: {"dW": truths[k]["dW"].T})),
+        (AFF_DX_NO_WT, square_only(lambda k: {"dx": cases[k][3] @ cases[k][1]})),
+    ]
+
+
+# =============================================================== softmax_cross_entropy_backward
+
+_SCE_CAUSE = ("with p = softmax(logits) (the probs in the cache), s the row sums of the "
+              "labels and N rows: dlogits = dloss * (p * s - labels) / N (that is "
+              "(p - labels) / N when every row sums to 1), and dlabels = -dloss * log(p) / N.")
+SCE_NOT_MEAN = ("dlogits is N times too large: the loss is the MEAN over the N rows, so "
+                "every row's gradient carries a factor 1/N.")
+SCE_LABELS_NOT_MEAN = "dlabels is N times too large: the loss is a mean over the N rows."
+SCE_NO_DLOSS = ("dloss is ignored: the upstream gradient scales everything the loss sends "
+                "back (multiply by dloss).")
+SCE_ONE_HOT = ("one-hot labels assumed: (p - labels) / N holds only when every row of "
+               "labels sums to 1. The loss is -sum(labels * log p) / N with log p = "
+               "logits - logsumexp(logits), so a row summing to s gives (p * s - labels) / N.")
+SCE_NORMALISED = ("the labels were normalised: the loss uses the labels as given; a row "
+                  "summing to s gives (p * s - labels) / N, not (p - labels / s) / N.")
+SCE_SIGN = "the sign is flipped: dlogits = (p * s - labels) / N, probabilities minus labels."
+SCE_ZERO_LABELS = ("dlabels is all zeros, but the loss does depend on the labels: "
+                   "dL/dlabels = -dloss * log(p) / N. Whether that gradient is used is the "
+                   "CALLER's choice (it stops the gradient when the labels are data, e.g. "
+                   "with detach or stop_gradient); a loss that returns zeros makes the choice "
+                   "for everyone and silently breaks distillation, where the labels come "
+                   "out of another network.")
+SCE_LABELS_SIGN = "dlabels has the wrong sign: it is -dloss * log(p) / N (log p <= 0)."
+SCE_LABELS_ARE_DLOGITS = ("dlabels is the gradient on the logits: the gradient on the "
+                          "labels is -dloss * log(p) / N.")
+
+
+def _call_sce(student_fn, dloss, cache, N, C):
+    fn = "softmax_cross_entropy_backward"
+    result = call_and_check_inputs(student_fn, dloss, cache)
+    dlogits, dlabels = unpack(fn, result, ("dlogits", "dlabels"))
+    if dlabels is None:
+        raise CheckFailure(f"`{fn}` returned None for dlabels. " + SCE_ZERO_LABELS)
+    if isinstance(dlabels, (int, float)) and dlabels == 0:
+        raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
+    dlogits = _expect_shaped(fn, "dlogits", dlogits, (N, C), {})
+    dlabels = _expect_shaped(fn, "dlabels", dlabels, (N, C), {})
+    expect_new_arrays(fn, {"dlogits": dlogits, "dlabels": dlabels}, [cache])
+    return {"dlogits": dlogits, "dlabels": dlabels}
+
+
+def _sce_labels(rng, kind, N, C):
+    if kind == "one-hot":
+        return np.eye(C)[rng.integers(C, size=N)]
+    rows = rng.dirichlet(np.ones(C), size=N)
+    if kind == "soft":
+        return rows
+    sums = rng.uniform(0.3, 2.5, size=N)          # rows that do not sum to 1
+    sums[np.abs(sums - 1) < 0.2] += 0.5
+    return rows * sums[:, None]
+
+
+def _sce_run(student_fn, forward, rng, specs):
+    """Run every case; return results, truths, contexts and the pieces for predictions."""
+    results, truths, contexts, pieces = [], [], [], []
+    for N, C, kind, dloss in specs:
+        logits = 2.0 * rng.standard_normal((N, C))
+        labels = _sce_labels(rng, kind, N, C)
+        _, cache = forward(logits.copy(), labels.copy())
+        results.append(_call_sce(student_fn, dloss, cache, N, C))
+        truths.append({
+            "dlogits": complex_step_gradient(lambda z: forward(z, labels)[0], logits, dloss),
+            "dlabels": complex_step_gradient(lambda y: forward(logits, y)[0], labels, dloss),
+        })
+        sums = labels.sum(axis=1)
+        what = {"one-hot": "one-hot labels", "soft": "soft labels, rows summing to 1",
+                "unnormalised": "soft labels whose rows sum to "
+                                + ", ".join(f"{s:.2f}" for s in sums[:3])
+                                + (", ..." if N > 3 else "")}[kind]
+        contexts.append(f"(N = {N}, C = {C}, {what}, dloss = {dloss:g})")
+        pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss))
+    return results, truths, contexts, pieces
+
+
+def _sce_mistakes(truths, pieces):
+    def P(k):
+        return pieces[k]
+
+    def one_hot(k):
+        N, p, y, s, dl = P(k)
+        return {"dlogits": dl * (p - y) / N}
+
+    def normalised(k):
+        N, p, y, s, dl = P(k)
+        return {"dlogits": dl * (p - y / s[:, None]) / N}
+
+    return [
+        (SCE_NOT_MEAN, lambda k: {"dlogits": truths[k]["dlogits"] * P(k)[0]}),
+        (SCE_LABELS_NOT_MEAN, lambda k: {"dlabels": truths[k]["dlabels"] * P(k)[0]}),
+        (SCE_NO_DLOSS, lambda k: {n: t / P(k)[4] for n, t in truths[k].items()}),
+        (SCE_ONE_HOT, one_hot),
+        (SCE_NORMALISED, normalised),
+        (SCE_SIGN, lambda k: {"dlogits": -truths[k]["dlogits"]}),
+        (SCE_ZERO_LABELS, lambda k: {"dlabels": np.zeros_like(truths[k]["dlabels"])}),
+        (SCE_LABELS_SIGN, lambda k: {"dlabels": -truths[k]["dlabels"]}),
+        (SCE_LABELS_ARE_DLOGITS, lambda k: {"dlabels": truths[k]["dlogits"]}),
+    ]
+
+
+def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
+                                         softmax_cross_entropy_forward, seed=0):
+    """One-hot and soft labels (rows summing to 1), upstream gradients 1 and not 1: dlogits
+    and dlabels against the complex step through the given forward."""
+    fn = "softmax_cross_entropy_backward"
+    rng = rng_for(seed, fn)
+    specs = [(4, 5, "one-hot", 1.0), (3, 4, "soft", float(np.round(rng.uniform(0.3, 0.8), 3))),
+             (5, 3, "one-hot", float(np.round(rng.uniform(1.5, 2.5), 3)))]
+    results, truths, contexts, pieces = _sce_run(
+        softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
+    _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
+             _sce_mistakes(truths, pieces), _SCE_CAUSE)
+
+
+def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
+                                              softmax_cross_entropy_forward, seed=0):
+    """Soft labels whose rows do not sum to 1 (as when the labels are another network's
+    scaled outputs), and one-hot rows again so that a mistake is told from its siblings."""
+    fn = "softmax_cross_entropy_backward"
+    rng = rng_for(seed, fn + "_soft")
+    specs = [(4, 5, "unnormalised", float(np.round(rng.uniform(0.5, 0.9), 3))),
+             (6, 3, "unnormalised", 1.0), (3, 4, "one-hot", 1.0)]
+    results, truths, contexts, pieces = _sce_run(
+        softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
+    _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
+             _sce_mistakes(truths, pieces), _SCE_CAUSE)
+
+
+# =============================================================== mlp_backward
+
+_PARAMS = ("W1", "b1", "W2", "b2")
+_SQUARE_NET_NOTE = ("(Your function works when D == H == C but fails on a network whose "
+                    "layers are not square: one of its products or masks fits only square "
+                    "layers. Dimension analysis: dh = dlogits @ W2.T, dX = da @ W1.T, and the "
+                    "ReLU mask is relu_cache > 0, shape (N, H).)")
+_MLP_NAMES = ("dX", "W1", "b1", "W2", "b2")
+_MLP_CAUSE = ("go through the layers in reverse: dlogits from softmax_cross_entropy_backward "
+              "(with dloss), then the second affine layer, then the ReLU (keep the gradient "
+              "where the ReLU's input, relu_cache, is > 0), then the first affine layer. If "
+              "affine_backward or softmax_cross_entropy_backward fails its own test, fix it "
+              "first: a mistake in one layer spreads to every gradient below it.")
+MLP_NO_MASK = ("the ReLU's backward pass is missing: the gradient must be zeroed where the "
+               "ReLU's input was <= 0 (dh * (relu_cache > 0)).")
+MLP_MASK_FROM_X = ("the ReLU mask from the wrong layer: the mask is relu_cache > 0 (the "
+                   "ReLU's own input, the first affine's output), not the network's input X.")
+MLP_MASK_VALUES = ("the gradient is multiplied by the ReLU's input or output itself; the "
+                   "ReLU's derivative is the 0/1 mask (relu_cache > 0).")
+MLP_MASK_AFTER = ("the ReLU mask is applied in the wrong place: mask the gradient on the "
+                  "ReLU's output BEFORE it goes through the first affine layer, not dX after.")
+MLP_NOT_MEAN = ("every gradient is N times too large: dlogits is not divided by N (the "
+                "loss is a mean over the rows); it spreads to every layer below.")
+MLP_NO_DLOSS = ("dloss is ignored: pass it to softmax_cross_entropy_backward; it scales "
+                "every gradient.")
+MLP_ONE_HOT = ("one-hot labels assumed in the loss's backward pass (dlogits = (p - labels) "
+               "/ N); with labels whose rows don't sum to 1 it is (p * s - labels) / N, and "
+               "the error spreads to every layer below.")
+MLP_DB_MEAN = "the biases' gradients are averaged, not summed, over the batch. " + AFF_DB_MEAN
+MLP_DW_T = "the weight gradients are transposed (dout.T @ x instead of x.T @ dout)."
+MLP_NO_WT = ("a gradient passed down without the transpose: dh = dlogits @ W2.T and "
+             "dX = da @ W1.T (with square layers dlogits @ W2 also fits; only the values tell).")
+MLP_ALIAS = ("grads[{key!r}] is the parameter {key} itself (the array in the cache), not a "
+             "new array: a training step params[k] -= lr * grads[k] would then change the "
+             "gradient while it is applied, and any later change to one changes the other. "
+             "Return new arrays.")
+
+
+def _mlp_case(rng, N, D, H, C, labels_kind, margin=0.05):
+    """Inputs, parameters and labels with every ReLU input at least `margin` (relative to
+    their typical size) from 0; the complex step is exact at any distance, but a student's
+    `>=` or `>` must not matter."""
+    for _ in range(500):
+        X = rng.standard_normal((N, D))
+        params = {"W1": rng.standard_normal((D, H)) / np.sqrt(D),
+                  "b1": 0.3 * rng.standard_normal(H),
+                  "W2": rng.standard_normal((H, C)) / np.sqrt(H),
+                  "b2": 0.3 * rng.standard_normal(C)}
+        a = X @ params["W1"] + params["b1"]
+        if np.min(np.abs(a)) > margin * np.sqrt(np.mean(a ** 2)):
+            break
+    labels = _sce_labels(rng, labels_kind, N, C)
+    return X, labels, params
+
+
+def _mlp_truth(mlp_forward, X, labels, params, dloss):
+    out = {"dX": complex_step_gradient(lambda v: mlp_forward(v, labels, params)[0], X, dloss)}
+    for key in _PARAMS:
+        def f(v, key=key):
+            p = dict(params)
+            p[key] = v
+            return mlp_forward(X, labels, p)[0]
+        out[key] = complex_step_gradient(f, params[key], dloss)
+    return out
+
+
+def _linearised(affine_forward, X, params, h, g, M, *, carry=None, down=None):
+    """Gradients of phi = sum(g * [affine(h, W2', b2') + ((X' K + X W1' + b1') * M) C]).
+
+    phi is linear in (X', W1', b1', W2', b2'); with M the true ReLU mask, C = W2 and K = W1
+    its gradient is the network's. Each mistake is one ingredient changed: the upstream g
+    on the logits, the mask M, or a product without its transpose (C = W2.T, K = W1.T)."""
+    W1, W2 = params["W1"], params["W2"]
+    C = W2 if carry is None else carry
+    K = W1 if down is None else down
+    zH, zC = np.zeros(W1.shape[1]), np.zeros(W2.shape[1])
+
+    def phi(Xp, W1p, b1p, W2p, b2p):
+        top = affine_forward(h, W2p, b2p)[0]
+        a_lin = affine_forward(Xp, K, b1p)[0] + affine_forward(X, W1p, zH)[0]
+        return np.sum(g * (top + affine_forward(a_lin * M, C, zC)[0]))
+
+    base = [np.zeros_like(X), np.zeros_like(W1), zH.copy(), np.zeros_like(W2), zC.copy()]
+    out = {}
+    for i, name in enumerate(_MLP_NAMES):
+        def f(v, i=i):
+            args = list(base)
+            args[i] = v
+            return phi(*args)
+        out[name] = complex_step_gradient(f, base[i])
+    return out
+
+
+def _call_mlp(mlp_backward, dloss, cache, shapes):
+    fn = "mlp_backward"
+    result = call_and_check_inputs(mlp_backward, dloss, cache)
+    dX, grads = unpack(fn, result, ("dX", "grads"))
+    dX = _expect_shaped(fn, "dX", dX, shapes["dX"], {})
+    if not isinstance(grads, dict):
+        raise CheckFailure(f"`{fn}` must return grads as a dict with the keys W1, b1, W2, b2 "
+                           f"(the keys of params), not {type(grads).__name__}.")
+    if set(grads) != set(_PARAMS):
+        raise CheckFailure(f"`{fn}`: grads has the keys {sorted(map(str, grads))}, expected "
+                           "['W1', 'W2', 'b1', 'b2'] (the same names as params, so that "
+                           "params[k] -= lr * grads[k] works).")
+    out = {"dX": dX}
+    for key in _PARAMS:
+        known = {}
+        if key.startswith("b"):
+            M = shapes[key][0]
+            known = {(1, M): f"{key} has shape ({M},), so its gradient must too (no keepdims).",
+                     (shapes["dX"][0], M): f"grads[{key!r}] is not summed over the batch: "
+                     "the bias was broadcast to every row (a fork), so the rows' gradients "
+                     "add up."}
+        out[key] = _expect_shaped(fn, f"grads[{key!r}]", grads[key], shapes[key], known)
+    aff1, _, aff2, _ = cache
+    owned = {"W1": aff1[1], "b1": aff1[2], "W2": aff2[1], "b2": aff2[2]}
+    for key in _PARAMS:
+        for pkey, param in owned.items():
+            if out[key] is param:
+                raise CheckFailure(f"`{fn}`: " + MLP_ALIAS.format(key=pkey))
+    expect_new_arrays(fn, {"dX": dX, **{f"grads[{k!r}]": out[k] for k in _PARAMS}},
+                      [dloss, cache])
+    return out
+
+
+def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
+    """(cause, predict) pairs for the network; predictions computed lazily, once per case."""
+    def pieces(k):
+        X, labels, params, dloss, cache = cases[k]
+        aff1, a, aff2, (logits, _, probs) = cache
+        h = aff2[0]
+        g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                                  np.asarray(logits, dtype=np.float64), dloss)
+        return X, labels, params, dloss, a, h, g, np.asarray(probs, dtype=np.float64)
+
+    def lin(make_g=None, make_M=None, square=None, **kw):
+        def make(k):
+            X, labels, params, dloss, a, h, g, p = pieces(k)
+            if square is not None and not square(X, params):
+                return {n: np.full(1, np.nan) for n in _MLP_NAMES}   # can't happen: no match
+            gg = g if make_g is None else make_g(X, labels, dloss, g, p)
+            M = (a > 0).astype(np.float64) if make_M is None else make_M(X, a, h)
+            extra = {k2: v(params) for k2, v in kw.items()}
+            return _linearised(affine_forward, X, params, h, gg, M, **extra)
+        return _memo(make)
+
+    def after(k):
+        X, labels, params, dloss, a, h, g, p = pieces(k)
+        pred = no_mask(k)
+        return {"dX": pred["dX"] * (a > 0), "W1": pred["W1"], "b1": pred["b1"]}
+
+    D_eq_H = lambda X, P: X.shape[1] == P["W1"].shape[1]       # noqa: E731
+    no_mask = lin(make_M=lambda X, a, h: np.ones_like(a))
+    N = lambda k: cases[k][0].shape[0]                          # noqa: E731
+    return [
+        (MLP_NOT_MEAN, lambda k: {n: t * N(k) for n, t in truths[k].items()}),
+        (MLP_NO_DLOSS, lambda k: {n: t / cases[k][3] for n, t in truths[k].items()}),
+        (MLP_NO_MASK, no_mask),
+        (MLP_MASK_FROM_X, lin(make_M=lambda X, a, h: (X > 0).astype(np.float64),
+                              square=D_eq_H)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: a)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: h)),
+        (MLP_MASK_AFTER, _memo(after)),
+        (MLP_ONE_HOT, lin(make_g=lambda X, y, dl, g, p: dl * (p - y) / X.shape[0])),
+        (MLP_DB_MEAN, lambda k: {"b1": truths[k]["b1"] / N(k), "b2": truths[k]["b2"] / N(k)}),
+        (MLP_DW_T, lambda k: {"W1": truths[k]["W1"].T, "W2": truths[k]["W2"].T}),
+        (MLP_NO_WT, lin(carry=lambda P: P["W2"].T, down=lambda P: P["W1"].T)),
+    ]
+
+
+def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
+                       softmax_cross_entropy_forward, seed=0):
+    """Whole-model gradient check: dX and every parameter's gradient against the complex step
+    through the given mlp_forward. Two square networks first (D == H == C, where products
+    without their transpose and masks from the wrong layer have the right shapes, so only
+    the values tell), with one-hot labels and with labels whose rows do not sum to 1, then
+    a non-square one."""
+    fn = "mlp_backward"
+    rng = rng_for(seed, fn)
+    specs = [(4, 5, 5, 5, "one-hot", float(np.round(rng.uniform(1.2, 1.8), 3))),
+             (6, 4, 4, 4, "unnormalised", float(np.round(rng.uniform(0.4, 0.8), 3))),
+             (5, 6, 7, 3, "soft", 1.0)]
+    results, truths, contexts, cases = [], [], [], []
+    mistakes = _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths)
+    for N, D, H, C, kind, dloss in specs:
+        X, labels, params = _mlp_case(rng, N, D, H, C, kind)
+        _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
+        shapes = {"dX": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+        call = lambda: _call_mlp(mlp_backward, dloss, cache, shapes)   # noqa: E731
+        square = D == H == C
+        results.append(_with_student_note(call, _SQUARE_NET_NOTE)
+                       if (not square and results) else call())
+        truths.append(_mlp_truth(mlp_forward, X, labels, params, dloss))
+        what = {"one-hot": "one-hot labels", "soft": "soft labels",
+                "unnormalised": "soft labels whose rows do not sum to 1"}[kind]
+        contexts.append(f"(N = {N}, D = {D}, H = {H}, C = {C}, {what}, dloss = {dloss:g})")
+        cases.append((X, labels, params, dloss, cache))
+        if len(results) in (2, len(specs)):     # the square networks, then all of them
+            # from the top of the network down: the topmost wrong gradient is the clue
+            _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
+                     _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS})
+
+
+def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400, H=1000,
+                                  C=10):
+    """Backprop costs about one forward pass: a network with D*H + H*C + H + C (about
+    411,000) parameters. A numerical gradient needs one or two forward passes PER
+    PARAMETER (minutes here); the backward pass needs a few matrix products (milliseconds).
+    Correctness along random directions (complex step, one forward pass each)."""
+    fn = "mlp_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    X, labels, params = _mlp_case(rng, N, D, H, C, "one-hot", margin=0.0)
+    dloss = 1.0
+    _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
+    forward_times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        mlp_forward(X, labels, params)
+        forward_times.append(time.perf_counter() - t0)
+    t_forward = float(np.median(forward_times))
+    shapes = {"dX": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+    t0 = time.perf_counter()
+    got = _call_mlp(mlp_backward, dloss, cache, shapes)
+    elapsed = time.perf_counter() - t0
+    n_params = sum(v.size for v in params.values())
+    budget = max(_EFFICIENCY_FLOOR, 300 * t_forward)
+    if elapsed > budget:
+        raise CheckFailure(
+            f"`{fn}` took {elapsed:.1f} s for a network with {n_params:,} parameters "
+            f"(N = {N}, D = {D}, H = {H}, C = {C}), where one forward pass takes "
+            f"{1000 * t_forward:.1f} ms; the limit is {budget:.1f} s. Backpropagation "
+            "computes every gradient for about the cost of one forward pass: a few matrix "
+            "products. Differentiating the forward pass numerically costs one or two "
+            "forward passes per parameter. Use the layers' backward passes.")
+    names = ("dX",) + _PARAMS
+    args = [X] + [params[k] for k in _PARAMS]
+
+    def loss_at(vals):
+        p = dict(zip(_PARAMS, vals[1:]))
+        return mlp_forward(vals[0], labels, p)[0]
+
+    def directional(vs):
+        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
+        return float(np.imag(loss_at(z))) / _CS_STEP * dloss
+
+    directions = [[rng.standard_normal(a.shape) for a in args] for _ in range(2)]
+    for i, name in enumerate(names):     # one direction in each argument alone
+        vs = [np.zeros_like(a) for a in args]
+        vs[i] = rng.standard_normal(args[i].shape)
+        directions.append(vs)
+    context = f"on a large network (N = {N}, D = {D}, H = {H}, C = {C})"
+    for vs in directions:
+        exp = directional(vs)
+        mine = sum(float(np.sum(got[n] * v)) for n, v in zip(names, vs))
+        scale = np.sqrt(sum(float(np.sum(v * v)) for v in vs))
+        if abs(mine - exp) > 1e-6 * max(abs(exp), abs(mine), 1e-7 * scale):
+            which = [n for n, v in zip(names, vs) if np.any(v)]
+            raise CheckFailure(
+                f"`{fn}`: the gradient is wrong {context}: along a random direction in "
+                f"{', '.join(which)} yours gives {mine:.6g}, the forward pass {exp:.6g}. "
+                "Usual cause: " + _MLP_CAUSE)
