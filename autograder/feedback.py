@@ -71,10 +71,10 @@ def markdown_report(result: SubmissionResult) -> str:
         lines += ["| test | points | status |", "|---|---|---|"]
         for t in result.tests:
             lines.append(f"| `{one_line(t.name)}` | {_points(t.score)} / {_points(t.max_score)} "
-                         f"| {_STATUS.get(t.status, t.status)} |")
+                         f"| {_STATUS.get(t.status, _inline(t.status))} |")
         lines.append("")
     for t in result.tests:
-        lines += [f"## `{one_line(t.name)}`: {_STATUS.get(t.status, t.status)}, "
+        lines += [f"## `{one_line(t.name)}`: {_STATUS.get(t.status, _inline(t.status))}, "
                   f"{_points(t.score)} / {_points(t.max_score)}", ""]
         if t.output.strip():
             lines += [_fence(t.output), ""]

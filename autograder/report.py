@@ -1,7 +1,9 @@
 """Reporting: the score table, the class summary, JSON, CSV and Gradescope's results.json.
 
 Text from submissions is shown escaped (see text.py): `one_line` in table rows and summary
-rows, `multi_line` where a message keeps its lines (the CSV's error, Gradescope's outputs).
+rows; messages (errors, a test's detail lines) line by line, each `one_line` and indented
+under what it belongs to, so that no line of a message can pass for a row; `multi_line`
+where a message keeps its lines (the CSV's error, Gradescope's outputs).
 The JSON files are strict and ASCII (`text.dumps`).
 """
 from __future__ import annotations
@@ -29,8 +31,9 @@ def _heading(r: SubmissionResult) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    """`text` as lines in which nothing acts on the terminal."""
-    return [one_line(line) for line in text.strip().splitlines()]
+    """`text` as lines in which nothing acts on the terminal (shown indented under what
+    they belong to: no line of it can pass for a line of the table)."""
+    return [one_line(line) for line in text.strip().split("\n")]
 
 
 def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> str:
@@ -38,7 +41,7 @@ def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> s
     for r in results:
         lines.append(_heading(r))
         if r.error:
-            first, *rest = _lines(r.error) or [""]
+            first, *rest = _lines(r.error)
             lines.append(f"  could not be graded: {first}")
             lines.extend(f"    {text}" for text in rest)
         for w in r.warnings:
