@@ -10,10 +10,11 @@ its files and folders. Two layers deal with them, each in one place:
    character it encodes. After `clean`, a string encodes as UTF-8 without error and appears
    in strict JSON (RFC 8259). It is applied where text crosses into the grader: the wire
    (`wire.receive`, every string of every message, replies and errors alike), the child's
-   printed output (`StudentProcess.take_output`), notebooks (`notebooks.read_notebook`) and
-   paths (`grading.open_submission`: the student id, the path, error messages naming it).
+   printed output (as the grader takes it, `grading.GradingSession._attempt`), notebooks
+   (`notebooks.read_notebook`: cell sources and labels) and paths
+   (`grading.open_submission`: the student id, the path, error messages naming it).
    Everything else is left as it was: control characters are part of what the student's
-   code did, and a data file (`--json`) keeps them.
+   code did, and a data file (`--json`) keeps them (JSON escapes them).
 
 2. **At display, `one_line` and `multi_line`**: each writer meant for eyes escapes the
    characters that act instead of showing, so that student text cannot move the cursor,
@@ -27,8 +28,17 @@ its files and folders. Two layers deal with them, each in one place:
    The writers: the score table, the class summary and the progress line (report.py,
    progress.py), Markdown and HTML feedback (feedback.py, before their own escaping), the
    CSV and Gradescope's results.json (report.py), and the gradebook comparison
-   (gradebook.py). JSON is written as ASCII with `allow_nan=False` (`dumps`), so it parses
-   under a strict reader and shows no raw control character when printed.
+   (gradebook.py). JSON is written by `dumps`: ASCII, `allow_nan=False` (a number that is
+   not finite is written as null), and `clean` once more over the whole document, so it
+   parses under a strict reader whoever built the result, and shows no raw control
+   character when printed.
+
+   In the score table and the summary a message (an error, a failed test's details) is
+   shown line by line, each line `one_line` and indented under its row, so that no line
+   of student text can pass for a row of the table.
+
+3. **At the terminal**: the CLI prints characters its stdout's encoding lacks as backslash
+   escapes (`cli.main`), so a terminal in ASCII or in the C locale cannot end a run.
 
 The display layer does not rely on the entry layer: it escapes surrogates too, so no writer
 fails on content even when a result was built by other code.
