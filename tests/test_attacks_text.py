@@ -99,12 +99,14 @@ TERMINALS = {   # environments of the instructor's shell
 }
 
 
-def run_cli(course: Path, args: list[str], terminal: str = "utf-8", limit: float = 60.0):
+def run_cli(cwd: Path, args: list[str], terminal: str = "utf-8", limit: float = 60.0,
+            course: Path = Path(".")):
+    """The CLI in `cwd` (grading against `course`) in a shell of `terminal`'s locale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIO"))}
     env.update(TERMINALS[terminal])
-    cmd = [sys.executable, "-m", "autograder", "grade", *args, "--hidden", "--course", ".",
-           "--jobs", "1", "--timeout", "2"]
-    proc = subprocess.run(cmd, cwd=course, env=env, capture_output=True, timeout=limit)
+    cmd = [sys.executable, "-m", "autograder", "grade", *args, "--hidden", "--course",
+           str(course), "--jobs", "1", "--timeout", "2"]
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=limit)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -389,3 +391,36 @@ def test_the_wire_hands_over_clean_text_only(raw):
     dumped = json.dumps(message, ensure_ascii=False)
     dumped.encode("utf-8")
     assert "\x00" not in dumped and "\\u0000" not in dumped
+
+
+# ================================================================ the real course
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@everywhere
+def test_the_real_course_reports_hostile_text_escaped(tmp_path, isolation):
+    """relu: a `relu_backward` that prints the payload and raises it, beside an honest
+    classmate; graded against the real course with its own checks."""
+    solved = json.loads((ROOT / "solutions" / "relu" / "relu.ipynb").read_text())
+    shutil.copytree(ROOT / "solutions" / "relu", tmp_path / "submitted" / "honest" / "relu")
+    for cell in solved["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu_backward":
+            cell["source"] = "".join(cell["source"]).replace(
+                "    ### BEGIN SOLUTION\n", f"    print({PAYLOAD_SOURCE})\n"
+                f"    raise ValueError({PAYLOAD_SOURCE})\n    ### BEGIN SOLUTION\n")
+    write_notebook_json(tmp_path / "submitted" / "s1" / "relu" / "relu.ipynb", solved)
+    code, out, err = run_cli(tmp_path, ["submitted", *REPORTS, "--isolation", isolation],
+                             course=ROOT)
+    table = check_terminal(out, err, "utf-8")
+    assert code == 0, err.decode(errors="replace")
+    honest, attacker = strict_json(tmp_path / "grades.json")["submissions"]
+    assert honest["score"] == honest["max_score"] > 0
+    lost = {t["name"] for t in attacker["tests"] if t["score"] == 0}
+    assert lost and all(name.startswith("test_relu_backward") for name in lost), lost
+    assert attacker["score"] < attacker["max_score"]
+    assert re.search(r"^  FAIL +0/2  test_relu_backward\b", table, re.MULTILINE), table
+    for path in (tmp_path / "feedback").glob("*/relu.*"):
+        assert acting_characters(path.read_text(encoding="utf-8"), keep="\n\t") == []
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as fh:
+        assert [r["student"] for r in csv.DictReader(fh)] == ["honest", "s1"]
