@@ -33,7 +33,7 @@ def _heading(r: SubmissionResult) -> str:
 def _lines(text: str) -> list[str]:
     """`text` as lines in which nothing acts on the terminal (shown indented under what
     they belong to: no line of it can pass for a line of the table)."""
-    return [one_line(line) for line in text.strip().split("\n")]
+    return [one_line(line) for line in text.replace("\r\n", "\n").strip().split("\n")]
 
 
 def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> str:

@@ -424,3 +424,18 @@ def test_the_real_course_reports_hostile_text_escaped(tmp_path, isolation):
         assert acting_characters(path.read_text(encoding="utf-8"), keep="\n\t") == []
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as fh:
         assert [r["student"] for r in csv.DictReader(fh)] == ["honest", "s1"]
+
+
+def test_the_pytest_front_end_shows_student_text_escaped(course):
+    # without a surrogate: pytest would escape a whole line it cannot encode by itself
+    toy_course.write_submission(course, "s1", {"double": function(
+        f"print({NAME_PAYLOAD!r})\nraise ValueError({NAME_PAYLOAD!r})", returns="")})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "autograder", "--hidden",
+                           "--submission", str(course / "submitted" / "s1"), "--course",
+                           str(course), "-p", "no:cacheprovider", "--rootdir", str(ROOT)],
+                          cwd=ROOT, capture_output=True, timeout=120)
+    shown = proc.stdout.decode("utf-8")
+    assert proc.returncode == 1 and "backprop-lab scores" in shown, shown   # double fails
+    assert "\\x1b]0;pwned\\x07" in shown                                     # shown escaped
+    assert acting_characters(shown, keep="\n\t") == [], shown   # failures keep their lines
+    assert forged_lines(shown) == [], shown
