@@ -28,10 +28,10 @@ its files and folders. Two layers deal with them, each in one place:
    The writers: the score table, the class summary and the progress line (report.py,
    progress.py), Markdown and HTML feedback (feedback.py, before their own escaping), the
    CSV and Gradescope's results.json (report.py), the gradebook comparison (gradebook.py)
-   and the failure messages of the pytest front end (pytest_plugin.py). JSON is written by `dumps`: ASCII, `allow_nan=False` (a number that is
-   not finite is written as null), and `clean` once more over the whole document, so it
-   parses under a strict reader whoever built the result, and shows no raw control
-   character when printed.
+   and the failure messages of the pytest front end (pytest_plugin.py). JSON is written by
+   `dumps`: ASCII, `allow_nan=False` (a number that is not finite is written as null), and
+   `clean` once more over the whole document, so it parses under a strict reader whoever
+   built the result, and shows no raw control character when printed.
 
    In the score table and the summary a message (an error, a failed test's details) is
    shown line by line, each line `one_line` and indented under its row, so that no line

@@ -144,8 +144,8 @@ def check_outputs(course: Path, code: int, stdout: bytes, stderr: bytes,
     with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [float(r["score"]) for r in rows] == [s["score"] for s in data]
-    for row in rows:
-        assert acting_characters("".join(row.values()), keep="\n\t") == []   # the error: lines, row
+    for row in rows:   # the error column keeps its lines
+        assert acting_characters("".join(row.values()), keep="\n\t") == [], row
     written = sorted((course / "feedback").glob("*/staged.*"))
     assert len(written) == 4, written   # .md and .html of each student
     for path in written:
