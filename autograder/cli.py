@@ -180,7 +180,18 @@ def run_regenerate(opts: argparse.Namespace) -> int:
     return 0
 
 
+def _printing_never_fails() -> None:
+    """Characters the terminal's encoding lacks (PYTHONIOENCODING=ascii, LANG=C) are printed
+    as backslash escapes instead of ending the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass   # not a text file of ours (replaced by a test harness)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _printing_never_fails()
     parser = build_parser()
     opts = parser.parse_args(argv)
     try:

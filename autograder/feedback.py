@@ -2,9 +2,11 @@
 
 Each report holds the assignment, the total, and every test's name, points, status and full
 message (what the checks said and what the student's code printed). Everything that comes
-from a submission is escaped: in HTML with html.escape, in Markdown inside code fences
-longer than any run of backticks in the text. The HTML page is self-contained (inline CSS,
-no scripts, no external assets).
+from a submission is escaped twice: first its control and format characters (terminal
+escapes, carriage returns, bidi overrides) are shown as visible escapes (`text.multi_line`
+in message bodies, which keep their lines; `text.one_line` in names and headings), then in
+HTML with html.escape and in Markdown inside code fences longer than any run of backticks in
+the text. The HTML page is self-contained (inline CSS, no scripts, no external assets).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
+from .text import multi_line, one_line
 
 _STATUS = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
 
@@ -43,16 +46,22 @@ def student_name(result: SubmissionResult) -> str:
 
 
 def _fence(text: str) -> str:
+    text = multi_line(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}text\n{text.rstrip()}\n{ticks}"
 
 
+def _inline(text: str) -> str:
+    """One line of student text outside code: Markdown renderers pass raw HTML through."""
+    return html.escape(one_line(text))
+
+
 def markdown_report(result: SubmissionResult) -> str:
     # outside code fences, text from the submission's path is HTML-escaped: Markdown
     # renderers pass raw HTML through
-    who = f" for {html.escape(result.student)}" if result.student else ""
-    lines = [f"# {html.escape(result.assignment)}: feedback{who}", "",
+    who = f" for {_inline(result.student)}" if result.student else ""
+    lines = [f"# {_inline(result.assignment)}: feedback{who}", "",
              f"**Total: {_points(result.score)} / {_points(result.max_score)} points**", ""]
     if result.error:
         lines += ["Your notebook could not be graded:", "", _fence(result.error), ""]
@@ -61,11 +70,11 @@ def markdown_report(result: SubmissionResult) -> str:
     if result.tests:
         lines += ["| test | points | status |", "|---|---|---|"]
         for t in result.tests:
-            lines.append(f"| `{t.name}` | {_points(t.score)} / {_points(t.max_score)} "
-                         f"| {_STATUS.get(t.status, t.status)} |")
+            lines.append(f"| `{one_line(t.name)}` | {_points(t.score)} / {_points(t.max_score)} "
+                         f"| {_STATUS.get(t.status, _inline(t.status))} |")
         lines.append("")
     for t in result.tests:
-        lines += [f"## `{t.name}`: {_STATUS.get(t.status, t.status)}, "
+        lines += [f"## `{one_line(t.name)}`: {_STATUS.get(t.status, _inline(t.status))}, "
                   f"{_points(t.score)} / {_points(t.max_score)}", ""]
         if t.output.strip():
             lines += [_fence(t.output), ""]
@@ -88,16 +97,21 @@ pre { background: #f6f6f6; border: 1px solid #ddd; padding: .6rem; overflow-x: a
 
 
 def html_report(result: SubmissionResult) -> str:
-    e = html.escape
+    def e(text: str) -> str:   # a name or a heading: one line
+        return html.escape(one_line(text))
+
+    def block(text: str) -> str:   # a message: its lines kept
+        return html.escape(multi_line(text))
+
     who = f" for {e(result.student)}" if result.student else ""
     title = f"{e(result.assignment)}: feedback{who}"
     body = [f"<h1>{title}</h1>",
             f'<p class="total">Total: {_points(result.score)} / '
             f"{_points(result.max_score)} points</p>"]
     if result.error:
-        body += ["<p>Your notebook could not be graded:</p>", f"<pre>{e(result.error)}</pre>"]
+        body += ["<p>Your notebook could not be graded:</p>", f"<pre>{block(result.error)}</pre>"]
     for warning in result.warnings:
-        body += ["<p>Note:</p>", f"<pre>{e(warning)}</pre>"]
+        body += ["<p>Note:</p>", f"<pre>{block(warning)}</pre>"]
     if result.tests:
         body.append("<table>\n<tr><th>test</th><th>points</th><th>status</th></tr>")
         for t in result.tests:
@@ -112,7 +126,7 @@ def html_report(result: SubmissionResult) -> str:
                     f"{e(_STATUS.get(t.status, t.status))}</span>, "
                     f"{_points(t.score)} / {_points(t.max_score)}</h2>")
         if t.output.strip():
-            body.append(f"<pre>{e(t.output.rstrip())}</pre>")
+            body.append(f"<pre>{block(t.output.rstrip())}</pre>")
         else:
             body.append("<p>Passed.</p>" if t.status == PASSED else "<p>(no message)</p>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -27,6 +27,7 @@ from . import cli
 from .course import CourseError
 from .grading import Settings, SubmissionResult
 from .student_process import Limits
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,11 @@ def _points(x: float | None) -> str:
 
 
 def format_differences(differences: list[Difference]) -> str:
+    """A table of the differences; student text in it is escaped (`text.one_line`)."""
     rows = [("student", "assignment", "test", "nbgrader", "ours", "")]
-    rows += [(d.student or "?", d.assignment, d.test or "(submission)", _points(d.nbgrader),
-              _points(d.ours), d.problem) for d in differences]
+    rows += [(one_line(d.student or "?"), one_line(d.assignment),
+              one_line(d.test or "(submission)"), _points(d.nbgrader), _points(d.ours),
+              one_line(d.problem)) for d in differences]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for row in rows:

@@ -18,6 +18,7 @@ from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookEr
                         given_source,
                         make_plan, read_notebook, tests_of, trusted_path)
 from .launcher import Launcher
+from .text import clean
 from .student_process import GradingInterrupted, Limits, StudentFunction, StudentProcess
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
@@ -154,7 +155,7 @@ class GradingSession:
             status, output = ERROR, f"{type(exc).__name__}: {exc}"
         finally:
             self.process.deadline = None
-        printed = self.process.take_output()
+        printed = clean(self.process.take_output())   # student text enters here
         if printed:
             output = (output + "\n" if output else "") + "Your code printed:\n" + printed
         return status, output, ended
@@ -164,32 +165,35 @@ def student_of(path: Path) -> str | None:
     """The student id of a notebook in an nbgrader tree submitted/<student>/<assignment>/."""
     parts = path.resolve().parts
     if len(parts) >= 4 and parts[-4] == "submitted":
-        return parts[-3]
+        return clean(parts[-3])   # a folder name that is not UTF-8 has lone surrogates
     return None
 
 
 def open_submission(path: Path, settings: Settings
                     ) -> tuple[SubmissionResult, TrustedAssignment | None, GradingPlan | None]:
-    """Read a submission against its trusted copy; on failure, the result carries the error."""
+    """Read a submission against its trusted copy; on failure, the result carries the error.
+
+    The path, the student id and messages that name the path are student text: `clean`ed.
+    """
     path = Path(path)
     assignment = path.stem
-    result = SubmissionResult(student_of(path), assignment, str(path))
+    result = SubmissionResult(student_of(path), clean(assignment), clean(str(path)))
     if assignment not in ASSIGNMENTS:
-        result.error = (f"unknown assignment `{assignment}`: notebooks are named after their "
-                        f"assignment ({', '.join(a + '.ipynb' for a in ASSIGNMENTS)})")
+        result.error = (f"unknown assignment `{result.assignment}`: notebooks are named after "
+                        f"their assignment ({', '.join(a + '.ipynb' for a in ASSIGNMENTS)})")
         return result, None, None
     try:
         trusted = load_trusted(settings, assignment)
     except NotebookError as exc:
-        result.error = str(exc)
+        result.error = clean(str(exc))
         return result, None, None
     plan_tests = tests_of(trusted.notebook)
     result.max_score = sum(t.points for t in plan_tests)
     try:
         submission = read_notebook(path)
     except NotebookError as exc:
-        result.error = str(exc)
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, str(exc), t.hidden)
+        result.error = clean(str(exc))
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, result.error, t.hidden)
                         for t in plan_tests]
         return result, trusted, None
     plan = make_plan(trusted.notebook, submission)

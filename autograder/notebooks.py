@@ -5,13 +5,19 @@ supplies the given cells and the test cells; a submission supplies only the code
 graded functions: each one's solution cell, matched by `grade_id` (or, when an editor
 stripped nbgrader's metadata, by the function the cell defines), and the cells that define
 it again before its test, as when the notebook runs top to bottom (see make_plan).
+
+A notebook's text is student text: every cell's source and label is `text.clean`ed as it is
+read (a `\\ud800` escape in the JSON would otherwise be a lone surrogate).
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .text import clean
 
 ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax")
 
@@ -124,8 +130,11 @@ def _code_cell(raw: dict) -> Cell:
     source = raw.get("source", "")
     if isinstance(source, list):
         source = "".join(str(line) for line in source)
-    return Cell(kind=_kind(meta), grade_id=str(nbg.get("grade_id", "")), source=str(source),
-                points=float(nbg.get("points", 0) or 0))
+    points = float(nbg.get("points", 0) or 0)
+    if not math.isfinite(points):
+        raise ValueError(f"its points are {points}")
+    return Cell(kind=_kind(meta), grade_id=clean(str(nbg.get("grade_id", ""))),
+                source=clean(str(source)), points=points)
 
 
 _DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)

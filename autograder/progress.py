@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Callable, TextIO
 
+from .text import one_line
+
 
 def _clock_text(seconds: float) -> str:
     seconds = int(round(max(seconds, 0.0)))
@@ -65,7 +67,7 @@ class ProgressBar:
     def draw(self) -> None:
         if not self.enabled or self._closed:
             return
-        text = self.line()[:self.columns - 1]
+        text = one_line(self.line())[:self.columns - 1]   # only this \r may move the cursor
         self.stream.write("\r" + text + " " * max(0, self._drawn - len(text)))
         self.stream.flush()
         self._drawn = len(text)

@@ -14,6 +14,7 @@ from .grading import (PASSED, GradingSession, Settings, SubmissionResult, TestRe
                       launcher_for, open_submission)
 from .launcher import Launcher
 from .student_process import Limits
+from .text import multi_line
 
 _RESULTS = pytest.StashKey[dict]()
 _LAUNCHER = pytest.StashKey[Launcher]()
@@ -119,7 +120,10 @@ class CellTest(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CellFailed):
-            return excinfo.value.message
+            # student text: escaped (text.py) and indented, so no line of it passes for
+            # one of pytest's own
+            return "\n".join("    " + line
+                             for line in multi_line(excinfo.value.message).split("\n"))
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):

@@ -1,8 +1,14 @@
-"""Reporting: the score table, the class summary, JSON, CSV and Gradescope's results.json."""
+"""Reporting: the score table, the class summary, JSON, CSV and Gradescope's results.json.
+
+Text from submissions is shown escaped (see text.py): `one_line` in table rows and summary
+rows; messages (errors, a test's detail lines) line by line, each `one_line` and indented
+under what it belongs to, so that no line of a message can pass for a row; `multi_line`
+where a message keeps its lines (the CSV's error, Gradescope's outputs).
+The JSON files are strict and ASCII (`text.dumps`).
+"""
 from __future__ import annotations
 
 import csv
-import json
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +16,7 @@ from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
 from .notebooks import ASSIGNMENTS
+from .text import dumps, multi_line, one_line
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -18,21 +25,35 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def _heading(r: SubmissionResult) -> str:
+    who = f"{one_line(r.student)}: " if r.student else ""
+    return f"{who}{one_line(r.assignment)}  ({one_line(r.path)})"
+
+
+def _lines(text: str) -> list[str]:
+    """`text` as lines in which nothing acts on the terminal (shown indented under what
+    they belong to: no line of it can pass for a line of the table)."""
+    return [one_line(line) for line in text.replace("\r\n", "\n").strip().split("\n")]
+
+
 def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> str:
     lines = []
     for r in results:
-        who = f"{r.student}: " if r.student else ""
-        lines.append(f"{who}{r.assignment}  ({r.path})")
+        lines.append(_heading(r))
         if r.error:
-            lines.append(f"  could not be graded: {r.error}")
+            first, *rest = _lines(r.error)
+            lines.append(f"  could not be graded: {first}")
+            lines.extend(f"    {text}" for text in rest)
         for w in r.warnings:
-            lines.append(f"  note: {w}")
-        width = max((len(t.name) for t in r.tests), default=0)
+            lines.append(f"  note: {one_line(w)}")
+        names = {t.name: one_line(t.name) for t in r.tests}
+        width = max((len(name) for name in names.values()), default=0)
         for t in r.tests:
             score = f"{_points(t.score)}/{_points(t.max_score)}"
-            lines.append(f"  {_MARK.get(t.status, t.status.upper()):<8}{score:>7}  {t.name:<{width}}")
+            mark = _MARK.get(t.status, one_line(t.status.upper()))
+            lines.append(f"  {mark:<8}{score:>7}  {names[t.name]:<{width}}")
             if t.status != PASSED and t.output:
-                for text in t.output.strip().splitlines()[:detail_lines]:
+                for text in _lines(t.output)[:detail_lines]:
                     lines.append(f"{'':19}{text}")
         lines.append(f"  {'total':<8}{_points(r.score) + '/' + _points(r.max_score):>7}")
         lines.append("")
@@ -121,29 +142,29 @@ def class_summary(results: Iterable[SubmissionResult]) -> str:
     lines = [head, ""]
     for s in class_statistics(results):
         top = _points(s.max_score)
-        lines.append(f"{s.assignment}: {s.graded} graded, out of {top} points")
+        lines.append(f"{one_line(s.assignment)}: {s.graded} graded, out of {top} points")
         lines.append(f"  mean    {_number(s.mean)}/{top} ({s.mean_percent:.1f}%)")
         lines.append(f"  median  {_number(s.median)}/{top} ({s.median_percent:.1f}%)")
-        width = max([len(t.name) for t in s.tests] + [len("test")])
+        names = {t.name: one_line(t.name) for t in s.tests}
+        width = max([len(name) for name in names.values()] + [len("test")])
         lines.append(f"  {'test':<{width}}  {'points':>6}  {'passed':>9}  {'rate':>6}")
         for t in s.tests:
             rate = f"{t.passed}/{t.graded}"
-            lines.append(f"  {t.name:<{width}}  {_points(t.max_score):>6}  {rate:>9}  "
+            lines.append(f"  {names[t.name]:<{width}}  {_points(t.max_score):>6}  {rate:>9}  "
                          f"{t.percent:5.1f}%")
         lines.append("")
     if ungraded:
         lines.append("Could not be graded:")
         for r in ungraded:
-            who = f"{r.student}: " if r.student else ""
-            lines.append(f"  {who}{r.assignment}  ({r.path})")
-            lines.extend(f"    {text}" for text in r.error.splitlines())
+            lines.append(f"  {_heading(r)}")
+            lines.extend(f"    {text}" for text in _lines(r.error))
         lines.append("")
     return "\n".join(lines)
 
 
 def write_json(results: list[SubmissionResult], path: Path) -> None:
     data = {"submissions": [r.to_dict() for r in results]}
-    Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(dumps(data), encoding="ascii")
 
 
 def column_names(results: list[SubmissionResult]) -> list[str]:
@@ -156,31 +177,32 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
 
 
 def write_csv(results: list[SubmissionResult], path: Path) -> None:
-    """One row per student and assignment, one column per test, then the totals."""
+    """One row per student and assignment, one column per test, then the totals.
+
+    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing."""
     columns = column_names(results)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", "assignment", "path", *columns, "score", "max_score",
-                         "error"])
+        writer.writerow(["student", "assignment", "path", *map(one_line, columns), "score",
+                         "max_score", "error"])
         for r in results:
             scores = {t.name: _points(t.score) for t in r.tests}
-            writer.writerow([r.student or "", r.assignment, r.path,
+            writer.writerow([one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
                              *(scores.get(c, "") for c in columns),
-                             _points(r.score), _points(r.max_score), r.error or ""])
+                             _points(r.score), _points(r.max_score), multi_line(r.error or "")])
 
 
 def gradescope_results(result: SubmissionResult) -> dict:
     """Gradescope's results.json for one submission."""
-    tests = [{"name": t.name, "score": t.score, "max_score": t.max_score,
+    tests = [{"name": one_line(t.name), "score": t.score, "max_score": t.max_score,
               "status": "passed" if t.status == PASSED else "failed",
-              "output": t.output, "visibility": "visible"} for t in result.tests]
-    output = f"{result.assignment}: {_points(result.score)}/{_points(result.max_score)}"
+              "output": multi_line(t.output), "visibility": "visible"} for t in result.tests]
+    output = f"{one_line(result.assignment)}: {_points(result.score)}/{_points(result.max_score)}"
     if result.error:
-        output = f"Your notebook could not be graded: {result.error}"
+        output = f"Your notebook could not be graded: {multi_line(result.error)}"
     return {"score": result.score, "output": output, "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 
 
 def write_gradescope(result: SubmissionResult, path: Path) -> None:
-    Path(path).write_text(json.dumps(gradescope_results(result), indent=2) + "\n",
-                          encoding="utf-8")
+    Path(path).write_text(dumps(gradescope_results(result)), encoding="ascii")

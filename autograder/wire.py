@@ -5,6 +5,10 @@ cross; nothing is ever unpickled. Object identity inside one message is kept (an
 that appears twice arrives as one array), which is how the grader sees a student return
 one array under two names. Callables go only from the grader to the child, as a
 reference to a module-level function of an `autograder` module.
+
+Every string of a received message is valid text (`text.clean`): a lone surrogate or a NUL
+that student code put into a message, an error or a value becomes U+FFFD here, where it
+enters the grader.
 """
 from __future__ import annotations
 
@@ -13,12 +17,15 @@ import functools
 import importlib
 import json
 import os
+import re
 import select
 import struct
 import time
 from typing import Any
 
 import numpy as np
+
+from .text import clean_data
 
 MAX_FRAME = 16 * 1024 * 1024   # bytes of one message
 MAX_ITEMS = 200_000            # containers and elements of one message (bounds decoding memory)
@@ -27,6 +34,8 @@ _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128")}
 _TRUSTED_MODULE_PREFIX = "autograder."
+# JSON escapes that decode to a lone surrogate or NUL (or a valid pair, joined by json)
+_UNCLEAN_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 
 
 class WireError(Exception):
@@ -232,13 +241,21 @@ def receive(fd: int, deadline: float | None = None) -> dict:
     # empty lists must not cost the reader gigabytes.
     if data.count(b",") + data.count(b"[") + data.count(b"{") > MAX_ITEMS:
         raise WireError(f"message with more than {MAX_ITEMS} items")
+    # Bytes that are not UTF-8 (encoded surrogates included) become U+FFFD; what is left to
+    # clean can only come from escapes, and only a message that has one is walked.
+    text = data.decode("utf-8", "replace")
     try:
-        message = json.loads(data)
+        message = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"malformed message: {exc}") from None
     if not isinstance(message, dict):
         raise WireError("malformed message")
-    return message
+    if not _UNCLEAN_ESCAPE.search(text):
+        return message
+    try:
+        return clean_data(message)
+    except RecursionError:
+        raise WireError("data nested too deeply") from None
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
