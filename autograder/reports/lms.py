@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..notebooks import ASSIGNMENTS
+from ..text import one_line
 from . import late as late_policy
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -330,7 +331,7 @@ def run(opts: argparse.Namespace) -> int:
     try:
         return _run(opts)
     except (LmsError, late_policy.LatePolicyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
 
 
@@ -355,7 +356,7 @@ def _run(opts: argparse.Namespace) -> int:
     rows = canvas_rows(book, titles) if opts.format == "canvas" else plain_rows(book, titles)
     write_rows(rows, opts.out)
     for line in problems(book, roster):
-        print(line, file=sys.stderr)
+        print(one_line(line), file=sys.stderr)
     late_count = sum(1 for r in late_rows or [] if r.late.penalty > 0)
     print(f"wrote {opts.out}: {len(book.students)} students x {len(book.assignments)} "
           f"assignments; {len(book.missing())} missing and {len(book.ungraded())} ungraded "

@@ -54,6 +54,7 @@ import numpy as np
 
 from ..notebooks import (ASSIGNMENTS, GIVEN, SOLUTION, Notebook, NotebookError, find_solution,
                          read_notebook, trusted_path)
+from ..text import one_line
 
 # Short k-grams survive reordered lines (a k-gram that crosses a moved line is lost); the
 # rarity weights keep the short ones that everybody writes from counting. Chosen on
@@ -485,16 +486,16 @@ def run(opts: argparse.Namespace) -> int:
         results, counts, problems = analyse(opts.paths or [Path("submitted")], opts.course,
                                             opts.k, opts.window, max(200, opts.top))
     except SimilarityError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start
     opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds),
                         encoding="utf-8")
     for line in problems:
-        print(f"not compared: {line}", file=sys.stderr)
+        print(f"not compared: {one_line(line)}", file=sys.stderr)
     for assignment, pairs in results.items():
         print(f"{assignment}: {counts[assignment]} students; most similar pairs:")
         for p in pairs[:5]:
-            print(f"  {100 * p.similarity:5.1f}%  {p.a.student}  {p.b.student}")
+            print(f"  {100 * p.similarity:5.1f}%  {one_line(p.a.student)}  {one_line(p.b.student)}")
     print(f"wrote {opts.out} in {seconds:.1f} s")
     return 0
