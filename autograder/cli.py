@@ -133,11 +133,12 @@ def grade_all(notebooks: list[Path | Found], settings: Settings, jobs: int,
               ) -> list[SubmissionResult]:
     """Grade every notebook, `jobs` at a time; results in the order of `notebooks`.
 
-    Each worker starts one zygote and forks every submission's child from it. A worker that
-    dies (killed by the system when memory runs out, say) costs only the notebook it was
-    grading: the pool is made again and the rest graded; the notebooks that were being
-    graded when it died are graded again one at a time, alone, and one whose worker dies
-    again is reported as an error. Then the tests that ran out of time (see
+    One notebook is graded in this process; more are graded in worker processes (even with
+    jobs=1), each of which starts one zygote and forks every submission's child from it.
+    A worker that dies (killed by the system when memory runs out, say) costs only the
+    notebook it was grading: the pool is made again and the rest graded; the notebooks that
+    were being graded when it died are graded again one at a time, alone, and one whose
+    worker dies again is reported as an error. Then the tests that ran out of time (see
     SubmissionResult.rerun) run once more, alone, no other grading running, before their
     zero stands. `on_result` sees each result of the first pass as soon as it is ready
     (for a progress display).
@@ -151,14 +152,12 @@ def grade_all(notebooks: list[Path | Found], settings: Settings, jobs: int,
             on_result(result)
 
     jobs = max(1, min(jobs, len(items)))
-    if jobs == 1:
+    if len(items) == 1:   # nothing else to lose: graded here, without a worker
+        item = items[0]
         with launcher_for(settings) as launcher:
-            for i, item in enumerate(items):
-                done(i, grade_notebook(item.path, settings, launcher, student=item.student,
-                                       rerun=False))
-            for result in results:
-                if result.rerun:
-                    rerun_tests(result, settings, launcher)
+            done(0, grade_notebook(item.path, settings, launcher, student=item.student))
+            if results[0].rerun:
+                rerun_tests(results[0], settings, launcher)
         return results
     _grade_in_pools(items, settings, jobs, done, results)
     again = [i for i, r in enumerate(results) if r.rerun]
@@ -287,7 +286,7 @@ def print_skipped(discovery: Discovery) -> None:
             print(f"  ... and {len(discovery.skipped) - SKIPPED_SHOWN} more (--json lists them "
                   "all)", file=sys.stderr)
     for raw, used in discovery.renamed:
-        print(f"note: student id {raw!r} is not safe as a file name; reported as {used!r}",
+        print(f"note: student id '{raw}' is not safe as a file name; reported as '{used}'",
               file=sys.stderr)
 
 

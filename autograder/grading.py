@@ -228,12 +228,12 @@ def launcher_for(settings: Settings) -> Launcher:
 
 
 def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = None,
-                   *, student: str | None = None, rerun: bool = True) -> SubmissionResult:
+                   *, student: str | None = None, rerun: bool = False) -> SubmissionResult:
     """Grade one notebook; pass a launcher to share its zygote between many notebooks.
 
-    `student` overrides the id read from the path. With `rerun`, tests whose zero may be the
-    machine's doing (see SubmissionResult.rerun) are run again at once in a fresh process;
-    a batch passes rerun=False and calls rerun_tests() after all its grading, alone.
+    `student` overrides the id read from the path. The tests whose zero may be the machine's
+    doing are listed in `result.rerun`: a batch (cli.grade_all) runs them again with
+    rerun_tests() once all its grading is done, alone; `rerun` does it here at once.
     """
     result, trusted, plan = open_submission(path, settings, student)
     if plan is None:
