@@ -262,7 +262,8 @@ def kill_workers_of(mark: str, stop: threading.Event, killed: list[int]) -> None
 
 
 @everywhere
-def test_a_worker_that_dies_costs_only_its_notebook(course, isolation):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_that_dies_costs_only_its_notebook(course, isolation, jobs):
     mark = hostile.marker()
     victim = ("import ctypes, time\nctypes.CDLL(None).prctl(15, "
               f"{mark.encode()!r}, 0, 0, 0)\ntime.sleep(30)")
@@ -273,7 +274,7 @@ def test_a_worker_that_dies_costs_only_its_notebook(course, isolation):
     killer.start()
     try:
         start = time.monotonic()
-        results = grade_all(paths, settings_for(course, isolation, timeout=5.0), jobs=2)
+        results = grade_all(paths, settings_for(course, isolation, timeout=5.0), jobs=jobs)
         seconds = time.monotonic() - start
     finally:
         stop.set()
