@@ -7,18 +7,20 @@ import multiprocessing.util
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
 from . import gradebook, gradescope_bundle, report, sandbox
 from .course import CourseError, regenerate
 from .feedback import write_feedback
-from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
+from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_notebook,
+                      launcher_for, open_submission, rerun_tests)
 from .launcher import Launcher, LauncherError, isolation_mode
-from .notebooks import ASSIGNMENTS
+from .notebooks import ASSIGNMENTS, Discovery, Found, NotebookError, discover, shown
 from .progress import ProgressBar
 from .reports import lms, similarity
-from .student_process import Limits
+from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 
 class UsageError(Exception):
@@ -45,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
                        help="time limit of one test's calls into student code "
                             f"(default {Limits.timeout:g})")
+    grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                       help="time budget of one submission: loading its cells, every test and "
+                            "every restart together; once spent, its remaining tests score 0 "
+                            f"(default: the time limit plus {RESTART_ALLOWANCE:g} s for each test "
+                            f"and one more, at most {BUDGET_TIMEOUTS} times)")
     grade.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
                        help=f"memory limit of the student process (default {Limits.memory_mb})")
     grade.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
@@ -74,70 +81,163 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def find_notebooks(paths: list[str], course: Path) -> list[Path]:
-    """Named notebooks, and the assignment notebooks found below named folders."""
-    found: list[Path] = []
-    for raw in paths or [str(course / "assignments")]:
-        path = Path(raw)
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            notebooks = [nb for nb in path.rglob("*.ipynb")
-                         if ".ipynb_checkpoints" not in nb.parts and nb.stem in ASSIGNMENTS]
-            # each student's notebooks together, in course order
-            found.extend(sorted(notebooks, key=lambda nb: (nb.parent.parent,
-                                                           ASSIGNMENTS.index(nb.stem))))
-        else:
-            raise UsageError(f"no such file or folder: {raw}")
-    if not found:
-        raise UsageError("no notebooks to grade in " + ", ".join(paths or ["assignments/"]))
+def find_submissions(paths: list[str], course: Path) -> Discovery:
+    """The notebooks to grade below `paths` (default: the course's assignments/), what was
+    skipped and why, and the student ids that had to be made safe (see notebooks.discover)."""
+    try:
+        found = discover(paths, course / "assignments")
+    except NotebookError as exc:
+        raise UsageError(str(exc)) from None
+    if not found.found:
+        why = "".join(f"\n  skipped {s.path}: {s.reason}" for s in found.skipped[:10])
+        raise UsageError("no notebooks to grade in "
+                         + ", ".join(shown(p) for p in paths or ["assignments/"]) + why)
     return found
 
 
+def find_notebooks(paths: list[str], course: Path) -> list[Path]:
+    """The paths of the notebooks to grade (see find_submissions)."""
+    return [found.path for found in find_submissions(paths, course).found]
+
+
 _worker_launcher: Launcher | None = None   # one zygote per worker process
+_worker_started = None                     # shared flags: which notebooks a worker took up
 
 
-def _start_worker(settings: Settings) -> None:
-    global _worker_launcher
+def _start_worker(settings: Settings, started) -> None:
+    global _worker_launcher, _worker_started
+    _worker_started = started
     _worker_launcher = launcher_for(settings)
     multiprocessing.util.Finalize(None, _worker_launcher.close, exitpriority=10)
 
 
-def _grade_one(notebook: Path, settings: Settings) -> SubmissionResult:
-    return grade_notebook(notebook, settings, _worker_launcher)
+def _grade_one(index: int, found: Found, settings: Settings) -> SubmissionResult:
+    _worker_started[index] = 1
+    return grade_notebook(found.path, settings, _worker_launcher, student=found.student,
+                          rerun=False)
 
 
-def grade_all(notebooks: list[Path], settings: Settings, jobs: int,
+def _rerun_one(index: int, result: SubmissionResult, settings: Settings) -> SubmissionResult:
+    _worker_started[index] = 1
+    rerun_tests(result, settings, _worker_launcher)
+    return result
+
+
+WORKER_DIED = ("the grading worker died while grading this notebook, and again when it was "
+               "graded alone (killed from outside, e.g. by the system when memory ran out)")
+
+
+def _as_found(item: Path | Found) -> Found:
+    return item if isinstance(item, Found) else Found(Path(item), None)
+
+
+def grade_all(notebooks: list[Path | Found], settings: Settings, jobs: int,
               on_result: Callable[[SubmissionResult], None] | None = None
               ) -> list[SubmissionResult]:
     """Grade every notebook, `jobs` at a time; results in the order of `notebooks`.
 
-    Each worker starts one zygote and forks every submission's child from it.
-    `on_result` sees each result as soon as it is ready (for a progress display).
+    One notebook is graded in this process; more are graded in worker processes (even with
+    jobs=1), each of which starts one zygote and forks every submission's child from it.
+    A worker that dies (killed by the system when memory runs out, say) costs only the
+    notebook it was grading: the pool is made again and the rest graded; the notebooks that
+    were being graded when it died are graded again one at a time, alone, and one whose
+    worker dies again is reported as an error. Then the tests that ran out of time (see
+    SubmissionResult.rerun) run once more, alone, no other grading running, before their
+    zero stands. `on_result` sees each result of the first pass as soon as it is ready
+    (for a progress display).
     """
-    jobs = max(1, min(jobs, len(notebooks)))
-    if jobs == 1:
-        results = []
-        with launcher_for(settings) as launcher:
-            for nb in notebooks:
-                results.append(grade_notebook(nb, settings, launcher))
-                if on_result:
-                    on_result(results[-1])
-        return results
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=_start_worker, initargs=(settings,)) as pool:
-        futures = [pool.submit(_grade_one, nb, settings) for nb in notebooks]
+    items = [_as_found(n) for n in notebooks]
+    results: list[SubmissionResult | None] = [None] * len(items)
+
+    def done(index: int, result: SubmissionResult) -> None:
+        results[index] = result
         if on_result:
-            for future in as_completed(futures):
-                on_result(future.result())
-        return [f.result() for f in futures]
+            on_result(result)
+
+    jobs = max(1, min(jobs, len(items)))
+    if len(items) == 1:   # nothing else to lose: graded here, without a worker
+        item = items[0]
+        with launcher_for(settings) as launcher:
+            done(0, grade_notebook(item.path, settings, launcher, student=item.student))
+            if results[0].rerun:
+                rerun_tests(results[0], settings, launcher)
+        return results
+    _grade_in_pools(items, settings, jobs, done, results)
+    again = [i for i, r in enumerate(results) if r.rerun]
+    if again:   # alone: a pool of one, so that a worker killed here costs only this notebook
+        rerun = {}
+        _run_pool(_rerun_one, {i: results[i] for i in again}, settings, 1,
+                  lambda i, r: rerun.__setitem__(i, r))
+        for i in again:
+            if i in rerun:
+                results[i] = rerun[i]
+            else:
+                results[i].rerun = []
+                results[i].warnings.append("the worker died while its timed-out tests ran "
+                                           "again alone; the first results stand")
+    return results
+
+
+def _grade_in_pools(items: list[Found], settings: Settings, jobs: int,
+                    done: Callable[[int, SubmissionResult], None],
+                    results: list[SubmissionResult | None]) -> None:
+    todo = list(range(len(items)))
+    fruitless = 0
+    while todo:
+        started = _run_pool(_grade_one, {i: items[i] for i in todo}, settings, jobs, done)
+        todo = [i for i in todo if results[i] is None]
+        if started is None:   # the pool ended normally
+            break
+        suspects = [i for i in todo if started[i]]
+        for i in suspects:   # each alone, so that a second death is surely its own
+            if _run_pool(_grade_one, {i: items[i]}, settings, 1, done) is not None \
+                    and results[i] is None:
+                done(i, _worker_died(items[i], settings))
+        todo = [i for i in todo if results[i] is None]
+        fruitless = 0 if suspects else fruitless + 1
+        if fruitless >= 2:   # workers die before they take up any notebook
+            for i in todo:
+                done(i, _worker_died(items[i], settings))
+            break
+
+
+def _run_pool(work: Callable, args: dict[int, object], settings: Settings, jobs: int,
+              done: Callable[[int, SubmissionResult], None]):
+    """`work(i, args[i], settings)` for each i in a pool of `jobs` workers, `done(i, result)`
+    for each result. None if the pool ended normally; if a worker died, the flags of the
+    indices that a worker took up (those without a result were running when it died)."""
+    context = multiprocessing.get_context("fork")
+    started = context.RawArray("b", max(args) + 1)
+    broken = False
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(args))), mp_context=context,
+                             initializer=_start_worker, initargs=(settings, started)) as pool:
+        futures = {pool.submit(work, i, arg, settings): i for i, arg in args.items()}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                broken = True
+                continue
+            done(futures[future], result)
+    return started if broken else None
+
+
+def _worker_died(item: Found, settings: Settings) -> SubmissionResult:
+    result, _, plan = open_submission(item.path, settings, item.student)
+    result.error = WORKER_DIED + (f"; {result.error}" if result.error else "")
+    if plan is not None:
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, WORKER_DIED, t.hidden)
+                        for t in plan.tests]
+    return result
 
 
 def run_grade(opts: argparse.Namespace) -> int:
-    if opts.timeout <= 0 or opts.memory <= 0 or opts.jobs <= 0:
-        raise UsageError("--timeout, --memory and --jobs must be positive")
-    notebooks = find_notebooks(opts.paths, opts.course)
+    if opts.timeout <= 0 or opts.memory <= 0 or opts.jobs <= 0 or \
+            (opts.budget is not None and opts.budget <= 0):
+        raise UsageError("--timeout, --budget, --memory and --jobs must be positive")
+    discovery = find_submissions(opts.paths, opts.course)
+    notebooks = discovery.found
+    print_skipped(discovery)
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
@@ -151,7 +251,8 @@ def run_grade(opts: argparse.Namespace) -> int:
         print(f"note: student code runs without the sandbox ({sandbox.problem()}); "
               f"install bubblewrap for it", file=sys.stderr)
     settings = Settings(course=opts.course, hidden=opts.hidden,
-                        limits=Limits(timeout=opts.timeout, memory_mb=opts.memory),
+                        limits=Limits(timeout=opts.timeout, memory_mb=opts.memory,
+                                      budget=opts.budget),
                         isolation=isolation)
     with ProgressBar(len(notebooks), sys.stderr) as progress:
         results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
@@ -162,7 +263,8 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.feedback:
         write_feedback(results, opts.feedback)
     if opts.json:
-        report.write_json(results, Path(opts.json))
+        report.write_json(results, Path(opts.json), skipped=discovery.skipped,
+                          renamed=discovery.renamed)
     if opts.csv:
         report.write_csv(results, Path(opts.csv))
     if opts.gradescope:
@@ -172,6 +274,23 @@ def run_grade(opts: argparse.Namespace) -> int:
         print(f"{len(failed)} of {len(results)} submissions could not be graded.",
               file=sys.stderr)
     return 1 if failed else 0
+
+
+SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all
+
+
+def print_skipped(discovery: Discovery) -> None:
+    """What was found but not graded, and the student ids changed, on stderr."""
+    if discovery.skipped:
+        print(f"skipped {len(discovery.skipped)} files found (not graded):", file=sys.stderr)
+        for s in discovery.skipped[:SKIPPED_SHOWN]:
+            print(f"  {s.path}: {s.reason}", file=sys.stderr)
+        if len(discovery.skipped) > SKIPPED_SHOWN:
+            print(f"  ... and {len(discovery.skipped) - SKIPPED_SHOWN} more (--json lists them "
+                  "all)", file=sys.stderr)
+    for raw, used in discovery.renamed:
+        print(f"note: student id '{raw}' is not safe as a file name; reported as '{used}'",
+              file=sys.stderr)
 
 
 def run_regenerate(opts: argparse.Namespace) -> int:

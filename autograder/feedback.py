@@ -138,19 +138,27 @@ def write_feedback(results: Iterable[SubmissionResult], folder: Path) -> list[Pa
     """DIR/<student>/<assignment>.md and .html for each result; the files written.
 
     Two submissions that would share a name (same folder name, same assignment) get
-    <student>-2, <student>-3, ... in the order of the results.
+    <student>-2, <student>-3, ... in the order of the results, those with a student id
+    first.
     """
     folder = Path(folder)
+    results = list(results)
+    # a student id from the nbgrader tree is that student's folder: no other notebook (one
+    # without an id, named after its folder) takes it, whatever the order of the results
     used: set[tuple[str, str]] = set()
-    written = []
-    for r in results:
+    names: dict[int, str] = {}
+    for i in sorted(range(len(results)), key=lambda i: not results[i].student):
+        r = results[i]
         base = student_name(r)
         name, n = base, 1
         while (name, r.assignment) in used:
             n += 1
             name = f"{base}-{n}"
         used.add((name, r.assignment))
-        target = folder / name
+        names[i] = name
+    written = []
+    for i, r in enumerate(results):
+        target = folder / names[i]
         target.mkdir(parents=True, exist_ok=True)
         stem = _safe_name(r.assignment)
         for suffix, text in ((".md", markdown_report(r)), (".html", html_report(r))):

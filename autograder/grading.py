@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,11 +16,12 @@ from types import CodeType
 
 from .checks.core import StudentCodeError
 from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
-                        given_source,
-                        make_plan, read_notebook, tests_of, trusted_path)
+                        given_source, make_plan, read_notebook, safe_name, tests_of,
+                        trusted_path)
 from .launcher import Launcher
 from .text import clean
-from .student_process import GradingInterrupted, Limits, StudentFunction, StudentProcess
+from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,
+                              budget_message, spent_budget)
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 
@@ -34,6 +36,9 @@ class TestResult:
     status: str
     output: str = ""
     hidden: bool = False
+    seconds: float = 0.0   # the test's own time: its calls and checks, never loading cells
+    # every run of the test: {"run": "batch" or "rerun", "status": ..., "seconds": ...}
+    timings: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -46,9 +51,15 @@ class SubmissionResult:
     error: str | None = None
     tests: list[TestResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0            # wall time of its grading (the re-run's added)
+    budget: float | None = None     # its grading time budget in seconds
+    # tests whose zero may be the machine's doing (a time limit, a cell that ran out of time
+    # while loading, the budget): a batch runs them again alone before the zero stands
+    rerun: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["rerun"]
         for test in data["tests"]:
             del test["hidden"]
         return data
@@ -115,6 +126,8 @@ class GradingSession:
         self.trusted, self.plan = trusted, plan
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
         self.limits = limits
+        self.budget = limits.budget_for(len(plan.tests))
+        self.process.start_budget(self.budget)
         self._given = trusted.namespace()
 
     def close(self) -> None:
@@ -129,18 +142,25 @@ class GradingSession:
     def run_test(self, test: Test) -> TestResult:
         """Run one test cell; a test whose student process ended is run once more in a fresh
         one, so that a process killed by what an earlier test started costs only that test."""
-        status, output, ended = self._attempt(test)
+        if self.process.budget_spent():   # nothing more of this submission runs
+            self.process.kill()
+            return TestResult(test.grade_id, 0.0, test.points, TIMEOUT,
+                              budget_message(self.budget), test.hidden)
+        status, output, ended, seconds = self._attempt(test)
         if ended:
-            status, output, _ = self._attempt(test)
+            status, output, _, more = self._attempt(test)
+            seconds += more
         score = test.points if status == PASSED else 0.0
-        return TestResult(test.grade_id, score, test.points, status, output, test.hidden)
+        return TestResult(test.grade_id, score, test.points, status, output, test.hidden,
+                          round(seconds, 3))
 
-    def _attempt(self, test: Test) -> tuple[str, str, bool]:
+    def _attempt(self, test: Test) -> tuple[str, str, bool, float]:
         ns = dict(self._given)
         ns.update({name: StudentFunction(self.process, name, self.trusted.parameters.get(name, ()))
                    for name in self.plan.functions})
         self.process.take_output()
-        self.process.deadline = time.monotonic() + self.limits.timeout
+        start = time.monotonic()
+        self.process.deadline = first_deadline = start + self.limits.timeout
         ended = False
         try:
             exec(self.trusted.tests[test.grade_id], ns)
@@ -154,30 +174,34 @@ class GradingSession:
         except Exception as exc:   # a value the checks did not foresee
             status, output = ERROR, f"{type(exc).__name__}: {exc}"
         finally:
+            loading = self.process.deadline - first_deadline   # calls move it on by this
             self.process.deadline = None
+        seconds = max(0.0, time.monotonic() - start - loading)
         printed = clean(self.process.take_output())   # student text enters here
         if printed:
             output = (output + "\n" if output else "") + "Your code printed:\n" + printed
-        return status, output, ended
+        return status, output, ended, seconds
 
 
 def student_of(path: Path) -> str | None:
-    """The student id of a notebook in an nbgrader tree submitted/<student>/<assignment>/."""
-    parts = path.resolve().parts
+    """The student id of a notebook in an nbgrader tree submitted/<student>/<assignment>/,
+    made safe as a file name (see notebooks.safe_name); links in the path are not followed."""
+    parts = Path(os.path.abspath(path)).parts
     if len(parts) >= 4 and parts[-4] == "submitted":
-        return clean(parts[-3])   # a folder name that is not UTF-8 has lone surrogates
+        return safe_name(clean(parts[-3]))   # a folder name that is not UTF-8 has lone surrogates
     return None
 
 
-def open_submission(path: Path, settings: Settings
+def open_submission(path: Path, settings: Settings, student: str | None = None
                     ) -> tuple[SubmissionResult, TrustedAssignment | None, GradingPlan | None]:
     """Read a submission against its trusted copy; on failure, the result carries the error.
 
-    The path, the student id and messages that name the path are student text: `clean`ed.
+    `student` is the id to report (default: read from the path). The path, the student id
+    and messages that name the path are student text: `clean`ed.
     """
     path = Path(path)
     assignment = path.stem
-    result = SubmissionResult(student_of(path), clean(assignment), clean(str(path)))
+    result = SubmissionResult(student or student_of(path), clean(assignment), clean(str(path)))
     if assignment not in ASSIGNMENTS:
         result.error = (f"unknown assignment `{result.assignment}`: notebooks are named after "
                         f"their assignment ({', '.join(a + '.ipynb' for a in ASSIGNMENTS)})")
@@ -190,7 +214,7 @@ def open_submission(path: Path, settings: Settings
     plan_tests = tests_of(trusted.notebook)
     result.max_score = sum(t.points for t in plan_tests)
     try:
-        submission = read_notebook(path)
+        submission = read_notebook(path, follow_links=False)
     except NotebookError as exc:
         result.error = clean(str(exc))
         result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, result.error, t.hidden)
@@ -206,20 +230,65 @@ def launcher_for(settings: Settings) -> Launcher:
     return Launcher(settings.isolation, hide=(Path(settings.course),))
 
 
-def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = None
-                   ) -> SubmissionResult:
-    """Grade one notebook; pass a launcher to share its zygote between many notebooks."""
-    result, trusted, plan = open_submission(path, settings)
+def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = None,
+                   *, student: str | None = None, rerun: bool = False) -> SubmissionResult:
+    """Grade one notebook; pass a launcher to share its zygote between many notebooks.
+
+    `student` overrides the id read from the path. The tests whose zero may be the machine's
+    doing are listed in `result.rerun`: a batch (cli.grade_all) runs them again with
+    rerun_tests() once all its grading is done, alone; `rerun` does it here at once.
+    """
+    result, trusted, plan = open_submission(path, settings, student)
     if plan is None:
         return result
     own = launcher is None
     launcher = launcher or launcher_for(settings)
+    start = time.monotonic()
     try:
         with GradingSession(trusted, plan, settings.limits, launcher) as session:
+            result.budget = session.budget
             for test in plan.tests:
-                result.tests.append(session.run_test(test))
+                tested = session.run_test(test)
+                tested.timings = [{"run": "batch", "status": tested.status,
+                                   "seconds": tested.seconds}]
+                result.tests.append(tested)
+            result.rerun = to_rerun(result, session.process.load_timeouts)
+        result.seconds = round(time.monotonic() - start, 3)
+        if rerun and result.rerun:
+            rerun_tests(result, settings, launcher)
     finally:
         if own:
             launcher.close()
     result.score = sum(t.score for t in result.tests)
     return result
+
+
+def to_rerun(result: SubmissionResult, load_timeouts: list[str]) -> list[str]:
+    """The tests whose zero a loaded machine may have caused: those that ran out of time
+    (their own limit or the budget), and, when a cell ran out of time while loading, every
+    test that did not pass (it may have missed that cell's functions)."""
+    return [t.name for t in result.tests
+            if t.status == TIMEOUT or (load_timeouts and t.status != PASSED)]
+
+
+def rerun_tests(result: SubmissionResult, settings: Settings, launcher: Launcher) -> None:
+    """Run `result.rerun` once more in a fresh process with a fresh budget; their results
+    stand in for the first ones, both timings kept. Tests the budget stopped before they
+    ran go first, then the others in notebook order."""
+    again, trusted, plan = open_submission(Path(result.path), settings, result.student)
+    if plan is None:   # the notebook changed or went away since: the first results stand
+        return
+    first = {t.name: t for t in result.tests}
+    tests = sorted((t for t in plan.tests if t.grade_id in result.rerun and t.grade_id in first),
+                   key=lambda t: not spent_budget(first[t.grade_id].output))
+    start = time.monotonic()
+    with GradingSession(trusted, plan, settings.limits, launcher) as session:
+        for test in tests:
+            tested = session.run_test(test)
+            tested.timings = first[test.grade_id].timings + [
+                {"run": "rerun", "status": tested.status, "seconds": tested.seconds}]
+            first[test.grade_id] = tested
+    result.tests = [first[t.name] for t in result.tests]
+    result.rerun = []
+    result.seconds = round(result.seconds + time.monotonic() - start, 3)
+    result.score = sum(t.score for t in result.tests)

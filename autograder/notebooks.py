@@ -11,13 +11,16 @@ read (a `\\ud800` escape in the JSON would otherwise be a lone surrogate).
 """
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import re
-from dataclasses import dataclass, replace
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .text import clean
+from .text import clean, one_line
 
 ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax")
 
@@ -93,12 +96,65 @@ def _kind(meta: dict) -> str:
     return OTHER
 
 
-def read_notebook(path: str | Path) -> Notebook:
-    """Parse a notebook into cells; NotebookError (with a plain message) if it can't be read."""
+MAX_NOTEBOOK_BYTES = 256 * 2 ** 20
+
+
+def _kind_of_file(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
+    """The content of a regular file, opened so that nothing can block or redirect the read:
+    without following a link as the last component (unless `follow_links`), without waiting
+    for a writer (a named pipe), refused unless fstat says it is a regular file. A plain
+    NotebookError otherwise."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        if os.path.islink(path):   # where O_NOFOLLOW does not exist
+            raise NotebookError(f"cannot read {path}: a symbolic link (links are not graded)")
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_links:
+            raise NotebookError(f"cannot read {path}: a symbolic link (links are not graded)"
+                                ) from None
+        raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotebookError(f"cannot read {path}: {_kind_of_file(st.st_mode)}, "
+                                f"not a regular file")
+        if st.st_size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(f"cannot read {path}: {st.st_size} bytes, more than a notebook "
+                                f"may have ({MAX_NOTEBOOK_BYTES // 2 ** 20} MB)")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_NOTEBOOK_BYTES:
+                raise NotebookError(f"cannot read {path}: it grew past "
+                                    f"{MAX_NOTEBOOK_BYTES // 2 ** 20} MB while read")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_notebook(path: str | Path, follow_links: bool = True) -> Notebook:
+    """Parse a notebook into cells; NotebookError (with a plain message) if it can't be read.
+
+    A submission is read with follow_links=False: a link is refused (see read_bytes)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(path, follow_links).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot read {path}: {exc}") from None
     if not text.strip():
         raise NotebookError(f"{path} is empty")
@@ -232,3 +288,149 @@ def given_source(trusted: Notebook) -> str:
 def trusted_path(course: Path, assignment: str, hidden: bool) -> Path:
     folder = "source" if hidden else "assignments"
     return Path(course) / folder / assignment / f"{assignment}.ipynb"
+
+
+# ---------------------------------------------------------------- finding submissions
+
+def shown(text: str) -> str:
+    """A name found on disk as one visible line: `text.clean`, then `text.one_line`."""
+    return one_line(clean(text))
+
+
+def safe_name(name: str) -> str:
+    """A student id as one harmless file name: letters, digits and `_.@+-` (anything else
+    becomes `_`: no `/`, no control characters), no leading dot (so never `.` or `..`),
+    never empty, at most 100 characters."""
+    safe = re.sub(r"[^\w.@+-]", "_", name).lstrip(".")[:100]
+    return safe or "_"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A notebook to grade, and the student id (safe as a file name) it is reported under."""
+
+    path: Path
+    student: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str      # as shown (see `shown`)
+    reason: str
+
+
+@dataclass
+class Discovery:
+    found: list[Found] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)   # (id as shown, id used)
+
+
+SUBMISSION_LAYOUT = "submitted/<student>/<assignment>/<assignment>.ipynb"
+
+
+def discover(paths: list[str], default: Path) -> Discovery:
+    """The notebooks to grade among `paths` (default: `default`), and what was passed over.
+
+    A named file is graded if it is a regular file (not a link). A named folder is searched
+    without following links. In an nbgrader tree (below a folder named `submitted`: the
+    named one, one inside it, or one up to two levels above it) only
+    submitted/<student>/<assignment>/<assignment>.ipynb is a submission; elsewhere, any
+    notebook named after an assignment. Everything else found
+    with the .ipynb suffix is listed as skipped with the reason, and so is every link and
+    every file that is not a regular file. Student ids are made safe as file names; an id
+    that had to change and would then be another's gets -2, -3, ... (in sorted order of the
+    original ids), and is listed in `renamed`. NotebookError for a path that does not exist.
+    """
+    found: list[tuple[Path, str | None]] = []
+    skipped: list[Skipped] = []
+    for raw in paths or [str(default)]:
+        path = Path(raw)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            raise NotebookError(f"no such file or folder: {shown(raw)}") from None
+        if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and path.is_dir()):
+            found.extend(_search(path, skipped))   # a folder named by the user is entered
+        elif not stat.S_ISREG(st.st_mode):
+            skipped.append(Skipped(shown(raw), f"{_kind_of_file(st.st_mode)}, not a regular "
+                                               "file: not graded"))
+        else:
+            parts = Path(os.path.abspath(path)).parts
+            tree = len(parts) >= 4 and parts[-4] == "submitted"
+            found.append((path, parts[-3] if tree else None))
+    mapping, renamed = _safe_ids(sorted({s for _, s in found if s is not None}))
+    return Discovery([Found(p, mapping.get(s) if s is not None else None) for p, s in found],
+                     skipped, renamed)
+
+
+def _search(folder: Path, skipped: list[Skipped]) -> list[tuple[Path, str | None]]:
+    top = len(Path(os.path.abspath(folder)).parts)
+    found = []
+    for path, st in _walk(folder, skipped):
+        if stat.S_ISLNK(st.st_mode):
+            skipped.append(Skipped(shown(str(path)), "a symbolic link: links are not followed"))
+            continue
+        if not path.name.endswith(".ipynb"):
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append(Skipped(shown(str(path)),
+                                   f"{_kind_of_file(st.st_mode)}, not a regular file"))
+            continue
+        if ".ipynb_checkpoints" in path.parts:
+            skipped.append(Skipped(shown(str(path)), "an editor checkpoint"))
+            continue
+        parts = Path(os.path.abspath(path)).parts
+        trees = [i for i, part in enumerate(parts[:-1]) if part == "submitted" and i >= top - 3]
+        if path.stem not in ASSIGNMENTS:
+            skipped.append(Skipped(shown(str(path)), "not named after an assignment ("
+                                   + ", ".join(a + ".ipynb" for a in ASSIGNMENTS) + ")"))
+        elif not trees:
+            found.append((path, None))
+        elif trees[-1] == len(parts) - 4 and parts[-2] == path.stem:
+            found.append((path, parts[-3]))
+        else:
+            skipped.append(Skipped(shown(str(path)), f"not a submission: in an nbgrader tree "
+                                                     f"only {SUBMISSION_LAYOUT} is graded"))
+    # each student's notebooks together, in course order
+    return sorted(found, key=lambda f: (f[0].parent.parent, ASSIGNMENTS.index(f[0].stem)))
+
+
+def _walk(folder: Path, skipped: list[Skipped]):
+    """(path, lstat result) of everything below `folder`, links not followed."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        skipped.append(Skipped(shown(str(folder)), f"cannot be searched: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue   # gone since the folder was listed
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path, skipped)
+        else:
+            yield path, st
+
+
+def _safe_ids(raw_ids: list[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Each raw id's safe one: an id that is already safe keeps itself; the others, in the
+    order given, get their safe form, with -2, -3, ... if that is taken."""
+    taken = {r for r in raw_ids if safe_name(r) == r}
+    mapping = {r: r for r in taken}
+    renamed = []
+    for raw in raw_ids:
+        if raw in mapping:
+            continue
+        base = name = safe_name(raw)
+        n = 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        mapping[raw] = name
+        renamed.append((shown(raw), name))
+    return mapping, renamed

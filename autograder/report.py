@@ -162,8 +162,13 @@ def class_summary(results: Iterable[SubmissionResult]) -> str:
     return "\n".join(lines)
 
 
-def write_json(results: list[SubmissionResult], path: Path) -> None:
-    data = {"submissions": [r.to_dict() for r in results]}
+def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = (),
+               renamed: Iterable[tuple[str, str]] = ()) -> None:
+    """Every result; and the files found but not graded (`skipped`: notebooks.Skipped) and
+    the student ids made safe as file names (`renamed`: (id as shown, id used))."""
+    data = {"submissions": [r.to_dict() for r in results],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+            "renamed_students": [{"id": raw, "reported_as": used} for raw, used in renamed]}
     Path(path).write_text(dumps(data), encoding="ascii")
 
 

@@ -2,9 +2,14 @@
 
 The grader never runs student code itself. `StudentProcess` asks the launcher's zygote for a
 child, loads the submission's cells into it one at a time (a cell that hangs or kills the
-process is left out and the rest still load), and calls its functions with a deadline. A
-child that hangs, crashes or exits is ended with everything it started and replaced on the
-next call.
+process is left out for good and the rest still load), and calls its functions with a
+deadline. A child that hangs, crashes or exits is ended with everything it started and
+replaced on the next call.
+
+Time is counted twice. Each test has its time limit for the calls it makes, and (re)loading
+the cells is never part of it. The whole submission (every load, reload and call) has a
+budget: once it is spent, every call fails at once, so no submission holds a worker longer
+than its budget, however many cells and tests it makes slow.
 """
 from __future__ import annotations
 
@@ -39,10 +44,37 @@ class GradingInterrupted(BaseException):
         super().__init__(message)
 
 
+BUDGET_TIMEOUTS = 10     # at most this many time limits per submission, by default
+RESTART_ALLOWANCE = 0.5  # seconds per time limit in the default budget, to start a process
+
+
 @dataclass
 class Limits:
     timeout: float = 5.0          # seconds for one test (all the calls it makes)
     memory_mb: int = 1024         # address-space limit of the child
+    budget: float | None = None   # seconds for a whole submission; None: default_budget()
+
+    def budget_for(self, tests: int) -> float:
+        return self.budget if self.budget is not None else default_budget(tests, self.timeout)
+
+
+def default_budget(tests: int, timeout: float) -> float:
+    """A submission's time budget: a time limit and the start of a new process for each test
+    and for loading its cells, but never more than BUDGET_TIMEOUTS of them."""
+    return (timeout + RESTART_ALLOWANCE) * min(tests + 1, BUDGET_TIMEOUTS)
+
+
+_BUDGET_SPENT = "grading time budget of "
+
+
+def budget_message(budget: float) -> str:
+    return (f"{_BUDGET_SPENT}{budget:g} s spent (the whole submission's time: loading its "
+            f"cells and every test; see --budget)")
+
+
+def spent_budget(message: str) -> bool:
+    """Whether a test's message says the submission's budget stopped it."""
+    return message.startswith(_BUDGET_SPENT)
 
 
 class StudentProcess:
@@ -52,7 +84,10 @@ class StudentProcess:
         self.launcher = launcher
         self.cell_errors: dict[str, str] = {}     # label -> why the cell did not load
         self._fatal: set[str] = set()             # cells that hang or end the process: skipped
-        self.deadline: float | None = None
+        self.deadline: float | None = None     # the current test's, moved on by loading time
+        self.budget: float | None = None       # seconds for the whole submission
+        self.budget_deadline: float | None = None   # set by start_budget()
+        self.load_timeouts: list[str] = []     # cells that ran out of time while loading
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
         # The children print into a file without a name (the grader reads it by descriptor),
@@ -94,6 +129,20 @@ class StudentProcess:
             os.close(self._output)
             self._output = -1
 
+    def start_budget(self, seconds: float) -> None:
+        """From now on, everything this submission's code does must end within `seconds`."""
+        self.budget = seconds
+        self.budget_deadline = time.monotonic() + seconds
+
+    def budget_spent(self) -> bool:
+        return self.budget_deadline is not None and time.monotonic() >= self.budget_deadline
+
+    def _within_budget(self, deadline: float) -> float:
+        return deadline if self.budget_deadline is None else min(deadline, self.budget_deadline)
+
+    def _out_of_budget(self) -> GradingInterrupted:
+        return GradingInterrupted("timeout", budget_message(self.budget))
+
     def __enter__(self) -> "StudentProcess":
         return self
 
@@ -101,19 +150,32 @@ class StudentProcess:
         self.close()
 
     def _ensure_loaded(self) -> float:
-        """Start a child if needed and run every cell that has not proved fatal; seconds spent."""
+        """Start a child if needed and run every cell that has not proved fatal; seconds spent.
+
+        A cell that runs out of its time limit or ends the process is left out for good: the
+        next child (after a timeout or a crash in a test) loads without it. The budget bounds
+        the rest, such as many cells that each run just under the limit at every reload.
+        """
         start = time.monotonic()
         while self._pid is None:
+            if self.budget_spent():
+                raise self._out_of_budget()
             self._spawn()
             for label, source in self.cells:
                 if label in self._fatal:
                     continue
+                limit = time.monotonic() + self.limits.timeout
                 try:
                     reply = self._request({"op": "exec", "label": label, "source": source},
-                                          time.monotonic() + self.limits.timeout)
+                                          self._within_budget(limit))
                 except GradingInterrupted as exc:
+                    if exc.status == "timeout" and self.budget_spent() and \
+                            time.monotonic() < limit:
+                        raise self._out_of_budget() from None   # the budget, not the cell
                     self._fatal.add(label)
                     self.cell_errors[label] = f"{exc.message} while the cell ran"
+                    if exc.status == "timeout":
+                        self.load_timeouts.append(label)
                     break   # the child is gone: start again without this cell
                 if not reply.get("ok"):
                     err = reply.get("error") or {}
@@ -144,11 +206,23 @@ class StudentProcess:
                                      ) from None
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        loading = self._ensure_loaded()   # (re)loading the cells is not the test's time
-        deadline = (self.deadline + loading) if self.deadline is not None else \
-            time.monotonic() + self.limits.timeout
+        if self.budget_spent():
+            self.kill()
+            raise self._out_of_budget()
+        loading = self._ensure_loaded()
+        if self.deadline is not None:
+            self.deadline += loading   # (re)loading the cells is never the test's time
+            deadline = self.deadline
+        else:
+            deadline = time.monotonic() + self.limits.timeout
         payload = wire.encode([list(args), kwargs], allow_callables=True)
-        reply = self._request({"op": "call", "name": name, "payload": payload}, deadline)
+        try:
+            reply = self._request({"op": "call", "name": name, "payload": payload},
+                                  self._within_budget(deadline))
+        except GradingInterrupted as exc:
+            if exc.status == "timeout" and self.budget_spent() and time.monotonic() < deadline:
+                raise self._out_of_budget() from None
+            raise
         if not reply.get("ok"):
             err = reply.get("error") or {}
             message = str(err.get("message", ""))

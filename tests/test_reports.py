@@ -37,13 +37,27 @@ SCORES = {"alice": 5, "bob": 2, "carol": 1, "dave": 0}
 PASS_RATES = {"test_double": (1, 3), "test_double_hidden": (1, 3), "test_pair": (2, 3),
               "test_scale_dict": (3, 3)}
 
-# --json, as SPEC.md writes it; `warnings` is the one documented extra (notes on the notebook)
+# --json, as SPEC.md writes it; the documented extras: `warnings` (notes on the notebook),
+# times (`seconds`, `budget`, each test's `seconds` and `timings`), the files `skipped` and
+# the `renamed_students`
+_TIMING = {"type": "object", "required": ["run", "status", "seconds"],
+           "additionalProperties": False,
+           "properties": {"run": {"enum": ["batch", "rerun"]},
+                          "status": {"enum": ["passed", "failed", "error", "timeout"]},
+                          "seconds": {"type": "number", "minimum": 0}}}
 SUBMISSIONS_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["submissions"],
     "additionalProperties": False,
-    "properties": {"submissions": {"type": "array", "items": {
+    "properties": {
+      "skipped": {"type": "array", "items": {
+          "type": "object", "required": ["path", "reason"], "additionalProperties": False,
+          "properties": {"path": {"type": "string"}, "reason": {"type": "string"}}}},
+      "renamed_students": {"type": "array", "items": {
+          "type": "object", "required": ["id", "reported_as"], "additionalProperties": False,
+          "properties": {"id": {"type": "string"}, "reported_as": {"type": "string"}}}},
+      "submissions": {"type": "array", "items": {
         "type": "object",
         "required": ["student", "assignment", "path", "score", "max_score", "error", "tests"],
         "additionalProperties": False,
@@ -55,6 +69,8 @@ SUBMISSIONS_SCHEMA = {
             "max_score": {"type": "number", "minimum": 0},
             "error": {"type": ["string", "null"]},
             "warnings": {"type": "array", "items": {"type": "string"}},
+            "seconds": {"type": "number", "minimum": 0},
+            "budget": {"type": ["number", "null"], "exclusiveMinimum": 0},
             "tests": {"type": "array", "items": {
                 "type": "object",
                 "required": ["name", "score", "max_score", "status", "output"],
@@ -65,6 +81,8 @@ SUBMISSIONS_SCHEMA = {
                     "max_score": {"type": "number", "minimum": 0},
                     "status": {"enum": ["passed", "failed", "error", "timeout"]},
                     "output": {"type": "string"},
+                    "seconds": {"type": "number", "minimum": 0},
+                    "timings": {"type": "array", "items": _TIMING},
                 }}},
         }}}},
 }
