@@ -27,6 +27,7 @@ import pytest
 import toy_course
 from autograder import feedback, gradebook, report, text, wire
 from autograder.grading import SubmissionResult, TestResult
+from autograder.notebooks import safe_name
 from autograder.progress import ProgressBar
 from hostile import function
 
@@ -266,7 +267,9 @@ def test_a_student_folders_name_cannot_sink_or_forge_the_reports(course, isolati
     nbformat.write(toy_course.build({"double": toy_course.SOLUTIONS["double"].replace(
         "2.0 * x", "x.copy()")}), os.fsdecode(os.path.join(target, b"staged.ipynb")))
     attacker = grade_class(course, isolation)
-    assert attacker["student"] == text.clean(HOSTILE_FOLDERS[case])
+    # reported under the id made safe as a file name (notebooks.safe_name), nothing raw
+    assert attacker["student"] == safe_name(text.clean(HOSTILE_FOLDERS[case]))
+    assert re.fullmatch(r"[A-Za-z0-9_.@+-]+", attacker["student"])
     only_double_lost(attacker)
 
 
