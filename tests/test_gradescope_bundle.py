@@ -154,7 +154,19 @@ def test_bundled_sources_build_offline(bundle, tmp_path):
             f"autograder/checks/{ASSIGNMENT}.py"} <= set(members)
     assert not [n for n in members if n.endswith(".ipynb")]
     assert "Name: backprop-lab" in metadata
-    assert {"numpy>=1.26", "nbformat>=5.9"} <= set(requires.split())
+    # setup.sh installs what grading needs, numpy; the course tooling is an extra
+    sections: dict[str, list[str]] = {"": []}   # requires.txt: "[extra:marker]" heads
+    section = ""
+    for line in filter(None, map(str.strip, requires.splitlines())):
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            sections[section] = []
+        else:
+            sections[section].append(line)
+    assert sections[""] == ["numpy>=1.26"]
+    assert sections[':python_version < "3.11"'] == ["tomli>=1.1"]
+    assert {"nbgrader>=0.9.1", "jupyterlab>=4", "matplotlib>=3.8"} <= set(sections["course"])
+    assert "Requires-Python: >=3.10" in metadata
 
 
 def test_pyproject_from_metadata_reinstalls_the_distribution():
@@ -335,3 +347,35 @@ def test_student_code_cannot_read_the_bundled_hidden_tests(bundle, open_tmp, iso
     assert "blocked:" in outputs
     assert "stolen" not in outputs and "HIDDEN" not in json.dumps(results)
     assert results["score"] > 0   # the other functions still earn their points
+
+
+# Modules of the course tooling ([course] extra) and of the test suite: grading needs none.
+NOT_FOR_GRADING = ["nbgrader", "nbformat", "nbconvert", "traitlets", "jupyter_core",
+                   "jupyterlab", "notebook", "matplotlib", "pytest", "jsonschema", "sqlalchemy"]
+
+
+def test_grading_needs_numpy_only(tmp_path):
+    """What setup.sh installs, numpy, is enough for `grade --gradescope`: the course tooling
+    cannot be imported in the grader (nor in its worker, which inherits the environment)."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        f"BLOCKED = {NOT_FOR_GRADING!r}\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r} (blocked)')\n"
+        "sys.meta_path.insert(0, Block())\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    for module in NOT_FOR_GRADING[:2]:   # the blocker works
+        proc = subprocess.run([sys.executable, "-c", f"import {module}"], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1 and "(blocked)" in proc.stderr
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOURCE_NB),
+                           "--hidden", "--course", str(REPO), "--gradescope", str(out),
+                           "--jobs", "1"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(out.read_text())
+    assert results["tests"] and results["score"] == max_score(results)
