@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write one row per student and assignment, one column per test")
     grade.add_argument("--gradescope", metavar="FILE",
                        help="write Gradescope's results.json (one submission)")
+    grade.add_argument("--hidden-visibility", choices=report.GRADESCOPE_VISIBILITIES,
+                       default=report.HIDDEN_VISIBILITY,
+                       help="when Gradescope shows hidden tests (default after_due_date); "
+                            "visible: at once, verdict and points only")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="submissions graded at once (default: all cores)")
     grade.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
@@ -166,7 +170,7 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.csv:
         report.write_csv(results, Path(opts.csv))
     if opts.gradescope:
-        report.write_gradescope(results[0], Path(opts.gradescope))
+        report.write_gradescope(results[0], Path(opts.gradescope), opts.hidden_visibility)
     failed = [r for r in results if r.error]
     if failed:
         print(f"{len(failed)} of {len(results)} submissions could not be graded.",
