@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.set_defaults(run=run_grade)
 
     regen = sub.add_parser("regenerate",
-                           help="make assignments/ and solutions/ from source/ with nbgrader")
+                           help="make assignments/ and solutions/ from source/ with nbgrader "
+                                "(replacing what is there: nbgrader's --force)")
     regen.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
     regen.add_argument("--course", type=Path, default=Path("."), metavar="DIR")
     regen.set_defaults(run=run_regenerate)
@@ -179,6 +180,10 @@ def run_grade(opts: argparse.Namespace) -> int:
 
 
 def run_regenerate(opts: argparse.Namespace) -> int:
+    unknown = [a for a in opts.assignments if a not in ASSIGNMENTS]
+    if unknown:
+        raise UsageError(f"unknown assignment {', '.join(unknown)} (known: "
+                         f"{', '.join(ASSIGNMENTS)})")
     done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
     print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
     return 0
