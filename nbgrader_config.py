@@ -1,14 +1,18 @@
 """nbgrader configuration for the backprop-lab course (the course root is this folder)."""
+import os
+
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades, IncludeHeaderFooter, LockCells,
 )
 
-from autograder.nbgrader_feedback import HideHiddenTestTracebacks
+from autograder.nbgrader_feedback import ClearHiddenTestsInFeedback, HideHiddenTestTracebacks
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
-c.CourseDirectory.root = "."
+# The folder of this file, as an absolute path (nbgrader warns on every command about a
+# relative one); traitlets gives a config file its own __file__.
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # noqa: F821
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.solution_directory = "solutions"
@@ -20,7 +24,7 @@ c.GenerateSolution.preprocessors = [
 
 # Feedback shows each hidden test's verdict and message, but not its code.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, HideHiddenTestTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+    GetGrades, HideHiddenTestTracebacks, ClearHiddenTestsInFeedback, CSSHTMLHeaderPreprocessor,
 ]
 
 # A test cell that runs longer than this is stopped and scores zero; the kernel is interrupted, not lost.

@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write one row per student and assignment, one column per test")
     grade.add_argument("--gradescope", metavar="FILE",
                        help="write Gradescope's results.json (one submission)")
+    grade.add_argument("--hidden-visibility", choices=report.GRADESCOPE_VISIBILITIES,
+                       default=report.HIDDEN_VISIBILITY,
+                       help="when Gradescope shows hidden tests (default after_due_date); "
+                            "visible: at once, verdict and points only")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="submissions graded at once (default: all cores)")
     grade.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
@@ -68,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.set_defaults(run=run_grade)
 
     regen = sub.add_parser("regenerate",
-                           help="make assignments/ and solutions/ from source/ with nbgrader")
+                           help="make assignments/ and solutions/ from source/ with nbgrader "
+                                "(replacing what is there: nbgrader's --force)")
     regen.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
     regen.add_argument("--course", type=Path, default=Path("."), metavar="DIR")
     regen.set_defaults(run=run_regenerate)
@@ -268,7 +273,7 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.csv:
         report.write_csv(results, Path(opts.csv))
     if opts.gradescope:
-        report.write_gradescope(results[0], Path(opts.gradescope))
+        report.write_gradescope(results[0], Path(opts.gradescope), opts.hidden_visibility)
     failed = [r for r in results if r.error]
     if failed:
         print(f"{len(failed)} of {len(results)} submissions could not be graded.",
@@ -294,6 +299,10 @@ def print_skipped(discovery: Discovery) -> None:
 
 
 def run_regenerate(opts: argparse.Namespace) -> int:
+    unknown = [a for a in opts.assignments if a not in ASSIGNMENTS]
+    if unknown:
+        raise UsageError(f"unknown assignment {', '.join(unknown)} (known: "
+                         f"{', '.join(ASSIGNMENTS)})")
     done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
     print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
     return 0

@@ -8,17 +8,30 @@ with our grader (hidden tests included) and compares, per student, assignment an
 set to our score: nbgrader lets a manual score override the autograder's, so export and
 feedback then show the trusted numbers.
 
+A manual score is also what a person (a TA in formgrader) sets to override a grade, and
+nbgrader does not record who set it. So every manual score this tool writes is recorded in a
+small JSON file beside the gradebook (`gradebook.db.backprop-lab.json` for `gradebook.db`;
+see `record_path`). A manual score that is not in that record, or no longer holds the value
+recorded there, was set by a person: `--write` keeps it and reports it, unless
+`--overwrite-manual` is given. A grade without a manual score, or with one this tool wrote,
+gets our score.
+
 A later `nbgrader autograde` of a resubmission sets a new auto score but keeps the manual
 one, which still wins: run this again after every autograde. An instructor's extra credit
 is left alone and not compared (it is added on top of either score).
+
+The gradebook's submissions that have no notebook under the graded folder are reported too
+(a file named otherwise, or never collected), as are ours that the gradebook lacks.
 
 The gradebook is read and written with nbgrader's API (`nbgrader.api.Gradebook`) only.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -26,6 +39,7 @@ from typing import Iterable
 from . import cli
 from .course import CourseError
 from .grading import Settings, SubmissionResult
+from .notebooks import ASSIGNMENTS
 from .student_process import Limits
 from .text import one_line
 
@@ -48,6 +62,77 @@ class Written:
     grades: int        # grades that now hold our score as their manual score
     changed: int       # of these, grades whose score (what export and feedback show) changed
     submissions: int   # submissions written
+    kept: tuple = ()   # Differences: manual scores a person set, left as they are
+    replaced: int = 0  # manual scores a person set, replaced (--overwrite-manual)
+
+
+PERSON = "manual score set by a person"   # the problem of a kept override
+
+
+class Record:
+    """The manual scores this tool wrote into a gradebook: grade key -> score.
+
+    nbgrader's Grade holds a manual score but not who set it; a manual score equal to the one
+    recorded here is ours, any other was set by a person. The file is JSON, written whole
+    (a temporary file renamed over it) after the gradebook is committed.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None, scores: dict[str, float] | None = None):
+        self.path = path
+        self.scores = dict(scores or {})
+
+    @staticmethod
+    def key(student: str, assignment: str, notebook: str, grade_id: str) -> str:
+        return "/".join((student, assignment, notebook, grade_id))
+
+    @classmethod
+    def load(cls, path: Path | None) -> "Record":
+        if path is None or not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            scores = data["manual_scores_written"]
+            if data.get("version") != cls.VERSION or not all(
+                    isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    for k, v in scores.items()):
+                raise ValueError("unexpected contents")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CourseError(f"cannot read {path}, the record of the manual scores this tool "
+                              f"wrote ({exc}); without it every manual score counts as a "
+                              "person's: move it away to start afresh") from None
+        return cls(path, {k: float(v) for k, v in scores.items()})
+
+    def is_ours(self, key: str, manual_score: float | None) -> bool:
+        return manual_score is not None and _same(self.scores.get(key), manual_score)
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        text = json.dumps({"version": self.VERSION,
+                           "about": "manual scores written by `python -m autograder gradebook "
+                                    "--write`; any other manual score was set by a person",
+                           "manual_scores_written": dict(sorted(self.scores.items()))},
+                          indent=1) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=".record-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def record_path(url: str, course: Path) -> Path:
+    """Where the record of our manual scores lives: beside an sqlite gradebook, else in the
+    course root."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix):
+        db = Path(url[len(prefix):])
+        return db.with_name(db.name + ".backprop-lab.json")
+    return Path(course).resolve() / "gradebook.backprop-lab.json"
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -84,9 +169,22 @@ def _test_grades(notebook) -> dict:
     return {g.name: g for g in notebook.grades if g.cell.cell_type == "code"}
 
 
-def compare(results: Iterable[SubmissionResult], gradebook) -> list[Difference]:
+def _grade_key(result: SubmissionResult, grade) -> str:
+    return Record.key(result.student, result.assignment, result.assignment, grade.name)
+
+
+def _set_by_person(result: SubmissionResult, grade, record: Record | None) -> bool:
+    """A manual score that this tool did not write (None: no record, so any manual score)."""
+    if grade.manual_score is None:
+        return False
+    return record is None or not record.is_ours(_grade_key(result, grade), grade.manual_score)
+
+
+def compare(results: Iterable[SubmissionResult], gradebook,
+            record: Record | None = None) -> list[Difference]:
     """Every test whose score differs between our results and nbgrader's gradebook (an open
-    nbgrader.api.Gradebook), and every submission that cannot be compared."""
+    nbgrader.api.Gradebook), and every submission that cannot be compared. A differing manual
+    score a person set (one not in `record`) says so in its problem."""
     differences: list[Difference] = []
     for result in results:
         notebook, problem = _submission_notebook(result, gradebook)
@@ -106,19 +204,26 @@ def compare(results: Iterable[SubmissionResult], gradebook) -> list[Difference]:
                 continue
             problem = ("not in the gradebook" if grade is None
                        else "not graded by us" if name not in ours
-                       else "not autograded by nbgrader" if theirs is None else "")
+                       else "not autograded by nbgrader" if theirs is None
+                       else PERSON if _set_by_person(result, grade, record) else "")
             differences.append(Difference(result.student, result.assignment, name, theirs,
                                           ours.get(name), problem))
     return differences
 
 
-def write(results: Iterable[SubmissionResult], gradebook) -> Written:
-    """Set the manual score of each graded test's grade to our score and commit.
+def write(results: Iterable[SubmissionResult], gradebook, record: Record | None = None,
+          overwrite_manual: bool = False) -> Written:
+    """Set the manual score of each graded test's grade to our score, commit, and note each
+    score written in `record` (saved after the commit).
 
-    Submissions that cannot be compared (see `compare`) and tests missing on either side
-    are left as they are; compare again to see what is left.
+    A manual score a person set (see `Record`) is kept and returned in `kept` when it differs
+    from ours, unless `overwrite_manual`. Without a record (None) every manual score counts
+    as a person's. Submissions that cannot be compared (see `compare`) and tests missing on
+    either side are left as they are; compare again to see what is left.
     """
-    grades = changed = submissions = 0
+    record = record if record is not None else Record(None)
+    grades = changed = submissions = replaced = 0
+    kept: list[Difference] = []
     for result in results:
         notebook, problem = _submission_notebook(result, gradebook)
         if problem:
@@ -129,14 +234,65 @@ def write(results: Iterable[SubmissionResult], gradebook) -> Written:
             grade = by_name.get(test.name)
             if grade is None:
                 continue
+            key = _grade_key(result, grade)
+            if _set_by_person(result, grade, record):
+                if _same(grade.manual_score, test.score):
+                    continue   # a person's score that agrees: theirs, left as it is
+                if not overwrite_manual:
+                    kept.append(Difference(result.student, result.assignment, test.name,
+                                           grade.manual_score, test.score, PERSON))
+                    continue
+                replaced += 1
             changed += not _same(nbgrader_score(grade), test.score)
             grade.manual_score = test.score
             grade.needs_manual_grade = False   # as formgrader does once a score is entered
+            record.scores[key] = float(test.score)
             grades += 1
             wrote = True
         submissions += wrote
     gradebook.db.commit()
-    return Written(grades, changed, submissions)
+    record.save()
+    return Written(grades, changed, submissions, tuple(kept), replaced)
+
+
+def _submitted_scope(path: Path) -> tuple[Path, str | None, str | None] | None:
+    """The nbgrader tree a graded folder belongs to: (submitted root, student or None,
+    assignment or None); None for a notebook file."""
+    path = Path(path).resolve()
+    if not path.is_dir():
+        return None
+    if path.parent.parent.name == "submitted":
+        return path.parent.parent, path.parent.name, path.name
+    if path.parent.name == "submitted":
+        return path.parent, path.name, None
+    return path, None, None
+
+
+def unmatched_submissions(results: Iterable[SubmissionResult], gradebook,
+                          submitted: Path) -> list[Difference]:
+    """The gradebook's submissions (of this course's assignments) inside the folder
+    `submitted` that we did not grade: no notebook `<root>/<student>/<id>/<id>.ipynb` (a file
+    named otherwise, or nothing collected). Each says what its folder holds."""
+    scope = _submitted_scope(submitted)
+    if scope is None:
+        return []
+    root, only_student, only_assignment = scope
+    graded = {(r.student, r.assignment) for r in results}
+    missing = []
+    for assignment in ASSIGNMENTS:
+        if only_assignment not in (None, assignment):
+            continue
+        for submission in gradebook.assignment_submissions(assignment):   # [] if none
+            student = submission.student_id
+            if only_student not in (None, student) or (student, assignment) in graded:
+                continue
+            folder = root / student / assignment
+            held = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None
+            why = (f"in the gradebook, but no {assignment}.ipynb under {folder}"
+                   + (" (no such folder)" if held is None
+                      else f" (it holds: {', '.join(held)})" if held else " (it is empty)"))
+            missing.append(Difference(student, assignment, None, submission.score, None, why))
+    return sorted(missing, key=lambda d: (ASSIGNMENTS.index(d.assignment), d.student))
 
 
 def _points(x: float | None) -> str:
@@ -209,7 +365,10 @@ def add_parser(sub) -> None:
                         help="course root holding source/ and nbgrader_config.py (default: .)")
     parser.add_argument("--write", action="store_true",
                         help="set each grade's manual score to our score, so that nbgrader's "
-                             "export and feedback show it")
+                             "export and feedback show it; a manual score a person set is "
+                             "kept and listed")
+    parser.add_argument("--overwrite-manual", action="store_true",
+                        help="with --write: replace the manual scores a person set, too")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="submissions graded at once (default: all cores)")
     parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
@@ -223,23 +382,45 @@ def run(opts: argparse.Namespace) -> int:
 
     if opts.timeout <= 0 or opts.jobs <= 0:
         raise cli.UsageError("--timeout and --jobs must be positive")
+    if opts.overwrite_manual and not opts.write:
+        raise cli.UsageError("--overwrite-manual goes with --write")
     url = db_url(opts.db, opts.course)
-    notebooks = cli.find_notebooks([opts.submitted or str(opts.course / "submitted")],
-                                   opts.course)
+    record = Record.load(record_path(url, opts.course))
+    submitted = Path(opts.submitted) if opts.submitted else opts.course / "submitted"
+    if not submitted.exists():
+        raise cli.UsageError(f"no such file or folder: {submitted}")
+    try:
+        notebooks = cli.find_notebooks([str(submitted)], opts.course)
+    except cli.UsageError:
+        if not submitted.is_dir():
+            raise
+        notebooks = []   # nothing to grade: the gradebook's submissions there are reported
     settings = Settings(course=opts.course, hidden=True, limits=Limits(timeout=opts.timeout))
-    results = cli.grade_all(notebooks, settings, opts.jobs)
+    results = cli.grade_all(notebooks, settings, opts.jobs) if notebooks else []
     with Gradebook(url) as gradebook:
-        differences = compare(results, gradebook)
         if opts.write:
-            written = write(results, gradebook)
+            written = write(results, gradebook, record, opts.overwrite_manual)
             print(f"wrote our scores to {written.grades} grades of {written.submissions} "
-                  f"submissions in {url}; {written.changed} grades changed")
-            differences = compare(results, gradebook)
+                  f"submissions in {url}; {written.changed} grades changed"
+                  + (f"; {written.replaced} manual scores a person set replaced"
+                     if written.replaced else ""))
+            print(f"(the manual scores written are recorded in {record.path})")
+        differences = compare(results, gradebook, record)
+        unmatched = unmatched_submissions(results, gradebook, submitted)
     if differences:
         print(format_differences(differences))
+    kept = [d for d in differences if d.problem == PERSON]
+    if kept:
+        print(f"{len(kept)} manual scores set by a person differ from ours and are "
+              + ("kept; --overwrite-manual replaces them." if opts.write else
+                 "kept by --write; --write --overwrite-manual replaces them."))
+    if unmatched:
+        print(f"\n{len(unmatched)} submissions in the gradebook have no notebook under "
+              f"{submitted} and were not graded:")
+        print(format_differences(unmatched))
     subs = {(d.student, d.assignment) for d in differences}
     print(f"{len(results) - len(subs)} of {len(results)} submissions agree with the gradebook"
           + ("." if not differences else
              "; not written: these keep nbgrader's numbers." if opts.write else
              "; --write puts our scores into the gradebook."))
-    return 1 if differences else 0
+    return 1 if differences or unmatched else 0

@@ -13,8 +13,12 @@ source/<ID>/<ID>.ipynb. That notebook holds the solutions and the hidden tests: 
 for the instructor to upload to Gradescope, never for students.
 
 Both scripts take the root /autograder from $AUTOGRADER_ROOT (for tests) and the Python
-from $AUTOGRADER_PYTHON; `run_autograder` also takes a time limit for the whole run from
-$AUTOGRADER_TIME_LIMIT (seconds, default 600).
+from $AUTOGRADER_PYTHON. `run_autograder` stops the grader a margin before the assignment's
+autograder timeout on Gradescope (`--timeout` here, default 600 s; $AUTOGRADER_TIMEOUT at run
+time), so that it still writes results.json when the grader is stopped; $AUTOGRADER_TIME_LIMIT
+sets the grader's own limit directly. Hidden tests get the visibility `--hidden-visibility`
+(default after_due_date; $AUTOGRADER_HIDDEN_VISIBILITY at run time): see
+`report.gradescope_results`.
 """
 from __future__ import annotations
 
@@ -23,11 +27,16 @@ import importlib.metadata
 import json
 import os
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
+
 from .notebooks import ASSIGNMENTS, trusted_path
+from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -62,13 +71,13 @@ else
          "student code will run in a limited child process"
 fi
 
-# A Python the package supports (3.11 or newer).
+# A Python the package supports (3.10 or newer: Ubuntu 22.04's python3 will do).
 python_ok() {
-    "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1
+    "$1" -c 'import sys; sys.exit(sys.version_info < (3, 10))' >/dev/null 2>&1
 }
 find_python() {
     local py
-    for py in ${AUTOGRADER_PYTHON:-} python3 python3.13 python3.12 python3.11; do
+    for py in ${AUTOGRADER_PYTHON:-} python3 python3.13 python3.12 python3.11 python3.10; do
         if command -v "$py" >/dev/null 2>&1 && python_ok "$py"; then
             command -v "$py"
             return 0
@@ -78,10 +87,10 @@ find_python() {
 }
 if ! PYTHON=$(find_python); then
     if $apt_ok; then
-        apt-get install -y python3.11 python3.11-venv || true
+        apt-get install -y --no-install-recommends python3 python3-venv || true
     fi
     if ! PYTHON=$(find_python); then
-        echo "error: the grader needs Python 3.11 or newer, and this image has" \
+        echo "error: the grader needs Python 3.10 or newer, and this image has" \
              "$(python3 --version 2>&1 || echo 'no python3');" \
              "choose a newer base image (Ubuntu 22.04 or later) in the autograder settings" >&2
         exit 1
@@ -100,6 +109,8 @@ if ! "$PYTHON" -m venv "$VENV"; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --upgrade pip
+# Grading needs numpy only: the course tooling (nbgrader, JupyterLab) is the package's
+# [course] extra, which is not installed here.
 "$VENV/bin/python" -m pip install "$BUNDLE"
 
 # Self-check: the instructor's notebook, solutions and hidden tests, gets full marks here.
@@ -130,7 +141,39 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"            # the unpacked bundle, which is also the course root
 SUBMISSION="$ROOT/submission"
 RESULTS="$ROOT/results/results.json"
-TIME_LIMIT="${AUTOGRADER_TIME_LIMIT:-600}"   # seconds for the whole grading run
+# When Gradescope shows the hidden tests: after_due_date, after_published, hidden or visible
+# (verdict and points only, never their inputs or expected values).
+HIDDEN_VISIBILITY="${AUTOGRADER_HIDDEN_VISIBILITY:-@HIDDEN_VISIBILITY@}"
+case "$HIDDEN_VISIBILITY" in
+    hidden|after_due_date|after_published|visible) ;;
+    *) echo "note: AUTOGRADER_HIDDEN_VISIBILITY=$HIDDEN_VISIBILITY is not a Gradescope" \
+            "visibility; using @HIDDEN_VISIBILITY@"
+       HIDDEN_VISIBILITY="@HIDDEN_VISIBILITY@" ;;
+esac
+# The assignment's autograder timeout on Gradescope, in seconds: Gradescope stops this script
+# then and records no results. The grader is stopped a margin before (a tenth, at least 20 s)
+# so that a results.json is always written.
+GS_TIMEOUT="${AUTOGRADER_TIMEOUT:-@TIMEOUT@}"
+case "$GS_TIMEOUT" in
+    ''|*[!0-9]*) GS_TIMEOUT=0 ;;
+esac
+if [ "$(( 10#$GS_TIMEOUT ))" -le 0 ]; then
+    echo "note: AUTOGRADER_TIMEOUT=${AUTOGRADER_TIMEOUT:-} is not a number of seconds;" \
+         "using @TIMEOUT@"
+    GS_TIMEOUT=@TIMEOUT@
+fi
+GS_TIMEOUT=$(( 10#$GS_TIMEOUT ))
+margin=$(( GS_TIMEOUT / 10 > 20 ? GS_TIMEOUT / 10 : 20 ))
+default_limit=$(( GS_TIMEOUT > 2 * margin ? GS_TIMEOUT - margin : (GS_TIMEOUT + 1) / 2 ))
+TIME_LIMIT="${AUTOGRADER_TIME_LIMIT:-$default_limit}"   # seconds for the grader
+case "$TIME_LIMIT" in
+    ''|*[!0-9]*) echo "note: AUTOGRADER_TIME_LIMIT=$TIME_LIMIT is not a number of seconds;" \
+                      "using $default_limit"
+                 TIME_LIMIT=$default_limit ;;
+esac
+TIME_LIMIT=$(( 10#$TIME_LIMIT ))
+[ "$TIME_LIMIT" -gt 0 ] || TIME_LIMIT=$default_limit
+KILL_AFTER=5   # a grader that ignores the stop signal is killed this much later
 if [ -n "${AUTOGRADER_PYTHON:-}" ]; then
     PYTHON="$AUTOGRADER_PYTHON"
 elif [ -x "$ROOT/venv/bin/python" ]; then
@@ -210,9 +253,12 @@ cp -- "$notebook" "$WORK/$ASSIGNMENT.ipynb" \
 echo "grading ${notebook#"$SUBMISSION"/} as $ASSIGNMENT.ipynb with $PYTHON"
 
 cd "$WORK"
-timeout --kill-after=10 "$TIME_LIMIT" \
+echo "time limit: $TIME_LIMIT s (the assignment's autograder timeout: $GS_TIMEOUT s);" \
+     "hidden tests: $HIDDEN_VISIBILITY"
+timeout --kill-after="$KILL_AFTER" "$TIME_LIMIT" \
     "$PYTHON" -m autograder grade "$WORK/$ASSIGNMENT.ipynb" --hidden --course "$SOURCE" \
-    --isolation "${AUTOGRADER_ISOLATION:-auto}" --gradescope "$RESULTS"
+    --isolation "${AUTOGRADER_ISOLATION:-auto}" --gradescope "$RESULTS" \
+    --hidden-visibility "$HIDDEN_VISIBILITY"
 status=$?
 echo "grader exit status: $status"
 
@@ -226,8 +272,11 @@ sys.exit(not isinstance(results, dict) or not isinstance(results.get("score"), (
     exit 0
 fi
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-    give_zero "Grading took longer than the time limit ($TIME_LIMIT s) and was stopped. Check"\
-" your code for endless loops, or very slow loops where a vectorized numpy expression would do."
+    give_zero "The autograder stopped grading your notebook at its time limit ($TIME_LIMIT s)"\
+", so no test has a score yet; this 0 is not a verdict on your work. Each test already stops"\
+" slow code after a few seconds, so this is rare: check your code for endless loops, or very"\
+" slow loops where a vectorized numpy expression would do, and submit again; if it happens"\
+" again, tell your instructor."
 fi
 give_zero "The autograder failed while grading your notebook (exit status $status); this is"\
 " not a score for your work. Please submit again; if it happens again, tell your instructor."
@@ -238,8 +287,14 @@ class BundleError(Exception):
     """A bundle that cannot be built: unknown assignment, missing notebook, no package sources."""
 
 
-def _script(template: str, assignment: str) -> str:
-    return template.replace("@ASSIGNMENT@", assignment)
+DEFAULT_TIMEOUT = 600   # seconds: the autograder timeout a new Gradescope assignment has
+
+
+def _script(template: str, assignment: str, hidden_visibility: str = HIDDEN_VISIBILITY,
+            timeout: int = DEFAULT_TIMEOUT) -> str:
+    return (template.replace("@ASSIGNMENT@", assignment)
+            .replace("@HIDDEN_VISIBILITY@", hidden_visibility)
+            .replace("@TIMEOUT@", str(int(timeout))))
 
 
 def _package_tree() -> list[tuple[str, Path]]:
@@ -321,8 +376,21 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
     zf.writestr(info, data)
 
 
-def build_bundle(assignment: str, course: Path, output: Path) -> list[str]:
-    """Write the bundle to `output`; the names it holds."""
+def build_bundle(assignment: str, course: Path, output: Path,
+                 hidden_visibility: str = HIDDEN_VISIBILITY,
+                 timeout: int = DEFAULT_TIMEOUT) -> list[str]:
+    """Write the bundle to `output`; the names it holds.
+
+    `hidden_visibility`: when Gradescope shows the hidden tests (one of
+    GRADESCOPE_VISIBILITIES); `timeout`: the assignment's autograder timeout on Gradescope in
+    seconds, which the grader's own time limit stays under.
+    """
+    if hidden_visibility not in GRADESCOPE_VISIBILITIES:
+        raise BundleError(f"unknown visibility {hidden_visibility!r} (one of "
+                          f"{', '.join(GRADESCOPE_VISIBILITIES)})")
+    if int(timeout) != timeout or timeout < 1:
+        raise BundleError(f"the autograder timeout must be a whole number of seconds, "
+                          f"not {timeout}")
     members = bundle_members(assignment, Path(course))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -331,7 +399,8 @@ def build_bundle(assignment: str, course: Path, output: Path) -> list[str]:
     try:
         with zipfile.ZipFile(tmp, "w") as zf:
             _add(zf, "setup.sh", _script(SETUP_SH, assignment).encode(), executable=True)
-            _add(zf, "run_autograder", _script(RUN_AUTOGRADER, assignment).encode(),
+            _add(zf, "run_autograder",
+                 _script(RUN_AUTOGRADER, assignment, hidden_visibility, timeout).encode(),
                  executable=True)
             for name, content in members.items():
                 data = content.read_bytes() if isinstance(content, Path) else content.encode()
@@ -353,6 +422,13 @@ def add_parser(sub) -> None:
                         help="course root holding source/ (default: .)")
     bundle.add_argument("--output", type=Path, metavar="FILE.zip",
                         help="where to write the bundle (default: gradescope-<ID>.zip)")
+    bundle.add_argument("--hidden-visibility", choices=GRADESCOPE_VISIBILITIES,
+                        default=HIDDEN_VISIBILITY,
+                        help="when students see the hidden tests' results (default "
+                             "after_due_date); visible: at once, verdict and points only")
+    bundle.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help="the autograder timeout set in the Gradescope assignment "
+                             f"(default {DEFAULT_TIMEOUT}); grading stops a margin before it")
     bundle.set_defaults(run=run)
 
 
@@ -361,10 +437,13 @@ def run(opts: argparse.Namespace) -> int:
 
     output = opts.output or Path(f"gradescope-{opts.assignment}.zip")
     try:
-        names = build_bundle(opts.assignment, opts.course, output)
+        names = build_bundle(opts.assignment, opts.course, output, opts.hidden_visibility,
+                             opts.timeout)
     except BundleError as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {output} ({len(names)} files): upload it as the autograder of the "
           f"Gradescope assignment `{opts.assignment}`. It holds the hidden tests and solutions "
-          "of the instructor notebook: keep it away from students.")
+          "of the instructor notebook: keep it away from students. Hidden tests: "
+          f"{opts.hidden_visibility}; set the assignment's autograder timeout to "
+          f"{opts.timeout} s or more.")
     return 0

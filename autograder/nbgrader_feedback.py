@@ -3,12 +3,28 @@
 nbgrader puts hidden tests back before autograding, so the feedback notebook holds them,
 and an error's traceback quotes the failing line. This keeps only the error's message.
 """
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import List
 
 from .notebooks import HIDDEN_MARKER
 
+# nbconvert's HTML exporter configures NbConvertBase.display_data_priority, which nbgrader's
+# preprocessors declare again without config=True: traitlets then logs "Config option
+# `display_data_priority` not recognized" for each of them on every generate_feedback (nbgrader's
+# own GetGrades declares it configurable, as these do). They do not use it.
+_PRIORITY = ["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png",
+             "image/jpeg", "text/plain"]
+
+
+class ClearHiddenTestsInFeedback(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, quiet in generate_feedback."""
+
+    display_data_priority = List(_PRIORITY, config=True)
+
 
 class HideHiddenTestTracebacks(NbGraderPreprocessor):
+    display_data_priority = List(_PRIORITY, config=True)
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and HIDDEN_MARKER in cell.source:
             for output in cell.get("outputs", []):

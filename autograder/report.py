@@ -197,17 +197,55 @@ def write_csv(results: list[SubmissionResult], path: Path) -> None:
                              _points(r.score), _points(r.max_score), multi_line(r.error or "")])
 
 
-def gradescope_results(result: SubmissionResult) -> dict:
-    """Gradescope's results.json for one submission."""
-    tests = [{"name": one_line(t.name), "score": t.score, "max_score": t.max_score,
-              "status": "passed" if t.status == PASSED else "failed",
-              "output": multi_line(t.output), "visibility": "visible"} for t in result.tests]
+# Gradescope's visibilities of a test (or of the whole results), from its results.json spec.
+GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+HIDDEN_VISIBILITY = "after_due_date"   # hidden tests' default: results after the due date
+
+
+def _hidden_test_line(status: str) -> str:
+    """What a hidden test shown at once says: its verdict, never its inputs or expected values."""
+    if status == PASSED:
+        return "Hidden test passed."
+    return "Hidden test failed. Its inputs and expected values are not shown."
+
+
+def gradescope_results(result: SubmissionResult,
+                       hidden_visibility: str = HIDDEN_VISIBILITY) -> dict:
+    """Gradescope's results.json for one submission.
+
+    Public tests are visible with their full messages. Hidden tests get `hidden_visibility`:
+    with `after_due_date` (the default), `after_published` or `hidden`, Gradescope shows a
+    hidden test (name, points and full message) only then, or never; with `visible` it is
+    shown at once with its verdict and points and one generic line, never its message,
+    which names the hidden inputs and expected values.
+    """
+    if hidden_visibility not in GRADESCOPE_VISIBILITIES:
+        raise ValueError(f"unknown Gradescope visibility {hidden_visibility!r}")
+    tests = []
+    for t in result.tests:
+        status = "passed" if t.status == PASSED else "failed"
+        output, visibility = t.output, "visible"
+        if t.hidden:
+            visibility = hidden_visibility
+            if visibility == "visible":
+                output = _hidden_test_line(t.status)
+        tests.append({"name": one_line(t.name), "score": t.score, "max_score": t.max_score,
+                      "status": status, "output": multi_line(output), "visibility": visibility})
     output = f"{one_line(result.assignment)}: {_points(result.score)}/{_points(result.max_score)}"
+    later = [t for t in result.tests if t.hidden and hidden_visibility != "visible"]
+    if later:
+        when = {"after_due_date": "after the due date",
+                "after_published": "when grades are published"}.get(hidden_visibility)
+        output += (f" (with {len(later)} hidden test{'s' * (len(later) != 1)} worth "
+                   f"{_points(sum(t.max_score for t in later))} points, "
+                   + (f"shown {when})" if when else "which are not shown)"))
     if result.error:
         output = f"Your notebook could not be graded: {multi_line(result.error)}"
     return {"score": result.score, "output": output, "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_gradescope(result: SubmissionResult, path: Path) -> None:
-    Path(path).write_text(dumps(gradescope_results(result)), encoding="ascii")
+def write_gradescope(result: SubmissionResult, path: Path,
+                     hidden_visibility: str = HIDDEN_VISIBILITY) -> None:
+    Path(path).write_text(dumps(gradescope_results(result, hidden_visibility)),
+                          encoding="ascii")

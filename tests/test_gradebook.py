@@ -7,6 +7,8 @@ the test cells import, which fools nbgrader's in-kernel tests but not our grader
 from __future__ import annotations
 
 import csv
+import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -16,7 +18,9 @@ from nbgrader.api import Gradebook
 
 from autograder import cli
 from autograder.course import run_nbgrader
-from autograder.gradebook import Difference, compare, db_url, default_db_url, write
+from autograder.gradebook import (
+    PERSON, Difference, Record, compare, db_url, default_db_url, write,
+)
 from autograder.grading import Settings
 from test_course import ROOT, half_solved, notebook
 
@@ -55,12 +59,24 @@ def autograded(tmp_path_factory):
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     db = course / "autograded.db"
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", db=db)
+    logs = [run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", db=db).stderr]
     submit(course, "full", nbformat.read(notebook("source", ASSIGNMENT), as_version=4))
     submit(course, "half", half_solved(ASSIGNMENT))
     submit(course, "cheat", cheat())
-    run_nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force", db=db)
+    logs.append(run_nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force",
+                             db=db).stderr)
+    NBGRADER_LOGS.extend(logs)
     return course, db
+
+
+NBGRADER_LOGS: list[str] = []   # what nbgrader logged in this module's course
+
+
+def assert_no_config_warnings(log: str) -> None:
+    """nbgrader logs these for a relative root and for a config option a class does not
+    take: on every command, they bury what matters."""
+    assert "is not absolute" not in log and "not recognized" not in log, log
+    assert "[" in log   # nbgrader did log (its INFO lines): the check looked at its output
 
 
 @pytest.fixture
@@ -70,6 +86,7 @@ def course(autograded):
     shutil.copy(db, course / "gradebook.db")
     yield course
     (course / "gradebook.db").unlink()
+    (course / "gradebook.db.backprop-lab.json").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +128,12 @@ def test_the_cli_prints_the_differences_and_exits_1(course, ours, capsys):
     assert code == 1
     lines = out.splitlines()
     assert lines[0].split() == ["student", "assignment", "test", "nbgrader", "ours"]
-    assert ["half", ASSIGNMENT, "test_add_backward", "0.5", "1"] in [l.split() for l in lines]
+    [half] = [l for l in lines if l.startswith("half")]
+    assert half.split()[:5] == ["half", ASSIGNMENT, "test_add_backward", "0.5", "1"]
+    assert half.endswith("manual score set by a person")
     assert ["cheat", ASSIGNMENT, "test_numerical_gradient", "2", "0"] in [l.split() for l in lines]
-    assert len(lines) == 2 + len(ours["cheat"].tests) + 1
+    assert len(lines) == 2 + len(ours["cheat"].tests) + 2
+    assert "1 manual scores set by a person differ from ours and are kept by --write" in out
     assert "1 of 3 submissions agree" in lines[-1]
     with gradebook(course) as gb:   # nothing written
         assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 0.5
@@ -151,8 +171,10 @@ def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, 
     assert f"{changed} grades changed" in out
     assert "3 of 3 submissions agree with the gradebook." in out
     with gradebook(course) as gb:
-        assert compare(ours.values(), gb) == []
-        assert write(ours.values(), gb).changed == 0   # idempotent
+        record = Record.load(course / "gradebook.db.backprop-lab.json")
+        assert len(record.scores) == total   # every score written is recorded
+        assert compare(ours.values(), gb, record) == []
+        assert write(ours.values(), gb, record).changed == 0   # idempotent
 
     export = course / "grades.csv"
     run_nbgrader(course, "export", "--to", str(export), db=course / "gradebook.db")
@@ -162,8 +184,9 @@ def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, 
     assert rows["cheat"]["score"] == "0.0"
     export.unlink()
 
-    run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--student", "cheat", "--force",
-                 db=course / "gradebook.db")
+    proc = run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--student", "cheat",
+                        "--force", db=course / "gradebook.db")
+    assert_no_config_warnings(proc.stderr)
     feedback = course / "feedback" / "cheat" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert f"Score: 0.0 / {ours['cheat'].max_score:.1f}" in feedback.read_text()
 
@@ -183,3 +206,122 @@ def test_the_default_gradebook_is_nbgrader_s(tmp_path):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["gradebook", "--course", str(tmp_path), "--db", str(tmp_path / "none.db")])
     assert exit_.value.code == 2
+
+
+def test_write_keeps_a_manual_score_a_person_set_and_reports_it(course, ours, capsys):
+    """A TA's override in formgrader is a manual score, as ours are: the ones this tool wrote
+    are recorded beside the gradebook, and any other is kept unless --overwrite-manual."""
+    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    assert code == 0, capsys.readouterr().out
+    capsys.readouterr()
+    with gradebook(course) as gb:   # then a TA lowers one of ours, and overrides another
+        ta = gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half")
+        ta.manual_score = 0.5
+        ta2 = gb.find_grade("test_mul_backward", ASSIGNMENT, ASSIGNMENT, "full")
+        ta2.manual_score = 0.25
+        gb.db.commit()
+
+    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "0 grades changed" in out
+    rows = [l.split()[:5] for l in out.splitlines() if l.endswith(PERSON)]
+    assert sorted(rows) == [["full", ASSIGNMENT, "test_mul_backward", "0.25", "1"],
+                            ["half", ASSIGNMENT, "test_add_backward", "0.5", "1"]]
+    assert "2 manual scores set by a person differ from ours and are kept; " \
+           "--overwrite-manual replaces them." in out
+    with gradebook(course) as gb:
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 0.5
+        assert gb.find_grade("test_mul_backward", ASSIGNMENT, ASSIGNMENT, "full").score == 0.25
+
+    # our own earlier write is ours to change: a regrade with a different score replaces it
+    regraded = dataclasses.replace(ours["cheat"], tests=[
+        dataclasses.replace(t, score=t.max_score) if t.name == "test_add_backward" else t
+        for t in ours["cheat"].tests])
+    with gradebook(course) as gb:
+        record = Record.load(course / "gradebook.db.backprop-lab.json")
+        written = write([regraded, ours["half"]], gb, record)
+        assert (written.changed, written.replaced) == (1, 0)
+        assert [(d.student, d.test) for d in written.kept] == [("half", "test_add_backward")]
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "cheat").score == 1
+    saved = json.loads((course / "gradebook.db.backprop-lab.json").read_text())
+    assert saved["manual_scores_written"][f"cheat/{ASSIGNMENT}/{ASSIGNMENT}/test_add_backward"] == 1
+
+    code = cli.main(["gradebook", "--course", str(course), "--write", "--overwrite-manual",
+                     "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "2 manual scores a person set replaced" in out
+    assert "3 of 3 submissions agree with the gradebook." in out
+    with gradebook(course) as gb:
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 1
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "cheat").score == 0
+
+
+def test_without_a_record_every_manual_score_counts_as_a_person_s(course, ours):
+    with gradebook(course) as gb:
+        grade = gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "cheat")
+        grade.manual_score = 1.0   # e.g. set in formgrader before this tool ever ran
+        gb.db.commit()
+        written = write([ours["cheat"]], gb, Record(None))
+        assert [(d.test, d.nbgrader, d.ours, d.problem) for d in written.kept] == \
+            [("test_add_backward", 1.0, 0.0, PERSON)]
+        assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "cheat").score == 1
+        # the other tests had no manual score: ours now
+        assert written.grades == len(ours["cheat"].tests) - 1
+
+
+def test_a_broken_record_stops_the_tool_rather_than_guessing(course, capsys):
+    (course / "gradebook.db.backprop-lab.json").write_text("{not json")
+    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "1"])
+    assert code == 1
+    assert "cannot read" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:   # and --overwrite-manual needs --write
+        cli.main(["gradebook", "--course", str(course), "--overwrite-manual"])
+    assert exit_.value.code == 2
+
+
+def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, capsys):
+    """A notebook renamed by the browser is not graded (not `<id>.ipynb`): the gradebook
+    still holds that submission, and it is listed with what its folder holds."""
+    notebook_file = course / "submitted" / "half" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    renamed = notebook_file.with_name(f"{ASSIGNMENT} (1).ipynb")
+    notebook_file.rename(renamed)
+    try:
+        code = cli.main(["gradebook", "--course", str(course), "--jobs", "2"])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert f"1 submissions in the gradebook have no notebook under " \
+               f"{course / 'submitted'} and were not graded:" in out
+        [line] = [l for l in out.splitlines() if "in the gradebook, but no" in l]
+        assert line.split()[:2] == ["half", ASSIGNMENT]
+        assert f"(it holds: {ASSIGNMENT} (1).ipynb)" in line
+        # a folder of one student: only that student's are looked for
+        code = cli.main(["gradebook", str(course / "submitted" / "full"), "--course",
+                         str(course), "--jobs", "1"])
+        out = capsys.readouterr().out
+        assert code == 0 and "have no notebook" not in out
+        code = cli.main(["gradebook", str(course / "submitted" / "half"), "--course",
+                         str(course), "--jobs", "1"])   # nothing to grade there
+        out = capsys.readouterr().out
+        assert code == 1
+        assert f"1 submissions in the gradebook have no notebook under " \
+               f"{course / 'submitted' / 'half'}" in out
+        assert "0 of 0 submissions agree" in out
+    finally:
+        renamed.rename(notebook_file)
+
+
+def test_nbgrader_commands_log_no_config_warnings(autograded):
+    assert len(NBGRADER_LOGS) == 2
+    for log in NBGRADER_LOGS:
+        assert_no_config_warnings(log)
+
+
+def test_regenerate_an_unknown_assignment_exits_2_with_the_known_ids(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["regenerate", "staged", "nosuch", "--course", str(tmp_path)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown assignment nosuch" in err and "staged, sigmoid, relu, rnn" in err
+    assert not (tmp_path / "assignments").exists()   # nothing regenerated

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -154,7 +155,19 @@ def test_bundled_sources_build_offline(bundle, tmp_path):
             f"autograder/checks/{ASSIGNMENT}.py"} <= set(members)
     assert not [n for n in members if n.endswith(".ipynb")]
     assert "Name: backprop-lab" in metadata
-    assert {"numpy>=1.26", "nbformat>=5.9"} <= set(requires.split())
+    # setup.sh installs what grading needs, numpy; the course tooling is an extra
+    sections: dict[str, list[str]] = {"": []}   # requires.txt: "[extra:marker]" heads
+    section = ""
+    for line in filter(None, map(str.strip, requires.splitlines())):
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            sections[section] = []
+        else:
+            sections[section].append(line)
+    assert sections[""] == ["numpy>=1.26"]
+    assert sections[':python_version < "3.11"'] == ["tomli>=1.1"]
+    assert {"nbgrader>=0.9.1", "jupyterlab>=4", "matplotlib>=3.8"} <= set(sections["course"])
+    assert "Requires-Python: >=3.10" in metadata
 
 
 def test_pyproject_from_metadata_reinstalls_the_distribution():
@@ -335,3 +348,166 @@ def test_student_code_cannot_read_the_bundled_hidden_tests(bundle, open_tmp, iso
     assert "blocked:" in outputs
     assert "stolen" not in outputs and "HIDDEN" not in json.dumps(results)
     assert results["score"] > 0   # the other functions still earn their points
+
+
+# Modules of the course tooling ([course] extra) and of the test suite: grading needs none.
+NOT_FOR_GRADING = ["nbgrader", "nbformat", "nbconvert", "traitlets", "jupyter_core",
+                   "jupyterlab", "notebook", "matplotlib", "pytest", "jsonschema", "sqlalchemy"]
+
+
+def test_grading_needs_numpy_only(tmp_path):
+    """What setup.sh installs, numpy, is enough for `grade --gradescope`: the course tooling
+    cannot be imported in the grader (nor in its worker, which inherits the environment)."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        f"BLOCKED = {NOT_FOR_GRADING!r}\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r} (blocked)')\n"
+        "sys.meta_path.insert(0, Block())\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    for module in NOT_FOR_GRADING[:2]:   # the blocker works
+        proc = subprocess.run([sys.executable, "-c", f"import {module}"], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1 and "(blocked)" in proc.stderr
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOURCE_NB),
+                           "--hidden", "--course", str(REPO), "--gradescope", str(out),
+                           "--jobs", "1"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(out.read_text())
+    assert results["tests"] and results["score"] == max_score(results)
+
+
+# ------------------------------------------------------------------ hidden tests on Gradescope
+
+def wrong_mul_backward() -> bytes:
+    """The instructor notebook with a mul_backward 5% off: its public and hidden tests fail
+    with "yours vs expected" messages."""
+    nb = json.loads(SOURCE_NB.read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "mul_backward":
+            cell["source"] = "def mul_backward(dout, x, y):\n    return 1.05 * dout * y, dout * x\n"
+    return json.dumps(nb).encode()
+
+
+HIDDEN = {t.grade_id for t in notebooks.tests_of(notebooks.read_notebook(SOURCE_NB)) if t.hidden}
+GENERIC = {"Hidden test passed.",
+           "Hidden test failed. Its inputs and expected values are not shown."}
+
+
+def test_hidden_tests_are_shown_after_the_due_date_by_default(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": wrong_mul_backward()})
+    results, proc = run_autograder(root)
+    tests = {t["name"]: t for t in results["tests"]}
+    assert HIDDEN and HIDDEN <= set(tests)
+    assert {tests[n]["visibility"] for n in HIDDEN} == {"after_due_date"}
+    assert {t["visibility"] for n, t in tests.items() if n not in HIDDEN} == {"visible"}
+    # shown after the due date in full (Gradescope holds the whole entry back until then)
+    hidden_mul = tests["test_mul_backward_hidden"]
+    assert hidden_mul["status"] == "failed" and " vs " in hidden_mul["output"]
+    assert tests["test_mul_backward"]["status"] == "failed"
+    later = sum(tests[n]["max_score"] for n in HIDDEN)
+    assert f"{len(HIDDEN)} hidden tests worth {later:g} points, shown after the due date" \
+        in results["output"]
+    assert "hidden tests: after_due_date" in proc.stdout
+
+
+def test_hidden_tests_shown_at_once_give_only_verdict_and_points(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": wrong_mul_backward()})
+    results, _ = run_autograder(root, AUTOGRADER_HIDDEN_VISIBILITY="visible")
+    tests = {t["name"]: t for t in results["tests"]}
+    assert {t["visibility"] for t in tests.values()} == {"visible"}
+    for name in HIDDEN:
+        assert tests[name]["output"] in GENERIC
+    hidden_mul = tests["test_mul_backward_hidden"]
+    assert (hidden_mul["status"], hidden_mul["score"]) == ("failed", 0)
+    assert hidden_mul["output"] == "Hidden test failed. Its inputs and expected values are not shown."
+    assert tests["test_add_backward_hidden"]["output"] == "Hidden test passed."
+    assert tests["test_add_backward_hidden"]["score"] == tests["test_add_backward_hidden"]["max_score"] > 0
+    assert " vs " in tests["test_mul_backward"]["output"]   # public tests keep their message
+    assert "hidden test" not in results["output"]   # nothing is held back
+
+
+def test_an_unknown_visibility_at_run_time_falls_back_to_the_bundle_s(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    results, proc = run_autograder(root, AUTOGRADER_HIDDEN_VISIBILITY="everyone")
+    assert "is not a Gradescope visibility; using after_due_date" in proc.stdout
+    assert {t["visibility"] for t in results["tests"] if t["name"] in HIDDEN} == \
+        {"after_due_date"}
+
+
+def test_bundle_options_set_the_visibility_and_the_time_limit(tmp_path):
+    output = tmp_path / "b.zip"
+    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", ASSIGNMENT,
+                           "--course", str(REPO), "--output", str(output),
+                           "--hidden-visibility", "after_published", "--timeout", "1200"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    root = gradescope_root(output, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    results, proc = run_autograder(root)
+    assert {t["visibility"] for t in results["tests"] if t["name"] in HIDDEN} == \
+        {"after_published"}
+    assert "shown when grades are published" in results["output"]
+    # a tenth of Gradescope's timeout is kept for writing the results
+    assert "time limit: 1080 s (the assignment's autograder timeout: 1200 s)" in proc.stdout
+    for bad in (["--hidden-visibility", "later"], ["--timeout", "0"]):
+        proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle",
+                               ASSIGNMENT, "--course", str(REPO), "--output",
+                               str(tmp_path / "bad.zip"), *bad],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and not (tmp_path / "bad.zip").exists(), bad
+
+
+def test_the_grader_stops_before_gradescope_s_timeout_and_results_are_written(bundle,
+                                                                                tmp_path):
+    """Gradescope kills run_autograder at the assignment's timeout and records nothing: the
+    grader is stopped first, a margin before, and the student gets a results.json."""
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    start = time.monotonic()
+    results, proc = run_autograder(root, AUTOGRADER_PYTHON=str(slow), AUTOGRADER_TIMEOUT="6")
+    elapsed = time.monotonic() - start
+    assert "time limit: 3 s (the assignment's autograder timeout: 6 s)" in proc.stdout
+    assert results["score"] == 0 and results["tests"] == []
+    assert "stopped grading your notebook at its time limit (3 s)" in results["output"]
+    assert "not a verdict on your work" in results["output"]
+    assert elapsed < 30   # stopped at 3 s, not after the 60 s the grader would take
+
+
+def test_the_default_time_limit_keeps_a_tenth_of_gradescope_s_ten_minutes(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {})
+    _, proc = run_autograder(root, AUTOGRADER_TIMEOUT="ten minutes")
+    assert "AUTOGRADER_TIMEOUT=ten minutes is not a number of seconds; using 600" in proc.stdout
+    text = (root / "run_autograder").read_text()
+    assert 'GS_TIMEOUT="${AUTOGRADER_TIMEOUT:-600}"' in text
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published", "visible"])
+def test_gradescope_results_of_a_hidden_test_per_visibility(visibility):
+    from autograder.grading import SubmissionResult, TestResult
+    from autograder.report import gradescope_results
+
+    secret = "dx is wrong: (0, 1): 0.063 vs 0.06"
+    result = SubmissionResult("s1", ASSIGNMENT, "x.ipynb", score=1, max_score=3, tests=[
+        TestResult("test_public", 1, 1, "passed", ""),
+        TestResult("test_hidden", 0, 2, "failed", secret, hidden=True)])
+    results = gradescope_results(result, visibility)
+    jsonschema.validate(results, RESULTS_SCHEMA)
+    public, hidden = results["tests"]
+    assert public["visibility"] == "visible"
+    assert (hidden["visibility"], hidden["score"], hidden["max_score"], hidden["status"]) == \
+        (visibility, 0, 2, "failed")
+    if visibility == "visible":   # shown at once: never the message
+        assert secret not in json.dumps(results)
+        assert hidden["output"] in GENERIC
+    else:                         # shown only later, or never: in full then
+        assert hidden["output"] == secret
+        assert "1 hidden test worth 2 points" in results["output"]
+    with pytest.raises(ValueError):
+        gradescope_results(result, "soon")

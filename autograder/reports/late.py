@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 TIMESTAMP_FILE = "timestamp.txt"
 FRACTION, POINTS = "fraction", "points"
