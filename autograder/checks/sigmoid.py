@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient,
+    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_efficient,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient, random_array, relative_error, rng_for, unpack,
 )
@@ -420,3 +420,54 @@ def check_saturated_fraction_scale(student_fn, sigmoid, seed=0):
                          f"at weight scale {c:g} (W = {c:g} * randn, unit-variance X, "
                          f"tol={tol:g}; expected fractions by scale: {table})", sigmoid,
                          extra_hints=[_tol_ignored(_local_gradient(X @ (c * W0).T))])
+
+
+# ---------------------------------------------------------------- cost
+
+EFFICIENCY_SIZE = (600, 600)   # (H, D): 360,600 parameters
+
+
+def _expect_directions(W, x, dz, dx, dW, rng, context):
+    """dx and dW along random directions and along themselves, against complex-step directional
+    derivatives of sum(dz * sigmoid(W @ x)): a check of all entries for a few forward passes."""
+    def along(vW, vx):
+        L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * 1e-30 * vW) @ (x + 1j * 1e-30 * vx))))
+        return float(np.sum(vW * dW) + np.sum(vx * dx)), float(L) / 1e-30
+
+    for name, grad, zero in (("dW", dW, np.zeros_like(x)), ("dx", dx, np.zeros_like(W))):
+        norm = float(np.linalg.norm(grad))
+        for v in (rng.standard_normal(grad.shape), grad / norm if norm else None):
+            if v is None:
+                continue
+            got, expected = along(v, zero) if name == "dW" else along(zero, v)
+            size = float(np.linalg.norm(v)) * max(norm, 1e-300)
+            if abs(got - expected) > 1e-6 * abs(expected) + 1e-9 * size:
+                raise CheckFailure(
+                    f"`{BACKWARD}`: {name} is wrong {context}: along a direction v, "
+                    f"sum(v * {name}) is {got:.6g}, the derivative of the forward pass along v "
+                    f"is {expected:.6g}. The earlier tests of `{BACKWARD}` say more.")
+
+
+def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, seed=0):
+    """Backprop costs about one forward pass: a 600 x 600 layer within a plain loop's time.
+
+    A correct backward pass takes about a millisecond here, a plain Python loop over the
+    entries of dW a fraction of a second, a numerical gradient (two forward passes for each
+    of the 360,600 parameters) minutes. The answer must also be right, along random
+    directions.
+    """
+    rng = rng_for(seed, "check_sigmoid_layer_backward_efficiency")
+    H, D = EFFICIENCY_SIZE
+    W = random_array(rng, (H, D), scale=1.0 / np.sqrt(D))
+    x = random_array(rng, (D,), kinks=(0.0,), margin=0.3)
+    dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+    z, cache = sigmoid_layer_forward(W, x)
+    _expect_same_sigmoid(np.asarray(z, dtype=np.float64), W @ x, "sigmoid_layer_forward")
+    size = f"on a layer with W of shape {(H, D)}"
+    result = expect_efficient(
+        BACKWARD, student_fn, (dz, cache), loop_steps=2 * H * D,
+        forward=lambda: sigmoid_layer_forward(W, x), parameters=H * D + D, size=size)
+    dx, dW = unpack(BACKWARD, result, ("dx", "dW"))
+    dx = expect_array(BACKWARD, "dx", dx, (D,))
+    dW = expect_array(BACKWARD, "dW", dW, (H, D))
+    _expect_directions(W, x, dz, dx, dW, rng, size)
