@@ -364,6 +364,7 @@ def random_array(rng: np.random.Generator, shape, scale: float = 1.0,
 
 EFFICIENCY_SLACK = 20.0   # times the trusted estimate of a plain Python loop over the entries
 EFFICIENCY_FLOOR = 1.0    # seconds any backward pass may take, however fast the machine
+EFFICIENCY_ATTEMPTS = 3   # calls of a backward pass that was over budget, but by less than 3x
 
 
 def loop_step_seconds(n: int = 20000, repeats: int = 3) -> float:
@@ -461,16 +462,21 @@ def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int
     `loop_steps`: the scalar multiply-adds of a plain Python loop implementation at this size;
     `forward()`: the trusted forward pass at this size; `parameters`: the entries a numerical
     gradient would perturb. The budget is `EFFICIENCY_SLACK` times the plain loop's time
-    estimated now (at least `EFFICIENCY_FLOOR`); the result is returned for checking.
+    estimated now (at least `EFFICIENCY_FLOOR`). A call over budget by less than three times
+    (a moment of contention, not numerics) is repeated, with a new estimate, up to
+    `EFFICIENCY_ATTEMPTS` calls in all. The result is returned for checking.
     """
     forward_time = forward_seconds(forward)
-    budget, estimate = efficiency_budget(loop_steps)
+    for attempt in range(EFFICIENCY_ATTEMPTS):
+        budget, estimate = efficiency_budget(loop_steps)
 
-    def describe(seconds: float, stopped: bool = False) -> str:
-        return describe_cost(fn_name, size, seconds, budget, estimate, forward_time, parameters,
-                             stopped)
+        def describe(seconds: float, stopped: bool = False) -> str:
+            return describe_cost(fn_name, size, seconds, budget, estimate, forward_time,
+                                 parameters, stopped)
 
-    result, seconds = timed_call(fn, args, budget, describe)
-    if seconds > budget:
-        raise CheckFailure(describe(seconds))
-    return result
+        result, seconds = timed_call(fn, args, budget, describe)
+        if seconds <= budget:
+            return result
+        if seconds > 3 * budget:   # not a hiccup: a numerical gradient takes 15 times longer
+            break
+    raise CheckFailure(describe(seconds))
