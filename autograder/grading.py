@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import CodeType
 
-from .checks.core import StudentCodeError
+from .checks.core import STUDENT_KEY, StudentCodeError
 from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
                         given_source,
                         make_plan, read_notebook, tests_of, trusted_path)
@@ -110,8 +110,9 @@ class GradingSession:
     """One submission under grading: its child process and the grader-side namespace."""
 
     def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits,
-                 launcher: Launcher):
+                 launcher: Launcher, student: str | None = None):
         self.trusted, self.plan = trusted, plan
+        self.student = student   # hidden tests draw this student's cases (checks.core.hidden_seed)
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
         self.limits = limits
         self._given = trusted.namespace()
@@ -138,6 +139,7 @@ class GradingSession:
         ns = dict(self._given)
         ns.update({name: StudentFunction(self.process, name, self.trusted.parameters.get(name, ()))
                    for name in self.plan.functions})
+        ns[STUDENT_KEY] = self.student
         self.process.take_output()
         self.process.deadline = time.monotonic() + self.limits.timeout
         ended = False
@@ -211,7 +213,8 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
     own = launcher is None
     launcher = launcher or launcher_for(settings)
     try:
-        with GradingSession(trusted, plan, settings.limits, launcher) as session:
+        with GradingSession(trusted, plan, settings.limits, launcher,
+                            student=result.student) as session:
             for test in plan.tests:
                 result.tests.append(session.run_test(test))
     finally:

@@ -9,11 +9,13 @@ real functions) and in the grader (on proxies to a child process).
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
 import signal
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -335,6 +337,41 @@ def rng_for(seed: int, name: str) -> np.random.Generator:
     """A generator that depends on the seed and the check's name, so checks don't share draws."""
     return np.random.default_rng([seed, sum(ord(ch) * 31 ** i for i, ch in enumerate(name))
                                   % (2 ** 32)])
+
+
+# The student a hidden test draws for when none is known (pytest, a notebook graded on its own).
+NO_STUDENT = "no-student"
+STUDENT_KEY = "__student__"   # set by the grader in a test cell's namespace (None: unknown)
+
+
+def hidden_seed(secret: int, namespace: dict | None = None) -> int:
+    """The seed of a hidden test for the student being graded: a hash of the test's secret and
+    the student id.
+
+    `secret` is a large random number written only in the hidden test cell of `source/`, so
+    that the seed can't be found by trying small seeds with the public `rng_for`; the student
+    id makes each student's hidden cases their own (answers copied from another student's
+    inputs don't fit), and the same student gets the same cases at every grading. The id is
+    `namespace["__student__"]` where the grader put it there (the test cell passes
+    `globals()`), otherwise the folder nbgrader autograde runs the notebook in,
+    `autograded/<student>/<assignment>/`; otherwise `NO_STUDENT`.
+    """
+    digest = hashlib.sha256(f"{int(secret)}/{current_student(namespace)}".encode()).digest()
+    return int.from_bytes(digest[:16], "big")
+
+
+def current_student(namespace: dict | None = None) -> str:
+    """The id of the student whose notebook is being graded (see `hidden_seed`)."""
+    if namespace is not None and STUDENT_KEY in namespace:
+        student = namespace[STUDENT_KEY]
+        return student if isinstance(student, str) and student else NO_STUDENT
+    try:
+        parts = Path.cwd().parts
+    except OSError:
+        return NO_STUDENT
+    if len(parts) >= 3 and parts[-3] == "autograded" and parts[-2]:
+        return parts[-2]
+    return NO_STUDENT
 
 
 def away_from(values: np.ndarray, points: Sequence[float] = (0.0,), margin: float = 0.1
