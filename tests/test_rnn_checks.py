@@ -32,7 +32,8 @@ def test_worked_solutions_pass_every_test_cell(ns, cell):
 
 def test_hidden_tests_never_reach_students():
     hidden = [c for c in source_notebook("rnn").of_kind(TEST) if "HIDDEN" in c.source]
-    seeds = [re.search(r"seed=(\d+)", c.source).group(1) for c in hidden]
+    seeds = [re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)", c.source).group(1)
+             for c in hidden]
     assert len(seeds) == len(hidden) >= len(FUNCTIONS)
     assert len(set(seeds)) == len(seeds)
     for folder in ("assignments", "solutions"):
