@@ -422,7 +422,7 @@ def loop_step_seconds(n: int = 20000, repeats: int = 3) -> float:
     return best / n
 
 
-def forward_seconds(forward: Callable[[], Any], repeats: int = 5) -> float:
+def forward_seconds(forward: Callable[[], Any], repeats: int = 3) -> float:
     """Seconds one call of the trusted `forward()` takes now (best of `repeats`)."""
     best = float("inf")
     for _ in range(repeats):

@@ -428,24 +428,34 @@ EFFICIENCY_SIZE = (600, 600)   # (H, D): 360,600 parameters
 
 
 def _expect_directions(W, x, dz, dx, dW, rng, context):
-    """dx and dW along random directions and along themselves, against complex-step directional
-    derivatives of sum(dz * sigmoid(W @ x)): a check of all entries for a few forward passes."""
+    """dx and dW along a random direction and along themselves, against complex-step
+    directional derivatives of sum(dz * sigmoid(W @ x)): every entry counts, for two forward
+    passes (two more per output, to name the wrong one, only when they disagree)."""
     def along(vW, vx):
-        L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * 1e-30 * vW) @ (x + 1j * 1e-30 * vx))))
-        return float(np.sum(vW * dW) + np.sum(vx * dx)), float(L) / 1e-30
+        h = 1e-30
+        L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * h * vW) @ (x + 1j * h * vx))))
+        got = float(np.sum(vW * dW) + np.sum(vx * dx))
+        size = float(np.sqrt(np.sum(vW * vW) * np.sum(dW * dW)
+                             + np.sum(vx * vx) * np.sum(dx * dx)))
+        return got, float(L) / h, size
 
-    for name, grad, zero in (("dW", dW, np.zeros_like(x)), ("dx", dx, np.zeros_like(W))):
-        norm = float(np.linalg.norm(grad))
-        for v in (rng.standard_normal(grad.shape), grad / norm if norm else None):
-            if v is None:
-                continue
-            got, expected = along(v, zero) if name == "dW" else along(zero, v)
-            size = float(np.linalg.norm(v)) * max(norm, 1e-300)
-            if abs(got - expected) > 1e-6 * abs(expected) + 1e-9 * size:
+    def wrong(got, expected, size):
+        return abs(got - expected) > 1e-6 * abs(expected) + 1e-9 * size
+
+    own = (dW, dx) if np.any(dW) or np.any(dx) else (np.ones_like(W), np.ones_like(x))
+    directions = [(rng.standard_normal(W.shape), rng.standard_normal(x.shape)), own]
+    if not any(wrong(*along(vW, vx)) for vW, vx in directions):
+        return
+    for name, vs in (("dW", [(d[0], np.zeros_like(x)) for d in directions]),
+                     ("dx", [(np.zeros_like(W), d[1]) for d in directions])):
+        for vW, vx in vs:
+            got, expected, size = along(vW, vx)
+            if wrong(got, expected, size):
                 raise CheckFailure(
                     f"`{BACKWARD}`: {name} is wrong {context}: along a direction v, "
                     f"sum(v * {name}) is {got:.6g}, the derivative of the forward pass along v "
                     f"is {expected:.6g}. The earlier tests of `{BACKWARD}` say more.")
+    raise CheckFailure(f"`{BACKWARD}`: dx and dW are wrong together {context}.")
 
 
 def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, seed=0):
