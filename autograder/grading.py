@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import CodeType
 
-from .checks.core import StudentCodeError
+from .checks.core import STUDENT_KEY, StudentCodeError
 from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
                         given_source, make_plan, read_notebook, safe_name, tests_of,
                         trusted_path)
@@ -122,8 +122,9 @@ class GradingSession:
     """One submission under grading: its child process and the grader-side namespace."""
 
     def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits,
-                 launcher: Launcher):
+                 launcher: Launcher, student: str | None = None):
         self.trusted, self.plan = trusted, plan
+        self.student = student   # hidden tests draw this student's cases (checks.core.hidden_seed)
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
         self.limits = limits
         self.budget = limits.budget_for(len(plan.tests))
@@ -158,6 +159,7 @@ class GradingSession:
         ns = dict(self._given)
         ns.update({name: StudentFunction(self.process, name, self.trusted.parameters.get(name, ()))
                    for name in self.plan.functions})
+        ns[STUDENT_KEY] = self.student
         self.process.take_output()
         start = time.monotonic()
         self.process.deadline = first_deadline = start + self.limits.timeout
@@ -245,7 +247,8 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
     launcher = launcher or launcher_for(settings)
     start = time.monotonic()
     try:
-        with GradingSession(trusted, plan, settings.limits, launcher) as session:
+        with GradingSession(trusted, plan, settings.limits, launcher,
+                            student=result.student) as session:
             result.budget = session.budget
             for test in plan.tests:
                 tested = session.run_test(test)
@@ -282,7 +285,8 @@ def rerun_tests(result: SubmissionResult, settings: Settings, launcher: Launcher
     tests = sorted((t for t in plan.tests if t.grade_id in result.rerun and t.grade_id in first),
                    key=lambda t: not spent_budget(first[t.grade_id].output))
     start = time.monotonic()
-    with GradingSession(trusted, plan, settings.limits, launcher) as session:
+    with GradingSession(trusted, plan, settings.limits, launcher,
+                        student=result.student) as session:   # the same hidden inputs
         for test in tests:
             tested = session.run_test(test)
             tested.timings = first[test.grade_id].timings + [

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder.course import regenerate_copy, run_nbgrader
@@ -175,6 +176,8 @@ def test_nbgrader_autograde_gives_the_same_scores(assignment, tmp_path):
     assert "HIDDEN TESTS" not in feedback
     for line in hidden_test_lines(assignment):
         assert line not in feedback, "hidden test code in the feedback"
+    for secret in hidden_secrets(assignment):
+        assert secret not in feedback and str(int(secret, 16)) not in feedback
 
 
 def test_pytest_front_end_prints_a_score_table_for_the_student_notebooks():
@@ -209,3 +212,122 @@ def test_pytest_and_cli_agree_on_a_submission(tmp_path):
     expected = {f"{s['assignment']}::{t['name']}" for s in cli for t in s["tests"]
                 if t["status"] == "passed"}
     assert passed == expected and expected
+
+
+# ---------------------------------------------------------------- hidden inputs per student
+
+SECRET = re.compile(r"seed=hidden_seed\((0x[0-9a-f]+), globals\(\)\)")
+
+
+def hidden_secrets(assignment: str) -> list[str]:
+    """The secret of every hidden test cell of the source notebook."""
+    cells = [c for c in read_notebook(notebook("source", assignment)).of_kind(TEST)
+             if "BEGIN HIDDEN TESTS" in c.source]
+    found = [SECRET.findall(c.source) for c in cells]
+    assert all(len(f) == 1 for f in found), "each hidden test draws from one secret"
+    return [f[0] for f in found]
+
+
+def test_hidden_tests_draw_from_large_secrets_found_only_in_source():
+    secrets = [s for a in PRESENT for s in hidden_secrets(a)]
+    assert len(secrets) == len(set(secrets)) >= 20
+    assert all(int(s, 16) >= 2 ** 120 for s in secrets)
+    package = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "autograder").rglob("*.py"))
+    shipped = [notebook(folder, a).read_text(encoding="utf-8")
+               for folder in ("assignments", "solutions") for a in PRESENT]
+    for secret in secrets:
+        for text in [package] + shipped:
+            assert secret not in text and str(int(secret, 16)) not in text
+
+
+def spy_on_hidden_inputs(namespace: dict) -> list[float]:
+    """Run the sigmoid notebook's first hidden test on the worked solution in `namespace`
+    (plus the solutions), and return a fingerprint of every upstream gradient it sent."""
+    from notebook_tools import solution_namespace
+    seen = []
+    ns = solution_namespace("sigmoid")
+    backward = ns["sigmoid_layer_backward"]
+
+    def sigmoid_layer_backward(dz, cache):
+        seen.append(float(np.sum(dz * np.arange(1, dz.size + 1))))
+        return backward(dz, cache)
+    ns.update(namespace, sigmoid_layer_backward=sigmoid_layer_backward)
+    [cell] = [c for c in read_notebook(notebook("source", "sigmoid")).of_kind(TEST)
+              if c.grade_id == "test_sigmoid_layer_backward_hidden"]
+    exec(compile(cell.source, cell.grade_id, "exec"), ns)
+    assert seen
+    return seen
+
+
+def test_each_student_gets_their_own_hidden_inputs_every_time(tmp_path, monkeypatch):
+    s01 = spy_on_hidden_inputs({"__student__": "s01"})
+    assert spy_on_hidden_inputs({"__student__": "s01"}) == s01
+    s02 = spy_on_hidden_inputs({"__student__": "s02"})
+    assert s02 != s01
+    # nbgrader autograde runs the notebook in autograded/<student>/<assignment>/
+    folder = tmp_path / "autograded" / "s01" / "sigmoid"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    assert spy_on_hidden_inputs({}) == s01
+    # no student known (pytest, a notebook graded on its own): one fixed set of cases
+    monkeypatch.chdir(tmp_path)
+    alone = spy_on_hidden_inputs({})
+    assert alone == spy_on_hidden_inputs({"__student__": None}) and alone not in (s01, s02)
+
+
+def test_small_seeds_do_not_reproduce_the_hidden_inputs():
+    """A brute force over small seeds with the public drawing function finds nothing."""
+    from autograder.checks.core import hidden_seed, rng_for
+    name = "check_sigmoid_layer_backward"
+    for student in ("s01", None):
+        for secret in hidden_secrets("sigmoid"):
+            seed = hidden_seed(int(secret, 16), {"__student__": student})
+            assert seed >= 2 ** 64
+            hidden = rng_for(seed, name).standard_normal(4)
+            assert not any(np.array_equal(hidden, rng_for(s, name).standard_normal(4))
+                           for s in range(2 ** 14))
+
+
+def printing_submission(assignment_dir: Path, student: str) -> Path:
+    """A correct sigmoid notebook whose backward pass prints a fingerprint of each dz."""
+    nb = nbformat.read(notebook("source", "sigmoid"), as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid_layer_backward":
+            cell.source = cell.source.replace(
+                "    W, x, z = cache\n",
+                "    W, x, z = cache\n    print('dz fingerprint', repr(float(dz @ np.arange(1, "
+                "dz.size + 1))))\n")
+    path = assignment_dir / "submitted" / student / "sigmoid" / "sigmoid.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def fingerprints(text: str) -> list[str]:
+    return re.findall(r"dz fingerprint (\S+)", text)
+
+
+def test_nbgrader_and_the_cli_draw_the_same_hidden_inputs_per_student(tmp_path):
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "source" / "sigmoid", tmp_path / "source" / "sigmoid")
+    db = tmp_path / "gradebook.db"
+    run_nbgrader(tmp_path, "generate_assignment", "sigmoid", "--force", db=db)
+    for student in ("s01", "s02"):
+        printing_submission(tmp_path, student)
+    run_nbgrader(tmp_path, "autograde", "sigmoid", "--create", "--force", db=db)
+    ours = {s["student"]: {t["name"]: fingerprints(t["output"]) for t in s["tests"]}
+            for s in cli_grade(tmp_path / "submitted")}
+    theirs = {}
+    for student in ("s01", "s02"):
+        graded = nbformat.read(tmp_path / "autograded" / student / "sigmoid" / "sigmoid.ipynb",
+                               as_version=4)
+        theirs[student] = {
+            c.metadata["nbgrader"]["grade_id"]: fingerprints("".join(
+                o.get("text", "") for o in c.get("outputs", [])))
+            for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    hidden = "test_sigmoid_layer_backward_hidden"
+    assert ours["s01"][hidden] and ours["s01"][hidden] != ours["s02"][hidden]
+    for student in ("s01", "s02"):
+        assert ours[student][hidden] == theirs[student][hidden]
+        assert ours[student]["test_sigmoid_layer_backward"] == \
+            theirs[student]["test_sigmoid_layer_backward"]

@@ -2,6 +2,8 @@
 with the mistake named."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,7 +65,7 @@ def test_notebook_has_the_documented_test_cells_and_points():
     for grade_id, cell in TEST_CELLS.items():
         assert ("### BEGIN HIDDEN TESTS" in cell.source) == grade_id.endswith("_hidden")
         if grade_id.endswith("_hidden"):
-            assert "seed=" in cell.source
+            assert re.search(r"seed=hidden_seed\(0x[0-9a-f]{32}, globals\(\)\)", cell.source)
 
 
 @pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))

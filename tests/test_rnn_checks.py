@@ -32,7 +32,8 @@ def test_worked_solutions_pass_every_test_cell(ns, cell):
 
 def test_hidden_tests_never_reach_students():
     hidden = [c for c in source_notebook("rnn").of_kind(TEST) if "HIDDEN" in c.source]
-    seeds = [re.search(r"seed=(\d+)", c.source).group(1) for c in hidden]
+    seeds = [re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)", c.source).group(1)
+             for c in hidden]
     assert len(seeds) == len(hidden) >= len(FUNCTIONS)
     assert len(set(seeds)) == len(seeds)
     for folder in ("assignments", "solutions"):
@@ -61,13 +62,16 @@ def public_checks(ns):
             lambda s: checks.check_relu_rnn_backward(s, f["relu_rnn_forward"]),
             lambda s: checks.check_relu_rnn_backward_long(s, f["relu_rnn_forward"]),
             lambda s: checks.check_relu_rnn_backward_explode_vanish(s, f["relu_rnn_forward"]),
+            lambda s: checks.check_relu_rnn_backward_efficiency(s, f["relu_rnn_forward"]),
         ],
         "spectral_radius": [checks.check_spectral_radius],
         "rnn_step_backward": [
-            lambda s: checks.check_rnn_step_backward(s, f["rnn_step_forward"])],
+            lambda s: checks.check_rnn_step_backward(s, f["rnn_step_forward"]),
+            lambda s: checks.check_rnn_step_backward_efficiency(s, f["rnn_step_forward"])],
         "rnn_backward": [
             lambda s: checks.check_rnn_backward(s, f["rnn_forward"], f["rnn_step_forward"]),
             lambda s: checks.check_rnn_backward_long(s, f["rnn_forward"]),
+            lambda s: checks.check_rnn_backward_efficiency(s, f["rnn_forward"]),
         ],
         "clip_grad_norm": [checks.check_clip_grad_norm, checks.check_clip_grad_norm_small],
         "clip_grad_value": [checks.check_clip_grad_value],
@@ -531,3 +535,157 @@ def test_clipping_three_percent_off_fails(ns):
         checks.check_clip_grad_norm(clip_grad_norm)
     with pytest.raises(CheckFailure, match="clipped"):
         checks.check_clip_grad_value(clip_grad_value)
+
+
+# ---------------------------------------------------------------- cost: backprop, not numerics
+# Correct but naive implementations keep the efficiency points; numerical gradients of the
+# given forward (right to 1e-9 or better, and written without any chain rule) lose them.
+
+def loop_step_backward(dnext_h, cache):
+    """Correct, with plain Python loops over every entry (no matrix products at all)."""
+    x, prev_h, Wx, Wh, next_h = cache
+    N, D = x.shape
+    H = Wh.shape[0]
+    dx, dprev, dWx, dWh, db = (np.zeros((N, D)), np.zeros((N, H)), np.zeros((D, H)),
+                               np.zeros((H, H)), np.zeros(H))
+    for n in range(N):
+        for j in range(H):
+            g = dnext_h[n, j] * (1.0 - next_h[n, j] ** 2)
+            db[j] += g
+            for i in range(D):
+                dWx[i, j] += x[n, i] * g
+                dx[n, i] += Wx[i, j] * g
+            for i in range(H):
+                dWh[i, j] += prev_h[n, i] * g
+                dprev[n, i] += Wh[i, j] * g
+    return dx, dprev, dWx, dWh, db
+
+
+def loop_rnn_backward(dh, cache):
+    """Correct: the loop over time around the plain-loop step above."""
+    N, T, H = dh.shape
+    D = cache[0][0].shape[1]
+    dx, dWx, dWh, db = np.zeros((N, T, D)), np.zeros((D, H)), np.zeros((H, H)), np.zeros(H)
+    dprev = np.zeros((N, H))
+    for t in reversed(range(T)):
+        dx_t, dprev, dWx_t, dWh_t, db_t = loop_step_backward(dh[:, t, :] + dprev, cache[t])
+        dx[:, t, :] = dx_t
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+    return dx, dprev, dWx, dWh, db
+
+
+def loop_relu_rnn_backward(dhs, cache):
+    """Correct, with plain Python loops over every entry of Whh at every step."""
+    Whh, h0, hs = cache
+    T, H = hs.shape
+    dWhh, carry = np.zeros((H, H)), np.zeros(H)
+    for t in reversed(range(T)):
+        prev = hs[t - 1] if t > 0 else h0
+        new = np.zeros(H)
+        for i in range(H):
+            d = dhs[t, i] + carry[i] if hs[t, i] > 0 else 0.0
+            for j in range(H):
+                dWhh[i, j] += d * prev[j]
+                new[j] += Whh[i, j] * d
+        carry = new
+    return dWhh, carry
+
+
+def numerical(f, arrays, complex_step):
+    """The gradient of the scalar f(*arrays) with respect to each array, entry by entry."""
+    grads = []
+    for k, a in enumerate(arrays):
+        g = np.zeros(a.shape)
+        z = [b.astype(complex) for b in arrays] if complex_step else list(arrays)
+        for i in np.ndindex(a.shape):
+            if complex_step:
+                z[k][i] += 1e-30j
+                g[i] = np.imag(f(*z)) / 1e-30
+                z[k][i] = a[i]
+            else:
+                old = a[i]
+                a[i] = old + 1e-5
+                plus = f(*arrays)
+                a[i] = old - 1e-5
+                minus = f(*arrays)
+                a[i] = old
+                g[i] = (plus - minus) / 2e-5
+        grads.append(g)
+    return tuple(grads)
+
+
+def numerical_backwards(ns, complex_step):
+    """Backward passes that differentiate the given forwards numerically (b recovered from the
+    cache, as a student who reads the forward could)."""
+    step_forward, forward, relu_forward = (ns["rnn_step_forward"], ns["rnn_forward"],
+                                           ns["relu_rnn_forward"])
+
+    def rnn_step_backward(dnext_h, cache):
+        x, prev_h, Wx, Wh, next_h = cache
+        b = np.arctanh(next_h[0]) - x[0] @ Wx - prev_h[0] @ Wh
+        args = [x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b]
+        return numerical(lambda *a: np.sum(dnext_h * step_forward(*a)[0]), args, complex_step)
+
+    def rnn_backward(dh, cache):
+        x = np.stack([c[0] for c in cache], axis=1)
+        x0, h0, Wx, Wh, next0 = cache[0]
+        b = np.arctanh(next0[0]) - x0[0] @ Wx - h0[0] @ Wh
+        args = [x, h0.copy(), Wx.copy(), Wh.copy(), b]
+        return numerical(lambda *a: np.sum(dh * forward(*a)[0]), args, complex_step)
+
+    def relu_rnn_backward(dhs, cache):
+        Whh, h0, hs = cache
+        T = hs.shape[0]
+        return numerical(lambda W, h: np.sum(dhs * relu_forward(W, h, T)[0]),
+                         [Whh.copy(), h0.copy()], complex_step)
+
+    return {"rnn_step_backward": rnn_step_backward, "rnn_backward": rnn_backward,
+            "relu_rnn_backward": relu_rnn_backward}
+
+
+LOOPS = {"rnn_step_backward": loop_step_backward, "rnn_backward": loop_rnn_backward,
+         "relu_rnn_backward": loop_relu_rnn_backward}
+SLOW = ("relu_rnn_backward", "rnn_step_backward", "rnn_backward")
+
+
+def efficiency_cell(function):
+    [cell] = [c for c in source_notebook("rnn").of_kind(TEST)
+              if c.grade_id == f"test_{function}_efficiency"]
+    return cell
+
+
+@pytest.mark.parametrize("function", SLOW)
+def test_numerical_and_loop_stand_ins_are_right_on_small_cases(ns, function):
+    """They are correct (the full gradient check): only their cost tells them apart."""
+    [cell] = [c for c in cells_for("rnn", function) if c.grade_id == f"test_{function}"]
+    for fn in (LOOPS[function], numerical_backwards(ns, False)[function],
+               numerical_backwards(ns, True)[function]):
+        run_cell(ns, cell, **{function: fn})
+
+
+@pytest.mark.parametrize("kind", ["solution", "loops"])
+@pytest.mark.parametrize("function", SLOW)
+def test_backprop_and_plain_loops_keep_the_efficiency_point(ns, function, kind):
+    fn = ns[function] if kind == "solution" else LOOPS[function]
+    run_cell(ns, efficiency_cell(function), **{function: fn})
+
+
+@pytest.mark.parametrize("complex_step", [False, True], ids=["differences", "complex_step"])
+@pytest.mark.parametrize("function", SLOW)
+def test_numerical_gradients_lose_the_efficiency_point(ns, function, complex_step):
+    fn = numerical_backwards(ns, complex_step)[function]
+    with pytest.raises(CheckFailure, match="differentiate numerically") as info:
+        run_cell(ns, efficiency_cell(function), **{function: fn})
+    message = str(info.value)
+    assert f"`{function}` was stopped after" in message and "about one forward pass" in message
+    seconds, limit = map(float, re.search(r"after ([\d.]+) s .* the limit is ([\d.]+) s",
+                                          message).groups())
+    assert seconds > limit
+
+
+@pytest.mark.parametrize("function, which", [("relu_rnn_backward", 0), ("relu_rnn_backward", 1)]
+                         + [("rnn_step_backward", i) for i in range(5)]
+                         + [("rnn_backward", i) for i in range(5)])
+def test_a_fast_wrong_answer_loses_the_efficiency_point(ns, function, which):
+    with pytest.raises(CheckFailure, match=" is wrong"):
+        run_cell(ns, efficiency_cell(function), **{function: scaled(ns[function], which)})

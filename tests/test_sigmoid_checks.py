@@ -2,14 +2,18 @@
 with the mistake named."""
 from __future__ import annotations
 
+import inspect
 import re
 
+import nbformat
 import numpy as np
 import pytest
 
 from autograder.checks import sigmoid as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
+from autograder.grading import Settings, grade_notebook
 from autograder.notebooks import TEST, read_notebook
+from autograder.student_process import Limits
 
 from notebook_tools import (
     ROOT, given_namespace, solution_namespace, source_notebook, run_test_cell, source_test_cells,
@@ -36,6 +40,7 @@ def test_notebook_has_the_documented_test_cells_and_points():
     points = {gid: cell.points for gid, cell in TEST_CELLS.items()}
     assert points == {
         "test_sigmoid_layer_backward": 3, "test_sigmoid_layer_backward_hidden": 2,
+        "test_sigmoid_layer_backward_efficiency": 1,
         "test_sigmoid_layer_backward_saturated": 2,
         "test_sigmoid_layer_backward_saturated_hidden": 1,
         "test_saturated_fraction": 2, "test_saturated_fraction_hidden": 1,
@@ -394,7 +399,10 @@ def test_scale_check_data_rises_to_over_90_percent():
 
 # ---------------------------------------------------------------- the generated copies
 
-HIDDEN_SEEDS = ("7193", "5821", "9346")
+# the secrets the hidden test cells draw their seeds from
+HIDDEN_SEEDS = tuple(re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)",
+                               cell.source).group(1)
+                     for grade_id, cell in TEST_CELLS.items() if grade_id.endswith("_hidden"))
 
 
 @pytest.mark.parametrize("folder", ["assignments", "solutions"])
@@ -406,7 +414,7 @@ def test_generated_copies_hold_no_hidden_tests(folder):
         assert seed not in text
     # the hidden seeds are really in the source, so the assertion above means something
     source = (ROOT / "source" / "sigmoid" / "sigmoid.ipynb").read_text(encoding="utf-8")
-    assert all(seed in source for seed in HIDDEN_SEEDS)
+    assert len(HIDDEN_SEEDS) == 3 and all(seed in source for seed in HIDDEN_SEEDS)
     assert read_notebook(path).assignment == "sigmoid"
 
 
@@ -414,3 +422,110 @@ def test_zeros_with_ordinary_weights_are_not_called_tiny():
     with pytest.raises(CheckFailure, match="nothing flowed back") as info:
         run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=all_zeros)
     assert "tiny" not in str(info.value)
+
+
+# ---------------------------------------------------------------- cost: backprop, not numerics
+
+EFFICIENCY_CELL = "test_sigmoid_layer_backward_efficiency"
+forward = SOLUTIONS["sigmoid_layer_forward"]
+
+
+def backward_plain_loops(dz, cache):
+    """Correct, and as naive as it gets: a Python loop over every entry of W."""
+    W, x, z = cache
+    H, D = W.shape
+    dx, dW = np.zeros(D), np.zeros((H, D))
+    for i in range(H):
+        da = dz[i] * z[i] * (1.0 - z[i])
+        for j in range(D):
+            dW[i, j] = da * x[j]
+            dx[j] += W[i, j] * da
+    return dx, dW
+
+
+def backward_by_finite_differences(dz, cache):
+    """Right to about 1e-9, written without a chain rule: two given forward passes per entry."""
+    W, x, _ = cache
+    W, x = W.copy(), x.copy()
+    grads = []
+    for v in (x, W):
+        g = np.zeros_like(v)
+        for i in np.ndindex(v.shape):
+            old = v[i]
+            v[i] = old + 1e-5
+            plus = float(np.sum(dz * forward(W, x)[0]))
+            v[i] = old - 1e-5
+            minus = float(np.sum(dz * forward(W, x)[0]))
+            v[i] = old
+            g[i] = (plus - minus) / 2e-5
+        grads.append(g)
+    return tuple(grads)
+
+
+def backward_by_complex_step(dz, cache):
+    """Exact to rounding, one (complex) forward pass per entry: sigmoid as (1 + tanh(a/2)) / 2."""
+    W, x, _ = cache
+    Wc, xc = W.astype(complex), x.astype(complex)
+    grads = []
+    for v, real in ((xc, x), (Wc, W)):
+        g = np.zeros(real.shape)
+        for i in np.ndindex(real.shape):
+            v[i] += 1e-30j
+            g[i] = float(np.sum(dz * np.imag(0.5 * (1 + np.tanh(0.5 * (Wc @ xc)))))) / 1e-30
+            v[i] = real[i]
+        grads.append(g)
+    return tuple(grads)
+
+
+def test_numerical_stand_ins_are_right_on_small_layers():
+    """The numerical implementations are correct: only their cost tells them apart."""
+    for fn in (backward_by_finite_differences, backward_by_complex_step, backward_plain_loops):
+        run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=fn)
+
+
+@pytest.mark.parametrize("fn", [SOLUTIONS["sigmoid_layer_backward"], backward_plain_loops,
+                                backward_recomputing_a], ids=lambda f: f.__name__)
+def test_backprop_and_plain_loops_keep_the_efficiency_point(fn):
+    run_cell(EFFICIENCY_CELL, sigmoid_layer_backward=fn)
+
+
+@pytest.mark.parametrize("fn", [backward_by_finite_differences, backward_by_complex_step],
+                         ids=lambda f: f.__name__)
+def test_numerical_gradients_lose_the_efficiency_point(fn):
+    with pytest.raises(CheckFailure, match="differentiate numerically") as info:
+        run_cell(EFFICIENCY_CELL, sigmoid_layer_backward=fn)
+    message = str(info.value)
+    assert "(600, 600)" in message and "360,600" in message and "about one forward pass" in message
+    seconds, limit = map(float, re.search(r"after ([\d.]+) s .* the limit is ([\d.]+) s",
+                                          message).groups())
+    assert seconds > limit
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_fast_wrong_answer_loses_the_efficiency_point(which):
+    def off(dz, cache):
+        out = list(SOLUTIONS["sigmoid_layer_backward"](dz, cache))
+        out[which] = out[which] * 1.03
+        return tuple(out)
+    with pytest.raises(CheckFailure, match=("dx", "dW")[which] + " is wrong"):
+        run_cell(EFFICIENCY_CELL, sigmoid_layer_backward=off)
+
+
+def test_a_numerical_gradient_in_the_grader_times_out_with_the_reason(tmp_path):
+    """Through the grader (student code in a child): the test's time limit stops it, and the
+    timeout says why."""
+    nb = nbformat.read(ROOT / "source" / "sigmoid" / "sigmoid.ipynb", as_version=4)
+    numeric = inspect.getsource(backward_by_finite_differences).replace(
+        "backward_by_finite_differences", "sigmoid_layer_backward").replace(
+        "forward(W, x)", "sigmoid_layer_forward(W, x)")
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid_layer_backward":
+            cell.source = numeric
+    path = tmp_path / "sigmoid.ipynb"
+    nbformat.write(nb, path)
+    result = grade_notebook(path, Settings(course=ROOT, limits=Limits(timeout=3.0)))
+    tests = {t.name: t for t in result.tests}
+    assert tests["test_sigmoid_layer_backward"].status == "passed"
+    slow = tests[EFFICIENCY_CELL]
+    assert slow.status == "timeout" and slow.score == 0
+    assert "time limit exceeded" in slow.output and "differentiate numerically" in slow.output

@@ -35,7 +35,8 @@ def test_worked_solutions_pass_every_test_cell(solved, cell):
 def test_hidden_tests_never_reach_students():
     hidden = [c for c in source_notebook("staged").of_kind(TEST) if "HIDDEN" in c.source]
     assert len(hidden) == len(FUNCTIONS)
-    seeds = [re.search(r"seed=(\d+)", c.source).group(1) for c in hidden]
+    seeds = [re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)", c.source).group(1)
+             for c in hidden]
     for folder in ("assignments", "solutions"):
         text = (ROOT / folder / "staged" / "staged.ipynb").read_text(encoding="utf-8")
         assert "HIDDEN TESTS" not in text

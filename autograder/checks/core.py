@@ -9,8 +9,13 @@ real functions) and in the grader (on proxies to a child process).
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
+import signal
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -334,6 +339,41 @@ def rng_for(seed: int, name: str) -> np.random.Generator:
                                   % (2 ** 32)])
 
 
+# The student a hidden test draws for when none is known (pytest, a notebook graded on its own).
+NO_STUDENT = "no-student"
+STUDENT_KEY = "__student__"   # set by the grader in a test cell's namespace (None: unknown)
+
+
+def hidden_seed(secret: int, namespace: dict | None = None) -> int:
+    """The seed of a hidden test for the student being graded: a hash of the test's secret and
+    the student id.
+
+    `secret` is a large random number written only in the hidden test cell of `source/`, so
+    that the seed can't be found by trying small seeds with the public `rng_for`; the student
+    id makes each student's hidden cases their own (answers copied from another student's
+    inputs don't fit), and the same student gets the same cases at every grading. The id is
+    `namespace["__student__"]` where the grader put it there (the test cell passes
+    `globals()`), otherwise the folder nbgrader autograde runs the notebook in,
+    `autograded/<student>/<assignment>/`; otherwise `NO_STUDENT`.
+    """
+    digest = hashlib.sha256(f"{int(secret)}/{current_student(namespace)}".encode()).digest()
+    return int.from_bytes(digest[:16], "big")
+
+
+def current_student(namespace: dict | None = None) -> str:
+    """The id of the student whose notebook is being graded (see `hidden_seed`)."""
+    if namespace is not None and STUDENT_KEY in namespace:
+        student = namespace[STUDENT_KEY]
+        return student if isinstance(student, str) and student else NO_STUDENT
+    try:
+        parts = Path.cwd().parts
+    except OSError:
+        return NO_STUDENT
+    if len(parts) >= 3 and parts[-3] == "autograded" and parts[-2]:
+        return parts[-2]
+    return NO_STUDENT
+
+
 def away_from(values: np.ndarray, points: Sequence[float] = (0.0,), margin: float = 0.1
               ) -> np.ndarray:
     """Move entries closer than `margin` to any kink in `points` out to that margin."""
@@ -349,3 +389,138 @@ def random_array(rng: np.random.Generator, shape, scale: float = 1.0,
     """Standard-normal float64 entries times `scale`, kept `margin` away from every kink."""
     out = rng.standard_normal(shape) * scale
     return away_from(out, kinks, margin) if kinks else out
+
+
+# ---------------------------------------------------------------- cost
+
+# Backprop gives every gradient of a layer for about the cost of one forward pass; a numerical
+# gradient needs one or two forward passes per parameter. The efficiency checks call a backward
+# pass on a layer large enough that the difference is seconds against minutes, and give it a
+# budget in units of the machine's speed at that moment, so that load slows the budget with the
+# code it measures.
+
+EFFICIENCY_SLACK = 20.0   # times the trusted estimate of a plain Python loop over the entries
+EFFICIENCY_FLOOR = 1.0    # seconds any backward pass may take, however fast the machine
+EFFICIENCY_CAP = 30.0     # seconds at most, however slow the calibration loop ran
+EFFICIENCY_ATTEMPTS = 3   # calls of a backward pass that was over budget, but by less than 3x
+
+
+def loop_step_seconds(n: int = 20000, repeats: int = 3) -> float:
+    """Seconds one scalar multiply-add on numpy entries takes in a plain Python loop, now.
+
+    The unit of a plain-loop backward pass (which is made of such steps), measured on this
+    machine at this moment: best of `repeats` loops of `n` steps (about 5 ms each).
+    """
+    a = np.linspace(0.5, 1.5, n)
+    b = a[::-1].copy()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        acc = 0.0
+        for i in range(n):
+            acc += a[i] * b[i]
+        best = min(best, time.perf_counter() - start)
+    return best / n
+
+
+def forward_seconds(forward: Callable[[], Any], repeats: int = 3) -> float:
+    """Seconds one call of the trusted `forward()` takes now (best of `repeats`)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        forward()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def efficiency_budget(loop_steps: int) -> tuple[float, float]:
+    """(budget, loop estimate) in seconds for a backward pass a plain loop does in `loop_steps`
+    scalar multiply-adds; both scale with the machine's speed measured now.
+
+    The cap keeps a calibration slowed on purpose (student code left busy in the background
+    while the grader measures) from stretching the budget to a numerical gradient's time:
+    at these sizes those take minutes even on an idle machine, plain loops well under a
+    second.
+    """
+    estimate = loop_steps * loop_step_seconds()
+    return min(EFFICIENCY_CAP, max(EFFICIENCY_FLOOR, EFFICIENCY_SLACK * estimate)), estimate
+
+
+class _OverBudget(BaseException):
+    """Raised in a student's function (run in this process) that went far over its budget."""
+
+
+def timed_call(fn: Callable, args: tuple, budget: float,
+               describe: Callable[[float, bool], str]) -> tuple[Any, float]:
+    """Call the student's `fn(*args)` and return (result, seconds).
+
+    In the grader the call goes to the child process, which the grader ends at the test's
+    time limit; then the timeout keeps its status (it may be retried) and gains the
+    explanation `describe(seconds, True)` (True: stopped before it finished). A plain
+    function run in this process (nbgrader, a local notebook) is stopped by a timer at three
+    times the budget, where SIGALRM is available, so that a numerical gradient cannot hold
+    the notebook for minutes.
+    """
+    alarm = (inspect.isfunction(fn) and hasattr(signal, "setitimer")
+             and threading.current_thread() is threading.main_thread())
+    previous = None
+    if alarm:
+        def stop(signum, frame):
+            raise _OverBudget()
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, 3 * budget)
+    start = time.perf_counter()
+    try:
+        return call_student(fn, *args), time.perf_counter() - start
+    except _OverBudget:
+        raise CheckFailure(describe(time.perf_counter() - start, True)) from None
+    except BaseException as exc:
+        if getattr(exc, "status", None) == "timeout" and isinstance(getattr(exc, "message", None),
+                                                                      str):
+            exc.message = f"{exc.message}: {describe(time.perf_counter() - start, True)}"
+            exc.args = (exc.message,)
+        raise
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def describe_cost(fn_name: str, size: str, seconds: float, budget: float, loop_estimate: float,
+                  forward: float, parameters: int, stopped: bool = False) -> str:
+    """The efficiency verdict's message: the times, and why numerical gradients are too slow."""
+    took = f"was stopped after {seconds:.2f} s" if stopped else f"took {seconds:.2f} s"
+    return (f"`{fn_name}` {took} {size}. Here one forward pass takes "
+            f"{forward * 1e3:.2f} ms and a plain Python loop over the entries about "
+            f"{loop_estimate:.2f} s; the limit is {budget:.2f} s. Backprop should cost about "
+            f"one forward pass: the chain rule gives all {parameters:,} derivatives at once, "
+            f"while a numerical gradient needs one or two forward passes per parameter "
+            f"(about {2 * parameters * forward:.0f} s here). Did you differentiate numerically "
+            "(finite differences or the complex step) instead of writing the backward pass?")
+
+
+def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int,
+                     forward: Callable[[], Any], parameters: int, size: str) -> Any:
+    """Call a backward pass at a large size and fail when it is far slower than backprop.
+
+    `loop_steps`: the scalar multiply-adds of a plain Python loop implementation at this size;
+    `forward()`: the trusted forward pass at this size; `parameters`: the entries a numerical
+    gradient would perturb. The budget is `EFFICIENCY_SLACK` times the plain loop's time
+    estimated now (at least `EFFICIENCY_FLOOR`). A call over budget by less than three times
+    (a moment of contention, not numerics) is repeated, with a new estimate, up to
+    `EFFICIENCY_ATTEMPTS` calls in all. The result is returned for checking.
+    """
+    forward_time = forward_seconds(forward)
+    for attempt in range(EFFICIENCY_ATTEMPTS):
+        budget, estimate = efficiency_budget(loop_steps)
+
+        def describe(seconds: float, stopped: bool = False) -> str:
+            return describe_cost(fn_name, size, seconds, budget, estimate, forward_time,
+                                 parameters, stopped)
+
+        result, seconds = timed_call(fn, args, budget, describe)
+        if seconds <= budget:
+            return result
+        if seconds > 3 * budget:   # not a hiccup: a numerical gradient takes 15 times longer
+            break
+    raise CheckFailure(describe(seconds))

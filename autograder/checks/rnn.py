@@ -33,6 +33,7 @@ import numpy as np
 
 from .core import (
     CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
+    expect_efficient,
     expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
     unpack,
 )
@@ -804,3 +805,108 @@ def check_spectral_radius(spectral_radius, seed=0):
                             Hint(RADIUS_SYMMETRIC,
                                  looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
                             Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))])
+
+
+# =============================================================== cost
+
+# Sizes at which a correct backward pass takes milliseconds, a plain Python loop over the
+# entries a fraction of a second, and a numerical gradient (one or two forward passes for
+# each of the hundreds of thousands of parameters) minutes.
+STEP_EFFICIENCY_SIZE = dict(N=1, D=400, H=500)
+RNN_EFFICIENCY_SIZE = dict(N=1, T=2, D=350, H=350)
+RELU_EFFICIENCY_SIZE = dict(H=500, T=3)
+
+
+def _large_tanh_case(rng, N, D, H):
+    """Inputs, a state and weights of a tanh RNN whose pre-activations are of size about 1
+    (weights scaled by 1 / sqrt(fan-in); no eigenvalues computed at this size)."""
+    x = rng.standard_normal((N, D))
+    h0 = np.tanh(rng.standard_normal((N, H)))
+    Wx = rng.standard_normal((D, H)) / np.sqrt(D)
+    Wh = 0.9 * rng.standard_normal((H, H)) / np.sqrt(H)
+    b = 0.2 * rng.standard_normal(H)
+    return x, h0, Wx, Wh, b
+
+
+def _directions_only(fn, forward, args, names, outs, df, rng, context, cause):
+    """The answer at a large size, along random directions (a few forward passes)."""
+    _long_gradient_check(fn, forward, args, names, outs, df, rng, [[] for _ in args], context,
+                         cause)
+
+
+def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed=0):
+    """Backprop costs about one forward pass: one step with D = 400, H = 500 within a plain loop's
+    time, and right along random directions."""
+    fn = "rnn_step_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    N, D, H = (STEP_EFFICIENCY_SIZE[k] for k in "NDH")
+    x, prev_h, Wx, Wh, b = _large_tanh_case(rng, N, D, H)
+    dnext = rng.standard_normal((N, H))
+    _, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
+    size = f"on one step with N = {N}, D = {D}, H = {H}"
+    result = expect_efficient(
+        fn, rnn_step_backward, (dnext, cache), loop_steps=2 * N * (D * H + H * H),
+        forward=lambda: rnn_step_forward(x, prev_h, Wx, Wh, b),
+        parameters=N * D + N * H + D * H + H * H + H, size=size)
+    names = ("dx", "dprev_h", "dWx", "dWh", "db")
+    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, unpack(fn, result, names),
+                                                         shapes)]
+    _directions_only(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b], names,
+                     outs, dnext, rng, size, _STEP_CAUSE)
+
+
+def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
+    """Backprop costs about one forward pass: a 2-step sequence with D = H = 350 within a
+    plain loop's time, and right along random directions."""
+    fn = "rnn_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    N, T, D, H = (RNN_EFFICIENCY_SIZE[k] for k in "NTDH")
+    _, h0, Wx, Wh, b = _large_tanh_case(rng, N, D, H)
+    x = rng.standard_normal((N, T, D))
+    dh = rng.standard_normal((N, T, H))
+    _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
+    size = f"on a sequence with N = {N}, T = {T}, D = {D}, H = {H}"
+    result = expect_efficient(
+        fn, rnn_backward, (dh, cache), loop_steps=2 * N * T * (D * H + H * H),
+        forward=lambda: rnn_forward(x, h0, Wx, Wh, b),
+        parameters=N * T * D + N * H + D * H + H * H + H, size=size)
+    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, unpack(fn, result,
+                                                                             _RNN_NAMES), shapes)]
+    _directions_only(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], _RNN_NAMES, outs,
+                     dh, rng, size, _RNN_CAUSE)
+
+
+def _large_relu_case(forward, rng, H, T, margin=1e-6):
+    """Whh of spectral radius about 1 (circular law, no eigenvalues at this size) and h0 whose
+    pre-activations all stay at least `margin` (relative) away from the kink at 0."""
+    for _ in range(200):
+        Whh = rng.standard_normal((H, H)) / np.sqrt(H)
+        h0 = rng.standard_normal(H)
+        hs, _ = forward(Whh.copy(), h0.copy(), T)
+        pre = _relu_prev_states(h0, hs) @ Whh.T
+        scale = np.sqrt(np.mean(pre ** 2, axis=1, keepdims=True))
+        if np.all(scale > 0) and np.all(np.abs(pre) > margin * scale):
+            return Whh, h0, hs
+    raise RuntimeError("could not build a ReLU-RNN case away from the kinks")  # never seen
+
+
+def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed=0):
+    """Backprop costs about one forward pass: H = 500 (250,500 parameters) within a plain
+    loop's time, and right along random directions."""
+    fn = "relu_rnn_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    H, T = RELU_EFFICIENCY_SIZE["H"], RELU_EFFICIENCY_SIZE["T"]
+    Whh, h0, _ = _large_relu_case(relu_rnn_forward, rng, H, T)
+    dhs = rng.standard_normal((T, H))
+    _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+    size = f"on a sequence with T = {T}, H = {H}"
+    result = expect_efficient(
+        fn, relu_rnn_backward, (dhs, cache), loop_steps=2 * T * H * H,
+        forward=lambda: relu_rnn_forward(Whh, h0, T), parameters=H * H + H, size=size)
+    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
+    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
+    dh0 = expect_array(fn, "dh0", dh0, (H,))
+    _directions_only(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
+                     ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, size, _RELU_CAUSE)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient,
+    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_efficient,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient, random_array, relative_error, rng_for, unpack,
 )
@@ -420,3 +420,64 @@ def check_saturated_fraction_scale(student_fn, sigmoid, seed=0):
                          f"at weight scale {c:g} (W = {c:g} * randn, unit-variance X, "
                          f"tol={tol:g}; expected fractions by scale: {table})", sigmoid,
                          extra_hints=[_tol_ignored(_local_gradient(X @ (c * W0).T))])
+
+
+# ---------------------------------------------------------------- cost
+
+EFFICIENCY_SIZE = (600, 600)   # (H, D): 360,600 parameters
+
+
+def _expect_directions(W, x, dz, dx, dW, rng, context):
+    """dx and dW along a random direction and along themselves, against complex-step
+    directional derivatives of sum(dz * sigmoid(W @ x)): every entry counts, for two forward
+    passes (two more per output, to name the wrong one, only when they disagree)."""
+    def along(vW, vx):
+        h = 1e-30
+        L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * h * vW) @ (x + 1j * h * vx))))
+        got = float(np.sum(vW * dW) + np.sum(vx * dx))
+        size = float(np.sqrt(np.sum(vW * vW) * np.sum(dW * dW)
+                             + np.sum(vx * vx) * np.sum(dx * dx)))
+        return got, float(L) / h, size
+
+    def wrong(got, expected, size):
+        return abs(got - expected) > 1e-6 * abs(expected) + 1e-9 * size
+
+    own = (dW, dx) if np.any(dW) or np.any(dx) else (np.ones_like(W), np.ones_like(x))
+    directions = [(rng.standard_normal(W.shape), rng.standard_normal(x.shape)), own]
+    if not any(wrong(*along(vW, vx)) for vW, vx in directions):
+        return
+    for name, vs in (("dW", [(d[0], np.zeros_like(x)) for d in directions]),
+                     ("dx", [(np.zeros_like(W), d[1]) for d in directions])):
+        for vW, vx in vs:
+            got, expected, size = along(vW, vx)
+            if wrong(got, expected, size):
+                raise CheckFailure(
+                    f"`{BACKWARD}`: {name} is wrong {context}: along a direction v, "
+                    f"sum(v * {name}) is {got:.6g}, the derivative of the forward pass along v "
+                    f"is {expected:.6g}. The earlier tests of `{BACKWARD}` say more.")
+    raise CheckFailure(f"`{BACKWARD}`: dx and dW are wrong together {context}.")
+
+
+def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, seed=0):
+    """Backprop costs about one forward pass: a 600 x 600 layer within a plain loop's time.
+
+    A correct backward pass takes about a millisecond here, a plain Python loop over the
+    entries of dW a fraction of a second, a numerical gradient (two forward passes for each
+    of the 360,600 parameters) minutes. The answer must also be right, along random
+    directions.
+    """
+    rng = rng_for(seed, "check_sigmoid_layer_backward_efficiency")
+    H, D = EFFICIENCY_SIZE
+    W = random_array(rng, (H, D), scale=1.0 / np.sqrt(D))
+    x = random_array(rng, (D,), kinks=(0.0,), margin=0.3)
+    dz = random_array(rng, (H,), kinks=(0.0,), margin=0.3)
+    z, cache = sigmoid_layer_forward(W, x)
+    _expect_same_sigmoid(np.asarray(z, dtype=np.float64), W @ x, "sigmoid_layer_forward")
+    size = f"on a layer with W of shape {(H, D)}"
+    result = expect_efficient(
+        BACKWARD, student_fn, (dz, cache), loop_steps=2 * H * D,
+        forward=lambda: sigmoid_layer_forward(W, x), parameters=H * D + D, size=size)
+    dx, dW = unpack(BACKWARD, result, ("dx", "dW"))
+    dx = expect_array(BACKWARD, "dx", dx, (D,))
+    dW = expect_array(BACKWARD, "dW", dW, (H, D))
+    _expect_directions(W, x, dz, dx, dW, rng, size)
