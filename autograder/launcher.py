@@ -23,7 +23,7 @@ from . import sandbox
 
 START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
 REPLY_TIMEOUT = 3.0      # seconds for any other answer (it needs milliseconds)
-NOBODY = 65534           # the user student code runs as when the grader is root
+NOBODY = sandbox.SANDBOX_USER   # the user student code runs as when the grader is root
 
 
 class LauncherError(Exception):
@@ -31,11 +31,17 @@ class LauncherError(Exception):
 
 
 def isolation_mode(requested: str) -> str:
-    """`sandbox` or `process` for a requested `auto`, `sandbox` or `process`."""
-    if requested == "process":
+    """`sandbox` or `process` for a requested `auto`, `sandbox` or `process`; LauncherError
+    when the mode cannot run student code safely here (never a silent fallback to root)."""
+    if requested in ("process", "auto"):
+        if requested == "auto" and sandbox.available():
+            return "sandbox"
+        why = process_problem()
+        if why is not None:
+            sandbox_note = (f"; the sandbox is not available either: {sandbox.problem()}"
+                            if requested == "auto" else "")
+            raise LauncherError(f"process isolation cannot run here: {why}{sandbox_note}")
         return "process"
-    if requested == "auto":
-        return "sandbox" if sandbox.available() else "process"
     if requested == "sandbox":
         if not sandbox.available():
             raise LauncherError(f"the sandbox is not available: {sandbox.problem()}")
@@ -51,24 +57,40 @@ def child_environment() -> dict:
     return env
 
 
-def _open_to_others(folder: Path) -> bool:
-    """Whether a user with no rights of its own can list `folder` and read its files."""
+def _readable_below(folder: Path) -> bool:
+    """Whether a user with no rights of its own can list `folder` and read its files, once it
+    is inside (the zygote reaches a folder under /root through a descriptor, see zygote.py)."""
     try:
-        if not folder.stat().st_mode & stat.S_IROTH:
+        mode = folder.stat().st_mode
+        if (mode & (stat.S_IROTH | stat.S_IXOTH)) != stat.S_IROTH | stat.S_IXOTH:
             return False
-        return all(p.stat().st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
+        sample = next((p for p in folder.iterdir() if p.suffix == ".py"), None)
+        return sample is None or bool(sample.stat().st_mode & stat.S_IROTH)
     except OSError:
         return False
 
 
-@functools.lru_cache(maxsize=1)
 def drops_to_nobody() -> bool:
-    """Whether process isolation runs student code as `nobody`: when the grader is root, and
-    the Python installation is readable to `nobody` (else its imports would fail)."""
-    if os.name != "posix" or os.geteuid() != 0:
-        return False
+    """Whether process isolation runs student code as `nobody`: whenever the grader is root."""
+    return os.name == "posix" and os.geteuid() == 0
+
+
+@functools.lru_cache(maxsize=1)
+def process_problem() -> str | None:
+    """Why process isolation would run student code as root here, or None. A root grader runs
+    it as `nobody`, which must be able to read the Python installation it imports from."""
+    if not drops_to_nobody():
+        return None
+    import numpy   # where the zygote's imports come from
     folders = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    return all(_open_to_others(Path(f)) for f in folders if f)
+    folders |= {str(Path(numpy.__file__).parent)}
+    closed = sorted(f for f in folders if f and not _readable_below(Path(f)))
+    if not closed:
+        return None
+    return (f"the grader runs as root, student code would run as the user nobody (uid "
+            f"{NOBODY}), who cannot read {closed[0]}: install bubblewrap (apt install "
+            f"bubblewrap) for the sandbox, or install Python and the grader where other users "
+            f"can read them, or run the grader as an unprivileged user")
 
 
 class Launcher:
@@ -85,8 +107,12 @@ class Launcher:
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        argv = [sys.executable, "-m", "autograder.zygote", "--control", str(theirs.fileno())]
+        # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
+        argv = [sys.executable, "-P", "-m", "autograder.zygote",
+                "--control", str(theirs.fileno())]
         env = child_environment()
+        if os.name == "posix" and os.geteuid() == 0:
+            argv += ["--user", str(NOBODY)]   # never student code as root
         if self.mode == "sandbox":
             argv += ["--scratch", sandbox.SCRATCH, "--sandboxed"]
             cmd, env = sandbox.command(argv, sandbox.environment(env), self.hide), None
@@ -96,8 +122,7 @@ class Launcher:
             if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
                 os.chown(scratch, NOBODY, NOBODY)
-                argv += ["--user", str(NOBODY)]
-            env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+            env.update(PYTHONPATH=str(self._runtime()),
                        PATH=os.environ.get("PATH", ""), HOME=str(scratch), TMPDIR=str(scratch))
             cmd = argv
         log = open(self._dir / "zygote.log", "wb")
@@ -110,6 +135,21 @@ class Launcher:
             log.close()
         self._control = ours
         self._ready = False
+
+    def _runtime(self) -> Path:
+        """A private copy of the package's runtime files (sandbox.RUNTIME_FILES), readable by
+        the child's user, so that the package itself is not on the child's path."""
+        parent = self._dir / "runtime"
+        if not parent.exists():
+            package = Path(__file__).resolve().parent
+            (parent / package.name).mkdir(parents=True)
+            for name in sandbox.RUNTIME_FILES:
+                shutil.copyfile(package / name, parent / package.name / name)
+            for folder, _dirs, files in os.walk(parent):
+                os.chmod(folder, 0o755)
+                for name in files:
+                    os.chmod(os.path.join(folder, name), 0o644)
+        return parent
 
     def _await_ready(self) -> None:
         try:
