@@ -7,6 +7,7 @@ holds the two pipes to each and the file its output goes to.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 from . import sandbox
@@ -24,6 +26,8 @@ from . import sandbox
 START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
 REPLY_TIMEOUT = 3.0      # seconds for any other answer (it needs milliseconds)
 NOBODY = sandbox.SANDBOX_USER   # the user student code runs as when the grader is root
+CPU_PERIOD_US = 100_000  # a worker's student processes get this much CPU time per period
+CPU_QUOTA_US = 100_000   # in all (one core), where the grader may make cgroups
 
 
 class LauncherError(Exception):
@@ -93,6 +97,81 @@ def process_problem() -> str | None:
             f"can read them, or run the grader as an unprivileged user")
 
 
+def cpu_group() -> Path | None:
+    """A new cgroup that holds a zygote and all its children to one core's worth of CPU, so
+    that busy processes a submission starts cannot starve the other workers; None where the
+    grader cannot make one (cgroup v2 with the cpu controller delegated to the grader's
+    group, or v1's cpu hierarchy, writable: usually as root outside a container)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    name = f"backprop-lab-{os.getpid()}-{next(_groups)}"
+    for line in lines:
+        _id, controllers, path = line.split(":", 2)
+        if controllers == "":   # v2
+            base, limit = Path("/sys/fs/cgroup") / path.lstrip("/"), "cpu.max"
+            value = f"{CPU_QUOTA_US} {CPU_PERIOD_US}"
+        elif "cpu" in controllers.split(","):   # v1
+            base = Path("/sys/fs/cgroup", controllers) / path.lstrip("/")
+            limit, value = "cpu.cfs_quota_us", str(CPU_QUOTA_US)
+        else:
+            continue
+        if not (base / "cgroup.procs").is_file():   # not a cgroup file system (a hybrid's tmpfs)
+            continue
+        _remove_stale_groups(base)
+        group = base / name
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            if not (group / limit).is_file():
+                raise OSError("no cpu controller")
+            if limit == "cpu.cfs_quota_us":
+                (group / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+            (group / limit).write_text(value)
+            return group
+        except OSError:   # no cpu controller there
+            group.rmdir()
+    return None
+
+
+_groups = itertools.count()
+
+
+def _remove_stale_groups(base: Path) -> None:
+    """Empty groups of graders that died without removing theirs (killed workers)."""
+    try:
+        entries = [e for e in base.iterdir() if e.name.startswith("backprop-lab-")]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name.split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            try:
+                entry.rmdir()
+            except OSError:
+                pass
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += [int(c) for c in
+                         Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
 class Launcher:
     def __init__(self, isolation: str = "auto", hide: tuple[Path, ...] = ()):
         self.mode = isolation_mode(isolation)
@@ -101,6 +180,7 @@ class Launcher:
         self._proc: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self.cpu_group = cpu_group()   # None where cgroups cannot be made
         self._start()   # it imports numpy while the grader reads the notebooks
 
     # ------------------------------------------------------------ the zygote
@@ -157,6 +237,12 @@ class Launcher:
         except LauncherError as exc:
             self._stop()
             raise LauncherError(f"{exc}{self._log_tail()}") from None
+        if self.cpu_group is not None:   # before any child: they are all born inside
+            for pid in _tree(self._proc.pid):
+                try:
+                    (self.cpu_group / "cgroup.procs").write_text(str(pid))
+                except OSError:
+                    pass
         self._ready = True
 
     def _log_tail(self) -> str:
@@ -210,6 +296,14 @@ class Launcher:
 
     def close(self) -> None:
         self._stop()
+        for _ in range(100) if self.cpu_group is not None else ():
+            try:   # busy until the kernel has released the last killed process
+                self.cpu_group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.01)
         for folder, subfolders, _files in os.walk(self._dir):   # children may lock folders
             for name in subfolders:
                 try:

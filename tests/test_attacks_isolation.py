@@ -351,3 +351,65 @@ def test_a_dying_worker_costs_only_its_notebook(course, monkeypatch):
     assert all(by_student[s].score == 5 for s in ("s0", "s1", "s2", "s3"))
     for result in results:
         hostile.check_reports(result, course.parent / "reports")
+
+
+def cpu_limit_of(pid: int) -> float | None:
+    """The cores the cgroup of `pid` may use (v1 or v2 cpu controller), None if unlimited."""
+    for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+        _id, controllers, path = line.split(":", 2)
+        if controllers == "" and Path("/sys/fs/cgroup/cgroup.controllers").exists():
+            quota, period = (Path("/sys/fs/cgroup") / path.lstrip("/") / "cpu.max").read_text().split()
+            return None if quota == "max" else int(quota) / int(period)
+        if "cpu" in controllers.split(","):
+            group = Path("/sys/fs/cgroup", controllers) / path.lstrip("/")
+            quota = int((group / "cpu.cfs_quota_us").read_text())
+            return None if quota < 0 else quota / int((group / "cpu.cfs_period_us").read_text())
+    return None
+
+
+def can_make_cgroups() -> bool:
+    group = launcher.cpu_group()
+    if group is not None:
+        group.rmdir()
+    return group is not None
+
+
+@pytest.mark.skipif(not can_make_cgroups() and not os.environ.get("BACKPROP_LAB_CGROUPS"),
+                    reason="the grader cannot make cgroups here")
+@everywhere
+def test_busy_processes_of_one_worker_get_one_core_in_all(course, isolation):
+    """Busy loops in new sessions (each its own scheduling group) must not starve the other
+    worker: everything a zygote runs shares one core, where the grader can make cgroups."""
+    mark = hostile.marker()
+    body = (f"import ctypes, os, time\n"
+            f"for _ in range(4):\n"
+            f"    if os.fork() == 0:\n"
+            f"        os.setsid()\n"
+            f"        ctypes.CDLL(None).prctl(15, {mark.encode()!r}, 0, 0, 0)\n"
+            f"        end = time.monotonic() + 20\n"
+            f"        while time.monotonic() < end:\n"
+            f"            pass\n"
+            f"        os._exit(0)\n") + hostile._until_seen(mark)
+    # the test reads the busy processes' cgroup from outside while the grading runs
+    import threading
+    seen = []
+
+    def watch():
+        for _ in range(400):
+            for pid in hostile.processes_with(mark):
+                try:
+                    seen.append(cpu_limit_of(pid))
+                except OSError:
+                    pass
+            if seen:
+                return
+            threading.Event().wait(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        grade(course, {"double": function(body)}, isolation=isolation, timeout=5.0,
+              hidden=False, marks=[mark])
+    finally:
+        watcher.join()
+    assert seen and all(limit is not None and limit <= 1.0 for limit in seen), seen
