@@ -7,14 +7,13 @@ import multiprocessing.util
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
 from . import gradebook, gradescope_bundle, report, sandbox
 from .course import CourseError, regenerate
 from .feedback import write_feedback
-from .grading import Settings, SubmissionResult, grade_notebook, launcher_for, student_of
+from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
 from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS
 from .progress import ProgressBar
@@ -122,40 +121,14 @@ def grade_all(notebooks: list[Path], settings: Settings, jobs: int,
                 if on_result:
                     on_result(results[-1])
         return results
-    results: dict[int, SubmissionResult] = {}
-    lost = _pool_round(list(enumerate(notebooks)), settings, jobs, results, on_result)
-    # A worker that died (the host's OOM killer, say) broke the pool: what it had not
-    # graded is graded again, one notebook per worker, so that only the notebook that
-    # takes its worker down is lost, with a result that says so.
-    for index, notebook in lost:
-        if _pool_round([(index, notebook)], settings, 1, results, on_result):
-            result = SubmissionResult(student_of(notebook), notebook.stem, str(notebook),
-                                      error="the grading worker died while grading this "
-                                            "notebook (out of memory?)")
-            results[index] = result
-            if on_result:
-                on_result(result)
-    return [results[i] for i in range(len(notebooks))]
-
-
-def _pool_round(todo: list[tuple[int, Path]], settings: Settings, jobs: int,
-                results: dict[int, SubmissionResult],
-                on_result: Callable[[SubmissionResult], None] | None) -> list[tuple[int, Path]]:
-    """Grade `todo` in a pool of `jobs` workers into `results`; those lost to a broken pool."""
     context = multiprocessing.get_context("fork")
-    lost = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                              initializer=_start_worker, initargs=(settings,)) as pool:
-        futures = {pool.submit(_grade_one, nb, settings): (i, nb) for i, nb in todo}
-        for future in as_completed(futures):
-            try:
-                results[futures[future][0]] = future.result()
-            except BrokenProcessPool:
-                lost.append(futures[future])
-                continue
-            if on_result:
-                on_result(results[futures[future][0]])
-    return sorted(lost)
+        futures = [pool.submit(_grade_one, nb, settings) for nb in notebooks]
+        if on_result:
+            for future in as_completed(futures):
+                on_result(future.result())
+        return [f.result() for f in futures]
 
 
 def run_grade(opts: argparse.Namespace) -> int:
