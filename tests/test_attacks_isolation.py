@@ -1,14 +1,15 @@
 """Attacks on what isolates one submission: the check library, the user student code runs as,
-what a child leaves for the next one, how many processes it may start, and the batch's workers.
+what a child leaves for the next one, how many processes it may start and how much CPU
+a worker's children get.
 
 Each runs in every isolation mode where it applies, on the toy course, with the machinery of
 test_attacks.py (bounded time, untouched course, no process left, writable reports).
 """
 from __future__ import annotations
 
-import ctypes
 import os
-import sys
+import site
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from autograder.launcher import LauncherError, isolation_mode
 from autograder.student_process import Limits
 from hostile import function
 from test_attacks import (  # noqa: F401  (fixtures)
-    ISOLATIONS, course, everywhere, full_marks, grade, listener, probe, probe_course,
+    course, everywhere, full_marks, grade, install, probe, probe_course,
     repository_untouched, requires_sandbox)
 
 root_grader = pytest.mark.skipif(os.geteuid() != 0, reason="needs a grader running as root")
@@ -115,7 +116,6 @@ def test_an_installed_copy_of_the_package_is_covered_up():
     """A grader installed with pip (the Gradescope bundle) has the checks in site-packages,
     a folder the sandbox shows."""
     args = sandbox.command(["true"], {}, [])
-    import site
     for folder in site.getsitepackages():
         if (Path(folder) / "autograder").is_dir():
             assert args[args.index(str(Path(folder, "autograder").resolve())) - 1] == "--tmpfs"
@@ -132,7 +132,6 @@ def test_probe_functions_still_reach_student_code(course, isolation):
                                "assert np.isclose(apply(f, np.zeros(2)), 2.0)\n")}
     nb = toy_course.build({"apply": "def apply(f, x):\n    return f(x)\n"},
                           tests={**toy_course.TESTS, **tests})
-    from test_attacks import install
     install(course, nb)
     graded = grade(course, nb=nb, isolation=isolation)
     assert graded.result.score == graded.result.max_score, graded.tests
@@ -324,35 +323,6 @@ def test_a_chain_of_processes_that_keep_escaping_is_ended(course, isolation):
     full_marks(grade(course, solutions, isolation=isolation, marks=[mark]))
 
 
-# ================================================================ the batch's workers
-
-_grade_one = cli._grade_one
-
-
-def dying(notebook, settings):
-    """A worker that grades normally, but dies (as if killed for memory) on `killer`."""
-    if "killer" in str(notebook):
-        os._exit(137)
-    return _grade_one(notebook, settings)
-
-
-def test_a_dying_worker_costs_only_its_notebook(course, monkeypatch):
-    """The host's OOM killer takes a worker down: the other notebooks are still graded."""
-    monkeypatch.setattr(cli, "_grade_one", dying)
-    notebooks = [toy_course.write_submission(course, name)
-                 for name in ("s0", "killer", "s1", "s2", "s3")]
-    settings = Settings(course=course, hidden=True, isolation=ISOLATIONS[-1])
-    seen = []
-    results = grade_all(notebooks, settings, jobs=2, on_result=seen.append)
-    assert [r.student for r in results] == ["s0", "killer", "s1", "s2", "s3"]
-    assert len(seen) == 5
-    by_student = {r.student: r for r in results}
-    assert "worker died" in by_student["killer"].error
-    assert all(by_student[s].score == 5 for s in ("s0", "s1", "s2", "s3"))
-    for result in results:
-        hostile.check_reports(result, course.parent / "reports")
-
-
 def cpu_limit_of(pid: int) -> float | None:
     """The cores the cgroup of `pid` may use (v1 or v2 cpu controller), None if unlimited."""
     for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
@@ -391,7 +361,6 @@ def test_busy_processes_of_one_worker_get_one_core_in_all(course, isolation):
             f"            pass\n"
             f"        os._exit(0)\n") + hostile._until_seen(mark)
     # the test reads the busy processes' cgroup from outside while the grading runs
-    import threading
     seen = []
 
     def watch():
