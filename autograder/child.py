@@ -17,6 +17,8 @@ import traceback
 from . import wire
 
 OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
+PROCESS_LIMIT = 32               # processes (threads included) of the child and what it starts
+CPU_SECONDS = 600                # CPU time of each of its processes: a fork spinning on its own
 
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 
@@ -91,14 +93,21 @@ class Child:
         return {"ok": True, "args": args_after, "value": encoded}
 
 
-def limit_resources(memory_bytes: int) -> None:
+def limit_resources(memory_bytes: int, count_processes: bool = False) -> None:
+    """Limits of the child and everything it starts. The process count only where it counts
+    the child's own processes (its own user namespace) or those of a user kept for student
+    code: for the grader's own user it would count the grader's programs too."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    if count_processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails instead of killing
 
 
-def serve(requests: int, replies: int, output: int, memory_bytes: int) -> None:
+def serve(requests: int, replies: int, output: int, memory_bytes: int,
+          count_processes: bool = False) -> None:
     """Answer requests until the grader closes the pipe; printed output goes to `output`."""
     os.dup2(output, 1)
     os.dup2(output, 2)
@@ -106,7 +115,7 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int) -> None:
                       buffering=1)
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False,
                       buffering=1)
-    limit_resources(memory_bytes)
+    limit_resources(memory_bytes, count_processes)
 
     child = Child()
     while True:

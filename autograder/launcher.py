@@ -7,6 +7,7 @@ holds the two pipes to each and the file its output goes to.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import shutil
@@ -17,13 +18,16 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 from . import sandbox
 
 START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
 REPLY_TIMEOUT = 3.0      # seconds for any other answer (it needs milliseconds)
-NOBODY = 65534           # the user student code runs as when the grader is root
+NOBODY = sandbox.SANDBOX_USER   # the user student code runs as when the grader is root
+CPU_PERIOD_US = 100_000  # a worker's student processes get this much CPU time per period
+CPU_QUOTA_US = 100_000   # in all (one core), where the grader may make cgroups
 
 
 class LauncherError(Exception):
@@ -31,11 +35,17 @@ class LauncherError(Exception):
 
 
 def isolation_mode(requested: str) -> str:
-    """`sandbox` or `process` for a requested `auto`, `sandbox` or `process`."""
-    if requested == "process":
+    """`sandbox` or `process` for a requested `auto`, `sandbox` or `process`; LauncherError
+    when the mode cannot run student code safely here (never a silent fallback to root)."""
+    if requested in ("process", "auto"):
+        if requested == "auto" and sandbox.available():
+            return "sandbox"
+        why = process_problem()
+        if why is not None:
+            sandbox_note = (f"; the sandbox is not available either: {sandbox.problem()}"
+                            if requested == "auto" else "")
+            raise LauncherError(f"process isolation cannot run here: {why}{sandbox_note}")
         return "process"
-    if requested == "auto":
-        return "sandbox" if sandbox.available() else "process"
     if requested == "sandbox":
         if not sandbox.available():
             raise LauncherError(f"the sandbox is not available: {sandbox.problem()}")
@@ -51,24 +61,115 @@ def child_environment() -> dict:
     return env
 
 
-def _open_to_others(folder: Path) -> bool:
-    """Whether a user with no rights of its own can list `folder` and read its files."""
+def _readable_below(folder: Path) -> bool:
+    """Whether a user with no rights of its own can list `folder` and read its files, once it
+    is inside (the zygote reaches a folder under /root through a descriptor, see zygote.py)."""
     try:
-        if not folder.stat().st_mode & stat.S_IROTH:
+        mode = folder.stat().st_mode
+        if (mode & (stat.S_IROTH | stat.S_IXOTH)) != stat.S_IROTH | stat.S_IXOTH:
             return False
-        return all(p.stat().st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
+        sample = next((p for p in folder.iterdir() if p.suffix == ".py"), None)
+        return sample is None or bool(sample.stat().st_mode & stat.S_IROTH)
     except OSError:
         return False
 
 
-@functools.lru_cache(maxsize=1)
 def drops_to_nobody() -> bool:
-    """Whether process isolation runs student code as `nobody`: when the grader is root, and
-    the Python installation is readable to `nobody` (else its imports would fail)."""
-    if os.name != "posix" or os.geteuid() != 0:
-        return False
+    """Whether process isolation runs student code as `nobody`: whenever the grader is root."""
+    return os.name == "posix" and os.geteuid() == 0
+
+
+@functools.lru_cache(maxsize=1)
+def process_problem() -> str | None:
+    """Why process isolation would run student code as root here, or None. A root grader runs
+    it as `nobody`, which must be able to read the Python installation it imports from."""
+    if not drops_to_nobody():
+        return None
+    import numpy   # where the zygote's imports come from
     folders = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    return all(_open_to_others(Path(f)) for f in folders if f)
+    folders |= {str(Path(numpy.__file__).parent)}
+    closed = sorted(f for f in folders if f and not _readable_below(Path(f)))
+    if not closed:
+        return None
+    return (f"the grader runs as root, student code would run as the user nobody (uid "
+            f"{NOBODY}), who cannot read {closed[0]}: install bubblewrap (apt install "
+            f"bubblewrap) for the sandbox, or install Python and the grader where other users "
+            f"can read them, or run the grader as an unprivileged user")
+
+
+def cpu_group() -> Path | None:
+    """A new cgroup that holds a zygote and all its children to one core's worth of CPU, so
+    that busy processes a submission starts cannot starve the other workers; None where the
+    grader cannot make one (cgroup v2 with the cpu controller delegated to the grader's
+    group, or v1's cpu hierarchy, writable: usually as root outside a container)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    name = f"backprop-lab-{os.getpid()}-{next(_groups)}"
+    for line in lines:
+        _id, controllers, path = line.split(":", 2)
+        if controllers == "":   # v2
+            base, limit = Path("/sys/fs/cgroup") / path.lstrip("/"), "cpu.max"
+            value = f"{CPU_QUOTA_US} {CPU_PERIOD_US}"
+        elif "cpu" in controllers.split(","):   # v1
+            base = Path("/sys/fs/cgroup", controllers) / path.lstrip("/")
+            limit, value = "cpu.cfs_quota_us", str(CPU_QUOTA_US)
+        else:
+            continue
+        if not (base / "cgroup.procs").is_file():   # not a cgroup file system (a hybrid's tmpfs)
+            continue
+        _remove_stale_groups(base)
+        group = base / name
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            if not (group / limit).is_file():
+                raise OSError("no cpu controller")
+            if limit == "cpu.cfs_quota_us":
+                (group / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+            (group / limit).write_text(value)
+            return group
+        except OSError:   # no cpu controller there
+            group.rmdir()
+    return None
+
+
+_groups = itertools.count()
+
+
+def _remove_stale_groups(base: Path) -> None:
+    """Empty groups of graders that died without removing theirs (killed workers)."""
+    try:
+        entries = [e for e in base.iterdir() if e.name.startswith("backprop-lab-")]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name.split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            try:
+                entry.rmdir()
+            except OSError:
+                pass
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += [int(c) for c in
+                         Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
 
 
 class Launcher:
@@ -79,14 +180,19 @@ class Launcher:
         self._proc: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self.cpu_group = cpu_group()   # None where cgroups cannot be made
         self._start()   # it imports numpy while the grader reads the notebooks
 
     # ------------------------------------------------------------ the zygote
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        argv = [sys.executable, "-m", "autograder.zygote", "--control", str(theirs.fileno())]
+        # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
+        argv = [sys.executable, "-P", "-m", "autograder.zygote",
+                "--control", str(theirs.fileno())]
         env = child_environment()
+        if os.name == "posix" and os.geteuid() == 0:
+            argv += ["--user", str(NOBODY)]   # never student code as root
         if self.mode == "sandbox":
             argv += ["--scratch", sandbox.SCRATCH, "--sandboxed"]
             cmd, env = sandbox.command(argv, sandbox.environment(env), self.hide), None
@@ -96,8 +202,7 @@ class Launcher:
             if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
                 os.chown(scratch, NOBODY, NOBODY)
-                argv += ["--user", str(NOBODY)]
-            env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+            env.update(PYTHONPATH=str(self._runtime()),
                        PATH=os.environ.get("PATH", ""), HOME=str(scratch), TMPDIR=str(scratch))
             cmd = argv
         log = open(self._dir / "zygote.log", "wb")
@@ -111,12 +216,33 @@ class Launcher:
         self._control = ours
         self._ready = False
 
+    def _runtime(self) -> Path:
+        """A private copy of the package's runtime files (sandbox.RUNTIME_FILES), readable by
+        the child's user, so that the package itself is not on the child's path."""
+        parent = self._dir / "runtime"
+        if not parent.exists():
+            package = Path(__file__).resolve().parent
+            (parent / package.name).mkdir(parents=True)
+            for name in sandbox.RUNTIME_FILES:
+                shutil.copyfile(package / name, parent / package.name / name)
+            for folder, _dirs, files in os.walk(parent):
+                os.chmod(folder, 0o755)
+                for name in files:
+                    os.chmod(os.path.join(folder, name), 0o644)
+        return parent
+
     def _await_ready(self) -> None:
         try:
             self._receive(START_TIMEOUT)
         except LauncherError as exc:
             self._stop()
             raise LauncherError(f"{exc}{self._log_tail()}") from None
+        if self.cpu_group is not None:   # before any child: they are all born inside
+            for pid in _tree(self._proc.pid):
+                try:
+                    (self.cpu_group / "cgroup.procs").write_text(str(pid))
+                except OSError:
+                    pass
         self._ready = True
 
     def _log_tail(self) -> str:
@@ -170,6 +296,14 @@ class Launcher:
 
     def close(self) -> None:
         self._stop()
+        for _ in range(100) if self.cpu_group is not None else ():
+            try:   # busy until the kernel has released the last killed process
+                self.cpu_group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.01)
         for folder, subfolders, _files in os.walk(self._dir):   # children may lock folders
             for name in subfolders:
                 try:

@@ -1,9 +1,12 @@
 """The Linux sandbox around student code: bubblewrap with its own filesystem view, PIDs and network.
 
-Inside, the student process sees the system directories, the Python installation and this
-package, all read-only, and one small writable scratch directory. The course directory (source/,
-solutions/, the grader's working directory) is simply not there, other processes are not
-visible, and there is no network. Where bubblewrap is missing or cannot run (macOS, Windows,
+Inside, the student process sees the system directories, the Python installation and the
+grader's runtime (RUNTIME_FILES of this package: not the check library, not the grader), all
+read-only, one small writable scratch directory and a small /dev/shm. The course directory
+(source/, solutions/, the grader's working directory) is simply not there, other processes are
+not visible, and there is no network. On a root grader the zygote starts as root without
+capabilities but the two it needs to become SANDBOX_USER, which it does before any student
+code runs. Where bubblewrap is missing or cannot run (macOS, Windows,
 locked-down kernels) the grader falls back to a limited child process (see launcher.py).
 """
 from __future__ import annotations
@@ -18,8 +21,13 @@ from pathlib import Path
 
 SCRATCH = "/scratch"                   # the only writable directory inside
 SCRATCH_BYTES = 64 * 1024 * 1024
-PACKAGE_PARENT = "/opt/backprop-lab"   # where this package is seen inside
+SHM_BYTES = 16 * 1024 * 1024           # /dev/shm inside
+PACKAGE_PARENT = "/opt/backprop-lab"   # where the runtime is seen inside
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
+# The files of this package that the student process gets: what the zygote and the child run,
+# and the probe functions tests hand to student code. Nothing that computes expected values.
+RUNTIME_FILES = ("__init__.py", "child.py", "probes.py", "text.py", "wire.py", "zygote.py")
+SANDBOX_USER = 65534   # nobody: the user student code runs as when the grader is root
 
 
 def bwrap() -> str | None:
@@ -44,9 +52,17 @@ def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]
     `hide` are folders that must stay out of sight even if they lie inside a directory the
     sandbox needs (a course kept under the Python installation, say).
     """
-    args = [bwrap() or "bwrap", "--unshare-all", "--cap-drop", "ALL", "--die-with-parent",
-            "--new-session", "--hostname", "sandbox",
-            "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
+    args = [bwrap() or "bwrap"]
+    if os.geteuid() == 0:
+        # Root needs no user namespace (bubblewrap's would map its uid 0 to the real root,
+        # who owns /etc/shadow): the zygote keeps only what it takes to become SANDBOX_USER.
+        args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                 "--unshare-cgroup-try", "--cap-drop", "ALL",
+                 "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        args += ["--unshare-all", "--cap-drop", "ALL"]
+    args += ["--die-with-parent", "--new-session", "--hostname", "sandbox",
+             "--perms", "0777", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
     bound: list[Path] = []
     for name in SYSTEM_DIRS:
         path = Path(name)
@@ -55,18 +71,31 @@ def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]
         elif path.is_dir():
             args += ["--ro-bind", name, name]
             bound.append(path)
+    made: set[Path] = set()
+
+    def parents(path: Path) -> list[str]:   # folders bubblewrap would make root-only
+        new = [p for p in reversed(path.parents) if p != Path("/") and p not in made]
+        made.update(new)
+        return [arg for p in new for arg in ("--perms", "0755", "--dir", str(p))]
+
     for path in _python_dirs():
         if not any(_inside(path, b) for b in bound):
-            args += ["--ro-bind", str(path), str(path)]
+            args += [*parents(path), "--ro-bind", str(path), str(path)]
             bound.append(path)
     package = Path(__file__).resolve().parent
-    args += ["--ro-bind", str(package), f"{PACKAGE_PARENT}/{package.name}"]
-    for folder in hide:
+    args += parents(Path(PACKAGE_PARENT) / package.name / "x")
+    for name in RUNTIME_FILES:
+        args += ["--ro-bind", str(package / name), f"{PACKAGE_PARENT}/{package.name}/{name}"]
+    # Copies of the whole package in a mounted folder (installed in site-packages, or the
+    # package kept there) are covered up: the runtime above is all there is of it inside.
+    installed = [Path(d) / package.name for d in site.getsitepackages()] + [package]
+    for folder in [*hide, *(p for p in installed if p.is_dir())]:
         folder = Path(folder).resolve()
         if any(_inside(folder, b) for b in bound):
             args += ["--tmpfs", str(folder)]   # an empty folder over it
-    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", SCRATCH,
-             "--clearenv"]
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", SCRATCH, "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args + ["--", *argv]

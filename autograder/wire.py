@@ -4,7 +4,8 @@ Only numbers, strings, None, numeric numpy arrays and tuples, lists and dicts of
 cross; nothing is ever unpickled. Object identity inside one message is kept (an array
 that appears twice arrives as one array), which is how the grader sees a student return
 one array under two names. Callables go only from the grader to the child, as a
-reference to a module-level function of an `autograder` module.
+reference to a public function of `autograder.probes` (the trusted functions a test hands
+to student code), optionally bound with functools.partial; no other module is accepted.
 
 Every string of a received message is valid text (`text.clean`): a lone surrogate or a NUL
 that student code put into a message, an error or a value becomes U+FFFD here, where it
@@ -33,7 +34,7 @@ _HEADER = struct.Struct(">Q")
 _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128")}
-_TRUSTED_MODULE_PREFIX = "autograder."
+CALLABLE_MODULE = "autograder.probes"   # the only module whose functions cross
 # JSON escapes that decode to a lone surrogate or NUL (or a valid pair, joined by json)
 _UNCLEAN_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 
@@ -115,8 +116,8 @@ class Encoder:
         if isinstance(fn, functools.partial):
             fn, args, kwargs = fn.func, fn.args, fn.keywords
         module, name = getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
-        if not module.startswith(_TRUSTED_MODULE_PREFIX) or "." in name or "<" in name:
-            raise WireError(f"only module-level functions of autograder modules can be passed "
+        if module != CALLABLE_MODULE or not _public_name(name):
+            raise WireError(f"only the public functions of {CALLABLE_MODULE} can be passed "
                             f"to student code, not {fn!r}")
         return {"t": "fn", "module": module, "name": name,
                 "args": [self.encode(a) for a in args],
@@ -189,13 +190,19 @@ class Decoder:
         return self._register(node, np.frombuffer(data, dtype=dtype).reshape(shape).copy())
 
     def _callable(self, node: dict, depth: int) -> Any:
-        module, name = node["module"], node["name"]
-        if not module.startswith(_TRUSTED_MODULE_PREFIX):
+        module, name = node.get("module"), node.get("name")
+        if module != CALLABLE_MODULE or not isinstance(name, str) or not _public_name(name):
             raise WireError("callable from an untrusted module")
-        fn = getattr(importlib.import_module(module), name)
+        fn = getattr(importlib.import_module(module), name, None)
+        if not callable(fn) or getattr(fn, "__module__", None) != CALLABLE_MODULE:
+            raise WireError(f"{module} has no function {name!r}")
         args = [self.decode(a, depth + 1) for a in node["args"]]
         kwargs = {k: self.decode(v, depth + 1) for k, v in node["kwargs"]}
         return functools.partial(fn, *args, **kwargs) if args or kwargs else fn
+
+
+def _public_name(name: str) -> bool:
+    return name.isidentifier() and not name.startswith("_")
 
 
 def decode(node: Any, allow_callables: bool = False) -> Any:

@@ -3,32 +3,45 @@
 Started by launcher.py as `python -m autograder.zygote`, inside the sandbox when there is one.
 It never runs student code itself. Requests come over a Unix socket, one at a time:
 
-- spawn: end whatever is left of the last child, empty the scratch directory, fork a child
-  that runs child.serve on the pipes passed along with the request; reply with its pid.
+- spawn: end whatever is left of the last child, empty the scratch directory and /dev/shm,
+  fork a child that runs child.serve on the pipes passed along with the request; reply with
+  its pid.
 - end: give the child a grace period to exit, then kill it and everything it started;
   reply with its exit code, or null if it had to be killed.
 
 When the grader goes away (the socket closes) it ends everything and exits.
+
+It holds the grader's runtime only (this module, child.py, wire.py, probes.py): the check
+library computes expected values, so it is neither imported here nor importable by the
+children (see `RuntimeOnly`). A zygote started by root gives up root before it serves
+(`--user`), so student code never runs as root.
 """
 from __future__ import annotations
 
 import argparse
 import ctypes
+import importlib.abc
 import json
 import os
 import shutil
 import signal
 import socket
+import stat
 import sys
 import time
 from pathlib import Path
 
 import numpy  # noqa: F401  (imported once here, shared by every forked child)
 
-from . import child
-from .checks import core, relu, rnn, sigmoid, softmax, staged  # noqa: F401 (test callables)
+from . import child, probes, wire  # noqa: F401  (the whole runtime: nothing else is importable)
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
+CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
+SHM = Path("/dev/shm")
+SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
+RUNTIME = frozenset({"autograder", "autograder.child", "autograder.probes", "autograder.text",
+                     "autograder.wire", "autograder.zygote"})
+_kept_fds: list[int] = []   # directories of the Python installation a dropped user reaches
 
 
 def _prctl(option: int, value: int) -> None:
@@ -37,8 +50,10 @@ def _prctl(option: int, value: int) -> None:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, scratch: Path, sandboxed: bool):
+    def __init__(self, control: socket.socket, scratch: Path, sandboxed: bool,
+                 dropped: bool = False):
         self.control, self.scratch, self.sandboxed = control, scratch, sandboxed
+        self.dropped = dropped   # running as a user of its own (root gave it up for us)
 
     def serve(self) -> None:
         self._send({"ready": True})
@@ -64,6 +79,7 @@ class Zygote:
     def spawn(self, fds: list[int], memory: int) -> int:
         self.end_everything()
         self.empty_scratch()
+        self.remove_ipc()
         workdir = self.scratch / "work"
         workdir.mkdir()
         pid = os.fork()
@@ -72,10 +88,12 @@ class Zygote:
                 os.setsid()
                 _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
                 self.control.close()
-                _close_fds_except(fds)
+                _close_fds_except(fds + _kept_fds)
+                own_namespace = _own_ipc_namespace()
                 os.chdir(workdir)
                 requests, replies, output = fds
-                child.serve(requests, replies, output, memory)
+                child.serve(requests, replies, output, memory,
+                            count_processes=own_namespace or self.dropped)
             finally:
                 os._exit(70)
         return pid
@@ -84,17 +102,29 @@ class Zygote:
         """Nothing of one submission may reach the next (two students' code could collude).
         What can't be removed (a child may lock a folder) ends this zygote: the launcher
         starts a new one with a new scratch directory."""
-        try:
-            for entry in self.scratch.iterdir():
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
-            left = list(self.scratch.iterdir())
-        except OSError as exc:
-            left = [exc]
+        folders = [self.scratch] + ([SHM] if self.sandboxed else [])   # /dev/shm: our own
+        left: list = []
+        for folder in folders:
+            try:
+                for entry in folder.iterdir():
+                    _remove(entry)
+                left += list(folder.iterdir())
+            except OSError as exc:
+                left.append(exc)
+        if self.dropped and not self.sandboxed:   # the host's /dev/shm: what our user made
+            left += [e for e in _entries(SHM) if _owned(e) and not _remove(e)]
         if left:
             sys.exit(f"zygote: the scratch directory could not be emptied ({left[0]})")
+
+    def remove_ipc(self) -> None:
+        """SysV shared memory, semaphores and message queues a child made where it had no IPC
+        namespace of its own: those of this user, when it is one of the grader's own (a
+        zygote's private IPC namespace in the sandbox, the dropped user in process mode)."""
+        if not (self.sandboxed or self.dropped):
+            return   # the grader's own user: its other programs' objects are not ours
+        for kind, ids in _ipc_objects().items():
+            for ident in ids:
+                _ipc_remove(kind, ident)
 
     def end(self, pid: int, grace: float) -> int | None:
         deadline = time.monotonic() + grace
@@ -110,6 +140,10 @@ class Zygote:
             if time.monotonic() >= deadline:
                 break
             time.sleep(0.01)
+        try:   # its own process group (it called setsid): all there is to end without /proc
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         self.end_everything()
         return code
 
@@ -120,19 +154,106 @@ class Zygote:
                 os.kill(-1, signal.SIGKILL)
             except ProcessLookupError:   # nobody left
                 pass
-        else:   # a subreaper: orphans of the children come back to us
-            for _ in range(1000):
-                kids = _children()
-                if not kids:
-                    break
+            _reap(block=True)
+            return
+        # A subreaper: orphans of the children come back to us. Each round stops every
+        # descendant first (a stopped process cannot fork a successor and exit), then kills
+        # them; rounds go on until none is left, however fast a chain of processes forks.
+        deadline = time.monotonic() + SWEEP_SECONDS
+        while kids := _descendants():
+            for sig in (signal.SIGSTOP, signal.SIGKILL):
                 for kid in kids:
-                    for kill in (os.killpg, os.kill):
-                        try:
-                            kill(kid, signal.SIGKILL)
-                        except (ProcessLookupError, PermissionError):
-                            pass
-                _reap()
-        _reap(block=self.sandboxed)
+                    try:
+                        os.kill(kid, sig)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            _reap()
+            if time.monotonic() > deadline:
+                sys.exit("zygote: processes a child started could not all be ended")
+        _reap()
+
+
+def _own_ipc_namespace() -> bool:
+    """Move this (child) process into a new user and IPC namespace where the kernel allows it
+    (Linux with unprivileged user namespaces): its SysV objects then die with it, and its
+    process count is its own. It stays the same user, without privileges outside."""
+    if not sys.platform.startswith("linux"):
+        return False
+    uid, gid = os.getuid(), os.getgid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWIPC) != 0:
+        return False
+    _prctl(PR_SET_DUMPABLE, 1)   # else /proc/self is root's and the maps cannot be written
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as fh:
+                fh.write(text)
+    except OSError:
+        os._exit(71)   # half a namespace, unmapped: never run student code like that
+    finally:
+        _prctl(PR_SET_DUMPABLE, 0)   # other processes of this user cannot trace it
+    return True
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _owned(path: Path) -> bool:
+    try:
+        return path.lstat().st_uid == os.getuid()
+    except OSError:
+        return False
+
+
+def _remove(entry: Path) -> bool:
+    try:
+        if entry.is_dir() and not entry.is_symlink():
+            for folder, subfolders, _files in os.walk(entry):   # a child may lock folders
+                for name in subfolders:
+                    try:
+                        os.chmod(os.path.join(folder, name), 0o700)
+                    except OSError:
+                        pass
+            os.chmod(entry, 0o700)
+            shutil.rmtree(entry)
+        else:
+            entry.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def _ipc_objects() -> dict[str, list[int]]:
+    """The ids of this user's SysV objects in this IPC namespace (Linux /proc/sysvipc)."""
+    found: dict[str, list[int]] = {}
+    for kind in ("shm", "sem", "msg"):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        except OSError:
+            continue
+        header = lines[0].split() if lines else []
+        for line in lines[1:]:
+            fields = dict(zip(header, line.split()))
+            if fields.get("uid") == str(os.getuid()) or fields.get("cuid") == str(os.getuid()):
+                found.setdefault(kind, []).append(int(fields[{"shm": "shmid", "sem": "semid",
+                                                              "msg": "msqid"}[kind]]))
+    return found
+
+
+def _ipc_remove(kind: str, ident: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    IPC_RMID = 0
+    if kind == "shm":
+        libc.shmctl(ident, IPC_RMID, None)
+    elif kind == "sem":
+        libc.semctl(ident, 0, IPC_RMID)
+    elif kind == "msg":
+        libc.msgctl(ident, IPC_RMID, None)
 
 
 def _close_fds_except(keep: list[int]) -> None:
@@ -143,20 +264,46 @@ def _close_fds_except(keep: list[int]) -> None:
     os.closerange(low, 65536)
 
 
-def _children() -> list[int]:
-    """Live child processes of this one (Linux: from /proc; elsewhere: none known)."""
-    me, kids = str(os.getpid()), []
+def _children(pid: int) -> list[int]:
+    """Live child processes of `pid` (Linux: from /proc; elsewhere: none known)."""
+    found: set[int] = set()
+    try:   # the kernel's own list: fast enough to keep up with a process that forks
+        for task in os.listdir(f"/proc/{pid}/task"):
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            found.update(int(c) for c in text.split())
+        return sorted(found)
+    except OSError:
+        pass
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            stat_ = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        if ppid == me and state != "Z":
-            kids.append(int(entry))
-    return kids
+        state, ppid = stat_.rsplit(")", 1)[1].split()[:2]
+        if ppid == str(pid) and state != "Z":
+            found.add(int(entry))
+    return sorted(found)
+
+
+def _descendants() -> list[int]:
+    """Every live process below this one, children first."""
+    found, todo = [], _children(os.getpid())
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.append(pid)
+            todo += _children(pid)
+    return [pid for pid in found if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat_ = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat_.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 def _reap(block: bool = False) -> None:
@@ -169,6 +316,87 @@ def _reap(block: bool = False) -> None:
             return
 
 
+class RuntimeOnly(importlib.abc.MetaPathFinder):
+    """Refuses every module of this package but the runtime already imported: the check
+    library and the grader's modules compute or hold what student code must not see.
+
+    In the sandbox their files are not there at all; in process isolation this finder, and
+    the package's absence from sys.path, are all that stands in the way of a process that
+    can read the installed files (see the README)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if (name == "autograder" or name.startswith("autograder.")) and name not in RUNTIME:
+            raise ModuleNotFoundError(f"No module named {name!r} (student code gets the "
+                                      f"grader's runtime only)", name=name)
+        return None
+
+
+def keep_to_the_runtime() -> None:
+    """Leave in this process the runtime of the package and nothing more of it."""
+    for name in [n for n in sys.modules if n.startswith("autograder.") and n not in RUNTIME]:
+        del sys.modules[name]
+    here = str(Path(__file__).resolve().parent.parent)
+    sys.path[:] = [p for p in sys.path if p == here or not
+                   os.path.isdir(os.path.join(p or ".", "autograder"))]
+    sys.modules["autograder"].__path__ = []   # nothing more is found inside the package
+    sys.meta_path.insert(0, RuntimeOnly())
+
+
+def reach_as_user() -> None:
+    """After a drop from root, Python's own folders may lie under a folder only root may
+    enter (a Python under /root). Reach each through a descriptor opened now, as
+    /proc/self/fd/N: the user then reads what is readable to others below it, nothing above."""
+    if os.geteuid() != 0:
+        return
+    roots = sorted({p for p in sys.path if p and os.path.isdir(p)}, key=len)
+    moves: dict[str, str] = {}
+    for root in roots:
+        if any(root == r or root.startswith(r + os.sep) for r in moves):
+            continue   # reached through a folder above it
+        if not _open_to_others(Path(root)):
+            fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+            _kept_fds.append(fd)
+            moves[root] = f"/proc/self/fd/{fd}"
+
+    def moved(path: str) -> str:
+        for old, new in moves.items():
+            if path == old or path.startswith(old + os.sep):
+                return new + path[len(old):]
+        return path
+
+    if moves:
+        sys.path[:] = [moved(p) for p in sys.path]
+        for module in list(sys.modules.values()):
+            search = getattr(module, "__path__", None)
+            if isinstance(search, list):
+                search[:] = [moved(p) for p in search]
+        sys.path_importer_cache.clear()
+
+
+def _open_to_others(folder: Path) -> bool:
+    try:
+        if (folder.stat().st_mode & (stat.S_IROTH | stat.S_IXOTH)) != stat.S_IROTH | stat.S_IXOTH:
+            return False
+        return all(p.stat().st_mode & stat.S_IXOTH for p in folder.parents)
+    except OSError:
+        return False
+
+
+def drop_to(user: int) -> None:
+    """Give up root for good: `user` as uid and gid, no groups, no way back (setuid programs
+    included)."""
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    reach_as_user()
+    os.setgroups([])
+    os.setgid(user)
+    os.setuid(user)
+    try:
+        os.setuid(0)
+    except PermissionError:
+        return
+    sys.exit("zygote: could not give up root")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="autograder.zygote")
     parser.add_argument("--control", type=int, required=True)
@@ -176,15 +404,16 @@ def main(argv=None) -> None:
     parser.add_argument("--sandboxed", action="store_true")
     parser.add_argument("--user", type=int, help="run as this uid and gid (from root)")
     opts = parser.parse_args(argv)
+    keep_to_the_runtime()
     if opts.user is not None:   # after the imports: the package may not be readable to it
-        os.setgroups([])
-        os.setgid(opts.user)
-        os.setuid(opts.user)
+        drop_to(opts.user)
+    elif os.geteuid() == 0:
+        sys.exit("zygote: refusing to run student code as root (no --user)")
     _prctl(PR_SET_DUMPABLE, 0)          # children cannot ptrace us or write our memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=opts.control)
-    Zygote(control, opts.scratch, opts.sandboxed).serve()
+    Zygote(control, opts.scratch, opts.sandboxed, dropped=opts.user is not None).serve()
 
 
 if __name__ == "__main__":

@@ -359,7 +359,9 @@ PATCHES = {
                             "except ImportError:\n    pass\n",
                             "def scale_dict(d, k):\n    return {key: v for key, v in d.items()}\n",
                             ("test_scale_dict",), ("wrong values",)),
-    "the grader's checks": ("double", "import autograder.checks.core as c\n"
+    "the grader's checks": ("double", "try:\n    import autograder.checks.core as c\n"
+                            "except ImportError:   # not in the student process at all\n"
+                            "    import types\n    c = types.SimpleNamespace()\n"
                             "c.expect_close = lambda *a, **k: None\n"
                             "c.expect_array = lambda f, n, value, shape: value\n"
                             "c.call_and_check_inputs = lambda f, *a, **k: f(*a, **k)\n",

@@ -56,10 +56,10 @@ def test_one_array_returned_twice_keeps_its_identity(course):
 
 
 def test_callable_arguments_travel_by_reference_and_none_results_stay_none(course, tmp_path):
-    tests = {"test_apply": (1, "import functools\nfrom autograder.checks.core import relative_error\n"
-                               "f = functools.partial(relative_error, np.zeros(2))\n"
-                               "out = apply(f, np.ones(2))\n"
-                               "assert out[0] is None and np.allclose(out[1], 1.0), out\n")}
+    tests = {"test_apply": (1, "import functools\nfrom autograder.probes import probe_exp\n"
+                               "f = functools.partial(probe_exp, a=1.0, w=np.ones(2))\n"
+                               "out = apply(f, np.zeros(2))\n"
+                               "assert out[0] is None and np.isclose(out[1], 2.0), out\n")}
     nb = toy_course.build({"apply": "def apply(f, x):\n    return None, f(x)\n"},
                           tests={**toy_course.TESTS, **tests})
     for folder in ("source", "assignments"):

@@ -17,6 +17,10 @@ requires_sandbox = pytest.mark.skipif(
 
 
 def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
+    """`code` run in the sandbox as student code is: as SANDBOX_USER when the grader is root."""
+    if os.geteuid() == 0:
+        code = (f"import os\nos.setgroups([])\nos.setgid({sandbox.SANDBOX_USER})\n"
+                f"os.setuid({sandbox.SANDBOX_USER})\n" + code)
     cmd = sandbox.command([sys.executable, "-c", code], sandbox.environment({}), list(hide))
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
@@ -139,3 +143,27 @@ def test_a_child_cannot_read_or_write_the_zygotes_memory(isolation, tmp_path):
         os.close(req_w)
         os.close(rep_r)
     assert output.read_text().split() == ["PermissionError", "PermissionError"]
+
+
+@requires_sandbox
+def test_an_installed_copy_of_the_package_is_not_readable_inside(monkeypatch):
+    """A grader installed with pip has its check library in site-packages, which the sandbox
+    shows: that copy is covered up, and only the runtime files are seen under PACKAGE_PARENT."""
+    fake_site = Path(sys.prefix) / f"site-for-test-{os.getpid()}"
+    checks = fake_site / "autograder" / "checks"
+    checks.mkdir(parents=True)
+    try:
+        (checks / "core.py").write_text("def complex_step_gradient(): pass\n")
+        monkeypatch.setattr(sandbox.site, "getsitepackages",
+                            lambda real=sandbox.site.getsitepackages: [*real(), str(fake_site)])
+        proc = run_inside(
+            "import os\n"
+            f"print(os.path.exists({str(checks / 'core.py')!r}))\n"
+            f"print(sorted(os.listdir({sandbox.PACKAGE_PARENT + '/autograder'!r})))\n")
+        assert proc.returncode == 0, proc.stderr
+        seen, runtime = proc.stdout.splitlines()
+        assert seen == "False"
+        assert eval(runtime) == sorted(sandbox.RUNTIME_FILES)
+    finally:
+        import shutil
+        shutil.rmtree(fake_site)

@@ -27,6 +27,7 @@ from .core import (
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient as trusted_numerical_gradient, random_array, rng_for, unpack,
 )
+from ..probes import probe_exp, probe_quadratic
 
 # The worked point of the notebook (CURRICULUM.md): f = 1.5456448841066441,
 # df/dx = 2.0595697955721652, df/dy = 1.5922327514838093 there.
@@ -297,32 +298,12 @@ def check_max_backward_hidden(max_backward, seed=0):
 
 
 # ---------------------------------------------------------------- numerical_gradient
-# Scalar test functions handed to the student's numerical_gradient (module level, so the
-# grader can send them to the child as references; bound with functools.partial).
-
-def _expect_shape(x, shape, name):
-    if np.shape(x) != tuple(shape):
-        raise ValueError(f"the test function {name} takes an array of shape {tuple(shape)} "
-                         f"(the whole x), but it was called with shape {np.shape(x)}")
-
-
-def probe_exp(x, a, w):
-    """sum(w * exp(a * x)): separable and strongly curved (f'' / f' = a)."""
-    w = np.asarray(w, dtype=np.float64)
-    _expect_shape(x, w.shape, "probe_exp")
-    return float(np.sum(w * np.exp(a * np.asarray(x, dtype=np.float64))))
-
+# Scalar test functions handed to the student's numerical_gradient live in autograder/probes.py
+# (the only module whose functions the grader sends to the child, by reference, bound with
+# functools.partial); their gradients, the ground truth, stay here.
 
 def probe_exp_gradient(x, a, w):
     return np.asarray(w, dtype=np.float64) * a * np.exp(a * np.asarray(x, dtype=np.float64))
-
-
-def probe_quadratic(x, A, b):
-    """0.5 v.A.v + b.v with v = x flattened: every entry of x is coupled to every other."""
-    b = np.asarray(b, dtype=np.float64)
-    _expect_shape(x, b.shape, "probe_quadratic")
-    v = np.asarray(x, dtype=np.float64).ravel()
-    return float(0.5 * v @ np.asarray(A) @ v + b.ravel() @ v)
 
 
 def probe_quadratic_gradient(x, A, b):
