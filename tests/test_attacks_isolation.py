@@ -61,7 +61,8 @@ for name in names:
             found.append("find_spec " + name)
     except Exception:
         pass
-runtime = {"autograder", "autograder.child", "autograder.probes", "autograder.wire",
+runtime = {"autograder", "autograder.child", "autograder.probes", "autograder.text",
+           "autograder.wire",
            "autograder.zygote"}
 found += ["in sys.modules: " + n for n in list(sys.modules)
           if n.startswith("autograder.") and n not in runtime]
