@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn")
+ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "lstm")
 
 GIVEN, SOLUTION, TEST, OTHER = "given", "solution", "test", "other"
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy  # noqa: F401  (imported once here, shared by every forked child)
 
 from . import child
-from .checks import core, relu, rnn, sigmoid, staged  # noqa: F401  (callables sent by tests)
+from .checks import core, lstm, relu, rnn, sigmoid, staged  # noqa: F401  (callables sent by tests)
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 

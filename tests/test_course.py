@@ -25,6 +25,7 @@ GRADED = {
     "relu": ["relu_backward", "leaky_relu_backward", "prelu_backward", "dead_neuron_fraction"],
     "rnn": ["relu_rnn_backward", "rnn_step_backward", "rnn_backward", "clip_grad_norm",
             "clip_grad_value", "spectral_radius"],
+    "lstm": ["lstm_step_backward", "lstm_backward", "huber_backward"],
 }
 PRESENT = [a for a in ASSIGNMENTS if (ROOT / "source" / a / f"{a}.ipynb").exists()]
 
