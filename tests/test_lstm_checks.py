@@ -303,17 +303,58 @@ def test_lstm_backward_with_a_wrong_loop_fails(ns, steps):
         checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"])
 
 
-@pytest.mark.parametrize("mistake", ["tanh' of next_c forgotten", "gates i, f, g, o",
-                                     "forget gate on next_c"])
-def test_lstm_backward_with_a_wrong_step_fails_and_points_at_the_step(ns, mistake):
-    kwargs = STEP_MISTAKES[mistake][0]
+STEP_IN_SEQ = ["tanh' of next_c forgotten", "tanh' as 1 - next_c**2", "gates i, f, g, o",
+               "gates o, f, i, g", "forget gate on next_c", "forget gate on prev_h",
+               "dprev_c without f"]
+
+
+@pytest.mark.parametrize("mistake", STEP_IN_SEQ)
+def test_lstm_backward_with_a_wrong_step_names_the_step_mistake(ns, mistake):
+    kwargs, cause = STEP_MISTAKES[mistake]
 
     def lstm_backward(dh, cache):
         return seq_bw(dh, cache, lambda a, b, c: step_bw(a, b, c, **kwargs))
-    with pytest.raises(CheckFailure, match="fix it first"):
+    with pytest.raises(CheckFailure, match=cause + ".*in the step backward") as failure:
         checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"])
+    assert "Likely cause" in str(failure.value)
     with pytest.raises(CheckFailure, match="the gradient is wrong"):
         checks.check_lstm_backward_efficiency(lstm_backward, ns["lstm_forward"])
+
+
+def test_a_step_that_ignores_dnext_c_shows_as_the_missing_cell_carry(ns):
+    def lstm_backward(dh, cache):
+        return seq_bw(dh, cache, lambda a, b, c: step_bw(a, b, c, use_dnext_c=False))
+    with pytest.raises(CheckFailure, match="carry on the cell state .* add dnext_c"):
+        checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"])
+
+
+def test_mistaken_step_surrogates_keep_the_forward_values(ns):
+    """The surrogates change derivatives only: their values are the given forward's, and
+    without a mistake their complex-step gradient is the true one."""
+    rng = np.random.default_rng(11)
+    x, prev_h = rng.standard_normal((2, 3)), np.tanh(rng.standard_normal((2, 4)))
+    prev_c, Wx, Wh, b = (rng.standard_normal((2, 4)), rng.standard_normal((3, 16)),
+                         rng.standard_normal((4, 16)), rng.standard_normal(16))
+    h, c, _ = ns["lstm_step_forward"](x, prev_h, prev_c, Wx, Wh, b)
+    for kind in ("", "no_tanh_deriv", "tanh_deriv_raw", "forget_next_c", "forget_prev_h",
+                 "carry_no_f"):
+        sh, sc, _ = checks._mistaken_step(kind)(x, prev_h, prev_c, Wx, Wh, b)
+        assert np.allclose(sh.real, h) and np.allclose(sc.real, c)
+    sh, sc, _ = checks._mistaken_step(order="gifo")(x, prev_h, prev_c, Wx, Wh, b)
+    assert np.allclose(sh.real, h) and np.allclose(sc.real, c)
+    dh = rng.standard_normal((2, 4))
+    for k, arg in enumerate((x, prev_h, prev_c, Wx, Wh, b)):
+        def f(v, k=k, step=ns["lstm_step_forward"]):
+            a = [x, prev_h, prev_c, Wx, Wh, b]
+            a[k] = v
+            return step(*a)[0]
+
+        def g(v, k=k):
+            a = [x, prev_h, prev_c, Wx, Wh, b]
+            a[k] = v
+            return checks._mistaken_step()(*a)[0]
+        assert np.allclose(checks.complex_step_gradient(f, arg, dh),
+                           checks.complex_step_gradient(g, arg, dh), rtol=1e-12, atol=1e-14)
 
 
 def test_lstm_backward_that_modifies_dh_fails(ns):

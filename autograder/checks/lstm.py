@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import itertools
 import time
+from collections.abc import Mapping
 from typing import Callable, Sequence
 
 import numpy as np
@@ -58,12 +59,17 @@ def _verified_causes(outputs: Sequence[dict], truths: Sequence[dict],
     `outputs[k]` and `truths[k]` map output names to arrays for case k; a mistake is
     (cause, predict) where predict(k) gives the outputs the mistake changes in case k (the
     others are predicted to be right). A mistake that changes nothing here cannot be named.
+    `predict.screen(k, outputs[k])`, when present, is a cheap necessary condition (one
+    directional derivative) tried first.
     """
     named = []
     for cause, predict in mistakes:
         if cause in named:
             continue
         try:
+            screen = getattr(predict, "screen", None)     # a cheap test that can only reject
+            if screen is not None and not all(screen(k, got) for k, got in enumerate(outputs)):
+                continue
             ok, changes = True, False
             for k, (got, truth) in enumerate(zip(outputs, truths)):
                 wrong = predict(k)
@@ -97,6 +103,29 @@ def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: S
         for name in got:
             expect_close(fn, name, got[name], truth[name], tol=tol, hints=hints, cause=cause,
                          context=context)
+
+
+class _Lazy(Mapping):
+    """The outputs a mistake predicts, each computed when first asked for."""
+
+    def __init__(self, names: Sequence[str], make: Callable[[str], np.ndarray]):
+        self._names, self._make, self._memo = tuple(names), make, {}
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._memo:
+            self._memo[name] = self._make(name)
+        return self._memo[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _memo(make: Callable[[], object]) -> Callable[[], object]:
@@ -292,7 +321,8 @@ _SEQ_CAUSE = ("visit every step from T-1 down to 0 with two carries that start a
               "test, fix it first.")
 SEQ_NO_C_CARRY = ("the carry on the cell state from step t+1 is missing: pass the dprev_c "
                   "returned by step t+1's backward as dnext_c of step t (zeros only at the "
-                  "last step). The cell state is the LSTM's long-range path: without it the "
+                  "last step), and let the step backward add dnext_c to the gradient on "
+                  "next_c. The cell state is the LSTM's long-range path: without it the "
                   "gradient is right only for the last step.")
 SEQ_NO_H_CARRY = ("the carry on the hidden state from step t+1 is missing: the gradient on "
                   "h[:, t] is dh[:, t] PLUS the dprev_h returned by step t+1's backward.")
@@ -352,22 +382,6 @@ def _seq_mistakes(step_forward, cases) -> list:
             cs.append(c)
         states.append((hs, cs))
 
-    def frozen(freeze_h, freeze_c):
-        memo: dict = {}
-
-        def predict(k):
-            if k not in memo:
-                (args, dh, _), (hs, cs) = cases[k], states[k]
-                params = args[2:]
-
-                def fwd(x, h0, Wx, Wh, b):
-                    return (_run_steps(step_forward, x, h0, lambda t: (Wx, Wh, b),
-                                       hs if freeze_h else None, cs if freeze_c else None),)
-                memo[k] = dict(zip(_SEQ_NAMES, _seq_grads(fwd, [args[0], args[1], *params],
-                                                          dh)))
-            return memo[k]
-        return predict
-
     def last_step_only(j):
         """The gradient on parameter j (0: Wx, 1: Wh, 2: b) used only at step 0."""
         memo: dict = {}
@@ -389,24 +403,125 @@ def _seq_mistakes(step_forward, cases) -> list:
             return memo[k]
         return grad
 
+    def surrogate(step, freeze_h=False, freeze_c=False):
+        """The gradient of the LSTM run with `step` (the given one, or a forward whose
+        derivative is what a mistaken step backward computes, see _mistaken_step), with the
+        states between steps frozen where asked (what a backward pass without that carry
+        computes)."""
+        memo: dict = {}
+
+        def run(k, a):
+            hs, cs = states[k]
+            return _run_steps(step, a[0], a[1], lambda t: a[2:], hs if freeze_h else None,
+                              cs if freeze_c else None)
+
+        def predict(k):
+            if k not in memo:
+                args, dh, _ = cases[k]
+
+                def grad(name):
+                    j = _SEQ_NAMES.index(name)
+
+                    def f(v):
+                        a = list(args)
+                        a[j] = v
+                        return run(k, a)
+                    return complex_step_gradient(f, args[j], dh)
+                memo[k] = _Lazy(_SEQ_NAMES, grad)
+            return memo[k]
+
+        def screen(k, got):
+            """One directional derivative of the surrogate against the student's answer."""
+            args, dh, _ = cases[k]
+            r = np.random.default_rng(k + 1)
+            vs = [r.standard_normal(a.shape) for a in args]
+            z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
+            expected = float(np.sum(np.imag(run(k, z)) * dh)) / _CS_STEP
+            terms = [np.asarray(got[n], dtype=np.float64) * v for n, v in zip(_SEQ_NAMES, vs)]
+            mine = sum(float(np.sum(t)) for t in terms)
+            size = sum(float(np.sum(np.abs(t))) for t in terms)
+            floor = 1e-7 * max(float(np.max(np.abs(got[n]), initial=0.0)) for n in _SEQ_NAMES)
+            size += floor * sum(float(np.sum(np.abs(v))) for v in vs)
+            return abs(mine - expected) <= 1e-4 * size
+        predict.screen = screen
+        return predict
+
     singles = [last_step_only(j) for j in range(3)]
     names = ("dWx", "dWh", "db")
     mistakes = [
-        (SEQ_NO_C_CARRY, frozen(False, True)),
-        (SEQ_NO_H_CARRY, frozen(True, False)),
-        (SEQ_NO_CARRY, frozen(True, True)),
+        (SEQ_NO_C_CARRY, surrogate(step_forward, freeze_c=True)),
+        (SEQ_NO_H_CARRY, surrogate(step_forward, freeze_h=True)),
+        (SEQ_NO_CARRY, surrogate(step_forward, freeze_h=True, freeze_c=True)),
     ]
     for r in (3, 2, 1):
         for subset in itertools.combinations(range(3), r):
             label = " and ".join(names[j] for j in subset) + (" are" if r > 1 else " is")
             mistakes.append((SEQ_ASSIGNED.format(names=label),
                              lambda k, s=subset: {names[j]: singles[j](k) for j in s}))
+    in_step = " (in the step backward that lstm_backward uses; lstm_step_backward's own test " \
+              "names it too)"
+    for cause, kind in [(STEP_NO_TANH_DERIV, "no_tanh_deriv"),
+                        (STEP_TANH_DERIV_RAW, "tanh_deriv_raw"),
+                        (STEP_FORGET_NEXT_C, "forget_next_c"),
+                        (STEP_FORGET_PREV_H, "forget_prev_h"),
+                        (STEP_CARRY_NO_F, "carry_no_f")]:
+        mistakes.append((cause + in_step, surrogate(_mistaken_step(kind))))
+    for order in itertools.permutations("ifog"):
+        if order != tuple("ifog"):
+            mistakes.append((STEP_GATE_ORDER.format(order=", ".join(order)) + in_step,
+                             surrogate(_mistaken_step(order=order))))
     for per in ("N", "T", "NT"):        # db divided by the batch, the steps, or both
         def averaged(k, per=per):
             N, T = cases[k][0][0].shape[:2]
             return {"db": cases[k][2]["db"] / {"N": N, "T": T, "NT": N * T}[per]}
         mistakes.append((SEQ_DB_MEAN, averaged))
     return mistakes
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _mistaken_step(kind: str = "", order: Sequence[str] | None = None):
+    """An LSTM step forward, for the complex step only, whose derivative is what a step
+    backward with one usual mistake computes (its values are the real forward's).
+
+    The imaginary part carries the perturbation; a mistake changes how it propagates:
+    - "no_tanh_deriv": through tanh(next_c) with slope 1; "tanh_deriv_raw": 1 - next_c**2;
+    - "forget_next_c" / "forget_prev_h": the forget gate's perturbation times that state
+      instead of prev_c; "carry_no_f": prev_c's perturbation passed on without the factor f;
+    - order: the perturbation of a reaches the gates with its blocks rearranged, the
+      adjoint of stacking the gate gradients in that order.
+    """
+    def step(x, prev_h, prev_c, Wx, Wh, b):
+        H = prev_h.shape[1]
+        a = np.asarray(x @ Wx + prev_h @ Wh + b, dtype=np.complex128)
+        if order is not None:
+            im = [np.imag(a)[:, j * H:(j + 1) * H] for j in range(4)]
+            a = np.real(a) + 1j * np.concatenate([im[list(order).index(n)] for n in "ifog"],
+                                                 axis=1)
+        i, f, o = _sigmoid(a[:, :H]), _sigmoid(a[:, H:2 * H]), _sigmoid(a[:, 2 * H:3 * H])
+        g = np.tanh(a[:, 3 * H:])
+        prev_c = np.asarray(prev_c, dtype=np.complex128)
+        if kind == "forget_next_c":
+            state = np.real(f) * np.real(prev_c) + np.real(i) * np.real(g)
+            kept = np.real(f) * prev_c + 1j * np.imag(f) * state
+        elif kind == "forget_prev_h":
+            kept = np.real(f) * prev_c + 1j * np.imag(f) * np.real(prev_h)
+        elif kind == "carry_no_f":
+            kept = np.real(f) * np.real(prev_c) + 1j * (np.imag(f) * np.real(prev_c)
+                                                        + np.imag(prev_c))
+        else:
+            kept = f * prev_c
+        c = kept + i * g
+        if kind == "no_tanh_deriv":
+            tanh_c = np.tanh(np.real(c)) + 1j * np.imag(c)
+        elif kind == "tanh_deriv_raw":
+            tanh_c = np.tanh(np.real(c)) + 1j * (1 - np.real(c) ** 2) * np.imag(c)
+        else:
+            tanh_c = np.tanh(c)
+        return o * tanh_c, c, None
+    return step
 
 
 def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
