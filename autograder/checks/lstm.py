@@ -13,16 +13,19 @@ numerical derivatives; the package holds no backward pass:
   from the kinks at +-delta, where the loss is locally a parabola or a line and centered
   differences are exact to rounding.
 - Cost (`check_lstm_backward_efficiency`): a size at which any numerical differentiation
-  of the forward takes minutes, while backpropagation takes milliseconds; the answer is then
-  checked along random directions (one forward pass each).
+  of the forward takes minutes, while backpropagation takes a fraction of a second; the
+  answer is then checked by centered differences along random directions (two forward
+  passes each).
 
 A usual mistake is named only when it is verified: the student's outputs match, on every
 case of the check and on every output, what that mistake returns. What a mistake returns is
 built from the same trusted pieces: the gradient of the forward with the upstream gradient
 reweighted (tanh' of next_c forgotten), with a state frozen between steps (a carry missing),
-with the weights of one step as a separate input (`=` instead of `+=`), or, for the gates,
-the numerical gradient on the pre-activation `a` (the gradient with respect to a bias given
-to each example separately) rearranged as the mistake rearranges it.
+with the weights of one step as a separate input (`=` instead of `+=`), the numerical
+gradient on the pre-activation `a` (the gradient with respect to a bias given to each
+example separately) rearranged as the mistake rearranges it, or, inside a sequence, a step
+forward whose complex-step derivative is the mistaken one (its values are the real
+forward's; only the path of the imaginary perturbation changes, see `_mistaken_step`).
 """
 from __future__ import annotations
 
@@ -36,8 +39,7 @@ import numpy as np
 
 from .core import (
     CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
-    expect_close, expect_float, expect_new_arrays, numerical_gradient, relative_error,
-    rng_for, unpack,
+    expect_close, expect_new_arrays, numerical_gradient, relative_error, rng_for, unpack,
 )
 
 _CS_STEP = 1e-30
