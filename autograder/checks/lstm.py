@@ -573,9 +573,9 @@ def _timed(fn: Callable, spent: list) -> Callable:
 
 
 def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
-                                   N=4, T=40, D=64, H=128):
+                                   N=4, T=30, D=64, H=128):
     """Backprop costs about one forward pass: a size at which numerical differentiation of
-    the forward (one or two forward passes per entry of x, h0, Wx, Wh, b: about 109,000 of
+    the forward (one or two forward passes per entry of x, h0, Wx, Wh, b: about 107,000 of
     them) takes minutes, while a backward pass takes milliseconds. The answer is then
     checked by centered differences along a random direction in all the inputs together
     and one in the inputs of the first step (two forward passes each); only when they
