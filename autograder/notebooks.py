@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .text import clean, one_line
 
-ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax")
+ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
 
 GIVEN, SOLUTION, TEST, OTHER = "given", "solution", "test", "other"
 

@@ -27,6 +27,7 @@ GRADED = {
     "rnn": ["relu_rnn_backward", "rnn_step_backward", "rnn_backward", "clip_grad_norm",
             "clip_grad_value", "spectral_radius"],
     "softmax": ["affine_backward", "softmax_cross_entropy_backward", "mlp_backward"],
+    "lstm": ["lstm_step_backward", "lstm_backward", "huber_backward"],
 }
 PRESENT = [a for a in ASSIGNMENTS if (ROOT / "source" / a / f"{a}.ipynb").exists()]
 

@@ -1,0 +1,731 @@
+"""Checks for the `lstm` assignment: gated cells and the Huber loss.
+
+Graded functions (SPEC.md): `lstm_step_backward`, `lstm_backward`, `huber_backward`.
+
+Ground truth comes only from the trusted forward passes the test cell hands in and from
+numerical derivatives; the package holds no backward pass:
+
+- LSTM (`lstm_step_backward`, `lstm_backward`): the complex step through the given
+  `lstm_step_forward` / `lstm_forward` (sigmoid and tanh are analytic, and the given
+  forwards build their outputs without fixing a dtype), exact to rounding at every entry,
+  the early steps of a sequence included.
+- `huber_backward`: centered differences of the given `huber_loss` at errors kept well away
+  from the kinks at +-delta, where the loss is locally a parabola or a line and centered
+  differences are exact to rounding.
+- Cost (`check_lstm_backward_efficiency`): a size at which any numerical differentiation
+  of the forward takes minutes, while backpropagation takes a fraction of a second; the
+  answer is then checked by centered differences along random directions (two forward
+  passes each).
+
+A usual mistake is named only when it is verified: the student's outputs match, on every
+case of the check and on every output, what that mistake returns. What a mistake returns is
+built from the same trusted pieces: the gradient of the forward with the upstream gradient
+reweighted (tanh' of next_c forgotten), with a state frozen between steps (a carry missing),
+with the weights of one step as a separate input (`=` instead of `+=`), the numerical
+gradient on the pre-activation `a` (the gradient with respect to a bias given to each
+example separately) rearranged as the mistake rearranges it, or, inside a sequence, a step
+forward whose complex-step derivative is the mistaken one (its values are the real
+forward's; only the path of the imaginary perturbation changes, see `_mistaken_step`).
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import time
+from collections.abc import Mapping
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .core import (
+    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
+    expect_close, expect_new_arrays, numerical_gradient, relative_error, rng_for, unpack,
+)
+
+_CS_STEP = 1e-30
+_MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
+TIME_LIMIT = 5.0             # seconds, the grader's default limit for one test's calls
+
+
+def _same(actual, predicted) -> bool:
+    actual = np.asarray(actual, dtype=np.float64)
+    predicted = np.asarray(predicted, dtype=np.float64)
+    return (actual.shape == predicted.shape
+            and float(np.max(relative_error(actual, predicted), initial=0.0)) <= _MATCH_TOL)
+
+
+def _verified_causes(outputs: Sequence[dict], truths: Sequence[dict],
+                     mistakes: Sequence[tuple[str, Callable[[int], dict]]]) -> list[str]:
+    """The causes whose predictions the student's outputs match on every case.
+
+    `outputs[k]` and `truths[k]` map output names to arrays for case k; a mistake is
+    (cause, predict) where predict(k) gives the outputs the mistake changes in case k (the
+    others are predicted to be right). A mistake that changes nothing here cannot be named.
+    `predict.screen(k, outputs[k])`, when present, is a cheap necessary condition (one
+    directional derivative) tried first.
+    """
+    named = []
+    for cause, predict in mistakes:
+        if cause in named:
+            continue
+        try:
+            screen = getattr(predict, "screen", None)     # a cheap test that can only reject
+            if screen is not None and not all(screen(k, got) for k, got in enumerate(outputs)):
+                continue
+            ok, changes = True, False
+            for k, (got, truth) in enumerate(zip(outputs, truths)):
+                wrong = predict(k)
+                for name in got:
+                    expected = wrong.get(name, truth[name])
+                    if name in wrong and not _same(wrong[name], truth[name]):
+                        changes = True
+                    if not _same(got[name], expected):
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if ok and changes:
+                named.append(cause)
+        except Exception:     # a prediction that cannot be built names nothing
+            continue
+    return named
+
+
+def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: Sequence[str],
+           mistakes: Sequence[tuple[str, Callable[[int], dict]]], cause: str,
+           tol: float = 1e-6) -> None:
+    """Fail on the first wrong output of the first wrong case, naming a verified cause."""
+    wrong = any(float(np.max(relative_error(got[n], truth[n]), initial=0.0)) > tol
+                for got, truth in zip(outputs, truths) for n in got)
+    if not wrong:
+        return
+    named = _verified_causes(outputs, truths, mistakes)
+    hints = [Hint(c, lambda _actual: True) for c in named[:1]]
+    for got, truth, context in zip(outputs, truths, contexts):
+        for name in got:
+            expect_close(fn, name, got[name], truth[name], tol=tol, hints=hints, cause=cause,
+                         context=context)
+
+
+class _Lazy(Mapping):
+    """The outputs a mistake predicts, each computed when first asked for."""
+
+    def __init__(self, names: Sequence[str], make: Callable[[str], np.ndarray]):
+        self._names, self._make, self._memo = tuple(names), make, {}
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._memo:
+            self._memo[name] = self._make(name)
+        return self._memo[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _memo(make: Callable[[], object]) -> Callable[[], object]:
+    box: list = []
+
+    def get():
+        if not box:
+            box.append(make())
+        return box[0]
+    return get
+
+
+# =============================================================== lstm_step_backward
+
+_STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+
+_STEP_CAUSE = ("walk the step backwards: next_h = o * tanh(next_c) sends dnext_h * tanh(next_c) "
+               "to o and dnext_h * o * (1 - tanh(next_c)**2) to next_c, where it adds to "
+               "dnext_c; next_c = f * prev_c + i * g sends that total times the other factor to "
+               "each of f, prev_c, i, g; the sigmoid's derivative is s * (1 - s), tanh's "
+               "1 - g**2; stack the four (N, H) blocks in the order i, f, o, g into da "
+               "(N, 4H); then dx = da @ Wx.T, dprev_h = da @ Wh.T, dWx = x.T @ da, "
+               "dWh = prev_h.T @ da, db = da summed over the batch.")
+STEP_NO_TANH_DERIV = ("tanh' of next_c is forgotten on the path through next_h: next_h = "
+                      "o * tanh(next_c), so next_c receives dnext_h * o * (1 - tanh(next_c)**2), "
+                      "not dnext_h * o.")
+STEP_TANH_DERIV_RAW = ("tanh' of next_c is taken as 1 - next_c**2: next_c is the cell state "
+                       "before the tanh, so the derivative is 1 - np.tanh(next_c)**2.")
+STEP_NO_DNEXT_C = ("dnext_c is ignored: the gradient on next_c is dnext_c (from the next step) "
+                   "PLUS what arrives through next_h.")
+STEP_GATE_ORDER = ("the gates are stacked in the wrong order: the forward cuts a into blocks "
+                   "i, f, o, g (in that order), so da must be np.concatenate([da_i, da_f, da_o, "
+                   "da_g], axis=1); here the blocks are in the order {order}.")
+STEP_FORGET_NEXT_C = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
+                      "i * g, so df = dc * prev_c (the PREVIOUS cell state), not dc * next_c.")
+STEP_FORGET_PREV_H = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
+                      "i * g, so df = dc * prev_c (the previous CELL state), not dc * prev_h.")
+STEP_CARRY_NO_F = ("dprev_c misses the forget gate: next_c = f * prev_c + ..., so dprev_c = "
+                   "dc * f, not dc.")
+STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example, so every "
+                "one of them contributes to db.")
+
+
+def _step_case(rng, N, D, H):
+    """Inputs of one step; prev_c kept away from 0 (a wrong state must show)."""
+    x = rng.standard_normal((N, D))
+    prev_h = np.tanh(rng.standard_normal((N, H)))
+    prev_c = rng.standard_normal((N, H))
+    prev_c = np.where(np.abs(prev_c) < 0.3, np.sign(prev_c + 1e-12) * 0.3, prev_c)
+    Wx = 0.5 * rng.standard_normal((D, 4 * H))
+    Wh = 0.5 * rng.standard_normal((H, 4 * H))
+    b = 0.3 * rng.standard_normal(4 * H)
+    return x, prev_h, prev_c, Wx, Wh, b
+
+
+def _step_grads(step_forward, args, dnext_h, dnext_c):
+    """Complex-step gradients of sum(next_h * dnext_h + next_c * dnext_c) for each input."""
+    weight = np.concatenate([dnext_h, dnext_c], axis=1)
+    grads = []
+    for k in range(len(args)):
+        def f(v, k=k):
+            a = list(args)
+            a[k] = v
+            next_h, next_c, _ = step_forward(*a)
+            return np.concatenate([next_h, next_c], axis=1)
+        grads.append(complex_step_gradient(f, args[k], weight))
+    return grads
+
+
+def _step_da(step_forward, args, dnext_h, dnext_c):
+    """The gradient on the pre-activation a (N, 4H): on a bias given to each example."""
+    x, prev_h, prev_c, Wx, Wh, b = args
+    N = x.shape[0]
+    weight = np.concatenate([dnext_h, dnext_c], axis=1)
+
+    def f(B):
+        next_h, next_c, _ = step_forward(x, prev_h, prev_c, Wx, Wh, B)
+        return np.concatenate([next_h, next_c], axis=1)
+    return complex_step_gradient(f, np.broadcast_to(b, (N, b.size)).copy(), weight)
+
+
+def _from_da(args, da) -> dict:
+    """The outputs that follow from a (possibly mistaken) gradient on a."""
+    x, prev_h, _, Wx, Wh, _ = args
+    return {"dx": da @ Wx.T, "dprev_h": da @ Wh.T, "dWx": x.T @ da, "dWh": prev_h.T @ da,
+            "db": da.sum(axis=0)}
+
+
+def _step_mistakes(step_forward, cases) -> list:
+    """(cause, predict) for the usual mistakes of lstm_step_backward, over `cases`.
+
+    Each case is (args, dnext_h, dnext_c, cache).
+    """
+    H = cases[0][0][1].shape[1]
+    das = [_memo(lambda c=c: _step_da(step_forward, c[0], c[1], c[2])) for c in cases]
+
+    def reweighted(extra_c: Callable) -> Callable[[int], dict]:
+        """The right gradient with dnext_c replaced by dnext_c + extra_c(case)."""
+        memo: dict = {}
+
+        def predict(k):
+            if k not in memo:
+                args, dnh, dnc, cache = cases[k]
+                g = _step_grads(step_forward, args, dnh, dnc + extra_c(cases[k]))
+                memo[k] = dict(zip(_STEP_NAMES, g))
+            return memo[k]
+        return predict
+
+    def tanh_c(case):
+        return np.tanh(np.real(case[3][9]))
+
+    def permuted(order):
+        def predict(k):
+            da = das[k]()
+            blocks = {name: da[:, j * H:(j + 1) * H] for j, name in enumerate("ifog")}
+            return _from_da(cases[k][0], np.concatenate([blocks[n] for n in order], axis=1))
+        return predict
+
+    def forget_state(which):
+        def predict(k):
+            args, _, _, cache = cases[k]
+            da = das[k]().copy()
+            state = cache[9] if which == "next_c" else args[1]
+            da[:, H:2 * H] *= state / args[2]        # df = dc * state instead of dc * prev_c
+            return _from_da(args, da)
+        return predict
+
+    def carry_without_f(k):
+        args, dnh, dnc, cache = cases[k]
+        true_dprev_c = _step_grads(step_forward, args, dnh, dnc)[2]
+        return {"dprev_c": true_dprev_c / cache[6]}
+
+    mistakes = [
+        (STEP_NO_TANH_DERIV, reweighted(lambda c: c[1] * c[3][7] * tanh_c(c) ** 2)),
+        (STEP_TANH_DERIV_RAW, reweighted(
+            lambda c: c[1] * c[3][7] * (tanh_c(c) ** 2 - c[3][9] ** 2))),
+        (STEP_NO_DNEXT_C, reweighted(lambda c: -c[2])),
+        (STEP_FORGET_NEXT_C, forget_state("next_c")),
+        (STEP_FORGET_PREV_H, forget_state("prev_h")),
+        (STEP_CARRY_NO_F, carry_without_f),
+        (STEP_DB_MEAN, lambda k: {"db": das[k]().sum(axis=0) / cases[k][0][0].shape[0]}),
+    ]
+    for order in itertools.permutations("ifog"):
+        if order != tuple("ifog"):
+            mistakes.append((STEP_GATE_ORDER.format(order=", ".join(order)), permuted(order)))
+    return mistakes
+
+
+def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:
+    fn = "lstm_step_backward"
+    result = call_and_check_inputs(student_fn, dnext_h, dnext_c, cache)
+    shapes = ((N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
+    outs = unpack(fn, result, _STEP_NAMES)
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
+    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext_h, dnext_c, cache])
+    return dict(zip(_STEP_NAMES, outs))
+
+
+def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3, D=4, H=5):
+    """One LSTM step, every gradient against the complex step through the given forward:
+    with upstream gradients on both next_h and next_c, then on next_h only, then on next_c
+    only (the cell-state carry alone)."""
+    fn = "lstm_step_backward"
+    rng = rng_for(seed, fn)
+    args = _step_case(rng, N, D, H)
+    upstreams = [
+        (rng.standard_normal((N, H)), rng.standard_normal((N, H)),
+         "random dnext_h and dnext_c"),
+        (rng.standard_normal((N, H)), np.zeros((N, H)), "dnext_h only, dnext_c = 0"),
+        (np.zeros((N, H)), rng.standard_normal((N, H)),
+         "dnext_c only, dnext_h = 0: the cell-state carry alone"),
+    ]
+    cases, outputs, truths, contexts = [], [], [], []
+    for dnext_h, dnext_c, what in upstreams:
+        _, _, cache = lstm_step_forward(*[a.copy() for a in args])
+        outputs.append(_call_step_backward(lstm_step_backward, dnext_h, dnext_c, cache, N, D, H))
+        truths.append(dict(zip(_STEP_NAMES, _step_grads(lstm_step_forward, args, dnext_h,
+                                                        dnext_c))))
+        contexts.append(f"(N = {N}, D = {D}, H = {H}, {what})")
+        cases.append((args, dnext_h, dnext_c, cache))
+    _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE)
+
+
+# =============================================================== lstm_backward
+
+_SEQ_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+
+_SEQ_CAUSE = ("visit every step from T-1 down to 0 with two carries that start at zeros: "
+              "the gradient on h[:, t] is dh[:, t] plus the dprev_h of step t+1, and the "
+              "gradient on the cell state is the dprev_c of step t+1 (pass it as dnext_c); "
+              "each step's dx belongs to dx[:, t]; the weight gradients of all steps add up; "
+              "dh0 is the dprev_h left after step 0. If lstm_step_backward fails its own "
+              "test, fix it first.")
+SEQ_NO_C_CARRY = ("the carry on the cell state from step t+1 is missing: pass the dprev_c "
+                  "returned by step t+1's backward as dnext_c of step t (zeros only at the "
+                  "last step), and let the step backward add dnext_c to the gradient on "
+                  "next_c. The cell state is the LSTM's long-range path: without it the "
+                  "gradient is right only for the last step.")
+SEQ_NO_H_CARRY = ("the carry on the hidden state from step t+1 is missing: the gradient on "
+                  "h[:, t] is dh[:, t] PLUS the dprev_h returned by step t+1's backward.")
+SEQ_NO_CARRY = ("both carries from step t+1 are missing: step t's backward must get "
+                "dh[:, t] + dprev_h and dprev_c of step t+1.")
+SEQ_ASSIGNED = ("{names} assigned (`= ...`) instead of accumulated (`+= ...`) over the steps: "
+                "Wx, Wh and b are shared by every step, so their gradients are sums over the "
+                "steps; yours keep only the last step visited (t = 0).")
+SEQ_DB_MEAN = ("db is averaged; it must be summed: b is added to every example at every "
+               "step, so every one of them contributes to db.")
+
+
+def _seq_case(rng, N, T, D, H, forget_bias=1.0):
+    x = rng.standard_normal((N, T, D))
+    h0 = np.tanh(rng.standard_normal((N, H)))
+    Wx = rng.standard_normal((D, 4 * H)) / np.sqrt(D)
+    Wh = rng.standard_normal((H, 4 * H)) / np.sqrt(H)
+    b = 0.3 * rng.standard_normal(4 * H)
+    b[H:2 * H] += forget_bias
+    return x, h0, Wx, Wh, b
+
+
+def _run_steps(step_forward, x, h0, params_at, frozen_h=None, frozen_c=None):
+    """The LSTM over x with step t's weights params_at(t); where frozen_* is given, step
+    t >= 1 reads that constant state instead of the previous step's output: (N, T, H)."""
+    h, c = h0, np.zeros(h0.shape)
+    out = []
+    for t in range(x.shape[1]):
+        ph = frozen_h[t - 1] if (frozen_h is not None and t > 0) else h
+        pc = frozen_c[t - 1] if (frozen_c is not None and t > 0) else c
+        h, c, _ = step_forward(x[:, t, :], ph, pc, *params_at(t))
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+def _seq_grads(forward, args, dh):
+    """Complex-step gradients of sum(forward(*args)[0] * dh) for each input."""
+    grads = []
+    for k in range(len(args)):
+        def f(v, k=k):
+            a = list(args)
+            a[k] = v
+            return forward(*a)[0]
+        grads.append(complex_step_gradient(f, args[k], dh))
+    return grads
+
+
+def _seq_mistakes(step_forward, cases) -> list:
+    """(cause, predict) for the usual mistakes of lstm_backward; a case is (args, dh, truth)."""
+    states = []
+    for args, _, _ in cases:
+        x, h0, Wx, Wh, b = args
+        h, c, hs, cs = h0, np.zeros(h0.shape), [], []
+        for t in range(x.shape[1]):
+            h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
+            hs.append(h)
+            cs.append(c)
+        states.append((hs, cs))
+
+    def last_step_only(j):
+        """The gradient on parameter j (0: Wx, 1: Wh, 2: b) used only at step 0."""
+        memo: dict = {}
+
+        def grad(k):
+            if k not in memo:
+                args, dh, _ = cases[k]
+                x, h0 = args[0], args[1]
+                params = list(args[2:])
+
+                def f(v):
+                    def at(t):
+                        p = list(params)
+                        if t == 0:
+                            p[j] = v
+                        return p
+                    return _run_steps(step_forward, x, h0, at)
+                memo[k] = complex_step_gradient(f, params[j], dh)
+            return memo[k]
+        return grad
+
+    def surrogate(step, freeze_h=False, freeze_c=False):
+        """The gradient of the LSTM run with `step` (the given one, or a forward whose
+        derivative is what a mistaken step backward computes, see _mistaken_step), with the
+        states between steps frozen where asked (what a backward pass without that carry
+        computes)."""
+        memo: dict = {}
+
+        def run(k, a):
+            hs, cs = states[k]
+            return _run_steps(step, a[0], a[1], lambda t: a[2:], hs if freeze_h else None,
+                              cs if freeze_c else None)
+
+        def predict(k):
+            if k not in memo:
+                args, dh, _ = cases[k]
+
+                def grad(name):
+                    j = _SEQ_NAMES.index(name)
+
+                    def f(v):
+                        a = list(args)
+                        a[j] = v
+                        return run(k, a)
+                    return complex_step_gradient(f, args[j], dh)
+                memo[k] = _Lazy(_SEQ_NAMES, grad)
+            return memo[k]
+
+        def screen(k, got):
+            """One directional derivative of the surrogate against the student's answer."""
+            args, dh, _ = cases[k]
+            r = np.random.default_rng(k + 1)
+            vs = [r.standard_normal(a.shape) for a in args]
+            z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
+            expected = float(np.sum(np.imag(run(k, z)) * dh)) / _CS_STEP
+            terms = [np.asarray(got[n], dtype=np.float64) * v for n, v in zip(_SEQ_NAMES, vs)]
+            mine = sum(float(np.sum(t)) for t in terms)
+            size = sum(float(np.sum(np.abs(t))) for t in terms)
+            floor = 1e-7 * max(float(np.max(np.abs(got[n]), initial=0.0)) for n in _SEQ_NAMES)
+            size += floor * sum(float(np.sum(np.abs(v))) for v in vs)
+            return abs(mine - expected) <= 1e-4 * size
+        predict.screen = screen
+        return predict
+
+    singles = [last_step_only(j) for j in range(3)]
+    names = ("dWx", "dWh", "db")
+    mistakes = [
+        (SEQ_NO_C_CARRY, surrogate(step_forward, freeze_c=True)),
+        (SEQ_NO_H_CARRY, surrogate(step_forward, freeze_h=True)),
+        (SEQ_NO_CARRY, surrogate(step_forward, freeze_h=True, freeze_c=True)),
+    ]
+    for r in (3, 2, 1):
+        for subset in itertools.combinations(range(3), r):
+            label = " and ".join(names[j] for j in subset) + (" are" if r > 1 else " is")
+            mistakes.append((SEQ_ASSIGNED.format(names=label),
+                             lambda k, s=subset: {names[j]: singles[j](k) for j in s}))
+    in_step = " (in the step backward that lstm_backward uses; lstm_step_backward's own test " \
+              "names it too)"
+    for cause, kind in [(STEP_NO_TANH_DERIV, "no_tanh_deriv"),
+                        (STEP_TANH_DERIV_RAW, "tanh_deriv_raw"),
+                        (STEP_FORGET_NEXT_C, "forget_next_c"),
+                        (STEP_FORGET_PREV_H, "forget_prev_h"),
+                        (STEP_CARRY_NO_F, "carry_no_f")]:
+        mistakes.append((cause + in_step, surrogate(_mistaken_step(kind))))
+    for order in itertools.permutations("ifog"):
+        if order != tuple("ifog"):
+            mistakes.append((STEP_GATE_ORDER.format(order=", ".join(order)) + in_step,
+                             surrogate(_mistaken_step(order=order))))
+    for per in ("N", "T", "NT"):        # db divided by the batch, the steps, or both
+        def averaged(k, per=per):
+            N, T = cases[k][0][0].shape[:2]
+            return {"db": cases[k][2]["db"] / {"N": N, "T": T, "NT": N * T}[per]}
+        mistakes.append((SEQ_DB_MEAN, averaged))
+    return mistakes
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _mistaken_step(kind: str = "", order: Sequence[str] | None = None):
+    """An LSTM step forward, for the complex step only, whose derivative is what a step
+    backward with one usual mistake computes (its values are the real forward's).
+
+    The imaginary part carries the perturbation; a mistake changes how it propagates:
+    - "no_tanh_deriv": through tanh(next_c) with slope 1; "tanh_deriv_raw": 1 - next_c**2;
+    - "forget_next_c" / "forget_prev_h": the forget gate's perturbation times that state
+      instead of prev_c; "carry_no_f": prev_c's perturbation passed on without the factor f;
+    - order: the perturbation of a reaches the gates with its blocks rearranged, the
+      adjoint of stacking the gate gradients in that order.
+    """
+    def step(x, prev_h, prev_c, Wx, Wh, b):
+        H = prev_h.shape[1]
+        a = np.asarray(x @ Wx + prev_h @ Wh + b, dtype=np.complex128)
+        if order is not None:
+            im = [np.imag(a)[:, j * H:(j + 1) * H] for j in range(4)]
+            a = np.real(a) + 1j * np.concatenate([im[list(order).index(n)] for n in "ifog"],
+                                                 axis=1)
+        i, f, o = _sigmoid(a[:, :H]), _sigmoid(a[:, H:2 * H]), _sigmoid(a[:, 2 * H:3 * H])
+        g = np.tanh(a[:, 3 * H:])
+        prev_c = np.asarray(prev_c, dtype=np.complex128)
+        if kind == "forget_next_c":
+            state = np.real(f) * np.real(prev_c) + np.real(i) * np.real(g)
+            kept = np.real(f) * prev_c + 1j * np.imag(f) * state
+        elif kind == "forget_prev_h":
+            kept = np.real(f) * prev_c + 1j * np.imag(f) * np.real(prev_h)
+        elif kind == "carry_no_f":
+            kept = np.real(f) * np.real(prev_c) + 1j * (np.imag(f) * np.real(prev_c)
+                                                        + np.imag(prev_c))
+        else:
+            kept = f * prev_c
+        c = kept + i * g
+        if kind == "no_tanh_deriv":
+            tanh_c = np.tanh(np.real(c)) + 1j * np.imag(c)
+        elif kind == "tanh_deriv_raw":
+            tanh_c = np.tanh(np.real(c)) + 1j * (1 - np.real(c) ** 2) * np.imag(c)
+        else:
+            tanh_c = np.tanh(c)
+        return o * tanh_c, c, None
+    return step
+
+
+def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
+    fn = "lstm_backward"
+    result = call_and_check_inputs(student_fn, dh, cache)
+    shapes = ((N, T, D), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
+    outs = unpack(fn, result, _SEQ_NAMES)
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_SEQ_NAMES, outs, shapes)]
+    expect_new_arrays(fn, dict(zip(_SEQ_NAMES, outs)), [dh, cache])
+    return dict(zip(_SEQ_NAMES, outs))
+
+
+def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
+                        N=2, T=5, D=3, H=4):
+    """Every gradient of a short sequence against the complex step through the given
+    forward: with a random upstream gradient on every step, then on the last step only
+    (everything earlier arrives through the two carries)."""
+    fn = "lstm_backward"
+    rng = rng_for(seed, fn)
+    args = _seq_case(rng, N, T, D, H)
+    last_only = np.zeros((N, T, H))
+    last_only[:, -1] = rng.standard_normal((N, H))
+    upstreams = [(rng.standard_normal((N, T, H)), "random upstream dh on every step"),
+                 (last_only, "upstream gradient on the last step only: everything before it "
+                             "must arrive through the carries")]
+    cases, outputs, truths, contexts = [], [], [], []
+    for dh, what in upstreams:
+        _, cache = lstm_forward(*[a.copy() for a in args])
+        outputs.append(_call_lstm_backward(lstm_backward, dh, cache, N, T, D, H))
+        truth = dict(zip(_SEQ_NAMES, _seq_grads(lstm_forward, args, dh)))
+        truths.append(truth)
+        contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
+        cases.append((args, dh, truth))
+    _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE)
+
+
+def _timed(fn: Callable, spent: list) -> Callable:
+    """`fn` with the wall time of each call appended to `spent` (name and signature kept)."""
+    @functools.wraps(fn)
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+    return timed
+
+
+def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
+                                   N=4, T=30, D=64, H=128):
+    """Backprop costs about one forward pass: a size at which numerical differentiation of
+    the forward (one or two forward passes per entry of x, h0, Wx, Wh, b: about 107,000 of
+    them) takes minutes, while a backward pass takes milliseconds. The answer is then
+    checked by centered differences along a random direction in all the inputs together
+    and one in the inputs of the first step (two forward passes each); only when they
+    disagree, one direction per output finds which is wrong."""
+    fn = "lstm_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    args = _seq_case(rng, N, T, D, H)
+    dh = rng.standard_normal((N, T, H))
+    started = time.perf_counter()
+    _, cache = lstm_forward(*[a.copy() for a in args])
+    forward_time = time.perf_counter() - started
+    entries = sum(a.size for a in args)
+    spent: list = []
+    outs = _call_lstm_backward(_timed(lstm_backward, spent), dh, cache, N, T, D, H)
+    context = (f"on a large case (N = {N}, T = {T}, D = {D}, H = {H}: {entries} inputs and "
+               "weights, random dh on every step)")
+    if spent and spent[0] > TIME_LIMIT:
+        raise CheckFailure(
+            f"`{fn}` took {spent[0]:.1f} s {context}; the given forward takes "
+            f"{1e3 * forward_time:.0f} ms. Backpropagation costs about as much as one forward "
+            "pass (a few of them at most), whatever the number of weights; differentiating the "
+            f"forward numerically costs one or two forward passes for each of the {entries} "
+            "numbers. Walk the steps backwards with the chain rule instead.")
+
+    def probe(vs, label):
+        h = 1e-5
+        plus = lstm_forward(*[a + h * v for a, v in zip(args, vs)])[0]
+        minus = lstm_forward(*[a - h * v for a, v in zip(args, vs)])[0]
+        expected = float(np.sum((plus - minus) * dh)) / (2 * h)
+        got = sum(float(np.sum(outs[n] * v)) for n, v in zip(_SEQ_NAMES, vs))
+        return label, got, expected
+
+    def unit(shape):
+        v = rng.standard_normal(shape)
+        return v / np.linalg.norm(v)
+
+    first = np.zeros((N, T, D))
+    first[:, 0] = rng.standard_normal((N, D))
+    zeros = [np.zeros(a.shape) for a in args]
+    probes = [probe([unit(a.shape) / np.sqrt(len(args)) for a in args],
+                    "the gradient along a random direction in all inputs"),
+              probe([first / np.linalg.norm(first)] + zeros[1:],
+                    "dx along a random direction in the inputs of step 0")]
+    if not _probes_agree(probes):
+        for k, name in enumerate(_SEQ_NAMES):
+            vs = list(zeros)
+            vs[k] = unit(args[k].shape)
+            probes.append(probe(vs, f"{name} along a random direction"))
+    if not _probes_agree(probes):
+        scale = float(np.sqrt(np.mean([e ** 2 for _, _, e in probes])))
+        lines = [f"`{fn}`: the gradient is wrong {context}.",
+                 "  (each value is the sum of your gradient times a direction, against centered "
+                 "differences of the given forward along it)"]
+        for label, got, expected in probes:
+            err = abs(got - expected) / max(abs(got), abs(expected), 1e-7 * scale)
+            if err > _PROBE_TOL:
+                lines.append(f"    {label}: yours {got:.6g} vs expected {expected:.6g} "
+                             f"(relative error {err:.1e})")
+        lines.append("  Usual cause: " + _SEQ_CAUSE)
+        raise CheckFailure("\n".join(lines))
+
+
+_PROBE_TOL = 1e-6
+
+
+def _probes_agree(probes) -> bool:
+    scale = float(np.sqrt(np.mean([e ** 2 for _, _, e in probes])))
+    return all(abs(g - e) <= _PROBE_TOL * max(abs(g), abs(e), 1e-7 * scale)
+               for _, g, e in probes)
+
+
+# =============================================================== huber_backward
+
+_HUBER_CAUSE = ("the Huber loss is 0.5 * r**2 inside [-delta, delta] and linear outside, "
+                "so the gradient of each entry is r clipped to [-delta, delta]; the loss is a "
+                "mean over all r.size entries, so divide by r.size; multiply by dloss.")
+HUBER_ERROR_CLIPPED = ("the error is clipped instead of the gradient: outside [-delta, delta] "
+                       "your gradient is 0, as for 0.5 * clip(r)**2, so large errors stop "
+                       "teaching. The Huber loss keeps a gradient of +-delta there: clip the "
+                       "gradient, np.clip(r, -delta, delta).")
+HUBER_NO_MEAN = ("the mean is forgotten: huber_loss averages over all r.size entries, so "
+                 "every entry's gradient is divided by r.size.")
+HUBER_MEAN_AXIS = ("the mean over one axis only: huber_loss averages over ALL entries, so "
+                   "divide by r.size, not by the length of one axis.")
+HUBER_SWAPPED = ("the boundary is on the wrong side: inside |r| <= delta the loss is "
+                 "quadratic (gradient r) and outside it is linear (gradient +-delta); yours "
+                 "has the two regions swapped.")
+HUBER_ONE_SIDED = ("only one side is clipped: the linear part is on both sides, r > delta "
+                   "and r < -delta; use np.clip(r, -delta, delta) (or |r| with np.sign).")
+HUBER_DELTA_ONE = ("delta is ignored (the clip is at +-1): the gradient is r clipped to "
+                   "[-delta, delta] for the delta passed in.")
+HUBER_NO_DLOSS = "dloss is ignored: multiply the gradient by the upstream gradient dloss."
+
+
+def _huber_errors(rng, shape, delta):
+    """Errors on both sides of +-delta, at least 0.1 * delta from the kinks and from 0."""
+    r = delta * rng.uniform(0.1, 0.9, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    outside = rng.random(shape) < 0.5
+    r[outside] = np.sign(r[outside]) * delta * rng.uniform(1.1, 3.0, size=int(outside.sum()))
+    flat = r.reshape(-1)
+    # every region present: inside and outside, on both sides
+    flat[:4] = delta * np.array([0.5, -0.6, 1.7, -2.2])
+    return r
+
+
+def _huber_mistakes(cases) -> list:
+    """cases: (r, delta, dloss) each; every prediction is the mistake's dr."""
+    def make(rule):
+        return lambda k: {"dr": rule(*cases[k])}
+    clip = np.clip
+    return [
+        (HUBER_ERROR_CLIPPED, make(lambda r, d, g: g * np.where(np.abs(r) <= d, r, 0.0) / r.size)),
+        (HUBER_NO_MEAN, make(lambda r, d, g: g * clip(r, -d, d))),
+        (HUBER_MEAN_AXIS, make(lambda r, d, g: g * clip(r, -d, d) / r.shape[0])),
+        (HUBER_MEAN_AXIS, make(lambda r, d, g: g * clip(r, -d, d) / r.shape[-1])),
+        (HUBER_SWAPPED, make(lambda r, d, g: g * np.where(np.abs(r) <= d, d * np.sign(r), r)
+                             / r.size)),
+        (HUBER_ONE_SIDED, make(lambda r, d, g: g * np.minimum(r, d) / r.size)),
+        (HUBER_ONE_SIDED, make(lambda r, d, g: g * np.maximum(r, -d) / r.size)),
+        (HUBER_DELTA_ONE, make(lambda r, d, g: g * clip(r, -1.0, 1.0) / r.size)),
+        (HUBER_NO_DLOSS, make(lambda r, d, g: clip(r, -d, d) / r.size)),
+    ]
+
+
+def check_huber_backward(huber_backward, huber_loss, seed=0):
+    """Errors on both sides of +-delta (away from the kinks) for several deltas, the default
+    delta = 1 included, a 1-D and a 2-D r (the mean is over all entries), several dloss;
+    against centered differences of the given huber_loss."""
+    fn = "huber_backward"
+    rng = rng_for(seed, fn)
+    settings = [((12,), 1.0, True), ((4, 5), float(np.round(rng.uniform(0.3, 0.7), 3)), False),
+                ((3, 7), float(np.round(rng.uniform(1.5, 3.0), 3)), False),
+                ((2, 3, 4), 1.0, False)]
+    cases, outputs, truths, contexts = [], [], [], []
+    for shape, delta, default in settings:
+        r = _huber_errors(rng, shape, delta)
+        dloss = float(np.round(rng.uniform(0.5, 2.5), 3))
+        if default:
+            result = call_and_check_inputs(huber_backward, dloss, r)
+        else:
+            result = call_and_check_inputs(huber_backward, dloss, r, delta)
+        (dr,) = unpack(fn, result, ("dr",))
+        dr = expect_array(fn, "dr", dr, shape)
+        expect_new_arrays(fn, {"dr": dr}, [r])
+        true = numerical_gradient(lambda v: huber_loss(v, delta), r.copy()) * dloss
+        outputs.append({"dr": dr})
+        truths.append({"dr": true})
+        how = "the default delta = 1.0" if default else f"delta = {delta:g}"
+        contexts.append(f"(r of shape {shape}, {how}, dloss = {dloss:g}; "
+                        f"{int(np.sum(np.abs(r) > delta))} of {r.size} errors outside "
+                        "[-delta, delta])")
+        cases.append((r, delta, dloss))
+    _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE)
