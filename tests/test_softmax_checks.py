@@ -30,10 +30,11 @@ def test_worked_solutions_pass_every_test_cell(ns, cell):
 
 def test_hidden_tests_never_reach_students():
     hidden = [c for c in source_notebook("softmax").of_kind(TEST) if "HIDDEN" in c.source]
-    seeds = [re.search(r"seed=(\d+)", c.source).group(1) for c in hidden]
+    seeds = [re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)", c.source).group(1)
+             for c in hidden]
     assert len(seeds) == len(hidden) >= len(FUNCTIONS)
     assert len(set(seeds)) == len(seeds)
-    assert all(int(s) > 10 ** 8 for s in seeds), "hidden seeds are large random integers"
+    assert all(int(s, 16) >= 2 ** 120 for s in seeds), "hidden tests draw from large secrets"
     for folder in ("assignments", "solutions"):
         path = ROOT / folder / "softmax" / "softmax.ipynb"
         text = path.read_text(encoding="utf-8")
