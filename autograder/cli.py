@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
-from . import gradebook, gradescope_bundle, report, sandbox
+from . import gradebook, gradescope_bundle, report, sandbox, student_kit
 from .course import CourseError, regenerate
 from .feedback import write_feedback
 from .grading import Settings, SubmissionResult, grade_notebook, launcher_for
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope_bundle.add_parser(sub)
 
     gradebook.add_parser(sub)
+    student_kit.add_parsers(sub)
     return parser
 
 
@@ -173,6 +174,7 @@ def run_grade(opts: argparse.Namespace) -> int:
 
 def run_regenerate(opts: argparse.Namespace) -> int:
     done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
+    student_kit.sync_released(opts.course, done)   # the package data fetch and the kit use
     print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
     return 0
 
