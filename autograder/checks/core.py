@@ -544,6 +544,7 @@ def _announcing(check: Callable) -> Callable:
 
     @functools.wraps(check)
     def run(*args, **kwargs):
+        __tracebackhide__ = True   # IPython leaves this frame out of a traceback
         result = check(*args, **kwargs)
         if _in_kernel():
             try:
