@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -18,11 +20,21 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def saved_at(path: str) -> str:
+    """', saved 2026-11-30 14:05:09': when the graded file was last written (grading reads the
+    file on disk, so unsaved work in an open notebook is not in it); '' if unknown."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except (OSError, ValueError, TypeError):
+        return ""
+    return ", saved " + time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(mtime))
+
+
 def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> str:
     lines = []
     for r in results:
         who = f"{r.student}: " if r.student else ""
-        lines.append(f"{who}{r.assignment}  ({r.path})")
+        lines.append(f"{who}{r.assignment}  ({r.path}{saved_at(r.path)})")
         if r.error:
             lines.append(f"  could not be graded: {r.error}")
         for w in r.warnings:

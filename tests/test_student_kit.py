@@ -171,3 +171,19 @@ def test_student_tools_turn_off_the_instructor_tools_and_keep_validate(tmp_path)
     assert set(page["disabledExtensions"]) == set(student_kit.INSTRUCTOR_LAB_PLUGINS)
     assert set(page.get("lockedExtensions", {})) == set(student_kit.INSTRUCTOR_LAB_PLUGINS)
     assert "@jupyter/nbgrader:validate-assignment" not in json.dumps(page)
+
+
+def test_the_score_table_shows_when_each_notebook_was_saved(tmp_path):
+    """Grading reads the saved file: the table says when it was saved, so unsaved work shows."""
+    import time
+
+    from autograder import report
+    from autograder.grading import SubmissionResult
+    notebook = tmp_path / "relu.ipynb"
+    notebook.write_text("{}")
+    stamp = time.mktime((2026, 3, 4, 15, 16, 17, 0, 0, -1))
+    os.utime(notebook, (stamp, stamp))
+    table = report.score_table([SubmissionResult(None, "relu", str(notebook)),
+                                SubmissionResult(None, "rnn", str(tmp_path / "gone.ipynb"))])
+    assert f"relu  ({notebook}, saved 2026-03-04 15:16:17)" in table
+    assert f"rnn  ({tmp_path / 'gone.ipynb'})" in table
