@@ -7,11 +7,16 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .notebooks import HIDDEN_MARKER
 
+_MESSAGE_ONLY = ("CheckFailure", "StudentCodeError")
+
 
 class HideHiddenTestTracebacks(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and HIDDEN_MARKER in cell.source:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
+                    ename, evalue = output.get("ename"), output.get("evalue")
+                    # the check library's errors are their message alone, as in Jupyter
+                    output["traceback"] = [evalue if ename in _MESSAGE_ONLY
+                                           else f"{ename}: {evalue}"]
         return cell, resources
