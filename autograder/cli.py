@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-from . import gradebook, gradescope_bundle, report, sandbox
+from . import gradebook, gradescope_bundle, report, sandbox, student_kit
 from .course import CourseError, regenerate
 from .feedback import write_feedback
 from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_notebook,
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradebook.add_parser(sub)
     lms.add_parser(sub)
     similarity.add_parser(sub)
+    student_kit.add_parsers(sub)
     return parser
 
 
@@ -304,6 +305,7 @@ def run_regenerate(opts: argparse.Namespace) -> int:
         raise UsageError(f"unknown assignment {', '.join(unknown)} (known: "
                          f"{', '.join(ASSIGNMENTS)})")
     done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
+    student_kit.sync_released(opts.course, done)   # the package data fetch and the kit use
     print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
     return 0
 

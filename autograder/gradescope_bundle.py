@@ -40,7 +40,7 @@ from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"
 PACKAGE_DIR = Path(__file__).resolve().parent
-_SKIPPED_DIRS = {"__pycache__"}
+_SKIPPED_DIRS = {"__pycache__", "released"}   # released/: the students' notebooks, not the grader's
 _SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 _TIMESTAMP = (2020, 1, 1, 0, 0, 0)   # every entry: the same bundle from the same files
 

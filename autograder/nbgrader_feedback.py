@@ -21,6 +21,8 @@ class ClearHiddenTestsInFeedback(ClearHiddenTests):
 
     display_data_priority = List(_PRIORITY, config=True)
 
+_MESSAGE_ONLY = ("CheckFailure", "StudentCodeError")
+
 
 class HideHiddenTestTracebacks(NbGraderPreprocessor):
     display_data_priority = List(_PRIORITY, config=True)
@@ -29,5 +31,8 @@ class HideHiddenTestTracebacks(NbGraderPreprocessor):
         if cell.cell_type == "code" and HIDDEN_MARKER in cell.source:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
+                    ename, evalue = output.get("ename"), output.get("evalue")
+                    # the check library's errors are their message alone, as in Jupyter
+                    output["traceback"] = [evalue if ename in _MESSAGE_ONLY
+                                           else f"{ename}: {evalue}"]
         return cell, resources

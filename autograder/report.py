@@ -9,7 +9,9 @@ The JSON files are strict and ASCII (`text.dumps`).
 from __future__ import annotations
 
 import csv
+import os
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -27,13 +29,23 @@ def _points(x: float) -> str:
 
 def _heading(r: SubmissionResult) -> str:
     who = f"{one_line(r.student)}: " if r.student else ""
-    return f"{who}{one_line(r.assignment)}  ({one_line(r.path)})"
+    return f"{who}{one_line(r.assignment)}  ({one_line(r.path)}{saved_at(r.path)})"
 
 
 def _lines(text: str) -> list[str]:
     """`text` as lines in which nothing acts on the terminal (shown indented under what
     they belong to: no line of it can pass for a line of the table)."""
     return [one_line(line) for line in text.replace("\r\n", "\n").strip().split("\n")]
+
+
+def saved_at(path: str) -> str:
+    """', saved 2026-11-30 14:05:09': when the graded file was last written (grading reads the
+    file on disk, so unsaved work in an open notebook is not in it); '' if unknown."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except (OSError, ValueError, TypeError):
+        return ""
+    return ", saved " + time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(mtime))
 
 
 def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> str:

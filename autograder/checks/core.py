@@ -9,11 +9,16 @@ real functions) and in the grader (on proxies to a child process).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import inspect
 import signal
+import sys
+import sysconfig
+import textwrap
 import threading
 import time
+import traceback as traceback_module
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -24,26 +29,126 @@ import numpy as np
 DEFAULT_TOL = 1e-6
 
 
-class CheckFailure(AssertionError):
+class _MessageOnly:
+    """Shown in Jupyter as its message alone, without the check library's frames.
+
+    IPython asks an exception for `_render_traceback_()` and shows those lines instead of the
+    traceback; the kernel sends them as the error output's traceback, which is also what
+    nbgrader's Validate and feedback print. The frames inside the checks say nothing a
+    student can act on: the message says what to fix.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        lines = []
+        for line in str(self).splitlines():
+            indent = line[:len(line) - len(line.lstrip())]
+            lines.extend(textwrap.wrap(line, _RENDER_WIDTH, subsequent_indent=indent + "  ",
+                                       break_long_words=False, break_on_hyphens=False)
+                         or [""])
+        return lines or [type(self).__name__]
+
+
+# nbgrader's Validate indents each line by 4 and cuts it at 90 - 3 characters: wrap before.
+_RENDER_WIDTH = 82
+
+
+class CheckFailure(_MessageOnly, AssertionError):
     """A student's function gave a wrong or malformed answer; the message says what to fix."""
 
 
-class StudentCodeError(Exception):
-    """The student's function raised (or could not be run); carries the student's traceback text."""
+class StudentCodeError(_MessageOnly, Exception):
+    """The student's function raised (or could not be run); carries the student's traceback text
+    (their own frames only) and, when known, what the function received."""
 
-    def __init__(self, function: str, kind: str, message: str, traceback: str = ""):
+    def __init__(self, function: str, kind: str, message: str, traceback: str = "",
+                 arguments: str = ""):
         self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
-        super().__init__(describe_student_error(function, kind, message, traceback))
+        self.arguments = arguments
+        super().__init__(describe_student_error(function, kind, message, traceback, arguments))
+
+    def with_arguments(self, arguments: str) -> "StudentCodeError":
+        """Add what the function received (once) and update the message."""
+        if arguments and not self.arguments:
+            self.arguments = arguments
+            self.args = (describe_student_error(self.function, self.kind, self.message,
+                                                self.traceback, arguments),)
+        return self
 
 
-def describe_student_error(function: str, kind: str, message: str, traceback: str = "") -> str:
+def describe_student_error(function: str, kind: str, message: str, traceback: str = "",
+                           arguments: str = "") -> str:
     if kind == "NotImplementedError":
         return (f"`{function}` is not implemented yet: replace `raise NotImplementedError()` "
                 "in its cell with your code.")
     text = f"`{function}` raised {kind}: {message}".rstrip(": ")
     if traceback:
         text += "\n" + traceback.rstrip()
+    if arguments:
+        text += f"\n`{function}` received {arguments}."
     return text
+
+
+def describe_value(value: Any, depth: int = 0) -> str:
+    """A short description of an argument: an array's shape and dtype, a tuple's items."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, (tuple, list)) and depth < 2:
+        items = ", ".join(describe_value(v, depth + 1) for v in value[:6])
+        more = ", ..." if len(value) > 6 else ""
+        return f"{type(value).__name__} of {len(value)}: ({items}{more})"
+    if isinstance(value, dict) and depth < 2:
+        items = ", ".join(f"{k!r}: {describe_value(v, depth + 1)}"
+                          for k, v in list(value.items())[:6])
+        more = ", ..." if len(value) > 6 else ""
+        return f"dict {{{items}{more}}}"
+    if isinstance(value, (bool, int, float, np.number)):
+        return f"{type(value).__name__} {value!r}"
+    return type(value).__name__
+
+
+def describe_arguments(fn: Callable, args: Sequence[Any], kwargs: dict) -> str:
+    """`dout` = array of shape (4, 5) (float64), ...: what a student function was called with."""
+    names = _parameter_names(fn)
+    parts = [f"`{names[i]}` = " if i < len(names) else f"argument #{i + 1} = "
+             for i in range(len(args))]
+    described = [p + describe_value(a) for p, a in zip(parts, args)]
+    described += [f"`{k}` = {describe_value(v)}" for k, v in kwargs.items()]
+    return "; ".join(described)
+
+
+_LIBRARY_DIRS = tuple(str(Path(p).resolve()) for p in {
+    sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+    sysconfig.get_paths()["platlib"], str(Path(__file__).resolve().parent.parent)})
+
+
+def _cell_name(filename: str) -> str | None:
+    """'Cell In[3]' for the file IPython compiled a notebook cell into, else None."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    compiler = getattr(shell, "compile", None)
+    name = getattr(compiler, "format_code_name", lambda _: None)(filename)
+    return f"{name[0]} {name[1]}" if name else None
+
+
+def student_frames(tb) -> str:
+    """The student's own frames of a traceback, one line each: where, then the statement.
+
+    Frames of notebook cells (IPython's cell files) are the student's; so is any other file
+    outside the standard library, site-packages and the autograder package.
+    """
+    lines = []
+    for frame in traceback_module.extract_tb(tb):
+        cell = _cell_name(frame.filename)
+        if cell is None:
+            path = str(Path(frame.filename).resolve()) if not frame.filename.startswith("<") \
+                else ""
+            if not path or path.startswith(_LIBRARY_DIRS):
+                continue
+        where = f"{cell}, line {frame.lineno}" if cell else \
+            f"File {frame.filename}, line {frame.lineno}"
+        lines.append(f"  {where}, in {frame.name}:")
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    return "\n".join(lines[-12:])
 
 
 @dataclass(frozen=True)
@@ -61,10 +166,15 @@ def call_student(fn: Callable, *args, **kwargs) -> Any:
     name = getattr(fn, "__name__", repr(fn))
     try:
         return fn(*args, **kwargs)
-    except StudentCodeError:
-        raise
+    except StudentCodeError as exc:   # from the grader's proxy: add what the function received
+        if exc.kind == "NotImplementedError":
+            raise
+        raise exc.with_arguments(describe_arguments(fn, args, kwargs)) from None
     except Exception as exc:  # the student's bug, reported as such
-        raise StudentCodeError(name, type(exc).__name__, str(exc)) from None
+        arguments = "" if isinstance(exc, NotImplementedError) else \
+            describe_arguments(fn, args, kwargs)
+        raise StudentCodeError(name, type(exc).__name__, str(exc),
+                               student_frames(exc.__traceback__), arguments) from None
 
 
 def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
@@ -215,18 +325,27 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
             idx = np.unravel_index(flat, err.shape)
             if err[idx] <= tol:
                 break
-            lines.append(f"    {tuple(int(i) for i in idx)}: {actual[idx]:.6g} vs "
-                         f"{expected[idx]:.6g}")
+            lines.append(f"    {tuple(int(i) for i in idx)}: {number(actual[idx])} vs "
+                         f"{number(expected[idx])}")
         n_bad = int(np.count_nonzero(err > tol))
         lines.append(f"  {n_bad} of {err.size} entries are off.")
     else:
-        lines.append(f"  yours {float(actual):.6g}, expected {float(expected):.6g}")
+        lines.append(f"  yours {number(actual)}, expected {number(expected)}")
     matched = [h.cause for h in hints if _safe_match(h, actual)]
     if matched:
         lines.append("  Likely cause: " + matched[0])
     elif cause:
         lines.append("  Usual cause: " + cause)
     raise CheckFailure("\n".join(lines))
+
+
+def number(value, spec: str = ".6g") -> str:
+    """A number formatted for a message, never as '-0' (a negative zero, or a tiny negative
+    value rounded away, reads as a sign error that is not there)."""
+    text = format(float(value), spec)
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text
 
 
 def _safe_match(hint: Hint, actual: np.ndarray) -> bool:
@@ -246,11 +365,12 @@ def looks_like(candidate, tol: float = 1e-5) -> Callable[[np.ndarray], bool]:
     return matches
 
 
-def expect_new_arrays(fn_name: str, outputs: dict, inputs: Iterable[Any] = ()) -> None:
+def expect_new_arrays(fn_name: str, outputs: dict, inputs: Iterable[Any] | dict = ()) -> None:
     """Fail when a returned array is one of the inputs or another returned array.
 
     Returning the upstream gradient itself, or one array for two outputs, gives two names to
-    one array: the caller's next `+=` then changes both.
+    one array: the caller's next `+=` then changes both. `inputs` are the function's
+    arguments in order, or a dict naming them; the message names the one returned.
     """
     seen: dict[int, str] = {}
     for name, value in outputs.items():
@@ -258,24 +378,32 @@ def expect_new_arrays(fn_name: str, outputs: dict, inputs: Iterable[Any] = ()) -
             if id(value) in seen:
                 raise CheckFailure(f"`{fn_name}` returned the same array for {seen[id(value)]} "
                                    f"and {name}: two names for one array. Return a new array "
-                                   "for each (for example `dout.copy()`).")
+                                   f"for each (for example `{name} = {seen[id(value)]}.copy()`).")
             seen[id(value)] = name
-    for value in _arrays_in(inputs):
-        if id(value) in seen:
-            raise CheckFailure(f"`{fn_name}` returned one of its inputs as {seen[id(value)]}: "
-                               "return a new array (for example `dout.copy()`), not the "
-                               "argument itself.")
+    named = inputs.items() if isinstance(inputs, dict) else \
+        ((f"argument #{i + 1}", v) for i, v in enumerate(inputs))
+    for argument, obj in named:
+        for path, value in _arrays_in(obj):
+            if id(value) in seen:
+                label = f"`{argument}{path}`" if not argument.startswith("argument") else \
+                    f"its {argument}{path}"
+                copy_of = (f"`{argument}{path}.copy()`" if not argument.startswith("argument")
+                           else "a `.copy()` of it")
+                raise CheckFailure(f"`{fn_name}` returned one of its inputs as "
+                                   f"{seen[id(value)]} ({label}): return a new array (for example "
+                                   f"{copy_of}), not the argument itself.")
 
 
-def _arrays_in(obj: Any):
+def _arrays_in(obj: Any, path: str = ""):
+    """(path, array) for every array in obj, the path an index such as '[1]' ('' for obj)."""
     if isinstance(obj, np.ndarray):
-        yield obj
+        yield path, obj
     elif isinstance(obj, (tuple, list)):
-        for item in obj:
-            yield from _arrays_in(item)
+        for i, item in enumerate(obj):
+            yield from _arrays_in(item, f"{path}[{i}]")
     elif isinstance(obj, dict):
-        for item in obj.values():
-            yield from _arrays_in(item)
+        for key, item in obj.items():
+            yield from _arrays_in(item, f"{path}[{key!r}]")
 
 
 # ---------------------------------------------------------------- ground truth
@@ -524,3 +652,81 @@ def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int
         if seconds > 3 * budget:   # not a hiccup: a numerical gradient takes 15 times longer
             break
     raise CheckFailure(describe(seconds))
+
+
+# ---------------------------------------------------------------- the pass line
+
+RELEASED_DIR = Path(__file__).resolve().parent.parent / "released"
+
+
+def _in_kernel() -> bool:
+    """True inside IPython (a Jupyter kernel, nbgrader's Validate); False in the grader."""
+    ipython = sys.modules.get("IPython")
+    return bool(ipython is not None and ipython.get_ipython() is not None)
+
+
+@functools.lru_cache(maxsize=None)
+def public_tests_calling() -> dict[str, tuple[tuple[str, float], ...]]:
+    """check function name -> the (grade_id, points) of each released test cell that calls it."""
+    import json
+    import re
+    found: dict[str, list[tuple[str, float]]] = {}
+    for path in sorted(RELEASED_DIR.glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for cell in cells:
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            source = "".join(cell.get("source") or "")
+            if cell.get("cell_type") != "code" or not meta.get("grade"):
+                continue
+            for name in set(re.findall(r"\b(check_\w+)\s*\(", source)):
+                found.setdefault(name, []).append((str(meta.get("grade_id", "")),
+                                                   float(meta.get("points", 0) or 0)))
+    return {name: tuple(tests) for name, tests in found.items()}
+
+
+def pass_line(check: str, public: bool = True) -> str:
+    """'✓ test_relu_backward passed (2 points)': the one line a passing test cell shows."""
+    tests = public_tests_calling().get(check, ()) if public else ()
+    if len(tests) == 1:
+        grade_id, points = tests[0]
+        unit = "point" if points == 1 else "points"
+        return f"\u2713 {grade_id} passed ({points:g} {unit})"
+    return f"\u2713 {check} passed" + ("" if public else " (other inputs)")
+
+
+def announce_passes(namespace: dict) -> None:
+    """Make every `check_*` function of a checks module print its pass line in a notebook.
+
+    Called once at the end of each checks module with its globals(). Only inside IPython:
+    the grader runs the same test cells and reports scores itself. A call with a seed other
+    than the default (a hidden test) does not name the public test.
+    """
+    for name, fn in list(namespace.items()):
+        if (name.startswith("check_") and inspect.isfunction(fn)
+                and fn.__module__ == namespace.get("__name__")
+                and not getattr(fn, "_announces", False)):
+            namespace[name] = _announcing(fn)
+
+
+def _announcing(check: Callable) -> Callable:
+    signature = inspect.signature(check)
+    seed = signature.parameters.get("seed")
+    default_seed = seed.default if seed is not None else None
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        __tracebackhide__ = True   # IPython leaves this frame out of a traceback
+        result = check(*args, **kwargs)
+        if _in_kernel():
+            try:
+                given = signature.bind(*args, **kwargs).arguments.get("seed", default_seed)
+            except TypeError:
+                given = None
+            print(pass_line(check.__name__, public=given == default_seed))
+        return result
+
+    run._announces = True
+    return run

@@ -521,3 +521,9 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
                        "every example (every row); return (number of dead units) / H.")
+
+
+# Last, once every check is defined: in a notebook each one prints a line when it passes.
+from .core import announce_passes  # noqa: E402
+
+announce_passes(globals())

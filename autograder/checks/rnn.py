@@ -612,6 +612,8 @@ CLIP_AFTER = "total_norm must be the norm BEFORE clipping, not after."
 CLIP_NOT_SCALED = ("nothing was scaled: when total_norm > max_norm, multiply every array by "
                    "max_norm / total_norm.")
 CLIP_INVERTED = "the scale factor is upside down: it is max_norm / total_norm (below 1)."
+CLIP_BY_VALUE = ("each entry was capped at +-max_norm (clipping by value, np.clip): "
+                 "clip_grad_norm rescales: multiply every array by max_norm / total_norm.")
 CLIP_SCALED_SMALL = ("a gradient below max_norm was rescaled: clip only when total_norm > "
                      "max_norm; otherwise return copies of the arrays unchanged.")
 
@@ -666,13 +668,18 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
         Hint(CLIP_SUM_NORMS, looks_like(sum(norms.values()))),
     ])
     scale = max_norm / true_norm
+    # Mistakes seen on the whole dict, not one array: an array with no entry above max_norm
+    # is unchanged by clipping by value, which is not "nothing was scaled".
+    by_value = all(looks_like(np.clip(grads[k], -max_norm, max_norm))(clipped[k]) for k in grads)
+    unscaled = all(looks_like(grads[k])(clipped[k]) for k in grads)
     for k in grads:
         separate = grads[k] * min(1.0, max_norm / norms[k])
         expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * scale, context=context,
                      cause="multiply every array by the same factor max_norm / total_norm.",
-                     hints=[Hint(CLIP_SEPARATE, looks_like(separate)),
+                     hints=[Hint(CLIP_BY_VALUE, lambda _: by_value),
+                            Hint(CLIP_SEPARATE, looks_like(separate)),
                             Hint(CLIP_SQUARED, looks_like(grads[k] * max_norm / true_norm ** 2)),
-                            Hint(CLIP_NOT_SCALED, looks_like(grads[k])),
+                            Hint(CLIP_NOT_SCALED, lambda _: unscaled),
                             Hint(CLIP_INVERTED, looks_like(grads[k] / scale))])
     new_norm = _global_norm(clipped)
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
@@ -910,3 +917,9 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
     dh0 = expect_array(fn, "dh0", dh0, (H,))
     _directions_only(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
                      ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, size, _RELU_CAUSE)
+
+
+# Last, once every check is defined: in a notebook each one prints a line when it passes.
+from .core import announce_passes  # noqa: E402
+
+announce_passes(globals())

@@ -600,3 +600,9 @@ def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400,
                 f"`{fn}`: the gradient is wrong {context}: along a random direction in "
                 f"{', '.join(which)} yours gives {mine:.6g}, the forward pass {exp:.6g}. "
                 "Usual cause: " + _MLP_CAUSE)
+
+
+# Last, once every check is defined: in a notebook each one prints a line when it passes.
+from .core import announce_passes  # noqa: E402
+
+announce_passes(globals())

@@ -77,7 +77,7 @@ def _fork_hints(var: str, paths: tuple, parts: list, df) -> list:
             hints.append(Hint(
                 f"d{var} is missing the contribution that flows back through "
                 f"{' and '.join(lost)}. {var} is used in {n} places (a fork), so d{var} is "
-                f"the sum of {n} contributions: accumulate them with `d{var} += ...`; an "
+                f"the sum of {n} contributions: accumulate them with `d{var} += ...`; a "
                 f"`d{var} = ...` somewhere overwrote what an earlier stage had added.",
                 looks_like(candidate)))
     return hints
@@ -96,7 +96,7 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
         shape = np.shape(x)
         dx = expect_array(fn, "dx", dx, shape)
         dy = expect_array(fn, "dy", dy, shape)
-        expect_new_arrays(fn, {"dx": dx, "dy": dy}, [df, cache])
+        expect_new_arrays(fn, {"dx": dx, "dy": dy}, {"df": df, "cache": cache})
 
     x_arr = np.asarray(x, dtype=np.float64)
     y_arr = np.asarray(y, dtype=np.float64)
@@ -429,3 +429,9 @@ def check_numerical_gradient_hidden(numerical_gradient, seed=0):
     _numgrad_case(numerical_gradient, f, x, exact, None,
                   "for a quadratic f at a (4, 1) array (default h)")
     _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2)
+
+
+# Last, once every check is defined: in a notebook each one prints a line when it passes.
+from .core import announce_passes  # noqa: E402
+
+announce_passes(globals())
