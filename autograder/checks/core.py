@@ -474,6 +474,20 @@ class Diagnosis:
         return [Hint("", lambda _a: False, lazy_cause=lambda: self.cause(name))]
 
 
+def on_every_case(per_case: Sequence) -> list:
+    """Hints that hold only when they hold on every case a check ran.
+
+    per_case: (the student's output, the hints built for that case) per case, the hints
+    in the same order in every case. Hint j of the result matches when hint j of every
+    case matches that case's output; it is asked only when an answer is wrong."""
+    def every(j):
+        def matches(_actual):
+            return all(_safe_match(hints[j], np.asarray(out, dtype=np.float64))
+                       for out, hints in per_case)
+        return matches
+    return [Hint(h.cause, every(j)) for j, h in enumerate(per_case[0][1])]
+
+
 def _same(actual, predicted, tol: float) -> bool:
     a = np.asarray(actual, dtype=np.float64)
     p = np.asarray(predicted, dtype=np.float64)
