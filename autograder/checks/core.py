@@ -328,7 +328,10 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
                 matched.append(found)
         elif _safe_match(h, actual):
             matched.append(h.cause)
-    if matched:
+    if len(set(matched)) > 1:           # two causes fit: naming either would be a guess
+        lines.append("  Several usual mistakes give this answer here; " +
+                     ("usual cause: " + cause if cause else "check each step."))
+    elif matched:
         lines.append("  Likely cause: " + matched[0])
     elif float32_trace(actual, expected):
         lines.append("  Likely cause: " + FLOAT32_TRACE.format(name=name))

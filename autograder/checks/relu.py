@@ -566,12 +566,14 @@ def _unit(rng, role: str, X: np.ndarray):
             return w, -float(np.median(p))
 
 
-def _layer(rng):
+def _layer(rng, signed: bool = False):
     """X (N, D) >= 0 (like the outputs of an earlier ReLU layer), W (H, D), b (H,), and the
     true number of dead units. 3 units are killed by their bias and 1 is stuck at 0 (dead);
     1 is alive for a single example, 1 is kept alive by its bias, the rest are mixed."""
     n, d = int(rng.integers(12, 20)), int(rng.integers(3, 6))
     X = np.abs(rng.standard_normal((n, d))) + 0.05
+    if signed:                   # inputs of both signs: the weights' signs alone decide less
+        X = X * rng.choice([-1.0, 1.0], size=X.shape)
     roles = ["killed"] * 3 + ["zero", "single", "rescued"] + ["mixed"] * int(rng.integers(3, 6))
     roles = [roles[i] for i in rng.permutation(len(roles))]
     units = [_unit(rng, role, X) for role in roles]
@@ -643,8 +645,8 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     def probes():
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
-        for _ in range(3):
-            pX, pW, pb, _ = _layer(prng)
+        for signed in (False, True, True):
+            pX, pW, pb, _ = _layer(prng, signed=signed)
             got = expect_float(fn, "the fraction",
                                call_and_check_inputs(dead_neuron_fraction, pW, pb, pX))
             cases.append((got, _dead_hints(pW, pb, pX)))

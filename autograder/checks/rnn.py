@@ -32,7 +32,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_and_check_inputs, complex_step_gradient, expect_array,
+    Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_and_check_inputs,
+    on_every_case, complex_step_gradient, expect_array,
     expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
     unpack,
 )
@@ -884,7 +885,8 @@ RADIUS_SINGULAR = ("that is the largest singular value (the matrix 2-norm), not 
                    "radius: they agree for symmetric matrices only. Use the eigenvalues "
                    "(np.linalg.eigvals) and take the largest absolute value.")
 RADIUS_SIGNED = ("the largest eigenvalue by value, not by magnitude: a negative eigenvalue "
-                 "counts by its absolute value.")
+                 "counts by its absolute value (and a complex one by its modulus; np.abs "
+                 "gives both).")
 RADIUS_REAL_PART = ("only the real parts of the eigenvalues were used: a complex eigenvalue "
                     "a + bi has magnitude sqrt(a**2 + b**2), which np.abs gives you.")
 RADIUS_SYMMETRIC = ("np.linalg.eigvalsh/eigh assume a symmetric matrix and read only one "
@@ -926,6 +928,7 @@ def check_spectral_radius(spectral_radius, seed=0):
          np.array([[0.5 * s, 8.0, -3.0], [0.0, -0.4, 5.0], [0.0, 0.0, 0.3]]),
          [0.5 * s, -0.4, 0.3]),
     ]
+    runs = []
     for what, W, eigs in cases:
         eigs = np.array(eigs, dtype=np.complex128)
         true = float(np.max(np.abs(eigs)))
@@ -941,11 +944,15 @@ def check_spectral_radius(spectral_radius, seed=0):
                 "(np.abs before the max).")
         got = expect_float(fn, "the spectral radius", value)
         real_parts = np.real(eigs)
+        runs.append((got, true, what,
+                     [Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
+                      Hint(RADIUS_REAL_PART, looks_like(np.max(np.abs(real_parts)))),
+                      Hint(RADIUS_SIGNED, looks_like(np.max(real_parts))),
+                      Hint(RADIUS_SYMMETRIC, looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
+                      Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))]))
+    # a cause is named only when it gives the student's number on every matrix
+    hints = on_every_case([(got, h) for got, _, _, h in runs])
+    for got, true, what, _ in runs:
         expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
                      cause="the spectral radius is np.max(np.abs(np.linalg.eigvals(W))).",
-                     hints=[Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
-                            Hint(RADIUS_REAL_PART, looks_like(np.max(np.abs(real_parts)))),
-                            Hint(RADIUS_SIGNED, looks_like(np.max(real_parts))),
-                            Hint(RADIUS_SYMMETRIC,
-                                 looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
-                            Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))])
+                     hints=hints)
