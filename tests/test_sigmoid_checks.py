@@ -248,7 +248,7 @@ def float32_local_gradient(dz, cache):
 
 WRONG_SATURATED = [
     (all_zeros, "exactly zero, but here the true gradient is tiny"),
-    (zeroes_small_values, "tiny but still has to be right"),
+    (zeroes_small_values, "Likely cause: the smallest local gradients were set to exactly 0"),
     (float32_local_gradient, "local gradient was computed in float32"),
     (derivative_at_z, "taken at the output z"),
     (no_local_gradient, "local gradient is missing"),

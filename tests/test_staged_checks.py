@@ -272,8 +272,16 @@ def test_hard_coded_times_df_passes_the_point_and_is_named_on_arrays(solved):
         checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
 
 
-def test_two_slips_in_one_output_name_no_single_cause(solved):
+def test_two_slips_in_two_stages_are_both_named(solved):
     wrong = make_slipped_backward(invden="plus", xpy_factor="missing_2")
+    for check in (checks.check_staged_backward_point, checks.check_staged_backward_arrays):
+        with pytest.raises(CheckFailure, match=r"Likely cause: two slips. First, stage 5, "
+                                               r".*Second, stage 7"):
+            check(wrong, solved["staged_forward"], solved["sigmoid"])
+
+
+def test_three_slips_name_no_cause(solved):
+    wrong = make_slipped_backward(invden="plus", xpy_factor="missing_2", sig_x="output")
     with pytest.raises(CheckFailure) as failure:
         checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
     assert "Likely cause" not in str(failure.value)

@@ -43,6 +43,10 @@ FROM_A = ("the local gradient was computed from the pre-activation a = W @ x as 
 FLOAT32_LOCAL = ("the local gradient was computed in float32: z rounded to float32 is "
                  "exactly 1.0 once a > 17, so z * (1 - z) becomes 0 (and loses most digits "
                  "before that). Compute z * (1 - z) in float64 from the cached z.")
+ZEROED_SMALL = ("the smallest local gradients were set to exactly 0 (rounded, clipped or "
+                "thresholded), the others are right: in the saturated regime the gradient is "
+                "tiny but still has to be right. Compute z * (1 - z) from the cached z, in "
+                "float64, and let the numbers be small.")
 ALL_ZERO = ("your gradient is exactly zero, but here the true gradient is tiny, not zero. "
             "Don't round, clip or threshold small values: compute z * (1 - z) from the cached "
             "z and let the numbers be small.")
@@ -161,6 +165,13 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
         ]
     hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
     hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
+    if saturated:     # the units below some cut zeroed, those above it right
+        local = _local_gradient(W @ x)
+        cuts = np.sort(local)[1:]
+        zeroed = [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local)) for c in cuts]
+        for k, hints in ((0, hints_dx), (1, hints_dW)):
+            hints.append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
+                                                               for g in zeroed)))
     zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
     return [zero] + hints_dx, [zero] + hints_dW
 

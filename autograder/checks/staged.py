@@ -200,7 +200,13 @@ def _staged_mistakes(sigmoid) -> list:
                                            "dy": shaped(_WORKED_DY, case)}),
     ]
     mistakes += _fork_mistakes("x", _X_PATHS, 0) + _fork_mistakes("y", _Y_PATHS, 1)
-    mistakes += [Mistake(cause, slip(override)) for cause, override in _stage_slips(sigmoid)]
+    slips = _stage_slips(sigmoid)
+    mistakes += [Mistake(cause, slip(override)) for cause, override in slips]
+    # two slips in two different stages: each verified prediction is as specific as one
+    for (c1, o1), (c2, o2) in itertools.combinations(slips, 2):
+        if c1.split(",")[0] != c2.split(",")[0]:
+            mistakes.append(Mistake(f"two slips. First, {c1} Second, {c2}",
+                                    slip(lambda d, o1=o1, o2=o2: {**o1(d), **o2(d)})))
     return mistakes
 
 
@@ -229,8 +235,10 @@ def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
     with the data the predictions need."""
     def probe():
         fn = "staged_backward"
-        points = [(np.array([p[i] for p in _PROBES]) for i in range(3))] if not scalar \
-            else [p for p in _PROBES]
+        if scalar:
+            points = list(_PROBES)
+        else:           # one case: every probe point as an entry of (5,) arrays
+            points = [tuple(np.array([p[i] for p in _PROBES]) for i in range(3))]
         cases = []
         for x, y, df in points:
             _, cache = staged_forward(x, y)
