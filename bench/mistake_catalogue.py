@@ -70,8 +70,10 @@ def sigmoid_catalogue():
     for fn, table in (("sigmoid_layer_backward", t.WRONG_BACKWARD),
                       ("sigmoid_layer_backward", t.WRONG_SATURATED),
                       ("saturated_fraction", t.WRONG_FRACTION),
-                      ("saturated_fraction", _marks(t.test_counting_units_instead_of_pairs_is_named)),
-                      ("sigmoid_layer_backward", _marks(t.test_more_wrong_backward_passes_are_named))):
+                      ("saturated_fraction",
+                       _marks(t.test_counting_units_instead_of_pairs_is_named)),
+                      ("sigmoid_layer_backward",
+                       _marks(t.test_more_wrong_backward_passes_are_named))):
         for wrong, pattern in table:
             if wrong not in seen and "three_percent" not in wrong.__name__:
                 seen.add(wrong)

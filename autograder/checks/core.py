@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import inspect
+import linecache
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -85,7 +87,6 @@ def _last_student_frame(exc: BaseException) -> tuple[str, dict]:
     while tb.tb_next is not None:
         tb = tb.tb_next
     try:
-        import linecache
         frame = tb.tb_frame
         line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno).strip()
         shapes = {k: v.shape for k, v in frame.f_locals.items() if isinstance(v, np.ndarray)}
@@ -99,7 +100,6 @@ def product_shape_note(kind: str, message: str, traceback: str = "", *, line: st
     """For a matrix product whose inner sizes differ: the student's line, the shapes (as
     far as they are known) and, only when it is verified from those shapes, that a
     transpose of one operand would fit. Empty for any other error."""
-    import re
     if kind != "ValueError":
         return ""
     dot = re.search(r"shapes \(([\d, ]*)\) and \(([\d, ]*)\) not aligned", message)
@@ -142,7 +142,6 @@ def _product_operands(line: str, shapes: dict):
     """((name, shape), (name, shape)) of the one product `a @ b` / `np.dot(a, b)` /
     `a.dot(b)` in `line` whose inner sizes differ, when both operands are plain names of
     arrays whose shapes are known; else None."""
-    import re
     name = r"([A-Za-z_][A-Za-z_0-9]*(?:\.T)?)"
     pairs = re.findall(name + r"\s*@\s*" + name, line)
     pairs += re.findall(r"np\.(?:dot|matmul)\(\s*" + name + r"\s*,\s*" + name + r"\s*\)", line)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, away_from, on_every_case, call_and_check_inputs, expect_array, expect_close,
+    CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs, expect_array,
+    expect_close, on_every_case,
     expect_float, expect_new_arrays, looks_like, numerical_gradient, random_array, rng_for,
     unpack,
 )

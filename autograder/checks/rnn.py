@@ -485,7 +485,8 @@ def _step_mistakes() -> list:
                 lambda case: {"dprev_h": _step_da(case) @ case.data["args"][3]}),
         Mistake(STEP_TRANSPOSED_DWH, lambda case: {"dWh": case.truth["dWh"].T}),
         Mistake(STEP_DWH_NEXT, lambda case: {"dWh": case.data["next_h"].T @ _step_da(case)}),
-        Mistake(STEP_DB_MEAN, lambda case: {"db": case.truth["db"] / case.data["args"][0].shape[0]}),
+        Mistake(STEP_DB_MEAN,
+                lambda case: {"db": case.truth["db"] / case.data["args"][0].shape[0]}),
     ]
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, on_every_case, complex_step_gradient,
+    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
+    on_every_case,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient, random_array, relative_error, rng_for, unpack,
 )
