@@ -77,7 +77,7 @@ def _fork_mistakes(var: str, paths: tuple, index: int) -> list:
             lost = [paths[i] for i in range(n) if i not in kept]
             cause = (f"d{var} is missing the contribution that flows back through "
                      f"{' and '.join(lost)}. {var} is used in {n} places (a fork), so d{var} is "
-                     f"the sum of {n} contributions: accumulate them with `d{var} += ...`; an "
+                     f"the sum of {n} contributions: accumulate them with `d{var} += ...`; a "
                      f"`d{var} = ...` somewhere overwrote what an earlier stage had added.")
 
             def predict(case, kept=kept):
