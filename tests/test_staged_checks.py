@@ -524,3 +524,21 @@ def test_numerical_gradient_must_call_f_on_the_whole_array(solved):
         return grad
     with pytest.raises(StudentCodeError, match=r"takes an array of shape \(6,\)"):
         checks.check_numerical_gradient(per_entry)
+
+
+def test_probes_run_only_for_a_wrong_answer_and_once(solved):
+    calls = []
+
+    def counted(fn):
+        def staged_backward(df, cache):
+            calls.append(1)
+            return fn(df, cache)
+        return staged_backward
+    checks.check_staged_backward_point(counted(solved["staged_backward"]),
+                                       solved["staged_forward"], solved["sigmoid"])
+    assert len(calls) == 2                  # the two upstream gradients, no probe
+    calls.clear()
+    with pytest.raises(CheckFailure, match="stage 7"):
+        checks.check_staged_backward_point(counted(make_slipped_backward(invden="plus")),
+                                           solved["staged_forward"], solved["sigmoid"])
+    assert len(calls) == 1 + len(checks._PROBES)    # the case, then each probe point once
