@@ -467,13 +467,15 @@ def _prelu_out(a, al):
 @pytest.mark.parametrize("da_fn, dalpha_fn, cells, match", [
     (lambda d, a, al: np.where(_prelu_out(a, al) > 0, d, al * d), None, PRELU_DA_CELLS,
      r"mask is taken on the output \(`out > 0`\)"),
+    (lambda d, a, al: np.where(_prelu_out(a, al) < 0, al * d, d), None, PRELU_DA_CELLS,
+     r"mask is taken on the output"),
     (None, lambda d, a, al: np.sum(np.where(_prelu_out(a, al) <= 0, a * d, 0.0), axis=0),
      PRELU_DALPHA_CELLS, r"mask is taken on the output \(`out <= 0`\)"),
     (None, lambda d, a, al: np.sum(np.where(a <= 0, a * d, 0.0)), PRELU_DALPHA_CELLS,
      r"single number (?s:.*)Likely cause: dalpha was summed over the units too"),
     (None, lambda d, a, al: np.full(al.shape, np.sum(np.where(a <= 0, a * d, 0.0))),
      PRELU_DALPHA_CELLS, "summed over the units too"),
-], ids=["da-mask-on-output", "dalpha-mask-on-output", "dalpha-one-number", "dalpha-all-units"])
+], ids=["da-mask-on-output", "da-mask-on-output-strict", "dalpha-mask-on-output", "dalpha-one-number", "dalpha-all-units"])
 def test_prelu_wrong_quantity_is_named(da_fn, dalpha_fn, cells, match):
     fails(cells, match, prelu_backward=prelu_with(da_fn=da_fn, dalpha_fn=dalpha_fn))
 

@@ -246,6 +246,10 @@ STAGE_SLIPS = {
     "sigy_from_y": (dict(sig_y="input"), r"stage 1.*your local derivative is y \* \(1 - y\)"),
     "sigx_alone": (dict(sig_x="alone"), r"stage 3.*your local derivative is sigx alone"),
     "sigy_missing": (dict(sig_y="missing"), r"stage 1.*local derivative is missing"),
+    "sigx_missing": (dict(sig_x="missing"), r"stage 3.*local derivative is missing"),
+    "sigy_alone": (dict(sig_y="alone"), r"stage 1.*your local derivative is sigy alone"),
+    "unswitched_and_sigy_at_output": (dict(unswitched=True, sig_y="output"),
+                                      r"two slips. First, stage 8.*Second, stage 1"),
     "hard_coded_constant": (dict(hard_coded="constant"), r"hard-coded"),
 }
 
