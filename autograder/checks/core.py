@@ -476,18 +476,19 @@ class Diagnosis:
         return [Hint("", lambda _a: False, lazy_cause=lambda: self.cause(name))]
 
 
-def on_every_case(per_case: Sequence) -> list:
+def on_every_case(per_case: Sequence, shown: int = 0) -> list:
     """Hints that hold only when they hold on every case a check ran.
 
     per_case: (the student's output, the hints built for that case) per case, the hints
     in the same order in every case. Hint j of the result matches when hint j of every
-    case matches that case's output; it is asked only when an answer is wrong."""
+    case matches that case's output; it is asked only when an answer is wrong. Its text
+    is that of case `shown` (the case being reported)."""
     def every(j):
         def matches(_actual):
             return all(_safe_match(hints[j], np.asarray(out, dtype=np.float64))
                        for out, hints in per_case)
         return matches
-    return [Hint(h.cause, every(j)) for j, h in enumerate(per_case[0][1])]
+    return [Hint(h.cause, every(j)) for j, h in enumerate(per_case[shown][1])]
 
 
 def _same(actual, predicted, tol: float) -> bool:
