@@ -6,11 +6,14 @@ Graded functions (SPEC.md): `staged_backward`, `add_backward`, `mul_backward`,
 Ground truth comes only from trusted forward passes and numerical derivatives:
 
 - `staged_backward`: the complex-step derivative of the given `staged_forward` (the given
-  `sigmoid` is analytic, so it accepts complex input). The usual mistakes are recognised by
-  rebuilding the forward with each place where x (or y) is used as its own input, so the
-  check knows what a backward pass that dropped one path of a fork would return.
+  `sigmoid` is analytic, so it accepts complex input). A wrong answer is diagnosed by
+  calling the student's function again at probe points (other x, y and df) and comparing
+  every answer with what each usual mistake predicts: a fork that lost a path (the forward
+  rebuilt with each use of x or y as its own input), or one stage's local derivative
+  replaced by a usual slip (or two stages'), the others being each stage's own derivative
+  by the complex step. A mistake is named only when it predicts every answer.
 - the gates: centered differences of numpy's own `x + y`, `x * y`, `max(x, y)`, with
-  `|x - y|` kept away from ties.
+  `|x - y|` kept away from ties; a hint is named only when it fits every case.
 - `numerical_gradient`: module-level test functions (below) whose gradients are known in
   closed form. They are passed to the student's code as `functools.partial` objects, which
   the grader can send to the child process by reference.
