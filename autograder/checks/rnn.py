@@ -25,7 +25,9 @@ trusted pieces: the forward rebuilt with the weights of one step as a separate i
 `=` instead of `+=` keeps), with the previous states frozen (what a backward pass without
 the carry from step t+1 computes), the upstream gradient reweighted by a ratio of local
 derivatives (a tanh derivative taken at the wrong point), or, for the ReLU RNN, the
-derivative of the forward linearised with the masks of the wrong step.
+derivative of the forward linearised with the masks of the wrong step. A cause is named
+only when it predicts the answer on every case the check ran and, where a check has one
+case (rnn_step_backward, rnn_backward), on a probe case of other sizes too.
 """
 from __future__ import annotations
 
