@@ -458,3 +458,71 @@ def test_hints_name_the_mistake_on_many_seeds(seed):
     for check, wrong, given, match in _mistakes():
         with pytest.raises(CheckFailure, match=match):
             check(wrong, *given, seed=seed)
+
+
+# ---------------------------------------------------------------- right operation, wrong quantity
+
+def _prelu_out(a, al):
+    return np.where(a > 0, a, al * a)
+
+
+@pytest.mark.parametrize("da_fn, dalpha_fn, cells, match", [
+    (lambda d, a, al: np.where(_prelu_out(a, al) > 0, d, al * d), None, PRELU_DA_CELLS,
+     r"mask is taken on the output \(`out > 0`\)"),
+    (lambda d, a, al: np.where(_prelu_out(a, al) < 0, al * d, d), None, PRELU_DA_CELLS,
+     r"mask is taken on the output"),
+    (None, lambda d, a, al: np.sum(np.where(_prelu_out(a, al) <= 0, a * d, 0.0), axis=0),
+     PRELU_DALPHA_CELLS, r"mask is taken on the output \(`out <= 0`\)"),
+    (None, lambda d, a, al: np.sum(np.where(a <= 0, a * d, 0.0)), PRELU_DALPHA_CELLS,
+     r"single number (?s:.*)Likely cause: dalpha was summed over the units too"),
+    (None, lambda d, a, al: np.full(al.shape, np.sum(np.where(a <= 0, a * d, 0.0))),
+     PRELU_DALPHA_CELLS, "summed over the units too"),
+], ids=["da-mask-on-output", "da-mask-on-output-strict", "dalpha-mask-on-output", "dalpha-one-number", "dalpha-all-units"])
+def test_prelu_wrong_quantity_is_named(da_fn, dalpha_fn, cells, match):
+    fails(cells, match, prelu_backward=prelu_with(da_fn=da_fn, dalpha_fn=dalpha_fn))
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda W, b, X: float(np.mean(np.all(W <= 0, axis=1))),
+    lambda W, b, X: float(np.mean(np.all(W <= 0, axis=1) & (b <= 0))),
+    lambda W, b, X: float(np.mean(W.sum(axis=1) + b <= 0)),
+    lambda W, b, X: float(np.mean(b <= 0)),
+], ids=["weights-nonpositive", "weights-and-bias", "weight-sum", "bias-only"])
+def test_dead_units_judged_by_weights_are_named(wrong):
+    fails(DEAD_CELLS, "judged by their weights",
+          dead_neuron_fraction=named("dead_neuron_fraction")(wrong))
+
+
+def test_dead_fraction_no_cause_on_a_single_match():
+    """Gives the 'any example' answer on the checked layer only, then 3% off the truth."""
+    calls = []
+
+    @named("dead_neuron_fraction")
+    def wrong(W, b, X):
+        calls.append(1)
+        pre = X @ W.T + b
+        if len(calls) == 1:
+            return float(np.mean(np.any(pre <= 0, axis=0)))
+        return 1.03 * float(np.mean(np.all(pre <= 0, axis=0)))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_dead_neuron_fraction(wrong)
+    assert "Likely cause" not in str(failure.value)
+    assert len(calls) == 4
+
+
+def test_prelu_no_cause_on_a_single_match():
+    """The output-mask mistake on the checked case, 3% off on the probe: no cause."""
+    calls = []
+    right = SOLUTIONS["prelu_backward"]
+
+    @named("prelu_backward")
+    def wrong(dout, cache):
+        calls.append(1)
+        a, alpha = cache
+        da, dalpha = right(dout, cache)
+        if len(calls) == 1:
+            return np.where(_prelu_out(a, alpha) > 0, dout, alpha * dout), dalpha
+        return 1.03 * da, dalpha
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_prelu_backward(wrong, prelu_forward)
+    assert "Likely cause" not in str(failure.value)

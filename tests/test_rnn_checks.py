@@ -134,6 +134,7 @@ RELU_MISTAKES = {
     "carry without transpose": (dict(carry_T=False), "missing transpose"),
     "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
     "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
+    "time walked forward": (dict(steps=range), "time steps are walked forward"),
 }
 
 
@@ -201,15 +202,21 @@ def test_explode_vanish_fails_a_gradient_that_does_not_vanish(ns):
 # ---------------------------------------------------------------- rnn_step_backward
 
 def step_bptt(dnext_h, cache, *, deriv="next", prev_T=True, dWh_T=False, db="sum",
-              dWx_T=False):
+              dWx_T=False, dWh_next=False, f32=False):
     x, prev_h, Wx, Wh, next_h = cache
+    if f32:          # the whole step in float32, the results turned back into float64
+        dnext_h, x, prev_h, Wx, Wh, next_h = (np.asarray(v, dtype=np.float32) for v in
+                                              (dnext_h, x, prev_h, Wx, Wh, next_h))
     local = {"next": 1 - next_h ** 2, "none": 1.0, "prev": 1 - prev_h ** 2,
-             "twice": 1 - np.tanh(next_h) ** 2}[deriv]
+             "twice": 1 - np.tanh(next_h) ** 2, "one_minus_h": 1 - next_h}[deriv]
     da = dnext_h * local
     dx = da @ Wx.T
     dprev_h = da @ (Wh.T if prev_T else Wh)
     dWx = da.T @ x if dWx_T else x.T @ da
-    dWh = da.T @ prev_h if dWh_T else prev_h.T @ da
+    dWh = da.T @ prev_h if dWh_T else (next_h if dWh_next else prev_h).T @ da
+    if f32:
+        db = da.sum(axis=0)
+        return tuple(np.asarray(v, dtype=np.float64) for v in (dx, dprev_h, dWx, dWh, db))
     db = {"sum": da.sum(axis=0), "mean": da.mean(axis=0), "none": da}[db]
     return dx, dprev_h, dWx, dWh, db
 
@@ -223,6 +230,9 @@ STEP_MISTAKES = {
     "db averaged": (dict(db="mean"), "db is averaged"),
     "db not summed": (dict(db="none"), "forget to sum over the batch"),
     "dWx transposed": (dict(dWx_T=True), "looks transposed"),
+    "tanh derivative as 1 - h": (dict(deriv="one_minus_h"), r"not 1 - next_h: with next_h"),
+    "dWh from next_h": (dict(dWh_next=True), "dWh is built from next_h"),
+    "float32 arithmetic": (dict(f32=True), "float32 precision"),
 }
 
 
@@ -236,6 +246,36 @@ def test_rnn_step_backward_mistakes_are_named(ns, mistake):
         checks.check_rnn_step_backward(rnn_step_backward, ns["rnn_step_forward"])
 
 
+def step_missing_transpose(dnext_h, cache):
+    x, prev_h, Wx, Wh, next_h = cache
+    da = dnext_h * (1 - next_h ** 2)
+    dx = da @ Wx
+    return dx, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def test_a_crash_from_a_missing_transpose_shows_the_line_and_the_shapes(ns):
+    with pytest.raises(StudentCodeError) as failure:
+        checks.check_rnn_step_backward(step_missing_transpose, ns["rnn_step_forward"])
+    text = str(failure.value)
+    assert "in your line `dx = da @ Wx`: da has shape (3, 5) and Wx has shape (4, 5)" in text
+    assert "Likely cause: a missing transpose; da @ Wx.T would fit." in text
+
+
+def test_rnn_step_no_cause_on_a_single_approximate_match(ns):
+    """Behaves like the 1 - h mistake on the checked step, 3% off on the probe: no cause."""
+    calls = []
+
+    def rnn_step_backward(dnext_h, cache):
+        calls.append(1)
+        if len(calls) == 1:
+            return step_bptt(dnext_h, cache, deriv="one_minus_h")
+        return tuple(1.03 * v for v in step_bptt(dnext_h, cache))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_rnn_step_backward(rnn_step_backward, ns["rnn_step_forward"])
+    assert "Likely cause" not in str(failure.value)
+    assert len(calls) == 2            # the probe ran
+
+
 def test_rnn_step_backward_that_modifies_dnext_h_fails(ns):
     def rnn_step_backward(dnext_h, cache):
         dnext_h *= 1 - cache[4] ** 2
@@ -246,9 +286,14 @@ def test_rnn_step_backward_that_modifies_dnext_h_fails(ns):
 
 # ---------------------------------------------------------------- rnn_backward
 
+def forward_steps(T):
+    return range(T)
+
+
 def rnn_bptt(dh, cache, step, *, carry_on=True, accumulate=True, steps=None, db_div=1,
              dWh_T=False, inplace=False):
     N, T, H = dh.shape
+    db_div = N if db_div == "N" else db_div
     x0, _, Wx, Wh, _ = cache[0]
     dx = np.zeros((N, T, x0.shape[1]))
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
@@ -272,8 +317,9 @@ RNN_MISTAKES = {
     "assigned": (dict(accumulate=False), "assigned .* instead of accumulated"),
     "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
     "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
-    "db averaged over the batch": (dict(db_div=2), "db is averaged"),
+    "db averaged over the batch": (dict(db_div="N"), "db is averaged"),
     "dWh transposed": (dict(dWh_T=True), "dWh is transposed"),
+    "time walked forward": (dict(steps=forward_steps), "time steps are walked forward"),
 }
 
 
@@ -376,7 +422,13 @@ def clip_same_arrays(grads, max_norm):
     return dict(grads), total
 
 
+def clip_entries_by_value(grads, max_norm):
+    total = global_norm(grads)
+    return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}, total
+
+
 CLIP_NORM_MISTAKES = [
+    (clip_entries_by_value, "check_clip_grad_norm", "clipped by value"),
     (clip_separately, "check_clip_grad_norm", "clipped separately"),
     (clip_squared, "check_clip_grad_norm", "squared norm"),
     (clip_reports_after, "check_clip_grad_norm", "BEFORE clipping"),
@@ -434,7 +486,8 @@ def test_clip_grad_value_mistakes_are_named(wrong, cause):
 
 SPECTRAL_MISTAKES = [
     (lambda W: float(np.linalg.norm(W, 2)), "largest singular value"),
-    (lambda W: float(np.max(np.linalg.eigvals(W).real)), "real parts"),
+    (lambda W: float(np.max(np.linalg.eigvals(W).real)), "by value, not by magnitude"),
+    (lambda W: float(np.max(np.abs(np.linalg.eigvals(W).real))), "real parts"),
     (lambda W: float(np.max(np.abs(np.linalg.eigvalsh(W)))), "symmetric"),
     (lambda W: np.max(np.linalg.eigvals(W)), "complex number"),
     (lambda W: float(np.linalg.norm(W)), "Frobenius"),
@@ -448,15 +501,18 @@ def test_spectral_radius_mistakes_are_named(wrong, cause):
         checks.check_spectral_radius(wrong)
 
 
-def test_spectral_radius_signed_eigenvalue_is_named():
-    """Real eigenvalues only, largest by value instead of magnitude: the negative case."""
+def test_spectral_radius_mistake_on_some_matrices_only_names_nothing():
+    """Largest by value only when every eigenvalue is real, right otherwise: the 'by value'
+    mistake predicts a wrong number for the complex matrices, where this function is right,
+    so it is not verified on every case and no cause is named."""
     def spectral_radius(W):
         ev = np.linalg.eigvals(W)
         if np.all(np.abs(ev.imag) < 1e-9):
             return float(np.max(ev.real))
         return float(np.max(np.abs(ev)))
-    with pytest.raises(CheckFailure, match="by value, not by magnitude"):
+    with pytest.raises(CheckFailure, match="spectral radius is wrong") as failure:
         checks.check_spectral_radius(spectral_radius)
+    assert "Likely cause" not in str(failure.value)
 
 
 def test_spectral_radius_by_construction_matches_numpy():

@@ -253,8 +253,8 @@ def float32_local_gradient(dz, cache):
 
 WRONG_SATURATED = [
     (all_zeros, "exactly zero, but here the true gradient is tiny"),
-    (zeroes_small_values, "tiny but still has to be right"),
-    (float32_local_gradient, "tiny but still has to be right"),
+    (zeroes_small_values, "Likely cause: the smallest local gradients were set to exactly 0"),
+    (float32_local_gradient, "local gradient was computed in float32"),
     (derivative_at_z, "taken at the output z"),
     (no_local_gradient, "local gradient is missing"),
     (upstream_ignored, "upstream gradient dz is ignored"),
@@ -529,3 +529,75 @@ def test_a_numerical_gradient_in_the_grader_times_out_with_the_reason(tmp_path):
     slow = tests[EFFICIENCY_CELL]
     assert slow.status == "timeout" and slow.score == 0
     assert "time limit exceeded" in slow.output and "differentiate numerically" in slow.output
+
+
+# ---------------------------------------------------------------- right operation, wrong quantity
+
+def saturated_units(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(np.all(Z * (1 - Z) < tol, axis=0)))
+
+
+def saturated_units_any(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(np.any(Z * (1 - Z) < tol, axis=0)))
+
+
+def saturated_examples(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T)
+    return float(np.mean(np.all(Z * (1 - Z) < tol, axis=1)))
+
+
+@pytest.mark.parametrize("wrong,cause", [
+    (saturated_units, "saturated when it is saturated on every\\s+example"),
+    (saturated_units_any, "saturated on some\\s+example"),
+    (saturated_examples, "examples were counted"),
+], ids=["units-every-example", "units-some-example", "examples-every-unit"])
+def test_counting_units_instead_of_pairs_is_named(wrong, cause):
+    for grade_id in FRACTION_CELLS + ["test_saturated_fraction_scale"]:
+        with pytest.raises(CheckFailure, match=cause):
+            run_cell(grade_id, saturated_fraction=wrong)
+
+
+def local_gradient_from_a(dz, cache):
+    W, x, z = cache
+    a = W @ x
+    da = dz * a * (1 - a)
+    return W.T @ da, np.outer(da, x)
+
+
+@pytest.mark.parametrize("wrong,cause", [
+    (local_gradient_from_a, "computed from the pre-activation a = W @ x"),
+], ids=["from-a"])
+def test_more_wrong_backward_passes_are_named(wrong, cause):
+    for grade_id in BACKWARD_CELLS:
+        with pytest.raises(CheckFailure, match=cause):
+            run_cell(grade_id, sigmoid_layer_backward=wrong)
+
+
+def test_fraction_no_cause_on_a_single_match():
+    """Divides by N on the mixed case only (3% off elsewhere): one matching case is not enough."""
+    def wrong(W, X, tol=1e-3):
+        Z = sigmoid(X @ W.T)
+        k = np.sum(Z * (1 - Z) < tol)
+        if 0 < k < Z.size and tol == 1e-3:
+            return float(k / X.shape[0])
+        return 1.03 * float(k / Z.size) + (0.01 if k == 0 else 0.0)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_saturated_fraction(wrong, sigmoid)
+    assert "Likely cause" not in str(failure.value)
+
+
+def test_layer_no_cause_on_a_single_match():
+    """The missing local gradient on the small-weight layer only: no cause."""
+    right = SOLUTIONS["sigmoid_layer_backward"]
+
+    def wrong(dz, cache):
+        W = cache[0]
+        if np.abs(W).max() < 0.5:
+            return no_local_gradient(dz, cache)
+        dx, dW = right(dz, cache)
+        return 1.03 * dx, 1.03 * dW
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_sigmoid_layer_backward(wrong, SOLUTIONS["sigmoid_layer_forward"])
+    assert "Likely cause" not in str(failure.value)

@@ -167,9 +167,10 @@ STAGED_MISTAKES = {
         "test_staged_backward_arrays": r"in that order",
         "test_staged_backward_hidden": r"in that order"}),
     "wrong_local_derivative_of_invden": (dict(bad_invden=True), {
-        "test_staged_backward_point": r"dx is wrong at the worked point.*Usual cause: walk",
-        "test_staged_backward_arrays": r"dx is wrong",
-        "test_staged_backward_hidden": r"dx is wrong"}),
+        "test_staged_backward_point": r"dx is wrong at the worked point.*Likely cause: stage 7"
+                                      r".*your factor is \+1/den\*\*2, expected -1/den\*\*2",
+        "test_staged_backward_arrays": r"stage 7, `invden = 1.0 / den`",
+        "test_staged_backward_hidden": r"stage 7"}),
     # arrays only: scalars have no identity problems
     "dx_and_dy_one_array": (dict(alias=True), {
         "test_staged_backward_arrays": r"same array for dx and dy",
@@ -189,6 +190,135 @@ def test_staged_backward_mistakes_fail(solved, mistake):
         with pytest.raises(CheckFailure) as failure:
             run_cell(solved, cells[grade_id], staged_backward=wrong)
         assert re.search(pattern, str(failure.value), re.DOTALL), (grade_id, str(failure.value))
+
+
+# ---------------------------------------------------------------- slips inside a stage
+
+def make_slipped_backward(*, xpy_factor=None, invden=None, sig_x=None, sig_y=None,
+                          unswitched=False, hard_coded=None, f32=False):
+    """The worked staged_backward, written out again, with one local derivative wrong.
+
+    sig_x / sig_y: "output" (the sigmoid's derivative taken at its output), "input"
+    (x * (1 - x)), "alone" (sigx), "missing" (1). invden: "plus" (+1/den**2), "nosquare"
+    (-1/den). hard_coded: "constant" or "times_df" (the worked point's numbers).
+    """
+    def sigmoid(v):
+        return 1.0 / (1.0 + np.exp(-v))
+
+    def local(kind, s, v):
+        return {None: s * (1 - s), "output": sigmoid(s) * (1 - sigmoid(s)),
+                "input": v * (1 - v), "alone": s, "missing": 1.0}[kind]
+
+    def staged_backward(df, cache):
+        x, y, sigy, num, sigx, xpy, xpysqr, den, invden_ = cache
+        if hard_coded == "constant":
+            return 2.0595697955721652 + 0 * x, 1.5922327514838093 + 0 * y
+        if hard_coded == "times_df":
+            return 2.0595697955721652 * df + 0 * x, 1.5922327514838093 * df + 0 * y
+        if f32:        # every input in float32, the results turned back into float64
+            df = np.asarray(df, dtype=np.float32)
+            x, y, sigy, num, sigx, xpy, xpysqr, den, invden_ = (
+                np.asarray(v, dtype=np.float32) for v in cache)
+        dnum = (num if unswitched else invden_) * df
+        dinvden = (invden_ if unswitched else num) * df
+        k7 = {None: -1.0 / den ** 2, "plus": 1.0 / den ** 2, "nosquare": -1.0 / den}[invden]
+        dden = k7 * dinvden
+        dxpy = (xpy if xpy_factor == "missing_2" else 2.0 * xpy) * dden
+        dx = dxpy + local(sig_x, sigx, x) * dden + dnum
+        dy = dxpy + local(sig_y, sigy, y) * dnum
+        if f32:
+            return np.asarray(dx, dtype=np.float64), np.asarray(dy, dtype=np.float64)
+        return dx, dy
+    return staged_backward
+
+
+STAGE_SLIPS = {
+    # name: (slip, pattern every staged_backward cell's message must contain)
+    "missing_2_in_square": (dict(xpy_factor="missing_2"),
+                            r"Likely cause: stage 5, `xpysqr = xpy \*\* 2`.*expected 2 \* xpy"),
+    "invden_plus": (dict(invden="plus"), r"stage 7.*your factor is \+1/den\*\*2"),
+    "invden_no_square": (dict(invden="nosquare"), r"stage 7.*your factor is -1/den,"),
+    "unswitched_multiply": (dict(unswitched=True), r"stage 8, `f = num \* invden`.*not switched"),
+    "sigx_at_output": (dict(sig_x="output"),
+                       r"stage 3, `sigx = sigmoid\(x\)`.*taken at the sigmoid's output"),
+    "sigy_at_output": (dict(sig_y="output"),
+                       r"stage 1, `sigy = sigmoid\(y\)`.*taken at the sigmoid's output"),
+    "sigx_from_x": (dict(sig_x="input"), r"stage 3.*your local derivative is x \* \(1 - x\)"),
+    "sigy_from_y": (dict(sig_y="input"), r"stage 1.*your local derivative is y \* \(1 - y\)"),
+    "sigx_alone": (dict(sig_x="alone"), r"stage 3.*your local derivative is sigx alone"),
+    "sigy_missing": (dict(sig_y="missing"), r"stage 1.*local derivative is missing"),
+    "sigx_missing": (dict(sig_x="missing"), r"stage 3.*local derivative is missing"),
+    "sigy_alone": (dict(sig_y="alone"), r"stage 1.*your local derivative is sigy alone"),
+    "unswitched_and_sigy_at_output": (dict(unswitched=True, sig_y="output"),
+                                      r"two slips. First, stage 8.*Second, stage 1"),
+    "hard_coded_constant": (dict(hard_coded="constant"), r"hard-coded"),
+}
+
+
+@pytest.mark.parametrize("slip", STAGE_SLIPS)
+def test_a_slip_inside_a_stage_is_located(solved, slip):
+    bug, pattern = STAGE_SLIPS[slip]
+    wrong = make_slipped_backward(**bug)
+    cells = cells_for("staged", "staged_backward")
+    failed = 0
+    for cell in cells:
+        try:
+            run_cell(solved, cell, staged_backward=wrong)
+        except CheckFailure as failure:
+            failed += 1
+            assert re.search(pattern, str(failure), re.DOTALL), (cell.grade_id, str(failure))
+    assert failed >= len(cells) - 1        # the hard-coded answer passes only at the point
+
+
+def test_hard_coded_times_df_passes_the_point_and_is_named_on_arrays(solved):
+    wrong = make_slipped_backward(hard_coded="times_df")
+    checks.check_staged_backward_point(wrong, solved["staged_forward"], solved["sigmoid"])
+    with pytest.raises(CheckFailure, match="hard-coded"):
+        checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
+
+
+def test_two_slips_in_two_stages_are_both_named(solved):
+    wrong = make_slipped_backward(invden="plus", xpy_factor="missing_2")
+    for check in (checks.check_staged_backward_point, checks.check_staged_backward_arrays):
+        with pytest.raises(CheckFailure, match=r"Likely cause: two slips. First, stage 5, "
+                                               r".*Second, stage 7"):
+            check(wrong, solved["staged_forward"], solved["sigmoid"])
+
+
+def test_three_slips_name_no_cause(solved):
+    wrong = make_slipped_backward(invden="plus", xpy_factor="missing_2", sig_x="output")
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
+    assert "Likely cause" not in str(failure.value)
+    assert "Usual cause: walk the stages" in str(failure.value)
+
+
+def test_float32_arithmetic_is_named(solved):
+    wrong = make_slipped_backward(f32=True)
+    with pytest.raises(CheckFailure, match="float32 precision"):
+        checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
+
+
+def test_no_cause_on_a_single_approximate_match(solved):
+    """Right at the checked case up to the slip's prediction, different at the probes: a
+    function that behaves like the stage-7 slip only at the worked point names nothing."""
+    right = solved["staged_backward"]
+    slipped = make_slipped_backward(invden="plus")
+
+    def wrong(df, cache):
+        if cache[0] == 3.0 and cache[1] == -4.0:
+            return slipped(df, cache)
+        return tuple(1.03 * v for v in right(df, cache))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_staged_backward_point(wrong, solved["staged_forward"], solved["sigmoid"])
+    assert "Likely cause" not in str(failure.value), str(failure.value)
+
+    def three_percent(df, cache):
+        return tuple(1.03 * v for v in right(df, cache))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_staged_backward_arrays(three_percent, solved["staged_forward"],
+                                            solved["sigmoid"])
+    assert "Likely cause" not in str(failure.value), str(failure.value)
 
 
 def test_aliasing_bug_is_harmless_on_floats(solved):
@@ -241,6 +371,12 @@ GATE_MISTAKES = {
                                 r"routed to the loser"),
         "max_routes_to_both": (_copy_both, r"equals dout everywhere"),
         "max_mask_only": (lambda dout, x, y: ((x > y) * 1.0, (y > x) * 1.0), r"0/1 mask"),
+        "max_routes_winner_value": (lambda dout, x, y: (np.where(x > y, x, 0.0),
+                                                        np.where(x > y, 0.0, y)),
+                                    r"routes the winner's value \(x itself\) instead of dout"),
+        "max_dout_times_winner": (lambda dout, x, y: (np.where(x > y, x * dout, 0.0),
+                                                      np.where(x > y, 0.0, y * dout)),
+                                  r"dout times the winner's value"),
         "max_mutates_x": (lambda dout, x, y: (np.where(x > y, dout, 0.0),
                                               np.where(np.maximum(x, y, out=x) > y, 0.0, dout)),
                           r"modified its argument #2"),
@@ -345,6 +481,41 @@ def test_numerical_gradient_mistakes_fail(solved, mistake):
         assert re.search(pattern, str(failure.value), re.DOTALL), (grade_id, str(failure.value))
 
 
+def row_at_once(f, x, h=1e-5):
+    """Nudges x[i] with one index: a whole row at once for a 2-D x."""
+    grad = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        old = x[i].copy()
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def test_numerical_gradient_perturbing_a_whole_row_is_named(solved):
+    cells = {c.grade_id: c for c in cells_for("staged", "numerical_gradient")}
+    for grade_id in ("test_numerical_gradient", "test_numerical_gradient_hidden"):
+        with pytest.raises(CheckFailure, match="a whole row was nudged at once"):
+            run_cell(solved, cells[grade_id], numerical_gradient=row_at_once)
+
+
+def test_gate_hint_needs_every_case(solved):
+    """Routing the winner's value on the first case only, 3% off on the second: no cause."""
+    calls = []
+
+    def max_backward(dout, x, y):
+        calls.append(1)
+        if len(calls) == 1:
+            return np.where(x > y, x, 0.0), np.where(x > y, 0.0, y)
+        return np.where(x > y, 1.03 * dout, 0.0), np.where(x > y, 0.0, 1.03 * dout)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_max_backward(max_backward)
+    assert "Likely cause" not in str(failure.value)
+
+
 def test_ignoring_h_is_only_caught_where_h_is_passed(solved):
     # the default-step check cannot tell: documents why a separate step check exists
     checks.check_numerical_gradient(make_numerical_gradient(fixed_h=1e-5))
@@ -358,3 +529,21 @@ def test_numerical_gradient_must_call_f_on_the_whole_array(solved):
         return grad
     with pytest.raises(StudentCodeError, match=r"takes an array of shape \(6,\)"):
         checks.check_numerical_gradient(per_entry)
+
+
+def test_probes_run_only_for_a_wrong_answer_and_once(solved):
+    calls = []
+
+    def counted(fn):
+        def staged_backward(df, cache):
+            calls.append(1)
+            return fn(df, cache)
+        return staged_backward
+    checks.check_staged_backward_point(counted(solved["staged_backward"]),
+                                       solved["staged_forward"], solved["sigmoid"])
+    assert len(calls) == 2                  # the two upstream gradients, no probe
+    calls.clear()
+    with pytest.raises(CheckFailure, match="stage 7"):
+        checks.check_staged_backward_point(counted(make_slipped_backward(invden="plus")),
+                                           solved["staged_forward"], solved["sigmoid"])
+    assert len(calls) == 1 + len(checks._PROBES)    # the case, then each probe point once

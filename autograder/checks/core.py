@@ -12,6 +12,8 @@ import copy
 import functools
 import hashlib
 import inspect
+import linecache
+import re
 import signal
 import sys
 import sysconfig
@@ -153,28 +155,131 @@ def student_frames(tb) -> str:
 
 @dataclass(frozen=True)
 class Hint:
-    """A named usual mistake: `matches(actual)` is True when the student's answer looks like it."""
+    """A named usual mistake: `matches(actual)` is True when the student's answer looks like it.
+
+    `lazy_cause`, when given, replaces both: it is asked only when the answer is wrong and
+    returns the verified cause or None (see `Diagnosis`)."""
 
     cause: str
     matches: Callable[[np.ndarray], bool]
+    lazy_cause: Callable[[], str | None] | None = None
 
 
 # ---------------------------------------------------------------- calling student code
 
 def call_student(fn: Callable, *args, **kwargs) -> Any:
-    """Call a student's function, turning any exception into a StudentCodeError."""
+    """Call a student's function, turning any exception into a StudentCodeError.
+
+    A product whose shapes don't fit gets a note: the student's line and the shapes.
+    """
     name = getattr(fn, "__name__", repr(fn))
     try:
         return fn(*args, **kwargs)
     except StudentCodeError as exc:   # from the grader's proxy: add what the function received
         if exc.kind == "NotImplementedError":
             raise
+        note = product_shape_note(exc.kind, exc.message, exc.traceback)
+        if note:
+            exc = StudentCodeError(exc.function, exc.kind, exc.message + "\n" + note,
+                                   exc.traceback, exc.arguments)
         raise exc.with_arguments(describe_arguments(fn, args, kwargs)) from None
     except Exception as exc:  # the student's bug, reported as such
-        arguments = "" if isinstance(exc, NotImplementedError) else \
-            describe_arguments(fn, args, kwargs)
-        raise StudentCodeError(name, type(exc).__name__, str(exc),
-                               student_frames(exc.__traceback__), arguments) from None
+        if isinstance(exc, NotImplementedError):
+            raise StudentCodeError(name, type(exc).__name__, str(exc),
+                                   student_frames(exc.__traceback__)) from None
+        line, shapes = _last_student_frame(exc)
+        note = product_shape_note(type(exc).__name__, str(exc), "", line=line, shapes=shapes)
+        message = str(exc) + ("\n" + note if note else "")
+        raise StudentCodeError(name, type(exc).__name__, message,
+                               student_frames(exc.__traceback__),
+                               describe_arguments(fn, args, kwargs)) from None
+
+
+def _last_student_frame(exc: BaseException) -> tuple[str, dict]:
+    """The source line of the innermost Python frame of a traceback, and the shapes of the
+    arrays that frame held (name -> shape)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return "", {}
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    try:
+        frame = tb.tb_frame
+        line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno).strip()
+        shapes = {k: v.shape for k, v in frame.f_locals.items() if isinstance(v, np.ndarray)}
+    except Exception:
+        return "", {}
+    return line, shapes
+
+
+def product_shape_note(kind: str, message: str, traceback: str = "", *, line: str = "",
+                       shapes: dict | None = None) -> str:
+    """For a matrix product whose inner sizes differ: the student's line, the shapes (as
+    far as they are known) and, only when it is verified from those shapes, that a
+    transpose of one operand would fit. Empty for any other error."""
+    if kind != "ValueError":
+        return ""
+    dot = re.search(r"shapes \(([\d, ]*)\) and \(([\d, ]*)\) not aligned", message)
+    mm = re.search(r"matmul: .*mismatch.*\(size (\d+) is different from (\d+)\)", message)
+    if not (dot or mm):
+        return ""
+    if not line and traceback:
+        code = [ln.strip() for ln in traceback.splitlines()
+                if ln.startswith("    ") and not ln.strip().startswith("File ")]
+        line = code[-1] if code else ""
+    where = f"in your line `{line}`" if line else "in a matrix product"
+    operands = _product_operands(line, shapes or {})
+    if operands is not None:
+        (na, sa), (nb, sb) = operands
+    elif dot:
+        sa, sb = (tuple(int(v) for v in dot.group(g).split(",") if v.strip())
+                  for g in (1, 2))
+        na, nb = "the left operand", "the right operand"
+    else:
+        return (f"The shapes don't fit {where}: the inner sizes of a product A @ B must "
+                f"be equal (numpy found {mm.group(2)} and {mm.group(1)}). Write down the "
+                "shape of each operand of that product.")
+    text = (f"The shapes don't fit {where}: {na} has shape {sa} and {nb} has shape {sb}; "
+            "a product A @ B needs A's last size to equal B's first.")
+    fits = []
+    if len(sa) == 2 and len(sb) >= 1 and sa[0] == (sb[0] if len(sb) == 1 else sb[-2]):
+        fits.append(f"{_t(na)} @ {nb}" if operands else "transposing the left operand")
+    if len(sb) == 2 and sa[-1] == sb[1]:
+        fits.append(f"{na} @ {_t(nb)}" if operands else "transposing the right operand")
+    if fits:
+        text += " Likely cause: a missing transpose; " + " or ".join(fits) + " would fit."
+    return text
+
+
+def _t(name: str) -> str:
+    return f"{name}.T" if name.isidentifier() else f"({name}).T"
+
+
+def _product_operands(line: str, shapes: dict):
+    """((name, shape), (name, shape)) of the one product `a @ b` / `np.dot(a, b)` /
+    `a.dot(b)` in `line` whose inner sizes differ, when both operands are plain names of
+    arrays whose shapes are known; else None."""
+    name = r"([A-Za-z_][A-Za-z_0-9]*(?:\.T)?)"
+    pairs = re.findall(name + r"\s*@\s*" + name, line)
+    pairs += re.findall(r"np\.(?:dot|matmul)\(\s*" + name + r"\s*,\s*" + name + r"\s*\)", line)
+    pairs += re.findall(name + r"\.dot\(\s*" + name + r"\s*\)", line)
+    found = []
+    for a, b in pairs:
+        sa, sb = _shape_of(a, shapes), _shape_of(b, shapes)
+        if sa is None or sb is None or not sa or not sb:
+            continue
+        inner_b = sb[0] if len(sb) == 1 else sb[-2]
+        if sa[-1] != inner_b:
+            found.append(((a, sa), (b, sb)))
+    return found[0] if len(found) == 1 else None
+
+
+def _shape_of(name: str, shapes: dict):
+    if name.endswith(".T"):
+        s = shapes.get(name[:-2])
+        return None if s is None else tuple(reversed(s))
+    s = shapes.get(name)
+    return None if s is None else tuple(s)
 
 
 def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
@@ -331,9 +436,21 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append(f"  {n_bad} of {err.size} entries are off.")
     else:
         lines.append(f"  yours {number(actual)}, expected {number(expected)}")
-    matched = [h.cause for h in hints if _safe_match(h, actual)]
-    if matched:
+    matched = []
+    for h in hints:
+        if h.lazy_cause is not None:
+            found = h.lazy_cause()
+            if found:
+                matched.append(found)
+        elif _safe_match(h, actual):
+            matched.append(h.cause)
+    if len(set(matched)) > 1:           # two causes fit: naming either would be a guess
+        lines.append("  Several usual mistakes give this answer here; " +
+                     ("usual cause: " + cause if cause else "check each step."))
+    elif matched:
         lines.append("  Likely cause: " + matched[0])
+    elif float32_trace(actual, expected):
+        lines.append("  Likely cause: " + FLOAT32_TRACE.format(name=name))
     elif cause:
         lines.append("  Usual cause: " + cause)
     raise CheckFailure("\n".join(lines))
@@ -363,6 +480,153 @@ def looks_like(candidate, tol: float = 1e-5) -> Callable[[np.ndarray], bool]:
         return (actual.shape == candidate.shape
                 and float(np.max(relative_error(actual, candidate), initial=0.0)) <= tol)
     return matches
+
+
+FLOAT32_TRACE = ("{name} carries float32 precision: every entry is exactly a float32 number "
+                 "(24-bit mantissa) and agrees with the expected value to about 1e-7 only. "
+                 "Part of the computation ran in float32 (an `astype(np.float32)`, a "
+                 "`dtype=np.float32` array) before the result was turned back into float64; "
+                 "compute in float64 throughout.")
+
+
+def float32_trace(actual, expected) -> bool:
+    """True when `actual` is float32 arithmetic's answer: every entry exactly a float32
+    number, close (relative error below 1e-4) but not equal to `expected`, whose entries
+    are not float32 numbers. A float64 result is a float32 number by chance about once in
+    5e8, so two or more such entries are a trace, not a guess."""
+    a = np.asarray(actual, dtype=np.float64).ravel()
+    e = np.asarray(expected, dtype=np.float64).ravel()
+    if a.shape != e.shape or a.size == 0:
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        exact_a = a.astype(np.float32).astype(np.float64) == a
+        exact_e = e.astype(np.float32).astype(np.float64) == e
+    informative = (a != 0) & ~exact_e
+    if not np.all(exact_a) or np.count_nonzero(informative) < 2:
+        return False
+    err = relative_error(a, e)
+    return bool(np.max(err) < 1e-4)
+
+
+# ---------------------------------------------------------------- verified causes
+
+@dataclass
+class Case:
+    """One case a check ran: the student's outputs and the truth (dicts name -> value), and
+    whatever the mistakes' predictions need (`data`)."""
+
+    outputs: dict
+    truth: dict
+    data: Any = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A usual mistake: its cause, and `predict(case)`: what it returns on that case (a dict
+    name -> value; outputs it leaves right may be left out, they are then the truth)."""
+
+    cause: str
+    predict: Callable[[Case], dict]
+
+
+class Diagnosis:
+    """Causes named only when verified.
+
+    A mistake is named for a wrong output only when the student's value of that output
+    equals the mistake's prediction (within `match_tol`) on EVERY case: the check's own
+    cases, plus the probe cases `probe()` returns (the student's function called again on
+    inputs chosen to tell sibling mistakes apart). Among the mistakes verified for that
+    output, the one verified for the most outputs is named; a tie names none. Predictions
+    are computed only when an answer is wrong, once per mistake and case; the probes run
+    at most once. A probe that fails (the student's code raises, or returns something
+    malformed) leaves only the check's own cases; `need_probes` then names nothing.
+    """
+
+    def __init__(self, names: Sequence[str], mistakes: Sequence[Mistake], cases: list,
+                 probe: Callable[[], list] | None = None, match_tol: float = 1e-5,
+                 need_probes: bool = True):
+        self.names, self.mistakes, self.cases = tuple(names), list(mistakes), cases
+        self._probe, self._probed, self.match_tol = probe, probe is None, match_tol
+        self.need_probes = need_probes and probe is not None
+        self._ok_probes = False
+        self._extra: list = []
+        self._memo: dict = {}
+
+    def _all_cases(self) -> list:
+        if not self._probed:
+            self._probed = True
+            try:
+                extra = list(self._probe())
+                self._ok_probes = True
+            except (StudentCodeError, CheckFailure):
+                extra = []
+            self._extra = extra
+        return list(self.cases) + self._extra
+
+    def _prediction(self, m: int, case: Case) -> dict:
+        key = (m, id(case))
+        if key not in self._memo:
+            try:
+                self._memo[key] = self.mistakes[m].predict(case)
+            except Exception:        # a prediction that can't be built makes no claim
+                self._memo[key] = None
+        return self._memo[key]
+
+    def _verified(self, m: int, name: str, cases: list) -> bool:
+        for case in cases:
+            pred = self._prediction(m, case)
+            if pred is None or name not in case.outputs:
+                return False
+            want = pred.get(name, case.truth.get(name))
+            if want is None or not _same(case.outputs[name], want, self.match_tol):
+                return False
+        return True
+
+    def cause(self, name: str) -> str | None:
+        """The verified cause for output `name`, or None."""
+        cases = self._all_cases()
+        if self.need_probes and not self._ok_probes:
+            return None
+        scores: dict = {}
+        for m, mistake in enumerate(self.mistakes):
+            if self._verified(m, name, cases):
+                score = sum(self._verified(m, other, cases) for other in self.names)
+                scores[mistake.cause] = max(score, scores.get(mistake.cause, 0))
+        if not scores:
+            return None
+        best = [c for c, sc in scores.items() if sc == max(scores.values())]
+        return best[0] if len(best) == 1 else None
+
+    def hints(self, name: str) -> list:
+        """For expect_close: a Hint that holds the verified cause, asked only on failure."""
+        return [Hint("", lambda _a: False, lazy_cause=lambda: self.cause(name))]
+
+
+def on_every_case(per_case: Sequence, shown: int = 0) -> list:
+    """Hints that hold only when they hold on every case a check ran.
+
+    per_case: (the student's output, the hints built for that case) per case, the hints
+    in the same order in every case. Hint j of the result matches when hint j of every
+    case matches that case's output; it is asked only when an answer is wrong. Its text
+    is that of case `shown` (the case being reported)."""
+    def every(j):
+        def matches(_actual):
+            return all(_safe_match(hints[j], np.asarray(out, dtype=np.float64))
+                       for out, hints in per_case)
+        return matches
+    return [Hint(h.cause, every(j)) for j, h in enumerate(per_case[shown][1])]
+
+
+def _same(actual, predicted, tol: float) -> bool:
+    a = np.asarray(actual, dtype=np.float64)
+    p = np.asarray(predicted, dtype=np.float64)
+    if a.shape != p.shape:
+        if p.ndim == 0:
+            p = np.broadcast_to(p, a.shape)
+        else:
+            return False
+    return bool(np.all(np.isfinite(p))) and float(np.max(relative_error(a, p),
+                                                         initial=0.0)) <= tol
 
 
 def expect_new_arrays(fn_name: str, outputs: dict, inputs: Iterable[Any] | dict = ()) -> None:

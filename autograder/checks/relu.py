@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, away_from, call_and_check_inputs, expect_array, expect_close,
+    CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs, expect_array,
+    expect_close, on_every_case,
     expect_float, expect_new_arrays, looks_like, numerical_gradient, random_array, rng_for,
     unpack,
 )
@@ -83,7 +84,8 @@ def _expect_gradient(fn: str, name: str, value, shape: tuple) -> np.ndarray:
 
 # ---------------------------------------------------------------- relu_backward
 
-def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> None:
+def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
+    """One case: the student's da, the truth and the hints (judged later, on every case)."""
     fn = "relu_backward"
     _, cache = relu_forward(a)
     da = call_and_check_inputs(relu_backward, dout, cache)
@@ -106,17 +108,29 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> None:
              "backward pass); a ReLU blocks it completely.",
              looks_like(truth + 0.01 * (dout - truth))),
     ]
-    expect_close(fn, "da", da, truth, hints=hints, cause=_RELU_CAUSE, context=context)
+    return da, truth, hints, context
+
+
+def _judge_every_case(fn, runs, cause) -> None:
+    """expect_close on each case (da, truth, hints, context); a hint is named only when it
+    matches the student's answer on every case."""
+    for k, (da, truth, _, context) in enumerate(runs):
+        if looks_like(truth, tol=1e-6)(da):
+            continue
+        expect_close(fn, "da", da, truth, context=context, cause=cause,
+                     hints=on_every_case([(r[0], r[2]) for r in runs], shown=k))
 
 
 def check_relu_backward(relu_backward, relu_forward, seed=0):
     """Gradient check on an (N, H) batch and on a 1-d vector, inputs away from 0."""
     rng = rng_for(seed, "relu_backward")
     n, h = _shape_nh(rng)
+    runs = []
     for shape in ((n, h), (h,)):
         a = random_array(rng, shape, kinks=(0.0,), margin=_MARGIN)
         dout = random_array(rng, shape, scale=2.0, kinks=(0.0,), margin=_MARGIN)
-        _relu_case(relu_backward, relu_forward, a, dout, f"for a of shape {shape}")
+        runs.append(_relu_case(relu_backward, relu_forward, a, dout, f"for a of shape {shape}"))
+    _judge_every_case("relu_backward", runs, _RELU_CAUSE)
 
 
 def _dead_layer(rng, n: int, d: int, h: int):
@@ -207,11 +221,11 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
         Hint("every entry was multiplied by the slope; only the inputs a <= 0 are.",
              looks_like(slope * dout)),
     ]
-    if slope != 0.01:
-        hints.insert(1, Hint(
-            f"the slope 0.01 is hard-coded, but this cache holds slope = {slope:g}. Read it "
-            "from the cache: `a, slope = cache`.",
-            looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
+    # (with slope 0.01 this prediction is the truth: it then holds only for a right answer)
+    hints.insert(1, Hint(
+        f"the slope 0.01 is hard-coded, but this cache holds slope = {slope:g}. Read it "
+        "from the cache: `a, slope = cache`.",
+        looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
     return hints
 
 
@@ -230,6 +244,7 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
     fn = "leaky_relu_backward"
     rng = rng_for(seed, "leaky_relu_backward")
     n, h = _shape_nh(rng)
+    runs = []
     for slope in (None, round(float(rng.uniform(0.1, 0.4)), 3)):
         a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
         dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
@@ -238,8 +253,8 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
         truth = _numgrad(lambda v: leaky_relu_forward(v, s)[0], a, dout)
         context = ("with the default slope 0.01" if slope is None
                    else f"with slope = {slope:g} in the cache")
-        expect_close(fn, "da", da, truth, context=context, cause=_LEAKY_CAUSE,
-                     hints=_leaky_hints(leaky_relu_forward, a, dout, s, truth))
+        runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context))
+    _judge_every_case(fn, runs, _LEAKY_CAUSE)
 
 
 def check_leaky_relu_backward_flow(leaky_relu_backward, leaky_relu_forward, seed=0):
@@ -310,13 +325,26 @@ def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
         Hint("where a <= 0 you multiplied dout by `a`; that is the local gradient with "
              "respect to alpha (it belongs in dalpha). With respect to a it is alpha.",
              looks_like(relu_like + a * negative_dout)),
+        Hint(PRELU_MASK_ON_OUTPUT, looks_like(
+            np.where(np.asarray(prelu_forward(a, alpha)[0]) > 0, dout, truth))),
     ]
 
 
-def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
-    """da of PReLU, with slopes alpha of every sign and size (one per column)."""
+PRELU_MASK_ON_OUTPUT = ("the mask is taken on the output (`out > 0`) instead of on the "
+                        "input `a`: where alpha is negative, a negative input gives a positive "
+                        "output, and there the gradient is alpha * dout, not dout. Test "
+                        "`a > 0` (the cache holds a).")
+PRELU_DALPHA_MASK_ON_OUTPUT = ("the mask is taken on the output (`out <= 0`) instead of on the "
+                               "input `a`: where alpha is negative, the inputs a <= 0 give "
+                               "outputs > 0, and their a * dout is lost. alpha acts wherever "
+                               "a <= 0.")
+PRELU_DALPHA_ALL_UNITS = ("dalpha was summed over the units too: alpha has one entry per "
+                          "unit, and dalpha[j] sums a * dout over the batch for unit j only "
+                          "(`.sum(axis=0)`, shape (H,)).")
+
+
+def _prelu_da_run(prelu_backward, prelu_forward, rng):
     fn = "prelu_backward"
-    rng = rng_for(seed, "prelu_backward")
     n, h = _shape_nh(rng)
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
@@ -325,10 +353,38 @@ def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
     da = _expect_gradient(fn, "da", da, (n, h))
     expect_new_arrays(fn, {"da": da}, [dout, cache])
     truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
+    return a, alpha, dout, da, truth
+
+
+def _verified_with_probe(got, truth, hints, probe) -> list:
+    """The hints, each named only when it also matches on a probe case (run only when the
+    answer is wrong); a probe the student's code fails on names nothing."""
+    if looks_like(truth, tol=1e-6)(got):
+        return hints
+    try:
+        per_case = [(got, hints), probe()]
+    except (StudentCodeError, CheckFailure):
+        return []
+    return on_every_case(per_case)
+
+
+def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
+    """da of PReLU, with slopes alpha of every sign and size (one per column). A wrong
+    answer is diagnosed on this case and on a probe case with other slopes."""
+    fn = "prelu_backward"
+    rng = rng_for(seed, "prelu_backward")
+    a, alpha, dout, da, truth = _prelu_da_run(prelu_backward, prelu_forward, rng)
+    n, h = a.shape
+
+    def probe():
+        pa, palpha, pdout, pda, ptruth = _prelu_da_run(
+            prelu_backward, prelu_forward, rng_for(seed, "prelu_backward_probe"))
+        return pda, _prelu_da_hints(prelu_forward, pa, palpha, pdout, ptruth)
     expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,
                  context=f"for a of shape {(n, h)} and alpha = "
                          f"{np.array2string(alpha, precision=3)}",
-                 hints=_prelu_da_hints(prelu_forward, a, alpha, dout, truth))
+                 hints=_verified_with_probe(
+                     da, truth, _prelu_da_hints(prelu_forward, a, alpha, dout, truth), probe))
 
 
 def _expect_dalpha_shape(fn: str, dalpha, n: int, h: int) -> np.ndarray:
@@ -352,20 +408,80 @@ def _expect_dalpha_shape(fn: str, dalpha, n: int, h: int) -> np.ndarray:
     return _expect_gradient(fn, "dalpha", dalpha, (h,))
 
 
-def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
-    """dalpha of PReLU: shape (H,) exactly (so an unsummed (N, H) answer fails), values
-    against the numerical derivative with respect to alpha."""
-    fn = "prelu_backward"
-    rng = rng_for(seed, "prelu_backward_dalpha")
+def _dalpha_run(prelu_backward, prelu_forward, rng):
+    """One dalpha case: the inputs, the student's raw dalpha and the truth."""
     n, h = _shape_nh(rng)
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
     dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
     cache, _, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
+    truth = _numgrad(lambda v: prelu_forward(a, v)[0], alpha, dout)
+    return a, alpha, dout, cache, dalpha, truth
+
+
+def _one_number(value):
+    """value as a float when it is a single number (a scalar, a 0-d or one-entry array)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind == "f":
+        return float(value.reshape(()))
+    return None
+
+
+def _expect_dalpha_per_unit(fn, dalpha, truth, n, h, probe):
+    """A single number for dalpha: named 'summed over the units too' only when it is the
+    sum of the true dalpha here and on the probe case."""
+    total = _one_number(dalpha)
+    if total is None or h == 1:
+        return
+    lines = [f"`{fn}`: dalpha is a single number ({total:.6g}); it must have shape {(h,)} "
+             "like alpha, one entry per unit."]
+    try:
+        pdalpha, ptruth = probe()
+        verified = (abs(total - truth.sum()) <= 1e-6 * max(1.0, abs(truth.sum()))
+                    and _one_number(pdalpha) is not None
+                    and abs(_one_number(pdalpha) - ptruth.sum())
+                    <= 1e-6 * max(1.0, abs(ptruth.sum())))
+    except (StudentCodeError, CheckFailure):
+        verified = False
+    lines.append("  Likely cause: " + PRELU_DALPHA_ALL_UNITS if verified else
+                 "  Usual cause: " + _PRELU_DALPHA_CAUSE)
+    raise CheckFailure("\n".join(lines))
+
+
+def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
+    """dalpha of PReLU: shape (H,) exactly (so an unsummed (N, H) answer fails), values
+    against the numerical derivative with respect to alpha. A wrong answer is diagnosed on
+    this case and on a probe case with other slopes."""
+    fn = "prelu_backward"
+    rng = rng_for(seed, "prelu_backward_dalpha")
+    a, alpha, dout, cache, dalpha, truth = _dalpha_run(prelu_backward, prelu_forward, rng)
+    n, h = a.shape
+    probe_memo: list = []
+
+    def probe_raw():
+        if not probe_memo:
+            probe_memo.append(_dalpha_run(prelu_backward, prelu_forward,
+                                          rng_for(seed, "prelu_backward_dalpha_probe")))
+        return probe_memo[0]
+
+    _expect_dalpha_per_unit(fn, dalpha, truth, n, h,
+                            lambda: (probe_raw()[4], probe_raw()[5]))
     dalpha = _expect_dalpha_shape(fn, dalpha, n, h)
     expect_new_arrays(fn, {"dalpha": dalpha}, [dout, cache])
 
-    truth = _numgrad(lambda v: prelu_forward(a, v)[0], alpha, dout)
+    def probe():
+        pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
+        pdalpha = _expect_dalpha_shape(fn, pdalpha, *pa.shape)
+        return pdalpha, _dalpha_hints(prelu_forward, pa, palpha, pdout, ptruth)
+    expect_close(fn, "dalpha", dalpha, truth, cause=_PRELU_DALPHA_CAUSE,
+                 hints=_verified_with_probe(
+                     dalpha, truth, _dalpha_hints(prelu_forward, a, alpha, dout, truth), probe),
+                 context=f"for a batch of N = {n} examples")
+
+
+def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:
+    n = a.shape[0]
     negative_dout = _negative_side(prelu_forward, a, dout).sum(axis=0)
     everywhere = (a * dout).sum(axis=0)                  # sum of a * dout over all inputs
     # sum of a * dout where a > 0: alpha's derivative for the mirrored input -a, negated
@@ -386,9 +502,10 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
              "positive ones.", looks_like(positive_side)),
         Hint("you multiplied by alpha instead of by a: the derivative of alpha * a with "
              "respect to alpha is a.", looks_like(alpha * negative_dout)),
+        Hint(PRELU_DALPHA_MASK_ON_OUTPUT, looks_like(np.where(alpha > 0, truth, 0.0))),
+        Hint(PRELU_DALPHA_ALL_UNITS, looks_like(np.full(alpha.shape, truth.sum()))),
     ]
-    expect_close(fn, "dalpha", dalpha, truth, cause=_PRELU_DALPHA_CAUSE, hints=hints,
-                 context=f"for a batch of N = {n} examples")
+    return hints
 
 
 def check_prelu_backward_flow(prelu_backward, prelu_forward, seed=0):
@@ -464,12 +581,14 @@ def _unit(rng, role: str, X: np.ndarray):
             return w, -float(np.median(p))
 
 
-def _layer(rng):
+def _layer(rng, signed: bool = False):
     """X (N, D) >= 0 (like the outputs of an earlier ReLU layer), W (H, D), b (H,), and the
     true number of dead units. 3 units are killed by their bias and 1 is stuck at 0 (dead);
     1 is alive for a single example, 1 is kept alive by its bias, the rest are mixed."""
     n, d = int(rng.integers(12, 20)), int(rng.integers(3, 6))
     X = np.abs(rng.standard_normal((n, d))) + 0.05
+    if signed:                   # inputs of both signs: the weights' signs alone decide less
+        X = X * rng.choice([-1.0, 1.0], size=X.shape)
     roles = ["killed"] * 3 + ["zero", "single", "rescued"] + ["mixed"] * int(rng.integers(3, 6))
     roles = [roles[i] for i in rng.permutation(len(roles))]
     units = [_unit(rng, role, X) for role in roles]
@@ -478,22 +597,21 @@ def _layer(rng):
     return X, W, b, roles
 
 
-def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
-    """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
-    (dead), a unit alive for a single example (alive), a unit kept alive by its bias."""
-    fn = "dead_neuron_fraction"
-    rng = rng_for(seed, "dead_neuron_fraction")
-    X, W, b, roles = _layer(rng)
-    h = len(roles)
-    n_dead = sum(role in ("killed", "zero") for role in roles)
-    truth = n_dead / h
+DEAD_BY_WEIGHTS = ("dead units were judged by their weights (and bias), not by the data: a "
+                   "unit is dead when its pre-activation X @ W.T + b is <= 0 for every "
+                   "example. Weights alone don't decide it: with these inputs a unit with "
+                   "negative weights can be kept alive by its bias, and one with positive "
+                   "weights killed by a large negative bias.")
 
-    value = call_and_check_inputs(dead_neuron_fraction, W, b, X)
-    value = expect_float(fn, "the fraction", value)
 
+def _dead_hints(W, b, X) -> list:
+    """What each usual mistake returns on the layer (W, b, X)."""
+    h = W.shape[0]
     pre = X @ W.T + b
     off = pre <= 0
-    hints = [
+    n_dead = int(np.count_nonzero(np.all(off, axis=0)))
+    truth = n_dead / h
+    return [
         Hint("a unit was counted as dead when its pre-activation is <= 0 for *any* example. "
              "It is dead only when it is <= 0 for *every* example: one example with a "
              "positive pre-activation keeps it alive (here one unit fires on a single "
@@ -516,7 +634,45 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
         Hint("the test ran over the wrong axis: the fraction of *examples* on which every "
              "unit is off. Rows of `X @ W.T + b` are examples, columns are units.",
              looks_like(np.mean(np.all(off, axis=1)))),
+        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(np.all(W <= 0, axis=1)))),
+        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(np.all(W <= 0, axis=1) & (b <= 0)))),
+        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(W.sum(axis=1) + b <= 0))),
+        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(b <= 0))),
     ]
+
+
+def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
+    """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
+    (dead), a unit alive for a single example (alive), a unit kept alive by its bias.
+
+    A fraction is one number, so a wrong one is diagnosed on three more layers (probes):
+    a cause is named only when it predicts the answer on all four."""
+    fn = "dead_neuron_fraction"
+    rng = rng_for(seed, "dead_neuron_fraction")
+    X, W, b, roles = _layer(rng)
+    h = len(roles)
+    n_dead = sum(role in ("killed", "zero") for role in roles)
+    truth = n_dead / h
+
+    value = call_and_check_inputs(dead_neuron_fraction, W, b, X)
+    value = expect_float(fn, "the fraction", value)
+
+    def probes():
+        prng = rng_for(seed, "dead_neuron_fraction_probe")
+        cases = [(value, _dead_hints(W, b, X))]
+        for signed in (False, True, True):
+            pX, pW, pb, _ = _layer(prng, signed=signed)
+            got = expect_float(fn, "the fraction",
+                               call_and_check_inputs(dead_neuron_fraction, pW, pb, pX))
+            cases.append((got, _dead_hints(pW, pb, pX)))
+        return on_every_case(cases)
+
+    hints = []
+    if abs(value - truth) > 1e-6 * max(abs(truth), 1e-12):
+        try:
+            hints = probes()
+        except (StudentCodeError, CheckFailure):
+            hints = []
     expect_close(fn, "the fraction of dead units", value, truth, hints=hints,
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "

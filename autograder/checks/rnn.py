@@ -25,15 +25,17 @@ trusted pieces: the forward rebuilt with the weights of one step as a separate i
 `=` instead of `+=` keeps), with the previous states frozen (what a backward pass without
 the carry from step t+1 computes), the upstream gradient reweighted by a ratio of local
 derivatives (a tanh derivative taken at the wrong point), or, for the ReLU RNN, the
-derivative of the forward linearised with the masks of the wrong step.
+derivative of the forward linearised with the masks of the wrong step. A cause is named
+only when it predicts the answer on every case the check ran and, where a check has one
+case (rnn_step_backward, rnn_backward), on a probe case of other sizes too.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
-    expect_efficient,
+    Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_and_check_inputs,
+    on_every_case, complex_step_gradient, expect_array, expect_efficient,
     expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
     unpack,
 )
@@ -114,6 +116,9 @@ RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the pr
                          "as Whh.T @ da, not Whh @ da.")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
              "`for t in reversed(range(T))` (range(T-1, 0, -1) stops before 0).")
+RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
+                     "that step t sends back belongs to step t-1, which must be visited "
+                     "AFTER it; walk backwards, `for t in reversed(range(T))`.")
 
 
 def _relu_prev_states(h0, hs) -> np.ndarray:
@@ -205,10 +210,31 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
         dW_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
         if in_dh0:
             dh_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
+    walked = _lazy_walk(Whh, h0, hs, dhs)
+    dW_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[0])))
+    dh_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[1])))
     dW_hints.insert(5, Hint(RELU_TRANSPOSED_DW, looks_like(true_dW.T)))
     dW_hints.insert(6, Hint(RELU_TRANSPOSED_DW + " And " + RELU_TRANSPOSED_CARRY,
                             _lazy_like(lambda: lin(4, carry=Whh.T)[0].T)))
     return dW_hints, dh_hints
+
+
+def _lazy_walk(Whh, h0, hs, dhs):
+    """(dWhh, dh0) of a backward pass that visits t = 0 .. T-1, each step with its own
+    mask (hs[t] > 0) and previous state, the carry of step t added to step t+1."""
+    memo: list = []
+
+    def walked():
+        if not memo:
+            prev = _relu_prev_states(h0, hs)
+            dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
+            for t in range(hs.shape[0]):
+                delta = (dhs[t] + carry) * (hs[t] > 0)
+                dW = dW + np.outer(delta, prev[t])
+                carry = Whh.T @ delta
+            memo.append((dW, carry))
+        return memo[0]
+    return walked
 
 
 def _call_relu_backward(student_fn, dhs, cache, H):
@@ -232,16 +258,29 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
     last_only[-1] = rng.standard_normal(H)
     upstreams.append((last_only, f"(upstream gradient on the last step only, T = {T}, H = {H}: "
                                  "everything before it must arrive through the carry)"))
+    runs = []
     for dhs, context in upstreams:
         _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
         dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
         true_dW = complex_step_gradient(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
         true_dh0 = complex_step_gradient(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
-        dW_hints, dh_hints = _relu_hints(Whh, h0, hs, dhs, true_dW)
-        expect_close(fn, "dWhh", dWhh, true_dW, context=context, hints=dW_hints,
-                     cause=_RELU_CAUSE)
-        expect_close(fn, "dh0", dh0, true_dh0, context=context, hints=dh_hints,
-                     cause=_RELU_CAUSE)
+        runs.append((dWhh, dh0, true_dW, true_dh0, context,
+                     _relu_hints(Whh, h0, hs, dhs, true_dW)))
+    # a hint is named only when it matches on both upstreams
+    for dWhh, dh0, true_dW, true_dh0, context, _ in runs:
+        for k, (name, got, true) in enumerate((("dWhh", dWhh, true_dW),
+                                               ("dh0", dh0, true_dh0))):
+            per_case = [(run[k], run[5][k]) for run in runs]
+            expect_close(fn, name, got, true, context=context, cause=_RELU_CAUSE,
+                         hints=[Hint(h.cause, _every_run(j, per_case))
+                                for j, h in enumerate(per_case[0][1])])
+
+
+def _every_run(j, per_case):
+    """A hint predicate: hint j matches the student's output in every run."""
+    def matches(_actual):
+        return all(hints[j].matches(out) for out, hints in per_case)
+    return matches
 
 
 def _long_gradient_check(fn, forward, args, names, outs, df, rng, coords, context, cause):
@@ -390,51 +429,90 @@ def _input_grads(forward, args, dout):
     return grads
 
 
+STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with next_h = "
+                    "tanh(a), d tanh(a) / da = 1 - tanh(a)**2.")
+STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
+                 "prev_h @ Wh + b), so dWh = prev_h.T @ da.")
+_STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
+
+
+def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case:
+    """The student's outputs on one step, the truth and what the predictions need."""
+    fn = "rnn_step_backward"
+    N, D = x.shape
+    H = Wh.shape[0]
+    next_h, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
+    result = call_and_check_inputs(student_fn, dnext, cache)
+    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
+    outs = unpack(fn, result, _STEP_NAMES)
+    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
+    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext, cache])
+    args = [x, prev_h, Wx, Wh, b]
+    true = _input_grads(rnn_step_forward, args, dnext)
+    data = {"forward": rnn_step_forward, "args": args, "dnext": dnext,
+            "next_h": np.asarray(next_h, dtype=np.float64)}
+    return Case(dict(zip(_STEP_NAMES, outs)), dict(zip(_STEP_NAMES, true)), data)
+
+
+def _step_da(case) -> np.ndarray:
+    """da = dL/da, the gradient on the pre-activation: the gradient with respect to a bias
+    given separately to each example (complex step through the given forward)."""
+    if "da" not in case.data:
+        forward, (x, prev_h, Wx, Wh, b) = case.data["forward"], case.data["args"]
+        B = np.broadcast_to(b, prev_h.shape).copy()
+        case.data["da"] = complex_step_gradient(lambda v: forward(x, prev_h, Wx, Wh, v)[0], B,
+                                                case.data["dnext"])
+    return case.data["da"]
+
+
+def _step_reweighted(wrong_local):
+    """A tanh derivative taken wrongly: the true gradients with dnext_h reweighted by
+    wrong_local / (1 - next_h**2)."""
+    def predict(case):
+        h = case.data["next_h"]
+        prev_h = case.data["args"][1]
+        ratio = wrong_local(h, prev_h) / (1.0 - h ** 2)
+        grads = _input_grads(case.data["forward"], case.data["args"], case.data["dnext"] * ratio)
+        return dict(zip(_STEP_NAMES, grads))
+    return predict
+
+
+def _step_mistakes() -> list:
+    return [
+        Mistake(STEP_NO_DERIV, _step_reweighted(lambda h, p: np.ones_like(h))),
+        Mistake(STEP_DERIV_PREV, _step_reweighted(lambda h, p: 1.0 - p ** 2)),
+        Mistake(STEP_DERIV_TWICE, _step_reweighted(lambda h, p: 1.0 - np.tanh(h) ** 2)),
+        Mistake(STEP_ONE_MINUS_H, _step_reweighted(lambda h, p: 1.0 - h)),
+        Mistake(STEP_TRANSPOSE_PREV,
+                lambda case: {"dprev_h": _step_da(case) @ case.data["args"][3]}),
+        Mistake(STEP_TRANSPOSED_DWH, lambda case: {"dWh": case.truth["dWh"].T}),
+        Mistake(STEP_DWH_NEXT, lambda case: {"dWh": case.data["next_h"].T @ _step_da(case)}),
+        Mistake(STEP_DB_MEAN,
+                lambda case: {"db": case.truth["db"] / case.data["args"][0].shape[0]}),
+    ]
+
+
 def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=4, H=5):
-    """One tanh step: every gradient against the complex step through the given forward."""
+    """One tanh step: every gradient against the complex step through the given forward.
+    A wrong answer is diagnosed on this step and on a second one of other sizes (a probe):
+    a cause is named only when it predicts both."""
     fn = "rnn_step_backward"
     rng = rng_for(seed, fn)
     x, prev_h, Wx, Wh, b = _step_case(rng, N, D, H)
     dnext = rng.standard_normal((N, H))
-    next_h, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
-    result = call_and_check_inputs(rnn_step_backward, dnext, cache)
-    names = ("dx", "dprev_h", "dWx", "dWh", "db")
-    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
-    outs = unpack(fn, result, names)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(names, outs)), [dnext, cache])
-    true = _input_grads(rnn_step_forward, [x, prev_h, Wx, Wh, b], dnext)
+    case = _step_run(rnn_step_backward, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext)
 
-    local = 1 - next_h ** 2
-    reweighted = {
-        STEP_NO_DERIV: dnext / local,
-        STEP_DERIV_PREV: dnext * (1 - prev_h ** 2) / local,
-        STEP_DERIV_TWICE: dnext * (1 - np.tanh(next_h) ** 2) / local,
-    }
-    memo: dict = {}
+    def probe():
+        prng = rng_for(seed, fn + "_probe")
+        args = _step_case(prng, 4, 2, 3)
+        return [_step_run(rnn_step_backward, rnn_step_forward, *args,
+                          prng.standard_normal((4, 3)))]
 
-    def wrong(cause, i):
-        if cause not in memo:
-            memo[cause] = _input_grads(rnn_step_forward, [x, prev_h, Wx, Wh, b],
-                                       reweighted[cause])
-        return memo[cause][i]
-
-    def da_times_Wh():
-        # da itself is the gradient with respect to a bias given separately to each example
-        B = np.broadcast_to(b, (N, H)).copy()
-        da = complex_step_gradient(lambda v: rnn_step_forward(x, prev_h, Wx, Wh, v)[0], B, dnext)
-        return da @ Wh
-
+    diagnosis = Diagnosis(_STEP_NAMES, _step_mistakes(), [case], probe=probe)
     context = f"(N = {N}, D = {D}, H = {H}, random dnext_h)"
-    for i, (name, got) in enumerate(zip(names, outs)):
-        hints = [Hint(c, _lazy_like(lambda c=c, i=i: wrong(c, i))) for c in reweighted]
-        if name == "dprev_h":
-            hints.insert(0, Hint(STEP_TRANSPOSE_PREV, _lazy_like(da_times_Wh)))
-        if name == "dWh":
-            hints.insert(0, Hint(STEP_TRANSPOSED_DWH, looks_like(true[i].T)))
-        if name == "db":
-            hints.insert(0, Hint(STEP_DB_MEAN, looks_like(true[i] / N)))
-        expect_close(fn, name, got, true[i], context=context, hints=hints, cause=_STEP_CAUSE)
+    for name in _STEP_NAMES:
+        expect_close(fn, name, case.outputs[name], case.truth[name], context=context,
+                     hints=diagnosis.hints(name), cause=_STEP_CAUSE)
 
 
 # =============================================================== rnn_backward
@@ -455,6 +533,9 @@ RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the 
                  "step t+1's backward), or the loop skips a step.")
 RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
+RNN_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
+                    "that step t passes back belongs to step t-1, which must come AFTER it; "
+                    "walk backwards, `for t in reversed(range(T))`.")
 
 
 def _rnn_case(rng, N, T, D, H, radius):
@@ -521,6 +602,21 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
         dh2[:, -1] = 0.0
         return _input_grads(forward, [x, h0, Wx, Wh, b], dh2)[i]
 
+    def walked_forward():
+        """Each step's backward (the complex step through the given step forward, which is
+        linear in its upstream gradient) applied in the order t = 0 .. T-1, the carry of
+        step t added to the upstream of step t+1."""
+        carry = np.zeros_like(h0)
+        out = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        for t in range(T):
+            g = dh[:, t, :] + carry
+            gx, carry, gWx, gWh, gb = _input_grads(step_forward,
+                                                   [x[:, t, :], prevs[t], Wx, Wh, b], g)
+            out[0][:, t, :] = gx
+            out[2], out[3], out[4] = out[2] + gWx, out[3] + gWh, out[4] + gb
+        out[1] = carry
+        return out
+
     hints = []
     for i in range(5):
         h = [Hint(RNN_NO_CARRY, _lazy_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
@@ -537,6 +633,8 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
             skipped[:, 0] = 0.0
             h.append(Hint(RNN_SKIP, looks_like(skipped)))
         h.append(Hint(RNN_SKIP, _lazy_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
+        h.append(Hint(RNN_FORWARD_WALK, _lazy_like(
+            lambda i=i: once("fw", walked_forward)[i])))
         if i == 3:
             h.insert(0, Hint(RNN_TRANSPOSED_DWH, looks_like(true[3].T)))
         if i == 4:
@@ -570,10 +668,45 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
     true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
+    probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
     for i, name in enumerate(_RNN_NAMES):
-        expect_close(fn, name, outs[i], true[i], context=context, hints=hints[i],
-                     cause=_RNN_CAUSE)
+        expect_close(fn, name, outs[i], true[i], context=context, cause=_RNN_CAUSE,
+                     hints=[Hint(h.cause, _and_on_probe(h.matches, probe, i, j))
+                            for j, h in enumerate(hints[i])])
+
+
+def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
+    """A second sequence of other sizes, run only when a hint needs it (once): the
+    student's outputs and the hints built for it."""
+    memo: list = []
+
+    def probe():
+        if not memo:
+            try:
+                rng = rng_for(seed, "rnn_backward_probe")
+                N, T, D, H = 3, 4, 2, 3
+                x, h0, Wx, Wh, b = _rnn_case(rng, N, T, D, H, radius=0.9)
+                dh = rng.standard_normal((N, T, H))
+                _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
+                outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
+                true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
+                memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
+                                              b, dh, true)))
+            except (StudentCodeError, CheckFailure):
+                memo.append(None)
+        return memo[0]
+    return probe
+
+
+def _and_on_probe(matches, probe, i, j):
+    """A hint predicate: hint j of output i matches here AND on the probe sequence."""
+    def both(actual):
+        if not matches(actual):
+            return False
+        found = probe()
+        return found is not None and found[1][i][j].matches(found[0][i])
+    return both
 
 
 def check_rnn_backward_long(rnn_backward, rnn_forward, seed=0, N=2, T=50, D=5, H=50):
@@ -612,8 +745,9 @@ CLIP_AFTER = "total_norm must be the norm BEFORE clipping, not after."
 CLIP_NOT_SCALED = ("nothing was scaled: when total_norm > max_norm, multiply every array by "
                    "max_norm / total_norm.")
 CLIP_INVERTED = "the scale factor is upside down: it is max_norm / total_norm (below 1)."
-CLIP_BY_VALUE = ("each entry was capped at +-max_norm (clipping by value, np.clip): "
-                 "clip_grad_norm rescales: multiply every array by max_norm / total_norm.")
+CLIP_BY_VALUE = ("the entries were clipped by value (each one capped at +-max_norm): "
+                 "clipping by norm keeps every entry's sign and ratio and multiplies all "
+                 "of them by one factor, max_norm / total_norm, when total_norm > max_norm.")
 CLIP_SCALED_SMALL = ("a gradient below max_norm was rescaled: clip only when total_norm > "
                      "max_norm; otherwise return copies of the arrays unchanged.")
 
@@ -668,23 +802,30 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
         Hint(CLIP_SUM_NORMS, looks_like(sum(norms.values()))),
     ])
     scale = max_norm / true_norm
-    # Mistakes seen on the whole dict, not one array: an array with no entry above max_norm
-    # is unchanged by clipping by value, which is not "nothing was scaled".
-    by_value = all(looks_like(np.clip(grads[k], -max_norm, max_norm))(clipped[k]) for k in grads)
-    unscaled = all(looks_like(grads[k])(clipped[k]) for k in grads)
+    # each hint is named only when it explains every array of the dict
+    candidates = [
+        (CLIP_SEPARATE, lambda g: g * min(1.0, max_norm / float(np.linalg.norm(g)))),
+        (CLIP_SQUARED, lambda g: g * max_norm / true_norm ** 2),
+        (CLIP_NOT_SCALED, lambda g: g),
+        (CLIP_INVERTED, lambda g: g / scale),
+        (CLIP_BY_VALUE, lambda g: np.clip(g, -max_norm, max_norm)),
+    ]
+    hints = [Hint(cause, _every_array(make, clipped, grads)) for cause, make in candidates]
     for k in grads:
-        separate = grads[k] * min(1.0, max_norm / norms[k])
         expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * scale, context=context,
                      cause="multiply every array by the same factor max_norm / total_norm.",
-                     hints=[Hint(CLIP_BY_VALUE, lambda _: by_value),
-                            Hint(CLIP_SEPARATE, looks_like(separate)),
-                            Hint(CLIP_SQUARED, looks_like(grads[k] * max_norm / true_norm ** 2)),
-                            Hint(CLIP_NOT_SCALED, lambda _: unscaled),
-                            Hint(CLIP_INVERTED, looks_like(grads[k] / scale))])
+                     hints=hints)
     new_norm = _global_norm(clipped)
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
         raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
                            f"expected max_norm = {max_norm:g}.")
+
+
+def _every_array(make, clipped, grads):
+    """A hint predicate: make(g) predicts clipped[k] for EVERY array g = grads[k]."""
+    def matches(_actual):
+        return all(looks_like(make(grads[k]))(clipped[k]) for k in grads)
+    return matches
 
 
 def check_clip_grad_norm_small(clip_grad_norm, seed=0):
@@ -747,7 +888,8 @@ RADIUS_SINGULAR = ("that is the largest singular value (the matrix 2-norm), not 
                    "radius: they agree for symmetric matrices only. Use the eigenvalues "
                    "(np.linalg.eigvals) and take the largest absolute value.")
 RADIUS_SIGNED = ("the largest eigenvalue by value, not by magnitude: a negative eigenvalue "
-                 "counts by its absolute value.")
+                 "counts by its absolute value (and a complex one by its modulus; np.abs "
+                 "gives both).")
 RADIUS_REAL_PART = ("only the real parts of the eigenvalues were used: a complex eigenvalue "
                     "a + bi has magnitude sqrt(a**2 + b**2), which np.abs gives you.")
 RADIUS_SYMMETRIC = ("np.linalg.eigvalsh/eigh assume a symmetric matrix and read only one "
@@ -789,6 +931,7 @@ def check_spectral_radius(spectral_radius, seed=0):
          np.array([[0.5 * s, 8.0, -3.0], [0.0, -0.4, 5.0], [0.0, 0.0, 0.3]]),
          [0.5 * s, -0.4, 0.3]),
     ]
+    runs = []
     for what, W, eigs in cases:
         eigs = np.array(eigs, dtype=np.complex128)
         true = float(np.max(np.abs(eigs)))
@@ -804,14 +947,18 @@ def check_spectral_radius(spectral_radius, seed=0):
                 "(np.abs before the max).")
         got = expect_float(fn, "the spectral radius", value)
         real_parts = np.real(eigs)
+        runs.append((got, true, what,
+                     [Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
+                      Hint(RADIUS_REAL_PART, looks_like(np.max(np.abs(real_parts)))),
+                      Hint(RADIUS_SIGNED, looks_like(np.max(real_parts))),
+                      Hint(RADIUS_SYMMETRIC, looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
+                      Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))]))
+    # a cause is named only when it gives the student's number on every matrix
+    hints = on_every_case([(got, h) for got, _, _, h in runs])
+    for got, true, what, _ in runs:
         expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
                      cause="the spectral radius is np.max(np.abs(np.linalg.eigvals(W))).",
-                     hints=[Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
-                            Hint(RADIUS_REAL_PART, looks_like(np.max(np.abs(real_parts)))),
-                            Hint(RADIUS_SIGNED, looks_like(np.max(real_parts))),
-                            Hint(RADIUS_SYMMETRIC,
-                                 looks_like(np.max(np.abs(np.linalg.eigvalsh(W))))),
-                            Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))])
+                     hints=hints)
 
 
 # =============================================================== cost

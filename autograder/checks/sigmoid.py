@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_efficient,
+    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
+    expect_efficient, on_every_case,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient, random_array, relative_error, rng_for, unpack,
 )
@@ -37,6 +38,16 @@ UPSTREAM_IGNORED = ("the upstream gradient dz is ignored: your answer is the gra
                     "gradient by dz.")
 Z_ALONE = ("the local gradient is z (or 1 - z) alone: the sigmoid's derivative is the "
            "product z * (1 - z).")
+FROM_A = ("the local gradient was computed from the pre-activation a = W @ x as "
+          "a * (1 - a); the formula s * (1 - s) needs s = sigmoid(a), which is z, the "
+          "output in the cache: z * (1 - z).")
+FLOAT32_LOCAL = ("the local gradient was computed in float32: z rounded to float32 is "
+                 "exactly 1.0 once a > 17, so z * (1 - z) becomes 0 (and loses most digits "
+                 "before that). Compute z * (1 - z) in float64 from the cached z.")
+ZEROED_SMALL = ("the smallest local gradients were set to exactly 0 (rounded, clipped or "
+                "thresholded), the others are right: in the saturated regime the gradient is "
+                "tiny but still has to be right. Compute z * (1 - z) from the cached z, in "
+                "float64, and let the numbers be small.")
 ALL_ZERO = ("your gradient is exactly zero, but here the true gradient is tiny, not zero. "
             "Don't round, clip or threshold small values: compute z * (1 - z) from the cached "
             "z and let the numbers be small.")
@@ -143,9 +154,25 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
         (UPSTREAM_IGNORED, upstream_ignored),
         (Z_ALONE, _linear_gradients(W, x, dz * z)),
         (Z_ALONE, _linear_gradients(W, x, dz * (1.0 - z))),
+        (FROM_A, _linear_gradients(W, x, dz * (W @ x) * (1.0 - W @ x))),
     ]
+    if saturated:
+        z32 = np.asarray(z, dtype=np.float32)
+        candidates += [
+            (FLOAT32_LOCAL, _linear_gradients(
+                W, x, dz * (z32 * (np.float32(1) - z32)).astype(np.float64))),
+            (FLOAT32_LOCAL, _linear_gradients(
+                W, x, dz * z32.astype(np.float64) * (1.0 - z32.astype(np.float64)))),
+        ]
     hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
     hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
+    if saturated:     # the units below some cut zeroed, those above it right
+        local = _local_gradient(W @ x)
+        cuts = np.sort(local)[1:]
+        zeroed = [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local)) for c in cuts]
+        for k, hints in ((0, hints_dx), (1, hints_dW)):
+            hints.append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
+                                                               for g in zeroed)))
     zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
     return [zero] + hints_dx, [zero] + hints_dW
 
@@ -196,6 +223,7 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
     """
     rng = rng_for(seed, "check_sigmoid_layer_backward")
     cases = [("with small weights", 5, 3, 0.1), ("with moderate weights", 3, 7, 0.8)]
+    runs = []
     for context, H, D, scale in cases:
         W, x, dz, true_dx, true_dW = _draw_case(rng, H, lambda: (
             random_array(rng, (H, D), scale=scale),
@@ -208,13 +236,24 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
 
         dx, dW = _backward_outputs(student_fn, dz, cache)
 
-        ignored = _layer_gradients(W, x, np.ones_like(dz))
-        hints_dx, hints_dW = _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
-                                            ignored)
-        expect_close(BACKWARD, "dx", dx, true_dx, hints=hints_dx, context=context,
+        runs.append((dx, dW, true_dx, true_dW, context,
+                     (W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward))))
+    # a cause is named only when it gives the student's answer on both layers
+    for dx, dW, true_dx, true_dW, context, _ in runs:
+        if looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW):
+            continue
+        built = [(r[0], r[1], _layer_mistake_hints(*r[5])) for r in runs]
+        expect_close(BACKWARD, "dx", dx, true_dx, context=context,
+                     hints=on_every_case([(b[0], b[2][0]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches x.")
-        expect_close(BACKWARD, "dW", dW, true_dW, hints=hints_dW, context=context,
+        expect_close(BACKWARD, "dW", dW, true_dW, context=context,
+                     hints=on_every_case([(b[1], b[2][1]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches W.")
+
+
+def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
+    ignored = _layer_gradients(W, x, np.ones_like(dz))
+    return _mistake_hints(W, x, z, dz, sigmoid_fn, ignored)
 
 
 def _given_sigmoid_of(sigmoid_layer_forward):
@@ -259,9 +298,20 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
     dx, dW = _backward_outputs(student_fn, dz, cache)
 
-    ignored = _layer_gradients(W, x, np.ones_like(dz))
-    hints_dx, hints_dW = _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
-                                        ignored, saturated=True)
+    hints_dx, hints_dW = _saturated_hints(W, x, z, dz, sigmoid_layer_forward)
+    if not (looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW)):
+        # a cause is named only when it also gives the answer on a second saturated layer
+        try:
+            prng = rng_for(seed, "check_sigmoid_layer_backward_saturated_probe")
+            pW, px, pdz, _, _ = _draw_case(prng, H, lambda: _saturated_layer(prng, H, D))
+            pz, pcache = sigmoid_layer_forward(pW, px)
+            pdx, pdW = _backward_outputs(student_fn, pdz, pcache)
+            pdx_h, pdW_h = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
+                                            sigmoid_layer_forward)
+            hints_dx = on_every_case([(dx, hints_dx), (pdx, pdx_h)])
+            hints_dW = on_every_case([(dW, hints_dW), (pdW, pdW_h)])
+        except (StudentCodeError, CheckFailure):
+            hints_dx, hints_dW = [], []
     context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
                f"from {a.min():+.1f} to {a.max():+.1f}, true gradients between "
                f"{np.abs(true_dW).min():.0e} and {np.abs(true_dW).max():.0e})")
@@ -271,6 +321,12 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
         expect_close(BACKWARD, f"dW[{i}]", dW[i], true_dW[i], cause=TINY,
                      context=(f"for unit {i} (pre-activation {a[i]:+.1f}, true entries of "
                               f"size {np.abs(true_dW[i]).max():.1e})"))
+
+
+def _saturated_hints(W, x, z, dz, sigmoid_layer_forward):
+    ignored = _layer_gradients(W, x, np.ones_like(dz))
+    return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward), ignored,
+                          saturated=True)
 
 
 # ---------------------------------------------------------------- saturated_fraction
@@ -304,8 +360,12 @@ def _call_fraction(fn, W, X, **kw):
     return expect_float(FRACTION, "the fraction", result)
 
 
-def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=True):
-    """Compare with the exact fraction; pairs within 1e-9 (relative) of tol may go either way."""
+def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=True,
+                     runs=None):
+    """Compare with the exact fraction; pairs within 1e-9 (relative) of tol may go either way.
+
+    With `runs` (a list), the case is only recorded there; `_fraction_verdict(runs)` then
+    judges every case together, so that a cause is named only when it fits all of them."""
     A = X @ W.T
     N, H = A.shape
     s = _local_gradient(A)
@@ -314,8 +374,6 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
     hi = int(np.count_nonzero(s < tol * (1 + 1e-9)))
     frac = _call_fraction(fn, W, X, tol=tol) if pass_tol else _call_fraction(fn, W, X)
     total = N * H
-    if lo / total - 1e-12 <= frac <= hi / total + 1e-12:
-        return frac
     k = lo
     expected = k / total
     z = np.asarray(sigmoid(A), dtype=np.float64)
@@ -340,17 +398,60 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
          "z * (1 - z) catches both.", float(np.mean(z < tol))),
         ("only units stuck near 1 were counted: a unit stuck near 0 is saturated too, and "
          "z * (1 - z) catches both.", float(np.mean(1.0 - z < tol))),
+        (SATURATED_UNITS, float(np.mean(np.all(s < tol, axis=0)))),
+        (SATURATED_UNITS_ANY, float(np.mean(np.any(s < tol, axis=0)))),
+        (SATURATED_EXAMPLES, float(np.mean(np.all(s < tol, axis=1)))),
     ]
-    lines = [f"`{FRACTION}` returned {frac:.6g} {context}; expected {expected:.6g} "
-             f"({k} of the {N} x {H} = {total} pairs have z(1 - z) < {tol:g})."]
-    matched = [cause for cause, value in candidates
-               if abs(frac - value) <= 1e-9 and not lo <= value * total <= hi]
-    if matched:
-        lines.append("  Likely cause: " + matched[0])
+    record = dict(frac=frac, lo=lo, hi=hi, total=total, k=k, expected=expected, N=N, H=H,
+                  tol=tol, context=context, candidates=candidates)
+    if runs is None:
+        _fraction_verdict([record])
     else:
-        lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H); count the "
-                     "entries of z * (1 - z) below tol and divide by N * H.")
-    raise CheckFailure("\n".join(lines))
+        runs.append(record)
+    return frac
+
+
+SATURATED_UNITS = ("units were counted, each as saturated when it is saturated on every "
+                   "example: the fraction is over (example, unit) pairs, each pair counted "
+                   "on its own: np.mean(z * (1 - z) < tol) over the whole (N, H) array.")
+SATURATED_UNITS_ANY = ("units were counted, each as saturated when it is saturated on some "
+                       "example: the fraction is over (example, unit) pairs, each pair "
+                       "counted on its own.")
+SATURATED_EXAMPLES = ("examples were counted, each as saturated when every unit is: the "
+                      "fraction is over (example, unit) pairs, each pair counted on its own.")
+
+
+def _fraction_right(r, value) -> bool:
+    return r["lo"] / r["total"] - 1e-12 <= value <= r["hi"] / r["total"] + 1e-12
+
+
+def _fraction_verdict(runs) -> None:
+    """Fail on the first wrong case; name a cause only when its value is the student's
+    answer on every case (a case where the cause has no value: the student is right)."""
+    for r in runs:
+        if _fraction_right(r, r["frac"]):
+            continue
+
+        def fits(cause, run):
+            values = [v for c, v in run["candidates"] if c == cause]
+            if not values:
+                return _fraction_right(run, run["frac"])
+            return any(abs(run["frac"] - v) <= 1e-9 for v in values)
+        matched = []
+        for cause, value in r["candidates"]:
+            if (abs(r["frac"] - value) <= 1e-9 and not r["lo"] <= value * r["total"] <= r["hi"]
+                    and all(fits(cause, other) for other in runs) and cause not in matched):
+                matched.append(cause)
+        N, H, total, k = r["N"], r["H"], r["total"], r["k"]
+        lines = [f"`{FRACTION}` returned {r['frac']:.6g} {r['context']}; expected "
+                 f"{r['expected']:.6g} ({k} of the {N} x {H} = {total} pairs have "
+                 f"z(1 - z) < {r['tol']:g})."]
+        if len(matched) == 1:
+            lines.append("  Likely cause: " + matched[0])
+        else:
+            lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H); count the "
+                         "entries of z * (1 - z) below tol and divide by N * H.")
+        raise CheckFailure("\n".join(lines))
 
 
 def _mixed_preactivations(rng, N, H, bands, counts):
@@ -371,24 +472,36 @@ def check_saturated_fraction(student_fn, sigmoid, seed=0):
     """Constructed cases: all healthy, all saturated, a known mix, and a tol other than 1e-3."""
     rng = rng_for(seed, "check_saturated_fraction")
     N, H, D = 5, 3, 4
+    runs: list = []
 
     A = _mixed_preactivations(rng, N, H, [HEALTHY], [N * H])
     W, X = _pairs(rng, A, D)
     _expect_fraction(student_fn, W, X, 1e-3, "when every unit is healthy "
                      "(pre-activations between -3 and 3), with the default tol", sigmoid,
-                     pass_tol=False)
+                     pass_tol=False, runs=runs)
 
     A = _mixed_preactivations(rng, N, H, [SATURATED], [N * H])
     W, X = _pairs(rng, A, D)
     _expect_fraction(student_fn, W, X, 1e-3, "when every unit is saturated "
                      "(|pre-activation| between 10 and 45), with the default tol", sigmoid,
-                     pass_tol=False)
+                     pass_tol=False, runs=runs)
 
     k = int(rng.integers(4, N * H - 3))
     A = _mixed_preactivations(rng, N, H, [HEALTHY, SATURATED], [N * H - k, k])
     W, X = _pairs(rng, A, D)
     _expect_fraction(student_fn, W, X, 1e-3, f"on a mix of {k} saturated and {N * H - k} "
-                     "healthy pairs, with the default tol", sigmoid, pass_tol=False)
+                     "healthy pairs, with the default tol", sigmoid, pass_tol=False, runs=runs)
+
+    # one unit saturated on every example and one example saturated on every unit, the
+    # rest healthy: counting units, examples or pairs give three different fractions
+    A = _mixed_preactivations(rng, N, H, [HEALTHY], [N * H])
+    j, i = int(rng.integers(H)), int(rng.integers(N))
+    A[:, j] = _mixed_preactivations(rng, N, 1, [SATURATED], [N])[:, 0]
+    A[i, :] = _mixed_preactivations(rng, 1, H, [SATURATED], [H])[0]
+    W, X = _pairs(rng, A, D)
+    _expect_fraction(student_fn, W, X, 1e-3, f"when unit {j} is saturated on every example "
+                     f"and example {i} on every unit (the rest healthy), with the default "
+                     "tol", sigmoid, pass_tol=False, runs=runs)
 
     n_between, n_deep = 5, int(rng.integers(2, 6))
     A = _mixed_preactivations(rng, N, H, [HEALTHY, BETWEEN, DEEP],
@@ -396,7 +509,8 @@ def check_saturated_fraction(student_fn, sigmoid, seed=0):
     W, X = _pairs(rng, A, D)
     s = _local_gradient(X @ W.T)
     _expect_fraction(student_fn, W, X, 1e-6, "with tol=1e-6", sigmoid,
-                     extra_hints=[_tol_ignored(s)])
+                     extra_hints=[_tol_ignored(s)], runs=runs)
+    _fraction_verdict(runs)
 
 
 def _tol_ignored(local):
@@ -415,11 +529,14 @@ def check_saturated_fraction_scale(student_fn, sigmoid, seed=0):
     W0 = rng.standard_normal((H, D))
     expected = [float(np.mean(_local_gradient(X @ (c * W0).T) < tol)) for c in SCALES]
     table = ", ".join(f"{c:g}: {e:.3f}" for c, e in zip(SCALES, expected))
+    runs: list = []
     for c in SCALES:
         _expect_fraction(student_fn, c * W0, X, tol,
                          f"at weight scale {c:g} (W = {c:g} * randn, unit-variance X, "
                          f"tol={tol:g}; expected fractions by scale: {table})", sigmoid,
-                         extra_hints=[_tol_ignored(_local_gradient(X @ (c * W0).T))])
+                         extra_hints=[_tol_ignored(_local_gradient(X @ (c * W0).T))],
+                         runs=runs)
+    _fraction_verdict(runs)
 
 
 # ---------------------------------------------------------------- cost

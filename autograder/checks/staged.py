@@ -6,11 +6,14 @@ Graded functions (SPEC.md): `staged_backward`, `add_backward`, `mul_backward`,
 Ground truth comes only from trusted forward passes and numerical derivatives:
 
 - `staged_backward`: the complex-step derivative of the given `staged_forward` (the given
-  `sigmoid` is analytic, so it accepts complex input). The usual mistakes are recognised by
-  rebuilding the forward with each place where x (or y) is used as its own input, so the
-  check knows what a backward pass that dropped one path of a fork would return.
+  `sigmoid` is analytic, so it accepts complex input). A wrong answer is diagnosed by
+  calling the student's function again at probe points (other x, y and df) and comparing
+  every answer with what each usual mistake predicts: a fork that lost a path (the forward
+  rebuilt with each use of x or y as its own input), or one stage's local derivative
+  replaced by a usual slip (or two stages'), the others being each stage's own derivative
+  by the complex step. A mistake is named only when it predicts every answer.
 - the gates: centered differences of numpy's own `x + y`, `x * y`, `max(x, y)`, with
-  `|x - y|` kept away from ties.
+  `|x - y|` kept away from ties; a hint is named only when it fits every case.
 - `numerical_gradient`: module-level test functions (below) whose gradients are known in
   closed form. They are passed to the student's code as `functools.partial` objects, which
   the grader can send to the child process by reference.
@@ -23,7 +26,8 @@ import itertools
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, call_student, complex_step_gradient,
+    Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs, call_student,
+    complex_step_gradient, on_every_case,
     expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
     numerical_gradient as trusted_numerical_gradient, random_array, rng_for, unpack,
 )
@@ -66,26 +70,201 @@ def _path_gradients(sigmoid, x, y):
     return parts[:3], parts[3:]
 
 
-def _fork_hints(var: str, paths: tuple, parts: list, df) -> list:
-    """One hint per proper subset of a forked variable's paths: what `=` instead of `+=` gives."""
-    hints = []
+def _fork_mistakes(var: str, paths: tuple, index: int) -> list:
+    """One mistake per proper subset of a forked variable's paths: what `=` instead of `+=`
+    gives (d{var} keeps only the contributions of the paths in the subset)."""
+    out = []
     n = len(paths)
+    name = f"d{var}"
     for r in range(1, n):
         for kept in itertools.combinations(range(n), r):
             lost = [paths[i] for i in range(n) if i not in kept]
-            candidate = df * sum(parts[i] for i in kept)
-            hints.append(Hint(
-                f"d{var} is missing the contribution that flows back through "
-                f"{' and '.join(lost)}. {var} is used in {n} places (a fork), so d{var} is "
-                f"the sum of {n} contributions: accumulate them with `d{var} += ...`; a "
-                f"`d{var} = ...` somewhere overwrote what an earlier stage had added.",
-                looks_like(candidate)))
-    return hints
+            cause = (f"d{var} is missing the contribution that flows back through "
+                     f"{' and '.join(lost)}. {var} is used in {n} places (a fork), so d{var} is "
+                     f"the sum of {n} contributions: accumulate them with `d{var} += ...`; a "
+                     f"`d{var} = ...` somewhere overwrote what an earlier stage had added.")
+
+            def predict(case, kept=kept):
+                parts = case.data["parts"][index]
+                return {name: case.data["df"] * sum(parts[i] for i in kept)}
+            out.append(Mistake(cause, predict))
+    return out
+
+
+def _cs_derivative(op, v) -> np.ndarray:
+    """d op(v) / dv elementwise, by the complex step on the stage's own operation."""
+    v = np.asarray(v, dtype=np.float64)
+    return np.imag(op(v + 1j * _CS_STEP)) / _CS_STEP
+
+
+def _local_factors(sigmoid, data) -> dict:
+    """Every stage's local derivatives at the cached values, each from the complex step of
+    that stage's own operation (the given sigmoid for stages 1 and 3)."""
+    x, y, sigy, num, sigx, xpy, xpysqr, den, invden = data["cache"]
+    one = np.ones_like(np.asarray(x, dtype=np.float64))
+    return {
+        "8num": _cs_derivative(lambda v: v * invden, num),
+        "8inv": _cs_derivative(lambda v: num * v, invden),
+        "7": _cs_derivative(lambda v: 1.0 / v, den),
+        "6s": one, "6q": one,
+        "5": _cs_derivative(lambda v: v ** 2, xpy),
+        "4x": one, "4y": one,
+        "3": _cs_derivative(sigmoid, x),
+        "2x": one, "2s": one,
+        "1": _cs_derivative(sigmoid, y),
+    }
+
+
+def _backprop_stages(df, L: dict) -> dict:
+    """The backward pass of the eight stages with the local derivatives `L`."""
+    dnum, dinvden = L["8num"] * df, L["8inv"] * df
+    dden = L["7"] * dinvden
+    dsigx, dxpysqr = L["6s"] * dden, L["6q"] * dden
+    dxpy = L["5"] * dxpysqr
+    dx = L["4x"] * dxpy + L["3"] * dsigx + L["2x"] * dnum
+    dy = L["4y"] * dxpy + L["1"] * L["2s"] * dnum
+    return {"dx": dx, "dy": dy}
+
+
+# (cause, the local derivatives the slip uses instead, from the cached values)
+def _stage_slips(sigmoid) -> list:
+    def sig_prime_of(v):
+        s = np.asarray(sigmoid(np.asarray(v, dtype=np.float64)), dtype=np.float64)
+        return s * (1.0 - s)
+
+    def c(data, i):
+        return np.asarray(data["cache"][i], dtype=np.float64)
+    X, Y, SIGY, NUM, SIGX, XPY, _, DEN, INVDEN = range(9)
+    slips = [
+        ("stage 5, `xpysqr = xpy ** 2`: your local derivative is xpy, expected 2 * xpy "
+         "(the power rule's factor 2 is missing).", lambda d: {"5": c(d, XPY)}),
+        ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is +1/den**2, expected "
+         "-1/den**2 (the derivative of 1/u is -1/u**2).",
+         lambda d: {"7": 1.0 / c(d, DEN) ** 2}),
+        ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is -1/den, expected "
+         "-1/den**2.", lambda d: {"7": -1.0 / c(d, DEN)}),
+        ("stage 8, `f = num * invden`: the multiply gate is not switched: your dnum is "
+         "num * df and your dinvden is invden * df; expected dnum = invden * df and "
+         "dinvden = num * df (each input receives the OTHER input times df).",
+         lambda d: {"8num": c(d, NUM), "8inv": c(d, INVDEN)}),
+    ]
+    for stage, out, inp in ((3, "sigx", "x"), (1, "sigy", "y")):
+        key, O, I = str(stage), (SIGX if stage == 3 else SIGY), (X if stage == 3 else Y)
+        line = f"stage {stage}, `{out} = sigmoid({inp})`"
+        expected = f"expected {out} * (1 - {out}), which is sigmoid'({inp})"
+        slips += [
+            (f"{line}: your local derivative is sigmoid({out}) * (1 - sigmoid({out})), the "
+             f"derivative taken at the sigmoid's output; {expected}.",
+             lambda d, key=key, O=O: {key: sig_prime_of(c(d, O))}),
+            (f"{line}: your local derivative is {inp} * (1 - {inp}); {expected}: the "
+             f"formula s * (1 - s) needs s = sigmoid({inp}), not {inp} itself.",
+             lambda d, key=key, I=I: {key: c(d, I) * (1.0 - c(d, I))}),
+            (f"{line}: your local derivative is {out} alone; {expected}.",
+             lambda d, key=key, O=O: {key: c(d, O)}),
+            (f"{line}: the sigmoid's local derivative is missing (your factor is 1); "
+             f"{expected}.", lambda d, key=key: {key: np.ones_like(c(d, X))}),
+        ]
+    return slips
+
+
+_HARD_CODED = ("dx and dy are the worked point's values (dx = 2.0596, dy = 1.5922 at "
+               "(x, y) = (3, -4)) whatever the input: the answer is hard-coded. Compute it "
+               "from the cache, stage by stage.")
+_WORKED_DX, _WORKED_DY = 2.0595697955721652, 1.5922327514838093
+
+
+def _staged_mistakes(sigmoid) -> list:
+    """Every usual mistake of staged_backward, as a prediction from a case's data."""
+    def slip(override):
+        def predict(case):
+            L = dict(case.data["local"])
+            L.update(override(case.data))
+            return _backprop_stages(case.data["df"], L)
+        return predict
+
+    def unit(case):
+        x_parts, y_parts = case.data["parts"]
+        return {"dx": sum(x_parts), "dy": sum(y_parts)}
+
+    def shaped(v, case):
+        return np.broadcast_to(np.asarray(v, dtype=np.float64),
+                               np.shape(case.data["cache"][0])) * 1.0
+
+    mistakes = [
+        Mistake("dx and dy look like each other's gradients: return `(dx, dy)` in that order.",
+                lambda case: {"dx": case.truth["dy"], "dy": case.truth["dx"]}),
+        Mistake("the gradient is the one for df = 1: the upstream gradient `df` was ignored. "
+                "The last stage's gradient is not 1 but `df` (times its local derivative), "
+                "and everything before it inherits that factor.", unit),
+        Mistake("dx and dy have the wrong sign (both of them, on every path).",
+                lambda case: {"dx": -case.truth["dx"], "dy": -case.truth["dy"]}),
+        Mistake(_HARD_CODED, lambda case: {"dx": shaped(_WORKED_DX, case) * case.data["df"],
+                                           "dy": shaped(_WORKED_DY, case) * case.data["df"]}),
+        Mistake(_HARD_CODED, lambda case: {"dx": shaped(_WORKED_DX, case),
+                                           "dy": shaped(_WORKED_DY, case)}),
+    ]
+    mistakes += _fork_mistakes("x", _X_PATHS, 0) + _fork_mistakes("y", _Y_PATHS, 1)
+    slips = _stage_slips(sigmoid)
+    mistakes += [Mistake(cause, slip(override)) for cause, override in slips]
+    # two slips in two different stages: each verified prediction is as specific as one
+    for (c1, o1), (c2, o2) in itertools.combinations(slips, 2):
+        if c1.split(",")[0] != c2.split(",")[0]:
+            mistakes.append(Mistake(f"two slips. First, {c1} Second, {c2}",
+                                    slip(lambda d, o1=o1, o2=o2: {**o1(d), **o2(d)})))
+    return mistakes
+
+
+# Probe points (x, y, df): spread out, df far from 1 and of both signs, so that every
+# usual mistake above predicts something different from every other one at some point.
+_PROBES = ((1.3, -0.7, 1.7), (-2.1, 0.4, -2.3), (0.6, 2.2, 0.8), (-0.9, -1.6, 1.0),
+           (2.4, 1.1, -0.6))
+
+
+def _staged_data(staged_forward, sigmoid, x, y, df) -> tuple[dict, dict]:
+    """The truth (complex step through the given forward) and what predictions need."""
+    x_arr = np.asarray(x, dtype=np.float64)
+    y_arr = np.asarray(y, dtype=np.float64)
+    _, cache = staged_forward(x, y)
+    true_dx = complex_step_gradient(lambda v: staged_forward(v, y_arr)[0], x_arr, df)
+    true_dy = complex_step_gradient(lambda v: staged_forward(x_arr, v)[0], y_arr, df)
+    data = {"cache": tuple(np.asarray(v, dtype=np.float64) for v in cache),
+            "df": np.asarray(df, dtype=np.float64),
+            "parts": _path_gradients(sigmoid, x_arr, y_arr)}
+    data["local"] = _local_factors(sigmoid, data)
+    return {"dx": true_dx, "dy": true_dy}, data
+
+
+def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
+    """The student's function at the probe points (as floats, or as one (5,) array case),
+    with the data the predictions need."""
+    def probe():
+        fn = "staged_backward"
+        if scalar:
+            points = list(_PROBES)
+        else:           # one case: every probe point as an entry of (5,) arrays
+            points = [tuple(np.array([p[i] for p in _PROBES]) for i in range(3))]
+        cases = []
+        for x, y, df in points:
+            _, cache = staged_forward(x, y)
+            dx, dy = unpack(fn, call_and_check_inputs(staged_backward, df, cache), ("dx", "dy"))
+            if scalar:
+                got = {"dx": expect_float(fn, "dx", dx), "dy": expect_float(fn, "dy", dy)}
+            else:
+                got = {"dx": expect_array(fn, "dx", dx, np.shape(x)),
+                       "dy": expect_array(fn, "dy", dy, np.shape(x))}
+            truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
+            cases.append(Case(got, truth, data))
+        return cases
+    return probe
 
 
 def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: str,
                  scalar: bool) -> None:
-    """Run staged_backward on one case and compare with complex-step ground truth."""
+    """Run staged_backward on one case and compare with complex-step ground truth.
+
+    A wrong answer is diagnosed by calling the function again at the probe points: a
+    mistake is named only when it predicts the answers at this case and at every probe.
+    """
     fn = "staged_backward"
     f, cache = staged_forward(x, y)
     result = call_and_check_inputs(staged_backward, df, cache)
@@ -98,34 +277,13 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
         dy = expect_array(fn, "dy", dy, shape)
         expect_new_arrays(fn, {"dx": dx, "dy": dy}, {"df": df, "cache": cache})
 
-    x_arr = np.asarray(x, dtype=np.float64)
-    y_arr = np.asarray(y, dtype=np.float64)
-    true_dx = complex_step_gradient(lambda v: staged_forward(v, y_arr)[0], x_arr, df)
-    true_dy = complex_step_gradient(lambda v: staged_forward(x_arr, v)[0], y_arr, df)
-    x_parts, y_parts = _path_gradients(sigmoid, x_arr, y_arr)
-    unit_dx, unit_dy = sum(x_parts), sum(y_parts)
-    df_arr = np.asarray(df, dtype=np.float64)
-
-    def common(var, true, other_true, unit):
-        hints = [Hint(f"d{var} looks like the gradient of the other input: return "
-                      "`(dx, dy)` in that order.", looks_like(other_true))]
-        if not np.allclose(df_arr, 1.0):
-            hints.append(Hint(
-                f"d{var} is the gradient for df = 1: the upstream gradient `df` was ignored. "
-                "The last stage's gradient is not 1 but `df` (times its local derivative), "
-                "and everything before it inherits that factor.", looks_like(unit)))
-        hints.append(Hint(f"d{var} has the wrong sign: check the local derivative of "
-                          "`invden = 1 / den` (it is -1 / den**2).", looks_like(-true)))
-        return hints
-
-    expect_close(fn, "dx", dx, true_dx, context=context, cause=_STAGED_CAUSE,
-                 hints=common("x", true_dx, true_dy, unit_dx)[:1]
-                 + _fork_hints("x", _X_PATHS, x_parts, df_arr)
-                 + common("x", true_dx, true_dy, unit_dx)[1:])
-    expect_close(fn, "dy", dy, true_dy, context=context, cause=_STAGED_CAUSE,
-                 hints=common("y", true_dy, true_dx, unit_dy)[:1]
-                 + _fork_hints("y", _Y_PATHS, y_parts, df_arr)
-                 + common("y", true_dy, true_dx, unit_dy)[1:])
+    truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
+    diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid),
+                          [Case({"dx": dx, "dy": dy}, truth, data)],
+                          probe=_staged_probe(staged_backward, staged_forward, sigmoid, scalar))
+    for name, got in (("dx", dx), ("dy", dy)):
+        expect_close(fn, name, got, truth[name], context=context, cause=_STAGED_CAUSE,
+                     hints=diagnosis.hints(name))
 
 
 def _scalar_df(rng) -> float:
@@ -178,8 +336,8 @@ def check_staged_backward_hidden(staged_backward, staged_forward, sigmoid, seed=
 
 # ---------------------------------------------------------------- gates
 
-def _gate_case(fn_name, student_fn, forward, dout, x, y, hints_for):
-    """Call a gate's backward and compare with centered differences of its forward."""
+def _gate_run(fn_name, student_fn, forward, dout, x, y):
+    """Call a gate's backward on one case; its outputs and centered differences of its forward."""
     result = call_and_check_inputs(student_fn, dout, x, y)
     dx, dy = unpack(fn_name, result, ("dx", "dy"))
     dx = expect_array(fn_name, "dx", dx, x.shape)
@@ -187,11 +345,32 @@ def _gate_case(fn_name, student_fn, forward, dout, x, y, hints_for):
     expect_new_arrays(fn_name, {"dx": dx, "dy": dy}, [dout, x, y])
     true_dx = trusted_numerical_gradient(lambda v: forward(v, y), x.copy(), dout)
     true_dy = trusted_numerical_gradient(lambda v: forward(x, v), y.copy(), dout)
-    context = f"on {x.shape} arrays"
-    expect_close(fn_name, "dx", dx, true_dx, context=context, cause=_GATE_CAUSE[fn_name],
-                 hints=hints_for("x", true_dx, true_dy, x, y, dout))
-    expect_close(fn_name, "dy", dy, true_dy, context=context, cause=_GATE_CAUSE[fn_name],
-                 hints=hints_for("y", true_dy, true_dx, y, x, dout))
+    return dout, x, y, dx, dy, true_dx, true_dy
+
+
+def _gate_verdict(fn_name, runs, hints_for):
+    """Compare every case; a hint is named only when it matches on every case run."""
+    for dout, x, y, dx, dy, true_dx, true_dy in runs:
+        context = f"on {x.shape} arrays"
+        for var, got, true in (("x", dx, true_dx), ("y", dy, true_dy)):
+            if looks_like(true, tol=1e-6)(got):
+                continue
+            per_case = []
+            for r_dout, r_x, r_y, r_dx, r_dy, r_tdx, r_tdy in runs:
+                mine = (r_dx, r_tdx, r_tdy, r_x, r_y) if var == "x" else \
+                    (r_dy, r_tdy, r_tdx, r_y, r_x)
+                per_case.append((mine[0], hints_for(var, *mine[1:], r_dout)))
+            hints = [Hint(hint.cause, _on_every_case(j, per_case))
+                     for j, hint in enumerate(per_case[0][1])]
+            expect_close(fn_name, f"d{var}", got, true, context=context,
+                         cause=_GATE_CAUSE[fn_name], hints=hints)
+
+
+def _on_every_case(j, per_case):
+    """A hint predicate: hint number j matches the student's output on every case."""
+    def matches(_actual):
+        return all(hints[j].matches(out) for out, hints in per_case)
+    return matches
 
 
 _GATE_CAUSE = {
@@ -254,14 +433,21 @@ def _max_hints(var, true, other_true, mine, other, dout):
         Hint(f"d{var} is a 0/1 mask: the right entries are picked, but the mask must "
              "multiply the upstream gradient dout.", looks_like(true / dout)),
         Hint(f"d{var} has the wrong sign.", looks_like(-true)),
+        Hint(f"d{var} routes the winner's value ({var} itself) instead of dout: where {var} "
+             "won, the gradient is dout (the local derivative of max is 1 there), not the "
+             "input's value.", looks_like(true / dout * mine)),
+        Hint(f"d{var} is dout times the winner's value: where {var} won, the local "
+             "derivative of max is 1, so the gradient is dout alone.", looks_like(true * mine)),
     ]
 
 
 def _gate_check(fn_name, student_fn, forward, hints_for, seed, shapes, name, tie_margin=None):
     rng = rng_for(seed, name)
+    runs = []
     for shape in shapes:
         dout, x, y = _gate_inputs(rng, shape, tie_margin)
-        _gate_case(fn_name, student_fn, forward, dout, x, y, hints_for)
+        runs.append(_gate_run(fn_name, student_fn, forward, dout, x, y))
+    _gate_verdict(fn_name, runs, hints_for)
 
 
 def check_add_backward(add_backward, seed=0):
@@ -342,8 +528,26 @@ def _one_sided(f, x, h):
     return grad
 
 
+def _row_at_once(f, x, h):
+    """What nudging a whole row (x[i] for the first index i only) gives: each row filled
+    with the centered difference along that row."""
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        old = x[i].copy()
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
 def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
-                  extra_hints=()) -> None:
+                  extra_hints=(), runs=None) -> None:
+    """One case. With `runs` (a list) the answer is only recorded there, to be judged with
+    the other cases by `_numgrad_verdict`: a hint is then named only when it fits all."""
     fn = "numerical_gradient"
     x_before = x.copy()
     grad = call_student(numerical_gradient, f, x) if h is None \
@@ -381,25 +585,47 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
              "(or nudge by +h and -h, not by +-h/2).", looks_like(0.5 * expected)),
         Hint("grad has the wrong sign: it is f(x + h) - f(x - h), not the other way round.",
              looks_like(-expected)),
-        *extra_hints,
+        # where the default h is used, ignoring h changes nothing: the truth stands in
+        *(extra_hints or [Hint("h is ignored.", looks_like(expected))]),
+        # for a 1-D x a "row" is one entry: this prediction is then the truth
+        Hint("a whole row was nudged at once: `x[i] += h` with one index moves every entry "
+             "of row i, so each entry of that row got the same number, the derivative along "
+             "the whole row. Nudge one entry at a time: loop over every index with "
+             "`np.ndindex(x.shape)` (or np.nditer) and nudge `x[idx]`.",
+             looks_like(_row_at_once(f, x, step), tol=1e-7)),
     ]
-    expect_close(fn, "grad", grad, expected, tol=tol, context=context, hints=hints,
-                 cause="for each entry i: save x[i], evaluate f at x[i] + h and at x[i] - h, "
-                       "restore x[i], and store (f_plus - f_minus) / (2h) in grad[i].")
+    record = (grad, expected, hints, tol, context)
+    if runs is None:
+        _numgrad_verdict([record])
+    else:
+        runs.append(record)
+
+
+def _numgrad_verdict(runs) -> None:
+    for k, (grad, expected, _, tol, context) in enumerate(runs):
+        if looks_like(expected, tol=tol)(grad):
+            continue
+        expect_close("numerical_gradient", "grad", grad, expected, tol=tol, context=context,
+                     hints=on_every_case([(r[0], r[2]) for r in runs], shown=k),
+                     cause="for each entry i: save x[i], evaluate f at x[i] + h and at "
+                           "x[i] - h, restore x[i], and store (f_plus - f_minus) / (2h) in "
+                           "grad[i].")
 
 
 def check_numerical_gradient(numerical_gradient, seed=0):
     """Default h on a curved 1-D function and a coupled 2-D quadratic, against the exact gradient."""
     rng = rng_for(seed, "numerical_gradient")
+    runs: list = []
     f, x, exact = _exp_case(rng, (6,), a=4.0)
     _numgrad_case(numerical_gradient, f, x, exact, None,
-                  "for f(x) = sum(w * exp(4 x)) at a (6,) array (default h)")
+                  "for f(x) = sum(w * exp(4 x)) at a (6,) array (default h)", runs=runs)
     f, x, exact = _quadratic_case(rng, (3, 4))
     _numgrad_case(numerical_gradient, f, x, exact, None,
-                  "for a quadratic f at a (3, 4) array (default h)")
+                  "for a quadratic f at a (3, 4) array (default h)", runs=runs)
+    _numgrad_verdict(runs)
 
 
-def _step_case(numerical_gradient, rng, shape, a, h):
+def _step_case(numerical_gradient, rng, shape, a, h, runs=None):
     f, x, exact = _exp_case(rng, shape, a)
     # What the centered difference at step h gives, exactly (it differs from the gradient by
     # about a**2 h**2 / 6, relatively): a correct function returns this, not the exact gradient.
@@ -410,7 +636,7 @@ def _step_case(numerical_gradient, rng, shape, a, h):
     _numgrad_case(numerical_gradient, f, x, expected, h,
                   f"for f(x) = sum(w * exp({a:g} x)) at a {shape} array with h = {h:g} "
                   "(compared with the centered difference at that step)",
-                  extra_hints=[ignored])
+                  extra_hints=[ignored], runs=runs)
 
 
 def check_numerical_gradient_step(numerical_gradient, seed=0):
@@ -422,13 +648,15 @@ def check_numerical_gradient_step(numerical_gradient, seed=0):
 def check_numerical_gradient_hidden(numerical_gradient, seed=0):
     """More shapes (3-D, a column), another step."""
     rng = rng_for(seed, "numerical_gradient_hidden")
+    runs: list = []
     f, x, exact = _exp_case(rng, (2, 2, 3), a=4.0)
     _numgrad_case(numerical_gradient, f, x, exact, None,
-                  "for f(x) = sum(w * exp(4 x)) at a (2, 2, 3) array (default h)")
+                  "for f(x) = sum(w * exp(4 x)) at a (2, 2, 3) array (default h)", runs=runs)
     f, x, exact = _quadratic_case(rng, (4, 1))
     _numgrad_case(numerical_gradient, f, x, exact, None,
-                  "for a quadratic f at a (4, 1) array (default h)")
-    _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2)
+                  "for a quadratic f at a (4, 1) array (default h)", runs=runs)
+    _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2, runs=runs)
+    _numgrad_verdict(runs)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
