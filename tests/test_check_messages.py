@@ -8,11 +8,11 @@ from notebook_tools import solution_namespace
 from autograder.checks import core
 from autograder.checks.core import CheckFailure
 from autograder.checks.rnn import CLIP_BY_VALUE, CLIP_NOT_SCALED, check_clip_grad_norm
-from autograder.checks.staged import _fork_hints, check_staged_backward_arrays
+from autograder.checks.staged import _fork_mistakes, check_staged_backward_arrays
 
 
 def test_fork_hint_says_a_not_an():
-    texts = [hint.cause for hint in _fork_hints("x", ("a", "b"), [np.ones(2), np.ones(2)], 1.0)]
+    texts = [mistake.cause for mistake in _fork_mistakes("x", ("a", "b"), 0)]
     assert texts and all("; a `dx = ...`" in t and "an `dx" not in t for t in texts)
 
 
