@@ -2,7 +2,7 @@
 
 A roster comes from nbgrader's gradebook (`gradebook.db`, read through nbgrader's API: its
 students and its assignments) or from a file: one student id a line, or a CSV whose header
-has an `id` (or `student_id`, `student`) column. Every (student, assignment) pair in the
+has an `id` (or `student_id`, `student id`, `student`) column. Every (student, assignment) pair in the
 scope of a run is then accounted for: graded (a result), unrecognized (something was in the
 submission folder and nothing of it could be graded: the paths and why), or missing
 (nothing there). Missing and unrecognized pairs become results with no tests, a score of 0
@@ -65,7 +65,7 @@ def read_roster(path: Path) -> Roster:
         raise RosterError(f"the roster {shown(str(path))} lists no student")
     if "," in lines[0]:
         rows = list(csv.reader(io.StringIO("\n".join(lines))))
-        header = [h.strip().lower() for h in rows[0]]
+        header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
         column = next((header.index(c) for c in ID_COLUMNS if c in header), None)
         if column is None:
             raise RosterError(f"the roster {shown(str(path))} is a CSV without an id column "
