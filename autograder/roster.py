@@ -139,20 +139,32 @@ def account(results: list[SubmissionResult], discovery: Discovery,
     have = {(r.student, r.assignment) for r in results if r.student}
     out = []
     for (student, assignment), skipped in sorted(discovery.unrecognized().items()):
-        why = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
-        out.append(Unsubmitted(student, assignment, skipped[0].path,
+        reasons: dict[str, list[str]] = {}
+        for s in skipped:
+            reasons.setdefault(s.reason, []).append(s.path)
+        why = "; ".join(f"{', '.join(paths)}: {reason}" for reason, paths in reasons.items())
+        out.append(Unsubmitted(student, assignment, str(Path(skipped[0].path).parent),
                                max_score=max_scores.get(assignment, 0.0),
-                               error=f"no notebook of the submission folder was graded: {why}",
+                               error=f"nothing in the submission folder could be graded: {why}",
                                status=UNRECOGNIZED))
         have.add((student, assignment))
     for student, assignment, folder in pairs:
         if (student, assignment) not in have:
             have.add((student, assignment))
+            folder = _relative(folder)
             out.append(Unsubmitted(student, assignment, shown(str(folder)),
                                    max_score=max_scores.get(assignment, 0.0),
                                    error=f"missing: no submission in {shown(str(folder))}",
                                    status=MISSING))
     return out
+
+
+def _relative(path: Path) -> Path:
+    """`path` from the current folder when it is below it (as the paths of a run are shown)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def unlisted(results: Iterable[SubmissionResult], roster: Roster,
