@@ -311,8 +311,9 @@ def run_grade(opts: argparse.Namespace) -> int:
 
 
 def check_outputs(opts: argparse.Namespace) -> None:
-    """Before any grading: no export may take one of nbgrader's files or folders, nor
-    overwrite a file this grader did not write; the default folder is made."""
+    """Before any grading: no export may go into one of nbgrader's folders in an nbgrader
+    course (nbgrader_config.py; elsewhere a warning), nor overwrite a file this grader did
+    not write; the default folder is made."""
     course = Path(os.path.abspath(opts.course))
     for option in ("json", "csv", "feedback"):
         path = getattr(opts, option)
@@ -324,9 +325,11 @@ def check_outputs(opts: argparse.Namespace) -> None:
         full = Path(os.path.abspath(path))
         for folder in NBGRADER_FOLDERS:
             if full == course / folder or course / folder in full.parents:
-                raise UsageError(f"--{option} {shown(str(path))} is inside nbgrader's "
-                                 f"{folder}/ folder; write it elsewhere (the default is "
-                                 f"{OUTPUT}/)")
+                message = (f"--{option} {shown(str(path))} is inside nbgrader's {folder}/ "
+                           f"folder; write it elsewhere (the default is {OUTPUT}/)")
+                if (course / "nbgrader_config.py").is_file():   # surely nbgrader's
+                    raise UsageError(message)
+                print(f"note: {message}", file=sys.stderr)
         if option == "feedback":
             if path.exists() and not path.is_dir():
                 raise UsageError(f"--feedback needs a folder, but {shown(str(path))} is a file")

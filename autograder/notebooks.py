@@ -367,7 +367,7 @@ def assignment_of(path: Path, index: dict[str, frozenset[str]]) -> tuple[str | N
     try:
         found, why = identify(read_notebook(path, follow_links=False), index)
     except NotebookError as exc:
-        found, why = None, str(exc)
+        found, why = None, shown(str(exc))   # it names the path: student text
     if found is not None:
         return found, ""
     if path.stem in ASSIGNMENTS:

@@ -1,6 +1,7 @@
 """`python -m autograder grade` as an instructor runs it: exit codes and exports."""
 import csv
 import json
+import shutil
 import subprocess
 import sys
 
@@ -106,6 +107,10 @@ def test_a_file_the_grader_did_not_write_is_never_overwritten(course, option, na
 
 @pytest.mark.parametrize("folder", ["feedback", "feedback/x", "autograded", "submitted/out"])
 def test_exports_never_go_into_nbgraders_folders(course, folder):
+    proc = run_cli("grade", "submitted", "--hidden", "--feedback", folder, "--quiet", cwd=course)
+    assert "inside nbgrader's" in proc.stderr   # a warning in a course without nbgrader's config
+    shutil.rmtree(course / folder)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
     proc = run_cli("grade", "submitted", "--hidden", "--feedback", folder, cwd=course)
     assert proc.returncode == 2 and "inside nbgrader's" in proc.stderr
     assert not (course / folder).exists()
