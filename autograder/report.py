@@ -226,10 +226,14 @@ def _existing_csv(path: Path) -> tuple[list[str], list[dict]] | None:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise OutputError(f"{one_line(str(path))} exists and cannot be read ({exc}); not "
                           "overwritten: choose another file or move it") from None
-    if not rows or rows[0][:3] != CSV_HEAD or rows[0][-4:] != CSV_TAIL:
+    header = rows[0] if rows else []
+    if header[-3:] == ["score", "max_score", "error"]:   # written before the status column
+        header = header[:-1] + ["status", "error"]
+        rows = [header] + [row[:-1] + ["error" if row[-1] else "graded", row[-1]]
+                           if len(row) == len(rows[0]) else row for row in rows[1:]]
+    if header[:3] != CSV_HEAD or header[-4:] != CSV_TAIL:
         raise OutputError(f"{one_line(str(path))} exists and is not a CSV of `grade --csv` (is it "
                           "nbgrader's `export`?); not overwritten: choose another file")
-    header = rows[0]
     return header, [dict(zip(header, row)) for row in rows[1:]]
 
 

@@ -149,3 +149,20 @@ def test_a_regrade_of_one_student_merges_into_the_class_files(course):
     proc = run_cli("submitted/alice", "--hidden", "--json", "--replace", cwd=course)
     assert proc.returncode == 0, proc.stderr
     assert statuses(json.loads((out / "grades.json").read_text())) == {"alice": ("graded", 2)}
+
+
+def test_a_csv_written_before_the_status_column_is_merged_into(tmp_path):
+    from autograder import report
+    from autograder.grading import SubmissionResult, TestResult
+    path = tmp_path / "grades.csv"
+    path.write_text("student,assignment,path,test_a,score,max_score,error\n"
+                    "s1,staged,p1,1,1,1,\ns2,staged,p2,0,0,1,boom\n")
+    regraded = SubmissionResult("s2", "staged", "p2b", 1, 1, None,
+                                [TestResult("test_a", 1, 1, "passed"),
+                                 TestResult("test_b", 0, 1, "failed", "wrong")])
+    merged = report.write_csv([regraded], path, merge=True)
+    assert (merged.replaced, merged.kept) == (1, 1)
+    with open(path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["student"], r["path"], r["test_a"], r["test_b"], r["status"]) for r in rows] == \
+        [("s1", "p1", "1", "", "graded"), ("s2", "p2b", "1", "0", "graded")]
