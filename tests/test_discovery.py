@@ -194,6 +194,10 @@ def test_pytest_pyargs_grades_a_renamed_copy_from_another_folder(pytester, elsew
     result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(["*backprop-lab scores*", "staged  (copy.ipynb*",
                                  "*total     10/10*"])
+    # `pytest autograder` where there is no autograder folder means the package
+    result = pytester.runpytest_subprocess("autograder", "--submission", "copy.ipynb",
+                                           "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7)
     # a folder: both copies, the untouched one failing; -k staged keeps both, -k another
     # test name keeps only the notebooks whose tests ran in the table
     result = pytester.runpytest_subprocess("--pyargs", "autograder", "--submission", ".",
