@@ -5,8 +5,8 @@ students and its assignments) or from a file: one student id a line, or a CSV wh
 has an `id` (or `student_id`, `student id`, `student`) column. Every (student, assignment)
 pair in the scope of a run is then accounted for: graded (a result), unrecognized (something
 was in the submission folder and nothing of it could be graded: the paths and why), or
-missing (nothing there). Missing and unrecognized pairs become results with no tests, a score of 0
-and the reason as their error, marked by their `status`, so that every export has them.
+missing (nothing there). Missing and unrecognized pairs become results with no tests, a score
+of 0 and the reason as their error, marked by their `status`, so that every export has them.
 """
 from __future__ import annotations
 
