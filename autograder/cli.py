@@ -120,9 +120,10 @@ def find_submissions(paths: list[str], course: Path, hidden: bool = False) -> Di
     return found
 
 
-def find_notebooks(paths: list[str], course: Path) -> list[Path]:
-    """The paths of the notebooks to grade (see find_submissions)."""
-    return [found.path for found in find_submissions(paths, course).found]
+def find_notebooks(paths: list[str], course: Path) -> list[Found]:
+    """The notebooks to grade, as grade_all takes them: each with its student id and its
+    assignment (see find_submissions); `.path` is its file."""
+    return find_submissions(paths, course).found
 
 
 _worker_launcher: Launcher | None = None   # one zygote per worker process
