@@ -14,17 +14,25 @@ from typing import Callable
 from . import gradebook, gradescope_bundle, report, sandbox, student_kit
 from .course import CourseError, regenerate
 from .feedback import write_feedback
-from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_notebook,
-                      launcher_for, open_submission, rerun_tests)
+from .grading import (ERROR, SEE_SUBMISSION_ERROR, Settings, SubmissionResult, TestResult,
+                      grade_notebook, launcher_for, load_trusted, open_submission, rerun_tests)
 from .launcher import Launcher, LauncherError, isolation_mode
-from .notebooks import ASSIGNMENTS, Discovery, Found, NotebookError, discover, shown
+from .notebooks import (ASSIGNMENTS, Discovery, Found, NotebookError, assignment_index,
+                        assignment_of, discover, instructor_tree, shown, tests_of)
 from .progress import ProgressBar
+from .roster import Roster, RosterError, account, expected, read_roster, unlisted
 from .reports import lms, similarity
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 
 class UsageError(Exception):
     pass
+
+
+# Where the exports go by default: a folder of ours, apart from nbgrader's files (its `export`
+# writes grades.csv, its feedback/ tree is its own).
+OUTPUT = Path("backprop-lab-grades")
+NBGRADER_FOLDERS = ("source", "release", "submitted", "autograded", "feedback")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,9 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="notebooks, or folders searched for them (default: assignments/)")
     grade.add_argument("--hidden", action="store_true",
                        help="grade with the instructor's tests from source/, hidden ones included")
-    grade.add_argument("--json", metavar="FILE", help="write every result as JSON")
-    grade.add_argument("--csv", metavar="FILE",
-                       help="write one row per student and assignment, one column per test")
+    grade.add_argument("--json", metavar="FILE", nargs="?", const=OUTPUT / "grades.json",
+                       type=Path, help="write every result as JSON (default FILE: "
+                       f"{OUTPUT}/grades.json); an existing one is merged into: the pairs "
+                       "graded now replaced, the others kept")
+    grade.add_argument("--csv", metavar="FILE", nargs="?", const=OUTPUT / "grades.csv",
+                       type=Path, help="write one row per student and assignment, one column "
+                       f"per test (default FILE: {OUTPUT}/grades.csv; merged into as --json)")
+    grade.add_argument("--replace", action="store_true",
+                       help="overwrite the --json and --csv files instead of merging into them")
+    grade.add_argument("--roster", metavar="FILE", type=Path,
+                       help="the class: nbgrader's gradebook.db, or a file of student ids (one "
+                            "a line, or a CSV with an id column); every expected student and "
+                            "assignment is reported: graded, missing or unrecognized "
+                            "(default: the course's gradebook.db when grading submitted/)")
     grade.add_argument("--gradescope", metavar="FILE",
                        help="write Gradescope's results.json (one submission)")
     grade.add_argument("--hidden-visibility", choices=report.GRADESCOPE_VISIBILITIES,
@@ -63,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
                        help="sandbox: student code in a bubblewrap sandbox (Linux); process: "
                             "a limited child process only; auto (default): sandbox if it works")
-    grade.add_argument("--feedback", metavar="DIR", type=Path,
+    grade.add_argument("--feedback", metavar="DIR", type=Path, nargs="?",
+                       const=OUTPUT / "feedback",
                        help="write each submission's report to DIR/<student>/<assignment>.md "
-                            "and .html")
+                            f"and .html (default DIR: {OUTPUT}/feedback; never inside nbgrader's "
+                            "own folders)")
     grade.add_argument("--quiet", action="store_true",
                        help="print only the class summary, not each submission's scores")
 
@@ -87,11 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def find_submissions(paths: list[str], course: Path) -> Discovery:
+def find_submissions(paths: list[str], course: Path, hidden: bool = False) -> Discovery:
     """The notebooks to grade below `paths` (default: the course's assignments/), what was
-    skipped and why, and the student ids that had to be made safe (see notebooks.discover)."""
+    skipped and why, and the student ids that had to be made safe (see notebooks.discover).
+    Outside an nbgrader tree a notebook's assignment is read from its content (the nbgrader
+    ids of the trusted copies' cells), else from its name."""
+    index = assignment_index(course, hidden)
     try:
-        found = discover(paths, course / "assignments")
+        found = discover(paths, course / "assignments",
+                         lambda path: assignment_of(path, index))
     except NotebookError as exc:
         raise UsageError(str(exc)) from None
     if not found.found:
@@ -101,9 +126,10 @@ def find_submissions(paths: list[str], course: Path) -> Discovery:
     return found
 
 
-def find_notebooks(paths: list[str], course: Path) -> list[Path]:
-    """The paths of the notebooks to grade (see find_submissions)."""
-    return [found.path for found in find_submissions(paths, course).found]
+def find_notebooks(paths: list[str], course: Path) -> list[Found]:
+    """The notebooks to grade, as grade_all takes them: each with its student id and its
+    assignment (see find_submissions); `.path` is its file."""
+    return find_submissions(paths, course).found
 
 
 _worker_launcher: Launcher | None = None   # one zygote per worker process
@@ -120,7 +146,7 @@ def _start_worker(settings: Settings, started) -> None:
 def _grade_one(index: int, found: Found, settings: Settings) -> SubmissionResult:
     _worker_started[index] = 1
     return grade_notebook(found.path, settings, _worker_launcher, student=found.student,
-                          rerun=False)
+                          assignment=found.assignment, rerun=False)
 
 
 def _rerun_one(index: int, result: SubmissionResult, settings: Settings) -> SubmissionResult:
@@ -164,7 +190,8 @@ def grade_all(notebooks: list[Path | Found], settings: Settings, jobs: int,
     if len(items) == 1:   # nothing else to lose: graded here, without a worker
         item = items[0]
         with launcher_for(settings) as launcher:
-            done(0, grade_notebook(item.path, settings, launcher, student=item.student))
+            done(0, grade_notebook(item.path, settings, launcher, student=item.student,
+                                   assignment=item.assignment))
             if results[0].rerun:
                 rerun_tests(results[0], settings, launcher)
         return results
@@ -229,11 +256,11 @@ def _run_pool(work: Callable, args: dict[int, object], settings: Settings, jobs:
 
 
 def _worker_died(item: Found, settings: Settings) -> SubmissionResult:
-    result, _, plan = open_submission(item.path, settings, item.student)
+    result, _, plan = open_submission(item.path, settings, item.student, item.assignment)
     result.error = WORKER_DIED + (f"; {result.error}" if result.error else "")
     if plan is not None:
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, WORKER_DIED, t.hidden)
-                        for t in plan.tests]
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
+                                   t.hidden) for t in plan.tests]
     return result
 
 
@@ -241,14 +268,14 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.timeout <= 0 or opts.memory <= 0 or opts.jobs <= 0 or \
             (opts.budget is not None and opts.budget <= 0):
         raise UsageError("--timeout, --budget, --memory and --jobs must be positive")
-    discovery = find_submissions(opts.paths, opts.course)
+    check_outputs(opts)
+    roster = load_roster(opts)
+    discovery = find_submissions(opts.paths, opts.course, opts.hidden)
     notebooks = discovery.found
     print_skipped(discovery)
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
-    if opts.feedback and opts.feedback.exists() and not opts.feedback.is_dir():
-        raise UsageError(f"--feedback needs a folder, but {opts.feedback} is a file")
     try:
         isolation = isolation_mode(opts.isolation)
     except LauncherError as exc:
@@ -256,30 +283,126 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.isolation == "auto" and isolation == "process" and sys.platform.startswith("linux"):
         print(f"note: student code runs without the sandbox ({sandbox.problem()}); "
               f"install bubblewrap for it", file=sys.stderr)
+    if not opts.hidden and instructor_tree(opts.course):
+        print(f"note: graded without --hidden: only the public tests of "
+              f"{shown(str(opts.course / 'assignments'))} count, so max_score is lower than "
+              f"with the hidden tests of source/ (add --hidden to grade with them)",
+              file=sys.stderr)
     settings = Settings(course=opts.course, hidden=opts.hidden,
                         limits=Limits(timeout=opts.timeout, memory_mb=opts.memory,
                                       budget=opts.budget),
                         isolation=isolation)
     with ProgressBar(len(notebooks), sys.stderr) as progress:
         results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
+    graded = list(results)
+    results = results + accounted(results, discovery, roster, opts, settings)
     if not opts.quiet:
         print(report.score_table(results))
     if opts.quiet or len(results) > 1:
         print(report.class_summary(results))
     if opts.feedback:
-        write_feedback(results, opts.feedback)
+        write_feedback(graded, opts.feedback)
     if opts.json:
-        report.write_json(results, Path(opts.json), skipped=discovery.skipped,
-                          renamed=discovery.renamed)
+        say_merged(opts.json, report.write_json(
+            results, opts.json, skipped=discovery.skipped, renamed=discovery.renamed,
+            merge=not opts.replace))
     if opts.csv:
-        report.write_csv(results, Path(opts.csv))
+        say_merged(opts.csv, report.write_csv(results, opts.csv, merge=not opts.replace))
     if opts.gradescope:
-        report.write_gradescope(results[0], Path(opts.gradescope), opts.hidden_visibility)
-    failed = [r for r in results if r.error]
+        report.write_gradescope(graded[0], Path(opts.gradescope), opts.hidden_visibility)
+    failed = [r for r in graded if r.error]
     if failed:
-        print(f"{len(failed)} of {len(results)} submissions could not be graded.",
+        print(f"{len(failed)} of {len(graded)} submissions could not be graded.",
               file=sys.stderr)
     return 1 if failed else 0
+
+
+def check_outputs(opts: argparse.Namespace) -> None:
+    """Before any grading: no export may go into one of nbgrader's folders in an nbgrader
+    course (nbgrader_config.py; elsewhere a warning), nor overwrite a file this grader did
+    not write; the default folder is made."""
+    course = Path(os.path.abspath(opts.course))
+    for option in ("json", "csv", "feedback"):
+        path = getattr(opts, option)
+        if path is None:
+            continue
+        if path.parts[:1] == OUTPUT.parts and not path.is_absolute():
+            path = course / path if opts.course != Path(".") else path
+            setattr(opts, option, path)
+        full = Path(os.path.abspath(path))
+        for folder in NBGRADER_FOLDERS:
+            if full == course / folder or course / folder in full.parents:
+                message = (f"--{option} {shown(str(path))} is inside nbgrader's {folder}/ "
+                           f"folder; write it elsewhere (the default is {OUTPUT}/)")
+                if (course / "nbgrader_config.py").is_file():   # surely nbgrader's
+                    raise UsageError(message)
+                print(f"note: {message}", file=sys.stderr)
+        if option == "feedback":
+            if path.exists() and not path.is_dir():
+                raise UsageError(f"--feedback needs a folder, but {shown(str(path))} is a file")
+            continue
+        if full == course / "grades.csv":
+            print(f"note: `nbgrader export` writes {shown(str(path))} too and would overwrite "
+                  f"it; the default --{option} file is in {OUTPUT}/", file=sys.stderr)
+        try:
+            existing = report.check_output(path, option)
+        except report.OutputError as exc:
+            raise UsageError(str(exc)) from None
+        if existing and opts.replace:
+            print(f"note: {shown(str(path))} exists and will be overwritten (--replace)",
+                  file=sys.stderr)
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def say_merged(path: Path, merged: report.Merged) -> None:
+    if merged.merged:
+        print(f"note: {shown(str(path))} held earlier results: {merged.replaced} entries of "
+              f"the submissions graded now replaced, {merged.kept} others kept (--replace "
+              f"to overwrite instead)", file=sys.stderr)
+
+
+def load_roster(opts: argparse.Namespace) -> Roster | None:
+    """The roster of --roster, else the course's gradebook.db when a path is in an nbgrader
+    tree (submitted/...); None without either."""
+    path = opts.roster
+    if path is None:
+        default = opts.course / "gradebook.db"
+        in_tree = any("submitted" in Path(os.path.abspath(p)).parts for p in opts.paths)
+        if not (in_tree and default.is_file()):
+            return None
+        path = default
+    try:
+        roster = read_roster(path)
+    except RosterError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"roster: {len(roster.students)} students from {roster.source}", file=sys.stderr)
+    return roster
+
+
+def accounted(results: list[SubmissionResult], discovery: Discovery, roster: Roster | None,
+              opts: argparse.Namespace, settings: Settings) -> list[SubmissionResult]:
+    """Results (score 0) for the submission folders in which nothing could be graded, and,
+    with a roster, for every expected student and assignment with no submission."""
+    pairs = []
+    if roster is not None:
+        tree = discovery.trees[0] if discovery.trees else opts.course / "submitted"
+        pairs = expected(roster, discovery, opts.paths, tree)   # no paths: assignments/
+        strangers = unlisted(results, roster, discovery)
+        if strangers:
+            print(f"note: graded but not on the roster: {', '.join(map(shown, strangers))}",
+                  file=sys.stderr)
+    tops = {}
+    for r in results:
+        if not r.error:
+            tops[r.assignment] = max(tops.get(r.assignment, 0.0), r.max_score)
+    for assignment in {a for _, a, _ in pairs} | {a for _, a in discovery.unrecognized()}:
+        if assignment not in tops:
+            try:
+                trusted = load_trusted(settings, assignment)
+                tops[assignment] = sum(t.points for t in tests_of(trusted.notebook))
+            except NotebookError:
+                pass
+    return account(results, discovery, pairs, tops)
 
 
 SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all

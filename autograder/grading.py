@@ -25,6 +25,9 @@ from .student_process import (GradingInterrupted, Limits, StudentFunction, Stude
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 
+# a test of a submission that could not be run: the submission's error says why, once
+SEE_SUBMISSION_ERROR = "not run: see the submission's error"
+
 
 @dataclass
 class TestResult:
@@ -194,19 +197,22 @@ def student_of(path: Path) -> str | None:
     return None
 
 
-def open_submission(path: Path, settings: Settings, student: str | None = None
+def open_submission(path: Path, settings: Settings, student: str | None = None,
+                    assignment: str | None = None
                     ) -> tuple[SubmissionResult, TrustedAssignment | None, GradingPlan | None]:
     """Read a submission against its trusted copy; on failure, the result carries the error.
 
-    `student` is the id to report (default: read from the path). The path, the student id
-    and messages that name the path are student text: `clean`ed.
+    `student` is the id to report (default: read from the path); `assignment` the one it is
+    graded as (default: its file name; see notebooks.assignment_of for its content). The path,
+    the student id and messages that name the path are student text: `clean`ed.
     """
     path = Path(path)
-    assignment = path.stem
+    assignment = assignment or path.stem
     result = SubmissionResult(student or student_of(path), clean(assignment), clean(str(path)))
     if assignment not in ASSIGNMENTS:
-        result.error = (f"unknown assignment `{result.assignment}`: notebooks are named after "
-                        f"their assignment ({', '.join(a + '.ipynb' for a in ASSIGNMENTS)})")
+        result.error = (f"unknown assignment `{result.assignment}`: no cell of the notebook "
+                        f"carries the nbgrader id of an assignment's cell, and its name is "
+                        f"not one of {', '.join(a + '.ipynb' for a in ASSIGNMENTS)}")
         return result, None, None
     try:
         trusted = load_trusted(settings, assignment)
@@ -219,8 +225,8 @@ def open_submission(path: Path, settings: Settings, student: str | None = None
         submission = read_notebook(path, follow_links=False)
     except NotebookError as exc:
         result.error = clean(str(exc))
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, result.error, t.hidden)
-                        for t in plan_tests]
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
+                                   t.hidden) for t in plan_tests]
         return result, trusted, None
     plan = make_plan(trusted.notebook, submission)
     result.warnings = list(plan.warnings)
@@ -233,14 +239,15 @@ def launcher_for(settings: Settings) -> Launcher:
 
 
 def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = None,
-                   *, student: str | None = None, rerun: bool = False) -> SubmissionResult:
+                   *, student: str | None = None, assignment: str | None = None,
+                   rerun: bool = False) -> SubmissionResult:
     """Grade one notebook; pass a launcher to share its zygote between many notebooks.
 
     `student` overrides the id read from the path. The tests whose zero may be the machine's
     doing are listed in `result.rerun`: a batch (cli.grade_all) runs them again with
     rerun_tests() once all its grading is done, alone; `rerun` does it here at once.
     """
-    result, trusted, plan = open_submission(path, settings, student)
+    result, trusted, plan = open_submission(path, settings, student, assignment)
     if plan is None:
         return result
     own = launcher is None
@@ -278,7 +285,8 @@ def rerun_tests(result: SubmissionResult, settings: Settings, launcher: Launcher
     """Run `result.rerun` once more in a fresh process with a fresh budget; their results
     stand in for the first ones, both timings kept. Tests the budget stopped before they
     ran go first, then the others in notebook order."""
-    again, trusted, plan = open_submission(Path(result.path), settings, result.student)
+    again, trusted, plan = open_submission(Path(result.path), settings, result.student,
+                                           result.assignment)
     if plan is None:   # the notebook changed or went away since: the first results stand
         return
     first = {t.name: t for t in result.tests}

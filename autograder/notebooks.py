@@ -19,6 +19,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .text import clean, one_line
 
@@ -285,9 +286,93 @@ def given_source(trusted: Notebook) -> str:
     return "\n\n".join(c.source for c in trusted.of_kind(GIVEN))
 
 
+# The released (student) notebooks the installed package carries, and, in a checkout of the
+# repository, its assignments/ folder.
+RELEASED = Path(__file__).resolve().parent / "released"
+CHECKOUT_ASSIGNMENTS = Path(__file__).resolve().parent.parent / "assignments"
+
+
+def instructor_tree(course: Path) -> bool:
+    """Whether `course` is an instructor's course (it has source/, the notebooks with answers)."""
+    return (Path(course) / "source").is_dir()
+
+
 def trusted_path(course: Path, assignment: str, hidden: bool) -> Path:
-    folder = "source" if hidden else "assignments"
-    return Path(course) / folder / assignment / f"{assignment}.ipynb"
+    """The trusted copy of an assignment: its test cells are the ones that grade.
+
+    With `hidden`, the instructor's source/<id>/<id>.ipynb. Without, in an instructor's course
+    (source/ present), its assignments/<id>/<id>.ipynb; anywhere else (a student's folder, a
+    temporary folder) the released notebook the package carries (autograder/released/<id>.ipynb),
+    else the repository checkout's assignments/ the package was installed from, else the
+    course's assignments/ (a folder of a student's own copies is never preferred: its test
+    cells are the student's to edit).
+    """
+    name = f"{assignment}.ipynb"
+    course = Path(course)
+    if hidden:
+        return course / "source" / assignment / name
+    if instructor_tree(course):
+        return course / "assignments" / assignment / name
+    for path in (RELEASED / name, CHECKOUT_ASSIGNMENTS / assignment / name):
+        if path.is_file():
+            return path
+    return course / "assignments" / assignment / name
+
+
+def graded_ids(notebook: Notebook) -> frozenset[str]:
+    """The nbgrader ids of a notebook's solution and test cells: they name its assignment."""
+    return frozenset(c.grade_id for c in notebook.cells
+                     if c.grade_id and c.kind in (SOLUTION, TEST))
+
+
+_ID_CACHE: dict[tuple[Path, float], frozenset[str]] = {}
+
+
+def assignment_index(course: Path, hidden: bool = False) -> dict[str, frozenset[str]]:
+    """Each assignment's solution and test cell ids, read from its trusted copy (the copies
+    that exist; read once per file version)."""
+    index = {}
+    for assignment in ASSIGNMENTS:
+        path = trusted_path(course, assignment, hidden)
+        try:
+            key = (path.resolve(), path.stat().st_mtime)
+            if key not in _ID_CACHE:
+                _ID_CACHE[key] = graded_ids(read_notebook(path))
+        except (OSError, NotebookError):
+            continue
+        index[assignment] = _ID_CACHE[key]
+    return index
+
+
+def identify(notebook: Notebook, index: dict[str, frozenset[str]]) -> tuple[str | None, str]:
+    """The assignment a notebook belongs to by its content, and why not if none.
+
+    Its solution and test cells keep the nbgrader ids of the released notebook wherever the
+    file goes and whatever it is called; the assignment whose ids it holds most of is its
+    assignment. None (with the reason) when it holds none, or as many of two assignments'."""
+    ids = {c.grade_id for c in notebook.cells if c.grade_id}
+    counts = sorted(((len(ids & known), a) for a, known in index.items() if ids & known),
+                    reverse=True)
+    if not counts:
+        return None, "no cell of it carries the nbgrader id of a known assignment's cell"
+    if len(counts) > 1 and counts[0][0] == counts[1][0]:
+        return None, (f"its cells belong as much to `{counts[0][1]}` as to `{counts[1][1]}` "
+                      f"({counts[0][0]} nbgrader ids each)")
+    return counts[0][1], ""
+
+
+def assignment_of(path: Path, index: dict[str, frozenset[str]]) -> tuple[str | None, str]:
+    """A notebook's assignment: from its content (see identify), else from its file name
+    `<id>.ipynb`; None with the reason when neither says."""
+    try:
+        found, why = identify(read_notebook(path, follow_links=False), index)
+    except NotebookError as exc:
+        found, why = None, shown(str(exc))   # it names the path: student text
+    if found is not None:
+        return found, ""
+    if path.stem in ASSIGNMENTS:
+        return path.stem, ""
+    return None, f"not recognized as an assignment: {why}, and its name is not <id>.ipynb"
 
 
 # ---------------------------------------------------------------- finding submissions
@@ -307,16 +392,23 @@ def safe_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """A notebook to grade, and the student id (safe as a file name) it is reported under."""
+    """A notebook to grade, the student id (safe as a file name) it is reported under, and
+    its assignment (None: from its file name)."""
 
     path: Path
     student: str | None = None
+    assignment: str | None = None
 
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file found and not graded. In an nbgrader tree, `student` and `assignment` say
+    whose submission folder it was found in (the student id as used, safe)."""
+
     path: str      # as shown (see `shown`)
     reason: str
+    student: str | None = None
+    assignment: str | None = None
 
 
 @dataclass
@@ -324,26 +416,49 @@ class Discovery:
     found: list[Found] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)   # (id as shown, id used)
+    # the nbgrader trees met (their `submitted` folders), and each student folder's name
+    # (cleaned) with the id it is reported under
+    trees: list[Path] = field(default_factory=list)
+    students: dict[str, str] = field(default_factory=dict)
+
+    def unrecognized(self) -> dict[tuple[str, str], list[Skipped]]:
+        """(student, assignment) submission folders in which nothing was graded, though
+        something was there: what was there, and why it was not graded."""
+        graded = {(f.student, f.assignment) for f in self.found}
+        pairs: dict[tuple[str, str], list[Skipped]] = {}
+        for s in self.skipped:
+            if s.student is not None and s.assignment is not None \
+                    and (s.student, s.assignment) not in graded:
+                pairs.setdefault((s.student, s.assignment), []).append(s)
+        return pairs
 
 
-SUBMISSION_LAYOUT = "submitted/<student>/<assignment>/<assignment>.ipynb"
+SUBMISSION_LAYOUT = "submitted/<student>/<assignment>/<notebook>.ipynb"
+
+Identify = Callable[[Path], tuple["str | None", str]]
 
 
-def discover(paths: list[str], default: Path) -> Discovery:
+def discover(paths: list[str], default: Path, identify: Identify | None = None) -> Discovery:
     """The notebooks to grade among `paths` (default: `default`), and what was passed over.
 
     A named file is graded if it is a regular file (not a link). A named folder is searched
     without following links. In an nbgrader tree (below a folder named `submitted`: the
-    named one, one inside it, or one up to two levels above it) only
-    submitted/<student>/<assignment>/<assignment>.ipynb is a submission; elsewhere, any
-    notebook named after an assignment. Everything else found
-    with the .ipynb suffix is listed as skipped with the reason, and so is every link and
-    every file that is not a regular file. Student ids are made safe as file names; an id
-    that had to change and would then be another's gets -2, -3, ... (in sorted order of the
-    original ids), and is listed in `renamed`. NotebookError for a path that does not exist.
+    named one, one inside it, or one up to two levels above it) the folder names the student
+    and the assignment: a notebook directly in submitted/<student>/<assignment>/ is that
+    assignment's submission, whatever its file name, when it is the only one there; of
+    several, the one named <assignment>.ipynb is, and the others are skipped; several and
+    none so named, none is graded (each listed with the reason). Elsewhere every notebook
+    is graded whose assignment `identify(path)` names (by its content, else its name: see
+    assignment_of; without `identify`, by its name only). Everything else found with the
+    .ipynb suffix is listed as skipped with the reason, and so is every link and every file
+    that is not a regular file. Student ids are made safe as file names; an id that had to
+    change and would then be another's gets -2, -3, ... (in sorted order of the original
+    ids), and is listed in `renamed`. NotebookError for a path that does not exist.
     """
-    found: list[tuple[Path, str | None]] = []
-    skipped: list[Skipped] = []
+    identify = identify or _by_name
+    found: list[tuple[Path, str | None, str | None]] = []
+    skipped: list[tuple[Skipped, str | None]] = []   # with the raw student id
+    trees: list[Path] = []
     for raw in paths or [str(default)]:
         path = Path(raw)
         try:
@@ -351,58 +466,115 @@ def discover(paths: list[str], default: Path) -> Discovery:
         except OSError:
             raise NotebookError(f"no such file or folder: {shown(raw)}") from None
         if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and path.is_dir()):
-            found.extend(_search(path, skipped))   # a folder named by the user is entered
-        elif not stat.S_ISREG(st.st_mode):
-            skipped.append(Skipped(shown(raw), f"{_kind_of_file(st.st_mode)}, not a regular "
-                                               "file: not graded"))
+            _search(path, found, skipped, trees, identify)   # a named folder is entered
+            continue
+        parts = Path(os.path.abspath(path)).parts
+        tree = len(parts) >= 4 and parts[-4] == "submitted"
+        student = clean(parts[-3]) if tree else None
+        folder = parts[-2] if tree and parts[-2] in ASSIGNMENTS else None
+        if tree:
+            _add_tree(trees, Path(*parts[:-3]))
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append((Skipped(shown(raw), f"{_kind_of_file(st.st_mode)}, not a regular "
+                                                "file: not graded", assignment=folder), student))
         else:
-            parts = Path(os.path.abspath(path)).parts
-            tree = len(parts) >= 4 and parts[-4] == "submitted"
-            found.append((path, parts[-3] if tree else None))
-    mapping, renamed = _safe_ids(sorted({s for _, s in found if s is not None}))
-    return Discovery([Found(p, mapping.get(s) if s is not None else None) for p, s in found],
-                     skipped, renamed)
+            found.append((path, student, folder or identify(path)[0]))
+    ids = {s for _, s, _ in found if s is not None} | {s for _, s in skipped if s is not None}
+    mapping, renamed = _safe_ids(sorted(ids))
+    return Discovery(
+        [Found(p, mapping.get(s) if s is not None else None, a) for p, s, a in found],
+        [replace(k, student=mapping[s]) if s is not None else k for k, s in skipped],
+        renamed, trees, mapping)
 
 
-def _search(folder: Path, skipped: list[Skipped]) -> list[tuple[Path, str | None]]:
+def _by_name(path: Path) -> tuple[str | None, str]:
+    if path.stem in ASSIGNMENTS:
+        return path.stem, ""
+    return None, ("not named after an assignment ("
+                  + ", ".join(a + ".ipynb" for a in ASSIGNMENTS) + ")")
+
+
+def _add_tree(trees: list[Path], tree: Path) -> None:
+    if tree not in trees:
+        trees.append(tree)
+
+
+def _search(folder: Path, found: list, skipped: list, trees: list[Path],
+            identify: Identify) -> None:
     top = len(Path(os.path.abspath(folder)).parts)
-    found = []
+    before = len(found)
+    outside: list[tuple[Path, str | None, str | None]] = []
+    # submitted/<student>/<assignment>/: the notebooks directly in it, and what else was there
+    folders: dict[tuple[str, str], list[Path]] = {}
     for path, st in _walk(folder, skipped):
+        parts = Path(os.path.abspath(path)).parts
+        roots = [i for i, part in enumerate(parts[:-1]) if part == "submitted" and i >= top - 3]
+        for i in roots:
+            _add_tree(trees, Path(*parts[:i + 1]))
+        place = roots and len(parts) - roots[-1] >= 4
+        student = clean(parts[roots[-1] + 1]) if place else None
+        assignment = parts[roots[-1] + 2] if place else None
+        in_folder = bool(place) and len(parts) - roots[-1] == 4
+        owner = (student, assignment if assignment in ASSIGNMENTS else None)
+
+        def skip(reason: str, path=path) -> None:
+            skipped.append((Skipped(shown(str(path)), reason, assignment=owner[1]), owner[0]))
+
         if stat.S_ISLNK(st.st_mode):
-            skipped.append(Skipped(shown(str(path)), "a symbolic link: links are not followed"))
+            skip("a symbolic link: links are not followed")
             continue
         if not path.name.endswith(".ipynb"):
             continue
         if not stat.S_ISREG(st.st_mode):
-            skipped.append(Skipped(shown(str(path)),
-                                   f"{_kind_of_file(st.st_mode)}, not a regular file"))
-            continue
-        if ".ipynb_checkpoints" in path.parts:
-            skipped.append(Skipped(shown(str(path)), "an editor checkpoint"))
-            continue
-        parts = Path(os.path.abspath(path)).parts
-        trees = [i for i, part in enumerate(parts[:-1]) if part == "submitted" and i >= top - 3]
-        if path.stem not in ASSIGNMENTS:
-            skipped.append(Skipped(shown(str(path)), "not named after an assignment ("
-                                   + ", ".join(a + ".ipynb" for a in ASSIGNMENTS) + ")"))
-        elif not trees:
-            found.append((path, None))
-        elif trees[-1] == len(parts) - 4 and parts[-2] == path.stem:
-            found.append((path, parts[-3]))
+            skip(f"{_kind_of_file(st.st_mode)}, not a regular file")
+        elif ".ipynb_checkpoints" in path.parts:
+            skip("an editor checkpoint")
+        elif not roots:
+            assignment, why = identify(path)
+            if assignment is None:
+                skip(why)
+            else:
+                outside.append((path, None, assignment))
+        elif not in_folder:
+            skip(f"not a submission: in an nbgrader tree only {SUBMISSION_LAYOUT} is graded")
+        elif assignment not in ASSIGNMENTS:
+            skip(f"not a submission: its folder `{shown(assignment)}` is not an assignment ("
+                 + ", ".join(ASSIGNMENTS) + ")")
         else:
-            skipped.append(Skipped(shown(str(path)), f"not a submission: in an nbgrader tree "
-                                                     f"only {SUBMISSION_LAYOUT} is graded"))
+            folders.setdefault((parts[-3], assignment), []).append(path)
+    for (raw_student, assignment), notebooks in folders.items():
+        student = clean(raw_student)
+        named = [p for p in notebooks if p.name == f"{assignment}.ipynb"]
+        if len(notebooks) == 1 or named:
+            chosen = notebooks[0] if len(notebooks) == 1 else named[0]
+            found.append((chosen, student, assignment))
+            for other in notebooks:
+                if other != chosen:
+                    skipped.append((Skipped(shown(str(other)), f"not the submission: "
+                                            f"{assignment}.ipynb in the same folder is",
+                                            assignment=assignment), student))
+            continue
+        for path in notebooks:
+            skipped.append((Skipped(shown(str(path)), f"{len(notebooks)} notebooks in "
+                                    f"the submission folder and none is named "
+                                    f"{assignment}.ipynb: which one to grade is unclear",
+                                    assignment=assignment), student))
+    mine = outside + [f for f in found[before:]]
+    del found[before:]
     # each student's notebooks together, in course order
-    return sorted(found, key=lambda f: (f[0].parent.parent, ASSIGNMENTS.index(f[0].stem)))
+    found.extend(sorted(mine, key=lambda f: (f[0].parent.parent, ASSIGNMENTS.index(f[2]),
+                                             f[0])))
 
 
-def _walk(folder: Path, skipped: list[Skipped]):
-    """(path, lstat result) of everything below `folder`, links not followed."""
+def _walk(folder: Path, skipped: list):
+    """(path, lstat result) of everything below `folder`, links not followed; a folder that
+    cannot be listed is added to `skipped` as (Skipped, None)."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        skipped.append(Skipped(shown(str(folder)), f"cannot be searched: {exc.strerror or exc}"))
+        skipped.append((Skipped(shown(str(folder)), f"cannot be searched: {exc.strerror or exc}"),
+                        None))
         return
     for entry in entries:
         path = Path(entry.path)

@@ -4,32 +4,48 @@ Only hooks and collectors live here; grading is `grading.GradingSession`, shared
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from . import report
-from .cli import UsageError, find_notebooks
-from .grading import (PASSED, GradingSession, Settings, SubmissionResult, TestResult,
-                      launcher_for, open_submission)
+from .cli import UsageError, find_submissions
+from .grading import (PASSED, SEE_SUBMISSION_ERROR, GradingSession, Settings,
+                      SubmissionResult, TestResult, launcher_for, open_submission)
 from .launcher import Launcher
 from .student_process import Limits
 from .text import multi_line
 
-_RESULTS = pytest.StashKey[dict]()
+_RESULTS = pytest.StashKey[dict]()     # the notebooks of which a test ran: their results
+_SKIPPED = pytest.StashKey[list]()
 _LAUNCHER = pytest.StashKey[Launcher]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("backprop-lab", "grading backprop-lab notebooks")
     group.addoption("--submission", action="append", default=[], metavar="PATH",
-                    help="grade these notebooks or folders instead of assignments/")
+                    help="grade these notebooks or folders instead of assignments/ (any "
+                         "name: a notebook's assignment is read from its cells); from any "
+                         "folder: pytest --pyargs autograder --submission PATH")
     group.addoption("--hidden", action="store_true",
                     help="use the instructor's tests from source/, hidden ones included")
     group.addoption("--course", default=None, metavar="DIR",
                     help="course root holding source/ and assignments/ (default: rootdir)")
     group.addoption("--grade-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
                     help="time limit of one test's calls into student code")
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args: list[str]) -> None:
+    """`pytest autograder` from a folder without one means this package (as --pyargs would):
+    a student grades their notebooks from wherever they keep them."""
+    for i, arg in enumerate(args):
+        if arg.rstrip("/") == "autograder" and not os.path.lexists(arg):
+            args[i] = str(PACKAGE)
 
 
 def pytest_collect_directory(path: Path, parent: pytest.Collector):
@@ -52,15 +68,18 @@ class GradedNotebooks(pytest.Directory):
         settings = _settings(self.config)
         self.config.stash.setdefault(_RESULTS, {})
         try:
-            notebooks = find_notebooks(self.config.getoption("submission"), settings.course)
+            discovery = find_submissions(self.config.getoption("submission"), settings.course,
+                                         settings.hidden)
         except UsageError as exc:
             raise pytest.UsageError(str(exc)) from None
+        self.config.stash[_SKIPPED] = discovery.skipped
         names: set[str] = set()
-        for path in notebooks:
-            result, trusted, plan = open_submission(path, settings)
+        for found in discovery.found:
+            result, trusted, plan = open_submission(found.path, settings, found.student,
+                                                    found.assignment)
             name = result.assignment
             if name in names:   # several notebooks of one assignment: tell them apart
-                name = f"{result.assignment}[{result.student or path}]"
+                name = f"{result.assignment}[{result.student or found.path}]"
             names.add(name)
             yield GradedNotebook.from_parent(self, name=name, nodeid=name, result=result,
                                              trusted=trusted, plan=plan, settings=settings)
@@ -73,7 +92,6 @@ class GradedNotebook(pytest.Collector):
         self.grading: GradingSession | None = None
 
     def collect(self):
-        self.config.stash[_RESULTS][self.nodeid] = self.result
         if self.plan is not None:
             tests = self.plan.tests
         else:   # unreadable: every test scores zero with the notebook's error
@@ -110,8 +128,13 @@ class CellTest(pytest.Item):
 
     def runtest(self) -> None:
         notebook: GradedNotebook = self.parent
+        results = self.config.stash[_RESULTS]
+        first = notebook.nodeid not in results
+        results[notebook.nodeid] = notebook.result   # in the table: only what ran (-k)
         if notebook.grading is None:   # the notebook could not be read or is unknown
-            raise CellFailed(None, notebook.result.error or "could not be graded")
+            error = notebook.result.error or "could not be graded"
+            # the reason once, under its first test; the others point to it
+            raise CellFailed(None, error if first else SEE_SUBMISSION_ERROR)
         result = notebook.grading.run_test(self.test)
         notebook.result.tests.append(result)
         notebook.result.score += result.score
@@ -141,3 +164,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if results:
         terminalreporter.section("backprop-lab scores")
         terminalreporter.write_line(report.score_table(results))
+    skipped = config.stash.get(_SKIPPED, [])
+    if skipped:
+        terminalreporter.section("backprop-lab: notebooks found and not graded")
+        for s in skipped:   # path and reason are shown already (notebooks.shown)
+            terminalreporter.write_line(f"{s.path}: {s.reason}")

@@ -9,6 +9,7 @@ The JSON files are strict and ASCII (`text.dumps`).
 from __future__ import annotations
 
 import csv
+import json
 import os
 import statistics
 import time
@@ -18,6 +19,8 @@ from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
 from .notebooks import ASSIGNMENTS
+from .roster import MISSING, UNRECOGNIZED
+from .roster import status_of as _status
 from .text import dumps, multi_line, one_line
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
@@ -52,6 +55,12 @@ def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> s
     lines = []
     for r in results:
         lines.append(_heading(r))
+        if _status(r) in (MISSING, UNRECOGNIZED):
+            first, *rest = _lines(r.error or "")
+            lines.append(f"  {_status(r).upper()}, 0/{_points(r.max_score)}: {first}")
+            lines.extend(f"    {text}" for text in rest)
+            lines.append("")
+            continue
         if r.error:
             first, *rest = _lines(r.error)
             lines.append(f"  could not be graded: {first}")
@@ -88,7 +97,9 @@ class TestStats:
 
 @dataclass
 class AssignmentStats:
-    """One assignment across the class: over the submissions that could be graded."""
+    """One assignment across the class: every number is over the `graded` submissions; the
+    `ungraded` ones (could not be graded, missing, unrecognized) are left out of them, and
+    the summary says so."""
 
     assignment: str
     graded: int
@@ -98,6 +109,7 @@ class AssignmentStats:
     mean_percent: float
     median_percent: float
     tests: list[TestStats] = field(default_factory=list)
+    ungraded: int = 0
 
 
 def _percent(score: float, max_score: float) -> float:
@@ -112,16 +124,20 @@ def _course_order(assignment: str) -> tuple[int, str]:
 def class_statistics(results: Iterable[SubmissionResult]) -> list[AssignmentStats]:
     """Per assignment, in course order: mean and median score, and each test's pass rate.
 
-    Submissions that could not be graded (`error` set) are left out of every number: they are
-    listed on their own by `class_summary`.
+    Submissions that could not be graded (`error` set; missing and unrecognized ones too)
+    are left out of every number and counted in `ungraded`: `class_summary` says so next to
+    the numbers and lists them on their own.
     """
     by_assignment: dict[str, list[SubmissionResult]] = {}
     for r in results:
-        if not r.error:
-            by_assignment.setdefault(r.assignment, []).append(r)
+        by_assignment.setdefault(r.assignment, []).append(r)
     stats = []
     for assignment in sorted(by_assignment, key=_course_order):
-        graded = by_assignment[assignment]
+        every = by_assignment[assignment]
+        graded = [r for r in every if not r.error]
+        if not graded:
+            continue
+        top = max(r.max_score for r in graded)
         scores = [r.score for r in graded]
         percents = [_percent(r.score, r.max_score) for r in graded]
         tests: dict[str, TestStats] = {}
@@ -131,11 +147,10 @@ def class_statistics(results: Iterable[SubmissionResult]) -> list[AssignmentStat
                 entry.graded += 1
                 entry.passed += t.status == PASSED
         stats.append(AssignmentStats(
-            assignment=assignment, graded=len(graded),
-            max_score=max(r.max_score for r in graded),
+            assignment=assignment, graded=len(graded), max_score=top,
             mean=statistics.fmean(scores), median=statistics.median(scores),
             mean_percent=statistics.fmean(percents), median_percent=statistics.median(percents),
-            tests=list(tests.values())))
+            tests=list(tests.values()), ungraded=len(every) - len(graded)))
     return stats
 
 
@@ -147,14 +162,23 @@ def class_summary(results: Iterable[SubmissionResult]) -> str:
     """The class at a glance: counts, mean and median per assignment, per-test pass rates,
     and the submissions that could not be graded with their errors."""
     results = list(results)
-    ungraded = [r for r in results if r.error]
-    head = f"Class summary: {len(results) - len(ungraded)} of {len(results)} submissions graded"
+    absent = [r for r in results if _status(r) in (MISSING, UNRECOGNIZED)]
+    ungraded = [r for r in results if r.error and r not in absent]
+    handed_in = len(results) - len(absent)
+    head = f"Class summary: {handed_in - len(ungraded)} of {handed_in} submissions graded"
     if ungraded:
         head += f", {len(ungraded)} could not be graded"
+    for status in (MISSING, UNRECOGNIZED):
+        count = sum(_status(r) == status for r in absent)
+        if count:
+            head += f", {count} {status}"
     lines = [head, ""]
     for s in class_statistics(results):
         top = _points(s.max_score)
         lines.append(f"{one_line(s.assignment)}: {s.graded} graded, out of {top} points")
+        if s.ungraded:
+            lines.append(f"  ({s.ungraded} not graded, listed below: left out of the mean, "
+                         f"the median and the pass rates)")
         lines.append(f"  mean    {_number(s.mean)}/{top} ({s.mean_percent:.1f}%)")
         lines.append(f"  median  {_number(s.median)}/{top} ({s.median_percent:.1f}%)")
         names = {t.name: one_line(t.name) for t in s.tests}
@@ -165,23 +189,116 @@ def class_summary(results: Iterable[SubmissionResult]) -> str:
             lines.append(f"  {names[t.name]:<{width}}  {_points(t.max_score):>6}  {rate:>9}  "
                          f"{t.percent:5.1f}%")
         lines.append("")
-    if ungraded:
-        lines.append("Could not be graded:")
-        for r in ungraded:
-            lines.append(f"  {_heading(r)}")
-            lines.extend(f"    {text}" for text in _lines(r.error))
-        lines.append("")
+    for title, group in (("Could not be graded:", ungraded),
+                         ("Unrecognized (nothing in the submission folder could be graded):",
+                          [r for r in absent if _status(r) == UNRECOGNIZED]),
+                         ("Missing (no submission):",
+                          [r for r in absent if _status(r) == MISSING])):
+        if group:
+            lines.append(title)
+            for r in group:
+                lines.append(f"  {_heading(r)}")
+                lines.extend(f"    {text}" for text in _lines(r.error or ""))
+            lines.append("")
     return "\n".join(lines)
 
 
+class OutputError(Exception):
+    """An output file that exists and is not one this grader wrote: never overwritten."""
+
+
+def _key(entry_student, entry_assignment, entry_path) -> tuple:
+    """What a regrade replaces: a student's assignment; without a student id, the file."""
+    return (entry_student, entry_assignment) if entry_student else ("", entry_path)
+
+
+def _existing_json(path: Path) -> dict | None:
+    """The results already in `path` (None if there is no such file); OutputError if it is
+    not the JSON of `grade --json`."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OutputError(f"{one_line(str(path))} exists and is not the JSON of `grade --json` "
+                          f"({exc}); not overwritten: choose another file or move it") from None
+    if not (isinstance(data, dict) and isinstance(data.get("submissions"), list)
+            and all(isinstance(e, dict) for e in data["submissions"])):
+        raise OutputError(f"{one_line(str(path))} exists and is not the JSON of `grade --json`; "
+                          "not overwritten: choose another file or move it")
+    return data
+
+
+def _existing_csv(path: Path) -> tuple[list[str], list[dict]] | None:
+    if not path.exists():
+        return None
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise OutputError(f"{one_line(str(path))} exists and cannot be read ({exc}); not "
+                          "overwritten: choose another file or move it") from None
+    header = rows[0] if rows else []
+    if header[-3:] == ["score", "max_score", "error"]:   # written before the status column
+        header = header[:-1] + ["status", "error"]
+        rows = [header] + [row[:-1] + ["error" if row[-1] else "graded", row[-1]]
+                           if len(row) == len(rows[0]) else row for row in rows[1:]]
+    if header[:3] != CSV_HEAD or header[-4:] != CSV_TAIL:
+        raise OutputError(f"{one_line(str(path))} exists and is not a CSV of `grade --csv` (is it "
+                          "nbgrader's `export`?); not overwritten: choose another file")
+    return header, [dict(zip(header, row)) for row in rows[1:]]
+
+
+def check_output(path: Path, kind: str) -> bool:
+    """Before grading: True if `path` holds earlier results to merge into, False if it does
+    not exist; OutputError if it exists and is not this grader's `kind` ("json" or "csv")."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"--{kind} needs a file, but {one_line(str(path))} is a folder")
+    return (_existing_json(path) if kind == "json" else _existing_csv(path)) is not None
+
+
+@dataclass
+class Merged:
+    """What writing into an existing file did: rows replaced (regraded) and rows kept."""
+
+    replaced: int = 0
+    kept: int = 0
+    merged: bool = False
+
+
+def result_dict(r: SubmissionResult) -> dict:
+    return {**r.to_dict(), "status": _status(r)}
+
+
 def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = (),
-               renamed: Iterable[tuple[str, str]] = ()) -> None:
-    """Every result; and the files found but not graded (`skipped`: notebooks.Skipped) and
-    the student ids made safe as file names (`renamed`: (id as shown, id used))."""
-    data = {"submissions": [r.to_dict() for r in results],
+               renamed: Iterable[tuple[str, str]] = (), merge: bool = False) -> Merged:
+    """Every result, with its `status` (graded, error, missing, unrecognized); and the files
+    found but not graded (`skipped`: notebooks.Skipped) and the student ids made safe as
+    file names (`renamed`: (id as shown, id used)).
+
+    With `merge`, into the results already in `path`: the entries of the (student,
+    assignment) pairs graded now (for a notebook without a student id: its path) are
+    replaced, the others kept, in their order, the new ones after them; the skipped files
+    and renamed ids of both runs are kept, without repeats. OutputError if `path` exists and
+    is not such a file."""
+    path = Path(path)
+    data = {"submissions": [result_dict(r) for r in results],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
             "renamed_students": [{"id": raw, "reported_as": used} for raw, used in renamed]}
-    Path(path).write_text(dumps(data), encoding="ascii")
+    done = Merged()
+    old = _existing_json(path) if merge else None
+    if old is not None:
+        new_keys = {_key(e["student"], e["assignment"], e["path"]) for e in data["submissions"]}
+        kept = [e for e in old["submissions"]
+                if _key(e.get("student"), e.get("assignment"), e.get("path")) not in new_keys]
+        done = Merged(len(old["submissions"]) - len(kept), len(kept), True)
+        data["submissions"] = kept + data["submissions"]
+        for name in ("skipped", "renamed_students"):
+            earlier = [e for e in old.get(name) or [] if isinstance(e, dict)]
+            data[name] = earlier + [e for e in data[name] if e not in earlier]
+    path.write_text(dumps(data), encoding="ascii")
+    return done
 
 
 def column_names(results: list[SubmissionResult]) -> list[str]:
@@ -193,20 +310,43 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
     return columns
 
 
-def write_csv(results: list[SubmissionResult], path: Path) -> None:
-    """One row per student and assignment, one column per test, then the totals.
+CSV_HEAD = ["student", "assignment", "path"]
+CSV_TAIL = ["score", "max_score", "status", "error"]
 
-    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing."""
-    columns = column_names(results)
+
+def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) -> Merged:
+    """One row per student and assignment, one column per test, then the totals, the
+    status (graded, error, missing, unrecognized) and the error.
+
+    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing.
+    With `merge`, into the rows already in `path` as write_json merges (their test columns
+    kept, new ones added after them). OutputError if `path` exists and is not such a file."""
+    path = Path(path)
+    columns = [one_line(c) for c in column_names(results)]
+    rows = []
+    for r in results:
+        scores = {one_line(t.name): _points(t.score) for t in r.tests}
+        rows.append(dict(zip(CSV_HEAD + columns + CSV_TAIL, [
+            one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
+            *(scores.get(c, "") for c in columns),
+            _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")])))
+    done = Merged()
+    old = _existing_csv(path) if merge else None
+    if old is not None:
+        header, old_rows = old
+        new_keys = {_key(r["student"], r["assignment"], r["path"]) for r in rows}
+        kept = [r for r in old_rows
+                if _key(r.get("student"), r.get("assignment"), r.get("path")) not in new_keys]
+        done = Merged(len(old_rows) - len(kept), len(kept), True)
+        old_columns = header[len(CSV_HEAD):-len(CSV_TAIL)]
+        columns = old_columns + [c for c in columns if c not in old_columns]
+        rows = kept + rows
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", "assignment", "path", *map(one_line, columns), "score",
-                         "max_score", "error"])
-        for r in results:
-            scores = {t.name: _points(t.score) for t in r.tests}
-            writer.writerow([one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
-                             *(scores.get(c, "") for c in columns),
-                             _points(r.score), _points(r.max_score), multi_line(r.error or "")])
+        writer.writerow(CSV_HEAD + columns + CSV_TAIL)
+        for row in rows:
+            writer.writerow([row.get(c, "") for c in CSV_HEAD + columns + CSV_TAIL])
+    return done
 
 
 # Gradescope's visibilities of a test (or of the whole results), from its results.json spec.

@@ -326,19 +326,25 @@ def test_only_the_nbgrader_layout_is_graded_and_the_rest_is_listed(course):
                                    "--feedback", "fb")
     assert code == 0, stderr
     data = json.loads((course / "out.json").read_text())
-    assert sorted(s["student"] for s in data["submissions"]) == ["s1", "s2"]
+    graded = [s["student"] for s in data["submissions"] if s["status"] == "graded"]
+    assert sorted(graded) == ["s1", "s2"]
+    # a submission folder with nothing gradable in it is reported, with what was there
+    unrecognized = {s["student"]: s for s in data["submissions"] if s["status"] == "unrecognized"}
+    assert set(unrecognized) == {"s3", "x"} and "named pipe" in unrecognized["x"]["error"]
+    assert unrecognized["s3"]["score"] == 0 and "symbolic link" in unrecognized["s3"]["error"]
     skipped = {Path(s["path"]).relative_to("submitted").as_posix(): s["reason"]
                for s in data["skipped"]}
     assert set(skipped) == {"s1/staged/s2/staged.ipynb", "s1/other/staged.ipynb",
                             "x/staged/staged.ipynb", "s3/staged/staged.ipynb", "s4"}
-    assert "only submitted/<student>/<assignment>/<assignment>.ipynb" in \
+    assert "only submitted/<student>/<assignment>/<notebook>.ipynb" in \
         skipped["s1/staged/s2/staged.ipynb"]
     assert "named pipe" in skipped["x/staged/staged.ipynb"]
     assert "symbolic link" in skipped["s3/staged/staged.ipynb"]
     assert "symbolic link" in skipped["s4"]
     assert "skipped 5 files" in stderr and "s1/staged/s2/staged.ipynb" in stderr
     with open(course / "out.csv", newline="") as fh:
-        assert sorted(row["student"] for row in csv.DictReader(fh)) == ["s1", "s2"]
+        assert sorted(row["student"] for row in csv.DictReader(fh)
+                      if row["status"] == "graded") == ["s1", "s2"]
     assert sorted(p.name for p in (course / "fb").iterdir()) == ["s1", "s2"]
     assert "for s2" in (course / "fb" / "s2" / "staged.md").read_text()
 

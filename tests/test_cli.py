@@ -1,6 +1,7 @@
 """`python -m autograder grade` as an instructor runs it: exit codes and exports."""
 import csv
 import json
+import shutil
 import subprocess
 import sys
 
@@ -78,3 +79,63 @@ def test_a_broken_notebook_exits_1_and_the_batch_goes_on(course):
                                   ["grade", "submitted", "--gradescope", "r.json"], ["frobnicate"]])
 def test_usage_errors_exit_2(course, args):
     assert run_cli(*args, cwd=course).returncode == 2
+
+
+# --- files of ours, files of nbgrader's ---------------------------------------------------------
+
+def test_exports_default_to_a_folder_of_their_own(course):
+    proc = run_cli("grade", "submitted", "--hidden", "--json", "--csv", "--feedback", cwd=course)
+    assert proc.returncode == 0, proc.stderr
+    out = course / "backprop-lab-grades"
+    assert json.loads((out / "grades.json").read_text())["submissions"]
+    assert (out / "grades.csv").read_text().startswith("student,assignment,path,")
+    assert (out / "feedback" / "alice" / "staged.md").is_file()
+    assert not (course / "feedback").exists() and not (course / "grades.csv").exists()
+
+
+NBGRADER_EXPORT = "assignment,duedate,timestamp,student_id,raw_score,score,max_score\n" \
+                  "staged,,,alice,5,5,5\n"
+
+
+@pytest.mark.parametrize("option, name", [("--csv", "grades.csv"), ("--json", "grades.csv")])
+def test_a_file_the_grader_did_not_write_is_never_overwritten(course, option, name):
+    (course / name).write_text(NBGRADER_EXPORT)
+    proc = run_cli("grade", "submitted", "--hidden", option, name, cwd=course)
+    assert proc.returncode == 2 and "not overwritten" in proc.stderr
+    assert (course / name).read_text() == NBGRADER_EXPORT
+
+
+@pytest.mark.parametrize("folder", ["feedback", "feedback/x", "autograded", "submitted/out"])
+def test_exports_never_go_into_nbgraders_folders(course, folder):
+    proc = run_cli("grade", "submitted", "--hidden", "--feedback", folder, "--quiet", cwd=course)
+    assert "inside nbgrader's" in proc.stderr   # a warning in a course without nbgrader's config
+    shutil.rmtree(course / folder)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    proc = run_cli("grade", "submitted", "--hidden", "--feedback", folder, cwd=course)
+    assert proc.returncode == 2 and "inside nbgrader's" in proc.stderr
+    assert not (course / folder).exists()
+
+
+def test_grades_csv_in_the_course_gets_a_warning(course):
+    proc = run_cli("grade", "submitted", "--hidden", "--csv", "grades.csv", cwd=course)
+    assert proc.returncode == 0, proc.stderr
+    assert "`nbgrader export` writes grades.csv" in proc.stderr
+
+
+def test_grading_an_instructors_course_without_hidden_says_so(course):
+    proc = run_cli("grade", "submitted", cwd=course)
+    assert proc.returncode == 0 and "graded without --hidden" in proc.stderr
+    proc = run_cli("grade", "submitted", "--hidden", cwd=course)
+    assert proc.returncode == 0 and "without --hidden" not in proc.stderr
+
+
+def test_a_corrupt_notebooks_error_is_said_once(course):
+    broken = course / "submitted" / "carol" / "staged" / "staged.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": 1}')
+    proc = run_cli("grade", "submitted/carol", "--hidden", "--json", "out.json", cwd=course)
+    assert proc.returncode == 1
+    assert proc.stdout.count("no list of cells") == 1, proc.stdout
+    [sub] = json.loads((course / "out.json").read_text())["submissions"]
+    assert "no list of cells" in sub["error"] and len(sub["tests"]) == 4
+    assert all(t["output"] == "not run: see the submission's error" for t in sub["tests"])

@@ -68,6 +68,7 @@ SUBMISSIONS_SCHEMA = {
             "score": {"type": "number", "minimum": 0},
             "max_score": {"type": "number", "minimum": 0},
             "error": {"type": ["string", "null"]},
+            "status": {"enum": ["graded", "error", "missing", "unrecognized"]},
             "warnings": {"type": "array", "items": {"type": "string"}},
             "seconds": {"type": "number", "minimum": 0},
             "budget": {"type": ["number", "null"], "exclusiveMinimum": 0},
@@ -153,7 +154,7 @@ def graded(tmp_path_factory):
     """The class graded once through the CLI, with every export and the feedback files."""
     root = make_class(tmp_path_factory.mktemp("class"))
     proc = run_cli("grade", "submitted", "--hidden", "--jobs", "2", "--json", "out.json",
-                   "--csv", "out.csv", "--feedback", "feedback", cwd=root)
+                   "--csv", "out.csv", "--feedback", "fb", cwd=root)
     assert proc.returncode == 1, proc.stderr        # dave could not be graded
     data = json.loads((root / "out.json").read_text())
     return root, proc, data
@@ -227,7 +228,8 @@ def test_csv_has_one_row_per_student_and_assignment_and_numeric_scores(graded):
         reader = csv.DictReader(fh)
         header, rows = reader.fieldnames, list(reader)
     tests = ["test_double", "test_double_hidden", "test_pair", "test_scale_dict"]
-    assert header == ["student", "assignment", "path", *tests, "score", "max_score", "error"]
+    assert header == ["student", "assignment", "path", *tests, "score", "max_score", "status",
+                      "error"]
     assert sorted((r["student"], r["assignment"]) for r in rows) == \
         [(s, "staged") for s in sorted(SCORES)]
     subs = by_student(data["submissions"])
@@ -401,7 +403,7 @@ def parse(text: str) -> _Page:
 
 def test_feedback_files_for_every_student_with_the_full_messages(graded):
     root, _, data = graded
-    folder = root / "feedback"
+    folder = root / "fb"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) \
         == sorted(f"{s}/staged.{ext}" for s in SCORES for ext in ("md", "html"))
     for sub in data["submissions"]:
@@ -424,7 +426,7 @@ def test_feedback_files_for_every_student_with_the_full_messages(graded):
 
 
 def test_feedback_html_escapes_what_the_student_code_printed(graded):
-    folder = graded[0] / "feedback"
+    folder = graded[0] / "fb"
     page_text = (folder / "bob" / "staged.html").read_text()
     assert SCRIPT not in page_text and "<script" not in page_text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page_text
