@@ -7,6 +7,7 @@ code prints goes to a size-limited file, never into the replies.
 from __future__ import annotations
 
 import builtins
+import linecache
 import os
 import re
 import resource
@@ -63,8 +64,12 @@ class Child:
 
     def exec_cell(self, label: str, source: str) -> dict:
         self.labels.add(label)
+        code = strip_magics(source)
+        # The cell's lines, so that a traceback shows the student's failing statement
+        lines = code.splitlines(keepends=True)
+        linecache.cache[label] = (len(code), None, lines, label)
         try:
-            exec(compile(strip_magics(source), label, "exec"), self.namespace)
+            exec(compile(code, label, "exec"), self.namespace)
         except BaseException as exc:   # the student's cell; report, never die
             return error_reply(exc, self.labels)
         return {"ok": True}

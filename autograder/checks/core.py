@@ -224,8 +224,9 @@ def product_shape_note(kind: str, message: str, traceback: str = "", *, line: st
     if not (dot or mm):
         return ""
     if not line and traceback:
-        code = [ln.strip() for ln in traceback.splitlines()
-                if ln.startswith("    ") and not ln.strip().startswith("File ")]
+        code = [ln.strip() for ln in traceback.splitlines()   # not the ~~^~~ marker lines
+                if ln.startswith("    ") and not ln.strip().startswith("File ")
+                and not set(ln.strip()) <= set("~^ ")]
         line = code[-1] if code else ""
     where = f"in your line `{line}`" if line else "in a matrix product"
     operands = _product_operands(line, shapes or {})
