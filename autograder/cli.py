@@ -19,7 +19,7 @@ from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_noteb
 from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS, Discovery, Found, NotebookError, discover, shown
 from .progress import ProgressBar
-from .reports import lms, similarity
+from .reports import class_report, lms, similarity
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradebook.add_parser(sub)
     lms.add_parser(sub)
     similarity.add_parser(sub)
+    class_report.add_parser(sub)
     student_kit.add_parsers(sub)
     return parser
 
