@@ -19,7 +19,7 @@ from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_noteb
 from .launcher import Launcher, LauncherError, isolation_mode
 from .notebooks import ASSIGNMENTS, Discovery, Found, NotebookError, discover, shown
 from .progress import ProgressBar
-from .reports import class_report, lms, similarity
+from .reports import class_report, late, lms, similarity
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 
@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--feedback", metavar="DIR", type=Path,
                        help="write each submission's report to DIR/<student>/<assignment>.md "
                             "and .html")
+    grade.add_argument("--late-policy", type=Path, metavar="TOML",
+                       help="score late work by this policy (docs/GRADING_DAY.md)")
     grade.add_argument("--quiet", action="store_true",
                        help="print only the class summary, not each submission's scores")
 
@@ -245,6 +247,7 @@ def run_grade(opts: argparse.Namespace) -> int:
     discovery = find_submissions(opts.paths, opts.course)
     notebooks = discovery.found
     print_skipped(discovery)
+    policy = _late_policy(opts.late_policy, notebooks)
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
@@ -263,6 +266,8 @@ def run_grade(opts: argparse.Namespace) -> int:
                         isolation=isolation)
     with ProgressBar(len(notebooks), sys.stderr) as progress:
         results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
+    if policy is not None:
+        _apply_late(results, policy)
     if not opts.quiet:
         print(report.score_table(results))
     if opts.quiet or len(results) > 1:
@@ -281,6 +286,29 @@ def run_grade(opts: argparse.Namespace) -> int:
         print(f"{len(failed)} of {len(results)} submissions could not be graded.",
               file=sys.stderr)
     return 1 if failed else 0
+
+
+def _late_policy(path: Path | None, notebooks: list[Found]):
+    """The late policy of --late-policy, and every submission's timestamp.txt read, before
+    grading: a bad policy or timestamp stops at once, not after the class was graded."""
+    if path is None:
+        return None
+    try:
+        policy = late.load_policy(path)
+        for found in notebooks:
+            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
+    except late.LatePolicyError as exc:
+        raise UsageError(str(exc)) from None
+    return policy
+
+
+def _apply_late(results: list[SubmissionResult], policy) -> None:
+    try:
+        penalised = report.apply_late_policy(results, policy)
+    except late.LatePolicyError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"late policy: {penalised} of {len(results)} submissions penalised "
+          "(scores below are final)", file=sys.stderr)
 
 
 SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all

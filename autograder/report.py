@@ -184,6 +184,19 @@ def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = 
     Path(path).write_text(dumps(data), encoding="ascii")
 
 
+def apply_late_policy(results: list[SubmissionResult], policy,
+                      submitted: Path | None = None) -> int:
+    """Score each result under a late policy (reports.late): `raw_score`, `late_penalty`
+    and `days_late` set, `score` becomes the final score. Returns the number penalised.
+    A timestamp that cannot be read raises LatePolicyError (see late.apply_policy)."""
+    from .reports.late import apply_policy
+    rows = apply_policy([r.to_dict() for r in results], policy, submitted)
+    for r, row in zip(results, rows):
+        r.raw_score, r.late_penalty = row.late.raw, row.late.penalty
+        r.days_late, r.score = row.late.days_late, row.late.final
+    return sum(1 for row in rows if row.late.penalty > 0)
+
+
 def column_names(results: list[SubmissionResult]) -> list[str]:
     columns: list[str] = []
     for r in results:
@@ -194,18 +207,23 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
 
 
 def write_csv(results: list[SubmissionResult], path: Path) -> None:
-    """One row per student and assignment, one column per test, then the totals.
+    """One row per student and assignment, one column per test, then the totals (with a
+    late policy: raw score, penalty and days late before the final score).
 
     Names and paths are written `one_line`, errors `multi_line`: escaped, never failing."""
     columns = column_names(results)
+    late = any(r.raw_score is not None for r in results)   # with a late policy
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", "assignment", "path", *map(one_line, columns), "score",
-                         "max_score", "error"])
+        writer.writerow(["student", "assignment", "path", *map(one_line, columns),
+                         *(("raw_score", "late_penalty", "days_late") if late else ()),
+                         "score", "max_score", "error"])
         for r in results:
             scores = {t.name: _points(t.score) for t in r.tests}
+            penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late)) \
+                if r.raw_score is not None else ("", "", "")
             writer.writerow([one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
-                             *(scores.get(c, "") for c in columns),
+                             *(scores.get(c, "") for c in columns), *(penalty if late else ()),
                              _points(r.score), _points(r.max_score), multi_line(r.error or "")])
 
 
