@@ -264,7 +264,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left;
          vertical-align: top; }
 td.count { text-align: right; font-weight: bold; }
-td.who { font-size: 0.85rem; max-width: 30rem; }
+td.who { font-size: 0.85rem; min-width: 20rem; max-width: 36rem; }
 code.cause-id { font-size: 0.85rem; color: #6a1b4d; }
 .plots { display: flex; flex-wrap: wrap; gap: 1rem; }
 figure { margin: 0; }
