@@ -171,6 +171,16 @@ def test_the_page_is_self_contained_and_escaped(tmp_path):
     assert fork_row and fork_row.group(1) == "2" and "s1, s2" in fork_row.group(0)
 
 
+@pytest.mark.parametrize("data", [[], {"submissions": {}}, {"submissions": [{"tests": []}]},
+                                  {"submissions": [{"assignment": "relu", "score": "9"}]},
+                                  {"submissions": [{"assignment": "relu", "tests": ["x"]}]}])
+def test_results_that_are_not_grades_json_are_refused(tmp_path, data):
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(class_report.ClassReportError, match="bad.json"):
+        class_report.write_report(tmp_path / "bad.json", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_grader_does_not_import_matplotlib():
     code = ("import sys, autograder.cli, autograder.reports.class_report; "
             "print('matplotlib' in sys.modules)")

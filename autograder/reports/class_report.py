@@ -83,9 +83,16 @@ def load_results(path: str | Path) -> dict:
                                "(no list of submissions)")
     for i, sub in enumerate(data["submissions"]):
         if not isinstance(sub, dict) or not isinstance(sub.get("assignment"), str) \
-                or not isinstance(sub.get("tests", []), list):
-            raise ClassReportError(f"{path}: submission #{i + 1} has no assignment or tests")
+                or not isinstance(sub.get("tests", []), list) \
+                or not all(isinstance(t, dict) for t in sub.get("tests", [])) \
+                or not all(_is_number(sub.get(k, 0)) for k in ("score", "max_score")):
+            raise ClassReportError(f"{path}: submission #{i + 1} is not a result of "
+                                   "`grade --json` (an assignment, numeric scores, tests)")
     return data
+
+
+def _is_number(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 def misconceptions(submissions: list[dict]) -> list[Misconception]:
