@@ -21,7 +21,7 @@ from .notebooks import (ASSIGNMENTS, Discovery, Found, NotebookError, assignment
                         assignment_of, discover, instructor_tree, shown, tests_of)
 from .progress import ProgressBar
 from .roster import Roster, RosterError, account, expected, read_roster, unlisted
-from .reports import lms, similarity
+from .reports import class_report, late, lms, similarity
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 
@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write each submission's report to DIR/<student>/<assignment>.md "
                             f"and .html (default DIR: {OUTPUT}/feedback; never inside nbgrader's "
                             "own folders)")
+    grade.add_argument("--late-policy", type=Path, metavar="TOML",
+                       help="score late work by this policy (docs/GRADING_DAY.md)")
     grade.add_argument("--quiet", action="store_true",
                        help="print only the class summary, not each submission's scores")
 
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradebook.add_parser(sub)
     lms.add_parser(sub)
     similarity.add_parser(sub)
+    class_report.add_parser(sub)
     student_kit.add_parsers(sub)
     return parser
 
@@ -273,6 +276,7 @@ def run_grade(opts: argparse.Namespace) -> int:
     discovery = find_submissions(opts.paths, opts.course, opts.hidden)
     notebooks = discovery.found
     print_skipped(discovery)
+    policy = _late_policy(opts.late_policy, notebooks)
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
@@ -294,6 +298,8 @@ def run_grade(opts: argparse.Namespace) -> int:
                         isolation=isolation)
     with ProgressBar(len(notebooks), sys.stderr) as progress:
         results = grade_all(notebooks, settings, opts.jobs, on_result=progress)
+    if policy is not None:
+        _apply_late(results, policy)
     graded = list(results)
     results = results + accounted(results, discovery, roster, opts, settings)
     if not opts.quiet:
@@ -403,6 +409,29 @@ def accounted(results: list[SubmissionResult], discovery: Discovery, roster: Ros
             except NotebookError:
                 pass
     return account(results, discovery, pairs, tops)
+
+
+def _late_policy(path: Path | None, notebooks: list[Found]):
+    """The late policy of --late-policy, and every submission's timestamp.txt read, before
+    grading: a bad policy or timestamp stops at once, not after the class was graded."""
+    if path is None:
+        return None
+    try:
+        policy = late.load_policy(path)
+        for found in notebooks:
+            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
+    except late.LatePolicyError as exc:
+        raise UsageError(str(exc)) from None
+    return policy
+
+
+def _apply_late(results: list[SubmissionResult], policy) -> None:
+    try:
+        penalised = report.apply_late_policy(results, policy)
+    except late.LatePolicyError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"late policy: {penalised} of {len(results)} submissions penalised "
+          "(scores below are final)", file=sys.stderr)
 
 
 SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all

@@ -57,12 +57,22 @@ def _inline(text: str) -> str:
     return html.escape(one_line(text))
 
 
+def late_note(result: SubmissionResult) -> str:
+    """' (raw score 9 - late penalty 1: 2 days late)' under a late policy, else ''."""
+    if result.raw_score is None or not result.days_late:
+        return ""
+    days = f"{result.days_late} day{'s' * (result.days_late != 1)} late"
+    return (f" (raw score {_points(result.raw_score)} - late penalty "
+            f"{_points(result.late_penalty or 0.0)}: {days})")
+
+
 def markdown_report(result: SubmissionResult) -> str:
     # outside code fences, text from the submission's path is HTML-escaped: Markdown
     # renderers pass raw HTML through
     who = f" for {_inline(result.student)}" if result.student else ""
     lines = [f"# {_inline(result.assignment)}: feedback{who}", "",
-             f"**Total: {_points(result.score)} / {_points(result.max_score)} points**", ""]
+             f"**Total: {_points(result.score)} / {_points(result.max_score)} points**"
+             f"{late_note(result)}", ""]
     if result.error:
         lines += ["Your notebook could not be graded:", "", _fence(result.error), ""]
     for warning in result.warnings:
@@ -107,7 +117,7 @@ def html_report(result: SubmissionResult) -> str:
     title = f"{e(result.assignment)}: feedback{who}"
     body = [f"<h1>{title}</h1>",
             f'<p class="total">Total: {_points(result.score)} / '
-            f"{_points(result.max_score)} points</p>"]
+            f"{_points(result.max_score)} points{late_note(result)}</p>"]
     if result.error:
         body += ["<p>Your notebook could not be graded:</p>", f"<pre>{block(result.error)}</pre>"]
     for warning in result.warnings:

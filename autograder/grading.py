@@ -42,6 +42,8 @@ class TestResult:
     seconds: float = 0.0   # the test's own time: its calls and checks, never loading cells
     # every run of the test: {"run": "batch" or "rerun", "status": ..., "seconds": ...}
     timings: list[dict] = field(default_factory=list)
+    # the stable ids of the likely causes its failure named (CheckFailure.cause_ids)
+    causes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,10 +61,18 @@ class SubmissionResult:
     # tests whose zero may be the machine's doing (a time limit, a cell that ran out of time
     # while loading, the budget): a batch runs them again alone before the zero stands
     rerun: list[str] = field(default_factory=list)
+    # with a late policy (report.apply_late_policy): the score before the penalty, the
+    # penalty and the days late; `score` is then the final score
+    raw_score: float | None = None
+    late_penalty: float | None = None
+    days_late: int | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
         del data["rerun"]
+        for key in ("raw_score", "late_penalty", "days_late"):
+            if data[key] is None:
+                del data[key]
         for test in data["tests"]:
             del test["hidden"]
         return data
@@ -150,15 +160,15 @@ class GradingSession:
             self.process.kill()
             return TestResult(test.grade_id, 0.0, test.points, TIMEOUT,
                               budget_message(self.budget), test.hidden)
-        status, output, ended, seconds = self._attempt(test)
+        status, output, ended, seconds, causes = self._attempt(test)
         if ended:
-            status, output, _, more = self._attempt(test)
+            status, output, _, more, causes = self._attempt(test)
             seconds += more
         score = test.points if status == PASSED else 0.0
         return TestResult(test.grade_id, score, test.points, status, output, test.hidden,
-                          round(seconds, 3))
+                          round(seconds, 3), causes=causes)
 
-    def _attempt(self, test: Test) -> tuple[str, str, bool, float]:
+    def _attempt(self, test: Test) -> tuple[str, str, bool, float, list[str]]:
         ns = dict(self._given)
         ns.update({name: StudentFunction(self.process, name, self.trusted.parameters.get(name, ()))
                    for name in self.plan.functions})
@@ -166,7 +176,7 @@ class GradingSession:
         self.process.take_output()
         start = time.monotonic()
         self.process.deadline = first_deadline = start + self.limits.timeout
-        ended = False
+        ended, causes = False, []
         try:
             exec(self.trusted.tests[test.grade_id], ns)
             status, output = PASSED, ""
@@ -176,6 +186,7 @@ class GradingSession:
             status, output = FAILED, str(exc)
         except AssertionError as exc:
             status, output = FAILED, str(exc) or "a check failed"
+            causes = [str(c) for c in getattr(exc, "cause_ids", ())]
         except Exception as exc:   # a value the checks did not foresee
             status, output = ERROR, f"{type(exc).__name__}: {exc}"
         finally:
@@ -185,7 +196,7 @@ class GradingSession:
         printed = clean(self.process.take_output())   # student text enters here
         if printed:
             output = (output + "\n" if output else "") + "Your code printed:\n" + printed
-        return status, output, ended, seconds
+        return status, output, ended, seconds, causes
 
 
 def student_of(path: Path) -> str | None:

@@ -301,6 +301,19 @@ def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = 
     return done
 
 
+def apply_late_policy(results: list[SubmissionResult], policy,
+                      submitted: Path | None = None) -> int:
+    """Score each result under a late policy (reports.late): `raw_score`, `late_penalty`
+    and `days_late` set, `score` becomes the final score. Returns the number penalised.
+    A timestamp that cannot be read raises LatePolicyError (see late.apply_policy)."""
+    from .reports.late import apply_policy
+    rows = apply_policy([r.to_dict() for r in results], policy, submitted)
+    for r, row in zip(results, rows):
+        r.raw_score, r.late_penalty = row.late.raw, row.late.penalty
+        r.days_late, r.score = row.late.days_late, row.late.final
+    return sum(1 for row in rows if row.late.penalty > 0)
+
+
 def column_names(results: list[SubmissionResult]) -> list[str]:
     columns: list[str] = []
     for r in results:
@@ -311,24 +324,29 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
 
 
 CSV_HEAD = ["student", "assignment", "path"]
+CSV_LATE = ["raw_score", "late_penalty", "days_late"]   # with a late policy only
 CSV_TAIL = ["score", "max_score", "status", "error"]
 
 
 def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) -> Merged:
-    """One row per student and assignment, one column per test, then the totals, the
-    status (graded, error, missing, unrecognized) and the error.
+    """One row per student and assignment, one column per test, then the totals (with a
+    late policy: raw score, penalty and days late before the final score), the status
+    (graded, error, missing, unrecognized) and the error.
 
     Names and paths are written `one_line`, errors `multi_line`: escaped, never failing.
     With `merge`, into the rows already in `path` as write_json merges (their test columns
     kept, new ones added after them). OutputError if `path` exists and is not such a file."""
     path = Path(path)
     columns = [one_line(c) for c in column_names(results)]
+    late = any(r.raw_score is not None for r in results)
     rows = []
     for r in results:
         scores = {one_line(t.name): _points(t.score) for t in r.tests}
-        rows.append(dict(zip(CSV_HEAD + columns + CSV_TAIL, [
+        penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late)) \
+            if r.raw_score is not None else ("", "", "")
+        rows.append(dict(zip(CSV_HEAD + columns + CSV_LATE + CSV_TAIL, [
             one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
-            *(scores.get(c, "") for c in columns),
+            *(scores.get(c, "") for c in columns), *penalty,
             _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")])))
     done = Merged()
     old = _existing_csv(path) if merge else None
@@ -338,14 +356,16 @@ def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) 
         kept = [r for r in old_rows
                 if _key(r.get("student"), r.get("assignment"), r.get("path")) not in new_keys]
         done = Merged(len(old_rows) - len(kept), len(kept), True)
-        old_columns = header[len(CSV_HEAD):-len(CSV_TAIL)]
+        late = late or any(c in header for c in CSV_LATE)
+        old_columns = [c for c in header[len(CSV_HEAD):] if c not in CSV_LATE + CSV_TAIL]
         columns = old_columns + [c for c in columns if c not in old_columns]
         rows = kept + rows
+    header = CSV_HEAD + columns + (CSV_LATE if late else []) + CSV_TAIL
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_HEAD + columns + CSV_TAIL)
+        writer.writerow(header)
         for row in rows:
-            writer.writerow([row.get(c, "") for c in CSV_HEAD + columns + CSV_TAIL])
+            writer.writerow([row.get(c, "") for c in header])
     return done
 
 

@@ -72,6 +72,10 @@ SUBMISSIONS_SCHEMA = {
             "warnings": {"type": "array", "items": {"type": "string"}},
             "seconds": {"type": "number", "minimum": 0},
             "budget": {"type": ["number", "null"], "exclusiveMinimum": 0},
+            # with --late-policy only: the score before the penalty, which `score` is after
+            "raw_score": {"type": "number", "minimum": 0},
+            "late_penalty": {"type": "number", "minimum": 0},
+            "days_late": {"type": "integer", "minimum": 0},
             "tests": {"type": "array", "items": {
                 "type": "object",
                 "required": ["name", "score", "max_score", "status", "output"],
@@ -84,6 +88,9 @@ SUBMISSIONS_SCHEMA = {
                     "output": {"type": "string"},
                     "seconds": {"type": "number", "minimum": 0},
                     "timings": {"type": "array", "items": _TIMING},
+                    # the stable ids of the likely causes the failure named
+                    "causes": {"type": "array", "items": {
+                        "type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_]+$"}},
                 }}},
         }}}},
 }

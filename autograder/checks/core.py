@@ -55,7 +55,19 @@ _RENDER_WIDTH = 82
 
 
 class CheckFailure(_MessageOnly, AssertionError):
-    """A student's function gave a wrong or malformed answer; the message says what to fix."""
+    """A student's function gave a wrong or malformed answer; the message says what to fix.
+
+    `cause_ids`: the stable ids of the causes the message names as likely (see `cause_ids`),
+    given by the check that chose them or, by default, read from the message's
+    "  Likely cause: " lines; the class report counts students by them."""
+
+    def __init__(self, message: str = "", cause_ids: Sequence[str] | None = None):
+        super().__init__(message)
+        if cause_ids is None:
+            cause_ids = [i for line in str(message).split("\n")
+                         if line.startswith(_LIKELY)
+                         for i in cause_ids_of(line[len(_LIKELY):], _choosing_frames())]
+        self.cause_ids = list(dict.fromkeys(cause_ids))
 
 
 class StudentCodeError(_MessageOnly, Exception):
@@ -163,6 +175,67 @@ class Hint:
     cause: str
     matches: Callable[[np.ndarray], bool]
     lazy_cause: Callable[[], str | None] | None = None
+
+
+# ---------------------------------------------------------------- stable ids of causes
+
+_LIKELY = "  Likely cause: "
+_CHECKS_PACKAGE = __name__.rpartition(".")[0]   # autograder.checks
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBERS_RUN = re.compile(r"#(?:[\s,;\[\]()]*#)+")   # an array or tuple of numbers: one '#'
+# Causes formatted from parts (a subset of a fork's paths, two slips at once, an output's
+# name): one id per family, or the ids of the parts.
+_FAMILIES = (
+    (re.compile(r"^d(\w+) is missing the contribution that flows back through "),
+     "fork_overwritten_d{0}"),
+    (re.compile(r"carries float32 precision: every entry is exactly a float32"),
+     "float32_precision"),
+    # one slip inside a stage of a staged backward pass: the stage, and which slip
+    (re.compile(r"^stage (\d+), `"), "stage{0}_slip_{digest}"),
+)
+_TWO_PARTS = re.compile(r"^two slips\. First, (.+?) Second, (stage \d.*)$", re.S)
+
+
+def _choosing_frames() -> list:
+    """The frames of the checks modules on the stack (not this one), innermost first."""
+    frames, frame = [], sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(_CHECKS_PACKAGE + ".") and module != __name__:
+            frames.append(frame)
+        frame = frame.f_back
+    return frames
+
+
+def cause_ids_of(text: str, frames: Sequence = ()) -> list[str]:
+    """The stable ids of a named cause: `<assignment>.<slug>`.
+
+    The assignment is the checks module the test called (the outermost of `frames`, else
+    "checks"). The slug is, in this order: the family of a cause formatted from parts
+    (`staged.fork_overwritten_dx` whichever paths were lost; `staged.stage7_slip_<hash>`, one
+    per slip; two slips at once give the ids of both); the name of the module constant that
+    holds the text (`rnn.step_no_deriv`); else the text's first words and a hash of the text
+    with every number replaced by '#', so that a cause quoting the case's numbers gets the
+    same id on every seed.
+    """
+    text = str(text).strip()
+    modules = [f.f_globals for f in frames]
+    assignment = modules[-1]["__name__"].rpartition(".")[2] if modules else "checks"
+    parts = _TWO_PARTS.match(text)
+    if parts:
+        return [i for part in parts.groups() for i in cause_ids_of(part, frames)]
+    shape = re.sub(r"\s+", " ", _NUMBERS_RUN.sub("#", _NUMBER.sub("#", text.lower())))
+    digest = hashlib.sha256(shape.encode("utf-8", "backslashreplace")).hexdigest()[:6]
+    for pattern, family in _FAMILIES:
+        found = pattern.search(text)
+        if found:
+            return [f"{assignment}." + family.format(*found.groups(), digest=digest)]
+    for namespace in modules:
+        for name, value in namespace.items():
+            if isinstance(value, str) and value == text and name.lstrip("_").isupper():
+                return [f"{assignment}.{name.lstrip('_').lower()}"]
+    words = re.findall(r"[a-z]+", shape)[:6]
+    return [f"{assignment}." + "_".join(words + [digest])]
 
 
 # ---------------------------------------------------------------- calling student code
@@ -445,16 +518,20 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
                 matched.append(found)
         elif _safe_match(h, actual):
             matched.append(h.cause)
+    named = None
     if len(set(matched)) > 1:           # two causes fit: naming either would be a guess
         lines.append("  Several usual mistakes give this answer here; " +
                      ("usual cause: " + cause if cause else "check each step."))
     elif matched:
-        lines.append("  Likely cause: " + matched[0])
+        named = matched[0]
     elif float32_trace(actual, expected):
-        lines.append("  Likely cause: " + FLOAT32_TRACE.format(name=name))
+        named = FLOAT32_TRACE.format(name=name)
     elif cause:
         lines.append("  Usual cause: " + cause)
-    raise CheckFailure("\n".join(lines))
+    if named is not None:
+        lines.append(_LIKELY + named)
+    raise CheckFailure("\n".join(lines), cause_ids=cause_ids_of(named, _choosing_frames())
+                       if named is not None else [])
 
 
 def number(value, spec: str = ".6g") -> str:

@@ -268,7 +268,8 @@ def apply_policy(results: Iterable[dict], policy: LatePolicy,
     for result in results:
         folder = submission_folder(result, Path(submitted) if submitted else None)
         when = read_timestamp(folder, policy.nbgrader_timezone) if folder else None
-        raw = float(result.get("score") or 0.0)
+        # a JSON already scored by `grade --late-policy` keeps its raw score apart
+        raw = float(result.get("raw_score", result.get("score")) or 0.0)
         max_score = float(result.get("max_score") or 0.0)
         rows.append(LateRow(student=result.get("student"), assignment=result["assignment"],
                             max_score=max_score,
