@@ -314,3 +314,18 @@ def test_a_bad_timestamp_stops_grade_before_grading(tmp_path):
                           text=True, timeout=120)
     assert proc.returncode == 2 and "timestamp.txt" in proc.stderr
     assert "alice: staged" not in proc.stdout
+
+
+def test_a_missing_submission_from_grade_roster_is_listed_as_missing(tmp_path):
+    """`grade --roster` reports a student who submitted nothing as a submission with status
+    "missing" (score 0): the report lists it as missing, not as a graded zero."""
+    data = class_results()
+    del data["missing"]
+    data["submissions"].append({"student": "s7", "assignment": "relu", "path": "",
+                                "score": 0.0, "max_score": 18.0, "status": "missing",
+                                "error": "no submission", "tests": []})
+    (tmp_path / "grades.json").write_text(json.dumps(data))
+    page = class_report.write_report(tmp_path / "grades.json", tmp_path / "out").read_text()
+    assert "s7: missing" in page
+    [relu] = [v for v in class_report.assignments_of(data) if v.assignment == "relu"]
+    assert relu.missing == ["s7"] and all(s["student"] != "s7" for s in relu.submissions)

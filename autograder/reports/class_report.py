@@ -128,6 +128,9 @@ def assignments_of(data: dict) -> list[AssignmentView]:
     views: dict[str, AssignmentView] = {}
     for sub in data["submissions"]:
         view = views.setdefault(sub["assignment"], AssignmentView(sub["assignment"]))
+        if sub.get("status") == "missing":      # on the roster, nothing submitted (grade --roster)
+            view.missing.append(str(sub.get("student") or "?"))
+            continue
         (view.ungraded if sub.get("error") else view.submissions).append(sub)
         view.late += bool(sub.get("days_late"))
     for item in data.get("missing") or []:
