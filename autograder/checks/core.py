@@ -670,6 +670,59 @@ def _arrays_in(obj: Any, path: str = ""):
             yield from _arrays_in(item, f"{path}[{key!r}]")
 
 
+# ---------------------------------------------------------------- calling a graded function
+
+# An output that must be a real number (a Python or numpy scalar, or a 0-d array); it is
+# returned as a float.
+NUMBER = "a number"
+
+
+def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
+                    expect: Callable[[str, str, Any, tuple], Any] = expect_array,
+                    screen: Callable[[dict], None] | None = None) -> dict:
+    """What a graded function returned, checked, as a dict name -> value.
+
+    `outputs` names the outputs in the order the function returns them (a single name: the
+    result itself, not a 1-tuple), each with what it must be: a shape (an array of exactly
+    that shape, checked by `expect(fn_name, name, value, shape)`, by default `expect_array`),
+    `NUMBER` (returned as a float), or None (returned as it came, for the caller to check).
+    `screen(raw)`, when given, sees the unchecked outputs by name first and may fail with a
+    message about a known mistake. The outputs are checked in order; the first wrong fails.
+    """
+    names = tuple(outputs)
+    raw = dict(zip(names, unpack(fn_name, result, names)))
+    if screen is not None:
+        screen(raw)
+    checked = {}
+    for name, spec in outputs.items():
+        if spec is None:
+            checked[name] = raw[name]
+        elif isinstance(spec, str) and spec == NUMBER:
+            checked[name] = expect_float(fn_name, name, raw[name])
+        else:
+            checked[name] = expect(fn_name, name, raw[name], spec)
+    return checked
+
+
+def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict, *,
+                 kwargs: dict | None = None, inputs: Iterable[Any] | dict | None = None,
+                 expect: Callable[[str, str, Any, tuple], Any] = expect_array,
+                 screen: Callable[[dict], None] | None = None) -> dict:
+    """Call a graded function `fn(*args, **kwargs)` and return its outputs by name, checked.
+
+    Fails when the function raises (StudentCodeError) or changes one of its arguments
+    (`call_and_check_inputs`), when an output is not what `outputs` asks for (see
+    `outputs_by_name`), and when a checked output is one of the function's inputs or
+    another output (`expect_new_arrays`; the inputs are `args` by position unless
+    `inputs` gives them: a list by position, or a dict that names them).
+    """
+    result = call_and_check_inputs(fn, *args, **(kwargs or {}))
+    checked = outputs_by_name(fn_name, result, outputs, expect=expect, screen=screen)
+    expect_new_arrays(fn_name, {n: v for n, v in checked.items() if outputs[n] is not None},
+                      list(args) if inputs is None else inputs)
+    return checked
+
+
 # ---------------------------------------------------------------- ground truth
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,

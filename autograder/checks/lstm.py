@@ -38,8 +38,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
-    expect_close, expect_new_arrays, numerical_gradient, relative_error, rng_for, unpack,
+    CheckFailure, Hint, call_checked, complex_step_gradient, expect_close, numerical_gradient,
+    relative_error, rng_for,
 )
 
 _CS_STEP = 1e-30
@@ -277,13 +277,9 @@ def _step_mistakes(step_forward, cases) -> list:
 
 
 def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:
-    fn = "lstm_step_backward"
-    result = call_and_check_inputs(student_fn, dnext_h, dnext_c, cache)
     shapes = ((N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
-    outs = unpack(fn, result, _STEP_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext_h, dnext_c, cache])
-    return dict(zip(_STEP_NAMES, outs))
+    return call_checked("lstm_step_backward", student_fn, (dnext_h, dnext_c, cache),
+                        dict(zip(_STEP_NAMES, shapes)))
 
 
 def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3, D=4, H=5):
@@ -527,13 +523,8 @@ def _mistaken_step(kind: str = "", order: Sequence[str] | None = None):
 
 
 def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
-    fn = "lstm_backward"
-    result = call_and_check_inputs(student_fn, dh, cache)
     shapes = ((N, T, D), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
-    outs = unpack(fn, result, _SEQ_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_SEQ_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_SEQ_NAMES, outs)), [dh, cache])
-    return dict(zip(_SEQ_NAMES, outs))
+    return call_checked("lstm_backward", student_fn, (dh, cache), dict(zip(_SEQ_NAMES, shapes)))
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
@@ -713,13 +704,8 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
     for shape, delta, default in settings:
         r = _huber_errors(rng, shape, delta)
         dloss = float(np.round(rng.uniform(0.5, 2.5), 3))
-        if default:
-            result = call_and_check_inputs(huber_backward, dloss, r)
-        else:
-            result = call_and_check_inputs(huber_backward, dloss, r, delta)
-        (dr,) = unpack(fn, result, ("dr",))
-        dr = expect_array(fn, "dr", dr, shape)
-        expect_new_arrays(fn, {"dr": dr}, [r])
+        args = (dloss, r) if default else (dloss, r, delta)
+        dr = call_checked(fn, huber_backward, args, {"dr": shape}, inputs=[r])["dr"]
         true = numerical_gradient(lambda v: huber_loss(v, delta), r.copy()) * dloss
         outputs.append({"dr": dr})
         truths.append({"dr": true})

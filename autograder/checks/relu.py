@@ -23,10 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs, expect_array,
-    expect_close, on_every_case,
-    expect_float, expect_new_arrays, looks_like, numerical_gradient, random_array, rng_for,
-    unpack,
+    NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
+    call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
+    on_every_case, outputs_by_name, random_array, rng_for,
 )
 
 # Inputs to the activations stay at least this far from the kink at 0.
@@ -88,9 +87,8 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
     """One case: the student's da, the truth and the hints (judged later, on every case)."""
     fn = "relu_backward"
     _, cache = relu_forward(a)
-    da = call_and_check_inputs(relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, a.shape)
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    da = call_checked(fn, relu_backward, (dout, cache), {"da": a.shape},
+                      expect=_expect_gradient)["da"]
 
     truth = _numgrad(lambda v: relu_forward(v)[0], a, dout)
     hints = [
@@ -158,8 +156,8 @@ def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
     X, _, _, a, killed, zero = _dead_layer(rng, n, d, h)
     dout = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     _, cache = relu_forward(a)
-    da = call_and_check_inputs(relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, (n, h))
+    da = outputs_by_name(fn, call_and_check_inputs(relu_backward, dout, cache), {"da": (n, h)},
+                         expect=_expect_gradient)["da"]
 
     for j, how in ((killed, f"its bias is so negative that a[:, {killed}] < 0 for every "
                             "example"),
@@ -233,10 +231,8 @@ def _leaky_case(leaky_relu_backward, leaky_relu_forward, a, dout, slope) -> np.n
     """Call the student's function on one case; returns da after shape/new-array checks."""
     fn = "leaky_relu_backward"
     _, cache = leaky_relu_forward(a) if slope is None else leaky_relu_forward(a, slope)
-    da = call_and_check_inputs(leaky_relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, a.shape)
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
-    return da
+    return call_checked(fn, leaky_relu_backward, (dout, cache), {"da": a.shape},
+                        expect=_expect_gradient)["da"]
 
 
 def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
@@ -297,12 +293,13 @@ def _on_whole(matches, whole: np.ndarray):
 
 # ---------------------------------------------------------------- prelu_backward
 
-def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout):
+def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=None):
+    """The cache, and da and dalpha as they came (da checked when its shape is given)."""
     fn = "prelu_backward"
     _, cache = prelu_forward(a, alpha)
-    result = call_and_check_inputs(prelu_backward, dout, cache)
-    da, dalpha = unpack(fn, result, ("da", "dalpha"))
-    return cache, da, dalpha
+    out = call_checked(fn, prelu_backward, (dout, cache), {"da": da, "dalpha": None},
+                       expect=_expect_gradient)
+    return cache, out["da"], out["dalpha"]
 
 
 def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
@@ -344,14 +341,11 @@ PRELU_DALPHA_ALL_UNITS = ("dalpha was summed over the units too: alpha has one e
 
 
 def _prelu_da_run(prelu_backward, prelu_forward, rng):
-    fn = "prelu_backward"
     n, h = _shape_nh(rng)
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
     dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
-    cache, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
-    da = _expect_gradient(fn, "da", da, (n, h))
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    _, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=(n, h))
     truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
     return a, alpha, dout, da, truth
 
@@ -641,6 +635,11 @@ def _dead_hints(W, b, X) -> list:
     ]
 
 
+def _call_dead(dead_neuron_fraction, W, b, X) -> float:
+    return call_checked("dead_neuron_fraction", dead_neuron_fraction, (W, b, X),
+                        {"the fraction": NUMBER})["the fraction"]
+
+
 def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
     (dead), a unit alive for a single example (alive), a unit kept alive by its bias.
@@ -654,16 +653,14 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     n_dead = sum(role in ("killed", "zero") for role in roles)
     truth = n_dead / h
 
-    value = call_and_check_inputs(dead_neuron_fraction, W, b, X)
-    value = expect_float(fn, "the fraction", value)
+    value = _call_dead(dead_neuron_fraction, W, b, X)
 
     def probes():
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
         for signed in (False, True, True):
             pX, pW, pb, _ = _layer(prng, signed=signed)
-            got = expect_float(fn, "the fraction",
-                               call_and_check_inputs(dead_neuron_fraction, pW, pb, pX))
+            got = _call_dead(dead_neuron_fraction, pW, pb, pX)
             cases.append((got, _dead_hints(pW, pb, pX)))
         return on_every_case(cases)
 

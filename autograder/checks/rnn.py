@@ -34,10 +34,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_and_check_inputs,
-    on_every_case, complex_step_gradient, expect_array, expect_efficient,
-    expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
-    unpack,
+    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
+    complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
+    looks_like, numerical_gradient, on_every_case, outputs_by_name, rng_for,
 )
 
 _CS_STEP = 1e-30
@@ -238,13 +237,9 @@ def _lazy_walk(Whh, h0, hs, dhs):
 
 
 def _call_relu_backward(student_fn, dhs, cache, H):
-    fn = "relu_rnn_backward"
-    result = call_and_check_inputs(student_fn, dhs, cache)
-    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
-    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
-    dh0 = expect_array(fn, "dh0", dh0, (H,))
-    expect_new_arrays(fn, {"dWhh": dWhh, "dh0": dh0}, [dhs, cache])
-    return dWhh, dh0
+    out = call_checked("relu_rnn_backward", student_fn, (dhs, cache),
+                       {"dWhh": (H, H), "dh0": (H,)})
+    return out["dWhh"], out["dh0"]
 
 
 def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=6):
@@ -438,20 +433,21 @@ _STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
 
 def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case:
     """The student's outputs on one step, the truth and what the predictions need."""
-    fn = "rnn_step_backward"
     N, D = x.shape
     H = Wh.shape[0]
     next_h, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
-    result = call_and_check_inputs(student_fn, dnext, cache)
-    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
-    outs = unpack(fn, result, _STEP_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext, cache])
+    outs = call_checked("rnn_step_backward", student_fn, (dnext, cache),
+                        _step_outputs(N, D, H))
     args = [x, prev_h, Wx, Wh, b]
     true = _input_grads(rnn_step_forward, args, dnext)
     data = {"forward": rnn_step_forward, "args": args, "dnext": dnext,
             "next_h": np.asarray(next_h, dtype=np.float64)}
-    return Case(dict(zip(_STEP_NAMES, outs)), dict(zip(_STEP_NAMES, true)), data)
+    return Case(outs, dict(zip(_STEP_NAMES, true)), data)
+
+
+def _step_outputs(N, D, H) -> dict:
+    """rnn_step_backward's outputs and their shapes."""
+    return dict(zip(_STEP_NAMES, ((N, D), (N, H), (D, H), (H, H), (H,))))
 
 
 def _step_da(case) -> np.ndarray:
@@ -647,14 +643,14 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
 _RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
 
+def _rnn_outputs(N, T, D, H) -> dict:
+    """rnn_backward's outputs and their shapes."""
+    return dict(zip(_RNN_NAMES, ((N, T, D), (N, H), (D, H), (H, H), (H,))))
+
+
 def _call_rnn_backward(student_fn, dh, cache, N, T, D, H):
-    fn = "rnn_backward"
-    result = call_and_check_inputs(student_fn, dh, cache)
-    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
-    outs = unpack(fn, result, _RNN_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_RNN_NAMES, outs)), [dh, cache])
-    return outs
+    out = call_checked("rnn_backward", student_fn, (dh, cache), _rnn_outputs(N, T, D, H))
+    return [out[name] for name in _RNN_NAMES]
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
@@ -778,10 +774,9 @@ def _check_grad_dict(fn, clipped, grads):
 
 def _clip_norm_call(clip_grad_norm, grads, max_norm):
     fn = "clip_grad_norm"
-    result = call_and_check_inputs(clip_grad_norm, grads, max_norm)
-    clipped, total = unpack(fn, result, ("clipped", "total_norm"))
-    total = expect_float(fn, "total_norm", total)
-    return _check_grad_dict(fn, clipped, grads), total
+    out = call_checked(fn, clip_grad_norm, (grads, max_norm),
+                       {"clipped": None, "total_norm": NUMBER})
+    return _check_grad_dict(fn, out["clipped"], grads), out["total_norm"]
 
 
 def check_clip_grad_norm(clip_grad_norm, seed=0):
@@ -868,8 +863,8 @@ def check_clip_grad_value(clip_grad_value, seed=0):
     for k, g in grads.items():        # no entry within 5% of a bound; both bounds in play
         g[np.abs(np.abs(g) - clip) < 0.05 * clip] *= 1.2
         g.flat[0], g.flat[1] = 2.5 * clip, -2.5 * clip
-    result = call_and_check_inputs(clip_grad_value, grads, clip)
-    clipped = _check_grad_dict(fn, unpack(fn, result, ("clipped",))[0], grads)
+    out = call_checked(fn, clip_grad_value, (grads, clip), {"clipped": None})
+    clipped = _check_grad_dict(fn, out["clipped"], grads)
     total = _global_norm(grads)
     context = f"(clip_value = {clip:g})"
     for k, g in grads.items():
@@ -912,6 +907,22 @@ def _with_eigenvalues(rng, real=(), pairs=()):
     return P @ B @ np.linalg.inv(P)
 
 
+def _radius_screen(fn, what):
+    """A screen for call_checked: an array of several numbers, or a complex number."""
+    def screen(raw):
+        result = raw["the spectral radius"]
+        if isinstance(result, np.ndarray) and result.shape != () and result.size > 1:
+            raise CheckFailure(f"`{fn}` returned an array of shape {result.shape} for {what}: "
+                               "return one number, the largest absolute eigenvalue.")
+        value = result[()] if isinstance(result, np.ndarray) else result
+        if isinstance(value, (complex, np.complexfloating)):
+            raise CheckFailure(
+                f"`{fn}` returned the complex number {complex(value):.4g} for {what}: the "
+                "spectral radius is a magnitude, the largest ABSOLUTE value of the eigenvalues "
+                "(np.abs before the max).")
+    return screen
+
+
 def check_spectral_radius(spectral_radius, seed=0):
     """Matrices whose largest eigenvalue is complex, negative, or hidden behind a large
     singular value (non-normal), built with eigenvalues known by construction."""
@@ -935,17 +946,8 @@ def check_spectral_radius(spectral_radius, seed=0):
     for what, W, eigs in cases:
         eigs = np.array(eigs, dtype=np.complex128)
         true = float(np.max(np.abs(eigs)))
-        result = call_and_check_inputs(spectral_radius, W)
-        if isinstance(result, np.ndarray) and result.shape != () and result.size > 1:
-            raise CheckFailure(f"`{fn}` returned an array of shape {result.shape} for {what}: "
-                               "return one number, the largest absolute eigenvalue.")
-        value = result[()] if isinstance(result, np.ndarray) else result
-        if isinstance(value, (complex, np.complexfloating)):
-            raise CheckFailure(
-                f"`{fn}` returned the complex number {complex(value):.4g} for {what}: the "
-                "spectral radius is a magnitude, the largest ABSOLUTE value of the eigenvalues "
-                "(np.abs before the max).")
-        got = expect_float(fn, "the spectral radius", value)
+        got = call_checked(fn, spectral_radius, (W,), {"the spectral radius": NUMBER},
+                           screen=_radius_screen(fn, what))["the spectral radius"]
         real_parts = np.real(eigs)
         runs.append((got, true, what,
                      [Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
@@ -1002,12 +1004,9 @@ def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed
         fn, rnn_step_backward, (dnext, cache), loop_steps=2 * N * (D * H + H * H),
         forward=lambda: rnn_step_forward(x, prev_h, Wx, Wh, b),
         parameters=N * D + N * H + D * H + H * H + H, size=size)
-    names = ("dx", "dprev_h", "dWx", "dWh", "db")
-    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, unpack(fn, result, names),
-                                                         shapes)]
-    _directions_only(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b], names,
-                     outs, dnext, rng, size, _STEP_CAUSE)
+    outs = outputs_by_name(fn, result, _step_outputs(N, D, H))
+    _directions_only(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b],
+                     _STEP_NAMES, list(outs.values()), dnext, rng, size, _STEP_CAUSE)
 
 
 def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
@@ -1025,11 +1024,9 @@ def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
         fn, rnn_backward, (dh, cache), loop_steps=2 * N * T * (D * H + H * H),
         forward=lambda: rnn_forward(x, h0, Wx, Wh, b),
         parameters=N * T * D + N * H + D * H + H * H + H, size=size)
-    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, unpack(fn, result,
-                                                                             _RNN_NAMES), shapes)]
-    _directions_only(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], _RNN_NAMES, outs,
-                     dh, rng, size, _RNN_CAUSE)
+    outs = outputs_by_name(fn, result, _rnn_outputs(N, T, D, H))
+    _directions_only(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], _RNN_NAMES,
+                     list(outs.values()), dh, rng, size, _RNN_CAUSE)
 
 
 def _large_relu_case(forward, rng, H, T, margin=1e-6):
@@ -1059,11 +1056,9 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
     result = expect_efficient(
         fn, relu_rnn_backward, (dhs, cache), loop_steps=2 * T * H * H,
         forward=lambda: relu_rnn_forward(Whh, h0, T), parameters=H * H + H, size=size)
-    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
-    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
-    dh0 = expect_array(fn, "dh0", dh0, (H,))
+    out = outputs_by_name(fn, result, {"dWhh": (H, H), "dh0": (H,)})
     _directions_only(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
-                     ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, size, _RELU_CAUSE)
+                     ("dWhh", "dh0"), [out["dWhh"], out["dh0"]], dhs, rng, size, _RELU_CAUSE)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.

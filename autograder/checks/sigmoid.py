@@ -16,10 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
-    expect_efficient, on_every_case,
-    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
-    numerical_gradient, random_array, relative_error, rng_for, unpack,
+    NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
+    expect_close, expect_efficient, looks_like, numerical_gradient, on_every_case,
+    outputs_by_name, random_array, relative_error, rng_for,
 )
 
 BACKWARD = "sigmoid_layer_backward"
@@ -107,12 +106,30 @@ def _well_conditioned(grad, ratio=0.05) -> bool:
     return bool(np.min(grad) >= ratio * np.max(grad))
 
 
-def _call_backward(fn, dz, cache):
-    """Call the student's backward pass; a modified argument is reported by name."""
+def _backward_outputs(fn, dz, cache):
+    """(dx, dW) from the student's function, with the shapes and types checked; a modified
+    argument is reported by name."""
+    H, D = cache[0].shape
+
+    def screen(raw):
+        dx, dW = raw["dx"], raw["dW"]
+        if isinstance(dW, np.ndarray) and dW.shape == (D, H):
+            raise CheckFailure(
+                f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
+                "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
+                "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
+                "not np.outer(x, da).")
+        if isinstance(dx, np.ndarray) and dx.shape == (H,):
+            raise CheckFailure(
+                f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
+                "An (H,) vector is a gradient on the units (on a or z), not on the input: "
+                "carry it back through W @ x.")
+
     before_dz = np.array(dz)
     before_cache = tuple(np.array(c) for c in cache)
     try:
-        return call_and_check_inputs(fn, dz, cache)
+        out = call_checked(BACKWARD, fn, (dz, cache), {"dx": (D,), "dW": (H, D)},
+                           screen=screen)
     except CheckFailure:
         if not np.array_equal(before_dz, dz):
             raise CheckFailure(IN_PLACE_DZ.format(fn=BACKWARD)) from None
@@ -121,28 +138,7 @@ def _call_backward(fn, dz, cache):
                     and np.array_equal(old, new)):
                 raise CheckFailure(IN_PLACE_CACHE.format(fn=BACKWARD, name=name)) from None
         raise
-
-
-def _backward_outputs(fn, dz, cache):
-    """(dx, dW) from the student's function, with the shapes and types checked."""
-    W, x, _ = cache
-    H, D = W.shape
-    dx, dW = unpack(BACKWARD, _call_backward(fn, dz, cache), ("dx", "dW"))
-    if isinstance(dW, np.ndarray) and dW.shape == (D, H):
-        raise CheckFailure(
-            f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
-            "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
-            "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
-            "not np.outer(x, da).")
-    if isinstance(dx, np.ndarray) and dx.shape == (H,):
-        raise CheckFailure(
-            f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
-            "An (H,) vector is a gradient on the units (on a or z), not on the input: "
-            "carry it back through W @ x.")
-    expect_array(BACKWARD, "dx", dx, (D,))
-    expect_array(BACKWARD, "dW", dW, (H, D))
-    expect_new_arrays(BACKWARD, {"dx": dx, "dW": dW}, [dz, cache])
-    return dx, dW
+    return out["dx"], out["dW"]
 
 
 def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
@@ -340,9 +336,17 @@ def _pairs(rng, A, D, scale=1.5):
 
 
 def _call_fraction(fn, W, X, **kw):
+    def screen(raw):
+        result = raw["the fraction"]
+        if isinstance(result, np.ndarray) and result.size > 1:
+            raise CheckFailure(
+                f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
+                "number: the fraction over all N * H (example, unit) pairs together, e.g. "
+                "`float(np.mean(...))` over the whole (N, H) array.")
     before = {"W": np.array(W), "X": np.array(X)}
     try:
-        result = call_and_check_inputs(fn, W, X, **kw)
+        return call_checked(FRACTION, fn, (W, X), {"the fraction": NUMBER}, kwargs=kw,
+                            screen=screen)["the fraction"]
     except CheckFailure:
         for name, new in (("W", W), ("X", X)):
             if not np.array_equal(before[name], new):
@@ -352,12 +356,6 @@ def _call_fraction(fn, W, X, **kw):
                     "new arrays (`X @ W.T`, `Z * (1 - Z)`) instead of `+=`, `-=`, `*=` or "
                     "slice assignment into W or X.") from None
         raise
-    if isinstance(result, np.ndarray) and result.size > 1:
-        raise CheckFailure(
-            f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
-            "number: the fraction over all N * H (example, unit) pairs together, e.g. "
-            "`float(np.mean(...))` over the whole (N, H) array.")
-    return expect_float(FRACTION, "the fraction", result)
 
 
 def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=True,
@@ -594,10 +592,8 @@ def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, s
     result = expect_efficient(
         BACKWARD, student_fn, (dz, cache), loop_steps=2 * H * D,
         forward=lambda: sigmoid_layer_forward(W, x), parameters=H * D + D, size=size)
-    dx, dW = unpack(BACKWARD, result, ("dx", "dW"))
-    dx = expect_array(BACKWARD, "dx", dx, (D,))
-    dW = expect_array(BACKWARD, "dW", dW, (H, D))
-    _expect_directions(W, x, dz, dx, dW, rng, size)
+    out = outputs_by_name(BACKWARD, result, {"dx": (D,), "dW": (H, D)})
+    _expect_directions(W, x, dz, out["dx"], out["dW"], rng, size)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.

@@ -29,8 +29,9 @@ import time
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
-    expect_array, expect_close, expect_new_arrays, looks_like, rng_for, unpack,
+    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
+    complex_step_gradient, expect_array, expect_close, expect_new_arrays, looks_like,
+    outputs_by_name, rng_for,
 )
 
 _CS_STEP = 1e-30
@@ -101,6 +102,14 @@ def _expect_shaped(fn: str, name: str, value, shape: tuple, known: dict) -> np.n
     return expect_array(fn, name, value, shape)
 
 
+def _known_shapes(known: dict):
+    """An `expect` for call_checked: `_expect_shaped` with the known shapes of each output
+    (name -> {shape: why})."""
+    def expect(fn: str, name: str, value, shape: tuple) -> np.ndarray:
+        return _expect_shaped(fn, name, value, shape, known.get(name, {}))
+    return expect
+
+
 def _with_student_note(call, note: str):
     """Run `call`; if the student's code raises, append `note` to the message."""
     try:
@@ -151,10 +160,6 @@ def _affine_case(rng, N, D, M):
 
 def _call_affine(affine_backward, dout, cache, N, D, M):
     fn = "affine_backward"
-    result = call_and_check_inputs(affine_backward, dout, cache)
-    dx, dW, db = unpack(fn, result, ("dx", "dW", "db"))
-    dx = _expect_shaped(fn, "dx", dx, (N, D), {})
-    dW = _expect_shaped(fn, "dW", dW, (D, M), {(M, D): AFF_DW_T} if M != D else {})
     db_known = {
         (1, M): "b has shape (M,), so db must too: sum over the batch without keepdims, "
                 "dout.sum(axis=0).",
@@ -166,9 +171,9 @@ def _call_affine(affine_backward, dout, cache, N, D, M):
     }
     if N != M:
         db_known[(N,)] = "db was summed over the wrong axis: the batch is axis 0."
-    db = _expect_shaped(fn, "db", db, (M,), db_known)
-    expect_new_arrays(fn, {"dx": dx, "dW": dW, "db": db}, [dout, cache])
-    return {"dx": dx, "dW": dW, "db": db}
+    known = {"dW": {(M, D): AFF_DW_T} if M != D else {}, "db": db_known}
+    return call_checked(fn, affine_backward, (dout, cache),
+                        {"dx": (N, D), "dW": (D, M), "db": (M,)}, expect=_known_shapes(known))
 
 
 def check_affine_backward(affine_backward, affine_forward, seed=0):
@@ -240,16 +245,15 @@ SCE_LABELS_ARE_DLOGITS = ("dlabels is the gradient on the logits: the gradient o
 
 def _call_sce(student_fn, dloss, cache, N, C):
     fn = "softmax_cross_entropy_backward"
-    result = call_and_check_inputs(student_fn, dloss, cache)
-    dlogits, dlabels = unpack(fn, result, ("dlogits", "dlabels"))
-    if dlabels is None:
-        raise CheckFailure(f"`{fn}` returned None for dlabels. " + SCE_ZERO_LABELS)
-    if isinstance(dlabels, (int, float)) and dlabels == 0:
-        raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
-    dlogits = _expect_shaped(fn, "dlogits", dlogits, (N, C), {})
-    dlabels = _expect_shaped(fn, "dlabels", dlabels, (N, C), {})
-    expect_new_arrays(fn, {"dlogits": dlogits, "dlabels": dlabels}, [cache])
-    return {"dlogits": dlogits, "dlabels": dlabels}
+
+    def screen(raw):
+        dlabels = raw["dlabels"]
+        if dlabels is None:
+            raise CheckFailure(f"`{fn}` returned None for dlabels. " + SCE_ZERO_LABELS)
+        if isinstance(dlabels, (int, float)) and dlabels == 0:
+            raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
+    return call_checked(fn, student_fn, (dloss, cache), {"dlogits": (N, C), "dlabels": (N, C)},
+                        inputs=[cache], screen=screen)
 
 
 def _sce_labels(rng, kind, N, C):
@@ -433,9 +437,9 @@ def _linearised(affine_forward, X, params, h, g, M, *, carry=None, down=None):
 
 def _call_mlp(mlp_backward, dloss, cache, shapes):
     fn = "mlp_backward"
-    result = call_and_check_inputs(mlp_backward, dloss, cache)
-    dX, grads = unpack(fn, result, ("dX", "grads"))
-    dX = _expect_shaped(fn, "dX", dX, shapes["dX"], {})
+    got = outputs_by_name(fn, call_and_check_inputs(mlp_backward, dloss, cache),
+                          {"dX": shapes["dX"], "grads": None})
+    dX, grads = got["dX"], got["grads"]
     if not isinstance(grads, dict):
         raise CheckFailure(f"`{fn}` must return grads as a dict with the keys W1, b1, W2, b2 "
                            f"(the keys of params), not {type(grads).__name__}.")

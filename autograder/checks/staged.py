@@ -26,10 +26,10 @@ import itertools
 import numpy as np
 
 from .core import (
-    Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs, call_student,
-    complex_step_gradient, on_every_case,
-    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
-    numerical_gradient as trusted_numerical_gradient, random_array, rng_for, unpack,
+    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs, call_checked,
+    call_student, complex_step_gradient, expect_array, expect_close, expect_new_arrays,
+    looks_like, numerical_gradient as trusted_numerical_gradient, on_every_case,
+    outputs_by_name, random_array, rng_for,
 )
 from ..probes import probe_exp, probe_quadratic
 
@@ -234,6 +234,11 @@ def _staged_data(staged_forward, sigmoid, x, y, df) -> tuple[dict, dict]:
     return {"dx": true_dx, "dy": true_dy}, data
 
 
+def _staged_outputs(x, scalar: bool) -> dict:
+    """dx and dy: numbers for scalar inputs, else arrays of x's shape."""
+    return {name: NUMBER if scalar else np.shape(x) for name in ("dx", "dy")}
+
+
 def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
     """The student's function at the probe points (as floats, or as one (5,) array case),
     with the data the predictions need."""
@@ -246,12 +251,8 @@ def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
         cases = []
         for x, y, df in points:
             _, cache = staged_forward(x, y)
-            dx, dy = unpack(fn, call_and_check_inputs(staged_backward, df, cache), ("dx", "dy"))
-            if scalar:
-                got = {"dx": expect_float(fn, "dx", dx), "dy": expect_float(fn, "dy", dy)}
-            else:
-                got = {"dx": expect_array(fn, "dx", dx, np.shape(x)),
-                       "dy": expect_array(fn, "dy", dy, np.shape(x))}
+            got = outputs_by_name(fn, call_and_check_inputs(staged_backward, df, cache),
+                                  _staged_outputs(x, scalar))
             truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
             cases.append(Case(got, truth, data))
         return cases
@@ -267,22 +268,13 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
     """
     fn = "staged_backward"
     f, cache = staged_forward(x, y)
-    result = call_and_check_inputs(staged_backward, df, cache)
-    dx, dy = unpack(fn, result, ("dx", "dy"))
-    if scalar:
-        dx, dy = expect_float(fn, "dx", dx), expect_float(fn, "dy", dy)
-    else:
-        shape = np.shape(x)
-        dx = expect_array(fn, "dx", dx, shape)
-        dy = expect_array(fn, "dy", dy, shape)
-        expect_new_arrays(fn, {"dx": dx, "dy": dy}, {"df": df, "cache": cache})
-
+    got = call_checked(fn, staged_backward, (df, cache), _staged_outputs(x, scalar),
+                       inputs={"df": df, "cache": cache})
     truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
-    diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid),
-                          [Case({"dx": dx, "dy": dy}, truth, data)],
+    diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid), [Case(got, truth, data)],
                           probe=_staged_probe(staged_backward, staged_forward, sigmoid, scalar))
-    for name, got in (("dx", dx), ("dy", dy)):
-        expect_close(fn, name, got, truth[name], context=context, cause=_STAGED_CAUSE,
+    for name in ("dx", "dy"):
+        expect_close(fn, name, got[name], truth[name], context=context, cause=_STAGED_CAUSE,
                      hints=diagnosis.hints(name))
 
 
@@ -338,11 +330,8 @@ def check_staged_backward_hidden(staged_backward, staged_forward, sigmoid, seed=
 
 def _gate_run(fn_name, student_fn, forward, dout, x, y):
     """Call a gate's backward on one case; its outputs and centered differences of its forward."""
-    result = call_and_check_inputs(student_fn, dout, x, y)
-    dx, dy = unpack(fn_name, result, ("dx", "dy"))
-    dx = expect_array(fn_name, "dx", dx, x.shape)
-    dy = expect_array(fn_name, "dy", dy, y.shape)
-    expect_new_arrays(fn_name, {"dx": dx, "dy": dy}, [dout, x, y])
+    out = call_checked(fn_name, student_fn, (dout, x, y), {"dx": x.shape, "dy": y.shape})
+    dx, dy = out["dx"], out["dy"]
     true_dx = trusted_numerical_gradient(lambda v: forward(v, y), x.copy(), dout)
     true_dy = trusted_numerical_gradient(lambda v: forward(x, v), y.copy(), dout)
     return dout, x, y, dx, dy, true_dx, true_dy
