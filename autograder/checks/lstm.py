@@ -38,11 +38,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_checked, complex_step_gradient, expect_close, numerical_gradient,
-    relative_error, rng_for,
+    CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
+    input_gradients, numerical_gradient, relative_error, rng_for,
 )
 
-_CS_STEP = 1e-30
 _MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
 TIME_LIMIT = 5.0             # seconds, the grader's default limit for one test's calls
 
@@ -185,16 +184,8 @@ def _step_case(rng, N, D, H):
 
 def _step_grads(step_forward, args, dnext_h, dnext_c):
     """Complex-step gradients of sum(next_h * dnext_h + next_c * dnext_c) for each input."""
-    weight = np.concatenate([dnext_h, dnext_c], axis=1)
-    grads = []
-    for k in range(len(args)):
-        def f(v, k=k):
-            a = list(args)
-            a[k] = v
-            next_h, next_c, _ = step_forward(*a)
-            return np.concatenate([next_h, next_c], axis=1)
-        grads.append(complex_step_gradient(f, args[k], weight))
-    return grads
+    return input_gradients(step_forward, args, np.concatenate([dnext_h, dnext_c], axis=1),
+                           output=lambda out: np.concatenate(out[:2], axis=1))
 
 
 def _step_da(step_forward, args, dnext_h, dnext_c):
@@ -356,18 +347,6 @@ def _run_steps(step_forward, x, h0, params_at, frozen_h=None, frozen_c=None):
     return np.stack(out, axis=1)
 
 
-def _seq_grads(forward, args, dh):
-    """Complex-step gradients of sum(forward(*args)[0] * dh) for each input."""
-    grads = []
-    for k in range(len(args)):
-        def f(v, k=k):
-            a = list(args)
-            a[k] = v
-            return forward(*a)[0]
-        grads.append(complex_step_gradient(f, args[k], dh))
-    return grads
-
-
 def _seq_mistakes(step_forward, cases) -> list:
     """(cause, predict) for the usual mistakes of lstm_backward; a case is (args, dh, truth)."""
     states = []
@@ -433,8 +412,8 @@ def _seq_mistakes(step_forward, cases) -> list:
             args, dh, _ = cases[k]
             r = np.random.default_rng(k + 1)
             vs = [r.standard_normal(a.shape) for a in args]
-            z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
-            expected = float(np.sum(np.imag(run(k, z)) * dh)) / _CS_STEP
+            z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+            expected = float(np.sum(np.imag(run(k, z)) * dh)) / CS_STEP
             terms = [np.asarray(got[n], dtype=np.float64) * v for n, v in zip(_SEQ_NAMES, vs)]
             mine = sum(float(np.sum(t)) for t in terms)
             size = sum(float(np.sum(np.abs(t))) for t in terms)
@@ -544,7 +523,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
     for dh, what in upstreams:
         _, cache = lstm_forward(*[a.copy() for a in args])
         outputs.append(_call_lstm_backward(lstm_backward, dh, cache, N, T, D, H))
-        truth = dict(zip(_SEQ_NAMES, _seq_grads(lstm_forward, args, dh)))
+        truth = dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args, dh)))
         truths.append(truth)
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))

@@ -34,13 +34,11 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
+    CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError,
+    call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
-    looks_like, numerical_gradient, on_every_case, outputs_by_name, rng_for,
+    input_gradients, looks_like, numerical_gradient, on_every_case, outputs_by_name, rng_for,
 )
-
-_CS_STEP = 1e-30
-
 
 def _lazy_like(make, tol: float = 1e-5):
     """A hint predicate like `looks_like(make())`, computing the candidate only when needed."""
@@ -51,12 +49,6 @@ def _lazy_like(make, tol: float = 1e-5):
             memo.append(looks_like(make(), tol=tol))
         return memo[0](actual)
     return matches
-
-
-def _cs_dir(f, x, v, df) -> float:
-    """Complex-step directional derivative d/ds sum(f(x + s v) * df) at s = 0."""
-    z = np.asarray(x, dtype=np.float64) + 1j * _CS_STEP * np.asarray(v, dtype=np.float64)
-    return float(np.sum(np.imag(np.asarray(f(z))) * np.asarray(df, dtype=np.float64))) / _CS_STEP
 
 
 def _unit(rng, shape) -> np.ndarray:
@@ -288,9 +280,9 @@ def _long_gradient_check(fn, forward, args, names, outs, df, rng, coords, contex
     Errors are relative; values below 1e-7 of the typical directional derivative are noise.
     """
     def joint(vs):
-        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
+        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
         got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
-        return got, float(np.sum(np.imag(forward(*z)) * df)) / _CS_STEP
+        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
 
     dirs = [[_unit(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
     j_got, j_exp = zip(*[joint(vs) for vs in dirs])
@@ -412,18 +404,6 @@ def _step_case(rng, N, D, H):
     return x, prev_h, Wx, Wh, b
 
 
-def _input_grads(forward, args, dout):
-    """Complex-step gradients of sum(forward(*args)[0] * dout) for each of the inputs."""
-    grads = []
-    for i in range(len(args)):
-        def f(v, i=i):
-            a = list(args)
-            a[i] = v
-            return forward(*a)[0]
-        grads.append(complex_step_gradient(f, args[i], dout))
-    return grads
-
-
 STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with next_h = "
                     "tanh(a), d tanh(a) / da = 1 - tanh(a)**2.")
 STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
@@ -439,7 +419,7 @@ def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case
     outs = call_checked("rnn_step_backward", student_fn, (dnext, cache),
                         _step_outputs(N, D, H))
     args = [x, prev_h, Wx, Wh, b]
-    true = _input_grads(rnn_step_forward, args, dnext)
+    true = input_gradients(rnn_step_forward, args, dnext)
     data = {"forward": rnn_step_forward, "args": args, "dnext": dnext,
             "next_h": np.asarray(next_h, dtype=np.float64)}
     return Case(outs, dict(zip(_STEP_NAMES, true)), data)
@@ -468,7 +448,8 @@ def _step_reweighted(wrong_local):
         h = case.data["next_h"]
         prev_h = case.data["args"][1]
         ratio = wrong_local(h, prev_h) / (1.0 - h ** 2)
-        grads = _input_grads(case.data["forward"], case.data["args"], case.data["dnext"] * ratio)
+        grads = input_gradients(case.data["forward"], case.data["args"],
+                                case.data["dnext"] * ratio)
         return dict(zip(_STEP_NAMES, grads))
     return predict
 
@@ -596,7 +577,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
     def no_last(i):
         dh2 = dh.copy()
         dh2[:, -1] = 0.0
-        return _input_grads(forward, [x, h0, Wx, Wh, b], dh2)[i]
+        return input_gradients(forward, [x, h0, Wx, Wh, b], dh2)[i]
 
     def walked_forward():
         """Each step's backward (the complex step through the given step forward, which is
@@ -606,7 +587,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
         out = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
         for t in range(T):
             g = dh[:, t, :] + carry
-            gx, carry, gWx, gWh, gb = _input_grads(step_forward,
+            gx, carry, gWx, gWh, gb = input_gradients(step_forward,
                                                    [x[:, t, :], prevs[t], Wx, Wh, b], g)
             out[0][:, t, :] = gx
             out[2], out[3], out[4] = out[2] + gWx, out[3] + gWh, out[4] + gb
@@ -662,7 +643,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     dh = rng.standard_normal((N, T, H))
     _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
     outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
-    true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
+    true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
     probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
@@ -686,7 +667,7 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
                 dh = rng.standard_normal((N, T, H))
                 _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
                 outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
-                true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
+                true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
                 memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
                                               b, dh, true)))
             except (StudentCodeError, CheckFailure):

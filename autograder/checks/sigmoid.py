@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
-    expect_close, expect_efficient, looks_like, numerical_gradient, on_every_case,
+    CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
+    expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient, on_every_case,
     outputs_by_name, random_array, relative_error, rng_for,
 )
 
@@ -74,9 +74,8 @@ def _sigmoid_c(a):
 
 def _local_gradient(a) -> np.ndarray:
     """sigma'(a), elementwise, by the complex step on `_sigmoid_c`: exact even where tiny."""
-    h = 1e-30
     a = np.asarray(a, dtype=np.float64)
-    return np.imag(_sigmoid_c(a + 1j * h)) / h
+    return np.imag(_sigmoid_c(a + 1j * CS_STEP)) / CS_STEP
 
 
 def _expect_same_sigmoid(z_given, a, what: str) -> None:
@@ -177,8 +176,8 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
 
 def _layer_gradients(W, x, weight):
     """(dx, dW) of sum(weight * sigmoid(W @ x)) by the complex step: exact to rounding."""
-    dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, weight)
-    dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, weight)
+    dx, dW = input_gradients(lambda v, M: _sigmoid_c(M @ v), [x, W], weight,
+                             output=lambda z: z)
     return dx, dW
 
 
@@ -547,7 +546,7 @@ def _expect_directions(W, x, dz, dx, dW, rng, context):
     directional derivatives of sum(dz * sigmoid(W @ x)): every entry counts, for two forward
     passes (two more per output, to name the wrong one, only when they disagree)."""
     def along(vW, vx):
-        h = 1e-30
+        h = CS_STEP
         L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * h * vW) @ (x + 1j * h * vx))))
         got = float(np.sum(vW * dW) + np.sum(vx * dx))
         size = float(np.sqrt(np.sum(vW * vW) * np.sum(dW * dW)

@@ -29,12 +29,11 @@ import time
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
-    complex_step_gradient, expect_array, expect_close, expect_new_arrays, looks_like,
-    outputs_by_name, rng_for,
+    CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
+    complex_step_gradient, expect_array, expect_close, expect_new_arrays, input_gradients,
+    looks_like, outputs_by_name, rng_for,
 )
 
-_CS_STEP = 1e-30
 _MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
 _EFFICIENCY_FLOOR = 4.0    # s: below the grader's default time limit, far above a backward pass
 
@@ -143,14 +142,7 @@ _SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of 
 
 
 def _affine_truth(affine_forward, x, W, b, dout):
-    def f(i):
-        def g(v):
-            args = [x, W, b]
-            args[i] = v
-            return affine_forward(*args)[0]
-        return g
-    return {n: complex_step_gradient(f(i), a, dout)
-            for i, (n, a) in enumerate(zip(("dx", "dW", "db"), (x, W, b)))}
+    return dict(zip(("dx", "dW", "db"), input_gradients(affine_forward, [x, W, b], dout)))
 
 
 def _affine_case(rng, N, D, M):
@@ -398,14 +390,10 @@ def _mlp_case(rng, N, D, H, C, labels_kind, margin=0.05):
 
 
 def _mlp_truth(mlp_forward, X, labels, params, dloss):
-    out = {"dX": complex_step_gradient(lambda v: mlp_forward(v, labels, params)[0], X, dloss)}
-    for key in _PARAMS:
-        def f(v, key=key):
-            p = dict(params)
-            p[key] = v
-            return mlp_forward(X, labels, p)[0]
-        out[key] = complex_step_gradient(f, params[key], dloss)
-    return out
+    def forward(v, *weights):
+        return mlp_forward(v, labels, {**params, **dict(zip(_PARAMS, weights))})
+    grads = input_gradients(forward, [X] + [params[k] for k in _PARAMS], dloss)
+    return dict(zip(("dX",) + _PARAMS, grads))
 
 
 def _linearised(affine_forward, X, params, h, g, M, *, carry=None, down=None):
@@ -585,8 +573,8 @@ def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400,
         return mlp_forward(vals[0], labels, p)[0]
 
     def directional(vs):
-        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
-        return float(np.imag(loss_at(z))) / _CS_STEP * dloss
+        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+        return float(np.imag(loss_at(z))) / CS_STEP * dloss
 
     directions = [[rng.standard_normal(a.shape) for a in args] for _ in range(2)]
     for i, name in enumerate(names):     # one direction in each argument alone

@@ -26,8 +26,8 @@ import itertools
 import numpy as np
 
 from .core import (
-    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs, call_checked,
-    call_student, complex_step_gradient, expect_array, expect_close, expect_new_arrays,
+    CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
+    call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
     looks_like, numerical_gradient as trusted_numerical_gradient, on_every_case,
     outputs_by_name, random_array, rng_for,
 )
@@ -36,8 +36,6 @@ from ..probes import probe_exp, probe_quadratic
 # The worked point of the notebook (CURRICULUM.md): f = 1.5456448841066441,
 # df/dx = 2.0595697955721652, df/dy = 1.5922327514838093 there.
 WORKED_X, WORKED_Y = 3.0, -4.0
-
-_CS_STEP = 1e-30
 
 # Where x and y enter f(x, y) = (x + sigmoid(y)) / (sigmoid(x) + (x + y)**2).
 _X_PATHS = ("`num = x + sigy`", "`sigx = sigmoid(x)`", "`xpy = x + y`")
@@ -65,8 +63,8 @@ def _path_gradients(sigmoid, x, y):
     parts = []
     for i in range(5):
         args = list(base)
-        args[i] = args[i] + 1j * _CS_STEP
-        parts.append(np.imag(split(*args)) / _CS_STEP)
+        args[i] = args[i] + 1j * CS_STEP
+        parts.append(np.imag(split(*args)) / CS_STEP)
     return parts[:3], parts[3:]
 
 
@@ -94,7 +92,7 @@ def _fork_mistakes(var: str, paths: tuple, index: int) -> list:
 def _cs_derivative(op, v) -> np.ndarray:
     """d op(v) / dv elementwise, by the complex step on the stage's own operation."""
     v = np.asarray(v, dtype=np.float64)
-    return np.imag(op(v + 1j * _CS_STEP)) / _CS_STEP
+    return np.imag(op(v + 1j * CS_STEP)) / CS_STEP
 
 
 def _local_factors(sigmoid, data) -> dict:
@@ -225,8 +223,7 @@ def _staged_data(staged_forward, sigmoid, x, y, df) -> tuple[dict, dict]:
     x_arr = np.asarray(x, dtype=np.float64)
     y_arr = np.asarray(y, dtype=np.float64)
     _, cache = staged_forward(x, y)
-    true_dx = complex_step_gradient(lambda v: staged_forward(v, y_arr)[0], x_arr, df)
-    true_dy = complex_step_gradient(lambda v: staged_forward(x_arr, v)[0], y_arr, df)
+    true_dx, true_dy = input_gradients(staged_forward, [x_arr, y_arr], df)
     data = {"cache": tuple(np.asarray(v, dtype=np.float64) for v in cache),
             "df": np.asarray(df, dtype=np.float64),
             "parts": _path_gradients(sigmoid, x_arr, y_arr)}
