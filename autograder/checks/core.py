@@ -798,6 +798,90 @@ def directional_derivative(f: Callable[[np.ndarray], Any], x: np.ndarray, direct
     return (plus - minus) / (2 * h)
 
 
+# ---------------------------------------------------------------- long sequences, large sizes
+
+def unit_vector(rng: np.random.Generator, shape) -> np.ndarray:
+    """A random direction of the given shape, of norm 1."""
+    v = rng.standard_normal(shape)
+    return v / np.linalg.norm(v)
+
+
+def random_indices(rng: np.random.Generator, shape, n: int) -> list:
+    """n random indices (tuples) into an array of the given shape."""
+    return [tuple(int(rng.integers(s)) for s in shape) for _ in range(n)]
+
+
+def expect_samples(fn: str, name: str, got: list, expected: list, labels: list, scale: float,
+                   context: str, cause: str, tol: float = DEFAULT_TOL) -> None:
+    """Compare sampled values (directional derivatives, single entries) one by one.
+
+    Errors are relative, measured against at least 1e-7 of `scale` (the typical size of the
+    gradient's entries), so an entry that is itself rounding noise cannot fail.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    floor = 1e-7 * scale
+    denom = np.maximum(np.maximum(np.abs(got), np.abs(expected)), floor)
+    err = np.where(denom > 0, np.abs(got - expected) / np.where(denom > 0, denom, 1.0), 0.0)
+    bad = [i for i in np.argsort(-err) if err[i] > tol]
+    if not bad:
+        return
+    lines = [f"`{fn}`: {name} is wrong {context}.",
+             f"  largest relative error {float(err[bad[0]]):.2e} (must be below {tol:.0e})"]
+    for i in bad[:4]:
+        lines.append(f"    {labels[i]}: yours {got[i]:.6g} vs expected {expected[i]:.6g}")
+    lines.append(f"  {len(bad)} of {len(err)} sampled values are off.")
+    lines.append("  Usual cause: " + cause)
+    raise CheckFailure("\n".join(lines))
+
+
+def expect_sampled_gradient(fn: str, forward: Callable, args: Sequence[np.ndarray],
+                            outputs: dict, df, rng: np.random.Generator, context: str,
+                            cause: str, coords: dict | None = None) -> None:
+    """Check the gradients `outputs` (name -> array, one per argument of `forward`, in
+    order) of sum(forward(*args) * df) cheaply, where the full Jacobian costs too much (a
+    long sequence, a large size):
+
+    - `coords[name]`: groups (indices, cause) of single entries of that output, each
+      compared with its complex-step derivative (one forward pass per entry), in order;
+    - then two random directions in the space of all arguments together (one forward pass
+      each); only when they disagree, one direction per argument finds the wrong output.
+    Errors are relative; values below 1e-7 of the typical directional derivative are noise.
+    """
+    names, outs = list(outputs), list(outputs.values())
+    coords = coords or {}
+
+    def joint(vs):
+        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
+        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+
+    dirs = [[unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
+    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
+    scale = float(np.sqrt(np.mean(np.square(j_exp))))
+    for i, name in enumerate(names):
+        for idxs, why in coords.get(name, ()):
+            g, e, labels = [], [], []
+            for idx in idxs:
+                vs = [np.zeros_like(a) for a in args]
+                vs[i][idx] = 1.0
+                g.append(float(outs[i][idx]))
+                e.append(joint(vs)[1])
+                labels.append(f"{name}{list(idx)}")
+            expect_samples(fn, name, g, e, labels, scale, context, why)
+    try:
+        expect_samples(fn, "the gradient", list(j_got), list(j_exp),
+                       ["along a random direction"] * 2, scale, context, cause)
+    except CheckFailure as joint_failure:
+        for i, name in enumerate(names):        # which output is it?
+            vs = [np.zeros_like(a) for a in args]
+            vs[i] = unit_vector(rng, args[i].shape)
+            got, exp = joint(vs)
+            expect_samples(fn, name, [got], [exp], [f"{name} along a random direction"],
+                           scale, context, cause)
+        raise joint_failure
+
+
 # ---------------------------------------------------------------- inputs
 
 def rng_for(seed: int, name: str) -> np.random.Generator:

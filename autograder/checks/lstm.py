@@ -39,7 +39,7 @@ import numpy as np
 
 from .core import (
     CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
-    input_gradients, numerical_gradient, relative_error, rng_for,
+    input_gradients, numerical_gradient, relative_error, rng_for, unit_vector,
 )
 
 _MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
@@ -578,21 +578,17 @@ def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
         got = sum(float(np.sum(outs[n] * v)) for n, v in zip(_SEQ_NAMES, vs))
         return label, got, expected
 
-    def unit(shape):
-        v = rng.standard_normal(shape)
-        return v / np.linalg.norm(v)
-
     first = np.zeros((N, T, D))
     first[:, 0] = rng.standard_normal((N, D))
     zeros = [np.zeros(a.shape) for a in args]
-    probes = [probe([unit(a.shape) / np.sqrt(len(args)) for a in args],
+    probes = [probe([unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args],
                     "the gradient along a random direction in all inputs"),
               probe([first / np.linalg.norm(first)] + zeros[1:],
                     "dx along a random direction in the inputs of step 0")]
     if not _probes_agree(probes):
         for k, name in enumerate(_SEQ_NAMES):
             vs = list(zeros)
-            vs[k] = unit(args[k].shape)
+            vs[k] = unit_vector(rng, args[k].shape)
             probes.append(probe(vs, f"{name} along a random direction"))
     if not _probes_agree(probes):
         scale = float(np.sqrt(np.mean([e ** 2 for _, _, e in probes])))

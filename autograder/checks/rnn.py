@@ -34,10 +34,11 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError,
+    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError,
     call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
-    input_gradients, looks_like, numerical_gradient, on_every_case, outputs_by_name, rng_for,
+    expect_sampled_gradient, input_gradients, looks_like, numerical_gradient, on_every_case,
+    outputs_by_name, random_indices, rng_for,
 )
 
 def _lazy_like(make, tol: float = 1e-5):
@@ -51,37 +52,8 @@ def _lazy_like(make, tol: float = 1e-5):
     return matches
 
 
-def _unit(rng, shape) -> np.ndarray:
-    v = rng.standard_normal(shape)
-    return v / np.linalg.norm(v)
-
-
 def _radius_of(W) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
-
-
-def _expect_samples(fn: str, name: str, got: list, expected: list, labels: list, scale: float,
-                    context: str, cause: str, tol: float = 1e-6) -> None:
-    """Compare sampled values (directional derivatives, single entries) one by one.
-
-    Errors are relative, measured against at least 1e-7 of `scale` (the typical size of the
-    gradient's entries), so an entry that is itself rounding noise cannot fail.
-    """
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    floor = 1e-7 * scale
-    denom = np.maximum(np.maximum(np.abs(got), np.abs(expected)), floor)
-    err = np.where(denom > 0, np.abs(got - expected) / np.where(denom > 0, denom, 1.0), 0.0)
-    bad = [i for i in np.argsort(-err) if err[i] > tol]
-    if not bad:
-        return
-    lines = [f"`{fn}`: {name} is wrong {context}.",
-             f"  largest relative error {float(err[bad[0]]):.2e} (must be below {tol:.0e})"]
-    for i in bad[:4]:
-        lines.append(f"    {labels[i]}: yours {got[i]:.6g} vs expected {expected[i]:.6g}")
-    lines.append(f"  {len(bad)} of {len(err)} sampled values are off.")
-    lines.append("  Usual cause: " + cause)
-    raise CheckFailure("\n".join(lines))
 
 
 # =============================================================== relu_rnn_backward
@@ -270,50 +242,6 @@ def _every_run(j, per_case):
     return matches
 
 
-def _long_gradient_check(fn, forward, args, names, outs, df, rng, coords, context, cause):
-    """Check the gradients `outs` of sum(forward(*args) * df) on a long sequence cheaply.
-
-    - `coords[i]`: groups (indices, cause) of single entries of output i, each compared with
-      its complex-step derivative (one forward pass per entry); earlier groups first;
-    - then two random directions in the space of all arguments together (one forward pass
-      each); only when they disagree, one direction per argument finds the wrong output.
-    Errors are relative; values below 1e-7 of the typical directional derivative are noise.
-    """
-    def joint(vs):
-        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
-        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
-        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
-
-    dirs = [[_unit(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
-    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
-    scale = float(np.sqrt(np.mean(np.square(j_exp))))
-    for i, groups in enumerate(coords):
-        for idxs, why in groups:
-            g, e, labels = [], [], []
-            for idx in idxs:
-                vs = [np.zeros_like(a) for a in args]
-                vs[i][idx] = 1.0
-                g.append(float(outs[i][idx]))
-                e.append(joint(vs)[1])
-                labels.append(f"{names[i]}{list(idx)}")
-            _expect_samples(fn, names[i], g, e, labels, scale, context, why)
-    try:
-        _expect_samples(fn, "the gradient", list(j_got), list(j_exp),
-                        ["along a random direction"] * 2, scale, context, cause)
-    except CheckFailure as joint_failure:
-        for i, name in enumerate(names):        # which output is it?
-            vs = [np.zeros_like(a) for a in args]
-            vs[i] = _unit(rng, args[i].shape)
-            got, exp = joint(vs)
-            _expect_samples(fn, name, [got], [exp], [f"{name} along a random direction"],
-                            scale, context, cause)
-        raise joint_failure
-
-
-def _random_indices(rng, shape, n):
-    return [tuple(int(rng.integers(s)) for s in shape) for _ in range(n)]
-
-
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
     """A long sequence, checked at sampled entries and along random directions."""
     fn = "relu_rnn_backward"
@@ -323,10 +251,11 @@ def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=
     _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
     dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
     context = f"on a long sequence (T = {T}, H = {H}, random upstream dhs on every step)"
-    coords = [[(_random_indices(rng, (H, H), 3), _RELU_CAUSE)],
-              [(_random_indices(rng, (H,), 2), _RELU_CAUSE)]]
-    _long_gradient_check(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
-                         ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, coords, context, _RELU_CAUSE)
+    coords = {"dWhh": [(random_indices(rng, (H, H), 3), _RELU_CAUSE)],
+              "dh0": [(random_indices(rng, (H,), 2), _RELU_CAUSE)]}
+    expect_sampled_gradient(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
+                            {"dWhh": dWhh, "dh0": dh0}, dhs, rng, context, _RELU_CAUSE,
+                            coords=coords)
 
 
 def _explode_vanish_case(forward, rng, H, T):
@@ -703,10 +632,11 @@ def check_rnn_backward_long(rnn_backward, rnn_forward, seed=0, N=2, T=50, D=5, H
                 RNN_LATE_ONLY)]]
     # one entry of dh0 (tiny after 50 steps, so the directions can't see it) and of dWh;
     # dWx and db are covered by the directions
-    coords += [[(_random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
+    coords += [[(random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
                for a, k in zip(args[1:], (1, 0, 1, 0))]
-    _long_gradient_check(fn, lambda *a: rnn_forward(*a)[0], args, _RNN_NAMES, outs, dh, rng,
-                         coords, context, _RNN_CAUSE)
+    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], args,
+                            dict(zip(_RNN_NAMES, outs)), dh, rng, context, _RNN_CAUSE,
+                            coords=dict(zip(_RNN_NAMES, coords)))
 
 
 # =============================================================== clipping
@@ -965,12 +895,6 @@ def _large_tanh_case(rng, N, D, H):
     return x, h0, Wx, Wh, b
 
 
-def _directions_only(fn, forward, args, names, outs, df, rng, context, cause):
-    """The answer at a large size, along random directions (a few forward passes)."""
-    _long_gradient_check(fn, forward, args, names, outs, df, rng, [[] for _ in args], context,
-                         cause)
-
-
 def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed=0):
     """Backprop costs about one forward pass: one step with D = 400, H = 500 within a plain loop's
     time, and right along random directions."""
@@ -986,8 +910,8 @@ def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed
         forward=lambda: rnn_step_forward(x, prev_h, Wx, Wh, b),
         parameters=N * D + N * H + D * H + H * H + H, size=size)
     outs = outputs_by_name(fn, result, _step_outputs(N, D, H))
-    _directions_only(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b],
-                     _STEP_NAMES, list(outs.values()), dnext, rng, size, _STEP_CAUSE)
+    expect_sampled_gradient(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b],
+                            outs, dnext, rng, size, _STEP_CAUSE)
 
 
 def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
@@ -1006,8 +930,8 @@ def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
         forward=lambda: rnn_forward(x, h0, Wx, Wh, b),
         parameters=N * T * D + N * H + D * H + H * H + H, size=size)
     outs = outputs_by_name(fn, result, _rnn_outputs(N, T, D, H))
-    _directions_only(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], _RNN_NAMES,
-                     list(outs.values()), dh, rng, size, _RNN_CAUSE)
+    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], outs, dh,
+                            rng, size, _RNN_CAUSE)
 
 
 def _large_relu_case(forward, rng, H, T, margin=1e-6):
@@ -1038,8 +962,8 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
         fn, relu_rnn_backward, (dhs, cache), loop_steps=2 * T * H * H,
         forward=lambda: relu_rnn_forward(Whh, h0, T), parameters=H * H + H, size=size)
     out = outputs_by_name(fn, result, {"dWhh": (H, H), "dh0": (H,)})
-    _directions_only(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
-                     ("dWhh", "dh0"), [out["dWhh"], out["dh0"]], dhs, rng, size, _RELU_CAUSE)
+    expect_sampled_gradient(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0], out, dhs,
+                            rng, size, _RELU_CAUSE)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
