@@ -473,12 +473,18 @@ def _safe_match(hint: Hint, actual: np.ndarray) -> bool:
 
 
 def looks_like(candidate, tol: float = 1e-5) -> Callable[[np.ndarray], bool]:
-    """A hint predicate: the answer equals `candidate` (an array the usual mistake produces)."""
-    candidate = np.asarray(candidate, dtype=np.float64)
+    """A hint predicate: the answer equals `candidate` (an array the usual mistake produces).
+
+    `candidate` may also be a function that makes that array: it is then called only when
+    the predicate is first asked (a hint is asked only when the answer is wrong), and once.
+    """
+    made = [] if callable(candidate) else [np.asarray(candidate, dtype=np.float64)]
 
     def matches(actual: np.ndarray) -> bool:
-        return (actual.shape == candidate.shape
-                and float(np.max(relative_error(actual, candidate), initial=0.0)) <= tol)
+        if not made:
+            made.append(np.asarray(candidate(), dtype=np.float64))
+        return (actual.shape == made[0].shape
+                and float(np.max(relative_error(actual, made[0]), initial=0.0)) <= tol)
     return matches
 
 
@@ -721,6 +727,18 @@ def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict,
     expect_new_arrays(fn_name, {n: v for n, v in checked.items() if outputs[n] is not None},
                       list(args) if inputs is None else inputs)
     return checked
+
+
+def once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """`make()`, computed when first asked for and then kept: a candidate of a hint that
+    only a wrong answer needs."""
+    made: list = []
+
+    def get():
+        if not made:
+            made.append(make())
+        return made[0]
+    return get
 
 
 # ---------------------------------------------------------------- ground truth

@@ -39,7 +39,7 @@ import numpy as np
 
 from .core import (
     CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
-    input_gradients, numerical_gradient, relative_error, rng_for, unit_vector,
+    input_gradients, numerical_gradient, once, relative_error, rng_for, unit_vector,
 )
 
 _MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
@@ -129,16 +129,6 @@ class _Lazy(Mapping):
         return len(self._names)
 
 
-def _memo(make: Callable[[], object]) -> Callable[[], object]:
-    box: list = []
-
-    def get():
-        if not box:
-            box.append(make())
-        return box[0]
-    return get
-
-
 # =============================================================== lstm_step_backward
 
 _STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
@@ -213,7 +203,7 @@ def _step_mistakes(step_forward, cases) -> list:
     Each case is (args, dnext_h, dnext_c, cache).
     """
     H = cases[0][0][1].shape[1]
-    das = [_memo(lambda c=c: _step_da(step_forward, c[0], c[1], c[2])) for c in cases]
+    das = [once(lambda c=c: _step_da(step_forward, c[0], c[1], c[2])) for c in cases]
 
     def reweighted(extra_c: Callable) -> Callable[[int], dict]:
         """The right gradient with dnext_c replaced by dnext_c + extra_c(case)."""

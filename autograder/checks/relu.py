@@ -25,7 +25,7 @@ import numpy as np
 from .core import (
     NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
     call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
-    on_every_case, outputs_by_name, random_array, rng_for,
+    on_every_case, once, outputs_by_name, random_array, rng_for,
 )
 
 # Inputs to the activations stay at least this far from the kink at 0.
@@ -94,12 +94,12 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 where "
              "a > 0, else 0) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: relu_forward(v)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: relu_forward(v)[0], a))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`, or `max(dout, 0)`). "
              "Whether the gradient passes depends on the forward input `a` in the cache, "
              "not on the sign of `dout`.", looks_like(relu_forward(dout)[0])),
         Hint("the mask is inverted: the gradient must pass where a > 0 and be blocked where "
-             "a <= 0.", looks_like(-_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
+             "a <= 0.", looks_like(lambda: -_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
         Hint("dout was multiplied by the ReLU's output max(0, a). The local gradient is the "
              "slope of the ReLU, 0 or 1, not its value.", looks_like(relu_forward(a)[0] * dout)),
         Hint("a small gradient leaks through the negative inputs (that is Leaky ReLU's "
@@ -203,13 +203,13 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or the "
              "slope) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
         Hint("the slope is on the wrong side: the gradient passes unchanged where a > 0 and "
              "is multiplied by the slope where a <= 0.",
              looks_like((1.0 + slope) * dout - truth)),
         Hint("the negative side is blocked completely (that is ReLU's backward pass). A "
              "Leaky ReLU passes `slope * dout` there.",
-             looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.0)[0], a, dout))),
+             looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, 0.0)[0], a, dout))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`). Which side of the "
              "kink applies depends on the forward input `a` in the cache.",
              looks_like(leaky_relu_forward(dout, slope)[0])),
@@ -223,7 +223,7 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
     hints.insert(1, Hint(
         f"the slope 0.01 is hard-coded, but this cache holds slope = {slope:g}. Read it "
         "from the cache: `a, slope = cache`.",
-        looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
+        looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
     return hints
 
 
@@ -304,24 +304,23 @@ def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=None):
 
 def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
     h = a.shape[1]
-    relu_like = _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout)
-    negative_dout = _negative_side(prelu_forward, a, dout)
+    relu_like = once(lambda: _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout))
     return [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or "
              "alpha) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
         Hint("alpha is on the wrong side: the gradient passes unchanged where a > 0 and is "
              "multiplied by alpha where a <= 0.", looks_like((1.0 + alpha) * dout - truth)),
         Hint("the negative side is blocked (ReLU's backward pass): a PReLU passes "
              "`alpha * dout` there, with each column's own alpha.", looks_like(relu_like)),
         Hint("a fixed slope 0.01 was used: PReLU's slopes are the per-unit `alpha` from the "
-             "cache.", looks_like(_numgrad(lambda v: prelu_forward(v, np.full(h, 0.01))[0],
-                                          a, dout))),
+             "cache.", looks_like(lambda: _numgrad(
+                 lambda v: prelu_forward(v, np.full(h, 0.01))[0], a, dout))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`) instead of on the "
              "forward input `a` from the cache.", looks_like(prelu_forward(dout, alpha)[0])),
         Hint("where a <= 0 you multiplied dout by `a`; that is the local gradient with "
              "respect to alpha (it belongs in dalpha). With respect to a it is alpha.",
-             looks_like(relu_like + a * negative_dout)),
+             looks_like(lambda: relu_like() + a * _negative_side(prelu_forward, a, dout))),
         Hint(PRELU_MASK_ON_OUTPUT, looks_like(
             np.where(np.asarray(prelu_forward(a, alpha)[0]) > 0, dout, truth))),
     ]
@@ -476,10 +475,10 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
 
 def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:
     n = a.shape[0]
-    negative_dout = _negative_side(prelu_forward, a, dout).sum(axis=0)
+    negative_dout = once(lambda: _negative_side(prelu_forward, a, dout).sum(axis=0))
     everywhere = (a * dout).sum(axis=0)                  # sum of a * dout over all inputs
     # sum of a * dout where a > 0: alpha's derivative for the mirrored input -a, negated
-    positive_side = -_numgrad(lambda v: prelu_forward(-a, v)[0], alpha, dout)
+    positive_side = once(lambda: -_numgrad(lambda v: prelu_forward(-a, v)[0], alpha, dout))
     hints = [
         Hint(f"dalpha is averaged over the batch (divided by N = {n}). Every example adds its "
              "own contribution to alpha's gradient, so sum them; any 1/N of the loss is "
@@ -491,11 +490,11 @@ def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:
              "with respect to alpha is a, so each contribution is a * dout (summed over the "
              "batch where a <= 0), not dout alone.", looks_like(negative_dout)),
         Hint("the upstream gradient is missing: each contribution is a * dout, not a.",
-             looks_like(_numgrad(lambda v: prelu_forward(a, v)[0], alpha))),
+             looks_like(lambda: _numgrad(lambda v: prelu_forward(a, v)[0], alpha))),
         Hint("the mask is on the wrong side: alpha acts on the inputs a <= 0, not on the "
              "positive ones.", looks_like(positive_side)),
         Hint("you multiplied by alpha instead of by a: the derivative of alpha * a with "
-             "respect to alpha is a.", looks_like(alpha * negative_dout)),
+             "respect to alpha is a.", looks_like(lambda: alpha * negative_dout())),
         Hint(PRELU_DALPHA_MASK_ON_OUTPUT, looks_like(np.where(alpha > 0, truth, 0.0))),
         Hint(PRELU_DALPHA_ALL_UNITS, looks_like(np.full(alpha.shape, truth.sum()))),
     ]

@@ -34,23 +34,11 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError,
-    call_checked,
+    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
     expect_sampled_gradient, input_gradients, looks_like, numerical_gradient, on_every_case,
-    outputs_by_name, random_indices, rng_for,
+    once, outputs_by_name, random_indices, rng_for,
 )
-
-def _lazy_like(make, tol: float = 1e-5):
-    """A hint predicate like `looks_like(make())`, computing the candidate only when needed."""
-    memo: list = []
-
-    def matches(actual: np.ndarray) -> bool:
-        if not memo:
-            memo.append(looks_like(make(), tol=tol))
-        return memo[0](actual)
-    return matches
-
 
 def _radius_of(W) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
@@ -141,7 +129,7 @@ def _relu_linearised(Whh, h0, hs, dhs, *, masks=None, prev=None, carry=None, w_s
 
 
 def _relu_hints(Whh, h0, hs, dhs, true_dW):
-    """Hints for dWhh and for dh0: what each usual mistake returns on this case."""
+    """Hints for dWhh and for dh0, by name: what each usual mistake returns on this case."""
     T = hs.shape[0]
     memo: dict = {}
 
@@ -170,34 +158,28 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
     ]
     dW_hints, dh_hints = [], []
     for i, (cause, kw, in_dh0) in enumerate(variants):
-        dW_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
+        dW_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
         if in_dh0:
-            dh_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
-    walked = _lazy_walk(Whh, h0, hs, dhs)
-    dW_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[0])))
-    dh_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[1])))
+            dh_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
+    walked = once(lambda: _walked_forward(Whh, h0, hs, dhs))
+    dW_hints.append(Hint(RELU_FORWARD_WALK, looks_like(lambda: walked()[0])))
+    dh_hints.append(Hint(RELU_FORWARD_WALK, looks_like(lambda: walked()[1])))
     dW_hints.insert(5, Hint(RELU_TRANSPOSED_DW, looks_like(true_dW.T)))
     dW_hints.insert(6, Hint(RELU_TRANSPOSED_DW + " And " + RELU_TRANSPOSED_CARRY,
-                            _lazy_like(lambda: lin(4, carry=Whh.T)[0].T)))
-    return dW_hints, dh_hints
+                            looks_like(lambda: lin(4, carry=Whh.T)[0].T)))
+    return {"dWhh": dW_hints, "dh0": dh_hints}
 
 
-def _lazy_walk(Whh, h0, hs, dhs):
+def _walked_forward(Whh, h0, hs, dhs):
     """(dWhh, dh0) of a backward pass that visits t = 0 .. T-1, each step with its own
     mask (hs[t] > 0) and previous state, the carry of step t added to step t+1."""
-    memo: list = []
-
-    def walked():
-        if not memo:
-            prev = _relu_prev_states(h0, hs)
-            dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
-            for t in range(hs.shape[0]):
-                delta = (dhs[t] + carry) * (hs[t] > 0)
-                dW = dW + np.outer(delta, prev[t])
-                carry = Whh.T @ delta
-            memo.append((dW, carry))
-        return memo[0]
-    return walked
+    prev = _relu_prev_states(h0, hs)
+    dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
+    for t in range(hs.shape[0]):
+        delta = (dhs[t] + carry) * (hs[t] > 0)
+        dW = dW + np.outer(delta, prev[t])
+        carry = Whh.T @ delta
+    return dW, carry
 
 
 def _call_relu_backward(student_fn, dhs, cache, H):
@@ -221,25 +203,15 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
     for dhs, context in upstreams:
         _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
         dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
-        true_dW = complex_step_gradient(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
-        true_dh0 = complex_step_gradient(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
-        runs.append((dWhh, dh0, true_dW, true_dh0, context,
+        true_dW, true_dh0 = input_gradients(lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0],
+                                            dhs)
+        runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
-    for dWhh, dh0, true_dW, true_dh0, context, _ in runs:
-        for k, (name, got, true) in enumerate((("dWhh", dWhh, true_dW),
-                                               ("dh0", dh0, true_dh0))):
-            per_case = [(run[k], run[5][k]) for run in runs]
-            expect_close(fn, name, got, true, context=context, cause=_RELU_CAUSE,
-                         hints=[Hint(h.cause, _every_run(j, per_case))
-                                for j, h in enumerate(per_case[0][1])])
-
-
-def _every_run(j, per_case):
-    """A hint predicate: hint j matches the student's output in every run."""
-    def matches(_actual):
-        return all(hints[j].matches(out) for out, hints in per_case)
-    return matches
+    for got, true, context, _ in runs:
+        for name in ("dWhh", "dh0"):
+            expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
+                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]))
 
 
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
@@ -464,7 +436,7 @@ def _rnn_by_step(step_forward, x, h0, params_at):
 
 
 def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
-    """Per output (dx, dh0, dWx, dWh, db): hints built from what each mistake returns."""
+    """Hints by output name (dx, dh0, dWx, dWh, db), built from what each mistake returns."""
     N, T, D = x.shape
     params = (Wx, Wh, b)
     hs = forward(x, h0, Wx, Wh, b)[0]
@@ -525,21 +497,21 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
 
     hints = []
     for i in range(5):
-        h = [Hint(RNN_NO_CARRY, _lazy_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
+        h = [Hint(RNN_NO_CARRY, looks_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
         if i >= 2:
             k = i - 2
-            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+            h.append(Hint(RNN_ASSIGNED, looks_like(
                 lambda k=k: once(("a0", k), lambda: param_grad_at({0}, k)))))
-            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+            h.append(Hint(RNN_ASSIGNED, looks_like(
                 lambda k=k: once(("aT", k), lambda: param_grad_at({T - 1}, k)))))
-            h.append(Hint(RNN_SKIP, _lazy_like(
+            h.append(Hint(RNN_SKIP, looks_like(
                 lambda k=k: once(("s0", k), lambda: param_grad_at(set(range(1, T)), k)))))
         if i == 0:
             skipped = true[0].copy()
             skipped[:, 0] = 0.0
             h.append(Hint(RNN_SKIP, looks_like(skipped)))
-        h.append(Hint(RNN_SKIP, _lazy_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
-        h.append(Hint(RNN_FORWARD_WALK, _lazy_like(
+        h.append(Hint(RNN_SKIP, looks_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
+        h.append(Hint(RNN_FORWARD_WALK, looks_like(
             lambda i=i: once("fw", walked_forward)[i])))
         if i == 3:
             h.insert(0, Hint(RNN_TRANSPOSED_DWH, looks_like(true[3].T)))
@@ -547,7 +519,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
             for div in (N, T, N * T):
                 h.insert(0, Hint(RNN_DB_MEAN, looks_like(true[4] / div)))
         hints.append(h)
-    return hints
+    return dict(zip(_RNN_NAMES, hints))
 
 
 _RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
@@ -559,8 +531,7 @@ def _rnn_outputs(N, T, D, H) -> dict:
 
 
 def _call_rnn_backward(student_fn, dh, cache, N, T, D, H):
-    out = call_checked("rnn_backward", student_fn, (dh, cache), _rnn_outputs(N, T, D, H))
-    return [out[name] for name in _RNN_NAMES]
+    return call_checked("rnn_backward", student_fn, (dh, cache), _rnn_outputs(N, T, D, H))
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
@@ -577,9 +548,9 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
     for i, name in enumerate(_RNN_NAMES):
-        expect_close(fn, name, outs[i], true[i], context=context, cause=_RNN_CAUSE,
-                     hints=[Hint(h.cause, _and_on_probe(h.matches, probe, i, j))
-                            for j, h in enumerate(hints[i])])
+        expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
+                     hints=[Hint(h.cause, _and_on_probe(h.matches, probe, name, j))
+                            for j, h in enumerate(hints[name])])
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
@@ -605,13 +576,13 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
     return probe
 
 
-def _and_on_probe(matches, probe, i, j):
-    """A hint predicate: hint j of output i matches here AND on the probe sequence."""
+def _and_on_probe(matches, probe, name, j):
+    """A hint predicate: hint j of output `name` matches here AND on the probe sequence."""
     def both(actual):
         if not matches(actual):
             return False
         found = probe()
-        return found is not None and found[1][i][j].matches(found[0][i])
+        return found is not None and found[1][name][j].matches(found[0][name])
     return both
 
 
@@ -634,9 +605,8 @@ def check_rnn_backward_long(rnn_backward, rnn_forward, seed=0, N=2, T=50, D=5, H
     # dWx and db are covered by the directions
     coords += [[(random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
                for a, k in zip(args[1:], (1, 0, 1, 0))]
-    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], args,
-                            dict(zip(_RNN_NAMES, outs)), dh, rng, context, _RNN_CAUSE,
-                            coords=dict(zip(_RNN_NAMES, coords)))
+    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], args, outs, dh, rng, context,
+                            _RNN_CAUSE, coords=dict(zip(_RNN_NAMES, coords)))
 
 
 # =============================================================== clipping

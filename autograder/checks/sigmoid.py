@@ -17,8 +17,8 @@ import numpy as np
 
 from .core import (
     CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
-    expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient, on_every_case,
-    outputs_by_name, random_array, relative_error, rng_for,
+    expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient,
+    on_every_case, once, outputs_by_name, random_array, relative_error, rng_for,
 )
 
 BACKWARD = "sigmoid_layer_backward"
@@ -140,36 +140,43 @@ def _backward_outputs(fn, dz, cache):
     return out["dx"], out["dW"]
 
 
-def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
-    """Hints for dx and for dW: each usual mistake's answer, built from trusted pieces."""
-    sz = np.asarray(sigmoid_fn(z), dtype=np.float64)
+def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False) -> dict:
+    """Hints for dx and for dW, by name: each usual mistake's answer, built from trusted
+    pieces when a hint is first asked (only for a wrong answer). `upstream_ignored()` gives
+    the (dx, dW) of the gradient with dz replaced by ones."""
+    def through_linear(weight):
+        return once(lambda: _linear_gradients(W, x, weight()))
+    sz = once(lambda: np.asarray(sigmoid_fn(z), dtype=np.float64))
     candidates = [
-        (NO_LOCAL, _linear_gradients(W, x, dz)),
-        (AT_Z, _linear_gradients(W, x, dz * sz * (1.0 - sz))),
-        (UPSTREAM_IGNORED, upstream_ignored),
-        (Z_ALONE, _linear_gradients(W, x, dz * z)),
-        (Z_ALONE, _linear_gradients(W, x, dz * (1.0 - z))),
-        (FROM_A, _linear_gradients(W, x, dz * (W @ x) * (1.0 - W @ x))),
+        (NO_LOCAL, through_linear(lambda: dz)),
+        (AT_Z, through_linear(lambda: dz * sz() * (1.0 - sz()))),
+        (UPSTREAM_IGNORED, once(upstream_ignored)),
+        (Z_ALONE, through_linear(lambda: dz * z)),
+        (Z_ALONE, through_linear(lambda: dz * (1.0 - z))),
+        (FROM_A, through_linear(lambda: dz * (W @ x) * (1.0 - W @ x))),
     ]
     if saturated:
         z32 = np.asarray(z, dtype=np.float32)
         candidates += [
-            (FLOAT32_LOCAL, _linear_gradients(
-                W, x, dz * (z32 * (np.float32(1) - z32)).astype(np.float64))),
-            (FLOAT32_LOCAL, _linear_gradients(
-                W, x, dz * z32.astype(np.float64) * (1.0 - z32.astype(np.float64)))),
+            (FLOAT32_LOCAL, through_linear(
+                lambda: dz * (z32 * (np.float32(1) - z32)).astype(np.float64))),
+            (FLOAT32_LOCAL, through_linear(
+                lambda: dz * z32.astype(np.float64) * (1.0 - z32.astype(np.float64)))),
         ]
-    hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
-    hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
+    hints = {name: [Hint(cause, looks_like(lambda make=make, k=k: make()[k]))
+                    for cause, make in candidates]
+             for k, name in enumerate(("dx", "dW"))}
     if saturated:     # the units below some cut zeroed, those above it right
-        local = _local_gradient(W @ x)
-        cuts = np.sort(local)[1:]
-        zeroed = [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local)) for c in cuts]
-        for k, hints in ((0, hints_dx), (1, hints_dW)):
-            hints.append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
-                                                               for g in zeroed)))
+        def make_zeroed():
+            local = _local_gradient(W @ x)
+            return [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local))
+                    for c in np.sort(local)[1:]]
+        zeroed = once(make_zeroed)
+        for k, name in enumerate(("dx", "dW")):
+            hints[name].append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
+                                                                     for g in zeroed())))
     zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
-    return [zero] + hints_dx, [zero] + hints_dW
+    return {name: [zero] + h for name, h in hints.items()}
 
 
 # ---------------------------------------------------------------- sigmoid_layer_backward
@@ -239,16 +246,16 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
             continue
         built = [(r[0], r[1], _layer_mistake_hints(*r[5])) for r in runs]
         expect_close(BACKWARD, "dx", dx, true_dx, context=context,
-                     hints=on_every_case([(b[0], b[2][0]) for b in built]),
+                     hints=on_every_case([(b[0], b[2]["dx"]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches x.")
         expect_close(BACKWARD, "dW", dW, true_dW, context=context,
-                     hints=on_every_case([(b[1], b[2][1]) for b in built]),
+                     hints=on_every_case([(b[1], b[2]["dW"]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches W.")
 
 
 def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
-    ignored = _layer_gradients(W, x, np.ones_like(dz))
-    return _mistake_hints(W, x, z, dz, sigmoid_fn, ignored)
+    return _mistake_hints(W, x, z, dz, sigmoid_fn,
+                          lambda: _layer_gradients(W, x, np.ones_like(dz)))
 
 
 def _given_sigmoid_of(sigmoid_layer_forward):
@@ -293,7 +300,8 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
     dx, dW = _backward_outputs(student_fn, dz, cache)
 
-    hints_dx, hints_dW = _saturated_hints(W, x, z, dz, sigmoid_layer_forward)
+    hints = _saturated_hints(W, x, z, dz, sigmoid_layer_forward)
+    hints_dx, hints_dW = hints["dx"], hints["dW"]
     if not (looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW)):
         # a cause is named only when it also gives the answer on a second saturated layer
         try:
@@ -301,10 +309,10 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
             pW, px, pdz, _, _ = _draw_case(prng, H, lambda: _saturated_layer(prng, H, D))
             pz, pcache = sigmoid_layer_forward(pW, px)
             pdx, pdW = _backward_outputs(student_fn, pdz, pcache)
-            pdx_h, pdW_h = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
-                                            sigmoid_layer_forward)
-            hints_dx = on_every_case([(dx, hints_dx), (pdx, pdx_h)])
-            hints_dW = on_every_case([(dW, hints_dW), (pdW, pdW_h)])
+            probed = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
+                                      sigmoid_layer_forward)
+            hints_dx = on_every_case([(dx, hints_dx), (pdx, probed["dx"])])
+            hints_dW = on_every_case([(dW, hints_dW), (pdW, probed["dW"])])
         except (StudentCodeError, CheckFailure):
             hints_dx, hints_dW = [], []
     context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
@@ -319,9 +327,8 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
 
 def _saturated_hints(W, x, z, dz, sigmoid_layer_forward):
-    ignored = _layer_gradients(W, x, np.ones_like(dz))
-    return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward), ignored,
-                          saturated=True)
+    return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
+                          lambda: _layer_gradients(W, x, np.ones_like(dz)), saturated=True)
 
 
 # ---------------------------------------------------------------- saturated_fraction

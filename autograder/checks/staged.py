@@ -346,17 +346,9 @@ def _gate_verdict(fn_name, runs, hints_for):
                 mine = (r_dx, r_tdx, r_tdy, r_x, r_y) if var == "x" else \
                     (r_dy, r_tdy, r_tdx, r_y, r_x)
                 per_case.append((mine[0], hints_for(var, *mine[1:], r_dout)))
-            hints = [Hint(hint.cause, _on_every_case(j, per_case))
-                     for j, hint in enumerate(per_case[0][1])]
+            hints = on_every_case(per_case)
             expect_close(fn_name, f"d{var}", got, true, context=context,
                          cause=_GATE_CAUSE[fn_name], hints=hints)
-
-
-def _on_every_case(j, per_case):
-    """A hint predicate: hint number j matches the student's output on every case."""
-    def matches(_actual):
-        return all(hints[j].matches(out) for out, hints in per_case)
-    return matches
 
 
 _GATE_CAUSE = {
@@ -561,10 +553,11 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
     hints = [
         Hint("this is the one-sided (forward) difference (f(x + h) - f(x)) / h, whose error "
              "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h): "
-             "its error shrinks like h**2.", looks_like(_one_sided(f, x, step), tol=1e-7)),
+             "its error shrinks like h**2.",
+             looks_like(lambda: _one_sided(f, x_before, step), tol=1e-7)),
         Hint("this is the one-sided (backward) difference (f(x) - f(x - h)) / h, whose error "
              "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h).",
-             looks_like(_one_sided(f, x, -step), tol=1e-7)),
+             looks_like(lambda: _one_sided(f, x_before, -step), tol=1e-7)),
         Hint("grad is twice the expected value: the centered difference divides by 2h, the "
              "distance between x - h and x + h.", looks_like(2.0 * expected)),
         Hint("grad is half the expected value: divide the difference by 2h, not by 4h "
@@ -578,7 +571,7 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
              "of row i, so each entry of that row got the same number, the derivative along "
              "the whole row. Nudge one entry at a time: loop over every index with "
              "`np.ndindex(x.shape)` (or np.nditer) and nudge `x[idx]`.",
-             looks_like(_row_at_once(f, x, step), tol=1e-7)),
+             looks_like(lambda: _row_at_once(f, x_before, step), tol=1e-7)),
     ]
     record = (grad, expected, hints, tol, context)
     if runs is None:
