@@ -807,15 +807,6 @@ def input_gradients(forward: Callable, args: Sequence[np.ndarray], df,
     return grads
 
 
-def directional_derivative(f: Callable[[np.ndarray], Any], x: np.ndarray, direction, df=None,
-                           h: float = 1e-5) -> float:
-    """d/dt sum(f(x + t v) * df) at t = 0 by centered differences: one pair of calls."""
-    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
-    plus = float(np.sum(np.asarray(f(x + h * direction), dtype=np.float64) * weight))
-    minus = float(np.sum(np.asarray(f(x - h * direction), dtype=np.float64) * weight))
-    return (plus - minus) / (2 * h)
-
-
 # ---------------------------------------------------------------- long sequences, large sizes
 
 def unit_vector(rng: np.random.Generator, shape) -> np.ndarray:

@@ -77,15 +77,20 @@ def _relu_prev_states(h0, hs) -> np.ndarray:
     return np.vstack([h0[None, :], hs[:-1]])
 
 
-def _relu_case(forward, rng, H: int, T: int, radius: float, margin: float):
+def _relu_case(forward, rng, H: int, T: int, radius: float | None, margin: float):
     """Whh (spectral radius `radius`) and h0 whose pre-activations all stay away from 0.
 
-    `margin` is relative to each step's typical pre-activation; a state that dies (all
-    zeros) has pre-activations 0 and is rejected too.
+    With `radius` None (a large H, where eigenvalues cost too much) the spectral radius is
+    about 1 (circular law: entries of variance 1 / H). `margin` is relative to each step's
+    typical pre-activation; a state that dies (all zeros) has pre-activations 0 and is
+    rejected too.
     """
     for _ in range(200):
-        G = rng.standard_normal((H, H))
-        Whh = radius * G / _radius_of(G)
+        if radius is None:
+            Whh = rng.standard_normal((H, H)) / np.sqrt(H)
+        else:
+            G = rng.standard_normal((H, H))
+            Whh = radius * G / _radius_of(G)
         h0 = rng.standard_normal(H)
         hs, _ = forward(Whh.copy(), h0.copy(), T)
         pre = _relu_prev_states(h0, hs) @ Whh.T
@@ -904,27 +909,13 @@ def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
                             rng, size, _RNN_CAUSE)
 
 
-def _large_relu_case(forward, rng, H, T, margin=1e-6):
-    """Whh of spectral radius about 1 (circular law, no eigenvalues at this size) and h0 whose
-    pre-activations all stay at least `margin` (relative) away from the kink at 0."""
-    for _ in range(200):
-        Whh = rng.standard_normal((H, H)) / np.sqrt(H)
-        h0 = rng.standard_normal(H)
-        hs, _ = forward(Whh.copy(), h0.copy(), T)
-        pre = _relu_prev_states(h0, hs) @ Whh.T
-        scale = np.sqrt(np.mean(pre ** 2, axis=1, keepdims=True))
-        if np.all(scale > 0) and np.all(np.abs(pre) > margin * scale):
-            return Whh, h0, hs
-    raise RuntimeError("could not build a ReLU-RNN case away from the kinks")  # never seen
-
-
 def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed=0):
     """Backprop costs about one forward pass: H = 500 (250,500 parameters) within a plain
     loop's time, and right along random directions."""
     fn = "relu_rnn_backward"
     rng = rng_for(seed, fn + "_efficiency")
     H, T = RELU_EFFICIENCY_SIZE["H"], RELU_EFFICIENCY_SIZE["T"]
-    Whh, h0, _ = _large_relu_case(relu_rnn_forward, rng, H, T)
+    Whh, h0, _ = _relu_case(relu_rnn_forward, rng, H, T, radius=None, margin=1e-6)
     dhs = rng.standard_normal((T, H))
     _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
     size = f"on a sequence with T = {T}, H = {H}"
