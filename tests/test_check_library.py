@@ -123,3 +123,25 @@ def test_the_sampled_gradient_check_passes_the_truth_and_names_a_3_percent_error
     outputs[wrong] = 1.03 * outputs[wrong]
     with pytest.raises(CheckFailure, match=f"`f`: {wrong} is wrong here"):
         core.expect_sampled_gradient("f", forward, [W, h], outputs, df, rng, "here", "why")
+
+
+def test_a_returned_input_is_numbered_as_the_function_receives_it():
+    from notebook_tools import solution_namespace
+
+    from autograder.checks.lstm import check_huber_backward
+    from autograder.checks.softmax import check_softmax_cross_entropy_backward
+    from autograder.checks.staged import check_numerical_gradient
+
+    ns = solution_namespace("softmax")
+
+    def probs_as_dlabels(dloss, cache):      # cache is the second argument
+        dlogits, _ = ns["softmax_cross_entropy_backward"](dloss, cache)
+        return dlogits, cache[2]
+    with pytest.raises(CheckFailure, match=r"as dlabels \(its argument #2\[2\]\)"):
+        check_softmax_cross_entropy_backward(probs_as_dlabels,
+                                             ns["softmax_cross_entropy_forward"])
+    with pytest.raises(CheckFailure, match=r"as dr \(its argument #2\)"):
+        check_huber_backward(lambda dloss, r, delta=1.0: r,
+                             solution_namespace("lstm")["huber_loss"])
+    with pytest.raises(CheckFailure, match=r"as grad \(its argument #2\)"):
+        check_numerical_gradient(lambda f, x, h=1e-5: x)

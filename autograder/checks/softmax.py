@@ -245,7 +245,7 @@ def _call_sce(student_fn, dloss, cache, N, C):
         if isinstance(dlabels, (int, float)) and dlabels == 0:
             raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
     return call_checked(fn, student_fn, (dloss, cache), {"dlogits": (N, C), "dlabels": (N, C)},
-                        inputs=[cache], screen=screen)
+                        screen=screen)
 
 
 def _sce_labels(rng, kind, N, C):

@@ -549,7 +549,7 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
                            f"change {delta:.1e}). x must hold its original values on return: "
                            f"{why}")
     grad = expect_array(fn, "grad", grad, x.shape)
-    expect_new_arrays(fn, {"grad": grad}, [x])
+    expect_new_arrays(fn, {"grad": grad}, [f, x])
     hints = [
         Hint("this is the one-sided (forward) difference (f(x + h) - f(x)) / h, whose error "
              "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h): "
