@@ -551,12 +551,18 @@ def _safe_match(hint: Hint, actual: np.ndarray) -> bool:
 
 
 def looks_like(candidate, tol: float = 1e-5) -> Callable[[np.ndarray], bool]:
-    """A hint predicate: the answer equals `candidate` (an array the usual mistake produces)."""
-    candidate = np.asarray(candidate, dtype=np.float64)
+    """A hint predicate: the answer equals `candidate` (an array the usual mistake produces).
+
+    `candidate` may also be a function that makes that array: it is then called only when
+    the predicate is first asked (a hint is asked only when the answer is wrong), and once.
+    """
+    made = [] if callable(candidate) else [np.asarray(candidate, dtype=np.float64)]
 
     def matches(actual: np.ndarray) -> bool:
-        return (actual.shape == candidate.shape
-                and float(np.max(relative_error(actual, candidate), initial=0.0)) <= tol)
+        if not made:
+            made.append(np.asarray(candidate(), dtype=np.float64))
+        return (actual.shape == made[0].shape
+                and float(np.max(relative_error(actual, made[0]), initial=0.0)) <= tol)
     return matches
 
 
@@ -748,6 +754,71 @@ def _arrays_in(obj: Any, path: str = ""):
             yield from _arrays_in(item, f"{path}[{key!r}]")
 
 
+# ---------------------------------------------------------------- calling a graded function
+
+# An output that must be a real number (a Python or numpy scalar, or a 0-d array); it is
+# returned as a float.
+NUMBER = "a number"
+
+
+def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
+                    expect: Callable[[str, str, Any, tuple], Any] = expect_array,
+                    screen: Callable[[dict], None] | None = None) -> dict:
+    """What a graded function returned, checked, as a dict name -> value.
+
+    `outputs` names the outputs in the order the function returns them (a single name: the
+    result itself, not a 1-tuple), each with what it must be: a shape (an array of exactly
+    that shape, checked by `expect(fn_name, name, value, shape)`, by default `expect_array`),
+    `NUMBER` (returned as a float), or None (returned as it came, for the caller to check).
+    `screen(raw)`, when given, sees the unchecked outputs by name first and may fail with a
+    message about a known mistake. The outputs are checked in order; the first wrong fails.
+    """
+    names = tuple(outputs)
+    raw = dict(zip(names, unpack(fn_name, result, names)))
+    if screen is not None:
+        screen(raw)
+    checked = {}
+    for name, spec in outputs.items():
+        if spec is None:
+            checked[name] = raw[name]
+        elif isinstance(spec, str) and spec == NUMBER:
+            checked[name] = expect_float(fn_name, name, raw[name])
+        else:
+            checked[name] = expect(fn_name, name, raw[name], spec)
+    return checked
+
+
+def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict, *,
+                 kwargs: dict | None = None, inputs: Iterable[Any] | dict | None = None,
+                 expect: Callable[[str, str, Any, tuple], Any] = expect_array,
+                 screen: Callable[[dict], None] | None = None) -> dict:
+    """Call a graded function `fn(*args, **kwargs)` and return its outputs by name, checked.
+
+    Fails when the function raises (StudentCodeError) or changes one of its arguments
+    (`call_and_check_inputs`), when an output is not what `outputs` asks for (see
+    `outputs_by_name`), and when a checked output is one of the function's inputs or
+    another output (`expect_new_arrays`; the inputs are `args` by position unless
+    `inputs` gives them: a list by position, or a dict that names them).
+    """
+    result = call_and_check_inputs(fn, *args, **(kwargs or {}))
+    checked = outputs_by_name(fn_name, result, outputs, expect=expect, screen=screen)
+    expect_new_arrays(fn_name, {n: v for n, v in checked.items() if outputs[n] is not None},
+                      list(args) if inputs is None else inputs)
+    return checked
+
+
+def once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """`make()`, computed when first asked for and then kept: a candidate of a hint that
+    only a wrong answer needs."""
+    made: list = []
+
+    def get():
+        if not made:
+            made.append(make())
+        return made[0]
+    return get
+
+
 # ---------------------------------------------------------------- ground truth
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
@@ -775,8 +846,13 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
     return grad
 
 
+# The step of every complex-step derivative: Im f(x + ih) / h has no cancellation, and h**2
+# is far below rounding, so the derivative is exact to rounding however small it is.
+CS_STEP = 1e-30
+
+
 def complex_step_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
-                          h: float = 1e-30) -> np.ndarray:
+                          h: float = CS_STEP) -> np.ndarray:
     """Gradient of sum(f(x) * df) by the complex step: exact to rounding, even where tiny.
 
     Only for analytic forwards (no comparisons, abs or max on x): Im f(x + ih) / h.
@@ -792,13 +868,105 @@ def complex_step_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None
     return grad
 
 
-def directional_derivative(f: Callable[[np.ndarray], Any], x: np.ndarray, direction, df=None,
-                           h: float = 1e-5) -> float:
-    """d/dt sum(f(x + t v) * df) at t = 0 by centered differences: one pair of calls."""
-    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
-    plus = float(np.sum(np.asarray(f(x + h * direction), dtype=np.float64) * weight))
-    minus = float(np.sum(np.asarray(f(x - h * direction), dtype=np.float64) * weight))
-    return (plus - minus) / (2 * h)
+def input_gradients(forward: Callable, args: Sequence[np.ndarray], df,
+                    output: Callable[[Any], Any] = lambda result: result[0]) -> list:
+    """The gradient of sum(output(forward(*args)) * df) with respect to each argument, by the
+    complex step: the truth for the backward pass of `forward` (trusted, analytic).
+
+    `output` picks the array from what `forward` returns; by default the first item, as
+    the given forwards return (out, cache)."""
+    grads = []
+    for i in range(len(args)):
+        def f(v, i=i):
+            a = list(args)
+            a[i] = v
+            return output(forward(*a))
+        grads.append(complex_step_gradient(f, args[i], df))
+    return grads
+
+
+# ---------------------------------------------------------------- long sequences, large sizes
+
+def unit_vector(rng: np.random.Generator, shape) -> np.ndarray:
+    """A random direction of the given shape, of norm 1."""
+    v = rng.standard_normal(shape)
+    return v / np.linalg.norm(v)
+
+
+def random_indices(rng: np.random.Generator, shape, n: int) -> list:
+    """n random indices (tuples) into an array of the given shape."""
+    return [tuple(int(rng.integers(s)) for s in shape) for _ in range(n)]
+
+
+def expect_samples(fn: str, name: str, got: list, expected: list, labels: list, scale: float,
+                   context: str, cause: str, tol: float = DEFAULT_TOL) -> None:
+    """Compare sampled values (directional derivatives, single entries) one by one.
+
+    Errors are relative, measured against at least 1e-7 of `scale` (the typical size of the
+    gradient's entries), so an entry that is itself rounding noise cannot fail.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    floor = 1e-7 * scale
+    denom = np.maximum(np.maximum(np.abs(got), np.abs(expected)), floor)
+    err = np.where(denom > 0, np.abs(got - expected) / np.where(denom > 0, denom, 1.0), 0.0)
+    bad = [i for i in np.argsort(-err) if err[i] > tol]
+    if not bad:
+        return
+    lines = [f"`{fn}`: {name} is wrong {context}.",
+             f"  largest relative error {float(err[bad[0]]):.2e} (must be below {tol:.0e})"]
+    for i in bad[:4]:
+        lines.append(f"    {labels[i]}: yours {got[i]:.6g} vs expected {expected[i]:.6g}")
+    lines.append(f"  {len(bad)} of {len(err)} sampled values are off.")
+    lines.append("  Usual cause: " + cause)
+    raise CheckFailure("\n".join(lines))
+
+
+def expect_sampled_gradient(fn: str, forward: Callable, args: Sequence[np.ndarray],
+                            outputs: dict, df, rng: np.random.Generator, context: str,
+                            cause: str, coords: dict | None = None) -> None:
+    """Check the gradients `outputs` (name -> array, one per argument of `forward`, in
+    order) of sum(forward(*args) * df) cheaply, where the full Jacobian costs too much (a
+    long sequence, a large size):
+
+    - `coords[name]`: groups (indices, cause) of single entries of that output, each
+      compared with its complex-step derivative (one forward pass per entry), in order;
+    - then two random directions in the space of all arguments together (one forward pass
+      each); only when they disagree, one direction per argument finds the wrong output.
+    Errors are relative; values below 1e-7 of the typical directional derivative are noise.
+    """
+    names, outs = list(outputs), list(outputs.values())
+    coords = coords or {}
+
+    def joint(vs):
+        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
+        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+
+    dirs = [[unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
+    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
+    scale = float(np.sqrt(np.mean(np.square(j_exp))))
+    for i, name in enumerate(names):
+        for idxs, why in coords.get(name, ()):
+            g, e, labels = [], [], []
+            for idx in idxs:
+                vs = [np.zeros_like(a) for a in args]
+                vs[i][idx] = 1.0
+                g.append(float(outs[i][idx]))
+                e.append(joint(vs)[1])
+                labels.append(f"{name}{list(idx)}")
+            expect_samples(fn, name, g, e, labels, scale, context, why)
+    try:
+        expect_samples(fn, "the gradient", list(j_got), list(j_exp),
+                       ["along a random direction"] * 2, scale, context, cause)
+    except CheckFailure as joint_failure:
+        for i, name in enumerate(names):        # which output is it?
+            vs = [np.zeros_like(a) for a in args]
+            vs[i] = unit_vector(rng, args[i].shape)
+            got, exp = joint(vs)
+            expect_samples(fn, name, [got], [exp], [f"{name} along a random direction"],
+                           scale, context, cause)
+        raise joint_failure
 
 
 # ---------------------------------------------------------------- inputs

@@ -38,11 +38,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, call_and_check_inputs, complex_step_gradient, expect_array,
-    expect_close, expect_new_arrays, numerical_gradient, relative_error, rng_for, unpack,
+    CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
+    input_gradients, numerical_gradient, once, relative_error, rng_for, unit_vector,
 )
 
-_CS_STEP = 1e-30
 _MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
 TIME_LIMIT = 5.0             # seconds, the grader's default limit for one test's calls
 
@@ -130,16 +129,6 @@ class _Lazy(Mapping):
         return len(self._names)
 
 
-def _memo(make: Callable[[], object]) -> Callable[[], object]:
-    box: list = []
-
-    def get():
-        if not box:
-            box.append(make())
-        return box[0]
-    return get
-
-
 # =============================================================== lstm_step_backward
 
 _STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
@@ -185,16 +174,8 @@ def _step_case(rng, N, D, H):
 
 def _step_grads(step_forward, args, dnext_h, dnext_c):
     """Complex-step gradients of sum(next_h * dnext_h + next_c * dnext_c) for each input."""
-    weight = np.concatenate([dnext_h, dnext_c], axis=1)
-    grads = []
-    for k in range(len(args)):
-        def f(v, k=k):
-            a = list(args)
-            a[k] = v
-            next_h, next_c, _ = step_forward(*a)
-            return np.concatenate([next_h, next_c], axis=1)
-        grads.append(complex_step_gradient(f, args[k], weight))
-    return grads
+    return input_gradients(step_forward, args, np.concatenate([dnext_h, dnext_c], axis=1),
+                           output=lambda out: np.concatenate(out[:2], axis=1))
 
 
 def _step_da(step_forward, args, dnext_h, dnext_c):
@@ -222,7 +203,7 @@ def _step_mistakes(step_forward, cases) -> list:
     Each case is (args, dnext_h, dnext_c, cache).
     """
     H = cases[0][0][1].shape[1]
-    das = [_memo(lambda c=c: _step_da(step_forward, c[0], c[1], c[2])) for c in cases]
+    das = [once(lambda c=c: _step_da(step_forward, c[0], c[1], c[2])) for c in cases]
 
     def reweighted(extra_c: Callable) -> Callable[[int], dict]:
         """The right gradient with dnext_c replaced by dnext_c + extra_c(case)."""
@@ -277,13 +258,9 @@ def _step_mistakes(step_forward, cases) -> list:
 
 
 def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:
-    fn = "lstm_step_backward"
-    result = call_and_check_inputs(student_fn, dnext_h, dnext_c, cache)
     shapes = ((N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
-    outs = unpack(fn, result, _STEP_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext_h, dnext_c, cache])
-    return dict(zip(_STEP_NAMES, outs))
+    return call_checked("lstm_step_backward", student_fn, (dnext_h, dnext_c, cache),
+                        dict(zip(_STEP_NAMES, shapes)))
 
 
 def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3, D=4, H=5):
@@ -360,18 +337,6 @@ def _run_steps(step_forward, x, h0, params_at, frozen_h=None, frozen_c=None):
     return np.stack(out, axis=1)
 
 
-def _seq_grads(forward, args, dh):
-    """Complex-step gradients of sum(forward(*args)[0] * dh) for each input."""
-    grads = []
-    for k in range(len(args)):
-        def f(v, k=k):
-            a = list(args)
-            a[k] = v
-            return forward(*a)[0]
-        grads.append(complex_step_gradient(f, args[k], dh))
-    return grads
-
-
 def _seq_mistakes(step_forward, cases) -> list:
     """(cause, predict) for the usual mistakes of lstm_backward; a case is (args, dh, truth)."""
     states = []
@@ -437,8 +402,8 @@ def _seq_mistakes(step_forward, cases) -> list:
             args, dh, _ = cases[k]
             r = np.random.default_rng(k + 1)
             vs = [r.standard_normal(a.shape) for a in args]
-            z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
-            expected = float(np.sum(np.imag(run(k, z)) * dh)) / _CS_STEP
+            z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+            expected = float(np.sum(np.imag(run(k, z)) * dh)) / CS_STEP
             terms = [np.asarray(got[n], dtype=np.float64) * v for n, v in zip(_SEQ_NAMES, vs)]
             mine = sum(float(np.sum(t)) for t in terms)
             size = sum(float(np.sum(np.abs(t))) for t in terms)
@@ -527,13 +492,8 @@ def _mistaken_step(kind: str = "", order: Sequence[str] | None = None):
 
 
 def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
-    fn = "lstm_backward"
-    result = call_and_check_inputs(student_fn, dh, cache)
     shapes = ((N, T, D), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
-    outs = unpack(fn, result, _SEQ_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_SEQ_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_SEQ_NAMES, outs)), [dh, cache])
-    return dict(zip(_SEQ_NAMES, outs))
+    return call_checked("lstm_backward", student_fn, (dh, cache), dict(zip(_SEQ_NAMES, shapes)))
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
@@ -553,7 +513,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
     for dh, what in upstreams:
         _, cache = lstm_forward(*[a.copy() for a in args])
         outputs.append(_call_lstm_backward(lstm_backward, dh, cache, N, T, D, H))
-        truth = dict(zip(_SEQ_NAMES, _seq_grads(lstm_forward, args, dh)))
+        truth = dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args, dh)))
         truths.append(truth)
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
@@ -608,21 +568,17 @@ def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
         got = sum(float(np.sum(outs[n] * v)) for n, v in zip(_SEQ_NAMES, vs))
         return label, got, expected
 
-    def unit(shape):
-        v = rng.standard_normal(shape)
-        return v / np.linalg.norm(v)
-
     first = np.zeros((N, T, D))
     first[:, 0] = rng.standard_normal((N, D))
     zeros = [np.zeros(a.shape) for a in args]
-    probes = [probe([unit(a.shape) / np.sqrt(len(args)) for a in args],
+    probes = [probe([unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args],
                     "the gradient along a random direction in all inputs"),
               probe([first / np.linalg.norm(first)] + zeros[1:],
                     "dx along a random direction in the inputs of step 0")]
     if not _probes_agree(probes):
         for k, name in enumerate(_SEQ_NAMES):
             vs = list(zeros)
-            vs[k] = unit(args[k].shape)
+            vs[k] = unit_vector(rng, args[k].shape)
             probes.append(probe(vs, f"{name} along a random direction"))
     if not _probes_agree(probes):
         scale = float(np.sqrt(np.mean([e ** 2 for _, _, e in probes])))
@@ -713,13 +669,8 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
     for shape, delta, default in settings:
         r = _huber_errors(rng, shape, delta)
         dloss = float(np.round(rng.uniform(0.5, 2.5), 3))
-        if default:
-            result = call_and_check_inputs(huber_backward, dloss, r)
-        else:
-            result = call_and_check_inputs(huber_backward, dloss, r, delta)
-        (dr,) = unpack(fn, result, ("dr",))
-        dr = expect_array(fn, "dr", dr, shape)
-        expect_new_arrays(fn, {"dr": dr}, [r])
+        args = (dloss, r) if default else (dloss, r, delta)
+        dr = call_checked(fn, huber_backward, args, {"dr": shape})["dr"]
         true = numerical_gradient(lambda v: huber_loss(v, delta), r.copy()) * dloss
         outputs.append({"dr": dr})
         truths.append({"dr": true})

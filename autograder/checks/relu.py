@@ -23,10 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs, expect_array,
-    expect_close, on_every_case,
-    expect_float, expect_new_arrays, looks_like, numerical_gradient, random_array, rng_for,
-    unpack,
+    NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
+    call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
+    on_every_case, once, outputs_by_name, random_array, rng_for,
 )
 
 # Inputs to the activations stay at least this far from the kink at 0.
@@ -88,20 +87,19 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
     """One case: the student's da, the truth and the hints (judged later, on every case)."""
     fn = "relu_backward"
     _, cache = relu_forward(a)
-    da = call_and_check_inputs(relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, a.shape)
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    da = call_checked(fn, relu_backward, (dout, cache), {"da": a.shape},
+                      expect=_expect_gradient)["da"]
 
     truth = _numgrad(lambda v: relu_forward(v)[0], a, dout)
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 where "
              "a > 0, else 0) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: relu_forward(v)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: relu_forward(v)[0], a))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`, or `max(dout, 0)`). "
              "Whether the gradient passes depends on the forward input `a` in the cache, "
              "not on the sign of `dout`.", looks_like(relu_forward(dout)[0])),
         Hint("the mask is inverted: the gradient must pass where a > 0 and be blocked where "
-             "a <= 0.", looks_like(-_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
+             "a <= 0.", looks_like(lambda: -_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
         Hint("dout was multiplied by the ReLU's output max(0, a). The local gradient is the "
              "slope of the ReLU, 0 or 1, not its value.", looks_like(relu_forward(a)[0] * dout)),
         Hint("a small gradient leaks through the negative inputs (that is Leaky ReLU's "
@@ -158,8 +156,8 @@ def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
     X, _, _, a, killed, zero = _dead_layer(rng, n, d, h)
     dout = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     _, cache = relu_forward(a)
-    da = call_and_check_inputs(relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, (n, h))
+    da = outputs_by_name(fn, call_and_check_inputs(relu_backward, dout, cache), {"da": (n, h)},
+                         expect=_expect_gradient)["da"]
 
     for j, how in ((killed, f"its bias is so negative that a[:, {killed}] < 0 for every "
                             "example"),
@@ -205,13 +203,13 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or the "
              "slope) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
         Hint("the slope is on the wrong side: the gradient passes unchanged where a > 0 and "
              "is multiplied by the slope where a <= 0.",
              looks_like((1.0 + slope) * dout - truth)),
         Hint("the negative side is blocked completely (that is ReLU's backward pass). A "
              "Leaky ReLU passes `slope * dout` there.",
-             looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.0)[0], a, dout))),
+             looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, 0.0)[0], a, dout))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`). Which side of the "
              "kink applies depends on the forward input `a` in the cache.",
              looks_like(leaky_relu_forward(dout, slope)[0])),
@@ -225,7 +223,7 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
     hints.insert(1, Hint(
         f"the slope 0.01 is hard-coded, but this cache holds slope = {slope:g}. Read it "
         "from the cache: `a, slope = cache`.",
-        looks_like(_numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
+        looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, 0.01)[0], a, dout))))
     return hints
 
 
@@ -233,10 +231,8 @@ def _leaky_case(leaky_relu_backward, leaky_relu_forward, a, dout, slope) -> np.n
     """Call the student's function on one case; returns da after shape/new-array checks."""
     fn = "leaky_relu_backward"
     _, cache = leaky_relu_forward(a) if slope is None else leaky_relu_forward(a, slope)
-    da = call_and_check_inputs(leaky_relu_backward, dout, cache)
-    da = _expect_gradient(fn, "da", da, a.shape)
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
-    return da
+    return call_checked(fn, leaky_relu_backward, (dout, cache), {"da": a.shape},
+                        expect=_expect_gradient)["da"]
 
 
 def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
@@ -297,34 +293,34 @@ def _on_whole(matches, whole: np.ndarray):
 
 # ---------------------------------------------------------------- prelu_backward
 
-def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout):
+def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=None):
+    """The cache, and da and dalpha as they came (da checked when its shape is given)."""
     fn = "prelu_backward"
     _, cache = prelu_forward(a, alpha)
-    result = call_and_check_inputs(prelu_backward, dout, cache)
-    da, dalpha = unpack(fn, result, ("da", "dalpha"))
-    return cache, da, dalpha
+    out = call_checked(fn, prelu_backward, (dout, cache), {"da": da, "dalpha": None},
+                       expect=_expect_gradient)
+    return cache, out["da"], out["dalpha"]
 
 
 def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
     h = a.shape[1]
-    relu_like = _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout)
-    negative_dout = _negative_side(prelu_forward, a, dout)
+    relu_like = once(lambda: _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout))
     return [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or "
              "alpha) alone. The chain rule multiplies it by `dout`.",
-             looks_like(_numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
+             looks_like(lambda: _numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
         Hint("alpha is on the wrong side: the gradient passes unchanged where a > 0 and is "
              "multiplied by alpha where a <= 0.", looks_like((1.0 + alpha) * dout - truth)),
         Hint("the negative side is blocked (ReLU's backward pass): a PReLU passes "
              "`alpha * dout` there, with each column's own alpha.", looks_like(relu_like)),
         Hint("a fixed slope 0.01 was used: PReLU's slopes are the per-unit `alpha` from the "
-             "cache.", looks_like(_numgrad(lambda v: prelu_forward(v, np.full(h, 0.01))[0],
-                                          a, dout))),
+             "cache.", looks_like(lambda: _numgrad(
+                 lambda v: prelu_forward(v, np.full(h, 0.01))[0], a, dout))),
         Hint("the mask is taken on the upstream gradient (`dout > 0`) instead of on the "
              "forward input `a` from the cache.", looks_like(prelu_forward(dout, alpha)[0])),
         Hint("where a <= 0 you multiplied dout by `a`; that is the local gradient with "
              "respect to alpha (it belongs in dalpha). With respect to a it is alpha.",
-             looks_like(relu_like + a * negative_dout)),
+             looks_like(lambda: relu_like() + a * _negative_side(prelu_forward, a, dout))),
         Hint(PRELU_MASK_ON_OUTPUT, looks_like(
             np.where(np.asarray(prelu_forward(a, alpha)[0]) > 0, dout, truth))),
     ]
@@ -344,14 +340,11 @@ PRELU_DALPHA_ALL_UNITS = ("dalpha was summed over the units too: alpha has one e
 
 
 def _prelu_da_run(prelu_backward, prelu_forward, rng):
-    fn = "prelu_backward"
     n, h = _shape_nh(rng)
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
     dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
-    cache, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
-    da = _expect_gradient(fn, "da", da, (n, h))
-    expect_new_arrays(fn, {"da": da}, [dout, cache])
+    _, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=(n, h))
     truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
     return a, alpha, dout, da, truth
 
@@ -482,10 +475,10 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
 
 def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:
     n = a.shape[0]
-    negative_dout = _negative_side(prelu_forward, a, dout).sum(axis=0)
+    negative_dout = once(lambda: _negative_side(prelu_forward, a, dout).sum(axis=0))
     everywhere = (a * dout).sum(axis=0)                  # sum of a * dout over all inputs
     # sum of a * dout where a > 0: alpha's derivative for the mirrored input -a, negated
-    positive_side = -_numgrad(lambda v: prelu_forward(-a, v)[0], alpha, dout)
+    positive_side = once(lambda: -_numgrad(lambda v: prelu_forward(-a, v)[0], alpha, dout))
     hints = [
         Hint(f"dalpha is averaged over the batch (divided by N = {n}). Every example adds its "
              "own contribution to alpha's gradient, so sum them; any 1/N of the loss is "
@@ -497,11 +490,11 @@ def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:
              "with respect to alpha is a, so each contribution is a * dout (summed over the "
              "batch where a <= 0), not dout alone.", looks_like(negative_dout)),
         Hint("the upstream gradient is missing: each contribution is a * dout, not a.",
-             looks_like(_numgrad(lambda v: prelu_forward(a, v)[0], alpha))),
+             looks_like(lambda: _numgrad(lambda v: prelu_forward(a, v)[0], alpha))),
         Hint("the mask is on the wrong side: alpha acts on the inputs a <= 0, not on the "
              "positive ones.", looks_like(positive_side)),
         Hint("you multiplied by alpha instead of by a: the derivative of alpha * a with "
-             "respect to alpha is a.", looks_like(alpha * negative_dout)),
+             "respect to alpha is a.", looks_like(lambda: alpha * negative_dout())),
         Hint(PRELU_DALPHA_MASK_ON_OUTPUT, looks_like(np.where(alpha > 0, truth, 0.0))),
         Hint(PRELU_DALPHA_ALL_UNITS, looks_like(np.full(alpha.shape, truth.sum()))),
     ]
@@ -641,6 +634,11 @@ def _dead_hints(W, b, X) -> list:
     ]
 
 
+def _call_dead(dead_neuron_fraction, W, b, X) -> float:
+    return call_checked("dead_neuron_fraction", dead_neuron_fraction, (W, b, X),
+                        {"the fraction": NUMBER})["the fraction"]
+
+
 def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
     (dead), a unit alive for a single example (alive), a unit kept alive by its bias.
@@ -654,16 +652,14 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     n_dead = sum(role in ("killed", "zero") for role in roles)
     truth = n_dead / h
 
-    value = call_and_check_inputs(dead_neuron_fraction, W, b, X)
-    value = expect_float(fn, "the fraction", value)
+    value = _call_dead(dead_neuron_fraction, W, b, X)
 
     def probes():
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
         for signed in (False, True, True):
             pX, pW, pb, _ = _layer(prng, signed=signed)
-            got = expect_float(fn, "the fraction",
-                               call_and_check_inputs(dead_neuron_fraction, pW, pb, pX))
+            got = _call_dead(dead_neuron_fraction, pW, pb, pX)
             cases.append((got, _dead_hints(pW, pb, pX)))
         return on_every_case(cases)
 

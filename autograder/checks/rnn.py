@@ -34,63 +34,14 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_and_check_inputs,
-    on_every_case, complex_step_gradient, expect_array, expect_efficient,
-    expect_close, expect_float, expect_new_arrays, looks_like, numerical_gradient, rng_for,
-    unpack,
+    NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
+    complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
+    expect_sampled_gradient, input_gradients, looks_like, numerical_gradient, on_every_case,
+    once, outputs_by_name, random_indices, rng_for,
 )
-
-_CS_STEP = 1e-30
-
-
-def _lazy_like(make, tol: float = 1e-5):
-    """A hint predicate like `looks_like(make())`, computing the candidate only when needed."""
-    memo: list = []
-
-    def matches(actual: np.ndarray) -> bool:
-        if not memo:
-            memo.append(looks_like(make(), tol=tol))
-        return memo[0](actual)
-    return matches
-
-
-def _cs_dir(f, x, v, df) -> float:
-    """Complex-step directional derivative d/ds sum(f(x + s v) * df) at s = 0."""
-    z = np.asarray(x, dtype=np.float64) + 1j * _CS_STEP * np.asarray(v, dtype=np.float64)
-    return float(np.sum(np.imag(np.asarray(f(z))) * np.asarray(df, dtype=np.float64))) / _CS_STEP
-
-
-def _unit(rng, shape) -> np.ndarray:
-    v = rng.standard_normal(shape)
-    return v / np.linalg.norm(v)
-
 
 def _radius_of(W) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
-
-
-def _expect_samples(fn: str, name: str, got: list, expected: list, labels: list, scale: float,
-                    context: str, cause: str, tol: float = 1e-6) -> None:
-    """Compare sampled values (directional derivatives, single entries) one by one.
-
-    Errors are relative, measured against at least 1e-7 of `scale` (the typical size of the
-    gradient's entries), so an entry that is itself rounding noise cannot fail.
-    """
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    floor = 1e-7 * scale
-    denom = np.maximum(np.maximum(np.abs(got), np.abs(expected)), floor)
-    err = np.where(denom > 0, np.abs(got - expected) / np.where(denom > 0, denom, 1.0), 0.0)
-    bad = [i for i in np.argsort(-err) if err[i] > tol]
-    if not bad:
-        return
-    lines = [f"`{fn}`: {name} is wrong {context}.",
-             f"  largest relative error {float(err[bad[0]]):.2e} (must be below {tol:.0e})"]
-    for i in bad[:4]:
-        lines.append(f"    {labels[i]}: yours {got[i]:.6g} vs expected {expected[i]:.6g}")
-    lines.append(f"  {len(bad)} of {len(err)} sampled values are off.")
-    lines.append("  Usual cause: " + cause)
-    raise CheckFailure("\n".join(lines))
 
 
 # =============================================================== relu_rnn_backward
@@ -126,15 +77,20 @@ def _relu_prev_states(h0, hs) -> np.ndarray:
     return np.vstack([h0[None, :], hs[:-1]])
 
 
-def _relu_case(forward, rng, H: int, T: int, radius: float, margin: float):
+def _relu_case(forward, rng, H: int, T: int, radius: float | None, margin: float):
     """Whh (spectral radius `radius`) and h0 whose pre-activations all stay away from 0.
 
-    `margin` is relative to each step's typical pre-activation; a state that dies (all
-    zeros) has pre-activations 0 and is rejected too.
+    With `radius` None (a large H, where eigenvalues cost too much) the spectral radius is
+    about 1 (circular law: entries of variance 1 / H). `margin` is relative to each step's
+    typical pre-activation; a state that dies (all zeros) has pre-activations 0 and is
+    rejected too.
     """
     for _ in range(200):
-        G = rng.standard_normal((H, H))
-        Whh = radius * G / _radius_of(G)
+        if radius is None:
+            Whh = rng.standard_normal((H, H)) / np.sqrt(H)
+        else:
+            G = rng.standard_normal((H, H))
+            Whh = radius * G / _radius_of(G)
         h0 = rng.standard_normal(H)
         hs, _ = forward(Whh.copy(), h0.copy(), T)
         pre = _relu_prev_states(h0, hs) @ Whh.T
@@ -178,7 +134,7 @@ def _relu_linearised(Whh, h0, hs, dhs, *, masks=None, prev=None, carry=None, w_s
 
 
 def _relu_hints(Whh, h0, hs, dhs, true_dW):
-    """Hints for dWhh and for dh0: what each usual mistake returns on this case."""
+    """Hints for dWhh and for dh0, by name: what each usual mistake returns on this case."""
     T = hs.shape[0]
     memo: dict = {}
 
@@ -207,44 +163,34 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
     ]
     dW_hints, dh_hints = [], []
     for i, (cause, kw, in_dh0) in enumerate(variants):
-        dW_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
+        dW_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
         if in_dh0:
-            dh_hints.append(Hint(cause, _lazy_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
-    walked = _lazy_walk(Whh, h0, hs, dhs)
-    dW_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[0])))
-    dh_hints.append(Hint(RELU_FORWARD_WALK, _lazy_like(lambda: walked()[1])))
+            dh_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
+    walked = once(lambda: _walked_forward(Whh, h0, hs, dhs))
+    dW_hints.append(Hint(RELU_FORWARD_WALK, looks_like(lambda: walked()[0])))
+    dh_hints.append(Hint(RELU_FORWARD_WALK, looks_like(lambda: walked()[1])))
     dW_hints.insert(5, Hint(RELU_TRANSPOSED_DW, looks_like(true_dW.T)))
     dW_hints.insert(6, Hint(RELU_TRANSPOSED_DW + " And " + RELU_TRANSPOSED_CARRY,
-                            _lazy_like(lambda: lin(4, carry=Whh.T)[0].T)))
-    return dW_hints, dh_hints
+                            looks_like(lambda: lin(4, carry=Whh.T)[0].T)))
+    return {"dWhh": dW_hints, "dh0": dh_hints}
 
 
-def _lazy_walk(Whh, h0, hs, dhs):
+def _walked_forward(Whh, h0, hs, dhs):
     """(dWhh, dh0) of a backward pass that visits t = 0 .. T-1, each step with its own
     mask (hs[t] > 0) and previous state, the carry of step t added to step t+1."""
-    memo: list = []
-
-    def walked():
-        if not memo:
-            prev = _relu_prev_states(h0, hs)
-            dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
-            for t in range(hs.shape[0]):
-                delta = (dhs[t] + carry) * (hs[t] > 0)
-                dW = dW + np.outer(delta, prev[t])
-                carry = Whh.T @ delta
-            memo.append((dW, carry))
-        return memo[0]
-    return walked
+    prev = _relu_prev_states(h0, hs)
+    dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
+    for t in range(hs.shape[0]):
+        delta = (dhs[t] + carry) * (hs[t] > 0)
+        dW = dW + np.outer(delta, prev[t])
+        carry = Whh.T @ delta
+    return dW, carry
 
 
 def _call_relu_backward(student_fn, dhs, cache, H):
-    fn = "relu_rnn_backward"
-    result = call_and_check_inputs(student_fn, dhs, cache)
-    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
-    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
-    dh0 = expect_array(fn, "dh0", dh0, (H,))
-    expect_new_arrays(fn, {"dWhh": dWhh, "dh0": dh0}, [dhs, cache])
-    return dWhh, dh0
+    out = call_checked("relu_rnn_backward", student_fn, (dhs, cache),
+                       {"dWhh": (H, H), "dh0": (H,)})
+    return out["dWhh"], out["dh0"]
 
 
 def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=6):
@@ -262,69 +208,15 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
     for dhs, context in upstreams:
         _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
         dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
-        true_dW = complex_step_gradient(lambda W: relu_rnn_forward(W, h0, T)[0], Whh, dhs)
-        true_dh0 = complex_step_gradient(lambda h: relu_rnn_forward(Whh, h, T)[0], h0, dhs)
-        runs.append((dWhh, dh0, true_dW, true_dh0, context,
+        true_dW, true_dh0 = input_gradients(lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0],
+                                            dhs)
+        runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
-    for dWhh, dh0, true_dW, true_dh0, context, _ in runs:
-        for k, (name, got, true) in enumerate((("dWhh", dWhh, true_dW),
-                                               ("dh0", dh0, true_dh0))):
-            per_case = [(run[k], run[5][k]) for run in runs]
-            expect_close(fn, name, got, true, context=context, cause=_RELU_CAUSE,
-                         hints=[Hint(h.cause, _every_run(j, per_case))
-                                for j, h in enumerate(per_case[0][1])])
-
-
-def _every_run(j, per_case):
-    """A hint predicate: hint j matches the student's output in every run."""
-    def matches(_actual):
-        return all(hints[j].matches(out) for out, hints in per_case)
-    return matches
-
-
-def _long_gradient_check(fn, forward, args, names, outs, df, rng, coords, context, cause):
-    """Check the gradients `outs` of sum(forward(*args) * df) on a long sequence cheaply.
-
-    - `coords[i]`: groups (indices, cause) of single entries of output i, each compared with
-      its complex-step derivative (one forward pass per entry); earlier groups first;
-    - then two random directions in the space of all arguments together (one forward pass
-      each); only when they disagree, one direction per argument finds the wrong output.
-    Errors are relative; values below 1e-7 of the typical directional derivative are noise.
-    """
-    def joint(vs):
-        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
-        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
-        return got, float(np.sum(np.imag(forward(*z)) * df)) / _CS_STEP
-
-    dirs = [[_unit(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
-    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
-    scale = float(np.sqrt(np.mean(np.square(j_exp))))
-    for i, groups in enumerate(coords):
-        for idxs, why in groups:
-            g, e, labels = [], [], []
-            for idx in idxs:
-                vs = [np.zeros_like(a) for a in args]
-                vs[i][idx] = 1.0
-                g.append(float(outs[i][idx]))
-                e.append(joint(vs)[1])
-                labels.append(f"{names[i]}{list(idx)}")
-            _expect_samples(fn, names[i], g, e, labels, scale, context, why)
-    try:
-        _expect_samples(fn, "the gradient", list(j_got), list(j_exp),
-                        ["along a random direction"] * 2, scale, context, cause)
-    except CheckFailure as joint_failure:
-        for i, name in enumerate(names):        # which output is it?
-            vs = [np.zeros_like(a) for a in args]
-            vs[i] = _unit(rng, args[i].shape)
-            got, exp = joint(vs)
-            _expect_samples(fn, name, [got], [exp], [f"{name} along a random direction"],
-                            scale, context, cause)
-        raise joint_failure
-
-
-def _random_indices(rng, shape, n):
-    return [tuple(int(rng.integers(s)) for s in shape) for _ in range(n)]
+    for got, true, context, _ in runs:
+        for name in ("dWhh", "dh0"):
+            expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
+                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]))
 
 
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
@@ -336,10 +228,11 @@ def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=
     _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
     dWhh, dh0 = _call_relu_backward(relu_rnn_backward, dhs, cache, H)
     context = f"on a long sequence (T = {T}, H = {H}, random upstream dhs on every step)"
-    coords = [[(_random_indices(rng, (H, H), 3), _RELU_CAUSE)],
-              [(_random_indices(rng, (H,), 2), _RELU_CAUSE)]]
-    _long_gradient_check(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
-                         ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, coords, context, _RELU_CAUSE)
+    coords = {"dWhh": [(random_indices(rng, (H, H), 3), _RELU_CAUSE)],
+              "dh0": [(random_indices(rng, (H,), 2), _RELU_CAUSE)]}
+    expect_sampled_gradient(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
+                            {"dWhh": dWhh, "dh0": dh0}, dhs, rng, context, _RELU_CAUSE,
+                            coords=coords)
 
 
 def _explode_vanish_case(forward, rng, H, T):
@@ -417,18 +310,6 @@ def _step_case(rng, N, D, H):
     return x, prev_h, Wx, Wh, b
 
 
-def _input_grads(forward, args, dout):
-    """Complex-step gradients of sum(forward(*args)[0] * dout) for each of the inputs."""
-    grads = []
-    for i in range(len(args)):
-        def f(v, i=i):
-            a = list(args)
-            a[i] = v
-            return forward(*a)[0]
-        grads.append(complex_step_gradient(f, args[i], dout))
-    return grads
-
-
 STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with next_h = "
                     "tanh(a), d tanh(a) / da = 1 - tanh(a)**2.")
 STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
@@ -438,20 +319,21 @@ _STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
 
 def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case:
     """The student's outputs on one step, the truth and what the predictions need."""
-    fn = "rnn_step_backward"
     N, D = x.shape
     H = Wh.shape[0]
     next_h, cache = rnn_step_forward(x.copy(), prev_h.copy(), Wx.copy(), Wh.copy(), b.copy())
-    result = call_and_check_inputs(student_fn, dnext, cache)
-    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
-    outs = unpack(fn, result, _STEP_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_STEP_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_STEP_NAMES, outs)), [dnext, cache])
+    outs = call_checked("rnn_step_backward", student_fn, (dnext, cache),
+                        _step_outputs(N, D, H))
     args = [x, prev_h, Wx, Wh, b]
-    true = _input_grads(rnn_step_forward, args, dnext)
+    true = input_gradients(rnn_step_forward, args, dnext)
     data = {"forward": rnn_step_forward, "args": args, "dnext": dnext,
             "next_h": np.asarray(next_h, dtype=np.float64)}
-    return Case(dict(zip(_STEP_NAMES, outs)), dict(zip(_STEP_NAMES, true)), data)
+    return Case(outs, dict(zip(_STEP_NAMES, true)), data)
+
+
+def _step_outputs(N, D, H) -> dict:
+    """rnn_step_backward's outputs and their shapes."""
+    return dict(zip(_STEP_NAMES, ((N, D), (N, H), (D, H), (H, H), (H,))))
 
 
 def _step_da(case) -> np.ndarray:
@@ -472,7 +354,8 @@ def _step_reweighted(wrong_local):
         h = case.data["next_h"]
         prev_h = case.data["args"][1]
         ratio = wrong_local(h, prev_h) / (1.0 - h ** 2)
-        grads = _input_grads(case.data["forward"], case.data["args"], case.data["dnext"] * ratio)
+        grads = input_gradients(case.data["forward"], case.data["args"],
+                                case.data["dnext"] * ratio)
         return dict(zip(_STEP_NAMES, grads))
     return predict
 
@@ -558,7 +441,7 @@ def _rnn_by_step(step_forward, x, h0, params_at):
 
 
 def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
-    """Per output (dx, dh0, dWx, dWh, db): hints built from what each mistake returns."""
+    """Hints by output name (dx, dh0, dWx, dWh, db), built from what each mistake returns."""
     N, T, D = x.shape
     params = (Wx, Wh, b)
     hs = forward(x, h0, Wx, Wh, b)[0]
@@ -600,7 +483,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
     def no_last(i):
         dh2 = dh.copy()
         dh2[:, -1] = 0.0
-        return _input_grads(forward, [x, h0, Wx, Wh, b], dh2)[i]
+        return input_gradients(forward, [x, h0, Wx, Wh, b], dh2)[i]
 
     def walked_forward():
         """Each step's backward (the complex step through the given step forward, which is
@@ -610,7 +493,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
         out = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
         for t in range(T):
             g = dh[:, t, :] + carry
-            gx, carry, gWx, gWh, gb = _input_grads(step_forward,
+            gx, carry, gWx, gWh, gb = input_gradients(step_forward,
                                                    [x[:, t, :], prevs[t], Wx, Wh, b], g)
             out[0][:, t, :] = gx
             out[2], out[3], out[4] = out[2] + gWx, out[3] + gWh, out[4] + gb
@@ -619,21 +502,21 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
 
     hints = []
     for i in range(5):
-        h = [Hint(RNN_NO_CARRY, _lazy_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
+        h = [Hint(RNN_NO_CARRY, looks_like(lambda i=i: once(("nc", i), lambda: no_carry(i))))]
         if i >= 2:
             k = i - 2
-            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+            h.append(Hint(RNN_ASSIGNED, looks_like(
                 lambda k=k: once(("a0", k), lambda: param_grad_at({0}, k)))))
-            h.append(Hint(RNN_ASSIGNED, _lazy_like(
+            h.append(Hint(RNN_ASSIGNED, looks_like(
                 lambda k=k: once(("aT", k), lambda: param_grad_at({T - 1}, k)))))
-            h.append(Hint(RNN_SKIP, _lazy_like(
+            h.append(Hint(RNN_SKIP, looks_like(
                 lambda k=k: once(("s0", k), lambda: param_grad_at(set(range(1, T)), k)))))
         if i == 0:
             skipped = true[0].copy()
             skipped[:, 0] = 0.0
             h.append(Hint(RNN_SKIP, looks_like(skipped)))
-        h.append(Hint(RNN_SKIP, _lazy_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
-        h.append(Hint(RNN_FORWARD_WALK, _lazy_like(
+        h.append(Hint(RNN_SKIP, looks_like(lambda i=i: once(("sl", i), lambda: no_last(i)))))
+        h.append(Hint(RNN_FORWARD_WALK, looks_like(
             lambda i=i: once("fw", walked_forward)[i])))
         if i == 3:
             h.insert(0, Hint(RNN_TRANSPOSED_DWH, looks_like(true[3].T)))
@@ -641,20 +524,19 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
             for div in (N, T, N * T):
                 h.insert(0, Hint(RNN_DB_MEAN, looks_like(true[4] / div)))
         hints.append(h)
-    return hints
+    return dict(zip(_RNN_NAMES, hints))
 
 
 _RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
 
+def _rnn_outputs(N, T, D, H) -> dict:
+    """rnn_backward's outputs and their shapes."""
+    return dict(zip(_RNN_NAMES, ((N, T, D), (N, H), (D, H), (H, H), (H,))))
+
+
 def _call_rnn_backward(student_fn, dh, cache, N, T, D, H):
-    fn = "rnn_backward"
-    result = call_and_check_inputs(student_fn, dh, cache)
-    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
-    outs = unpack(fn, result, _RNN_NAMES)
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, outs, shapes)]
-    expect_new_arrays(fn, dict(zip(_RNN_NAMES, outs)), [dh, cache])
-    return outs
+    return call_checked("rnn_backward", student_fn, (dh, cache), _rnn_outputs(N, T, D, H))
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
@@ -666,14 +548,14 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     dh = rng.standard_normal((N, T, H))
     _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
     outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
-    true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
+    true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
     probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
     for i, name in enumerate(_RNN_NAMES):
-        expect_close(fn, name, outs[i], true[i], context=context, cause=_RNN_CAUSE,
-                     hints=[Hint(h.cause, _and_on_probe(h.matches, probe, i, j))
-                            for j, h in enumerate(hints[i])])
+        expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
+                     hints=[Hint(h.cause, _and_on_probe(h.matches, probe, name, j))
+                            for j, h in enumerate(hints[name])])
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
@@ -690,7 +572,7 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
                 dh = rng.standard_normal((N, T, H))
                 _, cache = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
                 outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
-                true = _input_grads(rnn_forward, [x, h0, Wx, Wh, b], dh)
+                true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
                 memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
                                               b, dh, true)))
             except (StudentCodeError, CheckFailure):
@@ -699,13 +581,13 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
     return probe
 
 
-def _and_on_probe(matches, probe, i, j):
-    """A hint predicate: hint j of output i matches here AND on the probe sequence."""
+def _and_on_probe(matches, probe, name, j):
+    """A hint predicate: hint j of output `name` matches here AND on the probe sequence."""
     def both(actual):
         if not matches(actual):
             return False
         found = probe()
-        return found is not None and found[1][i][j].matches(found[0][i])
+        return found is not None and found[1][name][j].matches(found[0][name])
     return both
 
 
@@ -726,10 +608,10 @@ def check_rnn_backward_long(rnn_backward, rnn_forward, seed=0, N=2, T=50, D=5, H
                 RNN_LATE_ONLY)]]
     # one entry of dh0 (tiny after 50 steps, so the directions can't see it) and of dWh;
     # dWx and db are covered by the directions
-    coords += [[(_random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
+    coords += [[(random_indices(rng, a.shape, k), _RNN_CAUSE)] if k else []
                for a, k in zip(args[1:], (1, 0, 1, 0))]
-    _long_gradient_check(fn, lambda *a: rnn_forward(*a)[0], args, _RNN_NAMES, outs, dh, rng,
-                         coords, context, _RNN_CAUSE)
+    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], args, outs, dh, rng, context,
+                            _RNN_CAUSE, coords=dict(zip(_RNN_NAMES, coords)))
 
 
 # =============================================================== clipping
@@ -778,10 +660,9 @@ def _check_grad_dict(fn, clipped, grads):
 
 def _clip_norm_call(clip_grad_norm, grads, max_norm):
     fn = "clip_grad_norm"
-    result = call_and_check_inputs(clip_grad_norm, grads, max_norm)
-    clipped, total = unpack(fn, result, ("clipped", "total_norm"))
-    total = expect_float(fn, "total_norm", total)
-    return _check_grad_dict(fn, clipped, grads), total
+    out = call_checked(fn, clip_grad_norm, (grads, max_norm),
+                       {"clipped": None, "total_norm": NUMBER})
+    return _check_grad_dict(fn, out["clipped"], grads), out["total_norm"]
 
 
 def check_clip_grad_norm(clip_grad_norm, seed=0):
@@ -868,8 +749,8 @@ def check_clip_grad_value(clip_grad_value, seed=0):
     for k, g in grads.items():        # no entry within 5% of a bound; both bounds in play
         g[np.abs(np.abs(g) - clip) < 0.05 * clip] *= 1.2
         g.flat[0], g.flat[1] = 2.5 * clip, -2.5 * clip
-    result = call_and_check_inputs(clip_grad_value, grads, clip)
-    clipped = _check_grad_dict(fn, unpack(fn, result, ("clipped",))[0], grads)
+    out = call_checked(fn, clip_grad_value, (grads, clip), {"clipped": None})
+    clipped = _check_grad_dict(fn, out["clipped"], grads)
     total = _global_norm(grads)
     context = f"(clip_value = {clip:g})"
     for k, g in grads.items():
@@ -912,6 +793,22 @@ def _with_eigenvalues(rng, real=(), pairs=()):
     return P @ B @ np.linalg.inv(P)
 
 
+def _radius_screen(fn, what):
+    """A screen for call_checked: an array of several numbers, or a complex number."""
+    def screen(raw):
+        result = raw["the spectral radius"]
+        if isinstance(result, np.ndarray) and result.shape != () and result.size > 1:
+            raise CheckFailure(f"`{fn}` returned an array of shape {result.shape} for {what}: "
+                               "return one number, the largest absolute eigenvalue.")
+        value = result[()] if isinstance(result, np.ndarray) else result
+        if isinstance(value, (complex, np.complexfloating)):
+            raise CheckFailure(
+                f"`{fn}` returned the complex number {complex(value):.4g} for {what}: the "
+                "spectral radius is a magnitude, the largest ABSOLUTE value of the eigenvalues "
+                "(np.abs before the max).")
+    return screen
+
+
 def check_spectral_radius(spectral_radius, seed=0):
     """Matrices whose largest eigenvalue is complex, negative, or hidden behind a large
     singular value (non-normal), built with eigenvalues known by construction."""
@@ -935,17 +832,8 @@ def check_spectral_radius(spectral_radius, seed=0):
     for what, W, eigs in cases:
         eigs = np.array(eigs, dtype=np.complex128)
         true = float(np.max(np.abs(eigs)))
-        result = call_and_check_inputs(spectral_radius, W)
-        if isinstance(result, np.ndarray) and result.shape != () and result.size > 1:
-            raise CheckFailure(f"`{fn}` returned an array of shape {result.shape} for {what}: "
-                               "return one number, the largest absolute eigenvalue.")
-        value = result[()] if isinstance(result, np.ndarray) else result
-        if isinstance(value, (complex, np.complexfloating)):
-            raise CheckFailure(
-                f"`{fn}` returned the complex number {complex(value):.4g} for {what}: the "
-                "spectral radius is a magnitude, the largest ABSOLUTE value of the eigenvalues "
-                "(np.abs before the max).")
-        got = expect_float(fn, "the spectral radius", value)
+        got = call_checked(fn, spectral_radius, (W,), {"the spectral radius": NUMBER},
+                           screen=_radius_screen(fn, what))["the spectral radius"]
         real_parts = np.real(eigs)
         runs.append((got, true, what,
                      [Hint(RADIUS_SINGULAR, looks_like(np.linalg.norm(W, 2))),
@@ -982,12 +870,6 @@ def _large_tanh_case(rng, N, D, H):
     return x, h0, Wx, Wh, b
 
 
-def _directions_only(fn, forward, args, names, outs, df, rng, context, cause):
-    """The answer at a large size, along random directions (a few forward passes)."""
-    _long_gradient_check(fn, forward, args, names, outs, df, rng, [[] for _ in args], context,
-                         cause)
-
-
 def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed=0):
     """Backprop costs about one forward pass: one step with D = 400, H = 500 within a plain loop's
     time, and right along random directions."""
@@ -1002,12 +884,9 @@ def check_rnn_step_backward_efficiency(rnn_step_backward, rnn_step_forward, seed
         fn, rnn_step_backward, (dnext, cache), loop_steps=2 * N * (D * H + H * H),
         forward=lambda: rnn_step_forward(x, prev_h, Wx, Wh, b),
         parameters=N * D + N * H + D * H + H * H + H, size=size)
-    names = ("dx", "dprev_h", "dWx", "dWh", "db")
-    shapes = ((N, D), (N, H), (D, H), (H, H), (H,))
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(names, unpack(fn, result, names),
-                                                         shapes)]
-    _directions_only(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b], names,
-                     outs, dnext, rng, size, _STEP_CAUSE)
+    outs = outputs_by_name(fn, result, _step_outputs(N, D, H))
+    expect_sampled_gradient(fn, lambda *a: rnn_step_forward(*a)[0], [x, prev_h, Wx, Wh, b],
+                            outs, dnext, rng, size, _STEP_CAUSE)
 
 
 def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
@@ -1025,25 +904,9 @@ def check_rnn_backward_efficiency(rnn_backward, rnn_forward, seed=0):
         fn, rnn_backward, (dh, cache), loop_steps=2 * N * T * (D * H + H * H),
         forward=lambda: rnn_forward(x, h0, Wx, Wh, b),
         parameters=N * T * D + N * H + D * H + H * H + H, size=size)
-    shapes = ((N, T, D), (N, H), (D, H), (H, H), (H,))
-    outs = [expect_array(fn, n, o, s) for n, o, s in zip(_RNN_NAMES, unpack(fn, result,
-                                                                             _RNN_NAMES), shapes)]
-    _directions_only(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], _RNN_NAMES, outs,
-                     dh, rng, size, _RNN_CAUSE)
-
-
-def _large_relu_case(forward, rng, H, T, margin=1e-6):
-    """Whh of spectral radius about 1 (circular law, no eigenvalues at this size) and h0 whose
-    pre-activations all stay at least `margin` (relative) away from the kink at 0."""
-    for _ in range(200):
-        Whh = rng.standard_normal((H, H)) / np.sqrt(H)
-        h0 = rng.standard_normal(H)
-        hs, _ = forward(Whh.copy(), h0.copy(), T)
-        pre = _relu_prev_states(h0, hs) @ Whh.T
-        scale = np.sqrt(np.mean(pre ** 2, axis=1, keepdims=True))
-        if np.all(scale > 0) and np.all(np.abs(pre) > margin * scale):
-            return Whh, h0, hs
-    raise RuntimeError("could not build a ReLU-RNN case away from the kinks")  # never seen
+    outs = outputs_by_name(fn, result, _rnn_outputs(N, T, D, H))
+    expect_sampled_gradient(fn, lambda *a: rnn_forward(*a)[0], [x, h0, Wx, Wh, b], outs, dh,
+                            rng, size, _RNN_CAUSE)
 
 
 def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed=0):
@@ -1052,18 +915,16 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
     fn = "relu_rnn_backward"
     rng = rng_for(seed, fn + "_efficiency")
     H, T = RELU_EFFICIENCY_SIZE["H"], RELU_EFFICIENCY_SIZE["T"]
-    Whh, h0, _ = _large_relu_case(relu_rnn_forward, rng, H, T)
+    Whh, h0, _ = _relu_case(relu_rnn_forward, rng, H, T, radius=None, margin=1e-6)
     dhs = rng.standard_normal((T, H))
     _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
     size = f"on a sequence with T = {T}, H = {H}"
     result = expect_efficient(
         fn, relu_rnn_backward, (dhs, cache), loop_steps=2 * T * H * H,
         forward=lambda: relu_rnn_forward(Whh, h0, T), parameters=H * H + H, size=size)
-    dWhh, dh0 = unpack(fn, result, ("dWhh", "dh0"))
-    dWhh = expect_array(fn, "dWhh", dWhh, (H, H))
-    dh0 = expect_array(fn, "dh0", dh0, (H,))
-    _directions_only(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0],
-                     ("dWhh", "dh0"), [dWhh, dh0], dhs, rng, size, _RELU_CAUSE)
+    out = outputs_by_name(fn, result, {"dWhh": (H, H), "dh0": (H,)})
+    expect_sampled_gradient(fn, lambda W, h: relu_rnn_forward(W, h, T)[0], [Whh, h0], out, dhs,
+                            rng, size, _RELU_CAUSE)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.

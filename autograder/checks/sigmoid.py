@@ -16,10 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
-    expect_efficient, on_every_case,
-    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
-    numerical_gradient, random_array, relative_error, rng_for, unpack,
+    CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
+    expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient,
+    on_every_case, once, outputs_by_name, random_array, relative_error, rng_for,
 )
 
 BACKWARD = "sigmoid_layer_backward"
@@ -75,9 +74,8 @@ def _sigmoid_c(a):
 
 def _local_gradient(a) -> np.ndarray:
     """sigma'(a), elementwise, by the complex step on `_sigmoid_c`: exact even where tiny."""
-    h = 1e-30
     a = np.asarray(a, dtype=np.float64)
-    return np.imag(_sigmoid_c(a + 1j * h)) / h
+    return np.imag(_sigmoid_c(a + 1j * CS_STEP)) / CS_STEP
 
 
 def _expect_same_sigmoid(z_given, a, what: str) -> None:
@@ -107,12 +105,30 @@ def _well_conditioned(grad, ratio=0.05) -> bool:
     return bool(np.min(grad) >= ratio * np.max(grad))
 
 
-def _call_backward(fn, dz, cache):
-    """Call the student's backward pass; a modified argument is reported by name."""
+def _backward_outputs(fn, dz, cache):
+    """(dx, dW) from the student's function, with the shapes and types checked; a modified
+    argument is reported by name."""
+    H, D = cache[0].shape
+
+    def screen(raw):
+        dx, dW = raw["dx"], raw["dW"]
+        if isinstance(dW, np.ndarray) and dW.shape == (D, H):
+            raise CheckFailure(
+                f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
+                "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
+                "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
+                "not np.outer(x, da).")
+        if isinstance(dx, np.ndarray) and dx.shape == (H,):
+            raise CheckFailure(
+                f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
+                "An (H,) vector is a gradient on the units (on a or z), not on the input: "
+                "carry it back through W @ x.")
+
     before_dz = np.array(dz)
     before_cache = tuple(np.array(c) for c in cache)
     try:
-        return call_and_check_inputs(fn, dz, cache)
+        out = call_checked(BACKWARD, fn, (dz, cache), {"dx": (D,), "dW": (H, D)},
+                           screen=screen)
     except CheckFailure:
         if not np.array_equal(before_dz, dz):
             raise CheckFailure(IN_PLACE_DZ.format(fn=BACKWARD)) from None
@@ -121,68 +137,54 @@ def _call_backward(fn, dz, cache):
                     and np.array_equal(old, new)):
                 raise CheckFailure(IN_PLACE_CACHE.format(fn=BACKWARD, name=name)) from None
         raise
+    return out["dx"], out["dW"]
 
 
-def _backward_outputs(fn, dz, cache):
-    """(dx, dW) from the student's function, with the shapes and types checked."""
-    W, x, _ = cache
-    H, D = W.shape
-    dx, dW = unpack(BACKWARD, _call_backward(fn, dz, cache), ("dx", "dW"))
-    if isinstance(dW, np.ndarray) and dW.shape == (D, H):
-        raise CheckFailure(
-            f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
-            "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
-            "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
-            "not np.outer(x, da).")
-    if isinstance(dx, np.ndarray) and dx.shape == (H,):
-        raise CheckFailure(
-            f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
-            "An (H,) vector is a gradient on the units (on a or z), not on the input: "
-            "carry it back through W @ x.")
-    expect_array(BACKWARD, "dx", dx, (D,))
-    expect_array(BACKWARD, "dW", dW, (H, D))
-    expect_new_arrays(BACKWARD, {"dx": dx, "dW": dW}, [dz, cache])
-    return dx, dW
-
-
-def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False):
-    """Hints for dx and for dW: each usual mistake's answer, built from trusted pieces."""
-    sz = np.asarray(sigmoid_fn(z), dtype=np.float64)
+def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False) -> dict:
+    """Hints for dx and for dW, by name: each usual mistake's answer, built from trusted
+    pieces when a hint is first asked (only for a wrong answer). `upstream_ignored()` gives
+    the (dx, dW) of the gradient with dz replaced by ones."""
+    def through_linear(weight):
+        return once(lambda: _linear_gradients(W, x, weight()))
+    sz = once(lambda: np.asarray(sigmoid_fn(z), dtype=np.float64))
     candidates = [
-        (NO_LOCAL, _linear_gradients(W, x, dz)),
-        (AT_Z, _linear_gradients(W, x, dz * sz * (1.0 - sz))),
-        (UPSTREAM_IGNORED, upstream_ignored),
-        (Z_ALONE, _linear_gradients(W, x, dz * z)),
-        (Z_ALONE, _linear_gradients(W, x, dz * (1.0 - z))),
-        (FROM_A, _linear_gradients(W, x, dz * (W @ x) * (1.0 - W @ x))),
+        (NO_LOCAL, through_linear(lambda: dz)),
+        (AT_Z, through_linear(lambda: dz * sz() * (1.0 - sz()))),
+        (UPSTREAM_IGNORED, once(upstream_ignored)),
+        (Z_ALONE, through_linear(lambda: dz * z)),
+        (Z_ALONE, through_linear(lambda: dz * (1.0 - z))),
+        (FROM_A, through_linear(lambda: dz * (W @ x) * (1.0 - W @ x))),
     ]
     if saturated:
         z32 = np.asarray(z, dtype=np.float32)
         candidates += [
-            (FLOAT32_LOCAL, _linear_gradients(
-                W, x, dz * (z32 * (np.float32(1) - z32)).astype(np.float64))),
-            (FLOAT32_LOCAL, _linear_gradients(
-                W, x, dz * z32.astype(np.float64) * (1.0 - z32.astype(np.float64)))),
+            (FLOAT32_LOCAL, through_linear(
+                lambda: dz * (z32 * (np.float32(1) - z32)).astype(np.float64))),
+            (FLOAT32_LOCAL, through_linear(
+                lambda: dz * z32.astype(np.float64) * (1.0 - z32.astype(np.float64)))),
         ]
-    hints_dx = [Hint(cause, looks_like(c[0])) for cause, c in candidates]
-    hints_dW = [Hint(cause, looks_like(c[1])) for cause, c in candidates]
+    hints = {name: [Hint(cause, looks_like(lambda make=make, k=k: make()[k]))
+                    for cause, make in candidates]
+             for k, name in enumerate(("dx", "dW"))}
     if saturated:     # the units below some cut zeroed, those above it right
-        local = _local_gradient(W @ x)
-        cuts = np.sort(local)[1:]
-        zeroed = [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local)) for c in cuts]
-        for k, hints in ((0, hints_dx), (1, hints_dW)):
-            hints.append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
-                                                               for g in zeroed)))
+        def make_zeroed():
+            local = _local_gradient(W @ x)
+            return [_linear_gradients(W, x, dz * np.where(local < c, 0.0, local))
+                    for c in np.sort(local)[1:]]
+        zeroed = once(make_zeroed)
+        for k, name in enumerate(("dx", "dW")):
+            hints[name].append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
+                                                                     for g in zeroed())))
     zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
-    return [zero] + hints_dx, [zero] + hints_dW
+    return {name: [zero] + h for name, h in hints.items()}
 
 
 # ---------------------------------------------------------------- sigmoid_layer_backward
 
 def _layer_gradients(W, x, weight):
     """(dx, dW) of sum(weight * sigmoid(W @ x)) by the complex step: exact to rounding."""
-    dx = complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, weight)
-    dW = complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, weight)
+    dx, dW = input_gradients(lambda v, M: _sigmoid_c(M @ v), [x, W], weight,
+                             output=lambda z: z)
     return dx, dW
 
 
@@ -244,16 +246,16 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
             continue
         built = [(r[0], r[1], _layer_mistake_hints(*r[5])) for r in runs]
         expect_close(BACKWARD, "dx", dx, true_dx, context=context,
-                     hints=on_every_case([(b[0], b[2][0]) for b in built]),
+                     hints=on_every_case([(b[0], b[2]["dx"]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches x.")
         expect_close(BACKWARD, "dW", dW, true_dW, context=context,
-                     hints=on_every_case([(b[1], b[2][1]) for b in built]),
+                     hints=on_every_case([(b[1], b[2]["dW"]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches W.")
 
 
 def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
-    ignored = _layer_gradients(W, x, np.ones_like(dz))
-    return _mistake_hints(W, x, z, dz, sigmoid_fn, ignored)
+    return _mistake_hints(W, x, z, dz, sigmoid_fn,
+                          lambda: _layer_gradients(W, x, np.ones_like(dz)))
 
 
 def _given_sigmoid_of(sigmoid_layer_forward):
@@ -298,7 +300,8 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
     dx, dW = _backward_outputs(student_fn, dz, cache)
 
-    hints_dx, hints_dW = _saturated_hints(W, x, z, dz, sigmoid_layer_forward)
+    hints = _saturated_hints(W, x, z, dz, sigmoid_layer_forward)
+    hints_dx, hints_dW = hints["dx"], hints["dW"]
     if not (looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW)):
         # a cause is named only when it also gives the answer on a second saturated layer
         try:
@@ -306,10 +309,10 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
             pW, px, pdz, _, _ = _draw_case(prng, H, lambda: _saturated_layer(prng, H, D))
             pz, pcache = sigmoid_layer_forward(pW, px)
             pdx, pdW = _backward_outputs(student_fn, pdz, pcache)
-            pdx_h, pdW_h = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
-                                            sigmoid_layer_forward)
-            hints_dx = on_every_case([(dx, hints_dx), (pdx, pdx_h)])
-            hints_dW = on_every_case([(dW, hints_dW), (pdW, pdW_h)])
+            probed = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
+                                      sigmoid_layer_forward)
+            hints_dx = on_every_case([(dx, hints_dx), (pdx, probed["dx"])])
+            hints_dW = on_every_case([(dW, hints_dW), (pdW, probed["dW"])])
         except (StudentCodeError, CheckFailure):
             hints_dx, hints_dW = [], []
     context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
@@ -324,9 +327,8 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
 
 def _saturated_hints(W, x, z, dz, sigmoid_layer_forward):
-    ignored = _layer_gradients(W, x, np.ones_like(dz))
-    return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward), ignored,
-                          saturated=True)
+    return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
+                          lambda: _layer_gradients(W, x, np.ones_like(dz)), saturated=True)
 
 
 # ---------------------------------------------------------------- saturated_fraction
@@ -340,9 +342,17 @@ def _pairs(rng, A, D, scale=1.5):
 
 
 def _call_fraction(fn, W, X, **kw):
+    def screen(raw):
+        result = raw["the fraction"]
+        if isinstance(result, np.ndarray) and result.size > 1:
+            raise CheckFailure(
+                f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
+                "number: the fraction over all N * H (example, unit) pairs together, e.g. "
+                "`float(np.mean(...))` over the whole (N, H) array.")
     before = {"W": np.array(W), "X": np.array(X)}
     try:
-        result = call_and_check_inputs(fn, W, X, **kw)
+        return call_checked(FRACTION, fn, (W, X), {"the fraction": NUMBER}, kwargs=kw,
+                            screen=screen)["the fraction"]
     except CheckFailure:
         for name, new in (("W", W), ("X", X)):
             if not np.array_equal(before[name], new):
@@ -352,12 +362,6 @@ def _call_fraction(fn, W, X, **kw):
                     "new arrays (`X @ W.T`, `Z * (1 - Z)`) instead of `+=`, `-=`, `*=` or "
                     "slice assignment into W or X.") from None
         raise
-    if isinstance(result, np.ndarray) and result.size > 1:
-        raise CheckFailure(
-            f"`{FRACTION}` returned an array of shape {result.shape}; it must return one "
-            "number: the fraction over all N * H (example, unit) pairs together, e.g. "
-            "`float(np.mean(...))` over the whole (N, H) array.")
-    return expect_float(FRACTION, "the fraction", result)
 
 
 def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=True,
@@ -549,7 +553,7 @@ def _expect_directions(W, x, dz, dx, dW, rng, context):
     directional derivatives of sum(dz * sigmoid(W @ x)): every entry counts, for two forward
     passes (two more per output, to name the wrong one, only when they disagree)."""
     def along(vW, vx):
-        h = 1e-30
+        h = CS_STEP
         L = np.sum(dz * np.imag(_sigmoid_c((W + 1j * h * vW) @ (x + 1j * h * vx))))
         got = float(np.sum(vW * dW) + np.sum(vx * dx))
         size = float(np.sqrt(np.sum(vW * vW) * np.sum(dW * dW)
@@ -594,10 +598,8 @@ def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, s
     result = expect_efficient(
         BACKWARD, student_fn, (dz, cache), loop_steps=2 * H * D,
         forward=lambda: sigmoid_layer_forward(W, x), parameters=H * D + D, size=size)
-    dx, dW = unpack(BACKWARD, result, ("dx", "dW"))
-    dx = expect_array(BACKWARD, "dx", dx, (D,))
-    dW = expect_array(BACKWARD, "dW", dW, (H, D))
-    _expect_directions(W, x, dz, dx, dW, rng, size)
+    out = outputs_by_name(BACKWARD, result, {"dx": (D,), "dW": (H, D)})
+    _expect_directions(W, x, dz, out["dx"], out["dW"], rng, size)
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.

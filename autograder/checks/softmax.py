@@ -29,11 +29,11 @@ import time
 import numpy as np
 
 from .core import (
-    CheckFailure, Hint, StudentCodeError, call_and_check_inputs, complex_step_gradient,
-    expect_array, expect_close, expect_new_arrays, looks_like, rng_for, unpack,
+    CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
+    complex_step_gradient, expect_array, expect_close, expect_new_arrays, input_gradients,
+    looks_like, outputs_by_name, rng_for,
 )
 
-_CS_STEP = 1e-30
 _MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
 _EFFICIENCY_FLOOR = 4.0    # s: below the grader's default time limit, far above a backward pass
 
@@ -101,6 +101,14 @@ def _expect_shaped(fn: str, name: str, value, shape: tuple, known: dict) -> np.n
     return expect_array(fn, name, value, shape)
 
 
+def _known_shapes(known: dict):
+    """An `expect` for call_checked: `_expect_shaped` with the known shapes of each output
+    (name -> {shape: why})."""
+    def expect(fn: str, name: str, value, shape: tuple) -> np.ndarray:
+        return _expect_shaped(fn, name, value, shape, known.get(name, {}))
+    return expect
+
+
 def _with_student_note(call, note: str):
     """Run `call`; if the student's code raises, append `note` to the message."""
     try:
@@ -134,14 +142,7 @@ _SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of 
 
 
 def _affine_truth(affine_forward, x, W, b, dout):
-    def f(i):
-        def g(v):
-            args = [x, W, b]
-            args[i] = v
-            return affine_forward(*args)[0]
-        return g
-    return {n: complex_step_gradient(f(i), a, dout)
-            for i, (n, a) in enumerate(zip(("dx", "dW", "db"), (x, W, b)))}
+    return dict(zip(("dx", "dW", "db"), input_gradients(affine_forward, [x, W, b], dout)))
 
 
 def _affine_case(rng, N, D, M):
@@ -151,10 +152,6 @@ def _affine_case(rng, N, D, M):
 
 def _call_affine(affine_backward, dout, cache, N, D, M):
     fn = "affine_backward"
-    result = call_and_check_inputs(affine_backward, dout, cache)
-    dx, dW, db = unpack(fn, result, ("dx", "dW", "db"))
-    dx = _expect_shaped(fn, "dx", dx, (N, D), {})
-    dW = _expect_shaped(fn, "dW", dW, (D, M), {(M, D): AFF_DW_T} if M != D else {})
     db_known = {
         (1, M): "b has shape (M,), so db must too: sum over the batch without keepdims, "
                 "dout.sum(axis=0).",
@@ -166,9 +163,9 @@ def _call_affine(affine_backward, dout, cache, N, D, M):
     }
     if N != M:
         db_known[(N,)] = "db was summed over the wrong axis: the batch is axis 0."
-    db = _expect_shaped(fn, "db", db, (M,), db_known)
-    expect_new_arrays(fn, {"dx": dx, "dW": dW, "db": db}, [dout, cache])
-    return {"dx": dx, "dW": dW, "db": db}
+    known = {"dW": {(M, D): AFF_DW_T} if M != D else {}, "db": db_known}
+    return call_checked(fn, affine_backward, (dout, cache),
+                        {"dx": (N, D), "dW": (D, M), "db": (M,)}, expect=_known_shapes(known))
 
 
 def check_affine_backward(affine_backward, affine_forward, seed=0):
@@ -240,16 +237,15 @@ SCE_LABELS_ARE_DLOGITS = ("dlabels is the gradient on the logits: the gradient o
 
 def _call_sce(student_fn, dloss, cache, N, C):
     fn = "softmax_cross_entropy_backward"
-    result = call_and_check_inputs(student_fn, dloss, cache)
-    dlogits, dlabels = unpack(fn, result, ("dlogits", "dlabels"))
-    if dlabels is None:
-        raise CheckFailure(f"`{fn}` returned None for dlabels. " + SCE_ZERO_LABELS)
-    if isinstance(dlabels, (int, float)) and dlabels == 0:
-        raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
-    dlogits = _expect_shaped(fn, "dlogits", dlogits, (N, C), {})
-    dlabels = _expect_shaped(fn, "dlabels", dlabels, (N, C), {})
-    expect_new_arrays(fn, {"dlogits": dlogits, "dlabels": dlabels}, [cache])
-    return {"dlogits": dlogits, "dlabels": dlabels}
+
+    def screen(raw):
+        dlabels = raw["dlabels"]
+        if dlabels is None:
+            raise CheckFailure(f"`{fn}` returned None for dlabels. " + SCE_ZERO_LABELS)
+        if isinstance(dlabels, (int, float)) and dlabels == 0:
+            raise CheckFailure(f"`{fn}` returned 0 for dlabels. " + SCE_ZERO_LABELS)
+    return call_checked(fn, student_fn, (dloss, cache), {"dlogits": (N, C), "dlabels": (N, C)},
+                        screen=screen)
 
 
 def _sce_labels(rng, kind, N, C):
@@ -394,14 +390,10 @@ def _mlp_case(rng, N, D, H, C, labels_kind, margin=0.05):
 
 
 def _mlp_truth(mlp_forward, X, labels, params, dloss):
-    out = {"dX": complex_step_gradient(lambda v: mlp_forward(v, labels, params)[0], X, dloss)}
-    for key in _PARAMS:
-        def f(v, key=key):
-            p = dict(params)
-            p[key] = v
-            return mlp_forward(X, labels, p)[0]
-        out[key] = complex_step_gradient(f, params[key], dloss)
-    return out
+    def forward(v, *weights):
+        return mlp_forward(v, labels, {**params, **dict(zip(_PARAMS, weights))})
+    grads = input_gradients(forward, [X] + [params[k] for k in _PARAMS], dloss)
+    return dict(zip(("dX",) + _PARAMS, grads))
 
 
 def _linearised(affine_forward, X, params, h, g, M, *, carry=None, down=None):
@@ -433,9 +425,9 @@ def _linearised(affine_forward, X, params, h, g, M, *, carry=None, down=None):
 
 def _call_mlp(mlp_backward, dloss, cache, shapes):
     fn = "mlp_backward"
-    result = call_and_check_inputs(mlp_backward, dloss, cache)
-    dX, grads = unpack(fn, result, ("dX", "grads"))
-    dX = _expect_shaped(fn, "dX", dX, shapes["dX"], {})
+    got = outputs_by_name(fn, call_and_check_inputs(mlp_backward, dloss, cache),
+                          {"dX": shapes["dX"], "grads": None})
+    dX, grads = got["dX"], got["grads"]
     if not isinstance(grads, dict):
         raise CheckFailure(f"`{fn}` must return grads as a dict with the keys W1, b1, W2, b2 "
                            f"(the keys of params), not {type(grads).__name__}.")
@@ -581,8 +573,8 @@ def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400,
         return mlp_forward(vals[0], labels, p)[0]
 
     def directional(vs):
-        z = [a + 1j * _CS_STEP * v for a, v in zip(args, vs)]
-        return float(np.imag(loss_at(z))) / _CS_STEP * dloss
+        z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
+        return float(np.imag(loss_at(z))) / CS_STEP * dloss
 
     directions = [[rng.standard_normal(a.shape) for a in args] for _ in range(2)]
     for i, name in enumerate(names):     # one direction in each argument alone

@@ -26,18 +26,16 @@ import itertools
 import numpy as np
 
 from .core import (
-    Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs, call_student,
-    complex_step_gradient, on_every_case,
-    expect_array, expect_close, expect_float, expect_new_arrays, looks_like,
-    numerical_gradient as trusted_numerical_gradient, random_array, rng_for, unpack,
+    CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
+    call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
+    looks_like, numerical_gradient as trusted_numerical_gradient, on_every_case,
+    outputs_by_name, random_array, rng_for,
 )
 from ..probes import probe_exp, probe_quadratic
 
 # The worked point of the notebook (CURRICULUM.md): f = 1.5456448841066441,
 # df/dx = 2.0595697955721652, df/dy = 1.5922327514838093 there.
 WORKED_X, WORKED_Y = 3.0, -4.0
-
-_CS_STEP = 1e-30
 
 # Where x and y enter f(x, y) = (x + sigmoid(y)) / (sigmoid(x) + (x + y)**2).
 _X_PATHS = ("`num = x + sigy`", "`sigx = sigmoid(x)`", "`xpy = x + y`")
@@ -65,8 +63,8 @@ def _path_gradients(sigmoid, x, y):
     parts = []
     for i in range(5):
         args = list(base)
-        args[i] = args[i] + 1j * _CS_STEP
-        parts.append(np.imag(split(*args)) / _CS_STEP)
+        args[i] = args[i] + 1j * CS_STEP
+        parts.append(np.imag(split(*args)) / CS_STEP)
     return parts[:3], parts[3:]
 
 
@@ -94,7 +92,7 @@ def _fork_mistakes(var: str, paths: tuple, index: int) -> list:
 def _cs_derivative(op, v) -> np.ndarray:
     """d op(v) / dv elementwise, by the complex step on the stage's own operation."""
     v = np.asarray(v, dtype=np.float64)
-    return np.imag(op(v + 1j * _CS_STEP)) / _CS_STEP
+    return np.imag(op(v + 1j * CS_STEP)) / CS_STEP
 
 
 def _local_factors(sigmoid, data) -> dict:
@@ -225,13 +223,17 @@ def _staged_data(staged_forward, sigmoid, x, y, df) -> tuple[dict, dict]:
     x_arr = np.asarray(x, dtype=np.float64)
     y_arr = np.asarray(y, dtype=np.float64)
     _, cache = staged_forward(x, y)
-    true_dx = complex_step_gradient(lambda v: staged_forward(v, y_arr)[0], x_arr, df)
-    true_dy = complex_step_gradient(lambda v: staged_forward(x_arr, v)[0], y_arr, df)
+    true_dx, true_dy = input_gradients(staged_forward, [x_arr, y_arr], df)
     data = {"cache": tuple(np.asarray(v, dtype=np.float64) for v in cache),
             "df": np.asarray(df, dtype=np.float64),
             "parts": _path_gradients(sigmoid, x_arr, y_arr)}
     data["local"] = _local_factors(sigmoid, data)
     return {"dx": true_dx, "dy": true_dy}, data
+
+
+def _staged_outputs(x, scalar: bool) -> dict:
+    """dx and dy: numbers for scalar inputs, else arrays of x's shape."""
+    return {name: NUMBER if scalar else np.shape(x) for name in ("dx", "dy")}
 
 
 def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
@@ -246,12 +248,8 @@ def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
         cases = []
         for x, y, df in points:
             _, cache = staged_forward(x, y)
-            dx, dy = unpack(fn, call_and_check_inputs(staged_backward, df, cache), ("dx", "dy"))
-            if scalar:
-                got = {"dx": expect_float(fn, "dx", dx), "dy": expect_float(fn, "dy", dy)}
-            else:
-                got = {"dx": expect_array(fn, "dx", dx, np.shape(x)),
-                       "dy": expect_array(fn, "dy", dy, np.shape(x))}
+            got = outputs_by_name(fn, call_and_check_inputs(staged_backward, df, cache),
+                                  _staged_outputs(x, scalar))
             truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
             cases.append(Case(got, truth, data))
         return cases
@@ -267,22 +265,13 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
     """
     fn = "staged_backward"
     f, cache = staged_forward(x, y)
-    result = call_and_check_inputs(staged_backward, df, cache)
-    dx, dy = unpack(fn, result, ("dx", "dy"))
-    if scalar:
-        dx, dy = expect_float(fn, "dx", dx), expect_float(fn, "dy", dy)
-    else:
-        shape = np.shape(x)
-        dx = expect_array(fn, "dx", dx, shape)
-        dy = expect_array(fn, "dy", dy, shape)
-        expect_new_arrays(fn, {"dx": dx, "dy": dy}, {"df": df, "cache": cache})
-
+    got = call_checked(fn, staged_backward, (df, cache), _staged_outputs(x, scalar),
+                       inputs={"df": df, "cache": cache})
     truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
-    diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid),
-                          [Case({"dx": dx, "dy": dy}, truth, data)],
+    diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid), [Case(got, truth, data)],
                           probe=_staged_probe(staged_backward, staged_forward, sigmoid, scalar))
-    for name, got in (("dx", dx), ("dy", dy)):
-        expect_close(fn, name, got, truth[name], context=context, cause=_STAGED_CAUSE,
+    for name in ("dx", "dy"):
+        expect_close(fn, name, got[name], truth[name], context=context, cause=_STAGED_CAUSE,
                      hints=diagnosis.hints(name))
 
 
@@ -338,11 +327,8 @@ def check_staged_backward_hidden(staged_backward, staged_forward, sigmoid, seed=
 
 def _gate_run(fn_name, student_fn, forward, dout, x, y):
     """Call a gate's backward on one case; its outputs and centered differences of its forward."""
-    result = call_and_check_inputs(student_fn, dout, x, y)
-    dx, dy = unpack(fn_name, result, ("dx", "dy"))
-    dx = expect_array(fn_name, "dx", dx, x.shape)
-    dy = expect_array(fn_name, "dy", dy, y.shape)
-    expect_new_arrays(fn_name, {"dx": dx, "dy": dy}, [dout, x, y])
+    out = call_checked(fn_name, student_fn, (dout, x, y), {"dx": x.shape, "dy": y.shape})
+    dx, dy = out["dx"], out["dy"]
     true_dx = trusted_numerical_gradient(lambda v: forward(v, y), x.copy(), dout)
     true_dy = trusted_numerical_gradient(lambda v: forward(x, v), y.copy(), dout)
     return dout, x, y, dx, dy, true_dx, true_dy
@@ -360,17 +346,9 @@ def _gate_verdict(fn_name, runs, hints_for):
                 mine = (r_dx, r_tdx, r_tdy, r_x, r_y) if var == "x" else \
                     (r_dy, r_tdy, r_tdx, r_y, r_x)
                 per_case.append((mine[0], hints_for(var, *mine[1:], r_dout)))
-            hints = [Hint(hint.cause, _on_every_case(j, per_case))
-                     for j, hint in enumerate(per_case[0][1])]
+            hints = on_every_case(per_case)
             expect_close(fn_name, f"d{var}", got, true, context=context,
                          cause=_GATE_CAUSE[fn_name], hints=hints)
-
-
-def _on_every_case(j, per_case):
-    """A hint predicate: hint number j matches the student's output on every case."""
-    def matches(_actual):
-        return all(hints[j].matches(out) for out, hints in per_case)
-    return matches
 
 
 _GATE_CAUSE = {
@@ -571,14 +549,15 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
                            f"change {delta:.1e}). x must hold its original values on return: "
                            f"{why}")
     grad = expect_array(fn, "grad", grad, x.shape)
-    expect_new_arrays(fn, {"grad": grad}, [x])
+    expect_new_arrays(fn, {"grad": grad}, [f, x])
     hints = [
         Hint("this is the one-sided (forward) difference (f(x + h) - f(x)) / h, whose error "
              "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h): "
-             "its error shrinks like h**2.", looks_like(_one_sided(f, x, step), tol=1e-7)),
+             "its error shrinks like h**2.",
+             looks_like(lambda: _one_sided(f, x_before, step), tol=1e-7)),
         Hint("this is the one-sided (backward) difference (f(x) - f(x - h)) / h, whose error "
              "shrinks only like h. Use the centered difference (f(x + h) - f(x - h)) / (2h).",
-             looks_like(_one_sided(f, x, -step), tol=1e-7)),
+             looks_like(lambda: _one_sided(f, x_before, -step), tol=1e-7)),
         Hint("grad is twice the expected value: the centered difference divides by 2h, the "
              "distance between x - h and x + h.", looks_like(2.0 * expected)),
         Hint("grad is half the expected value: divide the difference by 2h, not by 4h "
@@ -592,7 +571,7 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
              "of row i, so each entry of that row got the same number, the derivative along "
              "the whole row. Nudge one entry at a time: loop over every index with "
              "`np.ndindex(x.shape)` (or np.nditer) and nudge `x[idx]`.",
-             looks_like(_row_at_once(f, x, step), tol=1e-7)),
+             looks_like(lambda: _row_at_once(f, x_before, step), tol=1e-7)),
     ]
     record = (grad, expected, hints, tol, context)
     if runs is None:

@@ -1,0 +1,147 @@
+"""The calling prologue and the shared helpers of autograder/checks/core.py (issue 12)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.checks import core
+from autograder.checks.core import NUMBER, CheckFailure, Hint, call_checked
+
+
+def _pair(dout, x):
+    return dout * 2.0, x + 1.0
+
+
+def test_call_checked_returns_the_outputs_by_name():
+    dout, x = np.ones(3), np.arange(3.0)
+    out = call_checked("pair", _pair, (dout, x), {"dx": (3,), "dy": (3,)})
+    assert list(out) == ["dx", "dy"]
+    assert np.array_equal(out["dx"], 2 * dout) and np.array_equal(out["dy"], x + 1)
+
+
+def test_one_output_is_the_result_itself_and_a_number_comes_back_as_float():
+    out = call_checked("total", lambda x: np.float64(x.sum()), (np.ones(4),),
+                       {"the total": NUMBER})
+    assert type(out["the total"]) is float and out["the total"] == 4.0
+    with pytest.raises(CheckFailure, match="the total must be a number, not tuple"):
+        call_checked("total", lambda x: (1.0,), (np.ones(4),), {"the total": NUMBER})
+
+
+def test_a_wrong_shape_count_or_dtype_fails_in_output_order():
+    with pytest.raises(CheckFailure, match=r"must return 2 values \(dx, dy\)"):
+        call_checked("f", lambda d, x: d, (np.ones(3), np.ones(3)), {"dx": (3,), "dy": (3,)})
+    with pytest.raises(CheckFailure, match=r"dx has shape \(2,\), expected \(3,\)"):
+        call_checked("f", lambda d, x: (np.ones(2), np.ones(1)), (np.ones(3), np.ones(3)),
+                     {"dx": (3,), "dy": (3,)})
+    with pytest.raises(CheckFailure, match="dy has dtype float32"):
+        call_checked("f", lambda d, x: (np.ones(3), np.ones(3, np.float32)),
+                     (np.ones(3), np.ones(3)), {"dx": (3,), "dy": (3,)})
+
+
+def test_a_modified_argument_fails_before_the_outputs_are_looked_at():
+    def scales_in_place(dout, x):
+        dout *= 2.0
+        return "not even an array"
+    with pytest.raises(CheckFailure, match=r"modified its argument #1 \(`dout`\)"):
+        call_checked("f", scales_in_place, (np.ones(3), np.ones(3)), {"dx": (3,)})
+
+
+def test_aliasing_is_named_by_position_or_by_the_names_given():
+    dout, x = np.ones(3), np.ones(3)
+    with pytest.raises(CheckFailure, match=r"one of its inputs as dx \(its argument #2\)"):
+        call_checked("f", lambda d, v: (v, d * 2), (dout, x), {"dx": (3,), "dy": (3,)})
+    with pytest.raises(CheckFailure, match=r"as dx \(`x`\)"):
+        call_checked("f", lambda d, v: (v, d * 2), (dout, x), {"dx": (3,), "dy": (3,)},
+                     inputs={"dout": dout, "x": x})
+    with pytest.raises(CheckFailure, match="the same array for dx and dy"):
+        call_checked("f", lambda d, v: (d * 2,) * 2, (dout, x), {"dx": (3,), "dy": (3,)})
+
+
+def test_an_unchecked_output_comes_back_as_it_came_and_is_not_judged():
+    dout = np.ones(3)
+    out = call_checked("f", lambda d: (d * 2, d), (dout,), {"dx": (3,), "raw": None})
+    assert out["raw"] is dout           # the caller checks it (or not)
+
+
+def test_the_screen_sees_the_raw_outputs_first():
+    seen = []
+
+    def screen(raw):
+        seen.append(sorted(raw))
+        if np.shape(raw["dW"]) == (2, 3):
+            raise CheckFailure("dW looks transposed")
+    with pytest.raises(CheckFailure, match="dW looks transposed"):
+        call_checked("f", lambda d: (np.ones(7), np.ones((2, 3))), (np.ones(1),),
+                     {"dx": (3,), "dW": (3, 2)}, screen=screen)
+    assert seen == [["dW", "dx"]]
+
+
+def test_a_lazy_candidate_is_made_only_when_asked_and_once():
+    made = []
+
+    def candidate():
+        made.append(1)
+        return np.full(3, 2.0)
+
+    matches = core.looks_like(candidate)
+    core.expect_close("f", "dx", np.ones(3), np.ones(3), hints=[Hint("doubled", matches)])
+    assert made == []                    # a right answer never asks a hint
+    with pytest.raises(CheckFailure, match="Likely cause: doubled"):
+        core.expect_close("f", "dx", np.full(3, 2.0), np.ones(3), hints=[Hint("doubled", matches)])
+    assert matches(np.ones(3)) is False and made == [1]
+
+
+def test_once_keeps_the_first_value():
+    calls = []
+    get = core.once(lambda: calls.append(1) or len(calls))
+    assert get() == get() == 1 and calls == [1]
+
+
+def test_input_gradients_are_the_gradient_of_each_argument():
+    rng = np.random.default_rng(0)
+    x, W, df = rng.standard_normal(3), rng.standard_normal((2, 3)), rng.standard_normal(2)
+    dx, dW = core.input_gradients(lambda v, M: (np.tanh(M @ v), "cache"), [x, W], df)
+    local = df * (1 - np.tanh(W @ x) ** 2)
+    assert np.allclose(dx, W.T @ local, rtol=1e-13) and np.allclose(dW, np.outer(local, x),
+                                                                    rtol=1e-13)
+
+
+@pytest.mark.parametrize("wrong", [None, "dW", "dh"])
+def test_the_sampled_gradient_check_passes_the_truth_and_names_a_3_percent_error(wrong):
+    rng = np.random.default_rng(1)
+    W, h, df = rng.standard_normal((4, 4)) / 2, rng.standard_normal(4), rng.standard_normal(4)
+
+    def forward(M, v):
+        return np.tanh(M @ np.tanh(M @ v))
+
+    dW, dh = core.input_gradients(forward, [W, h], df, output=lambda out: out)
+    outputs = {"dW": dW, "dh": dh}
+    if wrong is None:
+        core.expect_sampled_gradient("f", forward, [W, h], outputs, df, rng, "here", "why",
+                                     coords={"dW": [(core.random_indices(rng, (4, 4), 2), "c")]})
+        return
+    outputs[wrong] = 1.03 * outputs[wrong]
+    with pytest.raises(CheckFailure, match=f"`f`: {wrong} is wrong here"):
+        core.expect_sampled_gradient("f", forward, [W, h], outputs, df, rng, "here", "why")
+
+
+def test_a_returned_input_is_numbered_as_the_function_receives_it():
+    from notebook_tools import solution_namespace
+
+    from autograder.checks.lstm import check_huber_backward
+    from autograder.checks.softmax import check_softmax_cross_entropy_backward
+    from autograder.checks.staged import check_numerical_gradient
+
+    ns = solution_namespace("softmax")
+
+    def probs_as_dlabels(dloss, cache):      # cache is the second argument
+        dlogits, _ = ns["softmax_cross_entropy_backward"](dloss, cache)
+        return dlogits, cache[2]
+    with pytest.raises(CheckFailure, match=r"as dlabels \(its argument #2\[2\]\)"):
+        check_softmax_cross_entropy_backward(probs_as_dlabels,
+                                             ns["softmax_cross_entropy_forward"])
+    with pytest.raises(CheckFailure, match=r"as dr \(its argument #2\)"):
+        check_huber_backward(lambda dloss, r, delta=1.0: r,
+                             solution_namespace("lstm")["huber_loss"])
+    with pytest.raises(CheckFailure, match=r"as grad \(its argument #2\)"):
+        check_numerical_gradient(lambda f, x, h=1e-5: x)
