@@ -182,3 +182,14 @@ def test_gradebook_refuses_a_limit_that_is_not_positive(tmp_path, option):
     proc = run_cli("gradebook", "--course", tmp_path, option, "0", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--timeout, --budget, --memory and --jobs must be positive" in proc.stderr
+
+
+def test_the_pytest_plugin_takes_the_grading_options_with_the_same_defaults(tmp_path):
+    from autograder import options
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    text = " ".join(proc.stdout.split())   # argparse wraps the help lines
+    for option in ("--course", "--hidden", "--grade-timeout", "--grade-memory",
+                   "--grade-budget", "--grade-isolation={auto,sandbox,process}"):
+        assert f" {option}" in text, option
+    assert f"(default {options.TIMEOUT:g})" in text and f"(default {options.MEMORY})" in text
