@@ -3,8 +3,9 @@
 `add_grading_options` puts `--course`, `--timeout`, `--memory`, `--jobs`, `--isolation`,
 `--budget` (and `--hidden` where the caller chooses it) on a parser; `settings_from` turns
 the parsed options into the grader's `Settings`, refusing values that cannot work with a
-UsageError (defined here, the lowest layer that raises it; batch.py passes it on). The pytest plugin takes the same defaults (`TIMEOUT`, `MEMORY`, `ISOLATIONS`)
-under its own option names and builds its Settings with `grading_settings`.
+UsageError (defined here, the lowest layer that raises it; batch.py passes it on). The
+pytest plugin takes the same defaults (`TIMEOUT`, `MEMORY`, `ISOLATIONS`) under its own
+option names and builds its Settings with `grading_settings`.
 """
 from __future__ import annotations
 
