@@ -36,11 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import cli
+from . import options
+from .batch import UsageError, find_notebooks, grade_all
 from .course import CourseError
-from .grading import Settings, SubmissionResult
+from .grading import SubmissionResult
 from .notebooks import ASSIGNMENTS
-from .student_process import Limits
 from .text import one_line
 
 
@@ -346,7 +346,7 @@ def db_url(db: str | None, course: Path) -> str:
         url = "sqlite:///" + str(Path(db).resolve())
     prefix = "sqlite:///"
     if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
-        raise cli.UsageError(f"no gradebook at {url[len(prefix):]} (run nbgrader autograde, "
+        raise UsageError(f"no gradebook at {url[len(prefix):]} (run nbgrader autograde, "
                              "or name it with --db)")
     return url
 
@@ -361,42 +361,37 @@ def add_parser(sub) -> None:
     parser.add_argument("--db", metavar="URL",
                         help="the gradebook: a database URL or an sqlite file (default: "
                              "nbgrader's, sqlite:///gradebook.db in --course)")
-    parser.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
-                        help="course root holding source/ and nbgrader_config.py (default: .)")
     parser.add_argument("--write", action="store_true",
                         help="set each grade's manual score to our score, so that nbgrader's "
                              "export and feedback show it; a manual score a person set is "
                              "kept and listed")
     parser.add_argument("--overwrite-manual", action="store_true",
                         help="with --write: replace the manual scores a person set, too")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                        help="submissions graded at once (default: all cores)")
-    parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
-                        help="time limit of one test's calls into student code "
-                             f"(default {Limits.timeout:g})")
+    options.add_grading_options(parser, hidden=False,   # always with the hidden tests
+                                course_help="course root holding source/ and "
+                                            "nbgrader_config.py (default: .)")
     parser.set_defaults(run=run)
 
 
 def run(opts: argparse.Namespace) -> int:
     from nbgrader.api import Gradebook
 
-    if opts.timeout <= 0 or opts.jobs <= 0:
-        raise cli.UsageError("--timeout and --jobs must be positive")
+    options.check_grading_options(opts)
     if opts.overwrite_manual and not opts.write:
-        raise cli.UsageError("--overwrite-manual goes with --write")
+        raise UsageError("--overwrite-manual goes with --write")
     url = db_url(opts.db, opts.course)
     record = Record.load(record_path(url, opts.course))
     submitted = Path(opts.submitted) if opts.submitted else opts.course / "submitted"
     if not submitted.exists():
-        raise cli.UsageError(f"no such file or folder: {submitted}")
+        raise UsageError(f"no such file or folder: {submitted}")
     try:
-        notebooks = cli.find_notebooks([str(submitted)], opts.course)
-    except cli.UsageError:
+        notebooks = find_notebooks([str(submitted)], opts.course)
+    except UsageError:
         if not submitted.is_dir():
             raise
         notebooks = []   # nothing to grade: the gradebook's submissions there are reported
-    settings = Settings(course=opts.course, hidden=True, limits=Limits(timeout=opts.timeout))
-    results = cli.grade_all(notebooks, settings, opts.jobs) if notebooks else []
+    settings = options.settings_from(opts, hidden=True)
+    results = grade_all(notebooks, settings, opts.jobs) if notebooks else []
     with Gradebook(url) as gradebook:
         if opts.write:
             written = write(results, gradebook, record, opts.overwrite_manual)

@@ -35,6 +35,8 @@ try:
 except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
     import tomli as tomllib
 
+from . import options
+from .batch import UsageError
 from .notebooks import ASSIGNMENTS, trusted_path
 from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
@@ -418,8 +420,7 @@ def add_parser(sub) -> None:
         help="write a Gradescope autograder zip for one assignment (holds its hidden tests)")
     bundle.add_argument("assignment", metavar="ID",
                         help="assignment id: " + ", ".join(ASSIGNMENTS))
-    bundle.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
-                        help="course root holding source/ (default: .)")
+    options.add_course_option(bundle, help="course root holding source/ (default: .)")
     bundle.add_argument("--output", type=Path, metavar="FILE.zip",
                         help="where to write the bundle (default: gradescope-<ID>.zip)")
     bundle.add_argument("--hidden-visibility", choices=GRADESCOPE_VISIBILITIES,
@@ -433,8 +434,6 @@ def add_parser(sub) -> None:
 
 
 def run(opts: argparse.Namespace) -> int:
-    from .cli import UsageError   # here, not at the top: cli imports this module
-
     output = opts.output or Path(f"gradescope-{opts.assignment}.zip")
     try:
         names = build_bundle(opts.assignment, opts.course, output, opts.hidden_visibility,

@@ -255,7 +255,7 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
     """Grade one notebook; pass a launcher to share its zygote between many notebooks.
 
     `student` overrides the id read from the path. The tests whose zero may be the machine's
-    doing are listed in `result.rerun`: a batch (cli.grade_all) runs them again with
+    doing are listed in `result.rerun`: a batch (batch.grade_all) runs them again with
     rerun_tests() once all its grading is done, alone; `rerun` does it here at once.
     """
     result, trusted, plan = open_submission(path, settings, student, assignment)

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from . import report
-from .cli import UsageError, find_submissions
+from . import options, report
+from .batch import UsageError, find_submissions
 from .grading import (PASSED, SEE_SUBMISSION_ERROR, GradingSession, Settings,
                       SubmissionResult, TestResult, launcher_for, open_submission)
 from .launcher import Launcher
-from .student_process import Limits
 from .text import multi_line
 
 _RESULTS = pytest.StashKey[dict]()     # the notebooks of which a test ran: their results
@@ -32,8 +31,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use the instructor's tests from source/, hidden ones included")
     group.addoption("--course", default=None, metavar="DIR",
                     help="course root holding source/ and assignments/ (default: rootdir)")
-    group.addoption("--grade-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
-                    help="time limit of one test's calls into student code")
+    # the grading options of `python -m autograder grade`, with its defaults (options.py);
+    # named --grade-* where pytest or another plugin may have the plain name
+    group.addoption("--grade-timeout", type=float, default=options.TIMEOUT, metavar="SECONDS",
+                    help="time limit of one test's calls into student code "
+                         f"(default {options.TIMEOUT:g})")
+    group.addoption("--grade-memory", type=int, default=options.MEMORY, metavar="MB",
+                    help=f"memory limit of the student process (default {options.MEMORY})")
+    group.addoption("--grade-budget", type=float, default=None, metavar="SECONDS",
+                    help="time budget of one notebook (default: as `python -m autograder "
+                         "grade --budget`)")
+    group.addoption("--grade-isolation", choices=options.ISOLATIONS, default="auto",
+                    help=options.ISOLATION_HELP)
 
 
 PACKAGE = Path(__file__).resolve().parent
@@ -57,8 +66,16 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector):
 
 def _settings(config: pytest.Config) -> Settings:
     course = Path(config.getoption("course") or config.rootpath)
-    return Settings(course=course, hidden=config.getoption("hidden"),
-                    limits=Limits(timeout=config.getoption("grade_timeout")))
+    timeout, memory, budget = (config.getoption(f"grade_{name}")
+                               for name in ("timeout", "memory", "budget"))
+    if timeout <= 0 or memory <= 0 or (budget is not None and budget <= 0):
+        raise pytest.UsageError("--grade-timeout, --grade-budget and --grade-memory must be "
+                                "positive")
+    try:
+        return options.grading_settings(course, config.getoption("hidden"), timeout, memory,
+                                        budget, config.getoption("grade_isolation"))
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 class GradedNotebooks(pytest.Directory):

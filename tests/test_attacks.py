@@ -30,7 +30,7 @@ from nbformat.v4 import new_code_cell
 import autograder
 import hostile
 import toy_course
-from autograder.cli import grade_all
+from autograder.batch import grade_all
 from autograder.grading import Settings, SubmissionResult, grade_notebook
 from autograder.student_process import Limits
 from hostile import function

@@ -18,7 +18,7 @@ import autograder
 import hostile
 import toy_course
 from autograder import cli, launcher, sandbox
-from autograder.cli import grade_all
+from autograder.batch import grade_all
 from autograder.grading import Settings
 from autograder.launcher import LauncherError, isolation_mode
 from autograder.student_process import Limits

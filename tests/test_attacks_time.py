@@ -27,8 +27,8 @@ import pytest
 
 import hostile
 import toy_course
-from autograder import cli, grading, report
-from autograder.cli import grade_all
+from autograder import batch, grading, report
+from autograder.batch import grade_all
 from autograder.grading import Settings, grade_notebook
 from autograder.student_process import Limits, default_budget
 from hostile import function
@@ -183,14 +183,14 @@ def test_a_test_that_timed_out_is_run_again_alone_and_both_times_are_reported(
             time.sleep(max(0.0, deadline - time.monotonic()) + 0.05)
         return request(self, message, deadline)
 
-    rerun = cli.rerun_tests
+    rerun = batch.rerun_tests
 
     def rerun_alone(result, settings, launcher):
         held["on"] = False
         return rerun(result, settings, launcher)
 
     monkeypatch.setattr(grading.StudentProcess, "_request", slow_request)
-    monkeypatch.setattr(cli, "rerun_tests", rerun_alone)
+    monkeypatch.setattr(batch, "rerun_tests", rerun_alone)
     paths = [toy_course.write_submission(
         course, "s1", {"double": "# held back\n" + toy_course.SOLUTIONS["double"]}),
         toy_course.write_submission(course, "s2")]

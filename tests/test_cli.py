@@ -139,3 +139,57 @@ def test_a_corrupt_notebooks_error_is_said_once(course):
     [sub] = json.loads((course / "out.json").read_text())["submissions"]
     assert "no list of cells" in sub["error"] and len(sub["tests"]) == 4
     assert all(t["output"] == "not run: see the submission's error" for t in sub["tests"])
+
+
+GRADING_OPTIONS = ("--course", "--timeout", "--memory", "--jobs", "--isolation", "--budget")
+
+
+@pytest.mark.parametrize("command,hidden", [("grade", True), ("gradebook", False)])
+def test_every_grading_subcommand_takes_the_grading_options(command, hidden, capsys):
+    from autograder import cli
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args([command, "--help"])
+    text = capsys.readouterr().out
+    for option in GRADING_OPTIONS:
+        assert f"  {option} " in text, f"{command} --help lacks {option}"
+    assert ("  --hidden " in text) == hidden   # gradebook always grades with the hidden tests
+
+
+@pytest.mark.parametrize("command", ["grade", "gradebook"])
+def test_the_grading_options_become_the_settings(command, tmp_path):
+    from autograder import cli, options
+    opts = cli.build_parser().parse_args(
+        [command, "--course", str(tmp_path), "--timeout", "2.5", "--memory", "300",
+         "--budget", "40", "--isolation", "process", "--jobs", "3"])
+    settings = options.settings_from(opts, hidden=True)
+    assert (settings.course, settings.hidden, settings.isolation) == (tmp_path, True, "process")
+    assert (settings.limits.timeout, settings.limits.memory_mb, settings.limits.budget) \
+        == (2.5, 300, 40)
+    assert opts.jobs == 3
+
+
+def test_the_grading_defaults_are_the_graders(capsys):
+    from autograder import cli, options
+    from autograder.student_process import Limits
+    opts = cli.build_parser().parse_args(["gradebook"])
+    assert (opts.timeout, opts.memory, opts.budget, opts.isolation) \
+        == (Limits.timeout, Limits.memory_mb, None, "auto")
+    assert (options.TIMEOUT, options.MEMORY) == (Limits.timeout, Limits.memory_mb)
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--memory", "--jobs", "--budget"])
+def test_gradebook_refuses_a_limit_that_is_not_positive(tmp_path, option):
+    proc = run_cli("gradebook", "--course", tmp_path, option, "0", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--timeout, --budget, --memory and --jobs must be positive" in proc.stderr
+
+
+def test_the_pytest_plugin_takes_the_grading_options_with_the_same_defaults(tmp_path):
+    from autograder import options
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    text = " ".join(proc.stdout.split())   # argparse wraps the help lines
+    for option in ("--course", "--hidden", "--grade-timeout", "--grade-memory",
+                   "--grade-budget", "--grade-isolation={auto,sandbox,process}"):
+        assert f" {option}" in text, option
+    assert f"(default {options.TIMEOUT:g})" in text and f"(default {options.MEMORY})" in text

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli
+from autograder import batch, cli
 from autograder.course import run_nbgrader
 from autograder.gradebook import (
     PERSON, Difference, Record, compare, db_url, default_db_url, write,
@@ -93,7 +93,7 @@ def course(autograded):
 def ours(autograded):
     course, _ = autograded
     settings = Settings(course=course, hidden=True)
-    results = cli.grade_all(cli.find_notebooks([str(course / "submitted")], course), settings,
+    results = batch.grade_all(batch.find_notebooks([str(course / "submitted")], course), settings,
                             jobs=2)
     return {r.student: r for r in results}
 
@@ -145,7 +145,7 @@ def test_submissions_missing_from_the_gradebook_or_not_autograded(course, ours):
                                                  as_version=4))
     try:
         settings = Settings(course=course, hidden=True)
-        [result] = cli.grade_all([late], settings, jobs=1)
+        [result] = batch.grade_all([late], settings, jobs=1)
         with gradebook(course) as gb:
             [missing] = compare([result], gb)
             assert (missing.student, missing.test, missing.nbgrader, missing.ours) == \
@@ -196,7 +196,7 @@ def test_the_default_gradebook_is_nbgrader_s(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text(
         "c = get_config()\nc.CourseDirectory.db_url = 'sqlite:///grades/gb.db'\n")
     assert default_db_url(tmp_path) == f"sqlite:///{tmp_path / 'grades' / 'gb.db'}"
-    with pytest.raises(cli.UsageError, match="no gradebook at"):
+    with pytest.raises(batch.UsageError, match="no gradebook at"):
         db_url(None, tmp_path)   # nbgrader's Gradebook would make an empty one
     (tmp_path / "grades").mkdir()
     (tmp_path / "grades" / "gb.db").touch()

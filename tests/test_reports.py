@@ -24,7 +24,7 @@ import pytest
 
 import toy_course
 from autograder import feedback, report
-from autograder.cli import find_notebooks, grade_all
+from autograder.batch import find_notebooks, grade_all
 from autograder.grading import Settings, SubmissionResult, TestResult
 from autograder.progress import ProgressBar
 
