@@ -282,10 +282,12 @@ def test_a_broken_record_stops_the_tool_rather_than_guessing(course, capsys):
 
 
 def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, capsys):
-    """A notebook renamed by the browser is not graded (not `<id>.ipynb`): the gradebook
-    still holds that submission, and it is listed with what its folder holds."""
+    """A submission folder with no notebook in it (here a file saved under another kind of
+    name): the gradebook still holds that submission, and it is listed with what its folder
+    holds. (A notebook renamed by the browser, `staged (1).ipynb`, alone in its folder, is
+    that assignment's submission and graded: see test_discovery.)"""
     notebook_file = course / "submitted" / "half" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    renamed = notebook_file.with_name(f"{ASSIGNMENT} (1).ipynb")
+    renamed = notebook_file.with_name(f"{ASSIGNMENT}.ipynb.txt")
     notebook_file.rename(renamed)
     try:
         code = cli.main(["gradebook", "--course", str(course), "--jobs", "2"])
@@ -295,7 +297,7 @@ def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, cap
                f"{course / 'submitted'} and were not graded:" in out
         [line] = [l for l in out.splitlines() if "in the gradebook, but no" in l]
         assert line.split()[:2] == ["half", ASSIGNMENT]
-        assert f"(it holds: {ASSIGNMENT} (1).ipynb)" in line
+        assert f"(it holds: {ASSIGNMENT}.ipynb.txt)" in line
         # a folder of one student: only that student's are looked for
         code = cli.main(["gradebook", str(course / "submitted" / "full"), "--course",
                          str(course), "--jobs", "1"])
