@@ -15,6 +15,8 @@ import signal
 import sys
 import traceback
 
+import numpy as np
+
 from . import wire
 
 OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
@@ -82,7 +84,12 @@ class Child:
                                            "message": f"`{name}` {what} in the notebook"}}
         try:
             args, kwargs = wire.decode(payload, allow_callables=True)
+            before = _snapshot([args, kwargs])
             result = fn(*args, **kwargs)
+            if _unchanged([args, kwargs], before) and not _shares(result, before.ids):
+                # Nothing to mirror and nothing to refer to: the arguments are not sent back
+                # (a large cache would otherwise cross the pipe a second time).
+                return {"ok": True, "args": None, "value": wire.encode(result)}
             # Arguments first (as they are after the call), so that a result that is one of
             # them is sent as a reference to it. Callable arguments are not echoed back.
             encoder = wire.Encoder()
@@ -96,6 +103,75 @@ class Child:
         except BaseException as exc:
             return error_reply(exc, self.labels)
         return {"ok": True, "args": args_after, "value": encoded}
+
+
+class _Snapshot:
+    """The arguments of a call as they were before it: each container's items (by identity)
+    and a copy of each array, so that a call that changed nothing is told cheaply."""
+
+    def __init__(self):
+        self.ids: set[int] = set()
+        self.items: list[tuple[object, object]] = []   # (object, its state before the call)
+
+
+def _snapshot(obj) -> _Snapshot:
+    snap = _Snapshot()
+    _record(obj, snap)
+    return snap
+
+
+def _record(obj, snap: _Snapshot) -> None:
+    if id(obj) in snap.ids:
+        return
+    if isinstance(obj, np.ndarray):
+        snap.ids.add(id(obj))
+        snap.items.append((obj, obj.copy()))
+    elif isinstance(obj, (list, tuple)):
+        snap.ids.add(id(obj))
+        snap.items.append((obj, list(obj) if isinstance(obj, list) else None))
+        for item in obj:
+            _record(item, snap)
+    elif isinstance(obj, dict):
+        snap.ids.add(id(obj))
+        snap.items.append((obj, dict(obj)))
+        for item in obj.values():
+            _record(item, snap)
+
+
+def _unchanged(obj, before: _Snapshot) -> bool:
+    """True when no array, list or dict reachable from `obj` was changed since `before`."""
+    after = _snapshot(obj)
+    if after.ids != before.ids:
+        return False
+    for (now, _), (was, state) in zip(after.items, before.items):
+        if now is not was:
+            return False
+        if isinstance(now, np.ndarray):
+            if (now.shape != state.shape or now.dtype != state.dtype
+                    or not np.array_equal(now, state, equal_nan=True)):
+                return False
+        elif isinstance(now, list):
+            if len(now) != len(state) or any(a is not b for a, b in zip(now, state)):
+                return False
+        elif isinstance(now, dict):
+            if now.keys() != state.keys() or any(now[k] is not state[k] for k in now):
+                return False
+    return True
+
+
+def _shares(obj, ids: set[int], seen: set[int] | None = None) -> bool:
+    """Whether `obj` is, or holds, one of the objects whose ids are `ids`."""
+    seen = set() if seen is None else seen
+    if id(obj) in ids:
+        return True
+    if id(obj) in seen:
+        return False
+    seen.add(id(obj))
+    if isinstance(obj, (list, tuple)):
+        return any(_shares(item, ids, seen) for item in obj)
+    if isinstance(obj, dict):
+        return any(_shares(item, ids, seen) for item in obj.values())
+    return False
 
 
 def limit_resources(memory_bytes: int, count_processes: bool = False) -> None:

@@ -232,6 +232,8 @@ class StudentProcess:
                                    str(err.get("traceback", "")))
         try:
             decoder = wire.Decoder()   # one decoder: the result may refer to the arguments
+            if reply.get("args") is None:   # the call changed no argument and returns none
+                return decoder.decode(reply.get("value"))
             args_after, kwargs_after = decoder.decode(reply.get("args"))
             result = decoder.decode(reply.get("value"))
             return _apply_effects(name, args, kwargs, args_after, kwargs_after, result)

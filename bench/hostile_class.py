@@ -97,6 +97,23 @@ ATTACKS = (
     # {nap}: 0.9 x the time limit, filled in when the notebook is written
     ("near-limit cells", "cells", "import time\ntime.sleep({nap})\n"),
     ("later cell hanging while loading", "later cell", "import time\ntime.sleep(60)\n"),
+    # text that would sink or forge the reports: a lone surrogate, terminal escapes, bidi
+    ("hostile text", "body",
+     "raise ValueError('\\ud800 \\x1b[2J\\x1b]0;pwned\\x07 \\x1b[8m \\u202e PASS 99/99')\n"),
+    # CPU starvation: busy loops in new sessions, as many as the limits allow
+    ("busy processes in new sessions", "body",
+     "import os\nfor _ in range(300):\n    try:\n        pid = os.fork()\n"
+     "    except OSError:\n        break\n    if pid == 0:\n        os.setsid()\n"
+     "        while True:\n            pass\nraise RuntimeError('forked busy loops')\n"),
+    # state left for the next student in the worker: /dev/shm and a SysV segment
+    ("shared-memory writer", "body",
+     "import ctypes, os\nwith open('/dev/shm/bpl-left', 'wb') as fh:\n"
+     "    fh.write(b'x' * 10 ** 7)\nlibc = ctypes.CDLL(None)\n"
+     "libc.shmget(0x4242, 10 ** 7, 0o1666)\nraise RuntimeError('left shared memory')\n"),
+    # ground truth from the check library instead of a backward pass
+    ("reaching for the check library", "body",
+     "import importlib\nimportlib.import_module('autograder.checks.core')\n"
+     "raise RuntimeError('the check library was importable')\n"),
 )
 NEAR_LIMIT_CELLS = 10
 HARMLESS = {"later cell hanging while loading"}   # dropped: the notebook loses nothing
