@@ -84,9 +84,10 @@ class Child:
                                            "message": f"`{name}` {what} in the notebook"}}
         try:
             args, kwargs = wire.decode(payload, allow_callables=True)
-            before = _snapshot([args, kwargs])
+            both = [args, kwargs]
+            before = _snapshot(both)
             result = fn(*args, **kwargs)
-            if _unchanged([args, kwargs], before) and not _shares(result, before.ids):
+            if _unchanged(both, before) and not _shares(result, before.ids):
                 # Nothing to mirror and nothing to refer to: the arguments are not sent back
                 # (a large cache would otherwise cross the pipe a second time).
                 return {"ok": True, "args": None, "value": wire.encode(result)}
