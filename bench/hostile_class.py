@@ -22,8 +22,12 @@ those notebooks' time limits." This script measures it.
    printed output, ten later cells that each sleep 0.9 T and define the function again with
    an endless loop (reloaded after every timeout), and a later cell that hangs while loading
    before defining the function again correctly (it is dropped, so nothing may be lost: the
-   first test after it keeps its whole time limit). The class is graded again with the same
-   command.
+   first test after it keeps its whole time limit); then the other classes of attack: an
+   exception message with a lone surrogate, terminal escapes and a bidi override (every
+   report must still be written, the text shown escaped), busy loops forked into new
+   sessions (CPU starvation of the neighbours), a writer to /dev/shm and SysV shared memory
+   (nothing may reach the next student), and an import of the check library (ground truth
+   without a backward pass). The class is graded again with the same command.
 4. The promise, as the README states it: the hostile run takes at most the baseline wall
    time plus, for each hostile notebook, its grading time budget (the JSON's `budget`) and
    a start-up allowance spread over the J workers, plus, for each notebook whose tests were
@@ -68,6 +72,7 @@ import nbformat  # noqa: E402
 from autograder.course import nbgrader_env  # noqa: E402
 from autograder.launcher import Launcher  # noqa: E402
 from autograder.notebooks import ASSIGNMENTS, SOLUTION, read_notebook, tests_of  # noqa: E402
+from autograder.text import one_line  # noqa: E402
 from autograder.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
 from class_benchmark import (KINDS, ROOT, Maker, Submission, _proc_table,  # noqa: E402
@@ -370,7 +375,8 @@ def tests_of_result(r: dict) -> dict[str, dict]:
 
 
 def first_line(text: str, width: int = 90) -> str:
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    """The message's first line, shown as the grader shows student text (escaped)."""
+    line = one_line(next((ln.strip() for ln in text.splitlines() if ln.strip()), ""))
     return line if len(line) <= width else line[:width - 3] + "..."
 
 
