@@ -17,7 +17,8 @@ from .feedback import write_feedback
 from .grading import (ERROR, Settings, SubmissionResult, TestResult, grade_notebook,
                       launcher_for, open_submission, rerun_tests)
 from .launcher import Launcher, LauncherError, isolation_mode
-from .notebooks import ASSIGNMENTS, Discovery, Found, NotebookError, discover, shown
+from .assignments import ASSIGNMENTS
+from .notebooks import Discovery, Found, NotebookError, discover, shown
 from .progress import ProgressBar
 from .reports import lms, similarity
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits

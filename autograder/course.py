@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 
 
 class CourseError(Exception):

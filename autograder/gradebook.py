@@ -39,7 +39,7 @@ from typing import Iterable
 from . import cli
 from .course import CourseError
 from .grading import Settings, SubmissionResult
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 from .student_process import Limits
 from .text import one_line
 

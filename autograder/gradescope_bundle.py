@@ -35,7 +35,8 @@ try:
 except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
     import tomli as tomllib
 
-from .notebooks import ASSIGNMENTS, trusted_path
+from .assignments import ASSIGNMENTS
+from .notebooks import trusted_path
 from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"

@@ -20,9 +20,8 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .assignments import ASSIGNMENTS
 from .text import clean, one_line
-
-ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
 
 GIVEN, SOLUTION, TEST, OTHER = "given", "solution", "test", "other"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 from .text import dumps, multi_line, one_line
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}

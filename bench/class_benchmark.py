@@ -45,8 +45,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.assignments import ASSIGNMENTS
 from autograder.course import nbgrader_env, run_nbgrader
-from autograder.notebooks import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -65,9 +65,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import nbformat  # noqa: E402
 
+from autograder.assignments import ASSIGNMENTS  # noqa: E402
 from autograder.course import nbgrader_env  # noqa: E402
 from autograder.launcher import Launcher  # noqa: E402
-from autograder.notebooks import ASSIGNMENTS, SOLUTION, read_notebook, tests_of  # noqa: E402
+from autograder.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
 from autograder.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
 from class_benchmark import (KINDS, ROOT, Maker, Submission, _proc_table,  # noqa: E402

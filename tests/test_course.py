@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from autograder.course import regenerate_copy, run_nbgrader
-from autograder.notebooks import ASSIGNMENTS, GIVEN, SOLUTION, TEST, defined_functions, \
-    read_notebook
+from autograder.assignments import ASSIGNMENTS
+from autograder.notebooks import GIVEN, SOLUTION, TEST, defined_functions, read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
