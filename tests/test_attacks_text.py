@@ -29,10 +29,9 @@ from autograder import feedback, gradebook, report, text, wire
 from autograder.grading import SubmissionResult, TestResult
 from autograder.notebooks import safe_name
 from autograder.progress import ProgressBar
+from conftest import ISOLATIONS, ROOT
 from hostile import function
 
-SANDBOX = bool(shutil.which("bwrap") or os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"))
-ISOLATIONS = ["process", "sandbox"] if SANDBOX else ["process"]
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
 
 ACTING = ("Cc", "Cf", "Cs", "Zl", "Zp")   # categories of characters that act instead of showing
@@ -397,8 +396,6 @@ def test_the_wire_hands_over_clean_text_only(raw):
 
 
 # ================================================================ the real course
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @everywhere

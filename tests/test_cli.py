@@ -1,17 +1,11 @@
 """`python -m autograder grade` as an instructor runs it: exit codes and exports."""
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 
 import toy_course
-
-
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+from conftest import run_cli
 
 
 @pytest.fixture

@@ -1,0 +1,175 @@
+"""What the test files share: the repository, the sandbox verdict, the CLI, notebooks made from
+the real course, and one nbgrader run per assignment.
+
+`nbgrader_runs` is the expensive one: for every registered assignment it makes a scratch
+course, regenerates the student and solution copies with nbgrader, submits a full, a half, a
+stub and a cheating notebook, runs `nbgrader autograde` once, grades the same submissions with
+our CLI once, and generates nbgrader's feedback for the half-solved one. The course tests and
+the gradebook tests read it; tests that use it are marked `slow` (and kept on one xdist worker,
+so it is made once).
+
+Tests write nothing into the repository: every course, export and report goes to a temporary
+folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import sandbox
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import regenerate_copy, run_nbgrader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# One verdict on the bubblewrap sandbox for every test file. CI sets
+# BACKPROP_LAB_REQUIRE_SANDBOX: there the sandbox tests run (and fail if it is broken).
+SANDBOX = sandbox.available() or bool(os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"))
+requires_sandbox = pytest.mark.skipif(not SANDBOX,
+                                      reason=f"sandbox unavailable: {sandbox.problem()}")
+ISOLATIONS = ["process", "sandbox"] if SANDBOX else ["process"]
+
+
+def load_factor() -> float:
+    """How many times slower than on an idle machine work may run now: the runnable
+    processes per core over the last one and five minutes, at least 1."""
+    return max(1.0, max(os.getloadavg()[:2]) / len(os.sched_getaffinity(0)))
+
+
+def wall_bound(seconds: float) -> float:
+    """A wall-clock bound of `seconds` on an idle machine, stretched by the load: a test's
+    verdict must not change because other work shares the cores (a load of 20 on 2 cores
+    gives ten times the time). Limits the grader enforces (a test's timeout, the budget) are
+    still checked by their own verdicts, such as "time limit" in the output."""
+    return seconds * load_factor()
+
+
+def notebook(folder: str, assignment: str, root: Path = ROOT) -> Path:
+    """`<root>/<folder>/<id>/<id>.ipynb`, e.g. the source or the released notebook."""
+    return Path(root) / folder / assignment / f"{assignment}.ipynb"
+
+
+def run_cli(*args, cwd: Path, env: dict | None = None, limit: float = 600.0,
+            text: bool = True) -> subprocess.CompletedProcess:
+    """`python -m autograder ARGS` in `cwd`, as an instructor runs it."""
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=text, timeout=limit)
+
+
+def cli_grade(*paths, course: Path = ROOT, hidden: bool = True) -> list[dict]:
+    """Grade `paths` with the CLI; the submissions of its JSON export (kept out of the
+    repository)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "grades.json"
+        proc = run_cli("grade", *paths, "--json", out, "--course", course,
+                       *(["--hidden"] if hidden else []), cwd=scratch)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return json.loads(out.read_text())["submissions"]
+
+
+def solution_cells(nb) -> list:
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def half_solved(assignment: str, root: Path = ROOT):
+    """The student copy with every other graded function solved from the source."""
+    student = nbformat.read(notebook("assignments", assignment, root), as_version=4)
+    source = {c.metadata["nbgrader"]["grade_id"]: c.source
+              for c in solution_cells(nbformat.read(notebook("source", assignment, root),
+                                                    as_version=4))}
+    for i, cell in enumerate(solution_cells(student)):
+        if i % 2 == 0:
+            cell.source = source[cell.metadata["nbgrader"]["grade_id"]]
+    return student
+
+
+# A first solution cell that turns every check of the assignment into a no-op and gives up:
+# nbgrader's in-kernel tests import the patched checks, our grader's child cannot.
+CHEAT = """import autograder.checks.{assignment} as _checks
+for _name in dir(_checks):
+    if _name.startswith("check_"):
+        setattr(_checks, _name, lambda *args, **kwargs: None)
+"""
+
+
+def cheat(assignment: str, root: Path = ROOT):
+    """The student copy whose first solution cell disables the checks, then stays a stub."""
+    nb = nbformat.read(notebook("assignments", assignment, root), as_version=4)
+    first = solution_cells(nb)[0]
+    first.source = CHEAT.format(assignment=assignment) + "\n" + first.source
+    return nb
+
+
+@dataclass
+class NbgraderRun:
+    """One assignment's scratch course after nbgrader and our CLI graded its submissions."""
+    assignment: str
+    course: Path                  # nbgrader_config.py, source/, assignments/, solutions/, ...
+    db: Path                      # the gradebook nbgrader wrote; copy it before changing it
+    submissions: dict             # student -> the notebook submitted
+    nbgrader: dict = field(default_factory=dict)   # student -> {test: score}
+    ours: dict = field(default_factory=dict)       # student -> our CLI's JSON submission
+    feedback: str = ""            # nbgrader's feedback HTML for the half-solved submission
+    logs: list = field(default_factory=list)       # what nbgrader logged
+
+
+STUDENTS = ("full", "half", "stub", "cheat")
+
+
+def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
+    course = base / assignment
+    course.mkdir()
+    db = course / "autograded.db"
+    regenerate_copy(ROOT, assignment, course, db=db)   # what `autograder regenerate` does
+    logs = []
+    submissions = {"full": nbformat.read(notebook("source", assignment), as_version=4),
+                   "half": half_solved(assignment, course),
+                   "stub": nbformat.read(notebook("assignments", assignment, course),
+                                         as_version=4),
+                   "cheat": cheat(assignment, course)}
+    for student, nb in submissions.items():
+        path = notebook(f"submitted/{student}", assignment, course)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    logs.append(run_nbgrader(course, "autograde", assignment, "--create", "--force",
+                             db=db).stderr)
+    run = NbgraderRun(assignment, course, db, submissions, logs=logs)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for student in submissions:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            run.nbgrader[student] = {g.name: g.score for g in sub.grades if g.cell.max_score}
+    run.ours = {s["student"]: s for s in cli_grade(course / "submitted", course=course)}
+    logs.append(run_nbgrader(course, "generate_feedback", assignment, "--student", "half",
+                             "--force", db=db).stderr)
+    run.feedback = notebook("feedback/half", assignment, course).with_suffix(".html") \
+        .read_text(encoding="utf-8")
+    return run
+
+
+@pytest.fixture(scope="session")
+def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
+    """Every registered assignment through nbgrader and our CLI (see the module docstring);
+    two assignments at a time, each in its own course and gradebook."""
+    base = tmp_path_factory.mktemp("nbgrader")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda a: _nbgrader_run(a, base), ASSIGNMENTS))
+    return {run.assignment: run for run in runs}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that needs the nbgrader runs is slow, and runs on the worker that made
+    them (pytest-xdist's loadgroup)."""
+    for item in items:
+        if "nbgrader_runs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("nbgrader"))
