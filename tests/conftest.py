@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,9 +61,18 @@ def notebook(folder: str, assignment: str, root: Path = ROOT) -> Path:
 
 def run_cli(*args, cwd: Path, env: dict | None = None, limit: float = 600.0,
             text: bool = True) -> subprocess.CompletedProcess:
-    """`python -m autograder ARGS` in `cwd`, as an instructor runs it."""
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=text, timeout=limit)
+    """`python -m autograder ARGS` in `cwd`, as an instructor runs it, in its own session:
+    if it outlives `limit` seconds (stretched by the load) it is killed with every process
+    it started, and its return code is then -9, with what it printed until then."""
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+                            env=env, text=text, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=wall_bound(limit))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 def cli_grade(*paths, course: Path = ROOT, hidden: bool = True) -> list[dict]:

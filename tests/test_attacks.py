@@ -13,10 +13,8 @@ import multiprocessing
 import os
 import resource
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 import autograder
+import conftest
 import hostile
 import toy_course
 from autograder.cli import grade_all
@@ -574,20 +573,13 @@ def run_cli(course: Path, isolation: str, timeout: float = 1.0, limit: float = 2
     out = course.parent / "cli" / "grades.json"
     out.parent.mkdir(exist_ok=True)
     out.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--course", ".",
-           "--json", str(out), "--jobs", "1", "--timeout", f"{timeout:g}",
-           "--isolation", isolation]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=course, start_new_session=True, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        stdout, stderr = proc.communicate(timeout=wall_bound(limit))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
+    proc = conftest.run_cli("grade", "submitted", "--hidden", "--course", ".", "--json", out,
+                            "--jobs", "1", "--timeout", f"{timeout:g}", "--isolation", isolation,
+                            cwd=course, limit=limit)
     seconds = time.monotonic() - start
     data = json.loads(out.read_text()) if out.exists() else None
-    return proc.returncode, seconds, data, stdout + stderr
+    return proc.returncode, seconds, data, proc.stdout + proc.stderr
 
 
 def cli_attack(course, double_source, isolation, timeout=1.0):
