@@ -5,14 +5,16 @@ the real course, and one nbgrader run per assignment.
 course, regenerates the student and solution copies with nbgrader, submits a full, a half, a
 stub and a cheating notebook, runs `nbgrader autograde` once, grades the same submissions with
 our CLI once, and generates nbgrader's feedback for the half-solved one. The course tests and
-the gradebook tests read it; tests that use it are marked `slow` (and kept on one xdist worker,
-so it is made once).
+the gradebook tests read it; tests that use it are marked `slow`, and it is made once per run
+(under pytest-xdist, by the first worker that needs it).
 
 Tests write nothing into the repository: every course, export and report goes to a temporary
 folder.
 """
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import json
 import os
 import signal
@@ -166,20 +168,49 @@ def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
     return run
 
 
+def _save(runs: dict[str, NbgraderRun], path: Path) -> None:
+    data = [{**dataclasses.asdict(run), "course": str(run.course), "db": str(run.db),
+             "submissions": {s: nbformat.writes(nb) for s, nb in run.submissions.items()}}
+            for run in runs.values()]
+    path.write_text(json.dumps(data))
+
+
+def _load(path: Path) -> dict[str, NbgraderRun]:
+    runs = {}
+    for item in json.loads(path.read_text()):
+        item.update(course=Path(item["course"]), db=Path(item["db"]),
+                    submissions={s: nbformat.reads(text, as_version=4)
+                                 for s, text in item["submissions"].items()})
+        runs[item["assignment"]] = NbgraderRun(**item)
+    return runs
+
+
 @pytest.fixture(scope="session")
 def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
     """Every registered assignment through nbgrader and our CLI (see the module docstring);
-    two assignments at a time, each in its own course and gradebook."""
-    base = tmp_path_factory.mktemp("nbgrader")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(lambda a: _nbgrader_run(a, base), ASSIGNMENTS))
-    return {run.assignment: run for run in runs}
+    two assignments at a time, each in its own course and gradebook.
+
+    Made once per pytest run: under pytest-xdist the first worker that needs them makes them
+    in the run's shared temporary folder while the others wait on a lock, then read them."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent   # the folder of this run, shared by its workers
+    with open(root / "nbgrader.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = root / "nbgrader-runs.json"
+        if made.exists():
+            return _load(made)
+        base = root / "nbgrader"
+        base.mkdir()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = {run.assignment: run
+                    for run in pool.map(lambda a: _nbgrader_run(a, base), ASSIGNMENTS)}
+        _save(runs, made)
+        return runs
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that needs the nbgrader runs is slow, and runs on the worker that made
-    them (pytest-xdist's loadgroup)."""
+    """Every test that needs the nbgrader runs is slow."""
     for item in items:
         if "nbgrader_runs" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("nbgrader"))

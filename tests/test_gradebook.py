@@ -36,10 +36,13 @@ def submit(course: Path, student: str, nb) -> Path:
 
 
 @pytest.fixture(scope="module")
-def autograded(nbgrader_runs):
-    """A course whose submissions nbgrader has autograded; its gradebook is kept aside."""
+def autograded(nbgrader_runs, tmp_path_factory):
+    """A course whose submissions nbgrader has autograded; its gradebook is kept aside. A copy
+    of the session's: these tests change it, others read the original."""
     run = nbgrader_runs[ASSIGNMENT]
-    return run.course, run.db
+    course = tmp_path_factory.mktemp("gradebook") / "course"
+    shutil.copytree(run.course, course)
+    return course, course / run.db.name
 
 
 def assert_no_config_warnings(log: str) -> None:
