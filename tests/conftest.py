@@ -209,7 +209,16 @@ def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that needs the nbgrader runs is slow."""
-    for item in items:
-        if "nbgrader_runs" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.slow)
+    """Every test that needs the nbgrader runs is slow. They take minutes to make: the first
+    module that needs them runs first, the other modules that need them last, so that under
+    pytest-xdist one worker makes them while the other runs the rest, and none waits long."""
+    needs = [item for item in items if "nbgrader_runs" in getattr(item, "fixturenames", ())]
+    for item in needs:
+        item.add_marker(pytest.mark.slow)
+    if not needs:
+        return
+    first = needs[0].path
+    later = {item.path for item in needs} - {first}
+    items[:] = ([i for i in items if i.path == first]
+                + [i for i in items if i.path != first and i.path not in later]
+                + [i for i in items if i.path in later])
