@@ -11,7 +11,7 @@ from pathlib import Path
 from . import batch, gradebook, gradescope_bundle, options, report, student_kit
 from .batch import OUTPUT, UsageError
 from .course import CourseError, regenerate
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 from .reports import class_report, lms, similarity
 
 

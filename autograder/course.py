@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 
 
 class CourseError(Exception):
@@ -40,12 +40,13 @@ def run_nbgrader(course: Path, *args: str, db: Path | None = None, timeout: floa
     return proc
 
 
-def regenerate(course: Path, assignments=ASSIGNMENTS) -> list[str]:
-    """Write assignments/<id> and solutions/<id> from source/<id> with nbgrader."""
+def regenerate(course: Path, assignments=ASSIGNMENTS, db: Path | None = None) -> list[str]:
+    """Write assignments/<id> and solutions/<id> from source/<id> with nbgrader, recording
+    the assignments in the gradebook `db` if given (else in a scratch one)."""
     course = Path(course).resolve()
     done = []
     with tempfile.TemporaryDirectory() as scratch:
-        db = Path(scratch) / "gradebook.db"
+        db = Path(db) if db is not None else Path(scratch) / "gradebook.db"
         for assignment in assignments:
             if not (course / "source" / assignment / f"{assignment}.ipynb").exists():
                 continue
@@ -55,10 +56,11 @@ def regenerate(course: Path, assignments=ASSIGNMENTS) -> list[str]:
     return done
 
 
-def regenerate_copy(course: Path, assignment: str, into: Path) -> Path:
-    """Regenerate one assignment in a scratch course under `into`; returns that course root."""
+def regenerate_copy(course: Path, assignment: str, into: Path, db: Path | None = None) -> Path:
+    """Regenerate one assignment in a scratch course under `into` (gradebook: as regenerate);
+    returns that course root."""
     course, into = Path(course), Path(into)
     shutil.copy(course / "nbgrader_config.py", into / "nbgrader_config.py")
     shutil.copytree(course / "source" / assignment, into / "source" / assignment)
-    regenerate(into, [assignment])
+    regenerate(into, [assignment], db=db)
     return into

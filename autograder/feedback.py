@@ -34,7 +34,7 @@ def _safe_name(name: str) -> str:
 def student_name(result: SubmissionResult) -> str:
     """The student id from the nbgrader tree; else the notebook's folder, else "submission".
 
-    A folder named after the assignment itself (`assignments/staged/staged.ipynb`) says
+    A folder named after the assignment itself (`assignments/<id>/<id>.ipynb`) says
     nothing about who submitted it, so it gives "submission" too.
     """
     if result.student:

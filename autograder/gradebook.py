@@ -40,7 +40,7 @@ from . import options
 from .batch import UsageError, find_notebooks, grade_all
 from .course import CourseError
 from .grading import SubmissionResult
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 from .text import one_line
 
 

@@ -37,7 +37,8 @@ except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
 
 from . import options
 from .batch import UsageError
-from .notebooks import ASSIGNMENTS, trusted_path
+from .assignments import ASSIGNMENTS
+from .notebooks import trusted_path
 from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"

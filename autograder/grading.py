@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import CodeType
 
+from .assignments import ASSIGNMENTS
 from .checks.core import STUDENT_KEY, StudentCodeError
-from .notebooks import (ASSIGNMENTS, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
-                        given_source, make_plan, read_notebook, safe_name, tests_of,
-                        trusted_path)
+from .notebooks import (SOLUTION, GradingPlan, Notebook, NotebookError, Test, given_source,
+                        make_plan, read_notebook, safe_name, tests_of, trusted_path)
 from .launcher import Launcher
 from .text import clean
 from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,

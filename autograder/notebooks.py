@@ -21,9 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .assignments import ASSIGNMENTS
 from .text import clean, one_line
-
-ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
 
 GIVEN, SOLUTION, TEST, OTHER = "given", "solution", "test", "other"
 

@@ -4,7 +4,7 @@ The grading child imports this module and nothing else of the package but its ow
 (child.py, wire.py, zygote.py): the check library, which computes expected values, is not there
 to import. So this module must never hold an expected value or compute one: only functions a
 student's code is meant to call, such as the test functions given to `numerical_gradient`
-(their gradients, the ground truth, stay in autograder/checks/staged.py).
+(their gradients, the ground truth, stay in the checks module of the assignment).
 
 wire.py sends references to the public functions defined here, bound with functools.partial,
 and the child accepts no other.

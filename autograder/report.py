@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
-from .notebooks import ASSIGNMENTS
+from .assignments import ASSIGNMENTS
 from .roster import MISSING, UNRECOGNIZED
 from .roster import status_of as _status
 from .text import dumps, multi_line, one_line

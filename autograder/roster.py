@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .grading import SubmissionResult
-from .notebooks import ASSIGNMENTS, Discovery, NotebookError, read_bytes, safe_name, shown
+from .assignments import ASSIGNMENTS
+from .notebooks import Discovery, NotebookError, read_bytes, safe_name, shown
 from .text import clean
 
 GRADED, ERROR, MISSING, UNRECOGNIZED = "graded", "error", "missing", "unrecognized"

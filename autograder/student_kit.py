@@ -20,7 +20,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .notebooks import ASSIGNMENTS, HIDDEN_MARKER
+from .assignments import ASSIGNMENTS
+from .notebooks import HIDDEN_MARKER
 
 RELEASED = Path(__file__).resolve().parent / "released"
 KIT_NAME = "backprop-lab-student"

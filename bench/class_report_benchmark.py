@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.notebooks import ASSIGNMENTS, read_notebook, tests_of
+from autograder.assignments import ASSIGNMENTS
+from autograder.notebooks import read_notebook, tests_of
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -69,14 +69,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import nbformat  # noqa: E402
 
+from autograder.assignments import ASSIGNMENTS  # noqa: E402
 from autograder.course import nbgrader_env  # noqa: E402
 from autograder.launcher import Launcher  # noqa: E402
-from autograder.notebooks import ASSIGNMENTS, SOLUTION, read_notebook, tests_of  # noqa: E402
+from autograder.assignments import ASSIGNMENTS  # noqa: E402
+from autograder.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
 from autograder.text import one_line  # noqa: E402
 from autograder.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
-from class_benchmark import (KINDS, ROOT, Maker, Submission, _proc_table,  # noqa: E402
-                             check_scores, grade_id, is_solution, kinds_for, run_in_course)
+from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
+                    cmdline_and_state, grade_id, is_solution, kinds_for, live_processes_with,
+                    proc_table, run_in_course)
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 MARKER = f"bplhostile{uuid.uuid4().hex[:8]}"     # argv[0] of every background process
@@ -243,7 +246,7 @@ def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
 def scan(root: int | None = None) -> tuple[list[int], list[int]]:
     """Live (not zombie) processes whose command line holds the marker; and the zygotes
     (python -m autograder.zygote, not the bwrap around them) below process `root`."""
-    table = _proc_table()
+    table = proc_table()
     below: set[int] = set()
     if root is not None:
         children: dict[int, list[int]] = {}
@@ -254,21 +257,12 @@ def scan(root: int | None = None) -> tuple[list[int], list[int]]:
             pid = todo.pop()
             below.add(pid)
             todo.extend(children.get(pid, []))
-    marked, forks = [], {}
-    mark = MARKER.encode()
-    for pid, (ppid, name) in table.items():
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                cmdline = fh.read()
-            with open(f"/proc/{pid}/stat") as fh:
-                state = fh.read().rsplit(")", 1)[-1].split()[0]
-        except OSError:
-            continue
-        if state == "Z":
-            continue
-        if mark in cmdline:
-            marked.append(pid)
-        if pid in below and b"autograder.zygote" in cmdline and name != "bwrap":
+    marked = live_processes_with(MARKER.encode(), table)
+    forks = {}
+    for pid in below & table.keys():
+        seen = cmdline_and_state(pid)
+        ppid, name = table[pid]
+        if seen and seen[1] != "Z" and b"autograder.zygote" in seen[0] and name != "bwrap":
             forks[pid] = ppid
     # a student process is forked from its zygote: same command line, a zygote as parent
     return marked, [pid for pid, ppid in forks.items() if ppid not in forks]

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from autograder.course import nbgrader_env, run_nbgrader
-from autograder.notebooks import ASSIGNMENTS
+from autograder.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 

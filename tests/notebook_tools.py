@@ -1,15 +1,12 @@
 """Load a source notebook's code in-process, to test checks against right and wrong code."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from autograder.notebooks import GIVEN, SOLUTION, TEST, Cell, read_notebook
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, notebook  # noqa: F401  (ROOT: for the checks tests)
 
 
 def source_notebook(assignment: str):
-    return read_notebook(ROOT / "source" / assignment / f"{assignment}.ipynb")
+    return read_notebook(notebook("source", assignment))
 
 
 def given_namespace(assignment: str) -> dict:

@@ -24,15 +24,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import conftest
 import toy_course
 from autograder import feedback, gradebook, report, text, wire
 from autograder.grading import SubmissionResult, TestResult
 from autograder.notebooks import safe_name
 from autograder.progress import ProgressBar
+from conftest import ISOLATIONS, ROOT
 from hostile import function
 
-SANDBOX = bool(shutil.which("bwrap") or os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"))
-ISOLATIONS = ["process", "sandbox"] if SANDBOX else ["process"]
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
 
 ACTING = ("Cc", "Cf", "Cs", "Zl", "Zp")   # categories of characters that act instead of showing
@@ -105,9 +105,8 @@ def run_cli(cwd: Path, args: list[str], terminal: str = "utf-8", limit: float = 
     """The CLI in `cwd` (grading against `course`) in a shell of `terminal`'s locale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIO"))}
     env.update(TERMINALS[terminal])
-    cmd = [sys.executable, "-m", "autograder", "grade", *args, "--hidden", "--course",
-           str(course), "--jobs", "1", "--timeout", "2"]
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=limit)
+    proc = conftest.run_cli("grade", *args, "--hidden", "--course", course, "--jobs", "1",
+                            "--timeout", "2", cwd=cwd, env=env, limit=limit, text=False)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -397,8 +396,6 @@ def test_the_wire_hands_over_clean_text_only(raw):
 
 
 # ================================================================ the real course
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @everywhere

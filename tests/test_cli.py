@@ -8,11 +8,7 @@ import sys
 import pytest
 
 import toy_course
-
-
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+from conftest import run_cli
 
 
 @pytest.fixture

@@ -2,9 +2,14 @@
 
 Attacks, limits and broken notebooks are in test_attacks.py.
 """
+import re
+from pathlib import Path
+
 import nbformat
 import pytest
 
+import autograder
+from autograder.assignments import ASSIGNMENTS
 from autograder.grading import Settings, grade_notebook
 from autograder.student_process import Limits
 
@@ -65,3 +70,22 @@ def test_callable_arguments_travel_by_reference_and_none_results_stay_none(cours
     for folder in ("source", "assignments"):
         nbformat.write(nb, course / folder / "staged" / "staged.ipynb")
     assert by_name(grade(course, nb=nb))["test_apply"].status == "passed"
+
+
+def test_only_the_registry_and_an_assignment_s_own_checks_name_an_assignment():
+    """Adding an assignment is its own files plus one line in autograder/assignments.py: no
+    other module of the package may name one (as a word, e.g. in a list, a path or a
+    docstring example)."""
+    package = Path(autograder.__file__).resolve().parent
+    own = {package / "assignments.py"} | {package / "checks" / f"{a}.py" for a in ASSIGNMENTS}
+    word = re.compile(r"\b(%s)\b" % "|".join(map(re.escape, ASSIGNMENTS)))
+    scanned, named = 0, []
+    for path in sorted(package.rglob("*.py")):
+        if path in own:
+            continue
+        scanned += 1
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if word.search(line):
+                named.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
+    assert scanned >= 10 and ASSIGNMENTS
+    assert named == [], "assignment ids outside the registry:\n" + "\n".join(named)

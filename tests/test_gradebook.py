@@ -1,8 +1,9 @@
 """`python -m autograder gradebook`: nbgrader's gradebook against our grades, in a real course.
 
-One course for the module (nbgrader autograde costs seconds per notebook): `staged`, with a
-full solution, a half-solved copy, and a stub whose first solution cell replaces the checks
-the test cells import, which fools nbgrader's in-kernel tests but not our grader.
+The course is the session's nbgrader run of `staged` (conftest.nbgrader_runs: nbgrader
+autograde costs seconds per notebook): a full solution, a half-solved copy, a stub, and a stub
+whose first solution cell replaces the checks the test cells import, which fools nbgrader's
+in-kernel tests but not our grader.
 """
 from __future__ import annotations
 
@@ -22,54 +23,26 @@ from autograder.gradebook import (
     PERSON, Difference, Record, compare, db_url, default_db_url, write,
 )
 from autograder.grading import Settings
-from test_course import ROOT, half_solved, notebook
+from conftest import notebook
 
-ASSIGNMENT = "staged"   # the smallest assignment
-
-# A solution cell that turns every check of the assignment into a no-op, then gives up.
-CHEAT = """import autograder.checks.staged as _checks
-for _name in dir(_checks):
-    if _name.startswith("check_"):
-        setattr(_checks, _name, lambda *args, **kwargs: None)
-
-def numerical_gradient(f, x, h=1e-5):
-    raise NotImplementedError()
-"""
-
-
-def cheat():
-    nb = nbformat.read(notebook("assignments", ASSIGNMENT), as_version=4)
-    [cell] = [c for c in nb.cells
-              if c.metadata.get("nbgrader", {}).get("grade_id") == "numerical_gradient"]
-    cell.source = CHEAT
-    return nb
+ASSIGNMENT = "staged"   # the smallest assignment; its test names appear below
 
 
 def submit(course: Path, student: str, nb) -> Path:
-    path = course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    path = notebook(f"submitted/{student}", ASSIGNMENT, course)
     path.parent.mkdir(parents=True)
     nbformat.write(nb, path)
     return path
 
 
 @pytest.fixture(scope="module")
-def autograded(tmp_path_factory):
-    """A course whose submissions nbgrader has autograded; its gradebook is kept aside."""
-    course = tmp_path_factory.mktemp("course")
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
-    db = course / "autograded.db"
-    logs = [run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", db=db).stderr]
-    submit(course, "full", nbformat.read(notebook("source", ASSIGNMENT), as_version=4))
-    submit(course, "half", half_solved(ASSIGNMENT))
-    submit(course, "cheat", cheat())
-    logs.append(run_nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force",
-                             db=db).stderr)
-    NBGRADER_LOGS.extend(logs)
-    return course, db
-
-
-NBGRADER_LOGS: list[str] = []   # what nbgrader logged in this module's course
+def autograded(nbgrader_runs, tmp_path_factory):
+    """A course whose submissions nbgrader has autograded; its gradebook is kept aside. A copy
+    of the session's: these tests change it, others read the original."""
+    run = nbgrader_runs[ASSIGNMENT]
+    course = tmp_path_factory.mktemp("gradebook") / "course"
+    shutil.copytree(run.course, course)
+    return course, course / run.db.name
 
 
 def assert_no_config_warnings(log: str) -> None:
@@ -134,7 +107,7 @@ def test_the_cli_prints_the_differences_and_exits_1(course, ours, capsys):
     assert ["cheat", ASSIGNMENT, "test_numerical_gradient", "2", "0"] in [l.split() for l in lines]
     assert len(lines) == 2 + len(ours["cheat"].tests) + 2
     assert "1 manual scores set by a person differ from ours and are kept by --write" in out
-    assert "1 of 3 submissions agree" in lines[-1]
+    assert f"{len(ours) - 2} of {len(ours)} submissions agree" in lines[-1]   # half, cheat
     with gradebook(course) as gb:   # nothing written
         assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 0.5
 
@@ -167,9 +140,9 @@ def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, 
     assert code == 0, out
     changed = len(ours["cheat"].tests)
     total = sum(len(r.tests) for r in ours.values())
-    assert f"wrote our scores to {total} grades of 3 submissions" in out
+    assert f"wrote our scores to {total} grades of {len(ours)} submissions" in out
     assert f"{changed} grades changed" in out
-    assert "3 of 3 submissions agree with the gradebook." in out
+    assert f"{len(ours)} of {len(ours)} submissions agree with the gradebook." in out
     with gradebook(course) as gb:
         record = Record.load(course / "gradebook.db.backprop-lab.json")
         assert len(record.scores) == total   # every score written is recorded
@@ -252,7 +225,7 @@ def test_write_keeps_a_manual_score_a_person_set_and_reports_it(course, ours, ca
     out = capsys.readouterr().out
     assert code == 0, out
     assert "2 manual scores a person set replaced" in out
-    assert "3 of 3 submissions agree with the gradebook." in out
+    assert f"{len(ours)} of {len(ours)} submissions agree with the gradebook." in out
     with gradebook(course) as gb:
         assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "half").score == 1
         assert gb.find_grade("test_add_backward", ASSIGNMENT, ASSIGNMENT, "cheat").score == 0
@@ -314,10 +287,11 @@ def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, cap
         renamed.rename(notebook_file)
 
 
-def test_nbgrader_commands_log_no_config_warnings(autograded):
-    assert len(NBGRADER_LOGS) == 2
-    for log in NBGRADER_LOGS:
-        assert_no_config_warnings(log)
+def test_nbgrader_commands_log_no_config_warnings(nbgrader_runs):
+    for run in nbgrader_runs.values():
+        assert len(run.logs) == 2   # autograde, generate_feedback
+        for log in run.logs:
+            assert_no_config_warnings(log)
 
 
 def test_regenerate_an_unknown_assignment_exits_2_with_the_known_ids(tmp_path, capsys):

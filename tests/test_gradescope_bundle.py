@@ -23,7 +23,8 @@ import pytest
 from autograder import gradescope_bundle
 from autograder import notebooks, sandbox
 from autograder.launcher import drops_to_nobody
-from autograder.notebooks import ASSIGNMENTS, HIDDEN_MARKER
+from autograder.assignments import ASSIGNMENTS
+from autograder.notebooks import HIDDEN_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "staged"

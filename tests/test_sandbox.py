@@ -9,11 +9,7 @@ import pytest
 from autograder import sandbox, wire
 from autograder.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
 
-ROOT = Path(__file__).resolve().parents[1]
-
-requires_sandbox = pytest.mark.skipif(
-    not sandbox.available() and not os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"),
-    reason=f"sandbox unavailable: {sandbox.problem()}")
+from conftest import ROOT, requires_sandbox
 
 
 def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:

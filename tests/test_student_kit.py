@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder import student_kit
-from autograder.notebooks import ASSIGNMENTS
+from autograder.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..notebooks import ASSIGNMENTS
+from ..assignments import ASSIGNMENTS
 from ..text import one_line
 
 REPORT_NAME = "class_report.html"

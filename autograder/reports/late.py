@@ -14,8 +14,8 @@ root (`late_policy.toml`):
     nbgrader_timezone = "UTC"     # the exchange's timezone, for zone names like CEST (optional)
 
     [deadlines]
-    sigmoid = "2026-10-12 23:59"
-    relu = "2026-10-19T23:59:00+02:00"
+    week2 = "2026-10-12 23:59"    # keyed by assignment id (autograder/assignments.py)
+    week3 = "2026-10-19T23:59:00+02:00"
 
 A submission more than the grace period after its deadline is late by the number of started
 days counted from the deadline itself (20 minutes late with 15 minutes' grace: one day). The

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..notebooks import ASSIGNMENTS
+from ..assignments import ASSIGNMENTS
 from ..text import one_line
 from . import late as late_policy
 

@@ -52,8 +52,9 @@ from typing import Iterable
 
 import numpy as np
 
-from ..notebooks import (ASSIGNMENTS, GIVEN, SOLUTION, Notebook, NotebookError, find_solution,
-                         read_notebook, trusted_path)
+from ..assignments import ASSIGNMENTS
+from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, find_solution, read_notebook,
+                         trusted_path)
 from ..text import one_line
 
 # Short k-grams survive reordered lines (a k-gram that crosses a moved line is lost); the

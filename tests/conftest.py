@@ -1,0 +1,224 @@
+"""What the test files share: the repository, the sandbox verdict, the CLI, notebooks made from
+the real course, and one nbgrader run per assignment.
+
+`nbgrader_runs` is the expensive one: for every registered assignment it makes a scratch
+course, regenerates the student and solution copies with nbgrader, submits a full, a half, a
+stub and a cheating notebook, runs `nbgrader autograde` once, grades the same submissions with
+our CLI once, and generates nbgrader's feedback for the half-solved one. The course tests and
+the gradebook tests read it; tests that use it are marked `slow`, and it is made once per run
+(under pytest-xdist, by the first worker that needs it).
+
+Tests write nothing into the repository: every course, export and report goes to a temporary
+folder.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import sandbox
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import regenerate_copy, run_nbgrader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# One verdict on the bubblewrap sandbox for every test file. CI sets
+# BACKPROP_LAB_REQUIRE_SANDBOX: there the sandbox tests run (and fail if it is broken).
+SANDBOX = sandbox.available() or bool(os.environ.get("BACKPROP_LAB_REQUIRE_SANDBOX"))
+requires_sandbox = pytest.mark.skipif(not SANDBOX,
+                                      reason=f"sandbox unavailable: {sandbox.problem()}")
+ISOLATIONS = ["process", "sandbox"] if SANDBOX else ["process"]
+
+
+def load_factor() -> float:
+    """How many times slower than on an idle machine work may run now: the runnable
+    processes per core over the last one and five minutes, at least 1."""
+    return max(1.0, max(os.getloadavg()[:2]) / len(os.sched_getaffinity(0)))
+
+
+def wall_bound(seconds: float) -> float:
+    """A wall-clock bound of `seconds` on an idle machine, stretched by the load: a test's
+    verdict must not change because other work shares the cores (a load of 20 on 2 cores
+    gives ten times the time). Limits the grader enforces (a test's timeout, the budget) are
+    still checked by their own verdicts, such as "time limit" in the output."""
+    return seconds * load_factor()
+
+
+def notebook(folder: str, assignment: str, root: Path = ROOT) -> Path:
+    """`<root>/<folder>/<id>/<id>.ipynb`, e.g. the source or the released notebook."""
+    return Path(root) / folder / assignment / f"{assignment}.ipynb"
+
+
+def run_cli(*args, cwd: Path, env: dict | None = None, limit: float = 600.0,
+            text: bool = True) -> subprocess.CompletedProcess:
+    """`python -m autograder ARGS` in `cwd`, as an instructor runs it, in its own session:
+    if it outlives `limit` seconds (stretched by the load) it is killed with every process
+    it started, and its return code is then -9, with what it printed until then."""
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+                            env=env, text=text, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=wall_bound(limit))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def cli_grade(*paths, course: Path = ROOT, hidden: bool = True) -> list[dict]:
+    """Grade `paths` with the CLI; the submissions of its JSON export (kept out of the
+    repository)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "grades.json"
+        proc = run_cli("grade", *paths, "--json", out, "--course", course,
+                       *(["--hidden"] if hidden else []), cwd=scratch)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return json.loads(out.read_text())["submissions"]
+
+
+def solution_cells(nb) -> list:
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def half_solved(assignment: str, root: Path = ROOT):
+    """The student copy with every other graded function solved from the source."""
+    student = nbformat.read(notebook("assignments", assignment, root), as_version=4)
+    source = {c.metadata["nbgrader"]["grade_id"]: c.source
+              for c in solution_cells(nbformat.read(notebook("source", assignment, root),
+                                                    as_version=4))}
+    for i, cell in enumerate(solution_cells(student)):
+        if i % 2 == 0:
+            cell.source = source[cell.metadata["nbgrader"]["grade_id"]]
+    return student
+
+
+# A first solution cell that turns every check of the assignment into a no-op and gives up:
+# nbgrader's in-kernel tests import the patched checks, our grader's child cannot.
+CHEAT = """import autograder.checks.{assignment} as _checks
+for _name in dir(_checks):
+    if _name.startswith("check_"):
+        setattr(_checks, _name, lambda *args, **kwargs: None)
+"""
+
+
+def cheat(assignment: str, root: Path = ROOT):
+    """The student copy whose first solution cell disables the checks, then stays a stub."""
+    nb = nbformat.read(notebook("assignments", assignment, root), as_version=4)
+    first = solution_cells(nb)[0]
+    first.source = CHEAT.format(assignment=assignment) + "\n" + first.source
+    return nb
+
+
+@dataclass
+class NbgraderRun:
+    """One assignment's scratch course after nbgrader and our CLI graded its submissions."""
+    assignment: str
+    course: Path                  # nbgrader_config.py, source/, assignments/, solutions/, ...
+    db: Path                      # the gradebook nbgrader wrote; copy it before changing it
+    submissions: dict             # student -> the notebook submitted
+    nbgrader: dict = field(default_factory=dict)   # student -> {test: score}
+    ours: dict = field(default_factory=dict)       # student -> our CLI's JSON submission
+    feedback: str = ""            # nbgrader's feedback HTML for the half-solved submission
+    logs: list = field(default_factory=list)       # what nbgrader logged
+
+
+STUDENTS = ("full", "half", "stub", "cheat")
+
+
+def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
+    course = base / assignment
+    course.mkdir()
+    db = course / "autograded.db"
+    regenerate_copy(ROOT, assignment, course, db=db)   # what `autograder regenerate` does
+    logs = []
+    submissions = {"full": nbformat.read(notebook("source", assignment), as_version=4),
+                   "half": half_solved(assignment, course),
+                   "stub": nbformat.read(notebook("assignments", assignment, course),
+                                         as_version=4),
+                   "cheat": cheat(assignment, course)}
+    for student, nb in submissions.items():
+        path = notebook(f"submitted/{student}", assignment, course)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    logs.append(run_nbgrader(course, "autograde", assignment, "--create", "--force",
+                             db=db).stderr)
+    run = NbgraderRun(assignment, course, db, submissions, logs=logs)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for student in submissions:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            run.nbgrader[student] = {g.name: g.score for g in sub.grades if g.cell.max_score}
+    run.ours = {s["student"]: s for s in cli_grade(course / "submitted", course=course)}
+    logs.append(run_nbgrader(course, "generate_feedback", assignment, "--student", "half",
+                             "--force", db=db).stderr)
+    run.feedback = notebook("feedback/half", assignment, course).with_suffix(".html") \
+        .read_text(encoding="utf-8")
+    return run
+
+
+def _save(runs: dict[str, NbgraderRun], path: Path) -> None:
+    data = [{**dataclasses.asdict(run), "course": str(run.course), "db": str(run.db),
+             "submissions": {s: nbformat.writes(nb) for s, nb in run.submissions.items()}}
+            for run in runs.values()]
+    path.write_text(json.dumps(data))
+
+
+def _load(path: Path) -> dict[str, NbgraderRun]:
+    runs = {}
+    for item in json.loads(path.read_text()):
+        item.update(course=Path(item["course"]), db=Path(item["db"]),
+                    submissions={s: nbformat.reads(text, as_version=4)
+                                 for s, text in item["submissions"].items()})
+        runs[item["assignment"]] = NbgraderRun(**item)
+    return runs
+
+
+@pytest.fixture(scope="session")
+def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
+    """Every registered assignment through nbgrader and our CLI (see the module docstring);
+    two assignments at a time, each in its own course and gradebook.
+
+    Made once per pytest run: under pytest-xdist the first worker that needs them makes them
+    in the run's shared temporary folder while the others wait on a lock, then read them."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent   # the folder of this run, shared by its workers
+    with open(root / "nbgrader.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = root / "nbgrader-runs.json"
+        if made.exists():
+            return _load(made)
+        base = Path(tempfile.mkdtemp(prefix="nbgrader-", dir=root))   # a retry's own
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = {run.assignment: run
+                    for run in pool.map(lambda a: _nbgrader_run(a, base), ASSIGNMENTS)}
+        _save(runs, made)
+        return runs
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that needs the nbgrader runs is slow. They take minutes to make: the first
+    module that needs them runs first, the other modules that need them last, so that under
+    pytest-xdist one worker makes them while the other runs the rest, and none waits long."""
+    needs = [item for item in items if "nbgrader_runs" in getattr(item, "fixturenames", ())]
+    for item in needs:
+        item.add_marker(pytest.mark.slow)
+    if not needs:
+        return
+    first = needs[0].path
+    later = {item.path for item in needs} - {first}
+    items[:] = ([i for i in items if i.path == first]
+                + [i for i in items if i.path != first and i.path not in later]
+                + [i for i in items if i.path in later])
