@@ -116,12 +116,12 @@ before `jupyter lab` or `pytest`: without it the notebooks cannot import the che
 ## Work
 
 ```
-jupyter lab assignments/staged/staged.ipynb
+jupyter lab assignments/{first}/{first}.ipynb
 ```
 
 Fill in each function (replace `raise NotImplementedError()`) and run the test cell under
 it. A failing test shows what to fix; a passing one prints one line with its points.
-A fresh copy of a notebook: `python -m autograder fetch staged` (it never overwrites a file
+A fresh copy of a notebook: `python -m autograder fetch {first}` (it never overwrites a file
 unless you add `--force`).
 
 ## Check your score
@@ -179,7 +179,8 @@ def build_kit(out: Path) -> tuple[Path, Path]:
         target.parent.mkdir(parents=True)
         target.write_bytes(data)
     (folder / "README.md").write_text(
-        STUDENT_README.format(assignments=", ".join(f"`{a}`" for a in ASSIGNMENTS)),
+        STUDENT_README.format(assignments=", ".join(f"`{a}`" for a in ASSIGNMENTS),
+                             first=ASSIGNMENTS[0]),
         encoding="utf-8")
     (folder / "student-tools.sh").write_text(student_tools_script(), encoding="utf-8")
     (folder / "student-tools.sh").chmod(0o755)

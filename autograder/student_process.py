@@ -232,7 +232,9 @@ class StudentProcess:
                                    str(err.get("traceback", "")))
         try:
             decoder = wire.Decoder()   # one decoder: the result may refer to the arguments
-            if reply.get("args") is None:   # the call changed no argument and returns none
+            if "args" not in reply:
+                raise wire.WireError("a reply without its arguments")
+            if reply["args"] is None:   # the call changed no argument and returns none
                 return decoder.decode(reply.get("value"))
             args_after, kwargs_after = decoder.decode(reply.get("args"))
             result = decoder.decode(reply.get("value"))

@@ -190,7 +190,7 @@ _FAMILIES = (
      "fork_overwritten_d{0}"),
     (re.compile(r"carries float32 precision: every entry is exactly a float32"),
      "float32_precision"),
-    # one slip inside a stage of a staged backward pass: the stage, and which slip
+    # one slip inside one stage of a multi-stage backward pass: the stage, and which slip
     (re.compile(r"^stage (\d+), `"), "stage{0}_slip_{digest}"),
 )
 _TWO_PARTS = re.compile(r"^two slips\. First, (.+?) Second, (stage \d.*)$", re.S)
@@ -212,9 +212,9 @@ def cause_ids_of(text: str, frames: Sequence = ()) -> list[str]:
 
     The assignment is the checks module the test called (the outermost of `frames`, else
     "checks"). The slug is, in this order: the family of a cause formatted from parts
-    (`staged.fork_overwritten_dx` whichever paths were lost; `staged.stage7_slip_<hash>`, one
+    (`<id>.fork_overwritten_dx` whichever paths were lost; `<id>.stage7_slip_<hash>`, one
     per slip; two slips at once give the ids of both); the name of the module constant that
-    holds the text (`rnn.step_no_deriv`); else the text's first words and a hash of the text
+    holds the text (`<id>.step_no_deriv`); else the text's first words and a hash of the text
     with every number replaced by '#', so that a cause quoting the case's numbers gets the
     same id on every seed.
     """

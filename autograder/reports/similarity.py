@@ -321,8 +321,12 @@ def load_class(paths: list[Path], course: Path) -> tuple[dict[str, list[Submissi
     trusted: dict[str, Notebook] = {}
     for (student, assignment), nb_path in sorted(chosen.items()):
         if assignment not in trusted:
-            released = trusted_path(course, assignment, hidden=False)
-            path = released if released.exists() else trusted_path(course, assignment, True)
+            # the course's own released copy first (what its students were given), then the
+            # copy the package carries, then the instructor's
+            candidates = [course / "assignments" / assignment / f"{assignment}.ipynb",
+                          trusted_path(course, assignment, hidden=False),
+                          trusted_path(course, assignment, True)]
+            path = next((c for c in candidates if c.exists()), candidates[-1])
             try:
                 trusted[assignment] = read_notebook(path)
             except NotebookError as exc:
