@@ -222,3 +222,26 @@ def pytest_collection_modifyitems(items):
     items[:] = ([i for i in items if i.path == first]
                 + [i for i in items if i.path != first and i.path not in later]
                 + [i for i in items if i.path in later])
+
+
+# ---------------------------------------------------------------- a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")    # Debian's; the tests never download a browser
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def need_browser() -> None:
+    """Skip (fail in CI, where BACKPROP_LAB_REQUIRE_BROWSER=1) without chromium and playwright."""
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing (pip install -e '.[dev]')"
+    if problem:
+        if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)

@@ -24,29 +24,13 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -e '.[dev]')"
-    return None
+from conftest import CHROMIUM, CHROMIUM_ARGS, need_browser
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab on 127.0.0.1 with a random token, serving a folder with relu.ipynb."""
-    problem = _missing()
-    if problem:
-        if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(problem)
-        pytest.skip(problem)
+    need_browser()
     base = tmp_path_factory.mktemp("lab")
     work, home = base / "work", base / "home"
     work.mkdir()

@@ -8,11 +8,9 @@ from __future__ import annotations
 import csv
 import html
 import json
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
@@ -24,9 +22,8 @@ from autograder.checks import rnn, staged
 from autograder.checks.core import CheckFailure, cause_ids_of
 from autograder.reports import class_report
 from notebook_tools import solution_namespace
+from conftest import CHROMIUM, need_browser
 from test_staged_checks import make_slipped_backward, make_staged_backward
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 # ---------------------------------------------------------------- stable cause ids
@@ -189,23 +186,9 @@ def test_the_grader_does_not_import_matplotlib():
     assert out.stdout.strip() == "False", out.stderr
 
 
-def _browser_missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -e '.[dev]')"
-    return None
-
-
 @pytest.mark.browser
 def test_the_report_renders_in_chromium(tmp_path):
-    problem = _browser_missing()
-    if problem:
-        if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(problem)
-        pytest.skip(problem)
+    need_browser()
     from matplotlib import image
     from playwright.sync_api import sync_playwright
 

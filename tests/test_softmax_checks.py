@@ -8,8 +8,8 @@ import pytest
 
 from autograder.checks import softmax as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
-from autograder.notebooks import TEST, read_notebook
-from notebook_tools import ROOT, run_test_cell as run_cell, solution_namespace, source_notebook
+from autograder.notebooks import TEST
+from notebook_tools import run_test_cell as run_cell, solution_namespace, source_notebook
 
 FUNCTIONS = ("affine_backward", "softmax_cross_entropy_backward", "mlp_backward")
 
@@ -26,28 +26,6 @@ def ns():
                          ids=lambda c: c.grade_id)
 def test_worked_solutions_pass_every_test_cell(ns, cell):
     run_cell(ns, cell)          # a failing check raises
-
-
-def test_hidden_tests_never_reach_students():
-    hidden = [c for c in source_notebook("softmax").of_kind(TEST) if "HIDDEN" in c.source]
-    seeds = [re.search(r"seed=hidden_seed\((0x[0-9a-f]{32}), globals\(\)\)", c.source).group(1)
-             for c in hidden]
-    assert len(seeds) == len(hidden) >= len(FUNCTIONS)
-    assert len(set(seeds)) == len(seeds)
-    assert all(int(s, 16) >= 2 ** 120 for s in seeds), "hidden tests draw from large secrets"
-    for folder in ("assignments", "solutions"):
-        path = ROOT / folder / "softmax" / "softmax.ipynb"
-        text = path.read_text(encoding="utf-8")
-        assert "HIDDEN TESTS" not in text
-        for seed in seeds:
-            assert seed not in text
-        for cell in read_notebook(path).of_kind(TEST):
-            if "hidden" in cell.grade_id:
-                assert not cell.has_code
-    package = "".join(p.read_text(encoding="utf-8")
-                      for p in (ROOT / "autograder").rglob("*.py"))
-    for seed in seeds:
-        assert seed not in package
 
 
 # ---------------------------------------------------------------- helpers
