@@ -346,3 +346,4 @@ def test_nbgrader_and_the_cli_draw_the_same_hidden_inputs_per_student(tmp_path):
         assert ours[student][hidden] == theirs[student][hidden]
         assert ours[student]["test_sigmoid_layer_backward"] == \
             theirs[student]["test_sigmoid_layer_backward"]
+

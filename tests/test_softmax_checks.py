@@ -8,8 +8,7 @@ import pytest
 
 from autograder.checks import softmax as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
-from autograder.notebooks import TEST
-from notebook_tools import run_test_cell as run_cell, solution_namespace, source_notebook
+from notebook_tools import solution_namespace
 
 FUNCTIONS = ("affine_backward", "softmax_cross_entropy_backward", "mlp_backward")
 
@@ -20,12 +19,6 @@ def ns():
 
 
 # ---------------------------------------------------------------- the notebook itself
-
-
-@pytest.mark.parametrize("cell", source_notebook("softmax").of_kind(TEST),
-                         ids=lambda c: c.grade_id)
-def test_worked_solutions_pass_every_test_cell(ns, cell):
-    run_cell(ns, cell)          # a failing check raises
 
 
 # ---------------------------------------------------------------- helpers
