@@ -97,6 +97,26 @@ def process_problem() -> str | None:
             f"can read them, or run the grader as an unprivileged user")
 
 
+def _joiner(group: Path | None):
+    """What the new process runs before it becomes bubblewrap or Python: it moves itself into
+    `group`, so the zygote and every process after it are born inside (no race with a later
+    move from outside)."""
+    if group is None:
+        return None
+    procs = str(group / "cgroup.procs")
+
+    def join() -> None:
+        try:
+            fd = os.open(procs, os.O_WRONLY)
+            try:
+                os.write(fd, b"0")   # "0": the writing process itself
+            finally:
+                os.close(fd)
+        except OSError:
+            pass   # the move from outside (_await_ready) still tries
+    return join
+
+
 def cpu_group() -> Path | None:
     """A new cgroup that holds a zygote and all its children to one core's worth of CPU, so
     that busy processes a submission starts cannot starve the other workers; None where the
@@ -209,7 +229,8 @@ class Launcher:
         try:
             self._proc = subprocess.Popen(
                 cmd, pass_fds=(theirs.fileno(),), env=env or {}, cwd=self._dir,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                preexec_fn=_joiner(self.cpu_group))
         finally:
             theirs.close()
             log.close()
