@@ -360,7 +360,8 @@ def test_busy_processes_of_one_worker_get_one_core_in_all(course, isolation):
             f"        end = time.monotonic() + 20\n"
             f"        while time.monotonic() < end:\n"
             f"            pass\n"
-            f"        os._exit(0)\n") + hostile._until_seen(mark)
+            f"        os._exit(0)\n") + hostile._until_seen(mark) + \
+        "time.sleep(2)\n"   # time for the watcher below to read their cgroup before the end
     # the test reads the busy processes' cgroup from outside while the grading runs
     seen = []
     done = threading.Event()
