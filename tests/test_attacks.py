@@ -470,7 +470,8 @@ def test_the_grader_does_not_follow_a_link_planted_as_the_output_file(course, is
     named = [line.split("output file: ", 1)[1] for line in printed.splitlines()
              if line.startswith("output file: ")]
     assert named and all(name.endswith(" (deleted)") for name in named), printed
-    assert "planted a link" not in printed and "no such file: FileNotFoundError" in printed
+    # the named path is gone (FileNotFoundError) or its folder read-only (an OSError): no link
+    assert "planted a link" not in printed and "no such file:" in printed
     assert graded.tests["test_double"].status == "passed", printed
     assert all("instructor only" not in t.output for t in graded.result.tests)
 
