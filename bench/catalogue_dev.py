@@ -66,7 +66,7 @@ CATALOGUE = [
       """),
     E("staged_square_no_2", "staged", "staged_backward",
       "The derivative of xpy**2 misses the factor 2 (dxpy = xpy * dxpysqr).",
-      [r"factor (of )?2|\b2\b|stage 5|square|twice|half"], """
+      ['factor (of )?2|stage 5|square|twice|half'], """
       def staged_backward(df, cache):
           x, y, sigy, num, sigx, xpy, xpysqr, den, invden = cache
           dnum = invden * df
@@ -78,7 +78,7 @@ CATALOGUE = [
       """),
     E("staged_no_sigy_path", "staged", "staged_backward",
       "y's path through sigmoid(y) in the numerator is missing from dy.",
-      [r"sigy|sigmoid\(y\)|sigmoid of y|stage 1\b|numerator|missing (term|path)|path"], """
+      ['sigy|sigmoid\\(y\\)|sigmoid of y|stage 1\\b|numerator|missing (term|path|contribution)'], """
       def staged_backward(df, cache):
           x, y, sigy, num, sigx, xpy, xpysqr, den, invden = cache
           dnum = invden * df
@@ -154,7 +154,7 @@ CATALOGUE = [
       """),
     E("dead_any", "relu", "dead_neuron_fraction",
       "A unit is counted dead when its pre-activation is <= 0 for some example instead of for every example.",
-      [r"every|\ball\b|\bany\b|some (examples|rows)|at least one|one example"], """
+      ['\\bany\\b|some (examples|rows)|at least one|(must|only) .{0,20}every'], """
       def dead_neuron_fraction(W, b, X):
           pre = X @ W.T + b
           return float(np.mean(np.any(pre <= 0, axis=0)))
@@ -162,7 +162,7 @@ CATALOGUE = [
     # ------------------------------------------------------------------ rnn (7)
     E("rrnn_no_mask", "rnn", "relu_rnn_backward",
       "The ReLU's derivative (the mask hs[t] > 0) is left out.",
-      [r"ReLU|mask|hs\[t\] ?> ?0|derivative|local gradient"], """
+      ["mask (is )?(missing|forgotten)|without (the )?(ReLU|mask)|ReLU('s)? (derivative|mask) (is )?(missing|forgotten|skipped)|hs\\[t\\] ?> ?0"], """
       def relu_rnn_backward(dhs, cache):
           Whh, h0, hs = cache
           T, H = hs.shape
@@ -273,7 +273,7 @@ CATALOGUE = [
       """),
     E("sce_dlogits_sign", "softmax", "softmax_cross_entropy_backward",
       "dlogits has the wrong sign (labels - probs * row sums).",
-      [r"sign|-1|negat|opposite|minus"], """
+      ['sign|(times|by|factor( of)?|c =) -1\\b|negat|opposite|minus'], """
       def softmax_cross_entropy_backward(dloss, cache):
           logits, labels, probs = cache
           N = logits.shape[0]
@@ -320,7 +320,7 @@ CATALOGUE = [
       """),
     E("mlp_db1_before_mask", "softmax", "mlp_backward",
       "db1 is summed from dh before the ReLU mask instead of from the masked gradient.",
-      [r"mask|ReLU|before the|relu_cache"], """
+      ['before the (ReLU|mask)|unmasked|without the mask|b1.{0,40}mask'], """
       def mlp_backward(dloss, cache):
           aff1_cache, relu_cache, aff2_cache, loss_cache = cache
           dlogits, _ = softmax_cross_entropy_backward(dloss, loss_cache)
@@ -333,17 +333,17 @@ CATALOGUE = [
     # ------------------------------------------------------------------ lstm (9)
     E("lstep_di_uses_f", "lstm", "lstm_step_backward",
       "The input gate's gradient uses dc * f instead of dc * g.",
-      [r"input gate|\bi\b|\bg\b|candidate"], step(di="dc * f")),
+      ['input gate|\\bdi\\b|times f\\b|instead of g\\b'], step(di="dc * f")),
     E("lstep_blocks_fi", "lstm", "lstm_step_backward",
       "The input and forget gate blocks are swapped in the gate order (f, i, o, g).",
       [r"block|gate order|order of the gates|swap|i, f, o, g"],
       step(blocks="df * f * (1 - f), di * i * (1 - i), do * o * (1 - o), dg * (1 - g ** 2)")),
     E("lstep_dprev_c_times_i", "lstm", "lstm_step_backward",
       "dprev_c is dc * i instead of dc * f.",
-      [r"forget|\bf\b|\bi\b|input gate"], step(dprev_c="dc * i")),
+      ['forget gate|times i\\b|instead of f\\b|dprev_c .{0,30}\\bi\\b'], step(dprev_c="dc * i")),
     E("lstep_output_deriv_tanh", "lstm", "lstm_step_backward",
       "The output gate's derivative is taken as tanh's 1 - o**2 instead of o(1 - o).",
-      [r"output gate|\bo\b|sigmoid|o\s*\(1\s*-\s*o\)"],
+      ["output gate|o\\s*\\(1\\s*-\\s*o\\)|sigmoid'?s? derivative|1 ?- ?o\\s*\\*\\*\\s*2"],
       step(blocks="di * i * (1 - i), df * f * (1 - f), do * (1 - o ** 2), dg * (1 - g ** 2)")),
     E("lstm_dh0_zero", "lstm", "lstm_backward",
       "dh0 is returned as zeros.",
@@ -365,7 +365,7 @@ CATALOGUE = [
       """),
     E("huber_all_linear", "lstm", "huber_backward",
       "Every entry gets the linear region's gradient delta * sign(r), also where |r| <= delta.",
-      [r"inside|quadratic|\|r\| ?<= ?delta|regions?|small (errors|entries)|linear"], """
+      ['inside|quadratic|small (errors|entries)|everywhere linear|linear (everywhere|for all)'], """
       def huber_backward(dloss, r, delta=1.0):
           return dloss * delta * np.sign(r) / r.size
       """),

@@ -132,7 +132,7 @@ def said(message: str, function: str = "") -> str:
 
 
 def judge(entry: dict, messages: list[str], lines: list[str]) -> dict:
-    pats = [re.compile(p, re.IGNORECASE | re.DOTALL) for p in entry["accept"]]
+    pats = [re.compile(p, re.IGNORECASE) for p in entry["accept"]]
     texts = [said(m, entry["function"]) for m in messages]
     hits = [(p.pattern, m[max(0, h.start() - 50):h.end() + 30].replace("\n", " "))
             for p in pats for m in texts for h in [p.search(m)] if h]
