@@ -35,7 +35,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -50,7 +49,7 @@ from .grading import ERROR, FAILED, PASSED, TIMEOUT, SubmissionResult, TestResul
 from .notebooks import NotebookError, read_notebook, safe_name, tests_of, trusted_path
 from .options import UsageError
 from .report import _hidden_test_line
-from .text import clean, dumps, multi_line, one_line
+from .text import dumps, multi_line, one_line
 
 QUESTION_PREFIX = "backprop-"              # questions/backprop-<ID>/
 SERVER_FOLDER = "backprop-lab"             # serverFilesCourse/backprop-lab/
@@ -541,7 +540,10 @@ def grade_job(assignment: str, root: Path, course: Path, timeout: int = DEFAULT_
     except NotebookError as exc:
         print(f"error: the instructor notebook: {exc}", file=sys.stderr)
         return _not_gradable(SETUP_PROBLEM)
-    os.chmod(course / "source", 0o700)
+    try:   # run.sh did it already; student code runs sandboxed or as `nobody`
+        os.chmod(course / "source", 0o700)
+    except OSError:
+        pass
     name = f"{assignment}.ipynb"
     submitted = root / "student" / name
     try:

@@ -26,7 +26,6 @@ from autograder import gradescope_bundle, notebooks, prairielearn, sandbox
 from autograder.assignments import ASSIGNMENTS
 from autograder.grading import SubmissionResult, TestResult
 from autograder.launcher import drops_to_nobody
-from autograder.notebooks import HIDDEN_MARKER
 from autograder.student_kit import FORBIDDEN_MARKERS
 
 REPO = Path(__file__).resolve().parent.parent
