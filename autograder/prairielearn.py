@@ -108,6 +108,9 @@ def info_json(assignment: str, title: str, image: str = GRADER_IMAGE,
             "image": workspace_image,
             "port": WORKSPACE_PORT,
             "home": WORKSPACE_HOME,
+            # JupyterLab serves under the workspace's own URL (as PrairieLearn's example
+            # JupyterLab questions set it)
+            "rewriteUrl": False,
             "gradedFiles": [notebook],
             "environment": {"LAUNCH_FILE_NAME": notebook},
         },
@@ -216,7 +219,7 @@ not_graded @FAILED@
 def _not_gradable(*errors: str) -> dict:
     """Results for a submission that was not graded: no score, no attempt used."""
     return {"gradable": False, "score": 0.0, "format_errors": list(errors),
-            "message": "Not graded: " + " ".join(errors), "output": "", "tests": []}
+            "message": "", "output": "", "tests": []}   # the results panel shows the errors
 
 
 NOT_A_VERDICT = ("This is not a verdict on your work and uses no attempt. Submit again; if it "

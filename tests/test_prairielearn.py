@@ -160,6 +160,7 @@ def test_one_workspace_question_per_assignment_with_documented_fields(course):
         assert (ws["image"], ws["port"], ws["home"]) == (
             "prairielearn/workspace-jupyterlab-python", 8080, "/home/jovyan")
         assert ws["gradedFiles"] == [f"{assignment}.ipynb"]
+        assert ws["rewriteUrl"] is False   # as PrairieLearn's own JupyterLab questions
         assert ws["environment"] == {"LAUNCH_FILE_NAME": f"{assignment}.ipynb"}
         grading = info["externalGradingOptions"]
         assert grading["image"] == "prairielearn/grader-python"
