@@ -201,8 +201,7 @@ echo "grading with $PYTHON ($("$PYTHON" --version 2>&1))"
 
 # The exported package, whatever else is installed.
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-"$PYTHON" -m autograder.prairielearn "$@" --root "$ROOT" --course "$HERE" \
-    --timeout "${AUTOGRADER_TIMEOUT:-@TIMEOUT@}"
+"$PYTHON" -m autograder.prairielearn "$@" --root "$ROOT" --course "$HERE" --timeout @TIMEOUT@
 status=$?
 if [ -s "$RESULTS" ] && "$PYTHON" -c '
 import json, sys
@@ -597,10 +596,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(os.environ.get("AUTOGRADER_ROOT",
                                                                          "/grade")))
     parser.add_argument("--course", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--timeout", default=str(DEFAULT_TIMEOUT))
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                        help="the question's grading timeout (the export's)")
     opts = parser.parse_args(argv)
-    timeout = int(opts.timeout) if opts.timeout.isdigit() and int(opts.timeout) > 0 \
-        else DEFAULT_TIMEOUT
+    # $AUTOGRADER_TIMEOUT: the job's timeout, if not the export's; $AUTOGRADER_TIME_LIMIT:
+    # the grader's own limit, directly
+    timeout, wanted = opts.timeout, os.environ.get("AUTOGRADER_TIMEOUT", "")
+    if wanted:
+        if wanted.isdigit() and int(wanted) > 0:
+            timeout = int(wanted)
+        else:
+            print(f"note: AUTOGRADER_TIMEOUT={wanted} is not a number of seconds; using "
+                  f"{timeout}", flush=True)
     limit = os.environ.get("AUTOGRADER_TIME_LIMIT", "")
     results_file = opts.root / "results" / "results.json"
     try:

@@ -264,7 +264,7 @@ def test_export_again_gives_the_same_files_and_keeps_earlier_questions(course, t
     info = json.loads((fresh / "questions/backprop-relu/info.json").read_text())
     assert info["externalGradingOptions"]["timeout"] == 300
     assert info["externalGradingOptions"]["image"] == "me/grader:1"
-    assert 'AUTOGRADER_TIMEOUT:-300' in (fresh / "serverFilesCourse/backprop-lab/run.sh").read_text()
+    assert '--timeout 300' in (fresh / "serverFilesCourse/backprop-lab/run.sh").read_text()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -442,6 +442,17 @@ def test_a_grader_past_its_time_limit_is_stopped_and_the_job_is_not_gradable(cou
     assert elapsed < 30   # stopped at 2 s (and its processes killed), not after the sleep
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(root) not in ps
+
+
+@pytest.mark.slow
+def test_the_time_limit_keeps_a_margin_of_the_job_s_timeout(course, tmp_path):
+    root = grade_root(course, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB})
+    _, log = run_job(root)
+    assert "time limit 160 s of the job's 180 s" in log
+    _, log = run_job(root, AUTOGRADER_TIMEOUT="ten minutes")
+    assert "AUTOGRADER_TIMEOUT=ten minutes is not a number of seconds; using 180" in log
+    _, log = run_job(root, AUTOGRADER_TIMEOUT="600")
+    assert "time limit 540 s of the job's 600 s" in log
 
 
 @pytest.mark.slow
