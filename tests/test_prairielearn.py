@@ -156,6 +156,7 @@ def test_one_workspace_question_per_assignment_with_documented_fields(course):
         jsonschema.validate(info, INFO_SCHEMA)
         uuids.add(info["uuid"])
         assert info["uuid"] == prairielearn.question_uuid(assignment)
+        assert (info["topic"], info["tags"]) == ("Backpropagation", ["backprop-lab"])
         ws = info["workspaceOptions"]
         assert (ws["image"], ws["port"], ws["home"]) == (
             "prairielearn/workspace-jupyterlab-python", 8080, "/home/jovyan")
