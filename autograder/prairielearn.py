@@ -398,7 +398,32 @@ def add_parser(sub) -> None:
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"each grading job's timeout (default {DEFAULT_TIMEOUT}, at most "
                              f"{MAX_TIMEOUT}); grading stops a margin before it")
+    parser.add_argument("--check", action="store_true",
+                        help="then grade each exported question's worked solution as "
+                             "PrairieLearn would (an emulated /grade, this machine's Python): "
+                             "exit 1 unless each scores 1")
     parser.set_defaults(run=run)
+
+
+def check_export(out: Path, course: Path, assignment: str) -> dict:
+    """The results of the exported entrypoint grading the instructor's worked notebook of
+    `assignment`, in a /grade laid out as PrairieLearn lays it out, on this interpreter."""
+    with tempfile.TemporaryDirectory(prefix="backprop-lab-check-") as tmp:
+        root = Path(tmp) / "grade"
+        shutil.copytree(Path(out) / "serverFilesCourse" / SERVER_FOLDER,
+                        root / "serverFilesCourse" / SERVER_FOLDER)
+        (root / "student").mkdir()
+        shutil.copyfile(trusted_path(course, assignment, hidden=True),
+                        root / "student" / f"{assignment}.ipynb")
+        env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+        env.pop("PYTHONPATH", None)
+        proc = subprocess.run([str(root / "serverFilesCourse" / SERVER_FOLDER / "run.sh"),
+                               assignment], env=env, capture_output=True, text=True,
+                              timeout=MAX_TIMEOUT + 60)
+        try:
+            return json.loads((root / "results" / "results.json").read_text())
+        except (OSError, ValueError):
+            return _not_gradable(f"no results: {proc.stdout}{proc.stderr}")
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -413,7 +438,17 @@ def run(opts: argparse.Namespace) -> int:
           "and hidden tests of the instructor notebooks: PrairieLearn never shows "
           "serverFilesCourse to students, but keep the course repository private. Grading "
           f"image: {opts.image}; timeout {opts.timeout} s.")
-    return 0
+    failed = 0
+    for assignment in dict.fromkeys(opts.assignments or ASSIGNMENTS) if opts.check else ():
+        results = check_export(opts.out, opts.course, assignment)
+        if results.get("gradable") and results.get("score") == 1:
+            print(f"check: {question_id(assignment)}: the worked solution scores 1")
+        else:
+            failed += 1
+            print(f"check failed: {question_id(assignment)}: the worked solution scores "
+                  f"{results.get('score')} ({results.get('message') or ''}"
+                  f"{' '.join(results.get('format_errors') or [])})", file=sys.stderr)
+    return 1 if failed else 0
 
 
 # ------------------------------------------------------------------ one grading job

@@ -468,6 +468,21 @@ def test_a_failing_grader_still_leaves_results(course, tmp_path):
     assert results["gradable"] is False and "not set up right" in results["format_errors"][0]
 
 
+@pytest.mark.slow
+def test_check_grades_the_worked_solution_of_each_exported_question(tmp_path):
+    out = tmp_path / "course"
+    proc = export(out, "--assignment", ASSIGNMENT, "--check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"check: backprop-{ASSIGNMENT}: the worked solution scores 1" in proc.stdout
+    env = {**os.environ, "AUTOGRADER_ISOLATION": "nonsense"}   # a grader that cannot work
+    proc = subprocess.run([sys.executable, "-m", "autograder", "prairielearn-export", str(out),
+                           "--course", str(REPO), "--assignment", ASSIGNMENT, "--check"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert f"check failed: backprop-{ASSIGNMENT}" in proc.stderr
+    assert "failed while grading" in proc.stderr
+
+
 def test_without_a_usable_python_the_job_says_so(course, tmp_path):
     """An image without Python 3.10+ and numpy: results.json still says what happened."""
     for python in ("/venv/bin/python3", "/usr/local/bin/python3", "/usr/bin/python3"):
