@@ -48,7 +48,7 @@ from .assignments import ASSIGNMENTS
 from .grading import ERROR, FAILED, PASSED, TIMEOUT, SubmissionResult, TestResult
 from .notebooks import NotebookError, read_notebook, safe_name, tests_of, trusted_path
 from .options import UsageError
-from .report import _hidden_test_line
+from .report import _hidden_test_line, _points
 from .text import dumps, multi_line, one_line
 
 QUESTION_PREFIX = "backprop-"              # questions/backprop-<ID>/
@@ -510,10 +510,6 @@ def prairielearn_results(result: SubmissionResult, notebook: str) -> dict:
     results = {"gradable": True, "score": min(max(score, 0.0), 1.0), "message": message,
                "output": multi_line("\n".join(result.warnings)), "tests": tests}
     return _fit(results)
-
-
-def _points(x: float) -> str:
-    return f"{x:g}"
 
 
 def _fit(results: dict, limit: int = RESULTS_LIMIT) -> dict:

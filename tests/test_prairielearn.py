@@ -568,6 +568,17 @@ def test_results_never_carry_a_hidden_message():
     assert results["score"] == pytest.approx(4 / 8)
 
 
+def test_student_text_cannot_act_in_the_results_panel():
+    """PrairieLearn turns ANSI escapes in a message into colours and HTML: a student's
+    printed escapes and bidi controls arrive as visible text."""
+    printed = "Your code printed:\n\x1b[2J\x1b[31mall tests passed\u202e\r"
+    results = prairielearn.prairielearn_results(result_with([
+        TestResult("test_public", 0, 1, "failed", "dy is wrong\n" + printed)]), "staged.ipynb")
+    message = results["tests"][0]["message"]
+    assert "\x1b" not in message and "\u202e" not in message and "\r" not in message
+    assert "\\x1b[31m" in message and message.startswith("dy is wrong\nYour code printed:\n")
+
+
 def test_results_stay_under_a_megabyte():
     huge = "x" * 300_000
     results = prairielearn.prairielearn_results(result_with(
