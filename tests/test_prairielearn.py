@@ -347,23 +347,32 @@ def by_name(results: dict) -> dict[str, dict]:
     return {t["name"]: t for t in results["tests"]}
 
 
+SEEDS = [1234, 0, 99, "k3x9q1", 2**31 - 1]   # five variants' hidden cases
+
+
+def set_seed(root: Path, seed) -> None:
+    (root / "data" / "data.json").write_text(json.dumps({"variant_seed": seed, "params": {}}))
+
+
 @pytest.mark.slow
 def test_the_worked_solution_scores_one(course, tmp_path):
-    root = grade_root(course, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB},
-                      {"variant_seed": 1234, "params": {}})
-    results, log = run_job(root)
-    assert results["gradable"] is True and results["score"] == 1.0
-    tests = by_name(results)
-    assert HIDDEN and HIDDEN <= set(tests)                      # the hidden tests ran
-    assert all(t["points"] == t["max_points"] > 0 for t in tests.values())
-    assert {tests[n]["message"] for n in HIDDEN} == {"Hidden test passed."}
-    assert "hidden cases of variant-1234" in log
+    root = grade_root(course, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB}, {})
+    for seed in SEEDS:
+        set_seed(root, seed)
+        results, log = run_job(root)
+        assert results["gradable"] is True and results["score"] == 1.0, seed
+        tests = by_name(results)
+        assert HIDDEN and HIDDEN <= set(tests)                  # the hidden tests ran
+        assert all(t["points"] == t["max_points"] > 0 for t in tests.values())
+        assert {tests[n]["message"] for n in HIDDEN} == {"Hidden test passed."}
+        assert f"hidden cases of variant-{seed}" in log
 
 
 @pytest.mark.slow
-def test_a_wrong_notebook_scores_part_with_a_message(course, tmp_path):
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_wrong_notebook_scores_part_with_a_message(course, tmp_path, seed):
     root = grade_root(course, tmp_path, {f"{ASSIGNMENT}.ipynb": wrong_mul_backward()},
-                      {"variant_seed": 99})
+                      {"variant_seed": seed})
     results, _ = run_job(root)
     assert results["gradable"] is True
     tests = by_name(results)
