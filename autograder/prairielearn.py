@@ -165,6 +165,7 @@ rm -f "$RESULTS"
 # Student code runs sandboxed or, where the container forbids that, as `nobody`: either way
 # the instructor notebooks (hidden tests) are out of its reach once only root may read them.
 chmod 700 "$HERE/source" 2>/dev/null || true
+chmod 700 "$ROOT/data" 2>/dev/null || true    # the question's data: the grader's alone
 
 not_graded() {   # results.json that says the grading could not happen ($1: a JSON object)
     printf '%s\n' "$1" > "$RESULTS"

@@ -366,6 +366,8 @@ def test_the_worked_solution_scores_one(course, tmp_path):
         assert all(t["points"] == t["max_points"] > 0 for t in tests.values())
         assert {tests[n]["message"] for n in HIDDEN} == {"Hidden test passed."}
         assert f"hidden cases of variant-{seed}" in log
+        for private in ("serverFilesCourse/backprop-lab/source", "data"):   # root's alone
+            assert stat.S_IMODE((root / private).stat().st_mode) & 0o077 == 0, private
 
 
 @pytest.mark.slow
