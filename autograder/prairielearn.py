@@ -112,7 +112,9 @@ def info_json(assignment: str, title: str, image: str = GRADER_IMAGE,
             # JupyterLab questions set it)
             "rewriteUrl": False,
             "gradedFiles": [notebook],
-            "environment": {"LAUNCH_FILE_NAME": notebook},
+            # the notebook opens at launch; the checks imported from the home folder leave
+            # no bytecode caches there to sync
+            "environment": {"LAUNCH_FILE_NAME": notebook, "PYTHONDONTWRITEBYTECODE": "1"},
         },
         "externalGradingOptions": {
             "enabled": True,

@@ -162,7 +162,8 @@ def test_one_workspace_question_per_assignment_with_documented_fields(course):
             "prairielearn/workspace-jupyterlab-python", 8080, "/home/jovyan")
         assert ws["gradedFiles"] == [f"{assignment}.ipynb"]
         assert ws["rewriteUrl"] is False   # as PrairieLearn's own JupyterLab questions
-        assert ws["environment"] == {"LAUNCH_FILE_NAME": f"{assignment}.ipynb"}
+        assert ws["environment"] == {"LAUNCH_FILE_NAME": f"{assignment}.ipynb",
+                                     "PYTHONDONTWRITEBYTECODE": "1"}
         grading = info["externalGradingOptions"]
         assert grading["image"] == "prairielearn/grader-python"
         assert grading["serverFilesCourse"] == ["backprop-lab/"]
