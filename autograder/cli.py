@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import batch, gradebook, gradescope_bundle, options, report, student_kit
+from . import batch, gradebook, gradescope_bundle, options, prairielearn, report, student_kit
 from .batch import OUTPUT, UsageError
 from .course import CourseError, regenerate
 from .assignments import ASSIGNMENTS
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     regen.set_defaults(run=run_regenerate)
 
     gradescope_bundle.add_parser(sub)
+    prairielearn.add_parser(sub)
 
     gradebook.add_parser(sub)
     lms.add_parser(sub)
