@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..assignments import ASSIGNMENTS
+from ..course import OUTPUT
 from ..text import one_line
 
 REPORT_NAME = "class_report.html"
@@ -338,10 +339,11 @@ def add_parser(sub) -> None:
     report = sub.add_parser("class-report",
                             help="write the class report (score distributions, pass rates, "
                                  "misconceptions) from grade --json's results")
-    report.add_argument("--results", type=Path, required=True, metavar="JSON",
-                        help="the file written by `grade --json`")
-    report.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help=f"folder of the report ({REPORT_NAME})")
+    report.add_argument("--results", type=Path, default=OUTPUT / "grades.json", metavar="JSON",
+                        help=f"the file written by `grade --json` (default: {OUTPUT}/grades.json)")
+    report.add_argument("--out", type=Path, default=OUTPUT / "class-report", metavar="DIR",
+                        help=f"folder of the report ({REPORT_NAME}; default: "
+                             f"{OUTPUT}/class-report)")
     report.set_defaults(run=run)
 
 
