@@ -91,7 +91,8 @@ class Setup:
     points, the students registered, and the assignments whose tracked student copy differs
     from what the source makes now (run regenerate)."""
 
-    assignments: dict[str, tuple[int, float]] = field(default_factory=dict)   # id -> (cells, points)
+    # id -> (graded cells, points)
+    assignments: dict[str, tuple[int, float]] = field(default_factory=dict)
     students: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
 

@@ -8,9 +8,9 @@
 student, assignment and test cell (`grade_id`), our score with the gradebook's. A results
 file older than a submission under the tree (collected or changed since), or without one of
 its submissions, stops the run before anything is written, with the submissions and the
-`grade` command that brings the file up to date (`stale_submissions`). With `--write` each grade's `manual_score` is
-set to our score: nbgrader lets a manual score override the autograder's, so export and
-feedback then show the trusted numbers.
+`grade` command that brings the file up to date (`stale_submissions`). With `--write` each
+grade's `manual_score` is set to our score: nbgrader lets a manual score override the
+autograder's, so export and feedback then show the trusted numbers.
 
 A manual score is also what a person (a TA in formgrader) sets to override a grade, and
 nbgrader does not record who set it. So every manual score this tool writes is recorded in a
@@ -484,7 +484,8 @@ def add_parser(sub) -> None:
     parser.add_argument("--overwrite-manual", action="store_true",
                         help="with --write: replace the manual scores a person set, too")
     parser.add_argument("--results", type=Path, metavar="FILE",
-                        help="the day's results, written by `grade submitted --hidden --json` "
+                        help="the day's results, written by `grade --json` with the hidden "
+                             "tests "
                              f"(default: {OUTPUT}/grades.json in --course); a submission "
                              "newer than it or missing from it stops the run")
     parser.add_argument("--grade", action="store_true",
