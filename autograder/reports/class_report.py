@@ -304,6 +304,11 @@ def render(data: dict, plots: bool = True, title: str = "Class report") -> str:
                     f"</td><td>{len(view.submissions)}</td><td>{len(view.ungraded)}</td>"
                     f"<td>{len(view.missing)}</td><td>{mean}</td><td>{top}</td></tr>")
     body.append("</table>")
+    strangers = [s for s in data.get("not_on_roster") or [] if isinstance(s, str)]
+    if strangers:
+        body.append(f"<h2>Not on the roster ({len(strangers)} students)</h2><p>Graded and "
+                    "counted in the means, the score distributions and the pass rates: "
+                    + ", ".join(_e(s) for s in strangers) + "</p>")
     skipped = [s for s in data.get("skipped") or [] if isinstance(s, dict)]
     if skipped:
         body.append(f"<h2>Unrecognized files ({len(skipped)}, not graded)</h2><ul>")
