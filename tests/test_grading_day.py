@@ -91,8 +91,25 @@ def _ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return proc
 
 
+class Steps:
+    """How long each step took (printed at the end: where the minutes go)."""
+
+    def __init__(self):
+        self.last = self.start = time.monotonic()
+        self.times = []
+
+    def __call__(self, name: str) -> None:
+        now = time.monotonic()
+        self.times.append(f"{name} {now - self.last:.0f} s")
+        self.last = now
+
+    def __str__(self) -> str:
+        return (f"the day took {time.monotonic() - self.start:.0f} s: "
+                + ", ".join(self.times))
+
+
 def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
-    start = time.monotonic()
+    step = Steps()
     course = _clone(tmp_path)
     exchange = tmp_path / "exchange"
     x = [f"--Exchange.root={exchange}"]
@@ -114,7 +131,9 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
                         cwd=course))
     assert f"registered {ASSIGNMENT}: " in setup.stdout and "3 students" in setup.stdout
     assert _git_status(course) == ""   # nothing tracked changed, the gradebook is ignored
+    step("clone and course-setup")
     run_nbgrader(course, "release_assignment", ASSIGNMENT, *x)
+    step("release")
 
     # Two students fetch and submit (s01 the worked solution, s02 the notebook as released);
     # s03 submits nothing.
@@ -125,10 +144,13 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
                           cwd=tmp_path, env={"HOME": str(homes), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+    step("fetch and submit")
     run_nbgrader(course, "collect", ASSIGNMENT, *x)
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["s01", "s02"]
+    step("collect")
     auto = run_nbgrader(course, "autograde", ASSIGNMENT)
     assert "There was an error" not in auto.stderr, auto.stderr
+    step("autograde")
 
     # The documented day.
     _ok(run_cli("grade", "submitted", "--hidden", "--late-policy", "late_policy.toml",
@@ -138,8 +160,10 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
     assert by_student["s03"]["status"] == "missing"
     full = by_student["s01"]
     assert full["raw_score"] == full["max_score"] > 0 and full["late_penalty"] == 1
+    step("grade")
     write = _ok(run_cli("gradebook", "--write", cwd=course))
     assert "1 late penalties" in write.stdout
+    step("gradebook --write")
 
     # A TA overrides one of s02's tests in formgrader: a manual score, as formgrader sets it.
     from nbgrader.api import Gradebook
@@ -151,7 +175,10 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
         gb.db.commit()
     assert by_student["s02"]["score"] == 0   # the released notebook earns nothing
 
+    _ok(run_cli("class-report", cwd=course))
+    step("class-report")
     lms = _ok(run_cli("lms", "canvas", "--roster", f"{OUT}/roster.csv", cwd=course))
+    step("lms")
     with open(course / OUT / "canvas.csv", newline="") as fh:
         rows = {row[0]: row for row in csv.reader(fh)}
     column = next(csv.reader(open(course / OUT / "canvas.csv"))).index(ASSIGNMENT)
@@ -166,8 +193,12 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
         notes = list(csv.DictReader(fh))
     assert [(n["nbgrader_id"], float(n["final score"])) for n in notes] == [("s02", points)]
 
+    _ok(run_cli("similarity", "submitted", cwd=course))
+    step("similarity")
+
     # nbgrader's own export agrees: the trusted scores, the override, the late penalty.
     run_nbgrader(course, "export", "--to", str(tmp_path / "export.csv"))
+    step("export")
     with open(tmp_path / "export.csv", newline="") as fh:
         export = {r["student_id"]: r for r in csv.DictReader(fh)}
     assert float(export["s01"]["late_submission_penalty"]) == 1
@@ -176,6 +207,6 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
 
     assert _git_status(course) == ""   # every output of the day is ignored
     assert sorted(p.name for p in (course / OUT).iterdir()) == [
-        "canvas-overrides.csv", "canvas.csv", "feedback", "grades.csv", "grades.json",
-        "roster.csv"]
-    print(f"the day took {time.monotonic() - start:.0f} s")
+        "canvas-overrides.csv", "canvas.csv", "class-report", "feedback", "grades.csv",
+        "grades.json", "roster.csv", "similarity.html"]
+    print(step)
