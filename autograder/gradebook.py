@@ -355,20 +355,20 @@ def _changed_at(path: Path) -> float:
 
 
 def stale_submissions(results: list[SubmissionResult], notebooks, results_path: Path
-                      ) -> list[str]:
+                      ) -> list[tuple[Path, str]]:
     """The submissions (`find_notebooks` items) that the results file does not account for:
-    not in it, or changed after it was written. One line each."""
+    not in it, or changed after it was written; each as (its notebook, why)."""
     written = _changed_at(Path(results_path))
     have = {(r.student, r.assignment) for r in results}
-    lines = []
+    stale = []
     for found in notebooks:
         if found.student is None:
             continue
         if (found.student, found.assignment) not in have:
-            lines.append(f"{found.path}: not in {results_path}")
+            stale.append((found.path, f"not in {results_path}"))
         elif _changed_at(found.path) > written:
-            lines.append(f"{found.path}: changed after {results_path} was written")
-    return lines
+            stale.append((found.path, f"changed after {results_path} was written"))
+    return stale
 
 
 def _submitted_scope(path: Path) -> tuple[Path, str | None, str | None] | None:
@@ -512,12 +512,12 @@ def _read_results(opts: argparse.Namespace, notebooks, submitted: Path
                or ((scope[1] in (None, r.student)) and (scope[2] in (None, r.assignment)))]
     stale = stale_submissions(results, notebooks, path)
     if stale:
-        shown = "\n  ".join(stale[:20]) + (f"\n  ... and {len(stale) - 20} more"
-                                            if len(stale) > 20 else "")
+        shown = "\n  ".join(f"{p}: {why}" for p, why in stale[:20]) + (
+            f"\n  ... and {len(stale) - 20} more" if len(stale) > 20 else "")
         raise CourseError(f"{path} does not hold the grades of {len(stale)} submissions; "
                           f"nothing was compared or written:\n  {shown}\n"
                           f"grade them into it first (it merges: only these change), e.g. "
-                          f"`python -m autograder grade {stale[0].split(':')[0].rsplit('/', 1)[0]} "
+                          f"`python -m autograder grade {stale[0][0].parent} "
                           f"--hidden --json {path}` for the first (same --late-policy as "
                           "the day's run), or give --grade to grade everything now")
     return results
