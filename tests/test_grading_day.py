@@ -20,6 +20,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.course import run_nbgrader
@@ -129,7 +130,12 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
     # A fresh clone: register the assignment and the students, release it.
     setup = _ok(run_cli("course-setup", ASSIGNMENT, "--roster", f"{OUT}/roster.csv",
                         cwd=course))
-    assert f"registered {ASSIGNMENT}: " in setup.stdout and "3 students" in setup.stdout
+    source = nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    total = sum(c.metadata["nbgrader"]["points"] for c in graded)
+    assert f"registered {ASSIGNMENT}: {len(graded)} graded cells, {total:g} points" \
+        in setup.stdout
+    assert "registered 3 students" in setup.stdout
     assert _git_status(course) == ""   # nothing tracked changed, the gradebook is ignored
     step("clone and course-setup")
     run_nbgrader(course, "release_assignment", ASSIGNMENT, *x)
