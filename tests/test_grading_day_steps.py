@@ -284,3 +284,16 @@ def test_every_default_output_is_in_one_folder_the_repository_ignores():
     proc = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "--no-index", *paths],
                           capture_output=True, text=True)
     assert sorted(proc.stdout.split()) == sorted(paths)
+
+
+def test_lms_says_when_there_is_no_gradebook_to_read_overrides_from(day, capsys):
+    folder, _ = day
+    (folder / "gradebook.db").unlink()
+    code, rows = run_lms(folder, "canvas")
+    assert code == 0
+    assert f"note: no nbgrader gradebook at {folder / 'gradebook.db'}: the scores are those " \
+           "of --results, without a TA's overrides" in capsys.readouterr().err
+    assert cli.main(["lms", "canvas", "--results", str(folder / "grades.json"), "--roster",
+                     str(folder / "roster.csv"), "--gradebook", str(folder / "none.db"),
+                     "--out", str(folder / "x.csv")]) == 2
+    assert "no gradebook at" in capsys.readouterr().err

@@ -414,6 +414,9 @@ def _overrides(opts: argparse.Namespace, results: list[dict]) -> dict:
         if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
             if opts.gradebook:
                 raise LmsError(f"no gradebook at {url[len(prefix):]}")
+            print(f"note: no nbgrader gradebook at {url[len(prefix):]}: the scores are those "
+                  "of --results, without a TA's overrides (--gradebook DB names one)",
+                  file=sys.stderr)
             return {}
         record = nbgradebook.Record.load(nbgradebook.record_path(url, opts.course))
         from nbgrader.api import Gradebook as NbGradebook
