@@ -16,6 +16,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # noqa: F82
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.solution_directory = "solutions"
+# The course of nbgrader's exchange (release_assignment, fetch_assignment, submit, collect);
+# where the exchange lives is the system's c.Exchange.root (default /srv/nbgrader/exchange).
+c.CourseDirectory.course_id = "backprop-lab"
 
 # Worked solutions: no hidden tests, no outputs, not executed (so they are reproducible byte for byte).
 c.GenerateSolution.preprocessors = [

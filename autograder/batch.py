@@ -33,8 +33,8 @@ from .reports import late
 
 
 # Where the exports go by default: a folder of ours, apart from nbgrader's files (its `export`
-# writes grades.csv, its feedback/ tree is its own).
-OUTPUT = Path("backprop-lab-grades")
+# writes grades.csv, its feedback/ tree is its own), ignored by the repository (course.OUTPUT).
+from .course import OUTPUT  # noqa: E402
 NBGRADER_FOLDERS = ("source", "release", "submitted", "autograded", "feedback")
 
 
@@ -217,17 +217,18 @@ def run_grade(opts: argparse.Namespace) -> int:
     if policy is not None:
         _apply_late(results, policy)
     graded = list(results)
+    strangers = unlisted(results, roster, discovery) if roster is not None else []
     results = results + accounted(results, discovery, roster, opts, settings)
     if not opts.quiet:
         print(report.score_table(results))
     if opts.quiet or len(results) > 1:
-        print(report.class_summary(results))
+        print(report.class_summary(results, not_on_roster=strangers))
     if opts.feedback:
         write_feedback(graded, opts.feedback)
     if opts.json:
         say_merged(opts.json, report.write_json(
             results, opts.json, skipped=discovery.skipped, renamed=discovery.renamed,
-            merge=not opts.replace))
+            merge=not opts.replace, not_on_roster=strangers))
     if opts.csv:
         say_merged(opts.csv, report.write_csv(results, opts.csv, merge=not opts.replace))
     if opts.gradescope:

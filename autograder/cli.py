@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import batch, gradebook, gradescope_bundle, options, prairielearn, report, student_kit
 from .batch import OUTPUT, UsageError
-from .course import CourseError, regenerate
+from .course import CourseError, regenerate, setup_gradebook
 from .assignments import ASSIGNMENTS
 from .reports import class_report, lms, similarity
 
@@ -63,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_course_option(regen, help=None)
     regen.set_defaults(run=run_regenerate)
 
+    setup = sub.add_parser("course-setup",
+                           help="register the assignments (and --roster's students) in the "
+                                "course's nbgrader gradebook, touching no tracked file")
+    setup.add_argument("assignments", nargs="*", metavar="ID", help="default: all")
+    setup.add_argument("--db", metavar="URL",
+                       help="the gradebook: a database URL or an sqlite file (default: "
+                            "nbgrader's, gradebook.db in --course; made if missing)")
+    setup.add_argument("--roster", type=Path, metavar="CSV",
+                       help="also register these students: the roster of `lms` (nbgrader_id "
+                            "and Canvas's columns) or a list of ids as `grade --roster` takes")
+    options.add_course_option(setup, help="course root holding source/ and nbgrader_config.py "
+                                          "(default: .)")
+    setup.set_defaults(run=run_course_setup)
+
     gradescope_bundle.add_parser(sub)
     prairielearn.add_parser(sub)
 
@@ -82,6 +96,34 @@ def run_regenerate(opts: argparse.Namespace) -> int:
     done = regenerate(opts.course, opts.assignments or ASSIGNMENTS)
     student_kit.sync_released(opts.course, done)   # the package data fetch and the kit use
     print("regenerated: " + (", ".join(done) or "nothing (no source notebooks)"))
+    return 0
+
+
+def run_course_setup(opts: argparse.Namespace) -> int:
+    from .roster import RosterError, roster_students
+
+    unknown = [a for a in opts.assignments if a not in ASSIGNMENTS]
+    if unknown:
+        raise UsageError(f"unknown assignment {', '.join(unknown)} (known: "
+                         f"{', '.join(ASSIGNMENTS)})")
+    if not (opts.course / "nbgrader_config.py").is_file():
+        raise UsageError(f"{opts.course} is not the course root (no nbgrader_config.py)")
+    url = gradebook.db_url(opts.db, opts.course, must_exist=False)
+    try:
+        students = roster_students(opts.roster) if opts.roster else []
+    except RosterError as exc:
+        raise UsageError(str(exc)) from None
+    done = setup_gradebook(opts.course, url, opts.assignments or ASSIGNMENTS, students)
+    for assignment, (cells, points) in done.assignments.items():
+        print(f"registered {assignment}: {cells} graded cells, {points:g} points")
+    if done.students:
+        print(f"registered {len(done.students)} students")
+    print(f"in {url}; no file of the course was changed")
+    if done.stale:
+        print(f"note: assignments/ is not what source/ makes now for {', '.join(done.stale)}: "
+              f"run `python -m autograder regenerate {' '.join(done.stale)}` and commit it "
+              "before release_assignment, or nbgrader autograde will find changed cells",
+              file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,16 @@
-"""The nbgrader course: regenerate student and solution notebooks from `source/` with nbgrader.
+"""The nbgrader course: regenerate student and solution notebooks from `source/` with nbgrader,
+and register the assignments in the course's gradebook.
 
 `python -m autograder regenerate [ID ...]` is the one way the files in `assignments/` and
-`solutions/` are made; the test suite regenerates into a scratch copy and compares.
+`solutions/` are made; the test suite regenerates into a scratch copy and compares. It records
+nothing in the course's gradebook (a scratch one), so that regenerating never touches grades.
+
+`python -m autograder course-setup [ID ...]` registers the assignments, their notebooks and
+their graded, solution and locked cells in the course's gradebook (what `nbgrader autograde`
+needs), without touching a tracked file: nbgrader's `generate_assignment` runs in a scratch
+copy of the course (its release folder is the scratch one) with the course's gradebook.
+`nbgrader generate_assignment --force` in the course itself would instead replace the tracked
+`assignments/<id>/` with what it makes there.
 """
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignments import ASSIGNMENTS
@@ -19,6 +29,13 @@ class CourseError(Exception):
     pass
 
 
+# Where every command writes by default (grade's exports and feedback, the class report, the
+# LMS files, the similarity page): one folder of the grading day's student data, apart from
+# nbgrader's files, that the course repository's .gitignore ignores. Relative to the folder the
+# command runs in, the course root.
+OUTPUT = Path("backprop-lab-grades")
+
+
 def nbgrader_env() -> dict:
     """nbgrader runs `alembic` from PATH: put this interpreter's scripts folder first."""
     env = dict(os.environ)
@@ -26,12 +43,14 @@ def nbgrader_env() -> dict:
     return env
 
 
-def run_nbgrader(course: Path, *args: str, db: Path | None = None, timeout: float = 600
+def run_nbgrader(course: Path, *args: str, db: Path | str | None = None, timeout: float = 600
                  ) -> subprocess.CompletedProcess:
-    """Run one nbgrader command in `course` (a private gradebook if `db` is given)."""
+    """Run one nbgrader command in `course` (a private gradebook if `db` is given: an sqlite
+    file, or a database URL)."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
     if db is not None:
-        cmd.append(f"--CourseDirectory.db_url=sqlite:///{db}")
+        url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+        cmd.append(f"--CourseDirectory.db_url={url}")
     proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), capture_output=True, text=True,
                           timeout=timeout)
     # nbgrader only logs a broken nbgrader_config.py and goes on with its defaults.
@@ -64,3 +83,57 @@ def regenerate_copy(course: Path, assignment: str, into: Path, db: Path | None =
     shutil.copytree(course / "source" / assignment, into / "source" / assignment)
     regenerate(into, [assignment], db=db)
     return into
+
+
+@dataclass
+class Setup:
+    """What course-setup did: the assignments registered, each one's graded cells and
+    points, the students registered, and the assignments whose tracked student copy differs
+    from what the source makes now (run regenerate)."""
+
+    # id -> (graded cells, points)
+    assignments: dict[str, tuple[int, float]] = field(default_factory=dict)
+    students: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+
+def _code_cells(path: Path) -> list[tuple[str, str]]:
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    return [(c.cell_type, c.source) for c in nb.cells]
+
+
+def setup_gradebook(course: Path, db_url: str, assignments=ASSIGNMENTS,
+                    students: list[dict] | None = None) -> Setup:
+    """Register `assignments` (their notebooks and cells) and `students` (dicts of
+    nbgrader's Student columns: id, first_name, last_name, email, lms_user_id) in the
+    gradebook at `db_url`, as `nbgrader generate_assignment` does, without writing into the
+    course: nbgrader runs in a scratch copy holding nbgrader_config.py and source/<id>.
+    Registering again updates the cells (nbgrader's own update): grades already in the
+    gradebook stay."""
+    course = Path(course).resolve()
+    done = Setup()
+    with tempfile.TemporaryDirectory(prefix="course-setup-") as scratch:
+        scratch = Path(scratch)
+        shutil.copy(course / "nbgrader_config.py", scratch / "nbgrader_config.py")
+        for assignment in assignments:
+            source = course / "source" / assignment
+            if not (source / f"{assignment}.ipynb").exists():
+                continue
+            shutil.copytree(source, scratch / "source" / assignment)
+            run_nbgrader(scratch, "generate_assignment", assignment, "--force", db=db_url)
+            made = scratch / "assignments" / assignment / f"{assignment}.ipynb"
+            tracked = course / "assignments" / assignment / f"{assignment}.ipynb"
+            if not tracked.exists() or _code_cells(made) != _code_cells(tracked):
+                done.stale.append(assignment)
+            done.assignments[assignment] = (0, 0.0)
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url) as gb:
+        for assignment in done.assignments:
+            cells = [c for nb in gb.find_assignment(assignment).notebooks for c in nb.grade_cells]
+            done.assignments[assignment] = (len(cells), sum(c.max_score for c in cells))
+        for student in students or []:
+            fields = {k: v for k, v in student.items() if k != "id" and v}
+            gb.update_or_create_student(student["id"], **fields)
+            done.students.append(student["id"])
+    return done

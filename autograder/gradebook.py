@@ -2,11 +2,15 @@
 
 `nbgrader autograde` runs student code and tests in one kernel, so a submission can fool it
 (redefine a check, patch numpy); its gradebook then feeds `nbgrader export` and
-`nbgrader generate_feedback`. This grades the nbgrader tree `submitted/<student>/<id>/<id>.ipynb`
-with our grader (hidden tests included) and compares, per student, assignment and test cell
-(`grade_id`), our score with the gradebook's. With `--write` each grade's `manual_score` is
-set to our score: nbgrader lets a manual score override the autograder's, so export and
-feedback then show the trusted numbers.
+`nbgrader generate_feedback`. This reads the day's `grade --json` results (default
+`backprop-lab-grades/grades.json`; `--grade` grades the nbgrader tree
+`submitted/<student>/<id>/<id>.ipynb` again instead, hidden tests included) and compares, per
+student, assignment and test cell (`grade_id`), our score with the gradebook's. A results
+file older than a submission under the tree (collected or changed since), or without one of
+its submissions, stops the run before anything is written, with the submissions and the
+`grade` command that brings the file up to date (`stale_submissions`). With `--write` each
+grade's `manual_score` is set to our score: nbgrader lets a manual score override the
+autograder's, so export and feedback then show the trusted numbers.
 
 A manual score is also what a person (a TA in formgrader) sets to override a grade, and
 nbgrader does not record who set it. So every manual score this tool writes is recorded in a
@@ -18,7 +22,14 @@ gets our score.
 
 A later `nbgrader autograde` of a resubmission sets a new auto score but keeps the manual
 one, which still wins: run this again after every autograde. An instructor's extra credit
-is left alone and not compared (it is added on top of either score).
+is left alone and not compared (it is added on top of either score). With `--write`, the
+late penalty of results graded with `grade --late-policy` is written as the submitted
+notebook's `late_submission_penalty`, which nbgrader's export and feedback subtract (results
+graded without a policy leave nbgrader's own alone); `nbgrader autograde` resets it, so run
+this again after it, as for the scores.
+
+`overrides` reads, for `lms`, what a person changed in the gradebook: each manual score not
+written by this tool, and every extra credit.
 
 The gradebook's submissions that have no notebook under the graded folder are reported too
 (a file named otherwise, or never collected), as are ours that the gradebook lacks.
@@ -37,7 +48,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import options
-from .batch import UsageError, find_notebooks, grade_all
+from .batch import OUTPUT, UsageError, find_notebooks, grade_all
 from .course import CourseError
 from .grading import SubmissionResult
 from .assignments import ASSIGNMENTS
@@ -64,6 +75,7 @@ class Written:
     submissions: int   # submissions written
     kept: tuple = ()   # Differences: manual scores a person set, left as they are
     replaced: int = 0  # manual scores a person set, replaced (--overwrite-manual)
+    penalties: int = 0  # submissions whose late penalty was written
 
 
 PERSON = "manual score set by a person"   # the problem of a kept override
@@ -222,7 +234,7 @@ def write(results: Iterable[SubmissionResult], gradebook, record: Record | None 
     either side are left as they are; compare again to see what is left.
     """
     record = record if record is not None else Record(None)
-    grades = changed = submissions = replaced = 0
+    grades = changed = submissions = replaced = penalties = 0
     kept: list[Difference] = []
     for result in results:
         notebook, problem = _submission_notebook(result, gradebook)
@@ -250,9 +262,113 @@ def write(results: Iterable[SubmissionResult], gradebook, record: Record | None 
             grades += 1
             wrote = True
         submissions += wrote
+        if result.late_penalty is not None:   # graded with a late policy: carry it
+            notebook.late_submission_penalty = float(result.late_penalty)
+            penalties += result.late_penalty > 0
     gradebook.db.commit()
     record.save()
-    return Written(grades, changed, submissions, tuple(kept), replaced)
+    return Written(grades, changed, submissions, tuple(kept), replaced, penalties)
+
+
+@dataclass(frozen=True)
+class Override:
+    """What a person changed in the gradebook for one submission: the tests whose manual
+    score they set ({test: (ours, theirs)}) and the extra credit given (0: none)."""
+
+    student: str
+    assignment: str
+    tests: dict
+    extra_credit: float = 0.0
+
+    def describe(self) -> str:
+        parts = [f"{test} {_points(ours)} -> {_points(theirs)}"
+                 for test, (ours, theirs) in self.tests.items()]
+        if self.extra_credit:
+            parts.append(f"extra credit {self.extra_credit:+g}")
+        return ", ".join(parts)
+
+
+def overrides(results: Iterable[dict], gradebook, record: Record | None = None
+              ) -> dict[tuple[str, str], Override]:
+    """The overrides a person made in nbgrader's gradebook (an open nbgrader.api.Gradebook)
+    for the submissions of `results` (the JSON dicts of `grade --json`): each test grade
+    whose manual score was not written by `gradebook --write` (see `Record`; without a record
+    every manual score is a person's) and differs from our score, and every extra credit.
+    Submissions the gradebook does not hold have none."""
+    from nbgrader.api import MissingEntry
+
+    found = {}
+    for r in results:
+        student, assignment = r.get("student"), r.get("assignment")
+        if not student or not r.get("tests"):
+            continue
+        try:
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        except MissingEntry:
+            continue
+        grades = _test_grades(notebook)
+        ours = {t["name"]: float(t["score"]) for t in r["tests"]}
+        changed = {}
+        for name, grade in grades.items():
+            key = Record.key(student, assignment, assignment, name)
+            person = grade.manual_score is not None and (
+                record is None or not record.is_ours(key, grade.manual_score))
+            if person and not _same(grade.manual_score, ours.get(name)):
+                changed[name] = (ours.get(name), float(grade.manual_score))
+        extra = sum(g.extra_credit or 0.0 for g in notebook.grades)
+        if changed or extra:
+            found[(student, assignment)] = Override(student, assignment, changed, float(extra))
+    return found
+
+
+def results_from_json(path: Path) -> list[SubmissionResult]:
+    """The graded submissions of a `grade --json` file as results (missing and unrecognized
+    pairs left out: nbgrader has nothing of them to compare)."""
+    from .grading import TestResult
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        subs = data["submissions"]
+        results = []
+        for s in subs:
+            if s.get("status") in ("missing", "unrecognized"):
+                continue
+            tests = [TestResult(t["name"], float(t["score"]), float(t["max_score"]),
+                                t["status"]) for t in s.get("tests") or []]
+            result = SubmissionResult(s.get("student"), s["assignment"], s.get("path", ""),
+                                      float(s["score"]), float(s["max_score"]), s.get("error"),
+                                      tests)
+            result.late_penalty = s.get("late_penalty")
+            results.append(result)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise CourseError(f"cannot read the results {path}: {type(exc).__name__}: {exc} "
+                          "(write them with `python -m autograder grade submitted --hidden "
+                          "--json`)") from None
+    return results
+
+
+def _changed_at(path: Path) -> float:
+    """When a file last arrived or changed here: nbgrader collect copies with the student's
+    modification time, so the inode's change time counts too."""
+    st = path.stat()
+    return max(st.st_mtime, st.st_ctime)
+
+
+def stale_submissions(results: list[SubmissionResult], notebooks, results_path: Path
+                      ) -> list[tuple[Path, str]]:
+    """The submissions (`find_notebooks` items) that the results file does not account for:
+    not in it, or changed after it was written; each as (its notebook, why)."""
+    written = _changed_at(Path(results_path))
+    have = {(r.student, r.assignment) for r in results}
+    stale = []
+    for found in notebooks:
+        if found.student is None:
+            continue
+        if (found.student, found.assignment) not in have:
+            stale.append((found.path, f"not in {results_path}"))
+        elif _changed_at(found.path) > written:
+            stale.append((found.path, f"changed after {results_path} was written"))
+    return stale
 
 
 def _submitted_scope(path: Path) -> tuple[Path, str | None, str | None] | None:
@@ -335,9 +451,9 @@ def default_db_url(course: Path) -> str:
     return "sqlite:///" + str(course / str(directory.get("root", "")) / "gradebook.db")
 
 
-def db_url(db: str | None, course: Path) -> str:
+def db_url(db: str | None, course: Path, must_exist: bool = True) -> str:
     """--db as a database URL (a plain path is an sqlite file); an sqlite file must exist
-    (nbgrader.api.Gradebook would create an empty one)."""
+    (nbgrader.api.Gradebook would create an empty one) unless not `must_exist`."""
     if db is None:
         url = default_db_url(course)
     elif "://" in db:
@@ -345,9 +461,9 @@ def db_url(db: str | None, course: Path) -> str:
     else:
         url = "sqlite:///" + str(Path(db).resolve())
     prefix = "sqlite:///"
-    if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
-        raise UsageError(f"no gradebook at {url[len(prefix):]} (run nbgrader autograde, "
-                             "or name it with --db)")
+    if must_exist and url.startswith(prefix) and not Path(url[len(prefix):]).exists():
+        raise UsageError(f"no gradebook at {url[len(prefix):]} (run `python -m autograder "
+                         "course-setup` and nbgrader autograde, or name it with --db)")
     return url
 
 
@@ -367,10 +483,44 @@ def add_parser(sub) -> None:
                              "kept and listed")
     parser.add_argument("--overwrite-manual", action="store_true",
                         help="with --write: replace the manual scores a person set, too")
+    parser.add_argument("--results", type=Path, metavar="FILE",
+                        help="the day's results, written by `grade --json` with the hidden "
+                             "tests "
+                             f"(default: {OUTPUT}/grades.json in --course); a submission "
+                             "newer than it or missing from it stops the run")
+    parser.add_argument("--grade", action="store_true",
+                        help="grade the submissions now (hidden tests included) instead of "
+                             "reading --results")
     options.add_grading_options(parser, hidden=False,   # always with the hidden tests
                                 course_help="course root holding source/ and "
                                             "nbgrader_config.py (default: .)")
     parser.set_defaults(run=run)
+
+
+def _read_results(opts: argparse.Namespace, notebooks, submitted: Path
+                  ) -> list[SubmissionResult]:
+    """The results of --results for the submissions under `submitted`; CourseError if the
+    file is missing or does not account for one of them (see stale_submissions)."""
+    path = opts.results or opts.course / OUTPUT / "grades.json"
+    if not path.exists():
+        raise CourseError(f"no results at {path}: grade first, `python -m autograder grade "
+                          f"{submitted} --hidden --json {path}` (or give --results FILE, or "
+                          "--grade to grade now)")
+    scope = _submitted_scope(submitted)
+    results = [r for r in results_from_json(path)
+               if scope is None or r.student is None
+               or ((scope[1] in (None, r.student)) and (scope[2] in (None, r.assignment)))]
+    stale = stale_submissions(results, notebooks, path)
+    if stale:
+        shown = "\n  ".join(f"{p}: {why}" for p, why in stale[:20]) + (
+            f"\n  ... and {len(stale) - 20} more" if len(stale) > 20 else "")
+        raise CourseError(f"{path} does not hold the grades of {len(stale)} submissions; "
+                          f"nothing was compared or written:\n  {shown}\n"
+                          f"grade them into it first (it merges: only these change), e.g. "
+                          f"`python -m autograder grade {stale[0][0].parent} "
+                          f"--hidden --json {path}` for the first (same --late-policy as "
+                          "the day's run), or give --grade to grade everything now")
+    return results
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -381,6 +531,8 @@ def run(opts: argparse.Namespace) -> int:
         raise UsageError("--overwrite-manual goes with --write")
     url = db_url(opts.db, opts.course)
     record = Record.load(record_path(url, opts.course))
+    if opts.grade and opts.results:
+        raise UsageError("--grade grades now; --results reads earlier results: give one")
     submitted = Path(opts.submitted) if opts.submitted else opts.course / "submitted"
     if not submitted.exists():
         raise UsageError(f"no such file or folder: {submitted}")
@@ -390,15 +542,19 @@ def run(opts: argparse.Namespace) -> int:
         if not submitted.is_dir():
             raise
         notebooks = []   # nothing to grade: the gradebook's submissions there are reported
-    settings = options.settings_from(opts, hidden=True)
-    results = grade_all(notebooks, settings, opts.jobs) if notebooks else []
+    if opts.grade:
+        settings = options.settings_from(opts, hidden=True)
+        results = grade_all(notebooks, settings, opts.jobs) if notebooks else []
+    else:
+        results = _read_results(opts, notebooks, submitted)
     with Gradebook(url) as gradebook:
         if opts.write:
             written = write(results, gradebook, record, opts.overwrite_manual)
             print(f"wrote our scores to {written.grades} grades of {written.submissions} "
                   f"submissions in {url}; {written.changed} grades changed"
                   + (f"; {written.replaced} manual scores a person set replaced"
-                     if written.replaced else ""))
+                     if written.replaced else "")
+                  + (f"; {written.penalties} late penalties" if written.penalties else ""))
             print(f"(the manual scores written are recorded in {record.path})")
         differences = compare(results, gradebook, record)
         unmatched = unmatched_submissions(results, gradebook, submitted)

@@ -158,9 +158,10 @@ def _number(x: float) -> str:
     return f"{x:.4g}" if x != round(x) else f"{x:g}"
 
 
-def class_summary(results: Iterable[SubmissionResult]) -> str:
+def class_summary(results: Iterable[SubmissionResult], not_on_roster: Iterable[str] = ()) -> str:
     """The class at a glance: counts, mean and median per assignment, per-test pass rates,
-    and the submissions that could not be graded with their errors."""
+    and the submissions that could not be graded with their errors. `not_on_roster`: the
+    students graded who are not on the roster, named at the top (they count in the means)."""
     results = list(results)
     absent = [r for r in results if _status(r) in (MISSING, UNRECOGNIZED)]
     ungraded = [r for r in results if r.error and r not in absent]
@@ -173,6 +174,10 @@ def class_summary(results: Iterable[SubmissionResult]) -> str:
         if count:
             head += f", {count} {status}"
     lines = [head, ""]
+    strangers = list(not_on_roster)
+    if strangers:
+        lines[1:1] = [f"NOT ON THE ROSTER, counted in the means, medians and pass rates below: "
+                      f"{len(strangers)} students ({', '.join(map(one_line, strangers))})"]
     for s in class_statistics(results):
         top = _points(s.max_score)
         lines.append(f"{one_line(s.assignment)}: {s.graded} graded, out of {top} points")
@@ -272,10 +277,12 @@ def result_dict(r: SubmissionResult) -> dict:
 
 
 def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = (),
-               renamed: Iterable[tuple[str, str]] = (), merge: bool = False) -> Merged:
+               renamed: Iterable[tuple[str, str]] = (), merge: bool = False,
+               not_on_roster: Iterable[str] = ()) -> Merged:
     """Every result, with its `status` (graded, error, missing, unrecognized); and the files
-    found but not graded (`skipped`: notebooks.Skipped) and the student ids made safe as
-    file names (`renamed`: (id as shown, id used)).
+    found but not graded (`skipped`: notebooks.Skipped), the student ids made safe as
+    file names (`renamed`: (id as shown, id used)) and the students graded who are not on
+    the roster (`not_on_roster`, when there are any).
 
     With `merge`, into the results already in `path`: the entries of the (student,
     assignment) pairs graded now (for a notebook without a student id: its path) are
@@ -286,6 +293,7 @@ def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = 
     data = {"submissions": [result_dict(r) for r in results],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
             "renamed_students": [{"id": raw, "reported_as": used} for raw, used in renamed]}
+    strangers = sorted(set(not_on_roster))
     done = Merged()
     old = _existing_json(path) if merge else None
     if old is not None:
@@ -297,6 +305,11 @@ def write_json(results: list[SubmissionResult], path: Path, skipped: Iterable = 
         for name in ("skipped", "renamed_students"):
             earlier = [e for e in old.get(name) or [] if isinstance(e, dict)]
             data[name] = earlier + [e for e in data[name] if e not in earlier]
+        regraded = {e["student"] for e in data["submissions"][len(kept):]}
+        strangers = sorted(set(strangers) | {s for s in old.get("not_on_roster") or []
+                                             if isinstance(s, str) and s not in regraded})
+    if strangers:
+        data["not_on_roster"] = strangers
     path.write_text(dumps(data), encoding="ascii")
     return done
 

@@ -2,7 +2,8 @@
 
 A roster comes from nbgrader's gradebook (`gradebook.db`, read through nbgrader's API: its
 students and its assignments) or from a file: one student id a line, or a CSV whose header
-has an `id` (or `student_id`, `student id`, `student`) column. Every (student, assignment)
+has an `nbgrader_id` (the roster of `lms`), `id` (nbgrader's student CSV), `student_id`,
+`student id` or `student` column, the first of these it has. Every (student, assignment)
 pair in the scope of a run is then accounted for: graded (a result), unrecognized (something
 was in the submission folder and nothing of it could be graded: the paths and why), or
 missing (nothing there). Missing and unrecognized pairs become results with no tests, a score
@@ -48,7 +49,8 @@ def status_of(result: SubmissionResult) -> str:
     return getattr(result, "status", None) or (ERROR if result.error else GRADED)
 
 
-ID_COLUMNS = ("id", "student_id", "student")
+# nbgrader_id first: the roster of `lms` has it beside Canvas's `ID` and `Student` (a name)
+ID_COLUMNS = ("nbgrader_id", "id", "student_id", "student")
 
 
 def read_roster(path: Path) -> Roster:
@@ -173,3 +175,28 @@ def unlisted(results: Iterable[SubmissionResult], roster: Roster,
     """Students graded in this run who are not on the roster (ids as reported)."""
     known = {discovery.students.get(s, safe_name(s)) for s in roster.students}
     return sorted({r.student for r in results if r.student and r.student not in known})
+
+
+def roster_students(path: Path) -> list[dict]:
+    """The students of a roster as nbgrader's Student columns (id, first_name, last_name,
+    lms_user_id), for `course-setup --roster`: the roster of `lms` (its `Student` name,
+    "Last, First" as Canvas writes it, and Canvas's `ID`), else any roster `read_roster`
+    takes (ids only). What `nbgrader db student import` would need a CSV with an `id` column
+    for."""
+    from .reports.lms import LmsError, read_roster as read_lms_roster
+
+    try:
+        lms_roster = read_lms_roster(path)
+    except LmsError:
+        lms_roster = None   # not the roster of lms: a list of ids, or nbgrader's gradebook
+    if lms_roster is None:
+        return [{"id": s} for s in read_roster(path).students]
+    students = []
+    for entry in lms_roster.entries:
+        last, sep, first = entry.name.partition(",")
+        if not sep:
+            first, _, last = entry.name.rpartition(" ")
+        students.append({"id": entry.nbgrader_id, "first_name": first.strip() or None,
+                         "last_name": last.strip() or None,
+                         "lms_user_id": entry.canvas_id or None})
+    return students

@@ -96,7 +96,7 @@ def test_the_cli_prints_the_differences_and_exits_1(course, ours, capsys):
         assert grade.score == 1
         grade.manual_score = 0.5
         gb.db.commit()
-    code = cli.main(["gradebook", "--course", str(course), "--jobs", "2"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 1
     lines = out.splitlines()
@@ -135,7 +135,7 @@ def test_submissions_missing_from_the_gradebook_or_not_autograded(course, ours):
 
 
 def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, capsys):
-    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--write", "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 0, out
     changed = len(ours["cheat"].tests)
@@ -184,7 +184,7 @@ def test_the_default_gradebook_is_nbgrader_s(tmp_path):
 def test_write_keeps_a_manual_score_a_person_set_and_reports_it(course, ours, capsys):
     """A TA's override in formgrader is a manual score, as ours are: the ones this tool wrote
     are recorded beside the gradebook, and any other is kept unless --overwrite-manual."""
-    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--write", "--jobs", "2"])
     assert code == 0, capsys.readouterr().out
     capsys.readouterr()
     with gradebook(course) as gb:   # then a TA lowers one of ours, and overrides another
@@ -194,7 +194,7 @@ def test_write_keeps_a_manual_score_a_person_set_and_reports_it(course, ours, ca
         ta2.manual_score = 0.25
         gb.db.commit()
 
-    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "2"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--write", "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 1
     assert "0 grades changed" in out
@@ -220,8 +220,8 @@ def test_write_keeps_a_manual_score_a_person_set_and_reports_it(course, ours, ca
     saved = json.loads((course / "gradebook.db.backprop-lab.json").read_text())
     assert saved["manual_scores_written"][f"cheat/{ASSIGNMENT}/{ASSIGNMENT}/test_add_backward"] == 1
 
-    code = cli.main(["gradebook", "--course", str(course), "--write", "--overwrite-manual",
-                     "--jobs", "2"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--write",
+                     "--overwrite-manual", "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "2 manual scores a person set replaced" in out
@@ -246,7 +246,7 @@ def test_without_a_record_every_manual_score_counts_as_a_person_s(course, ours):
 
 def test_a_broken_record_stops_the_tool_rather_than_guessing(course, capsys):
     (course / "gradebook.db.backprop-lab.json").write_text("{not json")
-    code = cli.main(["gradebook", "--course", str(course), "--write", "--jobs", "1"])
+    code = cli.main(["gradebook", "--grade", "--course", str(course), "--write", "--jobs", "1"])
     assert code == 1
     assert "cannot read" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:   # and --overwrite-manual needs --write
@@ -263,7 +263,7 @@ def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, cap
     renamed = notebook_file.with_name(f"{ASSIGNMENT}.ipynb.txt")
     notebook_file.rename(renamed)
     try:
-        code = cli.main(["gradebook", "--course", str(course), "--jobs", "2"])
+        code = cli.main(["gradebook", "--grade", "--course", str(course), "--jobs", "2"])
         out = capsys.readouterr().out
         assert code == 1
         assert f"1 submissions in the gradebook have no notebook under " \
@@ -272,11 +272,11 @@ def test_gradebook_submissions_without_a_notebook_are_reported(course, ours, cap
         assert line.split()[:2] == ["half", ASSIGNMENT]
         assert f"(it holds: {ASSIGNMENT}.ipynb.txt)" in line
         # a folder of one student: only that student's are looked for
-        code = cli.main(["gradebook", str(course / "submitted" / "full"), "--course",
+        code = cli.main(["gradebook", "--grade", str(course / "submitted" / "full"), "--course",
                          str(course), "--jobs", "1"])
         out = capsys.readouterr().out
         assert code == 0 and "have no notebook" not in out
-        code = cli.main(["gradebook", str(course / "submitted" / "half"), "--course",
+        code = cli.main(["gradebook", "--grade", str(course / "submitted" / "half"), "--course",
                          str(course), "--jobs", "1"])   # nothing to grade there
         out = capsys.readouterr().out
         assert code == 1

@@ -117,6 +117,24 @@ def test_every_expected_pair_is_graded_missing_or_unrecognized(course):
     assert "carol: staged" in summary[summary.index("Unrecognized"):]
 
 
+def test_students_not_on_the_roster_are_named_where_the_means_are(course, tmp_path):
+    """eve is graded and counted in the mean and pass rates: the summary says so beside them,
+    the JSON lists her, and the class report built from it shows her."""
+    proc = run_cli("submitted", "--hidden", "--roster", "roster.txt", "--json", "--quiet",
+                   cwd=course)
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout[proc.stdout.index("Class summary:"):].splitlines()
+    assert summary[1] == ("NOT ON THE ROSTER, counted in the means, medians and pass rates "
+                          "below: 1 students (eve)")
+    data = json.loads((course / "backprop-lab-grades" / "grades.json").read_text())
+    assert data["not_on_roster"] == ["eve"]
+    from autograder.reports.class_report import write_report
+    page = write_report(course / "backprop-lab-grades" / "grades.json",
+                        tmp_path / "report").read_text()
+    assert "Not on the roster (1 students)" in page
+    assert "counted in the means, the score distributions and the pass rates: eve" in page
+
+
 def test_the_courses_gradebook_is_the_default_roster(course):
     make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged"])
     proc = run_cli("submitted", "--hidden", "--json", "out.json", cwd=course)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..assignments import ASSIGNMENTS
+from ..course import OUTPUT
 from ..text import one_line
 
 REPORT_NAME = "class_report.html"
@@ -303,6 +304,11 @@ def render(data: dict, plots: bool = True, title: str = "Class report") -> str:
                     f"</td><td>{len(view.submissions)}</td><td>{len(view.ungraded)}</td>"
                     f"<td>{len(view.missing)}</td><td>{mean}</td><td>{top}</td></tr>")
     body.append("</table>")
+    strangers = [s for s in data.get("not_on_roster") or [] if isinstance(s, str)]
+    if strangers:
+        body.append(f"<h2>Not on the roster ({len(strangers)} students)</h2><p>Graded and "
+                    "counted in the means, the score distributions and the pass rates: "
+                    + ", ".join(_e(s) for s in strangers) + "</p>")
     skipped = [s for s in data.get("skipped") or [] if isinstance(s, dict)]
     if skipped:
         body.append(f"<h2>Unrecognized files ({len(skipped)}, not graded)</h2><ul>")
@@ -338,10 +344,11 @@ def add_parser(sub) -> None:
     report = sub.add_parser("class-report",
                             help="write the class report (score distributions, pass rates, "
                                  "misconceptions) from grade --json's results")
-    report.add_argument("--results", type=Path, required=True, metavar="JSON",
-                        help="the file written by `grade --json`")
-    report.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help=f"folder of the report ({REPORT_NAME})")
+    report.add_argument("--results", type=Path, default=OUTPUT / "grades.json", metavar="JSON",
+                        help=f"the file written by `grade --json` (default: {OUTPUT}/grades.json)")
+    report.add_argument("--out", type=Path, default=OUTPUT / "class-report", metavar="DIR",
+                        help=f"folder of the report ({REPORT_NAME}; default: "
+                             f"{OUTPUT}/class-report)")
     report.set_defaults(run=run)
 
 

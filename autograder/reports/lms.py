@@ -4,6 +4,13 @@ Reads the JSON that `grade --json` writes and writes one row per student, one co
 assignment, with 0 for work that is missing or could not be graded, and reports every
 student and submission it could not place: nothing is left out without a word.
 
+With nbgrader's gradebook (the course's, when there is one), the scores are the final ones
+with the course's manual overrides: a test score a person set in formgrader (a manual score
+that `gradebook --write` did not write) replaces ours, extra credit is added, and a late
+penalty is taken from the total. Each override is listed on the terminal and in a CSV beside
+the output (`<out>-overrides.csv`); `plain` also says so in its `notes` column. Canvas's file
+carries no such column: Canvas makes an assignment of every column it does not know.
+
 - `canvas`: the CSV that Canvas's gradebook import takes. Its leading columns are Student, ID,
   SIS User ID, SIS Login ID and Section (Canvas finds the student by ID, then SIS User ID,
   then SIS Login ID, then name); a second row whose first cell is "Points Possible" gives each
@@ -31,6 +38,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..assignments import ASSIGNMENTS
+from ..course import OUTPUT
 from ..text import one_line
 from . import late as late_policy
 
@@ -74,6 +82,7 @@ class Cell:
     status: str            # "graded", "missing" (no submission) or "ungraded" (error)
     raw: float | None = None        # before a late penalty (None: no late policy)
     penalty: float = 0.0
+    override: str = ""     # what a person changed in nbgrader's gradebook ("" : nothing)
 
 
 @dataclass
@@ -90,6 +99,9 @@ class Gradebook:
 
     def missing(self) -> list[tuple[str, str]]:
         return [key for key, cell in self.grades.items() if cell.status == "missing"]
+
+    def overridden(self) -> list[tuple[str, str]]:
+        return [key for key, cell in self.grades.items() if cell.override]
 
     def ungraded(self) -> list[tuple[str, str]]:
         return [key for key, cell in self.grades.items() if cell.status == "ungraded"]
@@ -163,8 +175,29 @@ def _course_order(assignment: str) -> tuple[int, str]:
             assignment)
 
 
+def _cell(r: dict, late_row, override) -> Cell:
+    """A result's cell: its status as the JSON says (a missing pair is missing, not
+    "could not be graded"), its final score with a person's overrides (gradebook.Override)."""
+    status = r.get("status")
+    status = "missing" if status == "missing" else \
+        "ungraded" if (r.get("error") or status in ("error", "unrecognized")) else "graded"
+    if late_row is not None:
+        base, penalty, final = late_row.late.raw, late_row.late.penalty, late_row.late.final
+    else:   # the JSON's final score, and its raw score and penalty when graded with a policy
+        base = float(r["raw_score"] if r.get("raw_score") is not None else r["score"])
+        penalty, final = float(r.get("late_penalty") or 0.0), float(r["score"])
+    shown = (late_row.late.raw, late_row.late.penalty) if late_row is not None else (None, 0.0)
+    if override is None:
+        return Cell(0.0 if status != "graded" else final, status, *shown)
+    base += sum(theirs - (ours or 0.0) for ours, theirs in override.tests.values())
+    base += override.extra_credit
+    return Cell(max(0.0, base - penalty), "graded",
+                base if late_row is not None else None, shown[1], override.describe())
+
+
 def build_gradebook(results: Iterable[dict], roster: Roster | None = None,
-                    late: list[late_policy.LateRow] | None = None) -> Gradebook:
+                    late: list[late_policy.LateRow] | None = None,
+                    overrides: dict | None = None) -> Gradebook:
     """Place each result in the student x assignment grid.
 
     With a roster, its students in its order; results of other students go to `unmatched`.
@@ -174,6 +207,8 @@ def build_gradebook(results: Iterable[dict], roster: Roster | None = None,
     A student and assignment with two results keeps the later one (the later `grade` run
     comes later in a merged file) and lists the other in `duplicates`. `late` (from
     late.apply_policy over the same results, in the same order) replaces scores by final ones.
+    `overrides` ((student, assignment) -> gradebook.Override, read from nbgrader's gradebook)
+    puts a person's test scores and extra credit in place of ours, before the late penalty.
     """
     results = list(results)
     if late is not None and len(late) != len(results):
@@ -214,13 +249,8 @@ def build_gradebook(results: Iterable[dict], roster: Roster | None = None,
         if key in placed:
             duplicates.append(placed[key])
         placed[key] = r
-        status = "ungraded" if r.get("error") else "graded"
-        if late is not None:
-            row = late[i]
-            grades[key] = Cell(0.0 if status == "ungraded" else row.late.final, status,
-                               raw=row.late.raw, penalty=row.late.penalty)
-        else:
-            grades[key] = Cell(0.0 if status == "ungraded" else float(r["score"]), status)
+        grades[key] = _cell(r, late[i] if late is not None else None,
+                            (overrides or {}).get(key))
     for s in students:
         for a in assignments:
             grades.setdefault((s.nbgrader_id, a), Cell(0.0, "missing"))
@@ -253,16 +283,31 @@ def plain_rows(book: Gradebook, titles: dict[str, str] | None = None) -> list[li
     for a in book.assignments:
         title = titles.get(a, a)
         header += [title, f"{title} raw", f"{title} late penalty"] if with_late else [title]
-    rows = [header]
+    with_notes = bool(book.overridden())
+    rows = [header + (["notes"] if with_notes else [])]
     for s in book.students:
         row = [s.nbgrader_id, s.lms_id, s.name]
+        notes = []
         for a in book.assignments:
             cell = book.grades[(s.nbgrader_id, a)]
             row.append(_num(cell.score))
             if with_late:
                 row += [_num(cell.raw if cell.raw is not None else cell.score),
                         _num(cell.penalty)]
-        rows.append(row)
+            if cell.override:
+                notes.append(f"{titles.get(a, a)} overridden in nbgrader: {cell.override}")
+        rows.append(row + (["; ".join(notes)] if with_notes else []))
+    return rows
+
+
+def override_rows(book: Gradebook, titles: dict[str, str] | None = None) -> list[list[str]]:
+    """One row per overridden grade: who, which assignment, the final score and what a
+    person changed in nbgrader's gradebook."""
+    titles = titles or {}
+    rows = [["nbgrader_id", "assignment", "final score", "overridden in nbgrader"]]
+    for student, a in book.overridden():
+        cell = book.grades[(student, a)]
+        rows.append([student, titles.get(a, a), _num(cell.score), cell.override])
     return rows
 
 
@@ -284,6 +329,9 @@ def problems(book: Gradebook, roster: Roster | None) -> list[str]:
                      f"({r.get('path', '')})")
     for student, a in book.missing():
         lines.append(f"missing, scored 0: {student} / {a}")
+    for student, a in book.overridden():
+        lines.append(f"overridden in nbgrader's gradebook: {student} / {a}: "
+                     f"{book.grades[(student, a)].override}")
     for student, a in book.ungraded():
         lines.append(f"could not be graded, scored 0: {student} / {a}")
     for text in (roster.skipped if roster else []):
@@ -307,12 +355,13 @@ def add_parser(sub) -> None:
     lms.add_argument("format", choices=("canvas", "plain"),
                      help="canvas: Canvas's gradebook import; plain: one row per student, "
                           "one column per assignment (Moodle and others)")
-    lms.add_argument("--results", required=True, type=Path, metavar="FILE",
-                     help="the JSON written by `grade --json`")
+    lms.add_argument("--results", type=Path, default=OUTPUT / "grades.json", metavar="FILE",
+                     help=f"the JSON written by `grade --json` (default: {OUTPUT}/grades.json)")
     lms.add_argument("--roster", type=Path, metavar="CSV",
                      help="nbgrader_id plus Canvas's Student, ID, SIS User ID, SIS Login ID, "
                           "Section columns (required for canvas)")
-    lms.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV to write")
+    lms.add_argument("--out", type=Path, metavar="FILE",
+                     help=f"the CSV to write (default: {OUTPUT}/canvas.csv or plain.csv)")
     lms.add_argument("--title", action="append", default=[], metavar="ASSIGNMENT=TITLE",
                      help="the LMS column name of an assignment (default: its id)")
     lms.add_argument("--late-policy", type=Path, metavar="TOML",
@@ -323,6 +372,14 @@ def add_parser(sub) -> None:
     lms.add_argument("--late-csv", type=Path, metavar="FILE",
                      help="also write each submission's time, days late, raw score, penalty "
                           "and final score")
+    lms.add_argument("--gradebook", metavar="DB",
+                     help="nbgrader's gradebook whose manual overrides and extra credit the "
+                          "scores carry: a database URL or an sqlite file (default: the "
+                          "course's, if there is one)")
+    lms.add_argument("--no-gradebook", action="store_true",
+                     help="the scores of --results alone, without the gradebook's overrides")
+    lms.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
+                     help="the course root, whose gradebook is the default (default: .)")
     lms.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     lms.set_defaults(run=run)
 
@@ -335,9 +392,48 @@ def run(opts: argparse.Namespace) -> int:
         return 2
 
 
+def overrides_path(out: Path) -> Path:
+    """The CSV of the overrides beside an LMS file: canvas.csv -> canvas-overrides.csv."""
+    return out.with_name(out.stem + "-overrides.csv")
+
+
+def _overrides(opts: argparse.Namespace, results: list[dict]) -> dict:
+    """The overrides of nbgrader's gradebook (--gradebook, else the course's if it exists),
+    {} without one."""
+    if opts.no_gradebook:
+        if opts.gradebook:
+            raise LmsError("--gradebook and --no-gradebook exclude each other")
+        return {}
+    from .. import gradebook as nbgradebook
+    from ..batch import UsageError
+    from ..course import CourseError
+
+    try:
+        url = nbgradebook.db_url(opts.gradebook, opts.course, must_exist=False)
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
+            if opts.gradebook:
+                raise LmsError(f"no gradebook at {url[len(prefix):]}")
+            print(f"note: no nbgrader gradebook at {url[len(prefix):]}: the scores are those "
+                  "of --results, without a TA's overrides (--gradebook DB names one)",
+                  file=sys.stderr)
+            return {}
+        record = nbgradebook.Record.load(nbgradebook.record_path(url, opts.course))
+        from nbgrader.api import Gradebook as NbGradebook
+        with NbGradebook(url) as gb:
+            found = nbgradebook.overrides(results, gb, record)
+    except (UsageError, CourseError) as exc:
+        raise LmsError(str(exc)) from None
+    print(f"overrides from nbgrader's gradebook {url}: {len(found)} submissions",
+          file=sys.stderr)
+    return found
+
+
 def _run(opts: argparse.Namespace) -> int:
     if opts.format == "canvas" and opts.roster is None:
         raise LmsError("canvas needs --roster: Canvas finds students by its own ids")
+    if opts.out is None:
+        opts.out = OUTPUT / f"{opts.format}.csv"
     if (opts.submitted or opts.late_csv) and not opts.late_policy:
         raise LmsError("--submitted and --late-csv go with --late-policy")
     for out in filter(None, (opts.out, opts.late_csv)):
@@ -352,15 +448,24 @@ def _run(opts: argparse.Namespace) -> int:
         late_rows = late_policy.apply_policy(results, policy, opts.submitted)
         if opts.late_csv:
             late_policy.write_late_csv(late_rows, opts.late_csv)
-    book = build_gradebook(results, roster, late_rows)
+    found = _overrides(opts, results)
+    book = build_gradebook(results, roster, late_rows, found)
     rows = canvas_rows(book, titles) if opts.format == "canvas" else plain_rows(book, titles)
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
     write_rows(rows, opts.out)
+    notes = overrides_path(opts.out)
+    if book.overridden():
+        write_rows(override_rows(book, titles), notes)
+    elif notes.exists():
+        notes.unlink()   # an earlier run's, no longer true
     for line in problems(book, roster):
         print(one_line(line), file=sys.stderr)
     late_count = sum(1 for r in late_rows or [] if r.late.penalty > 0)
     print(f"wrote {opts.out}: {len(book.students)} students x {len(book.assignments)} "
           f"assignments; {len(book.missing())} missing and {len(book.ungraded())} ungraded "
           f"(scored 0)" + (f", {late_count} late penalties" if late_rows is not None else "")
+          + (f", {len(book.overridden())} overridden in nbgrader's gradebook (listed in "
+             f"{overrides_path(opts.out)})" if book.overridden() else "")
           + (f"; {len(book.unmatched)} results NOT placed (see above)" if book.unmatched
              else ""))
     return 1 if book.unmatched else 0

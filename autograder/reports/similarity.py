@@ -53,6 +53,7 @@ from typing import Iterable
 import numpy as np
 
 from ..assignments import ASSIGNMENTS
+from ..course import OUTPUT
 from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, find_solution, read_notebook,
                          trusted_path)
 from ..text import one_line
@@ -471,8 +472,8 @@ def add_parser(sub) -> None:
                           "(default: submitted)")
     sim.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
                      help="course root with the released notebooks in assignments/")
-    sim.add_argument("--out", type=Path, default=Path("similarity.html"), metavar="FILE",
-                     help="the HTML report (default: similarity.html)")
+    sim.add_argument("--out", type=Path, default=OUTPUT / "similarity.html", metavar="FILE",
+                     help=f"the HTML report (default: {OUTPUT}/similarity.html)")
     sim.add_argument("--top", type=int, default=20, metavar="N",
                      help="pairs per assignment shown side by side (default 20)")
     sim.add_argument("-k", type=int, default=K, metavar="TOKENS",
@@ -494,6 +495,7 @@ def run(opts: argparse.Namespace) -> int:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds),
                         encoding="utf-8")
     for line in problems:
