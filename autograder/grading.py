@@ -139,6 +139,7 @@ class GradingSession:
         self.trusted, self.plan = trusted, plan
         self.student = student   # hidden tests draw this student's cases (checks.core.hidden_seed)
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
+        self.process.left_out = dict(plan.left_out)
         self.limits = limits
         self.budget = limits.budget_for(len(plan.tests))
         self.process.start_budget(self.budget)
@@ -182,6 +183,8 @@ class GradingSession:
             status, output = PASSED, ""
         except GradingInterrupted as exc:
             status, output, ended = exc.status, exc.message, exc.ended
+            if exc.where:
+                output += f"\nIt was running:\n{exc.where}"
         except StudentCodeError as exc:
             status, output = FAILED, str(exc)
         except AssertionError as exc:
