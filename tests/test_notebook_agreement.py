@@ -118,3 +118,71 @@ def test_a_timeout_names_the_function_and_the_line_it_was_running(tmp_path, body
     assert test.output.startswith("time limit exceeded (1 s): `relu_backward` had not returned")
     assert "It was running:" in test.output and line in test.output, test.output
     assert "relu_backward" in test.output.split("It was running:")[1]
+
+
+# ---------------------------------------------------------------- a notebook run, not saved
+
+KERNEL = r'''
+import json, os, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+for source in json.loads(sys.argv[1]):
+    result = shell.run_cell(source)
+    if not result.success:
+        raise SystemExit(f"cell failed: {source[:60]!r}")
+'''
+
+
+def _run_in_a_kernel(tmp_path, cells: list[str], notebook: Path, runs: Path):
+    """Run cells as Jupyter would for `notebook` (IPython, JPY_SESSION_NAME set), the
+    check's record going to `runs`."""
+    import json
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, JPY_SESSION_NAME=str(notebook), BACKPROP_LAB_RUNS=str(runs))
+    proc = subprocess.run([sys.executable, "-c", KERNEL, json.dumps(cells)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def _relu_cells(nb, grade_ids):
+    return [c.source for c in nb.cells if c.cell_type == "code" and
+            c.metadata.get("nbgrader", {}).get("grade_id") in grade_ids]
+
+
+@pytest.mark.parametrize("case", ["unsaved", "saved", "saved after the run"])
+def test_a_notebook_run_but_not_saved_is_told(tmp_path, monkeypatch, case):
+    """The student ran a working relu_backward (the test passed in the browser) and did not
+    save: the file still holds the stub. Grading says the file differs from what ran; not when
+    the saved version is the one that ran, nor when the file was saved after the run."""
+    import os
+    import time
+    runs = tmp_path / "runs.json"
+    monkeypatch.setenv("BACKPROP_LAB_RUNS", str(runs))
+    released = nbformat.read(ROOT / "assignments/relu/relu.ipynb", as_version=4)
+    solved = _solutions()
+    path = tmp_path / "relu.ipynb"
+    nbformat.write(solved if case == "saved" else released, path)
+    old = time.time() - 600
+    os.utime(path, (old, old))
+    cells = _relu_cells(solved, {"given_imports", "given_relu_forward", "relu_backward",
+                                 "test_relu_backward"})
+    printed = _run_in_a_kernel(tmp_path, cells, path, runs)
+    assert "passed" in printed and runs.is_file()
+    if case == "saved after the run":
+        os.utime(path, None)
+    result = grade_notebook(path, Settings(course=ROOT))
+    tests = {t.name: t for t in result.tests}
+    out = tests["test_relu_backward"].output
+    if case == "unsaved":
+        assert "not implemented yet" in out
+        assert "Not saved? Your notebook ran a different `relu_backward`" in out, out
+        assert "save the notebook (Ctrl+S)" in out
+        # only for the function that ran: the others were never run in the kernel
+        assert "Not saved?" not in tests["test_leaky_relu_backward"].output
+    elif case == "saved":
+        assert tests["test_relu_backward"].status == "passed"
+    else:
+        assert "Not saved?" not in out
