@@ -203,10 +203,13 @@ class StudentProcess:
         grader waits TIME_UP_GRACE more, then ends the child in any case)."""
         req_w, rep_r = self._fds
         wait = deadline
-        if timed:
-            message = dict(message, seconds=max(0.001, deadline - time.monotonic()))
-            wait = deadline + TIME_UP_GRACE
         try:
+            if timed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise wire.Timeout()
+                message = dict(message, seconds=left)
+                wait = deadline + TIME_UP_GRACE
             wire.send(req_w, message, wait)
             reply = wire.receive(rep_r, wait)
             error = reply.get("error") or {}
@@ -216,6 +219,8 @@ class StudentProcess:
                 self.kill()
                 raise GradingInterrupted("timeout", self._time_limit_message(),
                                          where=str(error.get("traceback", "")).rstrip())
+            if timed and time.monotonic() > deadline:
+                raise wire.Timeout()   # an answer after the limit is no answer in time
             return reply
         except wire.Timeout:
             self.kill()
