@@ -143,16 +143,19 @@ jupyter lab assignments/{first}/{first}.ipynb
 Fill in each function (replace `raise NotImplementedError()`) and run the test cell under
 it. A failing test shows what to fix; a passing one prints one line with its points.
 A helper function of your own may sit in the answer cell or in a cell of its own that only
-defines functions, constants and imports: grading runs those cells too. Code in any other
-cell you add (prints, experiments) does not run when you are graded.
+defines functions, classes, imports and constants (`EPS = 1e-8`): grading runs those cells
+too, in notebook order. Any other cell you add (prints, experiments) does not run when you
+are graded, and a test that needs a name from it says so. A test that runs out of time
+names your function that had not returned and the line it was running.
 A fresh copy of a notebook: `python -m autograder fetch {first}` (it never overwrites a file
 unless you add `--force`).
 
 ## Check your score
 
 **Save the notebook first** (Ctrl+S): grading reads the file on disk, not what you see in
-the browser. The score table shows each notebook's save time, so you can check.
-With the environment active, in this folder:
+the browser. The score table shows each notebook's save time, so you can check, and a test
+says "Not saved?" when your notebook ran another version of its function after the last
+save. With the environment active, in this folder:
 
 ```
 python -m pytest --pyargs autograder --submission assignments
