@@ -56,7 +56,10 @@ def released_notebook(assignment: str) -> Path:
     path = RELEASED / f"{assignment}.ipynb"
     if not path.is_file():
         raise KitError(f"this installation has no released notebook for `{assignment}` "
-                       f"({path} is missing): reinstall the package")
+                       f"({path} is missing): reinstall the course package, the kit's wheel: "
+                       'python -m pip install --force-reinstall "./backprop_lab-<version>-'
+                       'py3-none-any.whl[student]" (never `pip install autograder`: that name '
+                       "on the package index is someone else's)")
     return path
 
 
@@ -177,19 +180,38 @@ Hand in the saved `.ipynb` files of `assignments/` the way your instructor tells
 # else (pytest does not read notebooks); this conftest says what to run instead.
 KIT_CONFTEST = """\
 # Plain `pytest` here finds no tests: pytest does not read notebooks by itself.
-# This file only makes it say how to grade them (see README.md).
+# This file only makes it say how to grade them, or that the course package is missing
+# (see README.md).
 import os
 import sys
 
 GRADE = "python -m pytest --pyargs autograder --submission assignments"
 
 
+def pytest_addoption(parser):
+    # Without the course package in this Python, `--submission` would be an unknown option:
+    # take it here, so that the summary can say what is missing.
+    try:
+        parser.addoption("--submission", action="append", default=[],
+                         help="(the course package is not installed in this Python)")
+    except ValueError:   # the course's pytest plugin has it: it is installed
+        pass
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    write = terminalreporter.write_line
+    if not config.pluginmanager.has_plugin("backprop_lab") and int(exitstatus) != 0:
+        write("")
+        write("The course package is not installed in this Python (" + sys.executable + "), "
+              "so nothing here can be graded.", bold=True)
+        write("Activate the course environment first: . .venv/bin/activate "
+              "(Windows: .venv\\Scripts\\activate); if there is no .venv, set it up as "
+              "README.md says (its Set up lines install the course wheel in this folder).")
+        return
     notebooks = [a for a in config.args if str(a).endswith(".ipynb")]
     # 5: no tests were collected; 4: a notebook named on the command line "not found"
     if int(exitstatus) != 5 and not (int(exitstatus) == 4 and notebooks):
         return
-    write = terminalreporter.write_line
     write("")
     write("No tests ran: pytest does not read notebooks by itself. To grade your saved "
           "notebooks, run in this folder:", bold=True)

@@ -180,6 +180,15 @@ def test_plain_pytest_in_the_kit_says_how_to_grade(kit):
         assert proc.returncode in (4, 5), proc.stdout   # 4: a named notebook "not found"
         assert "No tests ran: pytest does not read notebooks by itself" in proc.stdout
         assert "python -m pytest --pyargs autograder --submission assignments" in proc.stdout
+    # a Python without the course package (here: its plugin blocked) is told so
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "-p", "no:backprop_lab", "--pyargs", "autograder", "--submission",
+                           "assignments"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode != 0
+    assert "unrecognized arguments" not in proc.stdout + proc.stderr
+    assert "The course package is not installed in this Python" in proc.stdout, proc.stdout
+    assert ". .venv/bin/activate" in proc.stdout
     # the grading command itself is untouched by it
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
                            "--pyargs", "autograder", "--submission",
