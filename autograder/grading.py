@@ -19,7 +19,7 @@ from .checks.core import STUDENT_KEY, StudentCodeError
 from .notebooks import (SOLUTION, GradingPlan, Notebook, NotebookError, Test, given_source,
                         make_plan, read_notebook, safe_name, tested_function, tests_of,
                         trusted_path)
-from .runs import unsaved_note
+from .checks.runs import unsaved_note
 from .launcher import Launcher
 from .text import clean
 from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,

@@ -1224,7 +1224,7 @@ def announce_passes(namespace: dict) -> None:
 def _record_run(check: Callable, arguments: list) -> None:
     """Remember which version of the student's functions the notebook ran (runs.py), so
     that grading can say when the saved file holds another."""
-    from .. import runs
+    from . import runs
     functions = {fn.__name__: fn for fn in arguments
                  if inspect.isfunction(fn) and _cell_name(fn.__code__.co_filename)}
     if functions:
