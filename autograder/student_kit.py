@@ -336,13 +336,14 @@ def check_wheel(wheel: Path) -> None:
     """Refuse a wheel that is not the course package or carries unreleased notebooks."""
     if not zipfile.is_zipfile(wheel):
         raise KitError(f"{wheel} is not a wheel (not a zip file)")
+    package = __name__.split(".")[0]   # the import name the wheel must hold
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-        if "autograder/student_kit.py" not in names:
-            raise KitError(f"{wheel} is not the course package (no autograder/ in it)")
+        if f"{package}/student_kit.py" not in names:
+            raise KitError(f"{wheel} is not the course package (no {package}/ in it)")
         for name in names:
             top = name.split("/")[0]
-            if not (top == "autograder" or top.endswith((".dist-info", ".data"))):
+            if not (top == package or top.endswith((".dist-info", ".data"))):
                 raise KitError(f"{wheel} holds `{name}`: only the course package may go out")
             if name.endswith(".ipynb"):
                 check_clean(zf.read(name).decode("utf-8"), f"{wheel}:{name}")
