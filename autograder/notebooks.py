@@ -385,7 +385,7 @@ def helper_cells(trusted: Notebook, cells: tuple[Cell, ...], functions: list[str
                              f"it redefines {', '.join(f'`{n}`' for n in clash)}, which the "
                              "notebook gives or grades elsewhere"))
             continue
-        shown = ", ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        shown = ", ".join(f"`{n}`" for n in names[:8]) + (", ..." if len(names) > 8 else "")
         helpers.append((i, f"your cell defining {shown}", cell.source))
     return helpers, left_out
 
