@@ -186,3 +186,14 @@ def test_a_notebook_run_but_not_saved_is_told(tmp_path, monkeypatch, case):
         assert tests["test_relu_backward"].status == "passed"
     else:
         assert "Not saved?" not in out
+
+
+def test_a_helper_cell_that_fails_to_run_is_named_with_its_error(tmp_path):
+    nb = _solutions()
+    answer = _index(nb, "relu_backward")
+    nb.cells[answer].source = USES_HELPER
+    nb.cells.insert(answer + 1, new_code_cell("import not_a_module_anywhere\n" + HELPER))
+    _, tests = _grade(nb, tmp_path)
+    out = tests["test_relu_backward"].output
+    assert "its cell failed to run: ModuleNotFoundError" in out, out
+    assert "not_a_module_anywhere" in out
