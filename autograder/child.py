@@ -50,6 +50,43 @@ def error_reply(exc: BaseException, labels: set[str]) -> dict:
                                    "traceback": text[-4000:]}}
 
 
+class OutOfTime(BaseException):
+    """Raised in the student's code when the request's time is up, so that the reply can say
+    which line was running (the grader ends the process anyway, a little later)."""
+
+
+OUT_OF_TIME = "OutOfTime"   # the error type of such a reply
+
+
+def _time_up(signum, frame):
+    raise OutOfTime()
+
+
+class _Timer:
+    """SIGALRM after `seconds` (none if not a positive number, or no timer on this system)."""
+
+    def __init__(self, seconds):
+        self.on = (isinstance(seconds, (int, float)) and not isinstance(seconds, bool)
+                   and 0 < seconds < 1e6 and hasattr(signal, "setitimer"))
+        self.seconds = seconds
+
+    def __enter__(self):
+        if self.on:
+            signal.signal(signal.SIGALRM, _time_up)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def out_of_time_reply(exc: BaseException, labels: set[str]) -> dict:
+    reply = error_reply(exc, labels)
+    reply["error"].update(type=OUT_OF_TIME, message="")
+    return reply
+
+
 class Child:
     def __init__(self):
         self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
@@ -57,10 +94,14 @@ class Child:
 
     def handle(self, request: dict) -> dict:
         op = request.get("op")
-        if op == "exec":
-            return self.exec_cell(request["label"], request["source"])
-        if op == "call":
-            return self.call(request["name"], request["payload"])
+        try:
+            with _Timer(request.get("seconds")):
+                if op == "exec":
+                    return self.exec_cell(request["label"], request["source"])
+                if op == "call":
+                    return self.call(request["name"], request["payload"])
+        except OutOfTime as exc:   # between the student's code and the reply
+            return out_of_time_reply(exc, self.labels)
         return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}",
                                        "traceback": ""}}
 
@@ -72,6 +113,8 @@ class Child:
         linecache.cache[label] = (len(code), None, lines, label)
         try:
             exec(compile(code, label, "exec"), self.namespace)
+        except OutOfTime as exc:
+            return out_of_time_reply(exc, self.labels)
         except BaseException as exc:   # the student's cell; report, never die
             return error_reply(exc, self.labels)
         return {"ok": True}
@@ -101,6 +144,8 @@ class Child:
         except wire.WireError as exc:
             return {"ok": False, "error": {"type": "TypeError", "message": str(exc),
                                            "traceback": ""}}
+        except OutOfTime as exc:
+            return out_of_time_reply(exc, self.labels)
         except BaseException as exc:
             return error_reply(exc, self.labels)
         return {"ok": True, "args": args_after, "value": encoded}

@@ -17,7 +17,9 @@ from types import CodeType
 from .assignments import ASSIGNMENTS
 from .checks.core import STUDENT_KEY, StudentCodeError
 from .notebooks import (SOLUTION, GradingPlan, Notebook, NotebookError, Test, given_source,
-                        make_plan, read_notebook, safe_name, tests_of, trusted_path)
+                        make_plan, read_notebook, safe_name, tested_function, tests_of,
+                        trusted_path)
+from .checks.runs import unsaved_note
 from .launcher import Launcher
 from .text import clean
 from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,
@@ -139,6 +141,7 @@ class GradingSession:
         self.trusted, self.plan = trusted, plan
         self.student = student   # hidden tests draw this student's cases (checks.core.hidden_seed)
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
+        self.process.left_out = dict(plan.left_out)
         self.limits = limits
         self.budget = limits.budget_for(len(plan.tests))
         self.process.start_budget(self.budget)
@@ -182,6 +185,8 @@ class GradingSession:
             status, output = PASSED, ""
         except GradingInterrupted as exc:
             status, output, ended = exc.status, exc.message, exc.ended
+            if exc.where:
+                output += f"\nIt was running:\n{exc.where}"
         except StudentCodeError as exc:
             status, output = FAILED, str(exc)
         except AssertionError as exc:
@@ -270,6 +275,7 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
             result.budget = session.budget
             for test in plan.tests:
                 tested = session.run_test(test)
+                add_unsaved_note(tested, result.path, plan)
                 tested.timings = [{"run": "batch", "status": tested.status,
                                    "seconds": tested.seconds}]
                 result.tests.append(tested)
@@ -282,6 +288,18 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
             launcher.close()
     result.score = sum(t.score for t in result.tests)
     return result
+
+
+def add_unsaved_note(tested: TestResult, path: str, plan: GradingPlan) -> None:
+    """A failing test of a function the notebook last ran in another version, after the file
+    was saved, says so (runs.py): the browser showed that version, grading read the file."""
+    function = tested_function(tested.name, list(plan.functions))
+    if tested.status == PASSED or function is None:
+        return
+    saved = "\n\n".join(source for _, source in plan.child_cells)
+    note = unsaved_note(path, plan.assignment, function, saved)
+    if note:
+        tested.output = f"{tested.output}\n{note}" if tested.output else note
 
 
 def to_rerun(result: SubmissionResult, load_timeouts: list[str]) -> list[str]:

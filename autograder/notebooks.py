@@ -11,6 +11,7 @@ read (a `\\ud800` escape in the JSON would otherwise be a lone surrogate).
 """
 from __future__ import annotations
 
+import ast
 import errno
 import json
 import math
@@ -83,6 +84,8 @@ class GradingPlan:
     child_cells: tuple[tuple[str, str], ...]   # (label, source), run in order in the child
     tests: tuple[Test, ...]
     warnings: tuple[str, ...] = ()
+    # names defined in cells the student added that are not graded, and why (for messages)
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 def _kind(meta: dict) -> str:
@@ -252,7 +255,7 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
                   for c in submission.cells)
     submission = Notebook(path=submission.path, cells=cells)
     functions = [c.grade_id for c in trusted.of_kind(SOLUTION)]
-    child_cells, warnings, later = [], [], {}
+    child_cells, warnings, later, answers = [], [], {}, set()
     for cell in trusted.cells:
         if cell.kind == GIVEN:
             child_cells.append((f"given cell `{cell.grade_id}`", cell.source))
@@ -263,16 +266,160 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
             if found is not None:
                 child_cells.append((f"your cell `{cell.grade_id}`", found.source))
                 start = next(i for i, c in enumerate(cells) if c is found)
+                answers.add(start)
                 for i in later_definitions(cells, start, cell.grade_id, functions):
                     later.setdefault(i, []).append(cell.grade_id)
+    helpers, left_out = helper_cells(trusted, cells, functions, set(later) | answers)
+    child_cells = with_helpers(child_cells, helpers, cells)
     for i, names in sorted(later.items()):
         listed = ", ".join(f"`{name}`" for name in names)
         child_cells.append((f"your later cell defining {listed}", cells[i].source))
         warnings.append(f"a later cell defines {listed} again; as when the notebook runs top "
                         "to bottom, the tests grade that definition")
+    for names, why in left_out:
+        warnings.append(f"your cell defining {', '.join(f'`{n}`' for n in names)} is not "
+                        f"graded: {why}")
     return GradingPlan(assignment=trusted.assignment, functions=tuple(functions),
                        child_cells=tuple(child_cells), tests=tests_of(trusted),
-                       warnings=tuple(warnings))
+                       warnings=tuple(warnings),
+                       left_out={n: why for names, why in left_out for n in names})
+
+
+# ---------------------------------------------------------------- the student's own cells
+
+# What a cell the student added may hold to be graded with the answer cells (its helper
+# functions, constants, imports): it then runs in the child, as in the notebook; any other
+# statement (a call, a print, an experiment) keeps the whole cell out.
+DEFINITION_ONLY = ("functions, classes, imports and constants (`NAME = 1e-8`)")
+
+
+def _constant(node: ast.AST) -> bool:
+    """A value without calls: literals, names, attributes, arithmetic, containers of them."""
+    if isinstance(node, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _constant(node.value)
+    if isinstance(node, ast.UnaryOp):
+        return _constant(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _constant(node.left) and _constant(node.right)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_constant(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _constant(k) for k in node.keys) and \
+            all(_constant(v) for v in node.values)
+    return False
+
+
+def definitions(source: str) -> tuple[list[str] | None, str]:
+    """The top-level names a cell defines if it only defines (see DEFINITION_ONLY), else None
+    and the first line that does something else."""
+    from .child import strip_magics
+    try:
+        tree = ast.parse(strip_magics(source))
+    except (SyntaxError, ValueError) as exc:
+        return None, f"it does not parse ({exc.__class__.__name__})"
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defaults = [] if isinstance(node, ast.ClassDef) else \
+                node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
+            decorators_ok = all(_constant(d) or (isinstance(d, ast.Call) and _constant(d.func))
+                                for d in node.decorator_list)
+            if decorators_ok and all(_constant(d) for d in defaults):
+                names.append(node.name)
+                continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if not any(a.name == "*" for a in node.names):
+                names += [(a.asname or a.name).split(".")[0] for a in node.names]
+                continue
+        elif isinstance(node, ast.Assign):
+            if all(isinstance(t, ast.Name) for t in node.targets) and _constant(node.value):
+                names += [t.id for t in node.targets]
+                continue
+        elif isinstance(node, ast.AnnAssign):
+            if isinstance(node.target, ast.Name) and node.value is not None and \
+                    _constant(node.value):
+                names.append(node.target.id)
+                continue
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue   # a docstring or a bare literal
+        elif isinstance(node, ast.Pass):
+            continue
+        line = source.splitlines()[node.lineno - 1].strip() if node.lineno else ""
+        line = line if len(line) <= 60 else line[:57] + "..."
+        return None, f"line {node.lineno} is not a definition (`{line}`)"
+    return names, ""
+
+
+def helper_cells(trusted: Notebook, cells: tuple[Cell, ...], functions: list[str],
+                 taken: set[int]) -> tuple[list[tuple[int, str, str]], list]:
+    """The cells the student added that only define helpers: (index, label, source), and
+    the cells left out that define names a graded function may use ((names, why), ...).
+
+    A cell of the notebook's own (the same source as an unlabelled cell of the trusted copy,
+    such as an experiment) is not the student's; nor are cells already run for a graded
+    function. A cell that defines a graded function or a name the given cells define stays
+    out: the grader keeps those as the notebook gives them."""
+    own = {c.source.strip() for c in trusted.cells if c.kind == OTHER}
+    given_names: set[str] = set()
+    for cell in trusted.of_kind(GIVEN):
+        found, _ = definitions(cell.source)
+        given_names.update(found or defined_functions(cell.source))
+    helpers, left_out = [], []
+    for i, cell in enumerate(cells):
+        if cell.kind != OTHER or i in taken or not cell.has_code or \
+                cell.source.strip() in own:
+            continue
+        names, why = definitions(cell.source)
+        if names is None:
+            defined = defined_functions(cell.source)
+            if defined:
+                left_out.append((defined, f"{why}; a helper must sit in the answer cell or "
+                                          f"in a cell that holds only {DEFINITION_ONLY}"))
+            continue
+        clash = [n for n in names if n in functions or (n in given_names and not
+                 _is_import_of(cell.source, n))]
+        if clash:
+            left_out.append(([n for n in names if n not in clash] or clash,
+                             f"it redefines {', '.join(f'`{n}`' for n in clash)}, which the "
+                             "notebook gives or grades elsewhere"))
+            continue
+        shown = ", ".join(f"`{n}`" for n in names[:8]) + (", ..." if len(names) > 8 else "")
+        helpers.append((i, f"your cell defining {shown}", cell.source))
+    return helpers, left_out
+
+
+def _is_import_of(source: str, name: str) -> bool:
+    """Whether `name` comes into the cell by an import (`import numpy as np` again is fine)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) and
+               any((a.asname or a.name).split(".")[0] == name for a in node.names)
+               for node in tree.body)
+
+
+def with_helpers(child_cells: list[tuple[str, str]], helpers: list[tuple[int, str, str]],
+                 cells: tuple[Cell, ...]) -> list[tuple[str, str]]:
+    """Insert each helper cell before the first answer cell that comes after it in the
+    notebook (as Jupyter runs it top to bottom), else after the last one."""
+    if not helpers:
+        return child_cells
+    position = []   # the notebook index of each child cell that is a student's answer
+    for label, source in child_cells:
+        index = next((i for i, c in enumerate(cells) if c.source is source), None) \
+            if label.startswith("your cell `") else None
+        position.append(index)
+    result: list[tuple[str, str]] = []
+    pending = list(helpers)
+    for (label, source), index in zip(child_cells, position):
+        while pending and index is not None and pending[0][0] < index:
+            result.append(pending.pop(0)[1:])
+        result.append((label, source))
+    result += [h[1:] for h in pending]
+    return result
 
 
 def tests_of(trusted: Notebook) -> tuple[Test, ...]:

@@ -12,7 +12,8 @@ import pytest
 from . import options, report
 from .batch import UsageError, find_submissions
 from .grading import (PASSED, SEE_SUBMISSION_ERROR, GradingSession, Settings,
-                      SubmissionResult, TestResult, launcher_for, open_submission)
+                      SubmissionResult, TestResult, add_unsaved_note, launcher_for,
+                      open_submission)
 from .launcher import Launcher
 from .text import multi_line
 
@@ -153,6 +154,7 @@ class CellTest(pytest.Item):
             # the reason once, under its first test; the others point to it
             raise CellFailed(None, error if first else SEE_SUBMISSION_ERROR)
         result = notebook.grading.run_test(self.test)
+        add_unsaved_note(result, notebook.result.path, notebook.plan)
         notebook.result.tests.append(result)
         notebook.result.score += result.score
         if result.status != PASSED:

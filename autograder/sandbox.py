@@ -82,6 +82,17 @@ def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]
         if not any(_inside(path, b) for b in bound):
             args += [*parents(path), "--ro-bind", str(path), str(path)]
             bound.append(path)
+    # The interpreter may be reached through a link in a folder that is not mounted (a
+    # virtual environment made by a `python3` link of the user's own): such links are made
+    # again inside, as links, so nothing else of that folder shows.
+    link = Path(sys.executable)
+    for _ in range(40):
+        if not link.is_symlink():
+            break
+        target = os.readlink(link)
+        if not any(_inside(link, b) for b in bound):
+            args += [*parents(link), "--symlink", target, str(link)]
+        link = Path(os.path.normpath(link.parent / target))
     package = Path(__file__).resolve().parent
     args += parents(Path(PACKAGE_PARENT) / package.name / "x")
     for name in RUNTIME_FILES:

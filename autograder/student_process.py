@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import signal
 import tempfile
 import time
@@ -26,6 +27,8 @@ import numpy as np
 from . import wire
 from .checks.core import StudentCodeError
 from .launcher import Launcher, LauncherError
+from .child import OUT_OF_TIME
+from .notebooks import DEFINITION_ONLY
 
 OUTPUT_KEPT = 2000   # characters of a test's printed output kept in its report
 EXIT_GRACE = 1.0     # seconds a child that closed its pipes gets to report how it ended
@@ -38,14 +41,18 @@ class GradingInterrupted(BaseException):
     let it through to the engine.
     """
 
-    def __init__(self, status: str, message: str, ended: bool = False):
+    def __init__(self, status: str, message: str, ended: bool = False, where: str = ""):
         self.status, self.message = status, message
         self.ended = ended   # the process ended (or never started) without a timeout
+        self.where = where   # a timeout: the student's lines that were running (their frames)
         super().__init__(message)
 
 
 BUDGET_TIMEOUTS = 10     # at most this many time limits per submission, by default
 RESTART_ALLOWANCE = 0.5  # seconds per time limit in the default budget, to start a process
+# Seconds the grader waits past a time limit for the child's own timer to interrupt the
+# student's code and say which line was running; then it ends the child in any case.
+TIME_UP_GRACE = 0.25
 
 
 @dataclass
@@ -88,6 +95,7 @@ class StudentProcess:
         self.budget: float | None = None       # seconds for the whole submission
         self.budget_deadline: float | None = None   # set by start_budget()
         self.load_timeouts: list[str] = []     # cells that ran out of time while loading
+        self.left_out: dict[str, str] = {}     # names of the student's cells not run, and why
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
         # The children print into a file without a name (the grader reads it by descriptor),
@@ -167,13 +175,13 @@ class StudentProcess:
                 limit = time.monotonic() + self.limits.timeout
                 try:
                     reply = self._request({"op": "exec", "label": label, "source": source},
-                                          self._within_budget(limit))
+                                          self._within_budget(limit), timed=True)
                 except GradingInterrupted as exc:
-                    if exc.status == "timeout" and self.budget_spent() and \
-                            time.monotonic() < limit:
+                    if exc.status == "timeout" and self._budget_stopped(limit):
                         raise self._out_of_budget() from None   # the budget, not the cell
                     self._fatal.add(label)
-                    self.cell_errors[label] = f"{exc.message} while the cell ran"
+                    self.cell_errors[label] = f"{exc.message} while the cell ran" + (
+                        f", at\n{exc.where}" if exc.where else "")
                     if exc.status == "timeout":
                         self.load_timeouts.append(label)
                     break   # the child is gone: start again without this cell
@@ -185,18 +193,38 @@ class StudentProcess:
 
     # ------------------------------------------------------------ requests
 
-    def _request(self, message: dict, deadline: float) -> dict:
+    def _budget_stopped(self, deadline: float) -> bool:
+        """Whether a timeout at `deadline` (a test's or a cell's) was the budget's doing."""
+        return self.budget_deadline is not None and self.budget_deadline < deadline
+
+    def _request(self, message: dict, deadline: float, timed: bool = False) -> dict:
+        """Send a request, wait for its reply until `deadline`. `timed`: the student's code
+        runs in it, and the child stops it itself at `deadline` to say where it was (the
+        grader waits TIME_UP_GRACE more, then ends the child in any case)."""
         req_w, rep_r = self._fds
+        wait = deadline
         try:
-            wire.send(req_w, message, deadline)
-            reply = wire.receive(rep_r, deadline)
-            if not isinstance(reply.get("error") or {}, dict):
+            if timed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise wire.Timeout()
+                message = dict(message, seconds=left)
+                wait = deadline + TIME_UP_GRACE
+            wire.send(req_w, message, wait)
+            reply = wire.receive(rep_r, wait)
+            error = reply.get("error") or {}
+            if not isinstance(error, dict):
                 raise wire.WireError("malformed error")
+            if timed and not reply.get("ok") and error.get("type") == OUT_OF_TIME:
+                self.kill()
+                raise GradingInterrupted("timeout", self._time_limit_message(),
+                                         where=str(error.get("traceback", "")).rstrip())
+            if timed and time.monotonic() > deadline:
+                raise wire.Timeout()   # an answer after the limit is no answer in time
             return reply
         except wire.Timeout:
             self.kill()
-            raise GradingInterrupted("timeout", f"time limit exceeded ({self.limits.timeout:g} s)"
-                                     ) from None
+            raise GradingInterrupted("timeout", self._time_limit_message()) from None
         except (wire.Closed, BrokenPipeError, OSError):
             code = self._end(EXIT_GRACE)
             raise GradingInterrupted("error", describe_exit(code), ended=True) from None
@@ -218,16 +246,21 @@ class StudentProcess:
         payload = wire.encode([list(args), kwargs], allow_callables=True)
         try:
             reply = self._request({"op": "call", "name": name, "payload": payload},
-                                  self._within_budget(deadline))
+                                  self._within_budget(deadline), timed=True)
         except GradingInterrupted as exc:
-            if exc.status == "timeout" and self.budget_spent() and time.monotonic() < deadline:
+            if exc.status == "timeout" and self._budget_stopped(deadline):
                 raise self._out_of_budget() from None
+            if exc.status == "timeout":
+                exc.message = (f"{exc.message}: `{name}` had not returned when the test's "
+                               "time ran out (one limit for all the calls a test makes to "
+                               "your functions)")
+                exc.args = (exc.message,)
             raise
         if not reply.get("ok"):
             err = reply.get("error") or {}
             message = str(err.get("message", ""))
             if err.get("type") == "NameError":
-                message += self._why_missing(name)
+                message += self._why_missing(name, message)
             raise StudentCodeError(name, str(err.get("type", "Error")), message,
                                    str(err.get("traceback", "")))
         try:
@@ -244,11 +277,24 @@ class StudentProcess:
             raise GradingInterrupted("error", f"the student process sent an invalid reply ({exc})"
                                      ) from None
 
-    def _why_missing(self, name: str) -> str:
+    def _time_limit_message(self) -> str:
+        return f"time limit exceeded ({self.limits.timeout:g} s)"
+
+    def _why_missing(self, name: str, message: str = "") -> str:
+        """Why a name is not defined in the child: `name` the called function; `message` the
+        NameError's, which names another (a helper) when the function's own code needs it."""
+        found = re.match(r"name '([A-Za-z_]\w*)' is not defined", message)
+        missing = found.group(1) if found else name
         for label, error in self.cell_errors.items():
-            if f"`{name}`" in label:
+            if f"`{missing}`" in label:
                 return f" (its cell failed to run: {error})"
-        return " (renamed or deleted?)"
+        if missing == name:
+            return " (renamed or deleted?)"
+        if missing in self.left_out:
+            return (f" (`{missing}` is defined in a cell of yours that grading does not run: "
+                    f"{self.left_out[missing]})")
+        return (f" (no cell that grading runs defines `{missing}`: grading runs the answer "
+                f"cells and the cells you added that hold only {DEFINITION_ONLY})")
 
     def take_output(self) -> str:
         """What the student's code printed since the last call of this method (truncated)."""

@@ -178,11 +178,11 @@ def test_a_test_that_timed_out_is_run_again_alone_and_both_times_are_reported(
     held = {"on": True}
     request = grading.StudentProcess._request
 
-    def slow_request(self, message, deadline):
+    def slow_request(self, message, deadline, **kw):
         if held["on"] and message.get("op") == "call" and \
                 any("held back" in source for _, source in self.cells):
             time.sleep(max(0.0, deadline - time.monotonic()) + 0.05)
-        return request(self, message, deadline)
+        return request(self, message, deadline, **kw)
 
     rerun = batch.rerun_tests
 

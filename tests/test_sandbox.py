@@ -168,3 +168,32 @@ def test_an_installed_copy_of_the_package_is_not_readable_inside(monkeypatch):
     finally:
         import shutil
         shutil.rmtree(fake_site)
+
+
+@requires_sandbox
+def test_an_interpreter_reached_through_links_in_unmounted_folders_starts(tmp_path,
+                                                                           monkeypatch):
+    """A virtual environment made by a `python3` link of the user's own (the kit's set-up
+    run with such a python3 first on PATH): its bin/python points through that link, in a
+    folder the sandbox does not mount. The links are made again inside, as links."""
+    import tempfile
+    top = Path(tempfile.mkdtemp(prefix="backprop-links-"))
+    try:
+        top.chmod(0o755)
+        (top / "mine").mkdir()
+        (top / "mine" / "python3").symlink_to(os.path.realpath(sys.executable))
+        (top / "env" / "bin").mkdir(parents=True)
+        (top / "env" / "bin" / "python3").symlink_to(top / "mine" / "python3")
+        (top / "env" / "bin" / "python").symlink_to("python3")
+        (top / "mine" / "secret.txt").write_text("not for the sandbox")
+        python = str(top / "env" / "bin" / "python")
+        monkeypatch.setattr(sys, "executable", python)
+        code = ("import os\nprint('started')\n"
+                f"print(sorted(os.listdir({str(top / 'mine')!r})))")
+        cmd = sandbox.command([python, "-c", code], sandbox.environment({}), [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split("\n")[:2] == ["started", "['python3']"]   # links, no files
+    finally:
+        import shutil
+        shutil.rmtree(top, ignore_errors=True)

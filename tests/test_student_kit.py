@@ -67,32 +67,134 @@ def test_the_scan_finds_the_secrets_in_source():
     assert _leaks(solutions)    # a solutions copy would be caught too
 
 
-def test_student_kit_holds_the_released_notebooks_and_nothing_else(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(tmp_path)],
-                          capture_output=True, text=True, cwd=tmp_path)
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """A kit built by the command line, as an instructor would: OUT and its folder."""
+    out = tmp_path_factory.mktemp("kit")
+    proc = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(out)],
+                          capture_output=True, text=True, cwd=out, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    folder = tmp_path / student_kit.KIT_NAME
+    return out, out / student_kit.KIT_NAME
+
+
+def test_student_kit_holds_the_released_notebooks_the_wheel_and_nothing_else(kit, tmp_path):
+    out, folder = kit
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-    assert files == sorted(["README.md", "student-tools.sh"]
+    (wheel,) = [f for f in files if f.endswith(".whl")]
+    assert re.fullmatch(r"backprop_lab-[\w.]+-py3-none-any\.whl", wheel)
+    assert files == sorted(["README.md", "conftest.py", "pytest.ini", wheel]
                            + [f"assignments/{a}/{a}.ipynb" for a in ASSIGNMENTS])
-    with zipfile.ZipFile(tmp_path / f"{student_kit.KIT_NAME}.zip") as zf:
+    with zipfile.ZipFile(out / f"{student_kit.KIT_NAME}.zip") as zf:
         names = sorted(zf.namelist())
         assert names == sorted(f"{student_kit.KIT_NAME}/{f}" for f in files)
         for name in names:
-            text = zf.read(name).decode("utf-8")
-            assert not _leaks(text), (name, _leaks(text))
-            assert text == (tmp_path / name).read_text()
+            data = zf.read(name)
+            assert data == (out / name).read_bytes()
+            if not name.endswith(".whl"):
+                assert not _leaks(data.decode("utf-8")), (name, _leaks(data.decode("utf-8")))
+    student_kit.check_wheel(folder / wheel)
     for assignment in ASSIGNMENTS:
         assert (folder / "assignments" / assignment / f"{assignment}.ipynb").read_bytes() == \
             (ROOT / "assignments" / assignment / f"{assignment}.ipynb").read_bytes()
     readme = (folder / "README.md").read_text()
     for needed in (". .venv/bin/activate", "every test fails and the score is 0",
-                   "Save the notebook first", "sh student-tools.sh"):
-        assert needed in readme
+                   "Save the notebook first", "3.10 or newer", f"./{wheel}[student]",
+                   "python -m pytest --pyargs autograder --submission assignments",
+                   "python -m autograder student-tools"):
+        assert needed in readme, needed
+    for never in ("pip install autograder", "PATH-OR-LINK", "student-tools.sh"):
+        assert never not in readme, never
     # a second build does not mix into the first
-    again = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(tmp_path)],
+    again = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(out)],
                            capture_output=True, text=True)
     assert again.returncode == 1 and "exists" in again.stderr
+
+
+def test_the_kit_can_name_a_hosted_wheel_or_take_a_built_one(kit, tmp_path):
+    _, folder = kit
+    (wheel,) = folder.glob("*.whl")
+    url = "https://example.org/course/backprop_lab-0.1.0-py3-none-any.whl"
+    hosted, _ = student_kit.build_kit(tmp_path / "hosted", package=url)
+    assert not list(hosted.glob("*.whl"))
+    readme = (hosted / "README.md").read_text()
+    assert f'pip install "backprop-lab[student] @ {url}"' in readme
+    given, _ = student_kit.build_kit(tmp_path / "given", wheel=wheel)
+    assert (given / wheel.name).read_bytes() == wheel.read_bytes()
+    bad = tmp_path / "other-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("other/__init__.py", "")
+    with pytest.raises(student_kit.KitError, match="not the course package"):
+        student_kit.build_kit(tmp_path / "bad", wheel=bad)
+    leaky = tmp_path / "leaky-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(leaky, "w") as zf:
+        for name in src.namelist():
+            zf.writestr(name, src.read(name))
+        zf.writestr("source/relu/relu.ipynb", (ROOT / "source/relu/relu.ipynb").read_text())
+    with pytest.raises(student_kit.KitError, match="only the course package"):
+        student_kit.build_kit(tmp_path / "leaky", wheel=leaky)
+    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+
+
+def test_the_student_extra_installs_every_import_the_notebooks_make():
+    """What the released notebooks import is the standard library, the course package, its
+    base dependencies, or a distribution of the `student` extra."""
+    import importlib.metadata
+    try:
+        import tomllib
+    except ModuleNotFoundError:   # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["student"]
+
+    def name(requirement: str) -> str:
+        return re.split(r"[\s\[<>=!~;@]", requirement, 1)[0].lower().replace("_", "-")
+
+    provided = {name(r) for r in project["dependencies"] + extra}
+    assert {"jupyterlab", "pytest", "nbgrader"} <= provided
+    distributions = importlib.metadata.packages_distributions()
+    imports = set()
+    for assignment in ASSIGNMENTS:
+        nb = json.loads((ROOT / "assignments" / assignment / f"{assignment}.ipynb").read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            for m in re.finditer(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))",
+                                 source, re.M):
+                for module in (m.group(1) or m.group(2)).split(","):
+                    imports.add(module.strip().split(" ")[0].split(".")[0])
+    assert {"numpy", "matplotlib", "sklearn"} <= imports
+    for module in sorted(imports - set(sys.stdlib_module_names) - {"autograder"}):
+        dists = {d.lower().replace("_", "-") for d in distributions.get(module, [])}
+        assert dists & provided, f"`import {module}` ({dists}) is not in the student extra"
+
+
+def test_plain_pytest_in_the_kit_says_how_to_grade(kit):
+    """`pytest` and `pytest assignments` find no tests (pytest does not read notebooks): in
+    the kit they say what to run instead."""
+    _, folder = kit
+    for args in ([], ["assignments"], ["assignments/relu/relu.ipynb"]):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                              cwd=folder, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "VIRTUAL_ENV": sys.prefix})
+        assert proc.returncode in (4, 5), proc.stdout   # 4: a named notebook "not found"
+        assert "No tests ran: pytest does not read notebooks by itself" in proc.stdout
+        assert "python -m pytest --pyargs autograder --submission assignments" in proc.stdout
+    # a Python without the course package (here: its plugin blocked) is told so
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "-p", "no:backprop_lab", "--pyargs", "autograder", "--submission",
+                           "assignments"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode != 0
+    assert "unrecognized arguments" not in proc.stdout + proc.stderr
+    assert "The course package is not installed in this Python" in proc.stdout, proc.stdout
+    assert ". .venv/bin/activate" in proc.stdout
+    # the grading command itself is untouched by it
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "--pyargs", "autograder", "--submission",
+                           "assignments/relu/relu.ipynb"], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
+    assert "backprop-lab scores" in proc.stdout and "No tests ran" not in proc.stdout
 
 
 def test_the_kit_refuses_a_notebook_with_hidden_tests(tmp_path, monkeypatch):
@@ -153,27 +255,42 @@ def test_the_wheel_holds_no_source_solutions_or_hidden_tests(tmp_path):
 
 
 def test_student_tools_turn_off_the_instructor_tools_and_keep_validate(tmp_path):
-    """Run the kit's script at user level, over a copy of this environment's Jupyter config
-    (where nbgrader enabled its extensions), and read what Jupyter then reports."""
-    folder, _ = student_kit.build_kit(tmp_path / "kit")
+    """Over a copy of this environment's Jupyter config (where nbgrader enabled its
+    extensions): what Jupyter reads from it afterwards, merged as the server merges it."""
+    from jupyter_server.config_manager import BaseJSONConfigManager
     config = tmp_path / "jupyter-config"
     shutil.copytree(Path(sys.prefix) / "etc" / "jupyter", config)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config),
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
-    proc = subprocess.run(["sh", str(folder / "student-tools.sh"), "--user"], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    listing = subprocess.run(["jupyter", "server", "extension", "list"], env=env,
-                             capture_output=True, text=True, timeout=300)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
-    user = text.split(f"Config dir: {config}")[1].split("Config dir:")[0]
-    assert "nbgrader.server_extensions.formgrader disabled" in user
-    assert "nbgrader.server_extensions.course_list disabled" in user
-    assert "nbgrader.server_extensions.validate_assignment enabled" in user
+    before = BaseJSONConfigManager(config_dir=str(config)).get("jupyter_server_config")
+    assert before["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.assignment_list"] is True
+    student_kit.hide_instructor_tools(config)
+    student_kit.hide_instructor_tools(config)   # twice is the same as once
+    merged = BaseJSONConfigManager(config_dir=str(config)).get("jupyter_server_config")
+    extensions = merged["ServerApp"]["jpserver_extensions"]
+    for ext in ("formgrader", "course_list", "assignment_list"):
+        assert extensions[f"nbgrader.server_extensions.{ext}"] is False, ext
+    assert extensions["nbgrader.server_extensions.validate_assignment"] is True
+    assert extensions["jupyterlab"] is True
     page = json.loads((config / "labconfig" / "page_config.json").read_text())
-    assert set(page["disabledExtensions"]) == set(student_kit.INSTRUCTOR_LAB_PLUGINS)
-    assert set(page.get("lockedExtensions", {})) == set(student_kit.INSTRUCTOR_LAB_PLUGINS)
+    hidden = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+              "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list",
+              "@jupyter/nbgrader:menu"}
+    assert {k for k, v in page["disabledExtensions"].items() if v} == hidden
+    assert {k for k, v in page["lockedExtensions"].items() if v} == hidden
     assert "@jupyter/nbgrader:validate-assignment" not in json.dumps(page)
+
+
+def test_student_tools_keep_what_was_there_and_refuse_broken_json(tmp_path):
+    config = tmp_path / "jupyter-config"
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": ["@my/plugin"], "other": 1}))
+    student_kit.hide_instructor_tools(config)
+    page = json.loads((config / "labconfig" / "page_config.json").read_text())
+    assert page["other"] == 1 and page["disabledExtensions"]["@my/plugin"] is True
+    (config / "jupyter_server_config.json").write_text("{not json")
+    with pytest.raises(student_kit.KitError, match="not valid JSON"):
+        student_kit.hide_instructor_tools(config)
 
 
 def test_the_score_table_shows_when_each_notebook_was_saved(tmp_path):
