@@ -1153,31 +1153,34 @@ def describe_slow_helper(fn_name: str, helper: str, size: str, seconds: float, b
 
 @dataclass
 class Helper:
-    """A student function the backward pass calls (the step of a sequence), timed on its own
-    when the backward pass is over budget, so that the message names the slow one."""
+    """A student function the backward pass calls (the step of a sequence): timed alone on
+    one call of `args` first, so that a slow one is named as the cause. `calls`: how many
+    such calls the backward pass makes."""
     name: str
     fn: Callable
     args: tuple
     loop_steps: int
     size: str
+    calls: int = 1
 
 
-def _time_helper(fn_name: str, helper: Helper) -> None:
-    """Fail naming `helper` when one call of it alone is over its own budget (stopped by the
-    timer in a notebook; in the grader a helper that runs out the test's time limit is named
-    in the timeout's message)."""
+def _time_helper(fn_name: str, helper: Helper) -> tuple[float, float] | None:
+    """(seconds, budget) of one call of `helper` alone; fails naming it when it is far over
+    its own budget (stopped by the timer in a notebook; in the grader a helper that runs out
+    the test's time limit is named in the timeout's message). None: the helper raised."""
     budget, _ = efficiency_budget(helper.loop_steps)
 
     def describe(seconds: float, stopped: bool = False) -> str:
         return describe_slow_helper(fn_name, helper.name, helper.size, seconds, budget, stopped)
     try:
         _, seconds = timed_call(helper.fn, copy.deepcopy(helper.args), budget, describe)
-    except (CheckFailure, StudentCodeError):
+    except CheckFailure:
         raise
-    except Exception:       # anything else: the backward pass's own call gives the verdict
-        return
+    except Exception:       # a broken helper: its own tests say so; the call decides here
+        return None
     if seconds > 3 * budget:
         raise CheckFailure(describe(seconds))
+    return seconds, budget
 
 
 def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int,
@@ -1194,19 +1197,21 @@ def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int
 
     The student's function gets a deep copy of `args` at every call: the caller's arrays are
     the reference, whatever the student's code does to its inputs. `helpers`: student
-    functions `fn` calls (a sequence's step function), each called once first on its own; one
-    far over its own budget is named as the slow one.
+    functions `fn` calls (a sequence's step function), each timed alone first; one far over
+    its own budget, or whose calls make up most of an over-budget call of `fn`, is named as
+    the slow one.
     """
-    for helper in helpers:
-        try:
-            _time_helper(fn_name, helper)
-        except StudentCodeError:
-            pass                # a broken helper: its own tests say so
+    helper_times = [(helper, _time_helper(fn_name, helper)) for helper in helpers]
     forward_time = forward_seconds(forward)
     for attempt in range(EFFICIENCY_ATTEMPTS):
         budget, estimate = efficiency_budget(loop_steps)
 
         def describe(seconds: float, stopped: bool = False) -> str:
+            for helper, timed in helper_times:
+                if timed and timed[0] * helper.calls >= 0.5 * min(seconds, budget) \
+                        and timed[0] > timed[1]:
+                    return describe_slow_helper(fn_name, helper.name, helper.size, timed[0],
+                                                timed[1])
             return describe_cost(fn_name, size, seconds, budget, estimate, forward_time,
                                  parameters, stopped)
 

@@ -542,7 +542,7 @@ def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
     if lstm_step_backward is not None:
         helpers = (Helper("lstm_step_backward", lstm_step_backward,
                           (dh[:, -1].copy(), np.zeros((N, H)), cache[-1]), step_steps,
-                          f"on one step with N = {N}, D = {D}, H = {H}"),)
+                          f"on one step with N = {N}, D = {D}, H = {H}", calls=T),)
     result = expect_efficient(fn, lstm_backward, (dh, cache), loop_steps=T * step_steps,
                               forward=lambda: lstm_forward(*args), parameters=entries,
                               size=context, helpers=helpers)
