@@ -222,6 +222,9 @@ class StudentProcess:
         except GradingInterrupted as exc:
             if exc.status == "timeout" and self.budget_spent() and time.monotonic() < deadline:
                 raise self._out_of_budget() from None
+            if exc.status == "timeout":     # which function: the check may add why
+                raise GradingInterrupted(exc.status, f"{exc.message} while `{name}` ran",
+                                         exc.ended) from None
             raise
         if not reply.get("ok"):
             err = reply.get("error") or {}
