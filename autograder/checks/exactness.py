@@ -117,7 +117,10 @@ def _probe_staged(fn, args, seed):
     got = {"dx": [], "dy": []}
     exact = {"dx": [], "dy": []}
     for _ in range(STAGED_POINTS):   # plain floats: the point and the array checks take them
-        x, y = (float(v) for v in _signed(rng, 2, 2.0, 40.0))
+        # gradients of one size: |x| from 4 to 12 and |x + y| from 3 to 5
+        x, s = (float(v) for v in _signed(rng, 2, 4.0, 12.0))
+        s = np.sign(s) * (3.0 + abs(s) / 6.0)
+        y = s - x
         df = float(rng.standard_normal())
         _, cache = forward(x, y)
         res = call_student(fn, df, cache)
@@ -126,7 +129,7 @@ def _probe_staged(fn, args, seed):
         got["dy"].append(dy)
         exact["dx"].append(float(np.imag(forward(complex(x, CS_STEP), y)[0])) / CS_STEP * df)
         exact["dy"].append(float(np.imag(forward(x, complex(y, CS_STEP))[0])) / CS_STEP * df)
-    expect_exact("staged_backward", got, exact, "at points with |x|, |y| between 2 and 40",
+    expect_exact("staged_backward", got, exact, "at points with |x| between 4 and 12 and |x + y| between 3 and 5",
                  "the stages in the cache")
 
 
@@ -219,8 +222,17 @@ def _probe_relu_rnn(fn, args, seed):
     forward = args["relu_rnn_forward"]
     rng = rng_for(seed, "relu_rnn_backward_exact")
     H, T = 4, 5
-    Whh = rng.standard_normal((H, H)) * 0.8
-    h0 = _signed(rng, H, 1.0, 30.0)
+    for _ in range(1000):    # most units alive at every step, no pre-activation near 0
+        Whh = rng.standard_normal((H, H)) * 0.8
+        h0 = _signed(rng, H, 1.0, 30.0)
+        h, ok = h0, True
+        for _ in range(T):
+            pre = Whh @ h
+            ok = ok and np.count_nonzero(pre > 0) >= H // 2 and \
+                np.min(np.abs(pre)) > 1e-2 * np.sqrt(np.mean(pre ** 2))
+            h = np.maximum(0.0, pre)
+        if ok:
+            break
     dhs = rng.standard_normal((T, H))
     _, cache = forward(Whh.copy(), h0.copy(), T)
     res = _as_tuple(call_student(fn, dhs.copy(), cache), 2)
