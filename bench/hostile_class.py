@@ -147,7 +147,8 @@ def _d(loss, vals, k, h=1e-5):
 NUMERICAL = {
     "staged": ("staged_backward", _CENTRAL + """x, y = cache[0], cache[1]
 vals = [np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(y, dtype=float))]
-L = lambda v: float(np.sum(staged_forward(v[0].reshape(np.shape(x)), v[1].reshape(np.shape(y)))[0] * df))
+shape = np.shape(x)
+L = lambda v: float(np.sum(staged_forward(v[0].reshape(shape), v[1].reshape(shape))[0] * df))
 dx, dy = _d(L, vals, 0), _d(L, vals, 1)
 if np.ndim(x) == 0:
     return float(dx[0]), float(dy[0])

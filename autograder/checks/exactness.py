@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -129,13 +129,14 @@ def _probe_staged(fn, args, seed):
         got["dy"].append(dy)
         exact["dx"].append(float(np.imag(forward(complex(x, CS_STEP), y)[0])) / CS_STEP * df)
         exact["dy"].append(float(np.imag(forward(x, complex(y, CS_STEP))[0])) / CS_STEP * df)
-    expect_exact("staged_backward", got, exact, "at points with |x| between 4 and 12 and |x + y| between 3 and 5",
+    expect_exact("staged_backward", got, exact,
+                 "at points with |x| between 4 and 12 and |x + y| between 3 and 5",
                  "the stages in the cache")
 
 
 def _pair(res):
     if not (isinstance(res, tuple) and len(res) == 2):
-        raise CheckFailure("`staged_backward` must return the pair (dx, dy).")
+        return np.nan, np.nan          # not a pair: the checks say so
     return tuple(float(np.asarray(v, dtype=np.float64).reshape(-1)[0])
                  if np.size(v) == 1 else np.nan for v in res)
 
@@ -209,7 +210,8 @@ def _probe_relu(kind):
             got = {"da": res[0], "dalpha": res[1]}
         near = np.abs(a) < 1e-3
         kinks = {"da": near}          # alpha * a is linear in alpha: no kink there
-        expect_exact(kind, got, exact, "on pre-activations between 1e-7 and 1000 in size, of both signs",
+        expect_exact(kind, got, exact,
+                     "on pre-activations between 1e-7 and 1000 in size, of both signs",
                      "which entries of the cached a are positive", kinks)
     return probe
 
