@@ -26,8 +26,11 @@ those notebooks' time limits." This script measures it.
    exception message with a lone surrogate, terminal escapes and a bidi override (every
    report must still be written, the text shown escaped), busy loops forked into new
    sessions (CPU starvation of the neighbours), a writer to /dev/shm and SysV shared memory
-   (nothing may reach the next student), and an import of the check library (ground truth
-   without a backward pass). The class is graded again with the same command.
+   (nothing may reach the next student), an import of the check library (ground truth
+   without a backward pass), and numerical differentiation: a backward pass of the
+   assignment computed by centered differences of the given forward (right numbers, no
+   backprop: it must lose every test of that function; --numerical makes every hostile
+   notebook this one). The class is graded again with the same command.
 4. The promise, as the README states it: the hostile run takes at most the baseline wall
    time plus, for each hostile notebook, its grading time budget (the JSON's `budget`) and
    a start-up allowance spread over the J workers, plus, for each notebook whose tests were
@@ -122,7 +125,64 @@ ATTACKS = (
     ("reaching for the check library", "body",
      "import importlib\nimportlib.import_module('autograder.checks.core')\n"
      "raise RuntimeError('the check library was importable')\n"),
+    # no backward pass: centered differences of the given forward, entry by entry; the right
+    # numbers at every size, so only exactness and cost can tell (NUMERICAL below)
+    ("numerical differentiation", "numerical", ""),
 )
+
+# The numerical attack, per assignment: (graded function, body). Each body differentiates
+# the given forward by centered differences over every entry of its inputs (the bias of a
+# tanh step recovered from its output, as an attacker reading the cache would).
+_CENTRAL = """import numpy as np
+def _d(loss, vals, k, h=1e-5):
+    g = np.zeros(np.shape(vals[k]))
+    for i in np.ndindex(g.shape):
+        v = [np.array(a, dtype=float) for a in vals]
+        v[k][i] += h
+        plus = loss(v)
+        v[k][i] -= 2 * h
+        g[i] = (plus - loss(v)) / (2 * h)
+    return g
+"""
+NUMERICAL = {
+    "staged": ("staged_backward", _CENTRAL + """x, y = cache[0], cache[1]
+vals = [np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(y, dtype=float))]
+shape = np.shape(x)
+L = lambda v: float(np.sum(staged_forward(v[0].reshape(shape), v[1].reshape(shape))[0] * df))
+dx, dy = _d(L, vals, 0), _d(L, vals, 1)
+if np.ndim(x) == 0:
+    return float(dx[0]), float(dy[0])
+return dx, dy
+"""),
+    "sigmoid": ("sigmoid_layer_backward", _CENTRAL + """W, x, z = cache
+L = lambda v: float(np.sum(sigmoid_layer_forward(v[0], v[1])[0] * dz))
+return _d(L, [W, x], 1), _d(L, [W, x], 0)
+"""),
+    "relu": ("prelu_backward", _CENTRAL + """a, alpha = cache
+L = lambda v: float(np.sum(prelu_forward(v[0], v[1])[0] * dout))
+return _d(L, [a, alpha], 0), _d(L, [a, alpha], 1)
+"""),
+    "rnn": ("rnn_backward", _CENTRAL + """x = np.stack([c[0] for c in cache], axis=1)
+x0, h0, Wx, Wh, h1 = cache[0]
+b = (np.arctanh(h1) - x0 @ Wx - h0 @ Wh)[0]
+vals = [x, h0, Wx, Wh, b]
+L = lambda v: float(np.sum(rnn_forward(*v)[0] * dh))
+return tuple(_d(L, vals, k) for k in range(5))
+"""),
+    "softmax": ("softmax_cross_entropy_backward", _CENTRAL + """logits, labels, probs = cache
+L = lambda v: softmax_cross_entropy_forward(v[0], v[1])[0] * dloss
+return _d(L, [logits, labels], 0), _d(L, [logits, labels], 1)
+"""),
+    "lstm": ("lstm_backward", _CENTRAL + """x = np.stack([c[0] for c in cache], axis=1)
+x0, h0, c0, Wx, Wh, i, f, o, g = cache[0][:9]
+logit = lambda p: np.log(p) - np.log1p(-p)
+a = np.concatenate([logit(i), logit(f), logit(o), np.arctanh(g)], axis=1)
+b = (a - x0 @ Wx - h0 @ Wh)[0]
+vals = [x, h0, Wx, Wh, b]
+L = lambda v: float(np.sum(lstm_forward(*v)[0] * dh))
+return tuple(_d(L, vals, k) for k in range(5))
+"""),
+}
 NEAR_LIMIT_CELLS = 10
 HARMLESS = {"later cell hanging while loading"}   # dropped: the notebook loses nothing
 # the notebook's whole time goes into reloading slow cells: its budget may run out before
@@ -214,6 +274,10 @@ def make_class(course: Path, opts) -> tuple[list[Submission], list[Hostile], dic
         functions = info[assignment].functions
         function = functions[(i // len(ASSIGNMENTS)) % len(functions)]
         attack = ATTACKS[i % len(ATTACKS)][0]
+        if opts.numerical:
+            attack = "numerical differentiation"
+        if attack == "numerical differentiation":
+            function = NUMERICAL[assignment][0]
         affected = set() if attack in HARMLESS else info[assignment].affected_tests(function)
         hostiles.append(Hostile(by_position[position], attack, function, affected))
     return subs, hostiles, makers
@@ -236,6 +300,8 @@ def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
         nb.cells[at:at] = [nbformat.v4.new_code_cell(slow) for _ in range(NEAR_LIMIT_CELLS)]
     elif where == "later cell":
         nb.cells.insert(at, nbformat.v4.new_code_cell(code + cell.source))
+    elif where == "numerical":
+        cell.source = replace_body(cell.source, h.function, NUMERICAL[h.sub.assignment][1])
     else:
         cell.source = replace_body(cell.source, h.function, code)
     nbformat.write(nb, h.sub.path)
@@ -644,6 +710,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the CLI's --jobs (default: all cores)")
     parser.add_argument("--timeout", type=float, default=2.0, metavar="T",
                         help="the CLI's --timeout in seconds, both runs (default 2)")
+    parser.add_argument("--numerical", action="store_true",
+                        help="make every hostile notebook the numerical-differentiation attack "
+                             "(one per assignment with --hostile 6)")
     parser.add_argument("--all-correct", action="store_true",
                         help="every notebook correct (default: class_benchmark.py's mix)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the class mix (default 0)")

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from autograder.checks import exactness
 from autograder.checks import staged as checks
 from autograder.checks.core import CheckFailure, StudentCodeError
 from notebook_tools import (
@@ -519,7 +520,8 @@ def test_probes_run_only_for_a_wrong_answer_and_once(solved):
         return staged_backward
     checks.check_staged_backward_point(counted(solved["staged_backward"]),
                                        solved["staged_forward"], solved["sigmoid"])
-    assert len(calls) == 2                  # the two upstream gradients, no probe
+    # the two upstream gradients, no probe; then the exactness gate's points
+    assert len(calls) == 2 + exactness.STAGED_POINTS
     calls.clear()
     with pytest.raises(CheckFailure, match="stage 7"):
         checks.check_staged_backward_point(counted(make_slipped_backward(invden="plus")),

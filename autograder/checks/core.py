@@ -1126,19 +1126,66 @@ def timed_call(fn: Callable, args: tuple, budget: float,
 
 def describe_cost(fn_name: str, size: str, seconds: float, budget: float, loop_estimate: float,
                   forward: float, parameters: int, stopped: bool = False) -> str:
-    """The efficiency verdict's message: the times, and why numerical gradients are too slow."""
+    """The efficiency verdict's message: the times, and the two things that make a backward
+    pass this slow (numerical differentiation, or Python loops with work in every step)."""
     took = f"was stopped after {seconds:.2f} s" if stopped else f"took {seconds:.2f} s"
     return (f"`{fn_name}` {took} {size}. Here one forward pass takes "
             f"{forward * 1e3:.2f} ms and a plain Python loop over the entries about "
             f"{loop_estimate:.2f} s; the limit is {budget:.2f} s. Backprop should cost about "
-            f"one forward pass: the chain rule gives all {parameters:,} derivatives at once, "
-            f"while a numerical gradient needs one or two forward passes per parameter "
-            f"(about {2 * parameters * forward:.0f} s here). Did you differentiate numerically "
-            "(finite differences or the complex step) instead of writing the backward pass?")
+            f"one forward pass: the chain rule gives all {parameters:,} derivatives at once. "
+            f"Two things make `{fn_name}` this slow: numerical differentiation (finite "
+            "differences or the complex step need one or two forward passes per parameter, "
+            f"about {2 * parameters * forward:.0f} s here), or Python loops over the entries "
+            "with array work inside each step (use whole-array products instead).")
+
+
+def describe_slow_helper(fn_name: str, helper: str, size: str, seconds: float, budget: float,
+                         stopped: bool = False) -> str:
+    """The efficiency verdict when a helper the backward pass calls is the slow part."""
+    took = f"was stopped after {seconds:.2f} s" if stopped else f"took {seconds:.2f} s"
+    return (f"`{fn_name}` is slow because `{helper}` is: one call of `{helper}` {took} {size}, "
+            f"against a limit of {budget:.2f} s for that call. `{fn_name}` itself adds little. "
+            f"Two things make `{helper}` this slow: numerical differentiation (finite "
+            "differences or the complex step: one or two forward passes per parameter), or "
+            "Python loops over the entries with array work inside each step (use whole-array "
+            "products instead).")
+
+
+@dataclass
+class Helper:
+    """A student function the backward pass calls (the step of a sequence): timed alone on
+    one call of `args` first, so that a slow one is named as the cause. `calls`: how many
+    such calls the backward pass makes."""
+    name: str
+    fn: Callable
+    args: tuple
+    loop_steps: int
+    size: str
+    calls: int = 1
+
+
+def _time_helper(fn_name: str, helper: Helper) -> tuple[float, float] | None:
+    """(seconds, budget) of one call of `helper` alone; fails naming it when it is far over
+    its own budget (stopped by the timer in a notebook; in the grader a helper that runs out
+    the test's time limit is named in the timeout's message). None: the helper raised."""
+    budget, _ = efficiency_budget(helper.loop_steps)
+
+    def describe(seconds: float, stopped: bool = False) -> str:
+        return describe_slow_helper(fn_name, helper.name, helper.size, seconds, budget, stopped)
+    try:
+        _, seconds = timed_call(helper.fn, copy.deepcopy(helper.args), budget, describe)
+    except CheckFailure:
+        raise
+    except Exception:       # a broken helper: its own tests say so; the call decides here
+        return None
+    if seconds > 3 * budget:
+        raise CheckFailure(describe(seconds))
+    return seconds, budget
 
 
 def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int,
-                     forward: Callable[[], Any], parameters: int, size: str) -> Any:
+                     forward: Callable[[], Any], parameters: int, size: str,
+                     helpers: Sequence[Helper] = ()) -> Any:
     """Call a backward pass at a large size and fail when it is far slower than backprop.
 
     `loop_steps`: the scalar multiply-adds of a plain Python loop implementation at this size;
@@ -1147,16 +1194,28 @@ def expect_efficient(fn_name: str, fn: Callable, args: tuple, *, loop_steps: int
     estimated now (at least `EFFICIENCY_FLOOR`). A call over budget by less than three times
     (a moment of contention, not numerics) is repeated, with a new estimate, up to
     `EFFICIENCY_ATTEMPTS` calls in all. The result is returned for checking.
+
+    The student's function gets a deep copy of `args` at every call: the caller's arrays are
+    the reference, whatever the student's code does to its inputs. `helpers`: student
+    functions `fn` calls (a sequence's step function), each timed alone first; one far over
+    its own budget, or whose calls make up most of an over-budget call of `fn`, is named as
+    the slow one.
     """
+    helper_times = [(helper, _time_helper(fn_name, helper)) for helper in helpers]
     forward_time = forward_seconds(forward)
     for attempt in range(EFFICIENCY_ATTEMPTS):
         budget, estimate = efficiency_budget(loop_steps)
 
         def describe(seconds: float, stopped: bool = False) -> str:
+            for helper, timed in helper_times:
+                if timed and timed[0] * helper.calls >= 0.5 * min(seconds, budget) \
+                        and timed[0] > timed[1]:
+                    return describe_slow_helper(fn_name, helper.name, helper.size, timed[0],
+                                                timed[1])
             return describe_cost(fn_name, size, seconds, budget, estimate, forward_time,
                                  parameters, stopped)
 
-        result, seconds = timed_call(fn, args, budget, describe)
+        result, seconds = timed_call(fn, copy.deepcopy(args), budget, describe)
         if seconds <= budget:
             return result
         if seconds > 3 * budget:   # not a hiccup: a numerical gradient takes 15 times longer

@@ -29,17 +29,16 @@ forward's; only the path of the imaginary perturbation changes, see `_mistaken_s
 """
 from __future__ import annotations
 
-import functools
 import itertools
-import time
 from collections.abc import Mapping
 from typing import Callable, Sequence
 
 import numpy as np
 
 from .core import (
-    CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
-    input_gradients, numerical_gradient, once, relative_error, rng_for, unit_vector,
+    CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
+    expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
+    outputs_by_name, relative_error, rng_for, unit_vector,
 )
 
 _MATCH_TOL = 1e-5            # how close an answer must be to a mistake's prediction
@@ -520,45 +519,38 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE)
 
 
-def _timed(fn: Callable, spent: list) -> Callable:
-    """`fn` with the wall time of each call appended to `spent` (name and signature kept)."""
-    @functools.wraps(fn)
-    def timed(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent.append(time.perf_counter() - started)
-    return timed
-
-
 def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
-                                   N=4, T=30, D=64, H=128):
+                                   N=2, T=6, D=64, H=128, lstm_step_backward=None):
     """Backprop costs about one forward pass: a size at which numerical differentiation of
-    the forward (one or two forward passes per entry of x, h0, Wx, Wh, b: about 107,000 of
-    them) takes minutes, while a backward pass takes milliseconds. The answer is then
-    checked by centered differences along a random direction in all the inputs together
-    and one in the inputs of the first step (two forward passes each); only when they
-    disagree, one direction per output finds which is wrong."""
+    the forward (one or two forward passes per entry of x, h0, Wx, Wh, b: about 100,000 of
+    them) takes half a minute or more, while a backward pass takes milliseconds (through
+    `expect_efficient`: a time limit in a notebook too, the inputs copied for each call).
+    `lstm_step_backward`, when given, is timed alone on one step first, so that a slow step
+    is named as the cause. The answer is then checked by centered differences along a random
+    direction in all the inputs together and one in the inputs of the first step (two forward
+    passes each); only when they disagree, one direction per output finds which is wrong."""
     fn = "lstm_backward"
     rng = rng_for(seed, fn + "_efficiency")
     args = _seq_case(rng, N, T, D, H)
     dh = rng.standard_normal((N, T, H))
-    started = time.perf_counter()
     _, cache = lstm_forward(*[a.copy() for a in args])
-    forward_time = time.perf_counter() - started
     entries = sum(a.size for a in args)
-    spent: list = []
-    outs = _call_lstm_backward(_timed(lstm_backward, spent), dh, cache, N, T, D, H)
     context = (f"on a large case (N = {N}, T = {T}, D = {D}, H = {H}: {entries} inputs and "
                "weights, random dh on every step)")
-    if spent and spent[0] > TIME_LIMIT:
-        raise CheckFailure(
-            f"`{fn}` took {spent[0]:.1f} s {context}; the given forward takes "
-            f"{1e3 * forward_time:.0f} ms. Backpropagation costs about as much as one forward "
-            "pass (a few of them at most), whatever the number of weights; differentiating the "
-            f"forward numerically costs one or two forward passes for each of the {entries} "
-            "numbers. Walk the steps backwards with the chain rule instead.")
+    step_steps = 2 * N * (D + H) * 4 * H
+    helpers = ()
+    if lstm_step_backward is not None:
+        helpers = (Helper("lstm_step_backward", lstm_step_backward,
+                          (dh[:, -1].copy(), np.zeros((N, H)), cache[-1]), step_steps,
+                          f"on one step with N = {N}, D = {D}, H = {H}", calls=T),)
+    result = expect_efficient(fn, lstm_backward, (dh, cache), loop_steps=T * step_steps,
+                              forward=lambda: lstm_forward(*args), parameters=entries,
+                              size=context, helpers=helpers)
+
+    def returns(*_):
+        return result
+    returns.__name__ = fn
+    outs = _call_lstm_backward(returns, dh, cache, N, T, D, H)
 
     def probe(vs, label):
         h = 1e-5
@@ -592,6 +584,36 @@ def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
                              f"(relative error {err:.1e})")
         lines.append("  Usual cause: " + _SEQ_CAUSE)
         raise CheckFailure("\n".join(lines))
+
+
+STEP_EFFICIENCY_SIZE = dict(N=4, D=64, H=128)
+
+
+def check_lstm_step_backward_efficiency(lstm_step_backward, lstm_step_forward, seed=0):
+    """Backprop costs about one forward pass: one step with D = 64, H = 128 (about 99,000
+    inputs and weights) within a plain loop's time, and right along random directions."""
+    fn = "lstm_step_backward"
+    rng = rng_for(seed, fn + "_efficiency")
+    N, D, H = (STEP_EFFICIENCY_SIZE[k] for k in "NDH")
+    x, prev_h, _, Wx, Wh, b = _step_case(rng, N, D, H)
+    Wx, Wh = Wx / np.sqrt(D), Wh / np.sqrt(H)       # pre-activations of size about 1
+    prev_c = rng.standard_normal((N, H))
+    args = [x, prev_h, prev_c, Wx, Wh, b]
+    dnext_h, dnext_c = rng.standard_normal((2, N, H))
+    _, _, cache = lstm_step_forward(*[a.copy() for a in args])
+    size = f"on one step with N = {N}, D = {D}, H = {H}"
+    result = expect_efficient(
+        fn, lstm_step_backward, (dnext_h, dnext_c, cache), loop_steps=2 * N * (D + H) * 4 * H,
+        forward=lambda: lstm_step_forward(*args), parameters=sum(a.size for a in args),
+        size=size)
+    outs = outputs_by_name(fn, result, dict(zip(
+        _STEP_NAMES, ((N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)))))
+
+    def both(*a):
+        next_h, next_c, _ = lstm_step_forward(*a)
+        return np.concatenate([next_h, next_c], axis=1)
+    expect_sampled_gradient(fn, both, args, outs, np.concatenate([dnext_h, dnext_c], axis=1),
+                            rng, size, _STEP_CAUSE)
 
 
 _PROBE_TOL = 1e-6
@@ -681,6 +703,11 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
         cases.append((r, delta, dloss))
     _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE)
 
+
+# Every check of a backward pass also asks for chain-rule exactness (no finite differences).
+from .exactness import guard_backprop  # noqa: E402
+
+guard_backprop(globals())
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
 from .core import announce_passes  # noqa: E402

@@ -675,6 +675,11 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
                        "every example (every row); return (number of dead units) / H.")
 
 
+# Every check of a backward pass also asks for chain-rule exactness (no finite differences).
+from .exactness import guard_backprop  # noqa: E402
+
+guard_backprop(globals())
+
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
 from .core import announce_passes  # noqa: E402
 

@@ -927,6 +927,11 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
                             rng, size, _RELU_CAUSE)
 
 
+# Every check of a backward pass also asks for chain-rule exactness (no finite differences).
+from .exactness import guard_backprop  # noqa: E402
+
+guard_backprop(globals())
+
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
 from .core import announce_passes  # noqa: E402
 

@@ -602,6 +602,11 @@ def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, s
     _expect_directions(W, x, dz, out["dx"], out["dW"], rng, size)
 
 
+# Every check of a backward pass also asks for chain-rule exactness (no finite differences).
+from .exactness import guard_backprop  # noqa: E402
+
+guard_backprop(globals())
+
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
 from .core import announce_passes  # noqa: E402
 

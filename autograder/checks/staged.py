@@ -638,6 +638,11 @@ def check_numerical_gradient_hidden(numerical_gradient, seed=0):
     _numgrad_verdict(runs)
 
 
+# Every check of a backward pass also asks for chain-rule exactness (no finite differences).
+from .exactness import guard_backprop  # noqa: E402
+
+guard_backprop(globals())
+
 # Last, once every check is defined: in a notebook each one prints a line when it passes.
 from .core import announce_passes  # noqa: E402
 

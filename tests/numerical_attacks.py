@@ -1,0 +1,289 @@
+"""Numerical stand-ins for every graded backward pass, as an attacker who reads the checks would
+write them, and honest chain-rule variants that must keep every point.
+
+Each attack is a function with the backward pass's signature that differentiates a forward
+numerically: centered differences (the usual step 1e-5, a step scaled to the entries, and a
+fourth-order stencil) or the complex step, looping over the entries or vectorised over an
+elementwise forward, calling the given forward (from the notebook's namespace) or the same
+formula typed inline. Used by tests/test_numerical_attacks.py and bench/hostile_class.py.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+# ---------------------------------------------------------------- how to differentiate
+
+def _scalar(v):
+    return np.real(np.sum(v)) if np.iscomplexobj(v) else float(np.sum(v))
+
+
+def _derivative(method: str, loss: Callable, vals: list, k: int):
+    """d loss / d vals[k], entry by entry (loss: list of arrays -> scalar)."""
+    x = np.asarray(vals[k], dtype=np.float64)
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        def at(step, dtype=np.float64):
+            v = [np.array(a, dtype=dtype) for a in vals]
+            v[k][idx] = v[k][idx] + step
+            return loss(v)
+        if method == "complex":
+            grad[idx] = float(np.imag(np.sum(at(1e-30j, np.complex128)))) / 1e-30
+        else:
+            h = {"central": 1e-5, "scaled": 1e-6 * max(1.0, abs(float(x[idx])))}.get(method)
+            if method == "fourth":
+                h = 1e-3 * max(1.0, abs(float(x[idx])))
+                grad[idx] = (-_scalar(at(2 * h)) + 8 * _scalar(at(h)) - 8 * _scalar(at(-h))
+                             + _scalar(at(-2 * h))) / (12 * h)
+            else:
+                grad[idx] = (_scalar(at(h)) - _scalar(at(-h))) / (2 * h)
+    return grad
+
+
+def _vectorised(method: str, elem: Callable, vals: list, k: int):
+    """The derivative of an elementwise forward, all entries at once."""
+    x = np.asarray(vals[k], dtype=np.float64)
+    if method == "complex":
+        v = [np.array(a, dtype=np.complex128) for a in vals]
+        v[k] = v[k] + 1e-30j
+        return np.imag(elem(v)) / 1e-30
+    h = 1e-5
+    plus = [np.array(a, dtype=np.float64) for a in vals]
+    minus = [np.array(a, dtype=np.float64) for a in vals]
+    plus[k] = plus[k] + h
+    minus[k] = minus[k] - h
+    return (elem(plus) - elem(minus)) / (2 * h)
+
+
+# ---------------------------------------------------------------- one spec per function
+# unpack(args, ns) -> (vals, loss, elem, pack): vals the arrays to differentiate, loss(vals)
+# the scalar sum(out * upstream), elem(vals) the elementwise output times upstream (None
+# when not elementwise), pack(grads) the backward pass's return value.
+
+def _staged(args, ns, inline):
+    df, cache = args
+    x, y = cache[0], cache[1]
+    scalar = np.ndim(x) == 0
+    fwd = ((lambda a, b: (a + sigmoid(b)) / (sigmoid(a) + (a + b) ** 2)) if inline
+           else (lambda a, b: ns["staged_forward"](a, b)[0]))
+    vals = [np.atleast_1d(np.asarray(x, dtype=np.float64)),
+            np.atleast_1d(np.asarray(y, dtype=np.float64))]
+    dfa = np.asarray(df, dtype=np.float64)
+
+    def elem(v):
+        return fwd(v[0], v[1]) * dfa
+
+    def pack(g):
+        return (float(g[0][0]), float(g[1][0])) if scalar else (g[0], g[1])
+    return vals, lambda v: np.sum(elem(v)), elem, pack
+
+
+def _gate(op):
+    def unpack(args, ns, inline):
+        dout, x, y = args
+
+        def elem(v):
+            return op(v[0], v[1]) * dout
+        return [x, y], lambda v: np.sum(elem(v)), elem, tuple
+    return unpack
+
+
+def _sigmoid_layer(args, ns, inline):
+    dz, (W, x, z) = args
+    fwd = ((lambda W, x: sigmoid(W @ x)) if inline
+           else (lambda W, x: ns["sigmoid_layer_forward"](W, x)[0]))
+    return [x, W], lambda v: np.sum(fwd(v[1], v[0]) * dz), None, lambda g: (g[0], g[1])
+
+
+def _relu(args, ns, inline):
+    dout, a = args
+    fwd = (lambda a: np.maximum(0, a)) if inline else (lambda a: ns["relu_forward"](a)[0])
+
+    def elem(v):
+        return fwd(v[0]) * dout
+    return [a], lambda v: np.sum(elem(v)), elem, lambda g: g[0]
+
+
+def _leaky(args, ns, inline):
+    dout, (a, slope) = args
+    fwd = ((lambda a: np.where(np.real(a) > 0, a, slope * a)) if inline
+           else (lambda a: ns["leaky_relu_forward"](a, slope)[0]))
+
+    def elem(v):
+        return fwd(v[0]) * dout
+    return [a], lambda v: np.sum(elem(v)), elem, lambda g: g[0]
+
+
+def _prelu(args, ns, inline):
+    dout, (a, alpha) = args
+    fwd = ((lambda a, al: np.where(np.real(a) > 0, a, al * a)) if inline
+           else (lambda a, al: ns["prelu_forward"](a, al)[0]))
+
+    return [a, alpha], lambda v: np.sum(fwd(v[0], v[1]) * dout), None, lambda g: (g[0], g[1])
+
+
+def _relu_rnn(args, ns, inline):
+    dhs, (Whh, h0, hs) = args
+    T = hs.shape[0]
+    return ([Whh, h0], lambda v: np.sum(ns["relu_rnn_forward"](v[0], v[1], T)[0] * dhs),
+            None, lambda g: (g[0], g[1]))
+
+
+def _arctanh_bias(x, prev_h, Wx, Wh, next_h):
+    return (np.arctanh(next_h) - x @ Wx - prev_h @ Wh)[0]
+
+
+def _rnn_step(args, ns, inline):
+    dnext, (x, prev_h, Wx, Wh, next_h) = args
+    b = _arctanh_bias(x, prev_h, Wx, Wh, next_h)
+    fwd = ((lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh + b)) if inline
+           else (lambda *a: ns["rnn_step_forward"](*a)[0]))
+    return ([x, prev_h, Wx, Wh, b], lambda v: np.sum(fwd(*v) * dnext), None, tuple)
+
+
+def _rnn(args, ns, inline):
+    dh, cache = args
+    x = np.stack([c[0] for c in cache], axis=1)
+    h0, Wx, Wh = cache[0][1], cache[0][2], cache[0][3]
+    b = _arctanh_bias(*cache[0])
+    return ([x, h0, Wx, Wh, b], lambda v: np.sum(ns["rnn_forward"](*v)[0] * dh), None, tuple)
+
+
+def _affine(args, ns, inline):
+    dout, (x, W, b) = args
+    fwd = (lambda x, W, b: x @ W + b) if inline else (lambda *a: ns["affine_forward"](*a)[0])
+    return [x, W, b], lambda v: np.sum(fwd(*v) * dout), None, tuple
+
+
+def _softmax(args, ns, inline):
+    dloss, (logits, labels, probs) = args
+
+    def loss(v):
+        lg, lb = v
+        if inline:
+            s = lg - np.max(np.real(lg), axis=1, keepdims=True)
+            logp = s - np.log(np.sum(np.exp(s), axis=1, keepdims=True))
+            return -np.sum(lb * logp) / lg.shape[0] * dloss
+        return ns["softmax_cross_entropy_forward"](lg, lb)[0] * dloss
+    return [logits, labels], loss, None, tuple
+
+
+_P = ("W1", "b1", "W2", "b2")
+
+
+def _mlp(args, ns, inline):
+    dloss, (aff1, relu_cache, aff2, loss_cache) = args
+    X, W1, b1 = aff1
+    _, W2, b2 = aff2
+    labels = loss_cache[1]
+
+    def loss(v):
+        return ns["mlp_forward"](v[0], labels, dict(zip(_P, v[1:])))[0] * dloss
+    return [X, W1, b1, W2, b2], loss, None, lambda g: (g[0], dict(zip(_P, g[1:])))
+
+
+def _logit(p):
+    return np.log(p) - np.log1p(-p)
+
+
+def _lstm_bias(x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c):
+    a = np.concatenate([_logit(i), _logit(f), _logit(o), np.arctanh(g)], axis=1)
+    return (a - x @ Wx - prev_h @ Wh)[0]
+
+
+def _lstm_step(args, ns, inline):
+    dh, dc, cache = args
+    x, prev_h, prev_c, Wx, Wh = cache[:5]
+    b = _lstm_bias(*cache)
+
+    def loss(v):
+        h, c, _ = ns["lstm_step_forward"](*v)
+        return np.sum(h * dh) + np.sum(c * dc)
+    return [x, prev_h, prev_c, Wx, Wh, b], loss, None, tuple
+
+
+def _lstm(args, ns, inline):
+    dh, cache = args
+    x = np.stack([c[0] for c in cache], axis=1)
+    h0, Wx, Wh = cache[0][1], cache[0][3], cache[0][4]
+    b = _lstm_bias(*cache[0])
+    return ([x, h0, Wx, Wh, b], lambda v: np.sum(ns["lstm_forward"](*v)[0] * dh), None, tuple)
+
+
+def _huber(args, ns, inline):
+    dloss = args[0]
+    r = args[1]
+    delta = args[2] if len(args) > 2 else 1.0
+
+    def elem(v):
+        r = v[0]
+        a = np.where(np.real(r) < 0, -r, r)
+        return np.where(np.real(a) <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta)) \
+            * dloss / r.size
+
+    def loss(v):
+        if inline or np.iscomplexobj(v[0]):
+            return np.sum(elem(v))
+        return ns["huber_loss"](v[0], delta) * dloss
+    return [r], loss, elem, lambda g: g[0]
+
+
+SPECS = {
+    "staged": {"staged_backward": _staged,
+               "add_backward": _gate(lambda x, y: x + y),
+               "mul_backward": _gate(lambda x, y: x * y),
+               "max_backward": _gate(lambda x, y: np.where(np.real(x) > np.real(y), x, y))},
+    "sigmoid": {"sigmoid_layer_backward": _sigmoid_layer},
+    "relu": {"relu_backward": _relu, "leaky_relu_backward": _leaky,
+             "prelu_backward": _prelu},
+    "rnn": {"relu_rnn_backward": _relu_rnn, "rnn_step_backward": _rnn_step,
+            "rnn_backward": _rnn},
+    "softmax": {"affine_backward": _affine,
+                "softmax_cross_entropy_backward": _softmax, "mlp_backward": _mlp},
+    "lstm": {"lstm_step_backward": _lstm_step, "lstm_backward": _lstm,
+             "huber_backward": _huber},
+}
+ELEMENTWISE = {"staged_backward", "add_backward", "mul_backward", "max_backward",
+               "relu_backward", "leaky_relu_backward", "huber_backward"}
+METHODS = ("central", "scaled", "fourth", "complex")
+
+
+def attack(assignment: str, function: str, method: str, ns: dict, *, vectorised=False,
+           inline=False) -> Callable:
+    """A numerical `function` for the notebook namespace `ns`."""
+    unpack = SPECS[assignment][function]
+
+    def backward(*args):
+        vals, loss, elem, pack = unpack(args, ns, inline)
+        grads = []
+        for k in range(len(vals)):
+            if vectorised and elem is not None and method in ("central", "complex"):
+                grads.append(_vectorised(method, elem, vals, k))
+            else:
+                grads.append(_derivative(method, loss, vals, k))
+        return pack(grads)
+    backward.__name__ = function
+    return backward
+
+
+def attacks_for(assignment: str, function: str, ns: dict):
+    """(label, attack) for every variant of one function."""
+    out = []
+    for method in METHODS:
+        out.append((f"{method} loop over the given forward",
+                    attack(assignment, function, method, ns)))
+    if function in ELEMENTWISE:
+        for method in ("central", "complex"):
+            out.append((f"{method} vectorised, inline formula",
+                        attack(assignment, function, method, ns, vectorised=True, inline=True)))
+    if function in ("staged_backward", "affine_backward", "rnn_step_backward",
+                    "sigmoid_layer_backward", "softmax_cross_entropy_backward"):
+        out.append(("central loop, inline formula",
+                    attack(assignment, function, "central", ns, inline=True)))
+    return out

@@ -1,0 +1,204 @@
+"""No graded backward pass earns points when it is computed numerically (issue 21, item 1).
+
+For every graded backward pass of every assignment, each numerical stand-in of
+tests/numerical_attacks.py (centered differences with the usual step, a scaled step and a
+fourth-order stencil, and the complex step; looping over the entries or vectorised over an
+elementwise forward; through the given forward or a formula typed inline) runs through every
+test cell of that function (public and hidden, from the source notebook) and must lose its
+points: all of them for finite differences (every check of a backward pass asks for
+chain-rule exactness), the efficiency tests' points for the complex step over a matrix
+function. The complex step over an elementwise function is exact and as cheap as backprop:
+it is listed as a known limit (xfail, strict), not hidden.
+
+The honest variants of tests/honest_variants.py (and the worked solutions run on copies of
+their inputs) must keep every point of every test cell of their function.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+
+import numpy as np
+import pytest
+
+from autograder.checks import core
+from autograder.checks.core import CheckFailure, StudentCodeError
+from honest_variants import VARIANTS
+from notebook_tools import cells_for, solution_namespace
+from numerical_attacks import ELEMENTWISE, SPECS, attacks_for
+
+FUNCTIONS = [(a, f) for a, fns in SPECS.items() for f in fns]
+EFFICIENCY_CELLS = {f: f"test_{f}_efficiency" for _, f in FUNCTIONS}
+
+
+@functools.lru_cache(maxsize=None)
+def namespace(assignment: str) -> dict:
+    return solution_namespace(assignment)
+
+
+def cells(assignment, function):
+    found = cells_for(assignment, function)
+    assert found, function
+    return found
+
+
+def run(ns: dict, cell, **replace) -> bool:
+    """True when the test cell passes with `replace` in the namespace."""
+    env = dict(ns)
+    env.update(replace)
+    try:
+        exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
+    except (CheckFailure, StudentCodeError):
+        return False
+    return True
+
+
+def score(assignment, function, fn) -> tuple[float, float, list[str]]:
+    """(points earned, points of the function, the cells passed) with `fn` as `function`."""
+    ns = dict(namespace(assignment))
+    ns[function] = fn
+    earned, total, passed = 0.0, 0.0, []
+    for cell in cells(assignment, function):
+        total += cell.points
+        if run(ns, cell, **{function: fn}):
+            earned += cell.points
+            passed.append(cell.grade_id)
+    return earned, total, passed
+
+
+@pytest.fixture(autouse=True)
+def quick_limits(monkeypatch):
+    """A numerical pass at the efficiency tests' sizes would run for minutes: the budget's
+    budget is capped at 0.3 s here, so the stop (3x the budget) comes within a second."""
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 0.3)
+
+
+def _attack_params():
+    params = []
+    for assignment, function in FUNCTIONS:
+        for label, _ in attacks_for(assignment, function, {}):
+            exact_and_cheap = (label.startswith("complex") and function in ELEMENTWISE
+                               or label == "complex loop over the given forward"
+                               and function in ("prelu_backward",))
+            marks = [pytest.mark.xfail(strict=True, reason=(
+                "the complex step over an elementwise forward is exact and costs one forward "
+                "pass: no test can tell it from backprop"))] if exact_and_cheap else []
+            params.append(pytest.param(assignment, function, label, marks=marks,
+                                       id=f"{function}-{label}"))
+    return params
+
+
+@pytest.mark.parametrize("assignment,function,label", _attack_params())
+def test_a_numerical_backward_pass_loses_the_points_of_its_function(assignment, function,
+                                                                     label):
+    ns = namespace(assignment)
+    fn = dict(attacks_for(assignment, function, ns))[label]
+    earned, total, passed = score(assignment, function, fn)
+    if label.startswith("complex"):
+        # exact: only the cost can tell; the efficiency tests of a matrix function must fail
+        lost = [c.grade_id for c in cells(assignment, function) if c.grade_id not in passed]
+        assert EFFICIENCY_CELLS[function] in lost, (earned, total, passed)
+        assert earned < total
+    else:
+        assert earned == 0, f"{label} earned {earned}/{total}: {passed}"
+
+
+def _honest_params():
+    params = []
+    for assignment, function in FUNCTIONS:
+        for label in ["worked solution", "worked solution on copies of its inputs"] + \
+                list(VARIANTS.get(function, {})):
+            params.append(pytest.param(assignment, function, label, id=f"{function}-{label}"))
+    return params
+
+
+def honest(assignment, function, label):
+    ns = namespace(assignment)
+    solution = ns[function]
+    if label == "worked solution":
+        return solution
+    if label == "worked solution on copies of its inputs":
+        def on_copies(*args, **kwargs):
+            return solution(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        on_copies.__name__ = function
+        return on_copies
+    env = dict(ns)
+    exec(compile(VARIANTS[function][label], f"<{function}: {label}>", "exec"), env)
+    return env[function]
+
+
+@pytest.mark.parametrize("assignment,function,label", _honest_params())
+def test_an_honest_backward_pass_keeps_every_point(assignment, function, label,
+                                                   monkeypatch):
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 30.0)
+    fn = honest(assignment, function, label)
+    earned, total, passed = score(assignment, function, fn)
+    assert earned == total, f"{label}: {earned}/{total}, passed only {passed}"
+
+
+@pytest.mark.parametrize("assignment,function,label", _honest_params())
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_the_exactness_probe_passes_honest_variants_on_other_seeds(assignment, function,
+                                                                   label, seed):
+    """The probe is where an honest pass could be judged too strictly: five more seeds."""
+    from autograder.checks.exactness import PROBES
+    ns = namespace(assignment)
+    fn = honest(assignment, function, label)
+    PROBES[function](fn, ns, seed)
+
+
+def test_every_graded_backward_pass_has_a_probe_and_an_attack():
+    from autograder.checks.exactness import PROBES
+    from autograder.notebooks import SOLUTION
+    from notebook_tools import source_notebook
+    graded = {c.grade_id for a in SPECS for c in source_notebook(a).of_kind(SOLUTION)
+              if c.grade_id.endswith("_backward")}
+    assert graded == set(PROBES) == {f for _, f in FUNCTIONS}
+
+
+MATRIX = [(a, f) for a, f in FUNCTIONS if f not in ELEMENTWISE
+          and f not in ("prelu_backward",)]
+
+
+@pytest.mark.parametrize("assignment,function", MATRIX)
+def test_every_matrix_backward_pass_has_an_efficiency_test(assignment, function):
+    assert EFFICIENCY_CELLS[function] in {c.grade_id for c in cells(assignment, function)}
+
+
+# ---------------------------------------------------------------- item 2: copies of the inputs
+
+def _mutating(fn):
+    """The right answer, computed first; then every input array scribbled over in place."""
+    def scribble(obj, seen):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray) and obj.flags.writeable:
+            obj += 0.37
+        elif isinstance(obj, (list, tuple)):
+            for item in obj:
+                scribble(item, seen)
+        elif isinstance(obj, dict):
+            for item in obj.values():
+                scribble(item, seen)
+
+    def mutating(*args):
+        result = fn(*args)
+        result = copy.deepcopy(result)
+        scribble(args, set())
+        return result
+    mutating.__name__ = fn.__name__
+    return mutating
+
+
+@pytest.mark.parametrize("assignment,function", MATRIX)
+def test_an_efficiency_test_judges_from_copies_taken_before_the_call(assignment, function,
+                                                                     monkeypatch):
+    """A pass that changes its inputs after computing the right answer is not called wrong by
+    the efficiency test (the correctness tests report the change itself)."""
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 30.0)
+    ns = namespace(assignment)
+    [cell] = [c for c in cells(assignment, function) if c.grade_id == EFFICIENCY_CELLS[function]]
+    env = dict(ns)
+    env[function] = _mutating(ns[function])
+    exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
