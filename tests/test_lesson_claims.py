@@ -108,11 +108,10 @@ def test_rnn_clipping_claims(rnn):
 
 def test_rnn_truncation_claims(rnn):
     acc, dropped = rnn["truncated_accuracy"], rnn["dropped"]
-    # "with the full gradient every run reaches 100%, with k = 5 most runs come close, and
-    # with k = 2 every run falls short"
+    # "with the full gradient every run reaches 100%; with k = 5 or k = 2 most runs fall short"
     assert acc[10].min() >= 0.99
-    assert np.sum(acc[5] >= 0.9) >= 3
-    assert acc[2].max() < 1.0 and acc[2].mean() < acc[10].mean()
+    for k in (2, 5):
+        assert np.sum(acc[k] < 0.99) >= 3 and acc[k].mean() < acc[10].mean()
     # "Truncation drops a real part of the gradient"
     assert dropped[2].min() > 0.05 and np.all(dropped[2] >= dropped[5])
 
