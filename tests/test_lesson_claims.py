@@ -1,0 +1,125 @@
+"""The claims the lessons make about their experiments hold on other seeds.
+
+Each notebook's experiments run on seeds 0-4 (and a few matrices); the prose under them says
+what the printout shows. Those sentences must not be an accident of the seeds chosen: this
+test runs the worked solutions and every experiment cell of a source notebook again, in
+order, with the seeds replaced by five others, and checks each claim of the prose on the
+quantities the experiment cells compute for it (named variables: `dead_at_end`,
+`final_accuracy`, ...). It takes minutes: marked slow.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from notebook_tools import source_notebook
+from autograder.notebooks import GIVEN, OTHER, SOLUTION
+
+pytestmark = pytest.mark.slow
+
+
+def run_lesson(assignment: str, replace: dict[str, str]) -> dict:
+    """Run the given code, the worked solutions and the experiment cells of a source notebook
+    in one namespace, headless, with each `old` text of `replace` swapped for its `new`."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ns: dict = {"__name__": "__main__"}
+    found = {old: 0 for old in replace}
+    for cell in source_notebook(assignment).cells:
+        if cell.kind not in (GIVEN, SOLUTION, OTHER):
+            continue
+        source = cell.source
+        for old, new in replace.items():
+            found[old] += source.count(old)
+            source = source.replace(old, new)
+        exec(compile(source, f"<{assignment} {cell.kind} {cell.grade_id}>", "exec"), ns)
+        plt.close("all")
+    missing = [old for old, n in found.items() if n == 0]
+    assert not missing, f"{assignment}: the experiments no longer set {missing}"
+    return ns
+
+
+@pytest.fixture(scope="module")
+def relu():
+    return run_lesson("relu", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+@pytest.fixture(scope="module")
+def rnn():
+    return run_lesson("rnn", {"SEEDS = range(5)": "SEEDS = range(5, 10)",
+                              "MATRIX_SEEDS = range(3, 8)": "MATRIX_SEEDS = range(8, 13)"})
+
+
+def test_relu_learning_rate_claims(relu):
+    dead, acc, rev = relu["dead_at_end"], relu["accuracy_at_end"], relu["revivals"]
+    # "With learning rate 1 at most one unit dies, and every run fits the training set."
+    assert dead["ReLU, lr 1"].max() <= 1 and acc["ReLU, lr 1"].min() >= 0.99
+    # "by step 1500 every run has lost several of its 16 units ... the accuracy jumps around
+    # below 100%"; "revivals ... is 0"
+    assert dead["ReLU, lr 3"].min() >= 2 and acc["ReLU, lr 3"].max() < 1.0
+    assert rev["ReLU, lr 1"].sum() == rev["ReLU, lr 3"].sum() == 0
+    # Lowering at step 750 "stops almost all of the killing (zero on most seeds, one on a
+    # few)", "the accuracy recovers", and no dead unit comes back.
+    lowered = "ReLU, lr 3, then 0.5 from step 750"
+    after = relu["died_after_lowering"]
+    assert after.max() <= 1 and np.sum(after == 0) >= 3
+    assert acc[lowered].min() >= 0.95 and rev[lowered].sum() == 0
+    # Leaky ReLU at lr 3: "about as many units off as the ReLU", "on no seed as good as the
+    # ReLU at learning rate 1".
+    leaky = "Leaky ReLU 0.01, lr 3"
+    assert dead[leaky].min() >= 2
+    assert acc[leaky].max() < acc["ReLU, lr 1"].min()
+
+
+def test_relu_dying_mechanism_claims(relu):
+    # "A few deaths take a single step ... Most go in two stages ... it lingers".
+    assert relu["deaths_sudden"] < relu["deaths_lingering"]
+    assert relu["dying"].size == relu["deaths_sudden"] + relu["deaths_lingering"] > 0
+
+
+def test_relu_prelu_claims(relu):
+    slopes, prelu_acc = relu["slopes"], relu["prelu_accuracy"]
+    # "It ends within a couple of points of the ReLU's accuracy"
+    assert np.abs(prelu_acc - relu["accuracy_at_end"]["ReLU, lr 1"]).max() <= 0.03
+    # "many become negative and some go below -1"; "do not settle near 0.01 or 0.25"
+    assert np.mean(slopes < 0) >= 0.3 and np.sum(slopes < -1) >= 1
+    assert np.mean(np.abs(slopes - 0.25) < 0.05) < 0.2
+
+
+def test_rnn_balance_point_claims(rnn):
+    # "it moves a lot from one random matrix to the next; sqrt 2 is only a rough middle"
+    points = rnn["balance_points"]
+    assert points.min() > 0.9 and points.max() < 2.2
+    assert points.max() - points.min() > 0.15
+    assert points.min() < np.sqrt(2) < points.max() or abs(np.median(points) - np.sqrt(2)) < 0.3
+
+
+def test_rnn_clipping_claims(rnn):
+    acc, norm = rnn["final_accuracy"], rnn["largest_norm"]
+    # "With clipping, every run reaches 100%"
+    assert acc["clipped to norm 1, lr 1"].min() >= 0.99
+    # "the raw gradient norm spikes far above the clipped runs'"
+    assert np.all(norm["no clipping, lr 1"] > norm["clipped to norm 1, lr 1"])
+    # "With the learning rate lowered to 0.3 and no clipping at all, (nearly) every run learns"
+    assert np.sum(acc["no clipping, lr 0.3"] >= 0.95) >= 4
+
+
+def test_rnn_truncation_claims(rnn):
+    acc, dropped = rnn["truncated_accuracy"], rnn["dropped"]
+    # "with the full gradient every run reaches 100%; with k = 5 or k = 2 most runs fall short"
+    assert acc[10].min() >= 0.99
+    for k in (2, 5):
+        assert np.sum(acc[k] < 0.99) >= 3 and acc[k].mean() < acc[10].mean()
+    # "Truncation drops a real part of the gradient"
+    assert dropped[2].min() > 0.05 and np.all(dropped[2] >= dropped[5])
+
+
+def test_rnn_memory_claims(rnn):
+    acc = rnn["memory_accuracy"]
+    # "At T = 10 every seed learns the task"; "at 30 no seed leaves chance";
+    # "at T = 20 the outcome depends on the seed", between the two.
+    assert acc[10].min() >= 0.99
+    assert acc[30].max() <= 0.35
+    assert acc[30].mean() < acc[20].mean() < acc[10].mean() and acc[20].max() < 0.99
