@@ -31,15 +31,18 @@ from .core import (
 # Inputs to the activations stay at least this far from the kink at 0.
 _MARGIN = 0.1
 
-_RELU_CAUSE = ("a ReLU passes the upstream gradient unchanged where its forward input `a` "
-               "(the cache) was positive and blocks it (0) everywhere else.")
-_LEAKY_CAUSE = ("where the forward input `a` was positive the upstream gradient passes "
-                "unchanged; where it was not, it is multiplied by the slope stored in the cache.")
-_PRELU_DA_CAUSE = ("where `a > 0` the upstream gradient passes unchanged; where `a <= 0` it "
-                   "is multiplied by that unit's `alpha` (alpha has one entry per column).")
-_PRELU_DALPHA_CAUSE = ("alpha[j] only acts on the inputs a[:, j] <= 0, where the output is "
-                       "alpha[j] * a; each such input contributes a * dout, and those "
-                       "contributions are summed over the batch.")
+_RELU_CAUSE = ("write down the ReLU's slope on each side of 0 (its forward input `a` is in "
+               "the cache) and use it as the local derivative that multiplies the upstream "
+               "gradient.")
+_LEAKY_CAUSE = ("write down the activation's slope on each side of 0 (the forward input `a` "
+                "and the slope are in the cache) and use it as the local derivative that "
+                "multiplies the upstream gradient.")
+_PRELU_DA_CAUSE = ("write down each unit's slope on each side of 0 (alpha has one entry per "
+                   "column) and use it as the local derivative that multiplies the upstream "
+                   "gradient.")
+_PRELU_DALPHA_CAUSE = ("find which inputs alpha[j] acts on, the derivative of the output there "
+                       "with respect to alpha[j], and how the contributions of the batch "
+                       "combine (one alpha[j] serves every example).")
 
 
 # ---------------------------------------------------------------- helpers

@@ -287,16 +287,17 @@ def check_relu_rnn_backward_explode_vanish(relu_rnn_backward, relu_rnn_forward, 
 _STEP_CAUSE = ("check each local derivative: tanh's is 1 - next_h**2 (next_h is in the "
                "cache); a product Y = A @ B sends dY @ B.T back to A and A.T @ dY back to B; "
                "b is added to every row of the batch, so db is a sum over the rows.")
-STEP_NO_DERIV = ("the tanh derivative is missing: multiply dnext_h by 1 - next_h**2 before "
-                 "passing it on.")
+STEP_NO_DERIV = ("the tanh derivative is missing: the gradient reaches the pre-activation "
+                 "through tanh, whose derivative is missing from yours (next_h is in the cache).")
 STEP_DERIV_PREV = ("the tanh derivative of the wrong step: it is 1 - next_h**2 (this step's "
                    "output), not 1 - prev_h**2.")
 STEP_DERIV_TWICE = ("tanh applied twice: next_h already is tanh(a), so the derivative is "
                     "1 - next_h**2, not 1 - np.tanh(next_h)**2.")
-STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state as "
-                       "dprev_h = da @ Wh.T, not da @ Wh.")
-STEP_TRANSPOSED_DWH = ("dWh is transposed: it is prev_h.T @ da, not da.T @ prev_h (both are "
-                       "(H, H), so the shape can't tell).")
+STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state "
+                       "through Wh, and da @ Wh has the right shape only because Wh is "
+                       "square; the product that fits any shape uses Wh transposed.")
+STEP_TRANSPOSED_DWH = ("dWh is transposed: rows and columns are exchanged (both ways "
+                       "round are (H, H), so the shape can't tell).")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example (and at "
                 "every step), so every one of them contributes to db.")
 
@@ -311,9 +312,9 @@ def _step_case(rng, N, D, H):
 
 
 STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with next_h = "
-                    "tanh(a), d tanh(a) / da = 1 - tanh(a)**2.")
+                    "tanh(a), the derivative of tanh is 1 - tanh**2, and next_h already is tanh(a).")
 STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
-                 "prev_h @ Wh + b), so dWh = prev_h.T @ da.")
+                 "prev_h @ Wh + b), so its gradient pairs da with prev_h.")
 _STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
 
 
@@ -755,7 +756,7 @@ def check_clip_grad_value(clip_grad_value, seed=0):
     context = f"(clip_value = {clip:g})"
     for k, g in grads.items():
         expect_close(fn, f"clipped[{k!r}]", clipped[k], np.clip(g, -clip, clip),
-                     context=context, cause="np.clip(g, -clip_value, clip_value) for every array.",
+                     context=context, cause="every entry of every array is limited to [-clip_value, clip_value] on its own.",
                      hints=[Hint(VALUE_UPPER_ONLY, looks_like(np.minimum(g, clip))),
                             Hint(VALUE_LOWER_ONLY, looks_like(np.maximum(g, -clip))),
                             Hint(VALUE_ZERO_LOW, looks_like(np.clip(g, 0.0, clip))),
@@ -845,7 +846,7 @@ def check_spectral_radius(spectral_radius, seed=0):
     hints = on_every_case([(got, h) for got, _, _, h in runs])
     for got, true, what, _ in runs:
         expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
-                     cause="the spectral radius is np.max(np.abs(np.linalg.eigvals(W))).",
+                     cause="the spectral radius is the largest magnitude among W's eigenvalues (complex ones included).",
                      hints=hints)
 
 

@@ -58,7 +58,7 @@ TINY = ("in the saturated regime the gradient is tiny but still has to be right.
 IN_PLACE_DZ = ("`{fn}` modified dz, its upstream gradient, in place (for example "
                "`dz *= z * (1 - z)`). The caller still needs dz: the numbers you return may be "
                "right, but the next layer or the optimizer would see a corrupted upstream "
-               "gradient. Write `da = dz * z * (1 - z)`, which makes a new array.")
+               "gradient. Build the result as a new array instead of `*=` into dz.")
 IN_PLACE_CACHE = ("`{fn}` modified {name} in the cache in place. The cache belongs to the "
                   "forward pass and may be used again (another backward call, a second loss): "
                   "compute new arrays (`z * (1 - z)`, `W.T @ ...`) instead of `*=`, `-=` or "

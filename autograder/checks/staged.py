@@ -141,9 +141,9 @@ def _stage_slips(sigmoid) -> list:
          lambda d: {"7": 1.0 / c(d, DEN) ** 2}),
         ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is -1/den, expected "
          "-1/den**2.", lambda d: {"7": -1.0 / c(d, DEN)}),
-        ("stage 8, `f = num * invden`: the multiply gate is not switched: your dnum is "
-         "num * df and your dinvden is invden * df; expected dnum = invden * df and "
-         "dinvden = num * df (each input receives the OTHER input times df).",
+        ("stage 8, `f = num * invden`: the multiply gate is not switched: each of num and "
+         "invden received its own value times df; each input of a product receives the "
+         "OTHER input times df.",
          lambda d: {"8num": c(d, NUM), "8inv": c(d, INVDEN)}),
     ]
     for stage, out, inp in ((3, "sigx", "x"), (1, "sigy", "y")):
@@ -353,7 +353,8 @@ def _gate_verdict(fn_name, runs, hints_for):
 
 _GATE_CAUSE = {
     "add_backward": "an add gate passes `dout` unchanged to both inputs.",
-    "mul_backward": "a multiply gate switches its inputs: dx = dout * y and dy = dout * x.",
+    "mul_backward": "write down the local derivative of x * y with respect to each input "
+                    "(each is the OTHER input) and multiply it by dout.",
     "max_backward": "a max gate routes `dout` to the input that won (was larger) and 0 to "
                     "the other.",
 }
@@ -586,9 +587,9 @@ def _numgrad_verdict(runs) -> None:
             continue
         expect_close("numerical_gradient", "grad", grad, expected, tol=tol, context=context,
                      hints=on_every_case([(r[0], r[2]) for r in runs], shown=k),
-                     cause="for each entry i: save x[i], evaluate f at x[i] + h and at "
-                           "x[i] - h, restore x[i], and store (f_plus - f_minus) / (2h) in "
-                           "grad[i].")
+                     cause="check your loop on f(x) = sum(x**2), whose gradient you know: nudge one "
+                           "entry at a time, both ways, put it back before the next, and "
+                           "divide the change in f by the distance between the two points.")
 
 
 def check_numerical_gradient(numerical_gradient, seed=0):
