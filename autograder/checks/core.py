@@ -515,19 +515,19 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append(f"  {n_bad} of {err.size} entries are off.")
     else:
         lines.append(f"  yours {number(actual)}, expected {number(expected)}")
-    found = None
+    finding = None
     if explain is not None:
         try:
-            found = explain()
+            finding = explain()
         except Exception:        # the explainer never breaks a check
-            found = None
-    if found is None and actual.size > 1 and not np.any(actual) and np.any(expected):
+            finding = None
+    if finding is None and actual.size > 1 and not np.any(actual) and np.any(expected):
         from .explain import Finding
-        found = Finding("@@ is all zeros, where the expected values are not",
+        finding = Finding("@@ is all zeros, where the expected values are not",
                         "all-zeros", "an output that is all zeros", checked=False)
-    if found is not None:
+    if finding is not None:
         from .explain import finding_line
-        lines.append(finding_line(found, name))
+        lines.append(finding_line(finding, name))
     matched = []
     for h in hints:
         if h.lazy_cause is not None:
@@ -548,7 +548,7 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append("  Usual cause: " + cause)
     if named is not None:
         lines.append(_LIKELY + named)
-    ids = [found.cause_id] if found is not None else []
+    ids = [finding.cause_id] if finding is not None else []
     ids += cause_ids_of(named, _choosing_frames()) if named is not None else []
     raise CheckFailure("\n".join(lines), cause_ids=ids)
 
@@ -699,6 +699,13 @@ class Diagnosis:
             return None
         best = [c for c, sc in scores.items() if sc == max(scores.values())]
         return best[0] if len(best) == 1 else None
+
+    def explainer(self, declare: Callable[[Case], dict] | None = None, layout=None):
+        """The difference explainer over every case of this diagnosis (the probes
+        included, run at most once): `declare(case)` gives what it may refer to."""
+        from .explain import Explainer, Layout, View
+        return Explainer(lambda: [View(c.outputs, c.truth, **(declare(c) if declare else {}))
+                                  for c in self._all_cases()], layout or Layout())
 
     def hints(self, name: str) -> list:
         """For expect_close: a Hint that holds the verified cause, asked only on failure."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -55,21 +56,22 @@ RELU_ASSIGNED = ("dWhh is assigned (`dWhh = ...`) instead of accumulated (`dWhh 
                  "the same Whh is used at every step, so its gradient is the sum of every "
                  "step's contribution.")
 RELU_NO_CARRY = ("the carry from step t+1 is missing: the gradient on hs[t] is dhs[t] PLUS "
-                 "what flows back from step t+1 (Whh.T @ da of that step). Without it the "
+                 "what flows back from step t+1 (through that step's Whh). Without it the "
                  "answer is right only for the last step.")
 RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max(0, Whh @ "
                    "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
 RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
                   "reads as the LAST state: handle t = 0 with h0.")
-RELU_TRANSPOSED_DW = ("dWhh is transposed: the gradient of Whh @ h is np.outer(da, h), not "
-                      "np.outer(h, da) (both are (H, H), so the shape can't tell).")
+RELU_TRANSPOSED_DW = ("dWhh is transposed: rows and columns are exchanged (both ways round "
+                      "are (H, H), so the shape can't tell).")
 RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
-                         "as Whh.T @ da, not Whh @ da.")
+                         "through Whh, and Whh @ da fits only because Whh is square: the "
+                         "product that fits any shape uses Whh transposed.")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-             "`for t in reversed(range(T))` (range(T-1, 0, -1) stops before 0).")
+             "step 0 included (a range that stops before 0 leaves step 0 out).")
 RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
                      "that step t sends back belongs to step t-1, which must be visited "
-                     "AFTER it; walk backwards, `for t in reversed(range(T))`.")
+                     "AFTER it.")
 
 
 def _relu_prev_states(h0, hs) -> np.ndarray:
@@ -213,10 +215,14 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
+    explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
+                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")})
+                           for r in runs])
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
-                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]))
+                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]),
+                         explain=explainer.for_output(name))
 
 
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
@@ -393,10 +399,30 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=
                           prng.standard_normal((4, 3)))]
 
     diagnosis = Diagnosis(_STEP_NAMES, _step_mistakes(), [case], probe=probe)
+    explainer = diagnosis.explainer(_step_declared, STEP_LAYOUT)
     context = f"(N = {N}, D = {D}, H = {H}, random dnext_h)"
     for name in _STEP_NAMES:
         expect_close(fn, name, case.outputs[name], case.truth[name], context=context,
-                     hints=diagnosis.hints(name), cause=_STEP_CAUSE)
+                     hints=diagnosis.hints(name), cause=_STEP_CAUSE,
+                     explain=explainer.for_output(name))
+
+
+STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h")})
+
+
+def _step_declared(case: Case) -> dict:
+    """What the explainer may refer to in one tanh step: sizes, the upstream gradient, the
+    cached states and tanh's local derivative."""
+    x, prev_h, Wx, Wh, b = case.data["args"]
+    next_h = case.data["next_h"]
+    return {"sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
+            "quantities": {
+                "dnext": Quantity(case.data["dnext"], "the upstream gradient dnext_h",
+                                  "upstream"),
+                "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
+                "next_h": Quantity(next_h, "next_h (cached)", "cache"),
+                "local": Quantity(1 - next_h ** 2, "tanh's local derivative at this step",
+                                  "local-derivative")}}
 
 
 # =============================================================== rnn_backward
@@ -410,8 +436,8 @@ RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is 
 RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
                 "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
                 "sums over the steps.")
-RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-            "`for t in reversed(range(T))`.")
+RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, step 0 "
+            "included.")
 RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the carry from "
                  "step t+1 is missing (the gradient on h[:, t] is dh[:, t] PLUS the dprev_h of "
                  "step t+1's backward), or the loop skips a step.")
@@ -419,7 +445,7 @@ RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
 RNN_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
                     "that step t passes back belongs to step t-1, which must come AFTER it; "
-                    "walk backwards, `for t in reversed(range(T))`.")
+                    "it is the reverse of the forward's order.")
 
 
 def _rnn_case(rng, N, T, D, H, radius):
@@ -553,10 +579,30 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
     probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
+    def views():
+        found = probe()
+        here = View(outs, dict(zip(_RNN_NAMES, true)), **_rnn_declared(dh))
+        if found is None:
+            return [here]
+        return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])), **_rnn_declared(found[3]))]
+    explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
                      hints=[Hint(h.cause, _and_on_probe(h.matches, probe, name, j))
-                            for j, h in enumerate(hints[name])])
+                            for j, h in enumerate(hints[name])],
+                     explain=explainer.for_output(name))
+
+
+RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
+
+
+def _rnn_declared(dh) -> dict:
+    N, T, H = dh.shape
+    return {"sizes": {"N": N, "T": T, "H": H},
+            "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
+                                           "dh[:, 0]", "upstream"),
+                           "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
+                                           "step, dh[:, -1]", "upstream")}}
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
@@ -575,7 +621,7 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
                 outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
                 true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
                 memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
-                                              b, dh, true)))
+                                              b, dh, true), true, dh))
             except (StudentCodeError, CheckFailure):
                 memo.append(None)
         return memo[0]
