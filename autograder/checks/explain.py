@@ -489,7 +489,11 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
     if len(wrong) < min_cases:
         return None
     with np.errstate(all="ignore"):
-        for claim in _claims(name, wrong[0], layout):
+        try:
+            claims = _claims(name, wrong[0], layout)
+        except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+            claims = []
+        for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong):
                     return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View
 from .core import (
     CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient,
@@ -241,16 +242,36 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
         runs.append((dx, dW, true_dx, true_dW, context,
                      (W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward))))
     # a cause is named only when it gives the student's answer on both layers
+    explainer = Explainer(lambda: [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
+                                        **_layer_declared(*r[5][:4])) for r in runs],
+                          Layout(axes={"dW": {0: "unit"}}))
     for dx, dW, true_dx, true_dW, context, _ in runs:
         if looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW):
             continue
         built = [(r[0], r[1], _layer_mistake_hints(*r[5])) for r in runs]
         expect_close(BACKWARD, "dx", dx, true_dx, context=context,
                      hints=on_every_case([(b[0], b[2]["dx"]) for b in built]),
-                     cause="check how the gradient on a = W @ x reaches x.")
+                     cause="check how the gradient on a = W @ x reaches x.",
+                     explain=explainer.for_output("dx"))
         expect_close(BACKWARD, "dW", dW, true_dW, context=context,
                      hints=on_every_case([(b[1], b[2]["dW"]) for b in built]),
-                     cause="check how the gradient on a = W @ x reaches W.")
+                     cause="check how the gradient on a = W @ x reaches W.",
+                     explain=explainer.for_output("dW"))
+
+
+def _layer_declared(W, x, z, dz) -> dict:
+    """What the explainer may refer to in one layer: sizes, the upstream gradient, the
+    input, and the sigmoid's local derivative spread over each unit's row of dW."""
+    H, D = W.shape
+    local = z * (1 - z)
+    return {"sizes": {"H": H, "D": D},
+            "quantities": {"dz": Quantity(dz, "the upstream gradient dz", "upstream"),
+                           "x": Quantity(x, "the input x", "input"),
+                           "local": Quantity(np.broadcast_to(local[:, None], (H, D)),
+                                             "the sigmoid's local derivative of each unit",
+                                             "local-derivative"),
+                           "z": Quantity(np.broadcast_to(z[:, None], (H, D)),
+                                         "the sigmoid's output z of each unit", "output")}}
 
 
 def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
