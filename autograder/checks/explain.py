@@ -60,6 +60,9 @@ class View:
     regions: output -> list of (label, boolean mask) that split that output (inside/outside
         the clip, where a > 0 / a <= 0);
     terms: label -> {output: array}: declared partial terms (a path's contribution).
+    alternatives: label -> {output: array}: the right answer for an input changed along a
+        declared axis ("for the upstream gradient shifted by one time step"); a callable
+        giving that dict is computed only when asked.
     """
 
     outputs: dict
@@ -69,6 +72,7 @@ class View:
     quantities: dict = field(default_factory=dict)
     regions: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
+    alternatives: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,12 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"@@ holds the right blocks in the wrong order along axis {axis}: "
                     f"yours is in the order {said} where the blocks are "
                     f"{', '.join(names)}", "blocks-swapped", "blocks stacked in the wrong order")
+    # the right answer for an input moved along its axis (the upstream one step late)
+    for label in first.alternatives:
+        add(lambda v, label=label: _alternative(v, label, name) is not None
+            and close(v.outputs[name], _alternative(v, label, name)),
+            f"@@ is exactly the right gradient {label}", "input-moved-along-axis",
+            "an input used at the wrong place along its axis")
     # a declared term missing or counted twice
     for label in first.terms:
         t0 = first.terms[label].get(name)
@@ -308,6 +318,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     return claims
 
 
+def _alternative(view: View, label: str, name: str):
+    alt = view.alternatives.get(label)
+    if callable(alt):
+        alt = view.alternatives[label] = alt()
+    return None if alt is None else alt.get(name)
+
+
 def _factor_holds(a, e, q, op) -> bool:
     a, e, q = _arr(a), _arr(e), _arr(q)
     if q.shape != a.shape or np.all(np.abs(q - 1) < 1e-9):
@@ -348,7 +365,7 @@ def _parts(name: str, view: View, layout: Layout) -> list[tuple[str, list[tuple[
             for j, n in enumerate(names):
                 idx = [slice(None)] * len(shape)
                 idx[axis] = slice(j * w, (j + 1) * w)
-                parts.append((f"the {n} block", tuple(idx)))
+                parts.append((f"the block of the {n}", tuple(idx)))
             out.append(("block", parts))
     for axis, word in layout.axes.get(name, {}).items():
         if axis >= len(shape) or shape[axis] < 2:
@@ -393,13 +410,17 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
     n = len(marks)
     if "step" in split:
         if marks[-1] and not any(marks[:-1]):
-            return f"only the last {split} is right", f"only-last-{_slug(split)}-right"
+            return (f"only the last {split} (T-1) is right, every earlier one is wrong",
+                    f"only-last-{_slug(split)}-right")
         if marks[0] and not any(m for m in marks[1:]):
-            return f"only the first {split} is right", f"only-first-{_slug(split)}-right"
+            return (f"only the first {split} (0) is right, every later one is wrong",
+                    f"only-first-{_slug(split)}-right")
         if marks[-1] is False and all(m is not False for m in marks[:-1]):
-            return f"every {split} is right except the last", f"last-{_slug(split)}-wrong"
+            return (f"every {split} is right except the last one (T-1)",
+                    f"last-{_slug(split)}-wrong")
         if marks[0] is False and all(m is not False for m in marks[1:]):
-            return f"every {split} is right except the first", f"first-{_slug(split)}-wrong"
+            return (f"every {split} is right except the first one ({split} 0)",
+                    f"first-{_slug(split)}-wrong")
     if len(wrong) <= len(right):
         verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
         return (f"{_join(wrong)} {verb} wrong and the rest is right", f"wrong-{_slug(split)}-"
@@ -493,9 +514,13 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
             claims = _claims(name, wrong[0], layout)
         except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
             claims = []
+        # a relation the right answer satisfies too tells nothing about this one
+        right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
+                     wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
+                     wrong[0].terms, wrong[0].alternatives)
         for claim in claims:
             try:
-                if all(claim.holds(v) for v in wrong):
+                if all(claim.holds(v) for v in wrong) and not claim.holds(right):
                     return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue
@@ -553,3 +578,40 @@ def finding_line(f: Finding, shown: str) -> str:
     """The message line of a finding about the output shown as `shown`."""
     return (FINDING_PREFIX + f.text.replace("@@", shown)
             + (" (the same holds on a second input)" if f.checked else "") + ".")
+
+
+def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray,
+                   axis: int = 1, word: str = "time step") -> dict:
+    """`View.alternatives` for a function whose upstream gradient has a time axis: the right
+    outputs (`truth_for(changed upstream)`, computed only when asked) for the upstream
+    shifted by one step either way (the end step keeping its own, or given none) and
+    reversed in time."""
+    up = np.asarray(upstream, dtype=np.float64)
+    n = up.shape[axis]
+
+    def take(idx):
+        return np.take(up, idx, axis=axis)
+
+    def zero_at(x, t):
+        x = x.copy()
+        index = [slice(None)] * x.ndim
+        index[axis] = t
+        x[tuple(index)] = 0.0
+        return x
+
+    late = take(np.minimum(np.arange(n) + 1, n - 1))
+    early = take(np.maximum(np.arange(n) - 1, 0))
+    moved = {
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t+1, the last step its own)": late,
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t+1, the last step none)": zero_at(late, n - 1),
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t-1, step 0 its own)": early,
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t-1, step 0 none)": zero_at(early, 0),
+        f"for the upstream gradient reversed in time (step t given the upstream of "
+        f"step T-1-t)": np.flip(up, axis),
+    }
+    return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
+            if n > 1}

@@ -37,7 +37,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View
+from .explain import Explainer, Layout, Quantity, View, moved_upstream
 from .core import (
     CS_STEP, CheckFailure, Hint, call_checked, complex_step_gradient, expect_close,
     input_gradients, numerical_gradient, once, relative_error, rng_for, unit_vector,
@@ -264,7 +264,7 @@ def _step_mistakes(step_forward, cases) -> list:
     return mistakes
 
 
-_GATES = ("i", "f", "o", "g")
+_GATES = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
 # The weights' and the bias's gradients are four gate blocks side by side; the batch is axis 0.
 STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h", "dprev_c")},
                      blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES)})
@@ -290,7 +290,7 @@ def _step_declared(step_forward, case) -> dict:
                   "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
                   "prev_c": Quantity(prev_c, "prev_c (cached)", "cache"),
                   "next_c": Quantity(next_c, "next_c (cached)", "cache")}
-    quantities.update({k: Quantity(v, f"the gate {k} (cached)", "gate")
+    quantities.update({k: Quantity(v, f"the {k} (cached)", "gate")
                        for k, v in zip(_GATES, (i, f, o, g))})
     return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms}
 
@@ -562,7 +562,11 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
-           declare=lambda k: {"sizes": {"N": N, "T": T, "D": D, "H": H}}, layout=SEQ_LAYOUT)
+           declare=lambda k: {"sizes": {"N": N, "T": T, "D": D, "H": H},
+                              "alternatives": moved_upstream(
+                                  lambda dh: dict(zip(_SEQ_NAMES, input_gradients(
+                                      lstm_forward, cases[k][0], dh))), cases[k][1])},
+           layout=SEQ_LAYOUT)
 
 
 def _timed(fn: Callable, spent: list) -> Callable:

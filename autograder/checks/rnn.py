@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View
+from .explain import Explainer, Layout, Quantity, View, moved_upstream
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -216,8 +216,12 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
     explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
-                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")})
-                           for r in runs])
+                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                                alternatives=moved_upstream(
+                                    lambda changed: dict(zip(("dWhh", "dh0"), input_gradients(
+                                        lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0],
+                                        changed))), dhs, axis=0))
+                           for r, dhs in zip(runs, [u[0] for u in upstreams])])
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
@@ -581,10 +585,12 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
     def views():
         found = probe()
-        here = View(outs, dict(zip(_RNN_NAMES, true)), **_rnn_declared(dh))
+        here = View(outs, dict(zip(_RNN_NAMES, true)),
+                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward))
         if found is None:
             return [here]
-        return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])), **_rnn_declared(found[3]))]
+        return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])),
+                           **_rnn_declared(found[3], found[4], rnn_forward))]
     explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
@@ -596,9 +602,12 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_declared(dh) -> dict:
+def _rnn_declared(dh, args, rnn_forward) -> dict:
     N, T, H = dh.shape
     return {"sizes": {"N": N, "T": T, "H": H},
+            "alternatives": moved_upstream(
+                lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
+                                                                     changed))), dh),
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
@@ -621,7 +630,7 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
                 outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
                 true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
                 memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
-                                              b, dh, true), true, dh))
+                                              b, dh, true), true, dh, [x, h0, Wx, Wh, b]))
             except (StudentCodeError, CheckFailure):
                 memo.append(None)
         return memo[0]
