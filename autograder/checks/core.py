@@ -548,8 +548,9 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append("  Usual cause: " + cause)
     if named is not None:
         lines.append(_LIKELY + named)
-    ids = [finding.cause_id] if finding is not None else []
-    ids += cause_ids_of(named, _choosing_frames()) if named is not None else []
+    # one mistake, one id: the detector's when it names the mistake, else the relation's
+    ids = cause_ids_of(named, _choosing_frames()) if named is not None else \
+        [finding.cause_id] if finding is not None else []
     raise CheckFailure("\n".join(lines), cause_ids=ids)
 
 

@@ -615,3 +615,41 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
     }
     return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
             if n > 1}
+
+
+# ---------------------------------------------------------------- human titles of the ids
+
+_TITLES = {
+    "all-zeros": "an output that is all zeros",
+    "constant": "one number in every entry",
+    "sign-flipped": "the sign is flipped",
+    "transposed": "a transposed result",
+    "time-reversed": "the sequence walked the wrong way",
+    "time-shifted": "a result off by one time step",
+    "blocks-swapped": "blocks stacked in the wrong order",
+    "missing-term": "a contribution is missing",
+    "term-twice": "a contribution counted twice",
+    "only-one-term": "only one contribution kept",
+    "output-swapped": "an output equal to another output",
+    "input-moved-along-axis": "an input used at the wrong step",
+    "factor-in-place-of-another": "one factor in place of another",
+}
+
+
+def title_of(cause_id: str) -> str:
+    """A short human title for a cause id: the relation's, or the words of a detector's id."""
+    if cause_id in _TITLES:
+        return _TITLES[cause_id]
+    if cause_id.startswith("scale-"):
+        return f"every entry {cause_id[6:]} times the right one"
+    if cause_id.startswith("equals-"):
+        what = cause_id[7:].replace("-negated", "")
+        return f"an output equal to {'minus ' if 'negated' in cause_id else ''}the {what}"
+    if cause_id.startswith(("extra-factor-", "divided-by-")):
+        return f"an extra factor ({cause_id.split('-', 2)[-1]})"
+    if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
+        return "part right, part wrong: " + cause_id.replace("-", " ")
+    slug = cause_id.rpartition(".")[2]
+    words = [w for w in slug.split("_") if not (len(w) == 6 and all(
+        c in "0123456789abcdef" for c in w) and any(c.isdigit() for c in w))]
+    return " ".join(words) or cause_id
