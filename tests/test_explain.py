@@ -118,7 +118,7 @@ def test_an_all_zeros_output_is_said_even_on_one_input():
     assert failure.value.cause_ids == ["all-zeros"]
 
 
-def test_a_finding_comes_before_the_detectors_and_both_ids_are_kept():
+def test_a_finding_comes_before_the_detectors_and_one_mistake_gets_one_id():
     from autograder.checks.core import Hint
     e1, e2 = np.arange(1.0, 7.0).reshape(3, 2), np.arange(2.0, 10.0).reshape(4, 2)
     explainer = Explainer([View({"dx": e1 / 3}, {"dx": e1}, sizes={"N": 3}),
@@ -128,7 +128,10 @@ def test_a_finding_comes_before_the_detectors_and_both_ids_are_kept():
                      hints=[Hint("dx is averaged over the batch.", lambda a: True)])
     text = str(failure.value)
     assert text.index("What differs:") < text.index("Likely cause:")
-    assert failure.value.cause_ids[0] == "scale-1/N"
+    assert len(failure.value.cause_ids) == 1 and failure.value.cause_ids[0] != "scale-1/N"
+    with pytest.raises(CheckFailure) as failure:       # no detector: the relation's id
+        expect_close("f", "dx", e1 / 3, e1, explain=explainer.for_output("dx"))
+    assert failure.value.cause_ids == ["scale-1/N"]
 
 
 # ---------------------------------------------------------------- never on a right answer

@@ -281,15 +281,16 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         t0 = first.terms[label].get(name)
         if t0 is None or _arr(t0).shape != a0.shape:
             continue
-        for sign, word, cid in ((-1, "misses", "missing-term"), (1, "counts twice",
-                                                                   "term-twice")):
+        for sign, word, cid in ((-1, "misses a", "missing-term"), (1, "has a",
+                                                                    "term-twice")):
             add(lambda v, label=label, sign=sign: label in v.terms and name in v.terms[label]
                 and _nontrivial(v.terms[label][name])
                 and close(v.outputs[name], _arr(v.truth[name]) + sign * _arr(
                     v.terms[label][name]), scale=float(np.max(np.abs(_arr(v.truth[name]))))),
-                f"@@ {word} one contribution: yours minus the expected equals "
+                f"@@ {word} contribution{' too many' if sign > 0 else ''}: yours minus the "
+                f"expected equals "
                 f"{'minus ' if sign < 0 else ''}{label}",
-                f"{cid}", f"a contribution {word.replace('misses', 'missing')}")
+                f"{cid}", "a contribution missing" if sign < 0 else "a contribution too many")
         add(lambda v, label=label: label in v.terms and name in v.terms[label]
             and close(v.outputs[name], v.terms[label][name]),
             f"@@ holds only {label}; the other contributions are missing",
@@ -628,7 +629,7 @@ _TITLES = {
     "time-shifted": "a result off by one time step",
     "blocks-swapped": "blocks stacked in the wrong order",
     "missing-term": "a contribution is missing",
-    "term-twice": "a contribution counted twice",
+    "term-twice": "a contribution too many (counted twice, or not blocked)",
     "only-one-term": "only one contribution kept",
     "output-swapped": "an output equal to another output",
     "input-moved-along-axis": "an input used at the wrong step",

@@ -217,16 +217,25 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
     # a hint is named only when it matches on both upstreams
     explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
                                 quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
-                                alternatives=moved_upstream(
-                                    lambda changed: dict(zip(("dWhh", "dh0"), input_gradients(
-                                        lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0],
-                                        changed))), dhs, axis=0))
+                                alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0,
+                                                                hs, dhs, T))
                            for r, dhs in zip(runs, [u[0] for u in upstreams])])
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
                          hints=on_every_case([(r[0][name], r[3][name]) for r in runs]),
                          explain=explainer.for_output(name))
+
+
+def _relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T) -> dict:
+    """The right gradients for the upstream moved along time, and for the ReLU's local
+    derivative taken as 1 everywhere (each computed only when asked)."""
+    out = moved_upstream(lambda changed: dict(zip(("dWhh", "dh0"), input_gradients(
+        lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], changed))), dhs, axis=0)
+    out["without the ReLU mask (its local derivative taken as 1 at every step)"] = \
+        lambda: dict(zip(("dWhh", "dh0"), _relu_linearised(Whh, h0, hs, dhs,
+                                                           masks=np.ones_like(hs))))
+    return out
 
 
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):

@@ -493,10 +493,21 @@ def _call_mlp(mlp_backward, dloss, cache, shapes):
     return out
 
 
-def _mlp_declared(case) -> dict:
-    """What the explainer may refer to in one network case: sizes, dloss, the input X and
-    the parameters (an output equal to a parameter, or scaled by a size)."""
+def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
+    """What the explainer may refer to in one network case: sizes, dloss, the input X, the
+    parameters (an output equal to a parameter, or scaled by a size), and the part of each
+    gradient below the ReLU that flows through the units it switched off (a partial term:
+    present when the mask is missing, absent from the right answer)."""
     X, labels, params, dloss, cache = case
+    aff1, a, aff2, (logits, _, _) = cache
+    a = np.asarray(a, dtype=np.float64)
+
+    def switched_off():
+        g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                                  np.asarray(logits, dtype=np.float64), dloss)
+        part = _linearised(affine_forward, X, params, np.asarray(aff2[0], dtype=np.float64),
+                           g, (a <= 0).astype(np.float64))
+        return {k: part[k] for k in ("dX", "W1", "b1")}
     N, D = X.shape
     H, C = params["W1"].shape[1], params["W2"].shape[1]
     quantities = {"X": Quantity(X, "the input `X`", "input")}
@@ -504,7 +515,21 @@ def _mlp_declared(case) -> dict:
                        for k, v in params.items()})
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
-            "quantities": quantities}
+            "quantities": quantities,
+            "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
+                                 "ReLU switched off (relu_cache <= 0), which its mask blocks":
+                                 switched_off})}
+
+
+class _LazyTerms(dict):
+    """Terms computed when first asked for (label -> callable giving {output: array})."""
+
+    def __getitem__(self, label):
+        value = super().__getitem__(label)
+        if callable(value):
+            value = value()
+            super().__setitem__(label, value)
+        return value
 
 
 def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
@@ -583,7 +608,8 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
             # from the top of the network down: the topmost wrong gradient is the clue
             _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
                      _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS},
-                     declare=lambda k: _mlp_declared(cases[k]))
+                     declare=lambda k: _mlp_declared(cases[k], affine_forward,
+                                                     softmax_cross_entropy_forward))
 
 
 def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=400, H=1000,
