@@ -613,6 +613,8 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
         f"step t-1, step 0 none)": zero_at(early, 0),
         f"for the upstream gradient reversed in time (step t given the upstream of "
         f"step T-1-t)": np.flip(up, axis),
+        f"for the upstream gradient without its last {word} (T-1): as if the loop never "
+        f"visited that step": zero_at(up, n - 1),
     }
     return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
             if n > 1}

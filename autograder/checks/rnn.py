@@ -68,7 +68,7 @@ RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the pr
                          "through Whh, and Whh @ da fits only because Whh is square: the "
                          "product that fits any shape uses Whh transposed.")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-             "step 0 included (a range that stops before 0 leaves step 0 out).")
+             "check both ends of its range.")
 RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
                      "that step t sends back belongs to step t-1, which must be visited "
                      "AFTER it.")
@@ -449,8 +449,8 @@ RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is 
 RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
                 "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
                 "sums over the steps.")
-RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, step 0 "
-            "included.")
+RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0; check both "
+            "ends of its range.")
 RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the carry from "
                  "step t+1 is missing (the gradient on h[:, t] is dh[:, t] PLUS the dprev_h of "
                  "step t+1's backward), or the loop skips a step.")
