@@ -185,7 +185,8 @@ FORMULA = re.compile(r"\bd[A-Za-z_0-9\[\]:, ]{0,24}\s=\s*[^=\n;]*?"
                      r"(@|\*|/|\.sum\(|\.T\b|np\.\w+\()")
 # Code a student could paste: a loop header or a numpy call that is a whole answer.
 CODE = re.compile(r"`for t in reversed\(range\(T\)\)`|np\.clip\(r, -delta, delta\)|"
-                  r"np\.concatenate\(\[da_i|np\.max\(np\.abs\(np\.linalg\.eigvals")
+                  r"np\.concatenate\(\[da_i|np\.max\(np\.abs\(np\.linalg\.eigvals|"
+                  r"\bit is [\w.]+ @ [\w.]+|np\.outer\(da, x\)|dead units\) / H")
 
 
 def _message_texts(path: Path):
@@ -224,7 +225,8 @@ def test_the_scan_finds_the_formulas_the_old_fallbacks_printed():
            "db = dout.sum(axis=0) (M,).",
            "then dx = da @ Wx.T, dprev_h = da @ Wh.T, dWx = x.T @ da",
            "dlogits = dloss * (p * s - labels) / N",
-           "walk backwards, `for t in reversed(range(T))`."]
+           "walk backwards, `for t in reversed(range(T))`.",
+           "dW is divided by N: it is x.T @ dout, a sum over the rows"]
     assert all(_leaks(t) for t in old)
 
 

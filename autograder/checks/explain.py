@@ -26,6 +26,7 @@ the student's numbers; the message around it gives the method to find the slip.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -144,8 +145,23 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
         v = float(v)
         if v not in (0.0, 1.0, -1.0):
             out += [(name, v), (f"1/{name}", 1.0 / v)]
+    single = list(out)
+    # two slips at once: a product of two of them (N/dloss: neither the mean nor dloss)
+    for (n1, v1), (n2, v2) in itertools.combinations(single, 2):
+        if n1.split("/")[-1] != n2.split("/")[-1]:
+            out.append((_times(n1, n2), v1 * v2))
     out += [(f"-{n}", -v) for n, v in list(out)]
     return out
+
+
+def _times(a: str, b: str) -> str:
+    """'N' and '1/dloss' -> 'N/dloss'; '1/N' and '1/T' -> '1/(N*T)'; 'N' and 'T' -> 'N*T'."""
+    num = [x for x in (a, b) if not x.startswith("1/")]
+    den = [x[2:] for x in (a, b) if x.startswith("1/")]
+    top = "*".join(num) if num else "1"
+    if not den:
+        return top
+    return f"{top}/{den[0]}" if len(den) == 1 else f"{top}/({den[0]}*{den[1]})"
 
 
 def _value_of(said: str, view: View) -> float | None:
@@ -160,14 +176,16 @@ def _value_of(said: str, view: View) -> float | None:
 
 
 def _size_words(said: str, view: View) -> str:
-    """'N = 4, the batch size'-style note for a factor named after a size or scalar."""
-    name = said.lstrip("-").split("/")[-1]
-    if name in view.sizes:
-        return f" ({name} = {view.sizes[name]} here)"
-    if name in view.scalars:
-        v, label = view.scalars[name]
-        return f" ({label}, {name} = {float(v):.4g} here)"
-    return ""
+    """'(N = 4 here)'-style note for a factor named after sizes or scalars."""
+    notes = []
+    for name in sorted(set(re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)),
+                       key=said.find):
+        if name in view.sizes:
+            notes.append(f"{name} = {view.sizes[name]}")
+        elif name in view.scalars:
+            v, label = view.scalars[name]
+            notes.append(f"{label}, {name} = {float(v):.4g}")
+    return f" ({'; '.join(notes)} here)" if notes else ""
 
 
 # ---------------------------------------------------------------- relations

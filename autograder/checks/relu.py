@@ -708,7 +708,7 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     expect_close(fn, "the fraction of dead units", value, truth, hints=hints,
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
-                       "every example (every row); return (number of dead units) / H.")
+                       "every example (every row); the fraction is taken over the units.")
 
 
 # Last, once every check is defined: in a notebook each one prints a line when it passes.

@@ -28,8 +28,8 @@ FRACTION = "saturated_fraction"
 # ---------------------------------------------------------------- usual mistakes, by name
 
 NO_LOCAL = ("the sigmoid's local gradient is missing: dz went straight into the W @ x part. "
-            "Multiply dz by z * (1 - z) first; without it every gradient is 1 / (z(1 - z)) "
-            "times too big, a factor near 4 when the weights are small.")
+            "Without the local gradient every gradient is 1 / (z(1 - z)) times too big, a "
+            "factor near 4 when the weights are small.")
 AT_Z = ("the derivative is taken at the output z instead of at the pre-activation a = W @ x: "
         "sigmoid(z) * (1 - sigmoid(z)) applies the sigmoid twice. The cache already holds "
         "z = sigmoid(a), so the local gradient is simply z * (1 - z).")
@@ -117,8 +117,8 @@ def _backward_outputs(fn, dz, cache):
             raise CheckFailure(
                 f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
                 "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
-                "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
-                "not np.outer(x, da).")
+                "connects input j to unit i: its row index is the unit's, its column "
+                "index the input's.")
         if isinstance(dx, np.ndarray) and dx.shape == (H,):
             raise CheckFailure(
                 f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
@@ -476,8 +476,9 @@ def _fraction_verdict(runs) -> None:
         if len(matched) == 1:
             lines.append("  Likely cause: " + matched[0])
         else:
-            lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H); count the "
-                         "entries of z * (1 - z) below tol and divide by N * H.")
+            lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H): decide "
+                         "which of its (example, unit) pairs count as saturated, and over "
+                         "how many pairs the fraction is taken.")
         raise CheckFailure("\n".join(lines))
 
 

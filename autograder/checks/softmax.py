@@ -132,9 +132,9 @@ _AFFINE_CAUSE = ("let the shapes decide: with x (N, D), W (D, M) and dout (N, M)
 AFF_DB_MEAN = ("db is averaged over the batch; it must be summed: b is added to every row "
                "(a fork), so every row's gradient adds to it. Any 1/N of a mean loss is "
                "already inside dout.")
-AFF_DW_MEAN = ("dW is divided by N: it is x.T @ dout, a sum over the rows; any 1/N of a mean "
-               "loss is already inside dout.")
-AFF_DX_MEAN = "dx is divided by N: it is dout @ W.T, with no averaging."
+AFF_DW_MEAN = ("dW is divided by N: it is a sum over the rows, with no averaging; any 1/N "
+               "of a mean loss is already inside dout.")
+AFF_DX_MEAN = "dx is divided by N: each row of dx comes from its own row of dout, with no averaging."
 AFF_DW_T = ("dW is transposed: its rows and columns are exchanged (shape (M, D) when "
             "D != M), while W has shape (D, M). With D == M both fit, so only the values "
             "tell.")
