@@ -52,7 +52,8 @@ def test_a_mistake_gets_the_same_id_on_every_seed(solved, bug, expected):
     wrong = make_staged_backward(**bug)
     first, second = _ids(solved, wrong, 1), _ids(solved, wrong, 2)
     assert first == second and len(first) == 1
-    assert re.fullmatch(r"staged\.[a-z0-9_]+", first[0])
+    # a detector's id (staged.<words>) or, when none names it, the relation's (scale-1/df)
+    assert re.fullmatch(r"staged\.[a-z0-9_]+|[a-z][a-z0-9/*.+-]+", first[0])
     if expected:
         assert first == expected
 
@@ -163,7 +164,8 @@ def test_the_page_is_self_contained_and_escaped(tmp_path):
     assert "\u202e" not in page and "\x1b" not in page
     assert html.escape("<img src=x onerror=") in page and "\\u202e\\x1b[31m" in page
     assert "relu (1).ipynb" in page and "s6: missing" in page and "1 late" in page
-    fork_row = re.search(r'<tr><td class="count">(\d+)</td><td><code class="cause-id">'
+    fork_row = re.search(r'<tr><td class="count">(\d+)</td><td><b class="cause-title">'
+                         r'fork overwritten dx</b> <code class="cause-id">'
                          r'staged\.fork_overwritten_dx</code>.*?</tr>', page)
     assert fork_row and fork_row.group(1) == "2" and "s1, s2" in fork_row.group(0)
 
@@ -281,8 +283,8 @@ def test_grade_carries_causes_and_late_scores_to_json_csv_feedback_and_report(tm
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "report" / "class_report.html").read_text()
-    row = re.search(r'<td class="count">(\d+)</td><td><code class="cause-id">'
-                    + re.escape(expected_id[0]) + r".*?</tr>", page)
+    row = re.search(r'<td class="count">(\d+)</td><td><b class="cause-title">[^<]*</b> '
+                    r'<code class="cause-id">' + re.escape(expected_id[0]) + r".*?</tr>", page)
     assert row and row.group(1) == "2" and "bob, carol" in row.group(0)
     assert "the input came back unchanged (3 entries)." in row.group(0)
 
@@ -312,3 +314,25 @@ def test_a_missing_submission_from_grade_roster_is_listed_as_missing(tmp_path):
     assert "s7: missing" in page
     [relu] = [v for v in class_report.assignments_of(data) if v.assignment == "relu"]
     assert relu.missing == ["s7"] and all(s["student"] != "s7" for s in relu.submissions)
+
+
+def test_the_headlines_are_human_titles_with_a_count_and_an_example(tmp_path):
+    """#23: a relation's id (`scale-1/N`) heads its row with its title, the number of
+    students it affects and an example message (the relation's line when no detector named
+    a cause); a detector's hash-free id reads as words."""
+    differs = ("`affine_backward`: dx is wrong.\n  What differs: every entry of dx is "
+               "exactly 1/N times the expected one (N = 3 here) (the same holds on a second "
+               "input).")
+    subs = [_sub(s, "softmax", 0.0, [_test("test_affine_backward", "failed", ["scale-1/N"],
+                                           differs)]) for s in ("a1", "a2", "a3")]
+    subs.append(_sub("a4", "softmax", 0.0, [_test("test_affine_backward", "failed",
+                                                  ["softmax.aff_dw_t"])]))
+    (tmp_path / "grades.json").write_text(json.dumps({"submissions": subs}))
+    page = class_report.write_report(tmp_path / "grades.json", tmp_path / "out").read_text()
+    row = re.search(r'<tr><td class="count">(\d+)</td><td><b class="cause-title">([^<]*)</b> '
+                    r'<code class="cause-id">scale-1/N</code><br><span class="example">'
+                    r'e\.g\. ([^<]*)</span>', page)
+    assert row and row.group(1) == "3", page
+    assert row.group(2) == "every entry 1/N times the right one"
+    assert "exactly 1/N times the expected one" in html.unescape(row.group(3))
+    assert '<b class="cause-title">aff dw t</b>' in page

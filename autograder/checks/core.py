@@ -487,8 +487,13 @@ def relative_error(actual, expected) -> np.ndarray:
 
 def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarray, *,
                  tol: float = DEFAULT_TOL, hints: Iterable[Hint] = (), cause: str = "",
-                 context: str = "") -> None:
-    """Fail with a located, explained message when `actual` is not within `tol` of `expected`."""
+                 context: str = "", explain: Callable[[], Any] | None = None) -> None:
+    """Fail with a located, explained message when `actual` is not within `tol` of `expected`.
+
+    `explain()`, when given, is asked first (only when the answer is wrong): the difference
+    explainer's relation between this output and the truth, verified on every case of the
+    check (see `explain.Explainer.for_output`), or None. Then the hints (per-mistake
+    detectors), then the float32 trace; `cause` is the method shown when nothing is named."""
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     err = relative_error(actual, expected)
@@ -510,6 +515,19 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append(f"  {n_bad} of {err.size} entries are off.")
     else:
         lines.append(f"  yours {number(actual)}, expected {number(expected)}")
+    finding = None
+    if explain is not None:
+        try:
+            finding = explain()
+        except Exception:        # the explainer never breaks a check
+            finding = None
+    if finding is None and actual.size > 1 and not np.any(actual) and np.any(expected):
+        from .explain import Finding
+        finding = Finding("@@ is all zeros, where the expected values are not",
+                        "all-zeros", "an output that is all zeros", checked=False)
+    if finding is not None:
+        from .explain import finding_line
+        lines.append(finding_line(finding, name))
     matched = []
     for h in hints:
         if h.lazy_cause is not None:
@@ -530,8 +548,10 @@ def expect_close(fn_name: str, name: str, actual: np.ndarray, expected: np.ndarr
         lines.append("  Usual cause: " + cause)
     if named is not None:
         lines.append(_LIKELY + named)
-    raise CheckFailure("\n".join(lines), cause_ids=cause_ids_of(named, _choosing_frames())
-                       if named is not None else [])
+    # one mistake, one id: the detector's when it names the mistake, else the relation's
+    ids = cause_ids_of(named, _choosing_frames()) if named is not None else \
+        [finding.cause_id] if finding is not None else []
+    raise CheckFailure("\n".join(lines), cause_ids=ids)
 
 
 def number(value, spec: str = ".6g") -> str:
@@ -680,6 +700,13 @@ class Diagnosis:
             return None
         best = [c for c, sc in scores.items() if sc == max(scores.values())]
         return best[0] if len(best) == 1 else None
+
+    def explainer(self, declare: Callable[[Case], dict] | None = None, layout=None):
+        """The difference explainer over every case of this diagnosis (the probes
+        included, run at most once): `declare(case)` gives what it may refer to."""
+        from .explain import Explainer, Layout, View
+        return Explainer(lambda: [View(c.outputs, c.truth, **(declare(c) if declare else {}))
+                                  for c in self._all_cases()], layout or Layout())
 
     def hints(self, name: str) -> list:
         """For expect_close: a Hint that holds the verified cause, asked only on failure."""

@@ -35,6 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View, moved_upstream
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
@@ -91,18 +92,23 @@ def _verified_causes(outputs: Sequence[dict], truths: Sequence[dict],
 
 def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: Sequence[str],
            mistakes: Sequence[tuple[str, Callable[[int], dict]]], cause: str,
-           tol: float = 1e-6) -> None:
-    """Fail on the first wrong output of the first wrong case, naming a verified cause."""
+           tol: float = 1e-6, declare: Callable[[int], dict] | None = None,
+           layout: Layout = Layout()) -> None:
+    """Fail on the first wrong output of the first wrong case, naming a verified cause.
+    `declare(k)`: what the difference explainer may refer to in case k (View's keywords)."""
     wrong = any(float(np.max(relative_error(got[n], truth[n]), initial=0.0)) > tol
                 for got, truth in zip(outputs, truths) for n in got)
     if not wrong:
         return
     named = _verified_causes(outputs, truths, mistakes)
     hints = [Hint(c, lambda _actual: True) for c in named[:1]]
+    explainer = Explainer(lambda: [View(got, truth, **(declare(k) if declare else {}))
+                                   for k, (got, truth) in enumerate(zip(outputs, truths))],
+                          layout)
     for got, truth, context in zip(outputs, truths, contexts):
         for name in got:
             expect_close(fn, name, got[name], truth[name], tol=tol, hints=hints, cause=cause,
-                         context=context)
+                         context=context, explain=explainer.for_output(name))
 
 
 class _Lazy(Mapping):
@@ -132,29 +138,30 @@ class _Lazy(Mapping):
 
 _STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
 
-_STEP_CAUSE = ("walk the step backwards: next_h = o * tanh(next_c) sends dnext_h * tanh(next_c) "
-               "to o and dnext_h * o * (1 - tanh(next_c)**2) to next_c, where it adds to "
-               "dnext_c; next_c = f * prev_c + i * g sends that total times the other factor to "
-               "each of f, prev_c, i, g; the sigmoid's derivative is s * (1 - s), tanh's "
-               "1 - g**2; stack the four (N, H) blocks in the order i, f, o, g into da "
-               "(N, 4H); then dx = da @ Wx.T, dprev_h = da @ Wh.T, dWx = x.T @ da, "
-               "dWh = prev_h.T @ da, db = da summed over the batch.")
+_STEP_CAUSE = ("walk the step backwards one forward line at a time (next_h from o and "
+               "next_c; next_c from f, prev_c, i and g; each gate from its block of a) and "
+               "write down the local derivative of each line with respect to each of its "
+               "inputs: every path that reaches next_c adds up, each gate's derivative is the "
+               "one of its own nonlinearity, and the four blocks of the gradient on a go in "
+               "the order the forward cuts a. Then let the shapes decide every product: for "
+               "each gradient, the one product of the gradient on a (N, 4H) with x, prev_h, "
+               "Wx or Wh (one of them transposed) that has that gradient's shape.")
 STEP_NO_TANH_DERIV = ("tanh' of next_c is forgotten on the path through next_h: next_h = "
-                      "o * tanh(next_c), so next_c receives dnext_h * o * (1 - tanh(next_c)**2), "
-                      "not dnext_h * o.")
+                      "o * tanh(next_c), so the path from next_h to next_c also "
+                      "passes through the derivative of that tanh.")
 STEP_TANH_DERIV_RAW = ("tanh' of next_c is taken as 1 - next_c**2: next_c is the cell state "
-                       "before the tanh, so the derivative is 1 - np.tanh(next_c)**2.")
+                       "before the tanh, so its derivative must be taken at tanh(next_c), not at next_c.")
 STEP_NO_DNEXT_C = ("dnext_c is ignored: the gradient on next_c is dnext_c (from the next step) "
                    "PLUS what arrives through next_h.")
 STEP_GATE_ORDER = ("the gates are stacked in the wrong order: the forward cuts a into blocks "
-                   "i, f, o, g (in that order), so da must be np.concatenate([da_i, da_f, da_o, "
-                   "da_g], axis=1); here the blocks are in the order {order}.")
+                   "i, f, o, g (in that order), and the gradient on a must be stacked the same way; "
+                   "here the blocks are in the order {order}.")
 STEP_FORGET_NEXT_C = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
-                      "i * g, so df = dc * prev_c (the PREVIOUS cell state), not dc * next_c.")
+                      "i * g: f multiplies the PREVIOUS cell state, not next_c.")
 STEP_FORGET_PREV_H = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
-                      "i * g, so df = dc * prev_c (the previous CELL state), not dc * prev_h.")
-STEP_CARRY_NO_F = ("dprev_c misses the forget gate: next_c = f * prev_c + ..., so dprev_c = "
-                   "dc * f, not dc.")
+                      "i * g: f multiplies the previous CELL state, not prev_h.")
+STEP_CARRY_NO_F = ("dprev_c misses the forget gate: next_c = f * prev_c + ..., so prev_c "
+                   "reaches next_c through a product with f.")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example, so every "
                 "one of them contributes to db.")
 
@@ -256,6 +263,37 @@ def _step_mistakes(step_forward, cases) -> list:
     return mistakes
 
 
+_GATES = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
+# The weights' and the bias's gradients are four gate blocks side by side; the batch is axis 0.
+STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h", "dprev_c")},
+                     blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES)})
+
+
+def _step_declared(step_forward, case) -> dict:
+    """What the explainer may refer to in one step case: the sizes, the upstream gradients,
+    the cached states and gates, and the two paths (through next_h, and the carry dnext_c)."""
+    args, dnh, dnc, cache = case
+    x, prev_h, prev_c = args[:3]
+    N, D = x.shape
+    H = prev_h.shape[1]
+    i, f, o, g, next_c = (np.real(np.asarray(cache[k], dtype=np.complex128)) for k in range(5, 10))
+    zeros = np.zeros_like(dnh)
+    terms = {}
+    if np.any(dnh) and np.any(dnc):
+        terms["the contribution that arrives through next_h"] = dict(
+            zip(_STEP_NAMES, _step_grads(step_forward, args, dnh, zeros)))
+        terms["the contribution of the carry dnext_c"] = dict(
+            zip(_STEP_NAMES, _step_grads(step_forward, args, zeros, dnc)))
+    quantities = {"dnext_h": Quantity(dnh, "the upstream gradient dnext_h", "upstream"),
+                  "dnext_c": Quantity(dnc, "the upstream gradient dnext_c", "upstream"),
+                  "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
+                  "prev_c": Quantity(prev_c, "prev_c (cached)", "cache"),
+                  "next_c": Quantity(next_c, "next_c (cached)", "cache")}
+    quantities.update({k: Quantity(v, f"the {k} (cached)", "gate")
+                       for k, v in zip(_GATES, (i, f, o, g))})
+    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms}
+
+
 def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:
     shapes = ((N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
     return call_checked("lstm_step_backward", student_fn, (dnext_h, dnext_c, cache),
@@ -284,7 +322,8 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
                                                         dnext_c))))
         contexts.append(f"(N = {N}, D = {D}, H = {H}, {what})")
         cases.append((args, dnext_h, dnext_c, cache))
-    _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE)
+    _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE,
+           declare=lambda k: _step_declared(lstm_step_forward, cases[k]), layout=STEP_LAYOUT)
 
 
 # =============================================================== lstm_backward
@@ -490,6 +529,11 @@ def _mistaken_step(kind: str = "", order: Sequence[str] | None = None):
     return step
 
 
+# dx is one block per time step along axis 1; the weights' gradients are four gate blocks.
+SEQ_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}},
+                    blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES)})
+
+
 def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
     shapes = ((N, T, D), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,))
     return call_checked("lstm_backward", student_fn, (dh, cache), dict(zip(_SEQ_NAMES, shapes)))
@@ -516,7 +560,12 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         truths.append(truth)
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
-    _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE)
+    _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
+           declare=lambda k: {"sizes": {"N": N, "T": T, "D": D, "H": H},
+                              "alternatives": moved_upstream(
+                                  lambda dh: dict(zip(_SEQ_NAMES, input_gradients(
+                                      lstm_forward, cases[k][0], dh))), cases[k][1])},
+           layout=SEQ_LAYOUT)
 
 
 def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
@@ -627,13 +676,14 @@ def _probes_agree(probes) -> bool:
 
 # =============================================================== huber_backward
 
-_HUBER_CAUSE = ("the Huber loss is 0.5 * r**2 inside [-delta, delta] and linear outside, "
-                "so the gradient of each entry is r clipped to [-delta, delta]; the loss is a "
-                "mean over all r.size entries, so divide by r.size; multiply by dloss.")
+_HUBER_CAUSE = ("differentiate each piece of the loss on its own region: the quadratic "
+                "piece inside [-delta, delta] and the linear piece outside it (check both "
+                "signs of r); then account for the mean the loss takes (over how many "
+                "entries?) and for the upstream gradient dloss.")
 HUBER_ERROR_CLIPPED = ("the error is clipped instead of the gradient: outside [-delta, delta] "
                        "your gradient is 0, as for 0.5 * clip(r)**2, so large errors stop "
-                       "teaching. The Huber loss keeps a gradient of +-delta there: clip the "
-                       "gradient, np.clip(r, -delta, delta).")
+                       "teaching. The Huber loss keeps a gradient of size delta there: it is the "
+                       "gradient that is limited, not the error.")
 HUBER_NO_MEAN = ("the mean is forgotten: huber_loss averages over all r.size entries, so "
                  "every entry's gradient is divided by r.size.")
 HUBER_MEAN_AXIS = ("the mean over one axis only: huber_loss averages over ALL entries, so "
@@ -642,10 +692,10 @@ HUBER_SWAPPED = ("the boundary is on the wrong side: inside |r| <= delta the los
                  "quadratic (gradient r) and outside it is linear (gradient +-delta); yours "
                  "has the two regions swapped.")
 HUBER_ONE_SIDED = ("only one side is clipped: the linear part is on both sides, r > delta "
-                   "and r < -delta; use np.clip(r, -delta, delta) (or |r| with np.sign).")
-HUBER_DELTA_ONE = ("delta is ignored (the clip is at +-1): the gradient is r clipped to "
-                   "[-delta, delta] for the delta passed in.")
-HUBER_NO_DLOSS = "dloss is ignored: multiply the gradient by the upstream gradient dloss."
+                   "and r < -delta; yours limits only one of them.")
+HUBER_DELTA_ONE = ("delta is ignored (the clip is at +-1): the boundary between the "
+                   "quadratic and the linear piece is the delta passed in.")
+HUBER_NO_DLOSS = "dloss is ignored: the upstream gradient dloss scales the whole gradient."
 
 
 def _huber_errors(rng, shape, delta):
@@ -701,7 +751,21 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
                         f"{int(np.sum(np.abs(r) > delta))} of {r.size} errors outside "
                         "[-delta, delta])")
         cases.append((r, delta, dloss))
-    _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE)
+    _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE,
+           declare=lambda k: _huber_declared(*cases[k]))
+
+
+def _huber_declared(r, delta, dloss) -> dict:
+    """The explainer's view of one Huber case: the regions of the loss (inside the clip,
+    outside on each side), its sizes (all entries, one axis) and scalars."""
+    inside = np.abs(r) <= delta
+    return {"sizes": {"r.size": r.size, "r.shape[0]": r.shape[0], "r.shape[-1]": r.shape[-1]},
+            "scalars": {"dloss": (dloss, "the upstream gradient dloss"),
+                        "delta": (delta, "the clip")},
+            "quantities": {"r": Quantity(r, "the error r", "input")},
+            "regions": {"dr": [("the entries inside [-delta, delta]", inside),
+                               ("the entries where r > delta", r > delta),
+                               ("the entries where r < -delta", r < -delta)]}}
 
 
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Quantity, View
 from .core import (
     NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
     call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
@@ -31,15 +32,18 @@ from .core import (
 # Inputs to the activations stay at least this far from the kink at 0.
 _MARGIN = 0.1
 
-_RELU_CAUSE = ("a ReLU passes the upstream gradient unchanged where its forward input `a` "
-               "(the cache) was positive and blocks it (0) everywhere else.")
-_LEAKY_CAUSE = ("where the forward input `a` was positive the upstream gradient passes "
-                "unchanged; where it was not, it is multiplied by the slope stored in the cache.")
-_PRELU_DA_CAUSE = ("where `a > 0` the upstream gradient passes unchanged; where `a <= 0` it "
-                   "is multiplied by that unit's `alpha` (alpha has one entry per column).")
-_PRELU_DALPHA_CAUSE = ("alpha[j] only acts on the inputs a[:, j] <= 0, where the output is "
-                       "alpha[j] * a; each such input contributes a * dout, and those "
-                       "contributions are summed over the batch.")
+_RELU_CAUSE = ("write down the ReLU's slope on each side of 0 (its forward input `a` is in "
+               "the cache) and use it as the local derivative that multiplies the upstream "
+               "gradient.")
+_LEAKY_CAUSE = ("write down the activation's slope on each side of 0 (the forward input `a` "
+                "and the slope are in the cache) and use it as the local derivative that "
+                "multiplies the upstream gradient.")
+_PRELU_DA_CAUSE = ("write down each unit's slope on each side of 0 (alpha has one entry per "
+                   "column) and use it as the local derivative that multiplies the upstream "
+                   "gradient.")
+_PRELU_DALPHA_CAUSE = ("find which inputs alpha[j] acts on, the derivative of the output there "
+                       "with respect to alpha[j], and how the contributions of the batch "
+                       "combine (one alpha[j] serves every example).")
 
 
 # ---------------------------------------------------------------- helpers
@@ -106,17 +110,31 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
              "backward pass); a ReLU blocks it completely.",
              looks_like(truth + 0.01 * (dout - truth))),
     ]
-    return da, truth, hints, context
+    return da, truth, hints, context, _declared(a, dout, relu_forward(a)[0])
+
+
+def _declared(a, dout, out, scalars=None) -> dict:
+    """What the explainer may refer to in one case of an activation's backward pass: the
+    two sides of the kink, the upstream gradient, the input and the output."""
+    return {"sizes": dict(zip(("N", "H"), a.shape)) if a.ndim == 2 else {"H": a.shape[0]},
+            "scalars": scalars or {},
+            "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
+                           "a": Quantity(a, "the forward input `a`", "input"),
+                           "out": Quantity(out, "the activation's output", "output")},
+            "regions": {"da": [("the entries where a > 0", a > 0),
+                               ("the entries where a <= 0", a <= 0)]}}
 
 
 def _judge_every_case(fn, runs, cause) -> None:
-    """expect_close on each case (da, truth, hints, context); a hint is named only when it
-    matches the student's answer on every case."""
-    for k, (da, truth, _, context) in enumerate(runs):
+    """expect_close on each case (da, truth, hints, context, declared); a hint is named only
+    when it matches the student's answer on every case."""
+    explainer = Explainer([View({"da": r[0]}, {"da": r[1]}, **r[4]) for r in runs])
+    for k, (da, truth, _, context, _) in enumerate(runs):
         if looks_like(truth, tol=1e-6)(da):
             continue
         expect_close(fn, "da", da, truth, context=context, cause=cause,
-                     hints=on_every_case([(r[0], r[2]) for r in runs], shown=k))
+                     hints=on_every_case([(r[0], r[2]) for r in runs], shown=k),
+                     explain=explainer.for_output("da"))
 
 
 def check_relu_backward(relu_backward, relu_forward, seed=0):
@@ -193,7 +211,7 @@ def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
         i, j = (int(k) for k in np.argwhere(off)[0])
         raise CheckFailure(
             f"`{fn}`: unit {j} is alive at example {i} (a[{i}, {j}] = {a[i, j]:.6g} > 0), "
-            f"but da[{i}, {j}] is 0 although dout[{i}, {j}] = {dout[i, j]:.6g}. Where the "
+            f"but da[{i}, {j}] is 0 although dout[{i}, {j}] is {dout[i, j]:.6g}. Where the "
             "input was positive the upstream gradient must pass through unchanged.")
 
 
@@ -249,7 +267,9 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
         truth = _numgrad(lambda v: leaky_relu_forward(v, s)[0], a, dout)
         context = ("with the default slope 0.01" if slope is None
                    else f"with slope = {slope:g} in the cache")
-        runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context))
+        runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context,
+                     _declared(a, dout, leaky_relu_forward(a, s)[0],
+                               {"slope": (s, "the slope in the cache")})))
     _judge_every_case(fn, runs, _LEAKY_CAUSE)
 
 
@@ -272,7 +292,7 @@ def check_leaky_relu_backward_flow(leaky_relu_backward, leaky_relu_forward, seed
                 raise CheckFailure(
                     f"`{fn}` (slope = {slope:g}): unit {j} has a negative input for every "
                     f"example (a ReLU unit like it would be dead), but da[{i}, {j}] is 0 "
-                    f"although dout[{i}, {j}] = {dout[i, j]:.6g}. A Leaky ReLU passes "
+                    f"although dout[{i}, {j}] is {dout[i, j]:.6g}. A Leaky ReLU passes "
                     f"`slope * dout` = {slope * dout[i, j]:.6g} there: some gradient always "
                     "flows, so the unit keeps learning and can come back. Use the slope from "
                     "the cache where a <= 0 instead of blocking the gradient.")
@@ -335,8 +355,8 @@ PRELU_DALPHA_MASK_ON_OUTPUT = ("the mask is taken on the output (`out <= 0`) ins
                                "outputs > 0, and their a * dout is lost. alpha acts wherever "
                                "a <= 0.")
 PRELU_DALPHA_ALL_UNITS = ("dalpha was summed over the units too: alpha has one entry per "
-                          "unit, and dalpha[j] sums a * dout over the batch for unit j only "
-                          "(`.sum(axis=0)`, shape (H,)).")
+                          "unit, and dalpha[j] collects the batch's contributions for unit j "
+                          "only (shape (H,)).")
 
 
 def _prelu_da_run(prelu_backward, prelu_forward, rng):
@@ -347,6 +367,13 @@ def _prelu_da_run(prelu_backward, prelu_forward, rng):
     _, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=(n, h))
     truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
     return a, alpha, dout, da, truth
+
+
+def _prelu_declared(a, alpha, dout, prelu_forward) -> dict:
+    declared = _declared(a, dout, prelu_forward(a, alpha)[0])
+    declared["quantities"]["alpha"] = Quantity(np.broadcast_to(alpha, a.shape),
+                                               "alpha (per column)", "parameter")
+    return declared
 
 
 def _verified_with_probe(got, truth, hints, probe) -> list:
@@ -369,11 +396,20 @@ def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
     a, alpha, dout, da, truth = _prelu_da_run(prelu_backward, prelu_forward, rng)
     n, h = a.shape
 
+    probe_run = once(lambda: _prelu_da_run(prelu_backward, prelu_forward,
+                                           rng_for(seed, "prelu_backward_probe")))
+
     def probe():
-        pa, palpha, pdout, pda, ptruth = _prelu_da_run(
-            prelu_backward, prelu_forward, rng_for(seed, "prelu_backward_probe"))
+        pa, palpha, pdout, pda, ptruth = probe_run()
         return pda, _prelu_da_hints(prelu_forward, pa, palpha, pdout, ptruth)
+
+    def views():
+        pa, palpha, pdout, pda, ptruth = probe_run()
+        return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward))
+                for x, al, g, d, t in ((a, alpha, dout, da, truth),
+                                       (pa, palpha, pdout, pda, ptruth))]
     expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,
+                 explain=Explainer(views).for_output("da"),
                  context=f"for a of shape {(n, h)} and alpha = "
                          f"{np.array2string(alpha, precision=3)}",
                  hints=_verified_with_probe(
@@ -527,7 +563,7 @@ def check_prelu_backward_flow(prelu_backward, prelu_forward, seed=0):
             i = int(np.argmax(da[:, j] == 0))
             raise CheckFailure(
                 f"`{fn}`: unit {j} has a negative input for every example and alpha[{j}] = "
-                f"{alpha[j]:.4g}, but da[{i}, {j}] is 0 although dout[{i}, {j}] = "
+                f"{alpha[j]:.4g}, but da[{i}, {j}] is 0 although dout[{i}, {j}] is "
                 f"{dout[i, j]:.6g}. A PReLU passes `alpha * dout` = "
                 f"{alpha[j] * dout[i, j]:.6g} there (alpha may be negative): some gradient "
                 "always flows through a unit whose alpha is not 0.")
@@ -672,7 +708,7 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     expect_close(fn, "the fraction of dead units", value, truth, hints=hints,
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
-                       "every example (every row); return (number of dead units) / H.")
+                       "every example (every row); the fraction is taken over the units.")
 
 
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).

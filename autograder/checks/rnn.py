@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View, moved_upstream
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -55,21 +56,22 @@ RELU_ASSIGNED = ("dWhh is assigned (`dWhh = ...`) instead of accumulated (`dWhh 
                  "the same Whh is used at every step, so its gradient is the sum of every "
                  "step's contribution.")
 RELU_NO_CARRY = ("the carry from step t+1 is missing: the gradient on hs[t] is dhs[t] PLUS "
-                 "what flows back from step t+1 (Whh.T @ da of that step). Without it the "
+                 "what flows back from step t+1 (through that step's Whh). Without it the "
                  "answer is right only for the last step.")
 RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max(0, Whh @ "
                    "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
 RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
                   "reads as the LAST state: handle t = 0 with h0.")
-RELU_TRANSPOSED_DW = ("dWhh is transposed: the gradient of Whh @ h is np.outer(da, h), not "
-                      "np.outer(h, da) (both are (H, H), so the shape can't tell).")
+RELU_TRANSPOSED_DW = ("dWhh is transposed: rows and columns are exchanged (both ways round "
+                      "are (H, H), so the shape can't tell).")
 RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
-                         "as Whh.T @ da, not Whh @ da.")
+                         "through Whh, and Whh @ da fits only because Whh is square: the "
+                         "product that fits any shape uses Whh transposed.")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-             "`for t in reversed(range(T))` (range(T-1, 0, -1) stops before 0).")
+             "check both ends of its range.")
 RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
                      "that step t sends back belongs to step t-1, which must be visited "
-                     "AFTER it; walk backwards, `for t in reversed(range(T))`.")
+                     "AFTER it.")
 
 
 def _relu_prev_states(h0, hs) -> np.ndarray:
@@ -213,10 +215,27 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
+    explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
+                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                                alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0,
+                                                                hs, dhs, T))
+                           for r, dhs in zip(runs, [u[0] for u in upstreams])])
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
-                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]))
+                         hints=on_every_case([(r[0][name], r[3][name]) for r in runs]),
+                         explain=explainer.for_output(name))
+
+
+def _relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T) -> dict:
+    """The right gradients for the upstream moved along time, and for the ReLU's local
+    derivative taken as 1 everywhere (each computed only when asked)."""
+    out = moved_upstream(lambda changed: dict(zip(("dWhh", "dh0"), input_gradients(
+        lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], changed))), dhs, axis=0)
+    out["without the ReLU mask (its local derivative taken as 1 at every step)"] = \
+        lambda: dict(zip(("dWhh", "dh0"), _relu_linearised(Whh, h0, hs, dhs,
+                                                           masks=np.ones_like(hs))))
+    return out
 
 
 def check_relu_rnn_backward_long(relu_rnn_backward, relu_rnn_forward, seed=0, H=50, T=50):
@@ -287,16 +306,17 @@ def check_relu_rnn_backward_explode_vanish(relu_rnn_backward, relu_rnn_forward, 
 _STEP_CAUSE = ("check each local derivative: tanh's is 1 - next_h**2 (next_h is in the "
                "cache); a product Y = A @ B sends dY @ B.T back to A and A.T @ dY back to B; "
                "b is added to every row of the batch, so db is a sum over the rows.")
-STEP_NO_DERIV = ("the tanh derivative is missing: multiply dnext_h by 1 - next_h**2 before "
-                 "passing it on.")
+STEP_NO_DERIV = ("the tanh derivative is missing: the gradient reaches the pre-activation "
+                 "through tanh, whose derivative is missing from yours (next_h is in the cache).")
 STEP_DERIV_PREV = ("the tanh derivative of the wrong step: it is 1 - next_h**2 (this step's "
                    "output), not 1 - prev_h**2.")
 STEP_DERIV_TWICE = ("tanh applied twice: next_h already is tanh(a), so the derivative is "
                     "1 - next_h**2, not 1 - np.tanh(next_h)**2.")
-STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state as "
-                       "dprev_h = da @ Wh.T, not da @ Wh.")
-STEP_TRANSPOSED_DWH = ("dWh is transposed: it is prev_h.T @ da, not da.T @ prev_h (both are "
-                       "(H, H), so the shape can't tell).")
+STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state "
+                       "through Wh, and da @ Wh has the right shape only because Wh is "
+                       "square; the product that fits any shape uses Wh transposed.")
+STEP_TRANSPOSED_DWH = ("dWh is transposed: rows and columns are exchanged (both ways "
+                       "round are (H, H), so the shape can't tell).")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example (and at "
                 "every step), so every one of them contributes to db.")
 
@@ -311,9 +331,9 @@ def _step_case(rng, N, D, H):
 
 
 STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with next_h = "
-                    "tanh(a), d tanh(a) / da = 1 - tanh(a)**2.")
+                    "tanh(a), the derivative of tanh is 1 - tanh**2, and next_h already is tanh(a).")
 STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
-                 "prev_h @ Wh + b), so dWh = prev_h.T @ da.")
+                 "prev_h @ Wh + b), so its gradient pairs da with prev_h.")
 _STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
 
 
@@ -392,10 +412,30 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, seed=0, N=3, D=
                           prng.standard_normal((4, 3)))]
 
     diagnosis = Diagnosis(_STEP_NAMES, _step_mistakes(), [case], probe=probe)
+    explainer = diagnosis.explainer(_step_declared, STEP_LAYOUT)
     context = f"(N = {N}, D = {D}, H = {H}, random dnext_h)"
     for name in _STEP_NAMES:
         expect_close(fn, name, case.outputs[name], case.truth[name], context=context,
-                     hints=diagnosis.hints(name), cause=_STEP_CAUSE)
+                     hints=diagnosis.hints(name), cause=_STEP_CAUSE,
+                     explain=explainer.for_output(name))
+
+
+STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h")})
+
+
+def _step_declared(case: Case) -> dict:
+    """What the explainer may refer to in one tanh step: sizes, the upstream gradient, the
+    cached states and tanh's local derivative."""
+    x, prev_h, Wx, Wh, b = case.data["args"]
+    next_h = case.data["next_h"]
+    return {"sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
+            "quantities": {
+                "dnext": Quantity(case.data["dnext"], "the upstream gradient dnext_h",
+                                  "upstream"),
+                "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
+                "next_h": Quantity(next_h, "next_h (cached)", "cache"),
+                "local": Quantity(1 - next_h ** 2, "tanh's local derivative at this step",
+                                  "local-derivative")}}
 
 
 # =============================================================== rnn_backward
@@ -409,8 +449,8 @@ RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is 
 RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
                 "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
                 "sums over the steps.")
-RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-            "`for t in reversed(range(T))`.")
+RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0; check both "
+            "ends of its range.")
 RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the carry from "
                  "step t+1 is missing (the gradient on h[:, t] is dh[:, t] PLUS the dprev_h of "
                  "step t+1's backward), or the loop skips a step.")
@@ -418,7 +458,7 @@ RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
 RNN_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
                     "that step t passes back belongs to step t-1, which must come AFTER it; "
-                    "walk backwards, `for t in reversed(range(T))`.")
+                    "it is the reverse of the forward's order.")
 
 
 def _rnn_case(rng, N, T, D, H, radius):
@@ -552,10 +592,35 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     hints = _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh, b, dh, true)
     probe = _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed)
     context = f"(N = {N}, T = {T}, D = {D}, H = {H}, random upstream dh on every step)"
+    def views():
+        found = probe()
+        here = View(outs, dict(zip(_RNN_NAMES, true)),
+                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward))
+        if found is None:
+            return [here]
+        return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])),
+                           **_rnn_declared(found[3], found[4], rnn_forward))]
+    explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
                      hints=[Hint(h.cause, _and_on_probe(h.matches, probe, name, j))
-                            for j, h in enumerate(hints[name])])
+                            for j, h in enumerate(hints[name])],
+                     explain=explainer.for_output(name))
+
+
+RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
+
+
+def _rnn_declared(dh, args, rnn_forward) -> dict:
+    N, T, H = dh.shape
+    return {"sizes": {"N": N, "T": T, "H": H},
+            "alternatives": moved_upstream(
+                lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
+                                                                     changed))), dh),
+            "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
+                                           "dh[:, 0]", "upstream"),
+                           "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
+                                           "step, dh[:, -1]", "upstream")}}
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
@@ -574,7 +639,7 @@ def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
                 outs = _call_rnn_backward(rnn_backward, dh, cache, N, T, D, H)
                 true = input_gradients(rnn_forward, [x, h0, Wx, Wh, b], dh)
                 memo.append((outs, _rnn_hints(rnn_step_forward, rnn_forward, x, h0, Wx, Wh,
-                                              b, dh, true)))
+                                              b, dh, true), true, dh, [x, h0, Wx, Wh, b]))
             except (StudentCodeError, CheckFailure):
                 memo.append(None)
         return memo[0]
@@ -755,7 +820,7 @@ def check_clip_grad_value(clip_grad_value, seed=0):
     context = f"(clip_value = {clip:g})"
     for k, g in grads.items():
         expect_close(fn, f"clipped[{k!r}]", clipped[k], np.clip(g, -clip, clip),
-                     context=context, cause="np.clip(g, -clip_value, clip_value) for every array.",
+                     context=context, cause="every entry of every array is limited to [-clip_value, clip_value] on its own.",
                      hints=[Hint(VALUE_UPPER_ONLY, looks_like(np.minimum(g, clip))),
                             Hint(VALUE_LOWER_ONLY, looks_like(np.maximum(g, -clip))),
                             Hint(VALUE_ZERO_LOW, looks_like(np.clip(g, 0.0, clip))),
@@ -845,7 +910,7 @@ def check_spectral_radius(spectral_radius, seed=0):
     hints = on_every_case([(got, h) for got, _, _, h in runs])
     for got, true, what, _ in runs:
         expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
-                     cause="the spectral radius is np.max(np.abs(np.linalg.eigvals(W))).",
+                     cause="the spectral radius is the largest magnitude among W's eigenvalues (complex ones included).",
                      hints=hints)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View
 from .core import (
     CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient,
@@ -27,8 +28,8 @@ FRACTION = "saturated_fraction"
 # ---------------------------------------------------------------- usual mistakes, by name
 
 NO_LOCAL = ("the sigmoid's local gradient is missing: dz went straight into the W @ x part. "
-            "Multiply dz by z * (1 - z) first; without it every gradient is 1 / (z(1 - z)) "
-            "times too big, a factor near 4 when the weights are small.")
+            "Without the local gradient every gradient is 1 / (z(1 - z)) times too big, a "
+            "factor near 4 when the weights are small.")
 AT_Z = ("the derivative is taken at the output z instead of at the pre-activation a = W @ x: "
         "sigmoid(z) * (1 - sigmoid(z)) applies the sigmoid twice. The cache already holds "
         "z = sigmoid(a), so the local gradient is simply z * (1 - z).")
@@ -58,7 +59,7 @@ TINY = ("in the saturated regime the gradient is tiny but still has to be right.
 IN_PLACE_DZ = ("`{fn}` modified dz, its upstream gradient, in place (for example "
                "`dz *= z * (1 - z)`). The caller still needs dz: the numbers you return may be "
                "right, but the next layer or the optimizer would see a corrupted upstream "
-               "gradient. Write `da = dz * z * (1 - z)`, which makes a new array.")
+               "gradient. Build the result as a new array instead of `*=` into dz.")
 IN_PLACE_CACHE = ("`{fn}` modified {name} in the cache in place. The cache belongs to the "
                   "forward pass and may be used again (another backward call, a second loss): "
                   "compute new arrays (`z * (1 - z)`, `W.T @ ...`) instead of `*=`, `-=` or "
@@ -116,8 +117,8 @@ def _backward_outputs(fn, dz, cache):
             raise CheckFailure(
                 f"`{BACKWARD}`: dW has shape {dW.shape}, expected {(H, D)}, the shape of W. "
                 "Likely cause: dW is transposed. Entry dW[i, j] belongs to W[i, j], which "
-                "connects input j to unit i: it is da[i] * x[j], which is np.outer(da, x), "
-                "not np.outer(x, da).")
+                "connects input j to unit i: its row index is the unit's, its column "
+                "index the input's.")
         if isinstance(dx, np.ndarray) and dx.shape == (H,):
             raise CheckFailure(
                 f"`{BACKWARD}`: dx has shape {dx.shape}, expected {(D,)}, the shape of x. "
@@ -173,8 +174,10 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False) -
                     for c in np.sort(local)[1:]]
         zeroed = once(make_zeroed)
         for k, name in enumerate(("dx", "dW")):
-            hints[name].append(Hint(ZEROED_SMALL, lambda a, k=k: any(looks_like(g[k])(a)
-                                                                     for g in zeroed())))
+            # exact to rounding: finite differences also lose the tiny entries, but they are
+            # off by about 1e-6 on the others, and must not be counted as zeroed values
+            hints[name].append(Hint(ZEROED_SMALL, lambda a, k=k: any(
+                looks_like(g[k], tol=1e-9)(a) for g in zeroed())))
     zero = Hint(ALL_ZERO if saturated else NOTHING, lambda actual: not np.any(actual))
     return {name: [zero] + h for name, h in hints.items()}
 
@@ -241,16 +244,36 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
         runs.append((dx, dW, true_dx, true_dW, context,
                      (W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward))))
     # a cause is named only when it gives the student's answer on both layers
+    explainer = Explainer(lambda: [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
+                                        **_layer_declared(*r[5][:4])) for r in runs],
+                          Layout(axes={"dW": {0: "unit"}}))
     for dx, dW, true_dx, true_dW, context, _ in runs:
         if looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW):
             continue
         built = [(r[0], r[1], _layer_mistake_hints(*r[5])) for r in runs]
         expect_close(BACKWARD, "dx", dx, true_dx, context=context,
                      hints=on_every_case([(b[0], b[2]["dx"]) for b in built]),
-                     cause="check how the gradient on a = W @ x reaches x.")
+                     cause="check how the gradient on a = W @ x reaches x.",
+                     explain=explainer.for_output("dx"))
         expect_close(BACKWARD, "dW", dW, true_dW, context=context,
                      hints=on_every_case([(b[1], b[2]["dW"]) for b in built]),
-                     cause="check how the gradient on a = W @ x reaches W.")
+                     cause="check how the gradient on a = W @ x reaches W.",
+                     explain=explainer.for_output("dW"))
+
+
+def _layer_declared(W, x, z, dz) -> dict:
+    """What the explainer may refer to in one layer: sizes, the upstream gradient, the
+    input, and the sigmoid's local derivative spread over each unit's row of dW."""
+    H, D = W.shape
+    local = z * (1 - z)
+    return {"sizes": {"H": H, "D": D},
+            "quantities": {"dz": Quantity(dz, "the upstream gradient dz", "upstream"),
+                           "x": Quantity(x, "the input x", "input"),
+                           "local": Quantity(np.broadcast_to(local[:, None], (H, D)),
+                                             "the sigmoid's local derivative of each unit",
+                                             "local-derivative"),
+                           "z": Quantity(np.broadcast_to(z[:, None], (H, D)),
+                                         "the sigmoid's output z of each unit", "output")}}
 
 
 def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
@@ -453,8 +476,9 @@ def _fraction_verdict(runs) -> None:
         if len(matched) == 1:
             lines.append("  Likely cause: " + matched[0])
         else:
-            lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H); count the "
-                         "entries of z * (1 - z) below tol and divide by N * H.")
+            lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H): decide "
+                         "which of its (example, unit) pairs count as saturated, and over "
+                         "how many pairs the fraction is taken.")
         raise CheckFailure("\n".join(lines))
 
 

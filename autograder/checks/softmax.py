@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .explain import Explainer, Layout, Quantity, View
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -41,7 +42,7 @@ def _close(actual, expected, tol) -> bool:
 
 
 def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
-             tol: float = 1e-6, shown=None) -> None:
+             tol: float = 1e-6, shown=None, declare=None, layout: Layout = Layout()) -> None:
     """Compare every case; on the first wrong output name a cause verified on all cases.
 
     results, truths: one dict name -> array per case (`shown` maps a name to the one the
@@ -49,7 +50,10 @@ def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
     predict(k) giving a dict name -> predicted array for case k (missing names: the truth).
     A cause is named only when the student's output equals its prediction on every case;
     among several, the one whose predictions match the most outputs (a tie: none).
+    `declare(k)`: what the difference explainer may refer to in case k (View's keywords).
     """
+    explainer = Explainer(lambda: [View(results[k], truths[k], **(declare(k) if declare else {}))
+                                   for k in range(len(results))], layout)
     for name in names:
         for k, (got, true) in enumerate(zip(results, truths)):
             if _close(got[name], true[name], tol):
@@ -64,7 +68,8 @@ def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
             # the mistake that explains the most outputs; a tie between two is no claim
             hints = [Hint(best[0], lambda _a: True)] if len(best) == 1 else []
             expect_close(fn, (shown or {}).get(name, name), got[name], true[name], tol=tol,
-                         context=contexts[k], hints=hints, cause=cause)
+                         context=contexts[k], hints=hints, cause=cause,
+                         explain=explainer.for_output(name))
             raise CheckFailure(f"`{fn}`: {name} is wrong {contexts[k]}.")   # not reached
 
 
@@ -118,25 +123,25 @@ def _with_student_note(call, note: str):
 
 # =============================================================== affine_backward
 
-_AFFINE_CAUSE = ("let the shapes decide: with x (N, D), W (D, M) and dout (N, M), "
-                 "dx = dout @ W.T (N, D) and dW = x.T @ dout (D, M) are the only products "
-                 "that fit; b is added to every row, so db = dout.sum(axis=0) (M,).")
+_AFFINE_CAUSE = ("let the shapes decide: with x (N, D), W (D, M) and dout (N, M), find "
+                 "for each gradient the one product of dout with x or W (one of them "
+                 "transposed) that has that gradient's shape for any N, D and M; b is added "
+                 "to every row, so every row contributes to its gradient.")
 AFF_DB_MEAN = ("db is averaged over the batch; it must be summed: b is added to every row "
                "(a fork), so every row's gradient adds to it. Any 1/N of a mean loss is "
                "already inside dout.")
-AFF_DW_MEAN = ("dW is divided by N: it is x.T @ dout, a sum over the rows; any 1/N of a mean "
-               "loss is already inside dout.")
-AFF_DX_MEAN = "dx is divided by N: it is dout @ W.T, with no averaging."
-AFF_DW_T = ("dW is transposed: you computed dout.T @ x (that is (dout·x), shape (M, D)); "
-            "the gradient of W (D, M) is x.T @ dout, shape (D, M). With D == M both fit, so "
-            "only the values tell.")
-AFF_DX_NO_WT = ("dx without the transpose: dout @ W fits only when D == M; the gradient "
-                "on x (N, D) is dout @ W.T.")
-AFF_DX_W_LEFT = ("dx is (W @ dout.T).T = dout @ W.T transposed the wrong way: dx = "
-                 "dout @ W.T.")
+AFF_DW_MEAN = ("dW is divided by N: it is a sum over the rows, with no averaging; any 1/N "
+               "of a mean loss is already inside dout.")
+AFF_DX_MEAN = "dx is divided by N: each row of dx comes from its own row of dout, with no averaging."
+AFF_DW_T = ("dW is transposed: its rows and columns are exchanged (shape (M, D) when "
+            "D != M), while W has shape (D, M). With D == M both fit, so only the values "
+            "tell.")
+AFF_DX_NO_WT = ("dx without the transpose: dout @ W fits only when D == M; the product "
+                "that fits for every shape uses W transposed.")
+AFF_DX_W_LEFT = ("dx is transposed the wrong way: rows and columns are exchanged.")
 _SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of its "
-                "products fits only for a square W. Dimension analysis: dx = dout @ W.T, "
-                "dW = x.T @ dout.)")
+                "products fits only for a square W. Write down the shape of each operand: a "
+                "product must have its gradient's shape for any N, D and M.)")
 
 
 def _affine_truth(affine_forward, x, W, b, dout):
@@ -151,13 +156,11 @@ def _affine_case(rng, N, D, M):
 def _call_affine(affine_backward, dout, cache, N, D, M):
     fn = "affine_backward"
     db_known = {
-        (1, M): "b has shape (M,), so db must too: sum over the batch without keepdims, "
-                "dout.sum(axis=0).",
+        (1, M): "b has shape (M,), so db must too: sum over the batch without keepdims.",
         (N, M): "db is not summed over the batch: b was broadcast to every row in the "
-                "forward pass (a fork), so backwards the rows' gradients add up: "
-                "db = dout.sum(axis=0).",
+                "forward pass (a fork), so backwards the rows' gradients add up.",
         (): "db was summed over everything: sum over the batch axis only, "
-            "dout.sum(axis=0), shape (M,).",
+            "shape (M,).",
     }
     if N != M:
         db_known[(N,)] = "db was summed over the wrong axis: the batch is axis 0."
@@ -189,7 +192,17 @@ def check_affine_backward(affine_backward, affine_forward, seed=0):
         cases.append((x, W, b, dout))
         if len(results) in (2, len(sizes)):     # the square cases, then all of them
             _verdict(fn, ("dx", "dW", "db"), results, truths, contexts, mistakes,
-                     _AFFINE_CAUSE)
+                     _AFFINE_CAUSE, declare=lambda k: _affine_declared(sizes[k], cases[k]))
+
+
+def _affine_declared(size, case) -> dict:
+    """What the explainer may refer to in one affine case."""
+    N, D, M = size
+    x, W, b, dout = case
+    return {"sizes": {"N": N, "D": D, "M": M},
+            "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
+                           "x": Quantity(x, "the input `x`", "input"),
+                           "W": Quantity(W, "the weights `W`", "weights")}}
 
 
 def _affine_mistakes(sizes, cases, truths):
@@ -208,29 +221,31 @@ def _affine_mistakes(sizes, cases, truths):
 
 # =============================================================== softmax_cross_entropy_backward
 
-_SCE_CAUSE = ("with p = softmax(logits) (the probs in the cache), s the row sums of the "
-              "labels and N rows: dlogits = dloss * (p * s - labels) / N (that is "
-              "(p - labels) / N when every row sums to 1), and dlabels = -dloss * log(p) / N.")
+_SCE_CAUSE = ("write the loss out: the mean over the N rows of -sum(labels * log p), with "
+              "log p = logits - logsumexp(logits); differentiate it with respect to the "
+              "logits and to the labels without assuming that a row of labels sums to 1 "
+              "(try your result on a row that sums to 2), and keep the upstream dloss.")
 SCE_NOT_MEAN = ("dlogits is N times too large: the loss is the MEAN over the N rows, so "
                 "every row's gradient carries a factor 1/N.")
 SCE_LABELS_NOT_MEAN = "dlabels is N times too large: the loss is a mean over the N rows."
 SCE_NO_DLOSS = ("dloss is ignored: the upstream gradient scales everything the loss sends "
                 "back (multiply by dloss).")
-SCE_ONE_HOT = ("one-hot labels assumed: (p - labels) / N holds only when every row of "
-               "labels sums to 1. The loss is -sum(labels * log p) / N with log p = "
-               "logits - logsumexp(logits), so a row summing to s gives (p * s - labels) / N.")
+SCE_ONE_HOT = ("one-hot labels assumed: probabilities minus labels holds only when every row "
+               "of labels sums to 1. The loss is -sum(labels * log p) / N with log p = "
+               "logits - logsumexp(logits): differentiate that, and each row's sum of labels "
+               "appears.")
 SCE_NORMALISED = ("the labels were normalised: the loss uses the labels as given; a row "
-                  "summing to s gives (p * s - labels) / N, not (p - labels / s) / N.")
-SCE_SIGN = "the sign is flipped: dlogits = (p * s - labels) / N, probabilities minus labels."
+                  "that does not sum to 1 stays as it is.")
+SCE_SIGN = "the sign is flipped: the gradient on the logits is probabilities minus labels, not the reverse."
 SCE_ZERO_LABELS = ("dlabels is all zeros, but the loss does depend on the labels: "
-                   "dL/dlabels = -dloss * log(p) / N. Whether that gradient is used is the "
+                   "they enter it through -labels * log p. Whether that gradient is used is the "
                    "CALLER's choice (it stops the gradient when the labels are data, e.g. "
                    "with detach or stop_gradient); a loss that returns zeros makes the choice "
                    "for everyone and silently breaks distillation, where the labels come "
                    "out of another network.")
-SCE_LABELS_SIGN = "dlabels has the wrong sign: it is -dloss * log(p) / N (log p <= 0)."
-SCE_LABELS_ARE_DLOGITS = ("dlabels is the gradient on the logits: the gradient on the "
-                          "labels is -dloss * log(p) / N.")
+SCE_LABELS_SIGN = "dlabels has the wrong sign: the loss is MINUS labels times log p (and log p <= 0)."
+SCE_LABELS_ARE_DLOGITS = ("dlabels is the gradient on the logits; the labels enter the "
+                          "loss through their product with log p.")
 
 
 def _call_sce(student_fn, dloss, cache, N, C):
@@ -279,6 +294,26 @@ def _sce_run(student_fn, forward, rng, specs):
     return results, truths, contexts, pieces
 
 
+def _sce_declared(piece) -> dict:
+    """What the explainer may refer to in one softmax cross-entropy case: the sizes, dloss,
+    the cached probabilities, the labels, and the two terms of the gradient on the logits
+    (the probabilities' term, scaled by each row's sum of labels, and the labels' term)."""
+    N, p, y, s, dloss = piece
+    C = p.shape[1]
+    with np.errstate(divide="ignore"):
+        logp = np.log(p)
+    return {"sizes": {"N": N, "C": C, "N*C": N * C},
+            "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
+            "quantities": {"p": Quantity(p, "the probabilities p (cached)", "probs"),
+                           "labels": Quantity(y, "the labels", "labels"),
+                           "logp": Quantity(logp, "log p", "log-probs")},
+            "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
+                      {"dlogits": dloss * p * s[:, None] / N},
+                      "the labels' term (-dloss * labels / N)": {"dlogits": -dloss * y / N},
+                      "the part p * (row sum - 1) that one-hot labels hide":
+                      {"dlogits": dloss * p * (s[:, None] - 1) / N}}}
+
+
 def _sce_mistakes(truths, pieces):
     def P(k):
         return pieces[k]
@@ -315,7 +350,8 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
     results, truths, contexts, pieces = _sce_run(
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
-             _sce_mistakes(truths, pieces), _SCE_CAUSE)
+             _sce_mistakes(truths, pieces), _SCE_CAUSE,
+             declare=lambda k: _sce_declared(pieces[k]))
 
 
 def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
@@ -329,7 +365,8 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
     results, truths, contexts, pieces = _sce_run(
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
-             _sce_mistakes(truths, pieces), _SCE_CAUSE)
+             _sce_mistakes(truths, pieces), _SCE_CAUSE,
+             declare=lambda k: _sce_declared(pieces[k]))
 
 
 # =============================================================== mlp_backward
@@ -337,8 +374,8 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
 _PARAMS = ("W1", "b1", "W2", "b2")
 _SQUARE_NET_NOTE = ("(Your function works when D == H == C but fails on a network whose "
                     "layers are not square: one of its products or masks fits only square "
-                    "layers. Dimension analysis: dh = dlogits @ W2.T, dX = da @ W1.T, and the "
-                    "ReLU mask is relu_cache > 0, shape (N, H).)")
+                    "layers. Write down the shape of each operand and mask: a product must "
+                    "have its gradient's shape, and the ReLU mask the shape (N, H).)")
 _MLP_NAMES = ("dX", "W1", "b1", "W2", "b2")
 _MLP_CAUSE = ("go through the layers in reverse: dlogits from softmax_cross_entropy_backward "
               "(with dloss), then the second affine layer, then the ReLU (keep the gradient "
@@ -346,7 +383,7 @@ _MLP_CAUSE = ("go through the layers in reverse: dlogits from softmax_cross_entr
               "affine_backward or softmax_cross_entropy_backward fails its own test, fix it "
               "first: a mistake in one layer spreads to every gradient below it.")
 MLP_NO_MASK = ("the ReLU's backward pass is missing: the gradient must be zeroed where the "
-               "ReLU's input was <= 0 (dh * (relu_cache > 0)).")
+               "ReLU's input was <= 0.")
 MLP_MASK_FROM_X = ("the ReLU mask from the wrong layer: the mask is relu_cache > 0 (the "
                    "ReLU's own input, the first affine's output), not the network's input X.")
 MLP_MASK_VALUES = ("the gradient is multiplied by the ReLU's input or output itself; the "
@@ -357,13 +394,13 @@ MLP_NOT_MEAN = ("every gradient is N times too large: dlogits is not divided by 
                 "loss is a mean over the rows); it spreads to every layer below.")
 MLP_NO_DLOSS = ("dloss is ignored: pass it to softmax_cross_entropy_backward; it scales "
                 "every gradient.")
-MLP_ONE_HOT = ("one-hot labels assumed in the loss's backward pass (dlogits = (p - labels) "
-               "/ N); with labels whose rows don't sum to 1 it is (p * s - labels) / N, and "
-               "the error spreads to every layer below.")
+MLP_ONE_HOT = ("one-hot labels assumed in the loss's backward pass (probabilities minus "
+               "labels); with labels whose rows don't sum to 1 each row's sum of labels "
+               "appears, and the error spreads to every layer below.")
 MLP_DB_MEAN = "the biases' gradients are averaged, not summed, over the batch. " + AFF_DB_MEAN
-MLP_DW_T = "the weight gradients are transposed (dout.T @ x instead of x.T @ dout)."
-MLP_NO_WT = ("a gradient passed down without the transpose: dh = dlogits @ W2.T and "
-             "dX = da @ W1.T (with square layers dlogits @ W2 also fits; only the values tell).")
+MLP_DW_T = "the weight gradients are transposed (rows and columns exchanged)."
+MLP_NO_WT = ("a gradient passed down a layer without the transpose of its weights (with "
+             "square layers the product without it also fits; only the values tell).")
 MLP_ALIAS = ("grads[{key!r}] is the parameter {key} itself (the array in the cache), not a "
              "new array: a training step params[k] -= lr * grads[k] would then change the "
              "gradient while it is applied, and any later change to one changes the other. "
@@ -454,6 +491,45 @@ def _call_mlp(mlp_backward, dloss, cache, shapes):
     return out
 
 
+def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
+    """What the explainer may refer to in one network case: sizes, dloss, the input X, the
+    parameters (an output equal to a parameter, or scaled by a size), and the part of each
+    gradient below the ReLU that flows through the units it switched off (a partial term:
+    present when the mask is missing, absent from the right answer)."""
+    X, labels, params, dloss, cache = case
+    aff1, a, aff2, (logits, _, _) = cache
+    a = np.asarray(a, dtype=np.float64)
+
+    def switched_off():
+        g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                                  np.asarray(logits, dtype=np.float64), dloss)
+        part = _linearised(affine_forward, X, params, np.asarray(aff2[0], dtype=np.float64),
+                           g, (a <= 0).astype(np.float64))
+        return {k: part[k] for k in ("dX", "W1", "b1")}
+    N, D = X.shape
+    H, C = params["W1"].shape[1], params["W2"].shape[1]
+    quantities = {"X": Quantity(X, "the input `X`", "input")}
+    quantities.update({k: Quantity(v, f"the parameter {k} itself", "parameter")
+                       for k, v in params.items()})
+    return {"sizes": {"N": N, "D": D, "H": H, "C": C},
+            "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
+            "quantities": quantities,
+            "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
+                                 "ReLU switched off (relu_cache <= 0), which its mask blocks":
+                                 switched_off})}
+
+
+class _LazyTerms(dict):
+    """Terms computed when first asked for (label -> callable giving {output: array})."""
+
+    def __getitem__(self, label):
+        value = super().__getitem__(label)
+        if callable(value):
+            value = value()
+            super().__setitem__(label, value)
+        return value
+
+
 def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
     """(cause, predict) pairs for the network; predictions computed lazily, once per case."""
     def pieces(k):
@@ -529,7 +605,9 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
         if len(results) in (2, len(specs)):     # the square networks, then all of them
             # from the top of the network down: the topmost wrong gradient is the clue
             _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
-                     _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS})
+                     _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS},
+                     declare=lambda k: _mlp_declared(cases[k], affine_forward,
+                                                     softmax_cross_entropy_forward))
 
 
 def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=200, H=500,

@@ -25,6 +25,7 @@ import itertools
 
 import numpy as np
 
+from .explain import Explainer, Quantity, View
 from .core import (
     CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
     call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
@@ -141,9 +142,9 @@ def _stage_slips(sigmoid) -> list:
          lambda d: {"7": 1.0 / c(d, DEN) ** 2}),
         ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is -1/den, expected "
          "-1/den**2.", lambda d: {"7": -1.0 / c(d, DEN)}),
-        ("stage 8, `f = num * invden`: the multiply gate is not switched: your dnum is "
-         "num * df and your dinvden is invden * df; expected dnum = invden * df and "
-         "dinvden = num * df (each input receives the OTHER input times df).",
+        ("stage 8, `f = num * invden`: the multiply gate is not switched: each of num and "
+         "invden received its own value times df; each input of a product receives the "
+         "OTHER input times df.",
          lambda d: {"8num": c(d, NUM), "8inv": c(d, INVDEN)}),
     ]
     for stage, out, inp in ((3, "sigx", "x"), (1, "sigy", "y")):
@@ -270,9 +271,18 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
     truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
     diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid), [Case(got, truth, data)],
                           probe=_staged_probe(staged_backward, staged_forward, sigmoid, scalar))
+    explainer = diagnosis.explainer(_staged_declared)
     for name in ("dx", "dy"):
         expect_close(fn, name, got[name], truth[name], context=context, cause=_STAGED_CAUSE,
-                     hints=diagnosis.hints(name))
+                     hints=diagnosis.hints(name), explain=explainer.for_output(name))
+
+
+def _staged_declared(case: Case) -> dict:
+    """The explainer may scale by the upstream gradient df when it is one number."""
+    df = case.data.get("df") if isinstance(case.data, dict) else None
+    if df is None or np.size(df) != 1:
+        return {}
+    return {"scalars": {"df": (float(np.reshape(df, ())), "the upstream gradient df")}}
 
 
 def _scalar_df(rng) -> float:
@@ -336,6 +346,12 @@ def _gate_run(fn_name, student_fn, forward, dout, x, y):
 
 def _gate_verdict(fn_name, runs, hints_for):
     """Compare every case; a hint is named only when it matches on every case run."""
+    explainer = Explainer([View({"dx": r[3], "dy": r[4]}, {"dx": r[5], "dy": r[6]},
+                                quantities={"dout": Quantity(r[0], "the upstream gradient "
+                                                             "`dout`", "upstream"),
+                                            "x": Quantity(r[1], "the input x", "input"),
+                                            "y": Quantity(r[2], "the input y", "input")})
+                           for r in runs])
     for dout, x, y, dx, dy, true_dx, true_dy in runs:
         context = f"on {x.shape} arrays"
         for var, got, true in (("x", dx, true_dx), ("y", dy, true_dy)):
@@ -348,12 +364,14 @@ def _gate_verdict(fn_name, runs, hints_for):
                 per_case.append((mine[0], hints_for(var, *mine[1:], r_dout)))
             hints = on_every_case(per_case)
             expect_close(fn_name, f"d{var}", got, true, context=context,
-                         cause=_GATE_CAUSE[fn_name], hints=hints)
+                         cause=_GATE_CAUSE[fn_name], hints=hints,
+                         explain=explainer.for_output(f"d{var}"))
 
 
 _GATE_CAUSE = {
     "add_backward": "an add gate passes `dout` unchanged to both inputs.",
-    "mul_backward": "a multiply gate switches its inputs: dx = dout * y and dy = dout * x.",
+    "mul_backward": "write down the local derivative of x * y with respect to each input "
+                    "(each is the OTHER input) and multiply it by dout.",
     "max_backward": "a max gate routes `dout` to the input that won (was larger) and 0 to "
                     "the other.",
 }
@@ -392,8 +410,9 @@ def _add_hints(var, true, other_true, mine, other, dout):
 
 def _mul_hints(var, true, other_true, mine, other, dout):
     return [
-        Hint(f"d{var} = dout * {var}: the multiply gate is not switched. Each input receives "
-             f"the OTHER input times dout (d(x*y)/dx = y).", looks_like(other_true)),
+        Hint(f"d{var} was built from {var} itself: the multiply gate is not switched. The "
+             "local derivative of x * y with respect to one input is the OTHER input.",
+             looks_like(other_true)),
         Hint(f"d{var} ignores dout: it is the local derivative alone; multiply it by the "
              "upstream gradient dout.", looks_like(true / dout)),
         Hint(f"d{var} equals dout: that is an add gate; a multiply gate scales dout by the "
@@ -586,9 +605,9 @@ def _numgrad_verdict(runs) -> None:
             continue
         expect_close("numerical_gradient", "grad", grad, expected, tol=tol, context=context,
                      hints=on_every_case([(r[0], r[2]) for r in runs], shown=k),
-                     cause="for each entry i: save x[i], evaluate f at x[i] + h and at "
-                           "x[i] - h, restore x[i], and store (f_plus - f_minus) / (2h) in "
-                           "grad[i].")
+                     cause="check your loop on f(x) = sum(x**2), whose gradient you know: nudge one "
+                           "entry at a time, both ways, put it back before the next, and "
+                           "divide the change in f by the distance between the two points.")
 
 
 def check_numerical_gradient(numerical_gradient, seed=0):

@@ -30,10 +30,12 @@ from pathlib import Path
 
 from ..assignments import ASSIGNMENTS
 from ..course import OUTPUT
+from ..checks.explain import title_of
 from ..text import one_line
 
 REPORT_NAME = "class_report.html"
 _LIKELY = "Likely cause: "
+_DIFFERS = "What differs: "
 _SHOWN_STUDENTS = 400   # a misconception's students listed by name, then a count
 
 
@@ -118,10 +120,13 @@ def misconceptions(submissions: list[dict]) -> list[Misconception]:
 
 def _likely_line(output: str) -> str:
     """The check's "Likely cause:" sentence: the first such line of the message (what the
-    student's code printed comes after the check's own message)."""
-    for line in output.split("\n"):
-        if line.strip().startswith(_LIKELY):
-            return line.strip()[len(_LIKELY):]
+    student's code printed comes after the check's own message); else its "What differs:"
+    line (the relation the difference explainer found)."""
+    lines = [line.strip() for line in output.split("\n")]
+    for prefix in (_LIKELY, _DIFFERS):
+        for line in lines:
+            if line.startswith(prefix):
+                return line[len(prefix):]
     return ""
 
 
@@ -250,8 +255,10 @@ def _section(view: AssignmentView, plots: bool) -> list[str]:
             if len(names) > _SHOWN_STUDENTS:
                 who += f", and {len(names) - _SHOWN_STUDENTS} more"
             out.append(f'<tr><td class="count">{len(m.students)}</td>'
-                       f'<td><code class="cause-id">{_e(m.cause)}</code>'
-                       + (f"<br>{_e(wording)}" if wording else "")
+                       f'<td><b class="cause-title">{_e(title_of(m.cause))}</b> '
+                       f'<code class="cause-id">{_e(m.cause)}</code>'
+                       + (f'<br><span class="example">e.g. {_e(wording)}</span>'
+                          if wording else "")
                        + f"</td><td>{tests_text}</td><td class=\"who\">{who}</td></tr>")
         out.append("</table>")
     else:
@@ -299,7 +306,8 @@ def render(data: dict, plots: bool = True, title: str = "Class report") -> str:
         mean = (f"{_num(statistics.fmean(scores))}/{_num(view.max_score)}"
                 if scores else "")
         found = misconceptions(view.submissions)
-        top = f"{_e(found[0].cause)} ({len(found[0].students)})" if found else ""
+        top = (f"{_e(title_of(found[0].cause))} <code>{_e(found[0].cause)}</code> "
+               f"({len(found[0].students)})" if found else "")
         body.append(f'<tr><td><a href="#a-{_e(view.assignment)}">{_e(view.assignment)}</a>'
                     f"</td><td>{len(view.submissions)}</td><td>{len(view.ungraded)}</td>"
                     f"<td>{len(view.missing)}</td><td>{mean}</td><td>{top}</td></tr>")

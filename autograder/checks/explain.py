@@ -1,0 +1,676 @@
+"""The difference explainer: the simplest exact relation between a wrong output and the right one.
+
+Run by `expect_close` on every wrong output of a graded function before any per-mistake
+detector (issue #27). Given the student's outputs and the truth on several cases (the check's
+own inputs and, where the check has them, probe inputs), it tries relations from the simplest
+up and says the first that holds on EVERY case where that output is wrong, and only when there
+are at least two such cases (an independent second input):
+
+- trivial: all zeros; one constant everywhere; equal to another expected quantity (another
+  output, the upstream gradient, a cached value), or to its negative;
+- scale: yours = c x expected for one c, said as a person would (1/N, 2, -1) and, where c is a
+  size of the problem or a declared scalar (N, T, dloss, delta), which one;
+- structure: transposed; reversed or shifted by one along a declared axis (time); blocks in
+  another order along a declared block axis (the LSTM's gates);
+- a term missing or counted twice: yours - expected = -term or +term for a declared term;
+- a factor: yours = expected x q (or / q) entry by entry, for a declared quantity q;
+- extent: which parts are right and which are wrong along each declared axis, block axis or
+  region ("only the last time step is right", "right except the f block", "right outside
+  |r| <= delta, wrong inside"), with a relation that holds on the wrong part where one does.
+
+Each assignment's checks module declares, per graded function, only the layout (`Layout`:
+axes, blocks) and, per case, the sizes, scalars, quantities, regions and terms (`View`). The
+relations are written once here. A relation never names a code fix: it says what is true of
+the student's numbers; the message around it gives the method to find the slip.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+MATCH_TOL = 1e-5    # relative error within which a relation "holds" on an entry
+
+# Set by a test to see every explainer a check builds (to run the relations on right answers).
+RECORDER: list | None = None
+
+
+@dataclass
+class Quantity:
+    """Another expected quantity an output may be equal to: `label` as a student reads it
+    ("the upstream gradient `dout`"), `kind` a short word for the id ("upstream", "cache")."""
+
+    value: Any
+    label: str
+    kind: str = "quantity"
+
+
+@dataclass
+class View:
+    """One case of a graded function: the student's outputs, the truth, and what the
+    relations may refer to.
+
+    sizes: name -> int (N, T, H, ...; products such as "N*C" are allowed);
+    scalars: name -> (value, label) numbers an answer may be scaled by (dloss, delta, slope);
+    quantities: name -> Quantity (inputs, cached values) an output may equal, or be
+        multiplied by entry by entry (same shape);
+    regions: output -> list of (label, boolean mask) that split that output (inside/outside
+        the clip, where a > 0 / a <= 0);
+    terms: label -> {output: array}: declared partial terms (a path's contribution).
+    alternatives: label -> {output: array}: the right answer for an input changed along a
+        declared axis ("for the upstream gradient shifted by one time step"); a callable
+        giving that dict is computed only when asked.
+    """
+
+    outputs: dict
+    truth: dict
+    sizes: dict = field(default_factory=dict)
+    scalars: dict = field(default_factory=dict)
+    quantities: dict = field(default_factory=dict)
+    regions: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)
+    alternatives: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a graded function's outputs are made of.
+
+    axes: output -> {axis: word} ("time step", "example"): parts that can be right or wrong
+        one by one, reversed or shifted (only axes whose word contains "step" are reversed
+        or shifted);
+    blocks: output -> (axis, names): equal blocks along an axis (the LSTM's i, f, o, g).
+    """
+
+    axes: dict = field(default_factory=dict)
+    blocks: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A relation that holds: its text (about `name`), its human id and title."""
+
+    text: str
+    cause_id: str
+    title: str
+    checked: bool = True       # verified on a second input (False: a fact of this input)
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _arr(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def _rel_err(a, e, scale: float | None = None) -> np.ndarray:
+    a, e = _arr(a), _arr(e)
+    ref = float(np.max(np.abs(e), initial=0.0)) if scale is None else scale
+    denom = np.maximum(np.maximum(np.abs(a), np.abs(e)), 1e-7 * ref)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, np.abs(a - e) / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+def close(a, e, tol: float = MATCH_TOL, scale: float | None = None) -> bool:
+    a, e = _arr(a), _arr(e)
+    if a.shape != e.shape or not np.all(np.isfinite(e)):
+        return False
+    return bool(float(np.max(_rel_err(a, e, scale), initial=0.0)) <= tol)
+
+
+def _nontrivial(e) -> bool:
+    return bool(np.any(_arr(e) != 0))
+
+
+def say_number(c: float) -> str | None:
+    """c as a person says it (2, -1, 1/2, -1/3), or None when it is no small fraction."""
+    if not np.isfinite(c) or c == 0:
+        return None
+    f = Fraction(c).limit_denominator(12)
+    if abs(float(f) - c) > 1e-6 * max(1.0, abs(c)) or abs(f.numerator) > 12:
+        return None
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _named_factors(view: View) -> list[tuple[str, float]]:
+    """(how it is said, value) for every factor a size or a declared scalar gives."""
+    out = []
+    for name, v in view.sizes.items():
+        if v and int(v) > 1:
+            out += [(name, float(v)), (f"1/{name}", 1.0 / v)]
+    for name, (v, _label) in view.scalars.items():
+        v = float(v)
+        if v not in (0.0, 1.0, -1.0):
+            out += [(name, v), (f"1/{name}", 1.0 / v)]
+    single = list(out)
+    # two slips at once: a product of two of them (N/dloss: neither the mean nor dloss)
+    for (n1, v1), (n2, v2) in itertools.combinations(single, 2):
+        if n1.split("/")[-1] != n2.split("/")[-1]:
+            out.append((_times(n1, n2), v1 * v2))
+    out += [(f"-{n}", -v) for n, v in list(out)]
+    return out
+
+
+def _times(a: str, b: str) -> str:
+    """'N' and '1/dloss' -> 'N/dloss'; '1/N' and '1/T' -> '1/(N*T)'; 'N' and 'T' -> 'N*T'."""
+    num = [x for x in (a, b) if not x.startswith("1/")]
+    den = [x[2:] for x in (a, b) if x.startswith("1/")]
+    top = "*".join(num) if num else "1"
+    if not den:
+        return top
+    return f"{top}/{den[0]}" if len(den) == 1 else f"{top}/({den[0]}*{den[1]})"
+
+
+def _value_of(said: str, view: View) -> float | None:
+    """The value a factor said as `said` ('1/N', '-dloss', '2') has in `view`."""
+    for s, v in _named_factors(view):
+        if s == said:
+            return v
+    try:
+        return float(Fraction(said))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _size_words(said: str, view: View) -> str:
+    """'(N = 4 here)'-style note for a factor named after sizes or scalars."""
+    notes = []
+    for name in sorted(set(re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)),
+                       key=said.find):
+        if name in view.sizes:
+            notes.append(f"{name} = {view.sizes[name]}")
+        elif name in view.scalars:
+            v, label = view.scalars[name]
+            notes.append(f"{label}, {name} = {float(v):.4g}")
+    return f" ({'; '.join(notes)} here)" if notes else ""
+
+
+# ---------------------------------------------------------------- relations
+
+class _Claim:
+    """A relation for output `name`: `holds(view)` on one case; text and id when said."""
+
+    def __init__(self, holds: Callable[[View], bool], text: Callable[[View], str],
+                 cause_id: str, title: str):
+        self.holds, self.text, self.cause_id, self.title = holds, text, cause_id, title
+
+
+def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
+    """Every relation worth trying for `name`, built from the first wrong case, simplest
+    first. Each holds(view) re-derives its numbers from that view (sizes, quantities)."""
+    a0, e0 = _arr(first.outputs[name]), _arr(first.truth[name])
+    claims: list[_Claim] = []
+
+    def add(holds, text, cause_id, title):
+        claims.append(_Claim(holds, text if callable(text) else (lambda _v, t=text: t),
+                             cause_id, title))
+
+    # trivial
+    add(lambda v: _nontrivial(v.truth[name]) and not np.any(_arr(v.outputs[name])),
+        f"@@ is all zeros, where the expected values are not",
+        "all-zeros", "an output that is all zeros")
+    if a0.size > 1:
+        add(lambda v: _arr(v.outputs[name]).size > 1 and _nontrivial(v.outputs[name])
+            and np.ptp(_arr(v.outputs[name])) <= 1e-12 * np.max(np.abs(_arr(v.outputs[name])))
+            and np.ptp(_arr(v.truth[name])) > 0,
+            lambda v: f"every entry of @@ is the same number "
+                      f"({float(_arr(v.outputs[name]).flat[0]):.6g}); the expected entries differ",
+            "constant", "one number for every entry")
+    # equal to another expected quantity (another output, an input, a cached value)
+    others = [(f"the expected {o}", (lambda v, o=o: v.truth.get(o)), "output-swapped",
+               "an output equal to another output") for o in first.truth if o != name]
+    others += [(q.label, (lambda v, k=k: v.quantities[k].value if k in v.quantities else None),
+                f"equals-{q.kind}", f"an output equal to {q.kind}")
+               for k, q in first.quantities.items()]
+    for label, get, cid, title in others:
+        q0 = get(first)
+        if q0 is None or _arr(q0).shape != a0.shape:
+            continue
+        for sign, word in ((1, ""), (-1, "minus ")):
+            add(lambda v, get=get, sign=sign: get(v) is not None
+                and _nontrivial(get(v)) and close(v.outputs[name], sign * _arr(get(v))),
+                f"@@ equals {word}{label}", cid if sign == 1 else cid + "-negated",
+                title if sign == 1 else title + ", negated")
+    # scale
+    if _nontrivial(e0):
+        c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
+        said = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        plain = say_number(c0)
+        if plain is not None and plain not in ("1",):
+            said.append(plain)
+        elif not said and c0 != 0 and abs(c0 - 1) > 1e-6:
+            said.append(repr(round(c0, 12)))
+        for s in said:
+            def holds(v, s=s):
+                c = _value_of(s, v)
+                return c is not None and _nontrivial(v.truth[name]) and \
+                    close(v.outputs[name], c * _arr(v.truth[name]))
+            if s == "-1":
+                text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
+                                    "the expected one", "sign-flipped", "the sign is flipped")
+            else:
+                text = (lambda v, s=s: f"every entry of @@ is exactly {s} times the expected "
+                                       f"one{_size_words(s, v)}")
+                cid, title = f"scale-{s}", f"every entry {s} times the right one"
+            add(holds, text, cid, title)
+    # transposed
+    if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
+        add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(v.outputs[name],
+                                                              _arr(v.truth[name]).T),
+            f"@@ is the transpose of the expected @@", "transposed",
+            "a transposed result")
+    # along a time axis: reversed, shifted by one
+    for axis, word in layout.axes.get(name, {}).items():
+        if "step" not in word:
+            continue
+        add(lambda v, ax=axis: close(v.outputs[name], np.flip(_arr(v.truth[name]), ax)),
+            f"@@ is the expected @@ reversed in time: your {word} t holds the "
+            f"value of {word} T-1-t", "time-reversed", "the sequence walked the wrong way")
+        for d, where in ((1, "next"), (-1, "previous")):
+            add(lambda v, ax=axis, d=d: _shifted(v.outputs[name], v.truth[name], ax, d),
+                f"@@ is shifted by one {word}: at each {word} yours holds the expected "
+                f"value of the {where} {word}", "time-shifted",
+                "a result off by one time step")
+    # blocks in another order
+    if name in layout.blocks:
+        axis, names = layout.blocks[name]
+        k = len(names)
+        if a0.shape[axis] % k == 0:
+            for order in itertools.permutations(range(k)):
+                if order == tuple(range(k)):
+                    continue
+                said = ", ".join(names[i] for i in order)
+                add(lambda v, order=order, ax=axis, k=k: close(
+                    v.outputs[name], _permute_blocks(v.truth[name], ax, k, order)),
+                    f"@@ holds the right blocks in the wrong order along axis {axis}: "
+                    f"yours is in the order {said} where the blocks are "
+                    f"{', '.join(names)}", "blocks-swapped", "blocks stacked in the wrong order")
+    # the right answer for an input moved along its axis (the upstream one step late)
+    for label in first.alternatives:
+        add(lambda v, label=label: _alternative(v, label, name) is not None
+            and close(v.outputs[name], _alternative(v, label, name)),
+            f"@@ is exactly the right gradient {label}", "input-moved-along-axis",
+            "an input used at the wrong place along its axis")
+    # a declared term missing or counted twice
+    for label in first.terms:
+        t0 = first.terms[label].get(name)
+        if t0 is None or _arr(t0).shape != a0.shape:
+            continue
+        for sign, word, cid in ((-1, "misses a", "missing-term"), (1, "has a",
+                                                                    "term-twice")):
+            add(lambda v, label=label, sign=sign: label in v.terms and name in v.terms[label]
+                and _nontrivial(v.terms[label][name])
+                and close(v.outputs[name], _arr(v.truth[name]) + sign * _arr(
+                    v.terms[label][name]), scale=float(np.max(np.abs(_arr(v.truth[name]))))),
+                f"@@ {word} contribution{' too many' if sign > 0 else ''}: yours minus the "
+                f"expected equals "
+                f"{'minus ' if sign < 0 else ''}{label}",
+                f"{cid}", "a contribution missing" if sign < 0 else "a contribution too many")
+        add(lambda v, label=label: label in v.terms and name in v.terms[label]
+            and close(v.outputs[name], v.terms[label][name]),
+            f"@@ holds only {label}; the other contributions are missing",
+            "only-one-term", "only one contribution kept")
+    # a factor entry by entry: yours = expected * q or expected / q
+    for k, q in first.quantities.items():
+        qv = _arr(q.value)
+        if qv.shape != a0.shape:
+            continue
+        for op, word in ((np.multiply, "times"), (np.divide, "divided by")):
+            add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
+                and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
+                f"@@ is the expected value {word} {q.label}, entry by entry",
+                f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
+                f"an extra factor ({q.kind})")
+    # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
+    same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
+            and np.all(np.abs(_arr(q.value)) > 1e-12)]
+    for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
+        add(lambda v, k1=k1, k2=k2: k1 in v.quantities and k2 in v.quantities
+            and _nontrivial(v.truth[name]) and _factor_holds(
+                v.outputs[name], v.truth[name],
+                _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
+            f"@@ is what the expected value would be with {q1.label} as a factor in place "
+            f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    return claims
+
+
+def _alternative(view: View, label: str, name: str):
+    alt = view.alternatives.get(label)
+    if callable(alt):
+        alt = view.alternatives[label] = alt()
+    return None if alt is None else alt.get(name)
+
+
+def _factor_holds(a, e, q, op) -> bool:
+    a, e, q = _arr(a), _arr(e), _arr(q)
+    if q.shape != a.shape or np.all(np.abs(q - 1) < 1e-9):
+        return False
+    with np.errstate(all="ignore"):
+        pred = op(e, q)
+    return bool(np.all(np.isfinite(pred))) and close(a, pred)
+
+
+def _shifted(a, e, axis: int, d: int) -> bool:
+    a, e = _arr(a), _arr(e)
+    n = a.shape[axis]
+    if a.shape != e.shape or n < 3:
+        return False
+    take = lambda x, s: np.take(x, np.arange(s.start, s.stop), axis=axis)  # noqa: E731
+    got = take(a, range(0, n - 1)) if d == 1 else take(a, range(1, n))
+    want = take(e, range(1, n)) if d == 1 else take(e, range(0, n - 1))
+    return _nontrivial(want) and close(got, want)
+
+
+def _permute_blocks(e, axis: int, k: int, order) -> np.ndarray:
+    parts = np.split(_arr(e), k, axis=axis)
+    return np.concatenate([parts[i] for i in order], axis=axis)
+
+
+# ---------------------------------------------------------------- extent
+
+def _parts(name: str, view: View, layout: Layout) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """(what splits, [(part's label, index or mask)]) for every declared split of `name`."""
+    shape = _arr(view.truth[name]).shape
+    out = []
+    if name in layout.blocks:
+        axis, names = layout.blocks[name]
+        k = len(names)
+        if shape[axis] % k == 0:
+            w = shape[axis] // k
+            parts = []
+            for j, n in enumerate(names):
+                idx = [slice(None)] * len(shape)
+                idx[axis] = slice(j * w, (j + 1) * w)
+                parts.append((f"the block of the {n}", tuple(idx)))
+            out.append(("block", parts))
+    for axis, word in layout.axes.get(name, {}).items():
+        if axis >= len(shape) or shape[axis] < 2:
+            continue
+        parts = []
+        for t in range(shape[axis]):
+            idx = [slice(None)] * len(shape)
+            idx[axis] = t
+            parts.append((f"{word} {t}", tuple(idx)))
+        out.append((word, parts))
+    for label_mask in [view.regions.get(name)] if view.regions.get(name) else []:
+        out.append(("region", [(lab, np.broadcast_to(np.asarray(m, bool), shape))
+                               for lab, m in label_mask]))
+    return out
+
+
+def _pattern(name: str, view: View, split: str, parts) -> tuple | None:
+    """Which parts are right (True), wrong (False) or empty/zero on both sides (None)."""
+    a, e = _arr(view.outputs[name]), _arr(view.truth[name])
+    scale = float(np.max(np.abs(e), initial=0.0))
+    marks = []
+    for _label, idx in parts:
+        pa, pe = a[idx], e[idx]
+        if np.size(pe) == 0:
+            marks.append(None)
+            continue
+        if not np.any(pe) and not np.any(pa):
+            marks.append(None)          # nothing to tell: zero and expected zero
+            continue
+        marks.append(close(pa, pe, scale=scale))
+    return tuple(marks)
+
+
+def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str, str] | None:
+    """A relative description ('only the last time step is right') and its id, or None
+    when every part is right or every part wrong."""
+    known = [(lab, m) for lab, m in zip(labels, marks) if m is not None]
+    right = [lab for lab, m in known if m]
+    wrong = [lab for lab, m in known if not m]
+    if not right or not wrong:
+        return None
+    n = len(marks)
+    if "step" in split:
+        if marks[-1] and not any(marks[:-1]):
+            return (f"only the last {split} (T-1) is right, every earlier one is wrong",
+                    f"only-last-{_slug(split)}-right")
+        if marks[0] and not any(m for m in marks[1:]):
+            return (f"only the first {split} (0) is right, every later one is wrong",
+                    f"only-first-{_slug(split)}-right")
+        if marks[-1] is False and all(m is not False for m in marks[:-1]):
+            return (f"every {split} is right except the last one (T-1)",
+                    f"last-{_slug(split)}-wrong")
+        if marks[0] is False and all(m is not False for m in marks[1:]):
+            return (f"every {split} is right except the first one ({split} 0)",
+                    f"first-{_slug(split)}-wrong")
+    if len(wrong) <= len(right):
+        verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
+        return (f"{_join(wrong)} {verb} wrong and the rest is right", f"wrong-{_slug(split)}-"
+                + "+".join(_slug(w) for w in wrong)) if n else None
+    verb = "is" if len(right) == 1 and "entries" not in right[0] else "are"
+    return (f"only {_join(right)} {verb} right", f"right-{_slug(split)}-only-"
+            + "+".join(_slug(r) for r in right))
+
+
+def _join(labels: list[str], prefix: str = "") -> str:
+    if len(labels) > 4:
+        return f"{prefix}{', '.join(labels[:3])} and {len(labels) - 3} more"
+    return prefix + (" and ".join(labels) if len(labels) <= 2 else
+                     ", ".join(labels[:-1]) + " and " + labels[-1])
+
+
+def _slug(text: str) -> str:
+    return "-".join(w for w in "".join(ch if ch.isalnum() else " " for ch in text.lower()
+                                       ).split() if w not in ("the", "block"))[:40]
+
+
+def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
+    """The parts of `name` that are right and wrong, the same on every wrong case, and a
+    relation that holds on the wrong part when one does."""
+    splits = _parts(name, wrong[0], layout)
+    for split, parts in splits:
+        labels = [lab for lab, _ in parts]
+        said = _describe_pattern(split, labels, _pattern(name, wrong[0], split, parts))
+        if said is None:
+            continue
+        ok = True
+        for v in wrong[1:]:
+            other = dict(_parts(name, v, layout)).get(split)
+            if other is None:
+                ok = False
+                break
+            again = _describe_pattern(split, [lab for lab, _ in other],
+                                      _pattern(name, v, split, other))
+            if again != said:
+                ok = False
+                break
+        if not ok:
+            continue
+        text, cid = said
+        extra = _wrong_part_relation(name, wrong, layout, split)
+        return Finding(f"in @@, {text}{extra}", cid,
+                       "part of the result right, part wrong (" + split + ")")
+    return None
+
+
+def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: str) -> str:
+    """'; on the wrong part yours is 2 times the expected' when a scale or zeros holds there."""
+    def wrong_mask(v):
+        parts = dict(_parts(name, v, layout))[split]
+        marks = _pattern(name, v, split, parts)
+        mask = np.zeros(_arr(v.truth[name]).shape, bool)
+        for (lab, idx), m in zip(parts, marks):
+            if m is False:
+                mask[idx] = True
+        return mask
+    masks = [wrong_mask(v) for v in wrong]
+    a = [_arr(v.outputs[name])[m] for v, m in zip(wrong, masks)]
+    e = [_arr(v.truth[name])[m] for v, m in zip(wrong, masks)]
+    if all(not np.any(x) for x in a) and all(np.any(x) for x in e):
+        return "; on the wrong part yours is 0"
+    if all(np.any(x) for x in e):
+        c0 = float(np.sum(a[0] * e[0]) / np.sum(e[0] * e[0]))
+        for s, _ in _named_factors(wrong[0]) + [(say_number(c0), c0)]:
+            if s is None or s == "1":
+                continue
+            if all((c := _value_of(s, v)) is not None and close(x, c * y)
+                   for v, x, y in zip(wrong, a, e)):
+                return (f"; on the wrong part every entry is exactly {s} times the expected "
+                        f"one{_size_words(s, wrong[0])}")
+    return ""
+
+
+# ---------------------------------------------------------------- the explainer
+
+def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
+         min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
+    """The simplest relation that holds between the student's `name` and the truth on every
+    case where `name` is wrong (at least `min_cases` of them), or None."""
+    wrong = [v for v in views if name in v.outputs and name in v.truth
+             and _arr(v.outputs[name]).shape == _arr(v.truth[name]).shape
+             and not close(v.outputs[name], v.truth[name], tol=tol)]
+    if len(wrong) < min_cases:
+        return None
+    with np.errstate(all="ignore"):
+        try:
+            claims = _claims(name, wrong[0], layout)
+        except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+            claims = []
+        # a relation the right answer satisfies too tells nothing about this one
+        right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
+                     wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
+                     wrong[0].terms, wrong[0].alternatives)
+        for claim in claims:
+            try:
+                if all(claim.holds(v) for v in wrong) and not claim.holds(right):
+                    return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)
+            except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+                continue
+        try:
+            return _extent(name, wrong, layout)
+        except (ValueError, IndexError, KeyError, TypeError):
+            return None
+
+
+class Explainer:
+    """The relations for one graded function over the cases a check ran: `for_output(name)`
+    gives what `expect_close(explain=...)` asks, only when that output is wrong."""
+
+    def __init__(self, views: Sequence[View] | Callable[[], Sequence[View]],
+                 layout: Layout = Layout()):
+        self._views, self.layout = views, layout
+        self._memo: dict = {}
+        if RECORDER is not None:
+            RECORDER.append(self)
+
+    def views(self) -> list[View]:
+        if callable(self._views):
+            try:
+                self._views = list(self._views())
+            except Exception:          # a probe that fails leaves no second case
+                self._views = []
+        return list(self._views)
+
+    def finding(self, name: str) -> Finding | None:
+        if name not in self._memo:
+            self._memo[name] = find(name, self.views(), self.layout)
+        return self._memo[name]
+
+    def for_output(self, name: str) -> Callable[[], Finding | None]:
+        """The finding for `name`; when there is none, the first other output's (the
+        message is about `name`, but the relation there locates the slip)."""
+        def ask():
+            found = self.finding(name)
+            if found is not None:
+                return found
+            views = self.views()
+            for other in (views[0].outputs if views else ()):
+                if other != name:
+                    f = self.finding(other)
+                    if f is not None and f.cause_id != "all-zeros":
+                        return Finding(f.text.replace("@@", other), f.cause_id, f.title)
+            return None
+        return ask
+
+
+FINDING_PREFIX = "  What differs: "
+
+
+def finding_line(f: Finding, shown: str) -> str:
+    """The message line of a finding about the output shown as `shown`."""
+    return (FINDING_PREFIX + f.text.replace("@@", shown)
+            + (" (the same holds on a second input)" if f.checked else "") + ".")
+
+
+def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray,
+                   axis: int = 1, word: str = "time step") -> dict:
+    """`View.alternatives` for a function whose upstream gradient has a time axis: the right
+    outputs (`truth_for(changed upstream)`, computed only when asked) for the upstream
+    shifted by one step either way (the end step keeping its own, or given none) and
+    reversed in time."""
+    up = np.asarray(upstream, dtype=np.float64)
+    n = up.shape[axis]
+
+    def take(idx):
+        return np.take(up, idx, axis=axis)
+
+    def zero_at(x, t):
+        x = x.copy()
+        index = [slice(None)] * x.ndim
+        index[axis] = t
+        x[tuple(index)] = 0.0
+        return x
+
+    late = take(np.minimum(np.arange(n) + 1, n - 1))
+    early = take(np.maximum(np.arange(n) - 1, 0))
+    moved = {
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t+1, the last step its own)": late,
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t+1, the last step none)": zero_at(late, n - 1),
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t-1, step 0 its own)": early,
+        f"for the upstream gradient shifted by one {word} (step t given the upstream of "
+        f"step t-1, step 0 none)": zero_at(early, 0),
+        f"for the upstream gradient reversed in time (step t given the upstream of "
+        f"step T-1-t)": np.flip(up, axis),
+        f"for the upstream gradient without its last {word} (T-1): as if the loop never "
+        f"visited that step": zero_at(up, n - 1),
+    }
+    return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
+            if n > 1}
+
+
+# ---------------------------------------------------------------- human titles of the ids
+
+_TITLES = {
+    "all-zeros": "an output that is all zeros",
+    "constant": "one number in every entry",
+    "sign-flipped": "the sign is flipped",
+    "transposed": "a transposed result",
+    "time-reversed": "the sequence walked the wrong way",
+    "time-shifted": "a result off by one time step",
+    "blocks-swapped": "blocks stacked in the wrong order",
+    "missing-term": "a contribution is missing",
+    "term-twice": "a contribution too many (counted twice, or not blocked)",
+    "only-one-term": "only one contribution kept",
+    "output-swapped": "an output equal to another output",
+    "input-moved-along-axis": "an input used at the wrong step",
+    "factor-in-place-of-another": "one factor in place of another",
+}
+
+
+def title_of(cause_id: str) -> str:
+    """A short human title for a cause id: the relation's, or the words of a detector's id."""
+    if cause_id in _TITLES:
+        return _TITLES[cause_id]
+    if cause_id.startswith("scale-"):
+        return f"every entry {cause_id[6:]} times the right one"
+    if cause_id.startswith("equals-"):
+        what = cause_id[7:].replace("-negated", "")
+        return f"an output equal to {'minus ' if 'negated' in cause_id else ''}the {what}"
+    if cause_id.startswith(("extra-factor-", "divided-by-")):
+        return f"an extra factor ({cause_id.split('-', 2)[-1]})"
+    if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
+        return "part right, part wrong: " + cause_id.replace("-", " ")
+    slug = cause_id.rpartition(".")[2]
+    words = [w for w in slug.split("_") if not (len(w) == 6 and all(
+        c in "0123456789abcdef" for c in w) and any(c.isdigit() for c in w))]
+    return " ".join(words) or cause_id
