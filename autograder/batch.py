@@ -328,26 +328,32 @@ def accounted(results: list[SubmissionResult], discovery: Discovery, roster: Ros
 
 
 def _late_policy(path: Path | None, notebooks: list[Found]):
-    """The late policy of --late-policy, and every submission's timestamp.txt read, before
-    grading: a bad policy or timestamp stops at once, not after the class was graded."""
+    """The late policy of --late-policy, read before grading: a bad policy stops at once
+    (a usage error), not after the class was graded. Every submission's timestamp.txt is
+    read too: one that cannot be read (the student's file: a named pipe, a link, garbage)
+    is named here, and costs that submission its late judgement only (see _apply_late)."""
     if path is None:
         return None
     try:
         policy = late.load_policy(path)
-        for found in notebooks:
-            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
     except late.LatePolicyError as exc:
         raise UsageError(str(exc)) from None
+    for found in notebooks:
+        try:
+            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
+        except late.LatePolicyError as exc:
+            print(f"note: {exc}: not judged late", file=sys.stderr)
     return policy
 
 
 def _apply_late(results: list[SubmissionResult], policy) -> None:
-    try:
-        penalised = report.apply_late_policy(results, policy)
-    except late.LatePolicyError as exc:
-        raise UsageError(str(exc)) from None
+    penalised = report.apply_late_policy(results, policy)
+    unjudged = [r for r in results if r.late_error]
     print(f"late policy: {penalised} of {len(results)} submissions penalised "
-          "(scores below are final)", file=sys.stderr)
+          "(scores below are final)"
+          + (f"; {len(unjudged)} not judged late, their timestamp.txt unreadable: "
+             + ", ".join(f"{shown(r.student or r.path)}/{r.assignment}" for r in unjudged[:20])
+             + (" ..." if len(unjudged) > 20 else "") if unjudged else ""), file=sys.stderr)
 
 
 SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all

@@ -66,11 +66,12 @@ class SubmissionResult:
     raw_score: float | None = None
     late_penalty: float | None = None
     days_late: int | None = None
+    late_error: str | None = None   # why it was not judged late (its timestamp.txt unreadable)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         del data["rerun"]
-        for key in ("raw_score", "late_penalty", "days_late"):
+        for key in ("raw_score", "late_penalty", "days_late", "late_error"):
             if data[key] is None:
                 del data[key]
         for test in data["tests"]:

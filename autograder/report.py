@@ -21,7 +21,7 @@ from .grading import PASSED, SubmissionResult
 from .assignments import ASSIGNMENTS
 from .roster import MISSING, UNRECOGNIZED
 from .roster import status_of as _status
-from .text import dumps, multi_line, one_line
+from .text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -305,12 +305,14 @@ def apply_late_policy(results: list[SubmissionResult], policy,
                       submitted: Path | None = None) -> int:
     """Score each result under a late policy (reports.late): `raw_score`, `late_penalty`
     and `days_late` set, `score` becomes the final score. Returns the number penalised.
-    A timestamp that cannot be read raises LatePolicyError (see late.apply_policy)."""
+    A submission whose timestamp.txt cannot be read is not penalised and gets `late_error`
+    (see late.apply_policy)."""
     from .reports.late import apply_policy
     rows = apply_policy([r.to_dict() for r in results], policy, submitted)
     for r, row in zip(results, rows):
         r.raw_score, r.late_penalty = row.late.raw, row.late.penalty
         r.days_late, r.score = row.late.days_late, row.late.final
+        r.late_error = row.late.problem or None
     return sum(1 for row in rows if row.late.penalty > 0)
 
 
@@ -324,7 +326,9 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
 
 
 CSV_HEAD = ["student", "assignment", "path"]
-CSV_LATE = ["raw_score", "late_penalty", "days_late"]   # with a late policy only
+# with a late policy only; late_error: why the submission was not judged late (a
+# timestamp.txt that could not be read)
+CSV_LATE = ["raw_score", "late_penalty", "days_late", "late_error"]
 CSV_TAIL = ["score", "max_score", "status", "error"]
 
 
@@ -333,21 +337,25 @@ def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) 
     late policy: raw score, penalty and days late before the final score), the status
     (graded, error, missing, unrecognized) and the error.
 
-    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing.
+    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing; and
+    every cell `spreadsheet_safe` (a student id such as `+1+1` cannot run as a formula), as
+    the rows already in the file were, so a regrade finds them by the same text.
     With `merge`, into the rows already in `path` as write_json merges (their test columns
     kept, new ones added after them). OutputError if `path` exists and is not such a file."""
     path = Path(path)
-    columns = [one_line(c) for c in column_names(results)]
+    columns = [spreadsheet_safe(one_line(c)) for c in column_names(results)]
     late = any(r.raw_score is not None for r in results)
     rows = []
     for r in results:
-        scores = {one_line(t.name): _points(t.score) for t in r.tests}
-        penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late)) \
-            if r.raw_score is not None else ("", "", "")
-        rows.append(dict(zip(CSV_HEAD + columns + CSV_LATE + CSV_TAIL, [
-            one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
-            *(scores.get(c, "") for c in columns), *penalty,
-            _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")])))
+        scores = {spreadsheet_safe(one_line(t.name)): _points(t.score) for t in r.tests}
+        penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late),
+                   multi_line(r.late_error or "")) \
+            if r.raw_score is not None else ("", "", "", "")
+        cells = [one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
+                 *(scores.get(c, "") for c in columns), *penalty,
+                 _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")]
+        rows.append(dict(zip(CSV_HEAD + columns + CSV_LATE + CSV_TAIL,
+                             map(spreadsheet_safe, cells))))
     done = Merged()
     old = _existing_csv(path) if merge else None
     if old is not None:
@@ -362,7 +370,7 @@ def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) 
         rows = kept + rows
     header = CSV_HEAD + columns + (CSV_LATE if late else []) + CSV_TAIL
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = SafeCsvWriter(fh)
         writer.writerow(header)
         for row in rows:
             writer.writerow([row.get(c, "") for c in header])
