@@ -271,11 +271,17 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
                 start = next(i for i, c in enumerate(cells) if c is found)
                 for i in later_definitions(cells, start, cell.grade_id, functions):
                     later.setdefault(i, []).append(cell.grade_id)
+    repeats: dict[str, int] = {}   # one note per set of functions, however many cells
     for i, names in sorted(later.items()):
         listed = ", ".join(f"`{name}`" for name in names)
         child_cells.append((f"your later cell defining {listed}", cells[i].source))
+        repeats[listed] = repeats.get(listed, 0) + 1
+    for listed, count in repeats.items():
         warnings.append(f"a later cell defines {listed} again; as when the notebook runs top "
-                        "to bottom, the tests grade that definition")
+                        "to bottom, the tests grade that definition" if count == 1 else
+                        f"{count} later cells: each defines {listed} again; as when the "
+                        "notebook runs top to bottom, each test grades the last definition "
+                        "above it")
     return GradingPlan(assignment=trusted.assignment, functions=tuple(functions),
                        child_cells=tuple(child_cells), tests=tests_of(trusted),
                        warnings=tuple(warnings))

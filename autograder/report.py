@@ -21,7 +21,7 @@ from .grading import PASSED, SubmissionResult
 from .assignments import ASSIGNMENTS
 from .roster import MISSING, UNRECOGNIZED
 from .roster import status_of as _status
-from .text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe
+from .text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe, summarised
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -65,7 +65,7 @@ def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> s
             first, *rest = _lines(r.error)
             lines.append(f"  could not be graded: {first}")
             lines.extend(f"    {text}" for text in rest)
-        for w in r.warnings:
+        for w in summarised(r.warnings):
             lines.append(f"  note: {one_line(w)}")
         names = {t.name: one_line(t.name) for t in r.tests}
         width = max((len(name) for name in names.values()), default=0)

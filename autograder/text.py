@@ -116,6 +116,14 @@ def multi_line(text: str) -> str:
     return _MULTI_LINE.sub(_escape, text.replace("\r\n", "\n"))
 
 
+def summarised(lines: Iterable[str]) -> list[str]:
+    """`lines` in their order with repeats folded into the first: `line (N times)`."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} ({n} times)" for line, n in counts.items()]
+
+
 def finite_or_none(data: Any) -> Any:
     """`data` with every float that is not finite (NaN, infinities) turned into None."""
     if isinstance(data, float):
