@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -196,6 +197,7 @@ def _worker_died(item: Found, settings: Settings) -> SubmissionResult:
 
 def run_grade(opts: argparse.Namespace) -> int:
     """The `grade` subcommand: find, grade, account for the roster, report and export."""
+    started = time.monotonic()
     check_grading_options(opts)
     check_outputs(opts)
     roster = load_roster(opts)
@@ -206,6 +208,13 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
+    if getattr(opts, "gradescope_metadata", None) is not None:
+        if not opts.gradescope:
+            raise UsageError("--gradescope-metadata goes with --gradescope")
+        key, note = report.gradescope_submission(opts.gradescope_metadata)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        notebooks = [Found(notebooks[0].path, key, notebooks[0].assignment)]
     settings = settings_from(opts)
     if not opts.hidden and instructor_tree(opts.course):
         print(f"note: graded without --hidden: only the public tests of "
@@ -231,7 +240,8 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.csv:
         say_merged(opts.csv, report.write_csv(results, opts.csv, merge=not opts.replace))
     if opts.gradescope:
-        report.write_gradescope(graded[0], Path(opts.gradescope), opts.hidden_visibility)
+        report.write_gradescope(graded[0], Path(opts.gradescope), opts.hidden_visibility,
+                                time.monotonic() - started)
     failed = [r for r in graded if r.error]
     if failed:
         print(f"{len(failed)} of {len(graded)} submissions could not be graded.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import statistics
 import time
@@ -390,7 +391,8 @@ def _hidden_test_line(status: str) -> str:
 
 
 def gradescope_results(result: SubmissionResult,
-                       hidden_visibility: str = HIDDEN_VISIBILITY) -> dict:
+                       hidden_visibility: str = HIDDEN_VISIBILITY,
+                       execution_time: float | None = None) -> dict:
     """Gradescope's results.json for one submission.
 
     Public tests are visible with their full messages. Hidden tests get `hidden_visibility`:
@@ -398,6 +400,14 @@ def gradescope_results(result: SubmissionResult,
     hidden test (name, points and full message) only then, or never; with `visible` it is
     shown at once with its verdict and points and one generic line, never its message,
     which names the hidden inputs and expected values.
+
+    While hidden tests are held back, nothing the student sees depends on their results:
+    the top-level output gives the public tests' points only (and the hidden tests' number
+    and points, the same for everyone), and the top level gets the hidden tests' visibility
+    (Gradescope's documented way to hold back everything but the tests marked visible; and
+    "if test cases are hidden, students will not be able to see their total score"). The
+    top-level `score` is the total, hidden tests included: Gradescope's grade.
+    `execution_time`: the grading's wall time in seconds (Gradescope's field, whole seconds).
     """
     if hidden_visibility not in GRADESCOPE_VISIBILITIES:
         raise ValueError(f"unknown Gradescope visibility {hidden_visibility!r}")
@@ -411,21 +421,62 @@ def gradescope_results(result: SubmissionResult,
                 output = _hidden_test_line(t.status)
         tests.append({"name": one_line(t.name), "score": t.score, "max_score": t.max_score,
                       "status": status, "output": multi_line(output), "visibility": visibility})
-    output = f"{one_line(result.assignment)}: {_points(result.score)}/{_points(result.max_score)}"
-    later = [t for t in result.tests if t.hidden and hidden_visibility != "visible"]
-    if later:
-        when = {"after_due_date": "after the due date",
-                "after_published": "when grades are published"}.get(hidden_visibility)
-        output += (f" (with {len(later)} hidden test{'s' * (len(later) != 1)} worth "
-                   f"{_points(sum(t.max_score for t in later))} points, "
-                   + (f"shown {when})" if when else "which are not shown)"))
+    held = [t for t in result.tests if t.hidden and hidden_visibility != "visible"]
+    top_visibility = "visible"
     if result.error:
         output = f"Your notebook could not be graded: {multi_line(result.error)}"
-    return {"score": result.score, "output": output, "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
+    elif held:
+        public = [t for t in result.tests if not t.hidden]
+        when = {"after_due_date": "shown after the due date",
+                "after_published": "shown when grades are published"}.get(
+            hidden_visibility, "which are not shown")
+        output = (f"{one_line(result.assignment)}: public tests "
+                  f"{_points(sum(t.score for t in public))}/"
+                  f"{_points(sum(t.max_score for t in public))} (with {len(held)} hidden "
+                  f"test{'s' * (len(held) != 1)} worth "
+                  f"{_points(sum(t.max_score for t in held))} points, {when}; so is your "
+                  f"total)")
+        top_visibility = hidden_visibility
+    else:
+        output = (f"{one_line(result.assignment)}: "
+                  f"{_points(result.score)}/{_points(result.max_score)}")
+    results = {"score": result.score, "output": output, "visibility": top_visibility,
+               "stdout_visibility": "hidden", "tests": tests}
+    if execution_time is not None:
+        results["execution_time"] = max(0, math.ceil(execution_time))
+    return results
+
+
+GRADESCOPE_METADATA_BYTES = 64 * 2 ** 20   # it holds the previous submissions' results
+
+
+def gradescope_submission(path: Path | None) -> tuple[str, str | None]:
+    """The id a Gradescope submission is graded under, from Gradescope's
+    submission_metadata.json (its documented `id`, unique per submission): hidden tests draw
+    their cases from it (checks.core.hidden_seed), so each submission gets its own, a regrade
+    of it the same, and what one submission learns of its hidden cases fits no other. Without
+    a readable id: a random one, and a note saying so (never one shared by everybody)."""
+    import secrets
+    from .notebooks import NotebookError, read_bytes
+    problem = "no submission_metadata.json"
+    if path is not None and os.path.lexists(path):
+        try:
+            data = json.loads(read_bytes(path, limit=GRADESCOPE_METADATA_BYTES,
+                                         what="submission_metadata.json"))
+            ident = data.get("id") if isinstance(data, dict) else None
+            if isinstance(ident, bool) or not isinstance(ident, (int, str)) \
+                    or not str(ident).isalnum() or len(str(ident)) > 64:
+                problem = f"{path} has no submission id"
+            else:
+                return f"gradescope-{ident}", None
+        except (NotebookError, ValueError, RecursionError) as exc:
+            problem = f"{path} cannot be read ({one_line(str(exc))[:200]})"
+    return (f"gradescope-unknown-{secrets.token_hex(8)}",
+            f"{problem}: the hidden tests draw random cases for this submission")
 
 
 def write_gradescope(result: SubmissionResult, path: Path,
-                     hidden_visibility: str = HIDDEN_VISIBILITY) -> None:
-    Path(path).write_text(dumps(gradescope_results(result, hidden_visibility)),
+                     hidden_visibility: str = HIDDEN_VISIBILITY,
+                     execution_time: float | None = None) -> None:
+    Path(path).write_text(dumps(gradescope_results(result, hidden_visibility, execution_time)),
                           encoding="ascii")
