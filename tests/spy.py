@@ -1,9 +1,9 @@
 """A submission that keeps every input its functions see and prints them in later tests.
 
 `spy_notebook(nb)` wraps every graded function of a notebook (a dict as json.loads reads it):
-each call notes a fingerprint of its float inputs (the sum of each array, when it is not a
-whole number) and prints `NEW <fingerprint>` for one it has not seen; the first call of each
-function in a process prints `STASH` and every fingerprint seen so far in that process. The
+each call notes a fingerprint of its float inputs (the sum of each array's first 64
+entries, when it is not a whole number) and prints `NEW <fingerprint>` for one it has not
+seen; the first call of each function in a process prints `STASH` and every fingerprint seen so far in that process. The
 functions still return what the originals return, so the notebook keeps its score.
 
 `leaks(tests, hidden)` reads the outputs: the fingerprints first seen in hidden tests (and
@@ -26,7 +26,7 @@ def _bpl_fp(obj, out):
         for o in obj.values():
             _bpl_fp(o, out)
     elif isinstance(obj, (_np.ndarray, float)):
-        a = _np.asarray(obj, dtype=float)
+        a = _np.asarray(obj, dtype=float).ravel()[:64]   # cheap: efficiency tests time it
         if a.size and _np.all(_np.isfinite(a)):
             s = float(a.sum())
             if s != round(s):
