@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -254,6 +255,14 @@ def test_late_policy_in_lms_survives_a_named_pipe(tmp_path):
     folder = tmp_path / "s1" / "relu"
     folder.mkdir(parents=True)
     os.mkfifo(folder / "timestamp.txt")
-    rows = late.apply_policy([{"student": "s1", "assignment": "relu", "score": 1,
-                               "max_score": 1}], policy(), tmp_path)
-    assert rows[0].late.penalty == 0 and "not judged late" in rows[0].late.problem
+    done = []   # in a thread: on a reader that waits for a writer, the test fails, not hangs
+    thread = threading.Thread(target=lambda: done.append(late.apply_policy(
+        [{"student": "s1", "assignment": "relu", "score": 1, "max_score": 1}], policy(),
+        tmp_path)), daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    if thread.is_alive():   # let the waiting reader go: open the pipe for writing once
+        os.close(os.open(folder / "timestamp.txt", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a named pipe as timestamp.txt waited for a writer")
+    [row] = done[0]
+    assert row.late.penalty == 0 and "not judged late" in row.late.problem
