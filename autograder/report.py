@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -465,7 +466,7 @@ def gradescope_submission(path: Path | None) -> tuple[str, str | None]:
                                          what="submission_metadata.json"))
             ident = data.get("id") if isinstance(data, dict) else None
             if isinstance(ident, bool) or not isinstance(ident, (int, str)) \
-                    or not str(ident).isalnum() or len(str(ident)) > 64:
+                    or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(ident)):
                 problem = f"{path} has no submission id"
             else:
                 return f"gradescope-{ident}", None
