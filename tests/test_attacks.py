@@ -33,7 +33,7 @@ import toy_course
 from autograder.batch import grade_all
 from autograder.grading import (Settings, SubmissionResult, grade_notebook, launcher_for,
                                 rerun_tests)
-from autograder.notebooks import read_notebook, tests_of
+from autograder import notebooks
 from autograder.student_process import Limits
 from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
 from hostile import function
@@ -866,8 +866,8 @@ def test_hidden_inputs_kept_by_student_code_never_reach_a_public_test(tmp_path, 
                         limits=Limits(timeout=5.0))
     result = grade_notebook(path, settings)
     assert result.score == result.max_score > 0, [t.output for t in result.tests]
-    assert [t.name for t in result.tests] == [t.grade_id for t in tests_of(
-        read_notebook(ROOT / "source" / "staged" / "staged.ipynb"))]   # notebook order
+    assert [t.name for t in result.tests] == [t.grade_id for t in notebooks.tests_of(
+        notebooks.read_notebook(ROOT / "source" / "staged" / "staged.ipynb"))]   # in order
     hidden = {t.name for t in result.tests if t.hidden}
     hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in result.tests}, hidden)
     assert hidden and hidden_only and stashes >= 4
