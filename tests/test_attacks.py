@@ -903,3 +903,24 @@ def test_twenty_thousand_later_cells_make_one_line_of_warning(course, tmp_path):
     assert len(lines) == 1 and f"{cells}" in lines[0]
     feedback = (tmp_path / "fb" / "s1" / "staged.md").read_text()
     assert feedback.count("again") == 1 and len(feedback.splitlines()) < 60
+
+
+def test_a_child_never_serves_a_public_test_after_a_hidden_one(tmp_path):
+    """Whatever the order the tests are asked for in (pytest's -k, a plugin that shuffles),
+    a GradingSession ends its child when the kind of test changes: in notebook order, with
+    public and hidden tests interleaved, no public test prints a hidden input."""
+    import spy
+    from autograder.grading import GradingSession, open_submission
+    nb = spy.spy_notebook(json.loads((ROOT / "source" / "staged" / "staged.ipynb").read_text()))
+    path = tmp_path / "staged.ipynb"
+    path.write_text(json.dumps(nb))
+    settings = Settings(course=ROOT, hidden=True, isolation="process", limits=Limits(timeout=5.0))
+    result, trusted, plan = open_submission(path, settings, "s1")
+    with launcher_for(settings) as launcher, \
+            GradingSession(trusted, plan, settings.limits, launcher, "s1") as session:
+        tested = [session.run_test(t) for t in plan.tests]   # interleaved
+    assert all(t.status == "passed" for t in tested), [t.output for t in tested]
+    hidden = {t.name for t in tested if t.hidden}
+    hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in tested}, hidden)
+    assert hidden_only and stashes >= 4
+    assert not printed, f"public tests printed {len(printed)} hidden inputs"
