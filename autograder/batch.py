@@ -348,11 +348,17 @@ def _late_policy(path: Path | None, notebooks: list[Found]):
         policy = late.load_policy(path)
     except late.LatePolicyError as exc:
         raise UsageError(str(exc)) from None
+    bad = 0
     for found in notebooks:
         try:
             late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
         except late.LatePolicyError as exc:
-            print(f"note: {exc}: not judged late", file=sys.stderr)
+            bad += 1
+            if bad <= SKIPPED_SHOWN:
+                print(f"note: {exc}: not judged late", file=sys.stderr)
+    if bad > SKIPPED_SHOWN:
+        print(f"note: ... and {bad - SKIPPED_SHOWN} more timestamp.txt files that cannot be "
+              "read (--json lists them all: late_error)", file=sys.stderr)
     return policy
 
 
