@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -196,6 +197,7 @@ def _worker_died(item: Found, settings: Settings) -> SubmissionResult:
 
 def run_grade(opts: argparse.Namespace) -> int:
     """The `grade` subcommand: find, grade, account for the roster, report and export."""
+    started = time.monotonic()
     check_grading_options(opts)
     check_outputs(opts)
     roster = load_roster(opts)
@@ -206,6 +208,13 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.gradescope and len(notebooks) != 1:
         raise UsageError(f"--gradescope writes one submission's results, "
                          f"but {len(notebooks)} notebooks were found")
+    if getattr(opts, "gradescope_metadata", None) is not None:
+        if not opts.gradescope:
+            raise UsageError("--gradescope-metadata goes with --gradescope")
+        key, note = report.gradescope_submission(opts.gradescope_metadata)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        notebooks = [Found(notebooks[0].path, key, notebooks[0].assignment)]
     settings = settings_from(opts)
     if not opts.hidden and instructor_tree(opts.course):
         print(f"note: graded without --hidden: only the public tests of "
@@ -232,7 +241,8 @@ def run_grade(opts: argparse.Namespace) -> int:
     if opts.csv:
         say_merged(opts.csv, report.write_csv(results, opts.csv, merge=not opts.replace))
     if opts.gradescope:
-        report.write_gradescope(graded[0], Path(opts.gradescope), opts.hidden_visibility)
+        report.write_gradescope(graded[0], Path(opts.gradescope), opts.hidden_visibility,
+                                time.monotonic() - started)
     failed = [r for r in graded if r.error]
     if failed:
         print(f"{len(failed)} of {len(graded)} submissions could not be graded.",
@@ -329,26 +339,38 @@ def accounted(results: list[SubmissionResult], discovery: Discovery, roster: Ros
 
 
 def _late_policy(path: Path | None, notebooks: list[Found]):
-    """The late policy of --late-policy, and every submission's timestamp.txt read, before
-    grading: a bad policy or timestamp stops at once, not after the class was graded."""
+    """The late policy of --late-policy, read before grading: a bad policy stops at once
+    (a usage error), not after the class was graded. Every submission's timestamp.txt is
+    read too: one that cannot be read (the student's file: a named pipe, a link, garbage)
+    is named here, and costs that submission its late judgement only (see _apply_late)."""
     if path is None:
         return None
     try:
         policy = late.load_policy(path)
-        for found in notebooks:
-            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
     except late.LatePolicyError as exc:
         raise UsageError(str(exc)) from None
+    bad = 0
+    for found in notebooks:
+        try:
+            late.read_timestamp(found.path.parent, policy.nbgrader_timezone)
+        except late.LatePolicyError as exc:
+            bad += 1
+            if bad <= SKIPPED_SHOWN:
+                print(f"note: {exc}: not judged late", file=sys.stderr)
+    if bad > SKIPPED_SHOWN:
+        print(f"note: ... and {bad - SKIPPED_SHOWN} more timestamp.txt files that cannot be "
+              "read (--json lists them all: late_error)", file=sys.stderr)
     return policy
 
 
 def _apply_late(results: list[SubmissionResult], policy) -> None:
-    try:
-        penalised = report.apply_late_policy(results, policy)
-    except late.LatePolicyError as exc:
-        raise UsageError(str(exc)) from None
+    penalised = report.apply_late_policy(results, policy)
+    unjudged = [r for r in results if r.late_error]
     print(f"late policy: {penalised} of {len(results)} submissions penalised "
-          "(scores below are final)", file=sys.stderr)
+          "(scores below are final)"
+          + (f"; {len(unjudged)} not judged late, their timestamp.txt unreadable: "
+             + ", ".join(f"{shown(r.student or r.path)}/{r.assignment}" for r in unjudged[:20])
+             + (" ..." if len(unjudged) > 20 else "") if unjudged else ""), file=sys.stderr)
 
 
 SKIPPED_SHOWN = 20   # skipped files listed one by one; the JSON has them all

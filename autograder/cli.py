@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: the course's gradebook.db when grading submitted/)")
     grade.add_argument("--gradescope", metavar="FILE",
                        help="write Gradescope's results.json (one submission)")
+    grade.add_argument("--gradescope-metadata", metavar="FILE", type=Path,
+                       help="Gradescope's submission_metadata.json: the hidden tests draw "
+                            "this submission's own cases (from its id); without a readable "
+                            "id, random ones")
     grade.add_argument("--hidden-visibility", choices=report.GRADESCOPE_VISIBILITIES,
                        default=report.HIDDEN_VISIBILITY,
                        help="when Gradescope shows hidden tests (default after_due_date); "

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .grading import PASSED, SubmissionResult
-from .text import multi_line, one_line
+from .text import multi_line, one_line, summarised
 
 _STATUS = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
 
@@ -75,7 +75,7 @@ def markdown_report(result: SubmissionResult) -> str:
              f"{late_note(result)}", ""]
     if result.error:
         lines += ["Your notebook could not be graded:", "", _fence(result.error), ""]
-    for warning in result.warnings:
+    for warning in summarised(result.warnings):
         lines += ["Note:", "", _fence(warning), ""]
     if result.tests:
         lines += ["| test | points | status |", "|---|---|---|"]
@@ -120,7 +120,7 @@ def html_report(result: SubmissionResult) -> str:
             f"{_points(result.max_score)} points{late_note(result)}</p>"]
     if result.error:
         body += ["<p>Your notebook could not be graded:</p>", f"<pre>{block(result.error)}</pre>"]
-    for warning in result.warnings:
+    for warning in summarised(result.warnings):
         body += ["<p>Note:</p>", f"<pre>{block(warning)}</pre>"]
     if result.tests:
         body.append("<table>\n<tr><th>test</th><th>points</th><th>status</th></tr>")

@@ -18,7 +18,9 @@ autograder timeout on Gradescope (`--timeout` here, default 600 s; $AUTOGRADER_T
 time), so that it still writes results.json when the grader is stopped; $AUTOGRADER_TIME_LIMIT
 sets the grader's own limit directly. Hidden tests get the visibility `--hidden-visibility`
 (default after_due_date; $AUTOGRADER_HIDDEN_VISIBILITY at run time): see
-`report.gradescope_results`.
+`report.gradescope_results`. Each submission draws its own hidden cases, from the id in
+Gradescope's /autograder/submission_metadata.json (`report.gradescope_submission`), and its
+public tests run before its hidden ones, in another process (`grading.public_first`).
 """
 from __future__ import annotations
 
@@ -192,6 +194,11 @@ rm -f "$RESULTS"
 # Student code runs sandboxed or, where the container forbids that, as `nobody`: either way
 # the instructor notebook (hidden tests) is out of its reach once only root may read it.
 chmod 700 "$SOURCE/source" 2>/dev/null || true
+# Gradescope's submission_metadata.json: its id gives this submission its own hidden cases
+# (the grader draws random ones without it); it also holds the previous submissions'
+# results, hidden tests' messages included, so it is root's alone from here on.
+METADATA="$ROOT/submission_metadata.json"
+chmod 600 "$METADATA" 2>/dev/null || true
 
 json_string() {   # $1 as a JSON string
     local s
@@ -261,7 +268,7 @@ echo "time limit: $TIME_LIMIT s (the assignment's autograder timeout: $GS_TIMEOU
 timeout --kill-after="$KILL_AFTER" "$TIME_LIMIT" \
     "$PYTHON" -m autograder grade "$WORK/$ASSIGNMENT.ipynb" --hidden --course "$SOURCE" \
     --isolation "${AUTOGRADER_ISOLATION:-auto}" --gradescope "$RESULTS" \
-    --hidden-visibility "$HIDDEN_VISIBILITY"
+    --gradescope-metadata "$METADATA" --hidden-visibility "$HIDDEN_VISIBILITY"
 status=$?
 echo "grader exit status: $status"
 

@@ -68,11 +68,12 @@ class SubmissionResult:
     raw_score: float | None = None
     late_penalty: float | None = None
     days_late: int | None = None
+    late_error: str | None = None   # why it was not judged late (its timestamp.txt unreadable)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         del data["rerun"]
-        for key in ("raw_score", "late_penalty", "days_late"):
+        for key in ("raw_score", "late_penalty", "days_late", "late_error"):
             if data[key] is None:
                 del data[key]
         for test in data["tests"]:
@@ -133,8 +134,23 @@ def load_trusted(settings: Settings, assignment: str) -> TrustedAssignment:
     return _load_trusted(path, path.stat().st_mtime)
 
 
+def public_first(tests) -> list:
+    """`tests` in the order they run: every public test before any hidden one (each group in
+    notebook order). With GradingSession's fresh child for the hidden tests, no public test
+    can print, or act on, what a hidden test gave student code: its inputs stay hidden."""
+    return sorted(tests, key=lambda t: t.hidden)
+
+
 class GradingSession:
-    """One submission under grading: its child process and the grader-side namespace."""
+    """One submission under grading: its child process and the grader-side namespace.
+
+    A child never serves both public and hidden tests: when the kind changes, the child is
+    ended and the next test starts a fresh one (its cells loaded again, within the same
+    budget), so student code that keeps a hidden test's inputs in a global, a file in its
+    scratch folder (emptied for every child) or a process it started (ended with the child)
+    cannot show them in a public test's output. Callers run the public tests first
+    (`public_first`), so there is one such change per submission.
+    """
 
     def __init__(self, trusted: TrustedAssignment, plan: GradingPlan, limits: Limits,
                  launcher: Launcher, student: str | None = None):
@@ -146,6 +162,7 @@ class GradingSession:
         self.budget = limits.budget_for(len(plan.tests))
         self.process.start_budget(self.budget)
         self._given = trusted.namespace()
+        self._serving_hidden: bool | None = None   # the kind of test the child has served
 
     def close(self) -> None:
         self.process.close()
@@ -159,6 +176,9 @@ class GradingSession:
     def run_test(self, test: Test) -> TestResult:
         """Run one test cell; a test whose student process ended is run once more in a fresh
         one, so that a process killed by what an earlier test started costs only that test."""
+        if self._serving_hidden is not None and self._serving_hidden != test.hidden:
+            self.process.kill()   # a fresh child for the other kind of test
+        self._serving_hidden = test.hidden
         if self.process.budget_spent():   # nothing more of this submission runs
             self.process.kill()
             return TestResult(test.grade_id, 0.0, test.points, TIMEOUT,
@@ -273,12 +293,14 @@ def grade_notebook(path: Path, settings: Settings, launcher: Launcher | None = N
         with GradingSession(trusted, plan, settings.limits, launcher,
                             student=result.student) as session:
             result.budget = session.budget
-            for test in plan.tests:
+            done = {}
+            for test in public_first(plan.tests):
                 tested = session.run_test(test)
                 add_unsaved_note(tested, result.path, plan)
                 tested.timings = [{"run": "batch", "status": tested.status,
                                    "seconds": tested.seconds}]
-                result.tests.append(tested)
+                done[test.grade_id] = tested
+            result.tests = [done[t.grade_id] for t in plan.tests]   # notebook order
             result.rerun = to_rerun(result, session.process.load_timeouts)
         result.seconds = round(time.monotonic() - start, 3)
         if rerun and result.rerun:
@@ -312,15 +334,16 @@ def to_rerun(result: SubmissionResult, load_timeouts: list[str]) -> list[str]:
 
 def rerun_tests(result: SubmissionResult, settings: Settings, launcher: Launcher) -> None:
     """Run `result.rerun` once more in a fresh process with a fresh budget; their results
-    stand in for the first ones, both timings kept. Tests the budget stopped before they
-    ran go first, then the others in notebook order."""
+    stand in for the first ones, both timings kept. Public tests first (see public_first);
+    in each group the tests the budget stopped before they ran go first, then the others in
+    notebook order."""
     again, trusted, plan = open_submission(Path(result.path), settings, result.student,
                                            result.assignment)
     if plan is None:   # the notebook changed or went away since: the first results stand
         return
     first = {t.name: t for t in result.tests}
     tests = sorted((t for t in plan.tests if t.grade_id in result.rerun and t.grade_id in first),
-                   key=lambda t: not spent_budget(first[t.grade_id].output))
+                   key=lambda t: (t.hidden, not spent_budget(first[t.grade_id].output)))
     start = time.monotonic()
     with GradingSession(trusted, plan, settings.limits, launcher,
                         student=result.student) as session:   # the same hidden inputs

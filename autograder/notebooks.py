@@ -111,21 +111,27 @@ def _kind_of_file(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
+def _size(limit: int) -> str:
+    return f"{limit // 2 ** 20} MB" if limit >= 2 ** 20 else f"{limit} bytes"
+
+
+def read_bytes(path: str | Path, follow_links: bool = True, limit: int = MAX_NOTEBOOK_BYTES,
+               what: str = "a notebook") -> bytes:
     """The content of a regular file, opened so that nothing can block or redirect the read:
     without following a link as the last component (unless `follow_links`), without waiting
-    for a writer (a named pipe), refused unless fstat says it is a regular file. A plain
-    NotebookError otherwise."""
+    for a writer (a named pipe), refused unless fstat says it is a regular file, and of at
+    most `limit` bytes (`what` names the file in that message). A plain NotebookError
+    otherwise. Every file a student controls is read this way: notebooks, timestamp.txt."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_links:
         if os.path.islink(path):   # where O_NOFOLLOW does not exist
-            raise NotebookError(f"cannot read {path}: a symbolic link (links are not graded)")
+            raise NotebookError(f"cannot read {path}: a symbolic link (links are not read)")
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP and not follow_links:
-            raise NotebookError(f"cannot read {path}: a symbolic link (links are not graded)"
+            raise NotebookError(f"cannot read {path}: a symbolic link (links are not read)"
                                 ) from None
         raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -133,16 +139,16 @@ def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise NotebookError(f"cannot read {path}: {_kind_of_file(st.st_mode)}, "
                                 f"not a regular file")
-        if st.st_size > MAX_NOTEBOOK_BYTES:
-            raise NotebookError(f"cannot read {path}: {st.st_size} bytes, more than a notebook "
-                                f"may have ({MAX_NOTEBOOK_BYTES // 2 ** 20} MB)")
+        if st.st_size > limit:
+            raise NotebookError(f"cannot read {path}: {st.st_size} bytes, more than {what} "
+                                f"may have ({_size(limit)})")
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_NOTEBOOK_BYTES:
-                raise NotebookError(f"cannot read {path}: it grew past "
-                                    f"{MAX_NOTEBOOK_BYTES // 2 ** 20} MB while read")
+            if size > limit:
+                raise NotebookError(f"cannot read {path}: it grew past {_size(limit)} "
+                                    f"while read")
         return b"".join(chunks)
     except OSError as exc:
         raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -271,11 +277,17 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
                     later.setdefault(i, []).append(cell.grade_id)
     helpers, left_out = helper_cells(trusted, cells, functions, set(later) | answers)
     child_cells = with_helpers(child_cells, helpers, cells)
+    repeats: dict[str, int] = {}   # one note per set of functions, however many cells
     for i, names in sorted(later.items()):
         listed = ", ".join(f"`{name}`" for name in names)
         child_cells.append((f"your later cell defining {listed}", cells[i].source))
+        repeats[listed] = repeats.get(listed, 0) + 1
+    for listed, count in repeats.items():
         warnings.append(f"a later cell defines {listed} again; as when the notebook runs top "
-                        "to bottom, the tests grade that definition")
+                        "to bottom, the tests grade that definition" if count == 1 else
+                        f"{count} later cells: each defines {listed} again; as when the "
+                        "notebook runs top to bottom, each test grades the last definition "
+                        "above it")
     for names, why in left_out:
         warnings.append(f"your cell defining {', '.join(f'`{n}`' for n in names)} is not "
                         f"graded: {why}")

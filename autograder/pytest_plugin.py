@@ -13,7 +13,7 @@ from . import options, report
 from .batch import UsageError, find_submissions
 from .grading import (PASSED, SEE_SUBMISSION_ERROR, GradingSession, Settings,
                       SubmissionResult, TestResult, add_unsaved_note, launcher_for,
-                      open_submission)
+                      open_submission, public_first)
 from .launcher import Launcher
 from .text import multi_line
 
@@ -110,8 +110,8 @@ class GradedNotebook(pytest.Collector):
         self.grading: GradingSession | None = None
 
     def collect(self):
-        if self.plan is not None:
-            tests = self.plan.tests
+        if self.plan is not None:   # as the CLI runs them: public tests, then hidden ones
+            tests = public_first(self.plan.tests)
         else:   # unreadable: every test scores zero with the notebook's error
             tests = [None] if not self.result.tests else self.result.tests
         for test in tests:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from .grading import PASSED, SubmissionResult
 from .assignments import ASSIGNMENTS
 from .roster import MISSING, UNRECOGNIZED
 from .roster import status_of as _status
-from .text import dumps, multi_line, one_line
+from .text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe, summarised
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -65,7 +67,7 @@ def score_table(results: Iterable[SubmissionResult], detail_lines: int = 1) -> s
             first, *rest = _lines(r.error)
             lines.append(f"  could not be graded: {first}")
             lines.extend(f"    {text}" for text in rest)
-        for w in r.warnings:
+        for w in summarised(r.warnings):
             lines.append(f"  note: {one_line(w)}")
         names = {t.name: one_line(t.name) for t in r.tests}
         width = max((len(name) for name in names.values()), default=0)
@@ -318,12 +320,14 @@ def apply_late_policy(results: list[SubmissionResult], policy,
                       submitted: Path | None = None) -> int:
     """Score each result under a late policy (reports.late): `raw_score`, `late_penalty`
     and `days_late` set, `score` becomes the final score. Returns the number penalised.
-    A timestamp that cannot be read raises LatePolicyError (see late.apply_policy)."""
+    A submission whose timestamp.txt cannot be read is not penalised and gets `late_error`
+    (see late.apply_policy)."""
     from .reports.late import apply_policy
     rows = apply_policy([r.to_dict() for r in results], policy, submitted)
     for r, row in zip(results, rows):
         r.raw_score, r.late_penalty = row.late.raw, row.late.penalty
         r.days_late, r.score = row.late.days_late, row.late.final
+        r.late_error = row.late.problem or None
     return sum(1 for row in rows if row.late.penalty > 0)
 
 
@@ -337,7 +341,9 @@ def column_names(results: list[SubmissionResult]) -> list[str]:
 
 
 CSV_HEAD = ["student", "assignment", "path"]
-CSV_LATE = ["raw_score", "late_penalty", "days_late"]   # with a late policy only
+# with a late policy only; late_error: why the submission was not judged late (a
+# timestamp.txt that could not be read)
+CSV_LATE = ["raw_score", "late_penalty", "days_late", "late_error"]
 CSV_TAIL = ["score", "max_score", "status", "error"]
 
 
@@ -346,21 +352,25 @@ def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) 
     late policy: raw score, penalty and days late before the final score), the status
     (graded, error, missing, unrecognized) and the error.
 
-    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing.
+    Names and paths are written `one_line`, errors `multi_line`: escaped, never failing; and
+    every cell `spreadsheet_safe` (a student id such as `+1+1` cannot run as a formula), as
+    the rows already in the file were, so a regrade finds them by the same text.
     With `merge`, into the rows already in `path` as write_json merges (their test columns
     kept, new ones added after them). OutputError if `path` exists and is not such a file."""
     path = Path(path)
-    columns = [one_line(c) for c in column_names(results)]
+    columns = [spreadsheet_safe(one_line(c)) for c in column_names(results)]
     late = any(r.raw_score is not None for r in results)
     rows = []
     for r in results:
-        scores = {one_line(t.name): _points(t.score) for t in r.tests}
-        penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late)) \
-            if r.raw_score is not None else ("", "", "")
-        rows.append(dict(zip(CSV_HEAD + columns + CSV_LATE + CSV_TAIL, [
-            one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
-            *(scores.get(c, "") for c in columns), *penalty,
-            _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")])))
+        scores = {spreadsheet_safe(one_line(t.name)): _points(t.score) for t in r.tests}
+        penalty = (_points(r.raw_score), _points(r.late_penalty), str(r.days_late),
+                   multi_line(r.late_error or "")) \
+            if r.raw_score is not None else ("", "", "", "")
+        cells = [one_line(r.student or ""), one_line(r.assignment), one_line(r.path),
+                 *(scores.get(c, "") for c in columns), *penalty,
+                 _points(r.score), _points(r.max_score), _status(r), multi_line(r.error or "")]
+        rows.append(dict(zip(CSV_HEAD + columns + CSV_LATE + CSV_TAIL,
+                             map(spreadsheet_safe, cells))))
     done = Merged()
     old = _existing_csv(path) if merge else None
     if old is not None:
@@ -375,7 +385,7 @@ def write_csv(results: list[SubmissionResult], path: Path, merge: bool = False) 
         rows = kept + rows
     header = CSV_HEAD + columns + (CSV_LATE if late else []) + CSV_TAIL
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = SafeCsvWriter(fh)
         writer.writerow(header)
         for row in rows:
             writer.writerow([row.get(c, "") for c in header])
@@ -395,7 +405,8 @@ def _hidden_test_line(status: str) -> str:
 
 
 def gradescope_results(result: SubmissionResult,
-                       hidden_visibility: str = HIDDEN_VISIBILITY) -> dict:
+                       hidden_visibility: str = HIDDEN_VISIBILITY,
+                       execution_time: float | None = None) -> dict:
     """Gradescope's results.json for one submission.
 
     Public tests are visible with their full messages. Hidden tests get `hidden_visibility`:
@@ -403,6 +414,14 @@ def gradescope_results(result: SubmissionResult,
     hidden test (name, points and full message) only then, or never; with `visible` it is
     shown at once with its verdict and points and one generic line, never its message,
     which names the hidden inputs and expected values.
+
+    While hidden tests are held back, nothing the student sees depends on their results:
+    the top-level output gives the public tests' points only (and the hidden tests' number
+    and points, the same for everyone), and the top level gets the hidden tests' visibility
+    (Gradescope's documented way to hold back everything but the tests marked visible; and
+    "if test cases are hidden, students will not be able to see their total score"). The
+    top-level `score` is the total, hidden tests included: Gradescope's grade.
+    `execution_time`: the grading's wall time in seconds (Gradescope's field, whole seconds).
     """
     if hidden_visibility not in GRADESCOPE_VISIBILITIES:
         raise ValueError(f"unknown Gradescope visibility {hidden_visibility!r}")
@@ -416,21 +435,62 @@ def gradescope_results(result: SubmissionResult,
                 output = _hidden_test_line(t.status)
         tests.append({"name": one_line(t.name), "score": t.score, "max_score": t.max_score,
                       "status": status, "output": multi_line(output), "visibility": visibility})
-    output = f"{one_line(result.assignment)}: {_points(result.score)}/{_points(result.max_score)}"
-    later = [t for t in result.tests if t.hidden and hidden_visibility != "visible"]
-    if later:
-        when = {"after_due_date": "after the due date",
-                "after_published": "when grades are published"}.get(hidden_visibility)
-        output += (f" (with {len(later)} hidden test{'s' * (len(later) != 1)} worth "
-                   f"{_points(sum(t.max_score for t in later))} points, "
-                   + (f"shown {when})" if when else "which are not shown)"))
+    held = [t for t in result.tests if t.hidden and hidden_visibility != "visible"]
+    top_visibility = "visible"
     if result.error:
         output = f"Your notebook could not be graded: {multi_line(result.error)}"
-    return {"score": result.score, "output": output, "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
+    elif held:
+        public = [t for t in result.tests if not t.hidden]
+        when = {"after_due_date": "shown after the due date",
+                "after_published": "shown when grades are published"}.get(
+            hidden_visibility, "which are not shown")
+        output = (f"{one_line(result.assignment)}: public tests "
+                  f"{_points(sum(t.score for t in public))}/"
+                  f"{_points(sum(t.max_score for t in public))} (with {len(held)} hidden "
+                  f"test{'s' * (len(held) != 1)} worth "
+                  f"{_points(sum(t.max_score for t in held))} points, {when}; so is your "
+                  f"total)")
+        top_visibility = hidden_visibility
+    else:
+        output = (f"{one_line(result.assignment)}: "
+                  f"{_points(result.score)}/{_points(result.max_score)}")
+    results = {"score": result.score, "output": output, "visibility": top_visibility,
+               "stdout_visibility": "hidden", "tests": tests}
+    if execution_time is not None:
+        results["execution_time"] = max(0, math.ceil(execution_time))
+    return results
+
+
+GRADESCOPE_METADATA_BYTES = 64 * 2 ** 20   # it holds the previous submissions' results
+
+
+def gradescope_submission(path: Path | None) -> tuple[str, str | None]:
+    """The id a Gradescope submission is graded under, from Gradescope's
+    submission_metadata.json (its documented `id`, unique per submission): hidden tests draw
+    their cases from it (checks.core.hidden_seed), so each submission gets its own, a regrade
+    of it the same, and what one submission learns of its hidden cases fits no other. Without
+    a readable id: a random one, and a note saying so (never one shared by everybody)."""
+    import secrets
+    from .notebooks import NotebookError, read_bytes
+    problem = "no submission_metadata.json"
+    if path is not None and os.path.lexists(path):
+        try:
+            data = json.loads(read_bytes(path, limit=GRADESCOPE_METADATA_BYTES,
+                                         what="submission_metadata.json"))
+            ident = data.get("id") if isinstance(data, dict) else None
+            if isinstance(ident, bool) or not isinstance(ident, (int, str)) \
+                    or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(ident)):
+                problem = f"{path} has no submission id"
+            else:
+                return f"gradescope-{ident}", None
+        except (NotebookError, ValueError, RecursionError) as exc:
+            problem = f"{path} cannot be read ({one_line(str(exc))[:200]})"
+    return (f"gradescope-unknown-{secrets.token_hex(8)}",
+            f"{problem}: the hidden tests draw random cases for this submission")
 
 
 def write_gradescope(result: SubmissionResult, path: Path,
-                     hidden_visibility: str = HIDDEN_VISIBILITY) -> None:
-    Path(path).write_text(dumps(gradescope_results(result, hidden_visibility)),
+                     hidden_visibility: str = HIDDEN_VISIBILITY,
+                     execution_time: float | None = None) -> None:
+    Path(path).write_text(dumps(gradescope_results(result, hidden_visibility, execution_time)),
                           encoding="ascii")

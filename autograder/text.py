@@ -48,7 +48,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Iterable
 
 REPLACEMENT = "\ufffd"
 
@@ -116,6 +116,14 @@ def multi_line(text: str) -> str:
     return _MULTI_LINE.sub(_escape, text.replace("\r\n", "\n"))
 
 
+def summarised(lines: Iterable[str]) -> list[str]:
+    """`lines` in their order with repeats folded into the first: `line (N times)`."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} ({n} times)" for line, n in counts.items()]
+
+
 def finite_or_none(data: Any) -> Any:
     """`data` with every float that is not finite (NaN, infinities) turned into None."""
     if isinstance(data, float):
@@ -133,3 +141,42 @@ def dumps(data: Any) -> str:
     """Strict JSON (RFC 8259) in ASCII: strings cleaned, non-finite numbers as null."""
     return json.dumps(clean_data(finite_or_none(data)), indent=2, ensure_ascii=True,
                       allow_nan=False) + "\n"
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+# A CSV cell that begins with one of these is run as a formula when the file is opened in
+# Excel, LibreOffice Calc or Google Sheets (OWASP, "CSV Injection"): = + - @, tab, carriage
+# return (and line feed), and the full-width forms some spreadsheets read alike.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: Any) -> str:
+    """`cell` as CSV text that no spreadsheet runs: a cell that would start a formula gets
+    a leading single quote (OWASP's advice; spreadsheets show the rest as text), a plain
+    number such as -2 is left alone, and so is everything else. Idempotent."""
+    text = "" if cell is None else str(cell)
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell is `spreadsheet_safe`, but for the columns in `keep`:
+    the ones an LMS matches students by, copied from the roster as they are (see
+    reports/lms.py). Every CSV the project writes goes through it."""
+
+    def __init__(self, fh, keep: Iterable[int] = ()):
+        import csv
+        self._writer = csv.writer(fh)
+        self.keep = frozenset(keep)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(["" if cell is None else str(cell) if i in self.keep
+                               else spreadsheet_safe(cell) for i, cell in enumerate(row)])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)

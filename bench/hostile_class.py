@@ -26,11 +26,17 @@ those notebooks' time limits." This script measures it.
    exception message with a lone surrogate, terminal escapes and a bidi override (every
    report must still be written, the text shown escaped), busy loops forked into new
    sessions (CPU starvation of the neighbours), a writer to /dev/shm and SysV shared memory
-   (nothing may reach the next student), an import of the check library (ground truth
-   without a backward pass), and numerical differentiation: a backward pass of the
-   assignment computed by centered differences of the given forward (right numbers, no
-   backprop: it must lose every test of that function; --numerical makes every hostile
-   notebook this one). The class is graded again with the same command.
+   (nothing may reach the next student), every function keeping its inputs and printing
+   them in later tests (tests/spy.py: no public test may print a hidden input), an import
+   of the check library (ground truth without a backward pass), and numerical
+   differentiation: a backward pass of the assignment computed by centered differences of
+   the given forward (right numbers, no backprop: it must lose every test of that function;
+   --numerical makes every hostile notebook this one). Three honest notebooks get a hostile
+   timestamp.txt (a named pipe, a link to a root-only file, garbage: each costs only its own
+   late judgement, the file is never shown), and three students have ids a spreadsheet would
+   run (`+1+1`, `-2+3`, `@A1`; both runs: no cell of the CSV may run). Both runs use a late
+   policy with far deadlines and write a CSV. The class is graded again with the same
+   command.
 4. The promise, as the README states it: the hostile run takes at most the baseline wall
    time plus, for each hostile notebook, its grading time budget (the JSON's `budget`) and
    a start-up allowance spread over the J workers, plus, for each notebook whose tests were
@@ -51,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import csv
 import json
 import os
 import random
@@ -69,6 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "tests"))   # spy.py
 
 import nbformat  # noqa: E402
 
@@ -80,6 +88,8 @@ from autograder.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
 from autograder.text import one_line  # noqa: E402
 from autograder.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
+import spy  # noqa: E402
+from autograder.text import spreadsheet_safe  # noqa: E402
 from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
                     cmdline_and_state, grade_id, is_solution, kinds_for, live_processes_with,
                     proc_table, run_in_course)
@@ -121,6 +131,9 @@ ATTACKS = (
      "import ctypes, os\nwith open('/dev/shm/bpl-left', 'wb') as fh:\n"
      "    fh.write(b'x' * 10 ** 7)\nlibc = ctypes.CDLL(None)\n"
      "libc.shmget(0x4242, 10 ** 7, 0o1666)\nraise RuntimeError('left shared memory')\n"),
+    # every graded function keeps each input it sees and prints them in later tests
+    # (tests/spy.py): no public test may print a hidden test's input
+    ("stash and print hidden inputs", "spy", ""),
     # ground truth from the check library instead of a backward pass
     ("reaching for the check library", "body",
      "import importlib\nimportlib.import_module('autograder.checks.core')\n"
@@ -184,12 +197,23 @@ return tuple(_d(L, vals, k) for k in range(5))
 """),
 }
 NEAR_LIMIT_CELLS = 10
-HARMLESS = {"later cell hanging while loading"}   # dropped: the notebook loses nothing
+# dropped, or right answers: the notebook loses nothing
+HARMLESS = {"later cell hanging while loading", "stash and print hidden inputs"}
 # the notebook's whole time goes into reloading slow cells: its budget may run out before
 # the tests of its other functions can run
 BUDGET_BOUND = {"near-limit cells"}
 STARTED = "background process started"
 LOAD_HANG = re.compile(r"time limit exceeded \([^)]*\) while the cell ran")
+# Not notebooks: files around them. Students whose ids a spreadsheet would run as formulas
+# (both runs; every cell of the CSV must come out neutralised), and timestamp.txt files made
+# hostile in the second run for three honest notebooks (the late policy is on in both runs;
+# its deadlines are far off, so no honest score changes): each must cost only its own late
+# judgement, and the root-only file behind the link must never be read.
+FORMULA_STUDENTS = ("+1+1", "-2+3", "@A1")
+TIMESTAMP_ATTACKS = ("named pipe", "link to a root-only file", "garbage")
+SECRET = f"bplsecret{uuid.uuid4().hex[:8]}"
+LATE_POLICY = "penalty_per_day = 0.1\n[deadlines]\n" + "".join(
+    f'{a} = "2099-01-01 00:00"\n' for a in ASSIGNMENTS)
 
 
 # ---------------------------------------------------------------- the class
@@ -224,6 +248,7 @@ class Assignment:
         self.functions = [c.grade_id for c in trusted.of_kind(SOLUTION)]
         self.solution = {c.grade_id: c.source for c in trusted.of_kind(SOLUTION)}
         self.tests = {t.grade_id: t.source for t in tests_of(trusted)}
+        self.hidden = {t.grade_id for t in tests_of(trusted) if t.hidden}
 
     def mentions(self, source: str, name: str) -> bool:
         return re.search(rf"\b{re.escape(name)}\b", source) is not None
@@ -257,6 +282,8 @@ def make_class(course: Path, opts) -> tuple[list[Submission], list[Hostile], dic
     by_position: dict[tuple[int, str], Submission] = {}
     for s in range(opts.students):
         student = f"s{s + 1:04d}"
+        if s >= opts.students - len(FORMULA_STUDENTS):
+            student = FORMULA_STUDENTS[opts.students - 1 - s]
         for assignment in ASSIGNMENTS:
             kind = kinds[len(subs)]
             if (s, assignment) in positions:
@@ -283,9 +310,32 @@ def make_class(course: Path, opts) -> tuple[list[Submission], list[Hostile], dic
     return subs, hostiles, makers
 
 
+def write_timestamps(subs: list[Submission], hostile: set, course: Path) -> dict:
+    """The TIMESTAMP_ATTACKS, each in the folder of an honest notebook: (student,
+    assignment) -> attack."""
+    honest = [s for s in subs if (s.student, s.assignment) not in hostile]
+    secret = course / "root-only.txt"
+    secret.write_text(f"2026-10-05 21:00:00 UTC {SECRET}\n")
+    secret.chmod(0o600)
+    made = {}
+    for attack, sub in zip(TIMESTAMP_ATTACKS, honest[1::max(1, len(honest) // 4)]):
+        path = sub.path.parent / "timestamp.txt"
+        if attack == "named pipe":
+            os.mkfifo(path)
+        elif attack == "link to a root-only file":
+            path.symlink_to(secret)
+        else:
+            path.write_bytes(b"\xff\xfe\x1b[2J not a time " + b"x" * 100_000)
+        made[(sub.student, sub.assignment)] = attack
+    return made
+
+
 def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
     _, where, code = next(a for a in ATTACKS if a[0] == h.attack)
     nb = maker.solved()
+    if where == "spy":   # every graded function of the notebook
+        nbformat.write(spy.spy_notebook(nb), h.sub.path)
+        return
     cells = [c for c in nb.cells if is_solution(c) and grade_id(c) == h.function]
     if len(cells) != 1:
         raise SystemExit(f"{h.sub.assignment}: {len(cells)} solution cells for {h.function}")
@@ -386,7 +436,8 @@ def grade(course: Path, name: str, jobs: int, timeout: float, limit: float) -> d
     out = course / f"{name}-grades.json"
     log = course / f"{name}-output.txt"
     cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--quiet",
-           "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name]
+           "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name,
+           "--csv", f"{name}-grades.csv", "--late-policy", "late_policy.toml"]
     load = os.getloadavg()[0]
     killed = False
     with open(log, "w") as stdout:
@@ -410,7 +461,13 @@ def grade(course: Path, name: str, jobs: int, timeout: float, limit: float) -> d
     if not out.exists():
         sys.exit(f"the CLI wrote no results (exit {code}):\n{log.read_text()[-3000:]}")
     results = json.loads(out.read_text())["submissions"]
+    with open(course / f"{name}-grades.csv", newline="", encoding="utf-8") as fh:
+        csv_cells = [c for row in csv.reader(fh) for c in row]
+    everything = log.read_text(errors="replace") + out.read_text() + "".join(csv_cells)
     return {"command": " ".join(["python"] + cmd[1:]), "exit": code, "wall": wall,
+            "csv_formulas": [c for c in csv_cells if spreadsheet_safe(c) != c],
+            "csv_students": {c for c in csv_cells if c.lstrip("'") in FORMULA_STUDENTS},
+            "secret_shown": SECRET in everything,
             "load": load, "results": results, "marked_seen": sorted(watch.seen),
             "zygotes": len(watch.zygotes),
             "leftover": leftovers()}
@@ -445,6 +502,7 @@ def first_line(text: str, width: int = 90) -> str:
 def run(opts, course: Path) -> dict:
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source", course / "source")
+    (course / "late_policy.toml").write_text(LATE_POLICY)
     subs, hostiles, makers = make_class(course, opts)
     counts = {k: sum(s.kind == k for s in subs) for k in KINDS}
     print(f"course: {course}")
@@ -463,6 +521,8 @@ def run(opts, course: Path) -> dict:
 
     for h in hostiles:
         write_hostile(h, makers[h.sub.assignment], opts.timeout)
+    stamped = write_timestamps(subs, {(h.sub.student, h.sub.assignment) for h in hostiles},
+                               course)
     print(f"hostile: the same with {len(hostiles)} hostile notebooks ...", flush=True)
     worst = 2 * len(hostiles) * (BUDGET_TIMEOUTS * (opts.timeout + RESTART_ALLOWANCE) + 2)
     bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst)
@@ -503,6 +563,23 @@ def run(opts, course: Path) -> dict:
                                   f"{after.get(k, {}).get('score')}; " + "; ".join(diffs))
     failures += [f"non-hostile notebook changed: {c}" for c in others_changed]
 
+    # the files around the notebooks: timestamp.txt attacks, formula ids, the secret
+    stamp_checks = {}
+    for k, attack in stamped.items():
+        why = after.get(k, {}).get("late_error") or ""
+        stamp_checks[f"{k[0]}/{k[1]}"] = {"attack": attack, "late_error": why}
+        if "not judged late" not in why:
+            failures.append(f"{k[0]}/{k[1]} ({attack} as timestamp.txt): no late_error ({why!r})")
+    unjudged = [k for k, r in after.items() if r.get("late_error") and k not in stamped]
+    failures += [f"{k[0]}/{k[1]}: not judged late without a hostile timestamp" for k in unjudged]
+    for name, res in (("baseline", base), ("hostile", bad)):
+        if res["csv_formulas"]:
+            failures.append(f"{name} CSV: cells a spreadsheet would run: {res['csv_formulas'][:5]}")
+        if len(res["csv_students"]) != len(FORMULA_STUDENTS):
+            failures.append(f"{name} CSV: the formula ids {FORMULA_STUDENTS} are not all there")
+        if res["secret_shown"]:
+            failures.append(f"{name} run: the root-only file behind timestamp.txt was shown")
+
     # hostile notebooks: what they lost, and what it cost
     per_hostile = []
     timeouts = hangs = killed = 0
@@ -534,6 +611,13 @@ def run(opts, course: Path) -> dict:
                 lost.append({"test": name, "lost": a[name]["score"] - t["score"],
                              "status": t["status"], "message": first_line(t["output"])})
         started = sum(STARTED in t["output"] for t in b.values())
+        if h.attack == "stash and print hidden inputs":
+            hidden_only, printed, stashes = spy.leaks(
+                {n: t["output"] for n, t in b.items()}, Assignment(h.sub.assignment).hidden)
+            if printed or not hidden_only or not stashes:
+                failures.append(f"{k[0]}/{k[1]} (stash and print): {len(printed)} of "
+                                f"{len(hidden_only)} hidden inputs printed by public tests "
+                                f"({stashes} stashes printed)")
         cost_killed = n_timeout + 2 * n_error + (1 if hang else 0)
         timeouts += n_timeout
         hangs += int(hang)
@@ -659,6 +743,13 @@ def run(opts, course: Path) -> dict:
         ("hostile code earned no points", all(p["hostile_tests_all_zero"] for p in per_hostile)),
         (f"background processes ({MARKER} 300) started / seen / left after exit",
          not bad["leftover"] and (started_total > 0 or not background)),
+        ("no public test printed a hidden input (stash and print)",
+         not [f for f in failures if "(stash and print)" in f]),
+        (f"hostile timestamp.txt ({', '.join(TIMESTAMP_ATTACKS)}): only their own late "
+         "judgement lost, the root-only file never shown",
+         not [f for f in failures if "timestamp" in f or "root-only" in f]),
+        (f"formula student ids {', '.join(FORMULA_STUDENTS)}: no CSV cell runs",
+         not [f for f in failures if " CSV: " in f]),
         (f"the hostile run within the documented bound ({bad['wall']:.2f} s <= "
          f"{budget:.2f} s)" if held else f"the hostile run within the documented bound "
          f"({bad['wall']:.2f} s > {budget:.2f} s)", held),
@@ -695,6 +786,8 @@ def run(opts, course: Path) -> dict:
         "baseline_unexpected": unexpected,
         "background": {"started": started_total, "seen_while_grading": len(bad["marked_seen"]),
                        "left_after_exit": bad["leftover"]},
+        "timestamp_attacks": stamp_checks,
+        "csv_formula_cells": {"baseline": base["csv_formulas"], "hostile": bad["csv_formulas"]},
         "failures": failures,
     }
 

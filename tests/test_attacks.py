@@ -17,6 +17,7 @@ import resource
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,9 @@ import conftest
 import hostile
 import toy_course
 from autograder.batch import grade_all
-from autograder.grading import Settings, SubmissionResult, grade_notebook
+from autograder.grading import (Settings, SubmissionResult, grade_notebook, launcher_for,
+                                rerun_tests)
+from autograder import notebooks
 from autograder.student_process import Limits
 from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
 from hostile import function
@@ -844,3 +847,80 @@ def test_a_class_with_hostile_members_is_graded_in_bounded_time(course):
     assert scores == {"loop": 2, "s0": 5, "s1": 5, "s2": 5, "s3": 5, "sleep": 4}
     for result in results:
         hostile.check_reports(result, course.parent / "reports")
+
+
+# ================================================================ hidden inputs, kept and printed
+
+@everywhere
+def test_hidden_inputs_kept_by_student_code_never_reach_a_public_test(tmp_path, isolation):
+    """Code that keeps every input it is given and prints what it kept in every later test
+    (tests/spy.py), graded as the CLI grades: the public tests all run first, and the hidden
+    ones in a fresh process after them, so no public test can print a hidden input. The
+    same holds when the tests that ran out of time run again."""
+    import spy
+    nb = spy.spy_notebook(json.loads((ROOT / "source" / "staged" / "staged.ipynb").read_text()))
+    path = tmp_path / "submitted" / "s1" / "staged" / "staged.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(nb))
+    settings = Settings(course=ROOT, hidden=True, isolation=isolation,
+                        limits=Limits(timeout=5.0))
+    result = grade_notebook(path, settings)
+    assert result.score == result.max_score > 0, [t.output for t in result.tests]
+    assert [t.name for t in result.tests] == [t.grade_id for t in notebooks.tests_of(
+        notebooks.read_notebook(ROOT / "source" / "staged" / "staged.ipynb"))]   # in order
+    hidden = {t.name for t in result.tests if t.hidden}
+    hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in result.tests}, hidden)
+    assert hidden and hidden_only and stashes >= 4
+    assert not printed, f"public tests printed {len(printed)} hidden inputs"
+    # the re-run of tests that ran out of time keeps the order too
+    result.rerun = [t.name for t in result.tests]
+    rerun_tests(result, settings, launcher_for(settings))
+    assert all(len(t.timings) == 2 for t in result.tests)
+    _, printed, _ = spy.leaks({t.name: t.output for t in result.tests}, hidden)
+    assert not printed
+
+
+# ================================================================ warnings that repeat
+
+def test_twenty_thousand_later_cells_make_one_line_of_warning(course, tmp_path):
+    """Each later cell that defines a function again is noted; many are summarised, with a
+    count, in the JSON, the score table and the feedback."""
+    cells = 3000
+    nb = toy_course.build()
+    for _ in range(cells):
+        add_cell(nb, toy_course.SOLUTIONS["double"], after="double")
+    path = toy_course.write_submission(course, "s1", nb=nb)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--hidden",
+                           "--course", str(course), "--feedback", str(tmp_path / "fb"),
+                           "--json", str(tmp_path / "g.json")], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [sub] = json.loads((tmp_path / "g.json").read_text())["submissions"]
+    assert sub["score"] == sub["max_score"]
+    noted = [w for w in sub["warnings"] if "defines `double` again" in w]
+    assert len(noted) == 1 and f"{cells}" in noted[0], sub["warnings"][:3]
+    lines = [ln for ln in proc.stdout.splitlines() if "again" in ln]
+    assert len(lines) == 1 and f"{cells}" in lines[0]
+    feedback = (tmp_path / "fb" / "s1" / "staged.md").read_text()
+    assert feedback.count("again") == 1 and len(feedback.splitlines()) < 60
+
+
+def test_a_child_never_serves_a_public_test_after_a_hidden_one(tmp_path):
+    """Whatever the order the tests are asked for in (pytest's -k, a plugin that shuffles),
+    a GradingSession ends its child when the kind of test changes: in notebook order, with
+    public and hidden tests interleaved, no public test prints a hidden input."""
+    import spy
+    from autograder.grading import GradingSession, open_submission
+    nb = spy.spy_notebook(json.loads((ROOT / "source" / "staged" / "staged.ipynb").read_text()))
+    path = tmp_path / "staged.ipynb"
+    path.write_text(json.dumps(nb))
+    settings = Settings(course=ROOT, hidden=True, isolation="process", limits=Limits(timeout=5.0))
+    result, trusted, plan = open_submission(path, settings, "s1")
+    with launcher_for(settings) as launcher, \
+            GradingSession(trusted, plan, settings.limits, launcher, "s1") as session:
+        tested = [session.run_test(t) for t in plan.tests]   # interleaved
+    assert all(t.status == "passed" for t in tested), [t.output for t in tested]
+    hidden = {t.name for t in tested if t.hidden}
+    hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in tested}, hidden)
+    assert hidden_only and stashes >= 4
+    assert not printed, f"public tests printed {len(printed)} hidden inputs"

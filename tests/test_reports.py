@@ -76,6 +76,8 @@ SUBMISSIONS_SCHEMA = {
             "raw_score": {"type": "number", "minimum": 0},
             "late_penalty": {"type": "number", "minimum": 0},
             "days_late": {"type": "integer", "minimum": 0},
+            # why the submission was not judged late: its timestamp.txt could not be read
+            "late_error": {"type": "string"},
             "tests": {"type": "array", "items": {
                 "type": "object",
                 "required": ["name", "score", "max_score", "status", "output"],

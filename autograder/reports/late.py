@@ -26,6 +26,7 @@ note saying why (nbgrader, too, treats a submission without a timestamp as on ti
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -33,13 +34,19 @@ from pathlib import Path
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..notebooks import NotebookError, read_bytes
+from ..text import SafeCsvWriter, one_line
+
 try:
     import tomllib
 except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
     import tomli as tomllib
 
 TIMESTAMP_FILE = "timestamp.txt"
+TIMESTAMP_BYTES = 4096            # a timestamp.txt is one line; anything longer is not read
 FRACTION, POINTS = "fraction", "points"
+MAX_GRACE_MINUTES = 366 * 24 * 60   # a year: more is a mistake in the policy, not a grace
+MAX_POINTS = 10_000                 # points per day, or a cap in points: beyond any assignment
 
 
 class LatePolicyError(Exception):
@@ -67,6 +74,7 @@ class LateScore:
     submitted_at: datetime | None = None
     deadline: datetime | None = None
     note: str = ""
+    problem: str = ""   # why the submission was not judged late (timestamp.txt unreadable)
 
 
 @dataclass
@@ -128,10 +136,18 @@ def policy_from_dict(data: dict, where: str = "late policy") -> LatePolicy:
     unit, per_day = (POINTS, points) if points is not None else (FRACTION, fraction or 0.0)
     cap = data.get("max_penalty")
     grace = data.get("grace_minutes", 0)
-    for name, value in (("penalty", per_day), ("max_penalty", cap), ("grace_minutes", grace)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                  or not math.isfinite(value) or value < 0):
-            raise LatePolicyError(f"{where}: {name} must be a number >= 0, not {value!r}")
+    penalty_name = "penalty_per_day_points" if unit == POINTS else "penalty_per_day"
+    for name, value, top in ((penalty_name, per_day, MAX_POINTS), ("max_penalty", cap, MAX_POINTS),
+                             ("grace_minutes", grace, MAX_GRACE_MINUTES)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not _finite(value) or value < 0:
+            raise LatePolicyError(f"{where}: {name} must be a number >= 0, not "
+                                  f"{_shown(value)}")
+        if value > top:
+            raise LatePolicyError(f"{where}: {name} = {_shown(value)} is more than it can "
+                                  f"sensibly be (at most {top:g})")
     if unit == FRACTION and (per_day > 1 or (cap is not None and cap > 1)):
         raise LatePolicyError(f"{where}: penalty_per_day and max_penalty are fractions of the "
                               "points (0.1 = 10%); use penalty_per_day_points for points")
@@ -140,6 +156,18 @@ def policy_from_dict(data: dict, where: str = "late policy") -> LatePolicy:
     return LatePolicy(deadlines=deadlines, penalty_per_day=float(per_day), unit=unit,
                       max_penalty=None if cap is None else float(cap),
                       grace=timedelta(minutes=float(grace)), nbgrader_timezone=tz_name)
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:   # an int too large for a float
+        return False
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def load_policy(path: str | Path) -> LatePolicy:
@@ -200,18 +228,31 @@ def parse_timestamp(text: str, default_zone: str = "UTC") -> datetime:
 
 
 def read_timestamp(folder: str | Path, default_zone: str = "UTC") -> datetime | None:
-    """The time in `folder/timestamp.txt`, or None if there is no such file."""
+    """The time in `folder/timestamp.txt`, or None if there is no such file.
+
+    The file is the student's (nbgrader copies it from the submission), so it is opened as a
+    submitted notebook is (notebooks.read_bytes): a regular file only, never through a
+    symbolic link, never waiting on a named pipe, at most TIMESTAMP_BYTES. LatePolicyError,
+    with a short message that never quotes more than the first characters of the file,
+    when it cannot be read or is not a time."""
     path = Path(folder) / TIMESTAMP_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LatePolicyError(f"cannot read {path}: {exc}") from None
+    try:
+        data = read_bytes(path, follow_links=False, limit=TIMESTAMP_BYTES,
+                          what="a timestamp.txt")
+        text = data.decode("utf-8")
+    except NotebookError as exc:
+        raise LatePolicyError(one_line(str(exc))) from None
+    except UnicodeDecodeError:
+        raise LatePolicyError(f"{one_line(str(path))}: not UTF-8 text") from None
+    if len(text.strip()) > 80:
+        raise LatePolicyError(f"{one_line(str(path))}: {len(text)} characters, not a time as "
+                              "nbgrader writes it ('2026-10-12 21:58:03.123456 UTC')")
     try:
         return parse_timestamp(text, default_zone)
     except LatePolicyError as exc:
-        raise LatePolicyError(f"{path}: {exc}") from None
+        raise LatePolicyError(f"{one_line(str(path))}: {one_line(str(exc))}") from None
 
 
 def days_late(submitted_at: datetime, deadline: datetime, grace: timedelta) -> int:
@@ -261,28 +302,34 @@ def apply_policy(results: Iterable[dict], policy: LatePolicy,
     """Each result of the JSON export (`{"student", "assignment", "path", "score",
     "max_score", "error", ...}`) with its raw score, penalty and final score.
 
-    A submission that could not be graded keeps its score (0) and error. A timestamp that
-    cannot be read is an error (LatePolicyError): guessing would charge or forgive silently.
+    A submission that could not be graded keeps its score (0) and error. A timestamp.txt
+    that cannot be read (a named pipe, a link, garbage: the student's file) costs that
+    submission its late judgement, never the others: no penalty, and `late.problem` says
+    why, for its row in every report (a guess would charge or forgive silently).
     """
     rows = []
     for result in results:
         folder = submission_folder(result, Path(submitted) if submitted else None)
-        when = read_timestamp(folder, policy.nbgrader_timezone) if folder else None
         # a JSON already scored by `grade --late-policy` keeps its raw score apart
         raw = float(result.get("raw_score", result.get("score")) or 0.0)
         max_score = float(result.get("max_score") or 0.0)
+        try:
+            when = read_timestamp(folder, policy.nbgrader_timezone) if folder else None
+            score = late_score(raw, max_score, when, result["assignment"], policy)
+        except LatePolicyError as exc:
+            problem = f"{exc}: not judged late"
+            score = LateScore(raw, 0.0, raw, 0, None, policy.deadlines.get(result["assignment"]),
+                              problem, problem)
         rows.append(LateRow(student=result.get("student"), assignment=result["assignment"],
-                            max_score=max_score,
-                            late=late_score(raw, max_score, when, result["assignment"], policy),
-                            error=result.get("error")))
+                            max_score=max_score, late=score, error=result.get("error")))
     return rows
 
 
 def write_late_csv(rows: list[LateRow], path: str | Path) -> None:
-    """One row per submission: when it came, how late, raw score, penalty, final score."""
-    import csv
+    """One row per submission: when it came, how late, raw score, penalty, final score
+    (every cell spreadsheet-safe: text.SafeCsvWriter)."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = SafeCsvWriter(fh)
         writer.writerow(["student", "assignment", "submitted_at", "deadline", "days_late",
                          "raw_score", "penalty", "final_score", "max_score", "note"])
         for row in rows:

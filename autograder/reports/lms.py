@@ -39,7 +39,7 @@ from typing import Iterable
 
 from ..assignments import ASSIGNMENTS
 from ..course import OUTPUT
-from ..text import one_line
+from ..text import SafeCsvWriter, one_line, spreadsheet_safe
 from . import late as late_policy
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -311,9 +311,18 @@ def override_rows(book: Gradebook, titles: dict[str, str] | None = None) -> list
     return rows
 
 
-def write_rows(rows: list[list[str]], path: str | Path) -> None:
+# The columns the LMS finds a student by, per format: copied from the roster as they are.
+MATCHED_COLUMNS = {"canvas": (1, 2, 3),   # ID, SIS User ID, SIS Login ID
+                   "plain": (1,)}         # lms_id
+
+
+def write_rows(rows: list[list[str]], path: str | Path, keep: Iterable[int] = ()) -> None:
+    """Every cell spreadsheet-safe (text.SafeCsvWriter: a name or id such as `=HYPERLINK(...)`
+    or `+1+1` gets a leading quote and cannot run as a formula) but for the columns `keep`:
+    the ids the LMS matches students by, kept verbatim from the roster (see
+    docs/GRADING_DAY.md, "Formulas")."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
+        SafeCsvWriter(fh, keep).writerows(rows)
 
 
 def problems(book: Gradebook, roster: Roster | None) -> list[str]:
@@ -452,7 +461,14 @@ def _run(opts: argparse.Namespace) -> int:
     book = build_gradebook(results, roster, late_rows, found)
     rows = canvas_rows(book, titles) if opts.format == "canvas" else plain_rows(book, titles)
     opts.out.parent.mkdir(parents=True, exist_ok=True)
-    write_rows(rows, opts.out)
+    keep = MATCHED_COLUMNS[opts.format] if roster is not None else ()
+    write_rows(rows, opts.out, keep)
+    for row in rows[1:]:
+        for i in keep:
+            if i < len(row) and spreadsheet_safe(row[i]) != row[i]:
+                print(f"note: {rows[0][i]} {one_line(row[i])!r} starts like a spreadsheet "
+                      "formula; kept as the roster has it, since the LMS matches students by "
+                      "it (open the file in a text editor, not a spreadsheet)", file=sys.stderr)
     notes = overrides_path(opts.out)
     if book.overridden():
         write_rows(override_rows(book, titles), notes)
