@@ -189,8 +189,8 @@ def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
         lines = [f"`{fn}`: unit {j} of this layer is dead ({how}), "
                  f"yet da[:, {j}] is not zero: da[{i}, {j}] = {col[i]:.6g} where "
                  f"a[{i}, {j}] = {a[i, j]:.6g}.",
-                 f"  Its weights would still move: dW[{j}] = da[:, {j}] @ X = "
-                 f"{np.array2string(dW_row, precision=4)}, but a dead unit never learns: "
+                 f"  Its weights would still move (the layer's weight gradient for unit {j} "
+                 f"would be {np.array2string(dW_row, precision=4)}), but a dead unit never learns: "
                  "it must receive exactly zero gradient."]
         if j == zero and np.allclose(col, dout[:, j]):
             lines.append("  Likely cause: the gradient passes where a == 0 (a test like "
