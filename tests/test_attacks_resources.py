@@ -1,0 +1,56 @@
+"""Attacks on the grader's resources as a whole: text that crosses the wire at any size, memory
+shared out between the processes of one submission, what process isolation shows a child.
+
+Each holds in every isolation mode there is (see test_attacks.py for the harness).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import toy_course
+from autograder import report, wire
+from autograder.grading import REPORT_TEXT_LIMIT
+from hostile import function
+from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
+                          repository_untouched)
+
+# ================================================================ text at any size
+
+OVERSIZED = ("frame({'ok': False, 'error': {'type': 'E' * 1_000_000, 'message': 'm' * 14_000_000,"
+             " 'traceback': 't' * 1_000_000}})")
+OVERSIZED_VALUE = "frame({'ok': True, 'args': None, 'value': 'v' * 15_000_000})"
+
+
+@everywhere
+@pytest.mark.parametrize("reply", [OVERSIZED, OVERSIZED_VALUE], ids=["error", "value"])
+def test_an_oversized_forged_reply_is_cut_with_a_marker(course, isolation, tmp_path, reply):
+    """A reply just under the frame limit, all of it text: every field that reaches a report
+    is cut at its documented size, with a marker, and the grader stays small."""
+    graded = grade(course, {"double": function(forging(reply))}, isolation=isolation,
+                   timeout=2.0, grader_memory_mb=200)
+    hit = graded.tests["test_double"]
+    assert hit.score == 0
+    if reply == OVERSIZED:   # its message is shown, cut (a string value is refused as such)
+        assert wire.CUT_MARK in hit.output, hit.output[:300]
+    for test in graded.result.tests:
+        assert len(test.output) <= REPORT_TEXT_LIMIT + 100, (test.name, len(test.output))
+    report.write_json([graded.result], tmp_path / "grades.json")
+    assert (tmp_path / "grades.json").stat().st_size < 20 * REPORT_TEXT_LIMIT
+    assert json.loads((tmp_path / "grades.json").read_text())
+
+
+def test_every_text_of_a_reply_is_cut_where_it_enters():
+    """The wire's validation: strings inside values and an error's fields."""
+    long = "x" * (wire.TEXT_LIMIT * 3)
+    decoded = wire.decode({"t": "list", "id": 0, "v": [long, {"t": "dict", "id": 1,
+                                                                "v": [[long, long]]}]})
+    assert all(len(s) <= wire.TEXT_LIMIT + len(wire.CUT_MARK) + 40
+               for s in [decoded[0], *decoded[1], *decoded[1].values()])
+    assert decoded[0].startswith("x" * 100) and wire.CUT_MARK in decoded[0]
+    error = wire.checked_error({"type": long, "message": long, "traceback": long})
+    assert len(error["type"]) <= wire.NAME_LIMIT + len(wire.CUT_MARK) + 40
+    assert all(wire.CUT_MARK in error[k] for k in ("type", "message", "traceback"))
+    with pytest.raises(wire.WireError):
+        wire.checked_error({"type": "E", "message": ["not", "text"], "traceback": ""})
