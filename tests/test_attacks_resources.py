@@ -6,9 +6,12 @@ Each holds in every isolation mode there is (see test_attacks.py for the harness
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
+import hostile
 import toy_course
 from autograder import report, wire
 from autograder.grading import REPORT_TEXT_LIMIT
@@ -54,3 +57,64 @@ def test_every_text_of_a_reply_is_cut_where_it_enters():
     assert all(wire.CUT_MARK in error[k] for k in ("type", "message", "traceback"))
     with pytest.raises(wire.WireError):
         wire.checked_error({"type": "E", "message": ["not", "text"], "traceback": ""})
+
+
+# ================================================================ memory of a submission
+
+HOG_MB, HOGS, LIMIT_MB = 300, 8, 1024
+
+
+def memory_hogs(mark: str) -> str:
+    """Statements that fork HOGS processes (marked `mark`), each filling HOG_MB of memory and
+    holding it: 2.4 GB in all against a limit of 1 GB per submission."""
+    return (f"import ctypes, os, time\n"
+            f"for _ in range({HOGS}):\n"
+            f"    try:\n"
+            f"        pid = os.fork()\n"
+            f"    except OSError:\n"
+            f"        break\n"
+            f"    if pid == 0:\n"
+            f"        ctypes.CDLL(None).prctl(15, {mark.encode()!r}, 0, 0, 0)\n"
+            f"        hog = []\n"
+            f"        try:\n"
+            f"            for _ in range({HOG_MB // 50}):\n"
+            f"                hog.append(b'x' * (50 << 20))\n"
+            f"        except MemoryError:\n"
+            f"            pass\n"
+            f"        time.sleep(4)\n"
+            f"        os._exit(0)\n"
+            f"time.sleep(4)\n")
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@everywhere
+def test_memory_is_limited_per_submission_not_per_process(course, isolation):
+    """Forks that each stay under the per-process limit hold no more than the submission's
+    limit in all, whether the grader can make a memory cgroup or not."""
+    mark = hostile.marker()
+    peak, stop = [0], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in hostile.processes_with(mark)))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        grade(course, {"double": function(memory_hogs(mark))}, isolation=isolation,
+              timeout=8.0, memory_mb=LIMIT_MB, hidden=False, marks=(mark,), bound=60)
+    finally:
+        stop.set()
+        watcher.join()
+    assert peak[0] > 0, "no hog ever ran"
+    assert peak[0] <= LIMIT_MB * 1024, f"the submission's processes held {peak[0] // 1024} MB"
