@@ -51,9 +51,11 @@ def _prctl(option: int, value: int) -> None:
 
 class Zygote:
     def __init__(self, control: socket.socket, scratch: Path, sandboxed: bool,
-                 dropped: bool = False):
+                 dropped: bool = False, memory_group: int | None = None):
         self.control, self.scratch, self.sandboxed = control, scratch, sandboxed
         self.dropped = dropped   # running as a user of its own (root gave it up for us)
+        # the grader's descriptor of the children's memory cgroup (cgroup.procs), or None
+        self.memory_group = memory_group
 
     def serve(self) -> None:
         self._send({"ready": True})
@@ -88,12 +90,14 @@ class Zygote:
                 os.setsid()
                 _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
                 self.control.close()
+                whole = _join_group(self.memory_group)   # before any student code
                 _close_fds_except(fds + _kept_fds)
                 own_namespace = _own_ipc_namespace()
                 os.chdir(workdir)
                 requests, replies, output = fds
                 child.serve(requests, replies, output, memory,
-                            count_processes=own_namespace or self.dropped)
+                            count_processes=own_namespace or self.dropped,
+                            memory_of_all=whole)
             finally:
                 os._exit(70)
         return pid
@@ -171,6 +175,20 @@ class Zygote:
             if time.monotonic() > deadline:
                 sys.exit("zygote: processes a child started could not all be ended")
         _reap()
+
+
+def _join_group(fd: int | None) -> bool:
+    """Move this (child) process into the memory cgroup open as `fd`, so that its memory
+    limit holds it and every process it starts in all; whether it is in."""
+    if fd is None:
+        return False
+    try:
+        os.write(fd, b"0")   # "0": the writing process itself
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _own_ipc_namespace() -> bool:
@@ -403,6 +421,8 @@ def main(argv=None) -> None:
     parser.add_argument("--scratch", type=Path, required=True)
     parser.add_argument("--sandboxed", action="store_true")
     parser.add_argument("--user", type=int, help="run as this uid and gid (from root)")
+    parser.add_argument("--memory-group", type=int,
+                        help="descriptor of the children's memory cgroup's cgroup.procs")
     opts = parser.parse_args(argv)
     keep_to_the_runtime()
     if opts.user is not None:   # after the imports: the package may not be readable to it
@@ -413,7 +433,8 @@ def main(argv=None) -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=opts.control)
-    Zygote(control, opts.scratch, opts.sandboxed, dropped=opts.user is not None).serve()
+    Zygote(control, opts.scratch, opts.sandboxed, dropped=opts.user is not None,
+           memory_group=opts.memory_group).serve()
 
 
 if __name__ == "__main__":

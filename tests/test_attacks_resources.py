@@ -6,6 +6,7 @@ Each holds in every isolation mode there is (see test_attacks.py for the harness
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -13,7 +14,7 @@ import pytest
 
 import hostile
 import toy_course
-from autograder import report, wire
+from autograder import child, launcher, report, wire
 from autograder.grading import REPORT_TEXT_LIMIT
 from hostile import function
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
@@ -62,6 +63,9 @@ def test_every_text_of_a_reply_is_cut_where_it_enters():
 # ================================================================ memory of a submission
 
 HOG_MB, HOGS, LIMIT_MB = 300, 8, 1024
+# Pages a child had before it entered its memory group (forked from the zygote) are counted
+# where they were made; once the child is gone they are private to its forks: a few MB.
+SLACK_MB = 64
 
 
 def memory_hogs(mark: str) -> str:
@@ -86,26 +90,34 @@ def memory_hogs(mark: str) -> str:
             f"time.sleep(4)\n")
 
 
-def _pss_kb(pid: int) -> int:
+def _private_kb(pid: int) -> int:
+    """Memory that `pid` alone maps (shared libraries and pages shared with the process it
+    was forked from left out: they are not the submission's)."""
+    total = 0
     try:
         for line in open(f"/proc/{pid}/smaps_rollup"):
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return total
 
 
 @everywhere
-def test_memory_is_limited_per_submission_not_per_process(course, isolation):
+@pytest.mark.parametrize("cgroups", ["where possible", "never"])
+def test_memory_is_limited_per_submission_not_per_process(course, isolation, cgroups,
+                                                          monkeypatch):
     """Forks that each stay under the per-process limit hold no more than the submission's
-    limit in all, whether the grader can make a memory cgroup or not."""
+    limit in all, whether the grader can make a memory cgroup or not (then the processes are
+    fewer and share the limit out)."""
+    if cgroups == "never":
+        monkeypatch.setattr(launcher, "memory_group", lambda: None)
     mark = hostile.marker()
     peak, stop = [0], threading.Event()
 
     def watch():
         while not stop.is_set():
-            peak[0] = max(peak[0], sum(_pss_kb(p) for p in hostile.processes_with(mark)))
+            peak[0] = max(peak[0], sum(_private_kb(p) for p in hostile.processes_with(mark)))
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch)
@@ -117,4 +129,31 @@ def test_memory_is_limited_per_submission_not_per_process(course, isolation):
         stop.set()
         watcher.join()
     assert peak[0] > 0, "no hog ever ran"
-    assert peak[0] <= LIMIT_MB * 1024, f"the submission's processes held {peak[0] // 1024} MB"
+    assert peak[0] <= (LIMIT_MB + SLACK_MB) * 1024, \
+        f"the submission's processes held {peak[0] // 1024} MB"
+
+
+def test_without_a_memory_group_the_processes_share_the_limit_out():
+    mb = 1 << 20
+    assert child.limits_of(1024 * mb, True, True) == (1024 * mb, child.PROCESS_LIMIT)
+    each, count = child.limits_of(1024 * mb, True, False)
+    assert count == child.SHARED_PROCESS_LIMIT and each * count <= 1024 * mb
+
+
+def can_make_memory_groups() -> bool:
+    group = launcher.memory_group()
+    if group is not None:
+        group.rmdir()
+    return group is not None
+
+
+@pytest.mark.skipif(not can_make_memory_groups(), reason="no memory cgroup can be made here")
+def test_a_memory_group_is_made_limited_and_removed():
+    with launcher.Launcher("process") as made:
+        group = made.memory_group
+        assert group is not None and group.is_dir()
+        made.spawn(512 << 20, os.open(os.devnull, os.O_WRONLY))
+        limit = group / ("memory.max" if (group / "memory.max").exists()
+                         else "memory.limit_in_bytes")
+        assert int(limit.read_text()) == 512 << 20
+    assert not group.exists()
