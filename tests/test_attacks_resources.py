@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ import hostile
 import toy_course
 from autograder import child, launcher, report, wire
 from autograder.grading import REPORT_TEXT_LIMIT
+from conftest import run_cli
 from hostile import function
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
                           repository_untouched)
@@ -157,3 +161,89 @@ def test_a_memory_group_is_made_limited_and_removed():
                          else "memory.limit_in_bytes")
         assert int(limit.read_text()) == 512 << 20
     assert not group.exists()
+
+
+# ================================================================ what process isolation shows
+
+def snooper(half: str, other_half: str) -> str:
+    """Statements that look for the course and the other submissions through every
+    process's command line, read what they find for the token `half + other_half`, and leave
+    files in /tmp and /var/tmp for the next student."""
+    return (f"import builtins, os\ntoken = {half!r} + {other_half!r}\nscanned = leaked = 0\n"
+            f"pids = [] if hasattr(builtins, 'snooped') else os.listdir('/proc')\n"
+            f"builtins.snooped = True\n"
+            f"for pid in pids:\n"
+            f"    try:\n"
+            f"        args = open('/proc/%s/cmdline' % pid, 'rb').read().split(b'\\0')\n"
+            f"    except OSError:\n"
+            f"        continue\n"
+            f"    scanned += 1\n"
+            f"    for arg in args:\n"
+            f"        arg = arg.decode(errors='replace')\n"
+            f"        if not os.path.isdir(arg) or arg.rstrip('/').count('/') < 3:\n"
+            f"            continue\n"
+            f"        seen = 0\n"
+            f"        for folder, dirs, files in os.walk(arg):\n"
+            f"            dirs[:] = [d for d in dirs if not d.startswith('.')]\n"
+            f"            seen += len(files)\n"
+            f"            if seen > 300:\n"
+            f"                break\n"
+            f"            for name in files:\n"
+            f"                try:\n"
+            f"                    leaked += token in open(os.path.join(folder, name), "
+            f"errors='replace').read()\n"
+            f"                except OSError:\n"
+            f"                    pass\n"
+            f"print('scanned', scanned, 'leaked', leaked) if pids else None\n"
+            f"for folder in ('/tmp', '/var/tmp'):\n"
+            f"    try:\n"
+            f"        open(os.path.join(folder, token + '-left'), 'w').write('x')\n"
+            f"        print('wrote', folder)\n"
+            f"    except OSError as exc:\n"
+            f"        print('could not write', folder, exc)\n")
+
+
+def finder(half: str, other_half: str) -> str:
+    return (f"import os\ntoken = {half!r} + {other_half!r}\nfound = 0\n"
+            f"for folder in ('/tmp', '/var/tmp'):\n"
+            f"    found += sum(token in name for name in os.listdir(folder))\n"
+            f"print('looked, found', found)\n")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a grader running as root")
+def test_process_isolation_shows_no_path_and_no_earlier_students_files(tmp_path):
+    """In process isolation on a root grader (student code as `nobody`): the command lines of
+    the grader's processes must not lead to the course's hidden files or a classmate's
+    notebook, and nothing a student leaves in /tmp or /var/tmp reaches the next one. The
+    course and the submissions lie where any user may read, as on an instructor's machine."""
+    base = Path(tempfile.mkdtemp(prefix="open-course-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    half, other = hostile.SESSION, "secret"
+    token = half + other
+    try:
+        course = toy_course.make_course(base / "course")
+        (course / "source" / toy_course.ASSIGNMENT / "answers.txt").write_text(token)
+        subs = base / "class"
+        toy_course.write_submission(subs, "a1", {"double": function(snooper(half, other))})
+        toy_course.write_submission(subs, "b2", {"double": function(finder(half, other))})
+        classmate = toy_course.build()
+        classmate.cells[0].source += f"\n# {token}"
+        toy_course.write_submission(subs, "c3", nb=classmate)
+        for folder, dirs, files in os.walk(base):
+            for name in dirs + files:
+                os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
+        done = run_cli("grade", subs / "submitted", "--course", course, "--hidden",
+                       "--isolation", "process", "--jobs", "1", "--timeout", "20", "--json", tmp_path / "g.json",
+                       "--quiet", cwd=tmp_path, limit=120)
+        assert done.returncode == 0, done.stderr
+        outputs = {r["student"]: " ".join(t["output"] for t in r["tests"])
+                   for r in json.loads((tmp_path / "g.json").read_text())["submissions"]}
+        assert "scanned" in outputs["a1"] and "wrote" in outputs["a1"], outputs["a1"]
+        assert "leaked 0" in outputs["a1"], outputs["a1"]
+        assert "looked, found 0" in outputs["b2"], outputs["b2"]
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        for folder in ("/tmp", "/var/tmp"):
+            for name in os.listdir(folder):
+                if token in name:
+                    os.unlink(os.path.join(folder, name))
