@@ -2,6 +2,8 @@
 first in a small class, and a report that shows hostile code as text."""
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -9,6 +11,7 @@ import pytest
 import toy_course
 
 from autograder import cli
+from conftest import wall_bound
 from autograder.reports import similarity as sim
 
 STUB = "def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
@@ -162,3 +165,69 @@ def test_unrecognised_and_ambiguous_notebooks_are_reported(tmp_path, capsys):
 def test_bad_parameters_are_refused(tmp_path, args, capsys):
     assert cli.main(["similarity", str(tmp_path), "--out", str(tmp_path / "r.html"),
                      *args]) == 2
+
+
+# ================================================================ the grader's file rules
+
+def test_a_link_to_a_classmates_notebook_frames_nobody(tmp_path):
+    """A student folder holding a link to another's notebook (or into source/) is not read:
+    it is listed as not compared, as `grade` lists it."""
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"],
+                                 "cai": HONEST["cai"]})
+    secret = root / "source" / "staged"
+    secret.mkdir(parents=True)
+    nbformat.write(toy_course.build(COPY), secret / "staged.ipynb")
+    for student, target in (("mal", root / "submitted" / "ana" / "staged" / "staged.ipynb"),
+                            ("eve", secret / "staged.ipynb")):
+        (root / "submitted" / student / "staged").mkdir(parents=True)
+        (root / "submitted" / student / "staged" / "staged.ipynb").symlink_to(target)
+    (root / "submitted" / "lnk").symlink_to(secret.parent, target_is_directory=True)
+    results, counts, problems = sim.analyse([root / "submitted"], root)
+    assert counts == {"staged": 3}
+    students = {s for p in results["staged"] for s in (p.a.student, p.b.student)}
+    assert students <= {"ana", "ben", "cai"}
+    assert sum("link" in p for p in problems) >= 2, problems
+
+
+def test_a_huge_notebook_is_capped_and_said_so(tmp_path):
+    """Two notebooks of megabytes of code cost seconds, not minutes, and a page of bounded
+    size, which says what was left out."""
+    huge = {**HONEST["ana"],
+            "double": "def double(x):\n" + "".join(f"    y{i} = x * {i} + np.sum(x)\n"
+                                                   for i in range(120_000)) + "    return y1\n"}
+    root = make_class(tmp_path, {"ana": huge, "ben": huge, "cai": HONEST["cai"]})
+    assert (root / "submitted" / "ana" / "staged" / "staged.ipynb").stat().st_size > 4e6
+    out = tmp_path / "r.html"
+    start = time.monotonic()
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out)]) == 0
+    assert time.monotonic() - start < wall_bound(15)
+    page = out.read_text(encoding="utf-8")
+    assert len(page) < 2 * 1024 * 1024
+    assert f"first {sim.MAX_CODE_CHARS:,} characters" in page
+    top = sim.analyse([root / "submitted"], root)[0]["staged"][0]
+    assert {top.a.student, top.b.student} == {"ana", "ben"} and top.similarity > 0.9
+
+
+def test_a_notebook_over_the_size_cap_is_listed_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(sim, "MAX_NOTEBOOK_BYTES", 20_000)
+    padded = {**HONEST["ana"], "pair": HONEST["ana"]["pair"] + "#" + "x" * 30_000 + "\n"}
+    root = make_class(tmp_path, {"ana": padded, "ben": HONEST["ben"], "cai": HONEST["cai"]})
+    _, counts, problems = sim.analyse([root / "submitted"], root)
+    assert counts == {"staged": 2}
+    assert any("ana" in p and "more than" in p for p in problems), problems
+
+
+# ================================================================ the page
+
+def test_the_page_lists_as_many_pairs_as_it_says(tmp_path):
+    many = {f"s{i:02d}": HONEST[name] for i, name in
+            enumerate(list(HONEST) * 3)}   # 15 students: 105 pairs
+    root = make_class(tmp_path, many)
+    out = tmp_path / "r.html"
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out), "--top", "5"]) == 0
+    page = out.read_text(encoding="utf-8")
+    said = int(re.search(r"the (\d+) most similar pairs", page).group(1))
+    rows = page.split("<table class=rank>")[1].split("</table>")[0].count("<tr><td>")
+    assert said == rows, (said, rows)
