@@ -288,6 +288,10 @@ class Launcher:
             if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
                 os.chown(scratch, NOBODY, NOBODY)
+                hidden = self._hidden_list()   # covered in the zygote's own view
+                if hidden is not None:
+                    argv += ["--hide-from", str(hidden)]
+                    passed.append(hidden)
             env.update(PYTHONPATH=str(self._runtime()),
                        PATH=os.environ.get("PATH", ""), HOME=str(scratch), TMPDIR=str(scratch))
             cmd = argv
@@ -300,10 +304,20 @@ class Launcher:
         finally:
             theirs.close()
             log.close()
-            if group is not None:
-                os.close(group)
+            for fd in passed[1:]:
+                os.close(fd)
         self._control = ours
         self._ready = False
+
+    def _hidden_list(self) -> int | None:
+        """The folders to hide, as JSON in a file without a name: a zygote's command line is
+        readable by every user, its children included."""
+        if not hasattr(os, "memfd_create"):
+            return None
+        fd = os.memfd_create("hidden", 0)
+        os.write(fd, json.dumps([str(Path(h).resolve()) for h in self.hide]).encode())
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
 
     def _open_memory_group(self) -> int | None:
         """The children's memory group, opened for writing by the grader: the kernel checks

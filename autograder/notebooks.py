@@ -108,11 +108,14 @@ def _kind_of_file(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
+def read_bytes(path: str | Path, follow_links: bool = True,
+               max_bytes: int | None = None) -> bytes:
     """The content of a regular file, opened so that nothing can block or redirect the read:
     without following a link as the last component (unless `follow_links`), without waiting
-    for a writer (a named pipe), refused unless fstat says it is a regular file. A plain
-    NotebookError otherwise."""
+    for a writer (a named pipe), refused unless fstat says it is a regular file, nor larger
+    than `max_bytes` (default MAX_NOTEBOOK_BYTES). A plain NotebookError otherwise."""
+    limit = MAX_NOTEBOOK_BYTES if max_bytes is None else max_bytes
+    shown_limit = (f"{limit // 2 ** 20} MB" if limit >= 2 ** 20 else f"{limit:,} bytes")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_links:
         if os.path.islink(path):   # where O_NOFOLLOW does not exist
@@ -130,16 +133,15 @@ def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise NotebookError(f"cannot read {path}: {_kind_of_file(st.st_mode)}, "
                                 f"not a regular file")
-        if st.st_size > MAX_NOTEBOOK_BYTES:
+        if st.st_size > limit:
             raise NotebookError(f"cannot read {path}: {st.st_size} bytes, more than a notebook "
-                                f"may have ({MAX_NOTEBOOK_BYTES // 2 ** 20} MB)")
+                                f"may have ({shown_limit})")
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_NOTEBOOK_BYTES:
-                raise NotebookError(f"cannot read {path}: it grew past "
-                                    f"{MAX_NOTEBOOK_BYTES // 2 ** 20} MB while read")
+            if size > limit:
+                raise NotebookError(f"cannot read {path}: it grew past {shown_limit} while read")
         return b"".join(chunks)
     except OSError as exc:
         raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -147,13 +149,14 @@ def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
         os.close(fd)
 
 
-def read_notebook(path: str | Path, follow_links: bool = True) -> Notebook:
+def read_notebook(path: str | Path, follow_links: bool = True,
+                  max_bytes: int | None = None) -> Notebook:
     """Parse a notebook into cells; NotebookError (with a plain message) if it can't be read.
 
     A submission is read with follow_links=False: a link is refused (see read_bytes)."""
     path = Path(path)
     try:
-        text = read_bytes(path, follow_links).decode("utf-8")
+        text = read_bytes(path, follow_links, max_bytes).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot read {path}: {exc}") from None
     if not text.strip():

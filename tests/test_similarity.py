@@ -156,8 +156,9 @@ def test_unrecognised_and_ambiguous_notebooks_are_reported(tmp_path, capsys):
     extra.write_bytes((root / "submitted" / "ben" / "staged" / "staged.ipynb").read_bytes())
     _, counts, problems = sim.analyse([root / "submitted"], root)
     assert counts == {"staged": 2}
-    assert any("notes.ipynb: not in an assignment's folder" in p for p in problems)
-    assert any("staged (1).ipynb: ben has staged.ipynb for staged; this one is not compared"
+    # in the words of `grade`, which follows the same rules (notebooks.discover)
+    assert any("notes.ipynb: not a submission" in p for p in problems)
+    assert any("staged (1).ipynb: not the submission: staged.ipynb in the same folder is"
                in p for p in problems)
 
 

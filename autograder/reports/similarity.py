@@ -53,9 +53,9 @@ from typing import Iterable
 import numpy as np
 
 from ..assignments import ASSIGNMENTS
-from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, find_solution, read_notebook,
-                         trusted_path)
-from ..text import one_line
+from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, discover, find_solution,
+                         read_notebook, safe_name, shown, trusted_path)
+from ..text import clean, one_line
 
 # Short k-grams survive reordered lines (a k-gram that crosses a moved line is lost); the
 # rarity weights keep the short ones that everybody writes from counting. Chosen on
@@ -63,6 +63,13 @@ from ..text import one_line
 # reordered ones among honest pairs).
 K = 6           # tokens in a k-gram
 WINDOW = 4      # hashes in a winnowing window
+# What one submission may cost: its notebook is read up to MAX_NOTEBOOK_BYTES (a larger one is
+# not compared), and the first MAX_CODE_CHARS characters of its solution cells are compared
+# (an honest solution has a few thousand); both are reported on the page. Time, memory and
+# the page's size then grow with the class, not with what one student submits.
+MAX_NOTEBOOK_BYTES = 16 * 2 ** 20
+MAX_CODE_CHARS = 50_000
+SHOWN_PAIRS = 50   # pairs per assignment in the ranked table (at least --top)
 
 _BUILTINS = frozenset(dir(builtins))
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
@@ -271,45 +278,24 @@ def compare(subs: list[Submission], k: int = K, limit: int = 200) -> list[Pair]:
 
 # ---- finding submissions -------------------------------------------------------------------
 
-def _which(nb: Path) -> tuple[str, str] | None:
-    """(student, assignment) of a notebook in an nbgrader tree, None if neither is known:
-    a folder named after an assignment names it (whatever the notebook's name), else the
-    notebook's name; the student is the folder above."""
-    if nb.parent.name in ASSIGNMENTS:
-        return nb.parent.parent.name, nb.parent.name
-    if nb.stem in ASSIGNMENTS:
-        return nb.parent.name, nb.stem
-    return None
-
-
 def find_submissions(paths: list[Path]) -> tuple[dict[tuple[str, str], Path], list[str]]:
-    """(student, assignment) -> notebook, and a line for each notebook not used and why."""
-    found: dict[tuple[str, str], list[Path]] = {}
-    problems = []
-    for root in paths:
-        if not root.exists():
-            problems.append(f"{root}: no such file or folder")
-            continue
-        notebooks = [root] if root.is_file() else sorted(
-            nb for nb in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in nb.parts)
-        for nb in notebooks:
-            key = _which(nb)
-            if key is None:
-                problems.append(f"{nb}: not in an assignment's folder nor named after one")
-            else:
-                found.setdefault(key, []).append(nb)
+    """(student, assignment) -> notebook, and a line for each file not used and why, by the
+    rules `grade` follows (notebooks.discover): no link is followed, nothing but a regular
+    file is read, an nbgrader tree's folders name the student and the assignment."""
+    try:
+        found = discover([str(p) for p in paths], Path("submitted"))
+    except NotebookError as exc:
+        return {}, [str(exc)]
+    problems = [f"{s.path}: {s.reason}" for s in found.skipped]
     chosen = {}
-    for (student, assignment), nbs in found.items():
-        named = [nb for nb in nbs if nb.stem == assignment]
-        if len(nbs) == 1 or len(named) == 1:
-            chosen[(student, assignment)] = nbs[0] if len(nbs) == 1 else named[0]
-            for nb in nbs:
-                if nb is not chosen[(student, assignment)]:
-                    problems.append(f"{nb}: {student} has {named[0].name} for {assignment}; "
-                                    "this one is not compared")
+    for f in found.found:
+        assignment = f.assignment or f.path.stem
+        student = f.student or safe_name(clean(f.path.parent.name))
+        if (student, assignment) in chosen:
+            problems.append(f"{shown(str(f.path))}: {student} has another notebook for "
+                            f"{assignment}; this one is not compared")
         else:
-            problems.append(f"{student} / {assignment}: {len(nbs)} notebooks "
-                            f"({', '.join(nb.name for nb in nbs)}); none is compared")
+            chosen[(student, assignment)] = f.path
     return chosen, problems
 
 
@@ -331,14 +317,30 @@ def load_class(paths: list[Path], course: Path) -> tuple[dict[str, list[Submissi
                 trusted[assignment] = read_notebook(path)
             except NotebookError as exc:
                 raise SimilarityError(f"no released notebook for {assignment}: {exc}") from None
-        try:
-            nb = read_notebook(nb_path)
+        try:   # as `grade` reads a submission: no link, a regular file, at most the cap
+            nb = read_notebook(nb_path, follow_links=False, max_bytes=MAX_NOTEBOOK_BYTES)
         except NotebookError as exc:
             problems.append(f"{student} / {assignment}: {exc}")
             continue
+        cells = solution_cells(nb, trusted[assignment])
+        size = sum(len(c) for c in cells)
+        if size > MAX_CODE_CHARS:
+            cells = _first_characters(cells, MAX_CODE_CHARS)
+            problems.append(f"{student} / {assignment}: only the first {MAX_CODE_CHARS:,} "
+                            f"characters of its solution code are compared (it has {size:,})")
         by_assignment.setdefault(assignment, []).append(
-            Submission(student, assignment, str(nb_path), solution_cells(nb, trusted[assignment])))
+            Submission(student, assignment, str(nb_path), cells))
     return by_assignment, trusted, problems
+
+
+def _first_characters(cells: list[str], limit: int) -> list[str]:
+    kept = []
+    for cell in cells:
+        if limit <= 0:
+            break
+        kept.append(cell[:limit])
+        limit -= len(cell)
+    return kept
 
 
 class SimilarityError(Exception):
@@ -419,17 +421,18 @@ def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
              f"{seconds:.1f} s. A high rank is a reason to read both submissions, not a "
              "verdict.</p>"]
     if problems:
-        parts.append("<h2>Not compared</h2><ul>")
+        parts.append("<h2>Not compared, or not in full</h2><ul>")
         parts.extend(f"<li>{_esc(p)}</li>" for p in problems)
         parts.append("</ul>")
     for a_index, (assignment, pairs) in enumerate(results.items()):
+        listed = pairs[:max(top, SHOWN_PAIRS)]
         parts.append(f"<h2>{_esc(assignment)}</h2><p>{counts[assignment]} students; the "
-                     f"{len(pairs)} most similar pairs.</p>")
+                     f"{len(listed)} most similar pairs.</p>")
         if not pairs:
             continue
         parts.append("<table class=rank><tr><th>rank</th><th>student</th><th>student</th>"
                      "<th>similarity</th><th>tokens in shared k-grams</th></tr>")
-        for rank, p in enumerate(pairs[:max(top, 50)], start=1):
+        for rank, p in enumerate(listed, start=1):
             name = (f"<a href='#a{a_index}p{rank}'>{rank}</a>" if rank <= top else str(rank))
             parts.append(f"<tr><td>{name}</td><td>{_esc(p.a.student)}</td>"
                          f"<td>{_esc(p.b.student)}</td><td>{100 * p.similarity:.0f}%</td>"
