@@ -2,6 +2,7 @@
 first in a small class, and a report that shows hostile code as text."""
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -232,3 +233,50 @@ def test_the_page_lists_as_many_pairs_as_it_says(tmp_path):
     said = int(re.search(r"the (\d+) most similar pairs", page).group(1))
     rows = page.split("<table class=rank>")[1].split("</table>")[0].count("<tr><td>")
     assert said == rows, (said, rows)
+
+
+# ================================================================ the same wrong answer
+
+def _grades(rows: dict[str, dict[str, tuple[str, str]]]) -> dict:
+    """A grades JSON: per student, test -> (status, output)."""
+    return {"submissions": [
+        {"student": student, "assignment": "staged", "path": f"submitted/{student}",
+         "status": "graded", "tests": [{"name": name, "status": status, "output": output}
+                                       for name, (status, output) in tests.items()]}
+        for student, tests in rows.items()]}
+
+
+def test_students_sharing_a_rare_wrong_answer_are_flagged(tmp_path):
+    """Two students whose failed test says the same wrong values are listed together; a
+    mistake half the class makes, a stub, or a test that passed is no such sign."""
+    students = {**HONEST, "zed": HONEST["ana"], **{f"x{i}": HONEST["ben"] for i in range(5)}}
+    root = make_class(tmp_path, students)
+    wrong = "`double`: wrong values at [0]: yours 3.25 vs expected 2.5"
+    common = "`pair`: returned the input itself, not a new array"
+    rows = {s: {"test_double": ("passed", ""), "test_pair": ("passed", "")} for s in students}
+    for s in ("ana", "zed"):
+        rows[s]["test_double"] = ("failed", wrong + "\nYour code printed:\nhello " + s)
+    for s in ("cai", "dee", "eli", "x0", "x1", "x2"):
+        rows[s]["test_pair"] = ("failed", common)
+    for s in ("x3", "x4"):
+        rows[s]["test_double"] = ("failed", "`double` is not implemented yet: replace ...")
+    (tmp_path / "grades.json").write_text(json.dumps(_grades(rows)))
+    found = sim.shared_wrong_answers(tmp_path / "grades.json")["staged"]
+    assert [(g.test, sorted(g.students)) for g in found] == [("test_double", ["ana", "zed"])]
+    out = tmp_path / "r.html"
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out), "--results", str(tmp_path / "grades.json")]) == 0
+    page = out.read_text(encoding="utf-8")
+    section = page.split("Same wrong answers")[1]
+    assert "test_double" in section and "ana" in section and "zed" in section
+    assert "yours 3.25 vs expected 2.5" in section and "hello" not in section
+    assert "returned the input itself" not in section
+
+
+def test_an_unreadable_results_file_is_refused(tmp_path, capsys):
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"]})
+    (tmp_path / "grades.json").write_text("[1, 2")
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(tmp_path / "r.html"),
+                     "--results", str(tmp_path / "grades.json")]) == 2
+    assert "grades.json" in capsys.readouterr().err
