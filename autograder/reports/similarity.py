@@ -23,7 +23,14 @@ of MOSS and Dolos):
 
 The HTML report (self-contained, no scripts, every piece of student text escaped) ranks the
 pairs and shows the matched regions side by side, numbered alike on both sides. A high rank
-is a reason to read the two submissions, not a verdict.
+is a reason to read the two submissions, not a verdict. With `--results grades.json` it also
+lists, per assignment, the students who fail a test with the same message, wrong values
+included, when few do (`shared_wrong_answers`): a shared bug says more than shared correct
+code.
+
+Submissions are found and read by `grade`'s rules (no link followed, regular files only), a
+notebook of more than MAX_NOTEBOOK_BYTES is not compared and only a submission's first
+MAX_CODE_CHARS characters of solution code are; the page says which.
 
 copydetect (a maintained winnowing library) was considered: it compares files on disk by
 characters, keeps numbers, and weighs code that the whole class has in common as much as
@@ -39,6 +46,7 @@ import builtins
 import hashlib
 import html
 import io
+import json
 import keyword
 import math
 import sys
@@ -54,7 +62,7 @@ import numpy as np
 
 from ..assignments import ASSIGNMENTS
 from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, discover, find_solution,
-                         read_notebook, safe_name, shown, trusted_path)
+                         read_bytes, read_notebook, safe_name, shown, trusted_path)
 from ..text import clean, one_line
 
 # Short k-grams survive reordered lines (a k-gram that crosses a moved line is lost); the
@@ -347,6 +355,84 @@ class SimilarityError(Exception):
     pass
 
 
+# ---------------------------------------------------------------- the same wrong answer
+
+PRINTED = "\nYour code printed:"   # what follows in a test's output is the student's printing
+NOT_EVIDENCE = ("is not implemented yet", "time limit", "grading time budget",
+                "not run: see the submission's error", "the student process")
+SHOWN_MESSAGE = 400   # characters of a shared message on the page
+
+
+@dataclass
+class SharedWrong:
+    """A failed test whose message, the wrong values in it included, is the same for a few
+    students (at most RARE_SHARE of those graded, and at least 2)."""
+    assignment: str
+    test: str
+    message: str
+    students: list[str]
+    graded: int          # students graded in the assignment
+
+
+RARE_SHARE = 0.2   # a wrong answer more common than this is a common mistake, not a sign
+
+
+def shared_wrong_answers(path: Path) -> dict[str, list[SharedWrong]]:
+    """Per assignment, the failed tests that a few students fail with the same message, from
+    `grade --json`'s file: two students with the same wrong values share a bug, which is
+    stronger evidence than correct code both may have written alone. Failures that say
+    nothing of the code (a stub, a time limit, a crash) are left out. SimilarityError if the
+    file is not such a file."""
+    try:
+        data = json.loads(read_bytes(path))
+        entries = [e for e in data["submissions"] if isinstance(e, dict)]
+    except (NotebookError, ValueError, KeyError, TypeError) as exc:
+        raise SimilarityError(f"{path}: not a grades file of `grade --json` ({exc})") from None
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    graded: dict[str, set[str]] = {}
+    for entry in entries:
+        student, assignment = entry.get("student"), entry.get("assignment")
+        tests = entry.get("tests")
+        if not isinstance(student, str) or not isinstance(assignment, str) \
+                or not isinstance(tests, list) or not tests:
+            continue
+        graded.setdefault(assignment, set()).add(student)
+        for test in tests:
+            if not isinstance(test, dict) or test.get("status") != "failed":
+                continue
+            message = str(test.get("output", "")).split(PRINTED)[0].strip()
+            if not message or any(words in message for words in NOT_EVIDENCE):
+                continue
+            groups.setdefault((assignment, str(test.get("name")), message), set()).add(student)
+    found: dict[str, list[SharedWrong]] = {}
+    for (assignment, test, message), students in groups.items():
+        n = len(graded[assignment])
+        if 2 <= len(students) <= max(2, int(RARE_SHARE * n)):
+            found.setdefault(assignment, []).append(
+                SharedWrong(assignment, test, message, sorted(students), n))
+    for shared in found.values():
+        shared.sort(key=lambda g: (len(g.students), g.test, g.students))
+    return found
+
+
+def _shared_wrong_section(shared: list[SharedWrong]) -> list[str]:
+    parts = ["<h3>Same wrong answers</h3><p>Failed tests whose message, with the wrong values "
+             "in it, is the same for a few students only: a shared bug is a stronger sign "
+             "than shared correct code.</p>"]
+    if not shared:
+        return parts + ["<p>None.</p>"]
+    parts.append("<table class=rank><tr><th>test</th><th>students</th><th>shared by</th>"
+                 "<th>message</th></tr>")
+    for g in shared:
+        message = g.message if len(g.message) <= SHOWN_MESSAGE else \
+            g.message[:SHOWN_MESSAGE] + " ..."
+        parts.append(f"<tr><td>{_esc(g.test)}</td><td>{_esc(', '.join(g.students))}</td>"
+                     f"<td>{len(g.students)} of {g.graded}</td>"
+                     f"<td><code>{_esc(message)}</code></td></tr>")
+    parts.append("</table>")
+    return parts
+
+
 # ---- the report -----------------------------------------------------------------------------
 
 _INVISIBLE = {c: f"\u27e8U+{c:04X}\u27e9" for c in
@@ -409,7 +495,8 @@ details{margin:1em 0;border:1px solid #ccc;padding:.5em}summary{cursor:pointer}
 
 
 def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
-                top: int, problems: list[str], seconds: float) -> str:
+                top: int, problems: list[str], seconds: float,
+                wrong: dict[str, list[SharedWrong]] | None = None) -> str:
     """The whole report as one HTML page: per assignment the ranked pairs and, for the
     first `top`, both submissions side by side with their shared regions numbered."""
     parts = ["<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
@@ -428,6 +515,8 @@ def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
         listed = pairs[:max(top, SHOWN_PAIRS)]
         parts.append(f"<h2>{_esc(assignment)}</h2><p>{counts[assignment]} students; the "
                      f"{len(listed)} most similar pairs.</p>")
+        if wrong is not None:
+            parts.extend(_shared_wrong_section(wrong.get(assignment, [])))
         if not pairs:
             continue
         parts.append("<table class=rank><tr><th>rank</th><th>student</th><th>student</th>"
@@ -478,6 +567,9 @@ def add_parser(sub) -> None:
                      help="the HTML report (default: similarity.html)")
     sim.add_argument("--top", type=int, default=20, metavar="N",
                      help="pairs per assignment shown side by side (default 20)")
+    sim.add_argument("--results", type=Path, metavar="FILE",
+                     help="the grades JSON of `grade --json`: students who fail a test with "
+                          "the same wrong answer are listed per assignment")
     sim.add_argument("-k", type=int, default=K, metavar="TOKENS",
                      help=f"tokens in a k-gram (default {K})")
     sim.add_argument("--window", type=int, default=WINDOW, metavar="HASHES",
@@ -493,11 +585,12 @@ def run(opts: argparse.Namespace) -> int:
     try:
         results, counts, problems = analyse(opts.paths or [Path("submitted")], opts.course,
                                             opts.k, opts.window, max(200, opts.top))
+        wrong = shared_wrong_answers(opts.results) if opts.results else None
     except SimilarityError as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start
-    opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds),
+    opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds, wrong),
                         encoding="utf-8")
     for line in problems:
         print(f"not compared: {one_line(line)}", file=sys.stderr)
@@ -505,5 +598,8 @@ def run(opts: argparse.Namespace) -> int:
         print(f"{assignment}: {counts[assignment]} students; most similar pairs:")
         for p in pairs[:5]:
             print(f"  {100 * p.similarity:5.1f}%  {one_line(p.a.student)}  {one_line(p.b.student)}")
+        for g in (wrong or {}).get(assignment, []):
+            print(f"  same wrong answer in {one_line(g.test)}: "
+                  f"{one_line(', '.join(g.students))}")
     print(f"wrote {opts.out} in {seconds:.1f} s")
     return 0
