@@ -38,6 +38,7 @@ from . import child, probes, wire  # noqa: F401  (the whole runtime: nothing els
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 SHM = Path("/dev/shm")
+SHARED_TMP = (Path("/tmp"), Path("/var/tmp"))   # every user's: emptied of what ours made
 SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
 RUNTIME = frozenset({"autograder", "autograder.child", "autograder.probes", "autograder.text",
                      "autograder.wire", "autograder.zygote"})
@@ -118,7 +119,7 @@ class Zygote:
             except OSError as exc:
                 left.append(exc)
         if self.dropped and not self.sandboxed:   # the host's /dev/shm: what our user made
-            shared = [SHM] + ([] if self.private_tmp else [Path("/tmp"), Path("/var/tmp")])
+            shared = [SHM] + ([] if self.private_tmp else list(SHARED_TMP))
             left += [e for folder in shared for e in _entries(folder)
                      if _owned(e) and not _remove(e)]
         if left:

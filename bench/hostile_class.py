@@ -83,6 +83,7 @@ from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 MARKER = f"bplhostile{uuid.uuid4().hex[:8]}"     # argv[0] of every background process
+LEAK = "bpl-found-the-course"   # printed by hostile code that reached the course's folder
 
 # (name, where, code): "body" replaces the function's body, "cell" goes before the cell.
 ATTACKS = (
@@ -122,6 +123,34 @@ ATTACKS = (
     ("reaching for the check library", "body",
      "import importlib\nimportlib.import_module('autograder.checks.core')\n"
      "raise RuntimeError('the check library was importable')\n"),
+    # memory of the submission as a whole: forks that each stay under the per-process limit
+    ("memory in forks", "body",
+     "import os, time\nfor _ in range(6):\n    try:\n        pid = os.fork()\n"
+     "    except OSError:\n        break\n    if pid == 0:\n        hog = []\n"
+     "        try:\n            for _ in range(6):\n"
+     "                hog.append(b'x' * (50 << 20))\n        except MemoryError:\n"
+     "            pass\n        time.sleep(3)\n        os._exit(0)\ntime.sleep(3)\n"
+     "raise RuntimeError('forked memory hogs')\n"),
+    # a forged reply on the pipe, all of it text, just under the frame limit
+    ("oversized forged reply", "body",
+     "import json, os, struct\n"
+     "data = json.dumps({'ok': False, 'error': {'type': 'E' * 10 ** 6, "
+     "'message': 'm' * (14 * 10 ** 6), 'traceback': 't' * 10 ** 6}}).encode()\n"
+     "for fd in os.listdir('/proc/self/fd'):\n    if int(fd) > 2:\n        try:\n"
+     "            os.write(int(fd), struct.pack('>Q', len(data)) + data)\n"
+     "        except OSError:\n            pass\nraise RuntimeError('forged a reply')\n"),
+    # the course and the class through the command lines of every process, and /tmp
+    ("snooping command lines and /tmp", "body",
+     "import os\nfound = 0\nfor pid in os.listdir('/proc'):\n    try:\n"
+     "        args = open('/proc/%s/cmdline' % pid, 'rb').read().split(b'\\0')\n"
+     "    except OSError:\n        continue\n    for arg in args:\n"
+     "        folder = os.path.join(arg.decode(errors='replace'), 'source')\n"
+     "        if os.path.isdir(folder):\n            found += 1\n"
+     f"            print('{LEAK}', folder)\n"
+     "for tmp in ('/tmp', '/var/tmp'):\n    try:\n"
+     f"        open(os.path.join(tmp, '{MARKER}-left'), 'w').write('x')\n"
+     "    except OSError:\n        pass\n"
+     "raise RuntimeError('snooped: %d course folders found' % found)\n"),
 )
 NEAR_LIMIT_CELLS = 10
 HARMLESS = {"later cell hanging while loading"}   # dropped: the notebook loses nothing
@@ -316,10 +345,13 @@ def startup_allowance() -> tuple[float, list[float]]:
 
 # ---------------------------------------------------------------- grading
 
-def grade(course: Path, name: str, jobs: int, timeout: float, limit: float) -> dict:
+def grade(course: Path, name: str, jobs: int, timeout: float, limit: float,
+          isolation: str = "auto") -> dict:
     out = course / f"{name}-grades.json"
     log = course / f"{name}-output.txt"
-    cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--quiet",
+    # absolute paths, as an instructor may type them: they must not lead student code there
+    cmd = [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
+           str(course), "--hidden", "--quiet", "--isolation", isolation,
            "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name]
     load = os.getloadavg()[0]
     killed = False
@@ -393,13 +425,13 @@ def run(opts, course: Path) -> dict:
     limit = 120 + 5 * len(subs)
     print(f"baseline: grading all {len(subs)}, --jobs {opts.jobs} --timeout {opts.timeout:g} ...",
           flush=True)
-    base = grade(course, "baseline", opts.jobs, opts.timeout, limit)
+    base = grade(course, "baseline", opts.jobs, opts.timeout, limit, opts.isolation)
 
     for h in hostiles:
         write_hostile(h, makers[h.sub.assignment], opts.timeout)
     print(f"hostile: the same with {len(hostiles)} hostile notebooks ...", flush=True)
     worst = 2 * len(hostiles) * (BUDGET_TIMEOUTS * (opts.timeout + RESTART_ALLOWANCE) + 2)
-    bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst)
+    bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst, opts.isolation)
 
     key = lambda r: (r["student"], r["assignment"])     # noqa: E731
     before = {key(r): r for r in base["results"]}
@@ -491,6 +523,15 @@ def run(opts, course: Path) -> dict:
             "rerun_tests": rerun, "other_tests_stopped_by_the_budget": budget_lost,
             "kept_other_points": not kept_wrong, "hostile_tests_all_zero": not not_hit})
 
+    leaks = [f"{r['student']}/{r['assignment']} {t['name']}" for r in bad["results"]
+             for t in r["tests"] if LEAK in t["output"]]
+    failures += [f"student code reached the course's folder: {w}" for w in leaks]
+    left_in_tmp = []
+    for tmp in ("/tmp", "/var/tmp"):
+        for entry in Path(tmp).glob(f"{MARKER}-left"):
+            left_in_tmp.append(str(entry))
+            entry.unlink()
+    failures += [f"a student's file left for the next one: {f}" for f in left_in_tmp]
     background = [p for p in per_hostile if p["attack"] == "background process"]
     started_total = sum(p["background_started"] for p in background)
     if bad["leftover"]:
@@ -591,6 +632,8 @@ def run(opts, course: Path) -> dict:
         ("hostile notebooks kept the points of their other functions",
          all(p["kept_other_points"] for p in per_hostile)),
         ("hostile code earned no points", all(p["hostile_tests_all_zero"] for p in per_hostile)),
+        ("no student code found the course through a command line", not leaks),
+        ("nothing left in the machine's /tmp or /var/tmp", not left_in_tmp),
         (f"background processes ({MARKER} 300) started / seen / left after exit",
          not bad["leftover"] and (started_total > 0 or not background)),
         (f"the hostile run within the documented bound ({bad['wall']:.2f} s <= "
@@ -626,6 +669,7 @@ def run(opts, course: Path) -> dict:
         "promise_held": held,
         "hostile": per_hostile,
         "non_hostile_changed": others_changed,
+        "isolation": opts.isolation, "course_found": leaks, "left_in_tmp": left_in_tmp,
         "baseline_unexpected": unexpected,
         "background": {"started": started_total, "seen_while_grading": len(bad["marked_seen"]),
                        "left_after_exit": bad["leftover"]},
@@ -644,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the CLI's --jobs (default: all cores)")
     parser.add_argument("--timeout", type=float, default=2.0, metavar="T",
                         help="the CLI's --timeout in seconds, both runs (default 2)")
+    parser.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
+                        help="the CLI's --isolation (default auto)")
     parser.add_argument("--all-correct", action="store_true",
                         help="every notebook correct (default: class_benchmark.py's mix)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the class mix (default 0)")

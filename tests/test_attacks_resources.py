@@ -17,7 +17,7 @@ import pytest
 
 import hostile
 import toy_course
-from autograder import child, launcher, report, wire
+from autograder import child, launcher, report, wire, zygote
 from autograder.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function
@@ -247,3 +247,44 @@ def test_process_isolation_shows_no_path_and_no_earlier_students_files(tmp_path)
             for name in os.listdir(folder):
                 if token in name:
                     os.unlink(os.path.join(folder, name))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
+def test_without_a_private_view_what_the_child_user_left_in_tmp_is_removed():
+    """Where the zygote cannot have /tmp of its own (no mount namespace: a container), it
+    removes between children what its user (`nobody`) made in /tmp and /var/tmp, and only
+    that. Run in a fork that becomes `nobody`, with stand-ins for the shared folders."""
+    tmp_path = Path(tempfile.mkdtemp(prefix="shared-tmp-"))
+    os.chmod(tmp_path, 0o755)
+    try:
+        _left_in_shared_folders(tmp_path)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _left_in_shared_folders(tmp_path: Path) -> None:
+    shared = [tmp_path / "tmp", tmp_path / "var-tmp"]
+    for folder in shared + [tmp_path / "shm", tmp_path / "scratch"]:
+        folder.mkdir()
+        os.chmod(folder, 0o1777)
+    (shared[0] / "roots-own").write_text("kept")
+    pid = os.fork()
+    if pid == 0:   # the fork: becomes nobody, leaves files, lets the zygote clean
+        code = 1
+        try:
+            zygote.SHARED_TMP, zygote.SHM = tuple(shared), tmp_path / "shm"
+            os.setgid(launcher.NOBODY)
+            os.setuid(launcher.NOBODY)
+            (shared[0] / "left").write_text("x")
+            (shared[1] / "folder").mkdir()
+            (shared[1] / "folder" / "inside").write_text("x")
+            zygote.Zygote(None, tmp_path / "scratch", sandboxed=False, dropped=True,
+                          private_tmp=False).empty_scratch()
+            code = 0
+        except BaseException as exc:
+            os.write(2, f"in the fork: {exc!r}\n".encode())
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert sorted(p.name for folder in shared for p in folder.iterdir()) == ["roots-own"]
