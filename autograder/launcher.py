@@ -61,6 +61,31 @@ def child_environment() -> dict:
     return env
 
 
+@functools.lru_cache(maxsize=1)
+def private_view_possible() -> bool:
+    """Whether a root grader's zygote can have a mount namespace of its own in process
+    isolation (zygote.private_view: the course covered, /tmp its own); not in a container
+    without CAP_SYS_ADMIN. Tried once, in a fork."""
+    if not drops_to_nobody() or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    pid = os.fork()
+    if pid == 0:
+        try:
+            made = ctypes.CDLL(None, use_errno=True).unshare(0x00020000) == 0   # CLONE_NEWNS
+        finally:
+            os._exit(0 if made else 1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+PROCESS_NOTE = ("note: process isolation as root without a mount namespace of its own (a "
+                "container): student code, as the user nobody, can read every file that "
+                "other users may read, the course and the class included, and /tmp is "
+                "shared (what nobody leaves there is removed between students); keep the "
+                "course and the submissions in a folder other users cannot enter (chmod 700), "
+                "or use the sandbox")
+
+
 def _readable_below(folder: Path) -> bool:
     """Whether a user with no rights of its own can list `folder` and read its files, once it
     is inside (the zygote reaches a folder under /root through a descriptor, see zygote.py)."""

@@ -292,3 +292,16 @@ def _left_in_shared_folders(tmp_path: Path) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert sorted(p.name for folder in shared for p in folder.iterdir()) == ["roots-own"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a grader running as root")
+def test_a_root_grader_without_a_private_view_says_what_process_isolation_leaves_open(
+        monkeypatch, capsys):
+    from autograder import options
+    if launcher.private_view_possible():   # root with namespaces: nothing to say
+        options.grading_settings(Path("."), True, isolation="process")
+        assert "mount namespace" not in capsys.readouterr().err
+    monkeypatch.setattr(options, "private_view_possible", lambda: False)
+    options.grading_settings(Path("."), True, isolation="process")
+    err = capsys.readouterr().err
+    assert "can read every file that other users may read" in err and "chmod 700" in err
