@@ -26,8 +26,13 @@ those notebooks' time limits." This script measures it.
    exception message with a lone surrogate, terminal escapes and a bidi override (every
    report must still be written, the text shown escaped), busy loops forked into new
    sessions (CPU starvation of the neighbours), a writer to /dev/shm and SysV shared memory
-   (nothing may reach the next student), and an import of the check library (ground truth
-   without a backward pass). The class is graded again with the same command.
+   (nothing may reach the next student), an import of the check library (ground truth
+   without a backward pass), forks that each fill 300 MB under the per-process limit (the
+   submission's memory in all), a forged reply of 16 MB of text on the pipe (cut where it
+   enters the grader), and a scan of every process's command line for the course's folder
+   with a file left in /tmp and /var/tmp (the CLI is given absolute paths; neither may be
+   found, nothing may be left on the machine). The class is graded again with the same
+   command (`--isolation` chooses the mode, default auto).
 4. The promise, as the README states it: the hostile run takes at most the baseline wall
    time plus, for each hostile notebook, its grading time budget (the JSON's `budget`) and
    a start-up allowance spread over the J workers, plus, for each notebook whose tests were
