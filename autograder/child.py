@@ -225,6 +225,7 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int,
         except (wire.Closed, wire.WireError):
             os._exit(0)
         reply = child.handle(request)
+        reply["id"] = request.get("id")   # the request it answers
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -233,5 +234,6 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int,
         try:
             wire.send(replies, reply)
         except wire.WireError as exc:   # the result was too large to send
-            wire.send(replies, {"ok": False, "error": {"type": "ValueError",
-                                                      "message": str(exc), "traceback": ""}})
+            wire.send(replies, {"ok": False, "id": request.get("id"),
+                                "error": {"type": "ValueError", "message": str(exc),
+                                          "traceback": ""}})

@@ -90,6 +90,7 @@ class StudentProcess:
         self.load_timeouts: list[str] = []     # cells that ran out of time while loading
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
+        self._requests = 0   # requests sent: each one's id
         # The children print into a file without a name (the grader reads it by descriptor),
         # so student code has nothing to replace with a link to a file it should not see.
         self._output, path = tempfile.mkstemp(prefix="backprop-output-")
@@ -186,10 +187,17 @@ class StudentProcess:
     # ------------------------------------------------------------ requests
 
     def _request(self, message: dict, deadline: float) -> dict:
+        """Send `message`, return the child's reply to it. Each request has an id the reply
+        must carry: a reply that student code wrote on the pipe, and the real one it leaves
+        behind, answer no later request (the child is replaced at the first mismatch)."""
         req_w, rep_r = self._fds
+        self._requests += 1
+        message = {**message, "id": self._requests}
         try:
             wire.send(req_w, message, deadline)
             reply = wire.receive(rep_r, deadline)
+            if reply.get("id") != message["id"]:
+                raise wire.WireError("a reply to another request")
             if reply.get("error"):   # its text cut at the wire's limits
                 reply["error"] = wire.checked_error(reply["error"])
             return reply

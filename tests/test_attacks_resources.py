@@ -22,13 +22,22 @@ from autograder.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
-                          repository_untouched)
+                          only_hit, repository_untouched)
 
 # ================================================================ text at any size
 
+# A forged reply can always pass for the real one (the id of the request it answers is in the
+# child's own frames), and must still be harmless.
 OVERSIZED = ("frame({'ok': False, 'error': {'type': 'E' * 1_000_000, 'message': 'm' * 14_000_000,"
-             " 'traceback': 't' * 1_000_000}})")
-OVERSIZED_VALUE = "frame({'ok': True, 'args': None, 'value': 'v' * 15_000_000})"
+             " 'traceback': 't' * 1_000_000}, 'id': request_id()})")
+OVERSIZED_VALUE = "frame({'ok': True, 'args': None, 'value': 'v' * 15_000_000, 'id': request_id()})"
+
+
+def forging_as_the_child(reply: str) -> str:
+    """`forging(reply)`, where `reply` may call request_id()."""
+    return ("import sys\ndef request_id():\n    f = sys._getframe()\n"
+            "    while 'request' not in f.f_locals:\n        f = f.f_back\n"
+            "    return f.f_locals['request']['id']\n" + forging(reply))
 
 
 @everywhere
@@ -36,7 +45,7 @@ OVERSIZED_VALUE = "frame({'ok': True, 'args': None, 'value': 'v' * 15_000_000})"
 def test_an_oversized_forged_reply_is_cut_with_a_marker(course, isolation, tmp_path, reply):
     """A reply just under the frame limit, all of it text: every field that reaches a report
     is cut at its documented size, with a marker, and the grader stays small."""
-    graded = grade(course, {"double": function(forging(reply))}, isolation=isolation,
+    graded = grade(course, {"double": function(forging_as_the_child(reply))}, isolation=isolation,
                    timeout=2.0, grader_memory_mb=200)
     hit = graded.tests["test_double"]
     assert hit.score == 0
@@ -305,3 +314,14 @@ def test_a_root_grader_without_a_private_view_says_what_process_isolation_leaves
     options.grading_settings(Path("."), True, isolation="process")
     err = capsys.readouterr().err
     assert "can read every file that other users may read" in err and "chmod 700" in err
+
+
+@everywhere
+def test_a_forged_reply_answers_no_later_request(course, isolation):
+    """A well-formed reply written on the pipe by student code, and the real one it leaves
+    behind, must not answer the next calls (their tests would get another call's values):
+    the child is replaced, and only the forging function's tests lose."""
+    forged = "frame({'ok': True, 'args': None, 'value': wire.encode(x * 2.0)})"
+    graded = grade(course, {"double": function(forging(forged))}, isolation=isolation,
+                   timeout=2.0)
+    only_hit(graded, ("test_double", "test_double_hidden"), ("invalid reply",))
