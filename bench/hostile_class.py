@@ -528,8 +528,9 @@ def run(opts, course: Path) -> dict:
             "rerun_tests": rerun, "other_tests_stopped_by_the_budget": budget_lost,
             "kept_other_points": not kept_wrong, "hostile_tests_all_zero": not not_hit})
 
+    # this course's folder (other world-readable folders on the machine are not the grader's)
     leaks = [f"{r['student']}/{r['assignment']} {t['name']}" for r in bad["results"]
-             for t in r["tests"] if LEAK in t["output"]]
+             for t in r["tests"] if f"{LEAK} {course}" in t["output"]]
     failures += [f"student code reached the course's folder: {w}" for w in leaks]
     left_in_tmp = []
     for tmp in ("/tmp", "/var/tmp"):
