@@ -414,6 +414,7 @@ def first_line(text: str, width: int = 90) -> str:
 # ---------------------------------------------------------------- the run
 
 def run(opts, course: Path) -> dict:
+    os.chmod(course, 0o755)   # as an instructor's course is: other users may read it
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source", course / "source")
     subs, hostiles, makers = make_class(course, opts)
