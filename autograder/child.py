@@ -21,6 +21,10 @@ from . import wire
 
 OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
 PROCESS_LIMIT = 32               # processes (threads included) of the child and what it starts
+# Where no memory cgroup holds the child and its processes as a whole, they are fewer and
+# share the memory limit out: each gets a quarter of it (address space), so that four hold
+# no more than the limit in all.
+SHARED_PROCESS_LIMIT = 4
 CPU_SECONDS = 600                # CPU time of each of its processes: a fork spinning on its own
 
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
@@ -220,21 +224,36 @@ def _shares(obj, ids: set[int], seen: set[int] | None = None) -> bool:
     return False
 
 
-def limit_resources(memory_bytes: int, count_processes: bool = False) -> None:
+def limits_of(memory_bytes: int, count_processes: bool, memory_of_all: bool
+              ) -> tuple[int, int | None]:
+    """The address space of each process and the number of processes (None: not limited).
+
+    With a memory cgroup (`memory_of_all`) the submission's limit holds all its processes in
+    all: each may use all of it. Without, where processes are counted, SHARED_PROCESS_LIMIT
+    processes get a share each; where they cannot be counted (the grader's own user, no user
+    namespace) nothing bounds the processes in all (see the README)."""
+    if memory_of_all or not count_processes:
+        return memory_bytes, PROCESS_LIMIT if count_processes else None
+    return memory_bytes // SHARED_PROCESS_LIMIT, SHARED_PROCESS_LIMIT
+
+
+def limit_resources(memory_bytes: int, count_processes: bool = False,
+                    memory_of_all: bool = False) -> None:
     """Limits of the child and everything it starts. The process count only where it counts
     the child's own processes (its own user namespace) or those of a user kept for student
     code: for the grader's own user it would count the grader's programs too."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    address_space, processes = limits_of(memory_bytes, count_processes, memory_of_all)
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-    if count_processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+    if processes is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails instead of killing
 
 
 def serve(requests: int, replies: int, output: int, memory_bytes: int,
-          count_processes: bool = False) -> None:
+          count_processes: bool = False, memory_of_all: bool = False) -> None:
     """Answer requests until the grader closes the pipe; printed output goes to `output`."""
     os.dup2(output, 1)
     os.dup2(output, 2)
@@ -242,7 +261,7 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int,
                       buffering=1)
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False,
                       buffering=1)
-    limit_resources(memory_bytes, count_processes)
+    limit_resources(memory_bytes, count_processes, memory_of_all)
 
     child = Child()
     while True:
@@ -251,6 +270,7 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int,
         except (wire.Closed, wire.WireError):
             os._exit(0)
         reply = child.handle(request)
+        reply["id"] = request.get("id")   # the request it answers
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -259,5 +279,6 @@ def serve(requests: int, replies: int, output: int, memory_bytes: int,
         try:
             wire.send(replies, reply)
         except wire.WireError as exc:   # the result was too large to send
-            wire.send(replies, {"ok": False, "error": {"type": "ValueError",
-                                                      "message": str(exc), "traceback": ""}})
+            wire.send(replies, {"ok": False, "id": request.get("id"),
+                                "error": {"type": "ValueError", "message": str(exc),
+                                          "traceback": ""}})

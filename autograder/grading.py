@@ -22,10 +22,14 @@ from .notebooks import (SOLUTION, GradingPlan, Notebook, NotebookError, Test, gi
 from .checks.runs import unsaved_note
 from .launcher import Launcher
 from .text import clean
+from .wire import cut
 from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,
                               budget_message, spent_budget)
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
+# characters of a test's output, a submission's error and each of its warnings in every report
+# (JSON, CSV, feedback, the terminal); what is longer is cut with wire.CUT_MARK
+REPORT_TEXT_LIMIT = 12_000
 
 # a test of a submission that could not be run: the submission's error says why, once
 SEE_SUBMISSION_ERROR = "not run: see the submission's error"
@@ -188,8 +192,9 @@ class GradingSession:
             status, output, _, more, causes = self._attempt(test)
             seconds += more
         score = test.points if status == PASSED else 0.0
-        return TestResult(test.grade_id, score, test.points, status, output, test.hidden,
-                          round(seconds, 3), causes=causes)
+        return TestResult(test.grade_id, score, test.points, status,
+                          cut(output, REPORT_TEXT_LIMIT), test.hidden, round(seconds, 3),
+                          causes=causes)
 
     def _attempt(self, test: Test) -> tuple[str, str, bool, float, list[str]]:
         ns = dict(self._given)
@@ -260,12 +265,12 @@ def open_submission(path: Path, settings: Settings, student: str | None = None,
     try:
         submission = read_notebook(path, follow_links=False)
     except NotebookError as exc:
-        result.error = clean(str(exc))
+        result.error = cut(clean(str(exc)), REPORT_TEXT_LIMIT)
         result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
                                    t.hidden) for t in plan_tests]
         return result, trusted, None
     plan = make_plan(trusted.notebook, submission)
-    result.warnings = list(plan.warnings)
+    result.warnings = [cut(w, REPORT_TEXT_LIMIT) for w in plan.warnings]
     return result, trusted, plan
 
 

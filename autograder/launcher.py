@@ -61,6 +61,31 @@ def child_environment() -> dict:
     return env
 
 
+@functools.lru_cache(maxsize=1)
+def private_view_possible() -> bool:
+    """Whether a root grader's zygote can have a mount namespace of its own in process
+    isolation (zygote.private_view: the course covered, /tmp its own); not in a container
+    without CAP_SYS_ADMIN. Tried once, in a fork."""
+    if not drops_to_nobody() or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    pid = os.fork()
+    if pid == 0:
+        try:
+            made = ctypes.CDLL(None, use_errno=True).unshare(0x00020000) == 0   # CLONE_NEWNS
+        finally:
+            os._exit(0 if made else 1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+PROCESS_NOTE = ("note: process isolation as root without a mount namespace of its own (a "
+                "container): student code, as the user nobody, can read every file that "
+                "other users may read, the course and the class included, and /tmp is "
+                "shared (what nobody leaves there is removed between students); keep the "
+                "course and the submissions in a folder other users cannot enter (chmod 700), "
+                "or use the sandbox")
+
+
 def _readable_below(folder: Path) -> bool:
     """Whether a user with no rights of its own can list `folder` and read its files, once it
     is inside (the zygote reaches a folder under /root through a descriptor, see zygote.py)."""
@@ -162,6 +187,65 @@ def cpu_group() -> Path | None:
 _groups = itertools.count()
 
 
+def memory_group() -> Path | None:
+    """A new cgroup for the children of one zygote (one at a time), whose memory limit holds
+    a submission's processes as a whole, forks included; None where the grader cannot make
+    one (cgroup v1's memory hierarchy, or v2 with the memory controller delegated to the
+    grader's group, writable: usually as root outside a container). On v2 the group also
+    gets the one core of the worker's cpu group, which the children leave for it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    name = f"backprop-lab-{os.getpid()}-{next(_groups)}-children"
+    for line in lines:
+        _id, controllers, path = line.split(":", 2)
+        if controllers == "":   # v2
+            base, limit = Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max"
+        elif "memory" in controllers.split(","):   # v1
+            base, limit = Path("/sys/fs/cgroup", controllers) / path.lstrip("/"), \
+                "memory.limit_in_bytes"
+        else:
+            continue
+        if not (base / "cgroup.procs").is_file():
+            continue
+        _remove_stale_groups(base)
+        group = base / name
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        if (group / limit).is_file():
+            if limit == "memory.max" and (group / "cpu.max").is_file():
+                try:
+                    (group / "cpu.max").write_text(f"{CPU_QUOTA_US} {CPU_PERIOD_US}")
+                except OSError:
+                    pass
+            return group
+        group.rmdir()
+    return None
+
+
+def set_memory_limit(group: Path, memory_bytes: int) -> bool:
+    """The limit of `group` (memory and swap together) set to `memory_bytes`."""
+    if (group / "memory.max").is_file():   # v2
+        settings = [("memory.max", memory_bytes), ("memory.swap.max", 0)]
+    else:   # v1: memory+swap may not be set below memory, nor memory above memory+swap
+        settings = [("memory.memsw.limit_in_bytes", memory_bytes),
+                    ("memory.limit_in_bytes", memory_bytes),
+                    ("memory.memsw.limit_in_bytes", memory_bytes)]
+    done = False
+    for name, value in settings:
+        try:
+            (group / name).write_text(str(value))
+            done = done or name in ("memory.max", "memory.limit_in_bytes")
+        except OSError:
+            pass
+    return done
+
+
 def _remove_stale_groups(base: Path) -> None:
     """Empty groups of graders that died without removing theirs (killed workers)."""
     try:
@@ -201,6 +285,8 @@ class Launcher:
         self._control: socket.socket | None = None
         self._ready = False
         self.cpu_group = cpu_group()   # None where cgroups cannot be made
+        self.memory_group = memory_group()   # where each child moves itself; or None
+        self._memory_limit: int | None = None
         self._start()   # it imports numpy while the grader reads the notebooks
 
     # ------------------------------------------------------------ the zygote
@@ -210,6 +296,11 @@ class Launcher:
         # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
         argv = [sys.executable, "-P", "-m", "autograder.zygote",
                 "--control", str(theirs.fileno())]
+        passed = [theirs.fileno()]
+        group = self._open_memory_group()
+        if group is not None:   # the child (another user) moves itself in with it
+            argv += ["--memory-group", str(group)]
+            passed.append(group)
         env = child_environment()
         if os.name == "posix" and os.geteuid() == 0:
             argv += ["--user", str(NOBODY)]   # never student code as root
@@ -222,20 +313,46 @@ class Launcher:
             if drops_to_nobody():
                 os.chmod(self._dir, 0o711)
                 os.chown(scratch, NOBODY, NOBODY)
+                hidden = self._hidden_list()   # covered in the zygote's own view
+                if hidden is not None:
+                    argv += ["--hide-from", str(hidden)]
+                    passed.append(hidden)
             env.update(PYTHONPATH=str(self._runtime()),
                        PATH=os.environ.get("PATH", ""), HOME=str(scratch), TMPDIR=str(scratch))
             cmd = argv
         log = open(self._dir / "zygote.log", "wb")
         try:
             self._proc = subprocess.Popen(
-                cmd, pass_fds=(theirs.fileno(),), env=env or {}, cwd=self._dir,
+                cmd, pass_fds=tuple(passed), env=env or {}, cwd=self._dir,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
                 preexec_fn=_joiner(self.cpu_group))
         finally:
             theirs.close()
             log.close()
+            for fd in passed[1:]:
+                os.close(fd)
         self._control = ours
         self._ready = False
+
+    def _hidden_list(self) -> int | None:
+        """The folders to hide, as JSON in a file without a name: a zygote's command line is
+        readable by every user, its children included."""
+        if not hasattr(os, "memfd_create"):
+            return None
+        fd = os.memfd_create("hidden", 0)
+        os.write(fd, json.dumps([str(Path(h).resolve()) for h in self.hide]).encode())
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
+
+    def _open_memory_group(self) -> int | None:
+        """The children's memory group, opened for writing by the grader: the kernel checks
+        who opened it, so a child of another user can move itself in, and only there."""
+        if self.memory_group is None:
+            return None
+        try:
+            return os.open(self.memory_group / "cgroup.procs", os.O_WRONLY)
+        except OSError:
+            return None
 
     def _runtime(self) -> Path:
         """A private copy of the package's runtime files (sandbox.RUNTIME_FILES), readable by
@@ -317,14 +434,15 @@ class Launcher:
 
     def close(self) -> None:
         self._stop()
-        for _ in range(100) if self.cpu_group is not None else ():
-            try:   # busy until the kernel has released the last killed process
-                self.cpu_group.rmdir()
-                break
-            except FileNotFoundError:
-                break
-            except OSError:
-                time.sleep(0.01)
+        for group in (self.cpu_group, self.memory_group):
+            for _ in range(100) if group is not None else ():
+                try:   # busy until the kernel has released the last killed process
+                    group.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.01)
         for folder, subfolders, _files in os.walk(self._dir):   # children may lock folders
             for name in subfolders:
                 try:
@@ -353,6 +471,16 @@ class Launcher:
             return self._spawn_once(memory_bytes, output)
 
     def _spawn_once(self, memory_bytes: int, output: int) -> tuple[int, int, int]:
+        if self.memory_group is not None and self._memory_limit != memory_bytes:
+            if set_memory_limit(self.memory_group, memory_bytes):
+                self._memory_limit = memory_bytes
+            else:   # a new zygote without the group: its children share the limit out
+                self._stop()   # between fewer processes themselves (child.limit_resources)
+                try:
+                    self.memory_group.rmdir()
+                except OSError:
+                    pass
+                self.memory_group = None
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         try:

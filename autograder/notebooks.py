@@ -156,13 +156,14 @@ def read_bytes(path: str | Path, follow_links: bool = True, limit: int = MAX_NOT
         os.close(fd)
 
 
-def read_notebook(path: str | Path, follow_links: bool = True) -> Notebook:
+def read_notebook(path: str | Path, follow_links: bool = True,
+                  limit: int = MAX_NOTEBOOK_BYTES) -> Notebook:
     """Parse a notebook into cells; NotebookError (with a plain message) if it can't be read.
 
     A submission is read with follow_links=False: a link is refused (see read_bytes)."""
     path = Path(path)
     try:
-        text = read_bytes(path, follow_links).decode("utf-8")
+        text = read_bytes(path, follow_links, limit).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot read {path}: {exc}") from None
     if not text.strip():

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import sandbox
 from .grading import Settings
-from .launcher import LauncherError, isolation_mode
+from .launcher import (PROCESS_NOTE, LauncherError, drops_to_nobody, isolation_mode,
+                       private_view_possible)
 from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 TIMEOUT = Limits.timeout
@@ -92,6 +93,8 @@ def grading_settings(course: Path, hidden: bool, timeout: float = TIMEOUT,
     if isolation == "auto" and mode == "process" and sys.platform.startswith("linux"):
         print(f"note: student code runs without the sandbox ({sandbox.problem()}); "
               f"install bubblewrap for it", file=sys.stderr)
+    if mode == "process" and drops_to_nobody() and not private_view_possible():
+        print(PROCESS_NOTE, file=sys.stderr)
     return Settings(course=Path(course), hidden=hidden,
                     limits=Limits(timeout=timeout, memory_mb=memory, budget=budget),
                     isolation=mode)

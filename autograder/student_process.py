@@ -98,6 +98,7 @@ class StudentProcess:
         self.left_out: dict[str, str] = {}     # names of the student's cells not run, and why
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
+        self._requests = 0   # requests sent: each one's id
         # The children print into a file without a name (the grader reads it by descriptor),
         # so student code has nothing to replace with a link to a file it should not see.
         self._output, path = tempfile.mkstemp(prefix="backprop-output-")
@@ -198,10 +199,16 @@ class StudentProcess:
         return self.budget_deadline is not None and self.budget_deadline < deadline
 
     def _request(self, message: dict, deadline: float, timed: bool = False) -> dict:
-        """Send a request, wait for its reply until `deadline`. `timed`: the student's code
-        runs in it, and the child stops it itself at `deadline` to say where it was (the
-        grader waits TIME_UP_GRACE more, then ends the child in any case)."""
+        """Send `message`, return the child's reply to it, waiting until `deadline`.
+
+        Each request has an id the reply must carry: a reply that student code wrote on the
+        pipe, and the real one it leaves behind, answer no later request (the child is
+        replaced at the first mismatch). `timed`: the student's code runs in it, and the child
+        stops it itself at `deadline` to say where it was (the grader waits TIME_UP_GRACE
+        more, then ends the child in any case)."""
         req_w, rep_r = self._fds
+        self._requests += 1
+        message = {**message, "id": self._requests}
         wait = deadline
         try:
             if timed:
@@ -212,6 +219,10 @@ class StudentProcess:
                 wait = deadline + TIME_UP_GRACE
             wire.send(req_w, message, wait)
             reply = wire.receive(rep_r, wait)
+            if reply.get("id") != message["id"]:
+                raise wire.WireError("a reply to another request")
+            if reply.get("error"):   # its text cut at the wire's limits
+                reply["error"] = wire.checked_error(reply["error"])
             error = reply.get("error") or {}
             if not isinstance(error, dict):
                 raise wire.WireError("malformed error")

@@ -9,7 +9,10 @@ to student code), optionally bound with functools.partial; no other module is ac
 
 Every string of a received message is valid text (`text.clean`): a lone surrogate or a NUL
 that student code put into a message, an error or a value becomes U+FFFD here, where it
-enters the grader.
+enters the grader. And every text is short: a string inside a value is cut at TEXT_LIMIT
+characters, an error's message and traceback at TEXT_LIMIT, its type at NAME_LIMIT
+(`checked_error`), each with CUT_MARK and the count of characters dropped, so that a
+forged reply of the frame's full size costs the reports a few kilobytes.
 """
 from __future__ import annotations
 
@@ -30,6 +33,9 @@ from .text import clean_data
 
 MAX_FRAME = 16 * 1024 * 1024   # bytes of one message
 MAX_ITEMS = 200_000            # containers and elements of one message (bounds decoding memory)
+TEXT_LIMIT = 4000              # characters of a string in a value, of an error's message or traceback
+NAME_LIMIT = 200               # characters of an error's type
+CUT_MARK = "[... cut:"         # starts what stands for the rest of a text that was too long
 _HEADER = struct.Struct(">Q")
 _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -41,6 +47,30 @@ _UNCLEAN_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 
 class WireError(Exception):
     """A message that is not plain data, too large, or malformed."""
+
+
+def cut(text: str, limit: int = TEXT_LIMIT) -> str:
+    """`text` if it has at most `limit` characters, else its start and a marker."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} {CUT_MARK} {len(text) - limit} more characters]"
+
+
+ERROR_FIELDS = {"type": NAME_LIMIT, "message": TEXT_LIMIT, "traceback": TEXT_LIMIT}
+
+
+def checked_error(error: Any) -> dict:
+    """A reply's `error` as the grader uses it: a dict of its text fields, each cut at its
+    limit (ERROR_FIELDS); WireError when it is not a dict of strings."""
+    if not isinstance(error, dict):
+        raise WireError("malformed error")
+    checked = {}
+    for key, limit in ERROR_FIELDS.items():
+        value = error.get(key, "")
+        if not isinstance(value, str):
+            raise WireError(f"malformed error {key}")
+        checked[key] = cut(value, limit)
+    return checked
 
 
 # ---------------------------------------------------------------- encoding
@@ -140,7 +170,9 @@ class Decoder:
     def decode(self, node: Any, depth: int = 0) -> Any:
         if depth > 100:
             raise WireError("data nested too deeply")
-        if node is None or isinstance(node, (bool, int, float, str)):
+        if isinstance(node, str):
+            return cut(node)
+        if node is None or isinstance(node, (bool, int, float)):
             return node
         if not isinstance(node, dict) or not isinstance(node.get("t"), str):
             raise WireError("malformed message")
@@ -165,7 +197,7 @@ class Decoder:
             for key, value in node["v"]:
                 if not isinstance(key, (str, int)):
                     raise WireError("malformed dict key")
-                out[key] = self.decode(value, depth + 1)
+                out[cut(key) if isinstance(key, str) else key] = self.decode(value, depth + 1)
             return out
         if kind == "fn" and self.allow_callables:
             return self._callable(node, depth)
@@ -251,6 +283,7 @@ def receive(fd: int, deadline: float | None = None) -> dict:
     # Bytes that are not UTF-8 (encoded surrogates included) become U+FFFD; what is left to
     # clean can only come from escapes, and only a message that has one is walked.
     text = data.decode("utf-8", "replace")
+    del data
     try:
         message = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -265,16 +298,19 @@ def receive(fd: int, deadline: float | None = None) -> dict:
         raise WireError("data nested too deeply") from None
 
 
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], size
-    while remaining:
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytearray:
+    """`size` bytes from `fd`, read into one buffer (a frame is held once, not in chunks and
+    then joined: a reply of the frame's full size costs the grader its size, not twice)."""
+    data = bytearray(size)
+    view, done = memoryview(data), 0
+    while done < size:
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise Timeout()
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
+        got = os.readv(fd, [view[done:done + (1 << 20)]])
+        if not got:
             raise Closed()
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+        done += got
+    view.release()
+    return data

@@ -38,6 +38,7 @@ from . import child, probes, wire  # noqa: F401  (the whole runtime: nothing els
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 SHM = Path("/dev/shm")
+SHARED_TMP = (Path("/tmp"), Path("/var/tmp"))   # every user's: emptied of what ours made
 SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
 RUNTIME = frozenset({"autograder", "autograder.child", "autograder.probes", "autograder.text",
                      "autograder.wire", "autograder.zygote"})
@@ -51,9 +52,13 @@ def _prctl(option: int, value: int) -> None:
 
 class Zygote:
     def __init__(self, control: socket.socket, scratch: Path, sandboxed: bool,
-                 dropped: bool = False):
+                 dropped: bool = False, memory_group: int | None = None,
+                 private_tmp: bool = False):
         self.control, self.scratch, self.sandboxed = control, scratch, sandboxed
         self.dropped = dropped   # running as a user of its own (root gave it up for us)
+        # the grader's descriptor of the children's memory cgroup (cgroup.procs), or None
+        self.memory_group = memory_group
+        self.private_tmp = private_tmp   # /tmp and /var/tmp are the scratch (private_view)
 
     def serve(self) -> None:
         self._send({"ready": True})
@@ -88,12 +93,14 @@ class Zygote:
                 os.setsid()
                 _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
                 self.control.close()
+                whole = _join_group(self.memory_group)   # before any student code
                 _close_fds_except(fds + _kept_fds)
                 own_namespace = _own_ipc_namespace()
                 os.chdir(workdir)
                 requests, replies, output = fds
                 child.serve(requests, replies, output, memory,
-                            count_processes=own_namespace or self.dropped)
+                            count_processes=own_namespace or self.dropped,
+                            memory_of_all=whole)
             finally:
                 os._exit(70)
         return pid
@@ -112,7 +119,9 @@ class Zygote:
             except OSError as exc:
                 left.append(exc)
         if self.dropped and not self.sandboxed:   # the host's /dev/shm: what our user made
-            left += [e for e in _entries(SHM) if _owned(e) and not _remove(e)]
+            shared = [SHM] + ([] if self.private_tmp else list(SHARED_TMP))
+            left += [e for folder in shared for e in _entries(folder)
+                     if _owned(e) and not _remove(e)]
         if left:
             sys.exit(f"zygote: the scratch directory could not be emptied ({left[0]})")
 
@@ -171,6 +180,20 @@ class Zygote:
             if time.monotonic() > deadline:
                 sys.exit("zygote: processes a child started could not all be ended")
         _reap()
+
+
+def _join_group(fd: int | None) -> bool:
+    """Move this (child) process into the memory cgroup open as `fd`, so that its memory
+    limit holds it and every process it starts in all; whether it is in."""
+    if fd is None:
+        return False
+    try:
+        os.write(fd, b"0")   # "0": the writing process itself
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _own_ipc_namespace() -> bool:
@@ -342,10 +365,11 @@ def keep_to_the_runtime() -> None:
     sys.meta_path.insert(0, RuntimeOnly())
 
 
-def reach_as_user() -> None:
+def reach_as_user(hidden: tuple[str, ...] = ()) -> None:
     """After a drop from root, Python's own folders may lie under a folder only root may
-    enter (a Python under /root). Reach each through a descriptor opened now, as
-    /proc/self/fd/N: the user then reads what is readable to others below it, nothing above."""
+    enter (a Python under /root), or under a folder about to be covered (`hidden`: a course
+    with its .venv inside). Reach each through a descriptor opened now, as /proc/self/fd/N:
+    the user then reads what is readable to others below it, nothing above."""
     if os.geteuid() != 0:
         return
     roots = sorted({p for p in sys.path if p and os.path.isdir(p)}, key=len)
@@ -353,7 +377,8 @@ def reach_as_user() -> None:
     for root in roots:
         if any(root == r or root.startswith(r + os.sep) for r in moves):
             continue   # reached through a folder above it
-        if not _open_to_others(Path(root)):
+        covered = any(root == h or root.startswith(h.rstrip(os.sep) + os.sep) for h in hidden)
+        if covered or not _open_to_others(Path(root)):
             fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
             _kept_fds.append(fd)
             moves[root] = f"/proc/self/fd/{fd}"
@@ -382,6 +407,44 @@ def _open_to_others(folder: Path) -> bool:
         return False
 
 
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+CLONE_NEWNS = 0x00020000
+PRIVATE_TMP = "/tmp"   # the scratch directory, seen at /tmp and /var/tmp, in a private view
+
+
+def private_view(scratch: Path, hidden: list[str]) -> Path | None:
+    """Process isolation on a root grader: a mount namespace of this zygote's own (before it
+    gives up root), where the `hidden` folders (the course, the grader's working directory)
+    are empty and read-only, and /tmp and /var/tmp are this zygote's scratch directory,
+    emptied before every child. The new scratch path; None where the kernel refuses (no
+    CAP_SYS_ADMIN: a container), and nothing is changed then."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source, target, kind, flags, data=None) -> bool:
+        return libc.mount(source and os.fsencode(source), os.fsencode(target),
+                          kind and os.fsencode(kind), flags, data and os.fsencode(data)) == 0
+
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return None
+    if not mount("none", "/", None, MS_REC | MS_PRIVATE):
+        sys.exit("zygote: a private mount namespace could not be made private")
+    reach_as_user(tuple(hidden))   # Python's folders inside a hidden one stay reachable
+    for folder in hidden:
+        if os.path.isdir(folder):
+            mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  "size=4k,mode=0755")
+    for folder in ("/var/tmp", PRIVATE_TMP):   # /tmp last: the scratch lies inside it
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            if not mount(str(scratch), folder, None, MS_BIND | MS_NOSUID | MS_NODEV):
+                sys.exit(f"zygote: the scratch directory could not be mounted at {folder}")
+    for name in ("HOME", "TMPDIR"):
+        os.environ[name] = PRIVATE_TMP
+    return Path(PRIVATE_TMP)
+
+
 def drop_to(user: int) -> None:
     """Give up root for good: `user` as uid and gid, no groups, no way back (setuid programs
     included)."""
@@ -403,8 +466,19 @@ def main(argv=None) -> None:
     parser.add_argument("--scratch", type=Path, required=True)
     parser.add_argument("--sandboxed", action="store_true")
     parser.add_argument("--user", type=int, help="run as this uid and gid (from root)")
+    parser.add_argument("--hide-from", type=int,
+                        help="descriptor of a JSON list of folders to hide (process isolation)")
+    parser.add_argument("--memory-group", type=int,
+                        help="descriptor of the children's memory cgroup's cgroup.procs")
     opts = parser.parse_args(argv)
     keep_to_the_runtime()
+    private_tmp = False
+    if opts.hide_from is not None:
+        with os.fdopen(opts.hide_from, "rb") as fh:
+            hidden = [str(h) for h in json.loads(fh.read())]
+        scratch = private_view(opts.scratch, hidden)
+        if scratch is not None:
+            opts.scratch, private_tmp = scratch, True
     if opts.user is not None:   # after the imports: the package may not be readable to it
         drop_to(opts.user)
     elif os.geteuid() == 0:
@@ -413,7 +487,8 @@ def main(argv=None) -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=opts.control)
-    Zygote(control, opts.scratch, opts.sandboxed, dropped=opts.user is not None).serve()
+    Zygote(control, opts.scratch, opts.sandboxed, dropped=opts.user is not None,
+           memory_group=opts.memory_group, private_tmp=private_tmp).serve()
 
 
 if __name__ == "__main__":

@@ -28,15 +28,19 @@ those notebooks' time limits." This script measures it.
    sessions (CPU starvation of the neighbours), a writer to /dev/shm and SysV shared memory
    (nothing may reach the next student), every function keeping its inputs and printing
    them in later tests (tests/spy.py: no public test may print a hidden input), an import
-   of the check library (ground truth without a backward pass), and numerical
-   differentiation: a backward pass of the assignment computed by centered differences of
-   the given forward (right numbers, no backprop: it must lose every test of that function;
-   --numerical makes every hostile notebook this one). Three honest notebooks get a hostile
-   timestamp.txt (a named pipe, a link to a root-only file, garbage: each costs only its own
-   late judgement, the file is never shown), and three students have ids a spreadsheet would
-   run (`+1+1`, `-2+3`, `@A1`; both runs: no cell of the CSV may run). Both runs use a late
-   policy with far deadlines and write a CSV. The class is graded again with the same
-   command.
+   of the check library (ground truth without a backward pass), numerical differentiation
+   (a backward pass computed by centered differences of the given forward: it must lose
+   every test of that function; --numerical makes every hostile notebook this one), forks
+   that each fill 300 MB under the per-process limit (the submission's memory in all), a
+   forged reply of 16 MB of text on the pipe (cut where it enters the grader), and a scan of
+   every process's command line for the course's folder with a file left in /tmp and
+   /var/tmp (the CLI is given absolute paths; neither may be found, nothing may be left on
+   the machine). Three honest notebooks get a hostile timestamp.txt (a named pipe, a link to
+   a root-only file, garbage: each costs only its own late judgement, the file is never
+   shown), and three students have ids a spreadsheet would run (`+1+1`, `-2+3`, `@A1`; both
+   runs: no cell of the CSV may run). Both runs use a late policy with far deadlines and
+   write a CSV. The class is graded again with the same command (`--isolation` chooses the
+   mode, default auto).
 4. The promise, as the README states it: the hostile run takes at most the baseline wall
    time plus, for each hostile notebook, its grading time budget (the JSON's `budget`) and
    a start-up allowance spread over the J workers, plus, for each notebook whose tests were
@@ -96,6 +100,7 @@ from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 MARKER = f"bplhostile{uuid.uuid4().hex[:8]}"     # argv[0] of every background process
+LEAK = "bpl-found-the-course"   # printed by hostile code that reached the course's folder
 
 # (name, where, code): "body" replaces the function's body, "cell" goes before the cell.
 ATTACKS = (
@@ -141,6 +146,34 @@ ATTACKS = (
     # no backward pass: centered differences of the given forward, entry by entry; the right
     # numbers at every size, so only exactness and cost can tell (NUMERICAL below)
     ("numerical differentiation", "numerical", ""),
+    # memory of the submission as a whole: forks that each stay under the per-process limit
+    ("memory in forks", "body",
+     "import os, time\nfor _ in range(6):\n    try:\n        pid = os.fork()\n"
+     "    except OSError:\n        break\n    if pid == 0:\n        hog = []\n"
+     "        try:\n            for _ in range(6):\n"
+     "                hog.append(b'x' * (50 << 20))\n        except MemoryError:\n"
+     "            pass\n        time.sleep(3)\n        os._exit(0)\ntime.sleep(3)\n"
+     "raise RuntimeError('forked memory hogs')\n"),
+    # a forged reply on the pipe, all of it text, just under the frame limit
+    ("oversized forged reply", "body",
+     "import json, os, struct\n"
+     "data = json.dumps({'ok': False, 'error': {'type': 'E' * 10 ** 6, "
+     "'message': 'm' * (14 * 10 ** 6), 'traceback': 't' * 10 ** 6}}).encode()\n"
+     "for fd in os.listdir('/proc/self/fd'):\n    if int(fd) > 2:\n        try:\n"
+     "            os.write(int(fd), struct.pack('>Q', len(data)) + data)\n"
+     "        except OSError:\n            pass\nraise RuntimeError('forged a reply')\n"),
+    # the course and the class through the command lines of every process, and /tmp
+    ("snooping command lines and /tmp", "body",
+     "import os\nfound = 0\nfor pid in os.listdir('/proc'):\n    try:\n"
+     "        args = open('/proc/%s/cmdline' % pid, 'rb').read().split(b'\\0')\n"
+     "    except OSError:\n        continue\n    for arg in args:\n"
+     "        folder = os.path.join(arg.decode(errors='replace'), 'source')\n"
+     "        if os.path.isdir(folder):\n            found += 1\n"
+     f"            print('{LEAK}', folder)\n"
+     "for tmp in ('/tmp', '/var/tmp'):\n    try:\n"
+     f"        open(os.path.join(tmp, '{MARKER}-left'), 'w').write('x')\n"
+     "    except OSError:\n        pass\n"
+     "raise RuntimeError('snooped: %d course folders found' % found)\n"),
 )
 
 # The numerical attack, per assignment: (graded function, body). Each body differentiates
@@ -432,10 +465,13 @@ def startup_allowance() -> tuple[float, list[float]]:
 
 # ---------------------------------------------------------------- grading
 
-def grade(course: Path, name: str, jobs: int, timeout: float, limit: float) -> dict:
+def grade(course: Path, name: str, jobs: int, timeout: float, limit: float,
+          isolation: str = "auto") -> dict:
     out = course / f"{name}-grades.json"
     log = course / f"{name}-output.txt"
-    cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--quiet",
+    # absolute paths, as an instructor may type them: they must not lead student code there
+    cmd = [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
+           str(course), "--hidden", "--quiet", "--isolation", isolation,
            "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name,
            "--csv", f"{name}-grades.csv", "--late-policy", "late_policy.toml"]
     load = os.getloadavg()[0]
@@ -500,6 +536,7 @@ def first_line(text: str, width: int = 90) -> str:
 # ---------------------------------------------------------------- the run
 
 def run(opts, course: Path) -> dict:
+    os.chmod(course, 0o755)   # as an instructor's course is: other users may read it
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source", course / "source")
     (course / "late_policy.toml").write_text(LATE_POLICY)
@@ -517,7 +554,7 @@ def run(opts, course: Path) -> dict:
     limit = 120 + 5 * len(subs)
     print(f"baseline: grading all {len(subs)}, --jobs {opts.jobs} --timeout {opts.timeout:g} ...",
           flush=True)
-    base = grade(course, "baseline", opts.jobs, opts.timeout, limit)
+    base = grade(course, "baseline", opts.jobs, opts.timeout, limit, opts.isolation)
 
     for h in hostiles:
         write_hostile(h, makers[h.sub.assignment], opts.timeout)
@@ -525,7 +562,7 @@ def run(opts, course: Path) -> dict:
                                course)
     print(f"hostile: the same with {len(hostiles)} hostile notebooks ...", flush=True)
     worst = 2 * len(hostiles) * (BUDGET_TIMEOUTS * (opts.timeout + RESTART_ALLOWANCE) + 2)
-    bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst)
+    bad = grade(course, "hostile", opts.jobs, opts.timeout, limit + worst, opts.isolation)
 
     key = lambda r: (r["student"], r["assignment"])     # noqa: E731
     before = {key(r): r for r in base["results"]}
@@ -641,6 +678,16 @@ def run(opts, course: Path) -> dict:
             "rerun_tests": rerun, "other_tests_stopped_by_the_budget": budget_lost,
             "kept_other_points": not kept_wrong, "hostile_tests_all_zero": not not_hit})
 
+    # this course's folder (other world-readable folders on the machine are not the grader's)
+    leaks = [f"{r['student']}/{r['assignment']} {t['name']}" for r in bad["results"]
+             for t in r["tests"] if f"{LEAK} {course}" in t["output"]]
+    failures += [f"student code reached the course's folder: {w}" for w in leaks]
+    left_in_tmp = []
+    for tmp in ("/tmp", "/var/tmp"):
+        for entry in Path(tmp).glob(f"{MARKER}-left"):
+            left_in_tmp.append(str(entry))
+            entry.unlink()
+    failures += [f"a student's file left for the next one: {f}" for f in left_in_tmp]
     background = [p for p in per_hostile if p["attack"] == "background process"]
     started_total = sum(p["background_started"] for p in background)
     if bad["leftover"]:
@@ -741,6 +788,8 @@ def run(opts, course: Path) -> dict:
         ("hostile notebooks kept the points of their other functions",
          all(p["kept_other_points"] for p in per_hostile)),
         ("hostile code earned no points", all(p["hostile_tests_all_zero"] for p in per_hostile)),
+        ("no student code found the course through a command line", not leaks),
+        ("nothing left in the machine's /tmp or /var/tmp", not left_in_tmp),
         (f"background processes ({MARKER} 300) started / seen / left after exit",
          not bad["leftover"] and (started_total > 0 or not background)),
         ("no public test printed a hidden input (stash and print)",
@@ -783,6 +832,7 @@ def run(opts, course: Path) -> dict:
         "promise_held": held,
         "hostile": per_hostile,
         "non_hostile_changed": others_changed,
+        "isolation": opts.isolation, "course_found": leaks, "left_in_tmp": left_in_tmp,
         "baseline_unexpected": unexpected,
         "background": {"started": started_total, "seen_while_grading": len(bad["marked_seen"]),
                        "left_after_exit": bad["leftover"]},
@@ -806,6 +856,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numerical", action="store_true",
                         help="make every hostile notebook the numerical-differentiation attack "
                              "(one per assignment with --hostile 6)")
+    parser.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
+                        help="the CLI's --isolation (default auto)")
     parser.add_argument("--all-correct", action="store_true",
                         help="every notebook correct (default: class_benchmark.py's mix)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the class mix (default 0)")

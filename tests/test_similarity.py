@@ -2,6 +2,9 @@
 first in a small class, and a report that shows hostile code as text."""
 from __future__ import annotations
 
+import json
+import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -9,6 +12,7 @@ import pytest
 import toy_course
 
 from autograder import cli
+from conftest import wall_bound
 from autograder.reports import similarity as sim
 
 STUB = "def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
@@ -153,8 +157,9 @@ def test_unrecognised_and_ambiguous_notebooks_are_reported(tmp_path, capsys):
     extra.write_bytes((root / "submitted" / "ben" / "staged" / "staged.ipynb").read_bytes())
     _, counts, problems = sim.analyse([root / "submitted"], root)
     assert counts == {"staged": 2}
-    assert any("notes.ipynb: not in an assignment's folder" in p for p in problems)
-    assert any("staged (1).ipynb: ben has staged.ipynb for staged; this one is not compared"
+    # in the words of `grade`, which follows the same rules (notebooks.discover)
+    assert any("notes.ipynb: not a submission" in p for p in problems)
+    assert any("staged (1).ipynb: not the submission: staged.ipynb in the same folder is"
                in p for p in problems)
 
 
@@ -162,3 +167,116 @@ def test_unrecognised_and_ambiguous_notebooks_are_reported(tmp_path, capsys):
 def test_bad_parameters_are_refused(tmp_path, args, capsys):
     assert cli.main(["similarity", str(tmp_path), "--out", str(tmp_path / "r.html"),
                      *args]) == 2
+
+
+# ================================================================ the grader's file rules
+
+def test_a_link_to_a_classmates_notebook_frames_nobody(tmp_path):
+    """A student folder holding a link to another's notebook (or into source/) is not read:
+    it is listed as not compared, as `grade` lists it."""
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"],
+                                 "cai": HONEST["cai"]})
+    secret = root / "source" / "staged"
+    secret.mkdir(parents=True)
+    nbformat.write(toy_course.build(COPY), secret / "staged.ipynb")
+    for student, target in (("mal", root / "submitted" / "ana" / "staged" / "staged.ipynb"),
+                            ("eve", secret / "staged.ipynb")):
+        (root / "submitted" / student / "staged").mkdir(parents=True)
+        (root / "submitted" / student / "staged" / "staged.ipynb").symlink_to(target)
+    (root / "submitted" / "lnk").symlink_to(secret.parent, target_is_directory=True)
+    results, counts, problems = sim.analyse([root / "submitted"], root)
+    assert counts == {"staged": 3}
+    students = {s for p in results["staged"] for s in (p.a.student, p.b.student)}
+    assert students <= {"ana", "ben", "cai"}
+    assert sum("link" in p for p in problems) >= 2, problems
+
+
+def test_a_huge_notebook_is_capped_and_said_so(tmp_path):
+    """Two notebooks of megabytes of code cost seconds, not minutes, and a page of bounded
+    size, which says what was left out."""
+    huge = {**HONEST["ana"],
+            "double": "def double(x):\n" + "".join(f"    y{i} = x * {i} + np.sum(x)\n"
+                                                   for i in range(120_000)) + "    return y1\n"}
+    root = make_class(tmp_path, {"ana": huge, "ben": huge, "cai": HONEST["cai"]})
+    assert (root / "submitted" / "ana" / "staged" / "staged.ipynb").stat().st_size > 4e6
+    out = tmp_path / "r.html"
+    start = time.monotonic()
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out)]) == 0
+    assert time.monotonic() - start < wall_bound(15)
+    page = out.read_text(encoding="utf-8")
+    assert len(page) < 2 * 1024 * 1024
+    assert f"first {sim.MAX_CODE_CHARS:,} characters" in page
+    top = sim.analyse([root / "submitted"], root)[0]["staged"][0]
+    assert {top.a.student, top.b.student} == {"ana", "ben"} and top.similarity > 0.9
+
+
+def test_a_notebook_over_the_size_cap_is_listed_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(sim, "MAX_NOTEBOOK_BYTES", 20_000)
+    padded = {**HONEST["ana"], "pair": HONEST["ana"]["pair"] + "#" + "x" * 30_000 + "\n"}
+    root = make_class(tmp_path, {"ana": padded, "ben": HONEST["ben"], "cai": HONEST["cai"]})
+    _, counts, problems = sim.analyse([root / "submitted"], root)
+    assert counts == {"staged": 2}
+    assert any("ana" in p and "more than" in p for p in problems), problems
+
+
+# ================================================================ the page
+
+def test_the_page_lists_as_many_pairs_as_it_says(tmp_path):
+    many = {f"s{i:02d}": HONEST[name] for i, name in
+            enumerate(list(HONEST) * 3)}   # 15 students: 105 pairs
+    root = make_class(tmp_path, many)
+    out = tmp_path / "r.html"
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out), "--top", "5"]) == 0
+    page = out.read_text(encoding="utf-8")
+    said = int(re.search(r"the (\d+) most similar pairs", page).group(1))
+    rows = page.split("<table class=rank>")[1].split("</table>")[0].count("<tr><td>")
+    assert said == rows, (said, rows)
+
+
+# ================================================================ the same wrong answer
+
+def _grades(rows: dict[str, dict[str, tuple[str, str]]]) -> dict:
+    """A grades JSON: per student, test -> (status, output)."""
+    return {"submissions": [
+        {"student": student, "assignment": "staged", "path": f"submitted/{student}",
+         "status": "graded", "tests": [{"name": name, "status": status, "output": output}
+                                       for name, (status, output) in tests.items()]}
+        for student, tests in rows.items()]}
+
+
+def test_students_sharing_a_rare_wrong_answer_are_flagged(tmp_path):
+    """Two students whose failed test says the same wrong values are listed together; a
+    mistake half the class makes, a stub, or a test that passed is no such sign."""
+    students = {**HONEST, "zed": HONEST["ana"], **{f"x{i}": HONEST["ben"] for i in range(5)}}
+    root = make_class(tmp_path, students)
+    wrong = "`double`: wrong values at [0]: yours 3.25 vs expected 2.5"
+    common = "`pair`: returned the input itself, not a new array"
+    rows = {s: {"test_double": ("passed", ""), "test_pair": ("passed", "")} for s in students}
+    for s in ("ana", "zed"):
+        rows[s]["test_double"] = ("failed", wrong + "\nYour code printed:\nhello " + s)
+    for s in ("cai", "dee", "eli", "x0", "x1", "x2"):
+        rows[s]["test_pair"] = ("failed", common)
+    for s in ("x3", "x4"):
+        rows[s]["test_double"] = ("failed", "`double` is not implemented yet: replace ...")
+    (tmp_path / "grades.json").write_text(json.dumps(_grades(rows)))
+    found = sim.shared_wrong_answers(tmp_path / "grades.json")["staged"]
+    assert [(g.test, sorted(g.students)) for g in found] == [("test_double", ["ana", "zed"])]
+    out = tmp_path / "r.html"
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(out), "--results", str(tmp_path / "grades.json")]) == 0
+    page = out.read_text(encoding="utf-8")
+    section = page.split("Same wrong answers")[1]
+    assert "test_double" in section and "ana" in section and "zed" in section
+    assert "yours 3.25 vs expected 2.5" in section and "hello" not in section
+    assert "returned the input itself" not in section
+
+
+def test_an_unreadable_results_file_is_refused(tmp_path, capsys):
+    root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"]})
+    (tmp_path / "grades.json").write_text("[1, 2")
+    assert cli.main(["similarity", str(root / "submitted"), "--course", str(root),
+                     "--out", str(tmp_path / "r.html"),
+                     "--results", str(tmp_path / "grades.json")]) == 2
+    assert "grades.json" in capsys.readouterr().err

@@ -23,7 +23,14 @@ of MOSS and Dolos):
 
 The HTML report (self-contained, no scripts, every piece of student text escaped) ranks the
 pairs and shows the matched regions side by side, numbered alike on both sides. A high rank
-is a reason to read the two submissions, not a verdict.
+is a reason to read the two submissions, not a verdict. With `--results grades.json` it also
+lists, per assignment, the students who fail a test with the same message, wrong values
+included, when few do (`shared_wrong_answers`): a shared bug says more than shared correct
+code.
+
+Submissions are found and read by `grade`'s rules (no link followed, regular files only), a
+notebook of more than MAX_NOTEBOOK_BYTES is not compared and only a submission's first
+MAX_CODE_CHARS characters of solution code are; the page says which.
 
 copydetect (a maintained winnowing library) was considered: it compares files on disk by
 characters, keeps numbers, and weighs code that the whole class has in common as much as
@@ -39,6 +46,7 @@ import builtins
 import hashlib
 import html
 import io
+import json
 import keyword
 import math
 import sys
@@ -54,9 +62,9 @@ import numpy as np
 
 from ..assignments import ASSIGNMENTS
 from ..course import OUTPUT
-from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, find_solution, read_notebook,
-                         trusted_path)
-from ..text import one_line
+from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, discover, find_solution,
+                         read_bytes, read_notebook, safe_name, shown, trusted_path)
+from ..text import clean, one_line
 
 # Short k-grams survive reordered lines (a k-gram that crosses a moved line is lost); the
 # rarity weights keep the short ones that everybody writes from counting. Chosen on
@@ -64,6 +72,13 @@ from ..text import one_line
 # reordered ones among honest pairs).
 K = 6           # tokens in a k-gram
 WINDOW = 4      # hashes in a winnowing window
+# What one submission may cost: its notebook is read up to MAX_NOTEBOOK_BYTES (a larger one is
+# not compared), and the first MAX_CODE_CHARS characters of its solution cells are compared
+# (an honest solution has a few thousand); both are reported on the page. Time, memory and
+# the page's size then grow with the class, not with what one student submits.
+MAX_NOTEBOOK_BYTES = 16 * 2 ** 20
+MAX_CODE_CHARS = 50_000
+SHOWN_PAIRS = 50   # pairs per assignment in the ranked table (at least --top)
 
 _BUILTINS = frozenset(dir(builtins))
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
@@ -272,45 +287,24 @@ def compare(subs: list[Submission], k: int = K, limit: int = 200) -> list[Pair]:
 
 # ---- finding submissions -------------------------------------------------------------------
 
-def _which(nb: Path) -> tuple[str, str] | None:
-    """(student, assignment) of a notebook in an nbgrader tree, None if neither is known:
-    a folder named after an assignment names it (whatever the notebook's name), else the
-    notebook's name; the student is the folder above."""
-    if nb.parent.name in ASSIGNMENTS:
-        return nb.parent.parent.name, nb.parent.name
-    if nb.stem in ASSIGNMENTS:
-        return nb.parent.name, nb.stem
-    return None
-
-
 def find_submissions(paths: list[Path]) -> tuple[dict[tuple[str, str], Path], list[str]]:
-    """(student, assignment) -> notebook, and a line for each notebook not used and why."""
-    found: dict[tuple[str, str], list[Path]] = {}
-    problems = []
-    for root in paths:
-        if not root.exists():
-            problems.append(f"{root}: no such file or folder")
-            continue
-        notebooks = [root] if root.is_file() else sorted(
-            nb for nb in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in nb.parts)
-        for nb in notebooks:
-            key = _which(nb)
-            if key is None:
-                problems.append(f"{nb}: not in an assignment's folder nor named after one")
-            else:
-                found.setdefault(key, []).append(nb)
+    """(student, assignment) -> notebook, and a line for each file not used and why, by the
+    rules `grade` follows (notebooks.discover): no link is followed, nothing but a regular
+    file is read, an nbgrader tree's folders name the student and the assignment."""
+    try:
+        found = discover([str(p) for p in paths], Path("submitted"))
+    except NotebookError as exc:
+        return {}, [str(exc)]
+    problems = [f"{s.path}: {s.reason}" for s in found.skipped]
     chosen = {}
-    for (student, assignment), nbs in found.items():
-        named = [nb for nb in nbs if nb.stem == assignment]
-        if len(nbs) == 1 or len(named) == 1:
-            chosen[(student, assignment)] = nbs[0] if len(nbs) == 1 else named[0]
-            for nb in nbs:
-                if nb is not chosen[(student, assignment)]:
-                    problems.append(f"{nb}: {student} has {named[0].name} for {assignment}; "
-                                    "this one is not compared")
+    for f in found.found:
+        assignment = f.assignment or f.path.stem
+        student = f.student or safe_name(clean(f.path.parent.name))
+        if (student, assignment) in chosen:
+            problems.append(f"{shown(str(f.path))}: {student} has another notebook for "
+                            f"{assignment}; this one is not compared")
         else:
-            problems.append(f"{student} / {assignment}: {len(nbs)} notebooks "
-                            f"({', '.join(nb.name for nb in nbs)}); none is compared")
+            chosen[(student, assignment)] = f.path
     return chosen, problems
 
 
@@ -332,18 +326,112 @@ def load_class(paths: list[Path], course: Path) -> tuple[dict[str, list[Submissi
                 trusted[assignment] = read_notebook(path)
             except NotebookError as exc:
                 raise SimilarityError(f"no released notebook for {assignment}: {exc}") from None
-        try:
-            nb = read_notebook(nb_path)
+        try:   # as `grade` reads a submission: no link, a regular file, at most the cap
+            nb = read_notebook(nb_path, follow_links=False, limit=MAX_NOTEBOOK_BYTES)
         except NotebookError as exc:
             problems.append(f"{student} / {assignment}: {exc}")
             continue
+        cells = solution_cells(nb, trusted[assignment])
+        size = sum(len(c) for c in cells)
+        if size > MAX_CODE_CHARS:
+            cells = _first_characters(cells, MAX_CODE_CHARS)
+            problems.append(f"{student} / {assignment}: only the first {MAX_CODE_CHARS:,} "
+                            f"characters of its solution code are compared (it has {size:,})")
         by_assignment.setdefault(assignment, []).append(
-            Submission(student, assignment, str(nb_path), solution_cells(nb, trusted[assignment])))
+            Submission(student, assignment, str(nb_path), cells))
     return by_assignment, trusted, problems
+
+
+def _first_characters(cells: list[str], limit: int) -> list[str]:
+    kept = []
+    for cell in cells:
+        if limit <= 0:
+            break
+        kept.append(cell[:limit])
+        limit -= len(cell)
+    return kept
 
 
 class SimilarityError(Exception):
     pass
+
+
+# ---------------------------------------------------------------- the same wrong answer
+
+PRINTED = "\nYour code printed:"   # what follows in a test's output is the student's printing
+NOT_EVIDENCE = ("is not implemented yet", "time limit", "grading time budget",
+                "not run: see the submission's error", "the student process")
+SHOWN_MESSAGE = 400   # characters of a shared message on the page
+
+
+@dataclass
+class SharedWrong:
+    """A failed test whose message, the wrong values in it included, is the same for a few
+    students (at most RARE_SHARE of those graded, and at least 2)."""
+    assignment: str
+    test: str
+    message: str
+    students: list[str]
+    graded: int          # students graded in the assignment
+
+
+RARE_SHARE = 0.2   # a wrong answer more common than this is a common mistake, not a sign
+
+
+def shared_wrong_answers(path: Path) -> dict[str, list[SharedWrong]]:
+    """Per assignment, the failed tests that a few students fail with the same message, from
+    `grade --json`'s file: two students with the same wrong values share a bug, which is
+    stronger evidence than correct code both may have written alone. Failures that say
+    nothing of the code (a stub, a time limit, a crash) are left out. SimilarityError if the
+    file is not such a file."""
+    try:
+        data = json.loads(read_bytes(path))
+        entries = [e for e in data["submissions"] if isinstance(e, dict)]
+    except (NotebookError, ValueError, KeyError, TypeError) as exc:
+        raise SimilarityError(f"{path}: not a grades file of `grade --json` ({exc})") from None
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    graded: dict[str, set[str]] = {}
+    for entry in entries:
+        student, assignment = entry.get("student"), entry.get("assignment")
+        tests = entry.get("tests")
+        if not isinstance(student, str) or not isinstance(assignment, str) \
+                or not isinstance(tests, list) or not tests:
+            continue
+        graded.setdefault(assignment, set()).add(student)
+        for test in tests:
+            if not isinstance(test, dict) or test.get("status") != "failed":
+                continue
+            message = str(test.get("output", "")).split(PRINTED)[0].strip()
+            if not message or any(words in message for words in NOT_EVIDENCE):
+                continue
+            groups.setdefault((assignment, str(test.get("name")), message), set()).add(student)
+    found: dict[str, list[SharedWrong]] = {}
+    for (assignment, test, message), students in groups.items():
+        n = len(graded[assignment])
+        if 2 <= len(students) <= max(2, int(RARE_SHARE * n)):
+            found.setdefault(assignment, []).append(
+                SharedWrong(assignment, test, message, sorted(students), n))
+    for shared in found.values():
+        shared.sort(key=lambda g: (len(g.students), g.test, g.students))
+    return found
+
+
+def _shared_wrong_section(shared: list[SharedWrong]) -> list[str]:
+    parts = ["<h3>Same wrong answers</h3><p>Failed tests whose message, with the wrong values "
+             "in it, is the same for a few students only: a shared bug is a stronger sign "
+             "than shared correct code.</p>"]
+    if not shared:
+        return parts + ["<p>None.</p>"]
+    parts.append("<table class=rank><tr><th>test</th><th>students</th><th>shared by</th>"
+                 "<th>message</th></tr>")
+    for g in shared:
+        message = g.message if len(g.message) <= SHOWN_MESSAGE else \
+            g.message[:SHOWN_MESSAGE] + " ..."
+        parts.append(f"<tr><td>{_esc(g.test)}</td><td>{_esc(', '.join(g.students))}</td>"
+                     f"<td>{len(g.students)} of {g.graded}</td>"
+                     f"<td><code>{_esc(message)}</code></td></tr>")
+    parts.append("</table>")
+    return parts
 
 
 # ---- the report -----------------------------------------------------------------------------
@@ -408,7 +496,8 @@ details{margin:1em 0;border:1px solid #ccc;padding:.5em}summary{cursor:pointer}
 
 
 def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
-                top: int, problems: list[str], seconds: float) -> str:
+                top: int, problems: list[str], seconds: float,
+                wrong: dict[str, list[SharedWrong]] | None = None) -> str:
     """The whole report as one HTML page: per assignment the ranked pairs and, for the
     first `top`, both submissions side by side with their shared regions numbered."""
     parts = ["<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
@@ -420,17 +509,20 @@ def html_report(results: dict[str, list[Pair]], counts: dict[str, int], k: int,
              f"{seconds:.1f} s. A high rank is a reason to read both submissions, not a "
              "verdict.</p>"]
     if problems:
-        parts.append("<h2>Not compared</h2><ul>")
+        parts.append("<h2>Not compared, or not in full</h2><ul>")
         parts.extend(f"<li>{_esc(p)}</li>" for p in problems)
         parts.append("</ul>")
     for a_index, (assignment, pairs) in enumerate(results.items()):
+        listed = pairs[:max(top, SHOWN_PAIRS)]
         parts.append(f"<h2>{_esc(assignment)}</h2><p>{counts[assignment]} students; the "
-                     f"{len(pairs)} most similar pairs.</p>")
+                     f"{len(listed)} most similar pairs.</p>")
+        if wrong is not None:
+            parts.extend(_shared_wrong_section(wrong.get(assignment, [])))
         if not pairs:
             continue
         parts.append("<table class=rank><tr><th>rank</th><th>student</th><th>student</th>"
                      "<th>similarity</th><th>tokens in shared k-grams</th></tr>")
-        for rank, p in enumerate(pairs[:max(top, 50)], start=1):
+        for rank, p in enumerate(listed, start=1):
             name = (f"<a href='#a{a_index}p{rank}'>{rank}</a>" if rank <= top else str(rank))
             parts.append(f"<tr><td>{name}</td><td>{_esc(p.a.student)}</td>"
                          f"<td>{_esc(p.b.student)}</td><td>{100 * p.similarity:.0f}%</td>"
@@ -476,6 +568,9 @@ def add_parser(sub) -> None:
                      help=f"the HTML report (default: {OUTPUT}/similarity.html)")
     sim.add_argument("--top", type=int, default=20, metavar="N",
                      help="pairs per assignment shown side by side (default 20)")
+    sim.add_argument("--results", type=Path, metavar="FILE",
+                     help="the grades JSON of `grade --json`: students who fail a test with "
+                          "the same wrong answer are listed per assignment")
     sim.add_argument("-k", type=int, default=K, metavar="TOKENS",
                      help=f"tokens in a k-gram (default {K})")
     sim.add_argument("--window", type=int, default=WINDOW, metavar="HASHES",
@@ -491,12 +586,13 @@ def run(opts: argparse.Namespace) -> int:
     try:
         results, counts, problems = analyse(opts.paths or [Path("submitted")], opts.course,
                                             opts.k, opts.window, max(200, opts.top))
+        wrong = shared_wrong_answers(opts.results) if opts.results else None
     except SimilarityError as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start
     opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds),
+    opts.out.write_text(html_report(results, counts, opts.k, opts.top, problems, seconds, wrong),
                         encoding="utf-8")
     for line in problems:
         print(f"not compared: {one_line(line)}", file=sys.stderr)
@@ -504,5 +600,8 @@ def run(opts: argparse.Namespace) -> int:
         print(f"{assignment}: {counts[assignment]} students; most similar pairs:")
         for p in pairs[:5]:
             print(f"  {100 * p.similarity:5.1f}%  {one_line(p.a.student)}  {one_line(p.b.student)}")
+        for g in (wrong or {}).get(assignment, []):
+            print(f"  same wrong answer in {one_line(g.test)}: "
+                  f"{one_line(', '.join(g.students))}")
     print(f"wrote {opts.out} in {seconds:.1f} s")
     return 0
