@@ -104,7 +104,8 @@ def run_regenerate(opts: argparse.Namespace) -> int:
 
 
 def run_course_setup(opts: argparse.Namespace) -> int:
-    from .roster import RosterError, roster_students
+    from .reports.lms import roster_students
+    from .roster import RosterError
 
     unknown = [a for a in opts.assignments if a not in ASSIGNMENTS]
     if unknown:

@@ -176,27 +176,3 @@ def unlisted(results: Iterable[SubmissionResult], roster: Roster,
     known = {discovery.students.get(s, safe_name(s)) for s in roster.students}
     return sorted({r.student for r in results if r.student and r.student not in known})
 
-
-def roster_students(path: Path) -> list[dict]:
-    """The students of a roster as nbgrader's Student columns (id, first_name, last_name,
-    lms_user_id), for `course-setup --roster`: the roster of `lms` (its `Student` name,
-    "Last, First" as Canvas writes it, and Canvas's `ID`), else any roster `read_roster`
-    takes (ids only). What `nbgrader db student import` would need a CSV with an `id` column
-    for."""
-    from .reports.lms import LmsError, read_roster as read_lms_roster
-
-    try:
-        lms_roster = read_lms_roster(path)
-    except LmsError:
-        lms_roster = None   # not the roster of lms: a list of ids, or nbgrader's gradebook
-    if lms_roster is None:
-        return [{"id": s} for s in read_roster(path).students]
-    students = []
-    for entry in lms_roster.entries:
-        last, sep, first = entry.name.partition(",")
-        if not sep:
-            first, _, last = entry.name.rpartition(" ")
-        students.append({"id": entry.nbgrader_id, "first_name": first.strip() or None,
-                         "last_name": last.strip() or None,
-                         "lms_user_id": entry.canvas_id or None})
-    return students

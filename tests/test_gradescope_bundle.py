@@ -167,7 +167,8 @@ def test_bundled_sources_build_offline(bundle, tmp_path):
             sections[section].append(line)
     assert sections[""] == ["numpy>=1.26"]
     assert sections[':python_version < "3.11"'] == ["tomli>=1.1"]
-    assert {"nbgrader>=0.9.1", "jupyterlab>=4", "matplotlib>=3.8"} <= set(sections["course"])
+    assert {"nbgrader>=0.9.1", "jupyterlab>=4", "matplotlib>=3.8"} <= set(sections["student"])
+    assert "backprop-lab[student]" in sections["course"]
     assert "Requires-Python: >=3.10" in metadata
 
 

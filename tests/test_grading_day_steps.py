@@ -20,7 +20,8 @@ import toy_course
 from autograder import cli
 from autograder.course import OUTPUT
 from autograder.gradebook import Record, record_path
-from autograder.roster import read_roster, roster_students
+from autograder.reports.lms import roster_students
+from autograder.roster import read_roster
 
 from conftest import ROOT
 

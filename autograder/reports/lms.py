@@ -485,3 +485,28 @@ def _run(opts: argparse.Namespace) -> int:
           + (f"; {len(book.unmatched)} results NOT placed (see above)" if book.unmatched
              else ""))
     return 1 if book.unmatched else 0
+
+
+def roster_students(path: Path) -> list[dict]:
+    """The students of a roster as nbgrader's Student columns (id, first_name, last_name,
+    lms_user_id), for `course-setup --roster`: the roster of `lms` (its `Student` name,
+    "Last, First" as Canvas writes it, and Canvas's `ID`), else any roster `roster.read_roster`
+    takes (ids only). What `nbgrader db student import` would need a CSV with an `id` column
+    for."""
+    from ..roster import read_roster as read_id_roster   # roster.py never imports this module
+
+    try:
+        lms_roster = read_roster(path)
+    except LmsError:
+        lms_roster = None   # not the roster of lms: a list of ids, or nbgrader's gradebook
+    if lms_roster is None:
+        return [{"id": s} for s in read_id_roster(path).students]
+    students = []
+    for entry in lms_roster.entries:
+        last, sep, first = entry.name.partition(",")
+        if not sep:
+            first, _, last = entry.name.rpartition(" ")
+        students.append({"id": entry.nbgrader_id, "first_name": first.strip() or None,
+                         "last_name": last.strip() or None,
+                         "lms_user_id": entry.canvas_id or None})
+    return students
