@@ -31,7 +31,7 @@ def hidden_arguments() -> list[str] | None:
         return None
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "autograder", ARGUMENTS_FROM, str(fd)])
+    os.execv(sys.executable, [sys.executable, "-m", "backprop_lab", ARGUMENTS_FROM, str(fd)])
 
 
 from .cli import main  # noqa: E402

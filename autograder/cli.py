@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder grade ...`, `regenerate`, `gradebook` and the others.
+"""Command line: `python -m backprop_lab grade ...`, `regenerate`, `gradebook` and the others.
 
 Argument parsing only: each subcommand calls the module that does the work (batch grading is
 batch.py, the grading options options.py). Nothing imports this module."""
@@ -16,7 +16,7 @@ from .reports import class_report, lms, similarity
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder",
+    parser = argparse.ArgumentParser(prog="python -m backprop_lab",
                                      description="Grade backprop-lab notebooks.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -126,7 +126,7 @@ def run_course_setup(opts: argparse.Namespace) -> int:
     print(f"in {url}; no file of the course was changed")
     if done.stale:
         print(f"note: assignments/ is not what source/ makes now for {', '.join(done.stale)}: "
-              f"run `python -m autograder regenerate {' '.join(done.stale)}` and commit it "
+              f"run `python -m backprop_lab regenerate {' '.join(done.stale)}` and commit it "
               "before release_assignment, or nbgrader autograde will find changed cells",
               file=sys.stderr)
     return 0

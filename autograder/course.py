@@ -1,11 +1,11 @@
 """The nbgrader course: regenerate student and solution notebooks from `source/` with nbgrader,
 and register the assignments in the course's gradebook.
 
-`python -m autograder regenerate [ID ...]` is the one way the files in `assignments/` and
+`python -m backprop_lab regenerate [ID ...]` is the one way the files in `assignments/` and
 `solutions/` are made; the test suite regenerates into a scratch copy and compares. It records
 nothing in the course's gradebook (a scratch one), so that regenerating never touches grades.
 
-`python -m autograder course-setup [ID ...]` registers the assignments, their notebooks and
+`python -m backprop_lab course-setup [ID ...]` registers the assignments, their notebooks and
 their graded, solution and locked cells in the course's gradebook (what `nbgrader autograde`
 needs), without touching a tracked file: nbgrader's `generate_assignment` runs in a scratch
 copy of the course (its release folder is the scratch one) with the course's gradebook.

@@ -1,4 +1,4 @@
-"""nbgrader's gradebook against our grades: `python -m autograder gradebook [submitted] [--write]`.
+"""nbgrader's gradebook against our grades: `python -m backprop_lab gradebook [submitted] [--write]`.
 
 `nbgrader autograde` runs student code and tests in one kernel, so a submission can fool it
 (redefine a check, patch numpy); its gradebook then feeds `nbgrader export` and
@@ -123,7 +123,7 @@ class Record:
         if self.path is None:
             return
         text = json.dumps({"version": self.VERSION,
-                           "about": "manual scores written by `python -m autograder gradebook "
+                           "about": "manual scores written by `python -m backprop_lab gradebook "
                                     "--write`; any other manual score was set by a person",
                            "manual_scores_written": dict(sorted(self.scores.items()))},
                           indent=1) + "\n"
@@ -342,7 +342,7 @@ def results_from_json(path: Path) -> list[SubmissionResult]:
             results.append(result)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise CourseError(f"cannot read the results {path}: {type(exc).__name__}: {exc} "
-                          "(write them with `python -m autograder grade submitted --hidden "
+                          "(write them with `python -m backprop_lab grade submitted --hidden "
                           "--json`)") from None
     return results
 
@@ -462,7 +462,7 @@ def db_url(db: str | None, course: Path, must_exist: bool = True) -> str:
         url = "sqlite:///" + str(Path(db).resolve())
     prefix = "sqlite:///"
     if must_exist and url.startswith(prefix) and not Path(url[len(prefix):]).exists():
-        raise UsageError(f"no gradebook at {url[len(prefix):]} (run `python -m autograder "
+        raise UsageError(f"no gradebook at {url[len(prefix):]} (run `python -m backprop_lab "
                          "course-setup` and nbgrader autograde, or name it with --db)")
     return url
 
@@ -503,7 +503,7 @@ def _read_results(opts: argparse.Namespace, notebooks, submitted: Path
     file is missing or does not account for one of them (see stale_submissions)."""
     path = opts.results or opts.course / OUTPUT / "grades.json"
     if not path.exists():
-        raise CourseError(f"no results at {path}: grade first, `python -m autograder grade "
+        raise CourseError(f"no results at {path}: grade first, `python -m backprop_lab grade "
                           f"{submitted} --hidden --json {path}` (or give --results FILE, or "
                           "--grade to grade now)")
     scope = _submitted_scope(submitted)
@@ -517,7 +517,7 @@ def _read_results(opts: argparse.Namespace, notebooks, submitted: Path
         raise CourseError(f"{path} does not hold the grades of {len(stale)} submissions; "
                           f"nothing was compared or written:\n  {shown}\n"
                           f"grade them into it first (it merges: only these change), e.g. "
-                          f"`python -m autograder grade {stale[0][0].parent} "
+                          f"`python -m backprop_lab grade {stale[0][0].parent} "
                           f"--hidden --json {path}` for the first (same --late-policy as "
                           "the day's run), or give --grade to grade everything now")
     return results

@@ -1,4 +1,4 @@
-"""`python -m autograder gradescope-bundle ID`: a Gradescope autograder for one assignment.
+"""`python -m backprop_lab gradescope-bundle ID`: a Gradescope autograder for one assignment.
 
 Gradescope grades each submission in a fresh container built from a zip the instructor
 uploads (https://gradescope-autograders.readthedocs.io/en/latest/specs/). The zip holds at
@@ -120,7 +120,7 @@ fi
 
 # Self-check: the instructor's notebook, solutions and hidden tests, gets full marks here.
 check=$(mktemp -d)
-(cd "$check" && "$VENV/bin/python" -m autograder grade \
+(cd "$check" && "$VENV/bin/python" -m backprop_lab grade \
     "$BUNDLE/source/$ASSIGNMENT/$ASSIGNMENT.ipynb" --hidden --course "$BUNDLE" \
     --gradescope "$check/results.json")
 "$VENV/bin/python" - "$check/results.json" <<'PY'
@@ -266,7 +266,7 @@ cd "$WORK"
 echo "time limit: $TIME_LIMIT s (the assignment's autograder timeout: $GS_TIMEOUT s);" \
      "hidden tests: $HIDDEN_VISIBILITY"
 timeout --kill-after="$KILL_AFTER" "$TIME_LIMIT" \
-    "$PYTHON" -m autograder grade "$WORK/$ASSIGNMENT.ipynb" --hidden --course "$SOURCE" \
+    "$PYTHON" -m backprop_lab grade "$WORK/$ASSIGNMENT.ipynb" --hidden --course "$SOURCE" \
     --isolation "${AUTOGRADER_ISOLATION:-auto}" --gradescope "$RESULTS" \
     --gradescope-metadata "$METADATA" --hidden-visibility "$HIDDEN_VISIBILITY"
 status=$?

@@ -294,7 +294,7 @@ class Launcher:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
-        argv = [sys.executable, "-P", "-m", "autograder.zygote",
+        argv = [sys.executable, "-P", "-m", "backprop_lab.zygote",
                 "--control", str(theirs.fileno())]
         passed = [theirs.fileno()]
         group = self._open_memory_group()

@@ -1,4 +1,4 @@
-"""`python -m autograder prairielearn-export OUT`: the assignments as PrairieLearn questions.
+"""`python -m backprop_lab prairielearn-export OUT`: the assignments as PrairieLearn questions.
 
 PrairieLearn (https://prairielearn.readthedocs.io) runs a course from a folder of questions;
 an externally graded question sends each submission to a grading container built from a
@@ -19,9 +19,9 @@ OUT is a course folder (an existing PrairieLearn course, or a new folder to copy
                                             and the instructor notebooks (solutions and hidden
                                             tests: course-private, never shown to students)
 
-Grading a submission (`run.sh ID`, then `python -m autograder.prairielearn ID`, this
+Grading a submission (`run.sh ID`, then `python -m backprop_lab.prairielearn ID`, this
 module's `grade_job`): the notebook /grade/student/<ID>.ipynb is graded with the hidden tests
-by `python -m autograder grade` in a child process stopped a margin before the question's
+by `python -m backprop_lab grade` in a child process stopped a margin before the question's
 timeout, and its plain-data JSON becomes PrairieLearn's results.json (`prairielearn_results`).
 A missing or unreadable notebook, or a grading that could not finish, is "not gradable" with a
 message: no score, no attempt used. Hidden tests draw their cases from the variant's seed in
@@ -153,9 +153,9 @@ def question_html(assignment: str, title: str) -> str:
 RUN_SH = r"""#!/usr/bin/env bash
 # PrairieLearn runs this for each submission to a backprop-lab question: the question's
 # externalGradingOptions.entrypoint, with the assignment id as argument. It finds a Python
-# with numpy and hands over to the grader (python -m autograder.prairielearn), which grades
+# with numpy and hands over to the grader (python -m backprop_lab.prairielearn), which grades
 # /grade/student/<ID>.ipynb with the hidden tests and always writes
-# /grade/results/results.json. Written by `python -m autograder prairielearn-export`:
+# /grade/results/results.json. Written by `python -m backprop_lab prairielearn-export`:
 # export again rather than editing it.
 set -u
 
@@ -204,7 +204,7 @@ echo "grading with $PYTHON ($("$PYTHON" --version 2>&1))"
 
 # The exported package, whatever else is installed.
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-"$PYTHON" -m autograder.prairielearn "$@" --root "$ROOT" --course "$HERE" --timeout @TIMEOUT@
+"$PYTHON" -m backprop_lab.prairielearn "$@" --root "$ROOT" --course "$HERE" --timeout @TIMEOUT@
 status=$?
 if [ -s "$RESULTS" ] && "$PYTHON" -c '
 import json, sys
@@ -349,7 +349,7 @@ def export(out: Path, course: Path, assignments: list[str] | None = None,
     except gradescope_bundle.BundleError as exc:
         raise ExportError(str(exc)) from None
     grader["run.sh"] = run_sh(image, timeout)
-    grader[MARKER] = json.dumps({"written_by": "python -m autograder prairielearn-export",
+    grader[MARKER] = json.dumps({"written_by": "python -m backprop_lab prairielearn-export",
                                  "questions": [question_id(a) for a in graded],
                                  "image": image, "timeout": timeout}, indent=2) + "\n"
     checks = {name: path for name, path in gradescope_bundle._package_tree()}
@@ -601,7 +601,7 @@ def grade_job(assignment: str, root: Path, course: Path, timeout: int = DEFAULT_
         print(f"grading {name} (hidden cases of {student}); time limit {limit} s of the "
               f"job's {timeout} s", flush=True)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder", "grade", str(relative), "--hidden",
+            [sys.executable, "-m", "backprop_lab", "grade", str(relative), "--hidden",
              "--course", str(course), "--isolation", isolation, "--jobs", "1",
              "--json", "grades.json", "--replace", "--quiet"],
             cwd=work, env=env, start_new_session=True)
@@ -624,8 +624,8 @@ def grade_job(assignment: str, root: Path, course: Path, timeout: int = DEFAULT_
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The grading container's entry (run.sh): `python -m autograder.prairielearn ID`."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.prairielearn")
+    """The grading container's entry (run.sh): `python -m backprop_lab.prairielearn ID`."""
+    parser = argparse.ArgumentParser(prog="python -m backprop_lab.prairielearn")
     parser.add_argument("assignment")
     parser.add_argument("--root", type=Path, default=Path(os.environ.get("AUTOGRADER_ROOT",
                                                                          "/grade")))

@@ -27,12 +27,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--submission", action="append", default=[], metavar="PATH",
                     help="grade these notebooks or folders instead of assignments/ (any "
                          "name: a notebook's assignment is read from its cells); from any "
-                         "folder: pytest --pyargs autograder --submission PATH")
+                         "folder: pytest --pyargs backprop_lab --submission PATH")
     group.addoption("--hidden", action="store_true",
                     help="use the instructor's tests from source/, hidden ones included")
     group.addoption("--course", default=None, metavar="DIR",
                     help="course root holding source/ and assignments/ (default: rootdir)")
-    # the grading options of `python -m autograder grade`, with its defaults (options.py);
+    # the grading options of `python -m backprop_lab grade`, with its defaults (options.py);
     # named --grade-* where pytest or another plugin may have the plain name
     group.addoption("--grade-timeout", type=float, default=options.TIMEOUT, metavar="SECONDS",
                     help="time limit of one test's calls into student code "
@@ -40,7 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grade-memory", type=int, default=options.MEMORY, metavar="MB",
                     help=f"memory limit of the student process (default {options.MEMORY})")
     group.addoption("--grade-budget", type=float, default=None, metavar="SECONDS",
-                    help="time budget of one notebook (default: as `python -m autograder "
+                    help="time budget of one notebook (default: as `python -m backprop_lab "
                          "grade --budget`)")
     group.addoption("--grade-isolation", choices=options.ISOLATIONS, default="auto",
                     help=options.ISOLATION_HELP)

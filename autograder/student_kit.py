@@ -3,13 +3,13 @@
 The repository holds `source/` (solutions, hidden tests and their seeds) and `solutions/`,
 so a student who clones it has the answers. Students get instead:
 
-- `python -m autograder student-kit OUT`: a folder OUT/backprop-lab-student and its zip
+- `python -m backprop_lab student-kit OUT`: a folder OUT/backprop-lab-student and its zip
   holding the released notebooks (assignments/<id>/<id>.ipynb), the course package as a
   wheel, a README whose set-up block installs it with its `student` extra (JupyterLab,
   pytest, every import the notebooks make) and hides nbgrader's tools students cannot use
-  (`python -m autograder student-tools`), and a conftest.py that tells plain `pytest` how to
+  (`python -m backprop_lab student-tools`), and a conftest.py that tells plain `pytest` how to
   grade; nothing else;
-- `python -m autograder fetch ID`: a fresh copy of one released notebook in the current folder.
+- `python -m backprop_lab fetch ID`: a fresh copy of one released notebook in the current folder.
 
 Both read the released notebooks the installed package carries as package data,
 `autograder/released/<id>.ipynb`. `regenerate` writes them next to `assignments/`
@@ -150,7 +150,7 @@ defines functions, classes, imports and constants (`EPS = 1e-8`): grading runs t
 too, in notebook order. Any other cell you add (prints, experiments) does not run when you
 are graded, and a test that needs a name from it says so. A test that runs out of time
 names your function that had not returned and the line it was running.
-A fresh copy of a notebook: `python -m autograder fetch {first}` (it never overwrites a file
+A fresh copy of a notebook: `python -m backprop_lab fetch {first}` (it never overwrites a file
 unless you add `--force`).
 
 ## Check your score
@@ -161,10 +161,10 @@ says "Not saved?" when your notebook ran another version of its function after t
 save. With the environment active, in this folder:
 
 ```
-python -m pytest --pyargs autograder --submission assignments
+python -m pytest --pyargs backprop_lab --submission assignments
 ```
 
-One notebook: `python -m pytest --pyargs autograder --submission assignments/{first}/{first}.ipynb`.
+One notebook: `python -m pytest --pyargs backprop_lab --submission assignments/{first}/{first}.ipynb`.
 (Plain `pytest` or `pytest assignments` finds no tests: pytest does not read notebooks by
 itself.)
 
@@ -185,7 +185,7 @@ KIT_CONFTEST = """\
 import os
 import sys
 
-GRADE = "python -m pytest --pyargs autograder --submission assignments"
+GRADE = "python -m pytest --pyargs backprop_lab --submission assignments"
 
 
 def pytest_addoption(parser):
@@ -218,7 +218,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     write("    " + GRADE)
     write("and for one notebook:")
     one = notebooks[0] if notebooks else os.path.join("assignments", "{first}", "{first}.ipynb")
-    write("    python -m pytest --pyargs autograder --submission " + str(one))
+    write("    python -m pytest --pyargs backprop_lab --submission " + str(one))
     if not os.environ.get("VIRTUAL_ENV"):
         write("First activate the course environment: . .venv/bin/activate "
               "(Windows: .venv\\\\Scripts\\\\activate); set it up as README.md says.")
@@ -235,7 +235,7 @@ def setup_block(package: str) -> str:
     return "\n".join([
         "python3 -m venv .venv",
         f'.venv/bin/python -m pip install "{package}"',
-        ".venv/bin/python -m autograder student-tools",
+        ".venv/bin/python -m backprop_lab student-tools",
     ])
 
 

@@ -4,7 +4,7 @@ Only numbers, strings, None, numeric numpy arrays and tuples, lists and dicts of
 cross; nothing is ever unpickled. Object identity inside one message is kept (an array
 that appears twice arrives as one array), which is how the grader sees a student return
 one array under two names. Callables go only from the grader to the child, as a
-reference to a public function of `autograder.probes` (the trusted functions a test hands
+reference to a public function of `backprop_lab.probes` (the trusted functions a test hands
 to student code), optionally bound with functools.partial; no other module is accepted.
 
 Every string of a received message is valid text (`text.clean`): a lone surrogate or a NUL
@@ -40,7 +40,7 @@ _HEADER = struct.Struct(">Q")
 _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128")}
-CALLABLE_MODULE = "autograder.probes"   # the only module whose functions cross
+CALLABLE_MODULE = "backprop_lab.probes"   # the only module whose functions cross
 # JSON escapes that decode to a lone surrogate or NUL (or a valid pair, joined by json)
 _UNCLEAN_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 

@@ -1,6 +1,6 @@
 """The student-process factory: imports numpy once, then forks a fresh child per submission.
 
-Started by launcher.py as `python -m autograder.zygote`, inside the sandbox when there is one.
+Started by launcher.py as `python -m backprop_lab.zygote`, inside the sandbox when there is one.
 It never runs student code itself. Requests come over a Unix socket, one at a time:
 
 - spawn: end whatever is left of the last child, empty the scratch directory and /dev/shm,
@@ -40,8 +40,8 @@ CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 SHM = Path("/dev/shm")
 SHARED_TMP = (Path("/tmp"), Path("/var/tmp"))   # every user's: emptied of what ours made
 SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
-RUNTIME = frozenset({"autograder", "autograder.child", "autograder.probes", "autograder.text",
-                     "autograder.wire", "autograder.zygote"})
+RUNTIME = frozenset({"autograder", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
+                     "backprop_lab.wire", "backprop_lab.zygote"})
 _kept_fds: list[int] = []   # directories of the Python installation a dropped user reaches
 
 
@@ -461,7 +461,7 @@ def drop_to(user: int) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="autograder.zygote")
+    parser = argparse.ArgumentParser(prog="backprop_lab.zygote")
     parser.add_argument("--control", type=int, required=True)
     parser.add_argument("--scratch", type=Path, required=True)
     parser.add_argument("--sandboxed", action="store_true")

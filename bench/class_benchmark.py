@@ -16,7 +16,7 @@ script writes N students' submissions of all four assignments,
 
 Then, in one run:
 
-1. `python -m autograder grade submitted --hidden --jobs J --json ...` grades every notebook,
+1. `python -m backprop_lab grade submitted --hidden --jobs J --json ...` grades every notebook,
    timed by wall clock, while a thread samples the memory of its whole process tree (the CLI,
    its worker processes and the student processes they start) every 50 ms from /proc;
 2. `nbgrader autograde` grades a sample of K notebooks (2 per assignment, spread over the three
@@ -43,8 +43,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import ASSIGNMENTS
-from autograder.course import nbgrader_env, run_nbgrader
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.course import nbgrader_env, run_nbgrader
 from common import (KINDS, ROOT, Maker, Submission, check_scores, kinds_for, proc_table,
                     rss_pss, run_in_course)
 
@@ -139,7 +139,7 @@ class TreeMemory(threading.Thread):
 def grade_with_cli(course: Path, jobs: int) -> dict:
     out = course / "cli-grades.json"
     log = course / "cli-output.txt"
-    cmd = [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+    cmd = [sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden",
            "--jobs", str(jobs), "--json", out.name]
     with open(log, "w") as stdout:
         start = time.perf_counter()

@@ -6,7 +6,7 @@ Writes a `grade --json` file shaped like the grader's (the real test names and p
 each assignment from source/, failure messages of realistic length with a "Likely cause"
 line, per-test causes drawn from 12 cause ids per assignment with Zipf-like frequencies,
 a few submissions that could not be graded, late days, unrecognized files, missing work),
-then runs `python -m autograder class-report` on it and prints the wall time and the size
+then runs `python -m backprop_lab class-report` on it and prints the wall time and the size
 of the page. Nothing is graded: it measures the report alone.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.assignments import ASSIGNMENTS
-from autograder.notebooks import read_notebook, tests_of
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.notebooks import read_notebook, tests_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     results = work / "grades.json"
     results.write_text(json.dumps(data))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "autograder", "class-report", "--results",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "class-report", "--results",
                            str(results), "--out", str(work / "report")],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start

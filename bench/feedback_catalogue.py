@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
-from autograder.checks.core import CheckFailure, StudentCodeError  # noqa: E402
-from autograder.notebooks import SOLUTION  # noqa: E402
+from backprop_lab.checks.core import CheckFailure, StudentCodeError  # noqa: E402
+from backprop_lab.notebooks import SOLUTION  # noqa: E402
 from notebook_tools import (cells_for, run_test_cell, solution_namespace,  # noqa: E402
                             source_notebook)
 

@@ -11,7 +11,7 @@ those notebooks' time limits." This script measures it.
    bench/class_benchmark.py (60% correct, 25% wrong, 15% stubs; --all-correct: all correct).
    H notebooks, spread over the students and over the four assignments, are made worked
    solutions (they become hostile in step 3).
-2. `python -m autograder grade submitted --hidden --jobs J --timeout T --json ...` grades the
+2. `python -m backprop_lab grade submitted --hidden --jobs J --timeout T --json ...` grades the
    class: the baseline wall time.
 3. The H notebooks are replaced by hostile versions of the worked solution: one graded
    function's body (its solution cell, for the hang at load) is replaced by hostile code,
@@ -84,16 +84,16 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "tests"))   # sp
 
 import nbformat  # noqa: E402
 
-from autograder.assignments import ASSIGNMENTS  # noqa: E402
-from autograder.course import nbgrader_env  # noqa: E402
-from autograder.launcher import Launcher  # noqa: E402
-from autograder.assignments import ASSIGNMENTS  # noqa: E402
-from autograder.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
-from autograder.text import one_line  # noqa: E402
-from autograder.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
+from backprop_lab.assignments import ASSIGNMENTS  # noqa: E402
+from backprop_lab.course import nbgrader_env  # noqa: E402
+from backprop_lab.launcher import Launcher  # noqa: E402
+from backprop_lab.assignments import ASSIGNMENTS  # noqa: E402
+from backprop_lab.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
+from backprop_lab.text import one_line  # noqa: E402
+from backprop_lab.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
 import spy  # noqa: E402
-from autograder.text import spreadsheet_safe  # noqa: E402
+from backprop_lab.text import spreadsheet_safe  # noqa: E402
 from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
                     cmdline_and_state, grade_id, is_solution, kinds_for, live_processes_with,
                     proc_table, run_in_course)
@@ -141,7 +141,7 @@ ATTACKS = (
     ("stash and print hidden inputs", "spy", ""),
     # ground truth from the check library instead of a backward pass
     ("reaching for the check library", "body",
-     "import importlib\nimportlib.import_module('autograder.checks.core')\n"
+     "import importlib\nimportlib.import_module('backprop_lab.checks.core')\n"
      "raise RuntimeError('the check library was importable')\n"),
     # no backward pass: centered differences of the given forward, entry by entry; the right
     # numbers at every size, so only exactness and cost can tell (NUMERICAL below)
@@ -394,7 +394,7 @@ def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
 
 def scan(root: int | None = None) -> tuple[list[int], list[int]]:
     """Live (not zombie) processes whose command line holds the marker; and the zygotes
-    (python -m autograder.zygote, not the bwrap around them) below process `root`."""
+    (python -m backprop_lab.zygote, not the bwrap around them) below process `root`."""
     table = proc_table()
     below: set[int] = set()
     if root is not None:
@@ -411,7 +411,7 @@ def scan(root: int | None = None) -> tuple[list[int], list[int]]:
     for pid in below & table.keys():
         seen = cmdline_and_state(pid)
         ppid, name = table[pid]
-        if seen and seen[1] != "Z" and b"autograder.zygote" in seen[0] and name != "bwrap":
+        if seen and seen[1] != "Z" and b"backprop_lab.zygote" in seen[0] and name != "bwrap":
             forks[pid] = ppid
     # a student process is forked from its zygote: same command line, a zygote as parent
     return marked, [pid for pid, ppid in forks.items() if ppid not in forks]
@@ -470,7 +470,7 @@ def grade(course: Path, name: str, jobs: int, timeout: float, limit: float,
     out = course / f"{name}-grades.json"
     log = course / f"{name}-output.txt"
     # absolute paths, as an instructor may type them: they must not lead student code there
-    cmd = [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--course",
+    cmd = [sys.executable, "-m", "backprop_lab", "grade", str(course / "submitted"), "--course",
            str(course), "--hidden", "--quiet", "--isolation", isolation,
            "--jobs", str(jobs), "--timeout", f"{timeout:g}", "--json", out.name,
            "--csv", f"{name}-grades.csv", "--late-policy", "late_policy.toml"]

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.course import nbgrader_env, run_nbgrader
-from autograder.assignments import ASSIGNMENTS
+from backprop_lab.course import nbgrader_env, run_nbgrader
+from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,7 @@ def main(assignments: list[str]) -> None:
             sub = course / "submitted" / "student" / assignment / f"{assignment}.ipynb"
             sub.parent.mkdir(parents=True)
             shutil.copy(ROOT / "source" / assignment / f"{assignment}.ipynb", sub)
-            cli = timed([sys.executable, "-m", "autograder", "grade", str(sub), "--hidden",
+            cli = timed([sys.executable, "-m", "backprop_lab", "grade", str(sub), "--hidden",
                          "--course", str(ROOT)], course)
             nbg = timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--create",
                          "--force", f"--CourseDirectory.db_url=sqlite:///{db}"], course)

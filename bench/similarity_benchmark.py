@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.reports import similarity  # noqa: E402
+from backprop_lab.reports import similarity  # noqa: E402
 
 ASSIGNMENT = "rnn"
 STUB = "# YOUR CODE HERE\n    raise NotImplementedError()"

@@ -28,9 +28,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import sandbox
-from autograder.assignments import ASSIGNMENTS
-from autograder.course import regenerate_copy, run_nbgrader
+from backprop_lab import sandbox
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.course import regenerate_copy, run_nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,10 +68,10 @@ def notebook(folder: str, assignment: str, root: Path = ROOT) -> Path:
 
 def run_cli(*args, cwd: Path, env: dict | None = None, limit: float = 600.0,
             text: bool = True) -> subprocess.CompletedProcess:
-    """`python -m autograder ARGS` in `cwd`, as an instructor runs it, in its own session:
+    """`python -m backprop_lab ARGS` in `cwd`, as an instructor runs it, in its own session:
     if it outlives `limit` seconds (stretched by the load) it is killed with every process
     it started, and its return code is then -9, with what it printed until then."""
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+    proc = subprocess.Popen([sys.executable, "-m", "backprop_lab", *map(str, args)], cwd=cwd,
                             env=env, text=text, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
@@ -111,7 +111,7 @@ def half_solved(assignment: str, root: Path = ROOT):
 
 # A first solution cell that turns every check of the assignment into a no-op and gives up:
 # nbgrader's in-kernel tests import the patched checks, our grader's child cannot.
-CHEAT = """import autograder.checks.{assignment} as _checks
+CHEAT = """import backprop_lab.checks.{assignment} as _checks
 for _name in dir(_checks):
     if _name.startswith("check_"):
         setattr(_checks, _name, lambda *args, **kwargs: None)

@@ -18,8 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
-from autograder import report
-from autograder.grading import SubmissionResult
+from backprop_lab import report
+from backprop_lab.grading import SubmissionResult
 
 SESSION = uuid.uuid4().hex[:8]
 STATUSES = {"passed", "failed", "error", "timeout"}

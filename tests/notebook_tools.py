@@ -1,7 +1,7 @@
 """Load a source notebook's code in-process, to test checks against right and wrong code."""
 from __future__ import annotations
 
-from autograder.notebooks import GIVEN, SOLUTION, TEST, Cell, read_notebook
+from backprop_lab.notebooks import GIVEN, SOLUTION, TEST, Cell, read_notebook
 from conftest import ROOT, notebook  # noqa: F401  (ROOT: for the checks tests)
 
 

@@ -26,15 +26,15 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-import autograder
+import backprop_lab
 import conftest
 import hostile
 import toy_course
-from autograder.batch import grade_all
-from autograder.grading import (Settings, SubmissionResult, grade_notebook, launcher_for,
+from backprop_lab.batch import grade_all
+from backprop_lab.grading import (Settings, SubmissionResult, grade_notebook, launcher_for,
                                 rerun_tests)
-from autograder import notebooks
-from autograder.student_process import Limits
+from backprop_lab import notebooks
+from backprop_lab.student_process import Limits
 from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
 from hostile import function
 
@@ -297,7 +297,7 @@ def test_a_student_process_that_stops_reading_cannot_block_the_grader(course, is
     """The double cell hijacks the child's loop: after its reply it reads no more requests,
     and the next cell is larger than a pipe holds. Only this student's own points are at
     stake; what must hold is that grading ends."""
-    stall = ("import os, time\nimport autograder.wire as _wire\n_send = _wire.send\n"
+    stall = ("import os, time\nimport backprop_lab.wire as _wire\n_send = _wire.send\n"
              "def _stall(fd, message):\n    _send(fd, message)\n    time.sleep(12)\n"
              "    os._exit(0)\n_wire.send = _stall\n\n" + toy_course.SOLUTIONS["double"])
     padded = "#" + "x" * 200_000 + "\n" + PAIR_SOURCE
@@ -320,7 +320,7 @@ FORGED = {
 def forging(reply: str) -> str:
     """Statements that write the frame `reply` (an expression) to every pipe the student
     process can write to, its reply pipe among them."""
-    return ("import json, os, struct\nimport autograder.wire as wire\n"
+    return ("import json, os, struct\nimport backprop_lab.wire as wire\n"
             "def frame(message):\n    data = json.dumps(message).encode()\n"
             "    return struct.pack('>Q', len(data)) + data\n"
             f"forged = {reply}\n"
@@ -362,7 +362,7 @@ PATCHES = {
                             "except ImportError:\n    pass\n",
                             "def scale_dict(d, k):\n    return {key: v for key, v in d.items()}\n",
                             ("test_scale_dict",), ("wrong values",)),
-    "the grader's checks": ("double", "try:\n    import autograder.checks.core as c\n"
+    "the grader's checks": ("double", "try:\n    import backprop_lab.checks.core as c\n"
                             "except ImportError:   # not in the student process at all\n"
                             "    import types\n    c = types.SimpleNamespace()\n"
                             "c.expect_close = lambda *a, **k: None\n"
@@ -544,7 +544,7 @@ def test_student_code_cannot_write_into_the_course(course, monkeypatch):
 @requires_sandbox
 def test_student_code_cannot_write_into_the_grader_package(course):
     mark = hostile.marker()
-    targets = [ROOT / f"{mark}.txt", Path(autograder.__file__).parent / f"{mark}.txt"]
+    targets = [ROOT / f"{mark}.txt", Path(backprop_lab.__file__).parent / f"{mark}.txt"]
     body = (f"for path in {[str(t) for t in targets]!r}:\n"
             f"    try:\n        with open(path, 'w') as fh:\n            fh.write({mark!r})\n"
             f"    except OSError:\n        pass")
@@ -890,7 +890,7 @@ def test_twenty_thousand_later_cells_make_one_line_of_warning(course, tmp_path):
     for _ in range(cells):
         add_cell(nb, toy_course.SOLUTIONS["double"], after="double")
     path = toy_course.write_submission(course, "s1", nb=nb)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--hidden",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", str(path), "--hidden",
                            "--course", str(course), "--feedback", str(tmp_path / "fb"),
                            "--json", str(tmp_path / "g.json")], capture_output=True,
                           text=True, timeout=300)
@@ -910,7 +910,7 @@ def test_a_child_never_serves_a_public_test_after_a_hidden_one(tmp_path):
     a GradingSession ends its child when the kind of test changes: in notebook order, with
     public and hidden tests interleaved, no public test prints a hidden input."""
     import spy
-    from autograder.grading import GradingSession, open_submission
+    from backprop_lab.grading import GradingSession, open_submission
     nb = spy.spy_notebook(json.loads((ROOT / "source" / "staged" / "staged.ipynb").read_text()))
     path = tmp_path / "staged.ipynb"
     path.write_text(json.dumps(nb))

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-import autograder
+import backprop_lab
 import hostile
 import toy_course
-from autograder import cli, launcher, sandbox
-from autograder.batch import grade_all
-from autograder.grading import Settings
-from autograder.launcher import LauncherError, isolation_mode
-from autograder.student_process import Limits
+from backprop_lab import cli, launcher, sandbox
+from backprop_lab.batch import grade_all
+from backprop_lab.grading import Settings
+from backprop_lab.launcher import LauncherError, isolation_mode
+from backprop_lab.student_process import Limits
 from hostile import function
 from test_attacks import (  # noqa: F401  (fixtures)
     course, everywhere, full_marks, grade, install, probe, probe_course,
@@ -44,9 +44,9 @@ def probed(graded) -> None:
 # (sys.modules, every object the garbage collector knows), and the files of the package.
 REACHING_THE_CHECKS = r"""
 import gc, importlib, importlib.util, sys, types
-names = ("autograder.checks", "autograder.checks.core", "autograder.checks.staged",
-         "autograder.checks.rnn", "autograder.grading", "autograder.cli",
-         "autograder.notebooks", "autograder.student_process")
+names = ("backprop_lab.checks", "backprop_lab.checks.core", "backprop_lab.checks.staged",
+         "backprop_lab.checks.rnn", "backprop_lab.grading", "backprop_lab.cli",
+         "backprop_lab.notebooks", "backprop_lab.student_process")
 for name in names:
     for way, load in (("import", lambda n: exec("import " + n, {})),
                       ("importlib", importlib.import_module),
@@ -61,18 +61,18 @@ for name in names:
             found.append("find_spec " + name)
     except Exception:
         pass
-runtime = {"autograder", "autograder.child", "autograder.probes", "autograder.text",
-           "autograder.wire",
-           "autograder.zygote"}
+runtime = {"autograder", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
+           "backprop_lab.wire",
+           "backprop_lab.zygote"}
 found += ["in sys.modules: " + n for n in list(sys.modules)
           if n.startswith("autograder.") and n not in runtime]
 wanted = {"complex_step_gradient", "probe_exp_gradient", "probe_quadratic_gradient",
           "relative_error", "call_and_check_inputs", "check_staged_backward", "rng_for"}
 for obj in gc.get_objects():
     if isinstance(obj, types.FunctionType):
-        if obj.__name__ in wanted or str(obj.__module__).startswith("autograder.checks"):
+        if obj.__name__ in wanted or str(obj.__module__).startswith("backprop_lab.checks"):
             found.append("function in memory: " + obj.__module__ + "." + obj.__name__)
-    elif isinstance(obj, types.ModuleType) and obj.__name__.startswith("autograder.checks"):
+    elif isinstance(obj, types.ModuleType) and obj.__name__.startswith("backprop_lab.checks"):
         found.append("module in memory: " + obj.__name__)
 """
 
@@ -103,7 +103,7 @@ def test_student_code_cannot_import_or_find_the_check_library(probe_course, isol
 
 @requires_sandbox
 def test_the_sandbox_holds_no_file_of_the_check_library(probe_course):
-    checks = Path(autograder.__file__).resolve().parent / "checks"
+    checks = Path(backprop_lab.__file__).resolve().parent / "checks"
     body = f"CHECKS = {str(checks)!r}\n" + READING_THE_CHECKS
     for name in ("core.py", "staged.py"):
         assert "def " in (checks / name).read_text()   # there to read outside the sandbox
@@ -128,7 +128,7 @@ def test_an_installed_copy_of_the_package_is_covered_up():
 @everywhere
 def test_probe_functions_still_reach_student_code(course, isolation):
     """What replaces the check library in the child: the trusted probes a test hands over."""
-    tests = {"test_apply": (1, "import functools\nfrom autograder.probes import probe_exp\n"
+    tests = {"test_apply": (1, "import functools\nfrom backprop_lab.probes import probe_exp\n"
                                "f = functools.partial(probe_exp, a=1.0, w=np.ones(2))\n"
                                "assert np.isclose(apply(f, np.zeros(2)), 2.0)\n")}
     nb = toy_course.build({"apply": "def apply(f, x):\n    return f(x)\n"},

@@ -17,8 +17,8 @@ import pytest
 
 import hostile
 import toy_course
-from autograder import child, launcher, report, wire, zygote
-from autograder.grading import REPORT_TEXT_LIMIT
+from backprop_lab import child, launcher, report, wire, zygote
+from backprop_lab.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
@@ -306,7 +306,7 @@ def _left_in_shared_folders(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs a grader running as root")
 def test_a_root_grader_without_a_private_view_says_what_process_isolation_leaves_open(
         monkeypatch, capsys):
-    from autograder import options
+    from backprop_lab import options
     if launcher.private_view_possible():   # root with namespaces: nothing to say
         options.grading_settings(Path("."), True, isolation="process")
         assert "mount namespace" not in capsys.readouterr().err

@@ -26,10 +26,10 @@ import pytest
 
 import conftest
 import toy_course
-from autograder import feedback, gradebook, report, text, wire
-from autograder.grading import SubmissionResult, TestResult
-from autograder.notebooks import safe_name
-from autograder.progress import ProgressBar
+from backprop_lab import feedback, gradebook, report, text, wire
+from backprop_lab.grading import SubmissionResult, TestResult
+from backprop_lab.notebooks import safe_name
+from backprop_lab.progress import ProgressBar
 from conftest import ISOLATIONS, ROOT
 from hostile import function
 

@@ -26,10 +26,10 @@ import pytest
 import conftest
 import hostile
 import toy_course
-from autograder import batch, grading, report
-from autograder.batch import grade_all
-from autograder.grading import Settings, grade_notebook
-from autograder.student_process import Limits, default_budget
+from backprop_lab import batch, grading, report
+from backprop_lab.batch import grade_all
+from backprop_lab.grading import Settings, grade_notebook
+from backprop_lab.student_process import Limits, default_budget
 from conftest import wall_bound
 from hostile import function
 from test_attacks import ISOLATIONS, PAIR_SOURCE, Graded, add_cell, install, only_hit
@@ -355,7 +355,7 @@ def test_a_named_pipe_given_by_name_is_refused_at_once(course):
 
 
 def test_reading_refuses_links_and_pipes_without_blocking(course, tmp_path):
-    from autograder.notebooks import NotebookError, read_notebook
+    from backprop_lab.notebooks import NotebookError, read_notebook
     pipe = tmp_path / "pipe.ipynb"
     os.mkfifo(pipe)
     link = tmp_path / "link.ipynb"

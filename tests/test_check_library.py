@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.checks import core
-from autograder.checks.core import NUMBER, CheckFailure, Hint, call_checked
+from backprop_lab.checks import core
+from backprop_lab.checks.core import NUMBER, CheckFailure, Hint, call_checked
 
 
 def _pair(dout, x):
@@ -128,9 +128,9 @@ def test_the_sampled_gradient_check_passes_the_truth_and_names_a_3_percent_error
 def test_a_returned_input_is_numbered_as_the_function_receives_it():
     from notebook_tools import solution_namespace
 
-    from autograder.checks.lstm import check_huber_backward
-    from autograder.checks.softmax import check_softmax_cross_entropy_backward
-    from autograder.checks.staged import check_numerical_gradient
+    from backprop_lab.checks.lstm import check_huber_backward
+    from backprop_lab.checks.softmax import check_softmax_cross_entropy_backward
+    from backprop_lab.checks.staged import check_numerical_gradient
 
     ns = solution_namespace("softmax")
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from notebook_tools import solution_namespace
 
-from autograder.checks import core
-from autograder.checks.core import CheckFailure
-from autograder.checks.rnn import CLIP_BY_VALUE, CLIP_NOT_SCALED, check_clip_grad_norm
-from autograder.checks.staged import _fork_mistakes, check_staged_backward_arrays
+from backprop_lab.checks import core
+from backprop_lab.checks.core import CheckFailure
+from backprop_lab.checks.rnn import CLIP_BY_VALUE, CLIP_NOT_SCALED, check_clip_grad_norm
+from backprop_lab.checks.staged import _fork_mistakes, check_staged_backward_arrays
 
 
 def test_fork_hint_says_a_not_an():

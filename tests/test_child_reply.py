@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import wire
-from autograder.child import Child
+from backprop_lab import wire
+from backprop_lab.child import Child
 
 CELL = """
 import numpy as np

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 import toy_course
-from autograder.checks import rnn, staged
-from autograder.checks.core import CheckFailure, cause_ids_of
-from autograder.reports import class_report
+from backprop_lab.checks import rnn, staged
+from backprop_lab.checks.core import CheckFailure, cause_ids_of
+from backprop_lab.reports import class_report
 from notebook_tools import solution_namespace
 from conftest import CHROMIUM, need_browser
 from test_staged_checks import make_slipped_backward, make_staged_backward
@@ -181,7 +181,7 @@ def test_results_that_are_not_grades_json_are_refused(tmp_path, data):
 
 
 def test_the_grader_does_not_import_matplotlib():
-    code = ("import sys, autograder.cli, autograder.reports.class_report; "
+    code = ("import sys, backprop_lab.cli, backprop_lab.reports.class_report; "
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
@@ -235,7 +235,7 @@ staged = "2026-10-05 23:59"
 """
 WRONG_DOUBLE = "def double(x):\n    return x + 0.0\n"
 TESTS = {**toy_course.TESTS,
-         "test_double": (2, "from autograder.checks.core import Hint, expect_close, "
+         "test_double": (2, "from backprop_lab.checks.core import Hint, expect_close, "
                             "looks_like\nx = np.arange(1.0, 4.0)\ny = double(x)\n"
                             "expect_close('double', 'y', y, forward(x), hints=[Hint("
                             "f'the input came back unchanged ({x.size} entries).', "
@@ -258,7 +258,7 @@ def test_grade_carries_causes_and_late_scores_to_json_csv_feedback_and_report(tm
         (path.parent / "timestamp.txt").write_text(stamp)
     (tmp_path / "late.toml").write_text(LATE_POLICY)
     proc = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--json",
+        [sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden", "--json",
          "grades.json", "--csv", "grades.csv", "--feedback", "fb", "--late-policy", "late.toml",
          "--jobs", "2", "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -278,7 +278,7 @@ def test_grade_carries_causes_and_late_scores_to_json_csv_feedback_and_report(tm
         == ["2", "1.5", "15", "0.5"]
     feedback = (tmp_path / "fb" / "bob" / "staged.md").read_text()
     assert "Total: 1 / 5 points** (raw score 2 - late penalty 1: 2 days late)" in feedback
-    proc = subprocess.run([sys.executable, "-m", "autograder", "class-report", "--results",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "class-report", "--results",
                            "grades.json", "--out", "report"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -294,7 +294,7 @@ def test_a_bad_timestamp_costs_its_submission_the_late_judgement_only(tmp_path):
     path = toy_course.write_submission(tmp_path, "alice")
     (path.parent / "timestamp.txt").write_text("yesterday evening")
     (tmp_path / "late.toml").write_text(LATE_POLICY)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden",
                            "--late-policy", "late.toml"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0 and "timestamp.txt" in proc.stderr

@@ -1,4 +1,4 @@
-"""`python -m autograder grade` as an instructor runs it: exit codes and exports."""
+"""`python -m backprop_lab grade` as an instructor runs it: exit codes and exports."""
 import csv
 import json
 import shutil
@@ -142,7 +142,7 @@ GRADING_OPTIONS = ("--course", "--timeout", "--memory", "--jobs", "--isolation",
 
 @pytest.mark.parametrize("command,hidden", [("grade", True), ("gradebook", False)])
 def test_every_grading_subcommand_takes_the_grading_options(command, hidden, capsys):
-    from autograder import cli
+    from backprop_lab import cli
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args([command, "--help"])
     text = capsys.readouterr().out
@@ -153,7 +153,7 @@ def test_every_grading_subcommand_takes_the_grading_options(command, hidden, cap
 
 @pytest.mark.parametrize("command", ["grade", "gradebook"])
 def test_the_grading_options_become_the_settings(command, tmp_path):
-    from autograder import cli, options
+    from backprop_lab import cli, options
     opts = cli.build_parser().parse_args(
         [command, "--course", str(tmp_path), "--timeout", "2.5", "--memory", "300",
          "--budget", "40", "--isolation", "process", "--jobs", "3"])
@@ -165,8 +165,8 @@ def test_the_grading_options_become_the_settings(command, tmp_path):
 
 
 def test_the_grading_defaults_are_the_graders(capsys):
-    from autograder import cli, options
-    from autograder.student_process import Limits
+    from backprop_lab import cli, options
+    from backprop_lab.student_process import Limits
     opts = cli.build_parser().parse_args(["gradebook"])
     assert (opts.timeout, opts.memory, opts.budget, opts.isolation) \
         == (Limits.timeout, Limits.memory_mb, None, "auto")
@@ -181,7 +181,7 @@ def test_gradebook_refuses_a_limit_that_is_not_positive(tmp_path, option):
 
 
 def test_the_pytest_plugin_takes_the_grading_options_with_the_same_defaults(tmp_path):
-    from autograder import options
+    from backprop_lab import options
     proc = subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     text = " ".join(proc.stdout.split())   # argparse wraps the help lines

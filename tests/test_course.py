@@ -18,9 +18,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.assignments import ASSIGNMENTS
-from autograder.course import run_nbgrader
-from autograder.notebooks import GIVEN, SOLUTION, TEST, defined_functions, read_notebook
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.course import run_nbgrader
+from backprop_lab.notebooks import GIVEN, SOLUTION, TEST, defined_functions, read_notebook
 from conftest import ROOT, cli_grade, notebook
 
 slow = pytest.mark.slow
@@ -45,7 +45,7 @@ def test_every_registered_assignment_has_a_source_notebook():
         for folder in ("source", "assignments", "solutions"):
             assert notebook(folder, assignment).is_file(), (folder, assignment)
     unregistered = {p.name for p in (ROOT / "source").iterdir() if p.is_dir()} - set(ASSIGNMENTS)
-    assert unregistered == set(), "source/ folders missing from autograder/assignments.py"
+    assert unregistered == set(), "source/ folders missing from backprop_lab/assignments.py"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -127,7 +127,7 @@ def test_generated_notebooks_are_what_nbgrader_makes_from_source(assignment, nbg
     for folder in ("assignments", "solutions"):
         fresh = json.loads(notebook(folder, assignment).read_text())
         made = json.loads(notebook(folder, assignment, run.course).read_text())
-        assert fresh == made, f"{folder}/{assignment} is stale: run python -m autograder regenerate"
+        assert fresh == made, f"{folder}/{assignment} is stale: run python -m backprop_lab regenerate"
 
 
 def hidden_test_lines(assignment: str) -> set[str]:
@@ -291,7 +291,7 @@ def test_each_student_gets_their_own_hidden_inputs_every_time(tmp_path, monkeypa
 
 def test_small_seeds_do_not_reproduce_the_hidden_inputs():
     """A brute force over small seeds with the public drawing function finds nothing."""
-    from autograder.checks.core import hidden_seed, rng_for
+    from backprop_lab.checks.core import hidden_seed, rng_for
     name = "check_sigmoid_layer_backward"
     for student in ("s01", None):
         for secret in hidden_secrets("sigmoid"):

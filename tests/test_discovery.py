@@ -2,7 +2,7 @@
 
 The unit tests use the toy course (tests/toy_course.py); the end-to-end ones grade a renamed
 copy of the real staged notebook from a temporary folder, through the CLI and through
-`pytest --pyargs autograder`, with the public tests the package carries.
+`pytest --pyargs backprop_lab`, with the public tests the package carries.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 import toy_course
-from autograder.notebooks import (CHECKOUT_ASSIGNMENTS, RELEASED, assignment_index,
+from backprop_lab.notebooks import (CHECKOUT_ASSIGNMENTS, RELEASED, assignment_index,
                                   assignment_of, discover, identify, read_notebook,
                                   trusted_path)
 
@@ -167,7 +167,7 @@ def elsewhere(tmp_path):
 
 
 def test_the_cli_grades_a_renamed_copy_from_another_folder(elsewhere):
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "my/copy.ipynb",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "my/copy.ipynb",
                            "--json", "out.json"], cwd=elsewhere, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -176,7 +176,7 @@ def test_the_cli_grades_a_renamed_copy_from_another_folder(elsewhere):
     assert sub["score"] == sub["max_score"] > 0
     assert not any("HIDDEN" in t["name"].upper() for t in sub["tests"])   # public tests only
     # the untouched copy under another name scores 0 (the grading is real)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "my",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "my",
                            "--json", "all.json"], cwd=elsewhere, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -189,7 +189,7 @@ def test_the_cli_grades_a_renamed_copy_from_another_folder(elsewhere):
 def test_pytest_pyargs_grades_a_renamed_copy_from_another_folder(pytester, elsewhere):
     for path in (elsewhere / "my").iterdir():
         shutil.copy(path, pytester.path / path.name)
-    result = pytester.runpytest_subprocess("--pyargs", "autograder", "--submission",
+    result = pytester.runpytest_subprocess("--pyargs", "backprop_lab", "--submission",
                                            "copy.ipynb", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(["*backprop-lab scores*", "staged  (copy.ipynb*",
@@ -200,13 +200,13 @@ def test_pytest_pyargs_grades_a_renamed_copy_from_another_folder(pytester, elsew
     result.assert_outcomes(passed=7)
     # a folder: both copies, the untouched one failing; -k staged keeps both, -k another
     # test name keeps only the notebooks whose tests ran in the table
-    result = pytester.runpytest_subprocess("--pyargs", "autograder", "--submission", ".",
+    result = pytester.runpytest_subprocess("--pyargs", "backprop_lab", "--submission", ".",
                                            "-p", "no:cacheprovider")
     result.assert_outcomes(passed=7, failed=7)
-    result = pytester.runpytest_subprocess("--pyargs", "autograder", "--submission", ".",
+    result = pytester.runpytest_subprocess("--pyargs", "backprop_lab", "--submission", ".",
                                            "-k", "sigmoid", "-p", "no:cacheprovider")
     assert "backprop-lab scores" not in result.stdout.str()
-    result = pytester.runpytest_subprocess("--pyargs", "autograder", "--submission",
+    result = pytester.runpytest_subprocess("--pyargs", "backprop_lab", "--submission",
                                            "copy.ipynb", "-k", "staged and add_backward",
                                            "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)

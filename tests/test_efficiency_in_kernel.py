@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.notebooks import GIVEN
+from backprop_lab.notebooks import GIVEN
 from notebook_tools import source_notebook, source_test_cells
 
 NUMERICAL_MLP = '''

@@ -8,10 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import autograder
-from autograder.assignments import ASSIGNMENTS
-from autograder.grading import Settings, grade_notebook
-from autograder.student_process import Limits
+import backprop_lab
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.grading import Settings, grade_notebook
+from backprop_lab.student_process import Limits
 
 import toy_course
 
@@ -61,7 +61,7 @@ def test_one_array_returned_twice_keeps_its_identity(course):
 
 
 def test_callable_arguments_travel_by_reference_and_none_results_stay_none(course, tmp_path):
-    tests = {"test_apply": (1, "import functools\nfrom autograder.probes import probe_exp\n"
+    tests = {"test_apply": (1, "import functools\nfrom backprop_lab.probes import probe_exp\n"
                                "f = functools.partial(probe_exp, a=1.0, w=np.ones(2))\n"
                                "out = apply(f, np.zeros(2))\n"
                                "assert out[0] is None and np.isclose(out[1], 2.0), out\n")}
@@ -76,7 +76,7 @@ def test_only_the_registry_and_an_assignment_s_own_checks_name_an_assignment():
     """Adding an assignment is its own files plus one line in autograder/assignments.py: no
     other module of the package may name one (as a word, e.g. in a list, a path or a
     docstring example)."""
-    package = Path(autograder.__file__).resolve().parent
+    package = Path(backprop_lab.__file__).resolve().parent
     own = {package / "assignments.py"} | {package / "checks" / f"{a}.py" for a in ASSIGNMENTS}
     word = re.compile(r"\b(%s)\b" % "|".join(map(re.escape, ASSIGNMENTS)))
     scanned, named = 0, []

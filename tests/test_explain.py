@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.checks import explain
-from autograder.checks.core import CheckFailure, StudentCodeError, expect_close
-from autograder.checks.explain import Explainer, Layout, Quantity, View, find
+from backprop_lab.checks import explain
+from backprop_lab.checks.core import CheckFailure, StudentCodeError, expect_close
+from backprop_lab.checks.explain import Explainer, Layout, Quantity, View, find
 from notebook_tools import cells_for, run_test_cell, solution_namespace, source_test_cells
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +119,7 @@ def test_an_all_zeros_output_is_said_even_on_one_input():
 
 
 def test_a_finding_comes_before_the_detectors_and_one_mistake_gets_one_id():
-    from autograder.checks.core import Hint
+    from backprop_lab.checks.core import Hint
     e1, e2 = np.arange(1.0, 7.0).reshape(3, 2), np.arange(2.0, 10.0).reshape(4, 2)
     explainer = Explainer([View({"dx": e1 / 3}, {"dx": e1}, sizes={"N": 3}),
                            View({"dx": e2 / 4}, {"dx": e2}, sizes={"N": 4})])

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.notebooks import SOLUTION
+from backprop_lab.notebooks import SOLUTION
 from notebook_tools import ROOT, cells_for, run_test_cell, solution_namespace, source_notebook
 
 BENCH = ROOT / "bench"

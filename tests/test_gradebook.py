@@ -1,4 +1,4 @@
-"""`python -m autograder gradebook`: nbgrader's gradebook against our grades, in a real course.
+"""`python -m backprop_lab gradebook`: nbgrader's gradebook against our grades, in a real course.
 
 The course is the session's nbgrader run of `staged` (conftest.nbgrader_runs: nbgrader
 autograde costs seconds per notebook): a full solution, a half-solved copy, a stub, and a stub
@@ -17,12 +17,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import batch, cli
-from autograder.course import run_nbgrader
-from autograder.gradebook import (
+from backprop_lab import batch, cli
+from backprop_lab.course import run_nbgrader
+from backprop_lab.gradebook import (
     PERSON, Difference, Record, compare, db_url, default_db_url, write,
 )
-from autograder.grading import Settings
+from backprop_lab.grading import Settings
 from conftest import notebook
 
 ASSIGNMENT = "staged"   # the smallest assignment; its test names appear below

@@ -1,4 +1,4 @@
-"""`python -m autograder gradescope-bundle`: the zip, and run_autograder in Gradescope's layout.
+"""`python -m backprop_lab gradescope-bundle`: the zip, and run_autograder in Gradescope's layout.
 
 Gradescope unpacks the bundle into <root>/source, puts the submission in <root>/submission,
 copies run_autograder to <root>/run_autograder and runs it from <root>; run_autograder must
@@ -20,11 +20,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import gradescope_bundle
-from autograder import notebooks, sandbox
-from autograder.launcher import drops_to_nobody
-from autograder.assignments import ASSIGNMENTS
-from autograder.notebooks import HIDDEN_MARKER
+from backprop_lab import gradescope_bundle
+from backprop_lab import notebooks, sandbox
+from backprop_lab.launcher import drops_to_nobody
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.notebooks import HIDDEN_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "staged"
@@ -79,7 +79,7 @@ RESULTS_SCHEMA = {
 def bundle(tmp_path_factory) -> Path:
     """The bundle of the real course's `staged`, built by the CLI with its default name."""
     where = tmp_path_factory.mktemp("bundle")
-    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", ASSIGNMENT,
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "gradescope-bundle", ASSIGNMENT,
                            "--course", str(REPO)], cwd=where, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -190,7 +190,7 @@ def test_pyproject_from_metadata_reinstalls_the_distribution():
 ])
 def test_usage_errors_exit_2(tmp_path, args, message):
     args = [a.format(tmp=tmp_path) for a in args]
-    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", *args],
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "gradescope-bundle", *args],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and message in proc.stderr
     assert not list(tmp_path.glob("*.zip"))
@@ -379,7 +379,7 @@ def test_grading_needs_numpy_only(tmp_path):
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 1 and "(blocked)" in proc.stderr
     out = tmp_path / "results.json"
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOURCE_NB),
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", str(SOURCE_NB),
                            "--hidden", "--course", str(REPO), "--gradescope", str(out),
                            "--jobs", "1"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=120)
@@ -448,7 +448,7 @@ def test_an_unknown_visibility_at_run_time_falls_back_to_the_bundle_s(bundle, tm
 
 def test_bundle_options_set_the_visibility_and_the_time_limit(tmp_path):
     output = tmp_path / "b.zip"
-    proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle", ASSIGNMENT,
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "gradescope-bundle", ASSIGNMENT,
                            "--course", str(REPO), "--output", str(output),
                            "--hidden-visibility", "after_published", "--timeout", "1200"],
                           capture_output=True, text=True, timeout=60)
@@ -461,7 +461,7 @@ def test_bundle_options_set_the_visibility_and_the_time_limit(tmp_path):
     # a tenth of Gradescope's timeout is kept for writing the results
     assert "time limit: 1080 s (the assignment's autograder timeout: 1200 s)" in proc.stdout
     for bad in (["--hidden-visibility", "later"], ["--timeout", "0"]):
-        proc = subprocess.run([sys.executable, "-m", "autograder", "gradescope-bundle",
+        proc = subprocess.run([sys.executable, "-m", "backprop_lab", "gradescope-bundle",
                                ASSIGNMENT, "--course", str(REPO), "--output",
                                str(tmp_path / "bad.zip"), *bad],
                               capture_output=True, text=True, timeout=60)
@@ -496,8 +496,8 @@ def test_the_default_time_limit_keeps_a_tenth_of_gradescope_s_ten_minutes(bundle
 
 @pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published", "visible"])
 def test_gradescope_results_of_a_hidden_test_per_visibility(visibility):
-    from autograder.grading import SubmissionResult, TestResult
-    from autograder.report import gradescope_results
+    from backprop_lab.grading import SubmissionResult, TestResult
+    from backprop_lab.report import gradescope_results
 
     secret = "dx is wrong: (0, 1): 0.063 vs 0.06"
     result = SubmissionResult("s1", ASSIGNMENT, "x.ipynb", score=1, max_score=3, tests=[
@@ -596,8 +596,8 @@ def test_no_student_visible_field_depends_on_the_hidden_results(visibility):
     """Two submissions alike in their public tests and apart in their hidden ones look the
     same to the student until the hidden tests are released: no total, no count of passed
     hidden tests, no line from which either could be computed."""
-    from autograder.grading import SubmissionResult, TestResult
-    from autograder.report import gradescope_results
+    from backprop_lab.grading import SubmissionResult, TestResult
+    from backprop_lab.report import gradescope_results
 
     def submission(hidden_passed: bool) -> SubmissionResult:
         hidden = TestResult("test_hidden", 2.0 if hidden_passed else 0.0, 2, "passed"

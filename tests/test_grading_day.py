@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import run_nbgrader
+from backprop_lab.course import run_nbgrader
 
 from conftest import ROOT, run_cli
 

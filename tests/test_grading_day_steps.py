@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 import toy_course
-from autograder import cli
-from autograder.course import OUTPUT
-from autograder.gradebook import Record, record_path
-from autograder.reports.lms import roster_students
-from autograder.roster import read_roster
+from backprop_lab import cli
+from backprop_lab.course import OUTPUT
+from backprop_lab.gradebook import Record, record_path
+from backprop_lab.reports.lms import roster_students
+from backprop_lab.roster import read_roster
 
 from conftest import ROOT
 
@@ -245,7 +245,7 @@ def test_gradebook_stops_when_a_submission_is_newer_than_the_results(toy, capsys
     assert "does not hold the grades of 2 submissions; nothing was compared or written" in err
     assert "s01/staged/staged.ipynb: changed after" in err
     assert "s02/staged/staged.ipynb: not in" in err
-    assert "python -m autograder grade " in err
+    assert "python -m backprop_lab grade " in err
     from nbgrader.api import Gradebook
     with Gradebook(url) as gb:
         nb = gb.find_submission_notebook("staged", "staged", "s01")

@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import student_kit
-from autograder.assignments import ASSIGNMENTS
+from backprop_lab import student_kit
+from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,7 +96,7 @@ def tmp_path(tmp_path_factory):
 def test_the_kit_sets_up_from_its_readme_and_runs_and_grades(tmp_path):
     started = time.monotonic()
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "student-kit", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     fresh = tmp_path / "fresh"
@@ -202,4 +202,4 @@ def test_the_kit_sets_up_from_its_readme_and_runs_and_grades(tmp_path):
         plain = subprocess.run(["python", "-m", "pytest", *args], cwd=kit, env=active,
                                capture_output=True, text=True, timeout=300)
         assert plain.returncode == 5
-        assert "python -m pytest --pyargs autograder --submission assignments" in plain.stdout
+        assert "python -m pytest --pyargs backprop_lab --submission assignments" in plain.stdout

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import toy_course
-from autograder.reports import late
+from backprop_lab.reports import late
 
 UTC = timezone.utc
 DEADLINE = datetime(2026, 10, 12, 23, 59, tzinfo=UTC)
@@ -170,7 +170,7 @@ def test_absurd_policy_file_is_a_usage_error_without_a_traceback(tmp_path):
     for text in ("grace_minutes = 1e300\n", "grace_minutes = inf\n", "grace_minutes = -1\n",
                  'grace_minutes = "soon"\n', "penalty_per_day_points = 1e300\n"):
         (tmp_path / "late.toml").write_text(text + LATE_POLICY)
-        proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted",
+        proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "submitted",
                                "--hidden", "--late-policy", "late.toml"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, text + proc.stderr
@@ -198,7 +198,7 @@ def _grade_late_class(tmp_path: Path, bad: dict) -> tuple[subprocess.CompletedPr
         path = toy_course.write_submission(tmp_path, student)
         make(path.parent / "timestamp.txt")
     (tmp_path / "late.toml").write_text(LATE_POLICY)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden",
                            "--late-policy", "late.toml", "--json", "grades.json", "--csv",
                            "grades.csv", "--feedback", "fb", "--jobs", "1"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)

@@ -3,7 +3,7 @@
 Every `import` counts, also one inside a function: a deferred import hides a cycle, it does
 not remove it. The rules (docs/AUTHORING.md, /work/shared/DESIGN.md):
 - the modules of autograder/ import each other without a cycle;
-- nothing imports cli.py (argument parsing only) but `python -m autograder` (__main__.py);
+- nothing imports cli.py (argument parsing only) but `python -m backprop_lab` (__main__.py);
 - the checks import nothing of the engine (only each other and the child's plain runtime);
 - the child's runtime (what the zygote preloads for student code) imports no checks and no
   grader module: only itself.
@@ -17,10 +17,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "autograder"
 
-RUNTIME = {"autograder.child", "autograder.wire", "autograder.probes", "autograder.text",
-           "autograder.zygote"}
-ENTRY = "autograder.__main__"
-CLI = "autograder.cli"
+RUNTIME = {"backprop_lab.child", "backprop_lab.wire", "backprop_lab.probes", "backprop_lab.text",
+           "backprop_lab.zygote"}
+ENTRY = "backprop_lab.__main__"
+CLI = "backprop_lab.cli"
 
 
 def module_name(path: Path) -> str:
@@ -102,10 +102,10 @@ GRAPH = import_graph()
 
 def test_the_graph_is_read():
     # the reader finds what is surely there, relative and nested imports alike
-    assert "autograder.batch" in GRAPH[CLI]
-    assert "autograder.wire" in GRAPH["autograder.child"]
-    assert "autograder.checks.core" in GRAPH["autograder.checks.relu"]
-    assert "autograder.reports.late" in GRAPH["autograder.report"]   # inside a function
+    assert "backprop_lab.batch" in GRAPH[CLI]
+    assert "backprop_lab.wire" in GRAPH["backprop_lab.child"]
+    assert "backprop_lab.checks.core" in GRAPH["backprop_lab.checks.relu"]
+    assert "backprop_lab.reports.late" in GRAPH["backprop_lab.report"]   # inside a function
     assert GRAPH[ENTRY] == {CLI}
 
 
@@ -115,14 +115,14 @@ def test_find_cycle_finds_a_planted_cycle():
 
 
 def test_imports_of_reads_relative_imports(tmp_path, monkeypatch):
-    known = {"autograder.x": tmp_path / "x.py", "autograder.y": tmp_path / "y.py",
-             "autograder.sub": tmp_path / "sub" / "__init__.py",
-             "autograder.sub.z": tmp_path / "sub" / "z.py"}
+    known = {"backprop_lab.x": tmp_path / "x.py", "backprop_lab.y": tmp_path / "y.py",
+             "backprop_lab.sub": tmp_path / "sub" / "__init__.py",
+             "backprop_lab.sub.z": tmp_path / "sub" / "z.py"}
     source = tmp_path / "sub" / "z.py"
     source.parent.mkdir()
     source.write_text("from .. import x\nfrom ..y import f\ndef g():\n    from . import other\n")
-    assert imports_of("autograder.sub.z", source, known) == {"autograder.x", "autograder.y",
-                                                              "autograder.sub"}
+    assert imports_of("backprop_lab.sub.z", source, known) == {"backprop_lab.x", "backprop_lab.y",
+                                                              "backprop_lab.sub"}
 
 
 def test_no_import_cycle():
@@ -134,10 +134,10 @@ def test_nothing_imports_the_cli():
     assert not importers, f"{importers} import cli.py; import batch.py or options.py instead"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in GRAPH if n.startswith("autograder.checks")))
+@pytest.mark.parametrize("name", sorted(n for n in GRAPH if n.startswith("backprop_lab.checks")))
 def test_the_checks_import_nothing_of_the_engine(name):
     engine = {dep for dep in GRAPH[name]
-              if not dep.startswith("autograder.checks") and dep not in RUNTIME}
+              if not dep.startswith("backprop_lab.checks") and dep not in RUNTIME}
     assert not engine, f"{name} imports {sorted(engine)}"
 
 

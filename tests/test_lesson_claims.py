@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from notebook_tools import source_notebook
-from autograder.notebooks import GIVEN, OTHER, SOLUTION
+from backprop_lab.notebooks import GIVEN, OTHER, SOLUTION
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli
-from autograder.reports import lms
+from backprop_lab import cli
+from backprop_lab.reports import lms
 
 
 def result(student, assignment, score, max_score=10.0, error=None, path=None):
@@ -246,7 +246,7 @@ def test_grade_csv_neutralises_formula_student_ids(tmp_path):
     toy_course.make_course(tmp_path)
     for student in FORMULA_IDS:
         toy_course.write_submission(tmp_path, student)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted", "--hidden",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden",
                            "--csv", "grades.csv", "--json", "grades.json", "--jobs", "2",
                            "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -255,7 +255,7 @@ def test_grade_csv_neutralises_formula_student_ids(tmp_path):
     assert not [c for row in rows for c in row if would_run(c)]
     # a regrade merges into the file by the same ids
     toy_course.write_submission(tmp_path, "+1+1", {"double": "def double(x):\n    return x\n"})
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "submitted/+1+1",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "grade", "submitted/+1+1",
                            "--hidden", "--csv", "grades.csv", "--quiet"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -6,9 +6,9 @@ import time
 import numpy as np
 import pytest
 
-from autograder.checks import lstm as checks
-from autograder.checks import core
-from autograder.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.checks import lstm as checks
+from backprop_lab.checks import core
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from notebook_tools import solution_namespace
 
 FUNCTIONS = ("lstm_step_backward", "lstm_backward", "huber_backward")

@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from autograder.assignments import ASSIGNMENTS
+from backprop_lab.assignments import ASSIGNMENTS
 from conftest import ROOT, notebook
 
 MIN_CHARS = 14            # a normalised fragment shorter than this is too generic to be an answer

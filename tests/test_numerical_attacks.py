@@ -21,8 +21,8 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.checks import core
-from autograder.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.checks import core
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from honest_variants import VARIANTS
 from notebook_tools import cells_for, solution_namespace
 from numerical_attacks import ELEMENTWISE, SPECS, attacks_for
@@ -141,15 +141,15 @@ def test_an_honest_backward_pass_keeps_every_point(assignment, function, label,
 def test_the_exactness_probe_passes_honest_variants_on_other_seeds(assignment, function,
                                                                    label, seed):
     """The probe is where an honest pass could be judged too strictly: five more seeds."""
-    from autograder.checks.exactness import PROBES
+    from backprop_lab.checks.exactness import PROBES
     ns = namespace(assignment)
     fn = honest(assignment, function, label)
     PROBES[function](fn, ns, seed)
 
 
 def test_every_graded_backward_pass_has_a_probe_and_an_attack():
-    from autograder.checks.exactness import PROBES
-    from autograder.notebooks import SOLUTION
+    from backprop_lab.checks.exactness import PROBES
+    from backprop_lab.notebooks import SOLUTION
     from notebook_tools import source_notebook
     graded = {c.grade_id for a in SPECS for c in source_notebook(a).of_kind(SOLUTION)
               if c.grade_id.endswith("_backward")}

@@ -80,7 +80,7 @@ def test_hidden_inputs_kept_by_student_code_never_reach_a_public_test(pytester, 
     import json
 
     import spy
-    from autograder import notebooks
+    from backprop_lab import notebooks
     root = Path(__file__).resolve().parent.parent
     source = root / "source" / "staged" / "staged.ipynb"
     path = pytester.path / "spy" / "staged.ipynb"

@@ -1,4 +1,4 @@
-"""`python -m autograder prairielearn-export`: the course fragment, and grading in PrairieLearn's
+"""`python -m backprop_lab prairielearn-export`: the course fragment, and grading in PrairieLearn's
 /grade layout.
 
 PrairieLearn copies serverFilesCourse/backprop-lab to /grade/serverFilesCourse/backprop-lab,
@@ -22,11 +22,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import gradescope_bundle, notebooks, prairielearn, sandbox
-from autograder.assignments import ASSIGNMENTS
-from autograder.grading import SubmissionResult, TestResult
-from autograder.launcher import drops_to_nobody
-from autograder.student_kit import FORBIDDEN_MARKERS
+from backprop_lab import gradescope_bundle, notebooks, prairielearn, sandbox
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.grading import SubmissionResult, TestResult
+from backprop_lab.launcher import drops_to_nobody
+from backprop_lab.student_kit import FORBIDDEN_MARKERS
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "staged"
@@ -124,7 +124,7 @@ RESULTS_SCHEMA = {
 
 
 def export(out: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", "prairielearn-export", str(out),
+    return subprocess.run([sys.executable, "-m", "backprop_lab", "prairielearn-export", str(out),
                            "--course", str(REPO), *args], cwd=cwd or out.parent,
                           capture_output=True, text=True, timeout=120)
 
@@ -207,12 +207,12 @@ def test_workspace_holds_the_released_notebook_and_no_answer(course):
 
 
 def test_the_workspace_imports_its_own_checks(course):
-    """In the student's JupyterLab the notebook's test cells import `autograder.checks` from
+    """In the student's JupyterLab the notebook's test cells import `backprop_lab.checks` from
     the workspace's home folder (the package is not installed there)."""
     import numpy
     workspace = course / "questions" / f"backprop-{ASSIGNMENT}" / "workspace"
     site = str(Path(numpy.__file__).resolve().parent.parent)
-    code = ("import autograder.checks.staged as c, sys; print(c.__file__)")
+    code = ("import backprop_lab.checks.staged as c, sys; print(c.__file__)")
     # -S: no site packages, so no installed copy of the package: numpy from its folder only;
     # -B: no bytecode left in the workspace
     proc = subprocess.run([sys.executable, "-S", "-B", "-c", code], cwd=workspace,
@@ -294,7 +294,7 @@ def test_a_folder_the_export_did_not_write_is_never_replaced(tmp_path):
     proc = export(out)
     assert proc.returncode == 2 and "was not written by this export" in proc.stderr
     assert not (out / "questions").exists()
-    proc = subprocess.run([sys.executable, "-m", "autograder", "prairielearn-export",
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "prairielearn-export",
                            str(tmp_path / "x"), "--course", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "no instructor notebook" in proc.stderr
@@ -487,7 +487,7 @@ def test_check_grades_the_worked_solution_of_each_exported_question(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"check: backprop-{ASSIGNMENT}: the worked solution scores 1" in proc.stdout
     env = {**os.environ, "AUTOGRADER_ISOLATION": "nonsense"}   # a grader that cannot work
-    proc = subprocess.run([sys.executable, "-m", "autograder", "prairielearn-export", str(out),
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "prairielearn-export", str(out),
                            "--course", str(REPO), "--assignment", ASSIGNMENT, "--check"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
@@ -544,7 +544,7 @@ def test_the_student_id_is_the_variant_seed_else_the_submission(tmp_path, data, 
 def test_other_students_draw_other_hidden_cases(seed):
     """The id reaches the hidden tests' seed (checks.core.hidden_seed): other variants,
     other cases; the same variant, the same."""
-    from autograder.checks.core import STUDENT_KEY, hidden_seed
+    from backprop_lab.checks.core import STUDENT_KEY, hidden_seed
     secret = 10**30 + seed
 
     def seed_of(data):

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from autograder.checks import relu as checks
-from autograder.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.checks import relu as checks
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from notebook_tools import (
     given_namespace, solution_namespace, run_test_cell, source_test_cells,
 )

@@ -23,10 +23,10 @@ import jsonschema
 import pytest
 
 import toy_course
-from autograder import feedback, report
-from autograder.batch import find_notebooks, grade_all
-from autograder.grading import Settings, SubmissionResult, TestResult
-from autograder.progress import ProgressBar
+from backprop_lab import feedback, report
+from backprop_lab.batch import find_notebooks, grade_all
+from backprop_lab.grading import Settings, SubmissionResult, TestResult
+from backprop_lab.progress import ProgressBar
 
 SCRIPT = "<script>alert(1)</script>"
 BOB = {"double": f"def double(x):\n    print({SCRIPT!r})\n    return x\n"}
@@ -143,7 +143,7 @@ def validate(instance, schema):
 
 
 def run_cli(*args, cwd, **kw):
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "backprop_lab", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=180, **kw)
 
 
@@ -574,7 +574,7 @@ def test_cli_progress_only_when_stderr_is_a_terminal(graded):
     reader.start()
     try:
         tty_proc = subprocess.run(
-            [sys.executable, "-m", "autograder", "grade", "submitted", "--hidden", "--jobs",
+            [sys.executable, "-m", "backprop_lab", "grade", "submitted", "--hidden", "--jobs",
              "2", "--quiet"], cwd=root, stdout=subprocess.PIPE, stderr=slave, text=True,
             timeout=180)
     finally:

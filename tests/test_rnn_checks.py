@@ -6,9 +6,9 @@ import re
 import numpy as np
 import pytest
 
-from autograder.checks import rnn as checks
-from autograder.checks.core import CheckFailure, StudentCodeError
-from autograder.notebooks import TEST
+from backprop_lab.checks import rnn as checks
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.notebooks import TEST
 from notebook_tools import (
     solution_namespace, source_notebook, cells_for, run_test_cell as run_cell,
 )

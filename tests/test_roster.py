@@ -12,13 +12,13 @@ import nbformat
 import pytest
 
 import toy_course
-from autograder.roster import RosterError, read_roster
+from backprop_lab.roster import RosterError, read_roster
 
 WRONG = {"double": "def double(x):\n    return x\n"}
 
 
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, args),
+    return subprocess.run([sys.executable, "-m", "backprop_lab", "grade", *map(str, args),
                            "--isolation", "process", "--jobs", "2"],
                           cwd=cwd, capture_output=True, text=True, timeout=300)
 
@@ -128,7 +128,7 @@ def test_students_not_on_the_roster_are_named_where_the_means_are(course, tmp_pa
                           "below: 1 students (eve)")
     data = json.loads((course / "backprop-lab-grades" / "grades.json").read_text())
     assert data["not_on_roster"] == ["eve"]
-    from autograder.reports.class_report import write_report
+    from backprop_lab.reports.class_report import write_report
     page = write_report(course / "backprop-lab-grades" / "grades.json",
                         tmp_path / "report").read_text()
     assert "Not on the roster (1 students)" in page
@@ -170,8 +170,8 @@ def test_a_regrade_of_one_student_merges_into_the_class_files(course):
 
 
 def test_a_csv_written_before_the_status_column_is_merged_into(tmp_path):
-    from autograder import report
-    from autograder.grading import SubmissionResult, TestResult
+    from backprop_lab import report
+    from backprop_lab.grading import SubmissionResult, TestResult
     path = tmp_path / "grades.csv"
     path.write_text("student,assignment,path,test_a,score,max_score,error\n"
                     "s1,staged,p1,1,1,1,\ns2,staged,p2,0,0,1,boom\n")

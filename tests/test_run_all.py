@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.assignments import ASSIGNMENTS
+from backprop_lab.assignments import ASSIGNMENTS
 from conftest import ROOT
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox, wire
-from autograder.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
+from backprop_lab import sandbox, wire
+from backprop_lab.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
 
 from conftest import ROOT, requires_sandbox
 
@@ -24,10 +24,10 @@ def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
 @requires_sandbox
 def test_the_sandbox_shows_python_and_the_package_but_not_the_course():
     proc = run_inside(
-        "import os, numpy, autograder.wire\n"
+        "import os, numpy, backprop_lab.wire\n"
         f"print(os.path.exists({str(ROOT / 'source')!r}))\n"
         f"print(sorted(os.listdir({str(ROOT)!r})) if os.path.exists({str(ROOT)!r}) else [])\n"
-        "print(autograder.wire.__file__)\n"
+        "print(backprop_lab.wire.__file__)\n"
         "print(os.getcwd(), sorted(os.environ))\n")
     assert proc.returncode == 0, proc.stderr
     source_seen, course_listing, package, environ = proc.stdout.splitlines()

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 import toy_course
 
-from autograder import cli
+from backprop_lab import cli
 from conftest import wall_bound
-from autograder.reports import similarity as sim
+from backprop_lab.reports import similarity as sim
 
 STUB = "def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
 

@@ -6,9 +6,9 @@ import re
 import numpy as np
 import pytest
 
-from autograder.checks import softmax as checks
-from autograder.checks import core
-from autograder.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.checks import softmax as checks
+from backprop_lab.checks import core
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from notebook_tools import solution_namespace
 
 FUNCTIONS = ("affine_backward", "softmax_cross_entropy_backward", "mlp_backward")

@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from autograder.checks import exactness
-from autograder.checks import staged as checks
-from autograder.checks.core import CheckFailure, StudentCodeError
+from backprop_lab.checks import exactness
+from backprop_lab.checks import staged as checks
+from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from notebook_tools import (
     solution_namespace, cells_for, run_test_cell as run_cell,
 )
@@ -39,12 +39,12 @@ def test_probe_functions_have_the_gradients_the_checks_claim():
     for build in (lambda: checks._exp_case(rng, (2, 3), a=4.0),
                   lambda: checks._quadratic_case(rng, (3, 2))):
         f, x, exact = build()
-        from autograder.checks.core import numerical_gradient
+        from backprop_lab.checks.core import numerical_gradient
         assert np.allclose(numerical_gradient(f, x.copy()), exact, rtol=1e-7, atol=0)
 
 
 def test_probe_functions_can_be_sent_to_the_child():
-    from autograder import wire   # a broken wire fails this test, it does not skip it
+    from backprop_lab import wire   # a broken wire fails this test, it does not skip it
     w, x = np.ones(3), np.linspace(-1.0, 1.0, 3)
     for fn in (functools.partial(checks.probe_exp, a=2.0, w=w),
                functools.partial(checks.probe_quadratic, A=np.eye(3), b=w)):

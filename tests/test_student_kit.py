@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import student_kit
-from autograder.assignments import ASSIGNMENTS
+from backprop_lab import student_kit
+from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def test_the_released_copies_are_the_current_assignments():
         released = ROOT / "autograder" / "released" / f"{assignment}.ipynb"
         current = ROOT / "assignments" / assignment / f"{assignment}.ipynb"
         assert released.read_bytes() == current.read_bytes(), (
-            f"{released} is stale: run `python -m autograder regenerate`")
+            f"{released} is stale: run `python -m backprop_lab regenerate`")
 
 
 def test_the_scan_finds_the_secrets_in_source():
@@ -71,7 +71,7 @@ def test_the_scan_finds_the_secrets_in_source():
 def kit(tmp_path_factory):
     """A kit built by the command line, as an instructor would: OUT and its folder."""
     out = tmp_path_factory.mktemp("kit")
-    proc = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "backprop_lab", "student-kit", str(out)],
                           capture_output=True, text=True, cwd=out, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return out, out / student_kit.KIT_NAME
@@ -99,13 +99,13 @@ def test_student_kit_holds_the_released_notebooks_the_wheel_and_nothing_else(kit
     readme = (folder / "README.md").read_text()
     for needed in (". .venv/bin/activate", "every test fails and the score is 0",
                    "Save the notebook first", "3.10 or newer", f"./{wheel}[student]",
-                   "python -m pytest --pyargs autograder --submission assignments",
-                   "python -m autograder student-tools"):
+                   "python -m pytest --pyargs backprop_lab --submission assignments",
+                   "python -m backprop_lab student-tools"):
         assert needed in readme, needed
     for never in ("pip install autograder", "PATH-OR-LINK", "student-tools.sh"):
         assert never not in readme, never
     # a second build does not mix into the first
-    again = subprocess.run([sys.executable, "-m", "autograder", "student-kit", str(out)],
+    again = subprocess.run([sys.executable, "-m", "backprop_lab", "student-kit", str(out)],
                            capture_output=True, text=True)
     assert again.returncode == 1 and "exists" in again.stderr
 
@@ -179,10 +179,10 @@ def test_plain_pytest_in_the_kit_says_how_to_grade(kit):
                               env={**os.environ, "VIRTUAL_ENV": sys.prefix})
         assert proc.returncode in (4, 5), proc.stdout   # 4: a named notebook "not found"
         assert "No tests ran: pytest does not read notebooks by itself" in proc.stdout
-        assert "python -m pytest --pyargs autograder --submission assignments" in proc.stdout
+        assert "python -m pytest --pyargs backprop_lab --submission assignments" in proc.stdout
     # a Python without the course package (here: its plugin blocked) is told so
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-                           "-p", "no:backprop_lab", "--pyargs", "autograder", "--submission",
+                           "-p", "no:backprop_lab", "--pyargs", "backprop_lab", "--submission",
                            "assignments"], cwd=folder, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode != 0
@@ -191,7 +191,7 @@ def test_plain_pytest_in_the_kit_says_how_to_grade(kit):
     assert ". .venv/bin/activate" in proc.stdout
     # the grading command itself is untouched by it
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-                           "--pyargs", "autograder", "--submission",
+                           "--pyargs", "backprop_lab", "--submission",
                            "assignments/relu/relu.ipynb"], cwd=folder, capture_output=True,
                           text=True, timeout=300)
     assert "backprop-lab scores" in proc.stdout and "No tests ran" not in proc.stdout
@@ -211,7 +211,7 @@ def test_the_kit_refuses_a_notebook_with_hidden_tests(tmp_path, monkeypatch):
 
 def test_fetch_writes_a_fresh_notebook_and_never_overwrites_without_force(tmp_path):
     def fetch(*args):
-        return subprocess.run([sys.executable, "-m", "autograder", "fetch", *args],
+        return subprocess.run([sys.executable, "-m", "backprop_lab", "fetch", *args],
                               capture_output=True, text=True, cwd=tmp_path)
 
     proc = fetch("relu")
@@ -297,8 +297,8 @@ def test_the_score_table_shows_when_each_notebook_was_saved(tmp_path):
     """Grading reads the saved file: the table says when it was saved, so unsaved work shows."""
     import time
 
-    from autograder import report
-    from autograder.grading import SubmissionResult
+    from backprop_lab import report
+    from backprop_lab.grading import SubmissionResult
     notebook = tmp_path / "relu.ipynb"
     notebook.write_text("{}")
     stamp = time.mktime((2026, 3, 4, 15, 16, 17, 0, 0, -1))

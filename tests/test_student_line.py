@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from backprop_lab import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = ("def relu_backward(dout, cache):\n"
@@ -31,7 +31,7 @@ def test_a_crash_shows_the_students_line_and_the_shapes(tmp_path, isolation):
     path = tmp_path / "my copy.ipynb"          # any name, any folder
     path.write_text(json.dumps(nb), encoding="utf-8")
     out = tmp_path / "g.json"
-    subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--json", str(out),
+    subprocess.run([sys.executable, "-m", "backprop_lab", "grade", str(path), "--json", str(out),
                     "--isolation", isolation], cwd=tmp_path, capture_output=True, timeout=300)
     [submission] = json.loads(out.read_text())["submissions"]
     output = {t["name"]: t["output"] for t in submission["tests"]}["test_relu_backward"]

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from autograder.checks import core
-from autograder.checks.core import CheckFailure, StudentCodeError, call_student
+from backprop_lab.checks import core
+from backprop_lab.checks.core import CheckFailure, StudentCodeError, call_student
 
 ROOT = Path(__file__).resolve().parents[1]
 RELU = ROOT / "assignments" / "relu" / "relu.ipynb"
@@ -106,7 +106,7 @@ def test_grader_errors_get_the_arguments_the_proxy_received():
 
 
 def test_the_pass_line_is_silent_outside_a_kernel(capsys):
-    from autograder.checks.relu import check_relu_backward
+    from backprop_lab.checks.relu import check_relu_backward
     from notebook_tools import solution_namespace
     ns = solution_namespace("relu")
     check_relu_backward(ns["relu_backward"], ns["relu_forward"])
@@ -221,7 +221,7 @@ def test_every_public_test_cell_gets_its_own_pass_line():
 
 def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(tmp_path):
     """Real `nbgrader autograde` and `generate_feedback` of an untouched and a solved copy."""
-    from autograder.course import run_nbgrader
+    from backprop_lab.course import run_nbgrader
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copytree(ROOT / "source" / "relu", tmp_path / "source" / "relu")
     db = tmp_path / "gradebook.db"

@@ -3,8 +3,8 @@ import functools
 import numpy as np
 import pytest
 
-from autograder import probes, wire
-from autograder.checks import core
+from backprop_lab import probes, wire
+from backprop_lab.checks import core
 
 
 def roundtrip(obj, allow_callables=False):
@@ -49,9 +49,9 @@ def test_only_the_probe_functions_travel_as_references():
         wire.encode(np.sum, allow_callables=True)
     with pytest.raises(wire.WireError):
         wire.encode(lambda x: x, allow_callables=True)
-    for module, name in (("os", "system"), ("autograder.checks.core", "relative_error"),
-                         ("autograder.probes", "_expect_shape"), ("autograder.probes", "np"),
-                         ("autograder.probes", "np.sum")):
+    for module, name in (("os", "system"), ("backprop_lab.checks.core", "relative_error"),
+                         ("backprop_lab.probes", "_expect_shape"), ("backprop_lab.probes", "np"),
+                         ("backprop_lab.probes", "np.sum")):
         forged = {"t": "fn", "module": module, "name": name, "args": [], "kwargs": []}
         with pytest.raises(wire.WireError):
             wire.decode(forged, allow_callables=True)

@@ -6,8 +6,8 @@ import functools
 
 import pytest
 
-from autograder.assignments import ASSIGNMENTS
-from autograder.notebooks import TEST, read_notebook
+from backprop_lab.assignments import ASSIGNMENTS
+from backprop_lab.notebooks import TEST, read_notebook
 from conftest import notebook
 
 

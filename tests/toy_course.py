@@ -21,14 +21,14 @@ SOLUTIONS = {
 }
 
 TESTS = {
-    "test_double": (2, "from autograder.checks.core import call_and_check_inputs, expect_array, "
+    "test_double": (2, "from backprop_lab.checks.core import call_and_check_inputs, expect_array, "
                        "expect_close\nx = np.arange(3.0)\ny = call_and_check_inputs(double, x)\n"
                        "expect_array('double', 'y', y, (3,))\n"
                        "expect_close('double', 'y', y, forward(x))\n"),
-    "test_pair": (1, "from autograder.checks.core import call_and_check_inputs, expect_new_arrays\n"
+    "test_pair": (1, "from backprop_lab.checks.core import call_and_check_inputs, expect_new_arrays\n"
                      "x = np.ones(2)\na, b = call_and_check_inputs(pair, x)\n"
                      "expect_new_arrays('pair', {'a': a, 'b': b}, [x])\n"),
-    "test_scale_dict": (1, "from autograder.checks.core import call_and_check_inputs\n"
+    "test_scale_dict": (1, "from backprop_lab.checks.core import call_and_check_inputs\n"
                            "out = call_and_check_inputs(scale_dict, {'w': np.ones(2)}, 3.0)\n"
                            "assert np.allclose(out['w'], 3.0), 'wrong values'\n"),
     "test_double_hidden": (1, "# more cases at grading time\n### BEGIN HIDDEN TESTS\n"

@@ -180,7 +180,7 @@ class Hint:
 # ---------------------------------------------------------------- stable ids of causes
 
 _LIKELY = "  Likely cause: "
-_CHECKS_PACKAGE = __name__.rpartition(".")[0]   # autograder.checks
+_CHECKS_PACKAGE = __name__.rpartition(".")[0]   # backprop_lab.checks
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _NUMBERS_RUN = re.compile(r"#(?:[\s,;\[\]()]*#)+")   # an array or tuple of numbers: one '#'
 # Causes formatted from parts (a subset of a fork's paths, two slips at once, an output's

@@ -1,6 +1,6 @@
 """The class report: one self-contained HTML page read from `grade --json`'s results.
 
-    python -m autograder class-report --results grades.json --out report/
+    python -m backprop_lab class-report --results grades.json --out report/
 
 writes `report/class_report.html`: per assignment, in course order, the score distribution
 (a histogram), each test's pass rate (a bar chart and a table), the submissions that could

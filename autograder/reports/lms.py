@@ -1,4 +1,4 @@
-"""Grades an LMS takes: `python -m autograder lms canvas|plain --results grades.json ...`.
+"""Grades an LMS takes: `python -m backprop_lab lms canvas|plain --results grades.json ...`.
 
 Reads the JSON that `grade --json` writes and writes one row per student, one column per
 assignment, with 0 for work that is missing or could not be graded, and reports every

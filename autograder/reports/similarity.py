@@ -1,4 +1,4 @@
-"""Similar submissions: `python -m autograder similarity [submitted] --out similarity.html`.
+"""Similar submissions: `python -m backprop_lab similarity [submitted] --out similarity.html`.
 
 Every pair of students is compared per assignment on the code of their solution cells, with
 winnowed fingerprints (Schleimer, Wilkerson and Aiken, "Winnowing", SIGMOD 2003: the method
