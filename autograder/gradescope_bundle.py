@@ -45,6 +45,10 @@ from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"
 PACKAGE_DIR = Path(__file__).resolve().parent
+# In the bundle the package's folder has its import name (in the course it is autograder/),
+# so that the bundled copy is found on PYTHONPATH and pip installs it from there.
+PACKAGE = __name__.partition(".")[0]
+_SOURCE_MAPPING = 'package-dir = {"%s" = "%s"}' % (PACKAGE, PACKAGE_DIR.name)
 _SKIPPED_DIRS = {"__pycache__", "released"}   # released/: the students' notebooks, not the grader's
 _SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 _TIMESTAMP = (2020, 1, 1, 0, 0, 0)   # every entry: the same bundle from the same files
@@ -315,12 +319,13 @@ def _package_tree() -> list[tuple[str, Path]]:
         if (not path.is_file() or _SKIPPED_DIRS.intersection(rel.parts)
                 or path.suffix in _SKIPPED_SUFFIXES):
             continue
-        files.append((f"{PACKAGE_DIR.name}/{rel.as_posix()}", path))
+        files.append((f"{PACKAGE}/{rel.as_posix()}", path))
     return files
 
 
 def _project_files() -> tuple[list[tuple[str, Path]], str | None]:
-    """pyproject.toml and its readme from the source tree the package is installed from.
+    """The readme from the source tree the package is installed from, and the text of its
+    pyproject.toml with the package's folder under its import name, as the bundle holds it.
 
     For a package installed from a wheel (no source tree next to it), no files, and instead
     a pyproject.toml made from the installed distribution's metadata.
@@ -333,14 +338,21 @@ def _project_files() -> tuple[list[tuple[str, Path]], str | None]:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             config = {}
         if config.get("project", {}).get("name") == DIST_NAME:
-            files = [("pyproject.toml", pyproject)]
+            text = pyproject.read_text(encoding="utf-8")
+            if PACKAGE_DIR.name != PACKAGE:
+                if text.count(_SOURCE_MAPPING) != 1:
+                    raise BundleError(f"{pyproject} does not map {PACKAGE} to its folder as "
+                                      f"expected ({_SOURCE_MAPPING})")
+                text = text.replace(_SOURCE_MAPPING,
+                                    'package-dir = {"%s" = "%s"}' % (PACKAGE, PACKAGE))
+            files = []
             readme = config["project"].get("readme")
             readme = readme.get("file") if isinstance(readme, dict) else readme
             if readme:
                 if not (project / readme).is_file():
                     raise BundleError(f"{pyproject} names the readme {readme}, which is missing")
                 files.append((Path(readme).as_posix(), project / readme))
-            return files, None
+            return files, text
     return [], pyproject_from_metadata()
 
 
@@ -358,7 +370,7 @@ def pyproject_from_metadata() -> str:
     if meta.get("Requires-Python"):
         lines.append(f'requires-python = {json.dumps(meta["Requires-Python"])}')
     lines.append("dependencies = [" + ", ".join(json.dumps(r) for r in requires) + "]")
-    lines += ['', '[tool.setuptools.packages.find]', f'include = ["{PACKAGE_DIR.name}*"]', '']
+    lines += ['', '[tool.setuptools.packages.find]', f'include = ["{PACKAGE}*"]', '']
     return "\n".join(lines)
 
 

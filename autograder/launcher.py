@@ -360,9 +360,9 @@ class Launcher:
         parent = self._dir / "runtime"
         if not parent.exists():
             package = Path(__file__).resolve().parent
-            (parent / package.name).mkdir(parents=True)
+            (parent / sandbox.PACKAGE).mkdir(parents=True)
             for name in sandbox.RUNTIME_FILES:
-                shutil.copyfile(package / name, parent / package.name / name)
+                shutil.copyfile(package / name, parent / sandbox.PACKAGE / name)
             for folder, _dirs, files in os.walk(parent):
                 os.chmod(folder, 0o755)
                 for name in files:

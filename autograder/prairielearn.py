@@ -359,7 +359,7 @@ def export(out: Path, course: Path, assignments: list[str] | None = None,
         released = trusted_path(course, assignment, hidden=False)
         if not released.is_file():
             raise ExportError(f"no released notebook at {released} (run `python -m "
-                              f"autograder regenerate {assignment}` in the course)")
+                              f"backprop_lab regenerate {assignment}` in the course)")
         data = released.read_bytes()
         try:
             check_clean(data.decode("utf-8"), str(released))

@@ -26,6 +26,7 @@ PACKAGE_PARENT = "/opt/backprop-lab"   # where the runtime is seen inside
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 # The files of this package that the student process gets: what the zygote and the child run,
 # and the probe functions tests hand to student code. Nothing that computes expected values.
+PACKAGE = __name__.partition(".")[0]   # the import name (the source folder may be named otherwise)
 RUNTIME_FILES = ("__init__.py", "child.py", "probes.py", "text.py", "wire.py", "zygote.py")
 SANDBOX_USER = 65534   # nobody: the user student code runs as when the grader is root
 
@@ -94,12 +95,12 @@ def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]
             args += [*parents(link), "--symlink", target, str(link)]
         link = Path(os.path.normpath(link.parent / target))
     package = Path(__file__).resolve().parent
-    args += parents(Path(PACKAGE_PARENT) / package.name / "x")
+    args += parents(Path(PACKAGE_PARENT) / PACKAGE / "x")
     for name in RUNTIME_FILES:
-        args += ["--ro-bind", str(package / name), f"{PACKAGE_PARENT}/{package.name}/{name}"]
+        args += ["--ro-bind", str(package / name), f"{PACKAGE_PARENT}/{PACKAGE}/{name}"]
     # Copies of the whole package in a mounted folder (installed in site-packages, or the
     # package kept there) are covered up: the runtime above is all there is of it inside.
-    installed = [Path(d) / package.name for d in site.getsitepackages()] + [package]
+    installed = [Path(d) / n for d in site.getsitepackages() for n in {PACKAGE, package.name}] + [package]
     for folder in [*hide, *(p for p in installed if p.is_dir())]:
         folder = Path(folder).resolve()
         if any(_inside(folder, b) for b in bound):

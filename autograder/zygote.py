@@ -40,7 +40,8 @@ CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 SHM = Path("/dev/shm")
 SHARED_TMP = (Path("/tmp"), Path("/var/tmp"))   # every user's: emptied of what ours made
 SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
-RUNTIME = frozenset({"autograder", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
+PACKAGE = (__spec__.name if __spec__ else __name__).partition(".")[0]   # backprop_lab, also under -m
+RUNTIME = frozenset({PACKAGE, "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
                      "backprop_lab.wire", "backprop_lab.zygote"})
 _kept_fds: list[int] = []   # directories of the Python installation a dropped user reaches
 
@@ -348,7 +349,7 @@ class RuntimeOnly(importlib.abc.MetaPathFinder):
     can read the installed files (see the README)."""
 
     def find_spec(self, name, path=None, target=None):
-        if (name == "autograder" or name.startswith("autograder.")) and name not in RUNTIME:
+        if (name == PACKAGE or name.startswith(PACKAGE + ".")) and name not in RUNTIME:
             raise ModuleNotFoundError(f"No module named {name!r} (student code gets the "
                                       f"grader's runtime only)", name=name)
         return None
@@ -356,12 +357,12 @@ class RuntimeOnly(importlib.abc.MetaPathFinder):
 
 def keep_to_the_runtime() -> None:
     """Leave in this process the runtime of the package and nothing more of it."""
-    for name in [n for n in sys.modules if n.startswith("autograder.") and n not in RUNTIME]:
+    for name in [n for n in sys.modules if n.startswith(PACKAGE + ".") and n not in RUNTIME]:
         del sys.modules[name]
     here = str(Path(__file__).resolve().parent.parent)
     sys.path[:] = [p for p in sys.path if p == here or not
-                   os.path.isdir(os.path.join(p or ".", "autograder"))]
-    sys.modules["autograder"].__path__ = []   # nothing more is found inside the package
+                   any(os.path.isdir(os.path.join(p or ".", d)) for d in (PACKAGE, "autograder"))]
+    sys.modules[PACKAGE].__path__ = []   # nothing more is found inside the package
     sys.meta_path.insert(0, RuntimeOnly())
 
 

@@ -61,7 +61,7 @@ for name in names:
             found.append("find_spec " + name)
     except Exception:
         pass
-runtime = {"autograder", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
+runtime = {"backprop_lab", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
            "backprop_lab.wire",
            "backprop_lab.zygote"}
 found += ["in sys.modules: " + n for n in list(sys.modules)

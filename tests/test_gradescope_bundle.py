@@ -106,11 +106,12 @@ def test_bundle_holds_the_scripts_the_package_and_only_this_instructor_notebook(
     for script in ("setup.sh", "run_autograder"):   # at the top level, executable
         assert script in names
         assert (infos[script].external_attr >> 16) & 0o111 == 0o111, script
-    assert {"pyproject.toml", "README.md", "autograder/__init__.py", "autograder/__main__.py",
-            "autograder/cli.py", "autograder/grading.py", "autograder/child.py",
-            "autograder/checks/core.py", f"autograder/checks/{ASSIGNMENT}.py"} <= names
-    package = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.py")
-               if "__pycache__" not in p.parts}
+    # the package under its import name, backprop_lab/ (its folder here is autograder/)
+    assert {"pyproject.toml", "README.md", "backprop_lab/__init__.py", "backprop_lab/__main__.py",
+            "backprop_lab/cli.py", "backprop_lab/grading.py", "backprop_lab/child.py",
+            "backprop_lab/checks/core.py", f"backprop_lab/checks/{ASSIGNMENT}.py"} <= names
+    package = {"backprop_lab/" + p.relative_to(REPO / "autograder").as_posix()
+               for p in (REPO / "autograder").rglob("*.py") if "__pycache__" not in p.parts}
     assert package <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
     # the instructor notebook of this assignment, byte for byte, hidden tests and all
@@ -152,8 +153,8 @@ def test_bundled_sources_build_offline(bundle, tmp_path):
         members = {m.name.split("/", 1)[1]: m for m in tf.getmembers() if "/" in m.name}
         metadata = tf.extractfile(members["PKG-INFO"]).read().decode()
         requires = tf.extractfile(members["backprop_lab.egg-info/requires.txt"]).read().decode()
-    assert {"pyproject.toml", "README.md", "autograder/cli.py", "autograder/gradescope_bundle.py",
-            f"autograder/checks/{ASSIGNMENT}.py"} <= set(members)
+    assert {"pyproject.toml", "README.md", "backprop_lab/cli.py",
+            "backprop_lab/gradescope_bundle.py", f"backprop_lab/checks/{ASSIGNMENT}.py"} <= set(members)
     assert not [n for n in members if n.endswith(".ipynb")]
     assert "Name: backprop-lab" in metadata
     # setup.sh installs what grading needs, numpy; the course tooling is an extra
@@ -181,7 +182,7 @@ def test_pyproject_from_metadata_reinstalls_the_distribution():
     assert made["project"]["name"] == ours["project"]["name"]
     assert made["project"]["version"] == ours["project"]["version"]
     assert sorted(made["project"]["dependencies"]) == sorted(ours["project"]["dependencies"])
-    assert made["tool"]["setuptools"]["packages"]["find"]["include"] == ["autograder*"]
+    assert made["tool"]["setuptools"]["packages"]["find"]["include"] == ["backprop_lab*"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -264,7 +265,7 @@ def test_released_student_notebook_scores_zero_and_says_what_is_missing(bundle, 
 def test_bundled_package_is_the_one_that_grades(bundle, tmp_path):
     root = gradescope_root(bundle, tmp_path, {f"{ASSIGNMENT}.ipynb": STUDENT_NB})
     marker = "bundled copy of the grader"
-    cli = root / "source" / "autograder" / "cli.py"
+    cli = root / "source" / "backprop_lab" / "cli.py"
     cli.write_text(cli.read_text() + f"\nprint({marker!r})\n")
     _, proc = run_autograder(root)
     assert marker in proc.stdout

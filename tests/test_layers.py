@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "autograder"
+PACKAGE = Path(__file__).resolve().parent.parent / "autograder"   # imported as backprop_lab
+IMPORT_NAME = "backprop_lab"
 
 RUNTIME = {"backprop_lab.child", "backprop_lab.wire", "backprop_lab.probes", "backprop_lab.text",
            "backprop_lab.zygote"}
@@ -24,7 +25,7 @@ CLI = "backprop_lab.cli"
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    parts = (IMPORT_NAME, *path.relative_to(PACKAGE).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -144,5 +145,20 @@ def test_the_checks_import_nothing_of_the_engine(name):
 @pytest.mark.parametrize("name", sorted(RUNTIME))
 def test_the_child_runtime_imports_only_itself(name):
     assert name in GRAPH, f"{name} is gone: update RUNTIME"
-    foreign = GRAPH[name] - RUNTIME - {"autograder"}
+    foreign = GRAPH[name] - RUNTIME - {IMPORT_NAME}
     assert not foreign, f"{name} imports {sorted(foreign)}"
+
+
+def test_every_subpackage_is_in_the_distribution():
+    """pyproject.toml lists the packages by import name (their folder is autograder/): a new
+    subpackage left out of that list would be missing from the wheel."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:   # Python 3.10
+        import tomli as tomllib
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {IMPORT_NAME: "autograder"}
+    folders = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert IMPORT_NAME in folders and len(folders) > 1
+    assert set(setuptools["packages"]) == folders

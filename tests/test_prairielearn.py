@@ -433,7 +433,7 @@ def test_a_link_instead_of_a_notebook_is_not_followed(course, tmp_path):
 def test_the_exported_package_is_the_one_that_grades(course, tmp_path):
     root = grade_root(course, tmp_path, {f"{ASSIGNMENT}.ipynb": STUDENT_NB})
     marker = "exported copy of the grader"
-    cli = root / "serverFilesCourse" / "backprop-lab" / "autograder" / "cli.py"
+    cli = root / "serverFilesCourse" / "backprop-lab" / "backprop_lab" / "cli.py"
     cli.write_text(cli.read_text() + f"\nprint({marker!r})\n")
     _, log = run_job(root)
     assert marker in log

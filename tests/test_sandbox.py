@@ -151,7 +151,7 @@ def test_an_installed_copy_of_the_package_is_not_readable_inside(monkeypatch):
     """A grader installed with pip has its check library in site-packages, which the sandbox
     shows: that copy is covered up, and only the runtime files are seen under PACKAGE_PARENT."""
     fake_site = Path(sys.prefix) / f"site-for-test-{os.getpid()}"
-    checks = fake_site / "autograder" / "checks"
+    checks = fake_site / sandbox.PACKAGE / "checks"   # as a wheel installs it
     checks.mkdir(parents=True)
     try:
         (checks / "core.py").write_text("def complex_step_gradient(): pass\n")
@@ -160,7 +160,7 @@ def test_an_installed_copy_of_the_package_is_not_readable_inside(monkeypatch):
         proc = run_inside(
             "import os\n"
             f"print(os.path.exists({str(checks / 'core.py')!r}))\n"
-            f"print(sorted(os.listdir({sandbox.PACKAGE_PARENT + '/autograder'!r})))\n")
+            f"print(sorted(os.listdir({sandbox.PACKAGE_PARENT + '/' + sandbox.PACKAGE!r})))\n")
         assert proc.returncode == 0, proc.stderr
         seen, runtime = proc.stdout.splitlines()
         assert seen == "False"

@@ -164,7 +164,7 @@ def test_the_student_extra_installs_every_import_the_notebooks_make():
                 for module in (m.group(1) or m.group(2)).split(","):
                     imports.add(module.strip().split(" ")[0].split(".")[0])
     assert {"numpy", "matplotlib", "sklearn"} <= imports
-    for module in sorted(imports - set(sys.stdlib_module_names) - {"autograder"}):
+    for module in sorted(imports - set(sys.stdlib_module_names) - {"backprop_lab"}):
         dists = {d.lower().replace("_", "-") for d in distributions.get(module, [])}
         assert dists & provided, f"`import {module}` ({dists}) is not in the student extra"
 
@@ -241,8 +241,11 @@ def test_the_wheel_holds_no_source_solutions_or_hidden_tests(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-        assert sorted(n for n in names if n.startswith("autograder/released/")) == \
-            sorted(f"autograder/released/{a}.ipynb" for a in ASSIGNMENTS)
+        # the import name, not the course's folder name (`autograder` is another project's)
+        assert not [n for n in names if n.startswith("autograder/")]
+        assert sorted(n for n in names if n.startswith("backprop_lab/released/")) == \
+            sorted(f"backprop_lab/released/{a}.ipynb" for a in ASSIGNMENTS)
+        assert "backprop_lab/checks/core.py" in names
         assert not [n for n in names if n.startswith(("source/", "solutions/", "assignments/"))
                     or "/source/" in n or "/solutions/" in n]
         for name in names:
