@@ -81,6 +81,41 @@ def test_constants_and_families_name_the_id(solved):
     assert cause_ids_of(rnn.STEP_NO_DERIV, frames) == ["rnn.step_no_deriv"]
 
 
+def test_the_exactness_gate_keeps_the_id_of_the_check_it_wraps(solved):
+    # every backward check runs inside the exactness gate (a shared helper): a cause the
+    # check names belongs to the check's assignment, as it does without the gate
+    check = staged.check_staged_backward_arrays
+    assert check.__wrapped__ is not check
+    for bug in (dict(hard_coded="constant"), dict(f32=True), dict(invden="plus")):
+        wrong = make_slipped_backward(**bug)
+        for seed in range(1, 6):
+            with pytest.raises(CheckFailure) as bare:
+                check.__wrapped__(wrong, solved["staged_forward"], solved["sigmoid"], seed=seed)
+            gated = _ids(solved, wrong, seed)
+            assert gated == bare.value.cause_ids and len(gated) == 1
+            assert gated[0].startswith("staged.")
+
+
+def test_numerical_differentiation_has_one_id_whichever_check_finds_it(solved):
+    forward = solved["staged_forward"]
+
+    def numerical(df, cache):            # centered differences of the forward pass
+        x, y = cache[0], cache[1]
+        h = 1e-5
+        return (df * (forward(x + h, y)[0] - forward(x - h, y)[0]) / (2 * h),
+                df * (forward(x, y + h)[0] - forward(x, y - h)[0]) / (2 * h))
+
+    assert solved["staged_forward"](1.0, 2.0)[1][:2] == (1.0, 2.0)
+    found = set()
+    for check in (staged.check_staged_backward_arrays, staged.check_staged_backward_point):
+        for seed in range(1, 6):
+            with pytest.raises(CheckFailure) as failure:
+                check(numerical, forward, solved["sigmoid"], seed=seed)
+            assert "numerical differentiation" in str(failure.value)
+            found.add(tuple(failure.value.cause_ids))
+    assert found == {("staged.numerical_differentiation",)}
+
+
 def test_numbers_in_a_cause_do_not_change_its_id():
     a = cause_ids_of("dalpha is averaged over the batch (divided by N = 4).")
     b = cause_ids_of("dalpha is averaged over the batch (divided by N = 17).")

@@ -18,7 +18,9 @@ import pytest
 from nbclient import NotebookClient
 
 from backprop_lab.checks import core
+from backprop_lab.checks import relu as relu_checks
 from backprop_lab.checks.core import CheckFailure, StudentCodeError, call_student
+from notebook_tools import solution_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
 RELU = ROOT / "assignments" / "relu" / "relu.ipynb"
@@ -169,7 +171,14 @@ def test_in_a_kernel_a_failing_cell_shows_the_message_alone():
     assert shown.startswith("`relu_backward`: da is wrong for a of shape")
     assert "Likely cause" in shown or "Usual cause" in shown
     assert not LIBRARY_FRAME.search(shown), shown
-    assert len(shown.splitlines()) <= 10
+    assert "Cell In[" not in shown          # the student's code did not raise: no frame
+    # the message alone: exactly what the check says, as it renders it (wrapped for
+    # Validate), however many lines the check needs to say which entries differ and how
+    ns = solution_namespace("relu")
+    exec(WRONG, ns)
+    with pytest.raises(CheckFailure) as failure:
+        relu_checks.check_relu_backward(ns["relu_backward"], ns["relu_forward"])
+    assert shown == "\n".join(failure.value._render_traceback_())
 
 
 def test_in_a_kernel_the_student_line_and_shapes_are_shown():

@@ -197,11 +197,17 @@ _TWO_PARTS = re.compile(r"^two slips\. First, (.+?) Second, (stage \d.*)$", re.S
 
 
 def _choosing_frames() -> list:
-    """The frames of the checks modules on the stack (not this one), innermost first."""
+    """The frames of an assignment's checks module on the stack, innermost first.
+
+    Not this module's, nor a shared helper's (a module that sets `SHARED_HELPER = True`:
+    the exactness gate that wraps every backward check, the explainer): a cause belongs to
+    the assignment whose check named it, whichever helper wraps or serves the check, so
+    that one mistake keeps one id."""
     frames, frame = [], sys._getframe(1)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if module.startswith(_CHECKS_PACKAGE + ".") and module != __name__:
+        if module.startswith(_CHECKS_PACKAGE + ".") and module != __name__ \
+                and frame.f_globals.get("SHARED_HELPER") is not True:
             frames.append(frame)
         frame = frame.f_back
     return frames

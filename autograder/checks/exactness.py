@@ -33,6 +33,10 @@ from .core import (CS_STEP, CheckFailure, StudentCodeError, call_student, input_
 # (step 1e-5 or scaled to the entry), a fourth-order stencil 2.5e-13 or more.
 EXACT_TOL = 5e-14
 
+# A shared helper, not an assignment: a cause a wrapped check names keeps the id of the
+# check's own module (see core._choosing_frames).
+SHARED_HELPER = True
+
 
 def _signed(rng, shape, low, high):
     """Entries of size between low and high (log-uniform), random signs."""
@@ -451,6 +455,11 @@ def guard_backprop(namespace: dict) -> None:
         namespace[name] = _guarded(check, PROBES[fn])
 
 
+def numerical_id(check: Callable) -> str:
+    """The cause id of numerical differentiation in the assignment of `check`."""
+    return check.__module__.rpartition(".")[2] + ".numerical_differentiation"
+
+
 def _guarded(check: Callable, probe: Callable) -> Callable:
     signature = inspect.signature(check)
 
@@ -466,6 +475,10 @@ def _guarded(check: Callable, probe: Callable) -> Callable:
             probe(student, given, given.get("seed", 0))
         except StudentCodeError:    # an error on the probe's case: the checks' business
             pass
+        except CheckFailure as failure:   # one mistake, one id, whichever check's probe saw it
+            if not failure.cause_ids:
+                failure.cause_ids = [numerical_id(check)]
+            raise
         return result
 
     run._guarded = True

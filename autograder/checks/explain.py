@@ -33,6 +33,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+# A shared helper, not an assignment: a cause a check names through it keeps the id of the
+# check's own module (see core._choosing_frames).
+SHARED_HELPER = True
+
 MATCH_TOL = 1e-5    # relative error within which a relation "holds" on an entry
 
 # Set by a test to see every explainer a check builds (to run the relations on right answers).
