@@ -142,31 +142,41 @@ def _joiner(group: Path | None):
     return join
 
 
-def cpu_group() -> Path | None:
-    """A new cgroup that holds a zygote and all its children to one core's worth of CPU, so
-    that busy processes a submission starts cannot starve the other workers; None where the
-    grader cannot make one (cgroup v2 with the cpu controller delegated to the grader's
-    group, or v1's cpu hierarchy, writable: usually as root outside a container)."""
+def _hierarchies(controller: str):
+    """The grader's own cgroup in each hierarchy that may hold `controller`, as (folder, v2):
+    cgroup v2's unified one, or v1's hierarchy of that controller; stale groups of earlier
+    graders removed from it. Nothing off Linux or where /proc/self/cgroup cannot be read."""
     if not sys.platform.startswith("linux"):
-        return None
+        return
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
-        return None
-    name = f"backprop-lab-{os.getpid()}-{next(_groups)}"
+        return
     for line in lines:
         _id, controllers, path = line.split(":", 2)
         if controllers == "":   # v2
-            base, limit = Path("/sys/fs/cgroup") / path.lstrip("/"), "cpu.max"
-            value = f"{CPU_QUOTA_US} {CPU_PERIOD_US}"
-        elif "cpu" in controllers.split(","):   # v1
-            base = Path("/sys/fs/cgroup", controllers) / path.lstrip("/")
-            limit, value = "cpu.cfs_quota_us", str(CPU_QUOTA_US)
+            base, v2 = Path("/sys/fs/cgroup") / path.lstrip("/"), True
+        elif controller in controllers.split(","):   # v1
+            base, v2 = Path("/sys/fs/cgroup", controllers) / path.lstrip("/"), False
         else:
             continue
         if not (base / "cgroup.procs").is_file():   # not a cgroup file system (a hybrid's tmpfs)
             continue
         _remove_stale_groups(base)
+        yield base, v2
+
+
+def cpu_group() -> Path | None:
+    """A new cgroup that holds a zygote and all its children to one core's worth of CPU, so
+    that busy processes a submission starts cannot starve the other workers; None where the
+    grader cannot make one (cgroup v2 with the cpu controller delegated to the grader's
+    group, or v1's cpu hierarchy, writable: usually as root outside a container)."""
+    name = f"backprop-lab-{os.getpid()}-{next(_groups)}"
+    for base, v2 in _hierarchies("cpu"):
+        if v2:
+            limit, value = "cpu.max", f"{CPU_QUOTA_US} {CPU_PERIOD_US}"
+        else:
+            limit, value = "cpu.cfs_quota_us", str(CPU_QUOTA_US)
         group = base / name
         try:
             group.mkdir()
@@ -193,25 +203,9 @@ def memory_group() -> Path | None:
     one (cgroup v1's memory hierarchy, or v2 with the memory controller delegated to the
     grader's group, writable: usually as root outside a container). On v2 the group also
     gets the one core of the worker's cpu group, which the children leave for it."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
     name = f"backprop-lab-{os.getpid()}-{next(_groups)}-children"
-    for line in lines:
-        _id, controllers, path = line.split(":", 2)
-        if controllers == "":   # v2
-            base, limit = Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max"
-        elif "memory" in controllers.split(","):   # v1
-            base, limit = Path("/sys/fs/cgroup", controllers) / path.lstrip("/"), \
-                "memory.limit_in_bytes"
-        else:
-            continue
-        if not (base / "cgroup.procs").is_file():
-            continue
-        _remove_stale_groups(base)
+    for base, v2 in _hierarchies("memory"):
+        limit = "memory.max" if v2 else "memory.limit_in_bytes"
         group = base / name
         try:
             group.mkdir()
