@@ -142,8 +142,10 @@ def test_a_student_sees_the_message_alone_then_the_pass_line(lab):
             shown = _run(page, test)
             assert shown.startswith("`relu_backward`: da is wrong for a of shape"), shown
             assert "entries are off" in shown
-            assert "cache) was positive and blocks it (0)" in shown   # the usual cause
-            for frame in ("Traceback", "autograder", "File ", ".py", "core.py", "----> ",
+            # what differs, said as a relation (the explainer), and the method to find it
+            assert "What differs: da equals the upstream gradient `dout`" in " ".join(shown.split())
+            assert "ReLU's slope on each side of 0" in " ".join(shown.split())
+            for frame in ("Traceback", "autograder", "backprop_lab", "File ", ".py", "core.py", "----> ",
                           "CheckFailure", "Cell In["):
                 assert frame not in shown, (frame, shown)
             assert len(shown.splitlines()) <= 12
@@ -157,6 +159,7 @@ def test_a_student_sees_the_message_alone_then_the_pass_line(lab):
             assert "line 1, in relu_backward" in shown and "Cell In[" in shown
             assert "return dout * (cache > 0)[:, :2]" in shown
             assert "`dout` = array of shape" in shown and "autograder" not in shown
+            assert "backprop_lab" not in shown
 
             # The right answer: one short line.
             _replace(page, solution,

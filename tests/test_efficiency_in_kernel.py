@@ -39,12 +39,14 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                          dnext_h * tanh_c * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
     dWx = np.zeros_like(Wx)
     dWh = np.zeros_like(Wh)
-    for d in range(Wx.shape[0]):             # a Python loop with array work in every step
+    # a Python loop with array work in every step, several times a step's worth of the
+    # check's budget, so that it is named as the slow part with the other core busy too
+    for d in range(Wx.shape[0]):
         for k in range(Wx.shape[1]):
-            dWx[d, k] = np.sum(x[:, d] * da[:, k]) + 0.0 * np.sum(x @ Wx)
+            dWx[d, k] = np.sum(x[:, d] * da[:, k]) + 0.0 * sum(np.sum(x @ Wx) for _ in range(4))
     for h in range(Wh.shape[0]):
         for k in range(Wh.shape[1]):
-            dWh[h, k] = np.sum(prev_h[:, h] * da[:, k]) + 0.0 * np.sum(prev_h @ Wh)
+            dWh[h, k] = np.sum(prev_h[:, h] * da[:, k]) + 0.0 * sum(np.sum(prev_h @ Wh) for _ in range(4))
     return da @ Wx.T, da @ Wh.T, dc * f, dWx, dWh, da.sum(axis=0)
 '''
 
@@ -75,8 +77,9 @@ def test_a_numerical_mlp_backward_is_stopped_with_the_checks_message(tmp_path):
                                        "print(round(time.perf_counter() - _t0, 2))"])
     ename, text = error_of(nb.cells[3])
     assert ename == "CheckFailure"
-    assert "`mlp_backward` was stopped after" in text
-    assert "numerical differentiation" in text and "Python loops" in text
+    flat = " ".join(text.split())   # the message is wrapped for the notebook
+    assert "`mlp_backward` was stopped after" in flat
+    assert "numerical differentiation" in flat and "Python loops" in flat
     assert "Traceback" not in text and "autograder/" not in text and "File " not in text
     spent = float(nb.cells[4].outputs[0]["text"])
     assert spent < 60, spent          # the budget is seconds; minutes without the timer
@@ -92,6 +95,7 @@ def test_a_looped_lstm_step_is_named_by_the_sequence_efficiency_test(tmp_path):
     nb, _ = run_cells(tmp_path, [given("lstm"), LOOPED_LSTM_STEP, solution, cell.source])
     ename, text = error_of(nb.cells[3])
     assert ename == "CheckFailure"
-    assert "`lstm_backward` is slow because `lstm_step_backward` is" in text
-    assert "numerical differentiation" in text and "Python loops" in text
+    flat = " ".join(text.split())   # the message is wrapped for the notebook
+    assert "`lstm_backward` is slow because `lstm_step_backward` is" in flat
+    assert "numerical differentiation" in flat and "Python loops" in flat
     assert "Traceback" not in text and "autograder/" not in text

@@ -129,7 +129,7 @@ def test_the_kit_sets_up_from_its_readme_and_runs_and_grades(tmp_path):
 
     # Everything the notebooks import, JupyterLab and pytest are in .venv
     modules = notebook_imports(kit / "assignments") | {"jupyterlab", "pytest", "nbgrader"}
-    assert {"numpy", "matplotlib", "sklearn", "autograder"} <= modules
+    assert {"numpy", "matplotlib", "sklearn", "backprop_lab"} <= modules
     check = subprocess.run([str(python), "-c", "import " + ", ".join(sorted(modules))],
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stderr

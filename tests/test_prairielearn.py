@@ -193,7 +193,7 @@ def test_workspace_holds_the_released_notebook_and_no_answer(course):
         assert (workspace / f"{assignment}.ipynb").read_bytes() == released.read_bytes()
         files = tree(workspace)
         assert [n for n in files if n.endswith(".ipynb")] == [f"{assignment}.ipynb"]
-        assert "autograder/checks/core.py" in files and f"autograder/checks/{assignment}.py" in files
+        assert "backprop_lab/checks/core.py" in files and f"backprop_lab/checks/{assignment}.py" in files
         notebook = files[f"{assignment}.ipynb"]
         for marker in FORBIDDEN_MARKERS:
             assert marker.encode() not in notebook, (assignment, marker)
@@ -229,13 +229,14 @@ def test_server_files_hold_the_grader_and_the_instructor_notebooks(course):
     assert stat.S_IMODE(run_sh.stat().st_mode) & 0o111 == 0o111
     assert run_sh.read_text().startswith("#!/usr/bin/env bash\n")
     assert subprocess.run(["bash", "-n", str(run_sh)]).returncode == 0
-    assert {"pyproject.toml", "README.md", "autograder/__init__.py", "autograder/cli.py",
-            "autograder/prairielearn.py", "autograder/checks/core.py"} <= set(files)
+    assert {"pyproject.toml", "README.md", "backprop_lab/__init__.py", "backprop_lab/cli.py",
+            "backprop_lab/prairielearn.py", "backprop_lab/checks/core.py"} <= set(files)
     assert sorted(n for n in files if n.endswith(".ipynb")) == sorted(
         f"source/{a}/{a}.ipynb" for a in ASSIGNMENTS)
     for a in ASSIGNMENTS:
         assert files[f"source/{a}/{a}.ipynb"] == (REPO / "source" / a / f"{a}.ipynb").read_bytes()
-    assert not [n for n in files if "__pycache__" in n or n.startswith("autograder/released")]
+    assert not [n for n in files if "__pycache__" in n
+                or n.startswith(("autograder/", "backprop_lab/released"))]
 
 
 def test_export_again_gives_the_same_files_and_keeps_earlier_questions(course, tmp_path):
