@@ -25,6 +25,25 @@ SESSION = uuid.uuid4().hex[:8]
 STATUSES = {"passed", "failed", "error", "timeout"}
 
 
+def thief_notebook(notebook: Path, secret: Path, function: str = "add_backward",
+                   args: str = "dout, x, y") -> bytes:
+    """`notebook` with `function` replaced by code that tries to read `secret` (a file holding
+    hidden tests) and prints 'stolen: ...' around its HIDDEN marker, or 'blocked: <error>'."""
+    thief = (f"def {function}({args}):\n"
+             "    try:\n"
+             f"        text = open({str(secret)!r}).read()\n"
+             "        at = text.find('HIDDEN')\n"
+             "        print('stolen:', text[max(at - 40, 0):at + 40])\n"
+             "    except OSError as exc:\n"
+             "        print('blocked:', type(exc).__name__)\n"
+             "    raise ValueError('look at the output')\n")
+    nb = json.loads(Path(notebook).read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == function:
+            cell["source"] = thief
+    return json.dumps(nb).encode()
+
+
 def marker() -> str:
     """A unique name of 15 characters: it fits in /proc/<pid>/comm and names this session."""
     return f"bpl{SESSION}{uuid.uuid4().hex[:4]}"

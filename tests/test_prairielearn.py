@@ -27,6 +27,7 @@ from backprop_lab.assignments import ASSIGNMENTS
 from backprop_lab.grading import SubmissionResult, TestResult
 from backprop_lab.launcher import drops_to_nobody
 from backprop_lab.student_kit import FORBIDDEN_MARKERS
+from hostile import thief_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "staged"
@@ -656,19 +657,7 @@ def open_tmp():
 def test_student_code_cannot_read_the_hidden_tests(course, open_tmp, isolation):
     secret = (open_tmp / "grade" / "serverFilesCourse" / "backprop-lab" / "source" / ASSIGNMENT
               / f"{ASSIGNMENT}.ipynb")
-    thief = ("def add_backward(dout, x, y):\n"
-             "    try:\n"
-             f"        text = open({str(secret)!r}).read()\n"
-             "        at = text.find('HIDDEN')\n"
-             "        print('stolen:', text[max(at - 40, 0):at + 40])\n"
-             "    except OSError as exc:\n"
-             "        print('blocked:', type(exc).__name__)\n"
-             "    raise ValueError('look at the output')\n")
-    nb = json.loads(SOURCE_NB.read_text())
-    for cell in nb["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "add_backward":
-            cell["source"] = thief
-    root = grade_root(course, open_tmp, {f"{ASSIGNMENT}.ipynb": json.dumps(nb).encode()})
+    root = grade_root(course, open_tmp, {f"{ASSIGNMENT}.ipynb": thief_notebook(SOURCE_NB, secret)})
     results, _ = run_job(root, AUTOGRADER_ISOLATION=isolation)
     messages = " ".join(t["message"] for t in results["tests"])
     assert "blocked:" in messages
