@@ -121,7 +121,8 @@ def said(message: str, function: str = "") -> str:
     wrong answer, so it names none)."""
     lines = message.splitlines()
     if lines:
-        lines[0] = CONDITIONS.sub("", lines[0])
+        # "f: dx is wrong with a (3, 4) upstream gradient df": where and on what, not why
+        lines[0] = re.sub(r"\b(is|are) wrong\b.*", "", CONDITIONS.sub("", lines[0]))
     kept = []
     for line in lines:
         if NUMBERS.search(line):
