@@ -223,6 +223,14 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             lambda v: f"every entry of @@ is the same number "
                       f"({float(_arr(v.outputs[name]).flat[0]):.6g}); the expected entries differ",
             "constant", "one number for every entry")
+    # two outputs exchanged: yours holds the other's expected value, and the other yours
+    for o in first.truth:
+        if o == name or o not in first.outputs or _arr(first.truth[o]).shape != a0.shape:
+            continue
+        add(lambda v, o=o: o in v.outputs and _nontrivial(v.truth[o])
+            and close(v.outputs[name], v.truth[o]) and close(v.outputs[o], v.truth[name]),
+            f"@@ and {o} are exchanged: yours holds the expected {o}, and your {o} the "
+            f"expected @@", "outputs-swapped", "two outputs exchanged")
     # equal to another expected quantity (another output, an input, a cached value)
     others = [(f"the expected {o}", (lambda v, o=o: v.truth.get(o)), "output-swapped",
                "an output equal to another output") for o in first.truth if o != name]
@@ -296,8 +304,11 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     for label in first.alternatives:
         add(lambda v, label=label: _alternative(v, label, name) is not None
             and close(v.outputs[name], _alternative(v, label, name)),
-            f"@@ is exactly the right gradient {label}", "input-moved-along-axis",
-            "an input used at the wrong place along its axis")
+            f"@@ is exactly {label}" if label.startswith("what ") else
+            f"@@ is exactly the right gradient {label}",
+            "loop-walk" if label.startswith("what ") else "input-moved-along-axis",
+            "a loop over the steps that visits them in another order or not all" if
+            label.startswith("what ") else "an input used at the wrong place along its axis")
     # a declared term missing or counted twice
     for label in first.terms:
         t0 = first.terms[label].get(name)
@@ -336,9 +347,106 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             and _nontrivial(v.truth[name]) and _factor_holds(
                 v.outputs[name], v.truth[name],
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
-            f"@@ is what the expected value would be with {q1.label} as a factor in place "
+            f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    claims += _reweighted_terms(name, first)
     return claims
+
+
+def _term_of(view: View, label: str, name: str):
+    try:
+        t = view.terms[label]
+    except KeyError:
+        return None
+    return None if t is None or t.get(name) is None else _arr(t.get(name))
+
+
+def _term_factors(view: View, shape) -> list[tuple[str, Callable[[View], Any]]]:
+    """(how a factor on a term is said, its value in a view): a sign, a small number, a
+    size or declared scalar (and its inverse), a declared quantity of the output's shape
+    entry by entry (and its inverse), one quantity in place of another."""
+    out: list = [("of the opposite sign", lambda v: -1.0),
+                 ("halved", lambda v: 0.5), ("three times over", lambda v: 3.0)]
+    for s, _ in _named_factors(view):
+        if "*" in s or s.startswith("-"):
+            continue
+        word = f"divided by {s[2:]}" if s.startswith("1/") else f"times {s}"
+        out.append((word + _size_words(s, view), lambda v, s=s: _value_of(s, v)))
+    same = [(k, q) for k, q in view.quantities.items() if _arr(q.value).shape == tuple(shape)]
+    for k, q in same:
+        out.append((f"multiplied by {q.label}, entry by entry",
+                    lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
+        if np.all(np.abs(_arr(q.value)) > 1e-12):
+            out.append((f"divided by {q.label}, entry by entry",
+                        lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
+                        if k in v.quantities else None))
+    for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
+        if np.all(np.abs(_arr(q2.value)) > 1e-12):
+            out.append((f"with {q1.label} as a factor instead of {q2.label}",
+                        lambda v, k1=k1, k2=k2: _arr(v.quantities[k1].value)
+                        / _arr(v.quantities[k2].value)
+                        if k1 in v.quantities and k2 in v.quantities else None))
+    return out
+
+
+def _reweighted_terms(name: str, first: View) -> list[_Claim]:
+    """yours = expected + (c - 1) x term for one declared term, or for two with a factor
+    each: a path counted with the wrong sign, without (or with an extra) upstream factor,
+    or scaled by a quantity. Searched on the first case; each is then a claim that every
+    case must satisfy."""
+    a0, e0 = _arr(first.outputs[name]), _arr(first.truth[name])
+    labels = [lab for lab in list(first.terms) if (t := _term_of(first, lab, name)) is not None
+              and t.shape == a0.shape and _nontrivial(t)]
+    if not labels or not _nontrivial(e0):
+        return []
+    factors = _term_factors(first, a0.shape)
+    scale = float(np.max(np.abs(e0)))
+
+    def value(get, v):
+        c = get(v)
+        return None if c is None else np.broadcast_to(_arr(c), a0.shape) if np.ndim(c) else c
+
+    def predicted(v, picks):
+        out = _arr(v.truth[name])
+        for lab, get in picks:
+            t, c = _term_of(v, lab, name), value(get, v)
+            if t is None or c is None or t.shape != out.shape:
+                return None
+            out = out + (c - 1.0) * t
+        return out
+
+    def fits(v, picks):
+        p = predicted(v, picks)
+        return p is not None and bool(np.all(np.isfinite(p))) and \
+            close(v.outputs[name], p, scale=scale)
+
+    found: list[_Claim] = []
+    with np.errstate(all="ignore"):
+        for lab in labels:
+            for word, get in factors:
+                if fits(first, [(lab, get)]):
+                    found.append(_Claim(lambda v, p=[(lab, get)]: fits(v, p),
+                                        lambda v, t=f"@@ is what the expected value would be "
+                                        f"with {lab} {word}": t,
+                                        "term-reweighted", "one contribution scaled"))
+        if found:
+            return found
+        plain = [("left out", lambda v: 0.0), ("counted twice", lambda v: 2.0),
+                 ("as it is", lambda v: 1.0)] + factors
+        for l1, l2 in itertools.combinations(labels, 2):
+            for (w1, g1), (w2, g2) in itertools.product(plain, plain):
+                if w1 == "as it is" or w2 == "as it is":
+                    continue
+                picks = [(l1, g1), (l2, g2)]
+                if fits(first, picks):
+                    found.append(_Claim(
+                        lambda v, p=picks: fits(v, p),
+                        lambda v, t=f"@@ is what the expected value would be with {l1} "
+                        f"{w1}, and {l2} {w2}": t, "terms-reweighted",
+                        "two contributions scaled"))
+                    if len(found) >= 4:
+                        return found
+    return found
 
 
 def _alternative(view: View, label: str, name: str):
@@ -518,6 +626,44 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
                    for v, x, y in zip(wrong, a, e)):
                 return (f"; on the wrong part every entry is exactly {s} times the expected "
                         f"one{_size_words(s, wrong[0])}")
+    # on the wrong part: a declared quantity itself (or times a scalar), or the expected
+    # value with one quantity as a factor instead of another
+    shape = _arr(wrong[0].truth[name]).shape
+
+    def part_of(v, m, k):
+        q = _arr(v.quantities[k].value) if k in v.quantities else None
+        return None if q is None or q.shape != shape else q[m]
+    same = [k for k, q in wrong[0].quantities.items() if _arr(q.value).shape == shape]
+    with np.errstate(all="ignore"):
+        parts = {k: [part_of(v, m, k) for v, m in zip(wrong, masks)] for k in same}
+        usable = [k for k in same if all(q is not None and np.any(q) for q in parts[k])]
+
+        def equals(k, factors):
+            for s, _ in factors:
+                if all((c := _value_of(s, v)) is not None and close(x, c * q)
+                       for v, x, q in zip(wrong, a, parts[k])):
+                    times = "" if s == "1" else "minus " if s == "-1" else f"{s} times "
+                    return (f"; on the wrong part yours equals {times}"
+                            f"{wrong[0].quantities[k].label}{_size_words(s, wrong[0])}")
+            return None
+        for k in usable:
+            said = equals(k, [("1", 1.0), ("-1", -1.0)])
+            if said:
+                return said
+        for k1, k2 in itertools.permutations(usable, 2):
+            q1s, q2s = parts[k1], parts[k2]
+            if any(np.any(np.abs(q) < 1e-12) for q in q2s) or \
+                    all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
+                continue
+            if all(np.any(y) and close(x, y * q1 / q2)
+                   for x, y, q1, q2 in zip(a, e, q1s, q2s)):
+                return (f"; on the wrong part yours is what the expected value would be with "
+                        f"{wrong[0].quantities[k1].label} as a factor instead of "
+                        f"{wrong[0].quantities[k2].label}")
+        for k in usable:
+            said = equals(k, _named_factors(wrong[0]))
+            if said:
+                return said
     return ""
 
 
@@ -642,6 +788,44 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
             if n > 1}
 
 
+def walk_steps(step: Callable[[int, Any], tuple], order: Sequence[int], carry) -> tuple:
+    """A backward pass through a sequence, one step at a time in `order`: the loop of every
+    recurrent backward pass, written once (the right one, and the loops a slip runs).
+
+    `step(t, carry)` gives (the gradient on step t's own input, the carry it sends to the
+    step visited next, the shared parameters' gradients at step t). Returns ({t: the own
+    input's gradient} for the steps visited, the carry left at the end, the shared
+    gradients summed over the steps visited)."""
+    own, shared = {}, None
+    for t in order:
+        own[t], carry, grads = step(t, carry)
+        shared = list(grads) if shared is None else [s + g for s, g in zip(shared, grads)]
+    return own, carry, shared
+
+
+def loop_orders(T: int, word: str = "time step") -> dict:
+    """The loops over T steps a backward pass may run instead of T-1 down to 0, by what the
+    explainer says yours equals (`View.alternatives` labels): label -> order of the steps."""
+    if T < 2:
+        return {}
+    return {
+        f"what the loop gives when it walks the {word}s forward in time (t = 0, 1, ..., "
+        f"T-1): the wrong order": list(range(T)),
+        f"what the loop gives when it stops one {word} short (step 0 is never visited)":
+            list(range(T - 1, 0, -1)),
+        f"what the loop gives when it starts one {word} late (the last step, T-1, is never "
+        f"visited)": list(range(T - 2, -1, -1)),
+    }
+
+
+def loop_alternatives(outputs_for: Callable[[Sequence[int]], dict], T: int,
+                      word: str = "time step") -> dict:
+    """`View.alternatives` for a recurrent backward pass: the outputs `outputs_for(order)`
+    of the loop that visits the steps in each order of `loop_orders`, computed when asked."""
+    return {label: (lambda order=order: outputs_for(order))
+            for label, order in loop_orders(T, word).items()}
+
+
 # ---------------------------------------------------------------- human titles of the ids
 
 _TITLES = {
@@ -658,6 +842,10 @@ _TITLES = {
     "output-swapped": "an output equal to another output",
     "input-moved-along-axis": "an input used at the wrong step",
     "factor-in-place-of-another": "one factor in place of another",
+    "outputs-swapped": "two outputs exchanged",
+    "loop-walk": "a loop over the steps that visits them in another order or not all",
+    "term-reweighted": "one contribution scaled",
+    "terms-reweighted": "two contributions scaled",
 }
 
 
