@@ -12,6 +12,7 @@ import copy
 import functools
 import hashlib
 import inspect
+import itertools
 import linecache
 import re
 import signal
@@ -810,6 +811,7 @@ def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
     raw = dict(zip(names, unpack(fn_name, result, names)))
     if screen is not None:
         screen(raw)
+    _expect_order(fn_name, raw, outputs)
     checked = {}
     for name, spec in outputs.items():
         if spec is None:
@@ -819,6 +821,31 @@ def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
         else:
             checked[name] = expect(fn_name, name, raw[name], spec)
     return checked
+
+
+def _expect_order(fn_name: str, raw: dict, outputs: dict) -> None:
+    """Fail when the returned arrays have the wrong shapes in the order asked, but exactly
+    one other order of them fits every shape: the outputs are returned in another order.
+    Written once for every function that returns several arrays."""
+    specs = list(outputs.values())
+    names = list(outputs)
+    if len(names) < 2 or not all(isinstance(sp, tuple) for sp in specs):
+        return
+    shapes = [np.shape(raw[n]) if isinstance(raw[n], np.ndarray) else None for n in names]
+    if None in shapes or shapes == [tuple(sp) for sp in specs]:
+        return
+    fits = [order for order in itertools.permutations(range(len(names)))
+            if all(shapes[i] == tuple(specs[j]) for j, i in enumerate(order))]
+    if len(fits) != 1:
+        return
+    given = [None] * len(names)        # given[i]: the output that returned value i fits
+    for j, i in enumerate(fits[0]):
+        given[i] = names[j]
+    raise CheckFailure(
+        f"`{fn_name}` returned arrays of shapes {', '.join(str(sh) for sh in shapes)}: "
+        f"in that order they are not ({', '.join(names)}). Their shapes fit the order "
+        f"({', '.join(given)}) and no other: the outputs are returned in another order "
+        f"(swapped); return them as ({', '.join(names)}).", cause_ids=["outputs-in-another-order"])
 
 
 def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict, *,

@@ -404,7 +404,10 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
 
     def value(get, v):
         c = get(v)
-        return None if c is None else np.broadcast_to(_arr(c), a0.shape) if np.ndim(c) else c
+        if c is None or not np.ndim(c):
+            return c
+        c = _arr(c)
+        return c if c.shape == _arr(v.truth[name]).shape else None
 
     def predicted(v, picks):
         out = _arr(v.truth[name])
@@ -801,6 +804,13 @@ def walk_steps(step: Callable[[int, Any], tuple], order: Sequence[int], carry) -
         own[t], carry, grads = step(t, carry)
         shared = list(grads) if shared is None else [s + g for s, g in zip(shared, grads)]
     return own, carry, shared
+
+
+# The cause a detector names when a recurrent backward pass equals the forward-walking loop.
+LOOP_FORWARD_CAUSE = ("the time steps are walked forward in time (t = 0, 1, ..., T-1), the "
+                      "wrong order: the carry that step t sends back belongs to step t-1, "
+                      "which must be visited AFTER it (from T-1 down to 0, the reverse of the "
+                      "forward's order).")
 
 
 def loop_orders(T: int, word: str = "time step") -> dict:

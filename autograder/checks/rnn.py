@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View, moved_upstream
+from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Quantity, View,
+                      moved_upstream, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -69,9 +70,7 @@ RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the pr
                          "product that fits any shape uses Whh transposed.")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
              "check both ends of its range.")
-RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
-                     "that step t sends back belongs to step t-1, which must be visited "
-                     "AFTER it.")
+RELU_FORWARD_WALK = LOOP_FORWARD_CAUSE
 
 
 def _relu_prev_states(h0, hs) -> np.ndarray:
@@ -181,11 +180,11 @@ def _walked_forward(Whh, h0, hs, dhs):
     """(dWhh, dh0) of a backward pass that visits t = 0 .. T-1, each step with its own
     mask (hs[t] > 0) and previous state, the carry of step t added to step t+1."""
     prev = _relu_prev_states(h0, hs)
-    dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
-    for t in range(hs.shape[0]):
+
+    def step(t, carry):
         delta = (dhs[t] + carry) * (hs[t] > 0)
-        dW = dW + np.outer(delta, prev[t])
-        carry = Whh.T @ delta
+        return None, Whh.T @ delta, [np.outer(delta, prev[t])]
+    _, carry, (dW,) = walk_steps(step, range(hs.shape[0]), np.zeros_like(h0))
     return dW, carry
 
 
@@ -456,9 +455,7 @@ RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the 
                  "step t+1's backward), or the loop skips a step.")
 RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
-RNN_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
-                    "that step t passes back belongs to step t-1, which must come AFTER it; "
-                    "it is the reverse of the forward's order.")
+RNN_FORWARD_WALK = LOOP_FORWARD_CAUSE
 
 
 def _rnn_case(rng, N, T, D, H, radius):
@@ -529,16 +526,13 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
         """Each step's backward (the complex step through the given step forward, which is
         linear in its upstream gradient) applied in the order t = 0 .. T-1, the carry of
         step t added to the upstream of step t+1."""
-        carry = np.zeros_like(h0)
-        out = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
-        for t in range(T):
-            g = dh[:, t, :] + carry
-            gx, carry, gWx, gWh, gb = input_gradients(step_forward,
-                                                   [x[:, t, :], prevs[t], Wx, Wh, b], g)
-            out[0][:, t, :] = gx
-            out[2], out[3], out[4] = out[2] + gWx, out[3] + gWh, out[4] + gb
-        out[1] = carry
-        return out
+        def step(t, carry):
+            gx, carry, *shared = input_gradients(step_forward,
+                                                 [x[:, t, :], prevs[t], Wx, Wh, b],
+                                                 dh[:, t, :] + carry)
+            return gx, carry, shared
+        own, carry, shared = walk_steps(step, range(T), np.zeros_like(h0))
+        return [np.stack([own[t] for t in range(T)], axis=1), carry, *shared]
 
     hints = []
     for i in range(5):

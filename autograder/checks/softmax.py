@@ -306,7 +306,9 @@ def _sce_declared(piece) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": {"p": Quantity(p, "the probabilities p (cached)", "probs"),
                            "labels": Quantity(y, "the labels", "labels"),
-                           "logp": Quantity(logp, "log p", "log-probs")},
+                           "logp": Quantity(logp, "log p", "log-probs"),
+                           "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
+                                              "each row's sum of labels", "row-sums")},
             "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
                       {"dlogits": dloss * p * s[:, None] / N},
                       "the labels' term (-dloss * labels / N)": {"dlogits": -dloss * y / N},
@@ -388,6 +390,14 @@ MLP_MASK_FROM_X = ("the ReLU mask from the wrong layer: the mask is relu_cache >
                    "ReLU's own input, the first affine's output), not the network's input X.")
 MLP_MASK_VALUES = ("the gradient is multiplied by the ReLU's input or output itself; the "
                    "ReLU's derivative is the 0/1 mask (relu_cache > 0).")
+MLP_MASK_FROM_GRAD = ("the ReLU mask is taken on the gradient (where the gradient that reaches "
+                      "the ReLU is > 0, as max(0, dh) does): the mask must come from the "
+                      "ReLU's input (relu_cache > 0), not from the sign of the gradient.")
+MLP_MASK_NO_BIAS = ("the ReLU mask is recomputed from X and W1 without the bias b1: the ReLU's "
+                    "input is relu_cache, b1 included; take the mask from it.")
+MLP_DLABELS = ("the gradient on the logits is the loss backward's second output (the gradient "
+               "on the labels): softmax_cross_entropy_backward returns (dlogits, dlabels), in "
+               "that order.")
 MLP_MASK_AFTER = ("the ReLU mask is applied in the wrong place: mask the gradient on the "
                   "ReLU's output BEFORE it goes through the first affine layer, not dX after.")
 MLP_NOT_MEAN = ("every gradient is N times too large: dlogits is not divided by N (the "
@@ -546,7 +556,7 @@ def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
             if square is not None and not square(X, params):
                 return {n: np.full(1, np.nan) for n in _MLP_NAMES}   # can't happen: no match
             gg = g if make_g is None else make_g(X, labels, dloss, g, p)
-            M = (a > 0).astype(np.float64) if make_M is None else make_M(X, a, h)
+            M = (a > 0).astype(np.float64) if make_M is None else make_M(X, a, h, g, params)
             extra = {k2: v(params) for k2, v in kw.items()}
             return _linearised(affine_forward, X, params, h, gg, M, **extra)
         return _memo(make)
@@ -557,17 +567,23 @@ def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
         return {"dX": pred["dX"] * (a > 0), "W1": pred["W1"], "b1": pred["b1"]}
 
     D_eq_H = lambda X, P: X.shape[1] == P["W1"].shape[1]       # noqa: E731
-    no_mask = lin(make_M=lambda X, a, h: np.ones_like(a))
+    no_mask = lin(make_M=lambda X, a, h, *_: np.ones_like(a))
     N = lambda k: cases[k][0].shape[0]                          # noqa: E731
     return [
         (MLP_NOT_MEAN, lambda k: {n: t * N(k) for n, t in truths[k].items()}),
         (MLP_NO_DLOSS, lambda k: {n: t / cases[k][3] for n, t in truths[k].items()}),
         (MLP_NO_MASK, no_mask),
-        (MLP_MASK_FROM_X, lin(make_M=lambda X, a, h: (X > 0).astype(np.float64),
+        (MLP_MASK_FROM_X, lin(make_M=lambda X, a, h, *_: (X > 0).astype(np.float64),
                               square=D_eq_H)),
-        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: a)),
-        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: h)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h, *_: a)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h, *_: h)),
         (MLP_MASK_AFTER, _memo(after)),
+        # the mask recomputed from the wrong input: the gradient itself, or X @ W1 alone
+        (MLP_MASK_FROM_GRAD, lin(make_M=lambda X, a, h, g, P: (g @ P["W2"].T > 0)
+                                 .astype(np.float64))),
+        (MLP_MASK_NO_BIAS, lin(make_M=lambda X, a, h, g, P: (X @ P["W1"] > 0)
+                               .astype(np.float64))),
+        (MLP_DLABELS, lin(make_g=lambda X, y, dl, g, p: -dl * np.log(p) / X.shape[0])),
         (MLP_ONE_HOT, lin(make_g=lambda X, y, dl, g, p: dl * (p - y) / X.shape[0])),
         (MLP_DB_MEAN, lambda k: {"b1": truths[k]["b1"] / N(k), "b2": truths[k]["b2"] / N(k)}),
         (MLP_DW_T, lambda k: {"W1": truths[k]["W1"].T, "W2": truths[k]["W2"].T}),
