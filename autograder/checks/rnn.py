@@ -63,6 +63,9 @@ RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max
                    "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
 RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
                   "reads as the LAST state: handle t = 0 with h0.")
+RELU_DW_OWN_STATE = ("dWhh pairs each step with its own state hs[t] instead of the previous "
+                     "state (hs[t-1], h0 at step 0): Whh multiplies the PREVIOUS state, one "
+                     "step earlier.")
 RELU_TRANSPOSED_DW = ("dWhh is transposed: rows and columns are exchanged (both ways round "
                       "are (H, H), so the shape can't tell).")
 RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
@@ -161,6 +164,7 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
         (RELU_ASSIGNED, dict(w_steps=[T - 1]), False),
         (RELU_SKIP, dict(w_steps=range(1, T)), False),
         (RELU_SKIP, dict(weights=no_last, w_steps=range(T - 1)), True),
+        (RELU_DW_OWN_STATE, dict(prev=hs), False),
     ]
     dW_hints, dh_hints = [], []
     for i, (cause, kw, in_dh0) in enumerate(variants):
