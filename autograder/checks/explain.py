@@ -631,12 +631,11 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
                         f"one{_size_words(s, wrong[0])}")
     # on the wrong part: a declared quantity itself (or times a scalar), or the expected
     # value with one quantity as a factor instead of another
-    shape = _arr(wrong[0].truth[name]).shape
-
     def part_of(v, m, k):
         q = _arr(v.quantities[k].value) if k in v.quantities else None
-        return None if q is None or q.shape != shape else q[m]
-    same = [k for k, q in wrong[0].quantities.items() if _arr(q.value).shape == shape]
+        return None if q is None or q.shape != m.shape else q[m]
+    same = [k for k, q in wrong[0].quantities.items()
+            if _arr(q.value).shape == masks[0].shape]
     with np.errstate(all="ignore"):
         parts = {k: [part_of(v, m, k) for v, m in zip(wrong, masks)] for k in same}
         usable = [k for k in same if all(q is not None and np.any(q) for q in parts[k])]
