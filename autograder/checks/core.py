@@ -600,6 +600,22 @@ FLOAT32_TRACE = ("{name} carries float32 precision: every entry is exactly a flo
                  "compute in float64 throughout.")
 
 
+# ---------------------------------------------------------------- detectors' causes, written once
+
+def transposed_cause(name: str, why: str = "") -> str:
+    """The cause named when a weight gradient equals the right one transposed: one text for
+    every function of every assignment (`why`: when the shape could not tell)."""
+    return f"{name} is transposed: its rows and columns are exchanged{' ' + why if why else ''}."
+
+
+def missing_transpose_cause(target: str, W: str, lead: str = "a missing transpose") -> str:
+    """The cause named when a gradient is passed back through `W` without W's transpose
+    (the product fits only because W is square): one text for every assignment."""
+    return (f"{lead}: the gradient reaches {target} through {W}, and the product without "
+            f"{W}'s transpose has the right shape only because {W} is square; the product "
+            f"that fits any shape uses {W} transposed.")
+
+
 def float32_trace(actual, expected) -> bool:
     """True when `actual` is float32 arithmetic's answer: every entry exactly a float32
     number, close (relative error below 1e-4) but not equal to `expected`, whose entries

@@ -39,7 +39,7 @@ from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
     expect_sampled_gradient, input_gradients, looks_like, numerical_gradient, on_every_case,
-    once, outputs_by_name, random_indices, rng_for,
+    missing_transpose_cause, once, outputs_by_name, random_indices, rng_for, transposed_cause,
 )
 
 def _radius_of(W) -> float:
@@ -66,11 +66,9 @@ RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`,
 RELU_DW_OWN_STATE = ("dWhh pairs each step with its own state hs[t] instead of the previous "
                      "state (hs[t-1], h0 at step 0): Whh multiplies the PREVIOUS state, one "
                      "step earlier.")
-RELU_TRANSPOSED_DW = ("dWhh is transposed: rows and columns are exchanged (both ways round "
-                      "are (H, H), so the shape can't tell).")
-RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
-                         "through Whh, and Whh @ da fits only because Whh is square: the "
-                         "product that fits any shape uses Whh transposed.")
+RELU_TRANSPOSED_DW = transposed_cause("dWhh", "(both ways round are (H, H), so the shape "
+                                      "can't tell)")
+RELU_TRANSPOSED_CARRY = missing_transpose_cause("the previous state", "Whh")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
              "check both ends of its range.")
 RELU_FORWARD_WALK = LOOP_FORWARD_CAUSE
@@ -315,11 +313,9 @@ STEP_DERIV_PREV = ("the tanh derivative of the wrong step: it is 1 - next_h**2 (
                    "output), not 1 - prev_h**2.")
 STEP_DERIV_TWICE = ("tanh applied twice: next_h already is tanh(a), so the derivative is "
                     "1 - next_h**2, not 1 - np.tanh(next_h)**2.")
-STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state "
-                       "through Wh, and da @ Wh has the right shape only because Wh is "
-                       "square; the product that fits any shape uses Wh transposed.")
-STEP_TRANSPOSED_DWH = ("dWh is transposed: rows and columns are exchanged (both ways "
-                       "round are (H, H), so the shape can't tell).")
+STEP_TRANSPOSE_PREV = missing_transpose_cause("the previous state", "Wh")
+STEP_TRANSPOSED_DWH = transposed_cause("dWh", "(both ways round are (H, H), so the shape "
+                                       "can't tell)")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example (and at "
                 "every step), so every one of them contributes to db.")
 

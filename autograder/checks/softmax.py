@@ -31,7 +31,8 @@ from .explain import Explainer, Layout, Quantity, View
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
-    expect_sampled_gradient, input_gradients, looks_like, outputs_by_name, rng_for,
+    expect_sampled_gradient, input_gradients, looks_like, missing_transpose_cause,
+    outputs_by_name, rng_for, transposed_cause,
 )
 
 _MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
@@ -133,11 +134,9 @@ AFF_DB_MEAN = ("db is averaged over the batch; it must be summed: b is added to 
 AFF_DW_MEAN = ("dW is divided by N: it is a sum over the rows, with no averaging; any 1/N "
                "of a mean loss is already inside dout.")
 AFF_DX_MEAN = "dx is divided by N: each row of dx comes from its own row of dout, with no averaging."
-AFF_DW_T = ("dW is transposed: its rows and columns are exchanged (shape (M, D) when "
-            "D != M), while W has shape (D, M). With D == M both fit, so only the values "
-            "tell.")
-AFF_DX_NO_WT = ("dx without the transpose: dout @ W fits only when D == M; the product "
-                "that fits for every shape uses W transposed.")
+AFF_DW_T = transposed_cause("dW", "(shape (M, D) when D != M), while W has shape (D, M). "
+                            "With D == M both fit, so only the values tell")
+AFF_DX_NO_WT = missing_transpose_cause("x", "W", lead="dx without the transpose")
 AFF_DX_W_LEFT = ("dx is transposed the wrong way: rows and columns are exchanged.")
 _SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of its "
                 "products fits only for a square W. Write down the shape of each operand: a "
