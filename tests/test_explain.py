@@ -369,3 +369,27 @@ def test_no_message_on_the_dev_catalogue_prints_a_finished_formula():
         leaks += [f"{entry['id']}: {x}" for m in messages
                   for x in fc.leaks(m, lines) + _leaks(m)]
     assert not leaks, leaks[:5]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_extra_term_and_a_sum_over_the_wrong_axis_are_said(seed):
+    rng = _rng(seed)
+    cases = [(rng.standard_normal((n, n)), rng.standard_normal((n, n))) for n in (3, 4)]
+
+    def run(make, name="db"):
+        views = [View({"db": make(e, up)}, {"db": e},
+                      quantities={"dout": Quantity(up, "the upstream gradient `dout`",
+                                                   "upstream")}) for e, up in cases]
+        return find(name, views)
+    found = run(lambda e, up: e + up)
+    assert found.cause_id == "extra-term-upstream" and "plus the upstream" in found.text
+    found = run(lambda e, up: e - up)
+    assert "minus the upstream gradient" in found.text
+    # db of shape (n,): the upstream summed over the wrong axis (square, so the shape fits)
+    views = [View({"db": up.sum(axis=1)}, {"db": up.sum(axis=0)},
+                  quantities={"dout": Quantity(up, "the upstream gradient `dout`", "upstream")})
+             for _, up in cases]
+    found = find("db", views)
+    assert found.cause_id == "summed-over-axis" and "summed over axis 1" in found.text
+    found = run(lambda e, up: np.broadcast_to(e.sum(axis=1, keepdims=True), e.shape))
+    assert found.cause_id == "summed-over-axis" and "broadcast" in found.text

@@ -349,8 +349,55 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
             f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    # a declared quantity added or subtracted (an extra term: yours - expected = c x q)
+    for k, q in first.quantities.items():
+        if _arr(q.value).shape != a0.shape:
+            continue
+        for s in ["1", "-1"] + [n for n, _ in _named_factors(first) if "*" not in n]:
+            word = ("plus " if s == "1" else "minus " if s == "-1" else
+                    f"plus {s} times ")
+            add(lambda v, k=k, s=s: k in v.quantities and _nontrivial(v.quantities[k].value)
+                and (c := _value_of(s, v)) is not None
+                and close(v.outputs[name], _arr(v.truth[name]) + c * _arr(
+                    v.quantities[k].value), scale=float(np.max(np.abs(_arr(v.truth[name]))))),
+                lambda v, word=word, s=s, label=q.label:
+                f"@@ is the expected value {word}{label}{_size_words(s, v)}: a term too many",
+                f"extra-term-{q.kind}", "an extra term")
+    # sums over an axis: yours equals a quantity (or the expected) summed over one axis
+    sources = [(f"the expected @@", lambda v: v.truth.get(name))]
+    sources += [(q.label, lambda v, k=k: v.quantities[k].value if k in v.quantities else None)
+                for k, q in first.quantities.items()]
+    for label, get in sources:
+        x0 = get(first)
+        if x0 is None or _arr(x0).ndim < 2:
+            continue
+        for axis in range(_arr(x0).ndim):
+            def summed(v, get=get, axis=axis, keep=False):
+                x = get(v)
+                return None if x is None else np.sum(_arr(x), axis=axis, keepdims=keep)
+            s0 = summed(first)
+            if s0.shape == a0.shape:
+                add(lambda v, summed=summed: (t := summed(v)) is not None and _nontrivial(t)
+                    and close(v.outputs[name], t),
+                    f"@@ equals {label} summed over axis {axis}", "summed-over-axis",
+                    "a sum over an axis")
+            elif label.startswith("the expected") and _broadcasts(
+                    summed(first, keep=True).shape, a0.shape):
+                add(lambda v, summed=summed: (t := summed(v, keep=True)) is not None
+                    and _nontrivial(t) and close(v.outputs[name], np.broadcast_to(
+                        t, _arr(v.outputs[name]).shape)),
+                    f"every entry of @@ holds the sum of the expected values along axis "
+                    f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
+                    "a sum over an axis, broadcast")
     claims += _reweighted_terms(name, first)
     return claims
+
+
+def _broadcasts(small, shape) -> bool:
+    try:
+        return np.broadcast_shapes(small, shape) == tuple(shape)
+    except ValueError:
+        return False
 
 
 def _term_of(view: View, label: str, name: str):
