@@ -393,3 +393,16 @@ def test_an_extra_term_and_a_sum_over_the_wrong_axis_are_said(seed):
     assert found.cause_id == "summed-over-axis" and "summed over axis 1" in found.text
     found = run(lambda e, up: np.broadcast_to(e.sum(axis=1, keepdims=True), e.shape))
     assert found.cause_id == "summed-over-axis" and "broadcast" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_answer_off_by_one_constant_is_said(seed):
+    rng = _rng(seed)
+    views = [View({"dx": e + c}, {"dx": e}) for e, c in
+             ((rng.standard_normal((3, 4)), 0.3), (rng.standard_normal((5, 2)), -1.7))]
+    found = find("dx", views)
+    assert found.cause_id == "constant-offset" and "0.3 everywhere" in found.text
+    # off by different amounts in different entries: not said
+    views = [View({"dx": e + rng.standard_normal(e.shape)}, {"dx": e}) for e in
+             (rng.standard_normal((3, 4)), rng.standard_normal((5, 2)))]
+    assert find("dx", views) is None

@@ -349,6 +349,16 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
             f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    # off by one number: yours - expected is the same nonzero number in every entry
+    if a0.size > 1:
+        def offset(v):
+            d = _arr(v.outputs[name]) - _arr(v.truth[name])
+            c = float(np.mean(d))
+            return c if d.size > 1 and c != 0 and close(d, np.full(d.shape, c)) else None
+        add(lambda v: offset(v) is not None,
+            lambda v: f"every entry of @@ is off by the same amount: yours minus the expected "
+                      f"is {offset(v):.6g} everywhere (an added constant, or a term that does "
+                      "not depend on the entry)", "constant-offset", "off by one constant")
     # a declared quantity added or subtracted (an extra term: yours - expected = c x q)
     for k, q in first.quantities.items():
         if _arr(q.value).shape != a0.shape:
@@ -902,6 +912,8 @@ _TITLES = {
     "loop-walk": "a loop over the steps that visits them in another order or not all",
     "term-reweighted": "one contribution scaled",
     "terms-reweighted": "two contributions scaled",
+    "constant-offset": "off by one constant",
+    "summed-over-axis": "a sum over an axis",
 }
 
 
