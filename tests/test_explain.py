@@ -406,3 +406,21 @@ def test_an_answer_off_by_one_constant_is_said(seed):
     views = [View({"dx": e + rng.standard_normal(e.shape)}, {"dx": e}) for e in
              (rng.standard_normal((3, 4)), rng.standard_normal((5, 2)))]
     assert find("dx", views) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_product_with_the_wrong_operand_and_a_complement_are_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        prev_h, next_h, da = (rng.standard_normal((n, 5)) for _ in range(3))
+        views.append(View({"dWh": next_h.T @ da}, {"dWh": prev_h.T @ da},
+                          quantities={"prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
+                                      "next_h": Quantity(next_h, "next_h (cached)", "cache")},
+                          products={"dWh": ("prev_h", da)}))
+    found = find("dWh", views)
+    assert found.cause_id == "wrong-operand"
+    assert "next_h (cached) in place of prev_h (cached)" in found.text
+    fractions = [rng.uniform(0.05, 0.45) for _ in range(2)]
+    found = find("frac", [View({"frac": 1 - f}, {"frac": f}) for f in fractions])
+    assert found.cause_id == "complement"

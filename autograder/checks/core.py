@@ -363,8 +363,12 @@ def _shape_of(name: str, shapes: dict):
     return None if s is None else tuple(s)
 
 
-def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
-    """Call `fn` and fail if it modified any of its array, tuple, list or dict arguments."""
+def call_and_check_inputs(fn: Callable, *args, in_place: Callable[[int, str], str | None]
+                          | None = None, **kwargs) -> Any:
+    """Call `fn` and fail if it modified any of its array, tuple, list or dict arguments: the
+    in-place detector of every graded function. `in_place(i, where)`, when given, may word
+    the message for argument #i (0-based) changed at `where` ('' or '[2]'); None keeps
+    the general one."""
     before = [copy.deepcopy(a) for a in args]
     before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
     result = call_student(fn, *args, **kwargs)
@@ -373,6 +377,9 @@ def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
     for i, (old, new) in enumerate(zip(before, args)):
         where = _first_difference(old, new)
         if where is not None:
+            worded = in_place(i, where) if in_place is not None else None
+            if worded:
+                raise CheckFailure(worded)
             named = f" (`{parameters[i]}{where}`)" if i < len(parameters) else ""
             raise CheckFailure(
                 f"`{name}` modified its argument #{i + 1}{where}{named}. A backward pass must "
@@ -867,16 +874,18 @@ def _expect_order(fn_name: str, raw: dict, outputs: dict) -> None:
 def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict, *,
                  kwargs: dict | None = None, inputs: Iterable[Any] | dict | None = None,
                  expect: Callable[[str, str, Any, tuple], Any] = expect_array,
-                 screen: Callable[[dict], None] | None = None) -> dict:
+                 screen: Callable[[dict], None] | None = None,
+                 in_place: Callable[[int, str], str | None] | None = None) -> dict:
     """Call a graded function `fn(*args, **kwargs)` and return its outputs by name, checked.
 
     Fails when the function raises (StudentCodeError) or changes one of its arguments
     (`call_and_check_inputs`), when an output is not what `outputs` asks for (see
     `outputs_by_name`), and when a checked output is one of the function's inputs or
     another output (`expect_new_arrays`; the inputs are `args` by position unless
-    `inputs` gives them: a list by position, or a dict that names them).
+    `inputs` gives them: a list by position, or a dict that names them). `in_place`: see
+    `call_and_check_inputs`.
     """
-    result = call_and_check_inputs(fn, *args, **(kwargs or {}))
+    result = call_and_check_inputs(fn, *args, in_place=in_place, **(kwargs or {}))
     checked = outputs_by_name(fn_name, result, outputs, expect=expect, screen=screen)
     expect_new_arrays(fn_name, {n: v for n, v in checked.items() if outputs[n] is not None},
                       list(args) if inputs is None else inputs)

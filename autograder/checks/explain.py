@@ -68,6 +68,9 @@ class View:
     alternatives: label -> {output: array}: the right answer for an input changed along a
         declared axis ("for the upstream gradient shifted by one time step"); a callable
         giving that dict is computed only when asked.
+    products: output -> (operand's key in quantities, G): the output is operand.T @ G (a
+        weight's gradient from its input and the gradient on the product); another
+        quantity of the operand's shape in the operand's place is then a relation.
     """
 
     outputs: dict
@@ -78,6 +81,7 @@ class View:
     regions: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     alternatives: dict = field(default_factory=dict)
+    products: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -349,6 +353,11 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
             f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    # the complement: yours = 1 - expected (a share counted from the other side)
+    add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)
+        and close(v.outputs[name], 1.0 - _arr(v.truth[name])),
+        "@@ is 1 minus the expected value: the complement, the share of the other side",
+        "complement", "the complement (1 minus the right value)")
     # off by one number: yours - expected is the same nonzero number in every entry
     if a0.size > 1:
         def offset(v):
@@ -399,6 +408,19 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"every entry of @@ holds the sum of the expected values along axis "
                     f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
                     "a sum over an axis, broadcast")
+    # a product with the wrong operand: yours = Q.T @ G where the truth is X.T @ G
+    if name in first.products:
+        key, _g = first.products[name]
+        if key in first.quantities:
+            shape = _arr(first.quantities[key].value).shape
+            for k, q in first.quantities.items():
+                if k == key or _arr(q.value).shape != shape:
+                    continue
+                add(lambda v, k=k: name in v.products and k in v.quantities and close(
+                    v.outputs[name], _arr(v.quantities[k].value).T @ _arr(v.products[name][1])),
+                    f"@@ is what the expected value would be with {q.label} in place of "
+                    f"{first.quantities[key].label} in its product (the input the weights "
+                    f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     return claims
 
@@ -745,7 +767,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         # a relation the right answer satisfies too tells nothing about this one
         right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
                      wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
-                     wrong[0].terms, wrong[0].alternatives)
+                     wrong[0].terms, wrong[0].alternatives, wrong[0].products)
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
@@ -914,6 +936,8 @@ _TITLES = {
     "terms-reweighted": "two contributions scaled",
     "constant-offset": "off by one constant",
     "summed-over-axis": "a sum over an axis",
+    "wrong-operand": "a product with the wrong operand",
+    "complement": "the complement (1 minus the right value)",
 }
 
 

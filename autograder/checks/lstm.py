@@ -292,7 +292,23 @@ def _step_declared(step_forward, case) -> dict:
                   "next_c": Quantity(next_c, "next_c (cached)", "cache")}
     quantities.update({k: Quantity(v, f"the {k} (cached)", "gate")
                        for k, v in zip(_GATES, (i, f, o, g))})
-    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms}
+    quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
+    quantities["x"] = Quantity(x, "the input x", "input")
+    da = _step_da(step_forward, args, dnh, dnc)
+    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
+            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
+
+
+def _step_da(step_forward, args, dnh, dnc) -> np.ndarray:
+    """The gradient on the pre-activation a (N, 4H), one example at a time: the bias's
+    gradient with the upstream gradients of that example only."""
+    rows = []
+    for n in range(dnh.shape[0]):
+        keep = np.zeros((dnh.shape[0], 1))
+        keep[n] = 1.0
+        rows.append(input_gradients(step_forward, list(args), np.stack([dnh * keep, dnc * keep]),
+                                    output=lambda r: np.stack([r[0], r[1]]))[5])
+    return np.stack(rows)
 
 
 def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:

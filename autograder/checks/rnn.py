@@ -434,7 +434,11 @@ def _step_declared(case: Case) -> dict:
                 "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
                 "next_h": Quantity(next_h, "next_h (cached)", "cache"),
                 "local": Quantity(1 - next_h ** 2, "tanh's local derivative at this step",
-                                  "local-derivative")}}
+                                  "local-derivative"),
+                "x": Quantity(x, "the input x", "input")},
+            # dWh = prev_h.T @ da, dWx = x.T @ da: a product whose operand may be the wrong one
+            "products": {"dWh": ("prev_h", case.data["dnext"] * (1 - next_h ** 2)),
+                         "dWx": ("x", case.data["dnext"] * (1 - next_h ** 2))}}
 
 
 # =============================================================== rnn_backward
