@@ -201,7 +201,8 @@ def _affine_declared(size, case) -> dict:
     return {"sizes": {"N": N, "D": D, "M": M},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
                            "x": Quantity(x, "the input `x`", "input"),
-                           "W": Quantity(W, "the weights `W`", "weights")}}
+                           "W": Quantity(W, "the weights `W`", "weights"),
+                           "b": Quantity(b, "the bias `b` itself", "bias")}}
 
 
 def _affine_mistakes(sizes, cases, truths):
@@ -289,7 +290,7 @@ def _sce_run(student_fn, forward, rng, specs):
                                 + ", ".join(f"{s:.2f}" for s in sums[:3])
                                 + (", ..." if N > 3 else "")}[kind]
         contexts.append(f"(N = {N}, C = {C}, {what}, dloss = {dloss:g})")
-        pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss))
+        pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss, logits))
     return results, truths, contexts, pieces
 
 
@@ -297,7 +298,7 @@ def _sce_declared(piece) -> dict:
     """What the explainer may refer to in one softmax cross-entropy case: the sizes, dloss,
     the cached probabilities, the labels, and the two terms of the gradient on the logits
     (the probabilities' term, scaled by each row's sum of labels, and the labels' term)."""
-    N, p, y, s, dloss = piece
+    N, p, y, s, dloss, logits = piece
     C = p.shape[1]
     with np.errstate(divide="ignore"):
         logp = np.log(p)
@@ -306,6 +307,7 @@ def _sce_declared(piece) -> dict:
             "quantities": {"p": Quantity(p, "the probabilities p (cached)", "probs"),
                            "labels": Quantity(y, "the labels", "labels"),
                            "logp": Quantity(logp, "log p", "log-probs"),
+                           "logits": Quantity(logits, "the logits", "logits"),
                            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
                                               "each row's sum of labels", "row-sums")},
             "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
@@ -320,11 +322,11 @@ def _sce_mistakes(truths, pieces):
         return pieces[k]
 
     def one_hot(k):
-        N, p, y, s, dl = P(k)
+        N, p, y, s, dl = P(k)[:5]
         return {"dlogits": dl * (p - y) / N}
 
     def normalised(k):
-        N, p, y, s, dl = P(k)
+        N, p, y, s, dl = P(k)[:5]
         return {"dlogits": dl * (p - y / s[:, None]) / N}
 
     return [
