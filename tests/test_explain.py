@@ -424,3 +424,17 @@ def test_a_product_with_the_wrong_operand_and_a_complement_are_said(seed):
     fractions = [rng.uniform(0.05, 0.45) for _ in range(2)]
     found = find("frac", [View({"frac": 1 - f}, {"frac": f}) for f in fractions])
     assert found.cause_id == "complement"
+
+
+def test_two_sizes_that_give_a_plain_number_on_every_input_do_not_name_the_factor():
+    """D/H = 1/2 on both inputs of a check (D = 3, H = 6): the factor is said as 1/2, not
+    as D/H, which would name a cause (the sizes) that the numbers cannot tell."""
+    rng = _rng(0)
+    views = [View({"dprev_h": e / 2}, {"dprev_h": e}, sizes={"N": 4, "D": 3, "H": 6})
+             for e in (rng.standard_normal((4, 6)), rng.standard_normal((4, 6)))]
+    found = find("dprev_h", views)
+    assert found.cause_id == "scale-1/2", found
+    # sizes that differ between the inputs still name the factor
+    views = [View({"dx": e * d / h}, {"dx": e}, sizes={"D": d, "H": h})
+             for e, d, h in ((rng.standard_normal((2, 3)), 3, 5), (rng.standard_normal((2, 3)), 4, 7))]
+    assert find("dx", views).cause_id == "scale-D/H"

@@ -162,6 +162,11 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     return out
 
 
+def _composite(said: str) -> bool:
+    """True for a factor said as a product or quotient of two names ('D/H', 'N*T')."""
+    return len(re.findall(r"[A-Za-z_]\w*", said)) > 1
+
+
 def _times(a: str, b: str) -> str:
     """'N' and '1/dloss' -> 'N/dloss'; '1/N' and '1/T' -> '1/(N*T)'; 'N' and 'T' -> 'N*T'."""
     num = [x for x in (a, b) if not x.startswith("1/")]
@@ -253,12 +258,18 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     # scale
     if _nontrivial(e0):
         c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
-        said = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        named = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        # one size or scalar first (1/N), then the plain number (1/2), then a product or
+        # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
+        # name the factor when 1/2 says it
+        single = [s for s in named if not _composite(s)]
+        said = single
         plain = say_number(c0)
         if plain is not None and plain not in ("1",):
             said.append(plain)
-        elif not said and c0 != 0 and abs(c0 - 1) > 1e-6:
+        elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
+        said += [s for s in named if _composite(s)]
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)
@@ -701,7 +712,9 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
         return "; on the wrong part yours is 0"
     if all(np.any(x) for x in e):
         c0 = float(np.sum(a[0] * e[0]) / np.sum(e[0] * e[0]))
-        for s, _ in _named_factors(wrong[0]) + [(say_number(c0), c0)]:
+        factors = _named_factors(wrong[0])
+        for s, _ in [f for f in factors if not _composite(f[0])] + [(say_number(c0), c0)] \
+                + [f for f in factors if _composite(f[0])]:
             if s is None or s == "1":
                 continue
             if all((c := _value_of(s, v)) is not None and close(x, c * y)
