@@ -877,6 +877,8 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
         f"step T-1-t)": np.flip(up, axis),
         f"for the upstream gradient without its last {word} (T-1): as if the loop never "
         f"visited that step": zero_at(up, n - 1),
+        f"for the upstream gradient of the last {word} only (the upstream of every earlier "
+        f"step left out)": up - zero_at(up, n - 1),
     }
     return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
             if n > 1}

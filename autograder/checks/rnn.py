@@ -216,11 +216,25 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
-    explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
-                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
-                                alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0,
-                                                                hs, dhs, T))
-                           for r, dhs in zip(runs, [u[0] for u in upstreams])])
+    probe_dhs = rng_for(seed + 1, fn + "_probe").standard_normal((T, H))
+
+    def views():
+        """The two upstreams and, for the explainer only (when an answer is wrong), one more
+        random upstream: a slip that the last-step-only upstream does not show then still
+        has a second input to be checked on."""
+        cases = [(r[0], r[1], u[0]) for r, u in zip(runs, upstreams)]
+        _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+        got = dict(zip(("dWhh", "dh0"), _call_relu_backward(relu_rnn_backward, probe_dhs,
+                                                            cache, H)))
+        cases.append((got, dict(zip(("dWhh", "dh0"), input_gradients(
+            lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], probe_dhs))), probe_dhs))
+        return [View(got, true, sizes={"T": T, "H": H},
+                     quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                     regions={"dh0": [("the entries where h0 > 0", h0 > 0),
+                                      ("the entries where h0 <= 0", h0 <= 0)]},
+                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T))
+                for got, true, dhs in cases]
+    explainer = Explainer(views)
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
