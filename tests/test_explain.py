@@ -438,3 +438,13 @@ def test_two_sizes_that_give_a_plain_number_on_every_input_do_not_name_the_facto
     views = [View({"dx": e * d / h}, {"dx": e}, sizes={"D": d, "H": h})
              for e, d, h in ((rng.standard_normal((2, 3)), 3, 5), (rng.standard_normal((2, 3)), 4, 7))]
     assert find("dx", views).cause_id == "scale-D/H"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_small_number_times_a_size_is_said(seed):
+    """2/N (a mean and a factor 2): neither a plain number (N differs) nor one size."""
+    rng = _rng(seed)
+    views = [View({"db": 2 * e / n}, {"db": e}, sizes={"N": n, "M": 4})
+             for n, e in ((3, rng.standard_normal(4)), (5, rng.standard_normal(4)))]
+    found = find("db", views)
+    assert found.cause_id == "scale-2/N" and "exactly 2/N times" in found.text

@@ -162,6 +162,18 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     return out
 
 
+def _display(said: str) -> str:
+    """'2 x 1/N' -> '2/N', '1/2 x N' -> 'N/2'; any other factor as it is."""
+    number, sep, name = said.partition(" x ")
+    if not sep:
+        return said
+    if name.startswith("1/") and "/" not in number:
+        return f"{number}/{name[2:]}"
+    if number.startswith("1/") and "/" not in name:
+        return f"{name}/{number[2:]}"
+    return f"{number}*{name}"
+
+
 def _composite(said: str) -> bool:
     """True for a factor said as a product or quotient of two names ('D/H', 'N*T')."""
     return len(re.findall(r"[A-Za-z_]\w*", said)) > 1
@@ -178,7 +190,14 @@ def _times(a: str, b: str) -> str:
 
 
 def _value_of(said: str, view: View) -> float | None:
-    """The value a factor said as `said` ('1/N', '-dloss', '2') has in `view`."""
+    """The value a factor said as `said` ('1/N', '-dloss', '2', '2 x 1/N') has in `view`."""
+    if " x " in said:
+        number, _, rest = said.partition(" x ")
+        v = _value_of(rest, view)
+        try:
+            return None if v is None else float(Fraction(number)) * v
+        except (ValueError, ZeroDivisionError):
+            return None
     for s, v in _named_factors(view):
         if s == said:
             return v
@@ -269,6 +288,12 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             said.append(plain)
         elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
+        if not named and c0 != 0:
+            # a small number times one size (2/N: the mean and a factor 2)
+            for n, v in _named_factors(first):
+                k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
+                if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
+                    said.append(f"{k} x {n}")
         said += [s for s in named if _composite(s)]
         for s in said:
             def holds(v, s=s):
@@ -279,9 +304,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
                                     "the expected one", "sign-flipped", "the sign is flipped")
             else:
-                text = (lambda v, s=s: f"every entry of @@ is exactly {s} times the expected "
-                                       f"one{_size_words(s, v)}")
-                cid, title = f"scale-{s}", f"every entry {s} times the right one"
+                text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
+                                       f"expected one{_size_words(s, v)}")
+                cid, title = f"scale-{_display(s)}", f"every entry {_display(s)} times the right one"
             add(holds, text, cid, title)
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
