@@ -436,7 +436,8 @@ def test_two_sizes_that_give_a_plain_number_on_every_input_do_not_name_the_facto
     assert found.cause_id == "scale-1/2", found
     # sizes that differ between the inputs still name the factor
     views = [View({"dx": e * d / h}, {"dx": e}, sizes={"D": d, "H": h})
-             for e, d, h in ((rng.standard_normal((2, 3)), 3, 5), (rng.standard_normal((2, 3)), 4, 7))]
+             for e, d, h in ((rng.standard_normal((2, 3)), 3, 5),
+                             (rng.standard_normal((2, 3)), 4, 7))]
     assert find("dx", views).cause_id == "scale-D/H"
 
 

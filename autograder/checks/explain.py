@@ -306,7 +306,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_size_words(s, v)}")
-                cid, title = f"scale-{_display(s)}", f"every entry {_display(s)} times the right one"
+                cid = f"scale-{_display(s)}"
+                title = f"every entry {_display(s)} times the right one"
             add(holds, text, cid, title)
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
