@@ -112,6 +112,128 @@ def test_terms_quantities_and_trivial_answers(seed):
     assert run(lambda v: (v["path"] + v["carry"]) * v["up"]) == "extra-factor-upstream"
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_a_declared_term_scaled_by_a_factor_is_said(seed):
+    """yours = expected + (c - 1) x term: a path without (or with an extra) upstream factor,
+    a term multiplied by a declared quantity; two terms each with its own factor."""
+    rng = _rng(seed)
+    cases = []
+    for n in (3, 4):
+        path, carry, q = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), \
+            rng.uniform(0.5, 2.0, (n, 2))
+        cases.append(dict(path=path, carry=carry, q=q, df=float(rng.uniform(1.5, 3.0))))
+
+    def run(make):
+        vs = [View({"dx": make(c)}, {"dx": c["path"] + c["carry"]},
+                   scalars={"df": (c["df"], "the upstream gradient df")},
+                   quantities={"q": Quantity(c["q"], "the row sums", "row-sums")},
+                   terms={"the carry's contribution": {"dx": c["carry"]},
+                          "the path's contribution": {"dx": c["path"]}}) for c in cases]
+        return find("dx", vs)
+
+    found = run(lambda c: c["path"] + c["carry"] / c["df"])
+    assert found.cause_id == "term-reweighted"
+    assert "the carry's contribution divided by df" in found.text
+    found = run(lambda c: c["path"] + c["carry"] * c["q"])
+    assert "the carry's contribution multiplied by the row sums" in found.text
+    found = run(lambda c: c["path"] / c["q"] + c["carry"] * c["q"])
+    assert found.cause_id == "terms-reweighted"
+    assert "divided by the row sums" in found.text and "multiplied by the row sums" in found.text
+    # a scale that holds on one case only is not said
+    assert run(lambda c: c["path"] + c["carry"] * (2.0 if c["path"].shape[0] == 3 else 0.7)) \
+        is None or run(lambda c: c["path"] + c["carry"] * (
+            2.0 if c["path"].shape[0] == 3 else 0.7)).cause_id not in (
+            "term-reweighted", "terms-reweighted", "term-twice")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_two_outputs_exchanged_are_said_as_exchanged(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+        views.append(View({"dW1": b, "dW2": a}, {"dW1": a, "dW2": b}))
+    found = find("dW2", views)
+    assert found.cause_id == "outputs-swapped" and "exchanged" in found.text
+    one_way = [View({"dW1": v.truth["dW1"], "dW2": v.truth["dW1"]}, v.truth) for v in views]
+    assert find("dW2", one_way).cause_id == "output-swapped"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_on_the_wrong_part_a_quantity_or_one_factor_instead_of_another_is_said(seed):
+    """A relation that holds on a region only: the entries where a <= 0 are wrong, and
+    there yours is the forward input times the slope (the upstream gradient's place)."""
+    rng = _rng(seed)
+    views = []
+    for n in (4, 6):
+        a, dout = rng.standard_normal((n, 5)), rng.standard_normal((n, 5))
+        right = np.where(a > 0, dout, 0.01 * dout)
+        quantities = {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
+                      "a": Quantity(a, "the forward input `a`", "input")}
+        regions = {"da": [("the entries where a > 0", a > 0), ("the entries where a <= 0",
+                                                                 a <= 0)]}
+        views.append(dict(a=a, dout=dout, right=right, q=quantities, r=regions))
+
+    def run(make):
+        return find("da", [View({"da": make(v)}, {"da": v["right"]}, quantities=v["q"],
+                                regions=v["r"]) for v in views])
+    found = run(lambda v: np.where(v["a"] > 0, v["dout"], 0.01 * v["a"]))
+    assert "the entries where a <= 0 are wrong" in found.text
+    assert "the forward input `a` as a factor instead of the upstream gradient" in found.text
+    found = run(lambda v: np.where(v["a"] > 0, v["dout"], v["a"]))
+    assert "on the wrong part yours equals the forward input `a`" in found.text
+
+
+def test_the_loop_over_the_steps_is_written_once_and_its_slips_are_said():
+    """walk_steps walks any recurrence; loop_alternatives gives, for the explainer, what
+    the loops in another order give; a linear recurrence h_t = w h_{t-1} + x_t checks both."""
+    rng = _rng(0)
+
+    def case(T):
+        w, up = 0.7, rng.standard_normal(T)
+
+        def outputs(order):
+            def step(t, carry):
+                g = up[t] + carry
+                return g, w * g, [g]          # dx_t, the carry to step t-1, dw's term
+            own, carry, (dw,) = explain.walk_steps(step, order, 0.0)
+            dx = np.zeros(T)
+            for t, g in own.items():
+                dx[t] = g
+            return {"dx": dx, "dh0": np.array([carry])}
+        return outputs
+    cases = [case(5), case(7)]
+    truths = [c(list(range(T - 1, -1, -1))) for c, T in zip(cases, (5, 7))]
+    for c, t, T in zip(cases, truths, (5, 7)):    # the right loop is the right gradient
+        up = c(list(range(T - 1, -1, -1)))
+        assert np.allclose(up["dx"], t["dx"])
+    for label in explain.loop_orders(5):
+        order_of = {T: explain.loop_orders(T)[label.replace("5", str(T))]
+                    if label in explain.loop_orders(T) else None for T in (5, 7)}
+        views = [View(c(explain.loop_orders(T)[label]), t,
+                      alternatives=explain.loop_alternatives(c, T))
+                 for c, t, T in zip(cases, truths, (5, 7))]
+        assert order_of[5] is not None
+        found = find("dx", views, Layout(axes={"dx": {0: "time step"}}))
+        assert found is not None and found.cause_id == "loop-walk", (label, found)
+        assert label in found.text
+
+
+def test_outputs_returned_in_another_order_are_said_from_their_shapes():
+    from backprop_lab.checks.core import outputs_by_name
+    x, W, b = np.ones((3, 4)), np.ones((4, 5)), np.ones(5)
+    specs = {"dx": (3, 4), "dW": (4, 5), "db": (5,)}
+    with pytest.raises(CheckFailure, match=r"fit the order \(dW, dx, db\) and no other") as info:
+        outputs_by_name("f", (W, x, b), specs)
+    assert info.value.cause_ids == ["outputs-in-another-order"]
+    assert outputs_by_name("f", (x, W, b), specs)["dW"] is W
+    # two orders fit (square shapes): nothing is said about the order
+    with pytest.raises(CheckFailure) as info:
+        outputs_by_name("f", (np.ones((4, 4)), np.ones((4, 4)), np.ones(3)),
+                        {"dx": (4, 4), "dW": (4, 4), "db": (4,)})
+    assert "order" not in str(info.value)
+
+
 def test_an_all_zeros_output_is_said_even_on_one_input():
     with pytest.raises(CheckFailure, match="dx is all zeros") as failure:
         expect_close("f", "dx", np.zeros((3, 2)), np.ones((3, 2)))
@@ -247,3 +369,83 @@ def test_no_message_on_the_dev_catalogue_prints_a_finished_formula():
         leaks += [f"{entry['id']}: {x}" for m in messages
                   for x in fc.leaks(m, lines) + _leaks(m)]
     assert not leaks, leaks[:5]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_extra_term_and_a_sum_over_the_wrong_axis_are_said(seed):
+    rng = _rng(seed)
+    cases = [(rng.standard_normal((n, n)), rng.standard_normal((n, n))) for n in (3, 4)]
+
+    def run(make, name="db"):
+        views = [View({"db": make(e, up)}, {"db": e},
+                      quantities={"dout": Quantity(up, "the upstream gradient `dout`",
+                                                   "upstream")}) for e, up in cases]
+        return find(name, views)
+    found = run(lambda e, up: e + up)
+    assert found.cause_id == "extra-term-upstream" and "plus the upstream" in found.text
+    found = run(lambda e, up: e - up)
+    assert "minus the upstream gradient" in found.text
+    # db of shape (n,): the upstream summed over the wrong axis (square, so the shape fits)
+    views = [View({"db": up.sum(axis=1)}, {"db": up.sum(axis=0)},
+                  quantities={"dout": Quantity(up, "the upstream gradient `dout`", "upstream")})
+             for _, up in cases]
+    found = find("db", views)
+    assert found.cause_id == "summed-over-axis" and "summed over axis 1" in found.text
+    found = run(lambda e, up: np.broadcast_to(e.sum(axis=1, keepdims=True), e.shape))
+    assert found.cause_id == "summed-over-axis" and "broadcast" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_answer_off_by_one_constant_is_said(seed):
+    rng = _rng(seed)
+    views = [View({"dx": e + c}, {"dx": e}) for e, c in
+             ((rng.standard_normal((3, 4)), 0.3), (rng.standard_normal((5, 2)), -1.7))]
+    found = find("dx", views)
+    assert found.cause_id == "constant-offset" and "0.3 everywhere" in found.text
+    # off by different amounts in different entries: not said
+    views = [View({"dx": e + rng.standard_normal(e.shape)}, {"dx": e}) for e in
+             (rng.standard_normal((3, 4)), rng.standard_normal((5, 2)))]
+    assert find("dx", views) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_product_with_the_wrong_operand_and_a_complement_are_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        prev_h, next_h, da = (rng.standard_normal((n, 5)) for _ in range(3))
+        views.append(View({"dWh": next_h.T @ da}, {"dWh": prev_h.T @ da},
+                          quantities={"prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
+                                      "next_h": Quantity(next_h, "next_h (cached)", "cache")},
+                          products={"dWh": ("prev_h", da)}))
+    found = find("dWh", views)
+    assert found.cause_id == "wrong-operand"
+    assert "next_h (cached) in place of prev_h (cached)" in found.text
+    fractions = [rng.uniform(0.05, 0.45) for _ in range(2)]
+    found = find("frac", [View({"frac": 1 - f}, {"frac": f}) for f in fractions])
+    assert found.cause_id == "complement"
+
+
+def test_two_sizes_that_give_a_plain_number_on_every_input_do_not_name_the_factor():
+    """D/H = 1/2 on both inputs of a check (D = 3, H = 6): the factor is said as 1/2, not
+    as D/H, which would name a cause (the sizes) that the numbers cannot tell."""
+    rng = _rng(0)
+    views = [View({"dprev_h": e / 2}, {"dprev_h": e}, sizes={"N": 4, "D": 3, "H": 6})
+             for e in (rng.standard_normal((4, 6)), rng.standard_normal((4, 6)))]
+    found = find("dprev_h", views)
+    assert found.cause_id == "scale-1/2", found
+    # sizes that differ between the inputs still name the factor
+    views = [View({"dx": e * d / h}, {"dx": e}, sizes={"D": d, "H": h})
+             for e, d, h in ((rng.standard_normal((2, 3)), 3, 5),
+                             (rng.standard_normal((2, 3)), 4, 7))]
+    assert find("dx", views).cause_id == "scale-D/H"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_small_number_times_a_size_is_said(seed):
+    """2/N (a mean and a factor 2): neither a plain number (N differs) nor one size."""
+    rng = _rng(seed)
+    views = [View({"db": 2 * e / n}, {"db": e}, sizes={"N": n, "M": 4})
+             for n, e in ((3, rng.standard_normal(4)), (5, rng.standard_normal(4)))]
+    found = find("db", views)
+    assert found.cause_id == "scale-2/N" and "exactly 2/N times" in found.text

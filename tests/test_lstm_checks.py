@@ -214,7 +214,7 @@ def test_lstm_step_backward_wrong_count_fails(ns):
 # ---------------------------------------------------------------- lstm_backward
 
 def seq_bw(dh, cache, step, *, c_carry=True, h_carry=True, assigned=(), db_mean=False,
-           steps=None, inplace=False):
+           steps=None, inplace=False, dh0_is_dc=False):
     """Backprop through time for the LSTM with one usual mistake switched on at a time."""
     N, T, H = dh.shape
     x0, Wx, Wh = cache[0][0], cache[0][3], cache[0][4]
@@ -231,7 +231,8 @@ def seq_bw(dh, cache, step, *, c_carry=True, h_carry=True, assigned=(), db_mean=
         dx[:, t], dprev_h, dprev_c, dWx, dWh, db = step(up, dnext_c, cache[t])
         for name, value in zip(("dWx", "dWh", "db"), (dWx, dWh, db)):
             grads[name] = value.copy() if name in assigned else grads[name] + value
-    return dx, dprev_h, grads["dWx"], grads["dWh"], grads["db"] / (N if db_mean else 1)
+    return (dx, dprev_c if dh0_is_dc else dprev_h, grads["dWx"], grads["dWh"],
+            grads["db"] / (N if db_mean else 1))
 
 
 SEQ_MISTAKES = {
@@ -264,15 +265,31 @@ def test_lstm_backward_mistakes_are_named(ns, mistake):
         checks.check_lstm_backward_efficiency(lstm_backward, ns["lstm_forward"])
 
 
-@pytest.mark.parametrize("steps", [lambda T: range(T - 1, 0, -1), lambda T: range(T - 2, -1, -1),
-                                   lambda T: range(T)], ids=["stops before 0",
-                                                             "starts at T-2", "forwards"])
-def test_lstm_backward_with_a_wrong_loop_fails(ns, steps):
+@pytest.mark.parametrize("steps, said", [
+    (lambda T: range(T - 1, 0, -1), "stops one time step short"),
+    (lambda T: range(T - 2, -1, -1), "(starts one time step late|never visited)"),
+    (lambda T: range(T), r"walks the time steps forward in time \(t = 0, 1, ..., T-1\)")],
+    ids=["stops before 0", "starts at T-2", "forwards"])
+def test_lstm_backward_with_a_wrong_loop_says_what_the_loop_does(ns, steps, said):
+    """The loop walker of the check library (explain.walk_steps) serves lstm_backward as
+    it serves the RNNs: the message says which loop gives the student's numbers."""
     step = ns["lstm_step_backward"]
 
     def lstm_backward(dh, cache):
         return seq_bw(dh, cache, step, steps=steps)
-    with pytest.raises(CheckFailure, match="lstm_backward"):
+    with pytest.raises(CheckFailure, match="What differs: .*" + said):
+        checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"])
+    with pytest.raises(CheckFailure, match="What differs: .*" + said):
+        checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"],
+                                   seed=55555, N=3, T=7, D=2, H=3)
+
+
+def test_lstm_backward_returning_the_cell_state_carry_as_dh0_is_said(ns):
+    step = ns["lstm_step_backward"]
+
+    def lstm_backward(dh, cache):
+        return seq_bw(dh, cache, step, dh0_is_dc=True)
+    with pytest.raises(CheckFailure, match="dh0 equals the gradient on the initial cell state"):
         checks.check_lstm_backward(lstm_backward, ns["lstm_forward"], ns["lstm_step_forward"])
 
 

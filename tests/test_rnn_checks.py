@@ -71,7 +71,7 @@ def test_a_crash_in_student_code_is_a_student_error(ns):
 # ---------------------------------------------------------------- relu_rnn_backward
 
 def relu_bptt(dhs, cache, *, accumulate=True, carry_on=True, mask="own", prev0="h0",
-              carry_T=True, outer_T=False, steps=None, inplace=False):
+              carry_T=True, outer_T=False, steps=None, inplace=False, own_state=False):
     """A ReLU-RNN backward pass with one usual mistake switched on at a time."""
     Whh, h0, hs = cache
     T, H = hs.shape
@@ -91,6 +91,8 @@ def relu_bptt(dhs, cache, *, accumulate=True, carry_on=True, mask="own", prev0="
             m = hs[t - 1] > 0
         delta = g * m
         h_prev = hs[t - 1] if (t > 0 or prev0 != "h0") else h0
+        if own_state:
+            h_prev = hs[t]
         term = np.outer(h_prev, delta) if outer_T else np.outer(delta, h_prev)
         dWhh = dWhh + term if accumulate else term
         carry = (Whh.T if carry_T else Whh) @ delta
@@ -108,6 +110,7 @@ RELU_MISTAKES = {
     "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
     "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
     "time walked forward": (dict(steps=range), "time steps are walked forward"),
+    "dWhh from the step's own state": (dict(own_state=True), r"its own state hs\[t\]"),
 }
 
 

@@ -65,7 +65,7 @@ def assert_named(message: str, cause: str):
 
 # ---------------------------------------------------------------- affine_backward
 
-def affine(dout, cache, *, db="sum", dW="right", dx="right"):
+def affine(dout, cache, *, db="sum", dW="right", dx="right", order=None):
     """An affine backward pass with one usual mistake switched on at a time."""
     x, W, b = cache
     N = x.shape[0]
@@ -74,7 +74,8 @@ def affine(dout, cache, *, db="sum", dW="right", dx="right"):
     gW = {"right": x.T @ dout, "T": dout.T @ x, "mean": x.T @ dout / N}[dW]
     gb = {"sum": dout.sum(axis=0), "mean": dout.mean(axis=0), "none": dout.copy(),
           "keepdims": dout.sum(axis=0, keepdims=True), "all": dout.sum()}[db]
-    return gx, gW, gb
+    out = {"dx": gx, "dW": gW, "db": gb}
+    return tuple(out[k] for k in (order or ("dx", "dW", "db")))
 
 
 AFFINE_MISTAKES = {
@@ -86,6 +87,8 @@ AFFINE_MISTAKES = {
     "dW averaged": (dict(dW="mean"), "dW is divided by N"),
     "dx without W.T": (dict(dx="no_T"), "dx without the transpose"),
     "dx averaged": (dict(dx="mean"), "dx is divided by N"),
+    "returned as (dW, dx, db)": (dict(order=("dW", "dx", "db")),
+                                 r"shapes fit the order \(dW, dx, db\).*another order"),
 }
 
 
@@ -249,14 +252,17 @@ def test_softmax_cross_entropy_backward_that_modifies_the_cache_fails(ns):
 
 # ---------------------------------------------------------------- mlp_backward
 
-def mlp(dloss, cache, ns, *, mask="right", aff=None, loss=None, alias=False, keys=None):
+def mlp(dloss, cache, ns, *, mask="right", aff=None, loss=None, alias=False, keys=None,
+        swap_loss=False):
     """An mlp_backward with one usual mistake switched on at a time; `aff` and `loss` replace
     the layer backward passes it uses (a mistake in a layer spreads)."""
     aff = aff or ns["affine_backward"]
     loss = loss or ns["softmax_cross_entropy_backward"]
     aff1, a, aff2, loss_cache = cache
     X = aff1[0]
-    dlogits, _ = loss(dloss, loss_cache)
+    dlogits, dlabels = loss(dloss, loss_cache)
+    if swap_loss:                               # the loss backward's outputs unpacked swapped
+        dlogits = dlabels
     dh, dW2, db2 = aff(dlogits, aff2)
     if mask == "right":
         da = dh * (a > 0)
@@ -272,6 +278,10 @@ def mlp(dloss, cache, ns, *, mask="right", aff=None, loss=None, alias=False, key
         da = dh
     elif mask == "h>0":
         da = dh * (aff2[0] > 0)
+    elif mask == "gradient":                    # max(0, dh): the mask from the gradient
+        da = np.maximum(dh, 0.0)
+    elif mask == "no b1":                       # recomputed from X @ W1 without b1
+        da = dh * (X @ aff1[1] > 0)
     dX, dW1, db1 = aff(da, aff1)
     if mask == "after":
         dX = dX * (a > 0)
@@ -290,6 +300,9 @@ def mlp_mistakes(ns):
         "multiplied by a": (dict(mask="value"), "multiplied by the ReLU's input or output"),
         "multiplied by h": (dict(mask="output"), "multiplied by the ReLU's input or output"),
         "mask applied to dX": (dict(mask="after"), "applied in the wrong place"),
+        "mask from the gradient": (dict(mask="gradient"), "mask is taken on the gradient"),
+        "mask without b1": (dict(mask="no b1"), "without the bias b1"),
+        "dlabels as dlogits": (dict(swap_loss=True), "loss backward's second output"),
         "dlogits not divided by N": (
             dict(loss=lambda d, c: sce(d, c, mean=False)), "N times too large"),
         "dloss ignored": (dict(loss=lambda d, c: sce(d, c, use_dloss=False)), "dloss is ignored"),

@@ -174,7 +174,7 @@ def test_staged_backward_mistakes_fail(solved, mistake):
 # ---------------------------------------------------------------- slips inside a stage
 
 def make_slipped_backward(*, xpy_factor=None, invden=None, sig_x=None, sig_y=None,
-                          unswitched=False, hard_coded=None, f32=False):
+                          unswitched=False, hard_coded=None, f32=False, no_df=None):
     """The worked staged_backward, written out again, with one local derivative wrong.
 
     sig_x / sig_y: "output" (the sigmoid's derivative taken at its output), "input"
@@ -199,12 +199,12 @@ def make_slipped_backward(*, xpy_factor=None, invden=None, sig_x=None, sig_y=Non
             x, y, sigy, num, sigx, xpy, xpysqr, den, invden_ = (
                 np.asarray(v, dtype=np.float32) for v in cache)
         dnum = (num if unswitched else invden_) * df
-        dinvden = (invden_ if unswitched else num) * df
+        dinvden = (invden_ if unswitched else num) * (1.0 if no_df == "invden" else df)
         k7 = {None: -1.0 / den ** 2, "plus": 1.0 / den ** 2, "nosquare": -1.0 / den}[invden]
         dden = k7 * dinvden
         dxpy = (xpy if xpy_factor == "missing_2" else 2.0 * xpy) * dden
         dx = dxpy + local(sig_x, sigx, x) * dden + dnum
-        dy = dxpy + local(sig_y, sigy, y) * dnum
+        dy = dxpy + (sigx * (1 - sigx) if sig_y == "sigx's" else local(sig_y, sigy, y)) * dnum
         if f32:
             return np.asarray(dx, dtype=np.float64), np.asarray(dy, dtype=np.float64)
         return dx, dy
@@ -231,6 +231,13 @@ STAGE_SLIPS = {
     "unswitched_and_sigy_at_output": (dict(unswitched=True, sig_y="output"),
                                       r"two slips. First, stage 8.*Second, stage 1"),
     "hard_coded_constant": (dict(hard_coded="constant"), r"hard-coded"),
+    # the same slips for every stage: another stage's derivative, df left out where it enters
+    "sigy_from_stage_3": (dict(sig_y="sigx's"),
+                          r"stage 1, `sigy = sigmoid\(y\)`: your local derivative equals the "
+                          r"one of stage 3"),
+    "invden_without_df": (dict(no_df="invden"),
+                          r"stage 8, `f = num \* invden` \(the factor on invden's side.*missing "
+                          r"the upstream gradient df"),
 }
 
 

@@ -12,6 +12,7 @@ import copy
 import functools
 import hashlib
 import inspect
+import itertools
 import linecache
 import re
 import signal
@@ -362,8 +363,12 @@ def _shape_of(name: str, shapes: dict):
     return None if s is None else tuple(s)
 
 
-def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
-    """Call `fn` and fail if it modified any of its array, tuple, list or dict arguments."""
+def call_and_check_inputs(fn: Callable, *args, in_place: Callable[[int, str], str | None]
+                          | None = None, **kwargs) -> Any:
+    """Call `fn` and fail if it modified any of its array, tuple, list or dict arguments: the
+    in-place detector of every graded function. `in_place(i, where)`, when given, may word
+    the message for argument #i (0-based) changed at `where` ('' or '[2]'); None keeps
+    the general one."""
     before = [copy.deepcopy(a) for a in args]
     before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
     result = call_student(fn, *args, **kwargs)
@@ -372,6 +377,9 @@ def call_and_check_inputs(fn: Callable, *args, **kwargs) -> Any:
     for i, (old, new) in enumerate(zip(before, args)):
         where = _first_difference(old, new)
         if where is not None:
+            worded = in_place(i, where) if in_place is not None else None
+            if worded:
+                raise CheckFailure(worded)
             named = f" (`{parameters[i]}{where}`)" if i < len(parameters) else ""
             raise CheckFailure(
                 f"`{name}` modified its argument #{i + 1}{where}{named}. A backward pass must "
@@ -599,6 +607,22 @@ FLOAT32_TRACE = ("{name} carries float32 precision: every entry is exactly a flo
                  "compute in float64 throughout.")
 
 
+# ---------------------------------------------------------------- detectors' causes, written once
+
+def transposed_cause(name: str, why: str = "") -> str:
+    """The cause named when a weight gradient equals the right one transposed: one text for
+    every function of every assignment (`why`: when the shape could not tell)."""
+    return f"{name} is transposed: its rows and columns are exchanged{' ' + why if why else ''}."
+
+
+def missing_transpose_cause(target: str, W: str, lead: str = "a missing transpose") -> str:
+    """The cause named when a gradient is passed back through `W` without W's transpose
+    (the product fits only because W is square): one text for every assignment."""
+    return (f"{lead}: the gradient reaches {target} through {W}, and the product without "
+            f"{W}'s transpose has the right shape only because {W} is square; the product "
+            f"that fits any shape uses {W} transposed.")
+
+
 def float32_trace(actual, expected) -> bool:
     """True when `actual` is float32 arithmetic's answer: every entry exactly a float32
     number, close (relative error below 1e-4) but not equal to `expected`, whose entries
@@ -810,6 +834,7 @@ def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
     raw = dict(zip(names, unpack(fn_name, result, names)))
     if screen is not None:
         screen(raw)
+    _expect_order(fn_name, raw, outputs)
     checked = {}
     for name, spec in outputs.items():
         if spec is None:
@@ -821,19 +846,46 @@ def outputs_by_name(fn_name: str, result: Any, outputs: dict, *,
     return checked
 
 
+def _expect_order(fn_name: str, raw: dict, outputs: dict) -> None:
+    """Fail when the returned arrays have the wrong shapes in the order asked, but exactly
+    one other order of them fits every shape: the outputs are returned in another order.
+    Written once for every function that returns several arrays."""
+    specs = list(outputs.values())
+    names = list(outputs)
+    if len(names) < 2 or not all(isinstance(sp, tuple) for sp in specs):
+        return
+    shapes = [np.shape(raw[n]) if isinstance(raw[n], np.ndarray) else None for n in names]
+    if None in shapes or shapes == [tuple(sp) for sp in specs]:
+        return
+    fits = [order for order in itertools.permutations(range(len(names)))
+            if all(shapes[i] == tuple(specs[j]) for j, i in enumerate(order))]
+    if len(fits) != 1:
+        return
+    given = [None] * len(names)        # given[i]: the output that returned value i fits
+    for j, i in enumerate(fits[0]):
+        given[i] = names[j]
+    raise CheckFailure(
+        f"`{fn_name}` returned arrays of shapes {', '.join(str(sh) for sh in shapes)}: "
+        f"in that order they are not ({', '.join(names)}). Their shapes fit the order "
+        f"({', '.join(given)}) and no other: the outputs are returned in another order "
+        f"(swapped); return them as ({', '.join(names)}).", cause_ids=["outputs-in-another-order"])
+
+
 def call_checked(fn_name: str, fn: Callable, args: Sequence[Any], outputs: dict, *,
                  kwargs: dict | None = None, inputs: Iterable[Any] | dict | None = None,
                  expect: Callable[[str, str, Any, tuple], Any] = expect_array,
-                 screen: Callable[[dict], None] | None = None) -> dict:
+                 screen: Callable[[dict], None] | None = None,
+                 in_place: Callable[[int, str], str | None] | None = None) -> dict:
     """Call a graded function `fn(*args, **kwargs)` and return its outputs by name, checked.
 
     Fails when the function raises (StudentCodeError) or changes one of its arguments
     (`call_and_check_inputs`), when an output is not what `outputs` asks for (see
     `outputs_by_name`), and when a checked output is one of the function's inputs or
     another output (`expect_new_arrays`; the inputs are `args` by position unless
-    `inputs` gives them: a list by position, or a dict that names them).
+    `inputs` gives them: a list by position, or a dict that names them). `in_place`: see
+    `call_and_check_inputs`.
     """
-    result = call_and_check_inputs(fn, *args, **(kwargs or {}))
+    result = call_and_check_inputs(fn, *args, in_place=in_place, **(kwargs or {}))
     checked = outputs_by_name(fn_name, result, outputs, expect=expect, screen=screen)
     expect_new_arrays(fn_name, {n: v for n, v in checked.items() if outputs[n] is not None},
                       list(args) if inputs is None else inputs)

@@ -68,6 +68,9 @@ class View:
     alternatives: label -> {output: array}: the right answer for an input changed along a
         declared axis ("for the upstream gradient shifted by one time step"); a callable
         giving that dict is computed only when asked.
+    products: output -> (operand's key in quantities, G): the output is operand.T @ G (a
+        weight's gradient from its input and the gradient on the product); another
+        quantity of the operand's shape in the operand's place is then a relation.
     """
 
     outputs: dict
@@ -78,6 +81,7 @@ class View:
     regions: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     alternatives: dict = field(default_factory=dict)
+    products: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,23 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     return out
 
 
+def _display(said: str) -> str:
+    """'2 x 1/N' -> '2/N', '1/2 x N' -> 'N/2'; any other factor as it is."""
+    number, sep, name = said.partition(" x ")
+    if not sep:
+        return said
+    if name.startswith("1/") and "/" not in number:
+        return f"{number}/{name[2:]}"
+    if number.startswith("1/") and "/" not in name:
+        return f"{name}/{number[2:]}"
+    return f"{number}*{name}"
+
+
+def _composite(said: str) -> bool:
+    """True for a factor said as a product or quotient of two names ('D/H', 'N*T')."""
+    return len(re.findall(r"[A-Za-z_]\w*", said)) > 1
+
+
 def _times(a: str, b: str) -> str:
     """'N' and '1/dloss' -> 'N/dloss'; '1/N' and '1/T' -> '1/(N*T)'; 'N' and 'T' -> 'N*T'."""
     num = [x for x in (a, b) if not x.startswith("1/")]
@@ -169,7 +190,14 @@ def _times(a: str, b: str) -> str:
 
 
 def _value_of(said: str, view: View) -> float | None:
-    """The value a factor said as `said` ('1/N', '-dloss', '2') has in `view`."""
+    """The value a factor said as `said` ('1/N', '-dloss', '2', '2 x 1/N') has in `view`."""
+    if " x " in said:
+        number, _, rest = said.partition(" x ")
+        v = _value_of(rest, view)
+        try:
+            return None if v is None else float(Fraction(number)) * v
+        except (ValueError, ZeroDivisionError):
+            return None
     for s, v in _named_factors(view):
         if s == said:
             return v
@@ -223,6 +251,14 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             lambda v: f"every entry of @@ is the same number "
                       f"({float(_arr(v.outputs[name]).flat[0]):.6g}); the expected entries differ",
             "constant", "one number for every entry")
+    # two outputs exchanged: yours holds the other's expected value, and the other yours
+    for o in first.truth:
+        if o == name or o not in first.outputs or _arr(first.truth[o]).shape != a0.shape:
+            continue
+        add(lambda v, o=o: o in v.outputs and _nontrivial(v.truth[o])
+            and close(v.outputs[name], v.truth[o]) and close(v.outputs[o], v.truth[name]),
+            f"@@ and {o} are exchanged: yours holds the expected {o}, and your {o} the "
+            f"expected @@", "outputs-swapped", "two outputs exchanged")
     # equal to another expected quantity (another output, an input, a cached value)
     others = [(f"the expected {o}", (lambda v, o=o: v.truth.get(o)), "output-swapped",
                "an output equal to another output") for o in first.truth if o != name]
@@ -241,12 +277,24 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     # scale
     if _nontrivial(e0):
         c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
-        said = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        named = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        # one size or scalar first (1/N), then the plain number (1/2), then a product or
+        # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
+        # name the factor when 1/2 says it
+        single = [s for s in named if not _composite(s)]
+        said = single
         plain = say_number(c0)
         if plain is not None and plain not in ("1",):
             said.append(plain)
-        elif not said and c0 != 0 and abs(c0 - 1) > 1e-6:
+        elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
+        if not named and c0 != 0:
+            # a small number times one size (2/N: the mean and a factor 2)
+            for n, v in _named_factors(first):
+                k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
+                if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
+                    said.append(f"{k} x {n}")
+        said += [s for s in named if _composite(s)]
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)
@@ -256,9 +304,10 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
                                     "the expected one", "sign-flipped", "the sign is flipped")
             else:
-                text = (lambda v, s=s: f"every entry of @@ is exactly {s} times the expected "
-                                       f"one{_size_words(s, v)}")
-                cid, title = f"scale-{s}", f"every entry {s} times the right one"
+                text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
+                                       f"expected one{_size_words(s, v)}")
+                cid = f"scale-{_display(s)}"
+                title = f"every entry {_display(s)} times the right one"
             add(holds, text, cid, title)
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
@@ -296,8 +345,11 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     for label in first.alternatives:
         add(lambda v, label=label: _alternative(v, label, name) is not None
             and close(v.outputs[name], _alternative(v, label, name)),
-            f"@@ is exactly the right gradient {label}", "input-moved-along-axis",
-            "an input used at the wrong place along its axis")
+            f"@@ is exactly {label}" if label.startswith("what ") else
+            f"@@ is exactly the right gradient {label}",
+            "loop-walk" if label.startswith("what ") else "input-moved-along-axis",
+            "a loop over the steps that visits them in another order or not all" if
+            label.startswith("what ") else "an input used at the wrong place along its axis")
     # a declared term missing or counted twice
     for label in first.terms:
         t0 = first.terms[label].get(name)
@@ -336,9 +388,184 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             and _nontrivial(v.truth[name]) and _factor_holds(
                 v.outputs[name], v.truth[name],
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
-            f"@@ is what the expected value would be with {q1.label} as a factor in place "
+            f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    # the complement: yours = 1 - expected (a share counted from the other side)
+    add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)
+        and close(v.outputs[name], 1.0 - _arr(v.truth[name])),
+        "@@ is 1 minus the expected value: the complement, the share of the other side",
+        "complement", "the complement (1 minus the right value)")
+    # off by one number: yours - expected is the same nonzero number in every entry
+    if a0.size > 1:
+        def offset(v):
+            d = _arr(v.outputs[name]) - _arr(v.truth[name])
+            c = float(np.mean(d))
+            return c if d.size > 1 and c != 0 and close(d, np.full(d.shape, c)) else None
+        add(lambda v: offset(v) is not None,
+            lambda v: f"every entry of @@ is off by the same amount: yours minus the expected "
+                      f"is {offset(v):.6g} everywhere (an added constant, or a term that does "
+                      "not depend on the entry)", "constant-offset", "off by one constant")
+    # a declared quantity added or subtracted (an extra term: yours - expected = c x q)
+    for k, q in first.quantities.items():
+        if _arr(q.value).shape != a0.shape:
+            continue
+        for s in ["1", "-1"] + [n for n, _ in _named_factors(first) if "*" not in n]:
+            word = ("plus " if s == "1" else "minus " if s == "-1" else
+                    f"plus {s} times ")
+            add(lambda v, k=k, s=s: k in v.quantities and _nontrivial(v.quantities[k].value)
+                and (c := _value_of(s, v)) is not None
+                and close(v.outputs[name], _arr(v.truth[name]) + c * _arr(
+                    v.quantities[k].value), scale=float(np.max(np.abs(_arr(v.truth[name]))))),
+                lambda v, word=word, s=s, label=q.label:
+                f"@@ is the expected value {word}{label}{_size_words(s, v)}: a term too many",
+                f"extra-term-{q.kind}", "an extra term")
+    # sums over an axis: yours equals a quantity (or the expected) summed over one axis
+    sources = [(f"the expected @@", lambda v: v.truth.get(name))]
+    sources += [(q.label, lambda v, k=k: v.quantities[k].value if k in v.quantities else None)
+                for k, q in first.quantities.items()]
+    for label, get in sources:
+        x0 = get(first)
+        if x0 is None or _arr(x0).ndim < 2:
+            continue
+        for axis in range(_arr(x0).ndim):
+            def summed(v, get=get, axis=axis, keep=False):
+                x = get(v)
+                return None if x is None else np.sum(_arr(x), axis=axis, keepdims=keep)
+            s0 = summed(first)
+            if s0.shape == a0.shape:
+                add(lambda v, summed=summed: (t := summed(v)) is not None and _nontrivial(t)
+                    and close(v.outputs[name], t),
+                    f"@@ equals {label} summed over axis {axis}", "summed-over-axis",
+                    "a sum over an axis")
+            elif label.startswith("the expected") and _broadcasts(
+                    summed(first, keep=True).shape, a0.shape):
+                add(lambda v, summed=summed: (t := summed(v, keep=True)) is not None
+                    and _nontrivial(t) and close(v.outputs[name], np.broadcast_to(
+                        t, _arr(v.outputs[name]).shape)),
+                    f"every entry of @@ holds the sum of the expected values along axis "
+                    f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
+                    "a sum over an axis, broadcast")
+    # a product with the wrong operand: yours = Q.T @ G where the truth is X.T @ G
+    if name in first.products:
+        key, _g = first.products[name]
+        if key in first.quantities:
+            shape = _arr(first.quantities[key].value).shape
+            for k, q in first.quantities.items():
+                if k == key or _arr(q.value).shape != shape:
+                    continue
+                add(lambda v, k=k: name in v.products and k in v.quantities and close(
+                    v.outputs[name], _arr(v.quantities[k].value).T @ _arr(v.products[name][1])),
+                    f"@@ is what the expected value would be with {q.label} in place of "
+                    f"{first.quantities[key].label} in its product (the input the weights "
+                    f"multiply)", "wrong-operand", "a product with the wrong operand")
+    claims += _reweighted_terms(name, first)
     return claims
+
+
+def _broadcasts(small, shape) -> bool:
+    try:
+        return np.broadcast_shapes(small, shape) == tuple(shape)
+    except ValueError:
+        return False
+
+
+def _term_of(view: View, label: str, name: str):
+    try:
+        t = view.terms[label]
+    except KeyError:
+        return None
+    return None if t is None or t.get(name) is None else _arr(t.get(name))
+
+
+def _term_factors(view: View, shape) -> list[tuple[str, Callable[[View], Any]]]:
+    """(how a factor on a term is said, its value in a view): a sign, a small number, a
+    size or declared scalar (and its inverse), a declared quantity of the output's shape
+    entry by entry (and its inverse), one quantity in place of another."""
+    out: list = [("of the opposite sign", lambda v: -1.0),
+                 ("halved", lambda v: 0.5), ("three times over", lambda v: 3.0)]
+    for s, _ in _named_factors(view):
+        if "*" in s or s.startswith("-"):
+            continue
+        word = f"divided by {s[2:]}" if s.startswith("1/") else f"times {s}"
+        out.append((word + _size_words(s, view), lambda v, s=s: _value_of(s, v)))
+    same = [(k, q) for k, q in view.quantities.items() if _arr(q.value).shape == tuple(shape)]
+    for k, q in same:
+        out.append((f"multiplied by {q.label}, entry by entry",
+                    lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
+        if np.all(np.abs(_arr(q.value)) > 1e-12):
+            out.append((f"divided by {q.label}, entry by entry",
+                        lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
+                        if k in v.quantities else None))
+    for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
+        if np.all(np.abs(_arr(q2.value)) > 1e-12):
+            out.append((f"with {q1.label} as a factor instead of {q2.label}",
+                        lambda v, k1=k1, k2=k2: _arr(v.quantities[k1].value)
+                        / _arr(v.quantities[k2].value)
+                        if k1 in v.quantities and k2 in v.quantities else None))
+    return out
+
+
+def _reweighted_terms(name: str, first: View) -> list[_Claim]:
+    """yours = expected + (c - 1) x term for one declared term, or for two with a factor
+    each: a path counted with the wrong sign, without (or with an extra) upstream factor,
+    or scaled by a quantity. Searched on the first case; each is then a claim that every
+    case must satisfy."""
+    a0, e0 = _arr(first.outputs[name]), _arr(first.truth[name])
+    labels = [lab for lab in list(first.terms) if (t := _term_of(first, lab, name)) is not None
+              and t.shape == a0.shape and _nontrivial(t)]
+    if not labels or not _nontrivial(e0):
+        return []
+    factors = _term_factors(first, a0.shape)
+    scale = float(np.max(np.abs(e0)))
+
+    def value(get, v):
+        c = get(v)
+        if c is None or not np.ndim(c):
+            return c
+        c = _arr(c)
+        return c if c.shape == _arr(v.truth[name]).shape else None
+
+    def predicted(v, picks):
+        out = _arr(v.truth[name])
+        for lab, get in picks:
+            t, c = _term_of(v, lab, name), value(get, v)
+            if t is None or c is None or t.shape != out.shape:
+                return None
+            out = out + (c - 1.0) * t
+        return out
+
+    def fits(v, picks):
+        p = predicted(v, picks)
+        return p is not None and bool(np.all(np.isfinite(p))) and \
+            close(v.outputs[name], p, scale=scale)
+
+    found: list[_Claim] = []
+    with np.errstate(all="ignore"):
+        for lab in labels:
+            for word, get in factors:
+                if fits(first, [(lab, get)]):
+                    found.append(_Claim(lambda v, p=[(lab, get)]: fits(v, p),
+                                        lambda v, t=f"@@ is what the expected value would be "
+                                        f"with {lab} {word}": t,
+                                        "term-reweighted", "one contribution scaled"))
+        if found:
+            return found
+        plain = [("left out", lambda v: 0.0), ("counted twice", lambda v: 2.0),
+                 ("as it is", lambda v: 1.0)] + factors
+        for l1, l2 in itertools.combinations(labels, 2):
+            for (w1, g1), (w2, g2) in itertools.product(plain, plain):
+                if w1 == "as it is" or w2 == "as it is":
+                    continue
+                picks = [(l1, g1), (l2, g2)]
+                if fits(first, picks):
+                    found.append(_Claim(
+                        lambda v, p=picks: fits(v, p),
+                        lambda v, t=f"@@ is what the expected value would be with {l1} "
+                        f"{w1}, and {l2} {w2}": t, "terms-reweighted",
+                        "two contributions scaled"))
+                    if len(found) >= 4:
+                        return found
+    return found
 
 
 def _alternative(view: View, label: str, name: str):
@@ -511,13 +738,52 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
         return "; on the wrong part yours is 0"
     if all(np.any(x) for x in e):
         c0 = float(np.sum(a[0] * e[0]) / np.sum(e[0] * e[0]))
-        for s, _ in _named_factors(wrong[0]) + [(say_number(c0), c0)]:
+        factors = _named_factors(wrong[0])
+        for s, _ in [f for f in factors if not _composite(f[0])] + [(say_number(c0), c0)] \
+                + [f for f in factors if _composite(f[0])]:
             if s is None or s == "1":
                 continue
             if all((c := _value_of(s, v)) is not None and close(x, c * y)
                    for v, x, y in zip(wrong, a, e)):
                 return (f"; on the wrong part every entry is exactly {s} times the expected "
                         f"one{_size_words(s, wrong[0])}")
+    # on the wrong part: a declared quantity itself (or times a scalar), or the expected
+    # value with one quantity as a factor instead of another
+    def part_of(v, m, k):
+        q = _arr(v.quantities[k].value) if k in v.quantities else None
+        return None if q is None or q.shape != m.shape else q[m]
+    same = [k for k, q in wrong[0].quantities.items()
+            if _arr(q.value).shape == masks[0].shape]
+    with np.errstate(all="ignore"):
+        parts = {k: [part_of(v, m, k) for v, m in zip(wrong, masks)] for k in same}
+        usable = [k for k in same if all(q is not None and np.any(q) for q in parts[k])]
+
+        def equals(k, factors):
+            for s, _ in factors:
+                if all((c := _value_of(s, v)) is not None and close(x, c * q)
+                       for v, x, q in zip(wrong, a, parts[k])):
+                    times = "" if s == "1" else "minus " if s == "-1" else f"{s} times "
+                    return (f"; on the wrong part yours equals {times}"
+                            f"{wrong[0].quantities[k].label}{_size_words(s, wrong[0])}")
+            return None
+        for k in usable:
+            said = equals(k, [("1", 1.0), ("-1", -1.0)])
+            if said:
+                return said
+        for k1, k2 in itertools.permutations(usable, 2):
+            q1s, q2s = parts[k1], parts[k2]
+            if any(np.any(np.abs(q) < 1e-12) for q in q2s) or \
+                    all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
+                continue
+            if all(np.any(y) and close(x, y * q1 / q2)
+                   for x, y, q1, q2 in zip(a, e, q1s, q2s)):
+                return (f"; on the wrong part yours is what the expected value would be with "
+                        f"{wrong[0].quantities[k1].label} as a factor instead of "
+                        f"{wrong[0].quantities[k2].label}")
+        for k in usable:
+            said = equals(k, _named_factors(wrong[0]))
+            if said:
+                return said
     return ""
 
 
@@ -540,7 +806,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         # a relation the right answer satisfies too tells nothing about this one
         right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
                      wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
-                     wrong[0].terms, wrong[0].alternatives)
+                     wrong[0].terms, wrong[0].alternatives, wrong[0].products)
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
@@ -637,9 +903,56 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
         f"step T-1-t)": np.flip(up, axis),
         f"for the upstream gradient without its last {word} (T-1): as if the loop never "
         f"visited that step": zero_at(up, n - 1),
+        f"for the upstream gradient of the last {word} only (the upstream of every earlier "
+        f"step left out)": up - zero_at(up, n - 1),
     }
     return {label: (lambda changed=changed: truth_for(changed)) for label, changed in moved.items()
             if n > 1}
+
+
+def walk_steps(step: Callable[[int, Any], tuple], order: Sequence[int], carry) -> tuple:
+    """A backward pass through a sequence, one step at a time in `order`: the loop of every
+    recurrent backward pass, written once (the right one, and the loops a slip runs).
+
+    `step(t, carry)` gives (the gradient on step t's own input, the carry it sends to the
+    step visited next, the shared parameters' gradients at step t). Returns ({t: the own
+    input's gradient} for the steps visited, the carry left at the end, the shared
+    gradients summed over the steps visited)."""
+    own, shared = {}, None
+    for t in order:
+        own[t], carry, grads = step(t, carry)
+        shared = list(grads) if shared is None else [s + g for s, g in zip(shared, grads)]
+    return own, carry, shared
+
+
+# The cause a detector names when a recurrent backward pass equals the forward-walking loop.
+LOOP_FORWARD_CAUSE = ("the time steps are walked forward in time (t = 0, 1, ..., T-1), the "
+                      "wrong order: the carry that step t sends back belongs to step t-1, "
+                      "which must be visited AFTER it (from T-1 down to 0, the reverse of the "
+                      "forward's order).")
+
+
+def loop_orders(T: int, word: str = "time step") -> dict:
+    """The loops over T steps a backward pass may run instead of T-1 down to 0, by what the
+    explainer says yours equals (`View.alternatives` labels): label -> order of the steps."""
+    if T < 2:
+        return {}
+    return {
+        f"what the loop gives when it walks the {word}s forward in time (t = 0, 1, ..., "
+        f"T-1): the wrong order": list(range(T)),
+        f"what the loop gives when it stops one {word} short (step 0 is never visited)":
+            list(range(T - 1, 0, -1)),
+        f"what the loop gives when it starts one {word} late (the last step, T-1, is never "
+        f"visited)": list(range(T - 2, -1, -1)),
+    }
+
+
+def loop_alternatives(outputs_for: Callable[[Sequence[int]], dict], T: int,
+                      word: str = "time step") -> dict:
+    """`View.alternatives` for a recurrent backward pass: the outputs `outputs_for(order)`
+    of the loop that visits the steps in each order of `loop_orders`, computed when asked."""
+    return {label: (lambda order=order: outputs_for(order))
+            for label, order in loop_orders(T, word).items()}
 
 
 # ---------------------------------------------------------------- human titles of the ids
@@ -658,6 +971,14 @@ _TITLES = {
     "output-swapped": "an output equal to another output",
     "input-moved-along-axis": "an input used at the wrong step",
     "factor-in-place-of-another": "one factor in place of another",
+    "outputs-swapped": "two outputs exchanged",
+    "loop-walk": "a loop over the steps that visits them in another order or not all",
+    "term-reweighted": "one contribution scaled",
+    "terms-reweighted": "two contributions scaled",
+    "constant-offset": "off by one constant",
+    "summed-over-axis": "a sum over an axis",
+    "wrong-operand": "a product with the wrong operand",
+    "complement": "the complement (1 minus the right value)",
 }
 
 

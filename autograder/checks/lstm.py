@@ -35,7 +35,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View, moved_upstream
+from .explain import (Explainer, Layout, Quantity, View, loop_alternatives,
+                      moved_upstream, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
@@ -291,7 +292,23 @@ def _step_declared(step_forward, case) -> dict:
                   "next_c": Quantity(next_c, "next_c (cached)", "cache")}
     quantities.update({k: Quantity(v, f"the {k} (cached)", "gate")
                        for k, v in zip(_GATES, (i, f, o, g))})
-    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms}
+    quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
+    quantities["x"] = Quantity(x, "the input x", "input")
+    da = _step_da(step_forward, args, dnh, dnc)
+    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
+            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
+
+
+def _step_da(step_forward, args, dnh, dnc) -> np.ndarray:
+    """The gradient on the pre-activation a (N, 4H), one example at a time: the bias's
+    gradient with the upstream gradients of that example only."""
+    rows = []
+    for n in range(dnh.shape[0]):
+        keep = np.zeros((dnh.shape[0], 1))
+        keep[n] = 1.0
+        rows.append(input_gradients(step_forward, list(args), np.stack([dnh * keep, dnc * keep]),
+                                    output=lambda r: np.stack([r[0], r[1]]))[5])
+    return np.stack(rows)
 
 
 def _call_step_backward(student_fn, dnext_h, dnext_c, cache, N, D, H) -> dict:
@@ -539,6 +556,52 @@ def _call_lstm_backward(student_fn, dh, cache, N, T, D, H) -> dict:
     return call_checked("lstm_backward", student_fn, (dh, cache), dict(zip(_SEQ_NAMES, shapes)))
 
 
+def _seq_walk(step_forward, args, dh):
+    """outputs(order): lstm_backward's outputs (and dc0, the carry on the cell state left
+    at the end) from a loop over the steps in `order`, each step's backward the complex step
+    through the given step forward with the two carries (explain.walk_steps)."""
+    x, h0, Wx, Wh, b = args
+    N, T, H = dh.shape
+    prev_h, prev_c, h, c = [], [], h0, np.zeros(h0.shape)
+    for t in range(T):
+        prev_h.append(h)
+        prev_c.append(c)
+        h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
+
+    def step(t, carry):
+        gh, gc = carry
+        g = np.stack([dh[:, t, :] + gh, gc])
+        grads = input_gradients(step_forward, [x[:, t, :], prev_h[t], prev_c[t], Wx, Wh, b],
+                                g, output=lambda r: np.stack([r[0], r[1]]))
+        return grads[0], (grads[1], grads[2]), grads[3:]
+
+    def outputs(order):
+        own, (dh0, dc0), shared = walk_steps(step, order, (np.zeros((N, H)), np.zeros((N, H))))
+        dx = np.zeros(x.shape)
+        for t, g in own.items():
+            dx[:, t, :] = g
+        return {"dx": dx, "dh0": dh0, "dWx": shared[0], "dWh": shared[1], "db": shared[2],
+                "dc0": dc0}
+    return outputs
+
+
+def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
+    """What the explainer may refer to in one lstm_backward case: the sizes, the right
+    answer for the upstream moved along time and for loops in another order, and the
+    gradient on the initial cell state (the carry dprev_c left after step 0)."""
+    N, T, H = dh.shape
+    walk = _seq_walk(lstm_step_forward, args, dh)
+    dc0 = walk(list(range(T - 1, -1, -1)))["dc0"]
+    return {"sizes": {"N": N, "T": T, "D": args[0].shape[2], "H": H},
+            "alternatives": {**moved_upstream(
+                lambda changed: dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args,
+                                                                     changed))), dh),
+                **loop_alternatives(walk, T)},
+            "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
+                                                "(the dprev_c left after step 0), not the one "
+                                                "on h0", "cell-carry")}}
+
+
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
                         N=2, T=5, D=3, H=4):
     """Every gradient of a short sequence against the complex step through the given
@@ -561,10 +624,8 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
-           declare=lambda k: {"sizes": {"N": N, "T": T, "D": D, "H": H},
-                              "alternatives": moved_upstream(
-                                  lambda dh: dict(zip(_SEQ_NAMES, input_gradients(
-                                      lstm_forward, cases[k][0], dh))), cases[k][1])},
+           declare=lambda k: _seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
+                                           cases[k][1]),
            layout=SEQ_LAYOUT)
 
 

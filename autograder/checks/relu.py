@@ -120,7 +120,8 @@ def _declared(a, dout, out, scalars=None) -> dict:
             "scalars": scalars or {},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
                            "a": Quantity(a, "the forward input `a`", "input"),
-                           "out": Quantity(out, "the activation's output", "output")},
+                           "out": Quantity(out, "the forward output `out` (the activation's "
+                                                "value)", "output")},
             "regions": {"da": [("the entries where a > 0", a > 0),
                                ("the entries where a <= 0", a <= 0)]}}
 

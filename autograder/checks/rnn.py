@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View, moved_upstream
+from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Quantity, View,
+                      moved_upstream, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
     expect_sampled_gradient, input_gradients, looks_like, numerical_gradient, on_every_case,
-    once, outputs_by_name, random_indices, rng_for,
+    missing_transpose_cause, once, outputs_by_name, random_indices, rng_for, transposed_cause,
 )
 
 def _radius_of(W) -> float:
@@ -62,16 +63,15 @@ RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max
                    "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
 RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
                   "reads as the LAST state: handle t = 0 with h0.")
-RELU_TRANSPOSED_DW = ("dWhh is transposed: rows and columns are exchanged (both ways round "
-                      "are (H, H), so the shape can't tell).")
-RELU_TRANSPOSED_CARRY = ("a missing transpose: the gradient flows back to the previous state "
-                         "through Whh, and Whh @ da fits only because Whh is square: the "
-                         "product that fits any shape uses Whh transposed.")
+RELU_DW_OWN_STATE = ("dWhh pairs each step with its own state hs[t] instead of the previous "
+                     "state (hs[t-1], h0 at step 0): Whh multiplies the PREVIOUS state, one "
+                     "step earlier.")
+RELU_TRANSPOSED_DW = transposed_cause("dWhh", "(both ways round are (H, H), so the shape "
+                                      "can't tell)")
+RELU_TRANSPOSED_CARRY = missing_transpose_cause("the previous state", "Whh")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
              "check both ends of its range.")
-RELU_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
-                     "that step t sends back belongs to step t-1, which must be visited "
-                     "AFTER it.")
+RELU_FORWARD_WALK = LOOP_FORWARD_CAUSE
 
 
 def _relu_prev_states(h0, hs) -> np.ndarray:
@@ -162,6 +162,7 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
         (RELU_ASSIGNED, dict(w_steps=[T - 1]), False),
         (RELU_SKIP, dict(w_steps=range(1, T)), False),
         (RELU_SKIP, dict(weights=no_last, w_steps=range(T - 1)), True),
+        (RELU_DW_OWN_STATE, dict(prev=hs), False),
     ]
     dW_hints, dh_hints = [], []
     for i, (cause, kw, in_dh0) in enumerate(variants):
@@ -181,11 +182,11 @@ def _walked_forward(Whh, h0, hs, dhs):
     """(dWhh, dh0) of a backward pass that visits t = 0 .. T-1, each step with its own
     mask (hs[t] > 0) and previous state, the carry of step t added to step t+1."""
     prev = _relu_prev_states(h0, hs)
-    dW, carry = np.zeros_like(Whh), np.zeros_like(h0)
-    for t in range(hs.shape[0]):
+
+    def step(t, carry):
         delta = (dhs[t] + carry) * (hs[t] > 0)
-        dW = dW + np.outer(delta, prev[t])
-        carry = Whh.T @ delta
+        return None, Whh.T @ delta, [np.outer(delta, prev[t])]
+    _, carry, (dW,) = walk_steps(step, range(hs.shape[0]), np.zeros_like(h0))
     return dW, carry
 
 
@@ -215,11 +216,25 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
                      _relu_hints(Whh, h0, hs, dhs, true_dW)))
     # a hint is named only when it matches on both upstreams
-    explainer = Explainer([View(r[0], r[1], sizes={"T": T, "H": H},
-                                quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
-                                alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0,
-                                                                hs, dhs, T))
-                           for r, dhs in zip(runs, [u[0] for u in upstreams])])
+    probe_dhs = rng_for(seed + 1, fn + "_probe").standard_normal((T, H))
+
+    def views():
+        """The two upstreams and, for the explainer only (when an answer is wrong), one more
+        random upstream: a slip that the last-step-only upstream does not show then still
+        has a second input to be checked on."""
+        cases = [(r[0], r[1], u[0]) for r, u in zip(runs, upstreams)]
+        _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+        got = dict(zip(("dWhh", "dh0"), _call_relu_backward(relu_rnn_backward, probe_dhs,
+                                                            cache, H)))
+        cases.append((got, dict(zip(("dWhh", "dh0"), input_gradients(
+            lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], probe_dhs))), probe_dhs))
+        return [View(got, true, sizes={"T": T, "H": H},
+                     quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                     regions={"dh0": [("the entries where h0 > 0", h0 > 0),
+                                      ("the entries where h0 <= 0", h0 <= 0)]},
+                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T))
+                for got, true, dhs in cases]
+    explainer = Explainer(views)
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
             expect_close(fn, name, got[name], true[name], context=context, cause=_RELU_CAUSE,
@@ -312,11 +327,9 @@ STEP_DERIV_PREV = ("the tanh derivative of the wrong step: it is 1 - next_h**2 (
                    "output), not 1 - prev_h**2.")
 STEP_DERIV_TWICE = ("tanh applied twice: next_h already is tanh(a), so the derivative is "
                     "1 - next_h**2, not 1 - np.tanh(next_h)**2.")
-STEP_TRANSPOSE_PREV = ("a missing transpose: the gradient reaches the previous state "
-                       "through Wh, and da @ Wh has the right shape only because Wh is "
-                       "square; the product that fits any shape uses Wh transposed.")
-STEP_TRANSPOSED_DWH = ("dWh is transposed: rows and columns are exchanged (both ways "
-                       "round are (H, H), so the shape can't tell).")
+STEP_TRANSPOSE_PREV = missing_transpose_cause("the previous state", "Wh")
+STEP_TRANSPOSED_DWH = transposed_cause("dWh", "(both ways round are (H, H), so the shape "
+                                       "can't tell)")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example (and at "
                 "every step), so every one of them contributes to db.")
 
@@ -435,7 +448,11 @@ def _step_declared(case: Case) -> dict:
                 "prev_h": Quantity(prev_h, "prev_h (cached)", "cache"),
                 "next_h": Quantity(next_h, "next_h (cached)", "cache"),
                 "local": Quantity(1 - next_h ** 2, "tanh's local derivative at this step",
-                                  "local-derivative")}}
+                                  "local-derivative"),
+                "x": Quantity(x, "the input x", "input")},
+            # dWh = prev_h.T @ da, dWx = x.T @ da: a product whose operand may be the wrong one
+            "products": {"dWh": ("prev_h", case.data["dnext"] * (1 - next_h ** 2)),
+                         "dWx": ("x", case.data["dnext"] * (1 - next_h ** 2))}}
 
 
 # =============================================================== rnn_backward
@@ -456,9 +473,7 @@ RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the 
                  "step t+1's backward), or the loop skips a step.")
 RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
-RNN_FORWARD_WALK = ("the time steps are walked forward (t = 0, 1, ..., T-1): the carry "
-                    "that step t passes back belongs to step t-1, which must come AFTER it; "
-                    "it is the reverse of the forward's order.")
+RNN_FORWARD_WALK = LOOP_FORWARD_CAUSE
 
 
 def _rnn_case(rng, N, T, D, H, radius):
@@ -529,16 +544,13 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
         """Each step's backward (the complex step through the given step forward, which is
         linear in its upstream gradient) applied in the order t = 0 .. T-1, the carry of
         step t added to the upstream of step t+1."""
-        carry = np.zeros_like(h0)
-        out = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
-        for t in range(T):
-            g = dh[:, t, :] + carry
-            gx, carry, gWx, gWh, gb = input_gradients(step_forward,
-                                                   [x[:, t, :], prevs[t], Wx, Wh, b], g)
-            out[0][:, t, :] = gx
-            out[2], out[3], out[4] = out[2] + gWx, out[3] + gWh, out[4] + gb
-        out[1] = carry
-        return out
+        def step(t, carry):
+            gx, carry, *shared = input_gradients(step_forward,
+                                                 [x[:, t, :], prevs[t], Wx, Wh, b],
+                                                 dh[:, t, :] + carry)
+            return gx, carry, shared
+        own, carry, shared = walk_steps(step, range(T), np.zeros_like(h0))
+        return [np.stack([own[t] for t in range(T)], axis=1), carry, *shared]
 
     hints = []
     for i in range(5):

@@ -31,7 +31,8 @@ from .explain import Explainer, Layout, Quantity, View
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
-    expect_sampled_gradient, input_gradients, looks_like, outputs_by_name, rng_for,
+    expect_sampled_gradient, input_gradients, looks_like, missing_transpose_cause,
+    outputs_by_name, rng_for, transposed_cause,
 )
 
 _MATCH_TOL = 1e-5          # a prediction "matches" within this relative error
@@ -133,11 +134,9 @@ AFF_DB_MEAN = ("db is averaged over the batch; it must be summed: b is added to 
 AFF_DW_MEAN = ("dW is divided by N: it is a sum over the rows, with no averaging; any 1/N "
                "of a mean loss is already inside dout.")
 AFF_DX_MEAN = "dx is divided by N: each row of dx comes from its own row of dout, with no averaging."
-AFF_DW_T = ("dW is transposed: its rows and columns are exchanged (shape (M, D) when "
-            "D != M), while W has shape (D, M). With D == M both fit, so only the values "
-            "tell.")
-AFF_DX_NO_WT = ("dx without the transpose: dout @ W fits only when D == M; the product "
-                "that fits for every shape uses W transposed.")
+AFF_DW_T = transposed_cause("dW", "(shape (M, D) when D != M), while W has shape (D, M). "
+                            "With D == M both fit, so only the values tell")
+AFF_DX_NO_WT = missing_transpose_cause("x", "W", lead="dx without the transpose")
 AFF_DX_W_LEFT = ("dx is transposed the wrong way: rows and columns are exchanged.")
 _SQUARE_NOTE = ("(Your function works when D == M but fails when D != M: one of its "
                 "products fits only for a square W. Write down the shape of each operand: a "
@@ -202,7 +201,8 @@ def _affine_declared(size, case) -> dict:
     return {"sizes": {"N": N, "D": D, "M": M},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
                            "x": Quantity(x, "the input `x`", "input"),
-                           "W": Quantity(W, "the weights `W`", "weights")}}
+                           "W": Quantity(W, "the weights `W`", "weights"),
+                           "b": Quantity(b, "the bias `b` itself", "bias")}}
 
 
 def _affine_mistakes(sizes, cases, truths):
@@ -290,7 +290,7 @@ def _sce_run(student_fn, forward, rng, specs):
                                 + ", ".join(f"{s:.2f}" for s in sums[:3])
                                 + (", ..." if N > 3 else "")}[kind]
         contexts.append(f"(N = {N}, C = {C}, {what}, dloss = {dloss:g})")
-        pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss))
+        pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss, logits))
     return results, truths, contexts, pieces
 
 
@@ -298,7 +298,7 @@ def _sce_declared(piece) -> dict:
     """What the explainer may refer to in one softmax cross-entropy case: the sizes, dloss,
     the cached probabilities, the labels, and the two terms of the gradient on the logits
     (the probabilities' term, scaled by each row's sum of labels, and the labels' term)."""
-    N, p, y, s, dloss = piece
+    N, p, y, s, dloss, logits = piece
     C = p.shape[1]
     with np.errstate(divide="ignore"):
         logp = np.log(p)
@@ -306,7 +306,10 @@ def _sce_declared(piece) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": {"p": Quantity(p, "the probabilities p (cached)", "probs"),
                            "labels": Quantity(y, "the labels", "labels"),
-                           "logp": Quantity(logp, "log p", "log-probs")},
+                           "logp": Quantity(logp, "log p", "log-probs"),
+                           "logits": Quantity(logits, "the logits", "logits"),
+                           "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
+                                              "each row's sum of labels", "row-sums")},
             "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
                       {"dlogits": dloss * p * s[:, None] / N},
                       "the labels' term (-dloss * labels / N)": {"dlogits": -dloss * y / N},
@@ -319,11 +322,11 @@ def _sce_mistakes(truths, pieces):
         return pieces[k]
 
     def one_hot(k):
-        N, p, y, s, dl = P(k)
+        N, p, y, s, dl = P(k)[:5]
         return {"dlogits": dl * (p - y) / N}
 
     def normalised(k):
-        N, p, y, s, dl = P(k)
+        N, p, y, s, dl = P(k)[:5]
         return {"dlogits": dl * (p - y / s[:, None]) / N}
 
     return [
@@ -388,6 +391,14 @@ MLP_MASK_FROM_X = ("the ReLU mask from the wrong layer: the mask is relu_cache >
                    "ReLU's own input, the first affine's output), not the network's input X.")
 MLP_MASK_VALUES = ("the gradient is multiplied by the ReLU's input or output itself; the "
                    "ReLU's derivative is the 0/1 mask (relu_cache > 0).")
+MLP_MASK_FROM_GRAD = ("the ReLU mask is taken on the gradient (where the gradient that reaches "
+                      "the ReLU is > 0, as max(0, dh) does): the mask must come from the "
+                      "ReLU's input (relu_cache > 0), not from the sign of the gradient.")
+MLP_MASK_NO_BIAS = ("the ReLU mask is recomputed from X and W1 without the bias b1: the ReLU's "
+                    "input is relu_cache, b1 included; take the mask from it.")
+MLP_DLABELS = ("the gradient on the logits is the loss backward's second output (the gradient "
+               "on the labels): softmax_cross_entropy_backward returns (dlogits, dlabels), in "
+               "that order.")
 MLP_MASK_AFTER = ("the ReLU mask is applied in the wrong place: mask the gradient on the "
                   "ReLU's output BEFORE it goes through the first affine layer, not dX after.")
 MLP_NOT_MEAN = ("every gradient is N times too large: dlogits is not divided by N (the "
@@ -546,7 +557,7 @@ def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
             if square is not None and not square(X, params):
                 return {n: np.full(1, np.nan) for n in _MLP_NAMES}   # can't happen: no match
             gg = g if make_g is None else make_g(X, labels, dloss, g, p)
-            M = (a > 0).astype(np.float64) if make_M is None else make_M(X, a, h)
+            M = (a > 0).astype(np.float64) if make_M is None else make_M(X, a, h, g, params)
             extra = {k2: v(params) for k2, v in kw.items()}
             return _linearised(affine_forward, X, params, h, gg, M, **extra)
         return _memo(make)
@@ -557,17 +568,23 @@ def _mlp_mistakes(affine_forward, softmax_cross_entropy_forward, cases, truths):
         return {"dX": pred["dX"] * (a > 0), "W1": pred["W1"], "b1": pred["b1"]}
 
     D_eq_H = lambda X, P: X.shape[1] == P["W1"].shape[1]       # noqa: E731
-    no_mask = lin(make_M=lambda X, a, h: np.ones_like(a))
+    no_mask = lin(make_M=lambda X, a, h, *_: np.ones_like(a))
     N = lambda k: cases[k][0].shape[0]                          # noqa: E731
     return [
         (MLP_NOT_MEAN, lambda k: {n: t * N(k) for n, t in truths[k].items()}),
         (MLP_NO_DLOSS, lambda k: {n: t / cases[k][3] for n, t in truths[k].items()}),
         (MLP_NO_MASK, no_mask),
-        (MLP_MASK_FROM_X, lin(make_M=lambda X, a, h: (X > 0).astype(np.float64),
+        (MLP_MASK_FROM_X, lin(make_M=lambda X, a, h, *_: (X > 0).astype(np.float64),
                               square=D_eq_H)),
-        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: a)),
-        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h: h)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h, *_: a)),
+        (MLP_MASK_VALUES, lin(make_M=lambda X, a, h, *_: h)),
         (MLP_MASK_AFTER, _memo(after)),
+        # the mask recomputed from the wrong input: the gradient itself, or X @ W1 alone
+        (MLP_MASK_FROM_GRAD, lin(make_M=lambda X, a, h, g, P: (g @ P["W2"].T > 0)
+                                 .astype(np.float64))),
+        (MLP_MASK_NO_BIAS, lin(make_M=lambda X, a, h, g, P: (X @ P["W1"] > 0)
+                               .astype(np.float64))),
+        (MLP_DLABELS, lin(make_g=lambda X, y, dl, g, p: -dl * np.log(p) / X.shape[0])),
         (MLP_ONE_HOT, lin(make_g=lambda X, y, dl, g, p: dl * (p - y) / X.shape[0])),
         (MLP_DB_MEAN, lambda k: {"b1": truths[k]["b1"] / N(k), "b2": truths[k]["b2"] / N(k)}),
         (MLP_DW_T, lambda k: {"W1": truths[k]["W1"].T, "W2": truths[k]["W2"].T}),

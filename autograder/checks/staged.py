@@ -166,6 +166,35 @@ def _stage_slips(sigmoid) -> list:
     return slips
 
 
+# The stages whose local derivative is not 1, as the notebook numbers them.
+_STAGE_LINES = {
+    "8num": "stage 8, `f = num * invden` (the factor on num's side)",
+    "8inv": "stage 8, `f = num * invden` (the factor on invden's side, the denominator's path)",
+    "7": "stage 7, `invden = 1.0 / den`",
+    "5": "stage 5, `xpysqr = xpy ** 2`",
+    "3": "stage 3, `sigx = sigmoid(x)`",
+    "1": "stage 1, `sigy = sigmoid(y)`",
+}
+
+
+def _stage_swaps() -> list:
+    """Slips of one stage, for every stage alike: its local derivative taken as another
+    stage's (the right formula applied to the wrong stage's values), and the upstream
+    gradient df left out where it enters (stage 8, on either side)."""
+    out = []
+    for k1, line in _STAGE_LINES.items():
+        for k2, other in _STAGE_LINES.items():
+            if k2 != k1 and k1[0] != k2[0]:
+                out.append((f"{line}: your local derivative equals the one of "
+                            f"{other.split(' (')[0]}, another stage's values instead of this "
+                            "stage's own.", lambda d, k1=k1, k2=k2: {k1: d["local"][k2]}))
+    for k in ("8num", "8inv"):
+        out.append((f"{_STAGE_LINES[k]}: the gradient sent on from it is missing the upstream "
+                    "gradient df (not multiplied by df); every path that starts there inherits "
+                    "that factor.", lambda d, k=k: {k: d["local"][k] / d["df"]}))
+    return out
+
+
 _HARD_CODED = ("dx and dy are the worked point's values (dx = 2.0596, dy = 1.5922 at "
                "(x, y) = (3, -4)) whatever the input: the answer is hard-coded. Compute it "
                "from the cache, stage by stage.")
@@ -205,6 +234,7 @@ def _staged_mistakes(sigmoid) -> list:
     mistakes += _fork_mistakes("x", _X_PATHS, 0) + _fork_mistakes("y", _Y_PATHS, 1)
     slips = _stage_slips(sigmoid)
     mistakes += [Mistake(cause, slip(override)) for cause, override in slips]
+    mistakes += [Mistake(cause, slip(override)) for cause, override in _stage_swaps()]
     # two slips in two different stages: each verified prediction is as specific as one
     for (c1, o1), (c2, o2) in itertools.combinations(slips, 2):
         if c1.split(",")[0] != c2.split(",")[0]:
