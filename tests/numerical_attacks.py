@@ -321,6 +321,13 @@ def max_backward(dout, x, y):
     zy = np.where(x > y, x, y + 1j * h)
     return dout * zx.imag / h, dout * zy.imag / h
 ''',
+    "sigmoid_layer_backward": '''
+def sigmoid_layer_backward(dz, cache):
+    W, x, z = cache
+    a = W @ x
+    local = dz * np.imag(1.0 / (1.0 + np.exp(-(a + 1e-30j)))) / 1e-30
+    return W.T @ local, np.outer(local, x)
+''',
     "relu_backward": '''
 def relu_backward(dout, cache):
     h = 1e-30
