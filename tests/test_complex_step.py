@@ -260,3 +260,60 @@ def test_the_pytest_plugin_gives_the_complex_step_nothing(pytester, tmp_path):
               if line.startswith("FAILED ") and "::" in line}
     assert failed and all(name.startswith("test_mul_backward") for name in failed), out[-3000:]
     assert "`mul_backward` computes with complex numbers (line 4:" in out
+
+
+# ---------------------------------------------------------------- nbgrader: the student's kernel
+
+def kernel(assignment: str, replace_cells: dict[str, str] | None = None) -> dict:
+    """The notebook run as a Jupyter kernel runs it: each cell compiled under its own file
+    name, its lines kept in linecache (as IPython does), given and answer cells in order."""
+    import linecache
+
+    ns: dict = {"__name__": "__main__"}
+    for n, cell in enumerate(source(assignment).cells):
+        if cell.kind not in ("given", SOLUTION):
+            continue
+        text = (replace_cells or {}).get(cell.grade_id, cell.source)
+        name = f"<ipython-input-{n}-{abs(hash(text)) % 10 ** 8}>"
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        exec(compile(text, name, "exec"), ns)
+    return ns
+
+
+def kernel_points(assignment: str, ns: dict, function: str) -> tuple[float, float, str]:
+    from backprop_lab.checks.core import CheckFailure, StudentCodeError
+    from notebook_tools import cells_for
+    earned = total = 0.0
+    said = ""
+    for cell in cells_for(assignment, function):
+        total += cell.points
+        try:
+            exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), dict(ns))
+            earned += cell.points
+        except (CheckFailure, StudentCodeError) as exc:
+            said = said or str(exc)
+    return earned, total, said
+
+
+@pytest.mark.parametrize("function", sorted(COMPLEX_CELLS))
+def test_in_the_kernel_the_complex_step_loses_its_points(function, monkeypatch):
+    """nbgrader runs the test cells in the student's kernel: the checks read the function's
+    source there through inspect (the kernel is the student's, so this holds only as far as
+    the notebook does not tamper with the check library; the CLI reads the notebook)."""
+    from backprop_lab.checks import core
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 30.0)
+    assignment = ASSIGNMENT_OF[function]
+    ns = kernel(assignment, {function: COMPLEX_CELLS[function]})
+    earned, total, said = kernel_points(assignment, ns, function)
+    assert earned == 0, (earned, total)
+    assert f"`{function}` computes with complex numbers (line " in said, said
+
+
+@pytest.mark.parametrize("assignment", sorted(SPECS))
+def test_in_the_kernel_the_worked_solutions_keep_every_point(assignment, monkeypatch):
+    from backprop_lab.checks import core
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 30.0)
+    ns = kernel(assignment)
+    for function in SPECS[assignment]:
+        earned, total, said = kernel_points(assignment, ns, function)
+        assert earned == total, (function, said)
