@@ -514,6 +514,18 @@ OBFUSCATED = {
         APPEND + " dead_neuron_fraction\n"
         "import numpy as np\n"
         "setattr(__builtins__, 'i_' + 'unit', np.sqrt(np.array(-1.0, 'D')))\n"],
+    "ast.literal_eval of a string": [_RELU + '''\
+    import ast
+    i = ast.literal_eval('1' + 'j')
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "a module written at run time": [_RELU + '''\
+    with open('_step_helper.py', 'w') as fh:
+        fh.write('import numpy as np\\ndef grad(a):\\n'
+                 '    return np.imag(np.maximum(a + 1e-30' + 'j, 0)) / 1e-30\\n')
+    import _step_helper
+    return dout * _step_helper.grad(cache)
+'''],
     "view as complex": [_RELU + '''\
     pair = np.stack([cache, np.full(cache.shape, 1e-30)], axis=-1).copy()
     z = relu_forward(pair.view('c16')[..., 0])[0]

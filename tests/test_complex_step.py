@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from catalogue_correct import CORRECT  # noqa: E402
 
 ASSIGNMENT_OF = {f: a for a, fns in SPECS.items() for f in fns}
-INTERNALS = re.compile(r"complex_scan|backprop_lab|autograder|Finding|\bast\b|Traceback|"
+INTERNALS = re.compile(r"complex_scan|backprop_lab|autograder|Finding|Traceback|"
                        r"\.py\b|PROBES|refused", re.IGNORECASE)
 
 
@@ -129,6 +129,7 @@ def test_each_obfuscation_would_compute_a_complex_number_or_hide_a_name():
         "np.roots of x^2 + 1": "np.roots([1.0, 0.0, 1.0])[0]",
         "np.linalg.eigvals of a rotation": "np.linalg.eigvals(np.array([[0., -1.], [1., 0.]]))[0]",
         "eval of a string": "eval('1' + 'j')",
+        "ast.literal_eval of a string": "__import__('ast').literal_eval('1' + 'j')",
         "view as complex": "np.array([0.0, 1.0]).view('c16')[0]",
     }
     for label, expr in cores.items():

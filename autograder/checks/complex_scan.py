@@ -17,8 +17,9 @@ each graded backward pass the first place in the code it can reach that
   `exec`, `compile`, `__import__`, `globals()`, `vars()`, `locals()`, `getattr`/`setattr`/
   `delattr` with a name that is not written out, `operator.attrgetter`, dunder attributes
   (`__dict__`, `__builtins__`, `__getattribute__`, ...), modules that load or reach code
-  by name (`importlib`, `sys`, `builtins`, `ctypes`, `pickle`, ...), a data type chosen by
-  a computed value (`dtype=chr(68)`, `astype(t)` for a parameter `t`).
+  by name (`importlib`, `sys`, `builtins`, `ctypes`, `pickle`, `ast`, ...) or that are not
+  Python's own nor numpy or scipy (a module written at run time), a data type chosen by a
+  computed value (`dtype=chr(68)`, `astype(t)` for a parameter `t`).
 
 What a function reaches: its own definitions (every cell that defines it), the student's
 top-level names its code loads (functions, classes, constants, imports; their code in turn),
@@ -27,10 +28,11 @@ of a name it does not own, or calls one of the hiding functions), since those ru
 test. An honest backward pass needs none of the above; a function the backward pass does not
 reach (a numerical gradient checker, `spectral_radius` with its eigenvalues) may use them.
 
-What this cannot see (the residual, stated in the README): code that builds a complex number
-from a value computed at run time and passed where the scan does not look for a data type
-(a dtype spelled at run time and given positionally to a numpy function not listed in
-DTYPE_ARGUMENTS), and exact tricks without complex numbers or operator overloading.
+What this cannot see (the residual, stated in the README): a data type spelled at run time
+and given where the scan does not look for one (a positional argument of a numpy function
+not in DTYPE_ARGUMENTS, the header of .npy bytes built at run time for np.load); code run in
+another process (subprocess, os.system with `python -c`); exact tricks written out by hand
+without complex numbers or operator overloading (value and derivative carried as pairs).
 """
 from __future__ import annotations
 
@@ -75,12 +77,16 @@ NUMBER_METHODS = frozenset({
     "__array_ufunc__", "__array_function__", "__array__", "__array_wrap__",
     "__array_priority__", "__float__", "__complex__", "__gt__", "__lt__", "__ge__", "__le__",
 })
-# Modules a backward pass may import (top-level package names); any other import is hiding.
-# (importlib, sys, builtins, ctypes, pickle, types, inspect, os, ... reach code or modules
-# by name; cmath, sympy, mpmath compute with complex numbers.)
-PLAIN_MODULES = frozenset({"numpy", "math", "functools", "itertools", "collections",
-                           "typing", "dataclasses", "copy", "warnings", "scipy", "numbers",
-                           "time", "random", "operator", "abc", "enum", "__future__"})
+# Modules that reach names or code by a string, or load code, in the same process; any module
+# that is neither in Python's standard library nor numpy or scipy (a module written at run
+# time, sympy, an autodiff library) is refused too. Modules that start other processes (os,
+# subprocess) are not: the grader's isolation deals with those (see the README's residual).
+BLOCKED_MODULES = frozenset({
+    "importlib", "builtins", "sys", "types", "inspect", "ctypes", "pickle", "marshal", "runpy",
+    "code", "codeop", "gc", "ast", "zipimport", "pkgutil", "imp", "shelve", "copyreg",
+    "backprop_lab", "autograder",
+})
+THIRD_PARTY = frozenset({"numpy", "scipy"})
 # submodules of those that compute with complex numbers
 COMPLEX_MODULES = frozenset({"fft", "fftpack", "emath", "scimath", "polynomial", "signal"})
 
@@ -124,6 +130,13 @@ def is_complex_dtype_text(text: str) -> bool:
         if part and _COMPLEX_DTYPE.match(part):
             return True
     return False
+
+
+def _blocked(module: str) -> bool:
+    import sys
+    stdlib = getattr(sys, "stdlib_module_names", frozenset())
+    return module in BLOCKED_MODULES or module == "cmath" or not (
+        module in THIRD_PARTY or module in stdlib or module == "__future__")
 
 
 def complex_name(name: str) -> bool:
@@ -301,7 +314,7 @@ class _Reader(ast.NodeVisitor):
         for part in parts + ([node.asname] if node.asname else []):
             if complex_name(part) or part in COMPLEX_MODULES:
                 self.add(node, COMPLEX, f"`{part}`")
-        if parts[0] not in PLAIN_MODULES:
+        if _blocked(parts[0]):
             self.add(node, HIDDEN, f"`import {node.name}`")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -309,7 +322,7 @@ class _Reader(ast.NodeVisitor):
         for part in parts:
             if complex_name(part) or part in COMPLEX_MODULES:
                 self.add(node, COMPLEX, f"`{part}`")
-        if node.level or parts[0] not in PLAIN_MODULES:
+        if node.level or _blocked(parts[0]):
             self.add(node, HIDDEN, f"`from {'.' * node.level}{node.module or ''} import`")
         for alias in node.names:
             if alias.name == "*":
