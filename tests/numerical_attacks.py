@@ -437,6 +437,10 @@ OBFUSCATED = {
     i = np.sqrt(-np.ones(cache.shape, chr(68)))
     return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
 '''],
+    "dtype kept on a class": [
+        _RELU + "    i = np.sqrt(-np.ones(cache.shape, Kind.dtype))\n"
+        "    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30\n",
+        "class Kind:\n    dtype = chr(68)\n"],
     "np.emath.sqrt(-1)": [_RELU + '''\
     i = np.emath.sqrt(-1)
     return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30

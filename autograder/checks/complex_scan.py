@@ -236,9 +236,10 @@ def _params(args: ast.arguments) -> set[str]:
 class _Reader(ast.NodeVisitor):
     """Every finding in one included node (a definition or a statement), in source order."""
 
-    def __init__(self, module: _Scope):
+    def __init__(self, module: _Scope, attributes: dict[str, list[ast.AST]]):
         self.found: list[tuple[int, str, str]] = []   # (line, kind, what)
         self.scopes = [module]
+        self.attributes = attributes   # attribute name -> the values the student assigns it
         self.docstrings: set[int] = set()
 
     def add(self, node: ast.AST, kind: str, what: str) -> None:
@@ -395,31 +396,58 @@ class _Reader(ast.NodeVisitor):
                 continue
             self.visit(child)
 
-    def _dtype_value(self, value: ast.AST, depth: int = 0) -> None:
-        """A data type must be readable here: a literal, a name or attribute of one, np.dtype
-        of those, or a variable assigned only such values (checked up to three steps)."""
-        if _plain_dtype(value):
-            if isinstance(value, ast.Name) and depth < 3:
-                self._dtype_name(value, depth)
-            return
-        self.add(value, HIDDEN, "a data type chosen by a computed value")
+    def _dtype_value(self, value: ast.AST) -> None:
+        """A data type must be readable here: a literal, a name or attribute chain, np.dtype of
+        those; a variable or an attribute the student's code assigns only such values (up to
+        four steps); not a parameter (its value comes from elsewhere)."""
+        why = self._dtype_problem(value, 0)
+        if why:
+            self.add(value, HIDDEN, why)
 
-    def _dtype_name(self, node: ast.Name, depth: int) -> None:
-        if node.id in _REAL_TYPE_NAMES and not any(node.id in s.assigned or node.id in s.params
-                                                   for s in self.scopes):
-            return
+    def _dtype_problem(self, value: ast.AST, depth: int) -> str:
+        computed = "a data type chosen by a computed value"
+        if depth > 4 or isinstance(value, ast.Constant):
+            return ""
+        if not _plain_dtype(value):
+            return computed
+        if isinstance(value, ast.Call):     # np.dtype(plain)
+            return next((w for a in value.args if (w := self._dtype_problem(a, depth + 1))), "")
+        if isinstance(value, ast.Attribute):   # K.dtype: what the student assigns to .dtype
+            return next((w for v in self.attributes.get(value.attr, ())
+                         if (w := self._dtype_problem(v, depth + 1))), "")
+        name = value.id
         for scope in reversed(self.scopes):
-            if node.id in scope.params:
-                self.add(node, HIDDEN, "a data type passed in as an argument")
-                return
-            if node.id in scope.assigned:
-                for value in scope.assigned[node.id]:
-                    if isinstance(value, ast.AugAssign) or not _plain_dtype(value):
-                        self.add(node, HIDDEN, "a data type chosen by a computed value")
-                        return
-                    if isinstance(value, ast.Name):
-                        self._dtype_name(value, depth + 1)
-                return
+            if name in scope.params:
+                return "a data type passed in as an argument"
+            if name in scope.assigned:
+                for v in scope.assigned[name]:
+                    if isinstance(v, ast.AugAssign):
+                        return computed
+                    why = self._dtype_problem(v, depth + 1)
+                    if why:
+                        return why
+                return ""
+        return ""   # a built-in (float, int) or a name of the given cells
+
+
+def _attribute_values(trees: list[ast.Module]) -> dict[str, list[ast.AST]]:
+    """What the student's code assigns to each attribute name: `obj.name = v`, and `name = v`
+    in a class body (read as K.name)."""
+    found: dict[str, list[ast.AST]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for name, values in _scope_of(
+                        [n for n in node.body if not isinstance(n, (ast.FunctionDef,
+                                                                    ast.AsyncFunctionDef))],
+                        set()).assigned.items():
+                    found.setdefault(name, []).extend(values)
+            for target in _targets(node):
+                if isinstance(target, ast.Attribute):
+                    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) \
+                        and node.value is not None else node
+                    found.setdefault(target.attr, []).append(value)
+    return found
 
 
 def _plain_dtype(value: ast.AST) -> bool:
@@ -600,6 +628,7 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
     units, modules = _units(cells)
     # one module scope for all cells: they run in one namespace
     module_scope = _scope_of([n for _, tree in modules for n in tree.body], set())
+    attributes = _attribute_values([tree for _, tree in modules])
     binders: dict[str, list[_Unit]] = {}
     for unit in units:
         for name in unit.binds:
@@ -615,7 +644,7 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
 
     def read(unit: _Unit) -> list[tuple[int, str, str]]:
         if id(unit) not in cache:
-            reader = _Reader(module_scope)
+            reader = _Reader(module_scope, attributes)
             reader.visit(ast.Module(body=[unit.node], type_ignores=[]))
             cache[id(unit)] = sorted(reader.found)
         return cache[id(unit)]
