@@ -174,13 +174,24 @@ def _call_name(func: ast.AST) -> str | None:
 
 
 class _Scope:
-    """The names a function (or the module) binds, and what it assigns to each."""
+    """The names a function (or the module) binds, and what it assigns to each (read when a
+    data type given by a name needs it)."""
 
-    def __init__(self, params: set[str], assigned: dict[str, list[ast.AST]]):
-        self.params, self.assigned = params, assigned
+    def __init__(self, params: set[str], body: list[ast.stmt]):
+        self.params, self._body, self._assigned = params, body, None
+
+    @property
+    def assigned(self) -> dict[str, list[ast.AST]]:
+        if self._assigned is None:
+            self._assigned = _assignments(self._body)
+        return self._assigned
 
 
 def _scope_of(body: list[ast.stmt], params: set[str]) -> _Scope:
+    return _Scope(params, body)
+
+
+def _assignments(body: list[ast.stmt]) -> dict[str, list[ast.AST]]:
     assigned: dict[str, list[ast.AST]] = {}
     for stmt in body:
         for node in _walk_scope(stmt):
@@ -202,7 +213,7 @@ def _scope_of(body: list[ast.stmt], params: set[str]) -> _Scope:
                     if item.optional_vars is not None:
                         for name in _stored_names(item.optional_vars):
                             assigned.setdefault(name, []).append(item.context_expr)
-    return _Scope(params, assigned)
+    return assigned
 
 
 def _walk_scope(node: ast.AST):
@@ -257,7 +268,7 @@ class _Reader(ast.NodeVisitor):
     visit_FunctionDef = visit_AsyncFunctionDef = _function
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.scopes.append(_Scope(_params(node.args), {}))
+        self.scopes.append(_Scope(_params(node.args), []))
         self.generic_visit(node)
         self.scopes.pop()
 
@@ -524,6 +535,9 @@ def _mutates(node: ast.AST) -> bool:
     HELPERS[0] = f; at the top level, of any name)."""
     if _hiding_or_global(node):
         return True
+    if not any(isinstance(t, (ast.Attribute, ast.Subscript))
+               for inner in ast.walk(node) for t in _targets(inner)):
+        return False   # no store into an attribute or item anywhere: nothing shared changes
     for fn in ast.walk(node):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
