@@ -89,7 +89,8 @@ def test_every_obfuscation_of_the_complex_step_is_refused(label):
     assert "relu_backward" in found and set(found) <= {
         "relu_backward", "leaky_relu_backward", "prelu_backward"}, (label, found)
     assert re.match(r"`relu_backward` (computes with complex numbers|computes with a number "
-                    r"type of its own|reaches code in a way the grader cannot read) \(line \d+",
+                    r"type of its own|reaches code in a way the grader cannot read|raises a "
+                    r"number to a power that is not a whole number) \(line \d+",
                     found["relu_backward"]), found
     assert not INTERNALS.search(found["relu_backward"]), found
 
@@ -318,3 +319,15 @@ def test_in_the_kernel_the_worked_solutions_keep_every_point(assignment, monkeyp
     for function in SPECS[assignment]:
         earned, total, said = kernel_points(assignment, ns, function)
         assert earned == total, (function, said)
+
+
+def test_a_power_that_is_not_whole_is_named_as_such_and_whole_powers_are_honest():
+    cell = ("def mul_backward(dout, x, y):\n"
+            "    i = (-1.0) ** 0.5\n"
+            "    return dout * ((x + 1e-30 * i) * y).imag / 1e-30, dout * x\n")
+    text = refused("staged", "mul_backward", cell)["mul_backward"]
+    assert text.startswith("`mul_backward` raises a number to a power that is not a whole "
+                           "number (line 2: `**`)"), text
+    honest = ("def mul_backward(dout, x, y):\n"
+              "    return dout * y ** 1 * (x ** 2.0) ** -1 * x ** 2, dout * x\n")
+    assert refused("staged", "mul_backward", honest) == {}

@@ -47,7 +47,7 @@ from ..child import strip_magics
 # A shared helper, not an assignment (see core._choosing_frames).
 SHARED_HELPER = True
 
-COMPLEX, HIDDEN, OWN_NUMBERS = "complex", "hidden", "own numbers"
+COMPLEX, HIDDEN, OWN_NUMBERS, POWER = "complex", "hidden", "own numbers", "power"
 
 # Names (variables, attributes, imported names) that give or take complex numbers.
 COMPLEX_NAMES = frozenset({
@@ -149,7 +149,7 @@ def _dunder(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str      # COMPLEX, HIDDEN or OWN_NUMBERS
+    kind: str      # COMPLEX, HIDDEN, OWN_NUMBERS or POWER
     what: str      # what was found, as the student wrote it (short)
     label: str     # the cell it is in (the plan's label: "your cell `relu_backward`")
     line: int      # its line in that cell
@@ -319,7 +319,7 @@ class _Reader(ast.NodeVisitor):
         elif name in _LOOKUPS and not getattr(node, "_literal_lookup", False):
             self.add(node, HIDDEN, f"`{name}` with a name that is not written out")
         elif name == "pow" and not getattr(node, "_whole_pow", False):
-            self.add(node, COMPLEX, "`pow` to a power that is not a whole number")
+            self.add(node, POWER, "`pow`")
 
     def visit_alias(self, node: ast.alias) -> None:
         parts = node.name.split(".")
@@ -348,12 +348,12 @@ class _Reader(ast.NodeVisitor):
     # powers: (-1) ** 0.5 is 1j in Python
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if isinstance(node.op, ast.Pow) and not _whole_number(node.right):
-            self.add(node, COMPLEX, "`**` to a power that is not a whole number")
+            self.add(node, POWER, "`**`")
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if isinstance(node.op, ast.Pow) and not _whole_number(node.value):
-            self.add(node, COMPLEX, "`**=` to a power that is not a whole number")
+            self.add(node, POWER, "`**=`")
         self._dtype_target(node.target, node.value)
         self.generic_visit(node)
 
@@ -705,6 +705,11 @@ def message(function: str, finding: Finding, own_label: str | None = None) -> st
                 f"{finding.what}): numbers that carry a derivative through the forward pass "
                 "differentiate it for you; this exercise asks for the chain rule, so no test "
                 "of this function can give points.")
+    if finding.kind == POWER:
+        return (f"`{function}` raises a number to a power that is not a whole number "
+                f"({where}: {finding.what}): in Python that makes a complex number of a "
+                "negative number, the way into the complex step, so no test of this function "
+                "can give points; numpy's functions never do.")
     return (f"`{function}` reaches code in a way the grader cannot read ({where}: "
             f"{finding.what}): a backward pass is graded only when its code can be checked "
             "for numerical differentiation; write the names out, so no test of this "
