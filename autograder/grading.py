@@ -2,7 +2,9 @@
 
 Each test cell of the trusted copy runs in the grader, in a namespace holding what the
 trusted given cells define and a proxy for each graded function. A test scores its points
-when the cell runs to the end, as in nbgrader; otherwise the result says why.
+when the cell runs to the end, as in nbgrader; otherwise the result says why. Before any
+test, the grader reads the student's cells (refused_functions): a backward pass that reaches
+the complex step (or hides the names it uses) fails every one of its tests, unrun.
 """
 from __future__ import annotations
 
@@ -19,9 +21,8 @@ from .checks.complex_scan import findings as complex_findings, message as comple
 from .checks.core import STUDENT_KEY, StudentCodeError
 from .checks.exactness import PROBES
 from .notebooks import (GIVEN_LABEL, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
-                        given_source,
-                        make_plan, read_notebook, safe_name, tested_function, tests_of,
-                        trusted_path)
+                        given_source, make_plan, read_notebook, safe_name, tested_function,
+                        tests_of, trusted_path)
 from .checks.runs import unsaved_note
 from .launcher import Launcher
 from .text import clean
