@@ -458,6 +458,16 @@ OBFUSCATED = {
     i = np.linalg.eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))[0]
     return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
 '''],
+    "scipy.linalg.sqrtm of a negative": [_RELU + '''\
+    from scipy.linalg import sqrtm
+    i = sqrtm(-np.eye(1))[0, 0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "operator.ipow": [_RELU + '''\
+    import operator
+    i = operator.ipow(-1.0, 0.5)
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
     "cmath": [_RELU + '''\
     import cmath
     return dout * relu_forward(cache + 1e-30 * cmath.sqrt(-1))[0].imag / 1e-30

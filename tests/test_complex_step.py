@@ -131,6 +131,9 @@ def test_each_obfuscation_would_compute_a_complex_number_or_hide_a_name():
         "np.linalg.eigvals of a rotation": "np.linalg.eigvals(np.array([[0., -1.], [1., 0.]]))[0]",
         "eval of a string": "eval('1' + 'j')",
         "ast.literal_eval of a string": "__import__('ast').literal_eval('1' + 'j')",
+        "scipy.linalg.sqrtm of a negative":
+            "__import__('scipy.linalg').linalg.sqrtm(-np.eye(1))[0, 0]",
+        "operator.ipow": "__import__('operator').ipow(-1.0, 0.5)",
         "view as complex": "np.array([0.0, 1.0]).view('c16')[0]",
     }
     for label, expr in cores.items():

@@ -55,7 +55,8 @@ COMPLEX_NAMES = frozenset({
     "singlecomplex", "complexfloating", "complex_", "imag", "real", "conj", "conjugate",
     "angle", "emath", "scimath", "fft", "fftpack", "roots", "polyroots", "eig", "eigvals",
     "poly1d", "polynomial", "sort_complex", "cmath", "typecodes", "sctypes", "sctypeDict",
-    "typeDict", "mintypecode", "obj2sctype", "sctype2char", "hilbert",
+    "typeDict", "mintypecode", "obj2sctype", "sctype2char", "hilbert", "hankel1", "hankel2",
+    "hankel1e", "hankel2e", "sph_harm", "sph_harm_y", "wofz", "rsf2csf",
 })
 # ... and every name that starts with "complex" (complex64, complex128, complex256, ...)
 _COMPLEX_PREFIX = "complex"
@@ -86,7 +87,9 @@ BLOCKED_MODULES = frozenset({
     "code", "codeop", "gc", "ast", "zipimport", "pkgutil", "imp", "shelve", "copyreg",
     "backprop_lab", "autograder",
 })
-THIRD_PARTY = frozenset({"numpy", "scipy"})
+THIRD_PARTY = frozenset({"numpy"})
+# of scipy, only scipy.special (expit and the like); of it, these give complex numbers
+SCIPY_ALLOWED = "scipy.special"
 # submodules of those that compute with complex numbers
 COMPLEX_MODULES = frozenset({"fft", "fftpack", "emath", "scimath", "polynomial", "signal"})
 
@@ -133,10 +136,14 @@ def is_complex_dtype_text(text: str) -> bool:
 
 
 def _blocked(module: str) -> bool:
+    """Whether importing `module` (a dotted name) is refused."""
     import sys
     stdlib = getattr(sys, "stdlib_module_names", frozenset())
-    return module in BLOCKED_MODULES or module == "cmath" or not (
-        module in THIRD_PARTY or module in stdlib or module == "__future__")
+    top = module.split(".")[0]
+    if top == "scipy":
+        return module != SCIPY_ALLOWED and not module.startswith(SCIPY_ALLOWED + ".")
+    return top in BLOCKED_MODULES or top == "cmath" or not (
+        top in THIRD_PARTY or top in stdlib or top == "__future__")
 
 
 def complex_name(name: str) -> bool:
@@ -318,15 +325,15 @@ class _Reader(ast.NodeVisitor):
             self.add(node, HIDDEN, f"`{name}`")
         elif name in _LOOKUPS and not getattr(node, "_literal_lookup", False):
             self.add(node, HIDDEN, f"`{name}` with a name that is not written out")
-        elif name == "pow" and not getattr(node, "_whole_pow", False):
-            self.add(node, POWER, "`pow`")
+        elif name in ("pow", "ipow", "__ipow__") and not getattr(node, "_whole_pow", False):
+            self.add(node, POWER, f"`{name}`")
 
     def visit_alias(self, node: ast.alias) -> None:
         parts = node.name.split(".")
         for part in parts + ([node.asname] if node.asname else []):
             if complex_name(part) or part in COMPLEX_MODULES:
                 self.add(node, COMPLEX, f"`{part}`")
-        if _blocked(parts[0]):
+        if _blocked(node.name):
             self.add(node, HIDDEN, f"`import {node.name}`")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -334,15 +341,16 @@ class _Reader(ast.NodeVisitor):
         for part in parts:
             if complex_name(part) or part in COMPLEX_MODULES:
                 self.add(node, COMPLEX, f"`{part}`")
-        if node.level or _blocked(parts[0]):
+        if node.level or _blocked(node.module or "") and not (
+                node.module == "scipy" and all(a.name == "special" for a in node.names)):
             self.add(node, HIDDEN, f"`from {'.' * node.level}{node.module or ''} import`")
         for alias in node.names:
             if alias.name == "*":
                 self.add(node, HIDDEN, "`import *`")
             elif complex_name(alias.name) or alias.name in COMPLEX_MODULES:
                 self.add(node, COMPLEX, f"`{alias.name}`")
-            elif alias.name in HIDING_NAMES or alias.name in _LOOKUPS or alias.name == "pow" \
-                    or _dunder(alias.name):
+            elif alias.name in HIDING_NAMES or alias.name in _LOOKUPS or \
+                    alias.name in ("pow", "ipow") or _dunder(alias.name):
                 self.add(node, HIDDEN, f"`{alias.name}`")
 
     # powers: (-1) ** 0.5 is 1j in Python
@@ -374,7 +382,7 @@ class _Reader(ast.NodeVisitor):
                     isinstance(node.args[1].value, str) and not node.keywords:
                 node.func._literal_lookup = True    # the name is read like an attribute
                 self._name(node.args[1], node.args[1].value)
-        if name == "pow" and len(node.args) == 2 and _whole_number(node.args[1]) \
+        if name in ("pow", "ipow") and len(node.args) == 2 and _whole_number(node.args[1]) \
                 and not node.keywords:
             node.func._whole_pow = True
         if name == "type" and len(node.args) == 3:
