@@ -468,6 +468,23 @@ OBFUSCATED = {
     i = operator.ipow(-1.0, 0.5)
     return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
 '''],
+    "an array of Python objects": [_RELU + '''\
+    i = np.power(np.array([-1.0], dtype=object), 0.5)[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "a ufunc loop signature": [_RELU + '''\
+    i = np.sqrt(np.array([-1.0]), signature='D->D')[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "np.load of bytes made at run time": [_RELU + '''\
+    import io
+    head = "{'descr': '<" + "c" + "16', 'fortran_order': False, 'shape': (1,), }"
+    head = head.ljust(117) + "\\n"
+    data = b"\\x93NUMPY\\x01\\x00" + bytes([len(head), 0]) + head.encode() + \\
+        np.array([0.0, 1.0]).tobytes()
+    i = np.load(io.BytesIO(data))[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
     "cmath": [_RELU + '''\
     import cmath
     return dout * relu_forward(cache + 1e-30 * cmath.sqrt(-1))[0].imag / 1e-30

@@ -106,6 +106,7 @@ def test_a_helper_cell_is_named_where_the_complex_number_is():
     ("complex128", True), ("complex", True), ("cdouble", True), ("f8,c16", True),
     ("(2,)c16", True), ("d", False), ("f", False), ("float64", False), ("c", True),
     ("C", False), ("nh,dh->nd", False), ("ij", False), ("W1", False), ("b1", False),
+    ("dd->D", True), ("D->D", True), ("dd->d", False),
 ])
 def test_complex_dtype_strings_are_recognised(spec, complex_):
     # 'c' alone is numpy's S1 character code, a string: refusing it costs nothing honest
@@ -134,6 +135,8 @@ def test_each_obfuscation_would_compute_a_complex_number_or_hide_a_name():
         "scipy.linalg.sqrtm of a negative":
             "__import__('scipy.linalg').linalg.sqrtm(-np.eye(1))[0, 0]",
         "operator.ipow": "__import__('operator').ipow(-1.0, 0.5)",
+        "an array of Python objects": "np.power(np.array([-1.0], dtype=object), 0.5)[0]",
+        "a ufunc loop signature": "np.sqrt(np.array([-1.0]), signature='D->D')[0]",
         "view as complex": "np.array([0.0, 1.0]).view('c16')[0]",
     }
     for label, expr in cores.items():

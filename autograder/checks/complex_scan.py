@@ -61,10 +61,15 @@ COMPLEX_NAMES = frozenset({
 # ... and every name that starts with "complex" (complex64, complex128, complex256, ...)
 _COMPLEX_PREFIX = "complex"
 
-# Built-in functions that look a name up by a string or run code the scan cannot read.
+# Built-in functions that look a name up by a string or run code the scan cannot read; numpy
+# functions that read arrays whose data type is written inside bytes or a file (np.load of
+# bytes made at run time), and those that make arrays of Python objects (numpy then runs
+# Python's arithmetic, where (-1) ** 0.5 is 1j).
 HIDING_NAMES = frozenset({
     "eval", "exec", "compile", "__import__", "globals", "vars", "locals", "breakpoint",
     "attrgetter", "methodcaller", "__builtins__", "__loader__", "__spec__",
+    "load", "loads", "read_array", "open_memmap", "memmap", "fromregex", "ctypeslib",
+    "frompyfunc",
 })
 _LOOKUPS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
 # Dunder names a plain program uses; any other (`__dict__`, `__globals__`, `__class__`'s
@@ -128,6 +133,8 @@ def is_complex_dtype_text(text: str) -> bool:
     type: 'D', 'c16', '<c8', 'complex128', 'f8,c16', '(2,)c16', ..."""
     if len(text) > 200:
         return False
+    if "->" in text:   # a ufunc's loop signature: 'dd->D'
+        return bool(re.search(r"[FDG]|Z[fdg]|c\d", text))
     text = re.sub(r"\(\s*[\d,\s]*\)", "", text)   # subarray shapes: (2,3)c16
     for part in re.split(r"[,\s]+", text.strip()):
         if part and _COMPLEX_DTYPE.match(part):
@@ -425,6 +432,11 @@ class _Reader(ast.NodeVisitor):
 
     def _dtype_problem(self, value: ast.AST, depth: int) -> str:
         computed = "a data type chosen by a computed value"
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and \
+                value.value.strip().lstrip("|<>=") in ("O", "object", "O8") or \
+                isinstance(value, ast.Name) and value.id == "object" or \
+                isinstance(value, ast.Attribute) and value.attr in ("object_", "object"):
+            return "an array of Python objects (numpy then runs Python's arithmetic)"
         if depth > 4 or isinstance(value, ast.Constant):
             return ""
         if not _plain_dtype(value):
