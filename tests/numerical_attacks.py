@@ -540,6 +540,17 @@ OBFUSCATED = {
         _RELU + "    return dout * np.vectorize(lambda v: relu_forward(Dual(v, 1.0)).b)(cache)\n",
         "class Dual:\n    def __init__(self, a, b):\n        self.a, self.b = a, b\n"
         "    def __gt__(self, other):\n        return self.a > other\n"],
+    "a list filled by a function called as a cell loads": [
+        _RELU + "    return dout * STEPS[0](cache)\n",
+        APPEND + " dead_neuron_fraction\n"
+        "STEPS = []\n"
+        "def _cs(a):\n    return np.imag(relu_forward(a + 1e-30j)[0]) / 1e-30\n"
+        "def _register():\n    STEPS.append(_cs)\n"
+        "_register()\n"],
+    "np.ScalarType": [_RELU + '''\
+    kind = [t for t in np.ScalarType if t(-1) ** 0 == 1][3]
+    return dout * relu_forward(cache + 1e-30 * np.sqrt(kind(-1)))[0].imag / 1e-30
+'''],
     "setattr on builtins through a string": [
         _RELU + "    return dout * relu_forward(cache + 1e-30 * i_unit)[0].imag / 1e-30\n",
         APPEND + " dead_neuron_fraction\n"

@@ -55,7 +55,8 @@ COMPLEX_NAMES = frozenset({
     "singlecomplex", "complexfloating", "complex_", "imag", "real", "conj", "conjugate",
     "angle", "emath", "scimath", "fft", "fftpack", "roots", "polyroots", "eig", "eigvals",
     "poly1d", "polynomial", "sort_complex", "cmath", "typecodes", "sctypes", "sctypeDict",
-    "typeDict", "mintypecode", "obj2sctype", "sctype2char", "hilbert", "hankel1", "hankel2",
+    "typeDict", "mintypecode", "obj2sctype", "sctype2char", "ScalarType", "allTypes",
+    "sctypeNA", "hilbert", "hankel1", "hankel2",
     "hankel1e", "hankel2e", "sph_harm", "sph_harm_y", "wofz", "rsf2csf",
 })
 # ... and every name that starts with "complex" (complex64, complex128, complex256, ...)
@@ -640,6 +641,18 @@ def _base_name(target: ast.AST) -> str | None:
     return target.id if isinstance(target, ast.Name) else "?"
 
 
+def _holds_state(node: ast.stmt) -> bool:
+    """A class, or an assignment of a value that is not a literal number, string or name."""
+    if isinstance(node, ast.ClassDef):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        value = node.value
+        while isinstance(value, ast.UnaryOp):
+            value = value.operand
+        return not isinstance(value, (ast.Constant, ast.Name, ast.Attribute, ast.BinOp))
+    return False
+
+
 def _units(cells: Iterable[tuple[str, str]]) -> tuple[list[_Unit], list[tuple[str, ast.Module]]]:
     units, modules = [], []
     for label, source in cells:
@@ -674,6 +687,11 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
     statements = [u for u in units if not isinstance(
         u.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
                  ast.ImportFrom))]
+    # names bound to something that can change (a list, an object, a class): code anywhere
+    # that loads one may fill it (HELPERS.append(f) inside a function called as a cell loads)
+    containers = {n for u in units if _holds_state(u.node) for n in u.binds}
+    definitions = [u for u in units if isinstance(
+        u.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     cache: dict[int, list[tuple[int, str, str]]] = {}
 
     def read(unit: _Unit) -> list[tuple[int, str, str]]:
@@ -699,6 +717,8 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
                     queue += binders.get(name, [])
             queue = [u for u in statements if id(u) not in reached
                      and u.loads & names & own_names]
+            queue += [u for u in definitions if id(u) not in reached
+                      and u.loads & names & containers]
         own = binders.get(function, [])
         first = own[0].label if own else None
         order = sorted((u for u in units if id(u) in reached),
