@@ -8,31 +8,36 @@ later cells) with `ast`, in the grader, never in the student's process, and retu
 each graded backward pass the first place in the code it can reach that
 
 - computes with complex numbers: a complex literal, `complex`, numpy's complex types and
-  their dtype strings ('D', 'c16', 'complex128', ...; `order='F'` is not one), `.imag`,
-  `.real`, `conj`, `angle`, `np.emath`/`np.lib.scimath`, `np.fft`, `np.roots`,
-  `np.linalg.eig`/`eigvals`, `cmath`, a power that is not a whole number (Python's
-  `(-1) ** 0.5` is `1j`), or a class of its own numbers (`__mul__`, `__array_ufunc__`: dual
-  numbers, the same trick without `1j`);
+  their dtype strings ('D', 'c16', 'complex128', 'dd->D', ...; `order='F'` is not one),
+  `.imag`, `.real`, `conj`, `angle`, `np.emath`/`np.lib.scimath`, `np.fft`, `np.roots`,
+  `np.linalg.eig`/`eigvals`, `cmath`, scipy beyond `scipy.special`, a power that is not a
+  whole number (Python's `(-1) ** 0.5` is `1j`), or a class of its own numbers (`__mul__`,
+  `__array_ufunc__`: dual numbers, the same trick without `1j`);
 - or hides which names it uses, so that the reading above could not be trusted: `eval`,
   `exec`, `compile`, `__import__`, `globals()`, `vars()`, `locals()`, `getattr`/`setattr`/
   `delattr` with a name that is not written out, `operator.attrgetter`, dunder attributes
   (`__dict__`, `__builtins__`, `__getattribute__`, ...), modules that load or reach code
   by name (`importlib`, `sys`, `builtins`, `ctypes`, `pickle`, `ast`, ...) or that are not
-  Python's own nor numpy or scipy (a module written at run time), a data type chosen by a
-  computed value (`dtype=chr(68)`, `astype(t)` for a parameter `t`).
+  Python's own nor numpy (a module written at run time), a data type chosen by a computed
+  value (`dtype=chr(68)`, `astype(t)` for a parameter `t`, a class attribute set so),
+  arrays of Python objects (numpy then runs Python's `**`), arrays read from bytes
+  (`np.load`: their type is inside the bytes).
 
 What a function reaches: its own definitions (every cell that defines it), the student's
 top-level names its code loads (functions, classes, constants, imports; their code in turn),
-and every top-level statement that changes shared state (assigns to an attribute or an item
-of a name it does not own, or calls one of the hiding functions), since those run before any
-test. An honest backward pass needs none of the above; a function the backward pass does not
-reach (a numerical gradient checker, `spectral_radius` with its eigenvalues) may use them.
+every top-level statement that changes shared state (assigns to an attribute or an item of a
+name it does not own, calls a hiding function, or calls a function that does), since those
+run before any test, and any code that loads a list, object or class the function reads (it
+may fill it). An honest backward pass needs none of the above; a function the backward pass
+does not reach (a numerical gradient checker, `spectral_radius` with its eigenvalues) may.
 
 What this cannot see (the residual, stated in the README): a data type spelled at run time
 and given where the scan does not look for one (a positional argument of a numpy function
-not in DTYPE_ARGUMENTS, the header of .npy bytes built at run time for np.load); code run in
-another process (subprocess, os.system with `python -c`); exact tricks written out by hand
+not in DTYPE_ARGUMENTS); code run in another process (subprocess, os.system with
+`python -c`: the isolation bounds it, it is not read); exact tricks written out by hand
 without complex numbers or operator overloading (value and derivative carried as pairs).
+In a student's kernel (nbgrader), `function_findings` reads only what inspect finds, and
+the kernel is the student's.
 """
 from __future__ import annotations
 
