@@ -2,7 +2,9 @@
 
 Each test cell of the trusted copy runs in the grader, in a namespace holding what the
 trusted given cells define and a proxy for each graded function. A test scores its points
-when the cell runs to the end, as in nbgrader; otherwise the result says why.
+when the cell runs to the end, as in nbgrader; otherwise the result says why. Before any
+test, the grader reads the student's cells (refused_functions): a backward pass that reaches
+the complex step (or hides the names it uses) fails every one of its tests, unrun.
 """
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from pathlib import Path
 from types import CodeType
 
 from .assignments import ASSIGNMENTS
+from .checks.complex_scan import findings as complex_findings, message as complex_message
 from .checks.core import STUDENT_KEY, StudentCodeError
-from .notebooks import (SOLUTION, GradingPlan, Notebook, NotebookError, Test, given_source,
-                        make_plan, read_notebook, safe_name, tested_function, tests_of,
-                        trusted_path)
+from .checks.exactness import PROBES
+from .notebooks import (GIVEN_LABEL, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
+                        given_source, make_plan, read_notebook, safe_name, tested_function,
+                        tests_of, trusted_path)
 from .checks.runs import unsaved_note
 from .launcher import Launcher
 from .text import clean
@@ -167,6 +171,7 @@ class GradingSession:
         self.process.start_budget(self.budget)
         self._given = trusted.namespace()
         self._serving_hidden: bool | None = None   # the kind of test the child has served
+        self.refused = refused_functions(plan)
 
     def close(self) -> None:
         self.process.close()
@@ -179,7 +184,13 @@ class GradingSession:
 
     def run_test(self, test: Test) -> TestResult:
         """Run one test cell; a test whose student process ended is run once more in a fresh
-        one, so that a process killed by what an earlier test started costs only that test."""
+        one, so that a process killed by what an earlier test started costs only that test.
+        A test of a function in `refused` is not run: it fails with the reason."""
+        function = tested_function(test.grade_id, list(self.plan.functions))
+        if function in self.refused:
+            return TestResult(test.grade_id, 0.0, test.points, FAILED, self.refused[function],
+                              test.hidden,
+                              causes=[f"{self.plan.assignment}.numerical_differentiation"])
         if self._serving_hidden is not None and self._serving_hidden != test.hidden:
             self.process.kill()   # a fresh child for the other kind of test
         self._serving_hidden = test.hidden
@@ -227,6 +238,17 @@ class GradingSession:
         if printed:
             output = (output + "\n" if output else "") + "Your code printed:\n" + printed
         return status, output, ended, seconds, causes
+
+
+def refused_functions(plan: GradingPlan) -> dict[str, str]:
+    """The graded backward passes that reach complex numbers, a number type of their own or
+    names the grader cannot read in the student's cells (checks/complex_scan.py, read here
+    in the grader before any test), each with the message its tests fail with."""
+    student = [(label, source) for label, source in plan.child_cells
+               if not label.startswith(GIVEN_LABEL)]
+    backward = [f for f in plan.functions if f in PROBES]
+    return {f: cut(complex_message(f, found, f"your cell `{f}`"), REPORT_TEXT_LIMIT)
+            for f, found in complex_findings(student, backward).items()}
 
 
 def student_of(path: Path) -> str | None:

@@ -60,6 +60,8 @@ class Notebook:
 
 
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+# how a grading plan labels the trusted given cells (every other child cell is the student's)
+GIVEN_LABEL = "given cell"
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def make_plan(trusted: Notebook, submission: Notebook) -> GradingPlan:
     child_cells, warnings, later, answers = [], [], {}, set()
     for cell in trusted.cells:
         if cell.kind == GIVEN:
-            child_cells.append((f"given cell `{cell.grade_id}`", cell.source))
+            child_cells.append((f"{GIVEN_LABEL} `{cell.grade_id}`", cell.source))
         elif cell.kind == SOLUTION:
             found, warning = find_solution(submission, cell.grade_id)
             if warning:

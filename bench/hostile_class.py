@@ -1,7 +1,9 @@
 """Does a class with a few hostile notebooks take only the normal time plus their time limits?
 
     python bench/hostile_class.py [--students N] [--hostile H] [--jobs J] [--timeout T]
-                                  [--all-correct] [--seed S] [--keep DIR] [--json FILE]
+                                  [--numerical] [--complex] [--all-correct] [--seed S]
+                                  [--keep DIR]
+                                  [--json FILE]
 
 The README promises: "A class with a few hostile notebooks takes the normal grading time plus
 those notebooks' time limits." This script measures it.
@@ -30,7 +32,10 @@ those notebooks' time limits." This script measures it.
    them in later tests (tests/spy.py: no public test may print a hidden input), an import
    of the check library (ground truth without a backward pass), numerical differentiation
    (a backward pass computed by centered differences of the given forward: it must lose
-   every test of that function; --numerical makes every hostile notebook this one), forks
+   every test of that function; --numerical makes every hostile notebook this one), the
+   complex step (Im f(x + ih) / h over an elementwise forward, or for one local derivative:
+   exact and one forward pass, so only the source read before any test can tell; it must
+   lose every test of that function and of those that call it), forks
    that each fill 300 MB under the per-process limit (the submission's memory in all), a
    forged reply of 16 MB of text on the pipe (cut where it enters the grader), and a scan of
    every process's command line for the course's folder with a file left in /tmp and
@@ -93,6 +98,7 @@ from backprop_lab.text import one_line  # noqa: E402
 from backprop_lab.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
                                         spent_budget)
 import spy  # noqa: E402
+from numerical_attacks import COMPLEX_CELLS  # noqa: E402
 from backprop_lab.text import spreadsheet_safe  # noqa: E402
 from common import (KINDS, ROOT, Maker, Submission, check_scores,  # noqa: E402
                     cmdline_and_state, grade_id, is_solution, kinds_for, live_processes_with,
@@ -146,6 +152,9 @@ ATTACKS = (
     # no backward pass: centered differences of the given forward, entry by entry; the right
     # numbers at every size, so only exactness and cost can tell (NUMERICAL below)
     ("numerical differentiation", "numerical", ""),
+    # no backward pass: the complex step, exact and as cheap as backprop (COMPLEX below); the
+    # grader reads it in the source before any test
+    ("complex step", "complex", ""),
     # memory of the submission as a whole: forks that each stay under the per-process limit
     ("memory in forks", "body",
      "import os, time\nfor _ in range(6):\n    try:\n        pid = os.fork()\n"
@@ -229,6 +238,12 @@ L = lambda v: float(np.sum(lstm_forward(*v)[0] * dh))
 return tuple(_d(L, vals, k) for k in range(5))
 """),
 }
+# The complex-step attack, per assignment: the graded function whose answer cell becomes
+# tests/numerical_attacks.py's COMPLEX_CELLS[function] (each earned every point, or all but
+# one, before the grader read the source).
+COMPLEX = {"staged": "staged_backward", "sigmoid": "sigmoid_layer_backward",
+           "relu": "leaky_relu_backward", "rnn": "rnn_step_backward",
+           "softmax": "softmax_cross_entropy_backward", "lstm": "lstm_step_backward"}
 NEAR_LIMIT_CELLS = 10
 # dropped, or right answers: the notebook loses nothing
 HARMLESS = {"later cell hanging while loading", "stash and print hidden inputs"}
@@ -336,8 +351,12 @@ def make_class(course: Path, opts) -> tuple[list[Submission], list[Hostile], dic
         attack = ATTACKS[i % len(ATTACKS)][0]
         if opts.numerical:
             attack = "numerical differentiation"
+        if getattr(opts, "complex_step", False):
+            attack = "complex step"
         if attack == "numerical differentiation":
             function = NUMERICAL[assignment][0]
+        if attack == "complex step":
+            function = COMPLEX[assignment]
         affected = set() if attack in HARMLESS else info[assignment].affected_tests(function)
         hostiles.append(Hostile(by_position[position], attack, function, affected))
     return subs, hostiles, makers
@@ -385,6 +404,8 @@ def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
         nb.cells.insert(at, nbformat.v4.new_code_cell(code + cell.source))
     elif where == "numerical":
         cell.source = replace_body(cell.source, h.function, NUMERICAL[h.sub.assignment][1])
+    elif where == "complex":
+        cell.source = COMPLEX_CELLS[h.function]
     else:
         cell.source = replace_body(cell.source, h.function, code)
     nbformat.write(nb, h.sub.path)
@@ -856,6 +877,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numerical", action="store_true",
                         help="make every hostile notebook the numerical-differentiation attack "
                              "(one per assignment with --hostile 6)")
+    parser.add_argument("--complex", action="store_true", dest="complex_step",
+                        help="make every hostile notebook the complex-step attack (one per "
+                             "assignment with --hostile 6)")
     parser.add_argument("--isolation", choices=("auto", "sandbox", "process"), default="auto",
                         help="the CLI's --isolation (default auto)")
     parser.add_argument("--all-correct", action="store_true",

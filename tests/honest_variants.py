@@ -63,6 +63,13 @@ def sigmoid_layer_backward(dz, cache):
         "mask": "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n",
         "in place on a copy": ("def relu_backward(dout, cache):\n    da = dout.copy()\n"
                                "    da[cache <= 0] = 0\n    return da\n"),
+        # 'F' is Fortran order here, not complex64; a dtype read from an input is a dtype
+        "Fortran order and the input's dtype": (
+            "def relu_backward(dout, cache):\n"
+            "    mask = (cache > 0).astype(cache.dtype).ravel(order='F')\n"
+            "    da = np.zeros(cache.shape, dtype=np.float64, order='F')\n"
+            "    da[...] = mask.reshape(cache.shape, order='F') * dout\n"
+            "    return np.asarray(da, dout.dtype).copy('F')\n"),
     },
     "leaky_relu_backward": {
         "one expression": ("def leaky_relu_backward(dout, cache):\n    a, slope = cache\n"

@@ -287,3 +287,290 @@ def attacks_for(assignment: str, function: str, ns: dict):
         out.append(("central loop, inline formula",
                     attack(assignment, function, "central", ns, inline=True)))
     return out
+
+
+# ---------------------------------------------------------------- the complex step, as cells
+# What an attacker types into the answer cell: the complex step of the given forward (or the
+# same formula inline), vectorised over an elementwise function or used for one local
+# derivative inside an otherwise chain-rule pass. Exact to the last digit and one forward pass:
+# only the source can tell (autograder/checks/complex_scan.py). {function: cell source}
+
+COMPLEX_CELLS = {
+    "staged_backward": '''
+def staged_backward(df, cache):
+    x, y = cache[0], cache[1]
+    h = 1e-30
+    dx = np.imag(staged_forward(x + 1j * h, y)[0]) / h
+    dy = np.imag(staged_forward(x, y + 1j * h)[0]) / h
+    return df * dx, df * dy
+''',
+    "add_backward": '''
+def add_backward(dout, x, y):
+    h = 1e-30
+    return dout * np.imag((x + 1j * h) + y) / h, dout * np.imag(x + (y + 1j * h)) / h
+''',
+    "mul_backward": '''
+def mul_backward(dout, x, y):
+    h = 1e-30
+    return dout * ((x + 1j * h) * y).imag / h, dout * (x * (y + 1j * h)).imag / h
+''',
+    "max_backward": '''
+def max_backward(dout, x, y):
+    h = 1e-30
+    zx = np.where(x > y, x + 1j * h, y)
+    zy = np.where(x > y, x, y + 1j * h)
+    return dout * zx.imag / h, dout * zy.imag / h
+''',
+    "sigmoid_layer_backward": '''
+def sigmoid_layer_backward(dz, cache):
+    W, x, z = cache
+    a = W @ x
+    local = dz * np.imag(1.0 / (1.0 + np.exp(-(a + 1e-30j)))) / 1e-30
+    return W.T @ local, np.outer(local, x)
+''',
+    "relu_backward": '''
+def relu_backward(dout, cache):
+    h = 1e-30
+    return dout * np.imag(relu_forward(cache + 1j * h)[0]) / h
+''',
+    "leaky_relu_backward": '''
+def leaky_relu_backward(dout, cache):
+    a, slope = cache
+    z = a + 1e-30j
+    return dout * np.imag(np.where(a > 0, z, slope * z)) / 1e-30
+''',
+    "prelu_backward": '''
+def prelu_backward(dout, cache):
+    a, alpha = cache
+    h = 1e-30
+    za = np.where(a > 0, a + 1j * h, alpha * (a + 1j * h))
+    zalpha = np.where(a > 0, a, (alpha + 1j * h) * a)
+    return dout * za.imag / h, (dout * zalpha.imag / h).sum(axis=0)
+''',
+    "huber_backward": '''
+def huber_backward(dloss, r, delta=1.0):
+    h = 1e-30
+    z = r + 1j * h
+    a = np.where(r < 0, -z, z)
+    val = np.where(np.abs(r) <= delta, 0.5 * z * z, delta * (a - 0.5 * delta))
+    return dloss * val.imag / h / r.size
+''',
+    "rnn_step_backward": '''
+def rnn_step_backward(dnext_h, cache):
+    x, prev_h, Wx, Wh, next_h = cache
+    a = x @ Wx + prev_h @ Wh + np.arctanh(next_h) - x @ Wx - prev_h @ Wh
+    da = dnext_h * np.imag(np.tanh(a + 1e-30j)) / 1e-30
+    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+''',
+    "softmax_cross_entropy_backward": '''
+def softmax_cross_entropy_backward(dloss, cache):
+    logits, labels, probs = cache
+    N = logits.shape[0]
+    dlogits = dloss * (probs * labels.sum(axis=1, keepdims=True) - labels) / N
+    z = labels + 1e-30j
+    dlabels = dloss * np.imag(-z * np.log(probs)) / 1e-30 / N
+    return dlogits, dlabels
+''',
+    "lstm_step_backward": '''
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    h = 1e-30
+    tanh_c = np.tanh(next_c)
+    do = dnext_h * tanh_c
+    dc = dnext_c + dnext_h * o * np.imag(np.tanh(next_c + 1j * h)) / h
+    df, dprev_c, di, dg = dc * prev_c, dc * f, dc * g, dc * i
+    da = np.concatenate([di * i * (1.0 - i), df * f * (1.0 - f),
+                         do * o * (1.0 - o), dg * (1.0 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+''',
+}
+
+# The same attack on relu_backward after reading the scan: every way to reach a complex number
+# (or the imaginary part) without typing `1j` or `np.imag`, and every indirection that hides a
+# name from a reading of the source. Each must lose the function's points. {label: cells},
+# cells: the answer cell's source, then (optionally) a helper cell of the student's own, or
+# code added to the end of another answer cell (`#append: NAME`): a helper cell that does
+# more than define is not run, an answer cell runs in full.
+APPEND = "#append:"
+_RELU = "def relu_backward(dout, cache):\n"
+OBFUSCATED = {
+    "np.sqrt of a negative 'D' array": [_RELU + '''\
+    i = np.sqrt(-np.ones(1, 'D'))[0]
+    return dout * relu_forward(cache + i * 1e-30)[0].imag / 1e-30
+'''],
+    "getattr(np, 'im' + 'ag')": [_RELU + '''\
+    i = np.sqrt(np.array(-1.0, dtype='c16'))
+    return dout * getattr(np, 'im' + 'ag')(relu_forward(cache + i * 1e-30)[0]) / 1e-30
+'''],
+    "np.fft gives i": [_RELU + '''\
+    i = np.fft.fft([0.0, 0.0, 0.0, 1.0])[1] * -1
+    return dout * (relu_forward(cache + i * 1e-30)[0] * -i).real / 1e-30
+'''],
+    "Python's (-1) ** 0.5": [_RELU + '''\
+    i = (-1.0) ** 0.5
+    z = relu_forward(cache + i * 1e-30)[0]
+    return dout * (z - np.conj(z)).view(float)[1::2].reshape(cache.shape) / 2e-30
+'''],
+    "pow(-1, 0.5)": [_RELU + '''\
+    i = pow(-1, 0.5)
+    return dout * np.angle(1 + relu_forward(cache + i * 1e-30)[0]) / 1e-30
+'''],
+    "complex()": [_RELU + '''\
+    z = relu_forward(cache + complex(0, 1e-30))[0]
+    return dout * z.imag / 1e-30
+'''],
+    "np.complex128 type": [_RELU + '''\
+    z = cache.astype(np.complex128)
+    z += np.complex128(1e-30 * np.sqrt(-1 + 0 * z))
+    return dout * relu_forward(z)[0].imag / 1e-30
+'''],
+    "astype('F')": [_RELU + '''\
+    z = np.sqrt(-np.ones_like(cache).astype('F')) * 1e-30 + cache
+    return dout * relu_forward(z)[0].imag / 1e-30
+'''],
+    "dtype made at run time": [_RELU + '''\
+    kind = 'd'.upper()
+    i = np.sqrt(np.full(cache.shape, -1.0, dtype=kind))
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "dtype from chr()": [_RELU + '''\
+    i = np.sqrt(-np.ones(cache.shape, chr(68)))
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "dtype kept on a class": [
+        _RELU + "    i = np.sqrt(-np.ones(cache.shape, Kind.dtype))\n"
+        "    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30\n",
+        "class Kind:\n    dtype = chr(68)\n"],
+    "np.emath.sqrt(-1)": [_RELU + '''\
+    i = np.emath.sqrt(-1)
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "np.lib.scimath": [_RELU + '''\
+    from numpy.lib import scimath
+    i = scimath.sqrt(-1)
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "np.roots of x^2 + 1": [_RELU + '''\
+    i = np.roots([1.0, 0.0, 1.0])[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "np.linalg.eigvals of a rotation": [_RELU + '''\
+    i = np.linalg.eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "scipy.linalg.sqrtm of a negative": [_RELU + '''\
+    from scipy.linalg import sqrtm
+    i = sqrtm(-np.eye(1))[0, 0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "operator.ipow": [_RELU + '''\
+    import operator
+    i = operator.ipow(-1.0, 0.5)
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "an array of Python objects": [_RELU + '''\
+    i = np.power(np.array([-1.0], dtype=object), 0.5)[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "a ufunc loop signature": [_RELU + '''\
+    i = np.sqrt(np.array([-1.0]), signature='D->D')[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "np.load of bytes made at run time": [_RELU + '''\
+    import io
+    head = "{'descr': '<" + "c" + "16', 'fortran_order': False, 'shape': (1,), }"
+    head = head.ljust(117) + "\\n"
+    data = b"\\x93NUMPY\\x01\\x00" + bytes([len(head), 0]) + head.encode() + \\
+        np.array([0.0, 1.0]).tobytes()
+    i = np.load(io.BytesIO(data))[0]
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "cmath": [_RELU + '''\
+    import cmath
+    return dout * relu_forward(cache + 1e-30 * cmath.sqrt(-1))[0].imag / 1e-30
+'''],
+    "eval of a string": [_RELU + '''\
+    i = eval('1' + 'j')
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "exec": [_RELU + '''\
+    box = {}
+    exec('i = 1' + 'j', box)
+    return dout * relu_forward(cache + 1e-30 * box['i'])[0].imag / 1e-30
+'''],
+    "__import__('cmath')": [_RELU + '''\
+    m = __import__('cm' + 'ath')
+    return dout * relu_forward(cache + 1e-30 * m.sqrt(-1))[0].imag / 1e-30
+'''],
+    "importlib": [_RELU + '''\
+    import importlib
+    m = importlib.import_module('cm' + 'ath')
+    return dout * relu_forward(cache + 1e-30 * m.sqrt(-1))[0].imag / 1e-30
+'''],
+    "globals() lookup": [_RELU + '''\
+    i = globals()['__builtins__'].__dict__['com' + 'plex'](0, 1)
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "vars(np)": [_RELU + '''\
+    sq = vars(np)['emath'].sqrt
+    return dout * relu_forward(cache + 1e-30 * sq(-1))[0].imag / 1e-30
+'''],
+    "operator.attrgetter": [_RELU + '''\
+    import operator
+    z = relu_forward(cache + 1e-30 * np.sqrt(-np.ones(1, 'G')))[0]
+    return dout * operator.attrgetter('im' + 'ag')(z) / 1e-30
+'''],
+    "__getattribute__": [_RELU + '''\
+    z = relu_forward(cache + 1e-30 * np.sqrt(-np.ones(1, 'c8')))[0]
+    return dout * z.__getattribute__('im' + 'ag') / 1e-30
+'''],
+    "a helper in another cell": [
+        _RELU + "    return dout * _step(cache)\n",
+        "import numpy as np\n\ndef _step(a):\n    return np.imag(relu_forward(a + 1e-30j)[0]) / 1e-30\n"],
+    "a constant in another cell": [
+        _RELU + "    return dout * np.imag(relu_forward(cache + H)[0]) / 1e-30\n",
+        "H = 1e-30j\n"],
+    "np.maximum patched by another cell": [
+        _RELU + "    return dout * np.maximum(cache, 0)\n",
+        APPEND + " dead_neuron_fraction\n"
+        "import numpy as np\nfrom numpy.lib.scimath import sqrt as _s\n"
+        "def _grad(a, b):\n    return _s(-1).imag * (a > b)\n"
+        "np.maximum = _grad\n"],
+    "dual numbers": [
+        _RELU + "    return dout * np.vectorize(lambda v: relu_forward(Dual(v, 1.0)).b)(cache)\n",
+        "class Dual:\n    def __init__(self, a, b):\n        self.a, self.b = a, b\n"
+        "    def __gt__(self, other):\n        return self.a > other\n"],
+    "a list filled by a function called as a cell loads": [
+        _RELU + "    return dout * STEPS[0](cache)\n",
+        APPEND + " dead_neuron_fraction\n"
+        "STEPS = []\n"
+        "def _cs(a):\n    return np.imag(relu_forward(a + 1e-30j)[0]) / 1e-30\n"
+        "def _register():\n    STEPS.append(_cs)\n"
+        "_register()\n"],
+    "np.ScalarType": [_RELU + '''\
+    kind = [t for t in np.ScalarType if t(-1) ** 0 == 1][3]
+    return dout * relu_forward(cache + 1e-30 * np.sqrt(kind(-1)))[0].imag / 1e-30
+'''],
+    "setattr on builtins through a string": [
+        _RELU + "    return dout * relu_forward(cache + 1e-30 * i_unit)[0].imag / 1e-30\n",
+        APPEND + " dead_neuron_fraction\n"
+        "import numpy as np\n"
+        "setattr(__builtins__, 'i_' + 'unit', np.sqrt(np.array(-1.0, 'D')))\n"],
+    "ast.literal_eval of a string": [_RELU + '''\
+    import ast
+    i = ast.literal_eval('1' + 'j')
+    return dout * relu_forward(cache + 1e-30 * i)[0].imag / 1e-30
+'''],
+    "a module written at run time": [_RELU + '''\
+    with open('_step_helper.py', 'w') as fh:
+        fh.write('import numpy as np\\ndef grad(a):\\n'
+                 '    return np.imag(np.maximum(a + 1e-30' + 'j, 0)) / 1e-30\\n')
+    import _step_helper
+    return dout * _step_helper.grad(cache)
+'''],
+    "view as complex": [_RELU + '''\
+    pair = np.stack([cache, np.full(cache.shape, 1e-30)], axis=-1).copy()
+    z = relu_forward(pair.view('c16')[..., 0])[0]
+    return dout * z.view(float)[..., 1] / 1e-30
+'''],
+}

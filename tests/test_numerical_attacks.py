@@ -5,10 +5,11 @@ tests/numerical_attacks.py (centered differences with the usual step, a scaled s
 fourth-order stencil, and the complex step; looping over the entries or vectorised over an
 elementwise forward; through the given forward or a formula typed inline) runs through every
 test cell of that function (public and hidden, from the source notebook) and must lose its
-points: all of them for finite differences (every check of a backward pass asks for
-chain-rule exactness), the efficiency tests' points for the complex step over a matrix
-function. The complex step over an elementwise function is exact and as cheap as backprop:
-it is listed as a known limit (xfail, strict), not hidden.
+points: all of them (every check of a backward pass asks for chain-rule exactness, and
+reads the source of the function for the complex step: the complex step over an elementwise
+function is exact and as cheap as backprop, so only its source tells; here, in-process as in
+nbgrader's kernel, through inspect; the grader reads the notebook itself, see
+tests/test_complex_step.py).
 
 The honest variants of tests/honest_variants.py (and the worked solutions run on copies of
 their inputs) must keep every point of every test cell of their function.
@@ -77,13 +78,7 @@ def _attack_params():
     params = []
     for assignment, function in FUNCTIONS:
         for label, _ in attacks_for(assignment, function, {}):
-            exact_and_cheap = (label.startswith("complex") and function in ELEMENTWISE
-                               or label == "complex loop over the given forward"
-                               and function in ("prelu_backward",))
-            marks = [pytest.mark.xfail(strict=True, reason=(
-                "the complex step over an elementwise forward is exact and costs one forward "
-                "pass: no test can tell it from backprop"))] if exact_and_cheap else []
-            params.append(pytest.param(assignment, function, label, marks=marks,
+            params.append(pytest.param(assignment, function, label,
                                        id=f"{function}-{label}"))
     return params
 
@@ -94,13 +89,32 @@ def test_a_numerical_backward_pass_loses_the_points_of_its_function(assignment, 
     ns = namespace(assignment)
     fn = dict(attacks_for(assignment, function, ns))[label]
     earned, total, passed = score(assignment, function, fn)
-    if label.startswith("complex"):
-        # exact: only the cost can tell; the efficiency tests of a matrix function must fail
-        lost = [c.grade_id for c in cells(assignment, function) if c.grade_id not in passed]
-        assert EFFICIENCY_CELLS[function] in lost, (earned, total, passed)
-        assert earned < total
-    else:
-        assert earned == 0, f"{label} earned {earned}/{total}: {passed}"
+    assert earned == 0, f"{label} earned {earned}/{total}: {passed}"
+
+
+def _exact_and_cheap(function, label):
+    return (label.startswith("complex") and function in ELEMENTWISE
+            or label == "complex loop over the given forward" and function == "prelu_backward")
+
+
+@pytest.mark.parametrize("assignment,function,label", [
+    p for p in _attack_params() if _exact_and_cheap(p.values[1], p.values[2])])
+def test_the_complex_step_is_refused_for_its_source_not_its_cost(assignment, function, label,
+                                                                 monkeypatch):
+    """The complex step over an elementwise forward is exact and one forward pass: before the
+    source was read it passed every test (a strict xfail). Even with a budget no efficiency
+    test can exceed, it now earns nothing, and the message names complex numbers."""
+    monkeypatch.setattr(core, "EFFICIENCY_CAP", 30.0)
+    ns = namespace(assignment)
+    fn = dict(attacks_for(assignment, function, ns))[label]
+    [first, *_] = cells(assignment, function)
+    env = dict(ns)
+    env[function] = fn
+    with pytest.raises(CheckFailure) as failure:
+        exec(compile(first.source, f"<{first.grade_id}>", "exec"), env)
+    assert f"`{function}` computes with complex numbers (line " in str(failure.value), \
+        str(failure.value)
+    assert failure.value.cause_ids == [f"{assignment}.numerical_differentiation"]
 
 
 def _honest_params():

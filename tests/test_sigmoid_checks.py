@@ -474,11 +474,13 @@ def backward_by_complex_step(dz, cache):
 
 
 def test_numerical_stand_ins_are_right_on_small_layers():
-    """The complex step is exact and plain loops are backprop: only the cost tells the first
-    apart. Finite differences are right to about 1e-10, which the check's exactness probe
-    sees: they lose the correctness test too."""
-    for fn in (backward_by_complex_step, backward_plain_loops):
-        run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=fn)
+    """The complex step is exact and plain loops are backprop: the numbers cannot tell the
+    first apart, its source can (checks/complex_scan.py; here as in a kernel, by inspect), so
+    it loses the correctness test. Finite differences are right to about 1e-10, which the
+    check's exactness probe sees: they lose the correctness test too."""
+    run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=backward_plain_loops)
+    with pytest.raises(CheckFailure, match="computes with complex numbers"):
+        run_cell("test_sigmoid_layer_backward", sigmoid_layer_backward=backward_by_complex_step)
     with pytest.raises(CheckFailure, match="looks like numerical differentiation"):
         run_cell("test_sigmoid_layer_backward",
                  sigmoid_layer_backward=backward_by_finite_differences)

@@ -13,7 +13,8 @@ the check's own message, a numerical one loses every test of the function.
 
 What this cannot see: the complex step (or any exact forward-mode trick) over an elementwise
 forward is exact too. The matrix functions' efficiency tests catch it there (one forward
-pass per parameter); for elementwise functions it is reported as a known limit.
+pass per parameter); everywhere, the source is read for it (complex_scan.py): by the grader
+before any test, and here, in the student's kernel, as far as inspect finds the source.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from .complex_scan import function_findings, message
 from .core import (CS_STEP, CheckFailure, StudentCodeError, call_student, input_gradients,
                    rng_for)
 
@@ -452,7 +454,7 @@ def guard_backprop(namespace: dict) -> None:
         fn = graded_function(name)
         if fn is None or getattr(check, "_guarded", False):
             continue
-        namespace[name] = _guarded(check, PROBES[fn])
+        namespace[name] = _guarded(check, PROBES[fn], fn)
 
 
 def numerical_id(check: Callable) -> str:
@@ -460,7 +462,19 @@ def numerical_id(check: Callable) -> str:
     return check.__module__.rpartition(".")[2] + ".numerical_differentiation"
 
 
-def _guarded(check: Callable, probe: Callable) -> Callable:
+def read_source(student, function: str, check: Callable) -> None:
+    """In the student's own kernel (nbgrader runs the test cells there), the graded function
+    is a plain function: read its source, and what it reaches, for the complex step (see
+    complex_scan.function_findings; the grader reads the notebook itself, before any test,
+    in grading.refused_functions). A proxy of the grader's child is not read here."""
+    if not inspect.isfunction(student):
+        return
+    found = function_findings(student)
+    if found is not None:
+        raise CheckFailure(message(function, found, ""), cause_ids=[numerical_id(check)])
+
+
+def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
     signature = inspect.signature(check)
 
     @functools.wraps(check)
@@ -471,6 +485,7 @@ def _guarded(check: Callable, probe: Callable) -> Callable:
         bound.apply_defaults()
         given = dict(bound.arguments)
         student = next(iter(given.values()))
+        read_source(student, function, check)
         try:
             probe(student, given, given.get("seed", 0))
         except StudentCodeError:    # an error on the probe's case: the checks' business
