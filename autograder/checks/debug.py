@@ -30,7 +30,7 @@ CHECK = "gradient_check"
 COUNTS = "unit_counts"
 NORMS = "layer_gradient_norms"
 REPORT = "bug_report"
-FIX_GRADIENT = "fix_wrong_gradient"
+FIX_GRADIENT = "fix_wrong_backward"
 FIX_DEAD = "fix_dead_layer"
 FIX_UPDATES = "fix_exploding_updates"
 FIX_LEAK = "fix_label_leak"
@@ -247,13 +247,13 @@ def _column(rng, N, role):
         col[rng.integers(N)] = rng.uniform(0.1, 1.0)
         return col
     if role == "sat+":
-        return rng.uniform(5.0, 12.0, N)
+        return rng.uniform(8.0, 14.0, N)
     if role == "sat-":                     # saturated, and dead behind a ReLU
-        return -rng.uniform(5.0, 12.0, N)
+        return -rng.uniform(8.0, 14.0, N)
     if role == "sat+-":
-        return rng.uniform(5.0, 12.0, N) * rng.choice([-1.0, 1.0], N)
+        return rng.uniform(8.0, 14.0, N) * rng.choice([-1.0, 1.0], N)
     if role == "almost":                   # saturated on every example but one
-        col = rng.uniform(5.0, 12.0, N) * rng.choice([-1.0, 1.0], N)
+        col = rng.uniform(8.0, 14.0, N) * rng.choice([-1.0, 1.0], N)
         col[rng.integers(N)] = rng.uniform(-0.5, 0.5)
         return col
     if role == "between":                  # saturated for tol 1e-3, not for tol 1e-6
@@ -261,8 +261,8 @@ def _column(rng, N, role):
     return rng.uniform(-2.0, 2.0, N)       # healthy
 
 
-ROLES = ("dead", "zero", "one", "sat+", "sat-", "sat+-", "almost", "between", "healthy",
-         "healthy", "dead", "sat-")
+ROLES = ("dead", "zero", "one", "sat+", "sat-", "sat+-", "almost", "between", "between",
+         "healthy", "healthy", "dead", "sat-")
 
 
 def _unit_case(rng, N):
@@ -423,7 +423,7 @@ def _check_norms(fn, seed, name):
                               _norm_candidates(hist, k)]))
         for (got, _), (hist, _, T) in zip(per, cases):
             truth = np.array([np.linalg.norm(h["grads"][k]) for h in hist])
-            expect_close(NORMS, f"the norms of {k}", got, truth, tol=1e-9,
+            expect_close(NORMS, f"norms[{k!r}]", got, truth, tol=1e-9,
                          context=f"on a history of {T} steps",
                          hints=on_every_case(per),
                          cause="at each step t, the L2 norm of every entry of "
@@ -501,7 +501,7 @@ def check_bug_report_hidden(bug_report, seed=0, key=0):
                            "that shows each kind again, and read the function it points to.")
 
 
-# ---------------------------------------------------------------- fix_wrong_gradient
+# ---------------------------------------------------------------- fix_wrong_backward
 
 STILL_BUGGY = ("this is what the given tanh_backward returns: it multiplies by 1 - out, "
                "which is not the derivative of tanh. Write the derivative of tanh in terms of "
@@ -536,13 +536,13 @@ def _check_fix_gradient(fn, seed, name):
                            "written with the cached output out = tanh(a).")
 
 
-def check_fix_wrong_gradient(fix_wrong_gradient, seed=0):
+def check_fix_wrong_backward(fix_wrong_backward, seed=0):
     """The fixed backward pass against the complex step of np.tanh, on three batches."""
-    _check_fix_gradient(fix_wrong_gradient, seed, "check_fix_wrong_gradient")
+    _check_fix_gradient(fix_wrong_backward, seed, "check_fix_wrong_backward")
 
 
-def check_fix_wrong_gradient_hidden(fix_wrong_gradient, seed=0):
-    _check_fix_gradient(fix_wrong_gradient, seed, "check_fix_wrong_gradient_hidden")
+def check_fix_wrong_backward_hidden(fix_wrong_backward, seed=0):
+    _check_fix_gradient(fix_wrong_backward, seed, "check_fix_wrong_backward_hidden")
 
 
 # ---------------------------------------------------------------- fix_dead_layer

@@ -412,12 +412,12 @@ def _probe_huber(fn, args, seed):
 
 
 def _probe_tanh(fn, args, seed):
-    rng = rng_for(seed, "fix_wrong_gradient_exact")
+    rng = rng_for(seed, "fix_wrong_backward_exact")
     a = _signed(rng, (4, 5), 1e-3, 4.0)
     out = np.tanh(a)
     dout = _signed(rng, (4, 5), 0.1, 10.0)
     res = call_student(fn, dout.copy(), out.copy())
-    expect_exact("fix_wrong_gradient", {"da": res}, {"da": dout * (1.0 - out * out)},
+    expect_exact("fix_wrong_backward", {"da": res}, {"da": dout * (1.0 - out * out)},
                  "on pre-activations between 1e-3 and 4 in size, of both signs",
                  "the cached output of the tanh")
 
@@ -441,7 +441,7 @@ PROBES: dict[str, Callable] = {
     "lstm_step_backward": _probe_lstm_step,
     "lstm_backward": _probe_lstm,
     "huber_backward": _probe_huber,
-    "fix_wrong_gradient": _probe_tanh,
+    "fix_wrong_backward": _probe_tanh,
 }
 
 
