@@ -313,7 +313,7 @@ def _report(**changes):
 def test_a_misnamed_bug_loses_the_hidden_points_only():
     wrong = _report(**{"wrong gradient": "relu_backward"})
     run_cell("test_bug_report", bug_report=wrong)           # the form is right
-    message = fails(["test_bug_report_hidden"], "1 of the four bugs are not where you placed",
+    message = fails(["test_bug_report_hidden"], "1 of the four bugs is not where you placed it",
                     bug_report=wrong)
     assert "'wrong gradient'" in message
     assert "tanh_backward" not in message                    # never the answer

@@ -496,9 +496,11 @@ def check_bug_report_hidden(bug_report, seed=0, key=0):
     named = _report(bug_report)
     wrong = [k for k in KINDS if _digest(key, k, named[k]) != _DIGESTS[k]]
     if wrong:
-        raise CheckFailure(f"`{REPORT}`: {len(wrong)} of the four bugs are not where you "
-                           f"placed them: {', '.join(repr(k) for k in wrong)}. Run the tool "
-                           "that shows each kind again, and read the function it points to.")
+        are = "is" if len(wrong) == 1 else "are"
+        raise CheckFailure(f"`{REPORT}`: {len(wrong)} of the four bugs {are} not where you "
+                           f"placed {'it' if len(wrong) == 1 else 'them'}: "
+                           f"{', '.join(repr(k) for k in wrong)}. Run the tool that shows each "
+                           "kind again, and read the function it points to.")
 
 
 # ---------------------------------------------------------------- fix_wrong_backward
