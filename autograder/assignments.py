@@ -10,4 +10,4 @@ The order is the order students meet the assignments in: reports and exports fol
 """
 from __future__ import annotations
 
-ASSIGNMENTS: tuple[str, ...] = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
+ASSIGNMENTS: tuple[str, ...] = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm", "debug")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["probe_exp", "probe_quadratic"]
+__all__ = ["probe_exp", "probe_quadratic", "probe_params_loss"]
 
 
 def _expect_shape(x, shape, name):
@@ -35,3 +35,18 @@ def probe_quadratic(x, A, b):
     _expect_shape(x, b.shape, "probe_quadratic")
     v = np.asarray(x, dtype=np.float64).ravel()
     return float(0.5 * v @ np.asarray(A) @ v + b.ravel() @ v)
+
+
+def probe_params_loss(params, C, D):
+    """sum_k sum(C_k * sin(p_k)) + 0.5 * (sum_k sum(D_k * p_k))**2 over the names k of C:
+    a loss of a dict of parameter arrays, smooth and coupling every entry with every other."""
+    total = 0.0
+    s = 0.0
+    for k in C:
+        if np.shape(params[k]) != np.shape(C[k]):
+            raise ValueError(f"the test loss takes params[{k!r}] of shape {np.shape(C[k])}, "
+                             f"but it was called with shape {np.shape(params[k])}")
+        p = np.asarray(params[k], dtype=np.float64)
+        total = total + np.sum(np.asarray(C[k]) * np.sin(p))
+        s = s + np.sum(np.asarray(D[k]) * p)
+    return float(total + 0.5 * s * s)

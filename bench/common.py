@@ -62,6 +62,12 @@ BUGS = {
         "spectral_radius": ("np.max(np.abs(np.linalg.eigvals(W)))",
                             "np.max(np.linalg.eigvals(W).real)"),           # no abs
     },
+    "debug": {
+        "gradient_check": ("n = (up - down) / (2 * h)", "n = (up - down) / h"),
+        "unit_counts": ("np.all(pre <= 0, axis=0)", "np.any(pre <= 0, axis=0)"),
+        "layer_gradient_norms": ('step["grads"][k] ** 2', 'step["params"][k] ** 2'),
+        "fix_exploding_updates": ("min(1.0, (step + 1) / warmup)", "(step + 1) / warmup"),
+    },
 }
 
 

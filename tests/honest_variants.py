@@ -167,4 +167,10 @@ def huber_backward(dloss, r, delta=1.0):
     return dloss * (inside * r + ~inside * delta * np.sign(r)) / r.size
 '''),
     },
+    "fix_wrong_backward": {
+        "named arguments, dout minus": ("def fix_wrong_backward(dout, out):\n"
+                                        "    return dout - dout * out * out\n"),
+        "np.square": ("def fix_wrong_backward(*args):\n    dout, out = args\n"
+                      "    return np.multiply(dout, 1.0 - np.square(out))\n"),
+    },
 }

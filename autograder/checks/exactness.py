@@ -413,6 +413,17 @@ def _probe_huber(fn, args, seed):
                  "which side of delta each error is on", {"dr": near})
 
 
+def _probe_tanh(fn, args, seed):
+    rng = rng_for(seed, "fix_wrong_backward_exact")
+    a = _signed(rng, (4, 5), 1e-3, 4.0)
+    out = np.tanh(a)
+    dout = _signed(rng, (4, 5), 0.1, 10.0)
+    res = call_student(fn, dout.copy(), out.copy())
+    expect_exact("fix_wrong_backward", {"da": res}, {"da": dout * (1.0 - out * out)},
+                 "on pre-activations between 1e-3 and 4 in size, of both signs",
+                 "the cached output of the tanh")
+
+
 PROBES: dict[str, Callable] = {
     "staged_backward": _probe_staged,
     "add_backward": _gate_probe("add_backward", lambda d, x, y: (d, d)),
@@ -432,6 +443,7 @@ PROBES: dict[str, Callable] = {
     "lstm_step_backward": _probe_lstm_step,
     "lstm_backward": _probe_lstm,
     "huber_backward": _probe_huber,
+    "fix_wrong_backward": _probe_tanh,
 }
 
 
