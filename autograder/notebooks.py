@@ -185,8 +185,10 @@ def read_notebook(path: str | Path, follow_links: bool = True,
     try:
         cells = tuple(_code_cell(raw) for raw in nb["cells"]
                       if isinstance(raw, dict) and raw.get("cell_type") == "code")
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise NotebookError(f"{path} has a malformed cell: {exc}") from None
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError,
+            MemoryError) as exc:   # any value JSON holds: a 400-digit `points` overflows
+        raise NotebookError(f"{path} has a malformed cell: "
+                            f"{one_line(str(exc))[:200] or type(exc).__name__}") from None
     return Notebook(path=path, cells=cells)
 
 
@@ -332,6 +334,15 @@ def definitions(source: str) -> tuple[list[str] | None, str]:
         tree = ast.parse(strip_magics(source))
     except (SyntaxError, ValueError) as exc:
         return None, f"it does not parse ({exc.__class__.__name__})"
+    except (RecursionError, MemoryError):   # Python's parser gives up on deep nesting
+        return None, "it is nested too deeply to be read"
+    try:
+        return _definitions(tree, source)
+    except RecursionError:   # an expression too deep for _constant
+        return None, "it is nested too deeply to be read"
+
+
+def _definitions(tree: ast.Module, source: str) -> tuple[list[str] | None, str]:
     names: list[str] = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -407,7 +418,7 @@ def _is_import_of(source: str, name: str) -> bool:
     """Whether `name` comes into the cell by an import (`import numpy as np` again is fine)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(isinstance(node, (ast.Import, ast.ImportFrom)) and
                any((a.asname or a.name).split(".")[0] == name for a in node.names)

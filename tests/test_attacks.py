@@ -689,6 +689,74 @@ def test_unreadable_notebooks_are_reported(course, case):
     assert [t.status for t in result.tests] == ["error"] * 4
 
 
+# A notebook's content that makes the grader's own parsing fail with something else than a
+# syntax error: a number too large for a float in nbgrader's metadata (OverflowError), a
+# helper cell nested too deeply for Python's parser (RecursionError) or one that exhausts it
+# (MemoryError). Each is read in the grader (where its assignment is recognised, and where its
+# grading plan is made), never in the student process.
+TOO_LARGE_POINTS = ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x = 1",'
+                    ' "metadata": {"nbgrader": {"grade": true, "grade_id": "test_double",'
+                    ' "points": 1' + "0" * 400 + '}}}]}')
+PARSER_BREAKERS = {
+    "points too large for a number": (TOO_LARGE_POINTS, "malformed cell"),
+    "a helper nested too deeply": ("X = " + "+".join(["1"] * 100_000) + "\n", None),
+    "a helper that exhausts the parser": ("X = " + "-" * 100_000 + "1\n", None),
+    "a helper default nested too deeply": ("def helper(a=" + "+".join(["1"] * 100_000)
+                                           + "):\n    return a\n", "`helper`"),
+}
+
+
+@pytest.mark.parametrize("case", PARSER_BREAKERS)
+def test_a_notebook_that_breaks_the_graders_parsing_costs_only_its_own_points(course, case):
+    """Through the CLI, in a folder outside an nbgrader tree (so the grader reads each
+    notebook to recognise its assignment) and with two workers: the hostile notebook gets
+    its message and its zero, the classmate beside it is graded, the run ends normally."""
+    content, words = PARSER_BREAKERS[case]
+    inbox = course / "inbox"
+    honest = inbox / "bob" / "staged.ipynb"
+    honest.parent.mkdir(parents=True)
+    nbformat.write(toy_course.build(), honest)
+    hostile_path = inbox / "alice" / "staged.ipynb"
+    hostile_path.parent.mkdir(parents=True)
+    if content.startswith("{"):
+        hostile_path.write_text(content)
+    else:
+        nbformat.write(add_cell(toy_course.build(), content, after="double"), hostile_path)
+    out = course.parent / "grades.json"
+    proc = conftest.run_cli("grade", "inbox", "--hidden", "--course", ".", "--json", out,
+                            "--jobs", "2", "--timeout", "2", "--isolation", "process",
+                            cwd=course, limit=60)
+    unreadable = content.startswith("{")   # exit 1: a submission could not be graded
+    assert proc.returncode == int(unreadable) and out.exists(), \
+        proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    subs = {Path(s["path"]).parent.name: s for s in json.loads(out.read_text())["submissions"]}
+    assert subs["bob"]["score"] == 5, subs["bob"]
+    if unreadable:
+        assert subs["alice"]["score"] == 0 and words in (subs["alice"]["error"] or "")
+    else:   # only the cell is left out: the answers above it are graded
+        assert subs["alice"]["score"] == 5, subs["alice"]
+        if words:
+            assert any(words in w for w in subs["alice"]["warnings"]), subs["alice"]["warnings"]
+
+
+@pytest.mark.parametrize("where", ["make_plan", "grade_notebook"])
+def test_an_unforeseen_failure_of_the_grader_costs_one_notebook(course, monkeypatch, where):
+    """The class behind PARSER_BREAKERS: whatever in a notebook the grader's own code does not
+    foresee ends that notebook's grading with a message, never the batch's."""
+    import backprop_lab.batch as batch
+    import backprop_lab.grading as grading
+
+    def broken(*args, **kwargs):
+        raise KeyError("a case nobody foresaw")
+
+    monkeypatch.setattr(grading if where == "make_plan" else batch, where, broken)
+    path = toy_course.write_submission(course, "s1")
+    [result] = grade_all([path], Settings(course=course, hidden=True, isolation="process"), 1)
+    assert result.score == 0 and "KeyError" in result.error, result.error
+    assert [t.status for t in result.tests] == ["error"] * 4
+
+
 def test_a_folder_named_like_a_notebook_is_reported(course):
     path = course / "submitted" / "s1" / "staged" / "staged.ipynb"
     path.mkdir(parents=True)
