@@ -100,6 +100,11 @@ def _kind(meta: dict) -> str:
 
 
 MAX_NOTEBOOK_BYTES = 256 * 2 ** 20
+# JSON items of one notebook (its `,` `[` `{` `:` bytes, counted before parsing: an upper
+# bound). Parsing costs up to about 64 bytes of memory per item, so 256 MB of `{},` would take
+# 7 GB of the grader, which reads every notebook itself; 2 million take at most about 130 MB.
+# The course's notebooks hold about 4,000; outputs add one per line or value printed.
+MAX_NOTEBOOK_ITEMS = 2_000_000
 
 
 def _kind_of_file(mode: int) -> str:
@@ -162,10 +167,16 @@ def read_notebook(path: str | Path, follow_links: bool = True,
 
     A submission is read with follow_links=False: a link is refused (see read_bytes)."""
     path = Path(path)
+    data = read_bytes(path, follow_links, limit)
+    if sum(data.count(c) for c in b",[{:") > MAX_NOTEBOOK_ITEMS:
+        raise NotebookError(f"{path} holds more than {MAX_NOTEBOOK_ITEMS:,} JSON items (lists, "
+                            "values, lines of output), too many to grade: clear its outputs "
+                            "(Edit > Clear Outputs of All Cells), save it and submit it again")
     try:
-        text = read_bytes(path, follow_links, limit).decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot read {path}: {exc}") from None
+    del data
     if not text.strip():
         raise NotebookError(f"{path} is empty")
     # Plain JSON, not nbformat: its schema validation costs a second per process, and the

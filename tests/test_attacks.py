@@ -675,7 +675,37 @@ BROKEN_FILES = {
                                     ' "metadata": {"nbgrader": [1]}}]}', "malformed cell"),
     "an old notebook format": ('{"cells": [], "nbformat": 3}', "format 3"),
     "a format that is not a number": ('{"cells": [], "nbformat": "4"}', "format"),
+    "millions of JSON items": ('{"cells": [], "x": [' + "{}," * 2_100_000 + "{}]}",
+                               "JSON items"),
 }
+
+
+def _read_measured(path, queue):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        notebooks.read_notebook(path, follow_links=False)
+        outcome = "read"
+    except notebooks.NotebookError as exc:
+        outcome = str(exc)
+    queue.put((outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before))
+
+
+@pytest.mark.parametrize("item", ["{}", "[]", '{"a": 0}', "0"])
+def test_a_notebook_of_millions_of_small_items_cannot_swell_the_grader(tmp_path, item):
+    """A notebook is read in the grader itself (to recognise its assignment, to make its
+    plan): 24 MB of tiny JSON items (a 256 MB one, the size allowed) used to take 0.6 GB
+    (7 GB) there while parsed. They are counted before parsing and refused with a message."""
+    path = tmp_path / "staged.ipynb"
+    count = 24 * 2 ** 20 // (len(item) + 1)
+    path.write_text('{"nbformat": 4, "cells": [], "x": [' + (item + ",") * count + item + "]}")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    reader = context.Process(target=_read_measured, args=(path, queue))
+    reader.start()
+    outcome, grown_kb = queue.get(timeout=120)
+    reader.join()
+    assert "JSON items" in outcome and "clear" in outcome.lower(), outcome
+    assert grown_kb < 100 * 1024, f"the grader grew by {grown_kb // 1024} MB"
 
 
 @pytest.mark.parametrize("case", BROKEN_FILES)
