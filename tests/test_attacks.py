@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell
 
@@ -1022,3 +1023,72 @@ def test_a_child_never_serves_a_public_test_after_a_hidden_one(tmp_path):
     hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in tested}, hidden)
     assert hidden_only and stashes >= 4
     assert not printed, f"public tests printed {len(printed)} hidden inputs"
+
+
+# ================================================================ the exactness probe, evaded
+
+# Every check of a backward pass ends with one more call, the exactness probe (checks/
+# exactness.py), on a case of its own: that call alone tells backprop from a numerical
+# gradient. A numerical backward pass that can tell the probe's case from the check's own
+# (its sizes, its magnitudes, its place as the last call) need not answer it: it raised, gave
+# back something of another form, NaNs or a far-off value, and kept the points. Here the
+# probe's call is found as the test author can (the last call a test cell makes) and answered
+# each way, every other call answered by the worked solution.
+EVASIONS = {
+    "raises": lambda result: (_ for _ in ()).throw(ValueError("not now")),
+    "returns None": lambda result: None,
+    "returns a shorter tuple": lambda result: result[:1] if isinstance(result, tuple)
+    else (result,),
+    "returns NaN": lambda result: _mapped(result, lambda a: np.full_like(a, np.nan)),
+    "returns zeros": lambda result: _mapped(result, np.zeros_like),
+}
+
+
+def _mapped(result, f):
+    if isinstance(result, tuple):
+        return tuple(_mapped(r, f) for r in result)
+    if isinstance(result, dict):
+        return {k: _mapped(v, f) for k, v in result.items()}
+    return f(np.asarray(result, dtype=np.float64))
+
+
+def _evading(solution, evade, last: int):
+    calls = [0]
+
+    def backward(*args, **kwargs):
+        calls[0] += 1
+        result = solution(*args, **kwargs)
+        return evade(result) if calls[0] == last else result
+    return backward, calls
+
+
+def _graded_backward_passes():
+    from backprop_lab.checks.exactness import PROBES
+    from numerical_attacks import SPECS
+    return [(a, f) for a, fns in SPECS.items() for f in fns if f in PROBES]
+
+
+@pytest.mark.parametrize("evasion", EVASIONS)
+def test_a_backward_pass_that_will_not_answer_the_exactness_probe_loses_the_test(evasion):
+    from notebook_tools import cells_for, run_test_cell, solution_namespace
+    from backprop_lab.checks.core import CheckFailure, StudentCodeError
+    kept = []
+    for assignment, function in _graded_backward_passes():
+        ns = solution_namespace(assignment)
+        solution = ns[function]
+        for cell in cells_for(assignment, function):
+            counting, calls = _evading(solution, lambda r: r, last=-1)
+            run_test_cell(ns, cell, **{function: counting})   # the solution passes
+            evasive, _ = _evading(solution, EVASIONS[evasion], last=calls[0])
+            try:
+                run_test_cell(ns, cell, **{function: evasive})
+            except (CheckFailure, StudentCodeError) as failure:
+                if evasion == "raises":   # the student's own error, shown as such
+                    assert isinstance(failure, StudentCodeError) and "not now" in str(failure)
+                else:   # unanswered (no cause named), or zeros where most are tiny
+                    assert isinstance(failure, CheckFailure), str(failure)
+                    assert "one more case" in str(failure) and failure.cause_ids == [] \
+                        or evasion == "returns zeros", str(failure)
+                continue
+            kept.append(cell.grade_id)
+    assert kept == [], f"the probe's call {evasion} and these tests passed: {kept}"
