@@ -76,14 +76,40 @@ def _start_worker(settings: Settings, started) -> None:
 
 def _grade_one(index: int, found: Found, settings: Settings) -> SubmissionResult:
     _worker_started[index] = 1
-    return grade_notebook(found.path, settings, _worker_launcher, student=found.student,
-                          assignment=found.assignment, rerun=False)
+    return _guarded_grade(found, settings, _worker_launcher)
 
 
 def _rerun_one(index: int, result: SubmissionResult, settings: Settings) -> SubmissionResult:
     _worker_started[index] = 1
-    rerun_tests(result, settings, _worker_launcher)
+    try:
+        rerun_tests(result, settings, _worker_launcher)
+    except Exception as exc:   # see _guarded_grade: the first results stand
+        result.rerun = []
+        result.warnings.append(f"the grader failed ({type(exc).__name__}) while the tests "
+                               "that ran out of time ran again; the first results stand")
     return result
+
+
+GRADER_FAILED = ("the grader failed on this notebook ({}) and did not grade it; the other "
+                 "notebooks were graded (please tell the course staff)")
+
+
+def _guarded_grade(found: Found, settings: Settings, launcher: Launcher) -> SubmissionResult:
+    """grade_notebook, except that an exception nobody foresaw (something in one notebook
+    the grader cannot handle) makes that notebook's result an error, not the batch's end."""
+    try:
+        return grade_notebook(found.path, settings, launcher, student=found.student,
+                              assignment=found.assignment, rerun=False)
+    except Exception as exc:
+        result, _, plan = open_submission(found.path, settings, found.student,
+                                          found.assignment)
+        result.error = GRADER_FAILED.format(type(exc).__name__) + \
+            (f"; {result.error}" if result.error else "")
+        if plan is not None:
+            result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
+                                       t.hidden) for t in plan.tests]
+        result.score = 0.0
+        return result
 
 
 WORKER_DIED = ("the grading worker died while grading this notebook, and again when it was "
@@ -121,8 +147,7 @@ def grade_all(notebooks: list[Path | Found], settings: Settings, jobs: int,
     if len(items) == 1:   # nothing else to lose: graded here, without a worker
         item = items[0]
         with launcher_for(settings) as launcher:
-            done(0, grade_notebook(item.path, settings, launcher, student=item.student,
-                                   assignment=item.assignment))
+            done(0, _guarded_grade(item, settings, launcher))
             if results[0].rerun:
                 rerun_tests(results[0], settings, launcher)
         return results

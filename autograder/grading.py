@@ -291,7 +291,14 @@ def open_submission(path: Path, settings: Settings, student: str | None = None,
         result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
                                    t.hidden) for t in plan_tests]
         return result, trusted, None
-    plan = make_plan(trusted.notebook, submission)
+    try:
+        plan = make_plan(trusted.notebook, submission)
+    except Exception as exc:   # content the plan did not foresee costs this notebook only
+        result.error = (f"the grader could not sort the cells of this notebook "
+                        f"({type(exc).__name__}); nothing of it was graded")
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, ERROR, SEE_SUBMISSION_ERROR,
+                                   t.hidden) for t in plan_tests]
+        return result, trusted, None
     result.warnings = [cut(w, REPORT_TEXT_LIMIT) for w in plan.warnings]
     return result, trusted, plan
 

@@ -102,6 +102,11 @@ def _kind(meta: dict) -> str:
 
 
 MAX_NOTEBOOK_BYTES = 256 * 2 ** 20
+# JSON items of one notebook (its `,` `[` `{` `:` bytes, counted before parsing: an upper
+# bound). Parsing costs up to about 64 bytes of memory per item, so 256 MB of `{},` would take
+# 7 GB of the grader, which reads every notebook itself; 2 million take at most about 130 MB.
+# The course's notebooks hold about 4,000; outputs add one per line or value printed.
+MAX_NOTEBOOK_ITEMS = 2_000_000
 
 
 def _kind_of_file(mode: int) -> str:
@@ -164,10 +169,16 @@ def read_notebook(path: str | Path, follow_links: bool = True,
 
     A submission is read with follow_links=False: a link is refused (see read_bytes)."""
     path = Path(path)
+    data = read_bytes(path, follow_links, limit)
+    if sum(data.count(c) for c in b",[{:") > MAX_NOTEBOOK_ITEMS:
+        raise NotebookError(f"{path} holds more than {MAX_NOTEBOOK_ITEMS:,} JSON items (lists, "
+                            "values, lines of output), too many to grade: clear its outputs "
+                            "(Edit > Clear Outputs of All Cells), save it and submit it again")
     try:
-        text = read_bytes(path, follow_links, limit).decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot read {path}: {exc}") from None
+    del data
     if not text.strip():
         raise NotebookError(f"{path} is empty")
     # Plain JSON, not nbformat: its schema validation costs a second per process, and the
@@ -187,8 +198,10 @@ def read_notebook(path: str | Path, follow_links: bool = True,
     try:
         cells = tuple(_code_cell(raw) for raw in nb["cells"]
                       if isinstance(raw, dict) and raw.get("cell_type") == "code")
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise NotebookError(f"{path} has a malformed cell: {exc}") from None
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError,
+            MemoryError) as exc:   # any value JSON holds: a 400-digit `points` overflows
+        raise NotebookError(f"{path} has a malformed cell: "
+                            f"{one_line(str(exc))[:200] or type(exc).__name__}") from None
     return Notebook(path=path, cells=cells)
 
 
@@ -334,6 +347,15 @@ def definitions(source: str) -> tuple[list[str] | None, str]:
         tree = ast.parse(strip_magics(source))
     except (SyntaxError, ValueError) as exc:
         return None, f"it does not parse ({exc.__class__.__name__})"
+    except (RecursionError, MemoryError):   # Python's parser gives up on deep nesting
+        return None, "it is nested too deeply to be read"
+    try:
+        return _definitions(tree, source)
+    except RecursionError:   # an expression too deep for _constant
+        return None, "it is nested too deeply to be read"
+
+
+def _definitions(tree: ast.Module, source: str) -> tuple[list[str] | None, str]:
     names: list[str] = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -409,7 +431,7 @@ def _is_import_of(source: str, name: str) -> bool:
     """Whether `name` comes into the cell by an import (`import numpy as np` again is fine)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(isinstance(node, (ast.Import, ast.ImportFrom)) and
                any((a.asname or a.name).split(".")[0] == name for a in node.names)

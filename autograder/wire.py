@@ -40,6 +40,7 @@ _HEADER = struct.Struct(">Q")
 _DTYPES = {np.dtype(name).str: np.dtype(name) for name in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128")}
+MAX_DIMS = 32                  # dimensions of an array (numpy's own limit, in numpy 1)
 CALLABLE_MODULE = "backprop_lab.probes"   # the only module whose functions cross
 # JSON escapes that decode to a lone surrogate or NUL (or a valid pair, joined by json)
 _UNCLEAN_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
@@ -178,13 +179,21 @@ class Decoder:
             raise WireError("malformed message")
         kind = node["t"]
         if kind == "c":
-            return complex(float(node["re"]), float(node["im"]))
+            parts = node.get("re"), node.get("im")
+            if not all(isinstance(p, str) for p in parts):
+                raise WireError("malformed complex number")
+            try:
+                return complex(float(parts[0]), float(parts[1]))
+            except ValueError:
+                raise WireError("malformed complex number") from None
         if kind == "ref":
-            if node.get("id") not in self.objects:
+            if not _is_id(node.get("id")) or node["id"] not in self.objects:
                 raise WireError("reference to an unknown object")
             return self.objects[node["id"]]
         if kind == "nd":
             return self._array(node)
+        if kind in ("tuple", "list", "dict") and not isinstance(node.get("v"), list):
+            raise WireError(f"malformed {kind}")
         if kind in ("tuple", "list"):
             if kind == "list":
                 out: Any = self._register(node, [])
@@ -194,8 +203,11 @@ class Decoder:
             return self._register(node, tuple(items))
         if kind == "dict":
             out = self._register(node, {})
-            for key, value in node["v"]:
-                if not isinstance(key, (str, int)):
+            for item in node["v"]:
+                if not isinstance(item, list) or len(item) != 2:
+                    raise WireError("malformed dict item")
+                key, value = item
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
                     raise WireError("malformed dict key")
                 out[cut(key) if isinstance(key, str) else key] = self.decode(value, depth + 1)
             return out
@@ -205,19 +217,27 @@ class Decoder:
 
     def _register(self, node: dict, obj: Any) -> Any:
         node_id = node.get("id")
-        if not isinstance(node_id, int) or node_id in self.objects:
+        if not _is_id(node_id) or node_id in self.objects:
             raise WireError("malformed object id")
         self.objects[node_id] = obj
         return obj
 
     def _array(self, node: dict) -> np.ndarray:
-        dtype = _DTYPES.get(node.get("dtype"))
-        shape = node.get("shape")
-        if dtype is None or not isinstance(shape, list) or \
-                not all(isinstance(n, int) and n >= 0 for n in shape):
+        dtype = node.get("dtype")
+        dtype = _DTYPES.get(dtype) if isinstance(dtype, str) else None
+        shape, b64 = node.get("shape"), node.get("b64")
+        if dtype is None or not isinstance(shape, list) or len(shape) > MAX_DIMS or \
+                not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                        for n in shape) or not isinstance(b64, str):
             raise WireError("malformed array")
-        data = base64.b64decode(node["b64"], validate=True)
-        if len(data) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        try:
+            data = base64.b64decode(b64, validate=True)
+        except ValueError:
+            raise WireError("malformed array data") from None
+        size = 1
+        for n in shape:   # Python's integers: a size cannot wrap around to match the data
+            size *= n
+        if len(data) != size * dtype.itemsize:
             raise WireError("array data does not match its shape")
         return self._register(node, np.frombuffer(data, dtype=dtype).reshape(shape).copy())
 
@@ -231,6 +251,10 @@ class Decoder:
         args = [self.decode(a, depth + 1) for a in node["args"]]
         kwargs = {k: self.decode(v, depth + 1) for k, v in node["kwargs"]}
         return functools.partial(fn, *args, **kwargs) if args or kwargs else fn
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _public_name(name: str) -> bool:

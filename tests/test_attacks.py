@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell
 
@@ -675,7 +676,37 @@ BROKEN_FILES = {
                                     ' "metadata": {"nbgrader": [1]}}]}', "malformed cell"),
     "an old notebook format": ('{"cells": [], "nbformat": 3}', "format 3"),
     "a format that is not a number": ('{"cells": [], "nbformat": "4"}', "format"),
+    "millions of JSON items": ('{"cells": [], "x": [' + "{}," * 2_100_000 + "{}]}",
+                               "JSON items"),
 }
+
+
+def _read_measured(path, queue):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        notebooks.read_notebook(path, follow_links=False)
+        outcome = "read"
+    except notebooks.NotebookError as exc:
+        outcome = str(exc)
+    queue.put((outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before))
+
+
+@pytest.mark.parametrize("item", ["{}", "[]", '{"a": 0}', "0"])
+def test_a_notebook_of_millions_of_small_items_cannot_swell_the_grader(tmp_path, item):
+    """A notebook is read in the grader itself (to recognise its assignment, to make its
+    plan): 24 MB of tiny JSON items (a 256 MB one, the size allowed) used to take 0.6 GB
+    (7 GB) there while parsed. They are counted before parsing and refused with a message."""
+    path = tmp_path / "staged.ipynb"
+    count = 24 * 2 ** 20 // (len(item) + 1)
+    path.write_text('{"nbformat": 4, "cells": [], "x": [' + (item + ",") * count + item + "]}")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    reader = context.Process(target=_read_measured, args=(path, queue))
+    reader.start()
+    outcome, grown_kb = queue.get(timeout=120)
+    reader.join()
+    assert "JSON items" in outcome and "clear" in outcome.lower(), outcome
+    assert grown_kb < 100 * 1024, f"the grader grew by {grown_kb // 1024} MB"
 
 
 @pytest.mark.parametrize("case", BROKEN_FILES)
@@ -686,6 +717,74 @@ def test_unreadable_notebooks_are_reported(course, case):
     result = grade_path(path, course).result
     assert result.error and words in result.error
     assert result.score == 0 and result.max_score == 5
+    assert [t.status for t in result.tests] == ["error"] * 4
+
+
+# A notebook's content that makes the grader's own parsing fail with something else than a
+# syntax error: a number too large for a float in nbgrader's metadata (OverflowError), a
+# helper cell nested too deeply for Python's parser (RecursionError) or one that exhausts it
+# (MemoryError). Each is read in the grader (where its assignment is recognised, and where its
+# grading plan is made), never in the student process.
+TOO_LARGE_POINTS = ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x = 1",'
+                    ' "metadata": {"nbgrader": {"grade": true, "grade_id": "test_double",'
+                    ' "points": 1' + "0" * 400 + '}}}]}')
+PARSER_BREAKERS = {
+    "points too large for a number": (TOO_LARGE_POINTS, "malformed cell"),
+    "a helper nested too deeply": ("X = " + "+".join(["1"] * 100_000) + "\n", None),
+    "a helper that exhausts the parser": ("X = " + "-" * 100_000 + "1\n", None),
+    "a helper default nested too deeply": ("def helper(a=" + "+".join(["1"] * 100_000)
+                                           + "):\n    return a\n", "`helper`"),
+}
+
+
+@pytest.mark.parametrize("case", PARSER_BREAKERS)
+def test_a_notebook_that_breaks_the_graders_parsing_costs_only_its_own_points(course, case):
+    """Through the CLI, in a folder outside an nbgrader tree (so the grader reads each
+    notebook to recognise its assignment) and with two workers: the hostile notebook gets
+    its message and its zero, the classmate beside it is graded, the run ends normally."""
+    content, words = PARSER_BREAKERS[case]
+    inbox = course / "inbox"
+    honest = inbox / "bob" / "staged.ipynb"
+    honest.parent.mkdir(parents=True)
+    nbformat.write(toy_course.build(), honest)
+    hostile_path = inbox / "alice" / "staged.ipynb"
+    hostile_path.parent.mkdir(parents=True)
+    if content.startswith("{"):
+        hostile_path.write_text(content)
+    else:
+        nbformat.write(add_cell(toy_course.build(), content, after="double"), hostile_path)
+    out = course.parent / "grades.json"
+    proc = conftest.run_cli("grade", "inbox", "--hidden", "--course", ".", "--json", out,
+                            "--jobs", "2", "--timeout", "2", "--isolation", "process",
+                            cwd=course, limit=60)
+    unreadable = content.startswith("{")   # exit 1: a submission could not be graded
+    assert proc.returncode == int(unreadable) and out.exists(), \
+        proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    subs = {Path(s["path"]).parent.name: s for s in json.loads(out.read_text())["submissions"]}
+    assert subs["bob"]["score"] == 5, subs["bob"]
+    if unreadable:
+        assert subs["alice"]["score"] == 0 and words in (subs["alice"]["error"] or "")
+    else:   # only the cell is left out: the answers above it are graded
+        assert subs["alice"]["score"] == 5, subs["alice"]
+        if words:
+            assert any(words in w for w in subs["alice"]["warnings"]), subs["alice"]["warnings"]
+
+
+@pytest.mark.parametrize("where", ["make_plan", "grade_notebook"])
+def test_an_unforeseen_failure_of_the_grader_costs_one_notebook(course, monkeypatch, where):
+    """The class behind PARSER_BREAKERS: whatever in a notebook the grader's own code does not
+    foresee ends that notebook's grading with a message, never the batch's."""
+    import backprop_lab.batch as batch
+    import backprop_lab.grading as grading
+
+    def broken(*args, **kwargs):
+        raise KeyError("a case nobody foresaw")
+
+    monkeypatch.setattr(grading if where == "make_plan" else batch, where, broken)
+    path = toy_course.write_submission(course, "s1")
+    [result] = grade_all([path], Settings(course=course, hidden=True, isolation="process"), 1)
+    assert result.score == 0 and "KeyError" in result.error, result.error
     assert [t.status for t in result.tests] == ["error"] * 4
 
 
@@ -924,3 +1023,72 @@ def test_a_child_never_serves_a_public_test_after_a_hidden_one(tmp_path):
     hidden_only, printed, stashes = spy.leaks({t.name: t.output for t in tested}, hidden)
     assert hidden_only and stashes >= 4
     assert not printed, f"public tests printed {len(printed)} hidden inputs"
+
+
+# ================================================================ the exactness probe, evaded
+
+# Every check of a backward pass ends with one more call, the exactness probe (checks/
+# exactness.py), on a case of its own: that call alone tells backprop from a numerical
+# gradient. A numerical backward pass that can tell the probe's case from the check's own
+# (its sizes, its magnitudes, its place as the last call) need not answer it: it raised, gave
+# back something of another form, NaNs or a far-off value, and kept the points. Here the
+# probe's call is found as the test author can (the last call a test cell makes) and answered
+# each way, every other call answered by the worked solution.
+EVASIONS = {
+    "raises": lambda result: (_ for _ in ()).throw(ValueError("not now")),
+    "returns None": lambda result: None,
+    "returns a shorter tuple": lambda result: result[:1] if isinstance(result, tuple)
+    else (result,),
+    "returns NaN": lambda result: _mapped(result, lambda a: np.full_like(a, np.nan)),
+    "returns zeros": lambda result: _mapped(result, np.zeros_like),
+}
+
+
+def _mapped(result, f):
+    if isinstance(result, tuple):
+        return tuple(_mapped(r, f) for r in result)
+    if isinstance(result, dict):
+        return {k: _mapped(v, f) for k, v in result.items()}
+    return f(np.asarray(result, dtype=np.float64))
+
+
+def _evading(solution, evade, last: int):
+    calls = [0]
+
+    def backward(*args, **kwargs):
+        calls[0] += 1
+        result = solution(*args, **kwargs)
+        return evade(result) if calls[0] == last else result
+    return backward, calls
+
+
+def _graded_backward_passes():
+    from backprop_lab.checks.exactness import PROBES
+    from numerical_attacks import SPECS
+    return [(a, f) for a, fns in SPECS.items() for f in fns if f in PROBES]
+
+
+@pytest.mark.parametrize("evasion", EVASIONS)
+def test_a_backward_pass_that_will_not_answer_the_exactness_probe_loses_the_test(evasion):
+    from notebook_tools import cells_for, run_test_cell, solution_namespace
+    from backprop_lab.checks.core import CheckFailure, StudentCodeError
+    kept = []
+    for assignment, function in _graded_backward_passes():
+        ns = solution_namespace(assignment)
+        solution = ns[function]
+        for cell in cells_for(assignment, function):
+            counting, calls = _evading(solution, lambda r: r, last=-1)
+            run_test_cell(ns, cell, **{function: counting})   # the solution passes
+            evasive, _ = _evading(solution, EVASIONS[evasion], last=calls[0])
+            try:
+                run_test_cell(ns, cell, **{function: evasive})
+            except (CheckFailure, StudentCodeError) as failure:
+                if evasion == "raises":   # the student's own error, shown as such
+                    assert isinstance(failure, StudentCodeError) and "not now" in str(failure)
+                else:   # unanswered (no cause named), or zeros where most are tiny
+                    assert isinstance(failure, CheckFailure), str(failure)
+                    assert "one more case" in str(failure) and failure.cause_ids == [] \
+                        or evasion == "returns zeros", str(failure)
+                continue
+            kept.append(cell.grade_id)
+    assert kept == [], f"the probe's call {evasion} and these tests passed: {kept}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -21,6 +22,7 @@ from backprop_lab import child, launcher, report, wire, zygote
 from backprop_lab.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function
+from test_attacks import DOUBLE
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
                           only_hit, repository_untouched)
 
@@ -71,6 +73,51 @@ def test_every_text_of_a_reply_is_cut_where_it_enters():
     assert all(wire.CUT_MARK in error[k] for k in ("type", "message", "traceback"))
     with pytest.raises(wire.WireError):
         wire.checked_error({"type": "E", "message": ["not", "text"], "traceback": ""})
+
+
+# Nodes of a reply that pass for plain data at first sight: each must be refused as an invalid
+# reply (a WireError, the child replaced), never reach the checks as an exception of Python's
+# own (OverflowError, KeyError, ...), which would grade as the grader's error.
+MALFORMED_NODES = {
+    "a shape too large for a number": {"t": "nd", "id": 90, "dtype": "<f8", "shape": [2 ** 70],
+                                       "b64": ""},
+    "a shape whose size wraps around": {"t": "nd", "id": 90, "dtype": "<f8",
+                                        "shape": [2 ** 32, 2 ** 32], "b64": ""},
+    "a shape of 100 dimensions": {"t": "nd", "id": 90, "dtype": "<f8", "shape": [1] * 100,
+                                  "b64": "AAAAAAAAAAA="},
+    "array data that is a number": {"t": "nd", "id": 90, "dtype": "<f8", "shape": [1], "b64": 5},
+    "array data missing": {"t": "nd", "id": 90, "dtype": "<f8", "shape": [1]},
+    "array data not base64": {"t": "nd", "id": 90, "dtype": "<f8", "shape": [1], "b64": "@@@@"},
+    "a complex number of lists": {"t": "c", "re": [1], "im": "0"},
+    "a complex number without parts": {"t": "c"},
+    "list items that are a number": {"t": "list", "id": 90, "v": 5},
+    "a tuple without items": {"t": "tuple", "id": 90},
+    "dict items of three": {"t": "dict", "id": 90, "v": [["a", 1, 2]]},
+    "a reference by a list": {"t": "ref", "id": [1]},
+    "an object id that is a bool": {"t": "list", "id": True, "v": []},
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED_NODES)
+def test_the_wire_refuses_a_malformed_node_as_malformed(case):
+    with pytest.raises(wire.WireError):
+        wire.decode({"t": "list", "id": 0, "v": [MALFORMED_NODES[case]]})
+
+
+@pytest.mark.parametrize("case", ["a shape too large for a number",
+                                  "a complex number without parts",
+                                  "a reference by a list"])
+def test_a_forged_reply_with_a_malformed_node_is_an_invalid_reply(course, tmp_path, case):
+    """Through the grader, forged with the id of the request it answers."""
+    node = repr(MALFORMED_NODES[case])
+    reply = (f"frame({{'ok': True, 'args': wire.encode([[x], {{}}]), 'value': {node}, "
+             "'id': request_id()})")
+    graded = grade(course, {"double": function(forging_as_the_child(reply))},
+                   isolation="process", timeout=2.0)
+    only_hit(graded, DOUBLE, ("invalid reply",))
+    for name in DOUBLE:
+        assert not re.search(r"[A-Z]\w*Error|'", graded.tests[name].output), \
+            graded.tests[name].output
 
 
 # ================================================================ memory of a submission

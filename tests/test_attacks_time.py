@@ -391,3 +391,30 @@ def test_student_ids_become_safe_file_names_each_with_its_own_feedback(course):
     assert folders == students
     for student in students:
         assert (course / "fb" / student / "staged.md").exists()
+
+
+# ================================================================ the grader's own time
+
+# Text that makes the grader's own reading of a cell slow: before any child runs, the grader
+# sorts a notebook's cells (notebooks.make_plan), reading each cell the student added, and
+# that time is no test's and no budget's. A pattern that backtracks over line breaks (IPython
+# magics were found with `^(\s*)[%!]`) took quadratic time in the blank lines of one cell:
+# 40,000 of them held the grader 46 s, a megabyte of them for hours.
+SLOW_TO_READ = {
+    "blank lines": "\n" * 60_000 + "X = 1\n",
+    "blank lines and a magic at the end": "\n" * 60_000 + "%time\n",
+    "lines of spaces": " \n" * 60_000 + "X = 1\n",
+}
+
+
+@pytest.mark.parametrize("case", SLOW_TO_READ)
+def test_a_cell_that_is_slow_to_read_cannot_hold_the_grader(course, case):
+    nb = add_cell(toy_course.build(), SLOW_TO_READ[case], after="double")
+    path = toy_course.write_submission(course, "s1", nb=nb)
+    start = time.monotonic()
+    plan = grading.open_submission(path, Settings(course=course, hidden=True))[2]
+    seconds = time.monotonic() - start
+    assert plan is not None and seconds < wall_bound(2.0), f"reading took {seconds:.1f} s"
+    graded = grade_notebook(path, Settings(course=course, hidden=True, isolation="process",
+                                           limits=Limits(timeout=2.0)))
+    assert graded.score == 5, {t.name: t.output for t in graded.tests}

@@ -258,7 +258,10 @@ def test_a_slip_inside_a_stage_is_located(solved, slip):
 
 def test_hard_coded_times_df_passes_the_point_and_is_named_on_arrays(solved):
     wrong = make_slipped_backward(hard_coded="times_df")
-    checks.check_staged_backward_point(wrong, solved["staged_forward"], solved["sigmoid"])
+    # right at the point check's own case; its exactness probe's six other points are not
+    # answered (a far-off value where no output is exact), so the point's test is lost too
+    with pytest.raises(CheckFailure, match="on one more case"):
+        checks.check_staged_backward_point(wrong, solved["staged_forward"], solved["sigmoid"])
     with pytest.raises(CheckFailure, match="hard-coded"):
         checks.check_staged_backward_arrays(wrong, solved["staged_forward"], solved["sigmoid"])
 

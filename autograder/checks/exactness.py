@@ -70,18 +70,32 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
     entry where terms cancel is not judged alone). The signature of finite differences:
     entries off by more than EXACT_TOL but less than WRONG (at least two, or a tenth of
     the output), or, with most entries fine, an entry next to a kink (`kinks[name]`, a
-    boolean mask) that is off: a finite step lands on the other side. Answers that are
-    wrong (far off in most entries, or exact here and far off there) are left to the
-    checks, as are outputs that are not finite arrays of the truth's shape."""
+    boolean mask) that is off: a finite step lands on the other side.
+
+    An output that is wrong here (not a finite array of the truth's shape, or far off) is
+    left to the checks while another output is exact here: a mistake in one output, which
+    a check of another output need not see (each test grades its own outputs). With no
+    output exact, the probe's case was not answered (see `unanswered`): a numerical pass
+    that senses the probe's case and answers it with anything at all gets no exact output.
+    """
     kinks = kinks or {}
     verdict = None
+    wrong = None   # (output, what is wrong with it): the first one
+    exact_outputs = 0
     for key, truth in exact.items():
         truth = np.asarray(truth, dtype=np.float64)
         try:
             got = np.asarray(outputs[key], dtype=np.float64)
         except (TypeError, ValueError, KeyError):
+            wrong = wrong or (key, "is not an array of numbers")
             continue
-        if got.shape != truth.shape or truth.size == 0 or not np.all(np.isfinite(got)):
+        if got.shape != truth.shape:
+            wrong = wrong or (key, f"has shape {got.shape}, not {truth.shape}")
+            continue
+        if truth.size == 0:
+            continue
+        if not np.all(np.isfinite(got)):
+            wrong = wrong or (key, "holds NaN or infinite values")
             continue
         scale = float(np.sqrt(np.mean(truth ** 2))) or 1.0
         err = (np.abs(got - truth) / scale).reshape(-1)
@@ -89,13 +103,19 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
         close = (err > EXACT_TOL) & (err <= WRONG)
         far = err > WRONG
         smooth_far = np.count_nonzero(far & ~near)
+        exact_outputs += bool(np.all(err <= EXACT_TOL))
         if np.count_nonzero(close) >= max(2, 0.1 * err.size):
             verdict = verdict or (key, f"off by {float(np.max(err[close])):.1e} (relative to "
                                        "its typical entry)")
         elif np.any(near & (err > EXACT_TOL)) and smooth_far <= 0.1 * np.count_nonzero(~near):
             verdict = verdict or (key, "exact away from the kink but off next to it "
                                        "(where a finite step crosses it)")
+        elif smooth_far:
+            wrong = wrong or (key, f"is off by {float(np.max(err[far & ~near])):.1e} "
+                                   "(relative to its typical entry)")
     if verdict is None:
+        if wrong is not None and not exact_outputs:
+            unanswered(fn, f"{wrong[0]} {wrong[1]}", context)
         return
     name, how = verdict
     raise CheckFailure(
@@ -107,8 +127,34 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
         "points.")
 
 
+class Unanswered(CheckFailure):
+    """The probe's case was not answered as the test's own cases were: no cause is named (a
+    function wrong on some inputs, or one that sensed which call was the probe)."""
+
+
+def unanswered(fn: str, what: str, context: str) -> None:
+    """Fail: the backward pass passed the test's cases, but not one more, the probe's. The
+    probe's call must count like every other (once a check passed, it is the only call that
+    tells backprop from a numerical gradient), so an error, another form of answer or a
+    value far off there loses the test."""
+    raise Unanswered(f"`{fn}` answered this test's cases, but on one more case ({context}) "
+                     f"its answer {what}. A backward pass must give the gradient for every "
+                     "input of its kind.", cause_ids=[])
+
+
 def _as_tuple(result, n):
     return result if isinstance(result, tuple) and len(result) == n else (result,)
+
+
+ONE_MORE = "checked once the others passed"
+
+
+def _expect_tuple(fn: str, res, n: int) -> tuple:
+    """`res` as the n-tuple a backward pass returns, else fail (unanswered)."""
+    res = _as_tuple(res, n)
+    if len(res) != n:
+        unanswered(fn, f"is not a tuple of {n} values", ONE_MORE)
+    return res
 
 
 # ---------------------------------------------------------------- probes
@@ -142,7 +188,7 @@ def _probe_staged(fn, args, seed):
 
 def _pair(res):
     if not (isinstance(res, tuple) and len(res) == 2):
-        return np.nan, np.nan          # not a pair: the checks say so
+        unanswered("staged_backward", "is not a pair (dx, dy)", ONE_MORE)
     return tuple(float(np.asarray(v, dtype=np.float64).reshape(-1)[0])
                  if np.size(v) == 1 else np.nan for v in res)
 
@@ -155,9 +201,7 @@ def _gate_probe(name, truth):
         y = _signed(rng, (3, 4), 1e-2, 1e4)     # entry is rounded away in the sum
         if name == "max_backward":        # no near-ties: a step must not decide the winner
             y = np.where(np.abs(x - y) < 1.0, y + 5.0, y)
-        res = _as_tuple(call_student(fn, dout.copy(), x.copy(), y.copy()), 2)
-        if len(res) != 2:
-            return
+        res = _expect_tuple(name, call_student(fn, dout.copy(), x.copy(), y.copy()), 2)
         dx, dy = truth(dout, x, y)
         expect_exact(name, {"dx": res[0], "dy": res[1]}, {"dx": dx, "dy": dy},
                      "on inputs of size 0.01 to 10,000", "the gate's inputs and dout")
@@ -174,9 +218,7 @@ def _probe_sigmoid(fn, args, seed):
     z, cache = forward(W.copy(), x.copy())
     z = np.asarray(z, dtype=np.float64)
     local = dz * z * (1.0 - z)
-    res = _as_tuple(call_student(fn, dz.copy(), cache), 2)
-    if len(res) != 2:
-        return
+    res = _expect_tuple("sigmoid_layer_backward", call_student(fn, dz.copy(), cache), 2)
     expect_exact("sigmoid_layer_backward", {"dx": res[0], "dW": res[1]},
                  {"dx": W.T @ local, "dW": np.outer(local, x)},
                  f"on a layer with W of shape {(H, D)}", "z from the cache")
@@ -210,9 +252,7 @@ def _probe_relu(kind):
         res = call_student(fn, dout.copy(), cache)
         got = {"da": res} if kind != "prelu_backward" else None
         if got is None:
-            res = _as_tuple(res, 2)
-            if len(res) != 2:
-                return
+            res = _expect_tuple(kind, res, 2)
             got = {"da": res[0], "dalpha": res[1]}
         near = np.abs(a) < 1e-3
         kinks = {"da": near}          # alpha * a is linear in alpha: no kink there
@@ -243,9 +283,7 @@ def _probe_relu_rnn(fn, args, seed):
             break
     dhs = rng.standard_normal((T, H))
     _, cache = forward(Whh.copy(), h0.copy(), T)
-    res = _as_tuple(call_student(fn, dhs.copy(), cache), 2)
-    if len(res) != 2:
-        return
+    res = _expect_tuple("relu_rnn_backward", call_student(fn, dhs.copy(), cache), 2)
     dW, dh = _complex_truth(lambda W, h: forward(W, h, T), [Whh, h0], dhs)
     expect_exact("relu_rnn_backward", {"dWhh": res[0], "dh0": res[1]},
                  {"dWhh": dW, "dh0": dh}, f"on a sequence with T = {T}, H = {H}",
@@ -270,9 +308,7 @@ def _probe_rnn_step(fn, args, seed):
     inputs = _rnn_case(rng, 2, 3, 4)
     dnext = rng.standard_normal((2, 4))
     _, cache = forward(*[a.copy() for a in inputs])
-    res = _as_tuple(call_student(fn, dnext.copy(), cache), 5)
-    if len(res) != 5:
-        return
+    res = _expect_tuple("rnn_step_backward", call_student(fn, dnext.copy(), cache), 5)
     exact = _complex_truth(forward, inputs, dnext)
     expect_exact("rnn_step_backward", dict(zip(_RNN_NAMES, res)), dict(zip(_RNN_NAMES, exact)),
                  "on one step with N = 2, D = 3, H = 4", "next_h and the inputs in the cache")
@@ -284,9 +320,7 @@ def _probe_rnn(fn, args, seed):
     inputs = _rnn_case(rng, 2, 3, 4, T=3)
     dh = rng.standard_normal((2, 3, 4))
     _, cache = forward(*[a.copy() for a in inputs])
-    res = _as_tuple(call_student(fn, dh.copy(), cache), 5)
-    if len(res) != 5:
-        return
+    res = _expect_tuple("rnn_backward", call_student(fn, dh.copy(), cache), 5)
     exact = _complex_truth(forward, inputs, dh)
     names = ("dx", "dh0", "dWx", "dWh", "db")
     expect_exact("rnn_backward", dict(zip(names, res)), dict(zip(names, exact)),
@@ -299,9 +333,8 @@ def _probe_affine(fn, args, seed):
     W = _signed(rng, (4, 5), 1.0, 100.0)
     b = _signed(rng, 5, 100.0, 1e4)
     dout = rng.standard_normal((3, 5))
-    res = _as_tuple(call_student(fn, dout.copy(), (x.copy(), W.copy(), b.copy())), 3)
-    if len(res) != 3:
-        return
+    res = _expect_tuple("affine_backward",
+                        call_student(fn, dout.copy(), (x.copy(), W.copy(), b.copy())), 3)
     expect_exact("affine_backward", dict(zip(("dx", "dW", "db"), res)),
                  {"dx": dout @ W.T, "dW": x.T @ dout, "db": dout.sum(axis=0)},
                  "on a layer with entries between 1 and 10,000 in size", "x and W in the cache")
@@ -315,9 +348,8 @@ def _probe_softmax(fn, args, seed):
     labels = rng.uniform(0.0, 1.0, (N, C))
     dloss = float(rng.uniform(0.5, 2.0))
     _, cache = forward(logits.copy(), labels.copy())
-    res = _as_tuple(call_student(fn, dloss, cache), 2)
-    if len(res) != 2:
-        return
+    res = _expect_tuple("softmax_cross_entropy_backward",
+                        call_student(fn, dloss, cache), 2)
     exact = _complex_truth(forward, [logits, labels], dloss)
     expect_exact("softmax_cross_entropy_backward", {"dlogits": res[0], "dlabels": res[1]},
                  {"dlogits": exact[0], "dlabels": exact[1]},
@@ -340,7 +372,8 @@ def _probe_mlp(fn, args, seed):
     res = call_student(fn, dloss, cache)
     if not (isinstance(res, tuple) and len(res) == 2 and isinstance(res[1], dict)
             and all(k in res[1] for k in _PARAMS)):
-        return
+        unanswered("mlp_backward", "is not a pair (dX, grads) with " + ", ".join(_PARAMS)
+                   + " in grads", ONE_MORE)
 
     def loss(X, W1, b1, W2, b2):
         return forward(X, labels, {"W1": W1, "b1": b1, "W2": W2, "b2": b2})
@@ -370,9 +403,7 @@ def _probe_lstm_step(fn, args, seed):
     inputs = [x, h0, c0, Wx, Wh, b]
     dh, dc = rng.standard_normal((2, N, H))
     _, _, cache = forward(*[a.copy() for a in inputs])
-    res = _as_tuple(call_student(fn, dh.copy(), dc.copy(), cache), 6)
-    if len(res) != 6:
-        return
+    res = _expect_tuple("lstm_step_backward", call_student(fn, dh.copy(), dc.copy(), cache), 6)
     exact = _complex_truth(forward, inputs, 1.0,
                            output=lambda r: r[0] * dh + r[1] * dc)
     names = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
@@ -387,9 +418,7 @@ def _probe_lstm(fn, args, seed):
     inputs = list(_lstm_case(rng, N, D, H, T))
     dh = rng.standard_normal((N, T, H))
     _, cache = forward(*[a.copy() for a in inputs])
-    res = _as_tuple(call_student(fn, dh.copy(), cache), 5)
-    if len(res) != 5:
-        return
+    res = _expect_tuple("lstm_backward", call_student(fn, dh.copy(), cache), 5)
     exact = _complex_truth(forward, inputs, dh)
     names = ("dx", "dh0", "dWx", "dWh", "db")
     expect_exact("lstm_backward", dict(zip(names, res)), dict(zip(names, exact)),
@@ -500,10 +529,12 @@ def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
         read_source(student, function, check)
         try:
             probe(student, given, given.get("seed", 0))
-        except StudentCodeError:    # an error on the probe's case: the checks' business
-            pass
+        except StudentCodeError as exc:   # an error on the probe's case loses the test too
+            raise StudentCodeError(exc.function, exc.kind, exc.message + "\n(on one more case "
+                                   f"of this test, {ONE_MORE})", exc.traceback,
+                                   exc.arguments) from None
         except CheckFailure as failure:   # one mistake, one id, whichever check's probe saw it
-            if not failure.cause_ids:
+            if not failure.cause_ids and not isinstance(failure, Unanswered):
                 failure.cause_ids = [numerical_id(check)]
             raise
         return result
