@@ -123,3 +123,50 @@ def test_rnn_memory_claims(rnn):
     assert acc[10].min() >= 0.99
     assert acc[30].max() <= 0.35
     assert acc[30].mean() < acc[20].mean() < acc[10].mean() and acc[20].max() < 0.99
+
+
+@pytest.fixture(scope="module")
+def softmax():
+    return run_lesson("softmax", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+def test_softmax_trained_labels_claims(softmax):
+    stopped, trained = softmax["distill_end"][False], softmax["distill_end"][True]
+    # "The run with trained labels 'wins' on the loss and loses on everything that matters"
+    assert np.all(trained["loss"] < stopped["loss"])
+    assert np.all(trained["test_acc"] < stopped["test_acc"] - 0.1)
+    # "on every seed between 40% and 70% of the labels end up on the wrong digit"
+    wrong = 1 - trained["label_acc"]
+    assert wrong.min() >= 0.4 and wrong.max() <= 0.7
+
+
+def test_softmax_planted_bug_claims(softmax):
+    errors = softmax["bug_errors"]                  # seeds x (W2, b2, W1, b1, dX)
+    correct = errors["correct"]
+    relu_bug = errors["bug in the ReLU layer (its cache holds |a|)"]
+    loss_bug = errors["bug in the loss layer (probs 3% off)"]
+    # "a correct gradient lands below 1e-4, a bug near 1e-2 to 1"
+    assert correct.max() < 1e-4
+    # the ReLU bug leaves W2 and b2 where the correct pass has them, ruins W1, b1, dX
+    assert np.array_equal(relu_bug[:, :2], correct[:, :2])
+    assert relu_bug[:, 2:].min() > 0.5
+    # the loss bug reaches everything: no error below 1e-2
+    assert loss_bug.min() > 1e-2
+
+
+def test_softmax_training_claims(softmax):
+    acc, gap = softmax["digits_acc"], softmax["loss_gap"]
+    epochs = max(acc)
+    # "near 90% after two epochs and ends between 96% and 99%"
+    assert acc[2].min() >= 0.87 and acc[2].max() <= 0.96
+    assert acc[epochs].min() >= 0.96 and acc[epochs].max() <= 0.99
+    # "the test loss sits a little above the training loss on every seed (0.02 or less)"
+    assert gap.min() > 0 and gap.max() <= 0.02
+
+
+def test_softmax_saliency_and_cost_claims(softmax):
+    # "on every network more than half of the saliency lies on pixels without ink"
+    assert softmax["off_ink"].min() > 0.5
+    # "At 4810 parameters it is thousands of times faster" (timed: a wide margin)
+    assert softmax["sizes"][-1] == 4810
+    assert softmax["t_num"][-1] / softmax["t_bwd"][-1] > 1000
