@@ -170,3 +170,46 @@ def test_softmax_saliency_and_cost_claims(softmax):
     # "At 4810 parameters it is thousands of times faster" (timed: a wide margin)
     assert softmax["sizes"][-1] == 4810
     assert softmax["t_num"][-1] / softmax["t_bwd"][-1] > 1000
+
+
+@pytest.fixture(scope="module")
+def lstm():
+    return run_lesson("lstm", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+def test_lstm_gradient_reach_claims(lstm):
+    lost, forget = lstm["lost_by_bias"], lstm["forget_by_bias"]
+    # A: "the pinned cell loses about three times as many orders of magnitude as the LSTM
+    # (about 25 against about 8)"; "the forget gates average about 0.7"
+    ratio = lost["pinned"] / lost[1.0]
+    assert ratio.min() >= 2.5 and ratio.max() <= 3.5
+    assert np.all(np.abs(lost["pinned"] - 25) <= 4) and np.all(np.abs(lost[1.0] - 8) <= 1.5)
+    assert np.all(np.abs(forget[1.0] - 0.7) <= 0.05)
+    # B: "bias 0: about 19 orders of magnitude on every seed, against about 25 for the pinned
+    # cell"; "a bias of 2 (mean gate near 0.85) keeps the gradient within two or three orders"
+    assert np.all(np.abs(lost[0.0] - 19) <= 1.5) and np.all(lost[0.0] < lost["pinned"])
+    assert np.all(lost[2.0] >= 1.5) and np.all(lost[2.0] <= 3.5)
+    assert np.all(np.abs(forget[2.0] - 0.85) <= 0.03)
+
+
+def test_lstm_first_token_claims(lstm):
+    acc, loss = lstm["token_accuracy"], lstm["token_loss_end"]
+    # "on every seed the LSTM's loss ends below 0.1 and it classifies new sequences all but
+    # perfectly; the pinned cell stays on or a little above the chance line, a coin flip"
+    assert loss["lstm"].max() < 0.1 and acc["lstm"].min() >= 0.98
+    assert loss["pinned"].min() >= np.log(2) - 0.01 and loss["pinned"].max() < 0.8
+    assert np.all(np.abs(acc["pinned"] - 0.5) <= 0.05)
+
+
+def test_lstm_huber_claims(lstm):
+    fits, seeds, share = lstm["line_fits"], lstm["SEEDS"], lstm["outlier_share"]
+    for seed in seeds:
+        # "The clipped-error fit never moves"
+        assert fits["clip the error, then square", seed][:2] == (0.0, 0.0)
+        # "the squared error ... the outliers pull the intercept up by about their share
+        # times 30 (the intercept 1.5 to 4 too high)"
+        c_shift = fits["squared error", seed][1] - 10
+        assert 1.5 <= c_shift <= 4
+        # "the Huber loss ends close to the true line on every seed (within 0.2)"
+        assert fits["Huber loss", seed][2][-1] < 0.2
+    assert share.min() >= 0.05 and share.max() <= 0.15
