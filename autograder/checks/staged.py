@@ -815,6 +815,23 @@ def check_softplus_circuit_hidden(softplus_circuit, seed=0):
     ])
 
 
+# ---------------------------------------------------------------- predictions
+
+def circuit_dx_truth() -> float:
+    """df/dx of f = 2 (x y + max(z, w)) at (3, -4, 2, -1), part 3.1's circuit (complex step)."""
+    def f(x):
+        return 2.0 * (x * -4.0 + max(2.0, -1.0))
+    return float(np.imag(f(3.0 + 1j * CS_STEP)) / CS_STEP)
+
+
+def check_predict_circuit_dx(predict_circuit_dx, seed=0):
+    """Part 3.1's prediction: the gradient on x in the circuit, within 0.5."""
+    from .core import expect_prediction
+    expect_prediction("predict_circuit_dx", predict_circuit_dx, circuit_dx_truth(),
+                      what="df/dx of f = 2 (x y + max(z, w)) at x = 3, y = -4, z = 2, w = -1",
+                      abs_tol=0.5)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 
