@@ -28,6 +28,31 @@ def staged_backward(df, cache):
     return dx, dy
 ''',
     },
+    "softplus_circuit": {
+        "closed form, logaddexp and a sigmoid": '''
+def softplus_circuit(x, y, dg=1.0):
+    u = x * y
+    t = np.tanh(y)
+    den = 1.0 + x * x
+    g = np.logaddexp(0.0, u) + x * t / den
+    s = 1.0 / (1.0 + np.exp(-u))
+    dx = dg * (s * y + t * (1.0 - x * x) / (den * den))
+    dy = dg * (s * x + x * (1.0 - t * t) / den)
+    return g, dx, dy
+''',
+        "stages in another order, divisions kept": '''
+def softplus_circuit(x, y, dg=1.0):
+    t = np.tanh(y)
+    den = 1.0 + x ** 2
+    frac = x * t / den
+    e = np.exp(x * y)
+    g = frac + np.log1p(e)
+    du = dg * e / (1.0 + e)
+    dx = du * y + dg * t / den - dg * x * t * 2.0 * x / den ** 2
+    dy = du * x + dg * x / den * (1.0 - t ** 2)
+    return g, dx, dy
+''',
+    },
     "add_backward": {
         "np.array": "def add_backward(dout, x, y):\n    return np.array(dout), dout * 1.0\n",
         "ones_like": ("def add_backward(dout, x, y):\n"

@@ -84,6 +84,29 @@ def _staged(args, ns, inline):
     return vals, lambda v: np.sum(elem(v)), elem, pack
 
 
+def _circuit(args, ns, inline):
+    """softplus_circuit(x, y, dg) -> (g, dx, dy): the student writes the forward too, so the
+    attack types the expression inline either way."""
+    x, y, dg = args
+    scalar = np.ndim(x) == 0
+    vals = [np.atleast_1d(np.asarray(x, dtype=np.float64)),
+            np.atleast_1d(np.asarray(y, dtype=np.float64))]
+    dga = np.asarray(dg, dtype=np.float64)
+
+    def fwd(a, b):
+        return np.log(1.0 + np.exp(a * b)) + a * np.tanh(b) / (1.0 + a ** 2)
+
+    def elem(v):
+        return fwd(v[0], v[1]) * dga
+
+    def pack(g):
+        value = fwd(vals[0], vals[1])
+        if scalar:
+            return float(value[0]), float(g[0][0]), float(g[1][0])
+        return value, g[0], g[1]
+    return vals, lambda v: np.sum(elem(v)), elem, pack
+
+
 def _gate(op):
     def unpack(args, ns, inline):
         dout, x, y = args
@@ -246,7 +269,7 @@ def _huber(args, ns, inline):
 
 
 SPECS = {
-    "staged": {"staged_backward": _staged,
+    "staged": {"staged_backward": _staged, "softplus_circuit": _circuit,
                "add_backward": _gate(lambda x, y: x + y),
                "mul_backward": _gate(lambda x, y: x * y),
                "max_backward": _gate(lambda x, y: np.where(np.real(x) > np.real(y), x, y))},
@@ -261,8 +284,9 @@ SPECS = {
              "huber_backward": _huber},
     "debug": {"fix_wrong_backward": _tanh},
 }
-ELEMENTWISE = {"staged_backward", "add_backward", "mul_backward", "max_backward",
-               "relu_backward", "leaky_relu_backward", "huber_backward", "fix_wrong_backward"}
+ELEMENTWISE = {"staged_backward", "softplus_circuit", "add_backward", "mul_backward",
+               "max_backward", "relu_backward", "leaky_relu_backward", "huber_backward",
+               "fix_wrong_backward"}
 METHODS = ("central", "scaled", "fourth", "complex")
 
 

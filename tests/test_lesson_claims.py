@@ -116,10 +116,91 @@ def test_rnn_truncation_claims(rnn):
     assert dropped[2].min() > 0.05 and np.all(dropped[2] >= dropped[5])
 
 
-def test_rnn_memory_claims(rnn):
-    acc = rnn["memory_accuracy"]
-    # "At T = 10 every seed learns the task"; "at 30 no seed leaves chance";
-    # "at T = 20 the outcome depends on the seed", between the two.
-    assert acc[10].min() >= 0.99
-    assert acc[30].max() <= 0.35
-    assert acc[30].mean() < acc[20].mean() < acc[10].mean() and acc[20].max() < 0.99
+@pytest.fixture(scope="module")
+def softmax():
+    return run_lesson("softmax", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+def test_softmax_trained_labels_claims(softmax):
+    stopped, trained = softmax["distill_end"][False], softmax["distill_end"][True]
+    # "The run with trained labels 'wins' on the loss and loses on everything that matters"
+    assert np.all(trained["loss"] < stopped["loss"])
+    assert np.all(trained["test_acc"] < stopped["test_acc"] - 0.1)
+    # "on every seed between 40% and 70% of the labels end up on the wrong digit"
+    wrong = 1 - trained["label_acc"]
+    assert wrong.min() >= 0.4 and wrong.max() <= 0.7
+
+
+def test_softmax_planted_bug_claims(softmax):
+    errors = softmax["bug_errors"]                  # seeds x (W2, b2, W1, b1, dX)
+    correct = errors["correct"]
+    relu_bug = errors["bug in the ReLU layer (its cache holds |a|)"]
+    loss_bug = errors["bug in the loss layer (probs 3% off)"]
+    # "a correct gradient lands below 1e-4, a bug near 1e-2 to 1"
+    assert correct.max() < 1e-4
+    # the ReLU bug leaves W2 and b2 where the correct pass has them, ruins W1, b1, dX
+    assert np.array_equal(relu_bug[:, :2], correct[:, :2])
+    assert relu_bug[:, 2:].min() > 0.5
+    # the loss bug reaches everything: no error below 1e-2
+    assert loss_bug.min() > 1e-2
+
+
+def test_softmax_training_claims(softmax):
+    acc, gap = softmax["digits_acc"], softmax["loss_gap"]
+    epochs = max(acc)
+    # "near 90% after two epochs and ends between 96% and 99%"
+    assert acc[2].min() >= 0.87 and acc[2].max() <= 0.96
+    assert acc[epochs].min() >= 0.96 and acc[epochs].max() <= 0.99
+    # "the test loss sits a little above the training loss on every seed (0.02 or less)"
+    assert gap.min() > 0 and gap.max() <= 0.02
+
+
+def test_softmax_saliency_and_cost_claims(softmax):
+    # "on every network more than half of the saliency lies on pixels without ink"
+    assert softmax["off_ink"].min() > 0.5
+    # "At 4810 parameters it is thousands of times faster" (timed: a wide margin)
+    assert softmax["sizes"][-1] == 4810
+    assert softmax["t_num"][-1] / softmax["t_bwd"][-1] > 1000
+
+
+@pytest.fixture(scope="module")
+def lstm():
+    return run_lesson("lstm", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+def test_lstm_gradient_reach_claims(lstm):
+    lost, forget = lstm["lost_by_bias"], lstm["forget_by_bias"]
+    # A: "the pinned cell loses about three times as many orders of magnitude as the LSTM
+    # (about 25 against about 8)"; "the forget gates average about 0.7"
+    ratio = lost["pinned"] / lost[1.0]
+    assert ratio.min() >= 2.5 and ratio.max() <= 3.5
+    assert np.all(np.abs(lost["pinned"] - 25) <= 4) and np.all(np.abs(lost[1.0] - 8) <= 1.5)
+    assert np.all(np.abs(forget[1.0] - 0.7) <= 0.05)
+    # B: "bias 0: about 19 orders of magnitude on every seed, against about 25 for the pinned
+    # cell"; "a bias of 2 (mean gate near 0.85) keeps the gradient within two or three orders"
+    assert np.all(np.abs(lost[0.0] - 19) <= 1.5) and np.all(lost[0.0] < lost["pinned"])
+    assert np.all(lost[2.0] >= 1.5) and np.all(lost[2.0] <= 3.5)
+    assert np.all(np.abs(forget[2.0] - 0.85) <= 0.03)
+
+
+def test_lstm_first_token_claims(lstm):
+    acc, loss = lstm["token_accuracy"], lstm["token_loss_end"]
+    # "on every seed the LSTM's loss ends below 0.1 and it classifies new sequences all but
+    # perfectly; the pinned cell stays on or a little above the chance line, a coin flip"
+    assert loss["lstm"].max() < 0.1 and acc["lstm"].min() >= 0.98
+    assert loss["pinned"].min() >= np.log(2) - 0.01 and loss["pinned"].max() < 0.8
+    assert np.all(np.abs(acc["pinned"] - 0.5) <= 0.05)
+
+
+def test_lstm_huber_claims(lstm):
+    fits, seeds, share = lstm["line_fits"], lstm["SEEDS"], lstm["outlier_share"]
+    for seed in seeds:
+        # "The clipped-error fit never moves"
+        assert fits["clip the error, then square", seed][:2] == (0.0, 0.0)
+        # "the squared error ... the outliers pull the intercept up by about their share
+        # times 30 (the intercept 1.5 to 4 too high)"
+        c_shift = fits["squared error", seed][1] - 10
+        assert 1.5 <= c_shift <= 4
+        # "the Huber loss ends close to the true line on every seed (within 0.2)"
+        assert fits["Huber loss", seed][2][-1] < 0.2
+    assert share.min() >= 0.05 and share.max() <= 0.15

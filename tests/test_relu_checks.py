@@ -59,6 +59,7 @@ def test_notebook_has_the_documented_test_cells_and_points():
         "test_prelu_backward": 2, "test_prelu_backward_hidden": 1,
         "test_prelu_backward_dalpha": 2, "test_prelu_backward_dalpha_hidden": 1,
         "test_prelu_backward_flow": 1,
+        "test_predict_dead_units": 1,
     }
     for grade_id, cell in TEST_CELLS.items():
         assert ("### BEGIN HIDDEN TESTS" in cell.source) == grade_id.endswith("_hidden")
@@ -111,7 +112,7 @@ def test_other_correct_formulations_pass():
 def test_unimplemented_functions_say_so(grade_id):
     stubs = {}
     for name in ("relu_backward", "leaky_relu_backward", "prelu_backward",
-                 "dead_neuron_fraction"):
+                 "dead_neuron_fraction", "predict_dead_units"):
         @named(name)
         def stub(*args):
             raise NotImplementedError()

@@ -45,6 +45,7 @@ def test_notebook_has_the_documented_test_cells_and_points():
         "test_sigmoid_layer_backward_saturated_hidden": 1,
         "test_saturated_fraction": 2, "test_saturated_fraction_hidden": 1,
         "test_saturated_fraction_scale": 1,
+        "test_predict_saturated_share": 1,
     }
 
 
@@ -108,7 +109,8 @@ def not_implemented(*args, **kwargs):
 @pytest.mark.parametrize("grade_id", sorted(TEST_CELLS))
 def test_not_implemented_says_so(grade_id):
     replacements = {"sigmoid_layer_backward": not_implemented,
-                    "saturated_fraction": not_implemented}
+                    "saturated_fraction": not_implemented,
+                    "predict_saturated_share": not_implemented}
     with pytest.raises(StudentCodeError, match="not implemented yet"):
         run_cell(grade_id, **replacements)
 

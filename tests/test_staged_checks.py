@@ -15,7 +15,7 @@ from notebook_tools import (
 )
 
 FUNCTIONS = ("numerical_gradient", "staged_backward", "add_backward", "mul_backward",
-             "max_backward")
+             "max_backward", "softplus_circuit")
 
 
 @pytest.fixture(scope="module")
@@ -537,3 +537,96 @@ def test_probes_run_only_for_a_wrong_answer_and_once(solved):
         checks.check_staged_backward_point(counted(make_slipped_backward(invden="plus")),
                                            solved["staged_forward"], solved["sigmoid"])
     assert len(calls) == 1 + len(checks._PROBES)    # the case, then each probe point once
+
+
+# ---------------------------------------------------------------- softplus_circuit
+
+def make_circuit(*, fork="", softplus="", tanh="", inv="", ignore_dg=False):
+    """softplus_circuit, staged and written out again, with one chosen bug.
+
+    fork: "num" overwrites dx at the x * tanh(y) stage (loses the x**2 path), "u" overwrites
+    dy at the x * y stage (loses the tanh path); softplus: "no_log" / "no_exp" drops the
+    log's or the exp's local derivative; tanh: "input" / "sigmoid" takes 1 - y**2 or
+    t * (1 - t); inv: "sign" / "square" for the derivative of 1 / den; ignore_dg."""
+    def softplus_circuit(x, y, dg=1.0):
+        if ignore_dg:
+            dg = 1.0
+        u = x * y
+        e = np.exp(u)
+        t = np.tanh(y)
+        num = x * t
+        den = 1.0 + x ** 2
+        g = np.log(1.0 + e) + num / den
+        dnum, dinv = dg / den, dg * num
+        local_inv = {"sign": 1.0 / den ** 2, "square": -1.0 / den}.get(inv, -1.0 / den ** 2)
+        dx = dinv * local_inv * 2.0 * x
+        dx = (dnum * t) if fork == "num" else dx + dnum * t
+        local_t = {"input": 1.0 - y ** 2, "sigmoid": t * (1.0 - t)}.get(tanh, 1.0 - t ** 2)
+        dy = dnum * x * local_t
+        du = {"no_log": dg * e, "no_exp": dg / (1.0 + e)}.get(softplus, dg * e / (1.0 + e))
+        dx = dx + du * y
+        dy = (du * x) if fork == "u" else dy + du * x
+        return g, dx, dy
+    return softplus_circuit
+
+
+CIRCUIT_MISTAKES = {
+    "x**2 path lost": (dict(fork="num"), r"dx is missing the contribution that flows back "
+                                         r"through `x \*\* 2`"),
+    "tanh path lost": (dict(fork="u"), r"dy is missing the contribution that flows back "
+                                       r"through `tanh\(y\)`"),
+    "log derivative missing": (dict(softplus="no_log"), r"missing the log's own local derivative"),
+    "exp derivative missing": (dict(softplus="no_exp"), r"missing the exp's local\s+derivative"),
+    "tanh derivative at the input": (dict(tanh="input"), r"1 - y\*\*2, the formula evaluated "
+                                                         r"at the input y"),
+    "tanh derivative as a sigmoid's": (dict(tanh="sigmoid"), r"t \* \(1 - t\), the sigmoid"),
+    "1/den sign": (dict(inv="sign"), r"\+1 / den\*\*2 \(the sign is lost\)"),
+    "1/den square": (dict(inv="square"), r"-1 / den \(the square is lost\)"),
+    "dg ignored": (dict(ignore_dg=True), r"the upstream gradient `dg` was ignored"),
+}
+
+
+def test_circuit_worked_solution_matches_the_formula(solved):
+    g, dx, dy = solved["softplus_circuit"](0.8, -1.3, 1.0)
+    assert g == pytest.approx(float(checks.circuit_value(0.8, -1.3)), rel=1e-15)
+    right = make_circuit()                    # the test's own rewrite, bug-free, agrees
+    assert np.allclose(right(0.8, -1.3, 1.0), (g, dx, dy), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("mistake", CIRCUIT_MISTAKES)
+def test_circuit_mistakes_fail_with_their_cause(solved, mistake):
+    bug, pattern = CIRCUIT_MISTAKES[mistake]
+    wrong = make_circuit(**bug)
+    cells = cells_for("staged", "softplus_circuit")
+    assert [c.grade_id for c in cells] == ["test_softplus_circuit", "test_softplus_circuit_hidden"]
+    for cell in cells:
+        with pytest.raises(CheckFailure) as failure:
+            run_cell(solved, cell, softplus_circuit=wrong)
+        message = str(failure.value)
+        assert re.search(pattern, message, re.DOTALL), (cell.grade_id, message)
+        assert "softplus_circuit" in message
+
+
+def test_circuit_bug_free_rewrite_passes(solved):
+    for cell in cells_for("staged", "softplus_circuit"):
+        run_cell(solved, cell, softplus_circuit=make_circuit())
+
+
+def test_circuit_wrong_value_is_reported_on_g(solved):
+    def wrong_value(x, y, dg=1.0):
+        g, dx, dy = solved["softplus_circuit"](x, y, dg)
+        return g + 0.1, dx, dy               # the gradients are right, the value is not
+    with pytest.raises(CheckFailure, match=r"(?s)\bg\b.*forward stages"):
+        run_cell(solved, cells_for("staged", "softplus_circuit")[0], softplus_circuit=wrong_value)
+
+
+def test_circuit_unnamed_mistake_still_fails_without_a_named_cause(solved):
+    def two_bugs(x, y, dg=1.0):               # two slips at once: no single cause fits
+        g, _, _ = make_circuit()(x, y, dg)
+        _, dx, _ = make_circuit(fork="num")(x, y, dg)
+        _, _, dy = make_circuit(tanh="input")(x, y, dg)
+        return g, dx * 1.01, dy
+    with pytest.raises(CheckFailure) as failure:
+        run_cell(solved, cells_for("staged", "softplus_circuit")[0], softplus_circuit=two_bugs)
+    message = str(failure.value)
+    assert "missing the contribution" not in message and "stage the expression" in message

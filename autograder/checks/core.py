@@ -1351,6 +1351,35 @@ def pass_line(check: str, public: bool = True) -> str:
     return f"\u2713 {check} passed" + ("" if public else " (other inputs)")
 
 
+# ---------------------------------------------------------------- predictions
+#
+# A "predict, then run" question that asks for a number is a graded function without
+# arguments, `predict_<what>()`, returning the student's guess. Its check compares the guess
+# with the measured value within a tolerance that a sound argument reaches and a guess out of
+# thin air does not. The value is named only in the message of a recorded prediction (one
+# that returns a number): before that, the check says "not implemented yet" like any other.
+
+def expect_prediction(fn_name: str, predict: Callable, truth: float, *, what: str,
+                      abs_tol: float | None = None, factor: float | None = None) -> None:
+    """Fail unless `predict()` returns a number within `abs_tol` of `truth`, or within a
+    `factor` of it (same sign, ratio between 1/factor and factor)."""
+    got = call_checked(fn_name, predict, (), {"prediction": NUMBER})["prediction"]
+    truth = float(truth)
+    if factor is not None:
+        ok = got * truth > 0 and 1.0 / factor <= got / truth <= factor
+        window = f"within a factor of {factor:g} of it"
+    else:
+        ok = abs(got - truth) <= abs_tol
+        window = f"within {abs_tol:g} of it"
+    if ok:
+        return
+    raise CheckFailure(
+        f"`{fn_name}`: your prediction, {got:.4g}, is off. The experiment measures "
+        f"{truth:.4g} ({what}); a prediction {window} earns the point. Run the experiment "
+        "below and find what your reasoning left out; the point is for the prediction you "
+        "made before seeing the result, so leave your number as it is.")
+
+
 def announce_passes(namespace: dict) -> None:
     """Make every `check_*` function of a checks module print its pass line in a notebook.
 

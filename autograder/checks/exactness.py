@@ -186,6 +186,32 @@ def _probe_staged(fn, args, seed):
                  "the stages in the cache")
 
 
+CIRCUIT_POINTS = 6
+
+
+def _probe_softplus_circuit(fn, args, seed):
+    """softplus_circuit at float points where x * y is large or small (both signs) and x is
+    far from 1: finite differences of the expression are off by 1e-11 or more there."""
+    from .staged import circuit_value    # the trusted expression, complex-safe
+    rng = rng_for(seed, "softplus_circuit_exact")
+    got = {"dx": [], "dy": []}
+    exact = {"dx": [], "dy": []}
+    for _ in range(CIRCUIT_POINTS):
+        x, y = (float(v) for v in _signed(rng, 2, 0.3, 4.0))
+        dg = float(rng.standard_normal())
+        res = call_student(fn, x, y, dg)
+        if not (isinstance(res, tuple) and len(res) == 3):
+            return                        # not (g, dx, dy): the checks say so
+        dx, dy = _pair(res[1:])
+        got["dx"].append(dx)
+        got["dy"].append(dy)
+        exact["dx"].append(float(np.imag(circuit_value(complex(x, CS_STEP), y))) / CS_STEP * dg)
+        exact["dy"].append(float(np.imag(circuit_value(x, complex(y, CS_STEP)))) / CS_STEP * dg)
+    expect_exact("softplus_circuit", got, exact,
+                 "at points with |x| and |y| between 0.3 and 4",
+                 "the values of your own stages")
+
+
 def _pair(res):
     if not (isinstance(res, tuple) and len(res) == 2):
         unanswered("staged_backward", "is not a pair (dx, dy)", ONE_MORE)
@@ -455,6 +481,7 @@ def _probe_tanh(fn, args, seed):
 
 PROBES: dict[str, Callable] = {
     "staged_backward": _probe_staged,
+    "softplus_circuit": _probe_softplus_circuit,
     "add_backward": _gate_probe("add_backward", lambda d, x, y: (d, d)),
     "mul_backward": _gate_probe("mul_backward", lambda d, x, y: (d * y, d * x)),
     "max_backward": _gate_probe("max_backward",

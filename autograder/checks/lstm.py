@@ -829,6 +829,35 @@ def _huber_declared(r, delta, dloss) -> dict:
                                ("the entries where r < -delta", r < -delta)]}}
 
 
+# ---------------------------------------------------------------- predictions
+
+def squared_error_intercept_truth(seeds=range(5), steps: int = 400) -> float:
+    """The intercept c that gradient descent on the squared error reaches in experiment D,
+    averaged over its five data sets (seeds 0-4: y = 3x + 10, about 10% outliers + 30)."""
+    ends = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(-2, 2, 200)
+        y = 3 * x + 10 + 0.5 * rng.standard_normal(200)
+        y[rng.random(200) < 0.1] += 30
+        w = c = 0.0
+        for _ in range(steps):
+            dr = (w * x + c - y) / y.size
+            w, c = w - 0.5 * float(dr @ x), c - 0.5 * float(dr.sum())
+        ends.append(c)
+    return float(np.mean(ends))
+
+
+def check_predict_squared_error_intercept(predict_squared_error_intercept, seed=0):
+    """Experiment D's prediction: the squared-error fit's intercept, within 1."""
+    from .core import expect_prediction
+    expect_prediction("predict_squared_error_intercept", predict_squared_error_intercept,
+                      squared_error_intercept_truth(),
+                      what="the intercept c of the squared-error fit after 400 steps, the "
+                           "mean over the five data sets (the true line has c = 10)",
+                      abs_tol=1.0)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 

@@ -712,6 +712,30 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
                        "every example (every row); the fraction is taken over the units.")
 
 
+# ---------------------------------------------------------------- predictions
+
+def dead_at_bias_truth(bias: float = -2.0) -> int:
+    """How many of the notebook's 100 initial units (seed 2, Gaussian weights times
+    sqrt(2/D)) are dead on its spiral data (100 points per arm, seed 0) at an initial bias."""
+    rng = np.random.default_rng(0)
+    X = np.zeros((300, 2))
+    for c in range(3):
+        radius = np.linspace(0.05, 1.0, 100)
+        angle = np.linspace(4.0 * c, 4.0 * (c + 1), 100) + 0.2 * rng.standard_normal(100)
+        X[c * 100:(c + 1) * 100] = np.column_stack([radius * np.sin(angle),
+                                                    radius * np.cos(angle)])
+    W = np.random.default_rng(2).standard_normal((100, 2)) * np.sqrt(2.0 / 2)
+    return int(np.sum(np.all(X @ W.T + bias <= 0, axis=0)))
+
+
+def check_predict_dead_units(predict_dead_units, seed=0):
+    """The first experiment's prediction: dead units of 100 at bias -2, within 15."""
+    from .core import expect_prediction
+    expect_prediction("predict_dead_units", predict_dead_units, dead_at_bias_truth(-2.0),
+                      what="units of the 100 dead before training at initial bias -2",
+                      abs_tol=15)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 

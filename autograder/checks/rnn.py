@@ -1004,6 +1004,24 @@ def check_relu_rnn_backward_efficiency(relu_rnn_backward, relu_rnn_forward, seed
                             rng, size, _RELU_CAUSE)
 
 
+# ---------------------------------------------------------------- predictions
+
+def value_clip_cosine_truth() -> float:
+    """The cosine between the gradient (6, 1) and its clip by value to [-1, 1]."""
+    g = np.array([6.0, 1.0])
+    c = np.clip(g, -1.0, 1.0)
+    return float(g @ c / (np.linalg.norm(g) * np.linalg.norm(c)))
+
+
+def check_predict_value_clip_cosine(predict_value_clip_cosine, seed=0):
+    """The clipping picture's prediction: the cosine after clipping by value, within 0.03."""
+    from .core import expect_prediction
+    expect_prediction("predict_value_clip_cosine", predict_value_clip_cosine,
+                      value_clip_cosine_truth(),
+                      what="the cosine between the gradient (6, 1) and its clip by value to "
+                           "[-1, 1]", abs_tol=0.03)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 

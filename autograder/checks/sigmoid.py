@@ -617,6 +617,28 @@ def check_sigmoid_layer_backward_efficiency(student_fn, sigmoid_layer_forward, s
     _expect_directions(W, x, dz, out["dx"], out["dW"], rng, size)
 
 
+# ---------------------------------------------------------------- predictions
+
+def saturated_share_truth(scale: float = 100.0) -> float:
+    """The share of the sigmoid's local gradients below 1e-4 in the notebook's saturation
+    experiment (500 unit-variance inputs, D = 10, H = 50, seed 0) at a weight scale."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 10))
+    W = rng.standard_normal((50, 10))
+    with np.errstate(over="ignore"):
+        z = 1.0 / (1.0 + np.exp(-(X @ (scale * W).T)))
+    return float(np.mean(z * (1.0 - z) < 1e-4))
+
+
+def check_predict_saturated_share(predict_saturated_share, seed=0):
+    """The saturation experiment's prediction: the share below 1e-4 at scale 100, within 0.1."""
+    from .core import expect_prediction
+    expect_prediction("predict_saturated_share", predict_saturated_share,
+                      saturated_share_truth(100.0),
+                      what="the share of the sigmoid's local gradients below 1e-4 at weight "
+                           "scale 100, as a fraction between 0 and 1", abs_tol=0.1)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 

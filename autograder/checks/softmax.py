@@ -729,6 +729,23 @@ def check_softmax_cross_entropy_backward_efficiency(softmax_cross_entropy_backwa
                             [logits, labels], outs, dloss, rng, size, _SCE_CAUSE)
 
 
+# ---------------------------------------------------------------- predictions
+
+def push_ratio_truth(z: float = -8.0) -> float:
+    """|d cross-entropy/dz| over |d (sigmoid(z) - 1)**2 / 2 / dz| at a logit z (two classes,
+    the other logit 0): how many times harder the softmax pushes."""
+    s = 1.0 / (1.0 + np.exp(-z))
+    return float(abs(s - 1.0) / abs((s - 1.0) * s * (1.0 - s)))
+
+
+def check_predict_push_ratio(predict_push_ratio, seed=0):
+    """The saturation experiment's prediction: the ratio at z = -8, within a factor of 3."""
+    from .core import expect_prediction
+    expect_prediction("predict_push_ratio", predict_push_ratio, push_ratio_truth(-8.0),
+                      what="how many times larger the cross-entropy's push on z is than the "
+                           "sigmoid with squared error's, at z = -8", factor=3.0)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 

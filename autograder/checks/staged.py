@@ -1,7 +1,8 @@
 """Checks for the `staged` assignment: the chain rule as a circuit.
 
 Graded functions (SPEC.md): `staged_backward`, `add_backward`, `mul_backward`,
-`max_backward`, `numerical_gradient`.
+`max_backward`, `numerical_gradient`; and `softplus_circuit` (an expression the student
+stages alone, see its section).
 
 Ground truth comes only from trusted forward passes and numerical derivatives:
 
@@ -685,6 +686,180 @@ def check_numerical_gradient_hidden(numerical_gradient, seed=0):
                   "for a quadratic f at a (4, 1) array (default h)", runs=runs)
     _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2, runs=runs)
     _numgrad_verdict(runs)
+
+
+# ---------------------------------------------------------------- softplus_circuit
+#
+# A second expression, staged by the student (no given forward, no cache format):
+#     g(x, y) = log(1 + exp(x * y)) + x * tanh(y) / (1 + x**2)
+# The truth is the complex step of the formula below. x is used three times (in x * y, in
+# x * tanh(y), in x**2) and y twice (in x * y, in tanh(y)); the local derivatives that part 2
+# did not list (log, exp, tanh) are the student's own derivation. A usual mistake is named
+# only when it predicts the answer on every case the check ran: a lost path at a fork, one
+# of the new local derivatives replaced by a usual slip, or the upstream gradient ignored.
+
+_CIRCUIT_X_PATHS = ("`x * y`", "`x * tanh(y)`", "`x ** 2`")
+_CIRCUIT_Y_PATHS = ("`x * y`", "`tanh(y)`")
+_CIRCUIT_CAUSE = ("stage the expression (one operation per line), walk the stages in reverse, "
+                  "multiply each stage's local derivative by the gradient arriving from the "
+                  "stage after it, and add up (`+=`) the contributions of x and y at every "
+                  "place they are used.")
+
+
+def _circuit_split(x1, x2, x3, y1, y2):
+    """The expression with every use of x and y as its own input (complex-safe)."""
+    return np.log(1.0 + np.exp(x1 * y1)) + x2 * np.tanh(y2) / (1.0 + x3 ** 2)
+
+
+def circuit_value(x, y):
+    """g(x, y) = log(1 + exp(x * y)) + x * tanh(y) / (1 + x**2), elementwise."""
+    return _circuit_split(x, x, x, y, y)
+
+
+def _circuit_parts(x, y):
+    """d g / d (each use of x), d g / d (each use of y), by the complex step (elementwise)."""
+    base = [np.asarray(v, dtype=np.complex128) for v in (x, x, x, y, y)]
+    parts = []
+    for i in range(5):
+        args = list(base)
+        args[i] = args[i] + 1j * CS_STEP
+        parts.append(np.imag(_circuit_split(*args)) / CS_STEP)
+    return parts[:3], parts[3:]
+
+
+def _circuit_hints(x, y, dg, truth):
+    """The usual mistakes' answers on one case: (cause, {"dx": .., "dy": ..})."""
+    (px1, px2, px3), (py1, py2) = _circuit_parts(x, y)
+    u, t, q = x * y, np.tanh(y), 1.0 / (1.0 + x ** 2)
+    sig = 1.0 / (1.0 + np.exp(-u))
+    out = []
+    for var, parts, names in (("x", (px1, px2, px3), _CIRCUIT_X_PATHS),
+                              ("y", (py1, py2), _CIRCUIT_Y_PATHS)):
+        n = len(parts)
+        for r in range(1, n):
+            for kept in itertools.combinations(range(n), r):
+                lost = " and ".join(names[i] for i in range(n) if i not in kept)
+                wrong = dict(truth)
+                wrong[f"d{var}"] = dg * sum(parts[i] for i in kept)
+                out.append((f"d{var} is missing the contribution that flows back through "
+                            f"{lost}. {var} is used in {n} places (a fork): its gradient is "
+                            f"the sum of {n} contributions, so accumulate them with `+=`; a "
+                            f"`d{var} = ...` somewhere overwrote what an earlier stage had "
+                            "added.", wrong))
+
+    def softplus_slip(factor):          # the path through x * y with sigmoid(u) replaced
+        return {"dx": truth["dx"] + dg * (factor - sig) * y,
+                "dy": truth["dy"] + dg * (factor - sig) * x}
+    out += [
+        ("the path back through `log(1 + exp(x * y))` is missing the log's own local "
+         "derivative (the derivative of log(v), taken at v = 1 + exp(x * y)); only the "
+         "exp's is there.", softplus_slip(np.exp(u))),
+        ("the path back through `log(1 + exp(x * y))` is missing the exp's local "
+         "derivative; only the log's is there. Each stage on the path contributes its own "
+         "factor.", softplus_slip(1.0 / (1.0 + np.exp(u)))),
+    ]
+    tanh_path = dg * x * q                # the gradient arriving at tanh(y)'s output
+    for slip, why in ((1.0 - y ** 2, "1 - y**2, the formula evaluated at the input y"),
+                      (t * (1.0 - t), "t * (1 - t), the sigmoid's formula")):
+        out.append((f"the stage `t = tanh(y)`: your local derivative is {why}. Derive the "
+                    "tanh's derivative again; like the sigmoid's, it is cheapest written with "
+                    "the stage's output t.",
+                    {"dx": truth["dx"], "dy": truth["dy"] + tanh_path * (slip - (1 - t ** 2))}))
+    q_path = dg * x * t                  # the gradient arriving at q = 1 / (1 + x**2)
+    for slip, why in ((+1.0 / (1.0 + x ** 2) ** 2, "+1 / den**2 (the sign is lost)"),
+                      (-1.0 / (1.0 + x ** 2), "-1 / den (the square is lost)")):
+        out.append((f"the stage `1 / den` with `den = 1 + x**2`: your local derivative is "
+                    f"{why}.",
+                    {"dx": truth["dx"] + q_path * (slip + 1.0 / (1.0 + x ** 2) ** 2) * 2 * x,
+                     "dy": truth["dy"]}))
+    unit = {"dx": truth["dx"] / dg, "dy": truth["dy"] / dg}
+    out.append(("the gradient is the one for dg = 1: the upstream gradient `dg` was ignored. "
+                "The last stage's gradient is `dg`, and every stage before it inherits that "
+                "factor.", unit))
+    out.append(("dx and dy look like each other's gradients: return `(g, dx, dy)` in that "
+                "order.", {"dx": truth["dy"], "dy": truth["dx"]}))
+    return out
+
+
+def _circuit_run(softplus_circuit, x, y, dg, scalar: bool):
+    fn = "softplus_circuit"
+    shape = NUMBER if scalar else np.shape(x)
+    got = call_checked(fn, softplus_circuit, (x, y, dg), {"g": shape, "dx": shape, "dy": shape})
+    xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    dga = np.broadcast_to(np.asarray(dg, dtype=np.float64), xa.shape)
+    dx, dy = input_gradients(lambda a, b: (circuit_value(a, b), None), [xa, ya], dga)
+    truth = {"g": circuit_value(xa, ya), "dx": dx, "dy": dy}
+    return got, truth, _circuit_hints(xa, ya, dga, truth)
+
+
+def _circuit_verdict(runs, contexts):
+    fn = "softplus_circuit"
+    for (got, truth, _), context in zip(runs, contexts):
+        expect_close(fn, "g", got["g"], truth["g"], context=context,
+                     cause="g is the value of the expression itself: check the forward stages "
+                           "against the formula, one operation at a time.")
+    for i, ((got, truth, _), context) in enumerate(zip(runs, contexts)):
+        for name in ("dx", "dy"):
+            if looks_like(truth[name], tol=1e-6)(np.asarray(got[name], dtype=np.float64)):
+                continue
+            per_case = [(g[name], [Hint(cause, looks_like(wrong[name]))
+                                   for cause, wrong in hints]) for g, _, hints in runs]
+            expect_close(fn, name, got[name], truth[name], context=context,
+                         cause=_CIRCUIT_CAUSE, hints=on_every_case(per_case, shown=i))
+
+
+def _circuit_cases(softplus_circuit, cases):
+    runs, contexts = [], []
+    for x, y, dg, scalar, context in cases:
+        runs.append(_circuit_run(softplus_circuit, x, y, dg, scalar))
+        contexts.append(context)
+    _circuit_verdict(runs, contexts)
+
+
+def check_softplus_circuit(softplus_circuit, seed=0):
+    """Python floats at (0.8, -1.3) with dg = 1 and dg = -2.5; (3, 4) arrays with a (3, 4)
+    dg; (5,) arrays with a scalar dg."""
+    rng = rng_for(seed, "softplus_circuit")
+    x, y = random_array(rng, (3, 4), scale=1.2), random_array(rng, (3, 4), scale=1.2)
+    dg = random_array(rng, (3, 4), kinks=(0.0,), margin=0.3)
+    x5, y5 = random_array(rng, (5,), scale=1.2), random_array(rng, (5,), scale=1.2)
+    _circuit_cases(softplus_circuit, [
+        (0.8, -1.3, 1.0, True, "at (x, y) = (0.8, -1.3) with dg = 1"),
+        (0.8, -1.3, -2.5, True, "at (x, y) = (0.8, -1.3) with dg = -2.5"),
+        (x, y, dg, False, "on (3, 4) arrays with a (3, 4) upstream gradient dg"),
+        (x5, y5, 1.7, False, "on (5,) arrays with a scalar upstream gradient dg = 1.7 "
+                             "(dx and dy must still have x's shape)"),
+    ])
+
+
+def check_softplus_circuit_hidden(softplus_circuit, seed=0):
+    """A random point with a random dg; (2, 3, 2) arrays over a wider range."""
+    rng = rng_for(seed, "softplus_circuit_hidden")
+    px, py = (float(v) for v in rng.uniform(-2.0, 2.0, size=2))
+    pdg = _scalar_df(rng)
+    x, y = random_array(rng, (2, 3, 2), scale=1.8), random_array(rng, (2, 3, 2), scale=1.8)
+    dg = random_array(rng, (2, 3, 2), kinks=(0.0,), margin=0.3)
+    _circuit_cases(softplus_circuit, [
+        (px, py, pdg, True, f"at (x, y) = ({px:.4g}, {py:.4g}) with dg = {pdg:g}"),
+        (x, y, dg, False, "on (2, 3, 2) arrays with an upstream gradient dg of the same shape"),
+    ])
+
+
+# ---------------------------------------------------------------- predictions
+
+def circuit_dx_truth() -> float:
+    """df/dx of f = 2 (x y + max(z, w)) at (3, -4, 2, -1), part 3.1's circuit (complex step)."""
+    def f(x):
+        return 2.0 * (x * -4.0 + max(2.0, -1.0))
+    return float(np.imag(f(3.0 + 1j * CS_STEP)) / CS_STEP)
+
+
+def check_predict_circuit_dx(predict_circuit_dx, seed=0):
+    """Part 3.1's prediction: the gradient on x in the circuit, within 0.5."""
+    from .core import expect_prediction
+    expect_prediction("predict_circuit_dx", predict_circuit_dx, circuit_dx_truth(),
+                      what="df/dx of f = 2 (x y + max(z, w)) at x = 3, y = -4, z = 2, w = -1",
+                      abs_tol=0.5)
 
 
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
