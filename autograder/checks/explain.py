@@ -674,7 +674,26 @@ def title_of(cause_id: str) -> str:
         return f"an extra factor ({cause_id.split('-', 2)[-1]})"
     if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
         return "part right, part wrong: " + cause_id.replace("-", " ")
-    slug = cause_id.rpartition(".")[2]
+    assignment, _, slug = cause_id.rpartition(".")
+    declared = _declared_titles(assignment).get(slug)
+    if declared:
+        return declared
     words = [w for w in slug.split("_") if not (len(w) == 6 and all(
         c in "0123456789abcdef" for c in w) and any(c.isdigit() for c in w))]
     return " ".join(words) or cause_id
+
+
+_ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
+
+
+def _declared_titles(assignment: str) -> dict:
+    """The titles a checks module declares for its ids (`TITLES`: slug -> title)."""
+    if assignment not in _ASSIGNMENTS:
+        return {}
+    import importlib
+    try:
+        module = importlib.import_module(f"{__name__.rpartition('.')[0]}.{assignment}")
+    except ImportError:
+        return {}
+    titles = getattr(module, "TITLES", None)
+    return titles if isinstance(titles, dict) else {}
