@@ -116,6 +116,7 @@ def test_each_mistake_is_one_human_misconception(label, assignment, function, wr
     assert len(found) <= allowed, f"{label}: one mistake under {len(found)} ids: {named}"
     for m in found:
         assert not HASHED.search(m.cause), f"{label}: {m.cause} is not a human id"
+        assert "--" not in m.cause and "__" not in m.cause, m.cause
         assert re.fullmatch(r"([a-z]+\.)?[A-Za-z0-9_/*.+()-]+", m.cause), m.cause
         title = title_of(m.cause)
         assert title and not HASHED.search(title) and len(title) <= 80, (m.cause, title)

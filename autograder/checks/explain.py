@@ -446,11 +446,16 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
                     f"first-{_slug(split)}-wrong")
     if len(wrong) <= len(right):
         verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
-        return (f"{_join(wrong)} {verb} wrong and the rest is right", f"wrong-{_slug(split)}-"
-                + "+".join(_slug(w) for w in wrong)) if n else None
+        return (f"{_join(wrong)} {verb} wrong and the rest is right",
+                _dashed("wrong", _slug(split), "+".join(_slug(w) for w in wrong))) if n else None
     verb = "is" if len(right) == 1 and "entries" not in right[0] else "are"
-    return (f"only {_join(right)} {verb} right", f"right-{_slug(split)}-only-"
-            + "+".join(_slug(r) for r in right))
+    return (f"only {_join(right)} {verb} right",
+            _dashed("right", _slug(split), "only", "+".join(_slug(r) for r in right)))
+
+
+def _dashed(*parts: str) -> str:
+    """An id from its non-empty parts ("wrong-of-input-gate-i", not "wrong--of-...")."""
+    return "-".join(p for p in parts if p)
 
 
 def _join(labels: list[str], prefix: str = "") -> str:
