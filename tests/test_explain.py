@@ -247,3 +247,15 @@ def test_no_message_on_the_dev_catalogue_prints_a_finished_formula():
         leaks += [f"{entry['id']}: {x}" for m in messages
                   for x in fc.leaks(m, lines) + _leaks(m)]
     assert not leaks, leaks[:5]
+
+
+def test_a_product_of_sizes_equal_to_one_is_no_factor():
+    """With D == H, D/H is 1: an answer of minus the truth has its sign flipped, it is not
+    "-D/H times" the right one (seen on mlp_backward with the softmax sign slip)."""
+    rng = np.random.default_rng(3)
+    views = []
+    for _ in range(2):
+        truth = rng.standard_normal((4, 5))
+        views.append(explain.View({"dX": -truth}, {"dX": truth}, sizes={"N": 4, "D": 5, "H": 5}))
+    found = explain.find("dX", views)
+    assert found is not None and found.cause_id == "sign-flipped", found

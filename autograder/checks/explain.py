@@ -152,7 +152,8 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     single = list(out)
     # two slips at once: a product of two of them (N/dloss: neither the mean nor dloss)
     for (n1, v1), (n2, v2) in itertools.combinations(single, 2):
-        if n1.split("/")[-1] != n2.split("/")[-1]:
+        # not a product that is 1 (D/H with D == H: no factor at all, said as one)
+        if n1.split("/")[-1] != n2.split("/")[-1] and abs(abs(v1 * v2) - 1.0) > 1e-12:
             out.append((_times(n1, n2), v1 * v2))
     out += [(f"-{n}", -v) for n, v in list(out)]
     return out
