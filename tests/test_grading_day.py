@@ -292,10 +292,14 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
     from backprop_lab.checks.explain import title_of
     from backprop_lab.reports.class_report import misconceptions
     for assignment in ASSIGNMENTS:
-        ours = misconceptions([r for r in results if r["assignment"] == assignment])
-        assert [(m.cause, sorted(m.students)) for m in ours] == \
-            [(c, ["s04"]) for c in expected_causes[assignment]], assignment
+        ours = {m.cause: sorted(m.students) for m in
+                misconceptions([r for r in results if r["assignment"] == assignment])}
         assert len(expected_causes[assignment]) == 1, (assignment, expected_causes)
+        # the catalogued mistake under its id; s02's stubs name no cause. (A mistake in a
+        # function that another graded function calls also fails that one's tests, which
+        # may name what its output shows: softmax's sign in mlp_backward.)
+        assert ours[expected_causes[assignment][0]] == ["s04"], (assignment, ours)
+        assert all(students == ["s04"] for students in ours.values()), (assignment, ours)
         for cause in expected_causes[assignment]:
             assert html.escape(cause) in page and html.escape(title_of(cause)) in page
     step("class-report")
