@@ -163,7 +163,8 @@ def _number(x: float) -> str:
 def class_summary(results: Iterable[SubmissionResult], not_on_roster: Iterable[str] = ()) -> str:
     """The class at a glance: counts, mean and median per assignment, per-test pass rates,
     and the submissions that could not be graded with their errors. `not_on_roster`: the
-    students graded who are not on the roster, named at the top (they count in the means)."""
+    students graded who are not on the roster, named at the top and left out of the
+    statistics (a test account, a dropped student, a misnamed folder is not the class)."""
     results = list(results)
     absent = [r for r in results if _status(r) in (MISSING, UNRECOGNIZED)]
     ungraded = [r for r in results if r.error and r not in absent]
@@ -178,9 +179,11 @@ def class_summary(results: Iterable[SubmissionResult], not_on_roster: Iterable[s
     lines = [head, ""]
     strangers = list(not_on_roster)
     if strangers:
-        lines[1:1] = [f"NOT ON THE ROSTER, counted in the means, medians and pass rates below: "
-                      f"{len(strangers)} students ({', '.join(map(one_line, strangers))})"]
-    for s in class_statistics(results):
+        lines[1:1] = [f"NOT ON THE ROSTER, graded but left out of the means, medians and "
+                      f"pass rates below: {len(strangers)} students "
+                      f"({', '.join(map(one_line, strangers))})"]
+    outside = set(strangers)
+    for s in class_statistics([r for r in results if r.student not in outside]):
         top = _points(s.max_score)
         lines.append(f"{one_line(s.assignment)}: {s.graded} graded, out of {top} points")
         if s.ungraded:

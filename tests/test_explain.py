@@ -449,3 +449,13 @@ def test_a_small_number_times_a_size_is_said(seed):
              for n, e in ((3, rng.standard_normal(4)), (5, rng.standard_normal(4)))]
     found = find("db", views)
     assert found.cause_id == "scale-2/N" and "exactly 2/N times" in found.text
+def test_a_product_of_sizes_equal_to_one_is_no_factor():
+    """With D == H, D/H is 1: an answer of minus the truth has its sign flipped, it is not
+    "-D/H times" the right one (seen on mlp_backward with the softmax sign slip)."""
+    rng = np.random.default_rng(3)
+    views = []
+    for _ in range(2):
+        truth = rng.standard_normal((4, 5))
+        views.append(explain.View({"dX": -truth}, {"dX": truth}, sizes={"N": 4, "D": 5, "H": 5}))
+    found = explain.find("dX", views)
+    assert found is not None and found.cause_id == "sign-flipped", found

@@ -13,7 +13,10 @@ empty at the end: no tracked file changed, every output ignored.
 from __future__ import annotations
 
 import csv
+import html
 import json
+import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -29,16 +32,28 @@ from conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENT = "sigmoid"
+# Two assignments by default; BACKPROP_LAB_DAY=all runs the day on all six (each adds its
+# course-setup, release, three submissions and nbgrader's autograde: see the timings that
+# the test prints with -s).
+ASSIGNMENTS = (("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
+               if os.environ.get("BACKPROP_LAB_DAY") == "all" else ("staged", "sigmoid"))
+LATE = "sigmoid"                 # s01 submits it after its deadline
 OUT = "backprop-lab-grades"
 
 ROSTER = """nbgrader_id,Student,ID,SIS User ID,SIS Login ID,Section
 s01,"Doe, Jane",101,2020001,jdoe,A
 s02,"Roe, Rick",102,2020002,rroe,A
 s03,"Poe, Edgar",103,2020003,epoe,B
+s04,"Loe, Lou",104,2020004,llou,B
 """
 
-# Run by the students: fetch the released notebook, put their answer in it, submit.
+# One catalogued mistake per assignment for s04 (bench/catalogue_dev.py), so that the class
+# report has a misconception of each to show.
+MISTAKES = {"staged": "staged_square_no_2", "sigmoid": "sig_dx_skips_local",
+            "relu": "relu_times_a", "rnn": "rstep_no_tanh", "softmax": "sce_dlogits_sign",
+            "lstm": "huber_no_dloss"}
+
+# Run by the students: fetch each released notebook, put their answer in it, submit.
 STUDENTS = """
 import shutil, sys
 from pathlib import Path
@@ -47,9 +62,9 @@ from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
 
-exchange, assignment, homes = sys.argv[1], sys.argv[2], sys.argv[3:]
-for home in homes:
-    student, answer = home.split("=")
+exchange, work = sys.argv[1], sys.argv[2:]
+for item in work:
+    student, assignment, answer = item.split("=")
     config = Config()
     config.Exchange.root = exchange
     config.Exchange.assignment_dir = str(Path(student))
@@ -65,6 +80,74 @@ for home in homes:
         shutil.copy(answer, fetched)
     ExchangeSubmit(coursedir=coursedir, authenticator=auth, config=config).start()
 """
+
+
+def _with_mistake(course: Path, assignment: str, into: Path) -> tuple[Path, list[str]]:
+    """The worked solution with one function replaced by a catalogued mistake, and the
+    cause ids the checks give that mistake for s04 (run in this process, as
+    test_cause_catalogue runs the catalogue)."""
+    from test_cause_catalogue import HASHED, _results   # puts bench/ on the path
+    import feedback_catalogue
+    entry = next(e for e in feedback_catalogue.load(ROOT / "bench" / "catalogue_dev.py")
+                 if e["id"] == MISTAKES[assignment])
+    nb = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == entry["function"])
+    cell.source = entry["source"]
+    path = into / f"{assignment}-s04.ipynb"
+    nbformat.write(nb, path)
+    sub = _results(assignment, entry["function"], entry, "s04")
+    causes = sorted({c for t in sub["tests"] for c in t["causes"]})
+    assert causes and not any(HASHED.search(c) for c in causes), causes   # human ids
+    return path, causes
+
+
+# What a student must never read in feedback: the grader's insides (its frames and paths,
+# its exception types, the hidden tests' code and secrets, the causes' ids).
+INTERNALS = ("Traceback (most recent call last)", "backprop_lab/", "site-packages",
+             "CheckFailure", "StudentCodeError", "BEGIN HIDDEN TESTS", "hidden_seed",
+             "__student__", "cause_ids", "checks/core.py")
+
+
+def _plain(text: str) -> str:
+    """A page's words: tags dropped, entities read, whitespace made single spaces (nbgrader
+    wraps a message's long lines)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _assert_feedback(course: Path, results: list[dict], overridden: dict) -> None:
+    import backprop_lab.checks.core as core
+    secrets = {s for a in ASSIGNMENTS for s in re.findall(
+        r"hidden_seed\((0x[0-9a-f]+)", (course / "source" / a / f"{a}.ipynb").read_text())}
+    assert secrets
+    for r in results:
+        student, assignment = r["student"], r["assignment"]
+        theirs = course / "feedback" / student / assignment / f"{assignment}.html"
+        ours = [course / OUT / "feedback" / student / f"{assignment}{x}" for x in (".html",
+                                                                                 ".md")]
+        if r["status"] == "missing":
+            assert not theirs.exists() and not any(p.exists() for p in ours), (student,
+                                                                               assignment)
+            continue
+        pages = {p: p.read_text() for p in [theirs, *ours]}
+        for path, text in pages.items():
+            for leak in (*INTERNALS, *secrets, *(str(int(x, 16)) for x in secrets)):
+                assert leak not in text, f"{path}: {leak!r}"
+        assert f"Total: {r['score']:g} / {r['max_score']:g} points" in pages[ours[0]]
+        if student == "s02":       # the TA's override is in nbgrader's feedback
+            total = overridden[assignment][1]
+            assert re.search(rf"Score: {total:.1f} / {r['max_score']:.1f}", pages[theirs])
+        # each failing test's own message, as the check wrote it (its first and its
+        # "Likely cause" lines), is in both
+        for t in r["tests"]:
+            if t["status"] == "passed":
+                continue
+            lines = t["output"].splitlines()
+            said = [lines[0]] + [x for x in lines if x.startswith(core._LIKELY)]
+            for line in said:
+                words = " ".join(line.split())
+                for path in (theirs, ours[0]):
+                    assert words in _plain(pages[path]), f"{path}: {words!r}"
 
 
 def _clone(into: Path) -> Path:
@@ -121,95 +204,147 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
         penalty_per_day_points = 1
         max_penalty = 1
         [deadlines]
-        {ASSIGNMENT} = "2020-01-01 23:59"
+        {LATE} = "2020-01-01 23:59"
         """))
     subprocess.run(["git", "-C", str(course), "add", "late_policy.toml"], check=True)
     subprocess.run(["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@t",
                     "commit", "-qm", "late policy"], check=True)
 
-    # A fresh clone: register the assignment and the students, release it.
-    setup = _ok(run_cli("course-setup", ASSIGNMENT, "--roster", f"{OUT}/roster.csv",
+    # A fresh clone: register the assignments and the students, release them.
+    setup = _ok(run_cli("course-setup", *ASSIGNMENTS, "--roster", f"{OUT}/roster.csv",
                         cwd=course))
-    source = nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    total = sum(c.metadata["nbgrader"]["points"] for c in graded)
-    assert f"registered {ASSIGNMENT}: {len(graded)} graded cells, {total:g} points" \
-        in setup.stdout
-    assert "registered 3 students" in setup.stdout
+    totals = {}
+    for assignment in ASSIGNMENTS:
+        source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb",
+                               as_version=4)
+        graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")]
+        totals[assignment] = sum(c.metadata["nbgrader"]["points"] for c in graded)
+        assert f"registered {assignment}: {len(graded)} graded cells, " \
+               f"{totals[assignment]:g} points" in setup.stdout
+    assert "registered 4 students" in setup.stdout
     assert _git_status(course) == ""   # nothing tracked changed, the gradebook is ignored
     step("clone and course-setup")
-    run_nbgrader(course, "release_assignment", ASSIGNMENT, *x)
+    for assignment in ASSIGNMENTS:
+        run_nbgrader(course, "release_assignment", assignment, *x)
     step("release")
 
-    # Two students fetch and submit (s01 the worked solution, s02 the notebook as released);
-    # s03 submits nothing.
+    # s01 submits the worked solutions, s02 the notebooks as released, s04 one catalogued
+    # mistake in each; s03 submits nothing.
     homes = tmp_path / "home"
-    answer = course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    proc = subprocess.run([sys.executable, "-c", STUDENTS, str(exchange), ASSIGNMENT,
-                           f"{homes / 's01'}={answer}", f"{homes / 's02'}=-"],
+    expected_causes = {}
+    work = []
+    for assignment in ASSIGNMENTS:
+        answer = course / "solutions" / assignment / f"{assignment}.ipynb"
+        wrong, expected_causes[assignment] = _with_mistake(course, assignment, tmp_path)
+        work += [f"{homes / 's01'}={assignment}={answer}", f"{homes / 's02'}={assignment}=-",
+                 f"{homes / 's04'}={assignment}={wrong}"]
+    step("the catalogue's mistakes, in this process")
+    proc = subprocess.run([sys.executable, "-c", STUDENTS, str(exchange), *work],
                           cwd=tmp_path, env={"HOME": str(homes), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     step("fetch and submit")
-    run_nbgrader(course, "collect", ASSIGNMENT, *x)
-    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["s01", "s02"]
+    for assignment in ASSIGNMENTS:
+        run_nbgrader(course, "collect", assignment, *x)
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["s01", "s02", "s04"]
     step("collect")
-    auto = run_nbgrader(course, "autograde", ASSIGNMENT)
-    assert "There was an error" not in auto.stderr, auto.stderr
+    for assignment in ASSIGNMENTS:
+        auto = run_nbgrader(course, "autograde", assignment)
+        assert "There was an error" not in auto.stderr, auto.stderr
     step("autograde")
 
     # The documented day.
     _ok(run_cli("grade", "submitted", "--hidden", "--late-policy", "late_policy.toml",
                 "--json", "--csv", "--feedback", "--quiet", cwd=course))
     results = json.loads((course / OUT / "grades.json").read_text())["submissions"]
-    by_student = {r["student"]: r for r in results}
-    assert by_student["s03"]["status"] == "missing"
-    full = by_student["s01"]
-    assert full["raw_score"] == full["max_score"] > 0 and full["late_penalty"] == 1
+    by = {(r["student"], r["assignment"]): r for r in results}
+    assert len(by) == 4 * len(ASSIGNMENTS)
+    for assignment in ASSIGNMENTS:
+        assert by["s03", assignment]["status"] == "missing"
+        full = by["s01", assignment]
+        assert full["raw_score"] == full["max_score"] == totals[assignment]
+        assert full["late_penalty"] == (1 if assignment == LATE else 0)
+        assert by["s02", assignment]["score"] == 0   # the released notebook earns nothing
+        assert 0 < by["s04", assignment]["score"] < totals[assignment]
     step("grade")
     write = _ok(run_cli("gradebook", "--write", cwd=course))
-    assert "1 late penalties" in write.stdout
+    late = sum((r.get("late_penalty") or 0) > 0 for r in results)
+    assert late == 2   # s01's and s04's; s02's score 0 leaves nothing to take
+    assert f"{late} late penalties" in write.stdout
     step("gradebook --write")
 
-    # A TA overrides one of s02's tests in formgrader: a manual score, as formgrader sets it.
+    # A TA overrides one of s02's tests of each assignment in formgrader: a manual score,
+    # as formgrader sets it.
     from nbgrader.api import Gradebook
+    overridden = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        grades = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "s02").grades
-        grade = next(g for g in grades if g.cell.cell_type == "code" and g.max_score > 0)
-        test, points = grade.name, grade.max_score
-        grade.manual_score = points
+        for assignment in ASSIGNMENTS:
+            grades = gb.find_submission_notebook(assignment, assignment, "s02").grades
+            grade = next(g for g in grades if g.cell.cell_type == "code" and g.max_score > 0)
+            grade.manual_score = grade.max_score
+            overridden[assignment] = (grade.name, grade.max_score)
         gb.db.commit()
-    assert by_student["s02"]["score"] == 0   # the released notebook earns nothing
 
+    # The class report: each of s04's catalogued mistakes is its assignment's misconception,
+    # under the id the checks give it, with its title.
     _ok(run_cli("class-report", cwd=course))
+    page = (course / OUT / "class-report" / "class_report.html").read_text()
+    from backprop_lab.checks.explain import title_of
+    from backprop_lab.reports.class_report import misconceptions
+    for assignment in ASSIGNMENTS:
+        ours = {m.cause: sorted(m.students) for m in
+                misconceptions([r for r in results if r["assignment"] == assignment])}
+        assert len(expected_causes[assignment]) == 1, (assignment, expected_causes)
+        # the catalogued mistake under its id; s02's stubs name no cause. (A mistake in a
+        # function that another graded function calls also fails that one's tests, which
+        # may name what its output shows: softmax's sign in mlp_backward.)
+        assert ours[expected_causes[assignment][0]] == ["s04"], (assignment, ours)
+        assert all(students == ["s04"] for students in ours.values()), (assignment, ours)
+        for cause in expected_causes[assignment]:
+            assert html.escape(cause) in page and html.escape(title_of(cause)) in page
     step("class-report")
     lms = _ok(run_cli("lms", "canvas", "--roster", f"{OUT}/roster.csv", cwd=course))
     step("lms")
     with open(course / OUT / "canvas.csv", newline="") as fh:
-        rows = {row[0]: row for row in csv.reader(fh)}
-    column = next(csv.reader(open(course / OUT / "canvas.csv"))).index(ASSIGNMENT)
-    assert float(rows["Roe, Rick"][column]) == points        # the TA's override
-    assert float(rows["Doe, Jane"][column]) == full["max_score"] - 1   # late by the policy
-    assert float(rows["Poe, Edgar"][column]) == 0
-    assert f"overridden in nbgrader's gradebook: s02 / {ASSIGNMENT}: {test} 0 -> " \
-           f"{points:g}" in lms.stderr
-    assert f"missing, scored 0: s03 / {ASSIGNMENT}" in lms.stderr
+        table = list(csv.reader(fh))
+    rows = {row[0]: row for row in table}
+    for assignment in ASSIGNMENTS:
+        column = table[0].index(assignment)
+        test, points = overridden[assignment]
+        assert float(rows["Roe, Rick"][column]) == points        # the TA's override
+        late = 1 if assignment == LATE else 0
+        assert float(rows["Doe, Jane"][column]) == totals[assignment] - late
+        assert float(rows["Poe, Edgar"][column]) == 0
+        assert float(rows["Loe, Lou"][column]) == by["s04", assignment]["score"]
+        assert f"overridden in nbgrader's gradebook: s02 / {assignment}: {test} 0 -> " \
+               f"{points:g}" in lms.stderr
+        assert f"missing, scored 0: s03 / {assignment}" in lms.stderr
     assert "could not be graded" not in lms.stderr
     with open(course / OUT / "canvas-overrides.csv", newline="") as fh:
         notes = list(csv.DictReader(fh))
-    assert [(n["nbgrader_id"], float(n["final score"])) for n in notes] == [("s02", points)]
+    assert sorted((n["nbgrader_id"], n["assignment"], float(n["final score"])) for n in notes) \
+        == sorted(("s02", a, overridden[a][1]) for a in ASSIGNMENTS)
 
     _ok(run_cli("similarity", "submitted", cwd=course))
     step("similarity")
+
+    # Feedback: nbgrader's (after gradebook --write) and ours, for every student who
+    # submitted, with the checks' plain messages and nothing of the grader's insides.
+    for assignment in ASSIGNMENTS:
+        run_nbgrader(course, "generate_feedback", assignment)
+    step("generate_feedback")
+    _assert_feedback(course, results, overridden)
 
     # nbgrader's own export agrees: the trusted scores, the override, the late penalty.
     run_nbgrader(course, "export", "--to", str(tmp_path / "export.csv"))
     step("export")
     with open(tmp_path / "export.csv", newline="") as fh:
-        export = {r["student_id"]: r for r in csv.DictReader(fh)}
-    assert float(export["s01"]["late_submission_penalty"]) == 1
-    assert float(export["s01"]["score"]) == full["max_score"] - 1
-    assert float(export["s02"]["score"]) == points
+        export = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(fh)}
+    for assignment in ASSIGNMENTS:
+        late = 1 if assignment == LATE else 0
+        assert float(export["s01", assignment]["late_submission_penalty"]) == late
+        assert float(export["s01", assignment]["score"]) == totals[assignment] - late
+        assert float(export["s02", assignment]["score"]) == overridden[assignment][1]
 
     assert _git_status(course) == ""   # every output of the day is ignored
     assert sorted(p.name for p in (course / OUT).iterdir()) == [

@@ -190,7 +190,34 @@ def test_nbgrader_s_student_csv_is_a_roster_for_grade(tmp_path):
     path = tmp_path / "students.csv"
     path.write_text("id,first_name,last_name,email\ns01,Jane,Doe,\ns02,Rick,Roe,\n")
     assert read_roster(path).students == ["s01", "s02"]
-    assert roster_students(path) == [{"id": "s01"}, {"id": "s02"}]
+    assert roster_students(path) == [
+        {"id": "s01", "first_name": "Jane", "last_name": "Doe", "lms_user_id": None},
+        {"id": "s02", "first_name": "Rick", "last_name": "Roe", "lms_user_id": None}]
+
+
+def test_nbgrader_s_student_csv_is_a_roster_for_lms_too(day, capsys):
+    """One roster for every step: the CSV that `nbgrader db student import` takes (column
+    `id`) is the roster of `lms`, its `lms_user_id` Canvas's ID, the name last, first."""
+    folder, _ = day
+    (folder / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\n"
+                                       "s01,Jane,Doe,jdoe@example.org,101\n"
+                                       "s02,Rick,Roe,,102\ns03,Ann,Poe,,\n")
+    code, rows = run_lms(folder, "canvas")
+    assert code == 0, capsys.readouterr().err
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert [r[:2] + [r[5]] for r in rows[2:]] == [["Doe, Jane", "101", "4"],
+                                                  ["Roe, Rick", "102", "3"],
+                                                  ["Poe, Ann", "", "0"]]
+    code, rows = run_lms(folder, "plain")
+    assert code == 0
+    assert [r[:3] for r in rows[1:]] == [["s01", "101", "Doe, Jane"], ["s02", "102", "Roe, Rick"],
+                                        ["s03", "", "Poe, Ann"]]
+    # Canvas's own export, whose `ID` is Canvas's and not a student folder, still needs
+    # `nbgrader_id`: a roster with both `id` and `Student` is not nbgrader's
+    (folder / "roster.csv").write_text("Student,ID,SIS User ID\n\"Doe, Jane\",101,2020001\n")
+    assert cli.main(["lms", "plain", "--results", str(folder / "grades.json"), "--roster",
+                     str(folder / "roster.csv"), "--out", str(folder / "x.csv")]) == 2
+    assert "no 'nbgrader_id' column" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ gradebook reads the day

@@ -117,22 +117,31 @@ def test_every_expected_pair_is_graded_missing_or_unrecognized(course):
     assert "carol: staged" in summary[summary.index("Unrecognized"):]
 
 
-def test_students_not_on_the_roster_are_named_where_the_means_are(course, tmp_path):
-    """eve is graded and counted in the mean and pass rates: the summary says so beside them,
-    the JSON lists her, and the class report built from it shows her."""
+def test_students_not_on_the_roster_are_warned_about_and_left_out_of_the_means(course,
+                                                                               tmp_path):
+    """eve is graded (her result is in the files) but not one of the class: the summary names
+    her and leaves her out of the mean and pass rates (alice and bob scored 5 of 5, eve 2),
+    the JSON lists her, and the class report built from it shows her apart."""
     proc = run_cli("submitted", "--hidden", "--roster", "roster.txt", "--json", "--quiet",
                    cwd=course)
     assert proc.returncode == 0, proc.stderr
+    assert "not on the roster: eve" in proc.stderr
     summary = proc.stdout[proc.stdout.index("Class summary:"):].splitlines()
-    assert summary[1] == ("NOT ON THE ROSTER, counted in the means, medians and pass rates "
-                          "below: 1 students (eve)")
+    assert summary[1] == ("NOT ON THE ROSTER, graded but left out of the means, medians and "
+                          "pass rates below: 1 students (eve)")
+    assert "staged: 2 graded, out of 5 points" in summary
+    assert "  mean    5/5 (100.0%)" in summary
     data = json.loads((course / "backprop-lab-grades" / "grades.json").read_text())
     assert data["not_on_roster"] == ["eve"]
+    assert {s["student"] for s in data["submissions"]} >= {"eve"}
     from backprop_lab.reports.class_report import write_report
     page = write_report(course / "backprop-lab-grades" / "grades.json",
                         tmp_path / "report").read_text()
     assert "Not on the roster (1 students)" in page
-    assert "counted in the means, the score distributions and the pass rates: eve" in page
+    assert ("left out of the means, the score distributions, the pass rates and the "
+            "misconceptions: eve") in page
+    overview = page[page.index('class="overview"'):page.index("</table>")]
+    assert "<td>2</td>" in overview and "<td>5/5</td>" in overview
 
 
 def test_the_courses_gradebook_is_the_default_roster(course):

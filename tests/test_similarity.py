@@ -273,6 +273,24 @@ def test_students_sharing_a_rare_wrong_answer_are_flagged(tmp_path):
     assert "returned the input itself" not in section
 
 
+def test_the_documented_command_reads_the_day_s_results(tmp_path, monkeypatch, capsys):
+    """`similarity submitted` as the grading day runs it (no --results) flags shared wrong
+    answers from the day's grades.json in backprop-lab-grades/."""
+    root = make_class(tmp_path, {**HONEST, "zed": HONEST["ana"]})
+    wrong = "`double`: wrong values at [0]: yours 3.25 vs expected 2.5"
+    rows = {s: {"test_double": ("passed", "")} for s in (*HONEST, "zed")}
+    for s in ("ana", "zed"):
+        rows[s]["test_double"] = ("failed", wrong)
+    (root / "backprop-lab-grades").mkdir(exist_ok=True)
+    (root / "backprop-lab-grades" / "grades.json").write_text(json.dumps(_grades(rows)))
+    monkeypatch.chdir(root)
+    assert cli.main(["similarity", "submitted"]) == 0
+    out = capsys.readouterr().out
+    assert "same wrong answer in test_double: ana, zed" in out
+    page = (root / "backprop-lab-grades" / "similarity.html").read_text(encoding="utf-8")
+    assert "yours 3.25 vs expected 2.5" in page.split("Same wrong answers")[1]
+
+
 def test_an_unreadable_results_file_is_refused(tmp_path, capsys):
     root = make_class(tmp_path, {"ana": HONEST["ana"], "ben": HONEST["ben"]})
     (tmp_path / "grades.json").write_text("[1, 2")

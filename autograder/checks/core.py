@@ -183,7 +183,6 @@ class Hint:
 _LIKELY = "  Likely cause: "
 _CHECKS_PACKAGE = __name__.rpartition(".")[0]   # backprop_lab.checks
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_NUMBERS_RUN = re.compile(r"#(?:[\s,;\[\]()]*#)+")   # an array or tuple of numbers: one '#'
 # Causes formatted from parts (a subset of a fork's paths, two slips at once, an output's
 # name): one id per family, or the ids of the parts.
 _FAMILIES = (
@@ -191,10 +190,28 @@ _FAMILIES = (
      "fork_overwritten_d{0}"),
     (re.compile(r"carries float32 precision: every entry is exactly a float32"),
      "float32_precision"),
-    # one slip inside one stage of a multi-stage backward pass: the stage, and which slip
-    (re.compile(r"^stage (\d+), `"), "stage{0}_slip_{digest}"),
 )
 _TWO_PARTS = re.compile(r"^two slips\. First, (.+?) Second, (stage \d.*)$", re.S)
+
+
+class Cause(str):
+    """A cause's sentence that declares its own id: `Cause(text, slug)`.
+
+    For a cause built from data (a stage and a slip, the same mistake worded for two
+    checks), where neither the name of a module constant nor the words of the sentence make
+    a short id that is the same for the same mistake and different for another. The id is
+    `<assignment>.<slug>`; the checks module's `TITLES` (slug -> title) gives its title. A
+    Cause formatted or joined to other text is a plain str again (and loses its slug)."""
+
+    slugs: tuple
+
+    def __new__(cls, text: str, *slugs: str):
+        """`slugs`: one, or one per mistake for a sentence that names two at once."""
+        if not slugs or not all(re.fullmatch(r"[a-z][a-z0-9_]*", s) for s in slugs):
+            raise ValueError(f"a cause's slug is lower-case words joined by '_': {slugs!r}")
+        obj = super().__new__(cls, text)
+        obj.slugs = tuple(slugs)
+        return obj
 
 
 def _choosing_frames() -> list:
@@ -218,31 +235,61 @@ def cause_ids_of(text: str, frames: Sequence = ()) -> list[str]:
     """The stable ids of a named cause: `<assignment>.<slug>`.
 
     The assignment is the checks module the test called (the outermost of `frames`, else
-    "checks"). The slug is, in this order: the family of a cause formatted from parts
-    (`<id>.fork_overwritten_dx` whichever paths were lost; `<id>.stage7_slip_<hash>`, one
-    per slip; two slips at once give the ids of both); the name of the module constant that
-    holds the text (`<id>.step_no_deriv`); else the text's first words and a hash of the text
-    with every number replaced by '#', so that a cause quoting the case's numbers gets the
-    same id on every seed.
+    "checks"). The slug is, in this order: the one a `Cause` declares (a slip inside a stage,
+    `staged.stage7_inverse_sign`; a sentence naming two slips gives the ids of both); the
+    family of a cause formatted from parts (`<id>.fork_overwritten_dx` whichever paths were
+    lost); the name of the module constant that holds the text (`<id>.step_no_deriv`); else
+    the sentence's first six words, numbers left out, so that a cause quoting the case's
+    numbers gets the same id on every seed and student. Never a hash: an id is read by
+    people (the class report's headline), and the same mistake worded alike by two checks
+    is one misconception.
     """
-    text = str(text).strip()
     modules = [f.f_globals for f in frames]
     assignment = modules[-1]["__name__"].rpartition(".")[2] if modules else "checks"
+    if isinstance(text, Cause):
+        return [f"{assignment}.{slug}" for slug in text.slugs]
+    text = str(text).strip()
     parts = _TWO_PARTS.match(text)
     if parts:
         return [i for part in parts.groups() for i in cause_ids_of(part, frames)]
-    shape = re.sub(r"\s+", " ", _NUMBERS_RUN.sub("#", _NUMBER.sub("#", text.lower())))
-    digest = hashlib.sha256(shape.encode("utf-8", "backslashreplace")).hexdigest()[:6]
     for pattern, family in _FAMILIES:
         found = pattern.search(text)
         if found:
-            return [f"{assignment}." + family.format(*found.groups(), digest=digest)]
+            return [f"{assignment}." + family.format(*found.groups())]
     for namespace in modules:
         for name, value in namespace.items():
             if isinstance(value, str) and value == text and name.lstrip("_").isupper():
+                if isinstance(value, Cause):
+                    return [f"{assignment}.{slug}" for slug in value.slugs]
                 return [f"{assignment}.{name.lstrip('_').lower()}"]
-    words = re.findall(r"[a-z]+", shape)[:6]
-    return [f"{assignment}." + "_".join(words + [digest])]
+    for namespace in modules:       # a constant formatted with the case's names or numbers
+        for name, value in namespace.items():
+            if isinstance(value, str) and "{" in value and name.lstrip("_").isupper() \
+                    and len(re.sub(r"\{[^{}]*\}", "", value)) >= 20 \
+                    and _template(value).fullmatch(text):
+                return [f"{assignment}.{name.lstrip('_').lower()}"]
+    return [f"{assignment}." + "_".join(_words(text)[:_SLUG_WORDS])]
+
+
+@functools.lru_cache(maxsize=512)
+def _template(text: str) -> re.Pattern:
+    """A format string as a pattern: each `{field}` matches any text."""
+    parts = re.split(r"\{[^{}]*\}", text.strip())
+    return re.compile(".+?".join(re.escape(p) for p in parts), re.S)
+
+
+_SLUG_WORDS = 6
+
+
+def named_cause_ids(cause: str) -> list[str]:
+    """The ids of a cause a check names in a message it builds itself (a `Cause` keeps
+    the slug it declares): pass them as CheckFailure's `cause_ids`."""
+    return cause_ids_of(cause, _choosing_frames())
+
+
+def _words(text: str) -> list[str]:
+    """The words of a cause's sentence, numbers and symbols left out."""
+    return re.findall(r"[a-z]+", _NUMBER.sub(" ", str(text).lower())) or ["cause"]
 
 
 # ---------------------------------------------------------------- calling student code

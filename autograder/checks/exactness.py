@@ -25,8 +25,9 @@ from typing import Callable
 import numpy as np
 
 from .complex_scan import function_findings, message
-from .core import (CS_STEP, CheckFailure, StudentCodeError, call_student, input_gradients,
-                   rng_for)
+from .core import (CS_STEP, FLOAT32_TRACE, CheckFailure, StudentCodeError, call_student,
+                   float32_trace, input_gradients, rng_for)
+from .core import _LIKELY as LIKELY
 
 # Relative error (Frobenius norm of the difference over the norm of the truth, per output)
 # a chain-rule backward pass stays far below and finite differences stay above. Measured on
@@ -105,6 +106,10 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
         smooth_far = np.count_nonzero(far & ~near)
         exact_outputs += bool(np.all(err <= EXACT_TOL))
         if np.count_nonzero(close) >= max(2, 0.1 * err.size):
+            if float32_trace(got, truth):       # float32 arithmetic, not finite differences
+                raise CheckFailure(
+                    f"`{fn}`: {key} agrees with the exact gradient to about 1e-7 only "
+                    f"{context}.\n{LIKELY}" + FLOAT32_TRACE.format(name=key))
             verdict = verdict or (key, f"off by {float(np.max(err[close])):.1e} (relative to "
                                        "its typical entry)")
         elif np.any(near & (err > EXACT_TOL)) and smooth_far <= 0.1 * np.count_nonzero(~near):
@@ -561,6 +566,11 @@ def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
                                    f"of this test, {ONE_MORE})", exc.traceback,
                                    exc.arguments) from None
         except CheckFailure as failure:   # one mistake, one id, whichever check's probe saw it
+            # the check has returned: a cause the probe named has no assignment yet
+            assignment = check.__module__.rpartition(".")[2]
+            failure.cause_ids = [f"{assignment}.{i.partition('.')[2]}"
+                                 if i.startswith("checks.") else i
+                                 for i in failure.cause_ids]
             if not failure.cause_ids and not isinstance(failure, Unanswered):
                 failure.cause_ids = [numerical_id(check)]
             raise

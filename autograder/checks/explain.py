@@ -156,7 +156,8 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     single = list(out)
     # two slips at once: a product of two of them (N/dloss: neither the mean nor dloss)
     for (n1, v1), (n2, v2) in itertools.combinations(single, 2):
-        if n1.split("/")[-1] != n2.split("/")[-1]:
+        # not a product that is 1 (D/H with D == H: no factor at all, said as one)
+        if n1.split("/")[-1] != n2.split("/")[-1] and abs(abs(v1 * v2) - 1.0) > 1e-12:
             out.append((_times(n1, n2), v1 * v2))
     out += [(f"-{n}", -v) for n, v in list(out)]
     return out
@@ -673,11 +674,16 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
                     f"first-{_slug(split)}-wrong")
     if len(wrong) <= len(right):
         verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
-        return (f"{_join(wrong)} {verb} wrong and the rest is right", f"wrong-{_slug(split)}-"
-                + "+".join(_slug(w) for w in wrong)) if n else None
+        return (f"{_join(wrong)} {verb} wrong and the rest is right",
+                _dashed("wrong", _slug(split), "+".join(_slug(w) for w in wrong))) if n else None
     verb = "is" if len(right) == 1 and "entries" not in right[0] else "are"
-    return (f"only {_join(right)} {verb} right", f"right-{_slug(split)}-only-"
-            + "+".join(_slug(r) for r in right))
+    return (f"only {_join(right)} {verb} right",
+            _dashed("right", _slug(split), "only", "+".join(_slug(r) for r in right)))
+
+
+def _dashed(*parts: str) -> str:
+    """An id from its non-empty parts ("wrong-of-input-gate-i", not "wrong--of-...")."""
+    return "-".join(p for p in parts if p)
 
 
 def _join(labels: list[str], prefix: str = "") -> str:
@@ -995,7 +1001,26 @@ def title_of(cause_id: str) -> str:
         return f"an extra factor ({cause_id.split('-', 2)[-1]})"
     if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
         return "part right, part wrong: " + cause_id.replace("-", " ")
-    slug = cause_id.rpartition(".")[2]
+    assignment, _, slug = cause_id.rpartition(".")
+    declared = _declared_titles(assignment).get(slug)
+    if declared:
+        return declared
     words = [w for w in slug.split("_") if not (len(w) == 6 and all(
         c in "0123456789abcdef" for c in w) and any(c.isdigit() for c in w))]
     return " ".join(words) or cause_id
+
+
+_ASSIGNMENTS = ("staged", "sigmoid", "relu", "rnn", "softmax", "lstm")
+
+
+def _declared_titles(assignment: str) -> dict:
+    """The titles a checks module declares for its ids (`TITLES`: slug -> title)."""
+    if assignment not in _ASSIGNMENTS:
+        return {}
+    import importlib
+    try:
+        module = importlib.import_module(f"{__name__.rpartition('.')[0]}.{assignment}")
+    except ImportError:
+        return {}
+    titles = getattr(module, "TITLES", None)
+    return titles if isinstance(titles, dict) else {}

@@ -17,9 +17,10 @@ import numpy as np
 
 from .explain import Explainer, Layout, Quantity, View
 from .core import (
-    CS_STEP, NUMBER, CheckFailure, Hint, StudentCodeError, call_checked, complex_step_gradient,
-    expect_close, expect_efficient, input_gradients, looks_like, numerical_gradient,
-    on_every_case, once, outputs_by_name, random_array, relative_error, rng_for,
+    CS_STEP, NUMBER, Cause, CheckFailure, Hint, StudentCodeError, call_checked,
+    complex_step_gradient, expect_close, expect_efficient, input_gradients, looks_like,
+    named_cause_ids, numerical_gradient, on_every_case, once, outputs_by_name, random_array,
+    relative_error, rng_for,
 )
 
 BACKWARD = "sigmoid_layer_backward"
@@ -41,18 +42,28 @@ Z_ALONE = ("the local gradient is z (or 1 - z) alone: the sigmoid's derivative i
 FROM_A = ("the local gradient was computed from the pre-activation a = W @ x as "
           "a * (1 - a); the formula s * (1 - s) needs s = sigmoid(a), which is z, the "
           "output in the cache: z * (1 - z).")
-FLOAT32_LOCAL = ("the local gradient was computed in float32: z rounded to float32 is "
-                 "exactly 1.0 once a > 17, so z * (1 - z) becomes 0 (and loses most digits "
-                 "before that). Compute z * (1 - z) in float64 from the cached z.")
+# float32 arithmetic is one mistake whichever check sees it (the others name it by
+# core.FLOAT32_TRACE): one id; returning zeros likewise, saturated case or not.
+FLOAT32_LOCAL = Cause("the local gradient was computed in float32: z rounded to float32 is "
+                      "exactly 1.0 once a > 17, so z * (1 - z) becomes 0 (and loses most "
+                      "digits before that). Compute z * (1 - z) in float64 from the cached z.",
+                      "float32_precision")
 ZEROED_SMALL = ("the smallest local gradients were set to exactly 0 (rounded, clipped or "
                 "thresholded), the others are right: in the saturated regime the gradient is "
                 "tiny but still has to be right. Compute z * (1 - z) from the cached z, in "
                 "float64, and let the numbers be small.")
-ALL_ZERO = ("your gradient is exactly zero, but here the true gradient is tiny, not zero. "
-            "Don't round, clip or threshold small values: compute z * (1 - z) from the cached "
-            "z and let the numbers be small.")
-NOTHING = ("your gradient is exactly zero everywhere: nothing flowed back. Is the array "
-           "you return a placeholder (np.zeros) that is never filled in?")
+ALL_ZERO = Cause("your gradient is exactly zero, but here the true gradient is tiny, not "
+                 "zero. Don't round, clip or threshold small values: compute z * (1 - z) from "
+                 "the cached z and let the numbers be small.", "zero_gradient")
+NOTHING = Cause("your gradient is exactly zero everywhere: nothing flowed back. Is the "
+                "array you return a placeholder (np.zeros) that is never filled in?",
+                "zero_gradient")
+TITLES = {"zero_gradient": "a gradient that is exactly zero",
+          "float32_precision": "computed in float32",
+          "fraction_over_examples": "the fraction taken over the examples, not the pairs",
+          "fraction_over_units": "the fraction taken over the units, not the pairs",
+          "only_stuck_near_0_counted": "only units stuck near 0 counted as saturated",
+          "only_stuck_near_1_counted": "only units stuck near 1 counted as saturated"}
 TINY = ("in the saturated regime the gradient is tiny but still has to be right. Compute the "
         "local gradient as z * (1 - z) from the cached z, in float64, with no rounding, "
         "clipping or thresholding of small values.")
@@ -405,17 +416,19 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
          "(local gradient at or above tol).", 1.0 - expected),
         (f"that is the number of saturated pairs, not their fraction: divide by N * H = "
          f"{total}.", float(k)),
-        (f"wrong denominator: the fraction is over all N * H = {total} pairs, not over the "
-         f"N = {N} examples.", k / N),
-        (f"wrong denominator: the fraction is over all N * H = {total} pairs, not over the "
-         f"H = {H} units.", k / H),
+        (Cause(f"wrong denominator: the fraction is over all N * H = {total} pairs, not over "
+               f"the N = {N} examples.", "fraction_over_examples"), k / N),
+        (Cause(f"wrong denominator: the fraction is over all N * H = {total} pairs, not over "
+               f"the H = {H} units.", "fraction_over_units"), k / H),
         ("the local gradient was computed from the pre-activation a as a * (1 - a); "
          "it is z * (1 - z) with z = sigmoid(a).",
          float(np.mean(A * (1.0 - A) < tol))),
-        ("only units stuck near 0 were counted: a unit stuck near 1 is saturated too, and "
-         "z * (1 - z) catches both.", float(np.mean(z < tol))),
-        ("only units stuck near 1 were counted: a unit stuck near 0 is saturated too, and "
-         "z * (1 - z) catches both.", float(np.mean(1.0 - z < tol))),
+        (Cause("only units stuck near 0 were counted: a unit stuck near 1 is saturated too, "
+               "and z * (1 - z) catches both.", "only_stuck_near_0_counted"),
+         float(np.mean(z < tol))),
+        (Cause("only units stuck near 1 were counted: a unit stuck near 0 is saturated too, "
+               "and z * (1 - z) catches both.", "only_stuck_near_1_counted"),
+         float(np.mean(1.0 - z < tol))),
         (SATURATED_UNITS, float(np.mean(np.all(s < tol, axis=0)))),
         (SATURATED_UNITS_ANY, float(np.mean(np.any(s < tol, axis=0)))),
         (SATURATED_EXAMPLES, float(np.mean(np.all(s < tol, axis=1)))),
@@ -470,7 +483,8 @@ def _fraction_verdict(runs) -> None:
             lines.append("  Usual cause: z = sigmoid(X @ W.T) has shape (N, H): decide "
                          "which of its (example, unit) pairs count as saturated, and over "
                          "how many pairs the fraction is taken.")
-        raise CheckFailure("\n".join(lines))
+        raise CheckFailure("\n".join(lines),
+                           cause_ids=named_cause_ids(matched[0]) if len(matched) == 1 else [])
 
 
 def _mixed_preactivations(rng, N, H, bands, counts):

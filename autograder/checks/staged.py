@@ -28,7 +28,7 @@ import numpy as np
 
 from .explain import Explainer, Quantity, View
 from .core import (
-    CS_STEP, NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
+    CS_STEP, NUMBER, Case, Cause, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
     call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
     looks_like, numerical_gradient as trusted_numerical_gradient, on_every_case,
     outputs_by_name, random_array, rng_for,
@@ -126,6 +126,27 @@ def _backprop_stages(df, L: dict) -> dict:
     return {"dx": dx, "dy": dy}
 
 
+# A slip inside one stage: its id (`staged.<slug>`) and title, the same whichever case or
+# student's hidden inputs show it (the class report counts students by it).
+TITLES = {
+    "stage5_power_rule_factor_missing": "stage 5: the power rule's factor 2 is missing",
+    "stage7_inverse_sign": "stage 7: the derivative of 1/u with the wrong sign",
+    "stage7_inverse_not_squared": "stage 7: the derivative of 1/u as -1/u, not -1/u**2",
+    "stage8_gate_not_switched": "stage 8: the multiply gate not switched",
+}
+for _stage, _inp in ((3, "x"), (1, "y")):
+    TITLES.update({
+        f"stage{_stage}_sigmoid_derivative_at_output":
+            f"stage {_stage}: the sigmoid's derivative taken at its output",
+        f"stage{_stage}_sigmoid_derivative_of_input":
+            f"stage {_stage}: s * (1 - s) with s = {_inp}, not sigmoid({_inp})",
+        f"stage{_stage}_sigmoid_derivative_is_output":
+            f"stage {_stage}: the sigmoid's output used as its derivative",
+        f"stage{_stage}_sigmoid_derivative_missing":
+            f"stage {_stage}: the sigmoid's derivative missing",
+    })
+
+
 # (cause, the local derivatives the slip uses instead, from the cached values)
 def _stage_slips(sigmoid) -> list:
     def sig_prime_of(v):
@@ -136,33 +157,39 @@ def _stage_slips(sigmoid) -> list:
         return np.asarray(data["cache"][i], dtype=np.float64)
     X, Y, SIGY, NUM, SIGX, XPY, _, DEN, INVDEN = range(9)
     slips = [
-        ("stage 5, `xpysqr = xpy ** 2`: your local derivative is xpy, expected 2 * xpy "
-         "(the power rule's factor 2 is missing).", lambda d: {"5": c(d, XPY)}),
-        ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is +1/den**2, expected "
-         "-1/den**2 (the derivative of 1/u is -1/u**2).",
+        (Cause("stage 5, `xpysqr = xpy ** 2`: your local derivative is xpy, expected 2 * xpy "
+               "(the power rule's factor 2 is missing).", "stage5_power_rule_factor_missing"),
+         lambda d: {"5": c(d, XPY)}),
+        (Cause("stage 7, `invden = 1.0 / den`, d(1/den): your factor is +1/den**2, expected "
+               "-1/den**2 (the derivative of 1/u is -1/u**2).", "stage7_inverse_sign"),
          lambda d: {"7": 1.0 / c(d, DEN) ** 2}),
-        ("stage 7, `invden = 1.0 / den`, d(1/den): your factor is -1/den, expected "
-         "-1/den**2.", lambda d: {"7": -1.0 / c(d, DEN)}),
-        ("stage 8, `f = num * invden`: the multiply gate is not switched: each of num and "
-         "invden received its own value times df; each input of a product receives the "
-         "OTHER input times df.",
+        (Cause("stage 7, `invden = 1.0 / den`, d(1/den): your factor is -1/den, expected "
+               "-1/den**2.", "stage7_inverse_not_squared"), lambda d: {"7": -1.0 / c(d, DEN)}),
+        (Cause("stage 8, `f = num * invden`: the multiply gate is not switched: each of num "
+               "and invden received its own value times df; each input of a product receives "
+               "the OTHER input times df.", "stage8_gate_not_switched"),
          lambda d: {"8num": c(d, NUM), "8inv": c(d, INVDEN)}),
     ]
     for stage, out, inp in ((3, "sigx", "x"), (1, "sigy", "y")):
         key, O, I = str(stage), (SIGX if stage == 3 else SIGY), (X if stage == 3 else Y)
         line = f"stage {stage}, `{out} = sigmoid({inp})`"
         expected = f"expected {out} * (1 - {out}), which is sigmoid'({inp})"
+        slug = f"stage{stage}_sigmoid_derivative"
         slips += [
-            (f"{line}: your local derivative is sigmoid({out}) * (1 - sigmoid({out})), the "
-             f"derivative taken at the sigmoid's output; {expected}.",
+            (Cause(f"{line}: your local derivative is sigmoid({out}) * (1 - sigmoid({out})), "
+                   f"the derivative taken at the sigmoid's output; {expected}.",
+                   slug + "_at_output"),
              lambda d, key=key, O=O: {key: sig_prime_of(c(d, O))}),
-            (f"{line}: your local derivative is {inp} * (1 - {inp}); {expected}: the "
-             f"formula s * (1 - s) needs s = sigmoid({inp}), not {inp} itself.",
+            (Cause(f"{line}: your local derivative is {inp} * (1 - {inp}); {expected}: the "
+                   f"formula s * (1 - s) needs s = sigmoid({inp}), not {inp} itself.",
+                   slug + "_of_input"),
              lambda d, key=key, I=I: {key: c(d, I) * (1.0 - c(d, I))}),
-            (f"{line}: your local derivative is {out} alone; {expected}.",
+            (Cause(f"{line}: your local derivative is {out} alone; {expected}.",
+                   slug + "_is_output"),
              lambda d, key=key, O=O: {key: c(d, O)}),
-            (f"{line}: the sigmoid's local derivative is missing (your factor is 1); "
-             f"{expected}.", lambda d, key=key: {key: np.ones_like(c(d, X))}),
+            (Cause(f"{line}: the sigmoid's local derivative is missing (your factor is 1); "
+                   f"{expected}.", slug + "_missing"),
+             lambda d, key=key: {key: np.ones_like(c(d, X))}),
         ]
     return slips
 
@@ -239,7 +266,8 @@ def _staged_mistakes(sigmoid) -> list:
     # two slips in two different stages: each verified prediction is as specific as one
     for (c1, o1), (c2, o2) in itertools.combinations(slips, 2):
         if c1.split(",")[0] != c2.split(",")[0]:
-            mistakes.append(Mistake(f"two slips. First, {c1} Second, {c2}",
+            mistakes.append(Mistake(Cause(f"two slips. First, {c1} Second, {c2}",
+                                          *c1.slugs, *c2.slugs),
                                     slip(lambda d, o1=o1, o2=o2: {**o1(d), **o2(d)})))
     return mistakes
 

@@ -132,8 +132,12 @@ def _likely_line(output: str) -> str:
 
 def assignments_of(data: dict) -> list[AssignmentView]:
     views: dict[str, AssignmentView] = {}
+    # graded, but not of the class: left out of every count, plot and misconception
+    outside = {s for s in data.get("not_on_roster") or [] if isinstance(s, str)}
     for sub in data["submissions"]:
         view = views.setdefault(sub["assignment"], AssignmentView(sub["assignment"]))
+        if sub.get("student") in outside:
+            continue
         if sub.get("status") == "missing":      # on the roster, nothing submitted (grade --roster)
             view.missing.append(str(sub.get("student") or "?"))
             continue
@@ -314,8 +318,9 @@ def render(data: dict, plots: bool = True, title: str = "Class report") -> str:
     body.append("</table>")
     strangers = [s for s in data.get("not_on_roster") or [] if isinstance(s, str)]
     if strangers:
-        body.append(f"<h2>Not on the roster ({len(strangers)} students)</h2><p>Graded and "
-                    "counted in the means, the score distributions and the pass rates: "
+        body.append(f"<h2>Not on the roster ({len(strangers)} students)</h2><p>Graded (their "
+                    "results are in the grades files) but left out of the means, the score "
+                    "distributions, the pass rates and the misconceptions: "
                     + ", ".join(_e(s) for s in strangers) + "</p>")
     skipped = [s for s in data.get("skipped") or [] if isinstance(s, dict)]
     if skipped:

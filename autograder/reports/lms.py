@@ -122,6 +122,8 @@ def read_roster(path: str | Path) -> Roster:
     if not rows:
         raise LmsError(f"the roster {path} is empty")
     header = [_clean(h).lower() for h in rows[0]]
+    if ROSTER_ID not in header and "id" in header and "student" not in header:
+        return _nbgrader_students(path, header, rows)
     if ROSTER_ID not in header:
         raise LmsError(f"the roster {path} has no '{ROSTER_ID}' column (its header: "
                        f"{', '.join(rows[0])})")
@@ -149,6 +151,31 @@ def read_roster(path: str | Path) -> Roster:
         entries.append(RosterEntry(nb_id, get(row, "Student"), get(row, "ID"),
                                    get(row, "SIS User ID"), get(row, "SIS Login ID"),
                                    get(row, "Section")))
+    return Roster(entries, skipped)
+
+
+def _nbgrader_students(path: Path, header: list[str], rows: list[list[str]]) -> Roster:
+    """nbgrader's student CSV (what `nbgrader db student import` takes): `id` is the
+    student's folder, `lms_user_id` Canvas's ID, the name "last, first"."""
+    def get(row: list[str], name: str) -> str:
+        i = header.index(name) if name in header else None
+        return _clean(row[i]) if i is not None and i < len(row) else ""
+
+    entries, skipped, seen = [], [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(_clean(c) for c in row):
+            continue
+        nb_id = get(row, "id")
+        if not nb_id:
+            skipped.append(f"line {number}: {', '.join(row)}")
+            continue
+        if nb_id in seen:
+            raise LmsError(f"the roster {path} lists {nb_id} twice (lines {seen[nb_id]} "
+                           f"and {number})")
+        seen[nb_id] = number
+        first, last = get(row, "first_name"), get(row, "last_name")
+        name = f"{last}, {first}" if first and last else first or last
+        entries.append(RosterEntry(nb_id, name, get(row, "lms_user_id"), "", "", ""))
     return Roster(entries, skipped)
 
 

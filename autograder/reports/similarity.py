@@ -570,7 +570,8 @@ def add_parser(sub) -> None:
                      help="pairs per assignment shown side by side (default 20)")
     sim.add_argument("--results", type=Path, metavar="FILE",
                      help="the grades JSON of `grade --json`: students who fail a test with "
-                          "the same wrong answer are listed per assignment")
+                          f"the same wrong answer are listed per assignment (default: "
+                          f"{OUTPUT}/grades.json when there is one)")
     sim.add_argument("-k", type=int, default=K, metavar="TOKENS",
                      help=f"tokens in a k-gram (default {K})")
     sim.add_argument("--window", type=int, default=WINDOW, metavar="HASHES",
@@ -586,7 +587,10 @@ def run(opts: argparse.Namespace) -> int:
     try:
         results, counts, problems = analyse(opts.paths or [Path("submitted")], opts.course,
                                             opts.k, opts.window, max(200, opts.top))
-        wrong = shared_wrong_answers(opts.results) if opts.results else None
+        results_file = opts.results
+        if results_file is None and (OUTPUT / "grades.json").is_file():
+            results_file = OUTPUT / "grades.json"     # the day's, as every other step reads
+        wrong = shared_wrong_answers(results_file) if results_file else None
     except SimilarityError as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
