@@ -236,7 +236,7 @@ def cause_ids_of(text: str, frames: Sequence = ()) -> list[str]:
 
     The assignment is the checks module the test called (the outermost of `frames`, else
     "checks"). The slug is, in this order: the one a `Cause` declares (a slip inside a stage,
-    `staged.stage7_inverse_sign`; a sentence naming two slips gives the ids of both); the
+    `<id>.stage7_inverse_sign`; a sentence naming two slips gives the ids of both); the
     family of a cause formatted from parts (`<id>.fork_overwritten_dx` whichever paths were
     lost); the name of the module constant that holds the text (`<id>.step_no_deriv`); else
     the sentence's first six words, numbers left out, so that a cause quoting the case's

@@ -194,10 +194,10 @@ def _probe_staged(fn, args, seed):
 CIRCUIT_POINTS = 6
 
 
-def _probe_softplus_circuit(fn, args, seed):
+def _probe_softplus_circuit(fn, args, seed, circuit_value):
     """softplus_circuit at float points where x * y is large or small (both signs) and x is
-    far from 1: finite differences of the expression are off by 1e-11 or more there."""
-    from .staged import circuit_value    # the trusted expression, complex-safe
+    far from 1: finite differences of the expression are off by 1e-11 or more there.
+    circuit_value: the trusted expression (complex-safe), from the checks module."""
     rng = rng_for(seed, "softplus_circuit_exact")
     got = {"dx": [], "dy": []}
     exact = {"dx": [], "dy": []}
@@ -215,6 +215,9 @@ def _probe_softplus_circuit(fn, args, seed):
     expect_exact("softplus_circuit", got, exact,
                  "at points with |x| and |y| between 0.3 and 4",
                  "the values of your own stages")
+
+
+_probe_softplus_circuit.needs = ("circuit_value",)   # taken from the guarded module
 
 
 def _pair(res):
@@ -527,7 +530,15 @@ def guard_backprop(namespace: dict) -> None:
         fn = graded_function(name)
         if fn is None or getattr(check, "_guarded", False):
             continue
-        namespace[name] = _guarded(check, PROBES[fn], fn)
+        namespace[name] = _guarded(check, probe_for(fn, namespace), fn)
+
+
+def probe_for(fn: str, namespace: dict) -> Callable:
+    """The probe of backward pass `fn`, given what it takes from its checks module's
+    namespace (`probe.needs`: a trusted forward that lives with the assignment's checks)."""
+    probe = PROBES[fn]
+    needs = {need: namespace[need] for need in getattr(probe, "needs", ())}
+    return functools.partial(probe, **needs) if needs else probe
 
 
 def numerical_id(check: Callable) -> str:
