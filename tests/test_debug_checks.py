@@ -57,6 +57,7 @@ def test_notebook_has_the_documented_test_cells_and_points():
         "test_fix_exploding_updates": 2, "test_fix_exploding_updates_hidden": 1,
         "test_fix_label_leak": 2, "test_fix_label_leak_hidden": 1,
         "test_bug_report": 1, "test_bug_report_hidden": 2,
+        "test_predict_largest_preactivation": 1,
     }
 
 

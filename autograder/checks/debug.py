@@ -686,6 +686,31 @@ def check_fix_label_leak_hidden(fix_label_leak, seed=0):
     _check_fix_leak(fix_label_leak, seed, "check_fix_label_leak_hidden")
 
 
+
+def _tanh_preactivations_at_init(seed: int, rows: int = 480) -> np.ndarray:
+    """The tanh layer's pre-activations a1 at the start of the notebook's runs, built here from
+    its given code as released (the table, the columns the given split keeps, W1 ~ N(0, 1/D),
+    b1 = 0; the layer report feeds the first `rows` rows)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((600, 8))
+    score = X[:, 0] * X[:, 1] + np.sin(2 * X[:, 2]) + 0.5 * X[:, 3]
+    y = np.digitize(score, np.quantile(score, [1 / 3, 2 / 3]))
+    inputs = np.column_stack([X, y.astype(np.float64)])[:, 1:]   # what the given split keeps
+    D = inputs.shape[1]
+    W1 = np.random.default_rng(seed).standard_normal((D, 32)) * np.sqrt(1.0 / D)
+    return inputs[:rows] @ W1
+
+
+def check_predict_largest_preactivation(predict_largest_preactivation, seed=0):
+    """The prediction before the layer report: the largest |a1| of the tanh layer at
+    initialisation (the mean over the notebook's five seeds), within a factor of 1.5."""
+    from .core import expect_prediction
+    truth = float(np.mean([np.abs(_tanh_preactivations_at_init(s)).max() for s in range(5)]))
+    expect_prediction("predict_largest_preactivation", predict_largest_preactivation, truth,
+                      what="the largest |a1| of the tanh layer at initialisation, over 480 rows "
+                           "and 32 units, the mean over the five seeds", factor=1.5)
+
+
 # Every check of a backward pass also asks for chain-rule exactness (no finite differences).
 from .exactness import guard_backprop  # noqa: E402
 
