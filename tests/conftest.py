@@ -250,3 +250,76 @@ def need_browser() -> None:
         if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
             pytest.fail(problem)
         pytest.skip(problem)
+
+
+# ---------------------------------------------------------------- where the time goes
+
+def pytest_addoption(parser):
+    parser.addoption("--file-times", action="store_true",
+                     help="after the run, each test file's wall and CPU seconds (the CPU of "
+                          "the test process and of the processes it started and waited for), "
+                          "largest first; see docs/TESTING.md")
+
+
+_PHASE_CPU = pytest.StashKey[dict]()
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["setup"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["call"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["teardown"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if item.config.getoption("file_times"):
+        seconds = item.stash.get(_PHASE_CPU, {}).get(call.when, 0.0)
+        # a user property travels with the report from a pytest-xdist worker
+        outcome.get_result().user_properties.append(("cpu_seconds", round(seconds, 3)))
+
+
+_FILE_TIMES: dict[str, list[float]] = {}   # file -> [tests, wall, cpu]
+
+
+def pytest_runtest_logreport(report):
+    cpu = dict(report.user_properties).get("cpu_seconds")
+    if cpu is None:
+        return
+    row = _FILE_TIMES.setdefault(report.nodeid.split("::")[0], [0, 0.0, 0.0])
+    row[0] += report.when == "call"
+    row[1] += report.duration
+    row[2] += cpu
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not config.getoption("file_times") or not _FILE_TIMES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("time per test file (CPU: the tests' processes and what they waited for)")
+    write(f"{'file':40} {'tests':>6} {'wall s':>8} {'CPU s':>8}")
+    rows = sorted(_FILE_TIMES.items(), key=lambda kv: -kv[1][2])
+    for name, (tests, wall, cpu) in rows:
+        write(f"{name:40} {tests:6d} {wall:8.1f} {cpu:8.1f}")
+    write(f"{'total':40} {sum(r[0] for _, r in rows):6d} {sum(r[1] for _, r in rows):8.1f} "
+          f"{sum(r[2] for _, r in rows):8.1f}")
