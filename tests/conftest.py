@@ -271,6 +271,13 @@ def pytest_sessionfinish(session, exitstatus):
         maker.wait()
 
 
+def pytest_configure(config):
+    """Under `--dist loadfile` pytest-xdist hands out the files with the most tests first
+    (its `--loadscope-reorder`); the order below is by time, so it keeps that order."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test that needs the nbgrader runs is slow. They take minutes to make: a process
     started now makes them while the other tests run (`_start_making_runs`), and the modules
