@@ -190,18 +190,20 @@ def _load(path: Path) -> dict[str, NbgraderRun]:
     return runs
 
 
-@pytest.fixture(scope="session")
-def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
-    """Every registered assignment through nbgrader and our CLI (see the module docstring);
-    two assignments at a time, each in its own course and gradebook.
-
-    Made once per pytest run: under pytest-xdist the first worker that needs them makes them
-    in the run's shared temporary folder while the others wait on a lock, then read them."""
+def _runs_folder(tmp_path_factory) -> Path:
+    """The folder of this pytest run, shared by its pytest-xdist workers."""
     root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent   # the folder of this run, shared by its workers
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def make_nbgrader_runs(root: Path, wait: bool = True) -> dict[str, NbgraderRun] | None:
+    """The runs made once in `root` (under its lock: whoever holds it makes them, the others
+    wait, then read them). With `wait` false, return None at once if someone holds the lock."""
     with open(root / "nbgrader.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
         made = root / "nbgrader-runs.json"
         if made.exists():
             return _load(made)
@@ -213,20 +215,89 @@ def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
         return runs
 
 
-def pytest_collection_modifyitems(items):
-    """Every test that needs the nbgrader runs is slow. They take minutes to make: the first
-    module that needs them runs first, the other modules that need them last, so that under
-    pytest-xdist one worker makes them while the other runs the rest, and none waits long."""
+@pytest.fixture(scope="session")
+def nbgrader_runs(tmp_path_factory) -> dict[str, NbgraderRun]:
+    """Every registered assignment through nbgrader and our CLI (see the module docstring);
+    two assignments at a time, each in its own course and gradebook.
+
+    Made once per pytest run, most often ahead of need by the process that
+    `pytest_collection_modifyitems` starts; under pytest-xdist the workers that need them
+    wait for them on a lock, then read them."""
+    return make_nbgrader_runs(_runs_folder(tmp_path_factory))
+
+
+# The process that makes the nbgrader runs while the other tests run (see below).
+_MAKER: list[subprocess.Popen] = []
+MAKER_SCRIPT = """import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import conftest
+import resource, time
+start = time.monotonic()
+if conftest.make_nbgrader_runs(Path(sys.argv[2]), wait=False) is not None:
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    cpu = sum(u.ru_utime + u.ru_stime for u in used)
+    Path(sys.argv[2], "nbgrader-maker.seconds").write_text(f"{time.monotonic() - start} {cpu}")
+"""
+
+
+def _start_making_runs(config) -> None:
+    """Start one process per pytest run (the first worker's, under pytest-xdist) that makes
+    the nbgrader runs. It takes the runs' lock and holds it until they are made: a test that
+    needs them waits for it, then reads them. Most tests wait on a student's time limit or a
+    subprocess and leave a core idle; nbgrader fills it. It is a child of this process from
+    before the first test on (tests that count this process's children see it throughout)
+    and is waited for at the end of the session."""
+    root = _runs_folder(config._tmp_path_factory)
+    try:
+        os.close(os.open(root / "nbgrader.started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return   # another worker started it
+    log = open(root / "nbgrader-maker.log", "w")
+    _MAKER.append(subprocess.Popen(
+        [sys.executable, "-c", MAKER_SCRIPT, str(Path(__file__).parent), str(root)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=root,
+        start_new_session=True))   # its nbgrader and kernels end with it (below)
+    log.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Wait for the process making the nbgrader runs (another worker may need them); end it
+    and everything it started if the run was interrupted or stopped at a failure."""
+    stopped = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
+    for maker in _MAKER:
+        if stopped and maker.poll() is None:
+            os.killpg(maker.pid, signal.SIGKILL)
+        maker.wait()
+
+
+def pytest_configure(config):
+    """Under `--dist loadfile` pytest-xdist hands out the files with the most tests first
+    (its `--loadscope-reorder`); the order below is by time, so it keeps that order."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that needs the nbgrader runs is slow. They take minutes to make: a process
+    started now makes them while the other tests run (`_start_making_runs`), and the modules
+    that need them run last. The modules that are slow throughout (a fresh environment, the
+    lessons on other seeds, a browser) run first, so that under pytest-xdist no worker is left
+    with a long module at the end while the other idles."""
     needs = [item for item in items if "nbgrader_runs" in getattr(item, "fixturenames", ())]
     for item in needs:
         item.add_marker(pytest.mark.slow)
-    if not needs:
-        return
-    first = needs[0].path
-    later = {item.path for item in needs} - {first}
-    items[:] = ([i for i in items if i.path == first]
-                + [i for i in items if i.path != first and i.path not in later]
+    later = {item.path for item in needs}
+    modules: dict[Path, list] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+    long = {path for path, its in modules.items() if path not in later and all(
+        i.get_closest_marker("slow") or i.get_closest_marker("browser") for i in its)}
+    items[:] = ([i for i in items if i.path in long]
+                + [i for i in items if i.path not in long and i.path not in later]
                 + [i for i in items if i.path in later])
+    if needs and not config.option.collectonly:
+        _start_making_runs(config)
 
 
 # ---------------------------------------------------------------- a real browser
@@ -250,3 +321,81 @@ def need_browser() -> None:
         if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
             pytest.fail(problem)
         pytest.skip(problem)
+
+
+# ---------------------------------------------------------------- where the time goes
+
+def pytest_addoption(parser):
+    parser.addoption("--file-times", action="store_true",
+                     help="after the run, each test file's wall and CPU seconds (the CPU of "
+                          "the test process and of the processes it started and waited for), "
+                          "largest first; see docs/TESTING.md")
+
+
+_PHASE_CPU = pytest.StashKey[dict]()
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["setup"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["call"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    start = _cpu()
+    yield
+    item.stash.setdefault(_PHASE_CPU, {})["teardown"] = _cpu() - start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if item.config.getoption("file_times"):
+        seconds = item.stash.get(_PHASE_CPU, {}).get(call.when, 0.0)
+        # a user property travels with the report from a pytest-xdist worker
+        outcome.get_result().user_properties.append(("cpu_seconds", round(seconds, 3)))
+
+
+_FILE_TIMES: dict[str, list[float]] = {}   # file -> [tests, wall, cpu]
+
+
+def pytest_runtest_logreport(report):
+    cpu = dict(report.user_properties).get("cpu_seconds")
+    if cpu is None:
+        return
+    row = _FILE_TIMES.setdefault(report.nodeid.split("::")[0], [0, 0.0, 0.0])
+    row[0] += report.when == "call"
+    row[1] += report.duration
+    row[2] += cpu
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not config.getoption("file_times") or not _FILE_TIMES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("time per test file (CPU: the tests' processes and what they waited for)")
+    write(f"{'file':40} {'tests':>6} {'wall s':>8} {'CPU s':>8}")
+    rows = sorted(_FILE_TIMES.items(), key=lambda kv: -kv[1][2])
+    for name, (tests, wall, cpu) in rows:
+        write(f"{name:40} {tests:6d} {wall:8.1f} {cpu:8.1f}")
+    wall, cpu = [sum(r[k] for _, r in rows) for k in (1, 2)]
+    maker = config._tmp_path_factory.getbasetemp() / "nbgrader-maker.seconds"
+    if maker.exists():   # the nbgrader runs, made ahead by a process of their own
+        made_wall, made_cpu = map(float, maker.read_text().split())
+        write(f"{'(nbgrader runs, made alongside)':40} {'':6} {made_wall:8.1f} {made_cpu:8.1f}")
+        cpu += made_cpu
+    write(f"{'total':40} {sum(r[0] for _, r in rows):6d} {wall:8.1f} {cpu:8.1f}")

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import textwrap
 import time
 import uuid
@@ -22,6 +23,10 @@ from backprop_lab import report
 from backprop_lab.grading import SubmissionResult
 
 SESSION = uuid.uuid4().hex[:8]
+# A file that holds the token was written after it was drawn, so its inode changed after this
+# (st_ctime: a write, a rename or a chmod sets it to now; no user call can set it back).
+# Less a second for the coarse clock the file system reads.
+SESSION_BORN = time.time() - 1.0
 STATUSES = {"passed", "failed", "error", "timeout"}
 
 
@@ -201,20 +206,28 @@ def differences(before: dict, after: dict) -> list[str]:
 
 
 def files_mentioning(root: Path, token: str, skip: tuple[str, ...] = (".git",)) -> list[str]:
-    """Files below `root` whose name or content contains `token`."""
+    """Files below `root` whose name or content contains `token`. For this session's token,
+    only files changed since it was drawn can hold it: the others are not read (a virtual
+    environment in the repository is most of a gigabyte)."""
     found = []
+    since = SESSION_BORN if SESSION in token else None
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in skip]
-        for name in files + dirs:
-            path = Path(folder, name)
+        found += [os.path.join(folder, d) for d in dirs if token in d]
+        for name in files:
+            path = os.path.join(folder, name)
             if token in name:
-                found.append(str(path))
-            elif path.is_file() and not path.is_symlink():
-                try:
-                    if token.encode() in path.read_bytes():
-                        found.append(str(path))
-                except OSError:
-                    pass
+                found.append(path)
+                continue
+            try:
+                info = os.lstat(path)   # a link is not followed: its name only
+                if not stat.S_ISREG(info.st_mode) or (since is not None
+                                                      and info.st_ctime < since):
+                    continue
+                if token.encode() in Path(path).read_bytes():
+                    found.append(path)
+            except OSError:
+                pass
     return found
 
 
