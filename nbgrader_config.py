@@ -6,7 +6,7 @@ from nbgrader.preprocessors import (
     ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades, IncludeHeaderFooter, LockCells,
 )
 
-from backprop_lab.nbgrader_feedback import ClearHiddenTestsInFeedback, HideHiddenTestTracebacks
+from backprop_lab.course.nbgrader_feedback import ClearHiddenTestsInFeedback, HideHiddenTestTracebacks
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 

@@ -20,22 +20,22 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-from . import report
-from .feedback import write_feedback
+from .reports import report
+from .reports.feedback import write_feedback
 from .grading import (ERROR, SEE_SUBMISSION_ERROR, Settings, SubmissionResult, TestResult,
                       grade_notebook, launcher_for, load_trusted, open_submission, rerun_tests)
-from .launcher import Launcher
+from .isolation.launcher import Launcher
 from .options import UsageError, check_grading_options, settings_from
 from .notebooks import (Discovery, Found, NotebookError, assignment_index, assignment_of,
                         discover, instructor_tree, shown, tests_of)
 from .progress import ProgressBar
-from .roster import Roster, RosterError, account, expected, read_roster, unlisted
+from .reports.roster import Roster, RosterError, account, expected, read_roster, unlisted
 from .reports import late
 
 
 # Where the exports go by default: a folder of ours, apart from nbgrader's files (its `export`
 # writes grades.csv, its feedback/ tree is its own), ignored by the repository (course.OUTPUT).
-from .course import OUTPUT  # noqa: E402
+from .course.nbgrader import OUTPUT  # noqa: E402
 NBGRADER_FOLDERS = ("source", "release", "submitted", "autograded", "feedback")
 
 

@@ -8,9 +8,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import batch, gradebook, gradescope_bundle, options, prairielearn, report, student_kit
+from . import batch, options
+from .course import gradebook, gradescope_bundle, prairielearn, student_kit
+from .reports import report
 from .batch import OUTPUT, UsageError
-from .course import CourseError, regenerate, setup_gradebook
+from .course.nbgrader import CourseError, regenerate, setup_gradebook
 from .assignments import ASSIGNMENTS
 from .reports import class_report, lms, similarity
 
@@ -105,7 +107,7 @@ def run_regenerate(opts: argparse.Namespace) -> int:
 
 def run_course_setup(opts: argparse.Namespace) -> int:
     from .reports.lms import roster_students
-    from .roster import RosterError
+    from .reports.roster import RosterError
 
     unknown = [a for a in opts.assignments if a not in ASSIGNMENTS]
     if unknown:

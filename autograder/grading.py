@@ -24,11 +24,11 @@ from .notebooks import (GIVEN_LABEL, SOLUTION, GradingPlan, Notebook, NotebookEr
                         given_source, make_plan, read_notebook, safe_name, tested_function,
                         tests_of, trusted_path)
 from .checks.runs import unsaved_note
-from .launcher import Launcher
+from .isolation.launcher import Launcher
 from .text import clean
-from .wire import cut
-from .student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,
-                              budget_message, spent_budget)
+from .isolation.wire import cut
+from .isolation.student_process import (GradingInterrupted, Limits, StudentFunction, StudentProcess,
+                                        budget_message, spent_budget)
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 # characters of a test's output, a submission's error and each of its warnings in every report

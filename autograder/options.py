@@ -14,11 +14,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import sandbox
+from .isolation import sandbox
 from .grading import Settings
-from .launcher import (PROCESS_NOTE, LauncherError, drops_to_nobody, isolation_mode,
-                       private_view_possible)
-from .student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
+from .isolation.launcher import (PROCESS_NOTE, LauncherError, drops_to_nobody, isolation_mode,
+                                 private_view_possible)
+from .isolation.student_process import BUDGET_TIMEOUTS, RESTART_ALLOWANCE, Limits
 
 TIMEOUT = Limits.timeout
 MEMORY = Limits.memory_mb

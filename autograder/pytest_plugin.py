@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from . import options, report
+from . import options
+from .reports import report
 from .batch import UsageError, find_submissions
 from .grading import (PASSED, SEE_SUBMISSION_ERROR, GradingSession, Settings,
                       SubmissionResult, TestResult, add_unsaved_note, launcher_for,
                       open_submission, public_first)
-from .launcher import Launcher
+from .isolation.launcher import Launcher
 from .text import multi_line
 
 _RESULTS = pytest.StashKey[dict]()     # the notebooks of which a test ran: their results

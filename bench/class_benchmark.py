@@ -44,7 +44,7 @@ from pathlib import Path
 import nbformat
 
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course import nbgrader_env, run_nbgrader
+from backprop_lab.course.nbgrader import nbgrader_env, run_nbgrader
 from common import (KINDS, ROOT, Maker, Submission, check_scores, kinds_for, proc_table,
                     rss_pss, run_in_course)
 

@@ -90,13 +90,13 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "tests"))   # sp
 import nbformat  # noqa: E402
 
 from backprop_lab.assignments import ASSIGNMENTS  # noqa: E402
-from backprop_lab.course import nbgrader_env  # noqa: E402
-from backprop_lab.launcher import Launcher  # noqa: E402
+from backprop_lab.course.nbgrader import nbgrader_env  # noqa: E402
+from backprop_lab.isolation.launcher import Launcher  # noqa: E402
 from backprop_lab.assignments import ASSIGNMENTS  # noqa: E402
 from backprop_lab.notebooks import SOLUTION, read_notebook, tests_of  # noqa: E402
 from backprop_lab.text import one_line  # noqa: E402
-from backprop_lab.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
-                                        spent_budget)
+from backprop_lab.isolation.student_process import (BUDGET_TIMEOUTS, RESTART_ALLOWANCE,  # noqa: E402
+                                                  spent_budget)
 import spy  # noqa: E402
 from numerical_attacks import COMPLEX_CELLS  # noqa: E402
 from backprop_lab.text import spreadsheet_safe  # noqa: E402
@@ -415,7 +415,7 @@ def write_hostile(h: Hostile, maker: Maker, timeout: float) -> None:
 
 def scan(root: int | None = None) -> tuple[list[int], list[int]]:
     """Live (not zombie) processes whose command line holds the marker; and the zygotes
-    (python -m backprop_lab.zygote, not the bwrap around them) below process `root`."""
+    (python -m backprop_lab.isolation.zygote, not the bwrap around them) below process `root`."""
     table = proc_table()
     below: set[int] = set()
     if root is not None:
@@ -432,7 +432,7 @@ def scan(root: int | None = None) -> tuple[list[int], list[int]]:
     for pid in below & table.keys():
         seen = cmdline_and_state(pid)
         ppid, name = table[pid]
-        if seen and seen[1] != "Z" and b"backprop_lab.zygote" in seen[0] and name != "bwrap":
+        if seen and seen[1] != "Z" and b"backprop_lab.isolation.zygote" in seen[0] and name != "bwrap":
             forks[pid] = ppid
     # a student process is forked from its zygote: same command line, a zygote as parent
     return marked, [pid for pid, ppid in forks.items() if ppid not in forks]

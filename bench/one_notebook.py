@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from backprop_lab.course import nbgrader_env, run_nbgrader
+from backprop_lab.course.nbgrader import nbgrader_env, run_nbgrader
 from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,9 +28,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab import sandbox
+from backprop_lab.isolation import sandbox
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course import regenerate_copy, run_nbgrader
+from backprop_lab.course.nbgrader import regenerate_copy, run_nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
 

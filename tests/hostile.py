@@ -19,7 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
-from backprop_lab import report
+from backprop_lab.reports import report
 from backprop_lab.grading import SubmissionResult
 
 SESSION = uuid.uuid4().hex[:8]

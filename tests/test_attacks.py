@@ -35,7 +35,7 @@ from backprop_lab.batch import grade_all
 from backprop_lab.grading import (Settings, SubmissionResult, grade_notebook, launcher_for,
                                 rerun_tests)
 from backprop_lab import notebooks
-from backprop_lab.student_process import Limits
+from backprop_lab.isolation.student_process import Limits
 from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
 from hostile import function
 
@@ -298,7 +298,7 @@ def test_a_student_process_that_stops_reading_cannot_block_the_grader(course, is
     """The double cell hijacks the child's loop: after its reply it reads no more requests,
     and the next cell is larger than a pipe holds. Only this student's own points are at
     stake; what must hold is that grading ends."""
-    stall = ("import os, time\nimport backprop_lab.wire as _wire\n_send = _wire.send\n"
+    stall = ("import os, time\nimport backprop_lab.isolation.wire as _wire\n_send = _wire.send\n"
              "def _stall(fd, message):\n    _send(fd, message)\n    time.sleep(12)\n"
              "    os._exit(0)\n_wire.send = _stall\n\n" + toy_course.SOLUTIONS["double"])
     padded = "#" + "x" * 200_000 + "\n" + PAIR_SOURCE
@@ -321,7 +321,7 @@ FORGED = {
 def forging(reply: str) -> str:
     """Statements that write the frame `reply` (an expression) to every pipe the student
     process can write to, its reply pipe among them."""
-    return ("import json, os, struct\nimport backprop_lab.wire as wire\n"
+    return ("import json, os, struct\nimport backprop_lab.isolation.wire as wire\n"
             "def frame(message):\n    data = json.dumps(message).encode()\n"
             "    return struct.pack('>Q', len(data)) + data\n"
             f"forged = {reply}\n"

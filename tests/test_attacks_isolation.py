@@ -17,11 +17,12 @@ import pytest
 import backprop_lab
 import hostile
 import toy_course
-from backprop_lab import cli, launcher, sandbox
+from backprop_lab import cli
+from backprop_lab.isolation import launcher, sandbox
 from backprop_lab.batch import grade_all
 from backprop_lab.grading import Settings
-from backprop_lab.launcher import LauncherError, isolation_mode
-from backprop_lab.student_process import Limits
+from backprop_lab.isolation.launcher import LauncherError, isolation_mode
+from backprop_lab.isolation.student_process import Limits
 from hostile import function
 from test_attacks import (  # noqa: F401  (fixtures)
     course, everywhere, full_marks, grade, install, probe, probe_course,
@@ -46,7 +47,7 @@ REACHING_THE_CHECKS = r"""
 import gc, importlib, importlib.util, sys, types
 names = ("backprop_lab.checks", "backprop_lab.checks.core", "backprop_lab.checks.staged",
          "backprop_lab.checks.rnn", "backprop_lab.grading", "backprop_lab.cli",
-         "backprop_lab.notebooks", "backprop_lab.student_process")
+         "backprop_lab.notebooks", "backprop_lab.isolation.student_process")
 for name in names:
     for way, load in (("import", lambda n: exec("import " + n, {})),
                       ("importlib", importlib.import_module),
@@ -61,9 +62,9 @@ for name in names:
             found.append("find_spec " + name)
     except Exception:
         pass
-runtime = {"backprop_lab", "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
-           "backprop_lab.wire",
-           "backprop_lab.zygote"}
+runtime = {"backprop_lab", "backprop_lab.isolation", "backprop_lab.isolation.child",
+           "backprop_lab.probes", "backprop_lab.text", "backprop_lab.isolation.wire",
+           "backprop_lab.isolation.zygote"}
 found += ["in sys.modules: " + n for n in list(sys.modules)
           if n.startswith("autograder.") and n not in runtime]
 wanted = {"complex_step_gradient", "probe_exp_gradient", "probe_quadratic_gradient",
@@ -122,7 +123,9 @@ def test_an_installed_copy_of_the_package_is_covered_up():
             assert args[args.index(str(Path(folder, "autograder").resolve())) - 1] == "--tmpfs"
     mounted = [args[i + 2] for i, a in enumerate(args) if a == "--ro-bind"]
     package = [m for m in mounted if m.startswith(sandbox.PACKAGE_PARENT)]
-    assert sorted(Path(m).name for m in package) == sorted(sandbox.RUNTIME_FILES)
+    inside = Path(sandbox.PACKAGE_PARENT, sandbox.PACKAGE)
+    assert sorted(Path(m).relative_to(inside).as_posix() for m in package) == \
+        sorted(sandbox.RUNTIME_FILES)
 
 
 @everywhere

@@ -18,7 +18,8 @@ import pytest
 
 import hostile
 import toy_course
-from backprop_lab import child, launcher, report, wire, zygote
+from backprop_lab.isolation import child, launcher, wire, zygote
+from backprop_lab.reports import report
 from backprop_lab.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function

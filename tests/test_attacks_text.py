@@ -26,7 +26,10 @@ import pytest
 
 import conftest
 import toy_course
-from backprop_lab import feedback, gradebook, report, text, wire
+from backprop_lab import text
+from backprop_lab.course import gradebook
+from backprop_lab.isolation import wire
+from backprop_lab.reports import feedback, report
 from backprop_lab.grading import SubmissionResult, TestResult
 from backprop_lab.notebooks import safe_name
 from backprop_lab.progress import ProgressBar

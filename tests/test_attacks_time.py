@@ -26,10 +26,11 @@ import pytest
 import conftest
 import hostile
 import toy_course
-from backprop_lab import batch, grading, report
+from backprop_lab import batch, grading
+from backprop_lab.reports import report
 from backprop_lab.batch import grade_all
 from backprop_lab.grading import Settings, grade_notebook
-from backprop_lab.student_process import Limits, default_budget
+from backprop_lab.isolation.student_process import Limits, default_budget
 from conftest import wall_bound
 from hostile import function
 from test_attacks import ISOLATIONS, PAIR_SOURCE, Graded, add_cell, install, only_hit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_lab import wire
-from backprop_lab.child import Child
+from backprop_lab.isolation import wire
+from backprop_lab.isolation.child import Child
 
 CELL = """
 import numpy as np

@@ -166,7 +166,7 @@ def test_the_grading_options_become_the_settings(command, tmp_path):
 
 def test_the_grading_defaults_are_the_graders(capsys):
     from backprop_lab import cli, options
-    from backprop_lab.student_process import Limits
+    from backprop_lab.isolation.student_process import Limits
     opts = cli.build_parser().parse_args(["gradebook"])
     assert (opts.timeout, opts.memory, opts.budget, opts.isolation) \
         == (Limits.timeout, Limits.memory_mb, None, "auto")

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course import run_nbgrader
+from backprop_lab.course.nbgrader import run_nbgrader
 from backprop_lab.notebooks import GIVEN, SOLUTION, TEST, defined_functions, read_notebook
 from conftest import ROOT, cli_grade, notebook
 

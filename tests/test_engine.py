@@ -11,7 +11,7 @@ import pytest
 import backprop_lab
 from backprop_lab.assignments import ASSIGNMENTS
 from backprop_lab.grading import Settings, grade_notebook
-from backprop_lab.student_process import Limits
+from backprop_lab.isolation.student_process import Limits
 
 import toy_course
 

@@ -18,8 +18,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backprop_lab import batch, cli
-from backprop_lab.course import run_nbgrader
-from backprop_lab.gradebook import (
+from backprop_lab.course.nbgrader import run_nbgrader
+from backprop_lab.course.gradebook import (
     PERSON, Difference, Record, compare, db_url, default_db_url, write,
 )
 from backprop_lab.grading import Settings

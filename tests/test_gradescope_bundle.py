@@ -20,9 +20,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from backprop_lab import gradescope_bundle
-from backprop_lab import notebooks, sandbox
-from backprop_lab.launcher import drops_to_nobody
+from backprop_lab.course import gradescope_bundle
+from backprop_lab import notebooks
+from backprop_lab.isolation import sandbox
+from backprop_lab.isolation.launcher import drops_to_nobody
 from backprop_lab.assignments import ASSIGNMENTS
 from backprop_lab.notebooks import HIDDEN_MARKER
 from hostile import thief_notebook
@@ -109,7 +110,7 @@ def test_bundle_holds_the_scripts_the_package_and_only_this_instructor_notebook(
         assert (infos[script].external_attr >> 16) & 0o111 == 0o111, script
     # the package under its import name, backprop_lab/ (its folder here is autograder/)
     assert {"pyproject.toml", "README.md", "backprop_lab/__init__.py", "backprop_lab/__main__.py",
-            "backprop_lab/cli.py", "backprop_lab/grading.py", "backprop_lab/child.py",
+            "backprop_lab/cli.py", "backprop_lab/grading.py", "backprop_lab/isolation/child.py",
             "backprop_lab/checks/core.py", f"backprop_lab/checks/{ASSIGNMENT}.py"} <= names
     package = {"backprop_lab/" + p.relative_to(REPO / "autograder").as_posix()
                for p in (REPO / "autograder").rglob("*.py") if "__pycache__" not in p.parts}
@@ -155,7 +156,7 @@ def test_bundled_sources_build_offline(bundle, tmp_path):
         metadata = tf.extractfile(members["PKG-INFO"]).read().decode()
         requires = tf.extractfile(members["backprop_lab.egg-info/requires.txt"]).read().decode()
     assert {"pyproject.toml", "README.md", "backprop_lab/cli.py",
-            "backprop_lab/gradescope_bundle.py", f"backprop_lab/checks/{ASSIGNMENT}.py"} <= set(members)
+            "backprop_lab/course/gradescope_bundle.py", f"backprop_lab/checks/{ASSIGNMENT}.py"} <= set(members)
     assert not [n for n in members if n.endswith(".ipynb")]
     assert "Name: backprop-lab" in metadata
     # setup.sh installs what grading needs, numpy; the course tooling is an extra
@@ -487,7 +488,7 @@ def test_the_default_time_limit_keeps_a_tenth_of_gradescope_s_ten_minutes(bundle
 @pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published", "visible"])
 def test_gradescope_results_of_a_hidden_test_per_visibility(visibility):
     from backprop_lab.grading import SubmissionResult, TestResult
-    from backprop_lab.report import gradescope_results
+    from backprop_lab.reports.report import gradescope_results
 
     secret = "dx is wrong: (0, 1): 0.063 vs 0.06"
     result = SubmissionResult("s1", ASSIGNMENT, "x.ipynb", score=1, max_score=3, tests=[
@@ -587,7 +588,7 @@ def test_no_student_visible_field_depends_on_the_hidden_results(visibility):
     same to the student until the hidden tests are released: no total, no count of passed
     hidden tests, no line from which either could be computed."""
     from backprop_lab.grading import SubmissionResult, TestResult
-    from backprop_lab.report import gradescope_results
+    from backprop_lab.reports.report import gradescope_results
 
     def submission(hidden_passed: bool) -> SubmissionResult:
         hidden = TestResult("test_hidden", 2.0 if hidden_passed else 0.0, 2, "passed"

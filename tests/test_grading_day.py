@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab.course import run_nbgrader
+from backprop_lab.course.nbgrader import run_nbgrader
 
 from conftest import ROOT, run_cli
 

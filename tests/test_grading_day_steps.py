@@ -18,10 +18,10 @@ import pytest
 
 import toy_course
 from backprop_lab import cli
-from backprop_lab.course import OUTPUT
-from backprop_lab.gradebook import Record, record_path
+from backprop_lab.course.nbgrader import OUTPUT
+from backprop_lab.course.gradebook import Record, record_path
 from backprop_lab.reports.lms import roster_students
-from backprop_lab.roster import read_roster
+from backprop_lab.reports.roster import read_roster
 
 from conftest import ROOT
 

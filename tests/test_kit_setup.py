@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab import student_kit
+from backprop_lab.course import student_kit
 from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]

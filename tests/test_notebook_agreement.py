@@ -12,7 +12,7 @@ from nbformat.v4 import new_code_cell
 
 from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.notebooks import make_plan, read_notebook, trusted_path
-from backprop_lab.student_process import Limits
+from backprop_lab.isolation.student_process import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 

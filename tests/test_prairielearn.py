@@ -22,11 +22,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from backprop_lab import gradescope_bundle, notebooks, prairielearn, sandbox
+from backprop_lab import notebooks
+from backprop_lab.course import gradescope_bundle, prairielearn
+from backprop_lab.isolation import sandbox
 from backprop_lab.assignments import ASSIGNMENTS
 from backprop_lab.grading import SubmissionResult, TestResult
-from backprop_lab.launcher import drops_to_nobody
-from backprop_lab.student_kit import FORBIDDEN_MARKERS
+from backprop_lab.isolation.launcher import drops_to_nobody
+from backprop_lab.course.student_kit import FORBIDDEN_MARKERS
 from hostile import thief_notebook
 
 REPO = Path(__file__).resolve().parent.parent
@@ -231,7 +233,7 @@ def test_server_files_hold_the_grader_and_the_instructor_notebooks(course):
     assert run_sh.read_text().startswith("#!/usr/bin/env bash\n")
     assert subprocess.run(["bash", "-n", str(run_sh)]).returncode == 0
     assert {"pyproject.toml", "README.md", "backprop_lab/__init__.py", "backprop_lab/cli.py",
-            "backprop_lab/prairielearn.py", "backprop_lab/checks/core.py"} <= set(files)
+            "backprop_lab/course/prairielearn.py", "backprop_lab/checks/core.py"} <= set(files)
     assert sorted(n for n in files if n.endswith(".ipynb")) == sorted(
         f"source/{a}/{a}.ipynb" for a in ASSIGNMENTS)
     for a in ASSIGNMENTS:

@@ -23,7 +23,7 @@ import jsonschema
 import pytest
 
 import toy_course
-from backprop_lab import feedback, report
+from backprop_lab.reports import feedback, report
 from backprop_lab.batch import find_notebooks, grade_all
 from backprop_lab.grading import Settings, SubmissionResult, TestResult
 from backprop_lab.progress import ProgressBar

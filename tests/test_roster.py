@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 import toy_course
-from backprop_lab.roster import RosterError, read_roster
+from backprop_lab.reports.roster import RosterError, read_roster
 
 WRONG = {"double": "def double(x):\n    return x\n"}
 
@@ -179,7 +179,7 @@ def test_a_regrade_of_one_student_merges_into_the_class_files(course):
 
 
 def test_a_csv_written_before_the_status_column_is_merged_into(tmp_path):
-    from backprop_lab import report
+    from backprop_lab.reports import report
     from backprop_lab.grading import SubmissionResult, TestResult
     path = tmp_path / "grades.csv"
     path.write_text("student,assignment,path,test_a,score,max_score,error\n"

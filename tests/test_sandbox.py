@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_lab import sandbox, wire
-from backprop_lab.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
+from backprop_lab.isolation import sandbox, wire
+from backprop_lab.isolation.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
 
 from conftest import ROOT, requires_sandbox
 
@@ -24,10 +24,10 @@ def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
 @requires_sandbox
 def test_the_sandbox_shows_python_and_the_package_but_not_the_course():
     proc = run_inside(
-        "import os, numpy, backprop_lab.wire\n"
+        "import os, numpy, backprop_lab.isolation.wire\n"
         f"print(os.path.exists({str(ROOT / 'source')!r}))\n"
         f"print(sorted(os.listdir({str(ROOT)!r})) if os.path.exists({str(ROOT)!r}) else [])\n"
-        "print(backprop_lab.wire.__file__)\n"
+        "print(backprop_lab.isolation.wire.__file__)\n"
         "print(os.getcwd(), sorted(os.environ))\n")
     assert proc.returncode == 0, proc.stderr
     source_seen, course_listing, package, environ = proc.stdout.splitlines()
@@ -160,7 +160,9 @@ def test_an_installed_copy_of_the_package_is_not_readable_inside(monkeypatch):
         proc = run_inside(
             "import os\n"
             f"print(os.path.exists({str(checks / 'core.py')!r}))\n"
-            f"print(sorted(os.listdir({sandbox.PACKAGE_PARENT + '/' + sandbox.PACKAGE!r})))\n")
+            f"root = {sandbox.PACKAGE_PARENT + '/' + sandbox.PACKAGE!r}\n"
+            "print(sorted(os.path.relpath(os.path.join(d, f), root)"
+            " for d, _, fs in os.walk(root) for f in fs))\n")
         assert proc.returncode == 0, proc.stderr
         seen, runtime = proc.stdout.splitlines()
         assert seen == "False"

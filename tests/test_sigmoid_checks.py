@@ -13,7 +13,7 @@ from backprop_lab.checks import sigmoid as checks
 from backprop_lab.checks.core import CheckFailure, StudentCodeError
 from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.notebooks import read_notebook
-from backprop_lab.student_process import Limits
+from backprop_lab.isolation.student_process import Limits
 
 from notebook_tools import (
     ROOT, given_namespace, solution_namespace, run_test_cell, source_test_cells,

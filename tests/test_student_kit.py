@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_lab import student_kit
+from backprop_lab.course import student_kit
 from backprop_lab.assignments import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,7 +300,7 @@ def test_the_score_table_shows_when_each_notebook_was_saved(tmp_path):
     """Grading reads the saved file: the table says when it was saved, so unsaved work shows."""
     import time
 
-    from backprop_lab import report
+    from backprop_lab.reports import report
     from backprop_lab.grading import SubmissionResult
     notebook = tmp_path / "relu.ipynb"
     notebook.write_text("{}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_lab import sandbox
+from backprop_lab.isolation import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = ("def relu_backward(dout, cache):\n"

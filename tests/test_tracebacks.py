@@ -230,7 +230,7 @@ def test_every_public_test_cell_gets_its_own_pass_line():
 
 def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(tmp_path):
     """Real `nbgrader autograde` and `generate_feedback` of an untouched and a solved copy."""
-    from backprop_lab.course import run_nbgrader
+    from backprop_lab.course.nbgrader import run_nbgrader
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copytree(ROOT / "source" / "relu", tmp_path / "source" / "relu")
     db = tmp_path / "gradebook.db"

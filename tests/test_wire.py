@@ -3,7 +3,8 @@ import functools
 import numpy as np
 import pytest
 
-from backprop_lab import probes, wire
+from backprop_lab import probes
+from backprop_lab.isolation import wire
 from backprop_lab.checks import core
 
 

@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..child import strip_magics
+from ..isolation.child import strip_magics
 
 # A shared helper, not an assignment (see core._choosing_frames).
 SHARED_HELPER = True

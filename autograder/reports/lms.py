@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..assignments import ASSIGNMENTS
-from ..course import OUTPUT
+from ..course.nbgrader import OUTPUT
 from ..text import SafeCsvWriter, one_line, spreadsheet_safe
 from . import late as late_policy
 
@@ -440,9 +440,9 @@ def _overrides(opts: argparse.Namespace, results: list[dict]) -> dict:
         if opts.gradebook:
             raise LmsError("--gradebook and --no-gradebook exclude each other")
         return {}
-    from .. import gradebook as nbgradebook
+    from ..course import gradebook as nbgradebook
     from ..batch import UsageError
-    from ..course import CourseError
+    from ..course.nbgrader import CourseError
 
     try:
         url = nbgradebook.db_url(opts.gradebook, opts.course, must_exist=False)
@@ -520,7 +520,7 @@ def roster_students(path: Path) -> list[dict]:
     "Last, First" as Canvas writes it, and Canvas's `ID`), else any roster `roster.read_roster`
     takes (ids only). What `nbgrader db student import` would need a CSV with an `id` column
     for."""
-    from ..roster import read_roster as read_id_roster   # roster.py never imports this module
+    from .roster import read_roster as read_id_roster   # roster.py never imports this module
 
     try:
         lms_roster = read_roster(path)

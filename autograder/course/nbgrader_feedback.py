@@ -6,7 +6,7 @@ and an error's traceback quotes the failing line. This keeps only the error's me
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import List
 
-from .notebooks import HIDDEN_MARKER
+from ..notebooks import HIDDEN_MARKER
 
 # nbconvert's HTML exporter configures NbConvertBase.display_data_priority, which nbgrader's
 # preprocessors declare again without config=True: traitlets then logs "Config option

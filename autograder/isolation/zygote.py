@@ -1,6 +1,6 @@
 """The student-process factory: imports numpy once, then forks a fresh child per submission.
 
-Started by launcher.py as `python -m backprop_lab.zygote`, inside the sandbox when there is one.
+Started by launcher.py as `python -m backprop_lab.isolation.zygote`, inside the sandbox when there is one.
 It never runs student code itself. Requests come over a Unix socket, one at a time:
 
 - spawn: end whatever is left of the last child, empty the scratch directory and /dev/shm,
@@ -33,7 +33,8 @@ from pathlib import Path
 
 import numpy  # noqa: F401  (imported once here, shared by every forked child)
 
-from . import child, probes, wire  # noqa: F401  (the whole runtime: nothing else is importable)
+from .. import probes  # noqa: F401
+from . import child, wire  # noqa: F401  (the whole runtime: nothing else is importable)
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
@@ -41,8 +42,9 @@ SHM = Path("/dev/shm")
 SHARED_TMP = (Path("/tmp"), Path("/var/tmp"))   # every user's: emptied of what ours made
 SWEEP_SECONDS = 10.0   # the longest the zygote tries to end what a child left before giving up
 PACKAGE = (__spec__.name if __spec__ else __name__).partition(".")[0]   # backprop_lab, also under -m
-RUNTIME = frozenset({PACKAGE, "backprop_lab.child", "backprop_lab.probes", "backprop_lab.text",
-                     "backprop_lab.wire", "backprop_lab.zygote"})
+RUNTIME = frozenset({PACKAGE, "backprop_lab.isolation", "backprop_lab.isolation.child",
+                     "backprop_lab.probes", "backprop_lab.text", "backprop_lab.isolation.wire",
+                     "backprop_lab.isolation.zygote"})
 _kept_fds: list[int] = []   # directories of the Python installation a dropped user reaches
 
 
@@ -359,10 +361,11 @@ def keep_to_the_runtime() -> None:
     """Leave in this process the runtime of the package and nothing more of it."""
     for name in [n for n in sys.modules if n.startswith(PACKAGE + ".") and n not in RUNTIME]:
         del sys.modules[name]
-    here = str(Path(__file__).resolve().parent.parent)
+    here = str(Path(__file__).resolve().parent.parent.parent)
     sys.path[:] = [p for p in sys.path if p == here or not
                    any(os.path.isdir(os.path.join(p or ".", d)) for d in (PACKAGE, "autograder"))]
     sys.modules[PACKAGE].__path__ = []   # nothing more is found inside the package
+    sys.modules[PACKAGE + ".isolation"].__path__ = []
     sys.meta_path.insert(0, RuntimeOnly())
 
 
@@ -462,7 +465,7 @@ def drop_to(user: int) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="backprop_lab.zygote")
+    parser = argparse.ArgumentParser(prog="backprop_lab.isolation.zygote")
     parser.add_argument("--control", type=int, required=True)
     parser.add_argument("--scratch", type=Path, required=True)
     parser.add_argument("--sandboxed", action="store_true")

@@ -19,7 +19,7 @@ OUT is a course folder (an existing PrairieLearn course, or a new folder to copy
                                             and the instructor notebooks (solutions and hidden
                                             tests: course-private, never shown to students)
 
-Grading a submission (`run.sh ID`, then `python -m backprop_lab.prairielearn ID`, this
+Grading a submission (`run.sh ID`, then `python -m backprop_lab.course.prairielearn ID`, this
 module's `grade_job`): the notebook /grade/student/<ID>.ipynb is graded with the hidden tests
 by `python -m backprop_lab grade` in a child process stopped a margin before the question's
 timeout, and its plain-data JSON becomes PrairieLearn's results.json (`prairielearn_results`).
@@ -44,12 +44,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS
-from .grading import ERROR, FAILED, PASSED, TIMEOUT, SubmissionResult, TestResult
-from .notebooks import NotebookError, read_notebook, safe_name, tests_of, trusted_path
-from .options import UsageError
-from .report import _hidden_test_line, _points
-from .text import dumps, multi_line, one_line
+from ..assignments import ASSIGNMENTS
+from ..grading import ERROR, FAILED, PASSED, TIMEOUT, SubmissionResult, TestResult
+from ..notebooks import NotebookError, read_notebook, safe_name, tests_of, trusted_path
+from ..options import UsageError
+from ..reports.report import _hidden_test_line, _points
+from ..text import dumps, multi_line, one_line
 
 QUESTION_PREFIX = "backprop-"              # questions/backprop-<ID>/
 SERVER_FOLDER = "backprop-lab"             # serverFilesCourse/backprop-lab/
@@ -153,7 +153,7 @@ def question_html(assignment: str, title: str) -> str:
 RUN_SH = r"""#!/usr/bin/env bash
 # PrairieLearn runs this for each submission to a backprop-lab question: the question's
 # externalGradingOptions.entrypoint, with the assignment id as argument. It finds a Python
-# with numpy and hands over to the grader (python -m backprop_lab.prairielearn), which grades
+# with numpy and hands over to the grader (python -m backprop_lab.course.prairielearn), which grades
 # /grade/student/<ID>.ipynb with the hidden tests and always writes
 # /grade/results/results.json. Written by `python -m backprop_lab prairielearn-export`:
 # export again rather than editing it.
@@ -204,7 +204,7 @@ echo "grading with $PYTHON ($("$PYTHON" --version 2>&1))"
 
 # The exported package, whatever else is installed.
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-"$PYTHON" -m backprop_lab.prairielearn "$@" --root "$ROOT" --course "$HERE" --timeout @TIMEOUT@
+"$PYTHON" -m backprop_lab.course.prairielearn "$@" --root "$ROOT" --course "$HERE" --timeout @TIMEOUT@
 status=$?
 if [ -s "$RESULTS" ] && "$PYTHON" -c '
 import json, sys
@@ -624,12 +624,12 @@ def grade_job(assignment: str, root: Path, course: Path, timeout: int = DEFAULT_
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The grading container's entry (run.sh): `python -m backprop_lab.prairielearn ID`."""
-    parser = argparse.ArgumentParser(prog="python -m backprop_lab.prairielearn")
+    """The grading container's entry (run.sh): `python -m backprop_lab.course.prairielearn ID`."""
+    parser = argparse.ArgumentParser(prog="python -m backprop_lab.course.prairielearn")
     parser.add_argument("assignment")
     parser.add_argument("--root", type=Path, default=Path(os.environ.get("AUTOGRADER_ROOT",
                                                                          "/grade")))
-    parser.add_argument("--course", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--course", type=Path, default=Path(__file__).resolve().parent.parent.parent)
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
                         help="the question's grading timeout (the export's)")
     opts = parser.parse_args(argv)

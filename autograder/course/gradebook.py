@@ -47,12 +47,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import options
-from .batch import OUTPUT, UsageError, find_notebooks, grade_all
-from .course import CourseError
-from .grading import SubmissionResult
-from .assignments import ASSIGNMENTS
-from .text import one_line
+from .. import options
+from ..batch import OUTPUT, UsageError, find_notebooks, grade_all
+from .nbgrader import CourseError
+from ..grading import SubmissionResult
+from ..assignments import ASSIGNMENTS
+from ..text import one_line
 
 
 @dataclass(frozen=True)
@@ -324,7 +324,7 @@ def overrides(results: Iterable[dict], gradebook, record: Record | None = None
 def results_from_json(path: Path) -> list[SubmissionResult]:
     """The graded submissions of a `grade --json` file as results (missing and unrecognized
     pairs left out: nbgrader has nothing of them to compare)."""
-    from .grading import TestResult
+    from ..grading import TestResult
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

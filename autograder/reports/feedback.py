@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from .grading import PASSED, SubmissionResult
-from .text import multi_line, one_line, summarised
+from ..grading import PASSED, SubmissionResult
+from ..text import multi_line, one_line, summarised
 
 _STATUS = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .grading import SubmissionResult
-from .assignments import ASSIGNMENTS
-from .notebooks import Discovery, NotebookError, read_bytes, safe_name, shown
-from .text import clean
+from ..grading import SubmissionResult
+from ..assignments import ASSIGNMENTS
+from ..notebooks import Discovery, NotebookError, read_bytes, safe_name, shown
+from ..text import clean
 
 GRADED, ERROR, MISSING, UNRECOGNIZED = "graded", "error", "missing", "unrecognized"
 

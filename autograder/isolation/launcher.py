@@ -288,7 +288,7 @@ class Launcher:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
-        argv = [sys.executable, "-P", "-m", "backprop_lab.zygote",
+        argv = [sys.executable, "-P", "-m", "backprop_lab.isolation.zygote",
                 "--control", str(theirs.fileno())]
         passed = [theirs.fileno()]
         group = self._open_memory_group()
@@ -353,9 +353,10 @@ class Launcher:
         the child's user, so that the package itself is not on the child's path."""
         parent = self._dir / "runtime"
         if not parent.exists():
-            package = Path(__file__).resolve().parent
+            package = Path(__file__).resolve().parent.parent
             (parent / sandbox.PACKAGE).mkdir(parents=True)
             for name in sandbox.RUNTIME_FILES:
+                (parent / sandbox.PACKAGE / name).parent.mkdir(exist_ok=True)
                 shutil.copyfile(package / name, parent / sandbox.PACKAGE / name)
             for folder, _dirs, files in os.walk(parent):
                 os.chmod(folder, 0o755)

@@ -27,7 +27,8 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 # The files of this package that the student process gets: what the zygote and the child run,
 # and the probe functions tests hand to student code. Nothing that computes expected values.
 PACKAGE = __name__.partition(".")[0]   # the import name (the source folder may be named otherwise)
-RUNTIME_FILES = ("__init__.py", "child.py", "probes.py", "text.py", "wire.py", "zygote.py")
+RUNTIME_FILES = ("__init__.py", "isolation/__init__.py", "isolation/child.py", "probes.py",
+                 "text.py", "isolation/wire.py", "isolation/zygote.py")
 SANDBOX_USER = 65534   # nobody: the user student code runs as when the grader is root
 
 
@@ -94,9 +95,9 @@ def command(argv: list[str], env: dict[str, str], hide: list[Path]) -> list[str]
         if not any(_inside(link, b) for b in bound):
             args += [*parents(link), "--symlink", target, str(link)]
         link = Path(os.path.normpath(link.parent / target))
-    package = Path(__file__).resolve().parent
-    args += parents(Path(PACKAGE_PARENT) / PACKAGE / "x")
-    for name in RUNTIME_FILES:
+    package = Path(__file__).resolve().parent.parent
+    for name in RUNTIME_FILES:   # some in a subfolder (isolation/)
+        args += parents(Path(PACKAGE_PARENT) / PACKAGE / name)
         args += ["--ro-bind", str(package / name), f"{PACKAGE_PARENT}/{PACKAGE}/{name}"]
     # Copies of the whole package in a mounted folder (installed in site-packages, or the
     # package kept there) are covered up: the runtime above is all there is of it inside.

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .grading import PASSED, SubmissionResult
-from .assignments import ASSIGNMENTS
+from ..grading import PASSED, SubmissionResult
+from ..assignments import ASSIGNMENTS
 from .roster import MISSING, UNRECOGNIZED
 from .roster import status_of as _status
-from .text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe, summarised
+from ..text import SafeCsvWriter, dumps, multi_line, one_line, spreadsheet_safe, summarised
 
 _MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
@@ -325,7 +325,7 @@ def apply_late_policy(results: list[SubmissionResult], policy,
     and `days_late` set, `score` becomes the final score. Returns the number penalised.
     A submission whose timestamp.txt cannot be read is not penalised and gets `late_error`
     (see late.apply_policy)."""
-    from .reports.late import apply_policy
+    from .late import apply_policy
     rows = apply_policy([r.to_dict() for r in results], policy, submitted)
     for r, row in zip(results, rows):
         r.raw_score, r.late_penalty = row.late.raw, row.late.penalty
@@ -474,7 +474,7 @@ def gradescope_submission(path: Path | None) -> tuple[str, str | None]:
     of it the same, and what one submission learns of its hidden cases fits no other. Without
     a readable id: a random one, and a note saying so (never one shared by everybody)."""
     import secrets
-    from .notebooks import NotebookError, read_bytes
+    from ..notebooks import NotebookError, read_bytes
     problem = "no submission_metadata.json"
     if path is not None and os.path.lexists(path):
         try:

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS
+from ..assignments import ASSIGNMENTS
 
 
 class CourseError(Exception):

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .text import clean_data
+from ..text import clean_data
 
 MAX_FRAME = 16 * 1024 * 1024   # bytes of one message
 MAX_ITEMS = 200_000            # containers and elements of one message (bounds decoding memory)

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from . import wire
-from .checks.core import StudentCodeError
+from ..checks.core import StudentCodeError
 from .launcher import Launcher, LauncherError
 from .child import OUT_OF_TIME
-from .notebooks import DEFINITION_ONLY
+from ..notebooks import DEFINITION_ONLY
 
 OUTPUT_KEPT = 2000   # characters of a test's printed output kept in its report
 EXIT_GRACE = 1.0     # seconds a child that closed its pipes gets to report how it ended

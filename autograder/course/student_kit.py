@@ -23,10 +23,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS
-from .notebooks import HIDDEN_MARKER
+from ..assignments import ASSIGNMENTS
+from ..notebooks import HIDDEN_MARKER
 
-RELEASED = Path(__file__).resolve().parent / "released"
+RELEASED = Path(__file__).resolve().parent.parent / "released"
 KIT_NAME = "backprop-lab-student"
 
 # What must never reach a student: nbgrader's markers around hidden tests and solutions.
@@ -296,8 +296,8 @@ def _write_json(path: Path, data: dict) -> None:
 
 def source_tree() -> Path | None:
     """The repository this package runs from (an editable or source install), if any."""
-    root = Path(__file__).resolve().parent.parent
-    if (root / "pyproject.toml").is_file() and (root / "autograder" / "student_kit.py").is_file():
+    root = Path(__file__).resolve().parent.parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "autograder" / "course" / "student_kit.py").is_file():
         return root
     return None
 
@@ -339,7 +339,7 @@ def check_wheel(wheel: Path) -> None:
     package = __name__.split(".")[0]   # the import name the wheel must hold
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-        if f"{package}/student_kit.py" not in names:
+        if f"{package}/course/student_kit.py" not in names:
             raise KitError(f"{wheel} is not the course package (no {package}/ in it)")
         for name in names:
             top = name.split("/")[0]

@@ -37,14 +37,14 @@ try:
 except ModuleNotFoundError:   # Python 3.10: the same parser, from PyPI
     import tomli as tomllib
 
-from . import options
-from .batch import UsageError
-from .assignments import ASSIGNMENTS
-from .notebooks import trusted_path
-from .report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
+from .. import options
+from ..batch import UsageError
+from ..assignments import ASSIGNMENTS
+from ..notebooks import trusted_path
+from ..reports.report import GRADESCOPE_VISIBILITIES, HIDDEN_VISIBILITY
 
 DIST_NAME = "backprop-lab"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # In the bundle the package's folder has its import name (in the course it is autograder/),
 # so that the bundled copy is found on PYTHONPATH and pip installs it from there.
 PACKAGE = __name__.partition(".")[0]
