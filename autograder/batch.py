@@ -34,8 +34,8 @@ from .reports import late
 
 
 # Where the exports go by default: a folder of ours, apart from nbgrader's files (its `export`
-# writes grades.csv, its feedback/ tree is its own), ignored by the repository (course.OUTPUT).
-from .course.nbgrader import OUTPUT  # noqa: E402
+# writes grades.csv, its feedback/ tree is its own), ignored by the repository (options.OUTPUT).
+from .options import OUTPUT  # noqa: E402
 NBGRADER_FOLDERS = ("source", "release", "submitted", "autograded", "feedback")
 
 

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     prairielearn.add_parser(sub)
 
     gradebook.add_parser(sub)
-    lms.add_parser(sub)
+    lms.add_parser(sub, overrides=gradebook.lms_overrides)   # the gradebook's, for the LMS
     similarity.add_parser(sub)
     class_report.add_parser(sub)
     student_kit.add_parsers(sub)

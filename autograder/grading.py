@@ -20,9 +20,9 @@ from .assignments import ASSIGNMENTS
 from .checks.complex_scan import findings as complex_findings, message as complex_message
 from .checks.core import STUDENT_KEY, StudentCodeError
 from .checks.exactness import PROBES
-from .notebooks import (GIVEN_LABEL, SOLUTION, GradingPlan, Notebook, NotebookError, Test,
-                        given_source, make_plan, read_notebook, safe_name, tested_function,
-                        tests_of, trusted_path)
+from .notebooks import (DEFINITION_ONLY, GIVEN_LABEL, SOLUTION, GradingPlan, Notebook,
+                        NotebookError, Test, given_source, make_plan, read_notebook, safe_name,
+                        tested_function, tests_of, trusted_path)
 from .checks.runs import unsaved_note
 from .isolation.launcher import Launcher
 from .text import clean
@@ -166,6 +166,8 @@ class GradingSession:
         self.student = student   # hidden tests draw this student's cases (checks.core.hidden_seed)
         self.process = StudentProcess(list(plan.child_cells), limits, launcher)
         self.process.left_out = dict(plan.left_out)
+        self.process.graded_cells = ("the answer cells and the cells you added that hold only "
+                                     + DEFINITION_ONLY)
         self.limits = limits
         self.budget = limits.budget_for(len(plan.tests))
         self.process.start_budget(self.budget)

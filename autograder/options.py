@@ -28,6 +28,13 @@ ISOLATION_HELP = ("sandbox: student code in a bubblewrap sandbox (Linux); proces
 COURSE_HELP = "course root holding source/ and assignments/ (default: .)"
 
 
+# Where every command writes by default (grade's exports and feedback, the class report, the
+# LMS files, the similarity page): one folder of the grading day's student data, apart from
+# nbgrader's files, that the course repository's .gitignore ignores. Relative to the folder the
+# command runs in, the course root.
+OUTPUT = Path("backprop-lab-grades")
+
+
 class UsageError(Exception):
     """A bad argument or option (or nothing to grade): the CLI reports it as a usage error
     and exits with 2. Raised below cli.py, imported from batch (or here)."""

@@ -18,7 +18,7 @@ import pytest
 
 import toy_course
 from backprop_lab import cli
-from backprop_lab.course.nbgrader import OUTPUT
+from backprop_lab.options import OUTPUT
 from backprop_lab.course.gradebook import Record, record_path
 from backprop_lab.reports.lms import roster_students
 from backprop_lab.reports.roster import read_roster

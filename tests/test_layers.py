@@ -1,10 +1,13 @@
 """The package's layers, read from its import statements (with `ast`, nothing imported).
 
-Every `import` counts, also one inside a function: a deferred import hides a cycle, it does
-not remove it. The rules (docs/AUTHORING.md, /work/shared/DESIGN.md):
+Every `import` counts, also one inside a function: a deferred import hides a cycle or a layer
+crossed, it does not remove it. The rules (docs/AUTHORING.md, /work/shared/DESIGN.md):
 - the modules of autograder/ import each other without a cycle;
 - nothing imports cli.py (argument parsing only) but `python -m backprop_lab` (__main__.py);
-- the checks import nothing of the engine (only each other and the child's plain runtime);
+- the layers, lowest first (LAYERS): a module imports only its own layer and lower ones;
+- checks/ imports only itself and the shared base (no isolation/, no engine);
+- isolation/ reaches only itself and the shared base, also through other modules: not checks/,
+  not course/, not the registry of assignments;
 - the child's runtime (what the zygote preloads for student code) imports no checks and no
   grader module: only itself.
 """
@@ -135,11 +138,98 @@ def test_nothing_imports_the_cli():
     assert not importers, f"{importers} import cli.py; import batch.py or options.py instead"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in GRAPH if n.startswith("backprop_lab.checks")))
-def test_the_checks_import_nothing_of_the_engine(name):
-    engine = {dep for dep in GRAPH[name]
-              if not dep.startswith("backprop_lab.checks") and dep not in RUNTIME}
+# What both sides of the boundary share: plain text helpers, the probe functions that tests hand
+# to student code (they cross the wire), the error a student's function raised.
+SHARED = {IMPORT_NAME, "backprop_lab.text", "backprop_lab.probes", "backprop_lab.errors"}
+REGISTRY = "backprop_lab.assignments"
+ISOLATION = "backprop_lab.isolation"
+CHECKS = "backprop_lab.checks"
+
+# Lowest first; a module imports only modules of its own layer or lower ones.
+LAYERS = [
+    ("shared", SHARED | {REGISTRY}),
+    ("isolation", {ISOLATION}),            # running untrusted code
+    ("checks", {CHECKS}),                  # expected values and messages
+    ("notebooks", {"backprop_lab.notebooks"}),
+    ("grading", {"backprop_lab.grading", "backprop_lab.options"}),
+    ("reports", {"backprop_lab.reports"}),
+    ("batch", {"backprop_lab.batch", "backprop_lab.progress"}),
+    ("course", {"backprop_lab.course"}),   # nbgrader, the kit, Gradescope, PrairieLearn
+    ("fronts", {"backprop_lab.pytest_plugin", CLI, ENTRY}),
+]
+
+
+def layer_of(name: str) -> int:
+    """The index in LAYERS of module `name` (a module of a package listed belongs to it)."""
+    for index, (_label, members) in enumerate(LAYERS):
+        if any(name == m or (m != IMPORT_NAME and name.startswith(m + ".")) for m in members):
+            return index
+    raise KeyError(name)
+
+
+def inside(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> dict[str, list[str]]:
+    """Every module `start` imports, directly or through others: module -> one import path."""
+    paths = {start: [start]}
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in paths:
+                paths[nxt] = paths[node] + [nxt]
+                todo.append(nxt)
+    del paths[start]
+    return paths
+
+
+def test_every_module_has_a_layer():
+    unplaced = []
+    for name in GRAPH:
+        try:
+            layer_of(name)
+        except KeyError:
+            unplaced.append(name)
+    assert not unplaced, f"{unplaced}: place them in LAYERS"
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH))
+def test_lower_layers_never_import_higher_ones(name):
+    mine = layer_of(name)
+    higher = sorted(f"{dep} ({LAYERS[layer_of(dep)][0]})" for dep in GRAPH[name]
+                    if layer_of(dep) > mine)
+    assert not higher, f"{name} ({LAYERS[mine][0]}) imports the higher {higher}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in GRAPH if inside(n, CHECKS)))
+def test_the_checks_import_only_themselves_and_the_shared_base(name):
+    engine = {dep for dep in GRAPH[name] if not inside(dep, CHECKS) and dep not in SHARED}
     assert not engine, f"{name} imports {sorted(engine)}"
+    assert not {dep for dep in GRAPH[name] if inside(dep, ISOLATION)}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in GRAPH if inside(n, ISOLATION)))
+def test_isolation_reaches_nothing_but_itself_and_the_shared_base(name):
+    """Not checks/, not course/, not the registry of assignments: not even through another
+    module (notebooks.py imports the registry)."""
+    beyond = {dep: path for dep, path in reachable(GRAPH, name).items()
+              if not inside(dep, ISOLATION) and dep not in SHARED}
+    assert not beyond, f"{name} reaches " + "; ".join(
+        " -> ".join(path) for path in sorted(beyond.values()))
+
+
+def test_the_layer_rules_catch_a_planted_violation():
+    """The rules above hold on a graph where they are broken: so they can fail."""
+    planted = {"backprop_lab.isolation.wire": {"backprop_lab.notebooks"},
+               "backprop_lab.notebooks": {REGISTRY},
+               "backprop_lab.checks.core": {"backprop_lab.isolation.wire"}}
+    assert REGISTRY in reachable(planted, "backprop_lab.isolation.wire")
+    assert layer_of("backprop_lab.notebooks") > layer_of("backprop_lab.isolation.wire")
+    assert layer_of("backprop_lab.course.gradebook") > layer_of("backprop_lab.reports.lms")
+    assert layer_of("backprop_lab.reports.report") > layer_of("backprop_lab.grading")
+    assert layer_of("backprop_lab.checks.rnn") == layer_of(CHECKS)
 
 
 @pytest.mark.parametrize("name", sorted(RUNTIME))

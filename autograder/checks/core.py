@@ -18,7 +18,6 @@ import re
 import signal
 import sys
 import sysconfig
-import textwrap
 import threading
 import time
 import traceback as traceback_module
@@ -28,31 +27,13 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+# What a student's function raised: the grader's proxies raise it too (isolation/), so it lives
+# below both; the checks name it from here as they always have.
+from ..errors import MessageOnly as _MessageOnly  # noqa: F401
+from ..errors import StudentCodeError, describe_student_error  # noqa: F401
+
 # A correct float64 gradient lands near 1e-8 against these references; a 3% error is far above.
 DEFAULT_TOL = 1e-6
-
-
-class _MessageOnly:
-    """Shown in Jupyter as its message alone, without the check library's frames.
-
-    IPython asks an exception for `_render_traceback_()` and shows those lines instead of the
-    traceback; the kernel sends them as the error output's traceback, which is also what
-    nbgrader's Validate and feedback print. The frames inside the checks say nothing a
-    student can act on: the message says what to fix.
-    """
-
-    def _render_traceback_(self) -> list[str]:
-        lines = []
-        for line in str(self).splitlines():
-            indent = line[:len(line) - len(line.lstrip())]
-            lines.extend(textwrap.wrap(line, _RENDER_WIDTH, subsequent_indent=indent + "  ",
-                                       break_long_words=False, break_on_hyphens=False)
-                         or [""])
-        return lines or [type(self).__name__]
-
-
-# nbgrader's Validate indents each line by 4 and cuts it at 90 - 3 characters: wrap before.
-_RENDER_WIDTH = 82
 
 
 class CheckFailure(_MessageOnly, AssertionError):
@@ -69,38 +50,6 @@ class CheckFailure(_MessageOnly, AssertionError):
                          if line.startswith(_LIKELY)
                          for i in cause_ids_of(line[len(_LIKELY):], _choosing_frames())]
         self.cause_ids = list(dict.fromkeys(cause_ids))
-
-
-class StudentCodeError(_MessageOnly, Exception):
-    """The student's function raised (or could not be run); carries the student's traceback text
-    (their own frames only) and, when known, what the function received."""
-
-    def __init__(self, function: str, kind: str, message: str, traceback: str = "",
-                 arguments: str = ""):
-        self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
-        self.arguments = arguments
-        super().__init__(describe_student_error(function, kind, message, traceback, arguments))
-
-    def with_arguments(self, arguments: str) -> "StudentCodeError":
-        """Add what the function received (once) and update the message."""
-        if arguments and not self.arguments:
-            self.arguments = arguments
-            self.args = (describe_student_error(self.function, self.kind, self.message,
-                                                self.traceback, arguments),)
-        return self
-
-
-def describe_student_error(function: str, kind: str, message: str, traceback: str = "",
-                           arguments: str = "") -> str:
-    if kind == "NotImplementedError":
-        return (f"`{function}` is not implemented yet: replace `raise NotImplementedError()` "
-                "in its cell with your code.")
-    text = f"`{function}` raised {kind}: {message}".rstrip(": ")
-    if traceback:
-        text += "\n" + traceback.rstrip()
-    if arguments:
-        text += f"\n`{function}` received {arguments}."
-    return text
 
 
 def describe_value(value: Any, depth: int = 0) -> str:

@@ -42,6 +42,7 @@ import argparse
 import json
 import math
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,7 @@ from .. import options
 from ..batch import OUTPUT, UsageError, find_notebooks, grade_all
 from .nbgrader import CourseError
 from ..grading import SubmissionResult
+from ..reports.lms import LmsError
 from ..assignments import ASSIGNMENTS
 from ..text import one_line
 
@@ -575,3 +577,31 @@ def run(opts: argparse.Namespace) -> int:
              "; not written: these keep nbgrader's numbers." if opts.write else
              "; --write puts our scores into the gradebook."))
     return 1 if differences or unmatched else 0
+
+
+def lms_overrides(opts: argparse.Namespace, results: list[dict]) -> dict:
+    """For `lms`: the overrides of nbgrader's gradebook (--gradebook, else the course's if it
+    exists), {} without one."""
+    if opts.no_gradebook:
+        if opts.gradebook:
+            raise LmsError("--gradebook and --no-gradebook exclude each other")
+        return {}
+    try:
+        url = db_url(opts.gradebook, opts.course, must_exist=False)
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
+            if opts.gradebook:
+                raise LmsError(f"no gradebook at {url[len(prefix):]}")
+            print(f"note: no nbgrader gradebook at {url[len(prefix):]}: the scores are those "
+                  "of --results, without a TA's overrides (--gradebook DB names one)",
+                  file=sys.stderr)
+            return {}
+        record = Record.load(record_path(url, opts.course))
+        from nbgrader.api import Gradebook as NbGradebook
+        with NbGradebook(url) as gb:
+            found = overrides(results, gb, record)
+    except (UsageError, CourseError) as exc:
+        raise LmsError(str(exc)) from None
+    print(f"overrides from nbgrader's gradebook {url}: {len(found)} submissions",
+          file=sys.stderr)
+    return found

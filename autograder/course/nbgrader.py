@@ -29,13 +29,6 @@ class CourseError(Exception):
     pass
 
 
-# Where every command writes by default (grade's exports and feedback, the class report, the
-# LMS files, the similarity page): one folder of the grading day's student data, apart from
-# nbgrader's files, that the course repository's .gitignore ignores. Relative to the folder the
-# command runs in, the course root.
-OUTPUT = Path("backprop-lab-grades")
-
-
 def nbgrader_env() -> dict:
     """nbgrader runs `alembic` from PATH: put this interpreter's scripts folder first."""
     env = dict(os.environ)

@@ -25,10 +25,9 @@ from typing import Any
 import numpy as np
 
 from . import wire
-from ..checks.core import StudentCodeError
+from ..errors import StudentCodeError
 from .launcher import Launcher, LauncherError
 from .child import OUT_OF_TIME
-from ..notebooks import DEFINITION_ONLY
 
 OUTPUT_KEPT = 2000   # characters of a test's printed output kept in its report
 EXIT_GRACE = 1.0     # seconds a child that closed its pipes gets to report how it ended
@@ -96,6 +95,8 @@ class StudentProcess:
         self.budget_deadline: float | None = None   # set by start_budget()
         self.load_timeouts: list[str] = []     # cells that ran out of time while loading
         self.left_out: dict[str, str] = {}     # names of the student's cells not run, and why
+        # which cells grading runs, in the grading plan's words (grading.py says)
+        self.graded_cells = "the answer cells"
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
         self._requests = 0   # requests sent: each one's id
@@ -304,8 +305,8 @@ class StudentProcess:
         if missing in self.left_out:
             return (f" (`{missing}` is defined in a cell of yours that grading does not run: "
                     f"{self.left_out[missing]})")
-        return (f" (no cell that grading runs defines `{missing}`: grading runs the answer "
-                f"cells and the cells you added that hold only {DEFINITION_ONLY})")
+        return (f" (no cell that grading runs defines `{missing}`: grading runs "
+                f"{self.graded_cells})")
 
     def take_output(self) -> str:
         """What the student's code printed since the last call of this method (truncated)."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..assignments import ASSIGNMENTS
-from ..course.nbgrader import OUTPUT
+from ..options import OUTPUT
 from ..checks.explain import title_of
 from ..text import one_line
 

@@ -35,10 +35,10 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..assignments import ASSIGNMENTS
-from ..course.nbgrader import OUTPUT
+from ..options import OUTPUT
 from ..text import SafeCsvWriter, one_line, spreadsheet_safe
 from . import late as late_policy
 
@@ -385,7 +385,10 @@ def _titles(pairs: list[str]) -> dict[str, str]:
     return titles
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, overrides: Callable[[argparse.Namespace, list[dict]], dict] | None = None
+               ) -> None:
+    """`overrides(opts, results)`: the manual overrides of nbgrader's gradebook by submission
+    (course/gradebook.py's `lms_overrides`, which the CLI passes; None: none)."""
     lms = sub.add_parser("lms", help="write the grades as a CSV that Canvas (or another LMS) "
                                      "imports, from the JSON of `grade --json`")
     lms.add_argument("format", choices=("canvas", "plain"),
@@ -417,7 +420,7 @@ def add_parser(sub) -> None:
     lms.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
                      help="the course root, whose gradebook is the default (default: .)")
     lms.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    lms.set_defaults(run=run)
+    lms.set_defaults(run=run, overrides=overrides)
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -431,38 +434,6 @@ def run(opts: argparse.Namespace) -> int:
 def overrides_path(out: Path) -> Path:
     """The CSV of the overrides beside an LMS file: canvas.csv -> canvas-overrides.csv."""
     return out.with_name(out.stem + "-overrides.csv")
-
-
-def _overrides(opts: argparse.Namespace, results: list[dict]) -> dict:
-    """The overrides of nbgrader's gradebook (--gradebook, else the course's if it exists),
-    {} without one."""
-    if opts.no_gradebook:
-        if opts.gradebook:
-            raise LmsError("--gradebook and --no-gradebook exclude each other")
-        return {}
-    from ..course import gradebook as nbgradebook
-    from ..batch import UsageError
-    from ..course.nbgrader import CourseError
-
-    try:
-        url = nbgradebook.db_url(opts.gradebook, opts.course, must_exist=False)
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and not Path(url[len(prefix):]).exists():
-            if opts.gradebook:
-                raise LmsError(f"no gradebook at {url[len(prefix):]}")
-            print(f"note: no nbgrader gradebook at {url[len(prefix):]}: the scores are those "
-                  "of --results, without a TA's overrides (--gradebook DB names one)",
-                  file=sys.stderr)
-            return {}
-        record = nbgradebook.Record.load(nbgradebook.record_path(url, opts.course))
-        from nbgrader.api import Gradebook as NbGradebook
-        with NbGradebook(url) as gb:
-            found = nbgradebook.overrides(results, gb, record)
-    except (UsageError, CourseError) as exc:
-        raise LmsError(str(exc)) from None
-    print(f"overrides from nbgrader's gradebook {url}: {len(found)} submissions",
-          file=sys.stderr)
-    return found
 
 
 def _run(opts: argparse.Namespace) -> int:
@@ -484,7 +455,8 @@ def _run(opts: argparse.Namespace) -> int:
         late_rows = late_policy.apply_policy(results, policy, opts.submitted)
         if opts.late_csv:
             late_policy.write_late_csv(late_rows, opts.late_csv)
-    found = _overrides(opts, results)
+    overrides = getattr(opts, "overrides", None)
+    found = overrides(opts, results) if overrides is not None else {}
     book = build_gradebook(results, roster, late_rows, found)
     rows = canvas_rows(book, titles) if opts.format == "canvas" else plain_rows(book, titles)
     opts.out.parent.mkdir(parents=True, exist_ok=True)

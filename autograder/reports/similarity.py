@@ -61,7 +61,7 @@ from typing import Iterable
 import numpy as np
 
 from ..assignments import ASSIGNMENTS
-from ..course.nbgrader import OUTPUT
+from ..options import OUTPUT
 from ..notebooks import (GIVEN, SOLUTION, Notebook, NotebookError, discover, find_solution,
                          read_bytes, read_notebook, safe_name, shown, trusted_path)
 from ..text import clean, one_line

@@ -1,0 +1,64 @@
+"""What a student's code raised, as the checks and the isolation layer both see it.
+
+The checks call student functions directly (in nbgrader's kernel) or through the grader's proxies
+(isolation/student_process.py), and both raise `StudentCodeError` when the student's function
+raised: the one type lives here, below both, so that neither imports the other.
+"""
+from __future__ import annotations
+
+import textwrap
+
+
+class MessageOnly:
+    """Shown in Jupyter as its message alone, without the check library's frames.
+
+    IPython asks an exception for `_render_traceback_()` and shows those lines instead of the
+    traceback; the kernel sends them as the error output's traceback, which is also what
+    nbgrader's Validate and feedback print. The frames inside the checks say nothing a
+    student can act on: the message says what to fix.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        lines = []
+        for line in str(self).splitlines():
+            indent = line[:len(line) - len(line.lstrip())]
+            lines.extend(textwrap.wrap(line, RENDER_WIDTH, subsequent_indent=indent + "  ",
+                                       break_long_words=False, break_on_hyphens=False)
+                         or [""])
+        return lines or [type(self).__name__]
+
+
+# nbgrader's Validate indents each line by 4 and cuts it at 90 - 3 characters: wrap before.
+RENDER_WIDTH = 82
+
+
+class StudentCodeError(MessageOnly, Exception):
+    """The student's function raised (or could not be run); carries the student's traceback text
+    (their own frames only) and, when known, what the function received."""
+
+    def __init__(self, function: str, kind: str, message: str, traceback: str = "",
+                 arguments: str = ""):
+        self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
+        self.arguments = arguments
+        super().__init__(describe_student_error(function, kind, message, traceback, arguments))
+
+    def with_arguments(self, arguments: str) -> "StudentCodeError":
+        """Add what the function received (once) and update the message."""
+        if arguments and not self.arguments:
+            self.arguments = arguments
+            self.args = (describe_student_error(self.function, self.kind, self.message,
+                                                self.traceback, arguments),)
+        return self
+
+
+def describe_student_error(function: str, kind: str, message: str, traceback: str = "",
+                           arguments: str = "") -> str:
+    if kind == "NotImplementedError":
+        return (f"`{function}` is not implemented yet: replace `raise NotImplementedError()` "
+                "in its cell with your code.")
+    text = f"`{function}` raised {kind}: {message}".rstrip(": ")
+    if traceback:
+        text += "\n" + traceback.rstrip()
+    if arguments:
+        text += f"\n`{function}` received {arguments}."
+    return text
