@@ -342,7 +342,7 @@ def _constant(node: ast.AST) -> bool:
 def definitions(source: str) -> tuple[list[str] | None, str]:
     """The top-level names a cell defines if it only defines (see DEFINITION_ONLY), else None
     and the first line that does something else."""
-    from .isolation.child import strip_magics
+    from .text import strip_magics
     try:
         tree = ast.parse(strip_magics(source))
     except (SyntaxError, ValueError) as exc:

@@ -180,3 +180,15 @@ class SafeCsvWriter:
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+# IPython magics: `%timeit`, `!ls`, a `%%` cell. The indent is matched within one line only
+# (a pattern that may span line breaks backtracks over blank lines: quadratic in them).
+_MAGIC = re.compile(r"^([^\S\n]*)[%!].*$", re.MULTILINE)
+
+
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python; keep the line count, drop the effect."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)

@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..isolation.child import strip_magics
+from ..text import strip_magics
 
 # A shared helper, not an assignment (see core._choosing_frames).
 SHARED_HELPER = True

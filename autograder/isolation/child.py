@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 import linecache
 import os
-import re
 import resource
 import signal
 import sys
@@ -18,6 +17,7 @@ import traceback
 import numpy as np
 
 from . import wire
+from ..text import strip_magics
 
 OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
 PROCESS_LIMIT = 32               # processes (threads included) of the child and what it starts
@@ -29,16 +29,6 @@ CPU_SECONDS = 600                # CPU time of each of its processes: a fork spi
 
 # the indent is whitespace within the line: `\s*` would span line breaks and backtrack over
 # them, quadratic in the blank lines of a cell (40,000 of them: 46 s of the grader's time)
-_MAGIC = re.compile(r"^([^\S\n]*)[%!].*$", re.MULTILINE)
-
-
-def strip_magics(source: str) -> str:
-    """IPython magics and shell escapes are not Python; keep the line count, drop the effect."""
-    if source.lstrip().startswith("%%"):
-        return ""
-    return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
-
-
 def error_reply(exc: BaseException, labels: set[str]) -> dict:
     """The exception as plain text, with the frames of the student's cells only."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in labels]
