@@ -134,24 +134,35 @@ def read_roster(path: str | Path) -> Roster:
         i = index.get(name)
         return _clean(row[i]) if i is not None and i < len(row) else ""
 
-    entries, skipped, seen = [], [], {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(_clean(c) for c in row):
+    entries, skipped = [], []
+    for nb_id, row in _rows_with_ids(path, rows[1:], lambda row: get(row, ROSTER_ID),
+                                     lambda row: get(row, "Student") or ", ".join(row),
+                                     skipped, ignore=lambda row: get(row, "Student")
+                                     .startswith(POINTS_POSSIBLE)):
+        entries.append(RosterEntry(nb_id, get(row, "Student"), get(row, "ID"),
+                                   get(row, "SIS User ID"), get(row, "SIS Login ID"),
+                                   get(row, "Section")))
+    return Roster(entries, skipped)
+
+
+def _rows_with_ids(path: Path, rows: list[list[str]], id_of, describe, skipped: list[str],
+                   ignore=lambda row: False):
+    """(id, row) of each roster row after the header that is not empty or ignored, in order; a
+    row without an id goes to `skipped` with its line number, an id listed twice refuses the
+    roster."""
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        if not any(_clean(c) for c in row) or ignore(row):
             continue
-        if get(row, "Student").startswith(POINTS_POSSIBLE):
-            continue
-        nb_id = get(row, ROSTER_ID)
+        nb_id = id_of(row)
         if not nb_id:
-            skipped.append(f"line {number}: {get(row, 'Student') or ', '.join(row)}")
+            skipped.append(f"line {number}: {describe(row)}")
             continue
         if nb_id in seen:
             raise LmsError(f"the roster {path} lists {nb_id} twice (lines {seen[nb_id]} "
                            f"and {number})")
         seen[nb_id] = number
-        entries.append(RosterEntry(nb_id, get(row, "Student"), get(row, "ID"),
-                                   get(row, "SIS User ID"), get(row, "SIS Login ID"),
-                                   get(row, "Section")))
-    return Roster(entries, skipped)
+        yield nb_id, row
 
 
 def _nbgrader_students(path: Path, header: list[str], rows: list[list[str]]) -> Roster:
@@ -161,18 +172,9 @@ def _nbgrader_students(path: Path, header: list[str], rows: list[list[str]]) -> 
         i = header.index(name) if name in header else None
         return _clean(row[i]) if i is not None and i < len(row) else ""
 
-    entries, skipped, seen = [], [], {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(_clean(c) for c in row):
-            continue
-        nb_id = get(row, "id")
-        if not nb_id:
-            skipped.append(f"line {number}: {', '.join(row)}")
-            continue
-        if nb_id in seen:
-            raise LmsError(f"the roster {path} lists {nb_id} twice (lines {seen[nb_id]} "
-                           f"and {number})")
-        seen[nb_id] = number
+    entries, skipped = [], []
+    for nb_id, row in _rows_with_ids(path, rows[1:], lambda row: get(row, "id"),
+                                     lambda row: ", ".join(row), skipped):
         first, last = get(row, "first_name"), get(row, "last_name")
         name = f"{last}, {first}" if first and last else first or last
         entries.append(RosterEntry(nb_id, name, get(row, "lms_user_id"), "", "", ""))
