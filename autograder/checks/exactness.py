@@ -204,9 +204,7 @@ def _probe_softplus_circuit(fn, args, seed, circuit_value):
     for _ in range(CIRCUIT_POINTS):
         x, y = (float(v) for v in _signed(rng, 2, 0.3, 4.0))
         dg = float(rng.standard_normal())
-        res = call_student(fn, x, y, dg)
-        if not (isinstance(res, tuple) and len(res) == 3):
-            return                        # not (g, dx, dy): the checks say so
+        res = _expect_tuple("softplus_circuit", call_student(fn, x, y, dg), 3)
         dx, dy = _pair(res[1:])
         got["dx"].append(dx)
         got["dy"].append(dy)

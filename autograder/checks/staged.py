@@ -796,8 +796,8 @@ def _circuit_hints(x, y, dg, truth):
     q_path = dg * x * t                  # the gradient arriving at q = 1 / (1 + x**2)
     for slip, why in ((+1.0 / (1.0 + x ** 2) ** 2, "+1 / den**2 (the sign is lost)"),
                       (-1.0 / (1.0 + x ** 2), "-1 / den (the square is lost)")):
-        out.append((f"the stage `1 / den` with `den = 1 + x**2`: your local derivative is "
-                    f"{why}.",
+        out.append((f"the stage `q = 1 / (1 + x**2)`, the inverse of the denominator: your "
+                    f"local derivative is {why}.",
                     {"dx": truth["dx"] + q_path * (slip + 1.0 / (1.0 + x ** 2) ** 2) * 2 * x,
                      "dy": truth["dy"]}))
     unit = {"dx": truth["dx"] / dg, "dy": truth["dy"] / dg}
