@@ -310,6 +310,22 @@ def test_process_isolation_shows_no_path_and_no_earlier_students_files(tmp_path,
                     os.unlink(os.path.join(folder, name))
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a grader running as root")
+def test_process_isolation_grades_when_the_grader_is_started_in_tmp(tmp_path):
+    """A root grader hides its working directory from student code; started in /tmp, that
+    covers the zygote's scratch folder, which lies in /tmp. Every test then failed with "the
+    scratch directory could not be mounted": the scratch must be mounted all the same."""
+    course = toy_course.make_course(tmp_path / "course")
+    subs = tmp_path / "class"
+    toy_course.write_submission(subs, "a1", nb=toy_course.build())
+    done = run_cli("grade", subs / "submitted", "--course", course, "--hidden",
+                   "--isolation", "process", "--jobs", "1", "--json", tmp_path / "g.json",
+                   "--quiet", cwd=Path("/tmp"), limit=120)
+    assert done.returncode == 0, done.stderr
+    [sub] = json.loads((tmp_path / "g.json").read_text())["submissions"]
+    assert sub["error"] is None and sub["score"] == sub["max_score"] > 0, sub
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
 def test_without_a_private_view_what_the_child_user_left_in_tmp_is_removed():
     """Where the zygote cannot have /tmp of its own (no mount namespace: a container), it

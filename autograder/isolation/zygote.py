@@ -435,15 +435,22 @@ def private_view(scratch: Path, hidden: list[str]) -> Path | None:
         return None
     if not mount("none", "/", None, MS_REC | MS_PRIVATE):
         sys.exit("zygote: a private mount namespace could not be made private")
-    reach_as_user(tuple(hidden))   # Python's folders inside a hidden one stay reachable
-    for folder in hidden:
-        if os.path.isdir(folder):
-            mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                  "size=4k,mode=0755")
-    for folder in ("/var/tmp", PRIVATE_TMP):   # /tmp last: the scratch lies inside it
-        if os.path.isdir(folder) and not os.path.islink(folder):
-            if not mount(str(scratch), folder, None, MS_BIND | MS_NOSUID | MS_NODEV):
-                sys.exit(f"zygote: the scratch directory could not be mounted at {folder}")
+    # Held open, the scratch stays reachable through /proc/self/fd once a hidden folder covers
+    # it (a grader started in /tmp hides /tmp, where the scratch lies).
+    held = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        reach_as_user(tuple(hidden))   # Python's folders inside a hidden one stay reachable
+        for folder in hidden:
+            if os.path.isdir(folder):
+                mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      "size=4k,mode=0755")
+        for folder in ("/var/tmp", PRIVATE_TMP):   # /tmp last: the scratch lies inside it
+            if os.path.isdir(folder) and not os.path.islink(folder):
+                if not mount(f"/proc/self/fd/{held}", folder, None,
+                             MS_BIND | MS_NOSUID | MS_NODEV):
+                    sys.exit(f"zygote: the scratch directory could not be mounted at {folder}")
+    finally:
+        os.close(held)
     for name in ("HOME", "TMPDIR"):
         os.environ[name] = PRIVATE_TMP
     return Path(PRIVATE_TMP)
