@@ -96,12 +96,28 @@ def test_rnn_balance_point_claims(rnn):
     assert points.min() < np.sqrt(2) < points.max() or abs(np.median(points) - np.sqrt(2)) < 0.3
 
 
+def test_rnn_units_off_claims(rnn):
+    # "For a random Gaussian matrix about half of them are off at each step"
+    off = rnn["units_off"]
+    assert off.min() >= 0.3 and off.max() <= 0.7 and abs(off.mean() - 0.5) < 0.1
+
+
+def test_rnn_exploding_step_claims(rnn):
+    radius = rnn["step_radius"]
+    # "On every matrix, one unclipped update ... multiplies the spectral radius by a hundred
+    # thousand or more"; "the clipped step: the spectral radius stays at 3"
+    assert np.all(radius["without clipping"] >= 3 * 1e5)
+    assert np.all(np.abs(radius["with clipping"] - 3) < 0.01)
+
+
 def test_rnn_clipping_claims(rnn):
     acc, norm = rnn["final_accuracy"], rnn["largest_norm"]
     # "With clipping, every run reaches 100%"
     assert acc["clipped to norm 1, lr 1"].min() >= 0.99
-    # "the raw gradient norm spikes far above the clipped runs'"
+    # "the largest raw norm is above the clipped runs' on every seed"
     assert np.all(norm["no clipping, lr 1"] > norm["clipped to norm 1, lr 1"])
+    # "the norms reach tens, not the billions of the single step above"
+    assert 10 <= norm["no clipping, lr 1"].max() < 1e3
     # "With the learning rate lowered to 0.3 and no clipping at all, (nearly) every run learns"
     assert np.sum(acc["no clipping, lr 0.3"] >= 0.95) >= 4
 
