@@ -42,6 +42,11 @@ def run_lesson(assignment: str, replace: dict[str, str]) -> dict:
 
 
 @pytest.fixture(scope="module")
+def sigmoid():
+    return run_lesson("sigmoid", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
+
+
+@pytest.fixture(scope="module")
 def relu():
     return run_lesson("relu", {"SEEDS = range(5)": "SEEDS = range(5, 10)"})
 
@@ -50,6 +55,24 @@ def relu():
 def rnn():
     return run_lesson("rnn", {"SEEDS = range(5)": "SEEDS = range(5, 10)",
                               "MATRIX_SEEDS = range(3, 8)": "MATRIX_SEEDS = range(8, 13)"})
+
+
+def test_sigmoid_flat_training_claims(sigmoid):
+    curves, sat = sigmoid["curves"], sigmoid["start_sat"]
+    small, ten, hundred, raw = ("initial weights 0.1 * randn", "initial weights 10 * randn",
+                                "initial weights 100 * randn", "weights 0.1 * randn, raw inputs x 100")
+    # "On every seed the small initialization learns."
+    assert np.all(curves[small][:, -1] < 0.01)
+    # scale 10: "most (example, unit) pairs start saturated ... and the loss creeps down"
+    assert sat[ten].min() > 0.5
+    assert np.all(curves[ten][:, -1] < curves[ten][:, 0]) and np.all(curves[ten][:, -1] > 0.3)
+    # scale 100: "almost every pair is saturated ... the loss stays where it started"
+    assert sat[hundred].min() > 0.9
+    assert np.all(curves[hundred][:, 0] - curves[hundred][:, -1] < 0.05 * curves[hundred][:, 0])
+    # raw inputs: "starts exactly where the scale-10 run starts, with the same share of saturated
+    # pairs, and like that run it stalls far above zero"
+    assert np.allclose(curves[raw][:, 0], curves[ten][:, 0])
+    assert np.abs(sat[raw] - sat[ten]).max() <= 0.01 and np.all(curves[raw][:, -1] > 0.3)
 
 
 def test_relu_learning_rate_claims(relu):
