@@ -1054,7 +1054,7 @@ def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
         if all(close(x, y / q) for x, y, q in zip(a, e, qs)):
             label = wrong[0].quantities[k].label
             return (f"; on the wrong part yours is the expected value divided by {label}, "
-                    f"entry by entry: {label} is not multiplied in there")
+                    f"entry by entry: there it is not multiplied by {label}")
     for k in usable:
         for s, _ in [("1", 1.0), ("-1", -1.0)] + [f for f in _named_factors(wrong[0])
                                                   if not _composite(f[0])
