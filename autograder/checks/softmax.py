@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View
+from .explain import Explainer, Layout, Quantity, View, partial_upstream
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -198,7 +198,9 @@ def _affine_declared(size, case) -> dict:
     """What the explainer may refer to in one affine case."""
     N, D, M = size
     x, W, b, dout = case
-    return {"sizes": {"N": N, "D": D, "M": M},
+    return {"partials": partial_upstream(lambda g: {"dx": g @ W.T, "dW": x.T @ g,
+                                                    "db": g.sum(axis=0)}, dout, 0, "example"),
+            "sizes": {"N": N, "D": D, "M": M},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
                            "x": Quantity(x, "the input `x`", "input"),
                            "W": Quantity(W, "the weights `W`", "weights"),
