@@ -388,7 +388,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
                 f"@@ is the expected value {word} {q.label}, entry by entry"
                 + (": the upstream gradient is multiplied in a second time" if q.kind ==
-                   "upstream" and op is np.multiply else ""),
+                   "upstream" and op is np.multiply and "step" not in q.label else ""),
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
                 f"an extra factor ({q.kind})")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
