@@ -36,7 +36,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Layout, Local, Quantity, View, loop_alternatives,
-                      moved_upstream, walk_steps)
+                      moved_upstream, partial_upstream, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
@@ -296,6 +296,8 @@ def _step_declared(step_forward, case) -> dict:
     quantities["x"] = Quantity(x, "the input x", "input")
     da = _step_da(step_forward, args, dnh, dnc)
     return {"locals": _step_locals(step_forward, args, dnh, dnc, (i, f, o, g, next_c), da),
+            "partials": partial_upstream(lambda up: dict(zip(_STEP_NAMES, _step_grads(
+                step_forward, args, up[0], up[1]))), np.stack([dnh, dnc]), 1, "example"),
             "sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
             "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
 
@@ -644,6 +646,8 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
     walk = _seq_walk(lstm_step_forward, args, dh)
     dc0 = walk(list(range(T - 1, -1, -1)))["dc0"]
     return {"sizes": {"N": N, "T": T, "D": args[0].shape[2], "H": H},
+            "partials": partial_upstream(lambda changed: dict(zip(_SEQ_NAMES, input_gradients(
+                lstm_forward, args, changed))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args,
                                                                      changed))), dh),

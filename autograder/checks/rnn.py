@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      loop_alternatives, moved_upstream, walk_steps)
+                      loop_alternatives, moved_upstream, partial_upstream, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -232,7 +232,11 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
                      quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
                      regions={"dh0": [("the entries where h0 > 0", h0 > 0),
                                       ("the entries where h0 <= 0", h0 <= 0)]},
-                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T))
+                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T),
+                     partials=partial_upstream(lambda g, dhs=dhs: dict(zip(
+                         ("dWhh", "dh0"), input_gradients(lambda W, h: relu_rnn_forward(W, h, T),
+                                                          [Whh, h0], g))), dhs, 0,
+                         "time step"))
                 for got, true, dhs in cases]
     explainer = Explainer(views)
     for got, true, context, _ in runs:
@@ -447,6 +451,9 @@ def _step_declared(case: Case) -> dict:
             case.data["forward"], case.data["args"], case.data["dnext"] * v / (1 - next_h ** 2))))
     return {"locals": {"tanh": Local("tanh's local derivative at this step", "tanh", recompute,
                                      y=next_h, y_name="next_h")},
+            "partials": partial_upstream(lambda g: dict(zip(_STEP_NAMES, input_gradients(
+                case.data["forward"], case.data["args"], g))), case.data["dnext"], 0,
+                "example"),
             "sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
             "quantities": {
                 "dnext": Quantity(case.data["dnext"], "the upstream gradient dnext_h",
@@ -666,6 +673,8 @@ def _rnn_declared(dh, args, rnn_forward, step_forward=None) -> dict:
         more["for every step t reading the neighbouring step's cache, cache[t-1] (step 0 "
              "wrapping round to the last step's)"] = lambda: shifted(range(T - 1, -1, -1))
     return {"sizes": {"N": N, "T": T, "H": H},
+            "partials": partial_upstream(lambda g: dict(zip(_RNN_NAMES, input_gradients(
+                rnn_forward, args, g))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
                                                                      changed))), dh), **more},
