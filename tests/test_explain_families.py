@@ -253,3 +253,58 @@ def test_no_relation_fires_on_an_honest_variant(monkeypatch):
             if found is not None:
                 said.append(found.text)
     assert not said, said[:5]
+
+
+# ---------------------------------------------------------------- through the real checks
+
+_OWN_SLIPS = [
+    ("rnn", "rnn_backward", "the sigmoid's derivative, where the tanh's belongs", """
+def rnn_backward(dh, cache):
+    N, T, H = dh.shape
+    x0, _, Wx, Wh, _ = cache[0]
+    dx = np.zeros((N, T, x0.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+    carry = np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        x, prev_h, Wx, Wh, next_h = cache[t]
+        da = (dh[:, t, :] + carry) * next_h * (1 - next_h)
+        dx[:, t, :] = da @ Wx.T
+        carry = da @ Wh.T
+        dWx += x.T @ da
+        dWh += prev_h.T @ da
+        db += da.sum(axis=0)
+    return dx, carry, dWx, dWh, db
+"""),
+    ("softmax", "affine_backward", "counts only the first example's upstream gradient", """
+def affine_backward(dout, cache):
+    x, W, b = cache
+    return dout @ W.T, x.T @ dout, dout[0].copy()
+"""),
+    ("relu", "prelu_backward", "has the sign flipped", """
+def prelu_backward(dout, cache):
+    a, alpha = cache
+    neg = a <= 0
+    da = np.where(neg, alpha * dout, dout)
+    return da, -(a * dout * neg).sum(axis=0)
+"""),
+]
+
+
+@pytest.mark.parametrize("assignment, function, words, source", _OWN_SLIPS,
+                         ids=[s[1] for s in _OWN_SLIPS])
+def test_a_relation_of_the_families_reaches_the_student_through_the_checks(
+        assignment, function, words, source):
+    ns = solution_namespace(assignment)
+    env = dict(ns)
+    exec(compile(source, "<slip>", "exec"), env)
+    messages = []
+    for cell in cells_for(assignment, function):
+        try:
+            with np.errstate(all="ignore"):
+                run_test_cell(ns, cell, **{function: env[function]})
+        except (CheckFailure, StudentCodeError) as exc:
+            messages.append(str(exc))
+    assert messages, "the slip must lose points"
+    said = [line for m in messages for line in m.splitlines() if "What differs" in line]
+    assert any(words in line and "second input" in line for line in said), said
+    assert not any(FORMULA.search(m) for m in messages)

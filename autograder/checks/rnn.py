@@ -637,22 +637,26 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_walk(step_forward, args, dh, shift: int = 0):
+def _rnn_walk(step_forward, args, dh, shift: int = 0, local=None):
     """outputs(order): rnn_backward's outputs from a loop over the steps in `order`, each
     step's backward the complex step through the given step forward, step t reading the
     cache of step (t - shift) mod T (shift 1: the neighbouring step's cache, step 0 the
     last one's)."""
     x, h0, Wx, Wh, b = args
     T = dh.shape[1]
-    prevs, h = [], h0
+    prevs, outs, h = [], [], h0
     for t in range(T):
         prevs.append(h)
         h = step_forward(x[:, t, :], h, Wx, Wh, b)[0]
+        outs.append(np.asarray(h, dtype=np.float64))
 
     def step(t, carry):
         k = (t - shift) % T
+        up = dh[:, t, :] + carry
+        if local is not None:     # another local derivative: tanh's reweighted at step t
+            up = up * local[:, t, :] / (1.0 - outs[t] ** 2)
         gx, carry, *shared = input_gradients(step_forward, [x[:, k, :], prevs[k], Wx, Wh, b],
-                                             dh[:, t, :] + carry)
+                                             up)
         return gx, carry, shared
 
     def outputs(order):
@@ -672,7 +676,13 @@ def _rnn_declared(dh, args, rnn_forward, step_forward=None) -> dict:
         shifted = _rnn_walk(step_forward, args, dh, shift=1)
         more["for every step t reading the neighbouring step's cache, cache[t-1] (step 0 "
              "wrapping round to the last step's)"] = lambda: shifted(range(T - 1, -1, -1))
-    return {"sizes": {"N": N, "T": T, "H": H},
+        hs = np.asarray(rnn_forward(*args)[0], dtype=np.float64)
+        more_locals = {"tanh": Local("tanh's local derivative at every step", "tanh",
+                                     lambda v: _rnn_walk(step_forward, args, dh, local=v)(
+                                         range(T - 1, -1, -1)), y=hs, y_name="h")}
+    else:
+        more_locals = {}
+    return {"sizes": {"N": N, "T": T, "H": H}, "locals": more_locals,
             "partials": partial_upstream(lambda g: dict(zip(_RNN_NAMES, input_gradients(
                 rnn_forward, args, g))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(

@@ -524,7 +524,15 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
     quantities = {"X": Quantity(X, "the input `X`", "input")}
     quantities.update({k: Quantity(v, f"the parameter {k} itself", "parameter")
                        for k, v in params.items()})
+    g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                              np.asarray(logits, dtype=np.float64), dloss)
+    h = np.asarray(aff2[0], dtype=np.float64)
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
+            # the gradient on the logits restricted to one example (or all but one): what a
+            # loop over the examples that overwrites instead of adding gives
+            "partials": partial_upstream(lambda part: _linearised(
+                affine_forward, X, params, h, part, (a > 0).astype(np.float64)), g, 0,
+                "example"),
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
