@@ -308,3 +308,19 @@ def test_a_relation_of_the_families_reaches_the_student_through_the_checks(
     said = [line for m in messages for line in m.splitlines() if "What differs" in line]
     assert any(words in line and "second input" in line for line in said), said
     assert not any(FORMULA.search(m) for m in messages)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_number_in_place_of_a_varying_quantity_on_one_region_is_said(seed):
+    rng = np.random.default_rng(seed)
+    views = []
+    for n, h in ((4, 5), (6, 3)):
+        a, g = rng.standard_normal((n, h)), rng.uniform(0.5, 2.0, (n, h))
+        s = np.broadcast_to(rng.uniform(0.2, 1.5, h), (n, h))
+        neg = a <= 0
+        views.append(View({"da": np.where(neg, g * s.mean(), g)}, {"da": np.where(neg, g * s, g)},
+                          quantities={"s": Quantity(s, "the scale s (per column)", "parameter")},
+                          regions={"da": [("the entries where a > 0", ~neg),
+                                          ("the entries where a <= 0", neg)]}))
+    text = _said(find("da", views))
+    assert "one number in place of the scale s" in text and "the mean of" in text

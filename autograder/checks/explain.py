@@ -1055,6 +1055,23 @@ def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
             label = wrong[0].quantities[k].label
             return (f"; on the wrong part yours is the expected value divided by {label}, "
                     f"entry by entry: there it is not multiplied by {label}")
+    # one number in place of a quantity that varies (alpha's mean for every unit's alpha)
+    for k in usable:
+        qs = parts[k]
+        if any(np.any(np.abs(q) < 1e-12) or np.ptp(q) <= 1e-9 * np.max(np.abs(q))
+               for q in qs) or any(np.any(np.abs(y) < 1e-12) for y in e):
+            continue
+        cs = [x * q / y for x, y, q in zip(a, e, qs)]
+        if all(np.ptp(c) <= 1e-6 * max(np.max(np.abs(c)), 1e-300) for c in cs) and \
+                all(np.any(c) for c in cs):
+            label = wrong[0].quantities[k].label
+            c0 = float(np.mean(cs[0]))
+            full = _arr(wrong[0].quantities[k].value)
+            mean = all(abs(float(np.mean(c)) - float(np.mean(_arr(v.quantities[k].value))))
+                       <= 1e-6 * max(1.0, abs(float(np.mean(c)))) for c, v in zip(cs, wrong))
+            return (f"; on the wrong part yours is what the expected value would be with one "
+                    f"number in place of {label}, the same for every entry ({c0:.4g} here"
+                    + (f": the mean of {label}" if mean and full.size > 1 else "") + ")")
     for k in usable:
         for s, _ in [("1", 1.0), ("-1", -1.0)] + [f for f in _named_factors(wrong[0])
                                                   if not _composite(f[0])
