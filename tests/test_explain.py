@@ -420,7 +420,7 @@ def test_a_product_with_the_wrong_operand_and_a_complement_are_said(seed):
                           products={"dWh": ("prev_h", da)}))
     found = find("dWh", views)
     assert found.cause_id == "wrong-operand"
-    assert "next_h (cached) in place of prev_h (cached)" in found.text
+    assert "next_h (cached) instead of prev_h (cached)" in found.text
     fractions = [rng.uniform(0.05, 0.45) for _ in range(2)]
     found = find("frac", [View({"frac": 1 - f}, {"frac": f}) for f in fractions])
     assert found.cause_id == "complement"

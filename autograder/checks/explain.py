@@ -82,6 +82,11 @@ class View:
     terms: dict = field(default_factory=dict)
     alternatives: dict = field(default_factory=dict)
     products: dict = field(default_factory=dict)
+    # families of explain4 (see _family_claims): local derivatives that may be substituted,
+    # the right answer for a part of the upstream gradient, boundaries between regions
+    locals: dict = field(default_factory=dict)
+    partials: dict = field(default_factory=dict)
+    thresholds: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,8 @@ class _Claim:
 
     def __init__(self, holds: Callable[[View], bool], text: Callable[[View], str],
                  cause_id: str, title: str):
+        if not callable(text):
+            text = (lambda _v, t=text: t)
         self.holds, self.text, self.cause_id, self.title = holds, text, cause_id, title
 
 
@@ -306,7 +313,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                                     "the expected one", "sign-flipped", "the sign is flipped")
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
-                                       f"expected one{_size_words(s, v)}")
+                                       f"expected one{_equal_sizes(s, v)}{_size_words(s, v)}"
+                                       f"{_upstream_note(s, v)}")
                 cid = f"scale-{_display(s)}"
                 title = f"every entry {_display(s)} times the right one"
             add(holds, text, cid, title)
@@ -378,7 +386,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         for op, word in ((np.multiply, "times"), (np.divide, "divided by")):
             add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
                 and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
-                f"@@ is the expected value {word} {q.label}, entry by entry",
+                f"@@ is the expected value {word} {q.label}, entry by entry"
+                + (": the upstream gradient is multiplied in a second time" if q.kind ==
+                   "upstream" and op is np.multiply and "step" not in q.label else ""),
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
                 f"an extra factor ({q.kind})")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
@@ -456,11 +466,318 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     continue
                 add(lambda v, k=k: name in v.products and k in v.quantities and close(
                     v.outputs[name], _arr(v.quantities[k].value).T @ _arr(v.products[name][1])),
-                    f"@@ is what the expected value would be with {q.label} in place of "
+                    f"@@ is what the expected value would be with {q.label} instead of "
                     f"{first.quantities[key].label} in its product (the input the weights "
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
+    claims += _family_claims(name, first, layout)
     return claims
+
+
+# ---------------------------------------------------------------- families (explain4)
+
+@dataclass
+class Local:
+    """A local derivative of the backward pass that a slip may replace (`View.locals`).
+
+    label: where it is, as a student reads it ("the sigmoid of stage 3, sigx = sigmoid(x)");
+    kind: "sigmoid" or "tanh" (its value is then computed from `y`, the function's output),
+        "factor" (a plain factor of a product: `value`), or "path" (a whole path's
+        contribution: `value`);
+    recompute(v): the right outputs with v in place of this local derivative (the module's
+        reference with that one factor replaced), {output: array};
+    others: (label, value) more factors a slip may put in its place (another gate).
+    """
+
+    label: str
+    kind: str
+    recompute: Callable[[Any], dict]
+    y: Any = None
+    value: Any = None
+    others: tuple = ()
+    y_name: str = "y"
+
+
+def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
+    """(what the slip uses, id slug, its value) for a local derivative: the derivative of
+    the similar function, the difference squared, the factor applied twice or left out."""
+    if loc.kind in ("sigmoid", "tanh"):
+        y, n = _arr(loc.y), loc.y_name
+        sig, tanh = y * (1.0 - y), 1.0 - y ** 2
+        right = sig if loc.kind == "sigmoid" else tanh
+        out = [(f"{n} * (1 - {n}), the sigmoid's derivative, where the tanh's belongs",
+                "sigmoid-for-tanh", sig) if loc.kind == "tanh" else
+               (f"1 - {n}**2, the tanh's derivative, where the sigmoid's belongs",
+                "tanh-for-sigmoid", tanh)]
+        if loc.kind == "tanh":
+            out.append((f"(1 - {n})**2, the square taken of the difference instead of "
+                        f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
+        out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
+                ("the local derivative left out (a factor 1)", "local-missing",
+                 np.ones_like(right))]
+        return out
+    v = _arr(loc.value)
+    if loc.kind == "path":
+        return [("this path left out", "path-missing", np.zeros_like(v)),
+                ("this path with the opposite sign (subtracted instead of added)",
+                 "path-sign", -v),
+                ("this path counted twice", "path-twice", 2.0 * v)]
+    out = [("this factor left out (a factor 1)", "factor-missing", np.ones_like(v)),
+           ("this factor with the opposite sign", "factor-sign", -v),
+           ("this factor applied twice (squared)", "factor-twice", v ** 2)]
+    if np.all(np.abs(v) > 1e-12):
+        out.append(("the reciprocal of this factor (1 over it) instead of the factor itself",
+                    "factor-reciprocal", 1.0 / v))
+    out += [(f"{lab} instead of this factor", "factor-other", _arr(val))
+            for lab, val in loc.others]
+    return out
+
+
+def _local_claims(name: str, first: View) -> list[_Claim]:
+    """yours = the right computation with one declared local derivative replaced by a
+    similar one (tanh' for sigmoid', (1 - y)**2 for 1 - y**2, applied twice, left out, the
+    reciprocal, another gate): said with the place and the substitute, never the formula."""
+    claims = []
+    for key, loc in first.locals.items():
+        for k, (what, slug, _v) in enumerate(_local_substitutes(loc)):
+            def predicted(v, key=key, k=k):
+                memo = v.locals.get(key)
+                if memo is None:
+                    return None
+                cache = getattr(memo, "_memo", None)
+                if cache is None:
+                    cache = memo._memo = {}
+                if k not in cache:
+                    subs = _local_substitutes(memo)
+                    cache[k] = memo.recompute(subs[k][2]) if k < len(subs) else None
+                got = cache[k]
+                return None if got is None else got.get(name)
+
+            def holds(v, predicted=predicted):
+                p = predicted(v)
+                return p is not None and _arr(p).shape == _arr(v.truth[name]).shape and \
+                    bool(np.all(np.isfinite(_arr(p)))) and close(v.outputs[name], p)
+            text = (f"@@ is exactly what the right computation gives with {what}, in "
+                    f"{loc.label}")
+            claims.append(_Claim(holds, text, f"local-{slug}", _TITLES.get(
+                f"local-{slug}", "a local derivative replaced by another")))
+    return claims
+
+
+def partial_upstream(truth_for: Callable[[np.ndarray], dict], upstream, axis: int,
+                     word: str) -> dict:
+    """`View.partials` for a gradient linear in its upstream gradient: the right outputs for
+    the upstream restricted to one part along `axis` (its last or first index alone, or all
+    but the first or the last), computed only when asked: what a loop that overwrites
+    instead of adding, or that skips an index, gives. label -> (description, callable)."""
+    up = np.asarray(upstream, dtype=np.float64)
+    n = up.shape[axis] if up.ndim > axis else 0
+    if n < 2:
+        return {}
+
+    def only(t):
+        keep = np.zeros(n)
+        keep[t] = 1.0
+        shape = [1] * up.ndim
+        shape[axis] = n
+        return up * keep.reshape(shape)
+
+    first = "0" if "step" in word else "first"
+    cases = {
+        "only-last": (f"counts only the last {word}'s upstream gradient (the contribution of "
+                      f"that {word} alone; every other {word}'s is missing)", only(n - 1)),
+        "only-first": (f"counts only the {first} {word}'s upstream gradient (the contribution "
+                       f"of that {word} alone; every other {word}'s is missing)"
+                       if first == "first" else
+                       f"counts only {word} 0's upstream gradient (the contribution of that "
+                       f"{word} alone; every other {word}'s is missing)", only(0)),
+        "without-first": (f"misses the {first} {word}'s contribution (its upstream gradient "
+                          f"is never counted; every other {word}'s is right)" if first ==
+                          "first" else f"misses {word} 0's contribution: {word} 0's upstream "
+                          f"gradient is never counted (every other {word}'s is)",
+                          up - only(0)),
+        "without-last": (f"misses the last {word}'s contribution (its upstream gradient is "
+                         f"never counted; every other {word}'s is right)", up - only(n - 1)),
+    }
+    return {key: (label, (lambda changed=changed: truth_for(changed)))
+            for key, (label, changed) in cases.items()}
+
+
+def _partial_claims(name: str, first: View) -> list[_Claim]:
+    """yours = the right answer for a part of the upstream gradient only (one row, one step,
+    all but one step): a loop that overwrites instead of adding, or that skips an index."""
+    claims = []
+    for key, (label, _get) in first.partials.items():
+        def predicted(v, key=key):
+            if key not in v.partials:
+                return None
+            lab, get = v.partials[key]
+            if callable(get):
+                get = get()
+                v.partials[key] = (lab, get)
+            return None if get is None else get.get(name)
+
+        def holds(v, predicted=predicted):
+            p = predicted(v)
+            return p is not None and _nontrivial(p) and \
+                _arr(p).shape == _arr(v.truth[name]).shape and close(v.outputs[name], p)
+        claims.append(_Claim(holds, f"@@ {label}: it equals the right gradient for that part "
+                                    "of the upstream gradient alone", f"partial-{key}",
+                             "a sum over only part of the contributions"))
+    return claims
+
+
+def _equal_sizes(said: str, view: View) -> str:
+    """' (equally N/H or N/C: those sizes are equal here)' when other sizes give the same
+    factor in this case, so that the one said is not taken for the only one that fits."""
+    c = _value_of(said, view)
+    if c is None or not re.search(r"[A-Za-z_]", said):
+        return ""
+    same = [n for n, v in _named_factors(view) if n != said and n not in view.scalars
+            and abs(v - c) <= 1e-12 * max(1.0, abs(c)) and not any(
+                x in view.scalars for x in re.findall(r"[A-Za-z_][\w.\[\]-]*", n))
+            and _composite(n) == _composite(said)]
+    if not same:
+        return ""
+    return f" (equally {' or '.join(same[:3])}: those sizes are equal here)"
+
+
+def _upstream_note(said: str, view: View) -> str:
+    """': the upstream gradient dloss is multiplied in a second time' for a factor that is
+    a declared upstream scalar (the right answer already holds it once)."""
+    if said in view.scalars and "upstream" in view.scalars[said][1]:
+        return f": the upstream gradient {said} is multiplied in a second time"
+    return ""
+
+
+def _block_map_claims(name: str, first: View, layout: Layout) -> list[_Claim]:
+    """Blocks along a declared block axis written over each other: each block of yours is
+    one expected block (its own or another's) or zero, not a permutation (which
+    blocks-swapped says): 'the o block holds what the g block should, the g block is 0'."""
+    if name not in layout.blocks:
+        return []
+    axis, names = layout.blocks[name]
+    k = len(names)
+    a0, e0 = _arr(first.outputs[name]), _arr(first.truth[name])
+    if a0.ndim <= axis or a0.shape[axis] % k:
+        return []
+
+    def mapping(v):
+        a = np.split(_arr(v.outputs[name]), k, axis=axis)
+        e = np.split(_arr(v.truth[name]), k, axis=axis)
+        scale = float(np.max(np.abs(_arr(v.truth[name]))))
+        out = []
+        for j in range(k):
+            if close(a[j], e[j], scale=scale):
+                out.append(j)
+            elif not np.any(a[j]) and np.any(e[j]):
+                out.append(None)
+            else:
+                src = [i for i in range(k) if i != j and np.any(e[i]) and close(a[j], e[i])]
+                if len(src) != 1:
+                    return None
+                out.append(src[0])
+        return tuple(out)
+    m0 = mapping(first)
+    if m0 is None or m0 == tuple(range(k)) or sorted(x for x in m0 if x is not None) == \
+            list(range(k)):
+        return []          # all right, or a permutation (blocks-swapped says it)
+    parts = []
+    for j, src in enumerate(m0):
+        if src is None:
+            parts.append(f"the {names[j]}'s block is zero")
+        elif src != j:
+            parts.append(f"the {names[j]}'s block holds what the {names[src]}'s block should")
+    text = (f"in @@, {_join(parts)}; every other block is right (one block written over "
+            "another: check the offsets of the slices that fill each block)")
+    return [_Claim(lambda v: mapping(v) == m0, text, "block-written-over",
+                   "a block written in another block's place")]
+
+
+def _broadcast_factor_claims(name: str, first: View) -> list[_Claim]:
+    """One factor in place of another where the factors broadcast to the output (dW from a
+    unit's gradient and x, x a vector): yours = expected x q1 / q2 with q1, q2 declared
+    quantities that broadcast to the output's shape (at least one of them not of its shape,
+    which `factor-in-place-of-another` already tries)."""
+    a0 = _arr(first.outputs[name])
+    qs = [(k, q) for k, q in first.quantities.items()
+          if _arr(q.value).size > 1 and _broadcasts(_arr(q.value).shape, a0.shape)]
+    claims = []
+    for (k1, q1), (k2, q2) in itertools.permutations(qs, 2):
+        if _arr(q1.value).shape == _arr(q2.value).shape == a0.shape or \
+                not np.all(np.abs(_arr(q2.value)) > 1e-12):
+            continue
+
+        def holds(v, k1=k1, k2=k2):
+            if k1 not in v.quantities or k2 not in v.quantities or \
+                    not _nontrivial(v.truth[name]):
+                return False
+            shape = _arr(v.truth[name]).shape
+            r = np.broadcast_to(_arr(v.quantities[k1].value), shape) / np.broadcast_to(
+                _arr(v.quantities[k2].value), shape)
+            return _factor_holds(v.outputs[name], v.truth[name], r, np.multiply)
+        claims.append(_Claim(holds, f"@@ is what the expected value would be with {q1.label} "
+                                    f"as a factor instead of {q2.label}",
+                             "factor-in-place-of-another", "one factor in place of another"))
+    return claims
+
+
+def _family_claims(name: str, first: View, layout: Layout) -> list[_Claim]:
+    """The relations of families (b)-(d) of issue #27's third round, each written once:
+    a part of the upstream only, a local derivative replaced, blocks written over each
+    other, a factor in place of another that broadcasts."""
+    return (_partial_claims(name, first) + _local_claims(name, first)
+            + _block_map_claims(name, first, layout) + _broadcast_factor_claims(name, first))
+
+
+def _threshold_finding(name: str, wrong: list[View]) -> Finding | None:
+    """Family (e): the wrong entries are exactly those of a band next to a declared boundary
+    (`View.thresholds`: output -> (label of the quantity, its values, boundary's label,
+    boundary)): the boundary is placed elsewhere, on every case on the same side."""
+    sides = []
+    for v in wrong:
+        if name not in v.thresholds:
+            return None
+        qlabel, q, blabel, b = v.thresholds[name]
+        q = np.broadcast_to(_arr(q), _arr(v.truth[name]).shape)
+        scale = float(np.max(np.abs(_arr(v.truth[name]))))
+        bad = _rel_err(v.outputs[name], v.truth[name], scale) > MATCH_TOL
+        if not np.any(bad) or np.all(bad):
+            return None
+        out, inn = q > b, q <= b
+        if np.all(out[bad]):
+            side = "out"
+            lo, hi = b, float(np.max(q[bad]))
+            rest = q[out & ~bad]
+            if rest.size == 0 or np.any(rest <= hi):
+                return None
+            sides.append((side, hi, float(np.min(rest)), b))
+        elif np.all(inn[bad]):
+            side = "in"
+            lo = float(np.min(q[bad]))
+            rest = q[inn & ~bad]
+            if rest.size == 0 or np.any(rest >= lo):
+                return None
+            sides.append((side, lo, float(np.max(rest)), b))
+        else:
+            return None
+    if len({s[0] for s in sides}) != 1:
+        return None
+    qlabel, _q, blabel, _b = wrong[0].thresholds[name]
+    side, edge, nxt, b = sides[0]
+    if side == "out":
+        where = (f"the entries wrong are exactly those just beyond the boundary, with "
+                 f"{blabel} < {qlabel} <= {edge:.3g} ({blabel} = {b:.3g} here): your boundary "
+                 f"between the regions is not at {blabel} but further out, between "
+                 f"{edge:.3g} and {nxt:.3g}")
+    else:
+        where = (f"the entries wrong are exactly those just inside the boundary, with "
+                 f"{edge:.3g} <= {qlabel} <= {blabel} ({blabel} = {b:.3g} here): your "
+                 f"boundary between the regions is not at {blabel} but further in, between "
+                 f"{nxt:.3g} and {edge:.3g}")
+    return Finding(f"in @@, {where}; the boundary is tested on another quantity than "
+                   f"{qlabel}, or against another threshold", "boundary-moved",
+                   "the boundary between two regions in the wrong place")
 
 
 def _broadcasts(small, shape) -> bool:
@@ -727,6 +1044,49 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
     return None
 
 
+def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
+    """On the wrong part: yours = expected / q (a factor q missing there, the upstream
+    gradient not multiplied in), or yours - expected = c x q (a term too many there)."""
+    for k in usable:
+        qs = parts[k]
+        if any(np.any(np.abs(q) < 1e-12) for q in qs):
+            continue
+        if all(close(x, y / q) for x, y, q in zip(a, e, qs)):
+            label = wrong[0].quantities[k].label
+            return (f"; on the wrong part yours is the expected value divided by {label}, "
+                    f"entry by entry: there it is not multiplied by {label}")
+    # one number in place of a quantity that varies (alpha's mean for every unit's alpha)
+    for k in usable:
+        qs = parts[k]
+        if any(np.any(np.abs(q) < 1e-12) or np.ptp(q) <= 1e-9 * np.max(np.abs(q))
+               for q in qs) or any(np.any(np.abs(y) < 1e-12) for y in e):
+            continue
+        cs = [x * q / y for x, y, q in zip(a, e, qs)]
+        if all(np.ptp(c) <= 1e-6 * max(np.max(np.abs(c)), 1e-300) for c in cs) and \
+                all(np.any(c) for c in cs):
+            label = wrong[0].quantities[k].label
+            c0 = float(np.mean(cs[0]))
+            full = _arr(wrong[0].quantities[k].value)
+            mean = all(abs(float(np.mean(c)) - float(np.mean(_arr(v.quantities[k].value))))
+                       <= 1e-6 * max(1.0, abs(float(np.mean(c)))) for c, v in zip(cs, wrong))
+            return (f"; on the wrong part yours is what the expected value would be with one "
+                    f"number in place of {label}, the same for every entry ({c0:.4g} here"
+                    + (f": the mean of {label}" if mean and full.size > 1 else "") + ")")
+    for k in usable:
+        for s, _ in [("1", 1.0), ("-1", -1.0)] + [f for f in _named_factors(wrong[0])
+                                                  if not _composite(f[0])
+                                                  and not f[0].startswith("-")]:
+            if all((c := _value_of(s, v)) is not None and np.any(y)
+                   and close(x, y + c * q, scale=float(np.max(np.abs(y))))
+                   for v, x, y, q in zip(wrong, a, e, parts[k])):
+                how = "too small by " if s == "-1" else "too large by " + (
+                    "" if s == "1" else f"{s} times ")
+                return (f"; on the wrong part yours is {how}"
+                        f"{wrong[0].quantities[k].label}{_size_words(s, wrong[0])}: a term "
+                        "too many there")
+    return ""
+
+
 def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: str) -> str:
     """'; on the wrong part yours is 2 times the expected' when a scale or zeros holds there."""
     def wrong_mask(v):
@@ -790,6 +1150,9 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
             said = equals(k, _named_factors(wrong[0]))
             if said:
                 return said
+        said = _wrong_part_factor(wrong, a, e, parts, usable)
+        if said:
+            return said
     return ""
 
 
@@ -812,7 +1175,8 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         # a relation the right answer satisfies too tells nothing about this one
         right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
                      wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
-                     wrong[0].terms, wrong[0].alternatives, wrong[0].products)
+                     wrong[0].terms, wrong[0].alternatives, wrong[0].products,
+                     wrong[0].locals, wrong[0].partials, wrong[0].thresholds)
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
@@ -820,7 +1184,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue
         try:
-            return _extent(name, wrong, layout)
+            return _threshold_finding(name, wrong) or _extent(name, wrong, layout)
         except (ValueError, IndexError, KeyError, TypeError):
             return None
 
@@ -985,6 +1349,25 @@ _TITLES = {
     "summed-over-axis": "a sum over an axis",
     "wrong-operand": "a product with the wrong operand",
     "complement": "the complement (1 minus the right value)",
+    "local-sigmoid-for-tanh": "the sigmoid's derivative where the tanh's belongs",
+    "local-tanh-for-sigmoid": "the tanh's derivative where the sigmoid's belongs",
+    "local-tanh-derivative-parenthesis": "(1 - tanh)**2 for 1 - tanh**2",
+    "local-local-twice": "a local derivative applied twice",
+    "local-local-missing": "a local derivative left out",
+    "local-path-missing": "a path left out",
+    "local-path-sign": "a path with the opposite sign",
+    "local-path-twice": "a path counted twice",
+    "local-factor-missing": "a factor left out",
+    "local-factor-sign": "a factor with the opposite sign",
+    "local-factor-twice": "a factor applied twice",
+    "local-factor-reciprocal": "the reciprocal of a factor in its place",
+    "local-factor-other": "another factor in a factor's place",
+    "partial-only-last": "only the last part's contribution counted",
+    "partial-only-first": "only the first part's contribution counted",
+    "partial-without-first": "the first part's contribution missing",
+    "partial-without-last": "the last part's contribution missing",
+    "block-written-over": "a block written in another block's place",
+    "boundary-moved": "the boundary between two regions in the wrong place",
 }
 
 

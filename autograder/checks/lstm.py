@@ -35,8 +35,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Quantity, View, loop_alternatives,
-                      moved_upstream, walk_steps)
+from .explain import (Explainer, Layout, Local, Quantity, View, loop_alternatives,
+                      moved_upstream, partial_upstream, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
@@ -295,8 +295,60 @@ def _step_declared(step_forward, case) -> dict:
     quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
     quantities["x"] = Quantity(x, "the input x", "input")
     da = _step_da(step_forward, args, dnh, dnc)
-    return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
+    return {"locals": _step_locals(step_forward, args, dnh, dnc, (i, f, o, g, next_c), da),
+            "partials": partial_upstream(lambda up: dict(zip(_STEP_NAMES, _step_grads(
+                step_forward, args, up[0], up[1]))), np.stack([dnh, dnc]), 1, "example"),
+            "sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
             "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
+
+
+def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
+    """The local derivatives a slip may replace in one step (explain.Local): on the path
+    from next_h into the cell state (the output gate's factor o, tanh's derivative, the
+    whole path), and in each gate's block of da (the gate's own derivative, and the factor
+    that multiplies the cell's gradient: g for i, prev_c for f, tanh(next_c) for o, i for g)."""
+    i, f, o, g, next_c = gates
+    prev_c = np.real(np.asarray(args[2], dtype=np.complex128))
+    tc = np.tanh(next_c)
+    tprime = 1.0 - tc ** 2
+    path = dnh * o * tprime
+
+    def via_cell(extra):
+        return lambda v: dict(zip(_STEP_NAMES, _step_grads(step_forward, args, dnh,
+                                                           dnc + extra(v))))
+    where = "the path from next_h into the cell state"
+    out = {"cell-path": Local(where, "path", via_cell(lambda v: v - path), value=path),
+           "cell-tanh": Local(f"tanh's derivative on {where}", "tanh",
+                              via_cell(lambda v: dnh * o * (v - tprime)), y=tc,
+                              y_name="tanh(next_c)"),
+           "cell-o": Local(f"the output gate's factor o on {where}", "factor",
+                           via_cell(lambda v: dnh * (v - o) * tprime), value=o)}
+    H = o.shape[1]
+    names = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
+    values = dict(zip("ifog", (i, f, o, g)))
+    partners = {"i": ("the cell candidate g", g), "f": ("prev_c", prev_c),
+                "o": ("tanh(next_c)", tc), "g": ("the input gate i", i)}
+
+    def in_block(j, old):
+        def recompute(v):
+            d = np.array(da, dtype=np.float64)
+            d[:, j * H:(j + 1) * H] *= np.asarray(v) / old
+            return _from_da(args, d)
+        return recompute
+    for j, n in enumerate("ifog"):
+        kind = "tanh" if n == "g" else "sigmoid"
+        out[f"{n}-local"] = Local(f"the {names[j]}'s own derivative", kind,
+                                  in_block(j, values[n] * (1 - values[n]) if kind == "sigmoid"
+                                           else 1 - values[n] ** 2),
+                                  y=values[n], y_name=n)
+        label, partner = partners[n]
+        if np.all(np.abs(partner) > 1e-12):
+            others = tuple((f"the {names[k]}", values[m]) for k, m in enumerate("ifog")
+                           if m != n and values[m] is not partner)
+            out[f"{n}-partner"] = Local(f"{label} as the factor of the {names[j]}'s gradient",
+                                        "factor", in_block(j, partner), value=partner,
+                                        others=others)
+    return out
 
 
 def _step_da(step_forward, args, dnh, dnc) -> np.ndarray:
@@ -568,15 +620,16 @@ def _seq_walk(step_forward, args, dh):
         prev_c.append(c)
         h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
 
-    def step(t, carry):
+    def step(t, carry, swap=False):
         gh, gc = carry
         g = np.stack([dh[:, t, :] + gh, gc])
         grads = input_gradients(step_forward, [x[:, t, :], prev_h[t], prev_c[t], Wx, Wh, b],
                                 g, output=lambda r: np.stack([r[0], r[1]]))
-        return grads[0], (grads[1], grads[2]), grads[3:]
+        return grads[0], ((grads[2], grads[1]) if swap else (grads[1], grads[2])), grads[3:]
 
-    def outputs(order):
-        own, (dh0, dc0), shared = walk_steps(step, order, (np.zeros((N, H)), np.zeros((N, H))))
+    def outputs(order, swap=False):
+        own, (dh0, dc0), shared = walk_steps(lambda t, c: step(t, c, swap), order,
+                                             (np.zeros((N, H)), np.zeros((N, H))))
         dx = np.zeros(x.shape)
         for t, g in own.items():
             dx[:, t, :] = g
@@ -593,10 +646,15 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
     walk = _seq_walk(lstm_step_forward, args, dh)
     dc0 = walk(list(range(T - 1, -1, -1)))["dc0"]
     return {"sizes": {"N": N, "T": T, "D": args[0].shape[2], "H": H},
+            "partials": partial_upstream(lambda changed: dict(zip(_SEQ_NAMES, input_gradients(
+                lstm_forward, args, changed))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args,
                                                                      changed))), dh),
-                **loop_alternatives(walk, T)},
+                **loop_alternatives(walk, T),
+                "for the two carries exchanged at every step (the hidden state's gradient "
+                "carried in the cell state's place, and the cell state's in the hidden "
+                "state's)": lambda: walk(list(range(T - 1, -1, -1)), swap=True)},
             "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
                                                 "(the dprev_c left after step 0), not the one "
                                                 "on h0", "cell-carry")}}
@@ -824,6 +882,7 @@ def _huber_declared(r, delta, dloss) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss"),
                         "delta": (delta, "the clip")},
             "quantities": {"r": Quantity(r, "the error r", "input")},
+            "thresholds": {"dr": ("|r|", np.abs(r), "delta", delta)},
             "regions": {"dr": [("the entries inside [-delta, delta]", inside),
                                ("the entries where r > delta", r > delta),
                                ("the entries where r < -delta", r < -delta)]}}

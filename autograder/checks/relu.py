@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Quantity, View
+from .explain import Explainer, Quantity, View, partial_upstream
 from .core import (
     NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
     call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
@@ -504,10 +504,29 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
         pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
         pdalpha = _expect_dalpha_shape(fn, pdalpha, *pa.shape)
         return pdalpha, _dalpha_hints(prelu_forward, pa, palpha, pdout, ptruth)
+
+    def views():
+        out = [View({"dalpha": dalpha}, {"dalpha": truth},
+                    **_dalpha_declared(a, alpha, dout, prelu_forward))]
+        pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
+        if np.shape(pdalpha) == np.shape(ptruth):
+            out.append(View({"dalpha": np.asarray(pdalpha, dtype=np.float64)},
+                            {"dalpha": ptruth}, **_dalpha_declared(pa, palpha, pdout,
+                                                                   prelu_forward)))
+        return out
     expect_close(fn, "dalpha", dalpha, truth, cause=_PRELU_DALPHA_CAUSE,
+                 explain=Explainer(views).for_output("dalpha"),
                  hints=_verified_with_probe(
                      dalpha, truth, _dalpha_hints(prelu_forward, a, alpha, dout, truth), probe),
                  context=f"for a batch of N = {n} examples")
+
+
+def _dalpha_declared(a, alpha, dout, prelu_forward) -> dict:
+    """What the explainer may refer to for dalpha: the sizes, and the right dalpha for the
+    upstream gradient of one example (or all but one) only."""
+    return {"sizes": dict(zip(("N", "H"), a.shape)),
+            "partials": partial_upstream(lambda g: {"dalpha": _numgrad(
+                lambda v: prelu_forward(a, v)[0], alpha, g)}, dout, 0, "example")}
 
 
 def _dalpha_hints(prelu_forward, a, alpha, dout, truth) -> list:

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Quantity, View,
-                      moved_upstream, walk_steps)
+from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
+                      loop_alternatives, moved_upstream, partial_upstream, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -232,7 +232,11 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
                      quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
                      regions={"dh0": [("the entries where h0 > 0", h0 > 0),
                                       ("the entries where h0 <= 0", h0 <= 0)]},
-                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T))
+                     alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T),
+                     partials=partial_upstream(lambda g, dhs=dhs: dict(zip(
+                         ("dWhh", "dh0"), input_gradients(lambda W, h: relu_rnn_forward(W, h, T),
+                                                          [Whh, h0], g))), dhs, 0,
+                         "time step"))
                 for got, true, dhs in cases]
     explainer = Explainer(views)
     for got, true, context, _ in runs:
@@ -441,7 +445,16 @@ def _step_declared(case: Case) -> dict:
     cached states and tanh's local derivative."""
     x, prev_h, Wx, Wh, b = case.data["args"]
     next_h = case.data["next_h"]
-    return {"sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
+
+    def recompute(v):
+        return dict(zip(_STEP_NAMES, input_gradients(
+            case.data["forward"], case.data["args"], case.data["dnext"] * v / (1 - next_h ** 2))))
+    return {"locals": {"tanh": Local("tanh's local derivative at this step", "tanh", recompute,
+                                     y=next_h, y_name="next_h")},
+            "partials": partial_upstream(lambda g: dict(zip(_STEP_NAMES, input_gradients(
+                case.data["forward"], case.data["args"], g))), case.data["dnext"], 0,
+                "example"),
+            "sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
             "quantities": {
                 "dnext": Quantity(case.data["dnext"], "the upstream gradient dnext_h",
                                   "upstream"),
@@ -607,11 +620,12 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     def views():
         found = probe()
         here = View(outs, dict(zip(_RNN_NAMES, true)),
-                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward))
+                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward, rnn_step_forward))
         if found is None:
             return [here]
         return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])),
-                           **_rnn_declared(found[3], found[4], rnn_forward))]
+                           **_rnn_declared(found[3], found[4], rnn_forward,
+                                           rnn_step_forward))]
     explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
@@ -623,12 +637,57 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_declared(dh, args, rnn_forward) -> dict:
+def _rnn_walk(step_forward, args, dh, shift: int = 0, local=None):
+    """outputs(order): rnn_backward's outputs from a loop over the steps in `order`, each
+    step's backward the complex step through the given step forward, step t reading the
+    cache of step (t - shift) mod T (shift 1: the neighbouring step's cache, step 0 the
+    last one's)."""
+    x, h0, Wx, Wh, b = args
+    T = dh.shape[1]
+    prevs, outs, h = [], [], h0
+    for t in range(T):
+        prevs.append(h)
+        h = step_forward(x[:, t, :], h, Wx, Wh, b)[0]
+        outs.append(np.asarray(h, dtype=np.float64))
+
+    def step(t, carry):
+        k = (t - shift) % T
+        up = dh[:, t, :] + carry
+        if local is not None:     # another local derivative: tanh's reweighted at step t
+            up = up * local[:, t, :] / (1.0 - outs[t] ** 2)
+        gx, carry, *shared = input_gradients(step_forward, [x[:, k, :], prevs[k], Wx, Wh, b],
+                                             up)
+        return gx, carry, shared
+
+    def outputs(order):
+        own, carry, shared = walk_steps(step, order, np.zeros_like(h0))
+        dx = np.zeros(x.shape)
+        for t, g in own.items():
+            dx[:, t, :] = g
+        return dict(zip(_RNN_NAMES, [dx, carry, *shared]))
+    return outputs
+
+
+def _rnn_declared(dh, args, rnn_forward, step_forward=None) -> dict:
     N, T, H = dh.shape
-    return {"sizes": {"N": N, "T": T, "H": H},
-            "alternatives": moved_upstream(
+    more = {}
+    if step_forward is not None:
+        more.update(loop_alternatives(_rnn_walk(step_forward, args, dh), T))
+        shifted = _rnn_walk(step_forward, args, dh, shift=1)
+        more["for every step t reading the neighbouring step's cache, cache[t-1] (step 0 "
+             "wrapping round to the last step's)"] = lambda: shifted(range(T - 1, -1, -1))
+        hs = np.asarray(rnn_forward(*args)[0], dtype=np.float64)
+        more_locals = {"tanh": Local("tanh's local derivative at every step", "tanh",
+                                     lambda v: _rnn_walk(step_forward, args, dh, local=v)(
+                                         range(T - 1, -1, -1)), y=hs, y_name="h")}
+    else:
+        more_locals = {}
+    return {"sizes": {"N": N, "T": T, "H": H}, "locals": more_locals,
+            "partials": partial_upstream(lambda g: dict(zip(_RNN_NAMES, input_gradients(
+                rnn_forward, args, g))), dh, 1, "time step"),
+            "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
-                                                                     changed))), dh),
+                                                                     changed))), dh), **more},
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View
+from .explain import Explainer, Layout, Local, Quantity, View, partial_upstream
 from .core import (
     CS_STEP, NUMBER, Cause, CheckFailure, Hint, StudentCodeError, call_checked,
     complex_step_gradient, expect_close, expect_efficient, input_gradients, looks_like,
@@ -272,9 +272,16 @@ def _layer_declared(W, x, z, dz) -> dict:
     input, and the sigmoid's local derivative spread over each unit's row of dW."""
     H, D = W.shape
     local = z * (1 - z)
-    return {"sizes": {"H": H, "D": D},
+
+    def grads(da):
+        return {"dx": W.T @ da, "dW": np.outer(da, x)}
+    return {"locals": {"sigmoid": Local("the sigmoid's local derivative of each unit",
+                                        "sigmoid", lambda v: grads(dz * v), y=z, y_name="z")},
+            "partials": partial_upstream(lambda g: grads(g * local), dz, 0, "unit"),
+            "sizes": {"H": H, "D": D},
             "quantities": {"dz": Quantity(dz, "the upstream gradient dz", "upstream"),
                            "x": Quantity(x, "the input x", "input"),
+                           "W": Quantity(W, "the weights W", "weights"),
                            "local": Quantity(np.broadcast_to(local[:, None], (H, D)),
                                              "the sigmoid's local derivative of each unit",
                                              "local-derivative"),

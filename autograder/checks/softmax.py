@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View
+from .explain import Explainer, Layout, Quantity, View, partial_upstream
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -198,7 +198,9 @@ def _affine_declared(size, case) -> dict:
     """What the explainer may refer to in one affine case."""
     N, D, M = size
     x, W, b, dout = case
-    return {"sizes": {"N": N, "D": D, "M": M},
+    return {"partials": partial_upstream(lambda g: {"dx": g @ W.T, "dW": x.T @ g,
+                                                    "db": g.sum(axis=0)}, dout, 0, "example"),
+            "sizes": {"N": N, "D": D, "M": M},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
                            "x": Quantity(x, "the input `x`", "input"),
                            "W": Quantity(W, "the weights `W`", "weights"),
@@ -522,7 +524,15 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
     quantities = {"X": Quantity(X, "the input `X`", "input")}
     quantities.update({k: Quantity(v, f"the parameter {k} itself", "parameter")
                        for k, v in params.items()})
+    g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                              np.asarray(logits, dtype=np.float64), dloss)
+    h = np.asarray(aff2[0], dtype=np.float64)
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
+            # the gradient on the logits restricted to one example (or all but one): what a
+            # loop over the examples that overwrites instead of adding gives
+            "partials": partial_upstream(lambda part: _linearised(
+                affine_forward, X, params, h, part, (a > 0).astype(np.float64)), g, 0,
+                "example"),
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "

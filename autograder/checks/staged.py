@@ -26,7 +26,7 @@ import itertools
 
 import numpy as np
 
-from .explain import Explainer, Quantity, View
+from .explain import Explainer, Local, Quantity, View
 from .core import (
     CS_STEP, NUMBER, Case, Cause, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
     call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
@@ -337,11 +337,31 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
 
 
 def _staged_declared(case: Case) -> dict:
-    """The explainer may scale by the upstream gradient df when it is one number."""
+    """The explainer may scale by the upstream gradient df when it is one number, multiply
+    by it entry by entry when it is an array, and replace one stage's local derivative
+    (`_backprop_stages` with that one factor changed)."""
     df = case.data.get("df") if isinstance(case.data, dict) else None
-    if df is None or np.size(df) != 1:
+    if df is None:
         return {}
-    return {"scalars": {"df": (float(np.reshape(df, ())), "the upstream gradient df")}}
+    out: dict = {"locals": _staged_locals(case.data)}
+    if np.size(df) == 1:
+        out["scalars"] = {"df": (float(np.reshape(df, ())), "the upstream gradient df")}
+    elif np.shape(df) == np.shape(case.truth["dx"]):
+        out["quantities"] = {"df": Quantity(df, "the upstream gradient df", "upstream")}
+    return out
+
+
+def _staged_locals(data: dict) -> dict:
+    """Each stage's local derivative, as one the explainer may replace by a similar one."""
+    L, df, cache = data["local"], data["df"], data["cache"]
+
+    def recompute(key):
+        return lambda v: _backprop_stages(df, {**L, key: v})
+    out = {key: Local(_STAGE_LINES[key], "factor", recompute(key), value=L[key])
+           for key in ("8num", "8inv", "7", "5")}
+    for key, i, name in (("3", 4, "sigx"), ("1", 2, "sigy")):
+        out[key] = Local(_STAGE_LINES[key], "sigmoid", recompute(key), y=cache[i], y_name=name)
+    return out
 
 
 def _scalar_df(rng) -> float:
