@@ -614,6 +614,7 @@ def _refused() -> set[int]:
                 obj = vars(module).get(name, _MISSING)
                 if obj is not _MISSING and not isinstance(obj, (str, int, float)):
                     _refused_keep.append(obj)
+        whole: list = []   # the functions of the modules refused as a whole
         for place in _REFUSED_MODULES:
             module = sys.modules.get(place)
             if not isinstance(module, types.ModuleType):
@@ -625,6 +626,17 @@ def _refused() -> set[int]:
                 obj = vars(module).get(name, _MISSING)
                 if callable(obj) or isinstance(obj, types.ModuleType):
                     _refused_keep.append(obj)
+                    whole.append(obj)
+        # the modules that implement them (numpy.lib._scimath_impl behind np.emath): every
+        # function of theirs, private helpers such as `_tocomplex` included
+        public = {id(o) for o in whole}
+        for name, module in list(sys.modules.items()):
+            if not isinstance(module, types.ModuleType) or name in _REFUSED_PLACES:
+                continue
+            members = list(vars(module).values())
+            if sum(id(o) in public and callable(o) for o in members) >= 3:
+                _refused_keep.extend(o for o in members if callable(o) and   # its own
+                                     getattr(o, "__module__", None) == name)
         _refused_keep.append(_MISSING)
         _refused_ids.update(id(o) for o in _refused_keep if o is not _MISSING)
     return _refused_ids
