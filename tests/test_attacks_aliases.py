@@ -48,6 +48,24 @@ ALIASES = {
         "    i = np.sqrt(_tocomplex(np.array(-1.0)))\n"
         "    zx = staged_forward(x + i * h, y)[0]\n"
         "    zy = staged_forward(x, y + i * h)[0]\n" + _VIEW),
+    "scipy.special's lambertw (complex for a real input)": (
+        "from scipy.special import lambertw as W\n"
+        "def staged_backward(df, cache):\n"
+        "    x, y = cache[0], cache[1]\n"
+        "    h = 1e-30\n"
+        "    w = W(1.0)\n"
+        "    i = np.sqrt(w / w - 2.0)\n"
+        "    zx = staged_forward(x + i * h, y)[0]\n"
+        "    zy = staged_forward(x, y + i * h)[0]\n" + _VIEW),
+    "a scipy.special ufunc with a loop from real to complex": (
+        "import scipy.special as S\n"
+        "def staged_backward(df, cache):\n"
+        "    x, y = cache[0], cache[1]\n"
+        "    h = 1e-30\n"
+        "    w = S.modfresnelp(1.0)[0]\n"
+        "    i = np.sqrt(w / w - 2.0)\n"
+        "    zx = staged_forward(x + i * h, y)[0]\n"
+        "    zy = staged_forward(x, y + i * h)[0]\n" + _VIEW),
     "a dtype class of np.dtypes": (
         "def staged_backward(df, cache):\n"
         "    x, y = cache[0], cache[1]\n"
