@@ -111,3 +111,20 @@ def test_honest_names_from_numpy_s_modules_are_not_refused():
             "    g = np.asarray(df, dtype=np.float64).astype(t)\n"
             "    return g * norm([1.0]) * np.lib.stride_tricks.as_strided(np.ones(1))[0], g\n")
     assert findings([("your cell `staged_backward`", cell)], ["staged_backward"]) == {}
+
+
+def test_reading_a_name_imports_nothing_but_scipy_special():
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "from backprop_lab.checks.complex_scan import findings\n"
+            "before = set(sys.modules)\n"
+            "findings([('c', 'import numpy.conftest\\nimport numpy.f2py.__main__\\n"
+            "import numpy.testing as T\\ndef relu_backward(dout, cache):\\n"
+            "    return dout * T.x\\n')], ['relu_backward'])\n"
+            "new = set(sys.modules) - before\n"
+            "assert not any(m.startswith(('numpy.conftest', 'numpy.f2py', 'numpy.testing', "
+            "'pytest', 'hypothesis')) for m in new), sorted(new)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
