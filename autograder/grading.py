@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -18,7 +19,7 @@ from types import CodeType
 
 from .assignments import ASSIGNMENTS
 from .checks.complex_scan import findings as complex_findings, message as complex_message
-from .checks.core import STUDENT_KEY, StudentCodeError
+from .checks.core import STUDENT_KEY, StudentCodeError, set_probe_salt
 from .checks.exactness import PROBES
 from .notebooks import (DEFINITION_ONLY, GIVEN_LABEL, SOLUTION, GradingPlan, Notebook,
                         NotebookError, Test, given_source, make_plan, read_notebook, safe_name,
@@ -174,6 +175,7 @@ class GradingSession:
         self._given = trusted.namespace()
         self._serving_hidden: bool | None = None   # the kind of test the child has served
         self.refused = refused_functions(plan)
+        self.probe_salt = probe_salt(trusted, student)
 
     def close(self) -> None:
         self.process.close()
@@ -218,6 +220,7 @@ class GradingSession:
         start = time.monotonic()
         self.process.deadline = first_deadline = start + self.limits.timeout
         ended, causes = False, []
+        set_probe_salt(self.probe_salt)
         try:
             exec(self.trusted.tests[test.grade_id], ns)
             status, output = PASSED, ""
@@ -233,6 +236,7 @@ class GradingSession:
         except Exception as exc:   # a value the checks did not foresee
             status, output = ERROR, f"{type(exc).__name__}: {exc}"
         finally:
+            set_probe_salt(None)
             loading = self.process.deadline - first_deadline   # calls move it on by this
             self.process.deadline = None
         seconds = max(0.0, time.monotonic() - start - loading)
@@ -240,6 +244,24 @@ class GradingSession:
         if printed:
             output = (output + "\n" if output else "") + "Your code printed:\n" + printed
         return status, output, ended, seconds, causes
+
+
+def probe_salt(trusted: TrustedAssignment, student: str | None) -> str:
+    """The salt of a submission's exactness probes (checks.core.probe_seed): a hash of the
+    trusted copy (source/, whose hidden cells hold secrets no student has) and the student's
+    id, so that the same student gets the same probes at every grading and no case can be
+    recorded in advance. A trusted copy without hidden tests (a student grading their own
+    notebooks) has no secret: a random salt then, new for each grader process."""
+    digest = hashlib.sha256()
+    for cell in trusted.notebook.cells:
+        digest.update(cell.source.encode("utf-8", "replace") + b"\0")
+    if not any(t.hidden for t in tests_of(trusted.notebook)):
+        digest.update(_PROCESS_SALT)
+    digest.update(f"/{student}".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+_PROCESS_SALT = os.urandom(16)
 
 
 def refused_functions(plan: GradingPlan) -> dict[str, str]:
@@ -355,7 +377,10 @@ def add_unsaved_note(tested: TestResult, path: str, plan: GradingPlan) -> None:
     if tested.status == PASSED or function is None:
         return
     saved = "\n\n".join(source for _, source in plan.child_cells)
-    note = unsaved_note(path, plan.assignment, function, saved)
+    try:
+        note = unsaved_note(path, plan.assignment, function, saved)
+    except Exception:   # a hint read from a file others may write: never a notebook's failure
+        note = ""
     if note:
         tested.output = f"{tested.output}\n{note}" if tested.output else note
 

@@ -42,6 +42,7 @@ the kernel is the student's.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import re
 from dataclasses import dataclass
@@ -63,6 +64,10 @@ COMPLEX_NAMES = frozenset({
     "typeDict", "mintypecode", "obj2sctype", "sctype2char", "ScalarType", "allTypes",
     "sctypeNA", "hilbert", "hankel1", "hankel2",
     "hankel1e", "hankel2e", "sph_harm", "sph_harm_y", "wofz", "rsf2csf",
+    # scipy.special's functions written in Python whose results are complex for real inputs
+    # (its ufuncs are told by their loops: see refused_object)
+    "lambertw", "erf_zeros", "fresnel_zeros", "fresnelc_zeros", "fresnels_zeros", "h1vp",
+    "h2vp", "pbdn_seq", "sph_harm_y_all", "kelvin", "modfresnelm", "modfresnelp",
 })
 # ... and every name that starts with "complex" (complex64, complex128, complex256, ...)
 _COMPLEX_PREFIX = "complex"
@@ -267,10 +272,13 @@ def _params(args: ast.arguments) -> set[str]:
 class _Reader(ast.NodeVisitor):
     """Every finding in one included node (a definition or a statement), in source order."""
 
-    def __init__(self, module: _Scope, attributes: dict[str, list[ast.AST]]):
+    def __init__(self, module: _Scope, attributes: dict[str, list[ast.AST]],
+                 imported: dict[str, tuple[str, ...]] | None = None):
         self.found: list[tuple[int, str, str]] = []   # (line, kind, what)
         self.scopes = [module]
         self.attributes = attributes   # attribute name -> the values the student assigns it
+        # name -> (module, attribute, ...) that an import binds it to (see `_imports`)
+        self.imported = DEFAULT_IMPORTS if imported is None else imported
         self.docstrings: set[int] = set()
 
     def add(self, node: ast.AST, kind: str, what: str) -> None:
@@ -329,7 +337,21 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self._name(node, node.attr)
+        path = _dotted(node)
+        if path and path[0] in self.imported and not self._local(path[0]):
+            self._alias(node, self.imported[path[0]] + path[1:])
         self.generic_visit(node)
+
+    def _local(self, name: str) -> bool:
+        """Whether `name` is a parameter or a variable of an enclosing function."""
+        return any(name in scope.params or name in scope.assigned
+                   for scope in self.scopes[1:])
+
+    def _alias(self, node: ast.AST, path: tuple[str, ...]) -> None:
+        """A name written out from a module that names, in the grader's own numpy, what the
+        scan refuses under its public name, or a complex type (see `refused_object`)."""
+        if refused_object(path):
+            self.add(node, COMPLEX, f"`{'.'.join(path[-2:])}`")
 
     def _name(self, node: ast.AST, name: str) -> None:
         if complex_name(name):
@@ -342,6 +364,8 @@ class _Reader(ast.NodeVisitor):
             self.add(node, POWER, f"`{name}`")
 
     def visit_alias(self, node: ast.alias) -> None:
+        if refused_object(tuple(node.name.split("."))):
+            self.add(node, COMPLEX, f"`{node.name}`")
         parts = node.name.split(".")
         for part in parts + ([node.asname] if node.asname else []):
             if complex_name(part) or part in COMPLEX_MODULES:
@@ -358,6 +382,9 @@ class _Reader(ast.NodeVisitor):
                 node.module == "scipy" and all(a.name == "special" for a in node.names)):
             self.add(node, HIDDEN, f"`from {'.' * node.level}{node.module or ''} import`")
         for alias in node.names:
+            if not node.level and node.module and \
+                    refused_object((*node.module.split("."), alias.name)):
+                self.add(node, COMPLEX, f"`{alias.name}`")
             if alias.name == "*":
                 self.add(node, HIDDEN, "`import *`")
             elif complex_name(alias.name) or alias.name in COMPLEX_MODULES:
@@ -499,6 +526,160 @@ def _plain_dtype(value: ast.AST) -> bool:
             isinstance(value.func, (ast.Name, ast.Attribute)) and _plain_dtype(value.func):
         return True
     return False
+
+
+# ---------------------------------------------------------------- names of what is refused
+
+# The names the student's cells may use for modules without importing them (the given cells
+# import numpy as np).
+DEFAULT_IMPORTS: dict[str, tuple[str, ...]] = {"np": ("numpy",), "numpy": ("numpy",)}
+# What the scan refuses by name, as objects: numpy's complex functions and modules. The same
+# object reached under another name (a private module of numpy's: `np.lib._scimath_impl` is
+# what `np.emath` re-exports; `np.linalg._linalg.eig`) is refused too.
+_REFUSED_PLACES = ("numpy", "numpy.linalg", "numpy.lib", "numpy.lib.scimath")
+_REFUSED_MODULES = ("numpy.emath", "numpy.lib.scimath", "numpy.fft", "numpy.polynomial",
+                    "cmath")
+
+
+def _imports(trees: list[ast.Module]) -> dict[str, tuple[str, ...]]:
+    """name -> the dotted path an import of the student's binds it to: `import a.b as x` ->
+    x: (a, b); `import a.b` -> a: (a,); `from a.b import c as y` -> y: (a, b, c)."""
+    found = dict(DEFAULT_IMPORTS)
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    parts = tuple(alias.name.split("."))
+                    found[alias.asname or parts[0]] = parts if alias.asname else parts[:1]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                for alias in node.names:
+                    if alias.name != "*":
+                        found[alias.asname or alias.name] = (*node.module.split("."),
+                                                             alias.name)
+    return found
+
+
+def _dotted(node: ast.AST) -> tuple[str, ...] | None:
+    """`np.lib.scimath` as ("np", "lib", "scimath"); None for anything but names and
+    attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return (node.id, *reversed(parts))
+
+
+_MISSING = object()
+
+
+def _resolve(path: tuple[str, ...]):
+    """The object a dotted path names in the grader, or _MISSING. Nothing is imported here but
+    scipy.special (the one module beyond numpy the scan allows; a student's path never
+    makes the grader import, and so run, anything else), and no module's `__getattr__` runs
+    (a module's attribute is read from its namespace)."""
+    import sys
+    import types
+    import warnings
+    for cut in range(len(path), 0, -1):
+        name = ".".join(path[:cut])
+        obj = sys.modules.get(name)
+        if obj is None and name == SCIPY_ALLOWED:
+            try:   # the one module beyond numpy the scan allows (numpy's are loaded)
+                obj = importlib.import_module(name)
+            except Exception:
+                obj = None
+        if obj is not None:
+            break
+    else:
+        return _MISSING
+    for name in path[cut:]:
+        if isinstance(obj, types.ModuleType):
+            obj = vars(obj).get(name, _MISSING)
+        elif isinstance(obj, type):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    obj = getattr(obj, name)
+                except Exception:
+                    return _MISSING
+        else:
+            return _MISSING
+        if obj is _MISSING:
+            return _MISSING
+    return obj
+
+
+_refused_ids: set[int] = set()
+_refused_keep: list = []   # keeps the refused objects alive, so that their ids stay theirs
+
+
+def _refused() -> set[int]:
+    """The ids of the objects the scan refuses by name (read once, from loaded modules)."""
+    if not _refused_keep:
+        import sys
+        import types
+        for place in _REFUSED_PLACES:
+            module = sys.modules.get(place)
+            for name in COMPLEX_NAMES if module is not None else ():
+                obj = vars(module).get(name, _MISSING)
+                if obj is not _MISSING and not isinstance(obj, (str, int, float)):
+                    _refused_keep.append(obj)
+        whole: list = []   # the functions of the modules refused as a whole
+        for place in _REFUSED_MODULES:
+            module = sys.modules.get(place)
+            if not isinstance(module, types.ModuleType):
+                continue
+            _refused_keep.append(module)
+            names = getattr(module, "__all__", None) or [n for n in vars(module)
+                                                        if not n.startswith("_")]
+            for name in names:
+                obj = vars(module).get(name, _MISSING)
+                if callable(obj) or isinstance(obj, types.ModuleType):
+                    _refused_keep.append(obj)
+                    whole.append(obj)
+        # the modules that implement them (numpy.lib._scimath_impl behind np.emath): every
+        # function of theirs, private helpers such as `_tocomplex` included
+        public = {id(o) for o in whole}
+        for name, module in list(sys.modules.items()):
+            if not isinstance(module, types.ModuleType) or name in _REFUSED_PLACES:
+                continue
+            members = list(vars(module).values())
+            if sum(id(o) in public and callable(o) for o in members) >= 3:
+                _refused_keep.extend(o for o in members if callable(o) and   # its own
+                                     getattr(o, "__module__", None) == name)
+        _refused_keep.append(_MISSING)
+        _refused_ids.update(id(o) for o in _refused_keep if o is not _MISSING)
+    return _refused_ids
+
+
+def refused_object(path: tuple[str, ...]) -> bool:
+    """Whether the dotted path (a module's name first) names, in the grader, an object the
+    scan refuses by name (`_refused`), or a complex type or data type (a dtype class such as
+    np.dtypes.CLongDoubleDType, its `.type`), whatever the path's own words are."""
+    obj = _resolve(path)
+    if obj is _MISSING:
+        return False
+    if id(obj) in _refused():
+        return True
+    import sys
+    np = sys.modules.get("numpy")
+    try:
+        if isinstance(obj, type):
+            if issubclass(obj, complex) or np is not None and issubclass(obj, np.complexfloating):
+                return True
+            if np is not None and issubclass(obj, np.dtype):
+                kind = getattr(obj, "type", None)
+                return isinstance(kind, type) and issubclass(kind, np.complexfloating)
+        if np is not None and isinstance(obj, np.dtype):
+            return obj.kind == "c"
+        if np is not None and isinstance(obj, np.ufunc):   # a loop from real to complex
+            return any(not set(i) & set("FDG") and set(o) & set("FDG")
+                       for i, _, o in (t.partition("->") for t in obj.types))
+        return isinstance(obj, complex) or np is not None and isinstance(obj, np.complexfloating)
+    except Exception:
+        return False
 
 
 # ---------------------------------------------------------------- what a function reaches
@@ -680,6 +861,7 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
     units, modules = _units(cells)
     # one module scope for all cells: they run in one namespace
     module_scope = _scope_of([n for _, tree in modules for n in tree.body], set())
+    imported = _imports([tree for _, tree in modules])
     attributes = _attribute_values([tree for _, tree in modules])
     binders: dict[str, list[_Unit]] = {}
     for unit in units:
@@ -701,7 +883,7 @@ def findings(cells: Iterable[tuple[str, str]], functions: Iterable[str]
 
     def read(unit: _Unit) -> list[tuple[int, str, str]]:
         if id(unit) not in cache:
-            reader = _Reader(module_scope, attributes)
+            reader = _Reader(module_scope, attributes, imported)
             reader.visit(ast.Module(body=[unit.node], type_ignores=[]))
             cache[id(unit)] = sorted(reader.found)
         return cache[id(unit)]

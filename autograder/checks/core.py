@@ -1093,6 +1093,28 @@ def current_student(namespace: dict | None = None) -> str:
     return NO_STUDENT
 
 
+# The grader's own draw for the exactness probes (exactness._guarded): a public test's seed
+# is the default and `rng_for` is public, so the probe that follows it would draw the same
+# case for everyone, and answers recorded offline for it would answer it. The grader sets a
+# salt the student cannot know for each submission (grading.GradingSession); a notebook's
+# kernel has none, and draws as before.
+_probe_salt: str | None = None
+
+
+def set_probe_salt(salt: str | None) -> None:
+    global _probe_salt
+    _probe_salt = salt
+
+
+def probe_seed(seed: int) -> int:
+    """The seed an exactness probe draws its case from: the test's `seed`, mixed with the
+    grader's salt when one is set."""
+    if _probe_salt is None:
+        return seed
+    digest = hashlib.sha256(f"{_probe_salt}/{int(seed)}".encode()).digest()
+    return int.from_bytes(digest[:16], "big")
+
+
 def away_from(values: np.ndarray, points: Sequence[float] = (0.0,), margin: float = 0.1
               ) -> np.ndarray:
     """Move entries closer than `margin` to any kink in `points` out to that margin."""

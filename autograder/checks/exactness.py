@@ -26,7 +26,7 @@ import numpy as np
 
 from .complex_scan import function_findings, message
 from .core import (CS_STEP, FLOAT32_TRACE, CheckFailure, StudentCodeError, call_student,
-                   float32_trace, input_gradients, rng_for)
+                   float32_trace, input_gradients, probe_seed, rng_for)
 from .core import _LIKELY as LIKELY
 
 # Relative error (Frobenius norm of the difference over the norm of the truth, per output)
@@ -569,7 +569,7 @@ def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
         student = next(iter(given.values()))
         read_source(student, function, check)
         try:
-            probe(student, given, given.get("seed", 0))
+            probe(student, given, probe_seed(given.get("seed", 0)))   # the grader's draw
         except StudentCodeError as exc:   # an error on the probe's case loses the test too
             raise StudentCodeError(exc.function, exc.kind, exc.message + "\n(on one more case "
                                    f"of this test, {ONE_MORE})", exc.traceback,

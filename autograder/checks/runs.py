@@ -18,6 +18,7 @@ import ast
 import hashlib
 import inspect
 import json
+import math
 import os
 import tempfile
 import textwrap
@@ -107,6 +108,16 @@ def _read(path: Path) -> dict:
 
 # ---------------------------------------------------------------- when grading
 
+LATEST_TIME = 32503680000.0   # 3000-01-01: a time past it (or not finite) is no time of a run
+
+
+def _a_time(value) -> bool:
+    """A time a run can have: a finite number of seconds since 1970, before LATEST_TIME (the
+    file is untrusted: 1e300 or NaN would make the note's clock raise)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        math.isfinite(value) and 0 <= value < LATEST_TIME
+
+
 def last_run(path: str | Path, assignment: str, function: str) -> tuple[str, float] | None:
     """(fingerprint, time) of the version of `function` the notebook at `path` last ran."""
     data = _read(runs_file())
@@ -115,7 +126,7 @@ def last_run(path: str | Path, assignment: str, function: str) -> tuple[str, flo
         entry = data.get(key)
         item = entry.get(function) if isinstance(entry, dict) else None
         if isinstance(item, dict) and isinstance(item.get("fingerprint"), str) and \
-                isinstance(item.get("time"), (int, float)):
+                _a_time(item.get("time")):
             found.append((item["fingerprint"], float(item["time"])))
     return max(found, key=lambda f: f[1]) if found else None
 

@@ -415,6 +415,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 CLONE_NEWNS = 0x00020000
 PRIVATE_TMP = "/tmp"   # the scratch directory, seen at /tmp and /var/tmp, in a private view
+SCRATCH_BYTES = 64 * 1024 * 1024   # the scratch's size in a private view, as in the sandbox
 
 
 def private_view(scratch: Path, hidden: list[str]) -> Path | None:
@@ -435,6 +436,13 @@ def private_view(scratch: Path, hidden: list[str]) -> Path | None:
         return None
     if not mount("none", "/", None, MS_REC | MS_PRIVATE):
         sys.exit("zygote: a private mount namespace could not be made private")
+    # The scratch (and so /tmp and /var/tmp) a tmpfs of the sandbox's size: a file-size
+    # limit bounds each file a child writes, not how many, and a folder on the grader's disk
+    # would take all of them.
+    owner = os.stat(scratch)
+    if not mount("tmpfs", str(scratch), "tmpfs", MS_NOSUID | MS_NODEV,
+                 f"size={SCRATCH_BYTES},mode=0700,uid={owner.st_uid},gid={owner.st_gid}"):
+        sys.exit("zygote: the scratch directory could not be given its size")
     # Held open, the scratch stays reachable through /proc/self/fd once a hidden folder covers
     # it (a grader started in /tmp hides /tmp, where the scratch lies).
     held = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
