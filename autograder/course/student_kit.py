@@ -205,7 +205,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write("The course package is not installed in this Python (" + sys.executable + "), "
               "so nothing here can be graded.", bold=True)
         write("Activate the course environment first: . .venv/bin/activate "
-              "(Windows: .venv\\Scripts\\activate); if there is no .venv, set it up as "
+              "(Windows: .venv\\\\Scripts\\\\activate); if there is no .venv, set it up as "
               "README.md says (its Set up lines install the course wheel in this folder).")
         return
     notebooks = [a for a in config.args if str(a).endswith(".ipynb")]
