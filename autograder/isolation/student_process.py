@@ -298,8 +298,9 @@ class StudentProcess:
         found = re.match(r"name '([A-Za-z_]\w*)' is not defined", message)
         missing = found.group(1) if found else name
         for label, error in self.cell_errors.items():
-            if f"`{missing}`" in label:
-                return f" (its cell failed to run: {error})"
+            if f"`{missing}`" in label:   # the error's first line; its lines of code below
+                first, _, rest = error.partition("\n")
+                return f" (its cell failed to run: {first})" + (f"\n{rest}" if rest else "")
         if missing == name:
             return " (renamed or deleted?)"
         if missing in self.left_out:
