@@ -803,6 +803,22 @@ def test_a_notebook_of_an_unknown_assignment_is_reported(course, tmp_path):
     hostile.check_reports(result, tmp_path / "reports")
 
 
+@pytest.mark.parametrize("content, said", [
+    ("", "is empty"),                          # a 0-byte file: saved nowhere, or truncated
+    ('{"cells": [', "broken JSON"),
+    ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "unknown assignment"),
+])
+def test_a_notebook_named_after_no_assignment_says_what_is_wrong_with_it(course, tmp_path,
+                                                                          content, said):
+    """Graded by path (`--submission my_copy.ipynb`) and unrecognized: an unreadable file says
+    why it cannot be read, not that its cells lack ids; none says the grader's words."""
+    other = tmp_path / "my copy.ipynb"
+    other.write_text(content)
+    result = grade_notebook(other, Settings(course=course))
+    assert said in result.error, result.error
+    assert "nbgrader" not in result.error, result.error
+
+
 def drop(nb, *grade_ids):
     nb.cells = [c for c in nb.cells
                 if c.metadata.get("nbgrader", {}).get("grade_id") not in grade_ids]
