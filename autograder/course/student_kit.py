@@ -148,8 +148,10 @@ it. A failing test shows what to fix; a passing one prints one line with its poi
 A helper function of your own may sit in the answer cell or in a cell of its own that only
 defines functions, classes, imports and constants (`EPS = 1e-8`): grading runs those cells
 too, in notebook order. Any other cell you add (prints, experiments) does not run when you
-are graded, and a test that needs a name from it says so. A test that runs out of time
-names your function that had not returned and the line it was running.
+are graded, and a test that needs a name from it says so. In Jupyter a test cell whose
+function never returns keeps running: stop it with the ■ button (Kernel, Interrupt Kernel)
+and look for the loop; when you check your score (below), such a test is stopped after 5 s
+and names your function that had not returned and the line it was running.
 A fresh copy of a notebook: `python -m backprop_lab fetch {first}` (it never overwrites a file
 unless you add `--force`).
 
