@@ -143,6 +143,8 @@ notebooks cannot import the checks.
 jupyter lab assignments/{first}/{first}.ipynb
 ```
 
+JupyterLab then shows that assignment's folder only; `jupyter lab` alone, in this folder,
+shows them all (open `assignments/<name>/<name>.ipynb` from its file browser).
 Fill in each function (replace `raise NotImplementedError()`) and run the test cell under
 it. A failing test shows what to fix; a passing one prints one line with its points.
 A helper function of your own may sit in the answer cell or in a cell of its own that only
