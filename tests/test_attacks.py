@@ -193,6 +193,9 @@ def test_runaway_code_costs_only_its_own_tests(course, isolation, case):
     graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
                    memory_mb=512, hidden=False, bound=8)
     only_hit(graded, ("test_double",), words, status)
+    # the message is the student's to read: their code, not "the student's" (feedback)
+    assert "student" not in graded.tests["test_double"].output.lower(), \
+        graded.tests["test_double"].output
 
 
 @everywhere
