@@ -43,8 +43,10 @@ class StudentCodeError(MessageOnly, Exception):
         super().__init__(describe_student_error(function, kind, message, traceback, arguments))
 
     def with_arguments(self, arguments: str) -> "StudentCodeError":
-        """Add what the function received (once) and update the message."""
-        if arguments and not self.arguments:
+        """Add what the function received (once) and update the message; a function that
+        is not there received nothing."""
+        if arguments and not self.arguments and not not_there(self.function, self.kind,
+                                                              self.message):
             self.arguments = arguments
             self.args = (describe_student_error(self.function, self.kind, self.message,
                                                 self.traceback, arguments),)
@@ -56,9 +58,18 @@ def describe_student_error(function: str, kind: str, message: str, traceback: st
     if kind == "NotImplementedError":
         return (f"`{function}` is not implemented yet: replace `raise NotImplementedError()` "
                 "in its cell with your code.")
+    if not_there(function, kind, message):   # never called: the message says why
+        return (message + "\n" + traceback.rstrip()).rstrip()
     text = f"`{function}` raised {kind}: {message}".rstrip(": ")
     if traceback:
         text += "\n" + traceback.rstrip()
     if arguments:
         text += f"\n`{function}` received {arguments}."
     return text
+
+
+def not_there(function: str, kind: str, message: str) -> bool:
+    """Whether the error says that `function` itself is not in the notebook (not defined,
+    or not a function), as the isolation layer reports it, rather than that it raised."""
+    return kind == "NameError" and message.startswith(
+        (f"`{function}` is not defined", f"`{function}` is not a function"))

@@ -297,9 +297,15 @@ def open_submission(path: Path, settings: Settings, student: str | None = None,
     assignment = assignment or path.stem
     result = SubmissionResult(student or student_of(path), clean(assignment), clean(str(path)))
     if assignment not in ASSIGNMENTS:
-        result.error = (f"unknown assignment `{result.assignment}`: no cell of the notebook "
-                        f"carries the nbgrader id of an assignment's cell, and its name is "
-                        f"not one of {', '.join(a + '.ipynb' for a in ASSIGNMENTS)}")
+        try:   # an unreadable file says why (empty, broken), not that its cells are unknown
+            read_notebook(path, follow_links=False)
+        except NotebookError as exc:
+            result.error = cut(f"unknown assignment `{result.assignment}`: "
+                               + clean(str(exc)), REPORT_TEXT_LIMIT)
+            return result, None, None
+        result.error = (f"unknown assignment `{result.assignment}`: none of the notebook's "
+                        f"cells is an exercise or test cell of the course's notebooks, and its "
+                        f"name is not one of {', '.join(a + '.ipynb' for a in ASSIGNMENTS)}")
         return result, None, None
     try:
         trusted = load_trusted(settings, assignment)

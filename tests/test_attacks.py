@@ -193,6 +193,9 @@ def test_runaway_code_costs_only_its_own_tests(course, isolation, case):
     graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
                    memory_mb=512, hidden=False, bound=8)
     only_hit(graded, ("test_double",), words, status)
+    # the message is the student's to read: their code, not "the student's" (feedback)
+    assert "student" not in graded.tests["test_double"].output.lower(), \
+        graded.tests["test_double"].output
 
 
 @everywhere
@@ -801,6 +804,22 @@ def test_a_notebook_of_an_unknown_assignment_is_reported(course, tmp_path):
     result = grade_notebook(other, Settings(course=course))
     assert "unknown assignment" in result.error
     hostile.check_reports(result, tmp_path / "reports")
+
+
+@pytest.mark.parametrize("content, said", [
+    ("", "is empty"),                          # a 0-byte file: saved nowhere, or truncated
+    ('{"cells": [', "broken JSON"),
+    ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "unknown assignment"),
+])
+def test_a_notebook_named_after_no_assignment_says_what_is_wrong_with_it(course, tmp_path,
+                                                                          content, said):
+    """Graded by path (`--submission my_copy.ipynb`) and unrecognized: an unreadable file says
+    why it cannot be read, not that its cells lack ids; none says the grader's words."""
+    other = tmp_path / "my copy.ipynb"
+    other.write_text(content)
+    result = grade_notebook(other, Settings(course=course))
+    assert said in result.error, result.error
+    assert "nbgrader" not in result.error, result.error
 
 
 def drop(nb, *grade_ids):

@@ -615,3 +615,13 @@ def test_results_carry_the_execution_time(bundle, tmp_path):
     elapsed = time.monotonic() - start
     assert isinstance(results["execution_time"], int)
     assert 0 < results["execution_time"] <= elapsed + 1
+
+
+def test_the_default_bundle_in_the_course_root_is_ignored_by_git():
+    """`gradescope-bundle staged` writes gradescope-staged.zip where it runs, the course
+    root: it holds the hidden tests and solutions, and must not show as a file to commit."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in (f"gradescope-{a}.zip" for a in ASSIGNMENTS):
+        proc = subprocess.run(["git", "check-ignore", "-q", name], cwd=REPO)
+        assert proc.returncode == 0, f"{name} is not ignored by .gitignore"

@@ -105,6 +105,24 @@ def test_missing_timestamp_and_missing_deadline_are_noted_not_penalised(tmp_path
     assert rows[2].late.penalty == 0.0 and "no deadline for rnn" in rows[2].late.note
 
 
+def test_the_late_csv_calls_missing_work_missing(tmp_path):
+    """A student with no submission has no timestamp.txt and was not 'graded': the row says
+    missing (or unrecognized), not 'no timestamp.txt ...; could not be graded'."""
+    results = [{"student": "s4", "assignment": "relu", "score": 0, "max_score": 10,
+                "status": "missing", "error": "missing: no submission in submitted/s4/relu"},
+               {"student": "s5", "assignment": "relu", "score": 0, "max_score": 10,
+                "status": "unrecognized",
+                "error": "nothing in the submission folder could be graded: x.ipynb: ..."},
+               {"student": "s6", "assignment": "relu", "score": 0, "max_score": 10,
+                "error": "relu.ipynb is not a valid notebook"}]
+    late.write_late_csv(late.apply_policy(results, policy(), tmp_path), tmp_path / "late.csv")
+    with open(tmp_path / "late.csv", newline="", encoding="utf-8") as fh:
+        notes = {row["student"]: row["note"] for row in csv.DictReader(fh)}
+    assert notes["s4"] == "missing: no submission"
+    assert notes["s5"] == "unrecognized: nothing in the submission folder could be graded"
+    assert notes["s6"] == "no timestamp.txt: not judged late; could not be graded"
+
+
 def test_timestamp_next_to_the_graded_notebook_by_default(tmp_path):
     folder = tmp_path / "submitted" / "s1" / "relu"
     folder.mkdir(parents=True)

@@ -100,6 +100,28 @@ def test_a_deleted_graded_function_is_still_called_renamed_or_deleted(tmp_path):
     assert "renamed or deleted" in tests["test_relu_backward"].output
 
 
+@pytest.mark.parametrize("source, shown", [
+    ("def relu_backward(dout, cache):\n    return dout * (cache > 0\n",
+     "its cell failed to run: SyntaxError"),
+    ("def relu_backward_v2(dout, cache):\n    pass\n", "renamed or deleted"),
+    ("relu_backward = 3\n", "is not a function"),
+])
+def test_a_function_that_is_not_there_is_not_said_to_have_raised(tmp_path, source, shown):
+    """The graded function is missing (a syntax error in its cell, renamed, not a function):
+    the message says so once, shows the student's line as written (no parenthesis of ours
+    closing it), and claims no call: no `raised NameError`, no arguments it `received`."""
+    nb = _solutions()
+    nb.cells[_index(nb, "relu_backward")].source = source
+    _, tests = _grade(nb, tmp_path)
+    out = tests["test_relu_backward"].output
+    assert shown in out, out
+    assert "raised NameError" not in out and "received" not in out, out
+    first = out.splitlines()[0]
+    assert first.count("(") - first.count("'('") == first.count(")"), first
+    if "SyntaxError" in shown:
+        assert [line.strip() for line in out.splitlines()][-1] == "return dout * (cache > 0", out
+
+
 # ---------------------------------------------------------------- the time limit's message
 
 @pytest.mark.parametrize("body, line", [

@@ -152,6 +152,18 @@ def test_the_courses_gradebook_is_the_default_roster(course):
     assert statuses(data)["dave"] == ("missing", 0)
 
 
+def test_an_assignment_the_gradebook_knows_and_nobody_submitted_is_not_missing(course):
+    """`course-setup` registers every assignment in gradebook.db before the first is
+    released: an assignment not collected yet (no folder in submitted/) is not due, so it is
+    nobody's missing work (else `lms` would put a column of zeros for it into Canvas)."""
+    make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged", "relu", "lstm"])
+    proc = run_cli("submitted", "--hidden", "--json", "out.json", cwd=course)
+    data = json.loads((course / "out.json").read_text())
+    assert {(s["student"], s["assignment"]) for s in data["submissions"]
+            if s["status"] == "missing"} == {("dave", "staged")}, proc.stdout
+    assert "relu" not in proc.stdout and "lstm" not in proc.stdout
+
+
 def test_a_regrade_of_one_student_merges_into_the_class_files(course):
     proc = run_cli("submitted", "--hidden", "--roster", "roster.txt", "--json", "--csv",
                    cwd=course)

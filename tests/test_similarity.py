@@ -120,6 +120,34 @@ def test_disguised_copy_ranks_first(tmp_path):
     assert all(p.similarity < top.similarity - 0.3 for p in pairs[1:])
 
 
+# One line written alike in several functions: its fingerprint is found in several places.
+REPEATED = {
+    "double": "def double(x):\n    out = np.array(x, copy=True)\n    out = out + out\n"
+              "    return out\n",
+    "pair": "def pair(x):\n    out = np.array(x, copy=True)\n    res = np.array(x, copy=True)\n"
+            "    return out, res\n",
+    "scale_dict": "def scale_dict(d, k):\n    out = {}\n    for key in sorted(d):\n"
+                  "        out[key] = np.array(d[key], copy=True) * k\n    return out\n",
+}
+
+
+def test_identical_code_is_numbered_alike_on_both_sides(tmp_path):
+    """The side-by-side view numbers the shared regions alike on both sides: a line repeated
+    in two functions took the first region's number wherever it stood on the right."""
+    root = make_class(tmp_path, {**HONEST, "ann": REPEATED, "bob": REPEATED})
+    results, _, _ = sim.analyse([root / "submitted"], root)
+    (pair,) = [p for p in results["staged"] if {p.a.student, p.b.student} == {"ann", "bob"}]
+    marks_a, marks_b = sim.regions(pair, sim.K)
+    assert len(set(marks_a.values())) > 1
+    assert marks_a == marks_b
+    # a disguised copy: every line of the copy that is marked takes a region of the original
+    (top,) = [p for p in sim.analyse([make_class(tmp_path / "c", {**HONEST, "zed": COPY})
+                                      / "submitted"], tmp_path / "c")[0]["staged"]
+              if {p.a.student, p.b.student} == {"ana", "zed"}]
+    marks_a, marks_b = sim.regions(top, sim.K)
+    assert marks_b and set(marks_b.values()) <= set(marks_a.values())
+
+
 def test_given_code_is_not_evidence(tmp_path):
     """Two students who left every stub as released share nothing of their own."""
     stubs = {name: STUB.format(name=name) for name in toy_course.SOLUTIONS}

@@ -197,6 +197,33 @@ def test_plain_pytest_in_the_kit_says_how_to_grade(kit):
     assert "backprop-lab scores" in proc.stdout and "No tests ran" not in proc.stdout
 
 
+def test_the_kit_conftest_compiles_without_warnings_and_names_the_windows_path():
+    """The kit's conftest.py is compiled in front of the student on every `pytest`: an
+    invalid escape in it printed a DeprecationWarning with our source line in the kit."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compile(student_kit.KIT_CONFTEST, "conftest.py", "exec")
+    namespace: dict = {}
+    exec(compile(student_kit.KIT_CONFTEST, "conftest.py", "exec"), namespace)
+    lines: list[str] = []
+
+    class Reporter:
+        def write_line(self, line, **_):
+            lines.append(line)
+
+    class Plugins:
+        def has_plugin(self, name):
+            return False
+
+    class Config:
+        pluginmanager = Plugins()
+        args: list = []
+
+    namespace["pytest_terminal_summary"](Reporter(), 4, Config())
+    assert any(".venv\\Scripts\\activate)" in line for line in lines), lines
+
+
 def test_the_kit_refuses_a_notebook_with_hidden_tests(tmp_path, monkeypatch):
     fake = tmp_path / "released"
     shutil.copytree(ROOT / "autograder" / "released", fake)

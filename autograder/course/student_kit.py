@@ -143,13 +143,17 @@ notebooks cannot import the checks.
 jupyter lab assignments/{first}/{first}.ipynb
 ```
 
+JupyterLab then shows that assignment's folder only; `jupyter lab` alone, in this folder,
+shows them all (open `assignments/<name>/<name>.ipynb` from its file browser).
 Fill in each function (replace `raise NotImplementedError()`) and run the test cell under
 it. A failing test shows what to fix; a passing one prints one line with its points.
 A helper function of your own may sit in the answer cell or in a cell of its own that only
 defines functions, classes, imports and constants (`EPS = 1e-8`): grading runs those cells
 too, in notebook order. Any other cell you add (prints, experiments) does not run when you
-are graded, and a test that needs a name from it says so. A test that runs out of time
-names your function that had not returned and the line it was running.
+are graded, and a test that needs a name from it says so. In Jupyter a test cell whose
+function never returns keeps running: stop it with the ■ button (Kernel, Interrupt Kernel)
+and look for the loop; when you check your score (below), such a test is stopped after 5 s
+and names your function that had not returned and the line it was running.
 A fresh copy of a notebook: `python -m backprop_lab fetch {first}` (it never overwrites a file
 unless you add `--force`).
 
@@ -205,7 +209,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write("The course package is not installed in this Python (" + sys.executable + "), "
               "so nothing here can be graded.", bold=True)
         write("Activate the course environment first: . .venv/bin/activate "
-              "(Windows: .venv\\Scripts\\activate); if there is no .venv, set it up as "
+              "(Windows: .venv\\\\Scripts\\\\activate); if there is no .venv, set it up as "
               "README.md says (its Set up lines install the course wheel in this folder).")
         return
     notebooks = [a for a in config.args if str(a).endswith(".ipynb")]

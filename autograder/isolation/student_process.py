@@ -298,8 +298,9 @@ class StudentProcess:
         found = re.match(r"name '([A-Za-z_]\w*)' is not defined", message)
         missing = found.group(1) if found else name
         for label, error in self.cell_errors.items():
-            if f"`{missing}`" in label:
-                return f" (its cell failed to run: {error})"
+            if f"`{missing}`" in label:   # the error's first line; its lines of code below
+                first, _, rest = error.partition("\n")
+                return f" (its cell failed to run: {first})" + (f"\n{rest}" if rest else "")
         if missing == name:
             return " (renamed or deleted?)"
         if missing in self.left_out:
@@ -321,19 +322,20 @@ class StudentProcess:
 
 
 def describe_exit(code: int | None) -> str:
+    # said to the student (their feedback): "your code", as the checks' messages say
     if code is None:
-        return "the student process stopped answering"
+        return "the process running your code stopped answering"
     if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
         if name == "SIGSEGV":
-            return "the student process crashed (segmentation fault)"
+            return "the process running your code crashed (segmentation fault)"
         if name == "SIGKILL":
-            return "the student process was killed (memory or process limits?)"
-        return f"the student process was ended by {name}"
-    return f"the student's code ended its process (exit code {code})"
+            return "the process running your code was killed (memory or process limits?)"
+        return f"the process running your code was ended by {name}"
+    return f"your code ended its process (exit code {code})"
 
 
 class StudentFunction:

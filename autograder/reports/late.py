@@ -87,6 +87,7 @@ class LateRow:
     late: LateScore
     error: str | None = None
     extra: dict = field(default_factory=dict)
+    status: str = ""        # the JSON's: graded, error, missing or unrecognized
 
 
 def _zone(name: str, what: str) -> timezone | ZoneInfo:
@@ -313,6 +314,14 @@ def apply_policy(results: Iterable[dict], policy: LatePolicy,
         # a JSON already scored by `grade --late-policy` keeps its raw score apart
         raw = float(result.get("raw_score", result.get("score")) or 0.0)
         max_score = float(result.get("max_score") or 0.0)
+        status = str(result.get("status") or "")
+        if status in UNSUBMITTED:   # nothing was handed in (or could be found): no time
+            rows.append(LateRow(student=result.get("student"), assignment=result["assignment"],
+                                max_score=max_score, error=result.get("error"), status=status,
+                                late=LateScore(raw, 0.0, raw, 0, None,
+                                               policy.deadlines.get(result["assignment"]),
+                                               "")))
+            continue
         try:
             when = read_timestamp(folder, policy.nbgrader_timezone) if folder else None
             score = late_score(raw, max_score, when, result["assignment"], policy)
@@ -321,8 +330,14 @@ def apply_policy(results: Iterable[dict], policy: LatePolicy,
             score = LateScore(raw, 0.0, raw, 0, None, policy.deadlines.get(result["assignment"]),
                               problem, problem)
         rows.append(LateRow(student=result.get("student"), assignment=result["assignment"],
-                            max_score=max_score, late=score, error=result.get("error")))
+                            max_score=max_score, late=score, error=result.get("error"),
+                            status=status))
     return rows
+
+
+# the JSON's status of a pair with no submission graded, and what the late CSV says of it
+UNSUBMITTED = {"missing": "missing: no submission",
+               "unrecognized": "unrecognized: nothing in the submission folder could be graded"}
 
 
 def write_late_csv(rows: list[LateRow], path: str | Path) -> None:
@@ -339,6 +354,7 @@ def write_late_csv(rows: list[LateRow], path: str | Path) -> None:
                              late.deadline.isoformat() if late.deadline else "",
                              late.days_late, _num(late.raw), _num(late.penalty),
                              _num(late.final), _num(row.max_score),
+                             UNSUBMITTED.get(row.status) or
                              "; ".join(x for x in (late.note, row.error and
                                                    "could not be graded") if x)])
 

@@ -105,23 +105,23 @@ def _covers(path: Path, folder: Path) -> bool:
 def expected(roster: Roster, discovery: Discovery, paths: list[str], tree: Path
              ) -> list[tuple[str, str, Path]]:
     """The (student, assignment, folder) pairs this run is expected to grade: the roster's
-    students and assignments (a roster without assignments: those with a folder in the tree
-    for some student, or graded in this run) whose submission folder tree/<student>/<id>
+    students, and the assignments (the roster's, if it lists them) with a folder in the tree
+    for some student, or graded in this run, whose submission folder tree/<student>/<id>
     a path of the run covers (so that a run over one student's folder expects only that
     student). Students are given by the id they are reported under."""
     tree = Path(os.path.abspath(tree))
-    assignments = list(roster.assignments)
-    if not assignments:
-        seen = {f.assignment for f in discovery.found if f.student is not None}
-        seen |= {s.assignment for s in discovery.skipped if s.assignment}
-        try:
-            for student in os.scandir(tree):
-                if student.is_dir(follow_symlinks=False):
-                    seen |= {e.name for e in os.scandir(student.path)
-                             if e.name in ASSIGNMENTS}
-        except OSError:
-            pass
-        assignments = [a for a in ASSIGNMENTS if a in seen]
+    seen = {f.assignment for f in discovery.found if f.student is not None}
+    seen |= {s.assignment for s in discovery.skipped if s.assignment}
+    try:
+        for student in os.scandir(tree):
+            if student.is_dir(follow_symlinks=False):
+                seen |= {e.name for e in os.scandir(student.path)
+                         if e.name in ASSIGNMENTS}
+    except OSError:
+        pass
+    # the gradebook's assignments (`course-setup` registers all of them before the first is
+    # released) that were collected: one nobody has submitted yet is not due
+    assignments = [a for a in roster.assignments or ASSIGNMENTS if a in seen]
     covered = [Path(os.path.abspath(p)) for p in paths]
     pairs = []
     for student in roster.students:

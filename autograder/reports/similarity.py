@@ -448,25 +448,33 @@ def _esc(text: str) -> str:
 
 def regions(pair: Pair, k: int) -> tuple[dict[int, int], dict[int, int]]:
     """line -> region number on each side: a's matched lines in runs, b's lines numbered
-    after the run of a that shares their fingerprint."""
-    a_lines = {}
+    after the line of a that their shared k-gram matches."""
+    a_lines = set()
     for h in pair.shared:
         for p in pair.a.prints[h]:
             for t in range(p, min(p + k, len(pair.a.toks))):
-                a_lines.setdefault(pair.a.toks[t].line, set()).add(h)
-    region_of_a, region_of_hash, number, previous = {}, {}, 0, None
+                a_lines.add(pair.a.toks[t].line)
+    region_of_a, number, previous = {}, 0, None
     for line in sorted(a_lines):
         if previous is None or line > previous + 1:
             number += 1
         region_of_a[line] = number
-        for h in a_lines[line]:
-            region_of_hash.setdefault(h, number)
         previous = line
-    region_of_b = {}
+    # b's i-th occurrence of a fingerprint is read as a's i-th (its last, if a has fewer),
+    # token by token, so that a line of b takes the region of the line of a it matches: a
+    # fingerprint found in several places (a line written alike in two functions) does not
+    # pull them all into its first region. Identical code is numbered identically.
+    matched = []
     for h in pair.shared:
-        for p in pair.b.prints[h]:
-            for t in range(p, min(p + k, len(pair.b.toks))):
-                region_of_b.setdefault(pair.b.toks[t].line, region_of_hash[h])
+        ours = sorted(pair.a.prints[h])
+        for i, p in enumerate(sorted(pair.b.prints[h])):
+            matched.append((p, ours[min(i, len(ours) - 1)]))
+    region_of_b = {}
+    for p, q in sorted(matched):
+        for t in range(min(k, len(pair.b.toks) - p, len(pair.a.toks) - q)):
+            line_a = pair.a.toks[q + t].line
+            if line_a in region_of_a:
+                region_of_b.setdefault(pair.b.toks[p + t].line, region_of_a[line_a])
     return region_of_a, region_of_b
 
 
