@@ -42,3 +42,38 @@ def run_test_cell(namespace: dict, cell: Cell, **replace) -> None:
     env = dict(namespace)
     env.update(replace)
     exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
+
+
+class SourceCells:
+    """One assignment's source notebook as the checks tests use it: its test cells by grade_id
+    (hidden ones included) and the worked solutions. `run` runs one test cell on the worked
+    solutions with some names replaced; `fails` expects every listed cell to fail."""
+
+    def __init__(self, assignment: str):
+        self.cells = source_test_cells(assignment)
+        self.solutions = solution_namespace(assignment)
+
+    def run(self, grade_id: str, **replacements) -> None:
+        """Run one test cell on the worked solutions, some replaced; a failure raises."""
+        run_test_cell(self.solutions, self.cells[grade_id], **replacements)
+
+    def fails(self, grade_ids, match, **replacements) -> str:
+        """Every listed cell fails with a CheckFailure whose message matches `match`; the
+        last message."""
+        import pytest
+
+        from backprop_lab.checks.core import CheckFailure
+        message = ""
+        for grade_id in grade_ids:
+            with pytest.raises(CheckFailure, match=match) as info:
+                self.run(grade_id, **replacements)
+            message = str(info.value)
+        return message
+
+
+def named(name: str):
+    """Give a wrong implementation the graded function's name, as the messages use it."""
+    def rename(fn):
+        fn.__name__ = name
+        return fn
+    return rename

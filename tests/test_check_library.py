@@ -145,3 +145,46 @@ def test_a_returned_input_is_numbered_as_the_function_receives_it():
                              solution_namespace("lstm")["huber_loss"])
     with pytest.raises(CheckFailure, match=r"as grad \(its argument #2\)"):
         check_numerical_gradient(lambda f, x, h=1e-5: x)
+
+
+# ---------------------------------------------------------------- an activation's slips, written once
+
+def test_activation_slips_are_what_each_slip_returns_and_built_only_when_asked():
+    """core.activation_slips, which sigmoid and relu (and leaky ReLU, PReLU) declare: each
+    slip's answer from the activation's trusted value and slope, carried by `through`."""
+    calls = []
+
+    def value(v):
+        calls.append("value")
+        return np.tanh(v)
+
+    def slope(v):
+        calls.append("slope")
+        return 1.0 - np.tanh(v) ** 2
+    rng = np.random.default_rng(5)
+    a, dout, W = rng.standard_normal(4), rng.standard_normal(4), rng.standard_normal((4, 3))
+    through = lambda g: W.T @ g     # noqa: E731 (back through a layer's weights)
+    slips = core.activation_slips(core.Activation(value, slope), a, dout, through=through)
+    assert calls == []
+    assert np.allclose(slips["upstream_missing"](), W.T @ (1.0 - np.tanh(a) ** 2))
+    assert np.allclose(slips["slope_missing"](), W.T @ dout)
+    assert np.allclose(slips["value_as_slope"](), W.T @ (np.tanh(a) * dout))
+    assert np.allclose(slips["slope_at_output"](),
+                       W.T @ ((1.0 - np.tanh(np.tanh(a)) ** 2) * dout))
+    asked = len(calls)
+    slips["value_as_slope"]()
+    assert len(calls) == asked                    # made once
+    out = np.full(4, 0.5)                         # the cache's output, when given, is used
+    given = core.activation_slips(core.Activation(value, slope), a, dout, out=out)
+    assert np.allclose(given["value_as_slope"](), 0.5 * dout)
+
+
+def test_sigmoid_and_relu_take_their_activation_slips_from_the_library():
+    import inspect
+
+    from backprop_lab.checks import relu, sigmoid
+    for module in (sigmoid, relu):
+        source = inspect.getsource(module)
+        assert "activation_slips(" in source
+        for slip in ("upstream_missing", "value_as_slope"):
+            assert f'slips["{slip}"]' in source, (module.__name__, slip)

@@ -8,10 +8,11 @@ import pytest
 
 from backprop_lab.checks import debug as checks
 from backprop_lab.checks.core import CheckFailure
-from notebook_tools import given_namespace, run_test_cell, solution_namespace, source_test_cells
+from notebook_tools import SourceCells, given_namespace, named
 
-TEST_CELLS = source_test_cells("debug")
-SOLUTIONS = solution_namespace("debug")
+NOTEBOOK = SourceCells("debug")
+TEST_CELLS, SOLUTIONS = NOTEBOOK.cells, NOTEBOOK.solutions
+run_cell, fails = NOTEBOOK.run, NOTEBOOK.fails
 GIVEN = given_namespace("debug")
 
 GRAD_CELLS = ["test_gradient_check", "test_gradient_check_hidden"]
@@ -21,27 +22,6 @@ TANH_CELLS = ["test_fix_wrong_backward", "test_fix_wrong_backward_hidden"]
 DEAD_CELLS = ["test_fix_dead_layer", "test_fix_dead_layer_hidden"]
 LR_CELLS = ["test_fix_exploding_updates", "test_fix_exploding_updates_hidden"]
 LEAK_CELLS = ["test_fix_label_leak", "test_fix_label_leak_hidden"]
-
-
-def run_cell(grade_id: str, **replacements) -> None:
-    run_test_cell(SOLUTIONS, TEST_CELLS[grade_id], **replacements)
-
-
-def fails(grade_ids, match, **replacements) -> str:
-    """Every listed cell fails with a CheckFailure matching `match`; the last message."""
-    message = ""
-    for grade_id in grade_ids:
-        with pytest.raises(CheckFailure, match=match) as info:
-            run_cell(grade_id, **replacements)
-        message = str(info.value)
-    return message
-
-
-def named(name):
-    def rename(fn):
-        fn.__name__ = name
-        return fn
-    return rename
 
 
 # ---------------------------------------------------------------- the notebook and its solutions

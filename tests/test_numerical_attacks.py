@@ -92,6 +92,75 @@ def test_a_numerical_backward_pass_loses_the_points_of_its_function(assignment, 
     assert earned == 0, f"{label} earned {earned}/{total}: {passed}"
 
 
+def failures(assignment, function, fn) -> dict:
+    """grade_id -> the CheckFailure of each test cell of `function` that `fn` fails."""
+    ns = dict(namespace(assignment))
+    out = {}
+    for cell in cells(assignment, function):
+        env = dict(ns)
+        env[function] = fn
+        try:
+            with np.errstate(all="ignore"):
+                exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), env)
+        except CheckFailure as failure:
+            out[cell.grade_id] = failure
+        except StudentCodeError:
+            pass
+    return out
+
+
+@pytest.mark.parametrize("assignment,function,label", [
+    p for p in _attack_params() if not p.values[2].startswith("complex")])
+def test_finite_differences_are_named_where_the_probe_finds_them(assignment, function, label):
+    """Every finite-difference stand-in that the exactness probe stops is told so, under the
+    assignment's one id: its answers jitter as a difference quotient's do (the probe names
+    numerical differentiation only then, see the next test)."""
+    ns = namespace(assignment)
+    fn = dict(attacks_for(assignment, function, ns))[label]
+    failed = failures(assignment, function, fn)
+    assert failed, label
+    for grade_id, failure in failed.items():
+        assert "answered this test's cases, but on one more case" not in str(failure), \
+            (label, grade_id, str(failure))
+        if "looks like numerical differentiation" in str(failure):
+            assert failure.cause_ids == [f"{assignment}.numerical_differentiation"], grade_id
+    assert any("numerical differentiation" in str(f) for f in failed.values()), label
+
+
+def _leaves_scaled(value, factor):
+    if isinstance(value, tuple):
+        return tuple(_leaves_scaled(v, factor) for v in value)
+    if isinstance(value, dict):
+        return {k: _leaves_scaled(v, factor) for k, v in value.items()}
+    return value * factor
+
+
+def close_but_wrong(solution, factor):
+    """A chain-rule answer that is wrong by a constant factor close to 1: a formula of its
+    inputs (as a missing term that is small on one case is), not a difference quotient."""
+    def wrong(*args, **kwargs):
+        return _leaves_scaled(solution(*args, **kwargs), factor)
+    wrong.__name__ = solution.__name__
+    return wrong
+
+
+@pytest.mark.parametrize("assignment,function", FUNCTIONS)
+@pytest.mark.parametrize("factor", [1 + 1e-9, 1 - 3e-8, 1 + 2e-12])
+def test_a_close_analytic_answer_is_not_called_numerical_differentiation(assignment, function,
+                                                                         factor):
+    """Issue 23: one mistake, one id. A backward pass computed by a formula, wrong by a little
+    on the probe's case, was named numerical differentiation beside its own cause. It still
+    loses the test the probe sees it in, with no cause named there."""
+    ns = namespace(assignment)
+    fn = close_but_wrong(ns[function], factor)
+    failed = failures(assignment, function, fn)
+    assert failed, f"{function} scaled by {factor} passed every test"
+    for grade_id, failure in failed.items():
+        assert "numerical differentiation" not in str(failure), (grade_id, str(failure))
+        assert not any(i.endswith(".numerical_differentiation") for i in failure.cause_ids), \
+            grade_id
+
+
 def _exact_and_cheap(function, label):
     return (label.startswith("complex") and function in ELEMENTWISE
             or label == "complex loop over the given forward" and function == "prelu_backward")

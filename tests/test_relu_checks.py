@@ -9,12 +9,11 @@ import pytest
 
 from backprop_lab.checks import relu as checks
 from backprop_lab.checks.core import CheckFailure, StudentCodeError
-from notebook_tools import (
-    given_namespace, solution_namespace, run_test_cell, source_test_cells,
-)
+from notebook_tools import SourceCells, given_namespace, named
 
-TEST_CELLS = source_test_cells("relu")
-SOLUTIONS = solution_namespace("relu")
+NOTEBOOK = SourceCells("relu")
+TEST_CELLS, SOLUTIONS = NOTEBOOK.cells, NOTEBOOK.solutions
+run_cell, fails = NOTEBOOK.run, NOTEBOOK.fails
 GIVEN = given_namespace("relu")
 relu_forward = GIVEN["relu_forward"]
 leaky_relu_forward = GIVEN["leaky_relu_forward"]
@@ -25,26 +24,6 @@ LEAKY_CELLS = ["test_leaky_relu_backward", "test_leaky_relu_backward_hidden"]
 PRELU_DA_CELLS = ["test_prelu_backward", "test_prelu_backward_hidden"]
 PRELU_DALPHA_CELLS = ["test_prelu_backward_dalpha", "test_prelu_backward_dalpha_hidden"]
 DEAD_CELLS = ["test_dead_neuron_fraction", "test_dead_neuron_fraction_hidden"]
-
-
-def run_cell(grade_id: str, **replacements) -> None:
-    """Run one test cell of the source notebook on the worked solutions, some replaced."""
-    run_test_cell(SOLUTIONS, TEST_CELLS[grade_id], **replacements)
-
-
-def fails(grade_ids, match, **replacements) -> None:
-    """Every listed test cell fails with a CheckFailure whose message matches `match`."""
-    for grade_id in grade_ids:
-        with pytest.raises(CheckFailure, match=match):
-            run_cell(grade_id, **replacements)
-
-
-def named(name):
-    """Give a wrong implementation the graded function's name, as the messages use it."""
-    def rename(fn):
-        fn.__name__ = name
-        return fn
-    return rename
 
 
 # ---------------------------------------------------------------- the notebook and its solutions

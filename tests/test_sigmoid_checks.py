@@ -15,23 +15,17 @@ from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.notebooks import read_notebook
 from backprop_lab.isolation.student_process import Limits
 
-from notebook_tools import (
-    ROOT, given_namespace, solution_namespace, run_test_cell, source_test_cells,
-)
+from notebook_tools import ROOT, SourceCells, given_namespace
 
-TEST_CELLS = source_test_cells("sigmoid")
-SOLUTIONS = solution_namespace("sigmoid")
+NOTEBOOK = SourceCells("sigmoid")
+TEST_CELLS, SOLUTIONS = NOTEBOOK.cells, NOTEBOOK.solutions
+run_cell = NOTEBOOK.run
 sigmoid = given_namespace("sigmoid")["sigmoid"]
 
 BACKWARD_CELLS = ["test_sigmoid_layer_backward", "test_sigmoid_layer_backward_hidden"]
 SATURATED_CELLS = ["test_sigmoid_layer_backward_saturated",
                    "test_sigmoid_layer_backward_saturated_hidden"]
 FRACTION_CELLS = ["test_saturated_fraction", "test_saturated_fraction_hidden"]
-
-
-def run_cell(grade_id: str, **replacements) -> None:
-    """Run one test cell of the source notebook on the worked solutions, some replaced."""
-    run_test_cell(SOLUTIONS, TEST_CELLS[grade_id], **replacements)
 
 
 # ---------------------------------------------------------------- the notebook and its solutions

@@ -603,6 +603,46 @@ FLOAT32_TRACE = ("{name} carries float32 precision: every entry is exactly a flo
                  "compute in float64 throughout.")
 
 
+# ---------------------------------------------------------------- an activation's slips, written once
+
+@dataclass(frozen=True)
+class Activation:
+    """An elementwise activation as a checks module knows it, from trusted pieces:
+    `value(v)`, its forward, and `slope(v)`, its local derivative, both elementwise."""
+
+    value: Callable[[np.ndarray], Any]
+    slope: Callable[[np.ndarray], Any]
+
+
+def activation_slips(act: Activation, a, upstream, *, out=None,
+                     through: Callable[[Any], Any] = lambda g: g) -> dict[str, Callable]:
+    """What the usual slips of the chain rule at an activation return: the derivative of the
+    activation taken instead of the gradient through it, or the local derivative applied
+    wrongly. Each is built when first asked (`once`), as a hint's candidate is.
+
+    The chain rule there multiplies the upstream gradient by the activation's slope at its
+    input `a`; `through(g)` carries a gradient g on `a` to the function's outputs (the
+    identity for an activation's own backward pass; back through W @ x for a layer). `out`
+    is the activation's output when the cache holds it (else `act.value(a)`).
+
+    - "upstream_missing": the local derivative alone (the gradient of the activation's sum,
+      as if the upstream gradient were ones);
+    - "slope_missing": the upstream gradient passed straight through;
+    - "value_as_slope": the activation's value where its slope belongs;
+    - "slope_at_output": the slope taken at the output instead of at the input.
+
+    Each assignment's module declares which apply to which function, in its own words (a
+    slip whose answer is the truth for that activation, as the slope at ReLU's output, is
+    left out)."""
+    value = once(lambda: act.value(a) if out is None else out)
+    return {
+        "upstream_missing": once(lambda: through(act.slope(a))),
+        "slope_missing": once(lambda: through(upstream)),
+        "value_as_slope": once(lambda: through(value() * upstream)),
+        "slope_at_output": once(lambda: through(act.slope(value()) * upstream)),
+    }
+
+
 # ---------------------------------------------------------------- detectors' causes, written once
 
 def transposed_cause(name: str, why: str = "") -> str:

@@ -11,6 +11,12 @@ forward has a comparison). `guard_backprop(globals())`, at the end of a checks m
 each listed check run its probe after the check itself passed: a wrong implementation keeps
 the check's own message, a numerical one loses every test of the function.
 
+Closeness to the truth alone does not name the cause: a formula that is a little wrong on the
+probe's case (one-hot labels' formula where the labels nearly sum to 1, float32 in one factor)
+is as close as finite differences. The cause "numerical differentiation" is named only when the
+student's own answers jitter as a difference quotient's do under a tiny move of the arguments
+(`jitter`, see JITTER); otherwise the test is lost with no cause named (`run_probe`).
+
 What this cannot see: the complex step (or any exact forward-mode trick) over an elementwise
 forward is exact too. The matrix functions' efficiency tests catch it there (one forward
 pass per parameter); everywhere, the source is read for it (complex_scan.py): by the grader
@@ -110,11 +116,12 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
                 raise CheckFailure(
                     f"`{fn}`: {key} agrees with the exact gradient to about 1e-7 only "
                     f"{context}.\n{LIKELY}" + FLOAT32_TRACE.format(name=key))
-            verdict = verdict or (key, f"off by {float(np.max(err[close])):.1e} (relative to "
-                                       "its typical entry)")
+            off = f"off by {float(np.max(err[close])):.1e} (relative to its typical entry)"
+            verdict = verdict or (key, off, off)
         elif np.any(near & (err > EXACT_TOL)) and smooth_far <= 0.1 * np.count_nonzero(~near):
             verdict = verdict or (key, "exact away from the kink but off next to it "
-                                       "(where a finite step crosses it)")
+                                       "(where a finite step crosses it)",
+                                  "exact away from the kink but off next to it")
         elif smooth_far:
             wrong = wrong or (key, f"is off by {float(np.max(err[far & ~near])):.1e} "
                                    "(relative to its typical entry)")
@@ -122,14 +129,25 @@ def expect_exact(fn: str, outputs: dict, exact: dict, context: str, uses: str,
         if wrong is not None and not exact_outputs:
             unanswered(fn, f"{wrong[0]} {wrong[1]}", context)
         return
-    name, how = verdict
-    raise CheckFailure(
+    name, how, plain = verdict
+    raise Inexact(
         f"`{fn}`: {name} is {how} {context}, where the chain rule gives every digit "
         f"(within {EXACT_TOL:.0e}). This looks like numerical differentiation: finite "
         "differences of the forward pass are only that close, and a step across a kink is "
         "far off. A backward pass multiplies local derivatives, reading " + uses + "; "
         f"`{fn}` must not estimate derivatives by evaluating the forward pass at shifted "
-        "points.")
+        "points.", fn=fn, what=f"{name} is {plain}", context=context)
+
+
+class Inexact(CheckFailure):
+    """An answer close to the truth but not exact on the probe's case: what finite
+    differences give, and also what a wrong or imprecise formula can give on one case (one-hot
+    labels' formula on labels that nearly sum to 1, float32 arithmetic in one factor). Which
+    one it is, the student's own answers tell (`jitters`): not a cause of its own."""
+
+    def __init__(self, message: str, *, fn: str, what: str, context: str):
+        super().__init__(message, cause_ids=[])
+        self.fn, self.what, self.context = fn, what, context
 
 
 class Unanswered(CheckFailure):
@@ -556,6 +574,138 @@ def read_source(student, function: str, check: Callable) -> None:
         raise CheckFailure(message(function, found, ""), cause_ids=[numerical_id(check)])
 
 
+# ---------------------------------------------------------------- the student's own answers
+# A close answer that is not exact is finite differences only when the student's answers
+# jitter as a difference quotient's do. Each call of the probe is made again with every float
+# of its arguments moved by a relative JITTER_STEP one way and the other (signs, zeros and
+# which side of a kink stay as they were). A formula of those arguments, right or wrong,
+# float64 or float32 in a factor, moves smoothly: its second difference g(+) - 2 g(0) + g(-)
+# is its own rounding. A difference quotient of a forward pass moves its shifted points too:
+# the rounding that its division by the step blows up is drawn anew on every call. Measured
+# (root mean square of the second differences over the output's typical entry, JITTER_DIRECTIONS
+# directions, seeds 3 to 12): the honest variants and worked solutions of every probe at most
+# 5.9e-15; every finite-difference stand-in of tests/numerical_attacks.py on every probe at
+# least 3.5e-14 (a fourth-order stencil on the tanh fix; centered differences 1e-12 and more),
+# a derivative of the forward taken before the upstream gradient is applied included.
+JITTER_STEP = 1e-13
+JITTER = 1.5e-14
+JITTER_DIRECTIONS = 2
+
+
+class _Recorder:
+    """The student's function, calling through and keeping each call's arguments and answer."""
+
+    def __init__(self, student: Callable):
+        self.student = student
+        self.calls: list = []
+        functools.update_wrapper(self, student)
+
+    def __call__(self, *args, **kwargs):
+        kept = _copy_floats(args, kwargs)
+        result = self.student(*args, **kwargs)
+        self.calls.append((kept, _floats(result)))
+        return result
+
+
+def _copy_floats(args, kwargs, move: Callable | None = None):
+    """(args, kwargs) with every float array and float copied (moved by `move`, if given)."""
+    def walk(obj):
+        if isinstance(obj, np.ndarray) and obj.dtype.kind == "f":
+            return obj.copy() if move is None else move(obj)
+        if isinstance(obj, (float, np.floating)) and not isinstance(obj, bool):
+            return obj if move is None else type(obj)(move(np.asarray(obj, np.float64)))
+        if isinstance(obj, tuple):
+            return tuple(walk(v) for v in obj)
+        if isinstance(obj, list):
+            return [walk(v) for v in obj]
+        if isinstance(obj, dict):
+            return {k: walk(v) for k, v in obj.items()}
+        return obj
+    return walk(tuple(args)), walk(dict(kwargs))
+
+
+def _floats(result) -> list[np.ndarray] | None:
+    """The numbers of an answer, leaf by leaf (None: not plain numbers)."""
+    leaves: list[np.ndarray] = []
+
+    def walk(obj) -> bool:
+        if isinstance(obj, (tuple, list)):
+            return all(walk(v) for v in obj)
+        if isinstance(obj, dict):
+            return all(walk(obj[k]) for k in sorted(obj, key=str))
+        try:
+            value = np.array(obj, dtype=np.float64)
+        except (TypeError, ValueError):
+            return False
+        leaves.append(value)
+        return True
+    return leaves if walk(result) else None
+
+
+def jitter(student: Callable, calls: list, seed: int) -> float | None:
+    """How the student's answers to the probe's calls move (see JITTER): per output, the root
+    mean square of its second differences (every call and direction) over its typical entry
+    (over all the probe's calls, as the probe judges it); the largest over the outputs. None
+    when they cannot be compared (an error on a moved case, another shape, not numbers)."""
+    rng = np.random.default_rng([seed, 0x71])
+    seconds: dict = {}     # output (its place in the answer) -> [(second differences, answer)]
+    for (args, kwargs), answer in calls:
+        if answer is None:
+            return None
+        for _ in range(JITTER_DIRECTIONS):
+            moved = []
+            state = rng.bit_generator.state
+            for sign in (1.0, -1.0):
+                rng.bit_generator.state = state    # the same direction, one way and the other
+
+                def move(a, sign=sign):
+                    a = np.asarray(a, dtype=np.float64)
+                    return a * (1.0 + sign * JITTER_STEP * rng.uniform(-1.0, 1.0, a.shape))
+                moved_args, moved_kwargs = _copy_floats(args, kwargs, move)
+                try:
+                    with np.errstate(all="ignore"):
+                        moved.append(_floats(student(*moved_args, **moved_kwargs)))
+                except Exception:      # noqa: BLE001 (the student's code, on a moved case)
+                    return None
+            plus, minus = moved
+            if plus is None or minus is None or not len(plus) == len(minus) == len(answer):
+                return None
+            for place, (p, m, g) in enumerate(zip(plus, minus, answer)):
+                if not p.shape == m.shape == g.shape:
+                    return None
+                finite = np.isfinite(p) & np.isfinite(m) & np.isfinite(g)
+                seconds.setdefault(place, []).append(
+                    (np.abs(p - 2.0 * g + m)[finite], g[finite]))
+    largest = 0.0
+    for found in seconds.values():
+        second = np.concatenate([s.reshape(-1) for s, _ in found])
+        answer = np.concatenate([g.reshape(-1) for _, g in found])
+        scale = float(np.sqrt(np.mean(answer ** 2))) if answer.size else 0.0
+        if scale > 0.0 and second.size:
+            largest = max(largest, float(np.sqrt(np.mean(second ** 2))) / scale)
+    return largest
+
+
+def jitters(student: Callable, calls: list, seed: int) -> bool:
+    """True when the student's answers move as a difference quotient's do (see JITTER)."""
+    moved = jitter(student, calls, seed)
+    return moved is not None and moved > JITTER
+
+
+def run_probe(probe: Callable, student: Callable, given: dict, seed: int) -> None:
+    """Run a probe on the student's function. A close answer that is not exact names
+    numerical differentiation (a plain CheckFailure with its message) only when the student's
+    answers jitter as finite differences do; else the test is lost as on a case not answered
+    (`Unanswered`, no cause): the mistake, if it is one, is named by the checks that see it."""
+    recorder = _Recorder(student)
+    try:
+        probe(recorder, given, seed)
+    except Inexact as inexact:
+        if jitters(student, recorder.calls, seed):
+            raise CheckFailure(str(inexact), cause_ids=[]) from None
+        unanswered(inexact.fn, inexact.what, inexact.context)
+
+
 def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
     signature = inspect.signature(check)
 
@@ -569,7 +719,7 @@ def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
         student = next(iter(given.values()))
         read_source(student, function, check)
         try:
-            probe(student, given, probe_seed(given.get("seed", 0)))   # the grader's draw
+run_probe(probe, student, given, probe_seed(given.get("seed", 0)))   # the grader's draw
         except StudentCodeError as exc:   # an error on the probe's case loses the test too
             raise StudentCodeError(exc.function, exc.kind, exc.message + "\n(on one more case "
                                    f"of this test, {ONE_MORE})", exc.traceback,

@@ -24,7 +24,8 @@ import numpy as np
 
 from .explain import Explainer, Quantity, View, partial_upstream
 from .core import (
-    NUMBER, CheckFailure, Hint, StudentCodeError, away_from, call_and_check_inputs,
+    NUMBER, Activation, CheckFailure, Hint, StudentCodeError, activation_slips, away_from,
+    call_and_check_inputs,
     call_checked, expect_array, expect_close, expect_new_arrays, looks_like, numerical_gradient,
     on_every_case, once, outputs_by_name, random_array, rng_for,
 )
@@ -57,6 +58,14 @@ def _shape_nh(rng) -> tuple[int, int]:
 def _numgrad(f, x, dout=None) -> np.ndarray:
     """Centered differences of sum(f(x) * dout) at a private copy of x."""
     return numerical_gradient(f, np.array(x, dtype=np.float64), df=dout)
+
+
+def _activation(forward) -> Activation:
+    """The activation of a given forward (v -> (out, cache)), for the check library's slips
+    (core.activation_slips): its value, and its slope by centered differences (exact to
+    rounding away from the kink)."""
+    return Activation(lambda v: forward(v)[0],
+                      lambda v: _numgrad(lambda u: forward(u)[0], v))
 
 
 def _negative_side(prelu_forward, a, dout) -> np.ndarray:
@@ -95,17 +104,18 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
                       expect=_expect_gradient)["da"]
 
     truth = _numgrad(lambda v: relu_forward(v)[0], a, dout)
+    slips = activation_slips(_activation(relu_forward), a, dout)
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 where "
              "a > 0, else 0) alone. The chain rule multiplies it by `dout`.",
-             looks_like(lambda: _numgrad(lambda v: relu_forward(v)[0], a))),
+             looks_like(slips["upstream_missing"])),
         Hint("the mask is taken on the upstream gradient (`dout > 0`, or `max(dout, 0)`). "
              "Whether the gradient passes depends on the forward input `a` in the cache, "
              "not on the sign of `dout`.", looks_like(relu_forward(dout)[0])),
         Hint("the mask is inverted: the gradient must pass where a > 0 and be blocked where "
              "a <= 0.", looks_like(lambda: -_numgrad(lambda v: relu_forward(-v)[0], a, dout))),
         Hint("dout was multiplied by the ReLU's output max(0, a). The local gradient is the "
-             "slope of the ReLU, 0 or 1, not its value.", looks_like(relu_forward(a)[0] * dout)),
+             "slope of the ReLU, 0 or 1, not its value.", looks_like(slips["value_as_slope"])),
         Hint("a small gradient leaks through the negative inputs (that is Leaky ReLU's "
              "backward pass); a ReLU blocks it completely.",
              looks_like(truth + 0.01 * (dout - truth))),
@@ -219,10 +229,11 @@ def check_relu_backward_dead(relu_backward, relu_forward, seed=0):
 # ---------------------------------------------------------------- leaky_relu_backward
 
 def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
+    slips = activation_slips(_activation(lambda v: leaky_relu_forward(v, slope)), a, dout)
     hints = [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or the "
              "slope) alone. The chain rule multiplies it by `dout`.",
-             looks_like(lambda: _numgrad(lambda v: leaky_relu_forward(v, slope)[0], a))),
+             looks_like(slips["upstream_missing"])),
         Hint("the slope is on the wrong side: the gradient passes unchanged where a > 0 and "
              "is multiplied by the slope where a <= 0.",
              looks_like((1.0 + slope) * dout - truth)),
@@ -233,8 +244,7 @@ def _leaky_hints(leaky_relu_forward, a, dout, slope, truth) -> list:
              "kink applies depends on the forward input `a` in the cache.",
              looks_like(leaky_relu_forward(dout, slope)[0])),
         Hint("dout was multiplied by the activation's output. The local gradient is its "
-             "slope (1 or `slope`), not its value.",
-             looks_like(leaky_relu_forward(a, slope)[0] * dout)),
+             "slope (1 or `slope`), not its value.", looks_like(slips["value_as_slope"])),
         Hint("every entry was multiplied by the slope; only the inputs a <= 0 are.",
              looks_like(slope * dout)),
     ]
@@ -326,10 +336,11 @@ def _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=None):
 def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
     h = a.shape[1]
     relu_like = once(lambda: _numgrad(lambda v: prelu_forward(v, np.zeros(h))[0], a, dout))
+    slips = activation_slips(_activation(lambda v: prelu_forward(v, alpha)), a, dout)
     return [
         Hint("the upstream gradient is missing: you returned the local gradient (1 or "
              "alpha) alone. The chain rule multiplies it by `dout`.",
-             looks_like(lambda: _numgrad(lambda v: prelu_forward(v, alpha)[0], a))),
+             looks_like(slips["upstream_missing"])),
         Hint("alpha is on the wrong side: the gradient passes unchanged where a > 0 and is "
              "multiplied by alpha where a <= 0.", looks_like((1.0 + alpha) * dout - truth)),
         Hint("the negative side is blocked (ReLU's backward pass): a PReLU passes "
@@ -342,8 +353,7 @@ def _prelu_da_hints(prelu_forward, a, alpha, dout, truth) -> list:
         Hint("where a <= 0 you multiplied dout by `a`; that is the local gradient with "
              "respect to alpha (it belongs in dalpha). With respect to a it is alpha.",
              looks_like(lambda: relu_like() + a * _negative_side(prelu_forward, a, dout))),
-        Hint(PRELU_MASK_ON_OUTPUT, looks_like(
-            np.where(np.asarray(prelu_forward(a, alpha)[0]) > 0, dout, truth))),
+        Hint(PRELU_MASK_ON_OUTPUT, looks_like(slips["slope_at_output"])),
     ]
 
 

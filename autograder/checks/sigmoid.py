@@ -17,8 +17,9 @@ import numpy as np
 
 from .explain import Explainer, Layout, Local, Quantity, View, partial_upstream
 from .core import (
-    CS_STEP, NUMBER, Cause, CheckFailure, Hint, StudentCodeError, call_checked,
-    complex_step_gradient, expect_close, expect_efficient, input_gradients, looks_like,
+    CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
+    activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
+    input_gradients, looks_like,
     named_cause_ids, numerical_gradient, on_every_case, once, outputs_by_name, random_array,
     relative_error, rng_for,
 )
@@ -147,18 +148,19 @@ def _backward_outputs(fn, dz, cache):
     return out["dx"], out["dW"]
 
 
-def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False) -> dict:
+def _mistake_hints(W, x, z, dz, sigmoid_fn, saturated=False) -> dict:
     """Hints for dx and for dW, by name: each usual mistake's answer, built from trusted
-    pieces when a hint is first asked (only for a wrong answer). `upstream_ignored()` gives
-    the (dx, dW) of the gradient with dz replaced by ones."""
+    pieces when a hint is first asked (only for a wrong answer). The slips at the activation
+    are the check library's (core.activation_slips), carried back through W @ x."""
     def through_linear(weight):
         return once(lambda: _linear_gradients(W, x, weight()))
-    sz = once(lambda: np.asarray(sigmoid_fn(z), dtype=np.float64))
+    slips = activation_slips(Activation(sigmoid_fn, _local_gradient), W @ x, dz, out=z,
+                             through=lambda g: _linear_gradients(W, x, g))
     candidates = [
-        (NO_LOCAL, through_linear(lambda: dz)),
-        (AT_Z, through_linear(lambda: dz * sz() * (1.0 - sz()))),
-        (UPSTREAM_IGNORED, once(upstream_ignored)),
-        (Z_ALONE, through_linear(lambda: dz * z)),
+        (NO_LOCAL, slips["slope_missing"]),
+        (AT_Z, slips["slope_at_output"]),
+        (UPSTREAM_IGNORED, slips["upstream_missing"]),
+        (Z_ALONE, slips["value_as_slope"]),
         (Z_ALONE, through_linear(lambda: dz * (1.0 - z))),
         (FROM_A, through_linear(lambda: dz * (W @ x) * (1.0 - W @ x))),
     ]
@@ -189,13 +191,6 @@ def _mistake_hints(W, x, z, dz, sigmoid_fn, upstream_ignored, saturated=False) -
 
 
 # ---------------------------------------------------------------- sigmoid_layer_backward
-
-def _layer_gradients(W, x, weight):
-    """(dx, dW) of sum(weight * sigmoid(W @ x)) by the complex step: exact to rounding."""
-    dx, dW = input_gradients(lambda v, M: _sigmoid_c(M @ v), [x, W], weight,
-                             output=lambda z: z)
-    return dx, dW
-
 
 def _expect_same_gradient(sigmoid_layer_forward, W, x, dz, true_dx, true_dW):
     """The complex-step reference must be the gradient of the given forward: compare it with
@@ -290,8 +285,7 @@ def _layer_declared(W, x, z, dz) -> dict:
 
 
 def _layer_mistake_hints(W, x, z, dz, sigmoid_fn):
-    return _mistake_hints(W, x, z, dz, sigmoid_fn,
-                          lambda: _layer_gradients(W, x, np.ones_like(dz)))
+    return _mistake_hints(W, x, z, dz, sigmoid_fn)
 
 
 def _given_sigmoid_of(sigmoid_layer_forward):
@@ -364,7 +358,7 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
 
 def _saturated_hints(W, x, z, dz, sigmoid_layer_forward):
     return _mistake_hints(W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward),
-                          lambda: _layer_gradients(W, x, np.ones_like(dz)), saturated=True)
+                          saturated=True)
 
 
 # ---------------------------------------------------------------- saturated_fraction
