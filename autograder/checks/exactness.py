@@ -719,7 +719,7 @@ def _guarded(check: Callable, probe: Callable, function: str) -> Callable:
         student = next(iter(given.values()))
         read_source(student, function, check)
         try:
-run_probe(probe, student, given, probe_seed(given.get("seed", 0)))   # the grader's draw
+            run_probe(probe, student, given, probe_seed(given.get("seed", 0)))   # the grader's draw
         except StudentCodeError as exc:   # an error on the probe's case loses the test too
             raise StudentCodeError(exc.function, exc.kind, exc.message + "\n(on one more case "
                                    f"of this test, {ONE_MORE})", exc.traceback,
