@@ -53,6 +53,21 @@ class StudentCodeError(MessageOnly, Exception):
         return self
 
 
+class StudentInterrupted(MessageOnly, KeyboardInterrupt):
+    """The kernel was interrupted (Jupyter's stop button) while a student's function ran: still
+    an interrupt, shown as where their code was, without the check library's frames."""
+
+    def __init__(self, function: str, frames: str = ""):
+        self.function = function
+        text = (f"Interrupted while `{function}` was running: it had not returned. A call that "
+                "never returns usually runs a loop whose condition never changes (a `while` "
+                "whose variable is not updated in the loop, or an index that moves the wrong "
+                "way).")
+        if frames:
+            text += "\nYour code was here when it stopped:\n" + frames
+        super().__init__(text)
+
+
 def describe_student_error(function: str, kind: str, message: str, traceback: str = "",
                            arguments: str = "") -> str:
     if kind == "NotImplementedError":

@@ -99,3 +99,25 @@ def test_a_looped_lstm_step_is_named_by_the_sequence_efficiency_test(tmp_path):
     assert "`lstm_backward` is slow because `lstm_step_backward` is" in flat
     assert "numerical differentiation" in flat and "Python loops" in flat
     assert "Traceback" not in text and "autograder/" not in text
+
+
+@pytest.mark.slow
+def test_a_function_interrupted_in_jupyter_shows_where_its_code_was_not_our_frames(tmp_path):
+    """A student stops a test cell whose function never returns (Jupyter's stop button raises
+    KeyboardInterrupt in their loop): one plain message that names the function and shows
+    their own line, no traceback through the check library (found walking the student's path,
+    user3)."""
+    stuck = ("def relu_backward(da, cache):\n"
+             "    n = 0\n"
+             "    while n < 3:\n"
+             "        raise KeyboardInterrupt   # what the stop button raises in the loop\n"
+             "    return da\n")
+    cell = next(c for name, c in source_test_cells("relu").items()
+                if name.startswith("test_relu_backward"))
+    nb, _ = run_cells(tmp_path, [given("relu"), stuck, cell.source])
+    ename, text = error_of(nb.cells[2])
+    assert ename == "StudentInterrupted"
+    flat = " ".join(text.split())
+    assert "Interrupted while `relu_backward` was running" in flat
+    assert "raise KeyboardInterrupt" in text          # their line, as they wrote it
+    assert "Traceback" not in text and "autograder/" not in text and "core.py" not in text

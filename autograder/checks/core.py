@@ -30,7 +30,7 @@ import numpy as np
 # What a student's function raised: the grader's proxies raise it too (isolation/), so it lives
 # below both; the checks name it from here as they always have.
 from ..errors import MessageOnly as _MessageOnly  # noqa: F401
-from ..errors import StudentCodeError, describe_student_error  # noqa: F401
+from ..errors import StudentCodeError, StudentInterrupted, describe_student_error  # noqa: F401
 
 # A correct float64 gradient lands near 1e-8 against these references; a 3% error is far above.
 DEFAULT_TOL = 1e-6
@@ -259,6 +259,10 @@ def call_student(fn: Callable, *args, **kwargs) -> Any:
             exc = StudentCodeError(exc.function, exc.kind, exc.message + "\n" + note,
                                    exc.traceback, exc.arguments)
         raise exc.with_arguments(describe_arguments(fn, args, kwargs)) from None
+    except StudentInterrupted:
+        raise
+    except KeyboardInterrupt as exc:  # stopped in Jupyter: where their code was, not our frames
+        raise StudentInterrupted(name, student_frames(exc.__traceback__)) from None
     except Exception as exc:  # the student's bug, reported as such
         if isinstance(exc, NotImplementedError):
             raise StudentCodeError(name, type(exc).__name__, str(exc),
