@@ -30,7 +30,7 @@ import pytest
 
 from backprop_lab.isolation import sandbox
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course.nbgrader import regenerate_copy, run_nbgrader
+from backprop_lab.course.nbgrader import regenerate_copy, run_nbgrader_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,8 +157,10 @@ def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
         path = notebook(f"submitted/{student}", assignment, course)
         path.parent.mkdir(parents=True)
         nbformat.write(nb, path)
-    logs.append(run_nbgrader(course, "autograde", assignment, "--create", "--force",
-                             db=db).stderr)
+    # autograde, then the half-solved one's feedback: one nbgrader process for both
+    logs += [step.stderr for step in run_nbgrader_steps(
+        [(course, ("autograde", assignment, "--create", "--force")),
+         (course, ("generate_feedback", assignment, "--student", "half", "--force"))], db=db)]
     run = NbgraderRun(assignment, course, db, submissions, logs=logs)
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{db}") as gb:
@@ -166,8 +168,6 @@ def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
             sub = gb.find_submission_notebook(assignment, assignment, student)
             run.nbgrader[student] = {g.name: g.score for g in sub.grades if g.cell.max_score}
     run.ours = {s["student"]: s for s in cli_grade(course / "submitted", course=course)}
-    logs.append(run_nbgrader(course, "generate_feedback", assignment, "--student", "half",
-                             "--force", db=db).stderr)
     run.feedback = notebook("feedback/half", assignment, course).with_suffix(".html") \
         .read_text(encoding="utf-8")
     return run
