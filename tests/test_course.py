@@ -126,7 +126,7 @@ def released_without_hidden() -> dict[str, dict]:
 @slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_generated_notebooks_are_what_nbgrader_makes_from_source(assignment, nbgrader_runs):
-    """The session's course was made by `regenerate_copy`, as `autograder regenerate` does."""
+    """The session's course was made by `regenerate_copies`, as `autograder regenerate` does."""
     run = nbgrader_runs[assignment]
     for folder in ("assignments", "solutions"):
         fresh = json.loads(notebook(folder, assignment).read_text())

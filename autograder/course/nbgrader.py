@@ -109,22 +109,26 @@ print(json.dumps(codes))
 """
 
 
-def run_nbgrader_steps(steps: list[tuple[Path, tuple[str, ...]]], db: Path | str | None = None,
+def run_nbgrader_steps(steps: list[tuple], db: Path | str | None = None,
                        timeout: float = 600) -> list[subprocess.CompletedProcess]:
     """Run nbgrader commands (course, args) one after another in one process, each as
     `run_nbgrader(course, *args, db=db)` would (the same gradebook for all when `db` is
-    given); returns what each printed. The first that fails raises CourseError, as it would
-    there, and the commands after it do not run. `timeout`: per command."""
+    given; a step (course, args, db) names its own); returns what each printed. The first
+    that fails raises CourseError, as it would there, and the commands after it do not run.
+    `timeout`: per command."""
     if not steps:
         return []
     with tempfile.TemporaryDirectory(prefix="nbgrader-steps-") as scratch:
         plan = []
-        for i, (course, args) in enumerate(steps):
+        for i, (course, args, *own) in enumerate(steps):
             args = [str(a) for a in args]
-            if db is not None:
-                url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+            step_db = own[0] if own else db
+            if step_db is not None:
+                url = step_db if isinstance(step_db, str) and "://" in step_db \
+                    else f"sqlite:///{step_db}"
                 args.append(f"--CourseDirectory.db_url={url}")
             plan.append({"cwd": str(Path(course).resolve()), "args": args,
+                         "db": step_db is not None,
                          "stdout": os.path.join(scratch, f"{i}.out"),
                          "stderr": os.path.join(scratch, f"{i}.err")})
         proc = subprocess.run([sys.executable, "-c", _STEPS, json.dumps(plan)],
@@ -138,7 +142,7 @@ def run_nbgrader_steps(steps: list[tuple[Path, tuple[str, ...]]], db: Path | str
         done = []
         for step, code in zip(plan, codes):
             out, err = (Path(step[k]).read_text(errors="replace") for k in ("stdout", "stderr"))
-            args = step["args"][:-1] if db is not None else step["args"]
+            args = step["args"][:-1] if step["db"] else step["args"]
             if code != 0 or "Exception while loading config file" in err:
                 raise CourseError(f"`nbgrader {' '.join(args)}` failed:\n{out}\n{err}")
             done.append(subprocess.CompletedProcess(
@@ -149,27 +153,44 @@ def run_nbgrader_steps(steps: list[tuple[Path, tuple[str, ...]]], db: Path | str
         return done
 
 
+def _regenerate_steps(course: Path, assignments, db=None) -> tuple[list[str], list[tuple]]:
+    """The assignments of `course` that have a source notebook, and the nbgrader commands
+    that regenerate them (in the gradebook `db` when given)."""
+    done = [a for a in assignments if (course / "source" / a / f"{a}.ipynb").exists()]
+    return done, [(course, (command, a, "--force"), *([db] if db is not None else []))
+                  for a in done for command in ("generate_assignment", "generate_solution")]
+
+
 def regenerate(course: Path, assignments=ASSIGNMENTS, db: Path | None = None) -> list[str]:
     """Write assignments/<id> and solutions/<id> from source/<id> with nbgrader, recording
     the assignments in the gradebook `db` if given (else in a scratch one)."""
     course = Path(course).resolve()
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(db) if db is not None else Path(scratch) / "gradebook.db"
-        done = [a for a in assignments
-                if (course / "source" / a / f"{a}.ipynb").exists()]
-        run_nbgrader_steps([(course, (command, a, "--force")) for a in done
-                            for command in ("generate_assignment", "generate_solution")], db=db)
+        done, steps = _regenerate_steps(course, assignments)
+        run_nbgrader_steps(steps, db=db)
     return done
 
 
 def regenerate_copy(course: Path, assignment: str, into: Path, db: Path | None = None) -> Path:
     """Regenerate one assignment in a scratch course under `into` (gradebook: as regenerate);
     returns that course root."""
-    course, into = Path(course), Path(into)
-    shutil.copy(course / "nbgrader_config.py", into / "nbgrader_config.py")
-    shutil.copytree(course / "source" / assignment, into / "source" / assignment)
-    regenerate(into, [assignment], db=db)
-    return into
+    regenerate_copies(course, {assignment: (into, db)})
+    return Path(into)
+
+
+def regenerate_copies(course: Path, copies: dict[str, tuple[Path, Path | None]]) -> None:
+    """`regenerate_copy` of several assignments (id -> (scratch course, its gradebook or
+    None)), each in a scratch course of its own, with one nbgrader process for all."""
+    steps = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for i, (assignment, (into, db)) in enumerate(copies.items()):
+            course, into = Path(course), Path(into).resolve()
+            shutil.copy(course / "nbgrader_config.py", into / "nbgrader_config.py")
+            shutil.copytree(course / "source" / assignment, into / "source" / assignment)
+            db = Path(db) if db is not None else Path(scratch) / f"gradebook-{i}.db"
+            steps += _regenerate_steps(into, [assignment], db)[1]
+        run_nbgrader_steps(steps)
 
 
 @dataclass
