@@ -4,7 +4,8 @@ the real course, and one nbgrader run per assignment.
 `nbgrader_runs` is the expensive one: for every registered assignment it makes a scratch
 course, regenerates the student and solution copies with nbgrader, submits a full, a half, a
 stub and a cheating notebook, runs `nbgrader autograde` once, grades the same submissions with
-our CLI once, and generates nbgrader's feedback for the half-solved one. The course tests and
+our CLI once, and generates nbgrader's feedback for the half-solved one (two threads, each
+with half of the assignments and two nbgrader processes for them: `run_nbgrader_steps`). The course tests and
 the gradebook tests read it; tests that use it are marked `slow`, and it is made once per run
 (under pytest-xdist, by the first worker that needs it).
 
@@ -30,7 +31,7 @@ import pytest
 
 from backprop_lab.isolation import sandbox
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course.nbgrader import regenerate_copy, run_nbgrader
+from backprop_lab.course.nbgrader import regenerate_copies, run_nbgrader_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,35 +143,45 @@ class NbgraderRun:
 STUDENTS = ("full", "half", "stub", "cheat")
 
 
-def _nbgrader_run(assignment: str, base: Path) -> NbgraderRun:
-    course = base / assignment
-    course.mkdir()
-    db = course / "autograded.db"
-    regenerate_copy(ROOT, assignment, course, db=db)   # what `autograder regenerate` does
-    logs = []
-    submissions = {"full": nbformat.read(notebook("source", assignment), as_version=4),
-                   "half": half_solved(assignment, course),
-                   "stub": nbformat.read(notebook("assignments", assignment, course),
-                                         as_version=4),
-                   "cheat": cheat(assignment, course)}
-    for student, nb in submissions.items():
-        path = notebook(f"submitted/{student}", assignment, course)
-        path.parent.mkdir(parents=True)
-        nbformat.write(nb, path)
-    logs.append(run_nbgrader(course, "autograde", assignment, "--create", "--force",
-                             db=db).stderr)
-    run = NbgraderRun(assignment, course, db, submissions, logs=logs)
+def _nbgrader_runs(assignments, base: Path) -> list[NbgraderRun]:
+    """The runs of `assignments`, each in its own scratch course and gradebook; nbgrader runs
+    twice for all of them (one process regenerates every course, what `autograder regenerate`
+    does; one autogrades every course and makes the feedback)."""
+    courses = {a: base / a for a in assignments}
+    for course in courses.values():
+        course.mkdir()
+    dbs = {a: course / "autograded.db" for a, course in courses.items()}
+    regenerate_copies(ROOT, {a: (courses[a], dbs[a]) for a in assignments})
+    runs, steps = [], []
+    for assignment, course in courses.items():
+        submissions = {"full": nbformat.read(notebook("source", assignment), as_version=4),
+                       "half": half_solved(assignment, course),
+                       "stub": nbformat.read(notebook("assignments", assignment, course),
+                                             as_version=4),
+                       "cheat": cheat(assignment, course)}
+        for student, nb in submissions.items():
+            path = notebook(f"submitted/{student}", assignment, course)
+            path.parent.mkdir(parents=True)
+            nbformat.write(nb, path)
+        runs.append(NbgraderRun(assignment, course, dbs[assignment], submissions))
+        # autograde, then the half-solved one's feedback
+        steps += [(course, ("autograde", assignment, "--create", "--force"), dbs[assignment]),
+                  (course, ("generate_feedback", assignment, "--student", "half", "--force"),
+                   dbs[assignment])]
+    logs = [step.stderr for step in run_nbgrader_steps(steps)]
     from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{db}") as gb:
-        for student in submissions:
-            sub = gb.find_submission_notebook(assignment, assignment, student)
-            run.nbgrader[student] = {g.name: g.score for g in sub.grades if g.cell.max_score}
-    run.ours = {s["student"]: s for s in cli_grade(course / "submitted", course=course)}
-    logs.append(run_nbgrader(course, "generate_feedback", assignment, "--student", "half",
-                             "--force", db=db).stderr)
-    run.feedback = notebook("feedback/half", assignment, course).with_suffix(".html") \
-        .read_text(encoding="utf-8")
-    return run
+    for i, run in enumerate(runs):
+        run.logs = logs[2 * i:2 * i + 2]
+        with Gradebook(f"sqlite:///{run.db}") as gb:
+            for student in run.submissions:
+                sub = gb.find_submission_notebook(run.assignment, run.assignment, student)
+                run.nbgrader[student] = {g.name: g.score for g in sub.grades
+                                         if g.cell.max_score}
+        run.ours = {s["student"]: s for s in cli_grade(run.course / "submitted",
+                                                       course=run.course)}
+        run.feedback = notebook("feedback/half", run.assignment, run.course) \
+            .with_suffix(".html").read_text(encoding="utf-8")
+    return runs
 
 
 def _save(runs: dict[str, NbgraderRun], path: Path) -> None:
@@ -208,9 +219,11 @@ def make_nbgrader_runs(root: Path, wait: bool = True) -> dict[str, NbgraderRun] 
         if made.exists():
             return _load(made)
         base = Path(tempfile.mkdtemp(prefix="nbgrader-", dir=root))   # a retry's own
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            runs = {run.assignment: run
-                    for run in pool.map(lambda a: _nbgrader_run(a, base), ASSIGNMENTS)}
+        with ThreadPoolExecutor(max_workers=2) as pool:   # half of the assignments each
+            halves = [ASSIGNMENTS[0::2], ASSIGNMENTS[1::2]]
+            runs = {run.assignment: run for half in pool.map(
+                lambda some: _nbgrader_runs(some, base), halves) for run in half}
+        runs = {a: runs[a] for a in ASSIGNMENTS}
         _save(runs, made)
         return runs
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from backprop_lab.assignments import ASSIGNMENTS
-from backprop_lab.course.nbgrader import run_nbgrader
+from backprop_lab.course.nbgrader import CourseError, run_nbgrader, run_nbgrader_steps
 from backprop_lab.notebooks import GIVEN, SOLUTION, TEST, defined_functions, read_notebook
 from conftest import ROOT, cli_grade, notebook
 
@@ -126,7 +126,7 @@ def released_without_hidden() -> dict[str, dict]:
 @slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_generated_notebooks_are_what_nbgrader_makes_from_source(assignment, nbgrader_runs):
-    """The session's course was made by `regenerate_copy`, as `autograder regenerate` does."""
+    """The session's course was made by `regenerate_copies`, as `autograder regenerate` does."""
     run = nbgrader_runs[assignment]
     for folder in ("assignments", "solutions"):
         fresh = json.loads(notebook(folder, assignment).read_text())
@@ -351,3 +351,20 @@ def test_nbgrader_and_the_cli_draw_the_same_hidden_inputs_per_student(tmp_path):
         assert ours[student]["test_sigmoid_layer_backward"] == \
             theirs[student]["test_sigmoid_layer_backward"]
 
+
+
+def test_nbgrader_steps_stop_at_the_first_failing_command_and_name_it(tmp_path):
+    """`run_nbgrader_steps` (one nbgrader process for several commands, as `regenerate`
+    and `course-setup` use it) fails as a loop over `run_nbgrader` would: at the first
+    command that fails, naming it, with what it logged; the commands after it do not run."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "source" / "relu", tmp_path / "source" / "relu")
+    db = tmp_path / "gradebook.db"
+    with pytest.raises(CourseError) as failed:
+        run_nbgrader_steps([(tmp_path, ("generate_assignment", "relu", "--force")),
+                            (tmp_path, ("generate_assignment", "nosuch", "--force")),
+                            (tmp_path, ("generate_solution", "relu", "--force"))], db=db)
+    assert "`nbgrader generate_assignment nosuch --force` failed" in str(failed.value)
+    assert "No notebooks were matched" in str(failed.value)
+    assert (tmp_path / "assignments" / "relu" / "relu.ipynb").is_file()   # the first ran
+    assert not (tmp_path / "solutions").exists()                           # the third did not

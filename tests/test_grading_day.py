@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lab.course.nbgrader import run_nbgrader
+from backprop_lab.course.nbgrader import run_nbgrader, run_nbgrader_steps
 
 from conftest import ROOT, run_cli
 
@@ -224,8 +224,9 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
     assert "registered 4 students" in setup.stdout
     assert _git_status(course) == ""   # nothing tracked changed, the gradebook is ignored
     step("clone and course-setup")
-    for assignment in ASSIGNMENTS:
-        run_nbgrader(course, "release_assignment", assignment, *x)
+    # each nbgrader command of a step, for every assignment, in one nbgrader process
+    # (run_nbgrader_steps): its imports are paid once per step, not once per assignment
+    run_nbgrader_steps([(course, ("release_assignment", a, *x)) for a in ASSIGNMENTS])
     step("release")
 
     # s01 submits the worked solutions, s02 the notebooks as released, s04 one catalogued
@@ -244,12 +245,10 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     step("fetch and submit")
-    for assignment in ASSIGNMENTS:
-        run_nbgrader(course, "collect", assignment, *x)
+    run_nbgrader_steps([(course, ("collect", a, *x)) for a in ASSIGNMENTS])
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["s01", "s02", "s04"]
     step("collect")
-    for assignment in ASSIGNMENTS:
-        auto = run_nbgrader(course, "autograde", assignment)
+    for auto in run_nbgrader_steps([(course, ("autograde", a)) for a in ASSIGNMENTS]):
         assert "There was an error" not in auto.stderr, auto.stderr
     step("autograde")
 
@@ -330,8 +329,7 @@ def test_the_whole_day_from_a_fresh_clone_through_nbgrader_s_exchange(tmp_path):
 
     # Feedback: nbgrader's (after gradebook --write) and ours, for every student who
     # submitted, with the checks' plain messages and nothing of the grader's insides.
-    for assignment in ASSIGNMENTS:
-        run_nbgrader(course, "generate_feedback", assignment)
+    run_nbgrader_steps([(course, ("generate_feedback", a)) for a in ASSIGNMENTS])
     step("generate_feedback")
     _assert_feedback(course, results, overridden)
 

@@ -233,7 +233,7 @@ def test_every_public_test_cell_gets_its_own_pass_line():
 
 def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(tmp_path):
     """Real `nbgrader autograde` and `generate_feedback` of an untouched and a solved copy."""
-    from backprop_lab.course.nbgrader import run_nbgrader
+    from backprop_lab.course.nbgrader import run_nbgrader, run_nbgrader_steps
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copytree(ROOT / "source" / "relu", tmp_path / "source" / "relu")
     db = tmp_path / "gradebook.db"
@@ -242,8 +242,14 @@ def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(tmp_path):
         target = tmp_path / "submitted" / student / "relu" / "relu.ipynb"
         target.parent.mkdir(parents=True)
         shutil.copy(copy, target)
-    run_nbgrader(tmp_path, "autograde", "relu", "--create", "--force", db=db)
-    run_nbgrader(tmp_path, "generate_feedback", "relu", "--force", db=db)
+    # both in one nbgrader process (run_nbgrader_steps): each command's own log
+    autograde, feedback = run_nbgrader_steps([
+        (tmp_path, ("autograde", "relu", "--create", "--force")),
+        (tmp_path, ("generate_feedback", "relu", "--force"))], db=db)
+    assert "[AutogradeApp | INFO]" in autograde.stderr
+    assert "GenerateFeedbackApp" not in autograde.stderr
+    assert "[GenerateFeedbackApp | INFO]" in feedback.stderr
+    assert "AutogradeApp" not in feedback.stderr
     stub = (tmp_path / "feedback" / "stub" / "relu" / "relu.html").read_text()
     full = (tmp_path / "feedback" / "full" / "relu" / "relu.html").read_text()
     assert stub.count("is not implemented yet") >= 13    # 8 public and 5 hidden test cells
