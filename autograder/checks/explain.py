@@ -82,6 +82,23 @@ class View:
     terms: dict = field(default_factory=dict)
     alternatives: dict = field(default_factory=dict)
     products: dict = field(default_factory=dict)
+    inner: dict = field(default_factory=dict)
+
+
+@dataclass
+class Inner:
+    """A gradient inside the function that some outputs are products of: `label` as a
+    student reads it ("the gradient on the gate pre-activations a"), `truth` its right value
+    G, `sources` the (output, operand) pairs with output = operand.T @ G, and the
+    quantities (of G's shape) a relation on it may refer to. When an operand has full
+    column rank the student's G is recovered from their output (least squares, checked to
+    reproduce it), and the relations are tried on it: a slip inside G is said there, where
+    it is, rather than in the product that spreads it over every entry."""
+
+    label: str
+    truth: Any
+    sources: list = field(default_factory=list)
+    quantities: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class Finding:
     cause_id: str
     title: str
     checked: bool = True       # verified on a second input (False: a fact of this input)
+    weak: bool = False         # only which parts are wrong, no relation on the wrong part
 
 
 # ---------------------------------------------------------------- small helpers
@@ -161,6 +179,21 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
             out.append((_times(n1, n2), v1 * v2))
     out += [(f"-{n}", -v) for n, v in list(out)]
     return out
+
+
+# Plain factors a student writes by hand (a term counted twice, a stray 0.5), said before
+# a size that has the same value on every input.
+_COMMON_PLAIN = {"2": "twice", "1/2": "half", "-2": "minus twice", "-1/2": "minus half"}
+
+
+def _also_size(plain: str, view: View) -> str:
+    """' (here that is also 1/N, N = 2)' when a size or scalar has the value of `plain`."""
+    c = float(Fraction(plain))
+    names = [n for n, v in _named_factors(view) if not _composite(n) and abs(v - c) <= 1e-9]
+    if not names:
+        return ""
+    notes = re.sub(r"^ \((.*) here\)$", r"\1", _size_words(names[0], view))
+    return f" (here that is also {names[0]}: {notes})"
 
 
 def _display(said: str) -> str:
@@ -283,9 +316,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
         # name the factor when 1/2 says it
         single = [s for s in named if not _composite(s)]
-        said = single
+        said = list(single)
         plain = say_number(c0)
-        if plain is not None and plain not in ("1",):
+        if plain in _COMMON_PLAIN:
+            # twice or half: a plain 2 is far more common than a size that happens to be 2
+            # on every input of a check; the size is said as what it also is
+            said.insert(0, plain)
+        elif plain is not None and plain not in ("1",):
             said.append(plain)
         elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
@@ -304,6 +341,10 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             if s == "-1":
                 text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
                                     "the expected one", "sign-flipped", "the sign is flipped")
+            elif s in _COMMON_PLAIN:
+                text = (lambda v, s=s: f"every entry of @@ is exactly {s} times "
+                                       f"({_COMMON_PLAIN[s]}) the expected one"
+                                       + _also_size(s, v))
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_size_words(s, v)}")
@@ -375,10 +416,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         qv = _arr(q.value)
         if qv.shape != a0.shape:
             continue
-        for op, word in ((np.multiply, "times"), (np.divide, "divided by")):
+        for op, word in ((np.multiply, f"has a factor {q.label} too many: yours is the "
+                                       "expected value times it"),
+                         (np.divide, f"is missing a factor {q.label}: yours is the expected "
+                                     "value divided by it")):
             add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
                 and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
-                f"@@ is the expected value {word} {q.label}, entry by entry",
+                f"@@ {word}, entry by entry",
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
                 f"an extra factor ({q.kind})")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
@@ -446,6 +490,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"every entry of @@ holds the sum of the expected values along axis "
                     f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
                     "a sum over an axis, broadcast")
+    # one slice of a quantity: the first or last row (or step) where a sum over it belongs
+    for k, q in first.quantities.items():
+        x0 = _arr(q.value)
+        if x0.ndim < 2:
+            continue
+        for axis in range(x0.ndim):
+            if x0.shape[axis] < 2 or np.delete(x0.shape, axis).tolist() != list(a0.shape):
+                continue
+            for idx in (0, -1):
+                add(lambda v, k=k, axis=axis, idx=idx: k in v.quantities
+                    and _arr(v.quantities[k].value).ndim > axis
+                    and _nontrivial(np.take(_arr(v.quantities[k].value), idx, axis=axis))
+                    and close(v.outputs[name], np.take(_arr(v.quantities[k].value), idx,
+                                                       axis=axis)),
+                    f"@@ equals {_slice_words(x0.ndim, axis, idx)} of {q.label} only",
+                    "one-slice", "one slice of a quantity")
     # a product with the wrong operand: yours = Q.T @ G where the truth is X.T @ G
     if name in first.products:
         key, _g = first.products[name]
@@ -461,6 +521,14 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     return claims
+
+
+def _slice_words(ndim: int, axis: int, idx: int) -> str:
+    """'the first row', 'the last column', 'the entries at index 0 along axis 2'."""
+    which = "first" if idx == 0 else "last"
+    if ndim == 2:
+        return f"the {which} {'row' if axis == 0 else 'column'} (index {idx} along axis {axis})"
+    return f"the {which} slice along axis {axis} (index {idx})"
 
 
 def _broadcasts(small, shape) -> bool:
@@ -494,7 +562,7 @@ def _term_factors(view: View, shape) -> list[tuple[str, Callable[[View], Any]]]:
         out.append((f"multiplied by {q.label}, entry by entry",
                     lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
         if np.all(np.abs(_arr(q.value)) > 1e-12):
-            out.append((f"divided by {q.label}, entry by entry",
+            out.append((f"without its factor {q.label} (divided by it), entry by entry",
                         lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
                         if k in v.quantities else None))
     for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
@@ -551,8 +619,10 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
                                         "term-reweighted", "one contribution scaled"))
         if found:
             return found
+        # two terms at once: without one quantity in place of another (too many pairs)
         plain = [("left out", lambda v: 0.0), ("counted twice", lambda v: 2.0),
-                 ("as it is", lambda v: 1.0)] + factors
+                 ("as it is", lambda v: 1.0)] + [f for f in factors
+                                                 if " as a factor instead of " not in f[0]]
         for l1, l2 in itertools.combinations(labels, 2):
             for (w1, g1), (w2, g2) in itertools.product(plain, plain):
                 if w1 == "as it is" or w2 == "as it is":
@@ -704,26 +774,34 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
     splits = _parts(name, wrong[0], layout)
     for split, parts in splits:
         labels = [lab for lab, _ in parts]
-        said = _describe_pattern(split, labels, _pattern(name, wrong[0], split, parts))
-        if said is None:
+        marks = list(_pattern(name, wrong[0], split, parts))
+        others = [dict(_parts(name, v, layout)).get(split) for v in wrong[1:]]
+        if any(o is None for o in others):
             continue
-        ok = True
-        for v in wrong[1:]:
-            other = dict(_parts(name, v, layout)).get(split)
-            if other is None:
-                ok = False
-                break
-            again = _describe_pattern(split, [lab for lab, _ in other],
-                                      _pattern(name, v, split, other))
-            if again != said:
-                ok = False
-                break
-        if not ok:
+        if all([lab for lab, _ in o] == labels for o in others):
+            # the same parts on every case: one pattern, a part that is zero on both sides
+            # in one case (nothing to tell there) taking the verdict of the others
+            ok = True
+            for v, other in zip(wrong[1:], others):
+                for j, m in enumerate(_pattern(name, v, split, other)):
+                    if m is None:
+                        continue
+                    if marks[j] is not None and marks[j] != m:
+                        ok = False
+                    marks[j] = m if marks[j] is None else marks[j]
+            said = _describe_pattern(split, labels, tuple(marks)) if ok else None
+        else:
+            said = _describe_pattern(split, labels, tuple(marks))
+            ok = said is not None and all(
+                _describe_pattern(split, [lab for lab, _ in o], _pattern(name, v, split, o))
+                == said for v, o in zip(wrong[1:], others))
+        if said is None or not ok:
             continue
         text, cid = said
         extra = _wrong_part_relation(name, wrong, layout, split)
         return Finding(f"in @@, {text}{extra}", cid,
-                       "part of the result right, part wrong (" + split + ")")
+                       "part of the result right, part wrong (" + split + ")",
+                       weak=not extra)
     return None
 
 
@@ -776,6 +854,17 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
             said = equals(k, [("1", 1.0), ("-1", -1.0)])
             if said:
                 return said
+        # one factor missing, or one too many, entry by entry
+        for k in usable:
+            q = parts[k]
+            label = wrong[0].quantities[k].label
+            if all(np.allclose(x, 1.0) for x in q):
+                continue
+            if all(np.all(np.abs(x) > 1e-12) for x in q) and all(
+                    np.any(y) and close(x, y / z) for x, y, z in zip(a, e, q)):
+                return f"; on the wrong part yours is missing a factor {label}"
+            if all(np.any(y) and close(x, y * z) for x, y, z in zip(a, e, q)):
+                return f"; on the wrong part yours has a factor {label} too many"
         for k1, k2 in itertools.permutations(usable, 2):
             q1s, q2s = parts[k1], parts[k2]
             if any(np.any(np.abs(q) < 1e-12) for q in q2s) or \
@@ -849,11 +938,49 @@ class Explainer:
             self._memo[name] = find(name, self.views(), self.layout)
         return self._memo[name]
 
+    def inner_finding(self) -> Finding | None:
+        """A relation on a declared inner gradient (`View.inner`), recovered from the
+        student's outputs that are products of it, on every case where it is wrong."""
+        if "\0inner" not in self._memo:
+            self._memo["\0inner"] = None
+            views = self.views()
+            for key in (views[0].inner if views else {}):
+                sub, source = [], None
+                for v in views:
+                    spec = v.inner.get(key)
+                    if spec is None:
+                        continue
+                    truth = _arr(spec.truth)
+                    for out, operand in spec.sources:
+                        G = _recover(v.outputs.get(out), operand)
+                        if G is not None and G.shape == truth.shape:
+                            sub.append(View({key: G}, {key: truth}, v.sizes, v.scalars,
+                                            spec.quantities))
+                            source = source or (out, spec.label)
+                            break
+                try:
+                    f = find(key, sub, self.layout)
+                except Exception:      # the explainer never breaks a check
+                    f = None
+                if f is not None and f.cause_id not in ("all-zeros",):
+                    out, label = source
+                    text = f.text.replace("@@", f"{label} that your {out} is built from", 1)
+                    self._memo["\0inner"] = Finding(text.replace("@@", label), f.cause_id,
+                                                     f.title, weak=f.weak)
+                    break
+        return self._memo["\0inner"]
+
     def for_output(self, name: str) -> Callable[[], Finding | None]:
-        """The finding for `name`; when there is none, the first other output's (the
-        message is about `name`, but the relation there locates the slip)."""
+        """The finding for `name`; when there is none (or it only says which parts are
+        wrong), one on an inner gradient `name` is built from; then the first other
+        output's (the message is about `name`, but the relation there locates the slip)."""
         def ask():
             found = self.finding(name)
+            if found is not None and not found.weak:
+                return found
+            inner = self.inner_finding()
+            if inner is not None and not inner.weak:
+                return inner
             if found is not None:
                 return found
             views = self.views()
@@ -862,8 +989,25 @@ class Explainer:
                     f = self.finding(other)
                     if f is not None and f.cause_id != "all-zeros":
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
-            return None
+            return inner
         return ask
+
+
+def _recover(out, operand) -> np.ndarray | None:
+    """G with operand.T @ G == out, when the operand (n, k) has full rank n <= k and the
+    output is such a product (it is reproduced); else None."""
+    if out is None:
+        return None
+    A, Y = _arr(operand).T, _arr(out)
+    if A.ndim != 2 or Y.ndim != 2 or A.shape[0] != Y.shape[0] or A.shape[1] > A.shape[0]:
+        return None
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(Y))):
+        return None
+    sv = np.linalg.svd(A, compute_uv=False)
+    if sv.size == 0 or sv[-1] <= 1e-8 * sv[0]:
+        return None
+    G = np.linalg.lstsq(A, Y, rcond=None)[0]
+    return G if close(A @ G, Y, tol=1e-7) else None
 
 
 FINDING_PREFIX = "  What differs: "
@@ -985,6 +1129,7 @@ _TITLES = {
     "summed-over-axis": "a sum over an axis",
     "wrong-operand": "a product with the wrong operand",
     "complement": "the complement (1 minus the right value)",
+    "one-slice": "one slice of a quantity where all of it belongs",
 }
 
 

@@ -35,7 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Quantity, View, loop_alternatives,
+from .explain import (Explainer, Inner, Layout, Quantity, View, loop_alternatives,
                       moved_upstream, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
@@ -161,8 +161,8 @@ STEP_FORGET_NEXT_C = ("the forget gate is applied to the wrong state: next_c = f
                       "i * g: f multiplies the PREVIOUS cell state, not next_c.")
 STEP_FORGET_PREV_H = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
                       "i * g: f multiplies the previous CELL state, not prev_h.")
-STEP_CARRY_NO_F = ("dprev_c misses the forget gate: next_c = f * prev_c + ..., so prev_c "
-                   "reaches next_c through a product with f.")
+STEP_CARRY_NO_F = ("dprev_c is missing the forget gate's factor f: next_c = f * prev_c + ..., "
+                   "so prev_c reaches next_c through a product with f.")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example, so every "
                 "one of them contributes to db.")
 
@@ -267,7 +267,44 @@ def _step_mistakes(step_forward, cases) -> list:
 _GATES = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
 # The weights' and the bias's gradients are four gate blocks side by side; the batch is axis 0.
 STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h", "dprev_c")},
-                     blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES)})
+                     blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES),
+                             "da": (1, _GATES)})
+
+
+def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
+    """What a relation on the gradient on the pre-activations a (N, 4H: blocks i, f, o, g)
+    may refer to, each of a's shape: per block, the gate's own value and the other factor
+    of the product it enters, the derivative of its own nonlinearity and of the other one,
+    and the states and upstream gradients the blocks are made from."""
+    def stack(*blocks):
+        return np.concatenate(blocks, axis=1)
+
+    def tile(q):
+        return stack(q, q, q, q)
+    tc = np.tanh(next_c)
+    own = stack(i, f, o, g)
+    dc = dnc + dnh * o * (1.0 - tc ** 2)
+    return {
+        "own": Quantity(own, "each gate's own value (i, f, o or g in its block)", "gate"),
+        "other": Quantity(stack(g, prev_c, tc, i), "the other factor of the product each "
+                          "gate enters (g for i, prev_c for f, tanh(next_c) for o, i for g)",
+                          "gate"),
+        "dnl": Quantity(stack(i * (1 - i), f * (1 - f), o * (1 - o), 1 - g ** 2),
+                        "the derivative of each gate's own nonlinearity (the sigmoid's for "
+                        "i, f and o, the tanh's for g)", "derivative"),
+        "sig'": Quantity(own * (1 - own), "the sigmoid's derivative s * (1 - s) of each "
+                         "gate's value s, the candidate g included", "derivative"),
+        "tanh'": Quantity(1 - own ** 2, "the tanh's derivative 1 - s**2 of each gate's value "
+                          "s, the sigmoid gates included", "derivative"),
+        "next_c": Quantity(tile(next_c), "next_c (cached), the cell state before its tanh",
+                           "cache"),
+        "tanh_c": Quantity(tile(tc), "tanh(next_c)", "cache"),
+        "prev_c": Quantity(tile(prev_c), "prev_c (cached)", "cache"),
+        "dc": Quantity(tile(dc), "the gradient on next_c (dnext_c plus the path through "
+                       "next_h)", "gradient"),
+        "dnext_h": Quantity(tile(dnh), "the upstream gradient dnext_h", "upstream"),
+        "dnext_c": Quantity(tile(dnc), "the upstream gradient dnext_c alone", "upstream"),
+    }
 
 
 def _step_declared(step_forward, case) -> dict:
@@ -295,8 +332,11 @@ def _step_declared(step_forward, case) -> dict:
     quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
     quantities["x"] = Quantity(x, "the input x", "input")
     da = _step_da(step_forward, args, dnh, dnc)
+    inner = Inner("the gradient on the gate pre-activations a", da,
+                  [("dWh", prev_h), ("dWx", x)],
+                  _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc))
     return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
-            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
+            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}, "inner": {"da": inner}}
 
 
 def _step_da(step_forward, args, dnh, dnc) -> np.ndarray:

@@ -309,7 +309,13 @@ def _sce_declared(piece) -> dict:
                            "logp": Quantity(logp, "log p", "log-probs"),
                            "logits": Quantity(logits, "the logits", "logits"),
                            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
-                                              "each row's sum of labels", "row-sums")},
+                                              "each row's sum of labels", "row-sums"),
+                           # the labels summed over the other axis, or over both
+                           "colsum": Quantity(np.broadcast_to(y.sum(axis=0)[None, :], p.shape),
+                                              "each class's sum of labels over the rows "
+                                              "(axis 0)", "column-sums"),
+                           "allsum": Quantity(np.full(p.shape, float(y.sum())),
+                                              "the sum of all the labels", "total")},
             "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
                       {"dlogits": dloss * p * s[:, None] / N},
                       "the labels' term (-dloss * labels / N)": {"dlogits": -dloss * y / N},
@@ -519,15 +525,40 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
         return {k: part[k] for k in ("dX", "W1", "b1")}
     N, D = X.shape
     H, C = params["W1"].shape[1], params["W2"].shape[1]
+    hidden = np.asarray(aff2[0], dtype=np.float64)
     quantities = {"X": Quantity(X, "the input `X`", "input")}
     quantities.update({k: Quantity(v, f"the parameter {k} itself", "parameter")
                        for k, v in params.items()})
+    # what the weights multiply, and what may stand in its place in a weight's gradient
+    quantities["hidden"] = Quantity(hidden, "the ReLU's output (the hidden layer)", "hidden")
+    quantities["relu_cache"] = Quantity(a, "the ReLU's input relu_cache (the pre-activation)",
+                                        "pre-activation")
+
+    def upstream_of_W2():
+        return complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                                     np.asarray(logits, dtype=np.float64), dloss)
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
+            "products": _LazyProducts({"W2": ("hidden", upstream_of_W2)}),
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
                                  "ReLU switched off (relu_cache <= 0), which its mask blocks":
                                  switched_off})}
+
+
+class _LazyProducts(dict):
+    """`View.products` whose gradient on the product is computed when first asked for
+    (output -> (operand's key, callable giving G))."""
+
+    def __getitem__(self, name):
+        key, G = super().__getitem__(name)
+        if callable(G):
+            G = G()
+            super().__setitem__(name, (key, G))
+        return key, G
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
 
 
 class _LazyTerms(dict):
