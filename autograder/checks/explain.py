@@ -99,6 +99,7 @@ class Inner:
     truth: Any
     sources: list = field(default_factory=list)
     quantities: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)      # label -> array of G's shape
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {s} times "
                                        f"({_COMMON_PLAIN[s]}) the expected one"
                                        + _also_size(s, v))
+                cid, title = f"scale-{s}", f"every entry {s} times the right one"
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_size_words(s, v)}")
@@ -424,7 +426,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
                 f"@@ {word}, entry by entry",
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
-                f"an extra factor ({q.kind})")
+                f"an extra factor ({q.kind})" if op is np.multiply else
+                f"a factor missing ({q.kind})")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
     same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
             and np.all(np.abs(_arr(q.value)) > 1e-12)]
@@ -558,13 +561,16 @@ def _term_factors(view: View, shape) -> list[tuple[str, Callable[[View], Any]]]:
         word = f"divided by {s[2:]}" if s.startswith("1/") else f"times {s}"
         out.append((word + _size_words(s, view), lambda v, s=s: _value_of(s, v)))
     same = [(k, q) for k, q in view.quantities.items() if _arr(q.value).shape == tuple(shape)]
+    # a factor missing first (the usual slip: a local derivative or an upstream gradient
+    # left out), then one too many (a quantity may be the inverse of another: 1/den, invden)
     for k, q in same:
-        out.append((f"multiplied by {q.label}, entry by entry",
-                    lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
         if np.all(np.abs(_arr(q.value)) > 1e-12):
             out.append((f"without its factor {q.label} (divided by it), entry by entry",
                         lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
                         if k in v.quantities else None))
+    for k, q in same:
+        out.append((f"multiplied by {q.label}, entry by entry",
+                    lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
     for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
         if np.all(np.abs(_arr(q2.value)) > 1e-12):
             out.append((f"with {q1.label} as a factor instead of {q2.label}",
@@ -865,13 +871,19 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
                 return f"; on the wrong part yours is missing a factor {label}"
             if all(np.any(y) and close(x, y * z) for x, y, z in zip(a, e, q)):
                 return f"; on the wrong part yours has a factor {label} too many"
-        for k1, k2 in itertools.permutations(usable, 2):
+        present = [k for k in same if all(q is not None for q in parts[k])]
+        for k1, k2 in itertools.permutations(present, 2):
             q1s, q2s = parts[k1], parts[k2]
-            if any(np.any(np.abs(q) < 1e-12) for q in q2s) or \
-                    all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
+            if all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
                 continue
-            if all(np.any(y) and close(x, y * q1 / q2)
-                   for x, y, q1, q2 in zip(a, e, q1s, q2s)):
+            # said on the cases where it is defined (q2 nowhere 0 on the wrong part, an
+            # expected value there), at least two: where the upstream q2 is 0 (a case with
+            # dnext_h = 0) the expected part is 0 and "instead of q2" tells nothing
+            defined = [j for j, (y, q2) in enumerate(zip(e, q2s))
+                       if np.any(y) and np.all(np.abs(q2) > 1e-12)]
+            if len(defined) < 2 or any(not np.any(parts[k1][j]) for j in defined):
+                continue
+            if all(close(a[j], e[j] * q1s[j] / q2s[j]) for j in defined):
                 return (f"; on the wrong part yours is what the expected value would be with "
                         f"{wrong[0].quantities[k1].label} as a factor instead of "
                         f"{wrong[0].quantities[k2].label}")
@@ -938,9 +950,19 @@ class Explainer:
             self._memo[name] = find(name, self.views(), self.layout)
         return self._memo[name]
 
-    def inner_finding(self) -> Finding | None:
+    def inner_finding(self, **find_options) -> Finding | None:
         """A relation on a declared inner gradient (`View.inner`), recovered from the
-        student's outputs that are products of it, on every case where it is wrong."""
+        student's outputs that are products of it, on every case where it is wrong
+        (`find_options`: find's min_cases and tol, for a test)."""
+        if find_options:
+            memo, self._memo = self._memo, {}
+            try:
+                return self._inner(find_options)
+            finally:
+                self._memo = memo
+        return self._inner({})
+
+    def _inner(self, find_options: dict) -> Finding | None:
         if "\0inner" not in self._memo:
             self._memo["\0inner"] = None
             views = self.views()
@@ -955,11 +977,13 @@ class Explainer:
                         G = _recover(v.outputs.get(out), operand)
                         if G is not None and G.shape == truth.shape:
                             sub.append(View({key: G}, {key: truth}, v.sizes, v.scalars,
-                                            spec.quantities))
+                                            spec.quantities,
+                                            terms={lab: {key: t}
+                                                   for lab, t in spec.terms.items()}))
                             source = source or (out, spec.label)
                             break
                 try:
-                    f = find(key, sub, self.layout)
+                    f = find(key, sub, self.layout, **find_options)
                 except Exception:      # the explainer never breaks a check
                     f = None
                 if f is not None and f.cause_id not in ("all-zeros",):
@@ -1142,8 +1166,10 @@ def title_of(cause_id: str) -> str:
     if cause_id.startswith("equals-"):
         what = cause_id[7:].replace("-negated", "")
         return f"an output equal to {'minus ' if 'negated' in cause_id else ''}the {what}"
-    if cause_id.startswith(("extra-factor-", "divided-by-")):
+    if cause_id.startswith("extra-factor-"):
         return f"an extra factor ({cause_id.split('-', 2)[-1]})"
+    if cause_id.startswith("divided-by-"):
+        return f"a factor missing ({cause_id.split('-', 2)[-1]})"
     if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
         return "part right, part wrong: " + cause_id.replace("-", " ")
     assignment, _, slug = cause_id.rpartition(".")

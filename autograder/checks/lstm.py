@@ -38,7 +38,8 @@ import numpy as np
 from .explain import (Explainer, Inner, Layout, Quantity, View, loop_alternatives,
                       moved_upstream, walk_steps)
 from .core import (
-    CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
+    CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
+    expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
     outputs_by_name, relative_error, rng_for, unit_vector,
 )
@@ -94,18 +95,27 @@ def _verified_causes(outputs: Sequence[dict], truths: Sequence[dict],
 def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: Sequence[str],
            mistakes: Sequence[tuple[str, Callable[[int], dict]]], cause: str,
            tol: float = 1e-6, declare: Callable[[int], dict] | None = None,
-           layout: Layout = Layout()) -> None:
+           layout: Layout = Layout(), probe: Callable[[], list] | None = None) -> None:
     """Fail on the first wrong output of the first wrong case, naming a verified cause.
-    `declare(k)`: what the difference explainer may refer to in case k (View's keywords)."""
+    `declare(k)`: what the difference explainer may refer to in case k (View's keywords);
+    `probe()`: more cases for the explainer only, (outputs, truth, declared) each, run only
+    when an answer is wrong (a second input where a check's own cases leave one output
+    right in all but one of them)."""
+    def views():
+        out = [View(got, truth, **(declare(k) if declare else {}))
+               for k, (got, truth) in enumerate(zip(outputs, truths))]
+        try:
+            extra = probe() if probe is not None else []
+        except (StudentCodeError, CheckFailure):
+            extra = []
+        return out + [View(got, truth, **declared) for got, truth, declared in extra]
+    explainer = Explainer(views, layout)     # built always (a test asks it on right answers)
     wrong = any(float(np.max(relative_error(got[n], truth[n]), initial=0.0)) > tol
                 for got, truth in zip(outputs, truths) for n in got)
     if not wrong:
         return
     named = _verified_causes(outputs, truths, mistakes)
     hints = [Hint(c, lambda _actual: True) for c in named[:1]]
-    explainer = Explainer(lambda: [View(got, truth, **(declare(k) if declare else {}))
-                                   for k, (got, truth) in enumerate(zip(outputs, truths))],
-                          layout)
     for got, truth, context in zip(outputs, truths, contexts):
         for name in got:
             expect_close(fn, name, got[name], truth[name], tol=tol, hints=hints, cause=cause,
@@ -284,7 +294,15 @@ def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
     tc = np.tanh(next_c)
     own = stack(i, f, o, g)
     dc = dnc + dnh * o * (1.0 - tc ** 2)
+    sig = 1.0 / (1.0 + np.exp(-own))
     return {
+        "o": Quantity(tile(o), "the output gate o", "gate"),
+        "tanh'c": Quantity(tile(1 - tc ** 2), "tanh's derivative at next_c, 1 - tanh(next_c)**2",
+                           "derivative"),
+        "at-out": Quantity(stack(*(np.split(sig * (1 - sig), 4, axis=1)[:3]),
+                                 1 - np.tanh(g) ** 2),
+                           "each gate's nonlinearity's derivative taken at the gate's value "
+                           "(its output) instead of at its input", "derivative"),
         "own": Quantity(own, "each gate's own value (i, f, o or g in its block)", "gate"),
         "other": Quantity(stack(g, prev_c, tc, i), "the other factor of the product each "
                           "gate enters (g for i, prev_c for f, tanh(next_c) for o, i for g)",
@@ -304,6 +322,25 @@ def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
                        "next_h)", "gradient"),
         "dnext_h": Quantity(tile(dnh), "the upstream gradient dnext_h", "upstream"),
         "dnext_c": Quantity(tile(dnc), "the upstream gradient dnext_c alone", "upstream"),
+    }
+
+
+def _gate_paths(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
+    """The partial terms of the gradient on a (N, 4H): what reaches the gates through the
+    cell state from next_h (through tanh), from the carry dnext_c, and the output gate's
+    own path from next_h."""
+    tc = np.tanh(next_c)
+    zeros = np.zeros_like(i)
+
+    def through_c(dc):
+        return np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), zeros,
+                               dc * i * (1 - g ** 2)], axis=1)
+    return {
+        "the path from next_h into the cell state (through tanh(next_c))":
+            through_c(dnh * o * (1 - tc ** 2)),
+        "the path of the carry dnext_c": through_c(dnc),
+        "the output gate's path from next_h": np.concatenate(
+            [zeros, zeros, dnh * tc * o * (1 - o), zeros], axis=1),
     }
 
 
@@ -334,7 +371,8 @@ def _step_declared(step_forward, case) -> dict:
     da = _step_da(step_forward, args, dnh, dnc)
     inner = Inner("the gradient on the gate pre-activations a", da,
                   [("dWh", prev_h), ("dWx", x)],
-                  _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc))
+                  _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc),
+                  _gate_paths(i, f, o, g, prev_c, next_c, dnh, dnc))
     return {"sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
             "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}, "inner": {"da": inner}}
 
@@ -639,7 +677,12 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
                 **loop_alternatives(walk, T)},
             "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
                                                 "(the dprev_c left after step 0), not the one "
-                                                "on h0", "cell-carry")}}
+                                                "on h0", "cell-carry"),
+                           "dh": Quantity(dh, "the upstream gradient dh", "upstream"),
+                           "dh_first": Quantity(dh[:, 0], "the upstream gradient of step 0, "
+                                                "dh[:, 0]", "upstream"),
+                           "dh_last": Quantity(dh[:, -1], "the upstream gradient of the last "
+                                               "step, dh[:, T-1]", "upstream")}}
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
@@ -663,10 +706,20 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         truths.append(truth)
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
+
+    def probe():
+        """One more input, random everywhere, for the explainer alone."""
+        prng = rng_for(seed + 1, fn + "-probe")
+        pargs = _seq_case(prng, N, T, D, H)
+        pdh = prng.standard_normal((N, T, H))
+        _, pcache = lstm_forward(*[a.copy() for a in pargs])
+        got = _call_lstm_backward(lstm_backward, pdh, pcache, N, T, D, H)
+        truth = dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, pargs, pdh)))
+        return [(got, truth, _seq_declared(lstm_forward, lstm_step_forward, pargs, pdh))]
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
            declare=lambda k: _seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
                                            cases[k][1]),
-           layout=SEQ_LAYOUT)
+           layout=SEQ_LAYOUT, probe=probe)
 
 
 def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,

@@ -537,28 +537,18 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
     def upstream_of_W2():
         return complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
                                      np.asarray(logits, dtype=np.float64), dloss)
+    # the gradients inside the network (a bias's gradient is one of them summed over rows)
+    dlogits = upstream_of_W2()
+    quantities["dlogits"] = Quantity(dlogits, "the gradient on the logits", "gradient")
+    quantities["dpre"] = Quantity((dlogits @ params["W2"].T) * (a > 0),
+                                  "the gradient on the ReLU's input", "gradient")
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
-            "products": _LazyProducts({"W2": ("hidden", upstream_of_W2)}),
+            "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
                                  "ReLU switched off (relu_cache <= 0), which its mask blocks":
                                  switched_off})}
-
-
-class _LazyProducts(dict):
-    """`View.products` whose gradient on the product is computed when first asked for
-    (output -> (operand's key, callable giving G))."""
-
-    def __getitem__(self, name):
-        key, G = super().__getitem__(name)
-        if callable(G):
-            G = G()
-            super().__setitem__(name, (key, G))
-        return key, G
-
-    def get(self, name, default=None):
-        return self[name] if name in self else default
 
 
 class _LazyTerms(dict):
