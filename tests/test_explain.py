@@ -603,3 +603,27 @@ def test_one_factor_in_place_of_another_is_said_where_the_other_is_zero_in_one_c
     # with only one case where it is defined, nothing is said about the factor
     assert "instead of" not in (find("da", [views[0], views[2]], layout) or
                                 explain.Finding("", "", "")).text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_two_wrong_blocks_with_two_different_relations_are_each_said(seed):
+    """Two slips in two blocks: no one relation holds on both, one holds on each."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("i", "f", "o", "g"))})
+    views = []
+    for _ in range(2):
+        e = rng.standard_normal((3, 8))
+        q = rng.uniform(0.2, 0.9, (3, 8))
+        mine = e.copy()
+        mine[:, :2] *= 2.0
+        mine[:, 6:] /= q[:, 6:]
+        views.append(View({"da": mine}, {"da": e},
+                          quantities={"q": Quantity(q, "the gate g", "gate")}))
+    found = find("da", views, layout)
+    assert "the block of the i and the block of the g are wrong" in found.text
+    assert "on the block of the i every entry is exactly 2 times" in found.text
+    assert "on the block of the g yours is missing a factor the gate g" in found.text
+    # one of the two without a relation: neither is said
+    for v in views:
+        v.outputs["da"][:, 6:] += rng.standard_normal((3, 2))
+    assert "on the block" not in find("da", views, layout).text

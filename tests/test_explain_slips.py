@@ -136,6 +136,33 @@ def lstm_backward(dh, cache):
         db = db + gb
     return np.stack(dxs[::-1], axis=1), dnh + dh[:, 0], dWx, dWh, db
 """),
+    # each step reading its neighbour's cache (cache[t - 1] wraps round at step 0)
+    ("lstm", "lstm_backward", r"reads the cache of time step t-1", """
+def lstm_backward(dh, cache):
+    N, T, H = dh.shape
+    dxs = []
+    dWx = dWh = db = 0.0
+    dnh, dnc = np.zeros((N, H)), np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        dx_t, dnh, dnc, gx, gh, gb = lstm_step_backward(dnh + dh[:, t, :], dnc, cache[t - 1])
+        dxs.append(dx_t)
+        dWx = dWx + gx
+        dWh = dWh + gh
+        db = db + gb
+    return np.stack(dxs[::-1], axis=1), dnh, dWx, dWh, db
+"""),
+    # two slips in two blocks of one step: each block's relation said
+    ("lstm", "lstm_step_backward",
+     r"on the block of the output gate o yours .{0,80}next_c \(the cell state.{0,200}"
+     r"on the block of the cell candidate g yours .{0,80}sigmoid's derivative", """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f),
+                         dnext_h * next_c * o * (1 - o), dc * i * g * (1 - g)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+"""),
     # a term counted twice said as twice, not as a size that is 2 in this check
     ("lstm", "lstm_backward", r"exactly 2 times \(twice\)", """
 def lstm_backward(dh, cache):

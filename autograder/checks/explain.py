@@ -813,15 +813,40 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
 
 def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: str) -> str:
     """'; on the wrong part yours is 2 times the expected' when a scale or zeros holds there."""
-    def wrong_mask(v):
+    def wrong_masks(v):
         parts = dict(_parts(name, v, layout))[split]
         marks = _pattern(name, v, split, parts)
-        mask = np.zeros(_arr(v.truth[name]).shape, bool)
+        out = []
         for (lab, idx), m in zip(parts, marks):
+            mask = np.zeros(_arr(v.truth[name]).shape, bool)
             if m is False:
                 mask[idx] = True
-        return mask
-    masks = [wrong_mask(v) for v in wrong]
+            out.append((lab, mask))
+        return out
+    per_view = [wrong_masks(v) for v in wrong]
+    masks = [np.any([m for _, m in parts], axis=0) for parts in per_view]
+    said = _relation_on(name, wrong, masks)
+    labels = [lab for lab, _ in per_view[0]]
+    if said or not all([lab for lab, _ in parts] == labels for parts in per_view):
+        return said
+    # no one relation on the whole wrong part: one for each wrong part (two slips, in two
+    # blocks), said only when every wrong part has one
+    said_parts = []
+    for j, label in enumerate(labels):
+        cases = [(v, parts[j][1]) for v, parts in zip(wrong, per_view) if np.any(parts[j][1])]
+        if not cases:
+            continue
+        if len(cases) < 2 or len(said_parts) >= 4:
+            return ""
+        one = _relation_on(name, [v for v, _ in cases], [m for _, m in cases])
+        if not one:
+            return ""
+        said_parts.append(one.replace("on the wrong part", f"on {label}", 1))
+    return "".join(said_parts) if len(said_parts) > 1 else ""
+
+
+def _relation_on(name: str, wrong: list[View], masks: list) -> str:
+    """A relation that holds on the entries `masks[k]` of case k, on every case."""
     a = [_arr(v.outputs[name])[m] for v, m in zip(wrong, masks)]
     e = [_arr(v.truth[name])[m] for v, m in zip(wrong, masks)]
     if all(not np.any(x) for x in a) and all(np.any(x) for x in e):
@@ -1127,6 +1152,22 @@ def loop_alternatives(outputs_for: Callable[[Sequence[int]], dict], T: int,
     of the loop that visits the steps in each order of `loop_orders`, computed when asked."""
     return {label: (lambda order=order: outputs_for(order))
             for label, order in loop_orders(T, word).items()}
+
+
+def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: int,
+                       word: str = "time step") -> dict:
+    """`View.alternatives` for a recurrent backward pass whose step t reads the cached
+    values of a neighbouring step: `outputs_from(source)` gives the outputs of the right
+    loop when step t reads the cache of step source(t) (computed when asked)."""
+    if T < 2:
+        return {}
+    shifts = {
+        f"what the loop gives when each {word} t reads the cache of {word} t-1 (step 0 "
+        f"that of the last step, cache[-1])": lambda t: (t - 1) % T,
+        f"what the loop gives when each {word} t reads the cache of {word} t+1 (the last "
+        f"step its own)": lambda t: min(t + 1, T - 1),
+    }
+    return {label: (lambda src=src: outputs_from(src)) for label, src in shifts.items()}
 
 
 # ---------------------------------------------------------------- human titles of the ids

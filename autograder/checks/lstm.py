@@ -35,7 +35,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import (Explainer, Inner, Layout, Quantity, View, loop_alternatives,
+from .explain import (Explainer, Inner, Layout, Quantity, View, cache_alternatives,
+                      loop_alternatives,
                       moved_upstream, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
@@ -301,21 +302,19 @@ def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
                            "derivative"),
         "at-out": Quantity(stack(*(np.split(sig * (1 - sig), 4, axis=1)[:3]),
                                  1 - np.tanh(g) ** 2),
-                           "each gate's nonlinearity's derivative taken at the gate's value "
-                           "(its output) instead of at its input", "derivative"),
-        "own": Quantity(own, "each gate's own value (i, f, o or g in its block)", "gate"),
-        "other": Quantity(stack(g, prev_c, tc, i), "the other factor of the product each "
-                          "gate enters (g for i, prev_c for f, tanh(next_c) for o, i for g)",
-                          "gate"),
+                           "each gate's derivative taken at the gate's value (its output), "
+                           "not at its input", "derivative"),
+        "own": Quantity(own, "each gate's own value (i, f, o, g)", "gate"),
+        "other": Quantity(stack(g, prev_c, tc, i), "the other factor of each gate's product "
+                          "(g for i, prev_c for f, tanh(next_c) for o, i for g)", "gate"),
         "dnl": Quantity(stack(i * (1 - i), f * (1 - f), o * (1 - o), 1 - g ** 2),
-                        "the derivative of each gate's own nonlinearity (the sigmoid's for "
-                        "i, f and o, the tanh's for g)", "derivative"),
-        "sig'": Quantity(own * (1 - own), "the sigmoid's derivative s * (1 - s) of each "
-                         "gate's value s, the candidate g included", "derivative"),
-        "tanh'": Quantity(1 - own ** 2, "the tanh's derivative 1 - s**2 of each gate's value "
-                          "s, the sigmoid gates included", "derivative"),
-        "next_c": Quantity(tile(next_c), "next_c (cached), the cell state before its tanh",
-                           "cache"),
+                        "each gate's own derivative (the sigmoid's for i, f, o; the tanh's "
+                        "for g)", "derivative"),
+        "sig'": Quantity(own * (1 - own), "the sigmoid's derivative s * (1 - s) (for every "
+                         "gate, g too)", "derivative"),
+        "tanh'": Quantity(1 - own ** 2, "the tanh's derivative 1 - s**2 (for every gate, "
+                          "i, f and o too)", "derivative"),
+        "next_c": Quantity(tile(next_c), "next_c (the cell state before its tanh)", "cache"),
         "tanh_c": Quantity(tile(tc), "tanh(next_c)", "cache"),
         "prev_c": Quantity(tile(prev_c), "prev_c (cached)", "cache"),
         "dc": Quantity(tile(dc), "the gradient on next_c (dnext_c plus the path through "
@@ -646,15 +645,17 @@ def _seq_walk(step_forward, args, dh):
         prev_c.append(c)
         h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
 
-    def step(t, carry):
+    def step(t, carry, source=lambda t: t):
         gh, gc = carry
         g = np.stack([dh[:, t, :] + gh, gc])
-        grads = input_gradients(step_forward, [x[:, t, :], prev_h[t], prev_c[t], Wx, Wh, b],
+        s = source(t)            # the step whose cached values step t reads
+        grads = input_gradients(step_forward, [x[:, s, :], prev_h[s], prev_c[s], Wx, Wh, b],
                                 g, output=lambda r: np.stack([r[0], r[1]]))
         return grads[0], (grads[1], grads[2]), grads[3:]
 
-    def outputs(order):
-        own, (dh0, dc0), shared = walk_steps(step, order, (np.zeros((N, H)), np.zeros((N, H))))
+    def outputs(order, source=None):
+        one = step if source is None else (lambda t, carry: step(t, carry, source))
+        own, (dh0, dc0), shared = walk_steps(one, order, (np.zeros((N, H)), np.zeros((N, H))))
         dx = np.zeros(x.shape)
         for t, g in own.items():
             dx[:, t, :] = g
@@ -674,7 +675,8 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
             "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args,
                                                                      changed))), dh),
-                **loop_alternatives(walk, T)},
+                **loop_alternatives(walk, T),
+                **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T)},
             "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
                                                 "(the dprev_c left after step 0), not the one "
                                                 "on h0", "cell-carry"),
