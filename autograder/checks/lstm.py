@@ -172,8 +172,8 @@ STEP_FORGET_NEXT_C = ("the forget gate is applied to the wrong state: next_c = f
                       "i * g: f multiplies the PREVIOUS cell state, not next_c.")
 STEP_FORGET_PREV_H = ("the forget gate is applied to the wrong state: next_c = f * prev_c + "
                       "i * g: f multiplies the previous CELL state, not prev_h.")
-STEP_CARRY_NO_F = ("dprev_c is missing the forget gate's factor f: next_c = f * prev_c + ..., "
-                   "so prev_c reaches next_c through a product with f.")
+STEP_CARRY_NO_F = ("dprev_c misses the forget gate: next_c = f * prev_c + ..., so prev_c "
+                   "reaches next_c through a product with f.")
 STEP_DB_MEAN = ("db is averaged; it must be summed: b is added to every example, so every "
                 "one of them contributes to db.")
 
