@@ -627,3 +627,21 @@ def test_two_wrong_blocks_with_two_different_relations_are_each_said(seed):
     for v in views:
         v.outputs["da"][:, 6:] += rng.standard_normal((3, 2))
     assert "on the block" not in find("da", views, layout).text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_answer_off_by_one_number_per_row_is_said(seed):
+    """yours - expected constant along each row, a different number per row (a row's
+    log-sum-exp left out); not said when some rows are right (the extent says those)."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        e = rng.standard_normal((n, 5))
+        views.append(View({"dlabels": e + rng.uniform(0.5, 2.0, (n, 1))}, {"dlabels": e}))
+    found = find("dlabels", views)
+    assert found.cause_id == "offset-per-slice"
+    assert "in each row of @@, yours minus the expected is one number" in found.text
+    for v in views:
+        v.outputs["dlabels"][0] = v.truth["dlabels"][0]
+    found = find("dlabels", views, Layout(axes={"dlabels": {0: "example"}}))
+    assert found is None or found.cause_id != "offset-per-slice"

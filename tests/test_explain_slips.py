@@ -59,6 +59,15 @@ def softmax_cross_entropy_backward(dloss, cache):
     dlabels = -dloss * np.log(probs) / N
     return dlogits, dlabels
 """),
+    ("softmax", "softmax_cross_entropy_backward",
+     r"in each row of dlabels, yours minus the expected is one number", """
+def softmax_cross_entropy_backward(dloss, cache):
+    logits, labels, probs = cache
+    N = logits.shape[0]
+    dlogits = dloss * (probs * labels.sum(axis=1, keepdims=True) - labels) / N
+    dlabels = -dloss * (logits - logits.max(axis=1, keepdims=True)) / N
+    return dlogits, dlabels
+"""),
     # two-layer net: a bias's gradient from one row; a weight's gradient from the wrong input
     ("softmax", "mlp_backward", r"first row .{0,40}of the gradient on the ReLU's input", """
 def mlp_backward(dloss, cache):
@@ -77,6 +86,17 @@ def mlp_backward(dloss, cache):
     da = (dlogits @ W2.T) * (a > 0)
     return da @ W1.T, {"W1": h.T @ da, "b1": da.sum(axis=0), "W2": h.T @ dlogits,
                        "b2": dlogits.sum(axis=0)}
+"""),
+    # every gate differentiated as a tanh
+    ("lstm", "lstm_step_backward", r"with the tanh's derivative 1 - s\*\*2 .{0,60}as a factor "
+                                   r"instead of each gate's own derivative", """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * (1 - i ** 2), dc * prev_c * (1 - f ** 2),
+                         dnext_h * tc * (1 - o ** 2), dc * i * (1 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
     # one LSTM step: the output gate's block from the wrong gradient; o forgotten on the
     # path into the cell state; tanh' taken at g itself; the carry counted twice

@@ -523,6 +523,34 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"{first.quantities[key].label} in its product (the input the weights "
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
+    # the least specific last:
+    # off by one number per row (or per slice along one axis): a term that depends on the
+    # row only is missing or extra (a row's log-sum-exp, its max, its sum of labels)
+    if a0.ndim >= 2:
+        for axis in range(a0.ndim):
+            if a0.shape[axis] < 2:
+                continue
+
+            def row_offset(v, axis=axis):
+                d = _arr(v.outputs[name]) - _arr(v.truth[name])
+                if d.ndim <= axis or d.shape[axis] < 2:
+                    return False
+                m = np.broadcast_to(d.mean(axis=axis, keepdims=True), d.shape)
+                ref = float(np.max(np.abs(_arr(v.truth[name]))))
+                # every slice off (a part that is right is said by the extent instead)
+                return bool(np.min(np.abs(m)) > 1e-6 * ref and np.ptp(m) > 1e-6 * ref
+                            and close(d, m, scale=ref))
+            if a0.ndim == 2:
+                word = "row" if axis == 1 else "column"
+                text = (f"in each {word} of @@, yours minus the expected is one number (a "
+                        f"different one from {word} to {word}): a term that depends on the "
+                        f"{word} only is missing or extra")
+            else:
+                text = (f"along axis {axis} of @@, yours minus the expected does not change "
+                        f"(it does across the other axes): a term that does not depend on the "
+                        f"position along axis {axis} is missing or extra")
+            add(row_offset, text,
+                "offset-per-slice", "off by one number per row")
     return claims
 
 
@@ -1195,6 +1223,7 @@ _TITLES = {
     "wrong-operand": "a product with the wrong operand",
     "complement": "the complement (1 minus the right value)",
     "one-slice": "one slice of a quantity where all of it belongs",
+    "offset-per-slice": "off by one number per row (a term of the row only)",
 }
 
 
