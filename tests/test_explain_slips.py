@@ -140,6 +140,27 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                          dnext_h * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
     return da @ Wx.T, da @ Wh.T, dc * f + dnext_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
+    # Huber: the linear piece's gradient used inside the clip too
+    ("lstm", "huber_backward", r"inside \[-delta, delta\] are wrong .{0,120}with \+-delta "
+                               r".{0,60}as a factor instead of the error r", """
+def huber_backward(dloss, r, delta=1.0):
+    return dloss * delta * np.sign(r) / r.size
+"""),
+    # a mean over every entry of the sequence: said as 1/(N*T), not as the number it is here
+    ("lstm", "lstm_backward", r"exactly 1/\(N\*T\) times", """
+def lstm_backward(dh, cache):
+    N, T, H = dh.shape
+    dxs = []
+    dWx = dWh = db = 0.0
+    dnh, dnc = np.zeros((N, H)), np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        dx_t, dnh, dnc, gx, gh, gb = lstm_step_backward(dnh + dh[:, t, :], dnc, cache[t])
+        dxs.append(dx_t)
+        dWx = dWx + gx
+        dWh = dWh + gh
+        db = db + gb
+    return np.stack(dxs[::-1], axis=1), dnh, dWx, dWh, db / (N * T)
+"""),
     # the sequence: step 0's upstream added to dh0 once more
     ("lstm", "lstm_backward", r"dh0 is the expected value plus the upstream gradient of step 0",
      """

@@ -245,8 +245,10 @@ def _value_of(said: str, view: View) -> float | None:
 def _size_words(said: str, view: View) -> str:
     """'(N = 4 here)'-style note for a factor named after sizes or scalars."""
     notes = []
-    for name in sorted(set(re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)),
-                       key=said.find):
+    found = re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)
+    # a product that is not a declared size of its own ("N*T") is said by its factors
+    found = [part for n in found for part in ([n] if n in view.sizes else n.split("*"))]
+    for name in sorted(set(found), key=said.find):
         if name in view.sizes:
             notes.append(f"{name} = {view.sizes[name]}")
         elif name in view.scalars:
@@ -324,6 +326,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             # on every input of a check; the size is said as what it also is
             said.insert(0, plain)
         elif plain is not None and plain not in ("1",):
+            # a product of two sizes (1/(N*T): a mean over every entry) before the plain
+            # 1/10 it gives; a quotient (D/H) stays after it
+            said += [s for s in named if _composite(s) and "*" in s]
             said.append(plain)
         elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
@@ -333,7 +338,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
                 if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
                     said.append(f"{k} x {n}")
-        said += [s for s in named if _composite(s)]
+        said += [s for s in named if _composite(s) and s not in said]
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)

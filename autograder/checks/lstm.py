@@ -918,7 +918,9 @@ def _huber_declared(r, delta, dloss) -> dict:
     return {"sizes": {"r.size": r.size, "r.shape[0]": r.shape[0], "r.shape[-1]": r.shape[-1]},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss"),
                         "delta": (delta, "the clip")},
-            "quantities": {"r": Quantity(r, "the error r", "input")},
+            "quantities": {"r": Quantity(r, "the error r", "input"),
+                           "slope": Quantity(delta * np.sign(r), "+-delta (the linear piece's "
+                                             "slope, with the sign of r)", "slope")},
             "regions": {"dr": [("the entries inside [-delta, delta]", inside),
                                ("the entries where r > delta", r > delta),
                                ("the entries where r < -delta", r < -delta)]}}
