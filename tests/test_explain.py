@@ -645,3 +645,27 @@ def test_an_answer_off_by_one_number_per_row_is_said(seed):
         v.outputs["dlabels"][0] = v.truth["dlabels"][0]
     found = find("dlabels", views, Layout(axes={"dlabels": {0: "example"}}))
     assert found is None or found.cause_id != "offset-per-slice"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_factor_that_is_one_on_whole_blocks_is_said_on_the_blocks_it_changes(seed):
+    """The sigmoid's derivative for every gate where the candidate g's is the tanh's: the
+    two agree on three blocks of four; the finding names the one block it changes."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("input gate i", "forget gate f", "output gate o",
+                                       "cell candidate g"))})
+    views = []
+    for _ in range(2):
+        s = rng.uniform(0.1, 0.9, (3, 8))
+        own = np.hstack([s[:, :6] * (1 - s[:, :6]), 1 - s[:, 6:] ** 2])
+        sig = s * (1 - s)
+        up = rng.standard_normal((3, 8))
+        views.append(View({"da": up * sig}, {"da": up * own}, quantities={
+            "own": Quantity(own, "each gate's own derivative", "derivative"),
+            "sig": Quantity(sig, "the sigmoid's derivative for every gate", "derivative")}))
+    found = find("da", views, layout)
+    assert "the block of the cell candidate g is wrong and the rest is right" in found.text
+    assert "the sigmoid's derivative for every gate as a factor instead of each gate's own " \
+           "derivative" in found.text
+    # without blocks declared, the relation on the whole output
+    assert find("da", views).cause_id == "factor-in-place-of-another"

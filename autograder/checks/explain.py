@@ -954,6 +954,10 @@ def _relation_on(name: str, wrong: list[View], masks: list) -> str:
 
 # ---------------------------------------------------------------- the explainer
 
+# The relations that multiply entry by entry (said by the parts they change, when the
+# factor is 1 on whole declared parts).
+_ENTRYWISE = ("factor-in-place-of-another", "extra-factor-", "divided-by-")
+
 def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
          min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
     """The simplest relation that holds between the student's `name` and the truth on every
@@ -975,6 +979,17 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
+                    # a factor entry by entry that is 1 on whole declared parts (on three
+                    # gate blocks of four) is said where it acts: which parts are wrong, and
+                    # the relation on them
+                    parted = None
+                    if claim.cause_id.startswith(_ENTRYWISE):
+                        try:
+                            parted = _extent(name, wrong, layout)
+                        except (ValueError, IndexError, KeyError, TypeError):
+                            parted = None
+                    if parted is not None and not parted.weak:
+                        return parted
                     return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue

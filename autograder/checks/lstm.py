@@ -308,8 +308,8 @@ def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
         "other": Quantity(stack(g, prev_c, tc, i), "the other factor of each gate's product "
                           "(g for i, prev_c for f, tanh(next_c) for o, i for g)", "gate"),
         "dnl": Quantity(stack(i * (1 - i), f * (1 - f), o * (1 - o), 1 - g ** 2),
-                        "each gate's own derivative (the sigmoid's for i, f, o; the tanh's "
-                        "for g)", "derivative"),
+                        "each gate's own derivative (the sigmoid's derivative for i, f, o; "
+                        "the tanh's derivative for g)", "derivative"),
         "sig'": Quantity(own * (1 - own), "the sigmoid's derivative s * (1 - s) (for every "
                          "gate, g too)", "derivative"),
         "tanh'": Quantity(1 - own ** 2, "the tanh's derivative 1 - s**2 (for every gate, "
