@@ -192,6 +192,20 @@ def lstm_backward(dh, cache):
         db = db + gb
     return np.stack(dxs[::-1], axis=1), dnh, dWx, dWh, db
 """),
+    ("rnn", "rnn_backward", r"reads the cache of time step t-1", """
+def rnn_backward(dh, cache):
+    N, T, H = dh.shape
+    dxs = []
+    dWx = dWh = db = 0.0
+    dnh = np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        dx_t, dnh, gx, gh, gb = rnn_step_backward(dnh + dh[:, t, :], cache[t - 1])
+        dxs.append(dx_t)
+        dWx = dWx + gx
+        dWh = dWh + gh
+        db = db + gb
+    return np.stack(dxs[::-1], axis=1), dnh, dWx, dWh, db
+"""),
     # two slips in two blocks of one step: each block's relation said
     ("lstm", "lstm_step_backward",
      r"on the block of the output gate o yours .{0,80}next_c \(the cell state.{0,200}"

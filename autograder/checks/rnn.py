@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Quantity, View,
-                      moved_upstream, walk_steps)
+                      cache_alternatives, loop_alternatives, moved_upstream, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -607,11 +607,12 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     def views():
         found = probe()
         here = View(outs, dict(zip(_RNN_NAMES, true)),
-                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward))
+                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward, rnn_step_forward))
         if found is None:
             return [here]
         return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])),
-                           **_rnn_declared(found[3], found[4], rnn_forward))]
+                           **_rnn_declared(found[3], found[4], rnn_forward,
+                                           rnn_step_forward))]
     explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,
@@ -623,12 +624,46 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_declared(dh, args, rnn_forward) -> dict:
+def _rnn_walk(step_forward, args, dh):
+    """outputs(order, source): rnn_backward's outputs from the loop over the steps in
+    `order`, step t reading the cached inputs of step source(t) (its own by default); each
+    step's backward the complex step through the given step forward."""
+    x, h0, Wx, Wh, b = args
+    T = dh.shape[1]
+    prevs, h = [], h0
+    for t in range(T):
+        prevs.append(h)
+        h = step_forward(x[:, t, :], h, Wx, Wh, b)[0]
+
+    def outputs(order, source=None):
+        src = source or (lambda t: t)
+
+        def step(t, carry):
+            s = src(t)
+            gx, carry, *shared = input_gradients(step_forward,
+                                                 [x[:, s, :], prevs[s], Wx, Wh, b],
+                                                 dh[:, t, :] + carry)
+            return gx, carry, shared
+        own, carry, shared = walk_steps(step, order, np.zeros_like(h0))
+        dx = np.zeros(x.shape)
+        for t, g in own.items():
+            dx[:, t, :] = g
+        return dict(zip(_RNN_NAMES, [dx, carry, *shared]))
+    return outputs
+
+
+def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
     N, T, H = dh.shape
+    walks = {}
+    if rnn_step_forward is not None:
+        walk = _rnn_walk(rnn_step_forward, args, dh)
+        walks = {**loop_alternatives(walk, T),
+                 **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T)}
     return {"sizes": {"N": N, "T": T, "H": H},
-            "alternatives": moved_upstream(
+            "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
                                                                      changed))), dh),
+                **walks},
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
