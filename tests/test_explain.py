@@ -592,8 +592,9 @@ def test_one_factor_in_place_of_another_is_said_where_the_other_is_zero_in_one_c
         dnh = rng.standard_normal((3, 2)) if k < 2 else np.zeros((3, 2))
         dc = rng.standard_normal((3, 2))
         t = rng.uniform(0.2, 0.8, (3, 2))
-        e = np.hstack([dc * t, dnh * t])
-        mine = np.hstack([dc * t, dc * t])
+        ti = rng.uniform(0.2, 0.8, (3, 2))    # the i block's own factor: o's is not a copy
+        e = np.hstack([dc * ti, dnh * t])
+        mine = np.hstack([dc * ti, dc * t])
         views.append(View({"da": mine}, {"da": e}, quantities={
             "dc": Quantity(np.hstack([dc, dc]), "dc", "gradient"),
             "dnh": Quantity(np.hstack([dnh, dnh]), "dnext_h", "upstream")}))

@@ -78,7 +78,7 @@ def mlp_backward(dloss, cache):
     return da @ W1.T, {"W1": X.T @ da, "b1": da[0].copy(), "W2": h.T @ dlogits,
                        "b2": dlogits.sum(axis=0)}
 """),
-    ("softmax", "mlp_backward", r"the ReLU's output \(the hidden layer\) in place of the input", """
+    ("softmax", "mlp_backward", r"the ReLU's output \(the hidden layer\) instead of the input", """
 def mlp_backward(dloss, cache):
     (X, W1, b1), a, (h, W2, b2), (logits, labels, probs) = cache
     N = X.shape[0]
@@ -112,7 +112,9 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
     ("lstm", "lstm_step_backward",
-     r"path from next_h into the cell state .{0,60}without its factor the output gate o", """
+     r"path from next_h into the cell state .{0,60}without its factor the output gate o"
+     r"|factor left out .{0,20}in the output gate's factor o on the path from next_h into "
+     r"the cell state", """
 def lstm_step_backward(dnext_h, dnext_c, cache):
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
     tc = np.tanh(next_c)
