@@ -1287,7 +1287,10 @@ def _relation_on(name: str, wrong: list[View], masks: list) -> str:
                 continue
             if all(np.all(np.abs(x) > 1e-12) for x in q) and all(
                     np.any(y) and close(x, y / z) for x, y, z in zip(a, e, q)):
-                return f"; on the wrong part yours is missing a factor {label}"
+                # explain4's note for an upstream gradient left out there
+                return (f"; on the wrong part yours is missing a factor {label}"
+                        + (": there it is not multiplied by the upstream gradient"
+                           if wrong[0].quantities[k].kind == "upstream" else ""))
             if all(np.any(y) and close(x, y * z) for x, y, z in zip(a, e, q)):
                 return f"; on the wrong part yours has a factor {label} too many"
         present = [k for k in same if all(q is not None for q in parts[k])]
@@ -1576,10 +1579,11 @@ def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: 
     if T < 2:
         return {}
     shifts = {
-        f"what the loop gives when each {word} t reads the cache of {word} t-1 (step 0 "
-        f"that of the last step, cache[-1])": lambda t: (t - 1) % T,
-        f"what the loop gives when each {word} t reads the cache of {word} t+1 (the last "
-        f"step its own)": lambda t: min(t + 1, T - 1),
+        f"what the loop gives when each {word} t reads the cache of {word} t-1 (cache[t-1], "
+        f"the neighbouring step's; step 0 wraps round to the last step's, cache[-1])":
+            lambda t: (t - 1) % T,
+        f"what the loop gives when each {word} t reads the cache of {word} t+1 (cache[t+1], "
+        f"the neighbouring step's; the last step reads its own)": lambda t: min(t + 1, T - 1),
     }
     return {label: (lambda src=src: outputs_from(src)) for label, src in shifts.items()}
 
