@@ -138,7 +138,8 @@ def test_a_declared_term_scaled_by_a_factor_is_said(seed):
     assert "the carry's contribution multiplied by the row sums" in found.text
     found = run(lambda c: c["path"] / c["q"] + c["carry"] * c["q"])
     assert found.cause_id == "terms-reweighted"
-    assert "divided by the row sums" in found.text and "multiplied by the row sums" in found.text
+    assert "the path's contribution without its factor the row sums" in found.text
+    assert "the carry's contribution multiplied by the row sums" in found.text
     # a scale that holds on one case only is not said
     assert run(lambda c: c["path"] + c["carry"] * (2.0 if c["path"].shape[0] == 3 else 0.7)) \
         is None or run(lambda c: c["path"] + c["carry"] * (
@@ -289,14 +290,20 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said = []
+    said, inner = [], 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
             found = find(name, views, ex.layout, min_cases=1, tol=0.0)
             if found is not None:
                 said.append(found.text)
+        # the gradients recovered from the outputs that are products of them, too
+        inner += bool(views and views[0].inner)
+        found = ex.inner_finding(min_cases=1, tol=0.0)
+        if found is not None:
+            said.append(found.text)
     assert not said, said[:5]
+    assert inner > 0                   # the inner gradients were asked on these runs
 
 
 # ---------------------------------------------------------------- no finished formula
@@ -459,3 +466,207 @@ def test_a_product_of_sizes_equal_to_one_is_no_factor():
         views.append(explain.View({"dX": -truth}, {"dX": truth}, sizes={"N": 4, "D": 5, "H": 5}))
     found = explain.find("dX", views)
     assert found is not None and found.cause_id == "sign-flipped", found
+
+
+# ---------------------------------------------------------------- round 3 (issue #27)
+
+def _gates(rng, n, h):
+    return [rng.uniform(0.1, 0.9, (n, h)) for _ in range(4)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_slip_inside_a_gradient_that_a_weight_gradient_is_made_from_is_said_there(seed):
+    """dW = X.T @ G: with X of full rank the student's G is recovered from their dW, and a
+    relation on one block of G (a factor in place of another) is said about G."""
+    rng = _rng(seed)
+    blocks = ("i", "f", "o", "g")
+    layout = Layout(blocks={"da": (1, blocks)})
+    views = []
+    for _ in range(2):
+        X = rng.standard_normal((3, 5))
+        i, f, o, g = _gates(rng, 3, 2)
+        own, other = np.hstack([i, f, o, g]), np.hstack([g, f, o, i])
+        G = rng.standard_normal((3, 8))
+        mine = G.copy()
+        mine[:, :2] *= i / g                     # the i block with its own value as a factor
+        inner = explain.Inner("the gradient on a", G, [("dW", X)],
+                              {"own": Quantity(own, "each gate's own value", "gate"),
+                               "other": Quantity(other, "the other factor", "gate")})
+        views.append(View({"dW": X.T @ mine}, {"dW": X.T @ G}, inner={"da": inner}))
+    ex = Explainer(views, layout)
+    found = ex.for_output("dW")()
+    assert found is not None and not found.weak
+    assert "the gradient on a that your dW is built from" in found.text
+    assert "the block of the i is wrong" in found.text
+    assert "each gate's own value as a factor instead of the other factor" in found.text
+    # an operand without full rank recovers nothing: no claim about the inner gradient
+    for v in views:
+        v.inner["da"].sources = [("dW", np.vstack([v.inner["da"].sources[0][1]] * 2)[:, :2])]
+    assert Explainer(views, layout).inner_finding() is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_output_equal_to_one_slice_of_a_quantity_is_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        dout = rng.standard_normal((n, 4))
+        views.append(View({"db": dout[0].copy()}, {"db": dout.sum(axis=0)},
+                          quantities={"dout": Quantity(dout, "the upstream gradient", "up")}))
+    found = find("db", views)
+    assert found.cause_id == "one-slice"
+    assert "the first row (index 0 along axis 0) of the upstream gradient" in found.text
+    views = [View({"dh0": dh[:, -1].copy()}, {"dh0": rng.standard_normal((2, 3))},
+                  quantities={"dh": Quantity(dh, "dh", "up")})
+             for dh in (rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 5, 3)))]
+    assert "the last slice along axis 1 (index -1) of dh" in find("dh0", views).text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_twice_is_said_before_a_size_that_is_2_on_every_input(seed):
+    """A term counted twice in a check whose N is 2 everywhere: 'twice', the size only as
+    what it also is; where N differs between the inputs, N alone holds and is said."""
+    rng = _rng(seed)
+    views = [View({"dx": 2 * e}, {"dx": e}, sizes={"N": 2, "D": 3}) for e in
+             (rng.standard_normal((2, 3)), rng.standard_normal((2, 3)))]
+    found = find("dx", views)
+    assert found.cause_id == "scale-2"
+    assert "exactly 2 times (twice)" in found.text and "also N" in found.text
+    views = [View({"dx": e / 2}, {"dx": e}, sizes={"N": 2}) for e in
+             (rng.standard_normal((2, 3)), rng.standard_normal((2, 3)))]
+    assert "1/2 times (half)" in find("dx", views).text and "1/N" in find("dx", views).text
+    views = [View({"dx": e * n}, {"dx": e}, sizes={"N": n}) for n, e in
+             ((2, rng.standard_normal((2, 3))), (3, rng.standard_normal((3, 3))))]
+    assert find("dx", views).cause_id == "scale-N"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_missing_factor_is_said_as_missing(seed):
+    rng = _rng(seed)
+    views, parted = [], []
+    for _ in range(2):
+        e = rng.standard_normal((4, 3))
+        f = rng.uniform(0.2, 0.9, (4, 3))
+        q = {"f": Quantity(f, "the forget gate f", "gate")}
+        views.append(View({"dc": e / f}, {"dc": e}, quantities=q))
+        mine = e.copy()
+        mine[1] = e[1] / f[1]
+        parted.append(View({"dc": mine}, {"dc": e}, quantities=q))
+    found = find("dc", views)
+    assert "@@ is missing a factor the forget gate f" in found.text
+    assert found.title == "a factor missing (gate)"
+    found = find("dc", parted, Layout(axes={"dc": {0: "example"}}))
+    assert "example 1 is wrong" in found.text
+    assert "on the wrong part yours is missing a factor the forget gate f" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_which_blocks_are_wrong_is_said_when_a_block_is_zero_on_both_sides_in_one_case(seed):
+    """Three cases, the o block empty (0 and expected 0) in the third: the blocks that are
+    wrong are still said (the third case agrees where it can tell)."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("i", "f", "o", "g"))})
+    views = []
+    for k in range(3):
+        e = rng.standard_normal((3, 8))
+        if k == 2:
+            e[:, 4:6] = 0.0
+        mine = e.copy()
+        mine[:, :2] *= 3.0
+        mine[:, 6:] *= 3.0
+        views.append(View({"da": mine}, {"da": e}))
+    found = find("da", views, layout)
+    assert found is not None
+    assert "the block of the i and the block of the g are wrong" in found.text
+    assert "3 times" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_factor_in_place_of_another_is_said_where_the_other_is_zero_in_one_case(seed):
+    """The output gate's block made from dc instead of dnext_h: where a case has
+    dnext_h = 0 the relation is not defined; it is said from the two cases where it is."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("i", "o"))})
+    views = []
+    for k in range(3):
+        dnh = rng.standard_normal((3, 2)) if k < 2 else np.zeros((3, 2))
+        dc = rng.standard_normal((3, 2))
+        t = rng.uniform(0.2, 0.8, (3, 2))
+        ti = rng.uniform(0.2, 0.8, (3, 2))    # the i block's own factor: o's is not a copy
+        e = np.hstack([dc * ti, dnh * t])
+        mine = np.hstack([dc * ti, dc * t])
+        views.append(View({"da": mine}, {"da": e}, quantities={
+            "dc": Quantity(np.hstack([dc, dc]), "dc", "gradient"),
+            "dnh": Quantity(np.hstack([dnh, dnh]), "dnext_h", "upstream")}))
+    found = find("da", views, layout)
+    assert "the block of the o is wrong" in found.text
+    assert "with dc as a factor instead of dnext_h" in found.text
+    # with only one case where it is defined, nothing is said about the factor
+    assert "instead of" not in (find("da", [views[0], views[2]], layout) or
+                                explain.Finding("", "", "")).text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_two_wrong_blocks_with_two_different_relations_are_each_said(seed):
+    """Two slips in two blocks: no one relation holds on both, one holds on each."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("i", "f", "o", "g"))})
+    views = []
+    for _ in range(2):
+        e = rng.standard_normal((3, 8))
+        q = rng.uniform(0.2, 0.9, (3, 8))
+        mine = e.copy()
+        mine[:, :2] *= 2.0
+        mine[:, 6:] /= q[:, 6:]
+        views.append(View({"da": mine}, {"da": e},
+                          quantities={"q": Quantity(q, "the gate g", "gate")}))
+    found = find("da", views, layout)
+    assert "the block of the i and the block of the g are wrong" in found.text
+    assert "on the block of the i every entry is exactly 2 times" in found.text
+    assert "on the block of the g yours is missing a factor the gate g" in found.text
+    # one of the two without a relation: neither is said
+    for v in views:
+        v.outputs["da"][:, 6:] += rng.standard_normal((3, 2))
+    assert "on the block" not in find("da", views, layout).text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_answer_off_by_one_number_per_row_is_said(seed):
+    """yours - expected constant along each row, a different number per row (a row's
+    log-sum-exp left out); not said when some rows are right (the extent says those)."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        e = rng.standard_normal((n, 5))
+        views.append(View({"dlabels": e + rng.uniform(0.5, 2.0, (n, 1))}, {"dlabels": e}))
+    found = find("dlabels", views)
+    assert found.cause_id == "offset-per-slice"
+    assert "in each row of @@, yours minus the expected is one number" in found.text
+    for v in views:
+        v.outputs["dlabels"][0] = v.truth["dlabels"][0]
+    found = find("dlabels", views, Layout(axes={"dlabels": {0: "example"}}))
+    assert found is None or found.cause_id != "offset-per-slice"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_factor_that_is_one_on_whole_blocks_is_said_on_the_blocks_it_changes(seed):
+    """The sigmoid's derivative for every gate where the candidate g's is the tanh's: the
+    two agree on three blocks of four; the finding names the one block it changes."""
+    rng = _rng(seed)
+    layout = Layout(blocks={"da": (1, ("input gate i", "forget gate f", "output gate o",
+                                       "cell candidate g"))})
+    views = []
+    for _ in range(2):
+        s = rng.uniform(0.1, 0.9, (3, 8))
+        own = np.hstack([s[:, :6] * (1 - s[:, :6]), 1 - s[:, 6:] ** 2])
+        sig = s * (1 - s)
+        up = rng.standard_normal((3, 8))
+        views.append(View({"da": up * sig}, {"da": up * own}, quantities={
+            "own": Quantity(own, "each gate's own derivative", "derivative"),
+            "sig": Quantity(sig, "the sigmoid's derivative for every gate", "derivative")}))
+    found = find("da", views, layout)
+    assert "the block of the cell candidate g is wrong and the rest is right" in found.text
+    assert "the sigmoid's derivative for every gate as a factor instead of each gate's own " \
+           "derivative" in found.text
+    # without blocks declared, the relation on the whole output
+    assert find("da", views).cause_id == "factor-in-place-of-another"

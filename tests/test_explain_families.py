@@ -197,7 +197,7 @@ def test_a_boundary_placed_elsewhere_is_said_with_the_entries_it_moves(seed):
 
 def test_an_upstream_left_out_or_a_term_too_many_on_one_region_is_said():
     rng = np.random.default_rng(7)
-    for slip, words in ((lambda g, pos: np.where(pos, g, 0.3), "divided by the upstream"),
+    for slip, words in ((lambda g, pos: np.where(pos, g, 0.3), "missing a factor the upstream"),
                         (lambda g, pos: np.where(pos, g * 1.3, 0.3 * g), "too large by")):
         views = []
         for _ in range(2):
@@ -275,10 +275,11 @@ def rnn_backward(dh, cache):
         db += da.sum(axis=0)
     return dx, carry, dWx, dWh, db
 """),
-    ("softmax", "affine_backward", "counts only the first example's upstream gradient", """
+    # (db = dout[0] alone is said as the first row of dout: explain.one-slice)
+    ("softmax", "affine_backward", "misses the first example's contribution", """
 def affine_backward(dout, cache):
     x, W, b = cache
-    return dout @ W.T, x.T @ dout, dout[0].copy()
+    return dout @ W.T, x.T @ dout, dout[1:].sum(axis=0)
 """),
     ("relu", "prelu_backward", "has the sign flipped", """
 def prelu_backward(dout, cache):

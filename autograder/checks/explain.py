@@ -87,6 +87,24 @@ class View:
     locals: dict = field(default_factory=dict)
     partials: dict = field(default_factory=dict)
     thresholds: dict = field(default_factory=dict)
+    inner: dict = field(default_factory=dict)
+
+
+@dataclass
+class Inner:
+    """A gradient inside the function that some outputs are products of: `label` as a
+    student reads it ("the gradient on the gate pre-activations a"), `truth` its right value
+    G, `sources` the (output, operand) pairs with output = operand.T @ G, and the
+    quantities (of G's shape) a relation on it may refer to. When an operand has full
+    column rank the student's G is recovered from their output (least squares, checked to
+    reproduce it), and the relations are tried on it: a slip inside G is said there, where
+    it is, rather than in the product that spreads it over every entry."""
+
+    label: str
+    truth: Any
+    sources: list = field(default_factory=list)
+    quantities: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)      # label -> array of G's shape
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ class Finding:
     cause_id: str
     title: str
     checked: bool = True       # verified on a second input (False: a fact of this input)
+    weak: bool = False         # only which parts are wrong, no relation on the wrong part
 
 
 # ---------------------------------------------------------------- small helpers
@@ -168,6 +187,21 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     return out
 
 
+# Plain factors a student writes by hand (a term counted twice, a stray 0.5), said before
+# a size that has the same value on every input.
+_COMMON_PLAIN = {"2": "twice", "1/2": "half", "-2": "minus twice", "-1/2": "minus half"}
+
+
+def _also_size(plain: str, view: View) -> str:
+    """' (here that is also 1/N, N = 2)' when a size or scalar has the value of `plain`."""
+    c = float(Fraction(plain))
+    names = [n for n, v in _named_factors(view) if not _composite(n) and abs(v - c) <= 1e-9]
+    if not names:
+        return ""
+    notes = re.sub(r"^ \((.*) here\)$", r"\1", _size_words(names[0], view))
+    return f" (here that is also {names[0]}: {notes})"
+
+
 def _display(said: str) -> str:
     """'2 x 1/N' -> '2/N', '1/2 x N' -> 'N/2'; any other factor as it is."""
     number, sep, name = said.partition(" x ")
@@ -216,8 +250,10 @@ def _value_of(said: str, view: View) -> float | None:
 def _size_words(said: str, view: View) -> str:
     """'(N = 4 here)'-style note for a factor named after sizes or scalars."""
     notes = []
-    for name in sorted(set(re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)),
-                       key=said.find):
+    found = re.findall(r"[A-Za-z_][\w.\[\]-]*(?:\*[A-Za-z_]\w*)?", said)
+    # a product that is not a declared size of its own ("N*T") is said by its factors
+    found = [part for n in found for part in ([n] if n in view.sizes else n.split("*"))]
+    for name in sorted(set(found), key=said.find):
         if name in view.sizes:
             notes.append(f"{name} = {view.sizes[name]}")
         elif name in view.scalars:
@@ -290,9 +326,16 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
         # name the factor when 1/2 says it
         single = [s for s in named if not _composite(s)]
-        said = single
+        said = list(single)
         plain = say_number(c0)
-        if plain is not None and plain not in ("1",):
+        if plain in _COMMON_PLAIN:
+            # twice or half: a plain 2 is far more common than a size that happens to be 2
+            # on every input of a check; the size is said as what it also is
+            said.insert(0, plain)
+        elif plain is not None and plain not in ("1",):
+            # a product of two sizes (1/(N*T): a mean over every entry) before the plain
+            # 1/10 it gives; a quotient (D/H) stays after it
+            said += [s for s in named if _composite(s) and "*" in s]
             said.append(plain)
         elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
@@ -302,7 +345,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
                 if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
                     said.append(f"{k} x {n}")
-        said += [s for s in named if _composite(s)]
+        said += [s for s in named if _composite(s) and s not in said]
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)
@@ -311,6 +354,11 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             if s == "-1":
                 text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
                                     "the expected one", "sign-flipped", "the sign is flipped")
+            elif s in _COMMON_PLAIN:
+                text = (lambda v, s=s: f"every entry of @@ is exactly {s} times "
+                                       f"({_COMMON_PLAIN[s]}) the expected one"
+                                       + _also_size(s, v))
+                cid, title = f"scale-{s}", f"every entry {s} times the right one"
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_equal_sizes(s, v)}{_size_words(s, v)}"
@@ -383,14 +431,19 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         qv = _arr(q.value)
         if qv.shape != a0.shape:
             continue
-        for op, word in ((np.multiply, "times"), (np.divide, "divided by")):
+        for op, word in ((np.multiply, f"has a factor {q.label} too many: yours is the "
+                                       "expected value times it"),
+                         (np.divide, f"is missing a factor {q.label}: yours is the expected "
+                                     "value divided by it")):
             add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
                 and _factor_holds(v.outputs[name], v.truth[name], v.quantities[k].value, op),
-                f"@@ is the expected value {word} {q.label}, entry by entry"
+                f"@@ {word}, entry by entry"
                 + (": the upstream gradient is multiplied in a second time" if q.kind ==
-                   "upstream" and op is np.multiply and "step" not in q.label else ""),
+                   "upstream" and op is np.multiply and "step" not in q.label
+                   and "arriving at" not in q.label else ""),
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
-                f"an extra factor ({q.kind})")
+                f"an extra factor ({q.kind})" if op is np.multiply else
+                f"a factor missing ({q.kind})")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
     same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
             and np.all(np.abs(_arr(q.value)) > 1e-12)]
@@ -456,6 +509,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"every entry of @@ holds the sum of the expected values along axis "
                     f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
                     "a sum over an axis, broadcast")
+    # one slice of a quantity: the first or last row (or step) where a sum over it belongs
+    for k, q in first.quantities.items():
+        x0 = _arr(q.value)
+        if x0.ndim < 2:
+            continue
+        for axis in range(x0.ndim):
+            if x0.shape[axis] < 2 or np.delete(x0.shape, axis).tolist() != list(a0.shape):
+                continue
+            for idx in (0, -1):
+                add(lambda v, k=k, axis=axis, idx=idx: k in v.quantities
+                    and _arr(v.quantities[k].value).ndim > axis
+                    and _nontrivial(np.take(_arr(v.quantities[k].value), idx, axis=axis))
+                    and close(v.outputs[name], np.take(_arr(v.quantities[k].value), idx,
+                                                       axis=axis)),
+                    f"@@ equals {_slice_words(x0.ndim, axis, idx)} of {q.label} only",
+                    "one-slice", "one slice of a quantity")
     # a product with the wrong operand: yours = Q.T @ G where the truth is X.T @ G
     if name in first.products:
         key, _g = first.products[name]
@@ -471,6 +540,34 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     claims += _family_claims(name, first, layout)
+    # the least specific last:
+    # off by one number per row (or per slice along one axis): a term that depends on the
+    # row only is missing or extra (a row's log-sum-exp, its max, its sum of labels)
+    if a0.ndim >= 2:
+        for axis in range(a0.ndim):
+            if a0.shape[axis] < 2:
+                continue
+
+            def row_offset(v, axis=axis):
+                d = _arr(v.outputs[name]) - _arr(v.truth[name])
+                if d.ndim <= axis or d.shape[axis] < 2:
+                    return False
+                m = np.broadcast_to(d.mean(axis=axis, keepdims=True), d.shape)
+                ref = float(np.max(np.abs(_arr(v.truth[name]))))
+                # every slice off (a part that is right is said by the extent instead)
+                return bool(np.min(np.abs(m)) > 1e-6 * ref and np.ptp(m) > 1e-6 * ref
+                            and close(d, m, scale=ref))
+            if a0.ndim == 2:
+                word = "row" if axis == 1 else "column"
+                text = (f"in each {word} of @@, yours minus the expected is one number (a "
+                        f"different one from {word} to {word}): a term that depends on the "
+                        f"{word} only is missing or extra")
+            else:
+                text = (f"along axis {axis} of @@, yours minus the expected does not change "
+                        f"(it does across the other axes): a term that does not depend on the "
+                        f"position along axis {axis} is missing or extra")
+            add(row_offset, text,
+                "offset-per-slice", "off by one number per row")
     return claims
 
 
@@ -780,6 +877,14 @@ def _threshold_finding(name: str, wrong: list[View]) -> Finding | None:
                    "the boundary between two regions in the wrong place")
 
 
+def _slice_words(ndim: int, axis: int, idx: int) -> str:
+    """'the first row', 'the last column', 'the entries at index 0 along axis 2'."""
+    which = "first" if idx == 0 else "last"
+    if ndim == 2:
+        return f"the {which} {'row' if axis == 0 else 'column'} (index {idx} along axis {axis})"
+    return f"the {which} slice along axis {axis} (index {idx})"
+
+
 def _broadcasts(small, shape) -> bool:
     try:
         return np.broadcast_shapes(small, shape) == tuple(shape)
@@ -807,13 +912,16 @@ def _term_factors(view: View, shape) -> list[tuple[str, Callable[[View], Any]]]:
         word = f"divided by {s[2:]}" if s.startswith("1/") else f"times {s}"
         out.append((word + _size_words(s, view), lambda v, s=s: _value_of(s, v)))
     same = [(k, q) for k, q in view.quantities.items() if _arr(q.value).shape == tuple(shape)]
+    # a factor missing first (the usual slip: a local derivative or an upstream gradient
+    # left out), then one too many (a quantity may be the inverse of another: 1/den, invden)
+    for k, q in same:
+        if np.all(np.abs(_arr(q.value)) > 1e-12):
+            out.append((f"without its factor {q.label} (divided by it), entry by entry",
+                        lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
+                        if k in v.quantities else None))
     for k, q in same:
         out.append((f"multiplied by {q.label}, entry by entry",
                     lambda v, k=k: _arr(v.quantities[k].value) if k in v.quantities else None))
-        if np.all(np.abs(_arr(q.value)) > 1e-12):
-            out.append((f"divided by {q.label}, entry by entry",
-                        lambda v, k=k: 1.0 / _arr(v.quantities[k].value)
-                        if k in v.quantities else None))
     for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
         if np.all(np.abs(_arr(q2.value)) > 1e-12):
             out.append((f"with {q1.label} as a factor instead of {q2.label}",
@@ -868,8 +976,10 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
                                         "term-reweighted", "one contribution scaled"))
         if found:
             return found
+        # two terms at once: without one quantity in place of another (too many pairs)
         plain = [("left out", lambda v: 0.0), ("counted twice", lambda v: 2.0),
-                 ("as it is", lambda v: 1.0)] + factors
+                 ("as it is", lambda v: 1.0)] + [f for f in factors
+                                                 if " as a factor instead of " not in f[0]]
         for l1, l2 in itertools.combinations(labels, 2):
             for (w1, g1), (w2, g2) in itertools.product(plain, plain):
                 if w1 == "as it is" or w2 == "as it is":
@@ -1021,26 +1131,34 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
     splits = _parts(name, wrong[0], layout)
     for split, parts in splits:
         labels = [lab for lab, _ in parts]
-        said = _describe_pattern(split, labels, _pattern(name, wrong[0], split, parts))
-        if said is None:
+        marks = list(_pattern(name, wrong[0], split, parts))
+        others = [dict(_parts(name, v, layout)).get(split) for v in wrong[1:]]
+        if any(o is None for o in others):
             continue
-        ok = True
-        for v in wrong[1:]:
-            other = dict(_parts(name, v, layout)).get(split)
-            if other is None:
-                ok = False
-                break
-            again = _describe_pattern(split, [lab for lab, _ in other],
-                                      _pattern(name, v, split, other))
-            if again != said:
-                ok = False
-                break
-        if not ok:
+        if all([lab for lab, _ in o] == labels for o in others):
+            # the same parts on every case: one pattern, a part that is zero on both sides
+            # in one case (nothing to tell there) taking the verdict of the others
+            ok = True
+            for v, other in zip(wrong[1:], others):
+                for j, m in enumerate(_pattern(name, v, split, other)):
+                    if m is None:
+                        continue
+                    if marks[j] is not None and marks[j] != m:
+                        ok = False
+                    marks[j] = m if marks[j] is None else marks[j]
+            said = _describe_pattern(split, labels, tuple(marks)) if ok else None
+        else:
+            said = _describe_pattern(split, labels, tuple(marks))
+            ok = said is not None and all(
+                _describe_pattern(split, [lab for lab, _ in o], _pattern(name, v, split, o))
+                == said for v, o in zip(wrong[1:], others))
+        if said is None or not ok:
             continue
         text, cid = said
         extra = _wrong_part_relation(name, wrong, layout, split)
         return Finding(f"in @@, {text}{extra}", cid,
-                       "part of the result right, part wrong (" + split + ")")
+                       "part of the result right, part wrong (" + split + ")",
+                       weak=not extra)
     return None
 
 
@@ -1089,15 +1207,40 @@ def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
 
 def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: str) -> str:
     """'; on the wrong part yours is 2 times the expected' when a scale or zeros holds there."""
-    def wrong_mask(v):
+    def wrong_masks(v):
         parts = dict(_parts(name, v, layout))[split]
         marks = _pattern(name, v, split, parts)
-        mask = np.zeros(_arr(v.truth[name]).shape, bool)
+        out = []
         for (lab, idx), m in zip(parts, marks):
+            mask = np.zeros(_arr(v.truth[name]).shape, bool)
             if m is False:
                 mask[idx] = True
-        return mask
-    masks = [wrong_mask(v) for v in wrong]
+            out.append((lab, mask))
+        return out
+    per_view = [wrong_masks(v) for v in wrong]
+    masks = [np.any([m for _, m in parts], axis=0) for parts in per_view]
+    said = _relation_on(name, wrong, masks)
+    labels = [lab for lab, _ in per_view[0]]
+    if said or not all([lab for lab, _ in parts] == labels for parts in per_view):
+        return said
+    # no one relation on the whole wrong part: one for each wrong part (two slips, in two
+    # blocks), said only when every wrong part has one
+    said_parts = []
+    for j, label in enumerate(labels):
+        cases = [(v, parts[j][1]) for v, parts in zip(wrong, per_view) if np.any(parts[j][1])]
+        if not cases:
+            continue
+        if len(cases) < 2 or len(said_parts) >= 4:
+            return ""
+        one = _relation_on(name, [v for v, _ in cases], [m for _, m in cases])
+        if not one:
+            return ""
+        said_parts.append(one.replace("on the wrong part", f"on {label}", 1))
+    return "".join(said_parts) if len(said_parts) > 1 else ""
+
+
+def _relation_on(name: str, wrong: list[View], masks: list) -> str:
+    """A relation that holds on the entries `masks[k]` of case k, on every case."""
     a = [_arr(v.outputs[name])[m] for v, m in zip(wrong, masks)]
     e = [_arr(v.truth[name])[m] for v, m in zip(wrong, masks)]
     if all(not np.any(x) for x in a) and all(np.any(x) for x in e):
@@ -1136,13 +1279,33 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
             said = equals(k, [("1", 1.0), ("-1", -1.0)])
             if said:
                 return said
-        for k1, k2 in itertools.permutations(usable, 2):
-            q1s, q2s = parts[k1], parts[k2]
-            if any(np.any(np.abs(q) < 1e-12) for q in q2s) or \
-                    all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
+        # one factor missing, or one too many, entry by entry
+        for k in usable:
+            q = parts[k]
+            label = wrong[0].quantities[k].label
+            if all(np.allclose(x, 1.0) for x in q):
                 continue
-            if all(np.any(y) and close(x, y * q1 / q2)
-                   for x, y, q1, q2 in zip(a, e, q1s, q2s)):
+            if all(np.all(np.abs(x) > 1e-12) for x in q) and all(
+                    np.any(y) and close(x, y / z) for x, y, z in zip(a, e, q)):
+                # explain4's note for an upstream gradient left out there
+                return (f"; on the wrong part yours is missing a factor {label}"
+                        + (": there it is not multiplied by the upstream gradient"
+                           if wrong[0].quantities[k].kind == "upstream" else ""))
+            if all(np.any(y) and close(x, y * z) for x, y, z in zip(a, e, q)):
+                return f"; on the wrong part yours has a factor {label} too many"
+        present = [k for k in same if all(q is not None for q in parts[k])]
+        for k1, k2 in itertools.permutations(present, 2):
+            q1s, q2s = parts[k1], parts[k2]
+            if all(np.allclose(q1, q2) for q1, q2 in zip(q1s, q2s)):
+                continue
+            # said on the cases where it is defined (q2 nowhere 0 on the wrong part, an
+            # expected value there), at least two: where the upstream q2 is 0 (a case with
+            # dnext_h = 0) the expected part is 0 and "instead of q2" tells nothing
+            defined = [j for j, (y, q2) in enumerate(zip(e, q2s))
+                       if np.any(y) and np.all(np.abs(q2) > 1e-12)]
+            if len(defined) < 2 or any(not np.any(parts[k1][j]) for j in defined):
+                continue
+            if all(close(a[j], e[j] * q1s[j] / q2s[j]) for j in defined):
                 return (f"; on the wrong part yours is what the expected value would be with "
                         f"{wrong[0].quantities[k1].label} as a factor instead of "
                         f"{wrong[0].quantities[k2].label}")
@@ -1157,6 +1320,10 @@ def _wrong_part_relation(name: str, wrong: list[View], layout: Layout, split: st
 
 
 # ---------------------------------------------------------------- the explainer
+
+# The relations that multiply entry by entry (said by the parts they change, when the
+# factor is 1 on whole declared parts).
+_ENTRYWISE = ("factor-in-place-of-another", "extra-factor-", "divided-by-")
 
 def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
          min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
@@ -1176,10 +1343,22 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
                      wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
                      wrong[0].terms, wrong[0].alternatives, wrong[0].products,
-                     wrong[0].locals, wrong[0].partials, wrong[0].thresholds)
+                     wrong[0].locals, wrong[0].partials, wrong[0].thresholds,
+                     inner=wrong[0].inner)
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
+                    # a factor entry by entry that is 1 on whole declared parts (on three
+                    # gate blocks of four) is said where it acts: which parts are wrong, and
+                    # the relation on them
+                    parted = None
+                    if claim.cause_id.startswith(_ENTRYWISE):
+                        try:
+                            parted = _extent(name, wrong, layout)
+                        except (ValueError, IndexError, KeyError, TypeError):
+                            parted = None
+                    if parted is not None and not parted.weak:
+                        return parted
                     return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue
@@ -1213,11 +1392,61 @@ class Explainer:
             self._memo[name] = find(name, self.views(), self.layout)
         return self._memo[name]
 
+    def inner_finding(self, **find_options) -> Finding | None:
+        """A relation on a declared inner gradient (`View.inner`), recovered from the
+        student's outputs that are products of it, on every case where it is wrong
+        (`find_options`: find's min_cases and tol, for a test)."""
+        if find_options:
+            memo, self._memo = self._memo, {}
+            try:
+                return self._inner(find_options)
+            finally:
+                self._memo = memo
+        return self._inner({})
+
+    def _inner(self, find_options: dict) -> Finding | None:
+        if "\0inner" not in self._memo:
+            self._memo["\0inner"] = None
+            views = self.views()
+            for key in (views[0].inner if views else {}):
+                sub, source = [], None
+                for v in views:
+                    spec = v.inner.get(key)
+                    if spec is None:
+                        continue
+                    truth = _arr(spec.truth)
+                    for out, operand in spec.sources:
+                        G = _recover(v.outputs.get(out), operand)
+                        if G is not None and G.shape == truth.shape:
+                            sub.append(View({key: G}, {key: truth}, v.sizes, v.scalars,
+                                            spec.quantities,
+                                            terms={lab: {key: t}
+                                                   for lab, t in spec.terms.items()}))
+                            source = source or (out, spec.label)
+                            break
+                try:
+                    f = find(key, sub, self.layout, **find_options)
+                except Exception:      # the explainer never breaks a check
+                    f = None
+                if f is not None and f.cause_id not in ("all-zeros",):
+                    out, label = source
+                    text = f.text.replace("@@", f"{label} that your {out} is built from", 1)
+                    self._memo["\0inner"] = Finding(text.replace("@@", label), f.cause_id,
+                                                     f.title, weak=f.weak)
+                    break
+        return self._memo["\0inner"]
+
     def for_output(self, name: str) -> Callable[[], Finding | None]:
-        """The finding for `name`; when there is none, the first other output's (the
-        message is about `name`, but the relation there locates the slip)."""
+        """The finding for `name`; when there is none (or it only says which parts are
+        wrong), one on an inner gradient `name` is built from; then the first other
+        output's (the message is about `name`, but the relation there locates the slip)."""
         def ask():
             found = self.finding(name)
+            if found is not None and not found.weak:
+                return found
+            inner = self.inner_finding()
+            if inner is not None and not inner.weak:
+                return inner
             if found is not None:
                 return found
             views = self.views()
@@ -1226,8 +1455,25 @@ class Explainer:
                     f = self.finding(other)
                     if f is not None and f.cause_id != "all-zeros":
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
-            return None
+            return inner
         return ask
+
+
+def _recover(out, operand) -> np.ndarray | None:
+    """G with operand.T @ G == out, when the operand (n, k) has full rank n <= k and the
+    output is such a product (it is reproduced); else None."""
+    if out is None:
+        return None
+    A, Y = _arr(operand).T, _arr(out)
+    if A.ndim != 2 or Y.ndim != 2 or A.shape[0] != Y.shape[0] or A.shape[1] > A.shape[0]:
+        return None
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(Y))):
+        return None
+    sv = np.linalg.svd(A, compute_uv=False)
+    if sv.size == 0 or sv[-1] <= 1e-8 * sv[0]:
+        return None
+    G = np.linalg.lstsq(A, Y, rcond=None)[0]
+    return G if close(A @ G, Y, tol=1e-7) else None
 
 
 FINDING_PREFIX = "  What differs: "
@@ -1325,6 +1571,23 @@ def loop_alternatives(outputs_for: Callable[[Sequence[int]], dict], T: int,
             for label, order in loop_orders(T, word).items()}
 
 
+def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: int,
+                       word: str = "time step") -> dict:
+    """`View.alternatives` for a recurrent backward pass whose step t reads the cached
+    values of a neighbouring step: `outputs_from(source)` gives the outputs of the right
+    loop when step t reads the cache of step source(t) (computed when asked)."""
+    if T < 2:
+        return {}
+    shifts = {
+        f"what the loop gives when each {word} t reads the cache of {word} t-1 (cache[t-1], "
+        f"the neighbouring step's; step 0 wraps round to the last step's, cache[-1])":
+            lambda t: (t - 1) % T,
+        f"what the loop gives when each {word} t reads the cache of {word} t+1 (cache[t+1], "
+        f"the neighbouring step's; the last step reads its own)": lambda t: min(t + 1, T - 1),
+    }
+    return {label: (lambda src=src: outputs_from(src)) for label, src in shifts.items()}
+
+
 # ---------------------------------------------------------------- human titles of the ids
 
 _TITLES = {
@@ -1368,6 +1631,8 @@ _TITLES = {
     "partial-without-last": "the last part's contribution missing",
     "block-written-over": "a block written in another block's place",
     "boundary-moved": "the boundary between two regions in the wrong place",
+    "one-slice": "one slice of a quantity where all of it belongs",
+    "offset-per-slice": "off by one number per row (a term of the row only)",
 }
 
 
@@ -1380,8 +1645,10 @@ def title_of(cause_id: str) -> str:
     if cause_id.startswith("equals-"):
         what = cause_id[7:].replace("-negated", "")
         return f"an output equal to {'minus ' if 'negated' in cause_id else ''}the {what}"
-    if cause_id.startswith(("extra-factor-", "divided-by-")):
+    if cause_id.startswith("extra-factor-"):
         return f"an extra factor ({cause_id.split('-', 2)[-1]})"
+    if cause_id.startswith("divided-by-"):
+        return f"a factor missing ({cause_id.split('-', 2)[-1]})"
     if cause_id.startswith(("only-", "wrong-", "right-", "last-", "first-")):
         return "part right, part wrong: " + cause_id.replace("-", " ")
     assignment, _, slug = cause_id.rpartition(".")

@@ -35,10 +35,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Local, Quantity, View, loop_alternatives,
-                      moved_upstream, partial_upstream, walk_steps)
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
+                      loop_alternatives, moved_upstream, partial_upstream, walk_steps)
 from .core import (
-    CS_STEP, CheckFailure, Helper, Hint, call_checked, complex_step_gradient, expect_close,
+    CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
+    expect_close,
     expect_efficient, expect_sampled_gradient, input_gradients, numerical_gradient, once,
     outputs_by_name, relative_error, rng_for, unit_vector,
 )
@@ -94,18 +95,27 @@ def _verified_causes(outputs: Sequence[dict], truths: Sequence[dict],
 def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: Sequence[str],
            mistakes: Sequence[tuple[str, Callable[[int], dict]]], cause: str,
            tol: float = 1e-6, declare: Callable[[int], dict] | None = None,
-           layout: Layout = Layout()) -> None:
+           layout: Layout = Layout(), probe: Callable[[], list] | None = None) -> None:
     """Fail on the first wrong output of the first wrong case, naming a verified cause.
-    `declare(k)`: what the difference explainer may refer to in case k (View's keywords)."""
+    `declare(k)`: what the difference explainer may refer to in case k (View's keywords);
+    `probe()`: more cases for the explainer only, (outputs, truth, declared) each, run only
+    when an answer is wrong (a second input where a check's own cases leave one output
+    right in all but one of them)."""
+    def views():
+        out = [View(got, truth, **(declare(k) if declare else {}))
+               for k, (got, truth) in enumerate(zip(outputs, truths))]
+        try:
+            extra = probe() if probe is not None else []
+        except (StudentCodeError, CheckFailure):
+            extra = []
+        return out + [View(got, truth, **declared) for got, truth, declared in extra]
+    explainer = Explainer(views, layout)     # built always (a test asks it on right answers)
     wrong = any(float(np.max(relative_error(got[n], truth[n]), initial=0.0)) > tol
                 for got, truth in zip(outputs, truths) for n in got)
     if not wrong:
         return
     named = _verified_causes(outputs, truths, mistakes)
     hints = [Hint(c, lambda _actual: True) for c in named[:1]]
-    explainer = Explainer(lambda: [View(got, truth, **(declare(k) if declare else {}))
-                                   for k, (got, truth) in enumerate(zip(outputs, truths))],
-                          layout)
     for got, truth, context in zip(outputs, truths, contexts):
         for name in got:
             expect_close(fn, name, got[name], truth[name], tol=tol, hints=hints, cause=cause,
@@ -267,7 +277,69 @@ def _step_mistakes(step_forward, cases) -> list:
 _GATES = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
 # The weights' and the bias's gradients are four gate blocks side by side; the batch is axis 0.
 STEP_LAYOUT = Layout(axes={n: {0: "example"} for n in ("dx", "dprev_h", "dprev_c")},
-                     blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES)})
+                     blocks={"dWx": (1, _GATES), "dWh": (1, _GATES), "db": (0, _GATES),
+                             "da": (1, _GATES)})
+
+
+def _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
+    """What a relation on the gradient on the pre-activations a (N, 4H: blocks i, f, o, g)
+    may refer to, each of a's shape: per block, the gate's own value and the other factor
+    of the product it enters, the derivative of its own nonlinearity and of the other one,
+    and the states and upstream gradients the blocks are made from."""
+    def stack(*blocks):
+        return np.concatenate(blocks, axis=1)
+
+    def tile(q):
+        return stack(q, q, q, q)
+    tc = np.tanh(next_c)
+    own = stack(i, f, o, g)
+    dc = dnc + dnh * o * (1.0 - tc ** 2)
+    sig = 1.0 / (1.0 + np.exp(-own))
+    return {
+        "o": Quantity(tile(o), "the output gate o", "gate"),
+        "tanh'c": Quantity(tile(1 - tc ** 2), "tanh's derivative at next_c, 1 - tanh(next_c)**2",
+                           "derivative"),
+        "at-out": Quantity(stack(*(np.split(sig * (1 - sig), 4, axis=1)[:3]),
+                                 1 - np.tanh(g) ** 2),
+                           "each gate's derivative taken at the gate's value (its output), "
+                           "not at its input", "derivative"),
+        "own": Quantity(own, "each gate's own value (i, f, o, g)", "gate"),
+        "other": Quantity(stack(g, prev_c, tc, i), "the other factor of each gate's product "
+                          "(g for i, prev_c for f, tanh(next_c) for o, i for g)", "gate"),
+        "dnl": Quantity(stack(i * (1 - i), f * (1 - f), o * (1 - o), 1 - g ** 2),
+                        "each gate's own derivative (the sigmoid's derivative for i, f, o; "
+                        "the tanh's derivative for g)", "derivative"),
+        "sig'": Quantity(own * (1 - own), "the sigmoid's derivative s * (1 - s) (for every "
+                         "gate, g too)", "derivative"),
+        "tanh'": Quantity(1 - own ** 2, "the tanh's derivative 1 - s**2 (for every gate, "
+                          "i, f and o too)", "derivative"),
+        "next_c": Quantity(tile(next_c), "next_c (the cell state before its tanh)", "cache"),
+        "tanh_c": Quantity(tile(tc), "tanh(next_c)", "cache"),
+        "prev_c": Quantity(tile(prev_c), "prev_c (cached)", "cache"),
+        "dc": Quantity(tile(dc), "the gradient on next_c (dnext_c plus the path through "
+                       "next_h)", "gradient"),
+        "dnext_h": Quantity(tile(dnh), "the upstream gradient dnext_h", "upstream"),
+        "dnext_c": Quantity(tile(dnc), "the upstream gradient dnext_c alone", "upstream"),
+    }
+
+
+def _gate_paths(i, f, o, g, prev_c, next_c, dnh, dnc) -> dict:
+    """The partial terms of the gradient on a (N, 4H): what reaches the gates through the
+    cell state from next_h (through tanh), from the carry dnext_c, and the output gate's
+    own path from next_h."""
+    tc = np.tanh(next_c)
+    zeros = np.zeros_like(i)
+
+    def through_c(dc):
+        return np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), zeros,
+                               dc * i * (1 - g ** 2)], axis=1)
+    return {
+        "the path from next_h into the cell state (through tanh(next_c))":
+            through_c(dnh * o * (1 - tc ** 2)),
+        "the path of the carry dnext_c": through_c(dnc),
+        "the output gate's path from next_h": np.concatenate(
+            [zeros, zeros, dnh * tc * o * (1 - o), zeros], axis=1),
+    }
 
 
 def _step_declared(step_forward, case) -> dict:
@@ -295,11 +367,15 @@ def _step_declared(step_forward, case) -> dict:
     quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
     quantities["x"] = Quantity(x, "the input x", "input")
     da = _step_da(step_forward, args, dnh, dnc)
+    inner = Inner("the gradient on the gate pre-activations a", da,
+                  [("dWh", prev_h), ("dWx", x)],
+                  _gate_operands(i, f, o, g, prev_c, next_c, dnh, dnc),
+                  _gate_paths(i, f, o, g, prev_c, next_c, dnh, dnc))
     return {"locals": _step_locals(step_forward, args, dnh, dnc, (i, f, o, g, next_c), da),
             "partials": partial_upstream(lambda up: dict(zip(_STEP_NAMES, _step_grads(
                 step_forward, args, up[0], up[1]))), np.stack([dnh, dnc]), 1, "example"),
             "sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
-            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}}
+            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}, "inner": {"da": inner}}
 
 
 def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
@@ -620,16 +696,18 @@ def _seq_walk(step_forward, args, dh):
         prev_c.append(c)
         h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
 
-    def step(t, carry, swap=False):
+    def step(t, carry, source=lambda t: t, swap=False):
         gh, gc = carry
         g = np.stack([dh[:, t, :] + gh, gc])
-        grads = input_gradients(step_forward, [x[:, t, :], prev_h[t], prev_c[t], Wx, Wh, b],
+        s = source(t)            # the step whose cached values step t reads
+        grads = input_gradients(step_forward, [x[:, s, :], prev_h[s], prev_c[s], Wx, Wh, b],
                                 g, output=lambda r: np.stack([r[0], r[1]]))
         return grads[0], ((grads[2], grads[1]) if swap else (grads[1], grads[2])), grads[3:]
 
-    def outputs(order, swap=False):
-        own, (dh0, dc0), shared = walk_steps(lambda t, c: step(t, c, swap), order,
-                                             (np.zeros((N, H)), np.zeros((N, H))))
+    def outputs(order, source=None, swap=False):
+        one = step if source is None and not swap else (
+            lambda t, carry: step(t, carry, source or (lambda t: t), swap))
+        own, (dh0, dc0), shared = walk_steps(one, order, (np.zeros((N, H)), np.zeros((N, H))))
         dx = np.zeros(x.shape)
         for t, g in own.items():
             dx[:, t, :] = g
@@ -652,12 +730,18 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
                 lambda changed: dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, args,
                                                                      changed))), dh),
                 **loop_alternatives(walk, T),
+                **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T),
                 "for the two carries exchanged at every step (the hidden state's gradient "
                 "carried in the cell state's place, and the cell state's in the hidden "
                 "state's)": lambda: walk(list(range(T - 1, -1, -1)), swap=True)},
             "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
                                                 "(the dprev_c left after step 0), not the one "
-                                                "on h0", "cell-carry")}}
+                                                "on h0", "cell-carry"),
+                           "dh": Quantity(dh, "the upstream gradient dh", "upstream"),
+                           "dh_first": Quantity(dh[:, 0], "the upstream gradient of step 0, "
+                                                "dh[:, 0]", "upstream"),
+                           "dh_last": Quantity(dh[:, -1], "the upstream gradient of the last "
+                                               "step, dh[:, T-1]", "upstream")}}
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
@@ -681,10 +765,20 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         truths.append(truth)
         contexts.append(f"(N = {N}, T = {T}, D = {D}, H = {H}, {what})")
         cases.append((args, dh, truth))
+
+    def probe():
+        """One more input, random everywhere, for the explainer alone."""
+        prng = rng_for(seed + 1, fn + "-probe")
+        pargs = _seq_case(prng, N, T, D, H)
+        pdh = prng.standard_normal((N, T, H))
+        _, pcache = lstm_forward(*[a.copy() for a in pargs])
+        got = _call_lstm_backward(lstm_backward, pdh, pcache, N, T, D, H)
+        truth = dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, pargs, pdh)))
+        return [(got, truth, _seq_declared(lstm_forward, lstm_step_forward, pargs, pdh))]
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
            declare=lambda k: _seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
                                            cases[k][1]),
-           layout=SEQ_LAYOUT)
+           layout=SEQ_LAYOUT, probe=probe)
 
 
 def check_lstm_backward_efficiency(lstm_backward, lstm_forward, seed=0,
@@ -881,7 +975,9 @@ def _huber_declared(r, delta, dloss) -> dict:
     return {"sizes": {"r.size": r.size, "r.shape[0]": r.shape[0], "r.shape[-1]": r.shape[-1]},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss"),
                         "delta": (delta, "the clip")},
-            "quantities": {"r": Quantity(r, "the error r", "input")},
+            "quantities": {"r": Quantity(r, "the error r", "input"),
+                           "slope": Quantity(delta * np.sign(r), "+-delta (the linear piece's "
+                                             "slope, with the sign of r)", "slope")},
             "thresholds": {"dr": ("|r|", np.abs(r), "delta", delta)},
             "regions": {"dr": [("the entries inside [-delta, delta]", inside),
                                ("the entries where r > delta", r > delta),

@@ -34,7 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      loop_alternatives, moved_upstream, partial_upstream, walk_steps)
+                      cache_alternatives, loop_alternatives, moved_upstream, partial_upstream,
+                      walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -637,11 +638,11 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_walk(step_forward, args, dh, shift: int = 0, local=None):
-    """outputs(order): rnn_backward's outputs from a loop over the steps in `order`, each
-    step's backward the complex step through the given step forward, step t reading the
-    cache of step (t - shift) mod T (shift 1: the neighbouring step's cache, step 0 the
-    last one's)."""
+def _rnn_walk(step_forward, args, dh, local=None):
+    """outputs(order, source): rnn_backward's outputs from the loop over the steps in
+    `order`, step t reading the cached inputs of step source(t) (its own by default); each
+    step's backward the complex step through the given step forward, with tanh's local
+    derivative at every step replaced by `local` (N, T, H) when it is given."""
     x, h0, Wx, Wh, b = args
     T = dh.shape[1]
     prevs, outs, h = [], [], h0
@@ -650,16 +651,17 @@ def _rnn_walk(step_forward, args, dh, shift: int = 0, local=None):
         h = step_forward(x[:, t, :], h, Wx, Wh, b)[0]
         outs.append(np.asarray(h, dtype=np.float64))
 
-    def step(t, carry):
-        k = (t - shift) % T
-        up = dh[:, t, :] + carry
-        if local is not None:     # another local derivative: tanh's reweighted at step t
-            up = up * local[:, t, :] / (1.0 - outs[t] ** 2)
-        gx, carry, *shared = input_gradients(step_forward, [x[:, k, :], prevs[k], Wx, Wh, b],
-                                             up)
-        return gx, carry, shared
+    def outputs(order, source=None):
+        src = source or (lambda t: t)
 
-    def outputs(order):
+        def step(t, carry):
+            s = src(t)
+            up = dh[:, t, :] + carry
+            if local is not None:     # another local derivative: tanh's reweighted at step t
+                up = up * local[:, t, :] / (1.0 - outs[t] ** 2)
+            gx, carry, *shared = input_gradients(step_forward,
+                                                 [x[:, s, :], prevs[s], Wx, Wh, b], up)
+            return gx, carry, shared
         own, carry, shared = walk_steps(step, order, np.zeros_like(h0))
         dx = np.zeros(x.shape)
         for t, g in own.items():
@@ -668,26 +670,24 @@ def _rnn_walk(step_forward, args, dh, shift: int = 0, local=None):
     return outputs
 
 
-def _rnn_declared(dh, args, rnn_forward, step_forward=None) -> dict:
+def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
     N, T, H = dh.shape
-    more = {}
-    if step_forward is not None:
-        more.update(loop_alternatives(_rnn_walk(step_forward, args, dh), T))
-        shifted = _rnn_walk(step_forward, args, dh, shift=1)
-        more["for every step t reading the neighbouring step's cache, cache[t-1] (step 0 "
-             "wrapping round to the last step's)"] = lambda: shifted(range(T - 1, -1, -1))
+    walks, more_locals = {}, {}
+    if rnn_step_forward is not None:
+        walk = _rnn_walk(rnn_step_forward, args, dh)
+        walks = {**loop_alternatives(walk, T),
+                 **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T)}
         hs = np.asarray(rnn_forward(*args)[0], dtype=np.float64)
         more_locals = {"tanh": Local("tanh's local derivative at every step", "tanh",
-                                     lambda v: _rnn_walk(step_forward, args, dh, local=v)(
+                                     lambda v: _rnn_walk(rnn_step_forward, args, dh, local=v)(
                                          range(T - 1, -1, -1)), y=hs, y_name="h")}
-    else:
-        more_locals = {}
     return {"sizes": {"N": N, "T": T, "H": H}, "locals": more_locals,
             "partials": partial_upstream(lambda g: dict(zip(_RNN_NAMES, input_gradients(
                 rnn_forward, args, g))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(
                 lambda changed: dict(zip(_RNN_NAMES, input_gradients(rnn_forward, args,
-                                                                     changed))), dh), **more},
+                                                                     changed))), dh),
+                **walks},
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "

@@ -311,7 +311,13 @@ def _sce_declared(piece) -> dict:
                            "logp": Quantity(logp, "log p", "log-probs"),
                            "logits": Quantity(logits, "the logits", "logits"),
                            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
-                                              "each row's sum of labels", "row-sums")},
+                                              "each row's sum of labels", "row-sums"),
+                           # the labels summed over the other axis, or over both
+                           "colsum": Quantity(np.broadcast_to(y.sum(axis=0)[None, :], p.shape),
+                                              "each class's sum of labels over the rows "
+                                              "(axis 0)", "column-sums"),
+                           "allsum": Quantity(np.full(p.shape, float(y.sum())),
+                                              "the sum of all the labels", "total")},
             "terms": {"the probabilities' term (dloss * p times each row's sum of labels / N)":
                       {"dlogits": dloss * p * s[:, None] / N},
                       "the labels' term (-dloss * labels / N)": {"dlogits": -dloss * y / N},
@@ -521,12 +527,24 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
         return {k: part[k] for k in ("dX", "W1", "b1")}
     N, D = X.shape
     H, C = params["W1"].shape[1], params["W2"].shape[1]
+    hidden = np.asarray(aff2[0], dtype=np.float64)
     quantities = {"X": Quantity(X, "the input `X`", "input")}
     quantities.update({k: Quantity(v, f"the parameter {k} itself", "parameter")
                        for k, v in params.items()})
-    g = complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
-                              np.asarray(logits, dtype=np.float64), dloss)
-    h = np.asarray(aff2[0], dtype=np.float64)
+    # what the weights multiply, and what may stand in its place in a weight's gradient
+    quantities["hidden"] = Quantity(hidden, "the ReLU's output (the hidden layer)", "hidden")
+    quantities["relu_cache"] = Quantity(a, "the ReLU's input relu_cache (the pre-activation)",
+                                        "pre-activation")
+
+    def upstream_of_W2():
+        return complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
+                                     np.asarray(logits, dtype=np.float64), dloss)
+    # the gradients inside the network (a bias's gradient is one of them summed over rows)
+    dlogits = upstream_of_W2()
+    g, h = dlogits, hidden           # the partial upstreams restrict the logits' gradient
+    quantities["dlogits"] = Quantity(dlogits, "the gradient on the logits", "gradient")
+    quantities["dpre"] = Quantity((dlogits @ params["W2"].T) * (a > 0),
+                                  "the gradient on the ReLU's input", "gradient")
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
             # the gradient on the logits restricted to one example (or all but one): what a
             # loop over the examples that overwrites instead of adding gives
@@ -535,6 +553,7 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
                 "example"),
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
+            "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
                                  "ReLU switched off (relu_cache <= 0), which its mask blocks":
                                  switched_off})}

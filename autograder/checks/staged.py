@@ -337,17 +337,56 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
 
 
 def _staged_declared(case: Case) -> dict:
-    """The explainer may scale by the upstream gradient df when it is one number, multiply
-    by it entry by entry when it is an array, and replace one stage's local derivative
-    (`_backprop_stages` with that one factor changed)."""
-    df = case.data.get("df") if isinstance(case.data, dict) else None
+    """What the explainer may refer to in one case: the upstream gradient df (a scale when
+    it is one number), every path's contribution to dx and dy (a declared partial term),
+    the stages' cached values and the gradient arriving at each stage (a factor a path may
+    miss or have one too many), and each stage's local derivative, which a slip may replace
+    by a similar one (`_backprop_stages` with that one factor changed)."""
+    data = case.data if isinstance(case.data, dict) else {}
+    df = data.get("df")
     if df is None:
         return {}
-    out: dict = {"locals": _staged_locals(case.data)}
+    out: dict = {}
     if np.size(df) == 1:
         out["scalars"] = {"df": (float(np.reshape(df, ())), "the upstream gradient df")}
-    elif np.shape(df) == np.shape(case.truth["dx"]):
-        out["quantities"] = {"df": Quantity(df, "the upstream gradient df", "upstream")}
+    try:
+        out["locals"] = _staged_locals(data)
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
+    try:
+        cache = data["cache"]
+        shape = np.shape(cache[0])
+        L = data["local"]
+        (x1, x2, x3), (y1, y2) = data["parts"]
+    except (KeyError, TypeError, ValueError):
+        return out
+
+    def full(v):
+        return np.broadcast_to(np.asarray(v, dtype=np.float64), shape) * 1.0
+    d = full(df)
+    out["terms"] = {
+        "the contribution through `num = x + sigy`": {"dx": d * x1},
+        "the contribution through `sigx = sigmoid(x)`": {"dx": d * x2},
+        "the contribution through `xpy = x + y`": {"dx": d * x3, "dy": d * y2},
+        "the contribution through `sigy = sigmoid(y)`": {"dy": d * y1},
+    }
+    names = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")
+    quantities = {n: Quantity(full(v), f"{n} (cached)" if n not in ("x", "y") else
+                              f"the input {n}", "cache") for n, v in zip(names, cache)}
+    quantities["xpy"] = Quantity(full(cache[5]), "xpy (= x + y)", "cache")
+    dnum, dinvden = full(L["8num"]) * d, full(L["8inv"]) * d
+    dden = full(L["7"]) * dinvden
+    quantities.update({
+        "dnum": Quantity(dnum, "the upstream gradient arriving at num", "upstream"),
+        "dinvden": Quantity(dinvden, "the upstream gradient arriving at invden", "upstream"),
+        "dden": Quantity(dden, "the upstream gradient arriving at den (the one sigx and "
+                         "xpysqr receive)", "upstream"),
+        "dxpy": Quantity(full(L["5"]) * dden, "the upstream gradient arriving at xpy",
+                         "upstream"),
+    })
+    if np.size(df) != 1:
+        quantities["df"] = Quantity(d, "the upstream gradient df", "upstream")
+    out["quantities"] = quantities
     return out
 
 
