@@ -110,10 +110,10 @@ def _chain(rng, kind):
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("kind, slip, cause", [
-    ("tanh", lambda y: y * (1 - y), "local-sigmoid-for-tanh"),
-    ("sigmoid", lambda y: 1 - y ** 2, "local-tanh-for-sigmoid"),
+    ("tanh", lambda y: y * (1 - y), "local-logistic-for-tanh"),
+    ("logistic", lambda y: 1 - y ** 2, "local-tanh-for-logistic"),
     ("tanh", lambda y: (1 - y) ** 2, "local-tanh-derivative-parenthesis"),
-    ("sigmoid", lambda y: (y * (1 - y)) ** 2, "local-local-twice"),
+    ("logistic", lambda y: (y * (1 - y)) ** 2, "local-local-twice"),
 ])
 def test_a_local_derivative_replaced_by_a_similar_one_is_said(seed, kind, slip, cause):
     rng = np.random.default_rng(seed)
@@ -258,7 +258,7 @@ def test_no_relation_fires_on_an_honest_variant(monkeypatch):
 # ---------------------------------------------------------------- through the real checks
 
 _OWN_SLIPS = [
-    ("rnn", "rnn_backward", "the sigmoid's derivative, where the tanh's belongs", """
+    ("rnn", "rnn_backward", "the derivative of σ (σ(x) = 1 / (1 + exp(-x))), where tanh's belongs", """
 def rnn_backward(dh, cache):
     N, T, H = dh.shape
     x0, _, Wx, Wh, _ = cache[0]

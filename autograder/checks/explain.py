@@ -577,8 +577,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
 class Local:
     """A local derivative of the backward pass that a slip may replace (`View.locals`).
 
-    label: where it is, as a student reads it ("the sigmoid of stage 3, sigx = sigmoid(x)");
-    kind: "sigmoid" or "tanh" (its value is then computed from `y`, the function's output),
+    label: where it is, as a student reads it ("stage 3, sigx");
+    kind: "logistic" (σ(x) = 1 / (1 + exp(-x))) or "tanh" (its value is then computed from `y`, the function's output),
         "factor" (a plain factor of a product: `value`), or "path" (a whole path's
         contribution: `value`);
     recompute(v): the right outputs with v in place of this local derivative (the module's
@@ -598,14 +598,14 @@ class Local:
 def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
     """(what the slip uses, id slug, its value) for a local derivative: the derivative of
     the similar function, the difference squared, the factor applied twice or left out."""
-    if loc.kind in ("sigmoid", "tanh"):
+    if loc.kind in ("logistic", "tanh"):
         y, n = _arr(loc.y), loc.y_name
         sig, tanh = y * (1.0 - y), 1.0 - y ** 2
-        right = sig if loc.kind == "sigmoid" else tanh
-        out = [(f"{n} * (1 - {n}), the sigmoid's derivative, where the tanh's belongs",
-                "sigmoid-for-tanh", sig) if loc.kind == "tanh" else
-               (f"1 - {n}**2, the tanh's derivative, where the sigmoid's belongs",
-                "tanh-for-sigmoid", tanh)]
+        right = sig if loc.kind == "logistic" else tanh
+        out = [(f"{n} * (1 - {n}), the derivative of σ (σ(x) = 1 / (1 + exp(-x))), where "
+                "tanh's belongs", "logistic-for-tanh", sig) if loc.kind == "tanh" else
+               (f"1 - {n}**2, tanh's derivative, where the derivative of σ "
+                "(σ(x) = 1 / (1 + exp(-x))) belongs", "tanh-for-logistic", tanh)]
         if loc.kind == "tanh":
             out.append((f"(1 - {n})**2, the square taken of the difference instead of "
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
@@ -632,7 +632,7 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
 
 def _local_claims(name: str, first: View) -> list[_Claim]:
     """yours = the right computation with one declared local derivative replaced by a
-    similar one (tanh' for sigmoid', (1 - y)**2 for 1 - y**2, applied twice, left out, the
+    similar one (tanh' for σ', (1 - y)**2 for 1 - y**2, applied twice, left out, the
     reciprocal, another gate): said with the place and the substitute, never the formula."""
     claims = []
     for key, loc in first.locals.items():
@@ -1612,8 +1612,8 @@ _TITLES = {
     "summed-over-axis": "a sum over an axis",
     "wrong-operand": "a product with the wrong operand",
     "complement": "the complement (1 minus the right value)",
-    "local-sigmoid-for-tanh": "the sigmoid's derivative where the tanh's belongs",
-    "local-tanh-for-sigmoid": "the tanh's derivative where the sigmoid's belongs",
+    "local-logistic-for-tanh": "σ's derivative where tanh's belongs",
+    "local-tanh-for-logistic": "tanh's derivative where σ's belongs",
     "local-tanh-derivative-parenthesis": "(1 - tanh)**2 for 1 - tanh**2",
     "local-local-twice": "a local derivative applied twice",
     "local-local-missing": "a local derivative left out",

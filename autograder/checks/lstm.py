@@ -412,9 +412,9 @@ def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
             return _from_da(args, d)
         return recompute
     for j, n in enumerate("ifog"):
-        kind = "tanh" if n == "g" else "sigmoid"
+        kind = "tanh" if n == "g" else "logistic"
         out[f"{n}-local"] = Local(f"the {names[j]}'s own derivative", kind,
-                                  in_block(j, values[n] * (1 - values[n]) if kind == "sigmoid"
+                                  in_block(j, values[n] * (1 - values[n]) if kind == "logistic"
                                            else 1 - values[n] ** 2),
                                   y=values[n], y_name=n)
         label, partner = partners[n]

@@ -271,7 +271,7 @@ def _layer_declared(W, x, z, dz) -> dict:
     def grads(da):
         return {"dx": W.T @ da, "dW": np.outer(da, x)}
     return {"locals": {"sigmoid": Local("the sigmoid's local derivative of each unit",
-                                        "sigmoid", lambda v: grads(dz * v), y=z, y_name="z")},
+                                        "logistic", lambda v: grads(dz * v), y=z, y_name="z")},
             "partials": partial_upstream(lambda g: grads(g * local), dz, 0, "unit"),
             "sizes": {"H": H, "D": D},
             "quantities": {"dz": Quantity(dz, "the upstream gradient dz", "upstream"),

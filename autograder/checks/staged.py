@@ -399,7 +399,7 @@ def _staged_locals(data: dict) -> dict:
     out = {key: Local(_STAGE_LINES[key], "factor", recompute(key), value=L[key])
            for key in ("8num", "8inv", "7", "5")}
     for key, i, name in (("3", 4, "sigx"), ("1", 2, "sigy")):
-        out[key] = Local(_STAGE_LINES[key], "sigmoid", recompute(key), y=cache[i], y_name=name)
+        out[key] = Local(_STAGE_LINES[key], "logistic", recompute(key), y=cache[i], y_name=name)
     return out
 
 
