@@ -321,6 +321,31 @@ def test_rnn_backward_long_says_when_only_the_last_step_is_right(ns):
         checks.check_rnn_backward_long(rnn_backward, ns["rnn_forward"])
 
 
+def test_rnn_backward_long_does_not_call_a_carry_counted_too_often_missing(ns):
+    """A carry added to itself over the steps (`dprev += ...` kept across steps) also leaves
+    only the last step right: the hint names the carry being wrong in either direction, not
+    only missing (a human read of a blind catalogue found the old hint pointing the wrong
+    way)."""
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        N, T, H = dh.shape
+        x0, _, Wx, Wh, _ = cache[0]
+        dx = np.zeros((N, T, x0.shape[1]))
+        dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+        carry = np.zeros((N, H))
+        for t in reversed(range(T)):
+            dx[:, t], dprev, dWx_t, dWh_t, db_t = step(dh[:, t] + carry, cache[t])
+            carry = carry + dprev
+            dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+        return dx, dprev, dWx, dWh, db
+    with pytest.raises(CheckFailure) as info:
+        checks.check_rnn_backward_long(rnn_backward, ns["rnn_forward"])
+    message = " ".join(str(info.value).split())
+    assert "right at the last step but wrong before it" in message, message
+    assert "added to itself" in message and "Usually the carry" not in message, message
+
+
 def test_rnn_backward_with_a_wrong_step_backward_fails(ns):
     def rnn_backward(dh, cache):
         return rnn_bptt(dh, cache, lambda d, c: step_bptt(d, c, prev_T=False))

@@ -482,9 +482,11 @@ RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accu
                 "sums over the steps.")
 RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0; check both "
             "ends of its range.")
-RNN_LATE_ONLY = ("dx is right at the last step but wrong before it. Usually the carry from "
-                 "step t+1 is missing (the gradient on h[:, t] is dh[:, t] PLUS the dprev_h of "
-                 "step t+1's backward), or the loop skips a step.")
+RNN_LATE_ONLY = ("dx is right at the last step but wrong before it: what flows back through "
+                 "time is wrong. Check the carry: the gradient on h[:, t] is dh[:, t] plus the "
+                 "dprev_h of step t+1's backward, exactly once (a carry missing, a carry added "
+                 "to itself over the steps, or a stale one all give this), and that the loop "
+                 "visits every step.")
 RNN_TRANSPOSED_DWH = STEP_TRANSPOSED_DWH
 RNN_DB_MEAN = STEP_DB_MEAN
 RNN_FORWARD_WALK = LOOP_FORWARD_CAUSE

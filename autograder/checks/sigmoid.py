@@ -409,9 +409,10 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
     z = np.asarray(sigmoid(A), dtype=np.float64)
     candidates = [
         *extra_hints,
-        ("no pair was counted as saturated. A common cause is applying the sigmoid twice: "
-         "with z = sigmoid(X @ W.T), the local gradient is z * (1 - z), not "
-         "sigmoid(z) * (1 - sigmoid(z)) (which is never below 0.19).",
+        ("the fraction is 0: no pair was counted as saturated. Two slips give exactly 0: "
+         "applying the sigmoid twice (with z = sigmoid(X @ W.T), the local gradient is "
+         "z * (1 - z), not sigmoid(z) * (1 - sigmoid(z)), which is never below 0.19), and "
+         "an integer division (`//`) of the count by the number of pairs.",
          float(np.mean(_local_gradient(z) < tol))),
         ("the comparison is the wrong way round: that is the fraction of healthy pairs "
          "(local gradient at or above tol).", 1.0 - expected),
