@@ -344,12 +344,17 @@ def test_nbgrader_and_the_cli_draw_the_same_hidden_inputs_per_student(tmp_path):
             c.metadata["nbgrader"]["grade_id"]: fingerprints("".join(
                 o.get("text", "") for o in c.get("outputs", [])))
             for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    # The check's own calls come first and match nbgrader's; the last call is the exactness
+    # probe's, which the grader draws with a per-submission salt (a table of answers recorded
+    # for a kernel's fixed probe does not carry over) and nbgrader's kernel does not.
     hidden = "test_sigmoid_layer_backward_hidden"
     assert ours["s01"][hidden] and ours["s01"][hidden] != ours["s02"][hidden]
     for student in ("s01", "s02"):
-        assert ours[student][hidden] == theirs[student][hidden]
-        assert ours[student]["test_sigmoid_layer_backward"] == \
-            theirs[student]["test_sigmoid_layer_backward"]
+        for test in (hidden, "test_sigmoid_layer_backward"):
+            mine, nbgraders = ours[student][test], theirs[student][test]
+            assert len(mine) == len(nbgraders) >= 2, (mine, nbgraders)
+            assert mine[:-1] == nbgraders[:-1]
+            assert mine[-1] != nbgraders[-1]
 
 
 
