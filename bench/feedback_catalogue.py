@@ -1,6 +1,6 @@
 """How often the feedback names a mistake it was not written for (issues #22, #27).
 
-    python bench/feedback_catalogue.py FILE [--list] [--correct FILE]
+    python bench/feedback_catalogue.py FILE [--list] [--correct FILE] [--only ASSIGNMENTS_OR_IDS]
 
 FILE is a catalogue of wrong implementations: a Python file defining CATALOGUE, a list of
 dicts with `id`, `assignment`, `function`, `source` (the wrong solution cell), `mistake`
@@ -213,9 +213,17 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="print every message")
     parser.add_argument("--correct", default=str(CORRECT_FILE),
                         help="the alternative correct implementations (default: %(default)s)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated assignments or entry ids to run (default: all); "
+                             "the correct implementations are then not run")
     args = parser.parse_args()
-    report(load(args.file), args.list)
-    check_correct(args.correct, args.list)
+    entries = load(args.file)
+    if args.only:
+        keep = set(args.only.split(","))
+        entries = [e for e in entries if e["assignment"] in keep or e["id"] in keep]
+    report(entries, args.list)
+    if not args.only:
+        check_correct(args.correct, args.list)
 
 
 if __name__ == "__main__":
