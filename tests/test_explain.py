@@ -13,7 +13,7 @@ import pytest
 
 from backprop_lab.checks import explain
 from backprop_lab.checks.core import CheckFailure, StudentCodeError, expect_close
-from backprop_lab.checks.explain import Explainer, Layout, Quantity, View, find
+from backprop_lab.checks.explain import Explainer, Layout, Quantity, View, find, response_finding
 from notebook_tools import cells_for, run_test_cell, solution_namespace, source_test_cells
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,7 +290,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said, inner = [], 0
+    said, inner, responded = [], 0, 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
@@ -302,8 +302,15 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
         found = ex.inner_finding(min_cases=1, tol=0.0)
         if found is not None:
             said.append(found.text)
+        # and the student's function called again on parts of its upstream gradient
+        for name in (views[0].outputs if views else ()):
+            found = response_finding(name, views, ex.layout, min_cases=1, tol=0.0)
+            if found is not None:
+                said.append(found.text)
+        responded += sum(r.get() is not None for v in views for r in v.responses.values())
     assert not said, said[:5]
     assert inner > 0                   # the inner gradients were asked on these runs
+    assert responded > 100             # and the responses were called and answered
 
 
 # ---------------------------------------------------------------- no finished formula
@@ -670,3 +677,98 @@ def test_a_factor_that_is_one_on_whole_blocks_is_said_on_the_blocks_it_changes(s
            "derivative" in found.text
     # without blocks declared, the relation on the whole output
     assert find("da", views).cause_id == "factor-in-place-of-another"
+
+
+# ---------------------------------------------------------------- responses: which path is wrong
+
+def _recurrence(M, u):
+    """A linear backward pass through time: dx[t] = u[t] + M @ dx[t+1] (from the last step)."""
+    out, carry = np.zeros_like(u), np.zeros(u.shape[1])
+    for t in reversed(range(u.shape[0])):
+        carry = u[t] + M @ carry
+        out[t] = carry
+    return out
+
+
+_RESPONSE_SLIPS = {
+    # name: (the student's function of (A, B, M, a, b, u), the id said)
+    "a term without the upstream": (lambda A, B, M, a, b, u: {"g": A @ a + 0.3 + B @ b},
+                                    "not-through-upstream"),
+    "the upstream squared": (lambda A, B, M, a, b, u: {"g": (A @ a + B @ b) ** 2},
+                             "upstream-degree-2"),
+    "one upstream squared": (lambda A, B, M, a, b, u: {"g": A @ a + (B @ b) ** 2},
+                                   "not-linear-in-upstream"),
+    "b's path missing": (lambda A, B, M, a, b, u: {"g": A @ a}, "wrong-path"),
+    "b's path twice": (lambda A, B, M, a, b, u: {"g": A @ a + 2 * B @ b}, "wrong-path"),
+    "no carry": (lambda A, B, M, a, b, u: {"dx": u.copy()}, "carried-path"),
+    "last step twice": (lambda A, B, M, a, b, u: {"dx": _recurrence(
+        M, u + np.eye(u.shape[0])[-1][:, None] * u)}, "wrong-step-path"),
+    "forward in time": (lambda A, B, M, a, b, u: {"dx": _recurrence(M, u[::-1])[::-1]},
+                        "reaches-later-steps"),
+}
+
+
+def _response_views(seed, student, over_time=False):
+    rng = np.random.default_rng(seed)
+    views = []
+    for _case in range(2):
+        A, B = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+        M = 0.5 * rng.standard_normal((3, 3))
+        a, b, u = rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal((5, 3))
+
+        def right(up, A=A, B=B, M=M):
+            return {"g": A @ up["a"] + B @ up["b"], "dx": _recurrence(M, up["u"])}
+
+        def theirs(up, A=A, B=B, M=M, right=right):
+            out = right(up)
+            out.update(student(A, B, M, up["a"], up["b"], up["u"]))
+            return out
+        # a function of a and b, or one of u along time
+        up = {"u": u} if over_time else {"a": a, "b": b}
+        full = {"a": a, "b": b, "u": u}
+        views.append(View(theirs(full), right(full), responses=explain.upstream_responses(
+            lambda changed, theirs=theirs, full=full: theirs({**full, **changed}),
+            lambda changed, right=right, full=full: right({**full, **changed}), up,
+            {"u": (0, "time step")})))
+    return views
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("slip", sorted(_RESPONSE_SLIPS))
+def test_what_a_function_does_with_parts_of_its_upstream_gradient_is_said(seed, slip):
+    student, cause_id = _RESPONSE_SLIPS[slip]
+    over_time = cause_id in ("carried-path", "wrong-step-path", "reaches-later-steps")
+    name = "dx" if over_time else "g"
+    views = _response_views(seed, student, over_time)
+    found = response_finding(name, views, Layout(axes={"dx": {0: "time step"}}))
+    assert found is not None and found.cause_id == cause_id, found
+    if slip == "b's path missing":
+        assert "right for a alone" in found.text and "nothing of it reaches" in found.text
+    if slip == "b's path twice":
+        assert "2 times" in found.text
+    if slip == "no carry":
+        assert "nothing flows back" in found.text
+    if slip == "last step twice":
+        assert "the last time step (T-1)" in found.text and "2 times" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_upstream_used_as_a_divisor_is_said_as_halved_on_doubling(seed):
+    rng = np.random.default_rng(seed)
+    views = []
+    for _case in range(2):
+        v, d = rng.standard_normal(6), float(rng.uniform(0.5, 2.0))
+        views.append(View({"g": v / d}, {"g": v * d}, responses=explain.scalar_responses(
+            lambda value, v=v: {"g": v / value}, {"g": v * d}, d)))
+    found = response_finding("g", views)
+    assert found is not None and found.cause_id == "upstream-degree--1", found
+    assert "divided by the upstream gradient" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_response_relation_fires_on_a_right_function(seed):
+    for name, over_time in (("g", False), ("dx", True)):
+        views = _response_views(seed, lambda A, B, M, a, b, u: {}, over_time)
+        # every output counted as wrong (no tolerance at all): still nothing may be said
+        assert response_finding(name, views, Layout(axes={"dx": {0: "time step"}}),
+                                min_cases=1, tol=-1.0) is None

@@ -249,7 +249,7 @@ def test_rnn_step_no_cause_on_a_single_approximate_match(ns):
     with pytest.raises(CheckFailure) as failure:
         checks.check_rnn_step_backward(rnn_step_backward, ns["rnn_step_forward"])
     assert "Likely cause" not in str(failure.value)
-    assert len(calls) == 2            # the probe ran
+    assert len(calls) >= 2            # the probe ran (and the explainer may call it again)
 
 
 def test_rnn_step_backward_that_modifies_dnext_h_fails(ns):

@@ -11,15 +11,27 @@ are at least two such cases (an independent second input):
 - scale: yours = c x expected for one c, said as a person would (1/N, 2, -1) and, where c is a
   size of the problem or a declared scalar (N, T, dloss, delta), which one;
 - structure: transposed; reversed or shifted by one along a declared axis (time); blocks in
-  another order along a declared block axis (the LSTM's gates);
+  another order along a declared block axis (the LSTM's gates); the right numbers in other
+  places (axes mixed up);
 - a term missing or counted twice: yours - expected = -term or +term for a declared term;
 - a factor: yours = expected x q (or / q) entry by entry, for a declared quantity q;
 - extent: which parts are right and which are wrong along each declared axis, block axis or
   region ("only the last time step is right", "right except the f block", "right outside
   |r| <= delta, wrong inside"), with a relation that holds on the wrong part where one does.
 
+When no relation holds on the whole answer, the student's function is called again on parts
+of its upstream gradient (`View.responses`, built by `upstream_responses`): every backward
+pass is linear in its upstream gradient, so its answer for every upstream set to zero must
+be zero, for a doubled one twice as large, and for each part alone (dnext_h alone, dnext_c
+alone, one time step's upstream alone) the right answer for that part. Which of these holds
+says which path of the gradient is wrong: "not zero with a zero upstream: a term that does
+not carry it", "halved when the upstream doubles", "right for dnext_c alone, wrong for
+dnext_h alone", "for one step's upstream alone, right at that step and wrong at every
+earlier one: what flows back through the carried state is wrong".
+
 Each assignment's checks module declares, per graded function, only the layout (`Layout`:
-axes, blocks) and, per case, the sizes, scalars, quantities, regions and terms (`View`). The
+axes, blocks) and, per case, the sizes, scalars, quantities, regions, terms and how to call
+the student's function again on another upstream gradient (`View`). The
 relations are written once here. A relation never names a code fix: it says what is true of
 the student's numbers; the message around it gives the method to find the slip.
 """
@@ -88,6 +100,9 @@ class View:
     partials: dict = field(default_factory=dict)
     thresholds: dict = field(default_factory=dict)
     inner: dict = field(default_factory=dict)
+    # the student's function called again on part of its upstream gradient (see
+    # upstream_responses): key -> Response
+    responses: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -398,6 +413,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"@@ holds the right blocks in the wrong order along axis {axis}: "
                     f"yours is in the order {said} where the blocks are "
                     f"{', '.join(names)}", "blocks-swapped", "blocks stacked in the wrong order")
+    # the right numbers in other places (axes mixed up: a reshape where a transpose belongs)
+    if a0.size > 3:
+        add(lambda v: _rearranged(v.outputs[name], v.truth[name]),
+            "@@ holds exactly the expected numbers, but in other places: the entries are "
+            "rearranged (follow each reshape, transpose, stacking and index order on the way "
+            "to @@: a reshape keeps the order of the entries, a transpose changes it)",
+            "rearranged", "the right numbers in other places")
     # the right answer for an input moved along its axis (the upstream one step late)
     for label in first.alternatives:
         add(lambda v, label=label: _alternative(v, label, name) is not None
@@ -1012,6 +1034,19 @@ def _factor_holds(a, e, q, op) -> bool:
     return bool(np.all(np.isfinite(pred))) and close(a, pred)
 
 
+def _rearranged(a, e) -> bool:
+    """a holds the entries of e, each once, in other places (e's entries distinct enough
+    that this says something: at least half of them different numbers)."""
+    a, e = _arr(a), _arr(e)
+    if a.shape != e.shape or close(a, e):
+        return False
+    se = np.sort(e.ravel())
+    scale = float(np.max(np.abs(se), initial=0.0))
+    if scale == 0 or np.unique(np.round(se / scale, 9)).size < max(4, e.size // 2):
+        return False
+    return bool(np.all(np.abs(np.sort(a.ravel()) - se) <= MATCH_TOL * scale))
+
+
 def _shifted(a, e, axis: int, d: int) -> bool:
     a, e = _arr(a), _arr(e)
     n = a.shape[axis]
@@ -1368,6 +1403,339 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
             return None
 
 
+# ---------------------------------------------------------------- responses: which path is wrong
+
+@dataclass
+class Response:
+    """The student's function called again with a changed upstream gradient: `label` says
+    that input as a student reads it ("dnext_c alone (dnext_h set to zero)"), `get()` gives
+    (the student's outputs, the right outputs) for it, or None when the call fails; it is
+    called only when asked, at most once. `kind`: "zero" (every upstream gradient zero),
+    "double" (every one doubled), "part" (one upstream argument alone) or "step" (one step
+    of an upstream's step axis alone: `step` = (word, t, n))."""
+
+    label: str
+    get: Callable[[], Any]
+    kind: str = "part"
+    step: tuple | None = None
+
+
+def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+    memo: list = []
+
+    def get():
+        if not memo:
+            try:
+                memo.append(make())
+            except Exception:        # a call that fails makes no claim
+                memo.append(None)
+        return memo[0]
+    return get
+
+
+def upstream_responses(call: Callable[[dict], dict | None],
+                       truth_for: Callable[[dict], dict] | dict,
+                       upstream: dict, axes: dict | None = None,
+                       max_steps: int = 6) -> dict:
+    """`View.responses` for a function that is linear in its upstream gradients, as every
+    backward pass is: the student's function called again (`call(changed)`: the student's
+    outputs for the upstream arguments `changed`, name -> value, the other arguments as in
+    the case) with every upstream gradient zero, doubled, each upstream argument alone
+    (when there are several) and each step of a declared step axis alone (`axes`: name ->
+    (axis, word), at most `max_steps` steps: the first two, the middle and the last two),
+    beside the right outputs for the same (`truth_for(changed)`; or, given the right
+    outputs of the case itself as a dict, only zero and doubled). Nothing is called until
+    the explainer asks, and only when an answer is wrong."""
+    up = {k: np.asarray(v, dtype=np.float64) for k, v in upstream.items()}
+    zero = {k: np.zeros_like(v) for k, v in up.items()}
+    if not callable(truth_for):
+        # the right outputs of the case itself: only zero and doubled are known from them
+        truth, first = truth_for, next(iter(up))
+        truth_for = (lambda changed: {k: _arr(v) * (2.0 if np.any(changed[first]) else 0.0)
+                                      for k, v in truth.items()})
+        axes, up_parts = {}, False
+    else:
+        up_parts = True
+
+    def response(label, changed, kind, step=None):
+        return Response(label, _once(lambda: _pair(call(changed), truth_for(changed))),
+                        kind, step)
+    out = {"zero": response("every upstream gradient set to zero", zero, "zero"),
+           "double": response("every upstream gradient doubled",
+                              {k: 2.0 * v for k, v in up.items()}, "double")}
+    if len(up) > 1 and up_parts:
+        for k, v in up.items():
+            if np.any(v):
+                others = " and ".join(o for o in up if o != k)
+                out[f"only-{k}"] = response(f"{k} alone ({others} set to zero)",
+                                            {**zero, k: v}, "part")
+    for k, (axis, word) in (axes or {}).items():
+        v = up.get(k)
+        if v is None or v.ndim <= axis or v.shape[axis] < 2:
+            continue
+        n = v.shape[axis]
+        steps = range(n) if n <= max_steps else sorted({0, 1, n // 2, n - 2, n - 1})
+        for t in steps:
+            keep = np.zeros(n)
+            keep[t] = 1.0
+            shape = [1] * v.ndim
+            shape[axis] = n
+            part = v * keep.reshape(shape)
+            if np.any(part):
+                out[f"step-{k}-{t}"] = response(
+                    f"the upstream gradient of {word} {t} alone", {**zero, k: part}, "step",
+                    (word, t, n))
+    return out
+
+
+def scalar_responses(call: Callable[[float], dict | None], truth: dict, upstream: float,
+                     name: str = "dloss") -> dict:
+    """`View.responses` for a function whose upstream gradient is one number (`name`, in
+    the case `upstream`, not zero): the student's function called again with it zero and
+    doubled (`call(value)`), beside `truth` scaled alike (the answer is linear in it)."""
+    return upstream_responses(
+        lambda up: call(float(up[name])),
+        lambda up: {k: _arr(v) * (float(up[name]) / upstream) for k, v in truth.items()},
+        {name: np.float64(upstream)})
+
+
+def _pair(got, truth):
+    if got is None or truth is None:
+        return None
+    return dict(got), dict(truth)
+
+
+def _response(v: View, key: str, name: str):
+    """(yours, right) for output `name` under response `key` of view v, or None."""
+    r = v.responses.get(key)
+    pair = r.get() if r is not None else None
+    if pair is None or name not in pair[0] or name not in pair[1]:
+        return None
+    a, e = _arr(pair[0][name]), _arr(pair[1][name])
+    if a.shape != e.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(e))):
+        return None
+    return a, e
+
+
+def _right(a, e, scale: float) -> bool:
+    """a is e (relative to the size of the output on the whole case: a path whose right
+    value is zero or tiny is right when yours is tiny on that scale)."""
+    return bool(np.all(np.abs(a - e) <= MATCH_TOL * max(scale, 1e-300)))
+
+
+def _scale_of(v: View, name: str) -> float:
+    return float(np.max(np.abs(_arr(v.truth[name])), initial=0.0))
+
+
+def _homogeneity(name: str, wrong: list[View]) -> Finding | None:
+    """Every backward pass is linear in its upstream gradient: zero upstream gives zero, a
+    doubled one twice the answer. Said when the student's is not, on every wrong case."""
+    zeros = [_response(v, "zero", name) for v in wrong]
+    if all(z is not None for z in zeros) and all(
+            not _right(z[0], 0.0 * z[1], _scale_of(v, name)) for z, v in zip(zeros, wrong)):
+        return Finding(
+            "with every upstream gradient set to zero, your @@ is not zero (the right one "
+            "is: every contribution to it carries the upstream gradient as a factor), so a "
+            "part of yours does not come through the upstream gradient: a term that is not "
+            "multiplied by it, or that is added to it",
+            "not-through-upstream", "a term that does not carry the upstream gradient")
+    doubles = [_response(v, "double", name) for v in wrong]
+    if any(d is None for d in doubles):
+        return None
+    ratios = []
+    for d, v in zip(doubles, wrong):
+        a1 = _arr(v.outputs[name])
+        if not _nontrivial(a1) or _right(d[0], 2.0 * a1, _scale_of(v, name)):
+            return None
+        c = float(np.sum(d[0] * a1) / np.sum(a1 * a1))
+        if not close(d[0], c * a1):
+            return Finding(
+                "your @@ is not proportional to the upstream gradient: doubling the upstream "
+                "gradient does not double yours, nor scale it by any one number (the right "
+                "one doubles): the upstream gradient enters a term in some other way than "
+                "as a factor", "not-linear-in-upstream",
+                "not proportional to the upstream gradient")
+        ratios.append(c)
+    c = ratios[0]
+    if not all(abs(r - c) <= 1e-6 * abs(c) + 1e-12 for r in ratios):
+        return None
+    k = float(np.log2(abs(c))) if c else float("nan")
+    said = {0.0: "does not change when the upstream gradient is doubled (the right one "
+                 "doubles): yours does not depend on the upstream gradient at all",
+            -1.0: "is halved when the upstream gradient is doubled (the right one doubles): "
+                  "yours is divided by the upstream gradient where it should be multiplied "
+                  "by it",
+            2.0: "is multiplied by 4 when the upstream gradient is doubled (the right one "
+                 "doubles): the upstream gradient is multiplied in twice (squared)"}
+    for degree, text in said.items():
+        if c > 0 and abs(k - degree) < 1e-6:
+            return Finding(f"your @@ {text}", f"upstream-degree-{degree:g}",
+                           "the upstream gradient used as other than one factor")
+    return None
+
+
+def _parts_said(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _relation_on_path(name: str, pairs: list, layout: Layout) -> str:
+    """': there, <relation>' when one relation holds on the student's answer to every wrong
+    path (the path's own right answer as the truth), else ''."""
+    sub = [View({name: a}, {name: e}, v.sizes, v.scalars) for (a, e), v in pairs]
+    if len(sub) < 2:
+        return ""
+    if all(not _nontrivial(a) for (a, _e), _v in pairs):
+        return ": nothing of it reaches yours (yours is zero for it, the right one is not)"
+    f = find(name, sub, Layout({k: v for k, v in layout.axes.items() if k == name},
+                               {k: v for k, v in layout.blocks.items() if k == name}))
+    if f is None or f.weak or f.cause_id == "all-zeros":
+        return ""
+    return ": for it, " + f.text.replace("@@", "yours")
+
+
+def _statuses(name: str, views: list[View], kind: str) -> dict | None:
+    """key -> (label, step, True/False: right/wrong on every view that has it, the
+    (yours, right) pairs) for the responses of `kind`, over every view (right or wrong
+    there) that has them; None when one is right on some views and wrong on others."""
+    out: dict = {}
+    for v in views:
+        for key, r in v.responses.items():
+            if r.kind != kind:
+                continue
+            g = _response(v, key, name)
+            if g is None:
+                return None
+            ok = _right(*g, _scale_of(v, name))
+            label, step, prev, pairs = out.get(key, (r.label, r.step, ok, []))
+            if prev != ok:
+                return None
+            out[key] = (label, step, ok, pairs + [(g, v)])
+    return out
+
+
+def _split(statuses: dict) -> tuple[list, list, list] | None:
+    """(the labels of the right parts, those of the wrong ones, the wrong parts' pairs)
+    when some parts are right and some wrong, each wrong part seen wrong on at least two
+    views or the wrong parts on at least two in all."""
+    right = [k for k, s in statuses.items() if s[2]]
+    bad = [k for k, s in statuses.items() if not s[2]]
+    pairs = [p for k in bad for p in statuses[k][3]]
+    if not right or not bad or len(pairs) < 2:
+        return None
+    return right, bad, pairs
+
+
+def _part_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
+    """Right for some upstream arguments alone, wrong for the others."""
+    st = _statuses(name, views, "part")
+    split = _split(st) if st else None
+    if split is None:
+        return None
+    right, bad, pairs = split
+    return Finding(f"@@ is right for {_parts_said([st[k][0] for k in right])}, and wrong for "
+                   f"{_parts_said([st[k][0] for k in bad])}"
+                   + _relation_on_path(name, pairs, layout),
+                   "wrong-path", "one path of the gradient wrong")
+
+
+def _step_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
+    """For the upstream gradient of one step alone: right for some steps and wrong for the
+    others; or, at the step itself, at the earlier steps (what flows back through the
+    carried state) and at the later ones (where the right answer is zero)."""
+    st = _statuses(name, views, "step")
+    if not st:
+        return None
+    word, _t, n = next(iter(st.values()))[1]
+    split = _split(st)
+    axis = next((ax for ax, w in layout.axes.get(name, {}).items() if w == word), None)
+    said = None
+    if axis is not None:
+        said = _carried(name, [s for k, s in st.items() if split is None or k in split[1]],
+                        axis, word)
+    if said is not None or split is None:
+        return said
+    right, bad, pairs = split
+
+    def steps(keys):
+        ts = sorted({st[k][1][1] for k in keys})
+        if ts == [n - 1]:
+            return f"the last {word} (T-1)"
+        if len(ts) > 2 and ts == list(range(ts[0], ts[-1] + 1)):
+            return f"{word}s {ts[0]} to {ts[-1]}" + (" (the last)" if ts[-1] == n - 1 else "")
+        return f"{word}{'s' if len(ts) > 1 else ''} {_join([str(t) for t in ts])}"
+    return Finding(f"@@ is right for the upstream gradient of {steps(right)} alone, and "
+                   f"wrong for that of {steps(bad)} alone"
+                   + _relation_on_path(name, pairs, layout),
+                   "wrong-step-path", "the gradient of some steps wrong")
+
+
+def _carried(name: str, statuses: list, axis: int, word: str) -> Finding | None:
+    """For the upstream gradient of one step alone (the parts in `statuses`), the output
+    compared at that step, at the earlier steps (what flows back through the carried
+    state) and at the later ones (where the right answer is zero)."""
+    groups: dict = {"same": [], "earlier": [], "later": []}
+    for _label, (_w, t, _n), _ok, pairs in statuses:
+        for (a, e), v in pairs:
+            if a.ndim <= axis:
+                return None
+            scale = _scale_of(v, name)
+            m = a.shape[axis]
+            for where, idx in (("same", [t]), ("earlier", list(range(t))),
+                               ("later", list(range(t + 1, m)))):
+                if idx:
+                    groups[where].append((np.take(a, idx, axis=axis),
+                                          np.take(e, idx, axis=axis), scale, v))
+    state = {w: (bool(g) and all(_right(a, e, s) for a, e, s, _v in g),
+                 bool(g) and not any(_right(a, e, s) for a, e, s, _v in g),
+                 bool(g) and all(not _nontrivial(a) for a, _e, _s, _v in g))
+             for w, g in groups.items()}
+    one = f"one {word} alone (every other {word}'s upstream set to zero)"
+    if state["later"][1]:
+        return Finding(f"for the upstream gradient of {one}, your @@ is not zero at the "
+                       f"later {word}s, where the right one is zero (a {word}'s upstream "
+                       f"gradient reaches only that {word} and the earlier ones)",
+                       "reaches-later-steps", "a step's gradient found at later steps")
+    if state["same"][0] and state["earlier"][1]:
+        tail = (": nothing flows back to the earlier steps (yours is zero there)"
+                if state["earlier"][2] else
+                _relation_on_path(name, [((a, e), v) for a, e, _s, v in groups["earlier"]],
+                                  Layout()).replace(": for it, ", ": there, "))
+        return Finding(f"for the upstream gradient of {one}, your @@ is right at that "
+                       f"{word} and wrong at every earlier {word}: what flows back from a "
+                       f"{word} to the {word}s before it (through the state carried from "
+                       f"one {word} to the next) is wrong{tail}",
+                       "carried-path", "the gradient carried back through the steps wrong")
+    if state["same"][1] and state["earlier"][0]:
+        return Finding(f"for the upstream gradient of {one}, your @@ is wrong at that "
+                       f"{word} itself and right at every earlier {word}: the step's own "
+                       f"contribution is wrong, what it carries back is right",
+                       "own-step-path", "a step's own contribution wrong")
+    return None
+
+
+def response_finding(name: str, views: Sequence[View], layout: Layout = Layout(), *,
+                     min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
+    """What the student's function does with parts of its upstream gradient (`View.
+    responses`), when `name` is wrong on at least `min_cases` cases: not linear in it (on
+    every wrong case); right for one upstream argument alone and wrong for another, or for
+    one step's upstream alone right at that step and wrong before it (on every case that
+    has the part, right or wrong there). None when nothing holds on every case."""
+    usable = [v for v in views if v.responses and name in v.outputs and name in v.truth
+              and _arr(v.outputs[name]).shape == _arr(v.truth[name]).shape]
+    wrong = [v for v in usable if not close(v.outputs[name], v.truth[name], tol=tol)]
+    if len(wrong) < min_cases:
+        return None
+    with np.errstate(all="ignore"):
+        for finder, on in ((_homogeneity, wrong), (_part_finding, usable),
+                           (_step_finding, usable)):
+            try:
+                f = finder(name, on) if finder is _homogeneity else finder(name, on, layout)
+            except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+                f = None
+            if f is not None:
+                return f
+    return None
+
 class Explainer:
     """The relations for one graded function over the cases a check ran: `for_output(name)`
     gives what `expect_close(explain=...)` asks, only when that output is wrong."""
@@ -1391,6 +1759,17 @@ class Explainer:
         if name not in self._memo:
             self._memo[name] = find(name, self.views(), self.layout)
         return self._memo[name]
+
+    def response_finding(self, name: str) -> Finding | None:
+        """What the student's function does with parts of its upstream gradient (`View.
+        responses`), on every case where `name` is wrong: see response_finding."""
+        key = "\0responses " + name
+        if key not in self._memo:
+            try:
+                self._memo[key] = response_finding(name, self.views(), self.layout)
+            except Exception:      # the explainer never breaks a check
+                self._memo[key] = None
+        return self._memo[key]
 
     def inner_finding(self, **find_options) -> Finding | None:
         """A relation on a declared inner gradient (`View.inner`), recovered from the
@@ -1447,6 +1826,9 @@ class Explainer:
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
                 return inner
+            path = self.response_finding(name)
+            if path is not None:
+                return path
             if found is not None:
                 return found
             views = self.views()

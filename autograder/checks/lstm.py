@@ -36,7 +36,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      loop_alternatives, moved_upstream, partial_upstream, walk_steps)
+                      loop_alternatives, moved_upstream, partial_upstream, scalar_responses,
+                      upstream_responses, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close,
@@ -467,8 +468,20 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
                                                         dnext_c))))
         contexts.append(f"(N = {N}, D = {D}, H = {H}, {what})")
         cases.append((args, dnext_h, dnext_c, cache))
+
+    def responses(k):
+        step_args = cases[k][0]
+
+        def call(up):
+            _, _, cache = lstm_step_forward(*[a.copy() for a in step_args])
+            return _call_step_backward(lstm_step_backward, up["dnext_h"], up["dnext_c"], cache,
+                                       N, D, H)
+        return upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, _step_grads(
+            lstm_step_forward, step_args, up["dnext_h"], up["dnext_c"]))),
+            {"dnext_h": cases[k][1], "dnext_c": cases[k][2]})
     _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE,
-           declare=lambda k: _step_declared(lstm_step_forward, cases[k]), layout=STEP_LAYOUT)
+           declare=lambda k: {**_step_declared(lstm_step_forward, cases[k]),
+                              "responses": responses(k)}, layout=STEP_LAYOUT)
 
 
 # =============================================================== lstm_backward
@@ -774,10 +787,19 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         _, pcache = lstm_forward(*[a.copy() for a in pargs])
         got = _call_lstm_backward(lstm_backward, pdh, pcache, N, T, D, H)
         truth = dict(zip(_SEQ_NAMES, input_gradients(lstm_forward, pargs, pdh)))
-        return [(got, truth, _seq_declared(lstm_forward, lstm_step_forward, pargs, pdh))]
+        return [(got, truth, {**_seq_declared(lstm_forward, lstm_step_forward, pargs, pdh),
+                              "responses": responses(pargs, pdh)})]
+
+    def responses(seq_args, dh):
+        def call(up):
+            _, cache = lstm_forward(*[a.copy() for a in seq_args])
+            return _call_lstm_backward(lstm_backward, up["dh"], cache, N, T, D, H)
+        return upstream_responses(call, lambda up: dict(zip(_SEQ_NAMES, input_gradients(
+            lstm_forward, seq_args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")})
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
-           declare=lambda k: _seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
-                                           cases[k][1]),
+           declare=lambda k: {**_seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
+                                              cases[k][1]),
+                              "responses": responses(cases[k][0], cases[k][1])},
            layout=SEQ_LAYOUT, probe=probe)
 
 
@@ -964,8 +986,16 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
                         f"{int(np.sum(np.abs(r) > delta))} of {r.size} errors outside "
                         "[-delta, delta])")
         cases.append((r, delta, dloss))
+    def responses(k):
+        """huber_backward called again with dloss zero and doubled."""
+        r, delta, dloss = cases[k]
+        default = settings[k][2]
+        return scalar_responses(
+            lambda value: call_checked(fn, huber_backward, (value, r.copy()) if default else
+                                       (value, r.copy(), delta), {"dr": r.shape}),
+            truths[k], dloss)
     _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE,
-           declare=lambda k: _huber_declared(*cases[k]))
+           declare=lambda k: {**_huber_declared(*cases[k]), "responses": responses(k)})
 
 
 def _huber_declared(r, delta, dloss) -> dict:

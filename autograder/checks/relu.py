@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Quantity, View, partial_upstream
+from .explain import Explainer, Quantity, View, partial_upstream, upstream_responses
 from .core import (
     NUMBER, Activation, CheckFailure, Hint, StudentCodeError, activation_slips, away_from,
     call_and_check_inputs,
@@ -120,7 +120,12 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
              "backward pass); a ReLU blocks it completely.",
              looks_like(truth + 0.01 * (dout - truth))),
     ]
-    return da, truth, hints, context, _declared(a, dout, relu_forward(a)[0])
+    return da, truth, hints, context, {**_declared(a, dout, relu_forward(a)[0]),
+                                       "responses": upstream_responses(
+                                           lambda up: {"da": call_checked(
+                                               fn, relu_backward, (up["dout"], relu_forward(
+                                                   a.copy())[1]), {"da": a.shape})["da"]},
+                                           {"da": truth}, {"dout": dout})}
 
 
 def _declared(a, dout, out, scalars=None) -> dict:
@@ -279,8 +284,12 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
         context = ("with the default slope 0.01" if slope is None
                    else f"with slope = {slope:g} in the cache")
         runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context,
-                     _declared(a, dout, leaky_relu_forward(a, s)[0],
-                               {"slope": (s, "the slope in the cache")})))
+                     {**_declared(a, dout, leaky_relu_forward(a, s)[0],
+                                  {"slope": (s, "the slope in the cache")}),
+                      "responses": upstream_responses(
+                          lambda up, a=a, slope=slope: {"da": _leaky_case(
+                              leaky_relu_backward, leaky_relu_forward, a.copy(), up["dout"],
+                              slope)}, {"da": truth}, {"dout": dout})}))
     _judge_every_case(fn, runs, _LEAKY_CAUSE)
 
 
@@ -380,6 +389,17 @@ def _prelu_da_run(prelu_backward, prelu_forward, rng):
     return a, alpha, dout, da, truth
 
 
+def _prelu_responses(prelu_backward, prelu_forward, a, alpha, dout, truth: dict) -> dict:
+    """The student's prelu_backward called again with dout zero and doubled (`truth`: the
+    outputs the view compares, da or dalpha)."""
+    def call(up):
+        _, da, dalpha = _prelu_call(prelu_backward, prelu_forward, a.copy(), alpha.copy(),
+                                    up["dout"])
+        return {"da": np.asarray(da, dtype=np.float64),
+                "dalpha": np.asarray(dalpha, dtype=np.float64)}
+    return upstream_responses(call, truth, {"dout": dout})
+
+
 def _prelu_declared(a, alpha, dout, prelu_forward) -> dict:
     declared = _declared(a, dout, prelu_forward(a, alpha)[0])
     declared["quantities"]["alpha"] = Quantity(np.broadcast_to(alpha, a.shape),
@@ -416,7 +436,9 @@ def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
 
     def views():
         pa, palpha, pdout, pda, ptruth = probe_run()
-        return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward))
+        return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward),
+                     responses=_prelu_responses(prelu_backward, prelu_forward, x, al, g,
+                                                {"da": t}))
                 for x, al, g, d, t in ((a, alpha, dout, da, truth),
                                        (pa, palpha, pdout, pda, ptruth))]
     expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,
@@ -517,12 +539,16 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
 
     def views():
         out = [View({"dalpha": dalpha}, {"dalpha": truth},
-                    **_dalpha_declared(a, alpha, dout, prelu_forward))]
+                    **_dalpha_declared(a, alpha, dout, prelu_forward),
+                    responses=_prelu_responses(prelu_backward, prelu_forward, a, alpha, dout,
+                                               {"dalpha": truth}))]
         pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
         if np.shape(pdalpha) == np.shape(ptruth):
             out.append(View({"dalpha": np.asarray(pdalpha, dtype=np.float64)},
                             {"dalpha": ptruth}, **_dalpha_declared(pa, palpha, pdout,
-                                                                   prelu_forward)))
+                                                                   prelu_forward),
+                            responses=_prelu_responses(prelu_backward, prelu_forward, pa,
+                                                       palpha, pdout, {"dalpha": ptruth})))
         return out
     expect_close(fn, "dalpha", dalpha, truth, cause=_PRELU_DALPHA_CAUSE,
                  explain=Explainer(views).for_output("dalpha"),

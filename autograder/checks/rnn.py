@@ -35,7 +35,7 @@ import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
                       cache_alternatives, loop_alternatives, moved_upstream, partial_upstream,
-                      walk_steps)
+                      upstream_responses, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -237,8 +237,17 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
                      partials=partial_upstream(lambda g, dhs=dhs: dict(zip(
                          ("dWhh", "dh0"), input_gradients(lambda W, h: relu_rnn_forward(W, h, T),
                                                           [Whh, h0], g))), dhs, 0,
-                         "time step"))
+                         "time step"),
+                     responses=upstream_responses(
+                         call, lambda up: dict(zip(("dWhh", "dh0"), input_gradients(
+                             lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], up["dhs"]))),
+                         {"dhs": dhs}, {"dhs": (0, "time step")}))
                 for got, true, dhs in cases]
+
+    def call(up):
+        _, cache = relu_rnn_forward(Whh.copy(), h0.copy(), T)
+        return dict(zip(("dWhh", "dh0"), _call_relu_backward(relu_rnn_backward, up["dhs"],
+                                                             cache, H)))
     explainer = Explainer(views)
     for got, true, context, _ in runs:
         for name in ("dWhh", "dh0"):
@@ -365,7 +374,7 @@ def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case
     args = [x, prev_h, Wx, Wh, b]
     true = input_gradients(rnn_step_forward, args, dnext)
     data = {"forward": rnn_step_forward, "args": args, "dnext": dnext,
-            "next_h": np.asarray(next_h, dtype=np.float64)}
+            "next_h": np.asarray(next_h, dtype=np.float64), "student": student_fn}
     return Case(outs, dict(zip(_STEP_NAMES, true)), data)
 
 
@@ -456,6 +465,7 @@ def _step_declared(case: Case) -> dict:
                 case.data["forward"], case.data["args"], g))), case.data["dnext"], 0,
                 "example"),
             "sizes": {"N": x.shape[0], "D": x.shape[1], "H": Wh.shape[0]},
+            "responses": _step_responses(case),
             "quantities": {
                 "dnext": Quantity(case.data["dnext"], "the upstream gradient dnext_h",
                                   "upstream"),
@@ -598,6 +608,33 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
 _RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
 
+def _step_responses(case: Case) -> dict:
+    """The student's step called again with its upstream gradient zero or doubled."""
+    forward, args = case.data["forward"], case.data["args"]
+    N, D = args[0].shape
+    H = args[3].shape[0]
+
+    def call(up):
+        _, cache = forward(*[a.copy() for a in args])
+        return call_checked("rnn_step_backward", case.data["student"], (up["dnext_h"], cache),
+                            _step_outputs(N, D, H))
+    return upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, input_gradients(
+        forward, args, up["dnext_h"]))), {"dnext_h": case.data["dnext"]})
+
+
+def _rnn_responses(rnn_backward, rnn_forward, args, dh) -> dict:
+    """The student's rnn_backward called again with the upstream gradient zero, doubled,
+    and on one time step alone."""
+    N, T, H = dh.shape
+    D = args[0].shape[2]
+
+    def call(up):
+        _, cache = rnn_forward(*[a.copy() for a in args])
+        return _call_rnn_backward(rnn_backward, up["dh"], cache, N, T, D, H)
+    return upstream_responses(call, lambda up: dict(zip(_RNN_NAMES, input_gradients(
+        rnn_forward, args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")})
+
+
 def _rnn_outputs(N, T, D, H) -> dict:
     """rnn_backward's outputs and their shapes."""
     return dict(zip(_RNN_NAMES, ((N, T, D), (N, H), (D, H), (H, H), (H,))))
@@ -623,12 +660,15 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
     def views():
         found = probe()
         here = View(outs, dict(zip(_RNN_NAMES, true)),
-                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward, rnn_step_forward))
+                    **_rnn_declared(dh, [x, h0, Wx, Wh, b], rnn_forward, rnn_step_forward),
+                    responses=_rnn_responses(rnn_backward, rnn_forward, [x, h0, Wx, Wh, b], dh))
         if found is None:
             return [here]
         return [here, View(found[0], dict(zip(_RNN_NAMES, found[2])),
                            **_rnn_declared(found[3], found[4], rnn_forward,
-                                           rnn_step_forward))]
+                                           rnn_step_forward),
+                           responses=_rnn_responses(rnn_backward, rnn_forward, found[4],
+                                                    found[3]))]
     explainer = Explainer(views, RNN_LAYOUT)
     for i, name in enumerate(_RNN_NAMES):
         expect_close(fn, name, outs[name], true[i], context=context, cause=_RNN_CAUSE,

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Quantity, View, partial_upstream
+from .explain import (Explainer, Layout, Quantity, View, partial_upstream,
+                      scalar_responses, upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -191,7 +192,22 @@ def check_affine_backward(affine_backward, affine_forward, seed=0):
         cases.append((x, W, b, dout))
         if len(results) in (2, len(sizes)):     # the square cases, then all of them
             _verdict(fn, ("dx", "dW", "db"), results, truths, contexts, mistakes,
-                     _AFFINE_CAUSE, declare=lambda k: _affine_declared(sizes[k], cases[k]))
+                     _AFFINE_CAUSE, declare=lambda k: {
+                         **_affine_declared(sizes[k], cases[k]),
+                         "responses": _affine_responses(affine_backward, affine_forward,
+                                                        sizes[k], cases[k])})
+
+
+def _affine_responses(affine_backward, affine_forward, size, case) -> dict:
+    """The student's affine_backward called again with dout zero and doubled."""
+    N, D, M = size
+    x, W, b, dout = case
+
+    def call(up):
+        _, cache = affine_forward(x.copy(), W.copy(), b.copy())
+        return _call_affine(affine_backward, up["dout"], cache, N, D, M)
+    return upstream_responses(call, lambda up: _affine_truth(affine_forward, x, W, b,
+                                                             up["dout"]), {"dout": dout})
 
 
 def _affine_declared(size, case) -> dict:
@@ -275,8 +291,10 @@ def _sce_labels(rng, kind, N, C):
 
 
 def _sce_run(student_fn, forward, rng, specs):
-    """Run every case; return results, truths, contexts and the pieces for predictions."""
-    results, truths, contexts, pieces = [], [], [], []
+    """Run every case; return results, truths, contexts, the pieces for predictions and
+    the explainer's responses (the student's function called again with dloss zero or
+    doubled, only when asked)."""
+    results, truths, contexts, pieces, responses = [], [], [], [], []
     for N, C, kind, dloss in specs:
         logits = 2.0 * rng.standard_normal((N, C))
         labels = _sce_labels(rng, kind, N, C)
@@ -293,7 +311,12 @@ def _sce_run(student_fn, forward, rng, specs):
                                 + (", ..." if N > 3 else "")}[kind]
         contexts.append(f"(N = {N}, C = {C}, {what}, dloss = {dloss:g})")
         pieces.append((N, np.asarray(cache[2], dtype=np.float64), labels, sums, dloss, logits))
-    return results, truths, contexts, pieces
+
+        def call(value, logits=logits, labels=labels, N=N, C=C):
+            _, cache = forward(logits.copy(), labels.copy())
+            return _call_sce(student_fn, value, cache, N, C)
+        responses.append(scalar_responses(call, truths[-1], dloss))
+    return results, truths, contexts, pieces, responses
 
 
 def _sce_declared(piece) -> dict:
@@ -358,11 +381,11 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
     rng = rng_for(seed, fn)
     specs = [(4, 5, "one-hot", 1.0), (3, 4, "soft", float(np.round(rng.uniform(0.3, 0.8), 3))),
              (5, 3, "one-hot", float(np.round(rng.uniform(1.5, 2.5), 3)))]
-    results, truths, contexts, pieces = _sce_run(
+    results, truths, contexts, pieces, responses = _sce_run(
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: _sce_declared(pieces[k]))
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]})
 
 
 def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
@@ -373,11 +396,11 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
     rng = rng_for(seed, fn + "_soft")
     specs = [(4, 5, "unnormalised", float(np.round(rng.uniform(0.5, 0.9), 3))),
              (6, 3, "unnormalised", 1.0), (3, 4, "one-hot", 1.0)]
-    results, truths, contexts, pieces = _sce_run(
+    results, truths, contexts, pieces, responses = _sce_run(
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: _sce_declared(pieces[k]))
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]})
 
 
 # =============================================================== mlp_backward
@@ -652,8 +675,21 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
             # from the top of the network down: the topmost wrong gradient is the clue
             _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
                      _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS},
-                     declare=lambda k: _mlp_declared(cases[k], affine_forward,
-                                                     softmax_cross_entropy_forward))
+                     declare=lambda k: {**_mlp_declared(cases[k], affine_forward,
+                                                        softmax_cross_entropy_forward),
+                                        "responses": _mlp_responses(mlp_backward, mlp_forward,
+                                                                    cases[k], truths[k])})
+
+
+def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:
+    """The student's mlp_backward called again with dloss zero and doubled."""
+    X, labels, params, dloss, _cache = case
+    shapes = {"dX": X.shape, **{k: v.shape for k, v in params.items()}}
+
+    def call(value):
+        _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
+        return _call_mlp(mlp_backward, value, cache, shapes)
+    return scalar_responses(call, truth, dloss)
 
 
 def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=200, H=500,

@@ -26,7 +26,7 @@ import itertools
 
 import numpy as np
 
-from .explain import Explainer, Local, Quantity, View
+from .explain import Explainer, Local, Quantity, View, upstream_responses
 from .core import (
     CS_STEP, NUMBER, Case, Cause, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
     call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
@@ -311,6 +311,8 @@ def _staged_probe(staged_backward, staged_forward, sigmoid, scalar: bool):
             got = outputs_by_name(fn, call_and_check_inputs(staged_backward, df, cache),
                                   _staged_outputs(x, scalar))
             truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
+            data["responses"] = _staged_responses(staged_backward, staged_forward, x, y, df,
+                                                  truth, scalar)
             cases.append(Case(got, truth, data))
         return cases
     return probe
@@ -328,12 +330,25 @@ def _staged_case(staged_backward, staged_forward, sigmoid, x, y, df, context: st
     got = call_checked(fn, staged_backward, (df, cache), _staged_outputs(x, scalar),
                        inputs={"df": df, "cache": cache})
     truth, data = _staged_data(staged_forward, sigmoid, x, y, df)
+    data["responses"] = _staged_responses(staged_backward, staged_forward, x, y, df, truth,
+                                          scalar)
     diagnosis = Diagnosis(("dx", "dy"), _staged_mistakes(sigmoid), [Case(got, truth, data)],
                           probe=_staged_probe(staged_backward, staged_forward, sigmoid, scalar))
     explainer = diagnosis.explainer(_staged_declared)
     for name in ("dx", "dy"):
         expect_close(fn, name, got[name], truth[name], context=context, cause=_STAGED_CAUSE,
                      hints=diagnosis.hints(name), explain=explainer.for_output(name))
+
+
+def _staged_responses(staged_backward, staged_forward, x, y, df, truth, scalar) -> dict:
+    """The student's staged_backward called again with df zero and doubled."""
+    def call(up):
+        d = up["df"]
+        d = float(d) if isinstance(df, float) else d.reshape(np.shape(df))
+        _, cache = staged_forward(x, y)
+        return outputs_by_name("staged_backward", call_and_check_inputs(
+            staged_backward, d, cache), _staged_outputs(x, scalar))
+    return upstream_responses(call, truth, {"df": df})
 
 
 def _staged_declared(case: Case) -> dict:
@@ -346,7 +361,7 @@ def _staged_declared(case: Case) -> dict:
     df = data.get("df")
     if df is None:
         return {}
-    out: dict = {}
+    out: dict = {"responses": data.get("responses", {})}
     if np.size(df) == 1:
         out["scalars"] = {"df": (float(np.reshape(df, ())), "the upstream gradient df")}
     try:
