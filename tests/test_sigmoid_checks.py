@@ -645,3 +645,27 @@ def test_finite_differences_are_not_counted_as_values_set_to_zero(h):
         except CheckFailure as failure:
             assert "set to exactly 0" not in str(failure), str(failure)
             assert not any("zeroed" in c for c in failure.cause_ids), failure.cause_ids
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_slip_that_only_comes_near_a_mistake_on_saturated_units_is_not_named_as_it(seed):
+    """da = dz + z(1 - z) (the local gradient added, not multiplied) is within 1e-5 of
+    'the local gradient missing' (da = dz) when every unit is saturated and z(1 - z) ~ 1e-6.
+    The saturated check confirms a cause on a moderate layer too: there they differ."""
+    forward = SOLUTIONS["sigmoid_layer_forward"]
+
+    def added(dz, cache):
+        W, x = cache[0], cache[1]
+        z = forward(W, x)[0]
+        da = dz + z * (1 - z)
+        return W.T @ da, np.outer(da, x)
+
+    def missing(dz, cache):
+        W, x = cache[0], cache[1]
+        return W.T @ dz, np.outer(dz, x)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_sigmoid_layer_backward_saturated(added, forward, seed=seed)
+    assert checks.NO_LOCAL not in str(failure.value)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_sigmoid_layer_backward_saturated(missing, forward, seed=seed)
+    assert checks.NO_LOCAL in str(failure.value)

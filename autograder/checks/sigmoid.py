@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Layout, Local, Quantity, View, partial_upstream
+from .explain import (Explainer, Layout, Local, Quantity, View, partial_upstream,
+                      upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
     activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
@@ -245,8 +246,20 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
         runs.append((dx, dW, true_dx, true_dW, context,
                      (W, x, z, dz, _given_sigmoid_of(sigmoid_layer_forward))))
     # a cause is named only when it gives the student's answer on both layers
+    def responses(W, x, dz):
+        """The student's backward called again with dz zero, doubled and one unit alone."""
+        def call(up):
+            _, cache = sigmoid_layer_forward(W.copy(), x.copy())
+            got = _backward_outputs(student_fn, up["dz"], cache)
+            return {"dx": got[0], "dW": got[1]}
+        z = np.asarray(sigmoid_layer_forward(W.copy(), x.copy())[0], dtype=np.float64)
+        return upstream_responses(call, lambda up: {"dx": W.T @ (up["dz"] * z * (1 - z)),
+                                                    "dW": np.outer(up["dz"] * z * (1 - z), x)},
+                                  {"dz": dz})
     explainer = Explainer(lambda: [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
-                                        **_layer_declared(*r[5][:4])) for r in runs],
+                                        **_layer_declared(*r[5][:4]),
+                                        responses=responses(*r[5][:2], r[5][3]))
+                                   for r in runs],
                           Layout(axes={"dW": {0: "unit"}}))
     for dx, dW, true_dx, true_dW, context, _ in runs:
         if looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW):
@@ -334,6 +347,7 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
     hints_dx, hints_dW = hints["dx"], hints["dW"]
     if not (looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW)):
         # a cause is named only when it also gives the answer on a second saturated layer
+        # and on a moderate one
         try:
             prng = rng_for(seed, "check_sigmoid_layer_backward_saturated_probe")
             pW, px, pdz, _, _ = _draw_case(prng, H, lambda: _saturated_layer(prng, H, D))
@@ -341,8 +355,27 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
             pdx, pdW = _backward_outputs(student_fn, pdz, pcache)
             probed = _saturated_hints(pW, px, np.asarray(pz, dtype=np.float64), pdz,
                                       sigmoid_layer_forward)
-            hints_dx = on_every_case([(dx, hints_dx), (pdx, probed["dx"])])
-            hints_dW = on_every_case([(dW, hints_dW), (pdW, probed["dW"])])
+            # and on a layer that is not saturated, where z(1 - z) is not ~0: there a slip
+            # that only comes near a mistake's answer because every local gradient is tiny
+            # (dz + z(1 - z) next to dz alone) no longer does
+            # (a slip of the saturated regime alone, such as small values set to 0, leaves
+            # the moderate layer right: there a right answer keeps the cause)
+            mW, mx, mdz, mtrue_dx, mtrue_dW = _draw_case(prng, H, lambda: (
+                random_array(prng, (H, D), scale=0.8),
+                random_array(prng, (D,), kinks=(0.0,), margin=0.3)))
+            mz, mcache = sigmoid_layer_forward(mW, mx)
+            mdx, mdW = _backward_outputs(student_fn, mdz, mcache)
+            moderate = {
+                name: [Hint(h.cause, lambda a, h=h, t=true: looks_like(t, 1e-6)(a)
+                            or h.matches(a)) for h in hints]
+                for (name, hints), true in zip(
+                    _saturated_hints(mW, mx, np.asarray(mz, dtype=np.float64), mdz,
+                                     sigmoid_layer_forward).items(),
+                    (mtrue_dx, mtrue_dW))}
+            hints_dx = on_every_case([(dx, hints_dx), (pdx, probed["dx"]),
+                                      (mdx, moderate["dx"])])
+            hints_dW = on_every_case([(dW, hints_dW), (pdW, probed["dW"]),
+                                      (mdW, moderate["dW"])])
         except (StudentCodeError, CheckFailure):
             hints_dx, hints_dW = [], []
     context = (f"with large weights (W of shape {(H, D)}, every unit saturated: pre-activations "
