@@ -365,13 +365,12 @@ def check_sigmoid_layer_backward_saturated(student_fn, sigmoid_layer_forward, se
                 random_array(prng, (D,), kinks=(0.0,), margin=0.3)))
             mz, mcache = sigmoid_layer_forward(mW, mx)
             mdx, mdW = _backward_outputs(student_fn, mdz, mcache)
+            mhints = _saturated_hints(mW, mx, np.asarray(mz, dtype=np.float64), mdz,
+                                      sigmoid_layer_forward)
             moderate = {
                 name: [Hint(h.cause, lambda a, h=h, t=true: looks_like(t, 1e-6)(a)
-                            or h.matches(a)) for h in hints]
-                for (name, hints), true in zip(
-                    _saturated_hints(mW, mx, np.asarray(mz, dtype=np.float64), mdz,
-                                     sigmoid_layer_forward).items(),
-                    (mtrue_dx, mtrue_dW))}
+                            or h.matches(a)) for h in mhints[name]]
+                for name, true in (("dx", mtrue_dx), ("dW", mtrue_dW))}
             hints_dx = on_every_case([(dx, hints_dx), (pdx, probed["dx"]),
                                       (mdx, moderate["dx"])])
             hints_dW = on_every_case([(dW, hints_dW), (pdW, probed["dW"]),
