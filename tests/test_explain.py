@@ -772,3 +772,42 @@ def test_no_response_relation_fires_on_a_right_function(seed):
         # every output counted as wrong (no tolerance at all): still nothing may be said
         assert response_finding(name, views, Layout(axes={"dx": {0: "time step"}}),
                                 min_cases=1, tol=-1.0) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("fn, word", [(np.square, "the square of"),
+                                      (lambda e: np.sqrt(np.abs(e)), "the square root of"),
+                                      (np.abs, "the absolute value"),
+                                      (lambda e: 1.0 / e, "1 over the expected")])
+def test_an_answer_that_is_a_function_of_the_right_one_is_said(seed, fn, word):
+    rng = _rng(seed)
+    views = [View({"g": fn(e)}, {"g": e}) for e in
+             (rng.uniform(0.5, 3.0, 5) * rng.choice([-1, 1], 5), rng.uniform(0.5, 3.0, (2, 3)))]
+    if fn is np.abs or word == "the square root of":
+        for v in views:                      # a negative entry, so that |e| is not e
+            v.truth["g"].flat[0] = -abs(v.truth["g"].flat[0])
+            v.outputs["g"] = fn(v.truth["g"])
+    found = find("g", views)
+    assert found is not None and found.cause_id == "function-of-expected", found
+    assert word in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_term_scaled_by_another_number_in_each_row_is_said(seed):
+    """The probabilities' term multiplied by each row's largest label where its row sum
+    belongs: yours = expected + (k_n - 1) x term, one k per row."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 4):
+        term, rest = rng.standard_normal((n, 4)), rng.standard_normal((n, 4))
+        k = rng.uniform(0.3, 0.9, n)
+        views.append(View({"g": term * k[:, None] + rest}, {"g": term + rest},
+                          terms={"the probabilities' term": {"g": term}}))
+    found = find("g", views)
+    assert found is not None and found.cause_id == "term-per-row-factor", found
+    assert "the probabilities' term multiplied by one number per row" in found.text
+    # one number for every row is a plain factor, said as such, not per row
+    for v in views:
+        v.outputs["g"] = 0.5 * v.terms["the probabilities' term"]["g"] + \
+            (v.truth["g"] - v.terms["the probabilities' term"]["g"])
+    assert find("g", views).cause_id != "term-per-row-factor"

@@ -476,6 +476,18 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
             f"@@ is what the expected value would be with {q1.label} as a factor instead "
             f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+    # a function of the expected value, entry by entry: its square, its square root, its
+    # absolute value, its reciprocal (a square root or a sign left out, a division turned)
+    for fn, word in ((np.square, "the square of the expected value"),
+                     (lambda e: np.sqrt(np.abs(e)), "the square root of the expected value"),
+                     (np.abs, "the absolute value of the expected value (its sign dropped)"),
+                     (lambda e: 1.0 / e, "1 over the expected value (its reciprocal)")):
+        add(lambda v, fn=fn: _nontrivial(v.truth[name]) and bool(np.all(np.isfinite(
+            fn(_arr(v.truth[name]))))) and not close(fn(_arr(v.truth[name])),
+                                                     _arr(v.truth[name]))
+            and close(v.outputs[name], fn(_arr(v.truth[name]))),
+            f"every entry of @@ is {word}, entry by entry", "function-of-expected",
+            "a function of the right value")
     # the complement: yours = 1 - expected (a share counted from the other side)
     add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)
         and close(v.outputs[name], 1.0 - _arr(v.truth[name])),
@@ -989,6 +1001,22 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
 
     found: list[_Claim] = []
     with np.errstate(all="ignore"):
+        # one term scaled by one number per row (a different one from row to row): what
+        # multiplies that term row by row is wrong, the rest is right
+        if a0.ndim == 2 and a0.shape[0] > 1:
+            for lab in labels:
+                if _per_row_factor(first, lab, name) is None:
+                    continue
+                found.append(_Claim(lambda v, lab=lab: _per_row_factor(v, lab, name) is not None,
+                                    lambda v, lab=lab: f"@@ is what the expected value would "
+                                    f"be with {lab} multiplied by one number per row, a "
+                                    f"different one in each row ("
+                                    + ", ".join(f"{c:.4g}" for c in
+                                                _per_row_factor(v, lab, name)[:4])
+                                    + (", ..." if len(_per_row_factor(v, lab, name)) > 4 else "")
+                                    + "): what multiplies that term in each row is wrong; the "
+                                    "rest is right", "term-per-row-factor",
+                                    "one contribution scaled row by row"))
         for lab in labels:
             for word, get in factors:
                 if fits(first, [(lab, get)]):
@@ -1016,6 +1044,33 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
                     if len(found) >= 4:
                         return found
     return found
+
+
+def _per_row_factor(v: View, label: str, name: str) -> list | None:
+    """[k_0, k_1, ...] with yours = expected + (k_n - 1) x term in every row n of a 2-D
+    output, when the k differ from row to row (one k for all is a plain scale, said
+    elsewhere) and at least two differ from 1; else None."""
+    t = _term_of(v, label, name)
+    a, e = _arr(v.outputs.get(name)), _arr(v.truth[name])
+    if t is None or t.shape != e.shape or e.ndim != 2 or a.shape != e.shape:
+        return None
+    d = a - e
+    ks = []
+    for n in range(e.shape[0]):
+        tn = t[n]
+        if not np.any(np.abs(tn) > 1e-12 * max(1.0, float(np.max(np.abs(e))))):
+            if np.any(np.abs(d[n]) > MATCH_TOL * float(np.max(np.abs(e)))):
+                return None
+            ks.append(1.0)
+            continue
+        k = float(np.sum(d[n] * tn) / np.sum(tn * tn))
+        if not close(d[n], k * tn, scale=float(np.max(np.abs(e)))):
+            return None
+        ks.append(k + 1.0)
+    if np.ptp(ks) <= 1e-6 * max(1.0, float(np.max(np.abs(ks)))) or \
+            sum(abs(k - 1.0) > 1e-6 for k in ks) < 2:
+        return None
+    return ks
 
 
 def _alternative(view: View, label: str, name: str):
