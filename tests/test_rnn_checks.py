@@ -754,3 +754,38 @@ def test_numerical_gradients_lose_the_efficiency_point(ns, function, complex_ste
 def test_a_fast_wrong_answer_loses_the_efficiency_point(ns, function, which):
     with pytest.raises(CheckFailure, match=" is wrong"):
         run_cell(ns, efficiency_cell(function), **{function: scaled(ns[function], which)})
+
+
+def _clip_norm_reporting(total_of):
+    """clip_grad_norm that clips right but reports total_of(grads) as the norm."""
+    def clip_grad_norm(grads, max_norm):
+        norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))
+        return {k: g * min(1.0, max_norm / norm) for k, g in grads.items()}, total_of(grads)
+    return clip_grad_norm
+
+
+def _entries(grads):
+    return np.concatenate([g.ravel() for g in grads.values()])
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("total_of, said", [
+    (lambda g: float(np.sqrt(np.mean(_entries(g) ** 2))), "the root mean square"),
+    (lambda g: float(np.max(np.abs(_entries(g)))), "the largest absolute entry"),
+    (lambda g: float(np.sum(np.abs(_entries(g)))), "the sum of the absolute values"),
+    (lambda g: float(np.sum(_entries(g) ** 2)), "the square of the expected value")])
+def test_a_total_norm_that_is_another_size_of_the_gradients_is_said_as_which(seed, total_of,
+                                                                            said):
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_clip_grad_norm(_clip_norm_reporting(total_of), seed=seed)
+    assert said in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_spectral_radius_left_squared_is_said_as_the_square(seed):
+    def spectral_radius(W):
+        ev = np.linalg.eigvals(W)
+        return float(np.max(ev.real ** 2 + ev.imag ** 2))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_spectral_radius(spectral_radius, seed=seed)
+    assert "is the square of the expected value" in str(failure.value)

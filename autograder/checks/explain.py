@@ -486,7 +486,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             fn(_arr(v.truth[name]))))) and not close(fn(_arr(v.truth[name])),
                                                      _arr(v.truth[name]))
             and close(v.outputs[name], fn(_arr(v.truth[name]))),
-            f"every entry of @@ is {word}, entry by entry", "function-of-expected",
+            f"@@ is {word}" if a0.size == 1 else f"every entry of @@ is {word}, entry by "
+            "entry", "function-of-expected",
             "a function of the right value")
     # the complement: yours = 1 - expected (a share counted from the other side)
     add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)

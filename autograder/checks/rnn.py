@@ -854,8 +854,19 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
     clipped, total = _clip_norm_call(clip_grad_norm, grads, max_norm)
     context = f"(total norm {true_norm:.4g} above max_norm = {max_norm:g})"
     norms = {k: float(np.linalg.norm(g)) for k, g in grads.items()}
+
+    def views():
+        """This case and, for the explainer only, one more dict of other sizes."""
+        prng = rng_for(seed, fn + "_probe")
+        pgrads = _grads_dict(prng, (2.0, 0.7, 3.0))
+        pmax = float(np.round(_global_norm(pgrads) / prng.uniform(3.0, 5.0), 3))
+        _, ptotal = _clip_norm_call(clip_grad_norm, pgrads, pmax)
+        return [View({"total_norm": t}, {"total_norm": _global_norm(g)},
+                     quantities=_norm_family(g, m))
+                for t, g, m in ((total, grads, max_norm), (ptotal, pgrads, pmax))]
     expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
-        "total_norm is sqrt(sum over every array of the sum of its squared entries)."), hints=[
+        "total_norm is sqrt(sum over every array of the sum of its squared entries)."),
+        explain=Explainer(views).for_output("total_norm"), hints=[
         Hint(CLIP_SQUARED, looks_like(true_norm ** 2)),
         Hint(CLIP_AFTER, looks_like(max_norm)),
         Hint(CLIP_SUM_NORMS, looks_like(sum(norms.values()))),
@@ -878,6 +889,26 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
         raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
                            f"expected max_norm = {max_norm:g}.")
+
+
+def _norm_family(grads, max_norm) -> dict:
+    """Other sizes of a dict of arrays that a total_norm may be instead of the global L2
+    norm: each array's norm added up, the largest array's, the L1 and max norms of all the
+    entries, their root mean square, and max_norm (the norm after clipping)."""
+    flat = np.concatenate([np.ravel(g) for g in grads.values()])
+    norms = [float(np.linalg.norm(g)) for g in grads.values()]
+    said = {
+        "sum-norms": (sum(norms), "the sum of the arrays' own norms"),
+        "largest-norm": (max(norms), "the largest array's own norm"),
+        "l1": (float(np.sum(np.abs(flat))), "the sum of the absolute values of all the "
+                                            "entries"),
+        "max-abs": (float(np.max(np.abs(flat))), "the largest absolute entry"),
+        "rms": (float(np.sqrt(np.mean(flat ** 2))), "the root mean square of all the entries "
+                                                    "(the norm divided by the square root of "
+                                                    "their number)"),
+        "max_norm": (float(max_norm), "max_norm (the norm after clipping)"),
+    }
+    return {k: Quantity(np.float64(v), label, "norm") for k, (v, label) in said.items()}
 
 
 def _every_array(make, clipped, grads):
@@ -1021,10 +1052,12 @@ def check_spectral_radius(spectral_radius, seed=0):
                       Hint(RADIUS_FROBENIUS, looks_like(np.linalg.norm(W)))]))
     # a cause is named only when it gives the student's number on every matrix
     hints = on_every_case([(got, h) for got, _, _, h in runs])
+    name = "the spectral radius"
+    explainer = Explainer([View({name: got}, {name: true}) for got, true, _, _ in runs])
     for got, true, what, _ in runs:
-        expect_close(fn, "the spectral radius", got, true, context=f"for {what}",
+        expect_close(fn, name, got, true, context=f"for {what}",
                      cause="the spectral radius is the largest magnitude among W's eigenvalues (complex ones included).",
-                     hints=hints)
+                     hints=hints, explain=explainer.for_output(name))
 
 
 # =============================================================== cost
