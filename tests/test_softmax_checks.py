@@ -433,3 +433,25 @@ def test_mask_after_is_told_from_no_mask(ns):
             lambda d, c, mask=mask: mlp(d, c, ns, mask=mask))
         assert_named(message, cause)
         assert wrong not in message
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_slip_in_the_gradient_on_the_logits_is_said_there_from_the_networks_w2(ns, seed):
+    """mlp_backward whose loss backward leaves out the labels' term: the gradient on the
+    logits is recovered from the student's W2 (on a probe network with N <= H) and the
+    relation is said there."""
+    import types
+    right = ns["softmax_cross_entropy_backward"]
+
+    def no_labels_term(dloss, cache):
+        logits, labels, probs = cache
+        dlogits, dlabels = right(dloss, cache)
+        return dlogits + dloss * labels / logits.shape[0], dlabels
+    mlp_backward = types.FunctionType(ns["mlp_backward"].__code__,
+                                      {**ns, "softmax_cross_entropy_backward": no_labels_term})
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
+                                  ns["softmax_cross_entropy_forward"], seed=seed)
+    text = str(failure.value)
+    assert "the gradient on the logits that your W2 is built from holds only the " \
+           "probabilities' term" in text, text

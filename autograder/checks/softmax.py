@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Quantity, View, partial_upstream,
+from .explain import (Explainer, Inner, Layout, Quantity, View, partial_upstream,
                       scalar_responses, upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
@@ -44,7 +44,8 @@ def _close(actual, expected, tol) -> bool:
 
 
 def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
-             tol: float = 1e-6, shown=None, declare=None, layout: Layout = Layout()) -> None:
+             tol: float = 1e-6, shown=None, declare=None, layout: Layout = Layout(),
+             probe=None) -> None:
     """Compare every case; on the first wrong output name a cause verified on all cases.
 
     results, truths: one dict name -> array per case (`shown` maps a name to the one the
@@ -52,10 +53,19 @@ def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
     predict(k) giving a dict name -> predicted array for case k (missing names: the truth).
     A cause is named only when the student's output equals its prediction on every case;
     among several, the one whose predictions match the most outputs (a tie: none).
-    `declare(k)`: what the difference explainer may refer to in case k (View's keywords).
+    `declare(k)`: what the difference explainer may refer to in case k (View's keywords);
+    `probe()`: more cases for the explainer only, (outputs, truth, declared) each, run only
+    when an answer is wrong.
     """
-    explainer = Explainer(lambda: [View(results[k], truths[k], **(declare(k) if declare else {}))
-                                   for k in range(len(results))], layout)
+    def views():
+        out = [View(results[k], truths[k], **(declare(k) if declare else {}))
+               for k in range(len(results))]
+        try:
+            extra = probe() if probe is not None else []
+        except (StudentCodeError, CheckFailure):
+            extra = []
+        return out + [View(got, truth, **declared) for got, truth, declared in extra]
+    explainer = Explainer(views, layout)
     for name in names:
         for k, (got, true) in enumerate(zip(results, truths)):
             if _close(got[name], true[name], tol):
@@ -577,9 +587,39 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
             "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
+            # the gradient on the logits, recovered from the student's W2 (when N <= H)
+            "inner": {"dlogits": Inner("the gradient on the logits", dlogits,
+                                       [("W2", hidden)], _logits_quantities(logits, labels),
+                                       _logits_terms(logits, labels, dloss))},
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
                                  "ReLU switched off (relu_cache <= 0), which its mask blocks":
                                  switched_off})}
+
+
+def _logits_parts(logits, labels):
+    logits = np.asarray(logits, dtype=np.float64)
+    z = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return p, labels.sum(axis=1)
+
+
+def _logits_quantities(logits, labels) -> dict:
+    """What the gradient on the logits may be built from: the probabilities, the labels and
+    each row's sum of labels."""
+    p, s = _logits_parts(logits, labels)
+    return {"p": Quantity(p, "the probabilities p", "probs"),
+            "labels": Quantity(labels, "the labels", "labels"),
+            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape), "each row's sum of labels",
+                               "row-sums")}
+
+
+def _logits_terms(logits, labels, dloss) -> dict:
+    """The two terms of the gradient on the logits (as in softmax_cross_entropy_backward)."""
+    p, s = _logits_parts(logits, labels)
+    N = p.shape[0]
+    return {"the probabilities' term (dloss * p times each row's sum of labels / N)":
+            dloss * p * s[:, None] / N,
+            "the labels' term (-dloss * labels / N)": -dloss * labels / N}
 
 
 class _LazyTerms(dict):
@@ -678,7 +718,25 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
                      declare=lambda k: {**_mlp_declared(cases[k], affine_forward,
                                                         softmax_cross_entropy_forward),
                                         "responses": _mlp_responses(mlp_backward, mlp_forward,
-                                                                    cases[k], truths[k])})
+                                                                    cases[k], truths[k])},
+                     probe=lambda: [_mlp_probe(mlp_backward, mlp_forward, affine_forward,
+                                               softmax_cross_entropy_forward, seed)])
+
+
+def _mlp_probe(mlp_backward, mlp_forward, affine_forward, softmax_cross_entropy_forward, seed):
+    """One more network for the explainer alone, with fewer examples than hidden units and
+    inputs (N <= H, N <= D), so that the gradients on the logits and on the ReLU's input can
+    be recovered from the student's W2 and W1."""
+    prng = rng_for(seed, "mlp_backward_probe")
+    N, D, H, C = 3, 5, 6, 4
+    X, labels, params = _mlp_case(prng, N, D, H, C, "unnormalised")
+    dloss = float(np.round(prng.uniform(0.5, 1.5), 3))
+    _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
+    shapes = {"dX": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+    got = _call_mlp(mlp_backward, dloss, cache, shapes)
+    case = (X, labels, params, dloss, cache)
+    truth = _mlp_truth(mlp_forward, X, labels, params, dloss)
+    return got, truth, _mlp_declared(case, affine_forward, softmax_cross_entropy_forward)
 
 
 def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:
