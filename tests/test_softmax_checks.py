@@ -455,3 +455,22 @@ def test_a_slip_in_the_gradient_on_the_logits_is_said_there_from_the_networks_w2
     text = str(failure.value)
     assert "the gradient on the logits that your W2 is built from holds only the " \
            "probabilities' term" in text, text
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("local, said", [
+    (lambda h: h * (1 - h), "h * (1 - h), the derivative of σ"),
+    (lambda h: h, "the ReLU's output h itself where its slope (0 or 1) belongs"),
+    # the mask inverted: said by the switched-off part it lets through instead
+    (lambda h: (h <= 0).astype(float), "holds only the unmasked part")])
+def test_a_relu_slope_replaced_in_the_network_is_said(ns, seed, local, said):
+    def mlp_backward(dloss, cache):
+        aff1, relu_cache, aff2, loss_cache = cache
+        dlogits, _ = ns["softmax_cross_entropy_backward"](dloss, loss_cache)
+        dh, dW2, db2 = ns["affine_backward"](dlogits, aff2)
+        dX, dW1, db1 = ns["affine_backward"](dh * local(np.maximum(relu_cache, 0.0)), aff1)
+        return dX, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
+                                  ns["softmax_cross_entropy_forward"], seed=seed)
+    assert said in str(failure.value), str(failure.value)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Inner, Layout, Quantity, View, partial_upstream,
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, partial_upstream,
                       scalar_responses, upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
@@ -587,6 +587,11 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
             "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
+            # the ReLU's local derivative (its mask), which a slip may replace
+            "locals": {"relu": Local("the ReLU's local derivative", "relu",
+                                     lambda m: _linearised(affine_forward, X, params, hidden,
+                                                           dlogits, np.asarray(m, dtype=float)),
+                                     y=hidden, y_name="h")},
             # the gradient on the logits, recovered from the student's W2 (when N <= H)
             "inner": {"dlogits": Inner("the gradient on the logits", dlogits,
                                        [("W2", hidden)], _logits_quantities(logits, labels),
