@@ -630,3 +630,28 @@ def test_circuit_unnamed_mistake_still_fails_without_a_named_cause(solved):
         run_cell(solved, cells_for("staged", "softplus_circuit")[0], softplus_circuit=two_bugs)
     message = str(failure.value)
     assert "missing the contribution" not in message and "stage the expression" in message
+
+
+def _circuit_with(kind):
+    """softplus_circuit staged by hand, with one slip of `kind`."""
+    def softplus_circuit(x, y, dg):
+        u, t, den = x * y, np.tanh(y), 1 + x ** 2
+        g = np.log(1 + np.exp(u)) + x * t / den
+        du = dg * np.exp(u) / (1 + np.exp(u))
+        dq = dg * x * t
+        local_t = 1 / np.cosh(y) if kind == "sech" else 1 - t ** 2
+        dx = du * y + dg * t / den + (-dq / den ** 2) * (x if kind == "half" else 2 * x)
+        dy = du * x + dg * x / den * local_t
+        return g, dx, dy
+    return softplus_circuit
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("kind, said", [
+    ("sech", "the square root of the local derivative (a square left out"),
+    ("half", "with the contribution through `x ** 2` halved")])
+def test_a_slip_in_the_circuit_is_said_as_its_stage_or_path(seed, kind, said):
+    from backprop_lab.checks import staged
+    with pytest.raises(CheckFailure) as failure:
+        staged.check_softplus_circuit(_circuit_with(kind), seed=seed)
+    assert said in str(failure.value)

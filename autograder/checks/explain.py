@@ -413,6 +413,25 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"@@ holds the right blocks in the wrong order along axis {axis}: "
                     f"yours is in the order {said} where the blocks are "
                     f"{', '.join(names)}", "blocks-swapped", "blocks stacked in the wrong order")
+    # whole slices along an axis in another order (a row's values in another row)
+    for axis in range(a0.ndim):
+        if a0.shape[axis] > 1 and a0.size > a0.shape[axis]:
+            add(lambda v, axis=axis: _slice_order(v.outputs[name], v.truth[name], axis)
+                is not None,
+                lambda v, axis=axis: _slice_order_words(
+                    _slice_order(v.outputs[name], v.truth[name], axis), axis, a0.ndim,
+                    layout.axes.get(name, {}).get(axis)),
+                "slices-reordered", "whole slices in another order")
+    # one magnitude everywhere, only the signs vary (every entry set to +-c)
+    if a0.size > 2:
+        add(lambda v: _nontrivial(v.outputs[name]) and np.ptp(np.abs(_arr(
+            v.outputs[name]))) <= 1e-9 * np.max(np.abs(_arr(v.outputs[name])))
+            and np.ptp(np.abs(_arr(v.truth[name]))) > 1e-6 * np.max(np.abs(_arr(v.truth[name])))
+            and np.any(_arr(v.outputs[name]) < 0) and np.any(_arr(v.outputs[name]) > 0),
+            lambda v: f"every entry of @@ has the same size, "
+                      f"{float(np.max(np.abs(_arr(v.outputs[name])))):.6g}, with only its sign "
+                      "changing from entry to entry; the expected entries differ in size",
+            "one-magnitude", "one size for every entry, signs only")
     # the right numbers in other places (axes mixed up: a reshape where a transpose belongs)
     if a0.size > 3:
         add(lambda v: _rearranged(v.outputs[name], v.truth[name]),
@@ -544,6 +563,12 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"every entry of @@ holds the sum of the expected values along axis "
                     f"{axis}: the sum over that axis, broadcast", "summed-over-axis",
                     "a sum over an axis, broadcast")
+                add(lambda v, summed=summed, axis=axis: (t := summed(v, keep=True)) is not None
+                    and _nontrivial(t) and close(v.outputs[name], np.broadcast_to(
+                        t / _arr(v.truth[name]).shape[axis], _arr(v.outputs[name]).shape)),
+                    f"every entry of @@ holds the mean of the expected values along axis "
+                    f"{axis}: the mean over that axis, the same in every slice along it",
+                    "mean-over-axis", "a mean over an axis, broadcast")
     # one slice of a quantity: the first or last row (or step) where a sum over it belongs
     for k, q in first.quantities.items():
         x0 = _arr(q.value)
@@ -646,6 +671,10 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
             out.append((f"(1 - {n})**2, the square taken of the difference instead of "
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
         out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
+                ("the square root of the local derivative (a square left out: sech(x) where "
+                 "sech(x)**2 belongs)" if loc.kind == "tanh" else
+                 "the square root of the local derivative (a square left out)", "local-sqrt",
+                 np.sqrt(np.abs(right))),
                 ("the local derivative left out (a factor 1)", "local-missing",
                  np.ones_like(right))]
         return out
@@ -1101,6 +1130,44 @@ def _factor_holds(a, e, q, op) -> bool:
     with np.errstate(all="ignore"):
         pred = op(e, q)
     return bool(np.all(np.isfinite(pred))) and close(a, pred)
+
+
+def _slice_order(a, e, axis: int) -> list | None:
+    """[j_0, j_1, ...] with yours[i] (along `axis`) equal to expected[j_i] for every i, when
+    that is not the identity and the expected slices differ from each other; else None."""
+    a, e = _arr(a), _arr(e)
+    if a.shape != e.shape or a.ndim <= axis or close(a, e):
+        return None
+    n = a.shape[axis]
+    A, E = np.moveaxis(a, axis, 0).reshape(n, -1), np.moveaxis(e, axis, 0).reshape(n, -1)
+    scale = float(np.max(np.abs(E), initial=0.0))
+    if scale == 0:
+        return None
+    order = []
+    for i in range(n):
+        js = [j for j in range(n) if np.all(np.abs(A[i] - E[j]) <= MATCH_TOL * scale)]
+        if len(js) != 1:
+            return None
+        order.append(js[0])
+    return order if order != list(range(n)) else None
+
+
+def _slice_order_words(order, axis: int, ndim: int, word: str | None) -> str:
+    what = word or ("row" if ndim == 2 and axis == 0 else "column" if ndim == 2 and axis == 1
+                    else f"slice along axis {axis}")
+    n = len(order)
+    if order == [(i - 1) % n for i in range(n)] or order == [max(i - 1, 0) for i in range(n)]:
+        how = f"each {what} holds the expected values of the {what} before it"
+    elif order == [(i + 1) % n for i in range(n)] or order == [min(i + 1, n - 1)
+                                                               for i in range(n)]:
+        how = f"each {what} holds the expected values of the {what} after it"
+    elif order == list(range(n))[::-1]:
+        how = f"the {what}s are in reverse order"
+    else:
+        pairs = [f"{what} {i} holds {what} {j}'s" for i, j in enumerate(order) if i != j][:3]
+        how = "; ".join(pairs)
+    return (f"@@ has the right {what}s, each in the place of another: {how} (look at the index "
+            f"that picks the {what}: it is off)")
 
 
 def _rearranged(a, e) -> bool:

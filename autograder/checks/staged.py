@@ -891,23 +891,71 @@ def _circuit_run(softplus_circuit, x, y, dg, scalar: bool):
     dga = np.broadcast_to(np.asarray(dg, dtype=np.float64), xa.shape)
     dx, dy = input_gradients(lambda a, b: (circuit_value(a, b), None), [xa, ya], dga)
     truth = {"g": circuit_value(xa, ya), "dx": dx, "dy": dy}
-    return got, truth, _circuit_hints(xa, ya, dga, truth)
+    declared = _circuit_declared(xa, ya, dga, truth)
+    declared["responses"] = upstream_responses(
+        lambda up: call_checked(fn, softplus_circuit, (x, y, float(up["dg"]) if np.ndim(
+            dg) == 0 else up["dg"]), {"g": shape, "dx": shape, "dy": shape}),
+        {"dx": dx, "dy": dy}, {"dg": dg})
+    return got, truth, _circuit_hints(xa, ya, dga, truth), declared
+
+
+def _circuit_declared(x, y, dg, truth) -> dict:
+    """What the explainer may refer to in one case of the circuit: each use of x and y as a
+    path's contribution (a declared term), and the local derivatives of the stages that
+    part 2 did not list (the softplus's σ(x y), tanh's, the reciprocal's), which a slip may
+    replace by a similar one."""
+    (px1, px2, px3), (py1, py2) = _circuit_parts(x, y)
+    u, t, q = x * y, np.tanh(y), 1.0 / (1.0 + x ** 2)
+    sig = 1.0 / (1.0 + np.exp(-u))
+    terms = {f"the contribution through {_CIRCUIT_X_PATHS[i]}": {"dx": dg * p}
+             for i, p in enumerate((px1, px2, px3))}
+    terms.update({f"the contribution through {_CIRCUIT_Y_PATHS[i]}": {"dy": dg * p}
+                  for i, p in enumerate((py1, py2))})
+    tanh_path, q_path = dg * x * q, dg * x * t
+
+    def with_sig(v):
+        return {"dx": truth["dx"] + dg * (v - sig) * y, "dy": truth["dy"] + dg * (v - sig) * x}
+
+    def with_tanh(v):
+        return {"dx": truth["dx"], "dy": truth["dy"] + tanh_path * (v - (1.0 - t ** 2))}
+
+    def with_q(v):
+        return {"dx": truth["dx"] + q_path * (v + q ** 2) * 2 * x, "dy": truth["dy"]}
+    out = {"terms": terms,
+           "locals": {"softplus": Local("the stage `log(1 + exp(x * y))` (its derivative "
+                                        "with respect to x * y)", "logistic", with_sig,
+                                        value=sig, y=sig, y_name="σ(x*y)"),
+                      "tanh": Local("the stage `t = tanh(y)`", "tanh", with_tanh, y=t,
+                                    y_name="t"),
+                      "q": Local("the stage `q = 1 / (1 + x**2)`", "factor", with_q,
+                                 value=-q ** 2)},
+           "quantities": {"x": Quantity(x, "the input x", "input"),
+                          "y": Quantity(y, "the input y", "input")}}
+    if np.ptp(dg) == 0:
+        out["scalars"] = {"dg": (float(dg.flat[0]), "the upstream gradient dg")}
+    else:
+        out["quantities"]["dg"] = Quantity(dg, "the upstream gradient dg", "upstream")
+    return out
 
 
 def _circuit_verdict(runs, contexts):
     fn = "softplus_circuit"
-    for (got, truth, _), context in zip(runs, contexts):
+    explainer = Explainer([View({k: got[k] for k in ("dx", "dy")},
+                                {k: truth[k] for k in ("dx", "dy")}, **declared)
+                           for got, truth, _, declared in runs])
+    for (got, truth, _, _), context in zip(runs, contexts):
         expect_close(fn, "g", got["g"], truth["g"], context=context,
                      cause="g is the value of the expression itself: check the forward stages "
                            "against the formula, one operation at a time.")
-    for i, ((got, truth, _), context) in enumerate(zip(runs, contexts)):
+    for i, ((got, truth, _, _), context) in enumerate(zip(runs, contexts)):
         for name in ("dx", "dy"):
             if looks_like(truth[name], tol=1e-6)(np.asarray(got[name], dtype=np.float64)):
                 continue
             per_case = [(g[name], [Hint(cause, looks_like(wrong[name]))
-                                   for cause, wrong in hints]) for g, _, hints in runs]
+                                   for cause, wrong in hints]) for g, _, hints, _ in runs]
             expect_close(fn, name, got[name], truth[name], context=context,
-                         cause=_CIRCUIT_CAUSE, hints=on_every_case(per_case, shown=i))
+                         cause=_CIRCUIT_CAUSE, hints=on_every_case(per_case, shown=i),
+                         explain=explainer.for_output(name))
 
 
 def _circuit_cases(softplus_circuit, cases):
