@@ -638,8 +638,8 @@ class Local:
     """A local derivative of the backward pass that a slip may replace (`View.locals`).
 
     label: where it is, as a student reads it ("stage 3, sigx");
-    kind: "logistic" (σ(x) = 1 / (1 + exp(-x))), "tanh" or "relu" (its value is then computed
-        from `y`, the function's output),
+    kind: "logistic" (σ(x) = 1 / (1 + exp(-x))), "tanh" or "rectifier" (a ReLU; its value
+        is then computed from `y`, the function's output),
         "factor" (a plain factor of a product: `value`), or "path" (a whole path's
         contribution: `value`);
     recompute(v): the right outputs with v in place of this local derivative (the module's
@@ -678,16 +678,16 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
                 ("the local derivative left out (a factor 1)", "local-missing",
                  np.ones_like(right))]
         return out
-    if loc.kind == "relu":
+    if loc.kind == "rectifier":
         y, n = _arr(loc.y), loc.y_name
         return [(f"the ReLU's output {n} itself where its slope (0 or 1) belongs",
-                 "relu-value-as-slope", y),
+                 "rectifier-value-as-slope", y),
                 (f"{n} * (1 - {n}), the derivative of σ (σ(x) = 1 / (1 + exp(-x))), where the "
-                 "ReLU's slope (0 or 1) belongs", "logistic-for-relu", y * (1.0 - y)),
+                 "ReLU's slope (0 or 1) belongs", "logistic-for-rectifier", y * (1.0 - y)),
                 (f"1 - {n}**2, tanh's derivative, where the ReLU's slope (0 or 1) belongs",
-                 "tanh-for-relu", 1.0 - y ** 2),
+                 "tanh-for-rectifier", 1.0 - y ** 2),
                 ("the ReLU's mask inverted (passing where it should block, blocking where it "
-                 "should pass)", "relu-mask-inverted", (y <= 0).astype(np.float64)),
+                 "should pass)", "rectifier-mask-inverted", (y <= 0).astype(np.float64)),
                 ("the ReLU's slope left out (a factor 1 everywhere)", "local-missing",
                  np.ones_like(y))]
     v = _arr(loc.value)

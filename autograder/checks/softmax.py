@@ -588,7 +588,7 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
             "quantities": quantities,
             "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
             # the ReLU's local derivative (its mask), which a slip may replace
-            "locals": {"relu": Local("the ReLU's local derivative", "relu",
+            "locals": {"relu": Local("the ReLU's local derivative", "rectifier",
                                      lambda m: _linearised(affine_forward, X, params, hidden,
                                                            dlogits, np.asarray(m, dtype=float)),
                                      y=hidden, y_name="h")},
