@@ -502,3 +502,15 @@ def test_prelu_no_cause_on_a_single_match():
     with pytest.raises(CheckFailure) as failure:
         checks.check_prelu_backward(wrong, prelu_forward)
     assert "Likely cause" not in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_dead_fraction_over_the_wrong_count_is_said_as_a_ratio_of_sizes(seed):
+    from backprop_lab.checks import relu as relu_checks
+
+    def dead_neuron_fraction(W, b, X):
+        dead = np.all(X @ W.T + b <= 0, axis=0)
+        return float(dead.sum() / X.shape[0])        # over the examples, not the units
+    with pytest.raises(CheckFailure) as failure:
+        relu_checks.check_dead_neuron_fraction(dead_neuron_fraction, seed=seed)
+    assert "is exactly H/N times the expected one" in str(failure.value)

@@ -669,3 +669,14 @@ def test_a_slip_that_only_comes_near_a_mistake_on_saturated_units_is_not_named_a
     with pytest.raises(CheckFailure) as failure:
         checks.check_sigmoid_layer_backward_saturated(missing, forward, seed=seed)
     assert checks.NO_LOCAL in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_saturated_fraction_over_the_wrong_count_is_said_as_a_scale(seed):
+    def saturated_fraction(W, X, tol=1e-3):
+        z = 1 / (1 + np.exp(-(X @ W.T)))
+        return float(np.count_nonzero(z * (1 - z) < tol) / (X.shape[0] * X.shape[1]))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_saturated_fraction(saturated_fraction, sigmoid, seed=seed)
+    text = str(failure.value)
+    assert "What differs: your fraction is exactly 3/4 times the expected one" in text, text

@@ -1530,7 +1530,10 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
                             parted = None
                     if parted is not None and not parted.weak:
                         return parted
-                    return Finding(claim.text(wrong[0]), claim.cause_id, claim.title)
+                    text = claim.text(wrong[0])
+                    if _arr(wrong[0].truth[name]).size == 1:     # one number: no "entries"
+                        text = text.replace("every entry of @@ is", "@@ is")
+                    return Finding(text, claim.cause_id, claim.title)
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue
         try:

@@ -746,6 +746,8 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
 
     value = _call_dead(dead_neuron_fraction, W, b, X)
 
+    layers = [(value, X, W, b)]
+
     def probes():
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
@@ -753,6 +755,7 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
             pX, pW, pb, _ = _layer(prng, signed=signed)
             got = _call_dead(dead_neuron_fraction, pW, pb, pX)
             cases.append((got, _dead_hints(pW, pb, pX)))
+            layers.append((got, pX, pW, pb))
         return on_every_case(cases)
 
     hints = []
@@ -761,7 +764,14 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
             hints = probes()
         except (StudentCodeError, CheckFailure):
             hints = []
-    expect_close(fn, "the fraction of dead units", value, truth, hints=hints,
+    name = "the fraction of dead units"
+    # the explainer on the four layers (a fraction scaled by a ratio of sizes, 1 minus it)
+    explainer = Explainer(lambda: [
+        View({name: np.float64(got)},
+             {name: np.float64(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0)))},
+             sizes={"N": lX.shape[0], "H": lW.shape[0]})
+        for got, lX, lW, lb in layers])
+    expect_close(fn, name, value, truth, hints=hints, explain=explainer.for_output(name),
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
                        "every example (every row); the fraction is taken over the units.")

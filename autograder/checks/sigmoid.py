@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Local, Quantity, View, partial_upstream,
-                      upstream_responses)
+from .explain import (Explainer, Layout, Local, Quantity, View, find, finding_line,
+                      partial_upstream, upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
     activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
@@ -468,7 +468,7 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
         (SATURATED_EXAMPLES, float(np.mean(np.all(s < tol, axis=1)))),
     ]
     record = dict(frac=frac, lo=lo, hi=hi, total=total, k=k, expected=expected, N=N, H=H,
-                  tol=tol, context=context, candidates=candidates)
+                  D=W.shape[1], tol=tol, context=context, candidates=candidates)
     if runs is None:
         _fraction_verdict([record])
     else:
@@ -488,6 +488,18 @@ SATURATED_EXAMPLES = ("examples were counted, each as saturated when every unit 
 
 def _fraction_right(r, value) -> bool:
     return r["lo"] / r["total"] - 1e-12 <= value <= r["hi"] / r["total"] + 1e-12
+
+
+def _fraction_finding(runs):
+    """The difference explainer on the cases where the fraction is wrong and not 0 (a scale
+    by a ratio of the sizes: a count over the wrong number of pairs)."""
+    views = [View({"fraction": np.float64(r["frac"])}, {"fraction": np.float64(r["expected"])},
+                  sizes={"N": r["N"], "H": r["H"], "D": r["D"], "N*H": r["total"]})
+             for r in runs if r["expected"] > 0 and not _fraction_right(r, r["frac"])]
+    try:
+        return find("fraction", views)
+    except Exception:           # the explainer never breaks a check
+        return None
 
 
 def _fraction_verdict(runs) -> None:
@@ -511,6 +523,9 @@ def _fraction_verdict(runs) -> None:
         lines = [f"`{FRACTION}` returned {r['frac']:.6g} {r['context']}; expected "
                  f"{r['expected']:.6g} ({k} of the {N} x {H} = {total} pairs have "
                  f"z(1 - z) < {r['tol']:g})."]
+        found = None if len(matched) == 1 else _fraction_finding(runs)
+        if found is not None:
+            lines.append(finding_line(found, "your fraction"))
         if len(matched) == 1:
             lines.append("  Likely cause: " + matched[0])
         else:
