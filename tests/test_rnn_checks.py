@@ -789,3 +789,23 @@ def test_a_spectral_radius_left_squared_is_said_as_the_square(seed):
     with pytest.raises(CheckFailure) as failure:
         checks.check_spectral_radius(spectral_radius, seed=seed)
     assert "is the square of the expected value" in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dh0_taken_before_step_0s_backward_is_said_as_that_gradient(ns, seed):
+    """dh0 returned as the gradient arriving at h[:, 0] instead of what step 0 sends back."""
+    def rnn_backward(dh, cache):
+        N, T, H = dh.shape
+        dx, carry, shared = None, np.zeros((N, H)), [0.0, 0.0, 0.0]
+        for t in reversed(range(T)):
+            arriving = dh[:, t] + carry
+            out = ns["rnn_step_backward"](arriving, cache[t])
+            if dx is None:
+                dx = np.zeros((N, T, out[0].shape[1]))
+            dx[:, t], carry = out[0], out[1]
+            shared = [s + o for s, o in zip(shared, out[2:])]
+        return (dx, arriving, *shared)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"],
+                                  seed=seed)
+    assert "dh0 equals the gradient arriving at h[:, 0]" in str(failure.value)

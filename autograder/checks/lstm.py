@@ -754,7 +754,12 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
                            "dh_first": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                                 "dh[:, 0]", "upstream"),
                            "dh_last": Quantity(dh[:, -1], "the upstream gradient of the last "
-                                               "step, dh[:, T-1]", "upstream")}}
+                                               "step, dh[:, T-1]", "upstream"),
+                           "h0grad": Quantity(dh[:, 0] + walk(list(range(T - 1, 0, -1)))["dh0"],
+                                              "the gradient arriving at h[:, 0] (dh[:, 0] plus "
+                                              "what flows back from step 1): what step 0's "
+                                              "backward starts from, not what it sends back "
+                                              "to h0", "state-gradient")}}
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,

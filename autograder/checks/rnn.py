@@ -714,12 +714,17 @@ def _rnn_walk(step_forward, args, dh, local=None):
 
 def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
     N, T, H = dh.shape
-    walks, more_locals = {}, {}
+    walks, more_locals, arriving = {}, {}, {}
     if rnn_step_forward is not None:
         walk = _rnn_walk(rnn_step_forward, args, dh)
         walks = {**loop_alternatives(walk, T),
                  **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T)}
         hs = np.asarray(rnn_forward(*args)[0], dtype=np.float64)
+        # the gradient arriving at the first state h[:, 0]: what step 0's backward starts from
+        arriving["h0grad"] = Quantity(
+            dh[:, 0] + walk(list(range(T - 1, 0, -1)))["dh0"],
+            "the gradient arriving at h[:, 0] (dh[:, 0] plus what flows back from step 1): "
+            "what step 0's backward starts from, not what it sends back to h0", "state-gradient")
         more_locals = {"tanh": Local("tanh's local derivative at every step", "tanh",
                                      lambda v: _rnn_walk(rnn_step_forward, args, dh, local=v)(
                                          range(T - 1, -1, -1)), y=hs, y_name="h")}
@@ -733,7 +738,7 @@ def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
-                                           "step, dh[:, -1]", "upstream")}}
+                                           "step, dh[:, -1]", "upstream"), **arriving}}
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):
