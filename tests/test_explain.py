@@ -778,7 +778,8 @@ def test_no_response_relation_fires_on_a_right_function(seed):
 @pytest.mark.parametrize("fn, word", [(np.square, "the square of"),
                                       (lambda e: np.sqrt(np.abs(e)), "the square root of"),
                                       (np.abs, "the absolute value"),
-                                      (lambda e: 1.0 / e, "1 over the expected")])
+                                      (lambda e: 1.0 / e, "1 over the expected"),
+                                      (np.trunc, "its fractional part dropped")])
 def test_an_answer_that_is_a_function_of_the_right_one_is_said(seed, fn, word):
     rng = _rng(seed)
     views = [View({"g": fn(e)}, {"g": e}) for e in

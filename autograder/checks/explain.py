@@ -500,7 +500,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     for fn, word in ((np.square, "the square of the expected value"),
                      (lambda e: np.sqrt(np.abs(e)), "the square root of the expected value"),
                      (np.abs, "the absolute value of the expected value (its sign dropped)"),
-                     (lambda e: 1.0 / e, "1 over the expected value (its reciprocal)")):
+                     (lambda e: 1.0 / e, "1 over the expected value (its reciprocal)"),
+                     (np.trunc, "the expected value with its fractional part dropped (as an "
+                                "integer array stores it)")):
         add(lambda v, fn=fn: _nontrivial(v.truth[name]) and bool(np.all(np.isfinite(
             fn(_arr(v.truth[name]))))) and not close(fn(_arr(v.truth[name])),
                                                      _arr(v.truth[name]))
