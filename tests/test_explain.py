@@ -812,3 +812,20 @@ def test_a_term_scaled_by_another_number_in_each_row_is_said(seed):
         v.outputs["g"] = 0.5 * v.terms["the probabilities' term"]["g"] + \
             (v.truth["g"] - v.terms["the probabilities' term"]["g"])
     assert find("g", views).cause_id != "term-per-row-factor"
+
+
+def test_the_student_is_called_again_only_within_a_time_budget(monkeypatch):
+    """A slow wrong answer: the calls stop once a case's calls took RESPONSE_SECONDS."""
+    import time as _time
+    monkeypatch.setattr(explain, "RESPONSE_SECONDS", 0.05)
+    calls = []
+
+    def slow(up):
+        calls.append(1)
+        _time.sleep(0.03)
+        return {"g": up["u"].sum(axis=1) + 1.0}
+    responses = explain.upstream_responses(slow, lambda up: {"g": up["u"].sum(axis=1)},
+                                           {"u": np.ones((6, 2))}, {"u": (0, "time step")})
+    got = [r.get() for r in responses.values()]
+    assert len(responses) > 4 and len(calls) == 2     # 0.03 s each: the third is not made
+    assert all(g is None for g in got[2:])

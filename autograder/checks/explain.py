@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -1561,15 +1562,27 @@ class Response:
     step: tuple | None = None
 
 
-def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+# The student's function is called again only while these calls of one case have taken
+# less than this many seconds in all: a slow wrong answer keeps its message, within the
+# test's time limit, and an explanation may then be missing.
+RESPONSE_SECONDS = 1.0
+
+
+def _once(make: Callable[[], Any], spent: list) -> Callable[[], Any]:
+    """make() called at most once, and only while `spent[0]` (the seconds this case's calls
+    have taken) is below RESPONSE_SECONDS; None when it fails or is not called."""
     memo: list = []
 
     def get():
         if not memo:
+            if spent[0] >= RESPONSE_SECONDS:
+                return None
+            start = time.monotonic()
             try:
                 memo.append(make())
             except Exception:        # a call that fails makes no claim
                 memo.append(None)
+            spent[0] += time.monotonic() - start
         return memo[0]
     return get
 
@@ -1598,8 +1611,10 @@ def upstream_responses(call: Callable[[dict], dict | None],
     else:
         up_parts = True
 
+    spent = [0.0]
+
     def response(label, changed, kind, step=None):
-        return Response(label, _once(lambda: _pair(call(changed), truth_for(changed))),
+        return Response(label, _once(lambda: _pair(call(changed), truth_for(changed)), spent),
                         kind, step)
     out = {"zero": response("every upstream gradient set to zero", zero, "zero"),
            "double": response("every upstream gradient doubled",
