@@ -829,3 +829,21 @@ def test_the_student_is_called_again_only_within_a_time_budget(monkeypatch):
     got = [r.get() for r in responses.values()]
     assert len(responses) > 4 and len(calls) == 2     # 0.03 s each: the third is not made
     assert all(g is None for g in got[2:])
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("make, cause_id, said", [
+    (lambda e: np.roll(e, 1, axis=0), "slices-reordered",
+     "each row holds the expected values of the row before it"),
+    (lambda e: e[::-1], "slices-reordered", "the rows are in reverse order"),
+    (lambda e: np.sign(e) * 0.7, "one-magnitude", "the same size, 0.7"),
+    (lambda e: np.broadcast_to(e.mean(axis=0), e.shape), "mean-over-axis",
+     "the mean of the expected values along axis 0")])
+def test_rows_in_another_order_one_size_with_signs_and_a_mean_broadcast_are_said(
+        seed, make, cause_id, said):
+    rng = _rng(seed)
+    views = [View({"dx": make(e)}, {"dx": e})
+             for e in (rng.standard_normal((3, 5)), rng.standard_normal((4, 5)))]
+    found = find("dx", views)
+    assert found is not None and found.cause_id == cause_id, found
+    assert said in found.text

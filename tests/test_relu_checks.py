@@ -514,3 +514,20 @@ def test_a_dead_fraction_over_the_wrong_count_is_said_as_a_ratio_of_sizes(seed):
     with pytest.raises(CheckFailure) as failure:
         relu_checks.check_dead_neuron_fraction(dead_neuron_fraction, seed=seed)
     assert "is exactly H/N times the expected one" in str(failure.value)
+
+
+def test_a_relu_mask_taken_from_the_upstream_gradient_is_said_with_the_condition():
+    """Said where both cases are wrong (on most seeds), and never anything else."""
+    def relu_backward(dout, cache):
+        return dout * (dout > 0)
+    forward = given_namespace("relu")["relu_forward"]
+    said = 0
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as failure:
+            checks.check_relu_backward(relu_backward, forward, seed=seed)
+        text = str(failure.value)
+        if "What differs" in text:
+            assert "where dout > 0 and is 0 elsewhere; the right one lets it through where " \
+                   "a > 0" in text, text
+            said += 1
+    assert said >= 3

@@ -655,3 +655,22 @@ def test_a_slip_in_the_circuit_is_said_as_its_stage_or_path(seed, kind, said):
     with pytest.raises(CheckFailure) as failure:
         staged.check_softplus_circuit(_circuit_with(kind), seed=seed)
     assert said in str(failure.value)
+
+
+def test_a_gate_that_lets_the_gradient_through_on_the_wrong_entries_is_said_with_the_condition():
+    """Said only where two cases are wrong (on a case where y > 0 happens to be y > x the
+    answer is right and there is no second input): on most seeds, never anything else."""
+    from backprop_lab.checks import staged
+
+    def max_backward(dout, x, y):
+        return dout * (x > y), dout * (y > 0)      # y's mask from a ReLU habit
+    said = 0
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as failure:
+            staged.check_max_backward(max_backward, seed=seed)
+        text = str(failure.value)
+        if "What differs" in text:
+            assert "dy lets the upstream gradient `dout` through unchanged where y > 0 and " \
+                   "is 0 elsewhere; the right one lets it through where y > x" in text, text
+            said += 1
+    assert said >= 3

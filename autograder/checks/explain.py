@@ -334,6 +334,26 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 and _nontrivial(get(v)) and close(v.outputs[name], sign * _arr(get(v))),
                 f"@@ equals {word}{label}", cid if sign == 1 else cid + "-negated",
                 title if sign == 1 else title + ", negated")
+    # the upstream gradient passed on some entries and blocked on the others, like the right
+    # answer, but on another set: the condition that picks the entries is said when it is a
+    # comparison of the declared quantities
+    for k, q in first.quantities.items():
+        if q.kind != "upstream" or _arr(q.value).shape != a0.shape:
+            continue
+        for words in _conditions_of(first, _gate_mask(first, k, name, "outputs"), k):
+            right_words: list = []       # the right mask's conditions, on every case seen
+
+            def gate_holds(v, k=k, words=words, right_words=right_words):
+                mine, right = _gate_mask(v, k, name, "outputs"), _gate_mask(v, k, name, "truth")
+                if mine is None or right is None or np.array_equal(mine, right) or \
+                        words not in _conditions_of(v, mine, k):
+                    return False
+                here = _conditions_of(v, right, k)
+                right_words[:] = [w for w in (right_words or here) if w in here]
+                return True
+            add(gate_holds, lambda v, k=k, q=q, words=words, right_words=right_words:
+                _gate_text(q, words, right_words), "gate-condition",
+                "the upstream gradient let through on the wrong entries")
     # scale
     if _nontrivial(e0):
         c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
@@ -423,16 +443,6 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     _slice_order(v.outputs[name], v.truth[name], axis), axis, a0.ndim,
                     layout.axes.get(name, {}).get(axis)),
                 "slices-reordered", "whole slices in another order")
-    # one magnitude everywhere, only the signs vary (every entry set to +-c)
-    if a0.size > 2:
-        add(lambda v: _nontrivial(v.outputs[name]) and np.ptp(np.abs(_arr(
-            v.outputs[name]))) <= 1e-9 * np.max(np.abs(_arr(v.outputs[name])))
-            and np.ptp(np.abs(_arr(v.truth[name]))) > 1e-6 * np.max(np.abs(_arr(v.truth[name])))
-            and np.any(_arr(v.outputs[name]) < 0) and np.any(_arr(v.outputs[name]) > 0),
-            lambda v: f"every entry of @@ has the same size, "
-                      f"{float(np.max(np.abs(_arr(v.outputs[name])))):.6g}, with only its sign "
-                      "changing from entry to entry; the expected entries differ in size",
-            "one-magnitude", "one size for every entry, signs only")
     # the right numbers in other places (axes mixed up: a reshape where a transpose belongs)
     if a0.size > 3:
         add(lambda v: _rearranged(v.outputs[name], v.truth[name]),
@@ -1173,6 +1183,47 @@ def _slice_order_words(order, axis: int, ndim: int, word: str | None) -> str:
             f"that picks the {what}: it is off)")
 
 
+def _gate_mask(v: View, key: str, name: str, side: str):
+    """The 0/1 mask M with (yours or the truth, by `side`) = M x the upstream quantity `key`,
+    entry by entry, or None when that is not what it is."""
+    u = _arr(v.quantities[key].value) if key in v.quantities else None
+    x = _arr(getattr(v, side).get(name))
+    if u is None or x.shape != u.shape or not np.all(np.abs(u) > 1e-12):
+        return None
+    r = x / u
+    on, off = np.abs(r - 1.0) <= MATCH_TOL, np.abs(r) <= MATCH_TOL
+    return on if bool(np.all(on | off)) and np.any(on) else None
+
+
+def _conditions(v: View, upstream: str) -> list[tuple[str, np.ndarray]]:
+    """(words, mask) for the comparisons of the declared quantities (other than the
+    upstream one): q > 0, q < 0, q1 > q2."""
+    qs = [(k, _arr(q.value)) for k, q in v.quantities.items() if k != upstream]
+    out = []
+    for k, x in qs:
+        out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)]
+    for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
+        if x1.shape == x2.shape:
+            out.append((f"{k1} > {k2}", x1 > x2))
+    out.append((f"{upstream} > 0", _arr(v.quantities[upstream].value) > 0))
+    return out
+
+
+def _conditions_of(v: View, mask, upstream: str) -> list[str]:
+    """The words of every declared comparison equal to `mask` (neither all nor none)."""
+    if mask is None or not 0 < int(np.sum(mask)) < mask.size:
+        return []
+    return [said for said, m in _conditions(v, upstream)
+            if m.shape == mask.shape and np.array_equal(m, mask)]
+
+
+def _gate_text(q: Quantity, theirs: str, right: list) -> str:
+    return (f"@@ lets {q.label} through unchanged where {theirs} and is 0 elsewhere"
+            + (f"; the right one lets it through where {right[0]}" if right else
+               "; the right one lets it through on other entries")
+            + ": the condition that picks the entries is wrong")
+
+
 def _rearranged(a, e) -> bool:
     """a holds the entries of e, each once, in other places (e's entries distinct enough
     that this says something: at least half of them different numbers)."""
@@ -1540,9 +1591,29 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 continue
         try:
-            return _threshold_finding(name, wrong) or _extent(name, wrong, layout)
+            found = _threshold_finding(name, wrong) or _extent(name, wrong, layout)
         except (ValueError, IndexError, KeyError, TypeError):
-            return None
+            found = None
+        if found is None or found.weak:
+            return _one_magnitude(name, wrong) or found
+        return found
+
+
+def _one_magnitude(name: str, wrong: list[View]) -> Finding | None:
+    """Every entry of yours has one size and only the signs vary (every entry set to
+    +-c), where the expected entries differ in size: said when nothing more precise is."""
+    def holds(v):
+        a, e = _arr(v.outputs[name]), _arr(v.truth[name])
+        return a.size > 2 and _nontrivial(a) and \
+            np.ptp(np.abs(a)) <= 1e-9 * np.max(np.abs(a)) and \
+            np.ptp(np.abs(e)) > 1e-6 * np.max(np.abs(e)) and bool(np.any(a < 0)) and \
+            bool(np.any(a > 0))
+    if not all(holds(v) for v in wrong):
+        return None
+    size = float(np.max(np.abs(_arr(wrong[0].outputs[name]))))
+    return Finding(f"every entry of @@ has the same size, {size:.6g}, with only its sign "
+                   "changing from entry to entry; the expected entries differ in size",
+                   "one-magnitude", "one size for every entry, signs only")
 
 
 # ---------------------------------------------------------------- responses: which path is wrong

@@ -479,11 +479,19 @@ def _gate_run(fn_name, student_fn, forward, dout, x, y):
 
 def _gate_verdict(fn_name, runs, hints_for):
     """Compare every case; a hint is named only when it matches on every case run."""
+    def regions(x, y):
+        """Where each input of a max gate wins (the only gate whose gradient depends on it)."""
+        if fn_name != "max_backward":
+            return {}
+        parts = [("the entries where x wins (x > y)", x > y),
+                 ("the entries where y wins (y > x)", y > x)]
+        return {"dx": parts, "dy": parts}
     explainer = Explainer([View({"dx": r[3], "dy": r[4]}, {"dx": r[5], "dy": r[6]},
                                 quantities={"dout": Quantity(r[0], "the upstream gradient "
                                                              "`dout`", "upstream"),
                                             "x": Quantity(r[1], "the input x", "input"),
-                                            "y": Quantity(r[2], "the input y", "input")})
+                                            "y": Quantity(r[2], "the input y", "input")},
+                                regions=regions(r[1], r[2]))
                            for r in runs])
     for dout, x, y, dx, dy, true_dx, true_dy in runs:
         context = f"on {x.shape} arrays"
