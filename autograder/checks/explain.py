@@ -1859,10 +1859,10 @@ def _part_finding(name: str, views: list[View], layout: Layout) -> Finding | Non
     if split is None:
         return None
     right, bad, pairs = split
+    tail = _relation_on_path(name, pairs, layout)
     return Finding(f"@@ is right for {_parts_said([st[k][0] for k in right])}, and wrong for "
-                   f"{_parts_said([st[k][0] for k in bad])}"
-                   + _relation_on_path(name, pairs, layout),
-                   "wrong-path", "one path of the gradient wrong")
+                   f"{_parts_said([st[k][0] for k in bad])}" + tail,
+                   "wrong-path", "one path of the gradient wrong", weak=not tail)
 
 
 def _step_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
@@ -1890,49 +1890,58 @@ def _step_finding(name: str, views: list[View], layout: Layout) -> Finding | Non
         if len(ts) > 2 and ts == list(range(ts[0], ts[-1] + 1)):
             return f"{word}s {ts[0]} to {ts[-1]}" + (" (the last)" if ts[-1] == n - 1 else "")
         return f"{word}{'s' if len(ts) > 1 else ''} {_join([str(t) for t in ts])}"
+    tail = _relation_on_path(name, pairs, layout)
     return Finding(f"@@ is right for the upstream gradient of {steps(right)} alone, and "
-                   f"wrong for that of {steps(bad)} alone"
-                   + _relation_on_path(name, pairs, layout),
-                   "wrong-step-path", "the gradient of some steps wrong")
+                   f"wrong for that of {steps(bad)} alone" + tail,
+                   "wrong-step-path", "the gradient of some steps wrong", weak=not tail)
 
 
 def _carried(name: str, statuses: list, axis: int, word: str) -> Finding | None:
     """For the upstream gradient of one step alone (the parts in `statuses`), the output
-    compared at that step, at the earlier steps (what flows back through the carried
-    state) and at the later ones (where the right answer is zero)."""
-    groups: dict = {"same": [], "earlier": [], "later": []}
+    compared step by step: at that step, at each earlier step (what flows back through the
+    carried state) and at the later ones (where the right answer is zero)."""
+    same, earlier, later = [], {}, []      # earlier: step -> [right?] over parts and cases
+    zeros = True
     for _label, (_w, t, _n), _ok, pairs in statuses:
         for (a, e), v in pairs:
             if a.ndim <= axis:
                 return None
             scale = _scale_of(v, name)
-            m = a.shape[axis]
-            for where, idx in (("same", [t]), ("earlier", list(range(t))),
-                               ("later", list(range(t + 1, m)))):
-                if idx:
-                    groups[where].append((np.take(a, idx, axis=axis),
-                                          np.take(e, idx, axis=axis), scale, v))
-    state = {w: (bool(g) and all(_right(a, e, s) for a, e, s, _v in g),
-                 bool(g) and not any(_right(a, e, s) for a, e, s, _v in g),
-                 bool(g) and all(not _nontrivial(a) for a, _e, _s, _v in g))
-             for w, g in groups.items()}
+            for tau in range(a.shape[axis]):
+                ok = _right(np.take(a, tau, axis=axis), np.take(e, tau, axis=axis), scale)
+                if tau == t:
+                    same.append(ok)
+                elif tau < t:
+                    earlier.setdefault(tau, []).append(ok)
+                    zeros = zeros and not _nontrivial(np.take(a, tau, axis=axis))
+                else:
+                    later.append(ok)
     one = f"one {word} alone (every other {word}'s upstream set to zero)"
-    if state["later"][1]:
+    if later and not any(later):
         return Finding(f"for the upstream gradient of {one}, your @@ is not zero at the "
                        f"later {word}s, where the right one is zero (a {word}'s upstream "
                        f"gradient reaches only that {word} and the earlier ones)",
-                       "reaches-later-steps", "a step's gradient found at later steps")
-    if state["same"][0] and state["earlier"][1]:
-        tail = (": nothing flows back to the earlier steps (yours is zero there)"
-                if state["earlier"][2] else
-                _relation_on_path(name, [((a, e), v) for a, e, _s, v in groups["earlier"]],
-                                  Layout()).replace(": for it, ", ": there, "))
+                       "reaches-later-steps", "a step's gradient found at later steps",
+                       weak=True)
+    if not same or not earlier:
+        return None
+    wrong_steps = sorted(tau for tau, oks in earlier.items() if not any(oks))
+    mixed = [tau for tau, oks in earlier.items() if any(oks) and not all(oks)]
+    if all(same) and wrong_steps and not mixed:
+        if len(wrong_steps) == len(earlier):
+            where = f"wrong at every earlier {word}"
+            tail = ": nothing flows back to the earlier steps (yours is zero there)" \
+                if zeros else ""
+        else:
+            where = (f"right at the earlier {word}s except {word} "
+                     f"{_join([str(t) for t in wrong_steps])}, where it is wrong")
+            tail = ""
         return Finding(f"for the upstream gradient of {one}, your @@ is right at that "
-                       f"{word} and wrong at every earlier {word}: what flows back from a "
-                       f"{word} to the {word}s before it (through the state carried from "
-                       f"one {word} to the next) is wrong{tail}",
-                       "carried-path", "the gradient carried back through the steps wrong")
-    if state["same"][1] and state["earlier"][0]:
+                       f"{word} and {where}: what flows back from a {word} to the {word}s "
+                       f"before it (through the state carried from one {word} to the next) "
+                       f"is wrong{tail}", "carried-path",
+                       "the gradient carried back through the steps wrong", weak=not tail)
+    if not any(same) and all(all(oks) for oks in earlier.values()):
         return Finding(f"for the upstream gradient of {one}, your @@ is wrong at that "
                        f"{word} itself and right at every earlier {word}: the step's own "
                        f"contribution is wrong, what it carries back is right",
@@ -2053,18 +2062,22 @@ class Explainer:
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
                 return inner
+            # which path of the upstream gradient is wrong: said here when it comes with a
+            # relation; when it only locates, after a relation on another output
             path = self.response_finding(name)
-            if path is not None:
+            if path is not None and not path.weak:
                 return path
             if found is not None:
                 return found
             views = self.views()
-            for other in (views[0].outputs if views else ()):
-                if other != name:
-                    f = self.finding(other)
-                    if f is not None and f.cause_id != "all-zeros":
-                        return Finding(f.text.replace("@@", other), f.cause_id, f.title)
-            return inner
+            others = [(o, self.finding(o)) for o in (views[0].outputs if views else ())
+                      if o != name]
+            others = [(o, f) for o, f in others if f is not None and f.cause_id != "all-zeros"]
+            for other, f in sorted(others, key=lambda of: of[1].weak):
+                if not f.weak or path is None:
+                    return Finding(f.text.replace("@@", other), f.cause_id, f.title,
+                                   weak=f.weak)
+            return path or inner
         return ask
 
 
