@@ -680,3 +680,23 @@ def test_a_saturated_fraction_over_the_wrong_count_is_said_as_a_scale(seed):
         checks.check_saturated_fraction(saturated_fraction, sigmoid, seed=seed)
     text = str(failure.value)
     assert "What differs: your fraction is exactly 3/4 times the expected one" in text, text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_cause_that_agrees_with_a_slip_on_one_case_only_is_not_named(seed):
+    """tanh and 1 - tanh**2 instead of the sigmoid: right wherever |a| < 3 or > 10, and on the
+    tol=1e-6 case its count happened to equal the count for the default tol. 'tol ignored'
+    is named only where two cases tell it from the right answer."""
+    def saturated_fraction(W, X, tol=1e-3):
+        t = np.tanh(X @ W.T)
+        return float(np.mean(1 - t ** 2 < tol))
+
+    def tol_ignored(W, X, tol=1e-3):
+        z = sigmoid(X @ W.T)
+        return float(np.mean(z * (1 - z) < 1e-3))
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_saturated_fraction(saturated_fraction, sigmoid, seed=seed)
+    assert "tol argument is ignored" not in str(failure.value)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_saturated_fraction(tol_ignored, sigmoid, seed=seed)
+    assert "Likely cause: the tol argument is ignored" in str(failure.value)

@@ -7,13 +7,18 @@ up and says the first that holds on EVERY case where that output is wrong, and o
 are at least two such cases (an independent second input):
 
 - trivial: all zeros; one constant everywhere; equal to another expected quantity (another
-  output, the upstream gradient, a cached value), or to its negative;
+  output, the upstream gradient, a cached value), or to its negative; the upstream gradient
+  let through where a comparison of the declared quantities holds (y > 0) instead of the
+  right one (y > x);
 - scale: yours = c x expected for one c, said as a person would (1/N, 2, -1) and, where c is a
   size of the problem or a declared scalar (N, T, dloss, delta), which one;
 - structure: transposed; reversed or shifted by one along a declared axis (time); blocks in
-  another order along a declared block axis (the LSTM's gates); the right numbers in other
-  places (axes mixed up);
+  another order along a declared block axis (the LSTM's gates); whole rows in another order
+  (each row holding its neighbour's); the right numbers in other places (axes mixed up);
+- a function of the right value: its square, square root, absolute value, reciprocal, or
+  its fractional part dropped; a mean over an axis, broadcast;
 - a term missing or counted twice: yours - expected = -term or +term for a declared term;
+  a term scaled (by a sign, a size, a quantity, or another number in each row);
 - a factor: yours = expected x q (or / q) entry by entry, for a declared quantity q;
 - extent: which parts are right and which are wrong along each declared axis, block axis or
   region ("only the last time step is right", "right except the f block", "right outside

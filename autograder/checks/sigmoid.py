@@ -252,10 +252,10 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
             _, cache = sigmoid_layer_forward(W.copy(), x.copy())
             got = _backward_outputs(student_fn, up["dz"], cache)
             return {"dx": got[0], "dW": got[1]}
-        z = np.asarray(sigmoid_layer_forward(W.copy(), x.copy())[0], dtype=np.float64)
-        return upstream_responses(call, lambda up: {"dx": W.T @ (up["dz"] * z * (1 - z)),
-                                                    "dW": np.outer(up["dz"] * z * (1 - z), x)},
-                                  {"dz": dz})
+        return upstream_responses(call, lambda up: {
+            "dx": complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, up["dz"]),
+            "dW": complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, up["dz"])},
+            {"dz": dz})
     explainer = Explainer(lambda: [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
                                         **_layer_declared(*r[5][:4]),
                                         responses=responses(*r[5][:2], r[5][3]))
@@ -514,10 +514,17 @@ def _fraction_verdict(runs) -> None:
             if not values:
                 return _fraction_right(run, run["frac"])
             return any(abs(run["frac"] - v) <= 1e-9 for v in values)
+        def tells(cause, run):
+            """The cause's value differs from the right answer here and is the student's."""
+            return any(abs(run["frac"] - v) <= 1e-9 and not
+                       run["lo"] <= v * run["total"] <= run["hi"]
+                       for c, v in run["candidates"] if c == cause)
         matched = []
         for cause, value in r["candidates"]:
             if (abs(r["frac"] - value) <= 1e-9 and not r["lo"] <= value * r["total"] <= r["hi"]
-                    and all(fits(cause, other) for other in runs) and cause not in matched):
+                    and all(fits(cause, other) for other in runs)
+                    and sum(tells(cause, other) for other in runs) >= min(2, len(runs))
+                    and cause not in matched):
                 matched.append(cause)
         N, H, total, k = r["N"], r["H"], r["total"], r["k"]
         lines = [f"`{FRACTION}` returned {r['frac']:.6g} {r['context']}; expected "
@@ -548,6 +555,7 @@ HEALTHY = (0.2, 3.0)      # local gradient 0.045 .. 0.25
 SATURATED = (10.0, 45.0)  # local gradient below 5e-5 (z may round to exactly 1)
 BETWEEN = (9.5, 11.5)     # saturated for tol 1e-3, healthy for tol 1e-6
 DEEP = (16.0, 45.0)       # saturated for both
+MID = (5.0, 6.5)          # local gradient 1.5e-3 .. 6.7e-3: saturated for tol 1e-2 only
 
 
 def check_saturated_fraction(student_fn, sigmoid, seed=0):
@@ -591,6 +599,15 @@ def check_saturated_fraction(student_fn, sigmoid, seed=0):
     W, X = _pairs(rng, A, D)
     s = _local_gradient(X @ W.T)
     _expect_fraction(student_fn, W, X, 1e-6, "with tol=1e-6", sigmoid,
+                     extra_hints=[_tol_ignored(s)], runs=runs)
+    # a second tol on the other side of the default: a cause is named only where two cases
+    # tell it from the right answer (one may agree with a slip by chance)
+    n_mid, n_deep = int(rng.integers(3, 6)), int(rng.integers(2, 5))
+    A = _mixed_preactivations(rng, N, H, [HEALTHY, MID, DEEP],
+                              [N * H - n_mid - n_deep, n_mid, n_deep])
+    W, X = _pairs(rng, A, D)
+    s = _local_gradient(X @ W.T)
+    _expect_fraction(student_fn, W, X, 1e-2, "with tol=1e-2", sigmoid,
                      extra_hints=[_tol_ignored(s)], runs=runs)
     _fraction_verdict(runs)
 
