@@ -236,6 +236,19 @@ def lstm_backward(dh, cache):
         db = db + gb
     return np.stack(dxs[::-1], axis=1), dnh, dWx, dWh, db
 """),
+    # two lines that give the same numbers (the candidate's own derivative with the opposite
+    # sign, or the input gate as its factor with the opposite sign): both places are said
+    ("lstm", "lstm_step_backward", r"one of these .{0,120}opposite sign, in the cell "
+                                   r"candidate g's own derivative; or .{0,60}opposite sign, in "
+                                   r"the input gate i", """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f),
+                         dnext_h * tc * o * (1 - o), dc * i * (g ** 2 - 1)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+"""),
 ]
 
 _NAMESPACES: dict = {}

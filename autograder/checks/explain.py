@@ -689,6 +689,7 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
             out.append((f"(1 - {n})**2, the square taken of the difference instead of "
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
         out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
+                ("the local derivative with the opposite sign", "local-sign", -right),
                 ("the square root of the local derivative (a square left out: sech(x) where "
                  "sech(x)**2 belongs)" if loc.kind == "tanh" else
                  "the square root of the local derivative (a square left out)", "local-sqrt",
@@ -751,9 +752,34 @@ def _local_claims(name: str, first: View) -> list[_Claim]:
                     bool(np.all(np.isfinite(_arr(p)))) and close(v.outputs[name], p)
             text = (f"@@ is exactly what the right computation gives with {what}, in "
                     f"{loc.label}")
-            claims.append(_Claim(holds, text, f"local-{slug}", _TITLES.get(
-                f"local-{slug}", "a local derivative replaced by another")))
+            claim = _Claim(holds, text, f"local-{slug}", _TITLES.get(
+                f"local-{slug}", "a local derivative replaced by another"))
+            claim.place = (what, loc.label)
+            claims.append(claim)
     return claims
+
+
+def _one_place(claim: _Claim, claims: list, wrong: list[View], text: str) -> str:
+    """The text of a local-derivative claim, or, when another place's substitute gives the
+    same numbers on every case, both places: the numbers cannot tell which line it is."""
+    place = getattr(claim, "place", None)
+    if place is None:
+        return text
+    others = []
+    for other in claims:
+        where = getattr(other, "place", None)
+        if other is claim or where is None or where[1] == place[1]:
+            continue
+        try:
+            if all(other.holds(v) for v in wrong):
+                others.append(where)
+        except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+            continue
+    if not others:
+        return text
+    said = [f"{place[0]}, in {place[1]}"] + [f"{w}, in {lab}" for w, lab in others[:2]]
+    return ("@@ is exactly what the right computation gives with one of these (they give the "
+            "same numbers, so the numbers cannot tell which line it is): " + "; or ".join(said))
 
 
 def partial_upstream(truth_for: Callable[[np.ndarray], dict], upstream, axis: int,
@@ -1589,7 +1615,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
                             parted = None
                     if parted is not None and not parted.weak:
                         return parted
-                    text = claim.text(wrong[0])
+                    text = _one_place(claim, claims, wrong, claim.text(wrong[0]))
                     if _arr(wrong[0].truth[name]).size == 1:     # one number: no "entries"
                         text = text.replace("every entry of @@ is", "@@ is")
                     return Finding(text, claim.cause_id, claim.title)
