@@ -249,6 +249,20 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                          dnext_h * tc * o * (1 - o), dc * i * (g ** 2 - 1)], axis=1)
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
+    # two blocks' local derivatives exchanged: each block said with the derivative it uses
+    ("lstm", "lstm_step_backward", r"on the block of the input gate i yours is what the right "
+                                   r"computation gives with the forget gate f's derivative "
+                                   r"instead of this one.{0,120}on the block of the forget gate "
+                                   r"f yours is what the right computation gives with the input "
+                                   r"gate i's derivative", """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * f * (1 - f), dc * prev_c * i * (1 - i),
+                         dnext_h * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+"""),
 ]
 
 _NAMESPACES: dict = {}

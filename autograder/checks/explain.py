@@ -688,6 +688,8 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
         if loc.kind == "tanh":
             out.append((f"(1 - {n})**2, the square taken of the difference instead of "
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
+        out += [(f"{lab} instead of this one", "local-other", _arr(val))
+                for lab, val in loc.others]
         out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
                 ("the local derivative with the opposite sign", "local-sign", -right),
                 ("the square root of the local derivative (a square left out: sech(x) where "
@@ -1572,6 +1574,46 @@ def _relation_on(name: str, wrong: list[View], masks: list) -> str:
         said = _wrong_part_factor(wrong, a, e, parts, usable)
         if said:
             return said
+        said = _local_on(name, wrong, masks)
+        if said:
+            return said
+    return ""
+
+
+def _local_prediction(v: View, key: str, k: int, name: str):
+    """The right computation with substitute k of local derivative `key`, for `name` (kept
+    on the Local, computed once)."""
+    loc = v.locals.get(key)
+    if loc is None:
+        return None
+    memo = getattr(loc, "_memo", None)
+    if memo is None:
+        memo = loc._memo = {}
+    if k not in memo:
+        subs = _local_substitutes(loc)
+        try:
+            memo[k] = loc.recompute(subs[k][2]) if k < len(subs) else None
+        except Exception:          # a prediction that cannot be built makes no claim
+            memo[k] = None
+    got = memo[k]
+    return None if got is None or got.get(name) is None else _arr(got.get(name))
+
+
+def _local_on(name: str, wrong: list[View], masks: list) -> str:
+    """On the wrong part only: the right computation with one local derivative replaced
+    (a block's derivative taken from another block)."""
+    for key, loc in wrong[0].locals.items():
+        for k, (what, _slug, _v) in enumerate(_local_substitutes(loc)):
+            ok = True
+            for v, m in zip(wrong, masks):
+                p = _local_prediction(v, key, k, name)
+                if p is None or p.shape != m.shape or not close(_arr(v.outputs[name])[m],
+                                                                 p[m]):
+                    ok = False
+                    break
+            if ok:
+                return (f"; on the wrong part yours is what the right computation gives with "
+                        f"{what}, in {loc.label}")
     return ""
 
 

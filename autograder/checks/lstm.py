@@ -414,10 +414,14 @@ def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
         return recompute
     for j, n in enumerate("ifog"):
         kind = "tanh" if n == "g" else "logistic"
+        # another gate's derivative in its place (a block's local derivative copied from
+        # the block next to it)
+        own_of = {m: values[m] * (1 - values[m]) if m != "g" else 1 - values[m] ** 2
+                  for m in "ifog"}
         out[f"{n}-local"] = Local(f"the {names[j]}'s own derivative", kind,
-                                  in_block(j, values[n] * (1 - values[n]) if kind == "logistic"
-                                           else 1 - values[n] ** 2),
-                                  y=values[n], y_name=n)
+                                  in_block(j, own_of[n]), y=values[n], y_name=n,
+                                  others=tuple((f"the {names[k]}'s derivative", own_of[m])
+                                               for k, m in enumerate("ifog") if m != n))
         label, partner = partners[n]
         if np.all(np.abs(partner) > 1e-12):
             others = tuple((f"the {names[k]}", values[m]) for k, m in enumerate("ifog")
