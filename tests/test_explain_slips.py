@@ -263,6 +263,17 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                          dnext_h * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
+    # a gate's derivative formula taken at another gate's value (1 - i**2 for 1 - g**2)
+    ("lstm", "lstm_step_backward", r"1 - i\*\*2, the formula taken at i instead of at g, in "
+                                   r"the cell candidate g's own derivative", """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tc = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f),
+                         dnext_h * tc * o * (1 - o), dc * i * (1 - i ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+"""),
 ]
 
 _NAMESPACES: dict = {}

@@ -672,6 +672,7 @@ class Local:
     value: Any = None
     others: tuple = ()
     y_name: str = "y"
+    at_others: tuple = ()      # (name, value): the same formula taken at another value
 
 
 def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
@@ -690,6 +691,11 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
         out += [(f"{lab} instead of this one", "local-other", _arr(val))
                 for lab, val in loc.others]
+        formula = (lambda x: x * (1.0 - x)) if loc.kind == "logistic" else \
+            (lambda x: 1.0 - x ** 2)
+        said = f"{{0}} * (1 - {{0}})" if loc.kind == "logistic" else "1 - {0}**2"
+        out += [(f"{said.format(other)}, the formula taken at {other} instead of at {n}",
+                 "local-at-other", formula(_arr(val))) for other, val in loc.at_others]
         out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
                 ("the local derivative with the opposite sign", "local-sign", -right),
                 ("the square root of the local derivative (a square left out: sech(x) where "

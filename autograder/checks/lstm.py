@@ -421,7 +421,8 @@ def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
         out[f"{n}-local"] = Local(f"the {names[j]}'s own derivative", kind,
                                   in_block(j, own_of[n]), y=values[n], y_name=n,
                                   others=tuple((f"the {names[k]}'s derivative", own_of[m])
-                                               for k, m in enumerate("ifog") if m != n))
+                                               for k, m in enumerate("ifog") if m != n),
+                                  at_others=tuple((m, values[m]) for m in "ifog" if m != n))
         label, partner = partners[n]
         if np.all(np.abs(partner) > 1e-12):
             others = tuple((f"the {names[k]}", values[m]) for k, m in enumerate("ifog")
