@@ -674,3 +674,15 @@ def test_a_gate_that_lets_the_gradient_through_on_the_wrong_entries_is_said_with
                    "is 0 elsewhere; the right one lets it through where y > x" in text, text
             said += 1
     assert said >= 3
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_gate_that_divides_by_the_upstream_gradient_is_said_so(seed):
+    from backprop_lab.checks import staged
+
+    def mul_backward(dout, x, y):
+        return dout * y, x / dout
+    with pytest.raises(CheckFailure) as failure:
+        staged.check_mul_backward(mul_backward, seed=seed)
+    assert "yours is divided by the upstream gradient where it should be multiplied by it" \
+        in str(failure.value)

@@ -477,7 +477,7 @@ def _gate_run(fn_name, student_fn, forward, dout, x, y):
     return dout, x, y, dx, dy, true_dx, true_dy
 
 
-def _gate_verdict(fn_name, runs, hints_for):
+def _gate_verdict(fn_name, runs, hints_for, responses=lambda r: {}):
     """Compare every case; a hint is named only when it matches on every case run."""
     def regions(x, y):
         """Where each input of a max gate wins (the only gate whose gradient depends on it)."""
@@ -491,7 +491,7 @@ def _gate_verdict(fn_name, runs, hints_for):
                                                              "`dout`", "upstream"),
                                             "x": Quantity(r[1], "the input x", "input"),
                                             "y": Quantity(r[2], "the input y", "input")},
-                                regions=regions(r[1], r[2]))
+                                regions=regions(r[1], r[2]), responses=responses(r))
                            for r in runs])
     for dout, x, y, dx, dy, true_dx, true_dy in runs:
         context = f"on {x.shape} arrays"
@@ -585,7 +585,15 @@ def _gate_check(fn_name, student_fn, forward, hints_for, seed, shapes, name, tie
     for shape in shapes:
         dout, x, y = _gate_inputs(rng, shape, tie_margin)
         runs.append(_gate_run(fn_name, student_fn, forward, dout, x, y))
-    _gate_verdict(fn_name, runs, hints_for)
+
+    def responses(r):
+        """The student's gate called again with dout zero and doubled."""
+        dout, x, y = r[0], r[1], r[2]
+        return upstream_responses(
+            lambda up: call_checked(fn_name, student_fn, (up["dout"], x.copy(), y.copy()),
+                                    {"dx": x.shape, "dy": y.shape}),
+            {"dx": r[5], "dy": r[6]}, {"dout": dout})
+    _gate_verdict(fn_name, runs, hints_for, responses)
 
 
 def check_add_backward(add_backward, seed=0):
