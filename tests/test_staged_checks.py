@@ -686,3 +686,23 @@ def test_a_gate_that_divides_by_the_upstream_gradient_is_said_so(seed):
         staged.check_mul_backward(mul_backward, seed=seed)
     assert "yours is divided by the upstream gradient where it should be multiplied by it" \
         in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_difference_quotient_scaled_by_the_step_is_said_as_h_squared(seed):
+    from backprop_lab.checks import staged
+
+    def numerical_gradient(f, x, h=1e-5):
+        grad = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            old = x[idx]
+            x[idx] = old + h
+            fp = f(x)
+            x[idx] = old - h
+            fm = f(x)
+            x[idx] = old
+            grad[idx] = (fp - fm) / 2 * h            # precedence: times h, not over 2h
+        return grad
+    with pytest.raises(CheckFailure) as failure:
+        staged.check_numerical_gradient_hidden(numerical_gradient, seed=seed)
+    assert "every entry of grad is exactly h**2 times the expected one" in str(failure.value)

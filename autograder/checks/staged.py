@@ -741,7 +741,7 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
              "`np.ndindex(x.shape)` (or np.nditer) and nudge `x[idx]`.",
              looks_like(lambda: _row_at_once(f, x_before, step), tol=1e-7)),
     ]
-    record = (grad, expected, hints, tol, context)
+    record = (grad, expected, hints, tol, context, step)
     if runs is None:
         _numgrad_verdict([record])
     else:
@@ -749,11 +749,17 @@ def _numgrad_case(numerical_gradient, f, x, expected, h, context, tol=1e-6,
 
 
 def _numgrad_verdict(runs) -> None:
-    for k, (grad, expected, _, tol, context) in enumerate(runs):
+    # the explainer on every case: a scale by the step (h, h**2, 1/h) or a plain number
+    explainer = Explainer([View({"grad": r[0]}, {"grad": r[1]},
+                                scalars={"h": (r[5], "the step h"),
+                                         "h**2": (r[5] ** 2, "the step h squared")})
+                           for r in runs])
+    for k, (grad, expected, _, tol, context, _step) in enumerate(runs):
         if looks_like(expected, tol=tol)(grad):
             continue
         expect_close("numerical_gradient", "grad", grad, expected, tol=tol, context=context,
                      hints=on_every_case([(r[0], r[2]) for r in runs], shown=k),
+                     explain=explainer.for_output("grad"),
                      cause="check your loop on f(x) = sum(x**2), whose gradient you know: nudge one "
                            "entry at a time, both ways, put it back before the next, and "
                            "divide the change in f by the distance between the two points.")
