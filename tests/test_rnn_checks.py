@@ -809,3 +809,17 @@ def test_dh0_taken_before_step_0s_backward_is_said_as_that_gradient(ns, seed):
         checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"],
                                   seed=seed)
     assert "dh0 equals the gradient arriving at h[:, 0]" in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("clip, said", [
+    (lambda g, c: g.copy(), "equals the array as it came (not clipped)"),
+    (lambda g, c: np.sign(g) * c, "has the same size"),
+    (lambda g, c: np.minimum(g, c), "the entries below -clip_value are wrong and the rest is "
+                                    "right")])
+def test_a_clip_by_value_slip_is_said_by_what_it_does_to_the_entries(seed, clip, said):
+    def clip_grad_value(grads, clip_value):
+        return {k: clip(g, clip_value) for k, g in grads.items()}
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_clip_grad_value(clip_grad_value, seed=seed)
+    assert said in str(failure.value)

@@ -967,8 +967,19 @@ def check_clip_grad_value(clip_grad_value, seed=0):
     clipped = _check_grad_dict(fn, out["clipped"], grads)
     total = _global_norm(grads)
     context = f"(clip_value = {clip:g})"
+    # the explainer with each array as a case of one output (a relation must hold on all)
+    explainer = Explainer([
+        View({"clipped": clipped[k]}, {"clipped": np.clip(g, -clip, clip)},
+             scalars={"clip_value": (clip, "clip_value")},
+             quantities={"g": Quantity(g, "the array as it came (not clipped)", "input")},
+             regions={"clipped": [("the entries inside [-clip_value, clip_value]",
+                                   np.abs(g) <= clip),
+                                  ("the entries above clip_value", g > clip),
+                                  ("the entries below -clip_value", g < -clip)]})
+        for k, g in grads.items()])
     for k, g in grads.items():
         expect_close(fn, f"clipped[{k!r}]", clipped[k], np.clip(g, -clip, clip),
+                     explain=explainer.for_output("clipped"),
                      context=context, cause="every entry of every array is limited to [-clip_value, clip_value] on its own.",
                      hints=[Hint(VALUE_UPPER_ONLY, looks_like(np.minimum(g, clip))),
                             Hint(VALUE_LOWER_ONLY, looks_like(np.maximum(g, -clip))),
