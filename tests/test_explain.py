@@ -779,11 +779,16 @@ def test_no_response_relation_fires_on_a_right_function(seed):
                                       (lambda e: np.sqrt(np.abs(e)), "the square root of"),
                                       (np.abs, "the absolute value"),
                                       (lambda e: 1.0 / e, "1 over the expected"),
-                                      (np.trunc, "its fractional part dropped")])
+                                      (np.trunc, "its fractional part dropped"),
+                                      (np.floor, "rounded down to a whole number")])
 def test_an_answer_that_is_a_function_of_the_right_one_is_said(seed, fn, word):
     rng = _rng(seed)
     views = [View({"g": fn(e)}, {"g": e}) for e in
              (rng.uniform(0.5, 3.0, 5) * rng.choice([-1, 1], 5), rng.uniform(0.5, 3.0, (2, 3)))]
+    if word == "rounded down to a whole number":       # negative entries: floor is not trunc
+        for v in views:
+            v.truth["g"].flat[:2] = -np.abs(v.truth["g"].flat[:2]) - 0.25
+            v.outputs["g"] = fn(v.truth["g"])
     if fn is np.abs or word == "the square root of":
         for v in views:                      # a negative entry, so that |e| is not e
             v.truth["g"].flat[0] = -abs(v.truth["g"].flat[0])
@@ -847,3 +852,14 @@ def test_rows_in_another_order_one_size_with_signs_and_a_mean_broadcast_are_said
     found = find("dx", views)
     assert found is not None and found.cause_id == cause_id, found
     assert said in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_whole_numbers_where_fractions_belong_are_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (5, 7):
+        e = rng.uniform(-3.0, 3.0, n)
+        views.append(View({"g": np.round(e * 1.7)}, {"g": e}))   # rounded, and not of e
+    found = find("g", views)
+    assert found is not None and found.cause_id == "whole-numbers", found

@@ -823,3 +823,22 @@ def test_a_clip_by_value_slip_is_said_by_what_it_does_to_the_entries(seed, clip,
     with pytest.raises(CheckFailure) as failure:
         checks.check_clip_grad_value(clip_grad_value, seed=seed)
     assert said in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_step_0_paired_with_zeros_is_not_called_a_skipped_step(ns, seed):
+    """h0 taken as zeros at step 0 gives the same dWhh as a loop that skips step 0's share:
+    the numbers cannot tell them apart, so neither cause is named for dWhh."""
+    def relu_rnn_backward(dhs, cache):
+        Whh, h0, hs = cache
+        T, H = hs.shape
+        dWhh, carry = np.zeros_like(Whh), np.zeros(H)
+        for t in reversed(range(T)):
+            delta = (dhs[t] + carry) * (hs[t] > 0)
+            dWhh += np.outer(delta, hs[t - 1] if t > 0 else np.zeros(H))
+            carry = Whh.T @ delta
+        return dWhh, carry
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"], seed=seed)
+    assert checks.RELU_SKIP not in str(failure.value)
+    assert checks.RELU_PREV_ZERO in str(failure.value)      # dh0 is right: this one fits

@@ -518,7 +518,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                      (np.abs, "the absolute value of the expected value (its sign dropped)"),
                      (lambda e: 1.0 / e, "1 over the expected value (its reciprocal)"),
                      (np.trunc, "the expected value with its fractional part dropped (as an "
-                                "integer array stores it)")):
+                                "integer array stores it)"),
+                     (np.floor, "the expected value rounded down to a whole number (as `//` "
+                                "does)")):
         add(lambda v, fn=fn: _nontrivial(v.truth[name]) and bool(np.all(np.isfinite(
             fn(_arr(v.truth[name]))))) and not close(fn(_arr(v.truth[name])),
                                                      _arr(v.truth[name]))
@@ -526,6 +528,14 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             f"@@ is {word}" if a0.size == 1 else f"every entry of @@ is {word}, entry by "
             "entry", "function-of-expected",
             "a function of the right value")
+    # whole numbers where the expected values are not: something rounds on the way
+    add(lambda v: _nontrivial(v.outputs[name]) and bool(np.all(np.isfinite(_arr(
+        v.outputs[name])))) and bool(np.all(_arr(v.outputs[name]) == np.round(_arr(
+            v.outputs[name])))) and np.mean(_arr(v.truth[name]) != np.round(_arr(
+                v.truth[name]))) > 0.5,
+        "every entry of @@ is a whole number, where the expected entries are not: something "
+        "on the way rounds (an integer array, `//`, int() or np.round)", "whole-numbers",
+        "whole numbers where fractions belong")
     # the complement: yours = 1 - expected (a share counted from the other side)
     add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)
         and close(v.outputs[name], 1.0 - _arr(v.truth[name])),

@@ -72,6 +72,8 @@ RELU_TRANSPOSED_DW = transposed_cause("dWhh", "(both ways round are (H, H), so t
 RELU_TRANSPOSED_CARRY = missing_transpose_cause("the previous state", "Whh")
 RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
              "check both ends of its range.")
+RELU_PREV_ZERO = ("at t = 0 the previous state is taken as zeros: it is h0, the initial "
+                  "state, and step 0's share of dWhh pairs its gradient with h0.")
 RELU_FORWARD_WALK = LOOP_FORWARD_CAUSE
 
 
@@ -136,8 +138,10 @@ def _relu_linearised(Whh, h0, hs, dhs, *, masks=None, prev=None, carry=None, w_s
     return dW, dh
 
 
-def _relu_hints(Whh, h0, hs, dhs, true_dW):
-    """Hints for dWhh and for dh0, by name: what each usual mistake returns on this case."""
+def _relu_hints(Whh, h0, hs, dhs, true_dW, dh0_right: bool | None = None):
+    """Hints for dWhh and for dh0, by name: what each usual mistake returns on this case.
+    `dh0_right`: whether the student's dh0 is right here; a loop that skips step 0 makes
+    it wrong, zeros in h0's place at step 0 leave it right (their dWhh are the same)."""
     T = hs.shape[0]
     memo: dict = {}
 
@@ -164,10 +168,18 @@ def _relu_hints(Whh, h0, hs, dhs, true_dW):
         (RELU_SKIP, dict(w_steps=range(1, T)), False),
         (RELU_SKIP, dict(weights=no_last, w_steps=range(T - 1)), True),
         (RELU_DW_OWN_STATE, dict(prev=hs), False),
+        # the same dWhh as skipping step 0's share: both fit, so neither is named (last, so
+        # that the memo keys of the others stay the same)
+        (RELU_PREV_ZERO, dict(prev=np.vstack([np.zeros_like(h0)[None, :], hs[:-1]])), False),
     ]
     dW_hints, dh_hints = [], []
+    needs = {RELU_PREV_ZERO: True}         # what dh0 must be for the dWhh hint to hold
     for i, (cause, kw, in_dh0) in enumerate(variants):
-        dW_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
+        need = needs.get(cause, False if cause == RELU_SKIP and not in_dh0 else None)
+        if need is not None and dh0_right is not None and dh0_right != need:
+            dW_hints.append(Hint(cause, lambda _a: False))
+        else:
+            dW_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[0])))
         if in_dh0:
             dh_hints.append(Hint(cause, looks_like(lambda i=i, kw=kw: lin(i, **kw)[1])))
     walked = once(lambda: _walked_forward(Whh, h0, hs, dhs))
@@ -215,7 +227,8 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         true_dW, true_dh0 = input_gradients(lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0],
                                             dhs)
         runs.append(({"dWhh": dWhh, "dh0": dh0}, {"dWhh": true_dW, "dh0": true_dh0}, context,
-                     _relu_hints(Whh, h0, hs, dhs, true_dW)))
+                     _relu_hints(Whh, h0, hs, dhs, true_dW,
+                                 dh0_right=looks_like(true_dh0, 1e-6)(dh0))))
     # a hint is named only when it matches on both upstreams
     probe_dhs = rng_for(seed + 1, fn + "_probe").standard_normal((T, H))
 
