@@ -1012,8 +1012,9 @@ def _key_size(key: Any) -> int:
     return len(key) if isinstance(key, (bytes, str)) else 8
 
 
-def _memoised(kind: str, compute: Callable[[], np.ndarray], *parts) -> np.ndarray:
-    """`compute()`, kept under the fingerprint of `parts`; always a new array."""
+def _memoised(kind: str, compute: Callable[[], Any], *parts) -> Any:
+    """`compute()` (an array, or a list of arrays), kept under the fingerprint of `parts`;
+    always new arrays."""
     global _memo_bytes
     try:
         key = (kind, _fingerprint(parts, {}))
@@ -1024,12 +1025,16 @@ def _memoised(kind: str, compute: Callable[[], np.ndarray], *parts) -> np.ndarra
     if kept is not None:
         _MEMO[key] = kept                         # the most recently used goes last
         _MEMO_HITS[0] += 1
-        return kept[0].copy()
+        value = kept[0]
+        return [v.copy() for v in value] if isinstance(value, tuple) else value.copy()
     _MEMO_HITS[1] += 1
     result = compute()
-    value = np.array(result, copy=True)
-    value.setflags(write=False)
-    size = _key_size(key) + value.nbytes
+    many = isinstance(result, list)
+    value = tuple(np.array(r, copy=True) for r in result) if many else \
+        np.array(result, copy=True)
+    for v in value if many else (value,):
+        v.setflags(write=False)
+    size = _key_size(key) + sum(v.nbytes for v in (value if many else (value,)))
     if size <= _MEMO_BYTES // 8:
         while _MEMO and (len(_MEMO) >= _MEMO_ENTRIES or _memo_bytes + size > _MEMO_BYTES):
             _memo_bytes -= _MEMO.pop(next(iter(_MEMO)))[1]   # the least recently used
@@ -1079,16 +1084,18 @@ def complex_step_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None
     """
     x = np.asarray(x, dtype=np.float64)
     weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    return _memoised("complex step", lambda: _complex_step(f, x, weight, h), f, x, weight, h)
 
-    def compute():
-        grad = np.zeros_like(x)
-        z = x.astype(np.complex128)
-        for i in np.ndindex(x.shape):
-            z[i] += 1j * h
-            grad[i] = float(np.sum(np.imag(np.asarray(f(z))) * weight)) / h
-            z[i] = x[i]
-        return grad
-    return _memoised("complex step", compute, f, x, weight, h)
+
+def _complex_step(f: Callable[[np.ndarray], Any], x: np.ndarray, weight, h: float
+                  ) -> np.ndarray:
+    grad = np.zeros_like(x)
+    z = x.astype(np.complex128)
+    for i in np.ndindex(x.shape):
+        z[i] += 1j * h
+        grad[i] = float(np.sum(np.imag(np.asarray(f(z))) * weight)) / h
+        z[i] = x[i]
+    return grad
 
 
 def input_gradients(forward: Callable, args: Sequence[np.ndarray], df,
@@ -1098,14 +1105,19 @@ def input_gradients(forward: Callable, args: Sequence[np.ndarray], df,
 
     `output` picks the array from what `forward` returns; by default the first item, as
     the given forwards return (out, cache)."""
-    grads = []
-    for i in range(len(args)):
-        def f(v, i=i):
-            a = list(args)
-            a[i] = v
-            return output(forward(*a))
-        grads.append(complex_step_gradient(f, args[i], df))
-    return grads
+    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+
+    def compute():
+        grads = []
+        for i in range(len(args)):
+            def f(v, i=i):
+                a = list(args)
+                a[i] = v
+                return output(forward(*a))
+            grads.append(_complex_step(f, np.asarray(args[i], dtype=np.float64), weight,
+                                       CS_STEP))
+        return grads
+    return _memoised("input gradients", compute, forward, list(args), weight, output)
 
 
 # ---------------------------------------------------------------- long sequences, large sizes
