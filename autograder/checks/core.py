@@ -986,6 +986,10 @@ def _fingerprint(value: Any, seen: dict) -> Any:
         return ("array", arr.dtype.str, arr.shape, np.ascontiguousarray(arr).tobytes())
     if type(value) in (tuple, list):
         return (type(value).__name__, tuple(_fingerprint(v, seen) for v in value))
+    if type(value) in (set, frozenset):   # of plain values only: no order to keep
+        if not all(type(v) in _PLAIN for v in value):
+            raise _Unknown
+        return (type(value).__name__, frozenset((type(v).__name__, v) for v in value))
     if type(value) is dict:
         return ("dict", tuple((_fingerprint(k, seen), _fingerprint(v, seen))
                               for k, v in value.items()))
