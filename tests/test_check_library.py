@@ -272,3 +272,32 @@ def test_a_forward_that_sees_something_else_is_differentiated_again():
     for _ in range(2):
         core.complex_step_gradient(lambda v: proxy(v), x)
     assert Proxy.calls == 2 * x.size
+
+
+def test_a_sampled_check_keeps_its_truth_but_judges_every_answer_anew():
+    """expect_sampled_gradient: the truth along its directions and at its entries is the
+    forward's, kept; each answer is still compared (a wrong one fails with the same words)."""
+    counter = type(core)("counter")
+    counter.calls = 0
+    forward = _given(counter)["forward"]
+    args, df = _case(104)
+    x, W = args
+    right = dict(zip(("dx", "dW"), core.input_gradients(forward, args, df)))
+    wrong = {"dx": right["dx"], "dW": right["dW"] * 1.1}
+
+    def check(outputs):
+        core.expect_sampled_gradient("f", lambda *a: forward(*a)[0], args, outputs, df,
+                                     np.random.default_rng(7), "here", "a cause",
+                                     coords={"dx": [([(0,), (2,)], "an entry")]})
+    counter.calls = 0
+    check(right)
+    spent = counter.calls
+    assert spent == 2 + 2                   # two directions, two entries
+    check({k: v.copy() for k, v in right.items()})
+    assert counter.calls == spent
+    messages = []
+    for _ in range(2):
+        with pytest.raises(CheckFailure) as info:
+            check(wrong)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "dW" in messages[0]

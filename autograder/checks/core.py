@@ -1177,22 +1177,34 @@ def expect_sampled_gradient(fn: str, forward: Callable, args: Sequence[np.ndarra
     names, outs = list(outputs), list(outputs.values())
     coords = coords or {}
 
-    def joint(vs):
+    def along(vs) -> float:     # the truth along vs: one forward pass
         z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
-        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
-        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+        return float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+
+    def joint(vs):
+        return sum(float(np.sum(o * v)) for o, v in zip(outs, vs)), along(vs)
+
+    def entry(i, idx):
+        vs = [np.zeros_like(a) for a in args]
+        vs[i][idx] = 1.0
+        return vs
 
     dirs = [[unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
-    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
+    entries = [(i, idx) for i, name in enumerate(names) for idxs, _ in coords.get(name, ())
+               for idx in idxs]
+    # the truth along both directions and at every sampled entry, kept (see _memoised)
+    truth = iter(_memoised("sampled", lambda: np.array(
+        [along(vs) for vs in dirs] + [along(entry(i, idx)) for i, idx in entries]),
+        forward, list(args), dirs, entries, df).tolist())
+    j_exp = (next(truth), next(truth))
+    j_got = tuple(sum(float(np.sum(o * v)) for o, v in zip(outs, vs)) for vs in dirs)
     scale = float(np.sqrt(np.mean(np.square(j_exp))))
     for i, name in enumerate(names):
         for idxs, why in coords.get(name, ()):
             g, e, labels = [], [], []
             for idx in idxs:
-                vs = [np.zeros_like(a) for a in args]
-                vs[i][idx] = 1.0
                 g.append(float(outs[i][idx]))
-                e.append(joint(vs)[1])
+                e.append(next(truth))
                 labels.append(f"{name}{list(idx)}")
             expect_samples(fn, name, g, e, labels, scale, context, why)
     try:
