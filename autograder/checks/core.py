@@ -959,6 +959,7 @@ _MEMO_ENTRIES = 16384
 _MEMO_BYTES = 32 * 2 ** 20     # keys and values together
 _memo_bytes = 0
 _MEMO_HITS = [0, 0]            # hits, misses (for measurements)
+_MEMO_LOCK = threading.Lock()
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 _BY_IDENTITY = (type(sys), type(len), np.ufunc, type(np.concatenate))
 
@@ -1025,10 +1026,12 @@ def _memoised(kind: str, compute: Callable[[], Any], *parts) -> Any:
         hash(key)
     except (_Unknown, TypeError, ValueError, ReferenceError):
         return compute()
-    kept = _MEMO.pop(key, None)
+    with _MEMO_LOCK:
+        kept = _MEMO.pop(key, None)
+        if kept is not None:
+            _MEMO[key] = kept                     # the most recently used goes last
+            _MEMO_HITS[0] += 1
     if kept is not None:
-        _MEMO[key] = kept                         # the most recently used goes last
-        _MEMO_HITS[0] += 1
         value = kept[0]
         return [v.copy() for v in value] if isinstance(value, tuple) else value.copy()
     _MEMO_HITS[1] += 1
@@ -1040,10 +1043,12 @@ def _memoised(kind: str, compute: Callable[[], Any], *parts) -> Any:
         v.setflags(write=False)
     size = _key_size(key) + sum(v.nbytes for v in (value if many else (value,)))
     if size <= _MEMO_BYTES // 8:
-        while _MEMO and (len(_MEMO) >= _MEMO_ENTRIES or _memo_bytes + size > _MEMO_BYTES):
-            _memo_bytes -= _MEMO.pop(next(iter(_MEMO)))[1]   # the least recently used
-        _MEMO[key] = (value, size)
-        _memo_bytes += size
+        with _MEMO_LOCK:
+            while _MEMO and (len(_MEMO) >= _MEMO_ENTRIES or _memo_bytes + size > _MEMO_BYTES):
+                _memo_bytes -= _MEMO.pop(next(iter(_MEMO)))[1]   # the least recently used
+            if key not in _MEMO:
+                _MEMO[key] = (value, size)
+                _memo_bytes += size
     return result
 
 
