@@ -995,7 +995,8 @@ def _fingerprint(value: Any, seen: dict) -> Any:
         return ("dict", tuple((_fingerprint(k, seen), _fingerprint(v, seen))
                               for k, v in value.items()))
     if isinstance(value, _BY_IDENTITY) or (   # modules, built-in functions, numpy's own
-            isinstance(value, type) and value.__module__.partition(".")[0] in ("builtins", "numpy")):
+            isinstance(value, type)
+            and value.__module__.partition(".")[0] in ("builtins", "numpy")):
         return ("object", value)
     if type(value) is type(_fingerprint):   # a plain Python function
         if id(value) in seen:    # the same function again: where it was first seen
