@@ -188,3 +188,116 @@ def test_sigmoid_and_relu_take_their_activation_slips_from_the_library():
         assert "activation_slips(" in source
         for slip in ("upstream_missing", "value_as_slope"):
             assert f'slips["{slip}"]' in source, (module.__name__, slip)
+
+
+# ---------------------------------------------------------------- the memo of trusted derivatives
+
+_GIVEN = compile("import numpy as np\n"
+                 "def scale(v):\n    counter.calls += 1\n    return 2.0 * v\n"
+                 "def forward(x, W):\n    return np.tanh(W @ scale(x)), None\n",
+                 "<given forward>", "exec")
+
+
+def _given(counter) -> dict:
+    """The given cells run again, as the grader does for every submission."""
+    ns = {"counter": counter}
+    exec(_GIVEN, ns)
+    return ns
+
+
+def _case(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(3), rng.standard_normal((2, 3))], rng.standard_normal(2)
+
+
+def test_the_same_trusted_derivative_is_computed_once_per_process():
+    """The same forward (its code and all it sees) at the same inputs: a second submission's
+    namespace of the same given cells reuses the first's derivatives; another input does not."""
+    import types
+    counter = types.ModuleType("counter")   # by identity: its count is not part of the key
+    counter.calls = 0
+    args, df = _case(101)
+    first = core.input_gradients(_given(counter)["forward"], args, df)
+    spent = counter.calls
+    assert spent == 3 + 6                   # one forward pass per entry
+    again = core.input_gradients(_given(counter)["forward"], [a.copy() for a in args], df.copy())
+    assert counter.calls == spent
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    other = core.input_gradients(_given(counter)["forward"], args, df * 2.0)
+    assert counter.calls == 2 * spent
+    assert all(np.allclose(2 * a, b) for a, b in zip(first, other))
+
+
+def test_a_kept_derivative_is_handed_out_as_a_new_array_each_time():
+    counter = type(core)("counter")
+    counter.calls = 0
+    args, df = _case(102)
+    fresh = core.input_gradients(_given(counter)["forward"], args, df)
+    got = core.input_gradients(_given(counter)["forward"], args, df)
+    got[0][:] = 0.0
+    got[1].setflags(write=True)
+    got[1] += 1.0
+    again = core.input_gradients(_given(counter)["forward"], args, df)
+    assert all(np.array_equal(a, b) for a, b in zip(fresh, again))
+    assert all(a.flags.writeable for a in again)
+
+
+def test_a_forward_that_sees_something_else_is_differentiated_again():
+    """A helper defined again, a closure over another value, a default changed: each is another
+    computation. What cannot be fingerprinted by value (an object, such as the grader's proxy
+    to student code) is never kept."""
+    counter = type(core)("counter")
+    counter.calls = 0
+    args, df = _case(103)
+    ns = _given(counter)
+    base = core.input_gradients(ns["forward"], args, df)
+    ns["scale"] = lambda v: 3.0 * v          # the helper the forward names, defined again
+    other = core.input_gradients(ns["forward"], args, df)
+    assert not np.allclose(base[0], other[0])
+    x = args[0]
+    for k in (1.0, 2.0):
+        got = core.complex_step_gradient(lambda v, k=k: k * np.sin(v), x)
+        assert np.allclose(got, k * np.cos(x))
+    for k in (1.0, -1.0):
+        got = core.numerical_gradient(lambda v: k * v ** 2, x.copy())
+        assert np.allclose(got, 2 * k * x, atol=1e-6)
+
+    class Proxy:
+        calls = 0
+
+        def __call__(self, v):
+            Proxy.calls += 1
+            return np.sin(v)
+    proxy = Proxy()
+    for _ in range(2):
+        core.complex_step_gradient(lambda v: proxy(v), x)
+    assert Proxy.calls == 2 * x.size
+
+
+def test_a_sampled_check_keeps_its_truth_but_judges_every_answer_anew():
+    """expect_sampled_gradient: the truth along its directions and at its entries is the
+    forward's, kept; each answer is still compared (a wrong one fails with the same words)."""
+    counter = type(core)("counter")
+    counter.calls = 0
+    forward = _given(counter)["forward"]
+    args, df = _case(104)
+    x, W = args
+    right = dict(zip(("dx", "dW"), core.input_gradients(forward, args, df)))
+    wrong = {"dx": right["dx"], "dW": right["dW"] * 1.1}
+
+    def check(outputs):
+        core.expect_sampled_gradient("f", lambda *a: forward(*a)[0], args, outputs, df,
+                                     np.random.default_rng(7), "here", "a cause",
+                                     coords={"dx": [([(0,), (2,)], "an entry")]})
+    counter.calls = 0
+    check(right)
+    spent = counter.calls
+    assert spent == 2 + 2                   # two directions, two entries
+    check({k: v.copy() for k, v in right.items()})
+    assert counter.calls == spent
+    messages = []
+    for _ in range(2):
+        with pytest.raises(CheckFailure) as info:
+            check(wrong)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "dW" in messages[0]

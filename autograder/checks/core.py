@@ -946,6 +946,113 @@ def once(make: Callable[[], Any]) -> Callable[[], Any]:
 
 # ---------------------------------------------------------------- ground truth
 
+# A memo of trusted derivatives. The checks differentiate the same trusted forward at the same
+# inputs again and again: each test's public case is the same for every submission, a hidden
+# case is the same for every test of one student, and the explainer's alternatives recompute
+# the truth. A derivative is a pure function of the forward's code, what that code can see
+# (its closure, defaults and the globals it names, fingerprinted by value all the way down)
+# and the exact bytes of its inputs, so a result is kept under that key and handed out as a
+# new copy. Anything that cannot be fingerprinted by value (a proxy to student code, an
+# object, a bound method) is never kept: it is computed every time, as before.
+_MEMO: "dict[Any, tuple[np.ndarray, int]]" = {}   # key -> (value, its size)
+_MEMO_ENTRIES = 16384
+_MEMO_BYTES = 32 * 2 ** 20     # keys and values together
+_memo_bytes = 0
+_MEMO_HITS = [0, 0]            # hits, misses (for measurements)
+_MEMO_LOCK = threading.Lock()
+_PLAIN = (type(None), bool, int, float, complex, str, bytes)
+_BY_IDENTITY = (type(sys), type(len), np.ufunc, type(np.concatenate))
+
+
+class _Unknown(Exception):
+    """A value without a fingerprint: the computation is not kept."""
+
+
+def _global_names(code) -> set:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _global_names(const)
+    return names
+
+
+def _fingerprint(value: Any, seen: dict) -> Any:
+    """A hashable key equal for two values only when they compute the same (by value)."""
+    if type(value) in _PLAIN:
+        return (type(value).__name__, value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufc":
+            raise _Unknown
+        return ("array", arr.dtype.str, arr.shape, np.ascontiguousarray(arr).tobytes())
+    if type(value) in (tuple, list):
+        return (type(value).__name__, tuple(_fingerprint(v, seen) for v in value))
+    if type(value) in (set, frozenset):   # of plain values only: no order to keep
+        if not all(type(v) in _PLAIN for v in value):
+            raise _Unknown
+        return (type(value).__name__, frozenset((type(v).__name__, v) for v in value))
+    if type(value) is dict:
+        return ("dict", tuple((_fingerprint(k, seen), _fingerprint(v, seen))
+                              for k, v in value.items()))
+    if isinstance(value, _BY_IDENTITY) or (   # modules, built-in functions, numpy's own
+            isinstance(value, type)
+            and value.__module__.partition(".")[0] in ("builtins", "numpy")):
+        return ("object", value)
+    if type(value) is type(_fingerprint):   # a plain Python function
+        if id(value) in seen:    # the same function again: where it was first seen
+            return ("seen", seen[id(value)][0])
+        seen[id(value)] = (len(seen), value)
+        code = value.__code__
+        names = sorted(n for n in _global_names(code) if n in value.__globals__)
+        return ("function", code,
+                _fingerprint(value.__defaults__, seen),
+                _fingerprint(value.__kwdefaults__, seen),
+                tuple(_fingerprint(c.cell_contents, seen) for c in value.__closure__ or ()),
+                tuple((n, _fingerprint(value.__globals__[n], seen)) for n in names))
+    raise _Unknown
+
+
+def _key_size(key: Any) -> int:
+    if isinstance(key, tuple):
+        return sum(_key_size(k) for k in key)
+    return len(key) if isinstance(key, (bytes, str)) else 8
+
+
+def _memoised(kind: str, compute: Callable[[], Any], *parts) -> Any:
+    """`compute()` (an array, or a list of arrays), kept under the fingerprint of `parts`;
+    always new arrays."""
+    global _memo_bytes
+    try:
+        key = (kind, _fingerprint(parts, {}))
+        hash(key)
+    except (_Unknown, TypeError, ValueError, ReferenceError):
+        return compute()
+    with _MEMO_LOCK:
+        kept = _MEMO.pop(key, None)
+        if kept is not None:
+            _MEMO[key] = kept                     # the most recently used goes last
+            _MEMO_HITS[0] += 1
+    if kept is not None:
+        value = kept[0]
+        return [v.copy() for v in value] if isinstance(value, tuple) else value.copy()
+    _MEMO_HITS[1] += 1
+    result = compute()
+    many = isinstance(result, list)
+    value = tuple(np.array(r, copy=True) for r in result) if many else \
+        np.array(result, copy=True)
+    for v in value if many else (value,):
+        v.setflags(write=False)
+    size = _key_size(key) + sum(v.nbytes for v in (value if many else (value,)))
+    if size <= _MEMO_BYTES // 8:
+        with _MEMO_LOCK:
+            while _MEMO and (len(_MEMO) >= _MEMO_ENTRIES or _memo_bytes + size > _MEMO_BYTES):
+                _memo_bytes -= _MEMO.pop(next(iter(_MEMO)))[1]   # the least recently used
+            if key not in _MEMO:
+                _MEMO[key] = (value, size)
+                _memo_bytes += size
+    return result
+
+
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
                        h: float = 1e-5) -> np.ndarray:
     """Centered-difference gradient of sum(f(x) * df) with respect to x (trusted).
@@ -957,18 +1064,21 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None,
     if x.dtype != np.float64:
         raise TypeError("numerical_gradient needs a float64 array")
     weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        plus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
-        x[i] = old - h
-        minus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
+
+    def compute():
+        grad = np.zeros_like(x)
+        it = np.nditer(x, flags=["multi_index"])
+        for _ in it:
+            i = it.multi_index
+            old = x[i]
+            x[i] = old + h
+            plus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
+            x[i] = old - h
+            minus = float(np.sum(np.asarray(f(x), dtype=np.float64) * weight))
+            x[i] = old
+            grad[i] = (plus - minus) / (2 * h)
+        return grad
+    return _memoised("centered", compute, f, x, weight, h)
 
 
 # The step of every complex-step derivative: Im f(x + ih) / h has no cancellation, and h**2
@@ -984,6 +1094,11 @@ def complex_step_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, df=None
     """
     x = np.asarray(x, dtype=np.float64)
     weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+    return _memoised("complex step", lambda: _complex_step(f, x, weight, h), f, x, weight, h)
+
+
+def _complex_step(f: Callable[[np.ndarray], Any], x: np.ndarray, weight, h: float
+                  ) -> np.ndarray:
     grad = np.zeros_like(x)
     z = x.astype(np.complex128)
     for i in np.ndindex(x.shape):
@@ -1000,14 +1115,19 @@ def input_gradients(forward: Callable, args: Sequence[np.ndarray], df,
 
     `output` picks the array from what `forward` returns; by default the first item, as
     the given forwards return (out, cache)."""
-    grads = []
-    for i in range(len(args)):
-        def f(v, i=i):
-            a = list(args)
-            a[i] = v
-            return output(forward(*a))
-        grads.append(complex_step_gradient(f, args[i], df))
-    return grads
+    weight = 1.0 if df is None else np.asarray(df, dtype=np.float64)
+
+    def compute():
+        grads = []
+        for i in range(len(args)):
+            def f(v, i=i):
+                a = list(args)
+                a[i] = v
+                return output(forward(*a))
+            grads.append(_complex_step(f, np.asarray(args[i], dtype=np.float64), weight,
+                                       CS_STEP))
+        return grads
+    return _memoised("input gradients", compute, forward, list(args), weight, output)
 
 
 # ---------------------------------------------------------------- long sequences, large sizes
@@ -1063,22 +1183,34 @@ def expect_sampled_gradient(fn: str, forward: Callable, args: Sequence[np.ndarra
     names, outs = list(outputs), list(outputs.values())
     coords = coords or {}
 
-    def joint(vs):
+    def along(vs) -> float:     # the truth along vs: one forward pass
         z = [a + 1j * CS_STEP * v for a, v in zip(args, vs)]
-        got = sum(float(np.sum(o * v)) for o, v in zip(outs, vs))
-        return got, float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+        return float(np.sum(np.imag(forward(*z)) * df)) / CS_STEP
+
+    def joint(vs):
+        return sum(float(np.sum(o * v)) for o, v in zip(outs, vs)), along(vs)
+
+    def entry(i, idx):
+        vs = [np.zeros_like(a) for a in args]
+        vs[i][idx] = 1.0
+        return vs
 
     dirs = [[unit_vector(rng, a.shape) / np.sqrt(len(args)) for a in args] for _ in range(2)]
-    j_got, j_exp = zip(*[joint(vs) for vs in dirs])
+    entries = [(i, idx) for i, name in enumerate(names) for idxs, _ in coords.get(name, ())
+               for idx in idxs]
+    # the truth along both directions and at every sampled entry, kept (see _memoised)
+    truth = iter(_memoised("sampled", lambda: np.array(
+        [along(vs) for vs in dirs] + [along(entry(i, idx)) for i, idx in entries]),
+        forward, list(args), dirs, entries, df).tolist())
+    j_exp = (next(truth), next(truth))
+    j_got = tuple(sum(float(np.sum(o * v)) for o, v in zip(outs, vs)) for vs in dirs)
     scale = float(np.sqrt(np.mean(np.square(j_exp))))
     for i, name in enumerate(names):
         for idxs, why in coords.get(name, ()):
             g, e, labels = [], [], []
             for idx in idxs:
-                vs = [np.zeros_like(a) for a in args]
-                vs[i][idx] = 1.0
                 g.append(float(outs[i][idx]))
-                e.append(joint(vs)[1])
+                e.append(next(truth))
                 labels.append(f"{name}{list(idx)}")
             expect_samples(fn, name, g, e, labels, scale, context, why)
     try:
