@@ -189,7 +189,15 @@ def say_number(c: float) -> str | None:
 
 
 def _named_factors(view: View) -> list[tuple[str, float]]:
-    """(how it is said, value) for every factor a size or a declared scalar gives."""
+    """(how it is said, value) for every factor a size or a declared scalar gives (made
+    once per view: the sizes and scalars of a view do not change)."""
+    kept = view.__dict__.get("_named_factors")
+    if kept is None:
+        kept = view.__dict__["_named_factors"] = _make_named_factors(view)
+    return list(kept)
+
+
+def _make_named_factors(view: View) -> list[tuple[str, float]]:
     out = []
     for name, v in view.sizes.items():
         if v and int(v) > 1:
