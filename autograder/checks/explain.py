@@ -1144,8 +1144,11 @@ def _reweighted_terms(name: str, first: View) -> list[_Claim]:
                  ("as it is", lambda v: 1.0)] + [f for f in factors
                                                  if " as a factor instead of " not in f[0]]
         for l1, l2 in itertools.combinations(labels, 2):
-            for (w1, g1), (w2, g2) in itertools.product(plain, plain):
+            keep = _pair_candidates(first, name, l1, l2, plain, value, scale)
+            for j, ((w1, g1), (w2, g2)) in enumerate(itertools.product(plain, plain)):
                 if w1 == "as it is" or w2 == "as it is":
+                    continue
+                if j not in keep:
                     continue
                 picks = [(l1, g1), (l2, g2)]
                 if fits(first, picks):
@@ -1184,6 +1187,34 @@ def _per_row_factor(v: View, label: str, name: str) -> list | None:
             sum(abs(k - 1.0) > 1e-6 for k in ks) < 2:
         return None
     return ks
+
+
+def _pair_candidates(v: View, name: str, l1: str, l2: str, plain: list, value,
+                     scale: float) -> set:
+    """The indices into product(plain, plain) of the pairs (c1, c2) that may fit yours =
+    expected + (c1 - 1) t1 + (c2 - 1) t2 on case v: every pair at once, with numpy, by the
+    test `close` makes (with twice its tolerance). Only a filter: every pair kept is still
+    checked in full, so the claims are the same as trying every pair."""
+    t1, t2 = _term_of(v, l1, name), _term_of(v, l2, name)
+    a, e = _arr(v.outputs[name]).ravel(), _arr(v.truth[name]).ravel()
+    rows, idx = [], []
+    for i, (_w, get) in enumerate(plain):
+        c = value(get, v)
+        if c is not None:
+            rows.append((_arr(c) - 1.0, i))
+    if not rows:
+        return set()
+    R = np.array([(np.broadcast_to(c, t1.shape) * t1).ravel() for c, _ in rows])
+    S = np.array([(np.broadcast_to(c, t2.shape) * t2).ravel() for c, _ in rows])
+    idx = [i for _, i in rows]
+    n, floor, keep = len(plain), 1e-7 * scale, set()
+    with np.errstate(all="ignore"):
+        for r, i in zip(R, idx):
+            P = e + r + S
+            err = np.max(np.abs(a - P) / np.maximum(np.maximum(np.abs(a), np.abs(P)), floor),
+                         axis=1)
+            keep.update(i * n + idx[j] for j in np.nonzero(~(err > 2 * MATCH_TOL))[0])
+    return keep
 
 
 def _alternative(view: View, label: str, name: str):
