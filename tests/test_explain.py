@@ -13,7 +13,10 @@ import pytest
 
 from backprop_lab.checks import explain
 from backprop_lab.checks.core import CheckFailure, StudentCodeError, expect_close
-from backprop_lab.checks.explain import Explainer, Layout, Quantity, View, find, response_finding
+from backprop_lab.checks.explain import (
+    Explainer, Layout, Quantity, Sweep, View, elementwise_derivative, find, response_finding,
+    sweep_finding,
+)
 from notebook_tools import cells_for, run_test_cell, solution_namespace, source_test_cells
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,7 +293,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said, inner, responded = [], 0, 0
+    said, inner, responded, swept = [], 0, 0, 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
@@ -308,9 +311,17 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
             if found is not None:
                 said.append(found.text)
         responded += sum(r.get() is not None for v in views for r in v.responses.values())
+        # and the elementwise backward passes called along a grid of their input
+        for v in views:
+            if v.sweep is not None:
+                swept += 1
+                found = sweep_finding(next(iter(v.outputs)), v.sweep)
+                if found is not None:
+                    said.append(found.text)
     assert not said, said[:5]
     assert inner > 0                   # the inner gradients were asked on these runs
     assert responded > 100             # and the responses were called and answered
+    assert swept > 5                   # and the sweeps ran
 
 
 # ---------------------------------------------------------------- no finished formula
@@ -863,3 +874,90 @@ def test_whole_numbers_where_fractions_belong_are_said(seed):
         views.append(View({"g": np.round(e * 1.7)}, {"g": e}))   # rounded, and not of e
     found = find("g", views)
     assert found is not None and found.cause_id == "whole-numbers", found
+
+
+# ---------------------------------------------------------------- round 4 (issue #27)
+
+def _rectifier(x):
+    return np.maximum(x, 0.0)
+
+
+def _sweep_of(student, forward=_rectifier, width=3, marks=None):
+    return Sweep("a", student, lambda x, up: elementwise_derivative(forward, x, up), width,
+                 marks or {})
+
+
+def test_a_sweep_says_where_an_elementwise_rule_switches():
+    """A mask with its threshold elsewhere (a truncation to int, a comparison with the slope)
+    is read off along the input: the same values, another switching point, named after a
+    declared value when it is one."""
+    found = sweep_finding("da", _sweep_of(lambda x, up: up * (x.astype(int) > 0)))
+    assert found.cause_id == "local-rule-switch"
+    assert "0 where a < 1, 1 where a > 1" in found.text and "switches at a = 1 where the right " \
+        "one switches at a = 0" in found.text
+    slope = 0.23
+    found = sweep_finding("da", _sweep_of(
+        lambda x, up: up * np.where(x > slope, 1.0, slope),
+        lambda x: np.where(x > 0, x, slope * x), marks={"the slope": slope}))
+    assert "switches at a = the slope (0.23)" in found.text
+
+
+def test_a_sweep_says_other_values_and_a_rule_that_follows_the_upstream_sign():
+    found = sweep_finding("da", _sweep_of(lambda x, up: up * np.where(x > 0, 1.0, 0.99),
+                                          lambda x: np.where(x > 0, x, 0.01 * x)))
+    assert found.cause_id == "local-rule-values" and "1 minus the right value" in found.text
+    found = sweep_finding("da", _sweep_of(lambda x, up: up * (up * x > 0)))
+    assert found.cause_id == "local-rule-upstream-sign"
+    assert "0 where a < 0, 1 where a > 0 for a positive upstream gradient, and 1 where a < 0, " \
+        "0 where a > 0 for a negative one" in found.text
+
+
+def test_a_sweep_says_nothing_for_a_right_rule_or_one_of_many_pieces():
+    assert sweep_finding("da", _sweep_of(lambda x, up: up * (x > 0))) is None
+    # the value used as the slope: no rule of a few pieces, nothing said
+    assert sweep_finding("da", _sweep_of(lambda x, up: up * np.maximum(x, 0))) is None
+    # a call that fails, or returns another shape, says nothing
+    assert sweep_finding("da", _sweep_of(lambda x, up: 1 / 0)) is None
+    assert sweep_finding("da", _sweep_of(lambda x, up: up[:, :1])) is None
+
+
+def _two(rng, make, **declared):
+    views = []
+    for n in (4, 6):
+        e = rng.standard_normal((n, 5)) + 0.1
+        views.append(View({"dx": make(e, n)}, {"dx": e}, **{k: f(e, n) for k, f in
+                                                         declared.items()}))
+    return views
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_clipped_answer_a_running_total_and_a_slice_left_at_zero_are_said(seed):
+    rng = _rng(seed)
+    found = find("dx", _two(rng, lambda e, n: np.clip(e, -0.3, 0.3)))
+    assert found.cause_id == "clipped" and "from -0.3 to 0.3" in found.text
+    layout = Layout(axes={"dx": {0: "time step"}})
+    views = _two(rng, lambda e, n: np.flip(np.cumsum(np.flip(e, 0), 0), 0))
+    found = find("dx", views, layout)
+    assert found.cause_id == "running-total" and "time steps t to T-1" in found.text
+
+    def last_column_zero(e, n):
+        a = e.copy()
+        a[:, -1] = 0
+        return a
+    found = find("dx", _two(rng, last_column_zero))
+    assert found.cause_id == "edge-left-zero" and "the last column" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_number_beyond_a_value_and_a_count_off_by_one_are_said(seed):
+    rng = _rng(seed)
+
+    def floored(e, n):
+        return np.where(np.abs(e) < 0.5, 0.7, e)
+    views = _two(rng, floored, quantities=lambda e, n: {
+        "q": Quantity(np.abs(e), "the size |x|", "input")})
+    found = find("dx", views)
+    assert found.cause_id == "one-number-beyond-a-value"
+    assert "right where the size |x| is above" in found.text and "0.7" in found.text
+    found = find("dx", _two(rng, lambda e, n: e * n / (n - 1), sizes=lambda e, n: {"N": n}))
+    assert found.cause_id == "scale-N/(N-1)" and "N/(N-1) times" in found.text

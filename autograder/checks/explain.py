@@ -109,6 +109,8 @@ class View:
     # the student's function called again on part of its upstream gradient (see
     # upstream_responses): key -> Response
     responses: dict = field(default_factory=dict)
+    # an elementwise backward pass called along a grid of its input (see Sweep)
+    sweep: Any = None
 
 
 @dataclass
@@ -212,6 +214,10 @@ def _make_named_factors(view: View) -> list[tuple[str, float]]:
         # not a product that is 1 (D/H with D == H: no factor at all, said as one)
         if n1.split("/")[-1] != n2.split("/")[-1] and abs(abs(v1 * v2) - 1.0) > 1e-12:
             out.append((_times(n1, n2), v1 * v2))
+    # one too many or too few counted (N/(N-1): a sample variance's habit, a count off by one)
+    for name, v in view.sizes.items():
+        if v and int(v) > 2:
+            out += [(f"{name}/({name}-1)", v / (v - 1.0)), (f"({name}-1)/{name}", (v - 1.0) / v)]
     out += [(f"-{n}", -v) for n, v in list(out)]
     return out
 
@@ -375,6 +381,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
         # name the factor when 1/2 says it
         single = [s for s in named if not _composite(s)]
+        # (a count off by one, N/(N-1), is tried beside 2/N, not instead of it)
+        sized = [s for s in named if "-1)" not in s]
         said = list(single)
         plain = say_number(c0)
         if plain in _COMMON_PLAIN:
@@ -385,16 +393,21 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             # a product of two sizes (1/(N*T): a mean over every entry) before the plain
             # 1/10 it gives; a quotient (D/H) stays after it
             said += [s for s in named if _composite(s) and "*" in s]
+            # a count off by one (N/(N-1)) before the plain number it gives, unless a
+            # quotient of two sizes gives it too (H/D)
+            if not [s for s in named if _composite(s) and "*" not in s and "-1)" not in s]:
+                said += [s for s in named if "-1)" in s]
             said.append(plain)
-        elif not named and c0 != 0 and abs(c0 - 1) > 1e-6:
+        elif not sized and c0 != 0 and abs(c0 - 1) > 1e-6:
             said.append(repr(round(c0, 12)))
-        if not named and c0 != 0:
+        if not sized and c0 != 0:
             # a small number times one size (2/N: the mean and a factor 2)
             for n, v in _named_factors(first):
                 k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
                 if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
                     said.append(f"{k} x {n}")
-        said += [s for s in named if _composite(s) and s not in said]
+        said += [s for s in named if _composite(s) and s not in said and "-1)" not in s]
+        said += [s for s in named if s not in said]
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)
@@ -544,6 +557,93 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         "every entry of @@ is a whole number, where the expected entries are not: something "
         "on the way rounds (an integer array, `//`, int() or np.round)", "whole-numbers",
         "whole numbers where fractions belong")
+    # limited to a band: yours = the expected value clipped to [-c, c] (a clip, np.clip)
+    if a0.size > 1:
+        def clipped(v):
+            a, e = _arr(v.outputs[name]), _arr(v.truth[name])
+            c = float(np.max(np.abs(a), initial=0.0))
+            return c if c > 0 and np.any(np.abs(e) > c * (1 + 1e-6)) and close(
+                a, np.clip(e, -c, c)) else None
+        def clipped_text(v):
+            c, e = clipped(v), _arr(v.truth[name])
+            if np.all(e >= 0) or np.all(e <= 0):
+                sign = "" if np.all(e >= 0) else "-"
+                return (f"@@ is the expected value capped at {sign}{c:.4g}: where the expected "
+                        f"entry is smaller in size yours is right, where it is larger yours is "
+                        f"{sign}{c:.4g}")
+            return (f"@@ is the expected value limited to the band from -{c:.4g} to {c:.4g}: "
+                    "where the expected entry is smaller in size yours is right, where it is "
+                    "larger yours is cut to the edge of the band")
+        add(lambda v: clipped(v) is not None, clipped_text,
+            "clipped", "the right value clipped to a band")
+    # a running total along a time axis: yours at t is the sum of the expected values of the
+    # steps t..T-1 (or 0..t), where each step needs its own
+    for axis, word in layout.axes.get(name, {}).items():
+        if "step" not in word or a0.ndim <= axis or a0.shape[axis] < 2:
+            continue
+        for backward, span in ((True, f"{word}s t to T-1"), (False, f"{word}s 0 to t")):
+            def running(v, axis=axis, backward=backward):
+                e = _arr(v.truth[name])
+                if backward:
+                    return np.flip(np.cumsum(np.flip(e, axis), axis=axis), axis)
+                return np.cumsum(e, axis=axis)
+            add(lambda v, running=running: _nontrivial(v.truth[name])
+                and close(v.outputs[name], running(v)),
+                f"at each {word} t, @@ holds the sum of the expected values of the {span}: a "
+                f"running total, where each {word} needs its own value",
+                "running-total", "a running total along the steps")
+    # zeros in the first or last slice along an axis, right everywhere else (never filled)
+    for axis in range(a0.ndim):
+        if a0.shape[axis] < 2:
+            continue
+        for idx in (-1, 0):
+            def edge_zero(v, axis=axis, idx=idx):
+                a, e = _arr(v.outputs[name]), _arr(v.truth[name])
+                return a.ndim > axis and a.shape[axis] > 1 and not np.any(
+                    np.take(a, idx, axis=axis)) and bool(np.all(np.take(e, idx, axis=axis)
+                                                                != 0)) and close(
+                    np.delete(a, idx, axis=axis), np.delete(e, idx, axis=axis),
+                    scale=float(np.max(np.abs(e))))
+            place = (_slice_words(a0.ndim, axis, idx) if a0.ndim > 1 else
+                     f"the {'first' if idx == 0 else 'last'} entry (index {idx})")
+            add(edge_zero, f"@@ is right everywhere except {place}, which is all zeros "
+                f"(never filled) where the expected values are not",
+                "edge-left-zero", "the first or last slice left at zero")
+    # right on one side of a value of a declared quantity, one number on the other (a floor,
+    # a guard, a default that takes over below some value)
+    # (where the output has declared regions, the extent says it with their names)
+    for k, q in first.quantities.items():
+        if _arr(q.value).shape != a0.shape or a0.size < 4 or first.regions.get(name) or \
+                first.thresholds.get(name):
+            continue
+        for below in (True, False):
+            def band(v, k=k, below=below):
+                if k not in v.quantities:
+                    return None
+                a, e, x = _arr(v.outputs[name]), _arr(v.truth[name]), _arr(v.quantities[k].value)
+                if x.shape != a.shape:
+                    return None
+                bad = _rel_err(a, e) > 1e-6
+                if bad.sum() < 2 or (~bad).sum() < 2:
+                    return None
+                lo, hi = ((float(x[bad].max()), float(x[~bad].min())) if below else
+                          (float(x[~bad].max()), float(x[bad].min())))
+                there = a[bad]
+                if not lo < hi or np.ptp(there) > 1e-9 * max(float(np.max(np.abs(there))),
+                                                             1e-300):
+                    return None
+                return lo, hi, float(there[0])
+
+            def band_text(v, band=band, below=below, label=q.label):
+                lo, hi, c = band(v)
+                cut = _switch(lo, hi, {}, 0)[1]
+                side, other = ("below", "above") if below else ("above", "below")
+                there = ("0 there (nothing passes)" if c == 0 else
+                         f"the same number there, {c:.6g}")
+                return (f"@@ is right where {label} is {other} {cut} and wrong wherever it is "
+                        f"{side}: every entry of yours is {there}")
+            add(lambda v, band=band: band(v) is not None, band_text,
+                "one-number-beyond-a-value", "one number beyond a value of a quantity")
     # the complement: yours = 1 - expected (a share counted from the other side)
     add(lambda v: _nontrivial(v.truth[name]) and np.all(_arr(v.truth[name]) != 0.5)
         and close(v.outputs[name], 1.0 - _arr(v.truth[name])),
@@ -2100,6 +2200,159 @@ def response_finding(name: str, views: Sequence[View], layout: Layout = Layout()
                 return f
     return None
 
+# ---------------------------------------------------------------- sweeps: an elementwise rule
+
+# The values an elementwise backward pass is called on: -3 to 3, 0.01 apart, never 0 (a kink).
+SWEEP_GRID = np.linspace(-3.0, 3.0, 601) + 0.005
+
+
+@dataclass
+class Sweep:
+    """An elementwise backward pass (a ReLU's, a Leaky ReLU's) called again along a grid of
+    its input (`View.sweep`), with the upstream gradient 1 and -1 everywhere: what it
+    returns is the local derivative the student's code uses, read off for every value of the
+    input and said as a rule of a few pieces ("1 where a > 1, 0 where a < 1") beside the
+    right one's.
+
+    variable: the input as a student reads it ("a");
+    call(x, up): the student's output for input x (G, H) and upstream gradient up (G, H), or
+        None; truth(x, up): the right output (see elementwise_derivative);
+    width: H, the units (columns), each swept alike;
+    marks: label -> one value per unit (or one for all) that a switching point may be
+        ("the slope in the cache", "the unit's alpha")."""
+
+    variable: str
+    call: Callable
+    truth: Callable
+    width: int
+    marks: dict = field(default_factory=dict)
+
+
+def elementwise_derivative(forward: Callable, x, up, h: float = 1e-6) -> np.ndarray:
+    """`up` times the derivative of an elementwise `forward` at every entry of x at once
+    (centered differences, every entry moved together: exact to rounding away from kinks)."""
+    x = np.array(x, dtype=np.float64)
+    return (_arr(forward(x + h)) - _arr(forward(x - h))) / (2.0 * h) * _arr(up)
+
+
+def _segments(values, grid, tol: float = 1e-6) -> list | None:
+    """[(first x, last x, value)] of the runs of one value along the grid; None for more
+    than four runs (then it is no rule of a few pieces)."""
+    out: list = []
+    for x, v in zip(grid, values):
+        v = float(v)
+        if out and abs(v - out[-1][2]) <= tol * max(1.0, abs(v), abs(out[-1][2])):
+            out[-1][1] = x
+        else:
+            if len(out) == 4:
+                return None
+            out.append([x, x, v])
+    return [tuple(seg) for seg in out]
+
+
+def _num(v: float) -> str:
+    return "0" if abs(v) < 1e-12 else f"{v:.4g}"
+
+
+def _switch(lo: float, hi: float, marks: dict, j: int) -> tuple[float, str]:
+    """Where a rule switches between grid points lo and hi: a declared mark that lies there
+    ("the slope in the cache (0.2)"), else the roundest number there."""
+    for label, vals in marks.items():
+        m = float(np.ravel(vals)[j] if np.ndim(vals) else vals)
+        if lo <= m <= hi and abs(m) > 1e-12:
+            return m, f"{label} ({m:.3g})"
+    for digits in (0, 1, 2):
+        r = round((lo + hi) / 2, digits)
+        if lo <= r <= hi:
+            return r, _num(r)
+    return (lo + hi) / 2, _num((lo + hi) / 2)
+
+
+def _rule_words(segs: list, var: str, marks: dict, j: int) -> str:
+    if len(segs) == 1:
+        return f"{_num(segs[0][2])} for every {var}"
+    cuts = [_switch(segs[i][1], segs[i + 1][0], marks, j)[1] for i in range(len(segs) - 1)]
+    words = []
+    for i, (_, _, v) in enumerate(segs):
+        cond = (f"{var} < {cuts[0]}" if i == 0 else f"{var} > {cuts[-1]}" if i == len(segs) - 1
+                else f"{cuts[i - 1]} < {var} < {cuts[i]}")
+        words.append(f"{_num(v)} where {cond}")
+    return ", ".join(words)
+
+
+def _value_note(mine: float, right: float) -> str:
+    if abs(mine) < 1e-12:
+        return "nothing passes there"
+    if abs(mine + right) <= 1e-6 * max(1.0, abs(right)) and abs(right) > 1e-12:
+        return "the right value's negative"
+    if abs(mine - (1.0 - right)) <= 1e-6 and abs(right) > 1e-12:
+        return "1 minus the right value"
+    if abs(right) > 1e-12:
+        said = say_number(mine / right)
+        if said not in (None, "1"):
+            return f"{said} times the right value"
+    return ""
+
+
+def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
+    """The rule the student's elementwise backward pass follows along its input, beside
+    the right one, when they differ (on the grid, for a positive or a negative upstream
+    gradient); None when they agree or the student's is no rule of a few pieces."""
+    grid, var = SWEEP_GRID, sweep.variable
+    x = np.repeat(grid[:, None], sweep.width, axis=1)
+    spent = [0.0]
+    local = {}
+    for sign in (1.0, -1.0):
+        up = np.full(x.shape, sign)
+        got = _once(lambda up=up: sweep.call(x.copy(), up.copy()), spent)()
+        if got is None or _arr(got).shape != x.shape or not np.all(np.isfinite(_arr(got))):
+            return None
+        local[sign] = (_arr(got) / sign, _arr(sweep.truth(x.copy(), up.copy())) / sign)
+    (mine, right), (mine_neg, right_neg) = local[1.0], local[-1.0]
+    differs = [j for j in range(sweep.width)
+               if not (close(mine[:, j], right[:, j], 1e-6) and close(mine_neg[:, j],
+                                                                      right_neg[:, j], 1e-6))]
+    if not differs or not close(right, right_neg, 1e-6):
+        return None
+    j = differs[0]
+    yours, yours_neg, truth = (_segments(m[:, j], grid) for m in (mine, mine_neg, right))
+    if yours is None or yours_neg is None or truth is None:
+        return None
+    same_units = all(close(m, m[:, :1] * np.ones_like(m), 1e-6) for m in (mine, mine_neg, right))
+    where = "" if sweep.width == 1 or same_units else f" for unit {j} (column {j} of @@)"
+    head = (f"called again on inputs {var} from -3 to 3{where}, your @@ divided by the "
+            f"upstream gradient (the local derivative your code uses) is ")
+    right_words = _rule_words(truth, var, sweep.marks, j)
+    if not close(mine[:, j], mine_neg[:, j], 1e-6):
+        return Finding(
+            head + f"{_rule_words(yours, var, sweep.marks, j)} for a positive upstream "
+            f"gradient, and {_rule_words(yours_neg, var, sweep.marks, j)} for a negative one: "
+            f"which entries pass depends on the sign of the upstream gradient, where it "
+            f"depends on {var} alone (the right one is {right_words} for either sign)",
+            "local-rule-upstream-sign", "the local derivative depends on the upstream's sign",
+            checked=False)
+    text = head + f"{_rule_words(yours, var, sweep.marks, j)}; the right one is {right_words}"
+    cause, title = "local-rule-values", "the local derivative has other values"
+    if len(yours) == len(truth) and all(abs(a[2] - b[2]) <= 1e-6 * max(1.0, abs(b[2]))
+                                        for a, b in zip(yours, truth)):
+        cuts = [_switch(yours[i][1], yours[i + 1][0], sweep.marks, j)[1]
+                for i in range(len(yours) - 1)]
+        right_cuts = [_switch(truth[i][1], truth[i + 1][0], sweep.marks, j)[1]
+                      for i in range(len(truth) - 1)]
+        text += (f": the same values, but yours switches at {var} = {', '.join(cuts)} where "
+                 f"the right one switches at {var} = {', '.join(right_cuts)}")
+        cause, title = "local-rule-switch", "the local derivative switches at the wrong point"
+    elif [s[:2] for s in yours] == [s[:2] for s in truth]:
+        notes = []
+        for (lo, hi, v), (_, _, t) in zip(yours, truth):
+            if abs(v - t) > 1e-6 * max(1.0, abs(t)):
+                note = _value_note(v, t)
+                notes.append(f"where {var} is from {lo:.3g} to {hi:.3g} yours is {_num(v)} "
+                             f"and the right one {_num(t)}" + (f" ({note})" if note else ""))
+        text += ": the same switching point, other values: " + "; ".join(notes)
+    return Finding(text, cause, title, checked=False)
+
+
 class Explainer:
     """The relations for one graded function over the cases a check ran: `for_output(name)`
     gives what `expect_close(explain=...)` asks, only when that output is wrong."""
@@ -2131,6 +2384,21 @@ class Explainer:
         if key not in self._memo:
             try:
                 self._memo[key] = response_finding(name, self.views(), self.layout)
+            except Exception:      # the explainer never breaks a check
+                self._memo[key] = None
+        return self._memo[key]
+
+    def sweep_finding(self, name: str) -> Finding | None:
+        """The rule an elementwise backward pass follows along its input (`View.sweep`),
+        beside the right one, when they differ: see sweep_finding."""
+        key = "\0sweep " + name
+        if key not in self._memo:
+            try:
+                views = self.views()
+                wrong = [v for v in views if name in v.outputs and name in v.truth
+                         and not close(v.outputs[name], v.truth[name], tol=1e-6)]
+                self._memo[key] = sweep_finding(name, wrong[0].sweep) \
+                    if wrong and wrong[0].sweep is not None else None
             except Exception:      # the explainer never breaks a check
                 self._memo[key] = None
         return self._memo[key]
@@ -2187,6 +2455,9 @@ class Explainer:
             found = self.finding(name)
             if found is not None and not found.weak:
                 return found
+            rule = self.sweep_finding(name)
+            if rule is not None:
+                return rule
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
                 return inner
@@ -2341,6 +2612,13 @@ def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: 
 # ---------------------------------------------------------------- human titles of the ids
 
 _TITLES = {
+    "clipped": "the right value clipped to a band",
+    "one-number-beyond-a-value": "one number beyond a value of a quantity",
+    "running-total": "a running total along the steps",
+    "edge-left-zero": "the first or last slice left at zero",
+    "local-rule-upstream-sign": "the local derivative depends on the upstream's sign",
+    "local-rule-values": "the local derivative has other values",
+    "local-rule-switch": "the local derivative switches at the wrong point",
     "all-zeros": "an output that is all zeros",
     "constant": "one number in every entry",
     "sign-flipped": "the sign is flipped",

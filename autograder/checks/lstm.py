@@ -365,6 +365,12 @@ def _step_declared(step_forward, case) -> dict:
                   "next_c": Quantity(next_c, "next_c (cached)", "cache")}
     quantities.update({k: Quantity(v, f"the {k} (cached)", "gate")
                        for k, v in zip(_GATES, (i, f, o, g))})
+    # each gate's local derivative, which a slip may put where the gate itself belongs
+    quantities.update({f"{k[-1]}'": Quantity(v * (1 - v), f"the {k}'s local derivative "
+                                                         f"{k[-1]}*(1-{k[-1]})", "gate-local")
+                       for k, v in zip(_GATES[:3], (i, f, o))})
+    quantities["g'"] = Quantity(1 - g ** 2, f"the {_GATES[3]}'s local derivative 1-g**2",
+                                "gate-local")
     quantities["next_h"] = Quantity(o * np.tanh(next_c), "next_h (this step's output)", "state")
     quantities["x"] = Quantity(x, "the input x", "input")
     da = _step_da(step_forward, args, dnh, dnc)

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import Explainer, Quantity, View, partial_upstream, upstream_responses
+from .explain import (
+    Explainer, Quantity, Sweep, View, elementwise_derivative, partial_upstream,
+    upstream_responses,
+)
 from .core import (
     NUMBER, Activation, CheckFailure, Hint, StudentCodeError, activation_slips, away_from,
     call_and_check_inputs,
@@ -121,11 +124,23 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
              looks_like(truth + 0.01 * (dout - truth))),
     ]
     return da, truth, hints, context, {**_declared(a, dout, relu_forward(a)[0]),
+                                       "sweep": _sweep(
+                                           lambda x, up: call_checked(
+                                               fn, relu_backward, (up, relu_forward(x)[1]),
+                                               {"da": x.shape})["da"],
+                                           lambda v: relu_forward(v)[0], a.shape[-1]),
                                        "responses": upstream_responses(
                                            lambda up: {"da": call_checked(
                                                fn, relu_backward, (up["dout"], relu_forward(
                                                    a.copy())[1]), {"da": a.shape})["da"]},
                                            {"da": truth}, {"dout": dout})}
+
+
+def _sweep(call, forward, width: int, marks: dict | None = None) -> Sweep:
+    """The student's backward pass `call(a, dout)` called again along a grid of `a` (see
+    explain.Sweep), against the trusted elementwise `forward` (a -> out)."""
+    return Sweep("a", call, lambda x, up: elementwise_derivative(forward, x, up), width,
+                 marks or {})
 
 
 def _declared(a, dout, out, scalars=None) -> dict:
@@ -286,6 +301,10 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
         runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context,
                      {**_declared(a, dout, leaky_relu_forward(a, s)[0],
                                   {"slope": (s, "the slope in the cache")}),
+                      "sweep": _sweep(lambda x, up, slope=slope: _leaky_case(
+                          leaky_relu_backward, leaky_relu_forward, x, up, slope),
+                          lambda v, s=s: leaky_relu_forward(v, s)[0], h,
+                          {"the slope in the cache": s}),
                       "responses": upstream_responses(
                           lambda up, a=a, slope=slope: {"da": _leaky_case(
                               leaky_relu_backward, leaky_relu_forward, a.copy(), up["dout"],
@@ -438,7 +457,11 @@ def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
         pa, palpha, pdout, pda, ptruth = probe_run()
         return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward),
                      responses=_prelu_responses(prelu_backward, prelu_forward, x, al, g,
-                                                {"da": t}))
+                                                {"da": t}),
+                     sweep=_sweep(lambda v, up, al=al: _prelu_call(
+                         prelu_backward, prelu_forward, v, al.copy(), up, da=v.shape)[1],
+                         lambda v, al=al: prelu_forward(v, al)[0], al.size,
+                         {"the unit's alpha": al}))
                 for x, al, g, d, t in ((a, alpha, dout, da, truth),
                                        (pa, palpha, pdout, pda, ptruth))]
     expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,

@@ -595,7 +595,14 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
             # the gradient on the logits, recovered from the student's W2 (when N <= H)
             "inner": {"dlogits": Inner("the gradient on the logits", dlogits,
                                        [("W2", hidden)], _logits_quantities(logits, labels),
-                                       _logits_terms(logits, labels, dloss))},
+                                       _logits_terms(logits, labels, dloss)),
+                      # the gradient on the ReLU's input, recovered from W1 (when N <= D)
+                      "dpre": Inner("the gradient on the ReLU's input", quantities["dpre"].value,
+                                    [("W1", X)],
+                                    {"relu_cache": quantities["relu_cache"],
+                                     "dh": Quantity(dlogits @ params["W2"].T,
+                                                    "the gradient on the ReLU's output",
+                                                    "gradient")})},
             "terms": _LazyTerms({"the unmasked part: what flows back through the units the "
                                  "ReLU switched off (relu_cache <= 0), which its mask blocks":
                                  switched_off})}
