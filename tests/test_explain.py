@@ -961,3 +961,60 @@ def test_one_number_beyond_a_value_and_a_count_off_by_one_are_said(seed):
     assert "right where the size |x| is above" in found.text and "0.7" in found.text
     found = find("dx", _two(rng, lambda e, n: e * n / (n - 1), sizes=lambda e, n: {"N": n}))
     assert found.cause_id == "scale-N/(N-1)" and "N/(N-1) times" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_division_for_a_multiplication_and_one_number_times_a_quantity_are_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        y, g = rng.uniform(0.5, 2, (n, 4)), rng.standard_normal((n, 4))
+        views.append(View({"dx": g / y}, {"dx": g * y},
+                          quantities={"y": Quantity(y, "the input y", "input")}))
+    found = find("dx", views)
+    assert found.cause_id == "divides-for-multiplies"
+    assert "divides by the input y where the right one multiplies by it" in found.text
+    views = []
+    for n in (3, 5):
+        g, local = rng.standard_normal((n, 4)), rng.uniform(0.05, 0.25, (n, 4))
+        views.append(View({"da": 0.2 * g}, {"da": g * local},
+                          quantities={"g": Quantity(g, "the upstream gradient g", "upstream")}))
+    found = find("da", views)
+    assert found.cause_id == "proportional-to-quantity" and "(0.2 times it)" in found.text
+
+
+def test_an_upstream_that_wraps_around_is_said():
+    rng = _rng(0)
+    up = rng.standard_normal((2, 5, 3))
+
+    def truth_for(u):          # a stand-in linear map with a time axis
+        return {"dx": np.cumsum(u, axis=1) * 1.5}
+    alternatives = explain.moved_upstream(truth_for, up)
+    label = [k for k in alternatives if "wrapping around" in k and "t-1" in k][0]
+    wrapped = truth_for(np.roll(up, 1, axis=1))["dx"]
+    views = [View({"dx": wrapped}, truth_for(up), alternatives=alternatives)] * 2
+    found = find("dx", views)
+    assert found.cause_id == "input-moved-along-axis" and label in found.text
+
+
+def test_an_inner_gradient_is_recovered_from_an_outer_product():
+    """(output, operand, True): dW = outer(da, x), the gradient da read back from dW."""
+    rng = _rng(1)
+    views = []
+    for d in (3, 4):
+        x, dz, local = rng.standard_normal(d), rng.standard_normal(5), rng.uniform(0.1, 0.2, 5)
+        da = dz * local
+        inner = explain.Inner("the gradient on the pre-activations", da[None, :],
+                              [("dW", x[None, :], True)],
+                              {"dz": Quantity(dz[None, :], "the upstream gradient dz",
+                                              "upstream")})
+        views.append(View({"dW": np.outer(0.25 * dz, x)}, {"dW": np.outer(da, x)},
+                          inner={"da": inner}))
+    found = Explainer(views).inner_finding()
+    assert found.cause_id == "proportional-to-quantity"
+    assert "the gradient on the pre-activations that your dW is built from" in found.text
+
+
+def test_a_percentage_is_said_as_100_times():
+    assert explain.say_number(100.0) == "100" and explain.say_number(0.01) == "1/100"
+    assert explain.say_number(-1000.0) == "-1000" and explain.say_number(99.0) is None

@@ -117,7 +117,8 @@ class View:
 class Inner:
     """A gradient inside the function that some outputs are products of: `label` as a
     student reads it ("the gradient on the gate pre-activations a"), `truth` its right value
-    G, `sources` the (output, operand) pairs with output = operand.T @ G, and the
+    G, `sources` the (output, operand) pairs with output = operand.T @ G (or (output,
+    operand, True) with output = G.T @ operand), and the
     quantities (of G's shape) a relation on it may refer to. When an operand has full
     column rank the student's G is recovered from their output (least squares, checked to
     reproduce it), and the relations are tried on it: a slip inside G is said there, where
@@ -184,6 +185,10 @@ def say_number(c: float) -> str | None:
     """c as a person says it (2, -1, 1/2, -1/3), or None when it is no small fraction."""
     if not np.isfinite(c) or c == 0:
         return None
+    for k in (2, 3):             # a percentage or a per-mille: 100, 1/100, 1000
+        for p in (10 ** k, 10.0 ** -k):
+            if abs(abs(c) - p) <= 1e-9 * p:
+                return ("-" if c < 0 else "") + (str(p) if p > 1 else f"1/{10 ** k}")
     f = Fraction(c).limit_denominator(12)
     if abs(float(f) - c) > 1e-6 * max(1.0, abs(c)) or abs(f.numerator) > 12:
         return None
@@ -522,6 +527,42 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"extra-factor-{q.kind}" if op is np.multiply else f"divided-by-{q.kind}",
                 f"an extra factor ({q.kind})" if op is np.multiply else
                 f"a factor missing ({q.kind})")
+    # divided by a quantity where the right one multiplies by it (or the reverse): yours =
+    # expected / q**2 (or * q**2)
+    # (the upstream gradient's own: said by the responses, which call the function again)
+    for k, q in first.quantities.items():
+        qv = _arr(q.value)
+        if qv.shape != a0.shape or not np.all(np.abs(qv) > 1e-12) or q.kind == "upstream":
+            continue
+        for op, word in ((np.divide, f"divides by {q.label} where the right one multiplies by "
+                                     "it"),
+                         (np.multiply, f"multiplies by {q.label} where the right one divides "
+                                       "by it")):
+            add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
+                and _factor_holds(v.outputs[name], v.truth[name],
+                                  np.square(_arr(v.quantities[k].value)), op),
+                f"@@ {word}: yours is the expected value {'divided by' if op is np.divide else 'times'} "
+                f"the square of it, entry by entry", "divides-for-multiplies",
+                "a division where a multiplication belongs (or the reverse)")
+    # proportional to a quantity: yours = c x q for one number c (a local factor that is one
+    # number for every entry, a derivative taken at one shared value)
+    for k, q in first.quantities.items():
+        if _arr(q.value).shape != a0.shape or a0.size < 2:
+            continue
+
+        def ratio(v, k=k):
+            if k not in v.quantities:
+                return None
+            a, x = _arr(v.outputs[name]), _arr(v.quantities[k].value)
+            if x.shape != a.shape or not _nontrivial(x) or not _nontrivial(a):
+                return None
+            c = float(np.sum(a * x) / np.sum(x * x))
+            return c if c != 0 and close(a, c * x) else None
+        add(lambda v, ratio=ratio: ratio(v) is not None,
+            lambda v, ratio=ratio, label=q.label: f"@@ is one number times {label} "
+            f"({ratio(v):.6g} times it), entry by entry: the factor between the two, which "
+            f"should vary from entry to entry, is the same number everywhere in yours",
+            "proportional-to-quantity", "one number times a quantity")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
     same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
             and np.all(np.abs(_arr(q.value)) > 1e-12)]
@@ -2426,8 +2467,12 @@ class Explainer:
                     if spec is None:
                         continue
                     truth = _arr(spec.truth)
-                    for out, operand in spec.sources:
-                        G = _recover(v.outputs.get(out), operand)
+                    for out, operand, *turned in spec.sources:
+                        got = v.outputs.get(out)
+                        # (output, operand, True): the output is the product turned, G.T @
+                        # operand (an outer product dW = outer(da, x))
+                        G = _recover(None if got is None else
+                                     (_arr(got).T if turned and turned[0] else got), operand)
                         if G is not None and G.shape == truth.shape:
                             sub.append(View({key: G}, {key: truth}, v.sizes, v.scalars,
                                             spec.quantities,
@@ -2536,6 +2581,12 @@ def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray
         f"step t-1, step 0 its own)": early,
         f"for the upstream gradient shifted by one {word} (step t given the upstream of "
         f"step t-1, step 0 none)": zero_at(early, 0),
+        f"for the upstream gradient shifted by one {word} with the ends wrapping around "
+        f"(step t given the upstream of step t-1, step 0 that of the last step: an index "
+        f"t - 1 at t = 0)": np.roll(up, 1, axis=axis),
+        f"for the upstream gradient shifted by one {word} with the ends wrapping around "
+        f"(step t given the upstream of step t+1, the last step that of step 0)":
+            np.roll(up, -1, axis=axis),
         f"for the upstream gradient reversed in time (step t given the upstream of "
         f"step T-1-t)": np.flip(up, axis),
         f"for the upstream gradient without its last {word} (T-1): as if the loop never "
@@ -2613,6 +2664,8 @@ def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "divides-for-multiplies": "a division where a multiplication belongs (or the reverse)",
+    "proportional-to-quantity": "one number times a quantity",
     "one-number-beyond-a-value": "one number beyond a value of a quantity",
     "running-total": "a running total along the steps",
     "edge-left-zero": "the first or last slice left at zero",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Layout, Local, Quantity, View, find, finding_line,
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, find, finding_line,
                       partial_upstream, upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
@@ -283,7 +283,14 @@ def _layer_declared(W, x, z, dz) -> dict:
 
     def grads(da):
         return {"dx": W.T @ da, "dW": np.outer(da, x)}
-    return {"locals": {"sigmoid": Local("the sigmoid's local derivative of each unit",
+    row = {"dz": Quantity(dz[None, :], "the upstream gradient dz", "upstream"),
+           "local": Quantity(local[None, :], "the sigmoid's local derivative z*(1-z)",
+                             "local-derivative"),
+           "z": Quantity(z[None, :], "the sigmoid's output z", "output"),
+           "1-z": Quantity(1 - z[None, :], "(1 - z)", "complement")}
+    return {"inner": {"da": Inner("the gradient on the pre-activations (one entry per unit)",
+                                  (dz * local)[None, :], [("dW", x[None, :], True)], row)},
+            "locals": {"sigmoid": Local("the sigmoid's local derivative of each unit",
                                         "logistic", lambda v: grads(dz * v), y=z, y_name="z")},
             "partials": partial_upstream(lambda g: grads(g * local), dz, 0, "unit"),
             "sizes": {"H": H, "D": D},

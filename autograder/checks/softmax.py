@@ -594,7 +594,8 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
                                      y=hidden, y_name="h")},
             # the gradient on the logits, recovered from the student's W2 (when N <= H)
             "inner": {"dlogits": Inner("the gradient on the logits", dlogits,
-                                       [("W2", hidden)], _logits_quantities(logits, labels),
+                                       [("W2", hidden)],
+                                       _logits_quantities(logits, labels, dloss),
                                        _logits_terms(logits, labels, dloss)),
                       # the gradient on the ReLU's input, recovered from W1 (when N <= D)
                       "dpre": Inner("the gradient on the ReLU's input", quantities["dpre"].value,
@@ -615,14 +616,18 @@ def _logits_parts(logits, labels):
     return p, labels.sum(axis=1)
 
 
-def _logits_quantities(logits, labels) -> dict:
-    """What the gradient on the logits may be built from: the probabilities, the labels and
-    each row's sum of labels."""
+def _logits_quantities(logits, labels, dloss=None) -> dict:
+    """What the gradient on the logits may be built from: the probabilities, the labels,
+    each row's sum of labels and (given dloss) the gradient on the labels."""
     p, s = _logits_parts(logits, labels)
-    return {"p": Quantity(p, "the probabilities p", "probs"),
-            "labels": Quantity(labels, "the labels", "labels"),
-            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape), "each row's sum of labels",
-                               "row-sums")}
+    out = {"p": Quantity(p, "the probabilities p", "probs"),
+           "labels": Quantity(labels, "the labels", "labels"),
+           "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape), "each row's sum of labels",
+                              "row-sums")}
+    if dloss is not None:
+        out["dlabels"] = Quantity(-dloss * np.log(p) / p.shape[0],
+                                  "the gradient on the labels (dlabels)", "gradient")
+    return out
 
 
 def _logits_terms(logits, labels, dloss) -> dict:
