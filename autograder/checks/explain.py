@@ -544,25 +544,6 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"@@ {word}: yours is the expected value {'divided by' if op is np.divide else 'times'} "
                 f"the square of it, entry by entry", "divides-for-multiplies",
                 "a division where a multiplication belongs (or the reverse)")
-    # proportional to a quantity: yours = c x q for one number c (a local factor that is one
-    # number for every entry, a derivative taken at one shared value)
-    for k, q in first.quantities.items():
-        if _arr(q.value).shape != a0.shape or a0.size < 2:
-            continue
-
-        def ratio(v, k=k):
-            if k not in v.quantities:
-                return None
-            a, x = _arr(v.outputs[name]), _arr(v.quantities[k].value)
-            if x.shape != a.shape or not _nontrivial(x) or not _nontrivial(a):
-                return None
-            c = float(np.sum(a * x) / np.sum(x * x))
-            return c if c != 0 and close(a, c * x) else None
-        add(lambda v, ratio=ratio: ratio(v) is not None,
-            lambda v, ratio=ratio, label=q.label: f"@@ is one number times {label} "
-            f"({ratio(v):.6g} times it), entry by entry: the factor between the two, which "
-            f"should vary from entry to entry, is the same number everywhere in yours",
-            "proportional-to-quantity", "one number times a quantity")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
     same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
             and np.all(np.abs(_arr(q.value)) > 1e-12)]
@@ -777,6 +758,26 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     claims += _family_claims(name, first, layout)
+    # (after the families: a factor in place of another says more)
+    # proportional to a quantity: yours = c x q for one number c (a local factor that is one
+    # number for every entry, a derivative taken at one shared value)
+    for k, q in first.quantities.items():
+        if _arr(q.value).shape != a0.shape or a0.size < 2:
+            continue
+
+        def ratio(v, k=k):
+            if k not in v.quantities:
+                return None
+            a, x = _arr(v.outputs[name]), _arr(v.quantities[k].value)
+            if x.shape != a.shape or not _nontrivial(x) or not _nontrivial(a):
+                return None
+            c = float(np.sum(a * x) / np.sum(x * x))
+            return c if c != 0 and close(a, c * x) else None
+        add(lambda v, ratio=ratio: ratio(v) is not None,
+            lambda v, ratio=ratio, label=q.label: f"@@ is one number times {label} "
+            f"({ratio(v):.6g} times it), entry by entry: the factor between the two, which "
+            f"should vary from entry to entry, is the same number everywhere in yours",
+            "proportional-to-quantity", "one number times a quantity")
     # the least specific last:
     # off by one number per row (or per slice along one axis): a term that depends on the
     # row only is missing or extra (a row's log-sum-exp, its max, its sum of labels)
