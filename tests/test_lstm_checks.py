@@ -492,3 +492,31 @@ def test_huber_cases_cover_both_sides_of_both_kinks():
         assert np.any(r > delta) and np.any(r < -delta)
         assert np.any((r > 0) & (a < delta)) and np.any((r < 0) & (a < delta))
         assert np.all(np.abs(a - delta) >= 0.1 * delta - 1e-12) and np.all(a >= 0.1 * delta - 1e-12)
+
+
+@pytest.mark.parametrize("join, said", [
+    ("minus", "starts from its upstream gradient minus the carried hidden-state gradient"),
+    ("accumulate_h", "the carried hidden-state gradient dprev_h is accumulated"),
+    ("accumulate_c", "the carried cell-state gradient dprev_c is accumulated")])
+def test_lstm_backward_joining_the_carries_another_way_is_said(ns, join, said):
+    """The loops of explain.carry_rules, walked with the trusted steps: a carry subtracted
+    or accumulated across the steps is said as the loop that gives the student's numbers."""
+    step = ns["lstm_step_backward"]
+
+    def lstm_backward(dh, cache):
+        N, T, H = dh.shape
+        dx, dWx, dWh, db = None, 0.0, 0.0, 0.0
+        dprev_h, dprev_c = np.zeros((N, H)), np.zeros((N, H))
+        for t in reversed(range(T)):
+            up = dh[:, t] - dprev_h if join == "minus" else dh[:, t] + dprev_h
+            dx_t, dh_t, dc_t, dWx_t, dWh_t, db_t = step(up, dprev_c, cache[t])
+            dx = np.zeros((N, T, dx_t.shape[1])) if dx is None else dx
+            dx[:, t] = dx_t
+            dprev_h = dprev_h + dh_t if join == "accumulate_h" else dh_t
+            dprev_c = dprev_c + dc_t if join == "accumulate_c" else dc_t
+            dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+        return dx, dprev_h, dWx, dWh, db
+    for kwargs in ({}, dict(seed=55555, N=3, T=7, D=2, H=3)):
+        with pytest.raises(CheckFailure, match="What differs: .*" + said):
+            checks.check_lstm_backward(lstm_backward, ns["lstm_forward"],
+                                       ns["lstm_step_forward"], **kwargs)

@@ -842,3 +842,27 @@ def test_step_0_paired_with_zeros_is_not_called_a_skipped_step(ns, seed):
         checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"], seed=seed)
     assert checks.RELU_SKIP not in str(failure.value)
     assert checks.RELU_PREV_ZERO in str(failure.value)      # dh0 is right: this one fits
+
+
+@pytest.mark.parametrize("join, said", [
+    ("minus", "starts from its upstream gradient minus the carried gradient"),
+    ("accumulate", "the carried gradient is accumulated from time step to time step")])
+def test_rnn_backward_joining_the_carry_another_way_is_said(ns, join, said):
+    """explain.carry_rules, walked with the trusted steps (five seeds)."""
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        N, T, H = dh.shape
+        dx = np.zeros((N, T, cache[0][0].shape[1]))
+        dWx = dWh = db = 0.0
+        carry = np.zeros((N, H))
+        for t in reversed(range(T)):
+            up = dh[:, t] - carry if join == "minus" else dh[:, t] + carry
+            dx[:, t], dprev, dWx_t, dWh_t, db_t = step(up, cache[t])
+            carry = carry + dprev if join == "accumulate" else dprev
+            dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+        return dx, dprev, dWx, dWh, db
+    for seed in range(5):
+        with pytest.raises(CheckFailure, match="What differs: .*" + said):
+            checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"],
+                                      seed=seed)

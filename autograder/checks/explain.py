@@ -2661,6 +2661,22 @@ def cache_alternatives(outputs_from: Callable[[Callable[[int], int]], dict], T: 
     return {label: (lambda src=src: outputs_from(src)) for label, src in shifts.items()}
 
 
+def carry_rules(word: str = "time step", carried: str = "the carried gradient") -> dict:
+    """Loops that join a step's upstream gradient u and the carried gradient c, or pass the
+    carry on, in another way than the right loop (u + c; the carry replaced by what the
+    step sends back s): label (`View.alternatives`) -> (start(u, c) or None, keep(s, c) or
+    None). A recurrent check computes each loop with its trusted steps, when asked. (u * c
+    is not among them: with no carry at the last step it gives zeros everywhere, and an
+    answer of zeros is said as such.)"""
+    return {
+        f"what the loop gives when each {word} starts from its upstream gradient minus "
+        f"{carried} (where the two add)": (lambda u, c: u - c, None),
+        f"what the loop gives when {carried} is accumulated from {word} to {word} (each "
+        f"{word} adds what it sends back to the carry, where it replaces it)":
+            (None, lambda sent, c: sent + c),
+    }
+
+
 # ---------------------------------------------------------------- human titles of the ids
 
 _TITLES = {

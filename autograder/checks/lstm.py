@@ -36,8 +36,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      loop_alternatives, moved_upstream, partial_upstream, scalar_responses,
-                      upstream_responses, walk_steps)
+                      carry_rules, loop_alternatives, moved_upstream, partial_upstream,
+                      scalar_responses, upstream_responses, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close,
@@ -720,17 +720,20 @@ def _seq_walk(step_forward, args, dh):
         prev_c.append(c)
         h, c, _ = step_forward(x[:, t, :], h, c, Wx, Wh, b)
 
-    def step(t, carry, source=lambda t: t, swap=False):
+    def step(t, carry, source=lambda t: t, swap=False, rule=(None, None, None)):
         gh, gc = carry
-        g = np.stack([dh[:, t, :] + gh, gc])
+        start, keep_h, keep_c = rule        # another join (explain.carry_rules), per carry
+        g = np.stack([dh[:, t, :] + gh if start is None else start(dh[:, t, :], gh), gc])
         s = source(t)            # the step whose cached values step t reads
         grads = input_gradients(step_forward, [x[:, s, :], prev_h[s], prev_c[s], Wx, Wh, b],
                                 g, output=lambda r: np.stack([r[0], r[1]]))
-        return grads[0], ((grads[2], grads[1]) if swap else (grads[1], grads[2])), grads[3:]
+        sent_h, sent_c = (grads[2], grads[1]) if swap else (grads[1], grads[2])
+        return grads[0], (sent_h if keep_h is None else keep_h(sent_h, gh),
+                          sent_c if keep_c is None else keep_c(sent_c, gc)), grads[3:]
 
-    def outputs(order, source=None, swap=False):
-        one = step if source is None and not swap else (
-            lambda t, carry: step(t, carry, source or (lambda t: t), swap))
+    def outputs(order, source=None, swap=False, rule=(None, None, None)):
+        one = step if source is None and not swap and rule == (None, None, None) else (
+            lambda t, carry: step(t, carry, source or (lambda t: t), swap, rule))
         own, (dh0, dc0), shared = walk_steps(one, order, (np.zeros((N, H)), np.zeros((N, H))))
         dx = np.zeros(x.shape)
         for t, g in own.items():
@@ -738,6 +741,21 @@ def _seq_walk(step_forward, args, dh):
         return {"dx": dx, "dh0": dh0, "dWx": shared[0], "dWh": shared[1], "db": shared[2],
                 "dc0": dc0}
     return outputs
+
+
+def _carry_walks(walk, T) -> dict:
+    """The loops that join the upstream and the hidden state's carry in another way, or
+    accumulate either carry (explain.carry_rules), by label, computed when asked."""
+    back = list(range(T - 1, -1, -1))
+    out = {}
+    for label, (start, keep) in carry_rules(carried="the carried hidden-state gradient "
+                                                    "dprev_h").items():
+        out[label] = (lambda start=start, keep=keep: walk(back, rule=(start, keep, None)))
+    for label, (start, keep) in carry_rules(carried="the carried cell-state gradient "
+                                                    "dprev_c").items():
+        if start is None:
+            out[label] = (lambda keep=keep: walk(back, rule=(None, None, keep)))
+    return out
 
 
 def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
@@ -757,7 +775,8 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
                 **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T),
                 "for the two carries exchanged at every step (the hidden state's gradient "
                 "carried in the cell state's place, and the cell state's in the hidden "
-                "state's)": lambda: walk(list(range(T - 1, -1, -1)), swap=True)},
+                "state's)": lambda: walk(list(range(T - 1, -1, -1)), swap=True),
+                **_carry_walks(walk, T)},
             "quantities": {"dc0": Quantity(dc0, "the gradient on the initial cell state "
                                                 "(the dprev_c left after step 0), not the one "
                                                 "on h0", "cell-carry"),

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      cache_alternatives, loop_alternatives, moved_upstream, partial_upstream,
+                      cache_alternatives, carry_rules, loop_alternatives, moved_upstream, partial_upstream,
                       upstream_responses, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
@@ -693,11 +693,13 @@ def check_rnn_backward(rnn_backward, rnn_forward, rnn_step_forward, seed=0,
 RNN_LAYOUT = Layout(axes={"dx": {1: "time step", 0: "example"}, "dh0": {0: "example"}})
 
 
-def _rnn_walk(step_forward, args, dh, local=None):
+def _rnn_walk(step_forward, args, dh, local=None, rule=(None, None)):
     """outputs(order, source): rnn_backward's outputs from the loop over the steps in
     `order`, step t reading the cached inputs of step source(t) (its own by default); each
     step's backward the complex step through the given step forward, with tanh's local
-    derivative at every step replaced by `local` (N, T, H) when it is given."""
+    derivative at every step replaced by `local` (N, T, H) when it is given, and the
+    upstream and the carry joined by `rule` (explain.carry_rules) when it is given."""
+    start, keep = rule
     x, h0, Wx, Wh, b = args
     T = dh.shape[1]
     prevs, outs, h = [], [], h0
@@ -711,12 +713,12 @@ def _rnn_walk(step_forward, args, dh, local=None):
 
         def step(t, carry):
             s = src(t)
-            up = dh[:, t, :] + carry
+            up = dh[:, t, :] + carry if start is None else start(dh[:, t, :], carry)
             if local is not None:     # another local derivative: tanh's reweighted at step t
                 up = up * local[:, t, :] / (1.0 - outs[t] ** 2)
-            gx, carry, *shared = input_gradients(step_forward,
-                                                 [x[:, s, :], prevs[s], Wx, Wh, b], up)
-            return gx, carry, shared
+            gx, sent, *shared = input_gradients(step_forward,
+                                                [x[:, s, :], prevs[s], Wx, Wh, b], up)
+            return gx, (sent if keep is None else keep(sent, carry)), shared
         own, carry, shared = walk_steps(step, order, np.zeros_like(h0))
         dx = np.zeros(x.shape)
         for t, g in own.items():
@@ -731,7 +733,9 @@ def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
     if rnn_step_forward is not None:
         walk = _rnn_walk(rnn_step_forward, args, dh)
         walks = {**loop_alternatives(walk, T),
-                 **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T)}
+                 **cache_alternatives(lambda src: walk(list(range(T - 1, -1, -1)), src), T),
+                 **{label: (lambda rule=rule: _rnn_walk(rnn_step_forward, args, dh, rule=rule)(
+                     range(T - 1, -1, -1))) for label, rule in carry_rules().items()}}
         hs = np.asarray(rnn_forward(*args)[0], dtype=np.float64)
         # the gradient arriving at the first state h[:, 0]: what step 0's backward starts from
         arriving["h0grad"] = Quantity(
