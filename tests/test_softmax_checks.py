@@ -474,3 +474,32 @@ def test_a_relu_slope_replaced_in_the_network_is_said(ns, seed, local, said):
         checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
                                   ns["softmax_cross_entropy_forward"], seed=seed)
     assert said in str(failure.value), str(failure.value)
+
+
+MIXED = "your {out} changes in the rows of the other examples too (the right one changes in row"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_backward_pass_that_mixes_the_examples_is_said(ns, seed):
+    """Called again with one example's inputs changed, the student's rows of the other
+    examples change (a softmax over the batch axis; a row of dx made from two examples)."""
+    def softmax_cross_entropy_backward(dloss, cache):
+        logits, labels, _probs = cache
+        z = logits - logits.max(axis=0, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)       # over the batch
+        N = logits.shape[0]
+        s = labels.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore"):
+            logp = np.log(_probs)
+        return dloss * (p * s - labels) / N, -dloss * logp / N
+    with pytest.raises(CheckFailure) as info:
+        checks.check_softmax_cross_entropy_backward(
+            softmax_cross_entropy_backward, ns["softmax_cross_entropy_forward"], seed=seed)
+    assert MIXED.format(out="dlogits") in str(info.value)
+
+    def affine_backward(dout, cache):       # each row takes a share of its neighbour's
+        x, W, b = cache
+        return (dout + 0.3 * np.roll(dout, 1, axis=0)) @ W.T, x.T @ dout, dout.sum(axis=0)
+    with pytest.raises(CheckFailure) as info:
+        checks.check_affine_backward(affine_backward, ns["affine_forward"], seed=seed)
+    assert MIXED.format(out="dx") in str(info.value)

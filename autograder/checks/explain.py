@@ -1985,6 +1985,29 @@ def upstream_responses(call: Callable[[dict], dict | None],
     return out
 
 
+def example_responses(call: Callable[[int], dict | None], truth_for: Callable[[int], dict],
+                      n: int, changed: str = "inputs") -> dict:
+    """`View.responses` for a function of a batch whose outputs are computed example by
+    example (a row of dx depends on its own example only): the student's function called
+    again with the `changed` of one example j changed (`call(j)`: the student's outputs;
+    `truth_for(j)`: the right ones), for the first and the last example. Called only when
+    the explainer asks (see _mixing_finding)."""
+    spent = [0.0]
+    return {f"example-{j}": Response(
+        f"the {changed} of example {j} alone changed",
+        _once(lambda j=j: _pair(call(j), truth_for(j)), spent), "example", ("example", j, n))
+        for j in sorted({0, n - 1}) if n > 1}
+
+
+def changed_row(x, j: int) -> np.ndarray:
+    """A copy of x with row j moved by a fixed amount (no random state used): what
+    example_responses' calls change."""
+    x = np.array(x, dtype=np.float64)
+    row = x[j]
+    x[j] = row + np.linspace(0.45, -0.35, row.size).reshape(row.shape)
+    return x
+
+
 def scalar_responses(call: Callable[[float], dict | None], truth: dict, upstream: float,
                      name: str = "dloss") -> dict:
     """`View.responses` for a function whose upstream gradient is one number (`name`, in
@@ -2069,6 +2092,41 @@ def _homogeneity(name: str, wrong: list[View]) -> Finding | None:
             return Finding(f"your @@ {text}", f"upstream-degree-{degree:g}",
                            "the upstream gradient used as other than one factor")
     return None
+
+
+def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
+    """One example's inputs changed: the right `name` changes in that example's row only,
+    the student's in other rows too (on every example tried, on at least two calls)."""
+    axis = next((ax for ax, w in layout.axes.get(name, {}).items() if w == "example"), 0)
+    seen = []
+    for v in views:
+        for key, r in v.responses.items():
+            if r.kind != "example":
+                continue
+            g = _response(v, key, name)
+            if g is None:
+                return None
+            got, right = g
+            base, truth = _arr(v.outputs[name]), _arr(v.truth[name])
+            j = r.step[1]
+            if base.ndim <= axis or base.shape[axis] < 2:
+                return None
+            others = [i for i in range(base.shape[axis]) if i != j]
+            scale = _scale_of(v, name)
+
+            def rows(x):
+                return np.take(_arr(x), others, axis=axis)
+            if not _right(rows(right), rows(truth), scale):
+                return None           # not an output computed example by example
+            seen.append((j, _right(rows(got), rows(base), scale), r.label))
+    if len(seen) < 2 or any(same for _, same, _ in seen):
+        return None
+    j, _, label = seen[0]
+    return Finding(f"with {label}, your @@ changes in the rows of the other examples too "
+                   f"(the right one changes in row {j} only): yours mixes the examples, where "
+                   "each row depends on its own example alone (look for a sum, mean, max, "
+                   "normalisation or count taken over the batch axis, axis 0, where one over "
+                   "each row belongs)", "examples-mixed", "the examples of a batch mixed")
 
 
 def _parts_said(labels: list[str]) -> str:
@@ -2229,9 +2287,16 @@ def response_finding(name: str, views: Sequence[View], layout: Layout = Layout()
     usable = [v for v in views if v.responses and name in v.outputs and name in v.truth
               and _arr(v.outputs[name]).shape == _arr(v.truth[name]).shape]
     wrong = [v for v in usable if not close(v.outputs[name], v.truth[name], tol=tol)]
-    if len(wrong) < min_cases:
+    if not wrong:
         return None
     with np.errstate(all="ignore"):
+        # (the examples mixed: seen on two examples changed, on any case, right or wrong)
+        try:
+            f = _mixing_finding(name, usable, layout)
+        except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+            f = None
+        if f is not None or len(wrong) < min_cases:
+            return f
         for finder, on in ((_homogeneity, wrong), (_part_finding, usable),
                            (_step_finding, usable)):
             try:
@@ -2522,6 +2587,13 @@ class Explainer:
                 if not f.weak or path is None:
                     return Finding(f.text.replace("@@", other), f.cause_id, f.title,
                                    weak=f.weak)
+            # another output computed example by example that mixes the examples (a sum's
+            # rows cannot show it; the output made row by row can)
+            for other in (views[0].outputs if views else ()):
+                if other != name and path is None:
+                    f = self.response_finding(other)
+                    if f is not None and f.cause_id == "examples-mixed":
+                        return Finding(f.text.replace("@@", other), f.cause_id, f.title)
             return path or inner
         return ask
 
@@ -2681,6 +2753,7 @@ def carry_rules(word: str = "time step", carried: str = "the carried gradient") 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "examples-mixed": "the examples of a batch mixed",
     "divides-for-multiplies": "a division where a multiplication belongs (or the reverse)",
     "proportional-to-quantity": "one number times a quantity",
     "one-number-beyond-a-value": "one number beyond a value of a quantity",

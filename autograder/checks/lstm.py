@@ -36,7 +36,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      carry_rules, loop_alternatives, moved_upstream, partial_upstream,
+                      carry_rules, changed_row, example_responses, loop_alternatives, moved_upstream, partial_upstream,
                       scalar_responses, upstream_responses, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
@@ -487,9 +487,24 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
             _, _, cache = lstm_step_forward(*[a.copy() for a in step_args])
             return _call_step_backward(lstm_step_backward, up["dnext_h"], up["dnext_c"], cache,
                                        N, D, H)
-        return upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, _step_grads(
+        def moved(j):           # example j's inputs, states and upstream changed
+            return ([changed_row(a, j) for a in step_args[:3]] + list(step_args[3:]),
+                    changed_row(cases[k][1], j), changed_row(cases[k][2], j))
+
+        def call_row(j):
+            a, gh, gc = moved(j)
+            _, _, cache = lstm_step_forward(*[v.copy() for v in a])
+            return _call_step_backward(lstm_step_backward, gh, gc, cache, N, D, H)
+
+        def truth_row(j):
+            a, gh, gc = moved(j)
+            return dict(zip(_STEP_NAMES[:3], _step_grads(lstm_step_forward, a[:3] + [
+                np.asarray(v) for v in a[3:]], gh, gc)))
+        return {**upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, _step_grads(
             lstm_step_forward, step_args, up["dnext_h"], up["dnext_c"]))),
-            {"dnext_h": cases[k][1], "dnext_c": cases[k][2]})
+            {"dnext_h": cases[k][1], "dnext_c": cases[k][2]}),
+            **example_responses(call_row, truth_row, N, "inputs, states and upstream "
+                                                        "gradients")}
     _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE,
            declare=lambda k: {**_step_declared(lstm_step_forward, cases[k]),
                               "responses": responses(k)}, layout=STEP_LAYOUT)
@@ -829,8 +844,23 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         def call(up):
             _, cache = lstm_forward(*[a.copy() for a in seq_args])
             return _call_lstm_backward(lstm_backward, up["dh"], cache, N, T, D, H)
-        return upstream_responses(call, lambda up: dict(zip(_SEQ_NAMES, input_gradients(
-            lstm_forward, seq_args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")})
+        def moved(j):           # example j's inputs, initial state and upstream changed
+            return ([changed_row(seq_args[0], j), changed_row(seq_args[1], j),
+                     *seq_args[2:]], changed_row(dh, j))
+
+        def call_row(j):
+            a, g = moved(j)
+            _, cache = lstm_forward(*[v.copy() for v in a])
+            return _call_lstm_backward(lstm_backward, g, cache, N, T, D, H)
+
+        def truth_row(j):
+            a, g = moved(j)
+            return dict(zip(("dx", "dh0"), input_gradients(
+                lambda x, h0: lstm_forward(x, h0, *a[2:]), a[:2], g)))
+        return {**upstream_responses(call, lambda up: dict(zip(_SEQ_NAMES, input_gradients(
+            lstm_forward, seq_args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")}),
+            **example_responses(call_row, truth_row, N, "inputs, initial state and upstream "
+                                                        "gradient")}
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
            declare=lambda k: {**_seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
                                               cases[k][1]),

@@ -34,8 +34,9 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      cache_alternatives, carry_rules, loop_alternatives, moved_upstream, partial_upstream,
-                      upstream_responses, walk_steps)
+                      cache_alternatives, carry_rules, changed_row, example_responses,
+                      loop_alternatives, moved_upstream, partial_upstream, upstream_responses,
+                      walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -637,15 +638,30 @@ def _step_responses(case: Case) -> dict:
 
 def _rnn_responses(rnn_backward, rnn_forward, args, dh) -> dict:
     """The student's rnn_backward called again with the upstream gradient zero, doubled,
-    and on one time step alone."""
+    and on one time step alone; and with one example's inputs changed."""
     N, T, H = dh.shape
     D = args[0].shape[2]
 
     def call(up):
         _, cache = rnn_forward(*[a.copy() for a in args])
         return _call_rnn_backward(rnn_backward, up["dh"], cache, N, T, D, H)
-    return upstream_responses(call, lambda up: dict(zip(_RNN_NAMES, input_gradients(
-        rnn_forward, args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")})
+
+    def moved(j):               # example j's inputs, initial state and upstream changed
+        return [changed_row(args[0], j), changed_row(args[1], j), *args[2:]], changed_row(dh, j)
+
+    def call_row(j):
+        a, g = moved(j)
+        _, cache = rnn_forward(*[v.copy() for v in a])
+        return _call_rnn_backward(rnn_backward, g, cache, N, T, D, H)
+
+    def truth_row(j):
+        a, g = moved(j)
+        return dict(zip(("dx", "dh0"), input_gradients(
+            lambda x, h0: rnn_forward(x, h0, *a[2:]), a[:2], g)))
+    return {**upstream_responses(call, lambda up: dict(zip(_RNN_NAMES, input_gradients(
+        rnn_forward, args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")}),
+        **example_responses(call_row, truth_row, N, "inputs, initial state and upstream "
+                                                    "gradient")}
 
 
 def _rnn_outputs(N, T, D, H) -> dict:

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Inner, Layout, Local, Quantity, View, partial_upstream,
-                      scalar_responses, upstream_responses)
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, changed_row,
+                      example_responses, partial_upstream, scalar_responses,
+                      upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -209,15 +210,23 @@ def check_affine_backward(affine_backward, affine_forward, seed=0):
 
 
 def _affine_responses(affine_backward, affine_forward, size, case) -> dict:
-    """The student's affine_backward called again with dout zero and doubled."""
+    """The student's affine_backward called again with dout zero and doubled, and with one
+    example's input and upstream gradient changed."""
     N, D, M = size
     x, W, b, dout = case
 
     def call(up):
         _, cache = affine_forward(x.copy(), W.copy(), b.copy())
         return _call_affine(affine_backward, up["dout"], cache, N, D, M)
-    return upstream_responses(call, lambda up: _affine_truth(affine_forward, x, W, b,
-                                                             up["dout"]), {"dout": dout})
+
+    def call_row(j):            # example j's input and upstream gradient changed
+        _, cache = affine_forward(changed_row(x, j), W.copy(), b.copy())
+        return _call_affine(affine_backward, changed_row(dout, j), cache, N, D, M)
+    return {**upstream_responses(call, lambda up: _affine_truth(affine_forward, x, W, b,
+                                                                up["dout"]), {"dout": dout}),
+            **example_responses(call_row, lambda j: _affine_truth(
+                affine_forward, changed_row(x, j), W, b, changed_row(dout, j)), N,
+                "input x and upstream gradient dout")}
 
 
 def _affine_declared(size, case) -> dict:
@@ -325,7 +334,17 @@ def _sce_run(student_fn, forward, rng, specs):
         def call(value, logits=logits, labels=labels, N=N, C=C):
             _, cache = forward(logits.copy(), labels.copy())
             return _call_sce(student_fn, value, cache, N, C)
-        responses.append(scalar_responses(call, truths[-1], dloss))
+
+        def call_row(j, logits=logits, labels=labels, N=N, C=C, dloss=dloss):
+            _, cache = forward(changed_row(logits, j), changed_row(labels, j))
+            return _call_sce(student_fn, dloss, cache, N, C)
+
+        def truth_row(j, logits=logits, labels=labels, dloss=dloss):
+            z, y = changed_row(logits, j), changed_row(labels, j)
+            return {"dlogits": complex_step_gradient(lambda v: forward(v, y)[0], z, dloss),
+                    "dlabels": complex_step_gradient(lambda v: forward(z, v)[0], y, dloss)}
+        responses.append({**scalar_responses(call, truths[-1], dloss),
+                          **example_responses(call_row, truth_row, N, "logits and labels")})
     return results, truths, contexts, pieces, responses
 
 
@@ -757,14 +776,28 @@ def _mlp_probe(mlp_backward, mlp_forward, affine_forward, softmax_cross_entropy_
 
 
 def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:
-    """The student's mlp_backward called again with dloss zero and doubled."""
+    """The student's mlp_backward called again with dloss zero and doubled, and with one
+    example's input and labels changed."""
     X, labels, params, dloss, _cache = case
     shapes = {"dX": X.shape, **{k: v.shape for k, v in params.items()}}
 
     def call(value):
         _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
         return _call_mlp(mlp_backward, value, cache, shapes)
-    return scalar_responses(call, truth, dloss)
+
+    def call_row(j):            # example j's input and labels changed
+        _, cache = mlp_forward(changed_row(X, j), changed_row(labels, j),
+                               {k: v.copy() for k, v in params.items()})
+        return _call_mlp(mlp_backward, dloss, cache, shapes)
+    return {**scalar_responses(call, truth, dloss),
+            **example_responses(call_row, lambda j: _mlp_dX(
+                mlp_forward, changed_row(X, j), changed_row(labels, j), params, dloss),
+                X.shape[0], "input X and labels")}
+
+
+def _mlp_dX(mlp_forward, X, labels, params, dloss) -> dict:
+    """The right dX alone (the output computed example by example)."""
+    return {"dX": input_gradients(lambda v: mlp_forward(v, labels, params), [X], dloss)[0]}
 
 
 def check_mlp_backward_efficiency(mlp_backward, mlp_forward, seed=0, N=4, D=200, H=500,
