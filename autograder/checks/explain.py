@@ -534,15 +534,15 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         qv = _arr(q.value)
         if qv.shape != a0.shape or not np.all(np.abs(qv) > 1e-12) or q.kind == "upstream":
             continue
-        for op, word in ((np.divide, f"divides by {q.label} where the right one multiplies by "
-                                     "it"),
-                         (np.multiply, f"multiplies by {q.label} where the right one divides "
-                                       "by it")):
+        for op, word, how in ((np.divide, f"divides by {q.label} where the right one "
+                                          "multiplies by it", "divided by"),
+                              (np.multiply, f"multiplies by {q.label} where the right one "
+                                            "divides by it", "times")):
             add(lambda v, k=k, op=op: k in v.quantities and _nontrivial(v.truth[name])
                 and _factor_holds(v.outputs[name], v.truth[name],
                                   np.square(_arr(v.quantities[k].value)), op),
-                f"@@ {word}: yours is the expected value {'divided by' if op is np.divide else 'times'} "
-                f"the square of it, entry by entry", "divides-for-multiplies",
+                f"@@ {word}: yours is the expected value {how} the square of it, entry by "
+                "entry", "divides-for-multiplies",
                 "a division where a multiplication belongs (or the reverse)")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
     same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape

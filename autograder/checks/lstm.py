@@ -36,8 +36,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      carry_rules, changed_row, example_responses, loop_alternatives, moved_upstream, partial_upstream,
-                      scalar_responses, upstream_responses, walk_steps)
+                      carry_rules, changed_row, example_responses, loop_alternatives,
+                      moved_upstream, partial_upstream, scalar_responses, upstream_responses,
+                      walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close,
