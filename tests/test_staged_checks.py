@@ -706,3 +706,26 @@ def test_a_difference_quotient_scaled_by_the_step_is_said_as_h_squared(seed):
     with pytest.raises(CheckFailure) as failure:
         staged.check_numerical_gradient_hidden(numerical_gradient, seed=seed)
     assert "every entry of grad is exactly h**2 times the expected one" in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_difference_quotient_off_by_a_factor_is_said_to_its_accuracy(seed):
+    """A quotient over an unequal span (x + h and x - 2h, divided by 2h) is 3/2 of the right
+    one only to O(h): the scale is said within the accuracy a difference quotient has."""
+    from backprop_lab.checks import staged
+
+    def numerical_gradient(f, x, h=1e-5):
+        grad = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            old = x[idx]
+            x[idx] = old + h
+            fp = f(x)
+            x[idx] = old - 2 * h
+            fm = f(x)
+            x[idx] = old
+            grad[idx] = (fp - fm) / (2 * h)
+        return grad
+    with pytest.raises(CheckFailure) as failure:
+        staged.check_numerical_gradient(numerical_gradient, seed=seed)
+    assert "every entry of grad is 3/2 times the expected one (to within 1e-03 relatively)" \
+        in str(failure.value)

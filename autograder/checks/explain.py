@@ -138,11 +138,15 @@ class Layout:
     axes: output -> {axis: word} ("time step", "example"): parts that can be right or wrong
         one by one, reversed or shifted (only axes whose word contains "step" are reversed
         or shifted);
-    blocks: output -> (axis, names): equal blocks along an axis (the LSTM's i, f, o, g).
+    blocks: output -> (axis, names): equal blocks along an axis (the LSTM's i, f, o, g);
+    match_tol: the relative error within which a scale holds.
     """
 
     axes: dict = field(default_factory=dict)
     blocks: dict = field(default_factory=dict)
+    # within which relative error a scale (yours = c x expected) holds: looser for an answer
+    # that is itself a difference quotient (its error is O(h), not rounding)
+    match_tol: float = MATCH_TOL
 
 
 @dataclass(frozen=True)
@@ -181,8 +185,9 @@ def _nontrivial(e) -> bool:
     return bool(np.any(_arr(e) != 0))
 
 
-def say_number(c: float) -> str | None:
-    """c as a person says it (2, -1, 1/2, -1/3), or None when it is no small fraction."""
+def say_number(c: float, tol: float = 1e-6) -> str | None:
+    """c as a person says it (2, -1, 1/2, -1/3), or None when it is no small fraction
+    (within `tol`, relatively)."""
     if not np.isfinite(c) or c == 0:
         return None
     for k in (2, 3):             # a percentage or a per-mille: 100, 1/100, 1000
@@ -190,7 +195,7 @@ def say_number(c: float) -> str | None:
             if abs(abs(c) - p) <= 1e-9 * p:
                 return ("-" if c < 0 else "") + (str(p) if p > 1 else f"1/{10 ** k}")
     f = Fraction(c).limit_denominator(12)
-    if abs(float(f) - c) > 1e-6 * max(1.0, abs(c)) or abs(f.numerator) > 12:
+    if abs(float(f) - c) > tol * max(1.0, abs(c)) or abs(f.numerator) > 12:
         return None
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
@@ -381,7 +386,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     # scale
     if _nontrivial(e0):
         c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
-        named = [s for s, v in _named_factors(first) if abs(v - c0) <= 1e-6 * abs(v)]
+        named = [s for s, v in _named_factors(first)
+                 if abs(v - c0) <= max(1e-6, layout.match_tol) * abs(v)]
         # one size or scalar first (1/N), then the plain number (1/2), then a product or
         # quotient of two (D/H): two sizes that happen to give 1/2 on every input do not
         # name the factor when 1/2 says it
@@ -389,7 +395,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         # (a count off by one, N/(N-1), is tried beside 2/N, not instead of it)
         sized = [s for s in named if "-1)" not in s]
         said = list(single)
-        plain = say_number(c0)
+        plain = say_number(c0, tol=max(1e-6, layout.match_tol))
         if plain in _COMMON_PLAIN:
             # twice or half: a plain 2 is far more common than a size that happens to be 2
             # on every input of a check; the size is said as what it also is
@@ -413,11 +419,12 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     said.append(f"{k} x {n}")
         said += [s for s in named if _composite(s) and s not in said and "-1)" not in s]
         said += [s for s in named if s not in said]
+        loose = layout.match_tol > MATCH_TOL
         for s in said:
             def holds(v, s=s):
                 c = _value_of(s, v)
                 return c is not None and _nontrivial(v.truth[name]) and \
-                    close(v.outputs[name], c * _arr(v.truth[name]))
+                    close(v.outputs[name], c * _arr(v.truth[name]), tol=layout.match_tol)
             if s == "-1":
                 text, cid, title = (f"@@ has the sign flipped: every entry is exactly minus "
                                     "the expected one", "sign-flipped", "the sign is flipped")
@@ -432,6 +439,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                                        f"{_upstream_note(s, v)}")
                 cid = f"scale-{_display(s)}"
                 title = f"every entry {_display(s)} times the right one"
+            if loose:          # a difference quotient's answer: a scale to its accuracy
+                text = (lambda v, t=text: (t(v) if callable(t) else t).replace(
+                    "exactly ", "") + f" (to within {layout.match_tol:.0e} relatively)")
             add(holds, text, cid, title)
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:

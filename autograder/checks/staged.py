@@ -26,7 +26,7 @@ import itertools
 
 import numpy as np
 
-from .explain import Explainer, Local, Quantity, View, upstream_responses
+from .explain import Explainer, Layout, Local, Quantity, View, upstream_responses
 from .core import (
     CS_STEP, NUMBER, Case, Cause, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
     call_checked, call_student, expect_array, expect_close, expect_new_arrays, input_gradients,
@@ -753,7 +753,7 @@ def _numgrad_verdict(runs) -> None:
     explainer = Explainer([View({"grad": r[0]}, {"grad": r[1]},
                                 scalars={"h": (r[5], "the step h"),
                                          "h**2": (r[5] ** 2, "the step h squared")})
-                           for r in runs])
+                           for r in runs], Layout(match_tol=1e-3))
     for k, (grad, expected, _, tol, context, _step) in enumerate(runs):
         if looks_like(expected, tol=tol)(grad):
             continue
