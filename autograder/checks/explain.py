@@ -440,8 +440,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 cid = f"scale-{_display(s)}"
                 title = f"every entry {_display(s)} times the right one"
             if loose:          # a difference quotient's answer: a scale to its accuracy
-                text = (lambda v, t=text: (t(v) if callable(t) else t).replace(
-                    "exactly ", "") + f" (to within {layout.match_tol:.0e} relatively)")
+                def text(v, t=text, s=s):
+                    said = t(v) if callable(t) else t
+                    c = _value_of(s, v)
+                    if c is not None and close(v.outputs[name], c * _arr(v.truth[name])):
+                        return said
+                    return said.replace("exactly ", "") + \
+                        f" (to within {layout.match_tol:.0e} relatively)"
             add(holds, text, cid, title)
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
