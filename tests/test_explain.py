@@ -311,6 +311,11 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
             if found is not None:
                 said.append(found.text)
         responded += sum(r.get() is not None for v in views for r in v.responses.values())
+        # and which of the check's cases are right (all are, on a right answer)
+        for name in (views[0].outputs if views else ()):
+            found = ex.case_finding(name)
+            if found is not None:
+                said.append(found.text)
         # and the elementwise backward passes called along a grid of their input
         for v in views:
             if v.sweep is not None:
@@ -1018,3 +1023,18 @@ def test_an_inner_gradient_is_recovered_from_an_outer_product():
 def test_a_percentage_is_said_as_100_times():
     assert explain.say_number(100.0) == "100" and explain.say_number(0.01) == "1/100"
     assert explain.say_number(-1000.0) == "-1000" and explain.say_number(99.0) is None
+
+
+def test_which_cases_are_right_is_said_when_nothing_else_is():
+    """A scalar right on one kind of input and wrong on the others: the check's own words
+    for its cases, the parenthesised details left out."""
+    views = [View({"r": 2.0}, {"r": 2.0}, label="for an upper-triangular matrix (3x3)"),
+             View({"r": 1.0}, {"r": 3.0}, label="for a rotation (2x2)"),
+             View({"r": 5.0}, {"r": 4.0}, label="for a symmetric matrix")]
+    found = Explainer(views).for_output("r")()
+    assert found.cause_id == "right-on-some-cases"
+    assert "is right for an upper-triangular matrix; and wrong for a rotation; for a " \
+        "symmetric matrix" in found.text
+    # all wrong, or no labels: nothing to say
+    assert Explainer(views[1:]).case_finding("r") is None
+    assert Explainer([View({"r": 1.0}, {"r": 3.0}), views[0]]).case_finding("r") is None

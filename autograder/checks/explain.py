@@ -111,6 +111,8 @@ class View:
     responses: dict = field(default_factory=dict)
     # an elementwise backward pass called along a grid of its input (see Sweep)
     sweep: Any = None
+    # the case as the check's message says it ("for an upper-triangular matrix")
+    label: str = ""
 
 
 @dataclass
@@ -1833,7 +1835,8 @@ def _local_on(name: str, wrong: list[View], masks: list) -> str:
 
 # The relations that multiply entry by entry (said by the parts they change, when the
 # factor is 1 on whole declared parts).
-_ENTRYWISE = ("factor-in-place-of-another", "extra-factor-", "divided-by-")
+_ENTRYWISE = ("factor-in-place-of-another", "extra-factor-", "divided-by-",
+              "proportional-to-quantity")
 
 def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
          min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
@@ -2609,8 +2612,36 @@ class Explainer:
                     f = self.response_finding(other)
                     if f is not None and f.cause_id == "examples-mixed":
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
-            return path or inner
+            return path or inner or self.case_finding(name)
         return ask
+
+    def case_finding(self, name: str) -> Finding | None:
+        """Which of the check's cases `name` is right on and which wrong, by their labels
+        (`View.label`), when some are right and some wrong: said when nothing else is."""
+        views = [v for v in self.views() if name in v.outputs and name in v.truth and v.label]
+        right = list(dict.fromkeys(v.label for v in views if _arr(v.outputs[name]).shape ==
+                                   _arr(v.truth[name]).shape and close(
+                                       v.outputs[name], v.truth[name], tol=1e-6)))
+        wrong = list(dict.fromkeys(v.label for v in views if v.label not in right))
+        return case_extent(right, wrong)
+
+
+def case_extent(right: list, wrong: list) -> Finding | None:
+    """'@@ is right <cases>, and wrong <cases>' (the check's own words for its cases), when
+    some are right and some wrong."""
+    if not right or not wrong:
+        return None
+
+    def said(labels):
+        short = [re.sub(r" \([^()]*\)", "", x).strip() or x for x in labels]
+        short = list(dict.fromkeys(short))
+        if len(short) > 4:
+            short = short[:3] + [f"{len(short) - 3} more cases"]
+        return "; ".join(short)
+    return Finding(f"@@ is right {said(right)}; and wrong {said(wrong)}: what those cases "
+                   "have that the others do not is where yours goes wrong",
+                   "right-on-some-cases", "right on some cases, wrong on others",
+                   checked=False, weak=True)
 
 
 def _recover(out, operand) -> np.ndarray | None:
@@ -2768,6 +2799,7 @@ def carry_rules(word: str = "time step", carried: str = "the carried gradient") 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "right-on-some-cases": "right on some cases, wrong on others",
     "examples-mixed": "the examples of a batch mixed",
     "divides-for-multiplies": "a division where a multiplication belongs (or the reverse)",
     "proportional-to-quantity": "one number times a quantity",

@@ -104,7 +104,7 @@ def _judge(fn: str, outputs: Sequence[dict], truths: Sequence[dict], contexts: S
     when an answer is wrong (a second input where a check's own cases leave one output
     right in all but one of them)."""
     def views():
-        out = [View(got, truth, **(declare(k) if declare else {}))
+        out = [View(got, truth, **(declare(k) if declare else {}), label=contexts[k])
                for k, (got, truth) in enumerate(zip(outputs, truths))]
         try:
             extra = probe() if probe is not None else []

@@ -159,7 +159,7 @@ def _declared(a, dout, out, scalars=None) -> dict:
 def _judge_every_case(fn, runs, cause) -> None:
     """expect_close on each case (da, truth, hints, context, declared); a hint is named only
     when it matches the student's answer on every case."""
-    explainer = Explainer([View({"da": r[0]}, {"da": r[1]}, **r[4]) for r in runs])
+    explainer = Explainer([View({"da": r[0]}, {"da": r[1]}, **r[4], label=r[3]) for r in runs])
     for k, (da, truth, _, context, _) in enumerate(runs):
         if looks_like(truth, tol=1e-6)(da):
             continue

@@ -1102,7 +1102,8 @@ def check_spectral_radius(spectral_radius, seed=0):
     # a cause is named only when it gives the student's number on every matrix
     hints = on_every_case([(got, h) for got, _, _, h in runs])
     name = "the spectral radius"
-    explainer = Explainer([View({name: got}, {name: true}) for got, true, _, _ in runs])
+    explainer = Explainer([View({name: got}, {name: true}, label=f"for {what}")
+                           for got, true, what, _ in runs])
     for got, true, what, _ in runs:
         expect_close(fn, name, got, true, context=f"for {what}",
                      cause="the spectral radius is the largest magnitude among W's eigenvalues (complex ones included).",

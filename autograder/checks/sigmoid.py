@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Inner, Layout, Local, Quantity, View, find, finding_line,
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, case_extent, find,
+                      finding_line,
                       partial_upstream, upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
@@ -504,7 +505,9 @@ def _fraction_finding(runs):
                   sizes={"N": r["N"], "H": r["H"], "D": r["D"], "N*H": r["total"]})
              for r in runs if r["expected"] > 0 and not _fraction_right(r, r["frac"])]
     try:
-        return find("fraction", views)
+        return find("fraction", views) or case_extent(
+            [r["context"] for r in runs if _fraction_right(r, r["frac"])],
+            [r["context"] for r in runs if not _fraction_right(r, r["frac"])])
     except Exception:           # the explainer never breaks a check
         return None
 

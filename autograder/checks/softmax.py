@@ -59,8 +59,8 @@ def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
     when an answer is wrong.
     """
     def views():
-        out = [View(results[k], truths[k], **(declare(k) if declare else {}))
-               for k in range(len(results))]
+        out = [View(results[k], truths[k], **(declare(k) if declare else {}),
+                    label=contexts[k]) for k in range(len(results))]
         try:
             extra = probe() if probe is not None else []
         except (StudentCodeError, CheckFailure):

@@ -752,7 +752,8 @@ def _numgrad_verdict(runs) -> None:
     # the explainer on every case: a scale by the step (h, h**2, 1/h) or a plain number
     explainer = Explainer([View({"grad": r[0]}, {"grad": r[1]},
                                 scalars={"h": (r[5], "the step h"),
-                                         "h**2": (r[5] ** 2, "the step h squared")})
+                                         "h**2": (r[5] ** 2, "the step h squared")},
+                                label=r[4])
                            for r in runs], Layout(match_tol=1e-3))
     for k, (grad, expected, _, tol, context, _step) in enumerate(runs):
         if looks_like(expected, tol=tol)(grad):
