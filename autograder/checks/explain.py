@@ -22,7 +22,12 @@ are at least two such cases (an independent second input):
 - a factor: yours = expected x q (or / q) entry by entry, for a declared quantity q;
 - extent: which parts are right and which are wrong along each declared axis, block axis or
   region ("only the last time step is right", "right except the f block", "right outside
-  |r| <= delta, wrong inside"), with a relation that holds on the wrong part where one does.
+  |r| <= delta, wrong inside"), with a relation that holds on the wrong part where one does;
+  the first or last slice left at zero; one number wherever a quantity is beyond a value;
+- more forms: clipped to a band, a running total along the steps, divided by a quantity
+  where it multiplies, one number times a quantity (a factor taken at one shared value),
+  a count off by one (N/(N-1)), the right answer for a loop that joins the upstream and the
+  carry another way (`carry_rules`).
 
 When no relation holds on the whole answer, the student's function is called again on parts
 of its upstream gradient (`View.responses`, built by `upstream_responses`): every backward
@@ -32,7 +37,11 @@ alone, one time step's upstream alone) the right answer for that part. Which of 
 says which path of the gradient is wrong: "not zero with a zero upstream: a term that does
 not carry it", "halved when the upstream doubles", "right for dnext_c alone, wrong for
 dnext_h alone", "for one step's upstream alone, right at that step and wrong at every
-earlier one: what flows back through the carried state is wrong".
+earlier one: what flows back through the carried state is wrong". A batch function is also
+called with one example's inputs changed (`example_responses`): rows of other examples that
+move in the student's answer mix the examples. An elementwise backward pass is called along a
+grid of its input (`Sweep`): the rule its code follows is said beside the right one. When
+nothing else holds, which of the check's cases are right and which wrong (`View.label`).
 
 Each assignment's checks module declares, per graded function, only the layout (`Layout`:
 axes, blocks) and, per case, the sizes, scalars, quantities, regions, terms and how to call
