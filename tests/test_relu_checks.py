@@ -483,7 +483,9 @@ def test_dead_fraction_no_cause_on_a_single_match():
     with pytest.raises(CheckFailure) as failure:
         checks.check_dead_neuron_fraction(wrong)
     assert "Likely cause" not in str(failure.value)
-    assert len(calls) == 4
+    # the checked layer and three probe layers, then each of the five kinds of unit alone
+    # (the explainer's which-kinds-are-right), each called once
+    assert len(calls) == 4 + 5
 
 
 def test_prelu_no_cause_on_a_single_match():
@@ -534,3 +536,19 @@ def test_a_relu_mask_taken_from_the_upstream_gradient_is_said_with_the_condition
                                        "depends on the sign of the upstream gradient") in text, text
             said += 1
     assert said >= 3
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_which_kinds_of_unit_a_dead_fraction_gets_wrong_is_said(seed):
+    """Each kind of unit alone (a layer of one): a majority rule counts a unit alive on a
+    single example as dead, and the message says so in the check's words."""
+    from backprop_lab.checks import relu as relu_checks
+
+    def dead_neuron_fraction(W, b, X):
+        inactive = (X @ W.T + b <= 0).mean(axis=0)
+        return float(np.mean(inactive > 0.5))
+    with pytest.raises(CheckFailure) as failure:
+        relu_checks.check_dead_neuron_fraction(dead_neuron_fraction, seed=seed)
+    text = " ".join(str(failure.value).split())
+    assert re.search(r"and wrong for [^:]*a unit alive on a single example, which yours counts "
+                     r"as dead", text), text

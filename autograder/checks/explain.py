@@ -2492,8 +2492,11 @@ class Explainer:
     gives what `expect_close(explain=...)` asks, only when that output is wrong."""
 
     def __init__(self, views: Sequence[View] | Callable[[], Sequence[View]],
-                 layout: Layout = Layout()):
+                 layout: Layout = Layout(),
+                 cases: Callable[[], Sequence[View]] | None = None):
         self._views, self.layout = views, layout
+        # more labelled cases for case_finding alone (not for the relations), made when asked
+        self._cases = cases
         self._memo: dict = {}
         if RECORDER is not None:
             RECORDER.append(self)
@@ -2627,7 +2630,14 @@ class Explainer:
     def case_finding(self, name: str) -> Finding | None:
         """Which of the check's cases `name` is right on and which wrong, by their labels
         (`View.label`), when some are right and some wrong: said when nothing else is."""
-        views = [v for v in self.views() if name in v.outputs and name in v.truth and v.label]
+        more: list = []
+        if self._cases is not None:
+            try:
+                more = list(self._cases())
+            except Exception:          # a probe that fails says nothing
+                more = []
+        views = [v for v in self.views() + more
+                 if name in v.outputs and name in v.truth and v.label]
         right = list(dict.fromkeys(v.label for v in views if _arr(v.outputs[name]).shape ==
                                    _arr(v.truth[name]).shape and close(
                                        v.outputs[name], v.truth[name], tol=1e-6)))

@@ -788,16 +788,50 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
         except (StudentCodeError, CheckFailure):
             hints = []
     name = "the fraction of dead units"
-    # the explainer on the four layers (a fraction scaled by a ratio of sizes, 1 minus it)
+    # the explainer on the four layers (a fraction scaled by a ratio of sizes, 1 minus it);
+    # then the student's function on each kind of unit alone (a layer of one unit): which
+    # kinds it judges right
     explainer = Explainer(lambda: [
         View({name: np.float64(got)},
              {name: np.float64(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0)))},
              sizes={"N": lX.shape[0], "H": lW.shape[0]})
-        for got, lX, lW, lb in layers])
+        for got, lX, lW, lb in layers],
+        cases=lambda: _units_alone(dead_neuron_fraction, X, W, b, roles, name))
     expect_close(fn, name, value, truth, hints=hints, explain=explainer.for_output(name),
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
                  cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
                        "every example (every row); the fraction is taken over the units.")
+
+
+_ROLE_WORDS = {"killed": "for a unit killed by a large negative bias",
+               "zero": "for a unit whose pre-activation is exactly 0 on every example",
+               "single": "for a unit alive on a single example",
+               "rescued": "for a unit kept alive by its bias",
+               "mixed": "for a unit alive on some of the examples"}
+
+
+def _units_alone(dead_neuron_fraction, X, W, b, roles, name) -> list:
+    """One view per kind of unit: the student's fraction for a layer of that unit alone
+    (0 or 1), labelled with the kind (the explainer's case extent says which kinds it judges
+    right); none when a call fails."""
+    views, seen = [], set()
+    for i, role in enumerate(roles):
+        if role in seen:
+            continue
+        seen.add(role)
+        try:
+            got = _call_dead(dead_neuron_fraction, W[i:i + 1].copy(), b[i:i + 1].copy(),
+                             X.copy())
+        except (StudentCodeError, CheckFailure):
+            return []
+        truth = float(np.all(X @ W[i] + b[i] <= 0))
+        said = ("" if abs(got - truth) <= 1e-9 else
+                ", which yours counts as dead (it is alive)" if got == 1 else
+                ", which yours counts as alive (it is dead)" if got == 0 else
+                f", where yours gives {float(got):.4g} for this one unit")
+        views.append(View({name: np.float64(got)}, {name: np.float64(truth)},
+                          label=_ROLE_WORDS[role] + said))
+    return views
 
 
 # ---------------------------------------------------------------- predictions
