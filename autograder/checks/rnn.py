@@ -904,7 +904,8 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
                 for t, g, m in ((total, grads, max_norm), (ptotal, pgrads, pmax))]
     expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
         "total_norm is sqrt(sum over every array of the sum of its squared entries)."),
-        explain=Explainer(views).for_output("total_norm"), hints=[
+        explain=Explainer(views, cases=lambda: _norm_cases(clip_grad_norm, seed)).for_output(
+            "total_norm"), hints=[
         Hint(CLIP_SQUARED, looks_like(true_norm ** 2)),
         Hint(CLIP_AFTER, looks_like(max_norm)),
         Hint(CLIP_SUM_NORMS, looks_like(sum(norms.values()))),
@@ -927,6 +928,29 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
         raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
                            f"expected max_norm = {max_norm:g}.")
+
+
+def _norm_cases(clip_grad_norm, seed) -> list:
+    """The student's total_norm for dicts of simpler kinds (each far above its max_norm),
+    labelled for the explainer's which-cases-are-right: one array alone, arrays of one entry
+    each, arrays whose entries are all positive, and arrays of other shapes."""
+    rng = rng_for(seed, "clip_grad_norm_cases")
+    kinds = [
+        ("for a dict of a single array", {"W": rng.standard_normal((3, 4))}),
+        ("for a dict of arrays of one entry each",
+         {k: rng.standard_normal((1,)) for k in ("Wx", "Wh", "b")}),
+        ("for a dict of arrays whose entries are all positive",
+         {k: np.abs(rng.standard_normal(sh)) + 0.1 for k, sh in (("Wx", (2, 3)), ("b", (3,)))}),
+        ("for a dict of arrays of mixed signs and other shapes",
+         {k: rng.standard_normal(sh) for k, sh in (("Wx", (3, 2)), ("Wh", (2, 2)),
+                                                    ("b", (2,)))}),
+    ]
+    out = []
+    for label, grads in kinds:
+        _, total = _clip_norm_call(clip_grad_norm, grads, _global_norm(grads) / 8.0)
+        out.append(View({"total_norm": total}, {"total_norm": _global_norm(grads)},
+                        label=label))
+    return out
 
 
 def _norm_family(grads, max_norm) -> dict:
