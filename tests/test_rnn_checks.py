@@ -866,3 +866,17 @@ def test_rnn_backward_joining_the_carry_another_way_is_said(ns, join, said):
         with pytest.raises(CheckFailure, match="What differs: .*" + said):
             checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"],
                                       seed=seed)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_which_dicts_a_wrong_total_norm_gets_right_is_said(seed):
+    """The square of each array's sum in place of its sum of squares is right only for
+    arrays of one entry: asked on simpler dicts, the message says so."""
+    def clip_grad_norm(grads, max_norm):
+        total = float(np.sqrt(sum(np.sum(g) ** 2 for g in grads.values())))
+        scale = min(1.0, max_norm / total)
+        return {k: g * scale for k, g in grads.items()}, total
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_clip_grad_norm(clip_grad_norm, seed=seed)
+    assert "total_norm is right for a dict of arrays of one entry each; and wrong for" in \
+        " ".join(str(failure.value).split())
