@@ -503,3 +503,16 @@ def test_a_backward_pass_that_mixes_the_examples_is_said(ns, seed):
     with pytest.raises(CheckFailure) as info:
         checks.check_affine_backward(affine_backward, ns["affine_forward"], seed=seed)
     assert MIXED.format(out="dx") in str(info.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_input_a_weight_gradient_pairs_with_dout_is_read_back(seed, ns):
+    """dW built from another operand than x: read back from dW on a layer with N < M (a
+    probe for the explainer), the relation is said on that operand."""
+    def affine_backward(dout, cache):
+        x, W, b = cache
+        return dout @ W.T, (x ** 2).T @ dout, dout.sum(axis=0)
+    with pytest.raises(CheckFailure) as info:
+        checks.check_affine_backward(affine_backward, ns["affine_forward"], seed=seed)
+    assert "the input x that your dW is built from is the square of the expected value" in \
+        " ".join(str(info.value).split())

@@ -206,7 +206,19 @@ def check_affine_backward(affine_backward, affine_forward, seed=0):
                      _AFFINE_CAUSE, declare=lambda k: {
                          **_affine_declared(sizes[k], cases[k]),
                          "responses": _affine_responses(affine_backward, affine_forward,
-                                                        sizes[k], cases[k])})
+                                                        sizes[k], cases[k])},
+                     probe=lambda: [_affine_probe(affine_backward, affine_forward, seed)])
+
+
+def _affine_probe(affine_backward, affine_forward, seed):
+    """One more layer for the explainer alone, with fewer examples than outputs (N < M), so
+    that the input the student's dW pairs with dout can be read back from it."""
+    N, D, M = 2, 3, 5
+    x, W, b, dout = _affine_case(rng_for(seed, "affine_backward_probe"), N, D, M)
+    _, cache = affine_forward(x.copy(), W.copy(), b.copy())
+    got = _call_affine(affine_backward, dout, cache, N, D, M)
+    return got, _affine_truth(affine_forward, x, W, b, dout), _affine_declared((N, D, M),
+                                                                               (x, W, b, dout))
 
 
 def _affine_responses(affine_backward, affine_forward, size, case) -> dict:
@@ -233,7 +245,10 @@ def _affine_declared(size, case) -> dict:
     """What the explainer may refer to in one affine case."""
     N, D, M = size
     x, W, b, dout = case
-    return {"partials": partial_upstream(lambda g: {"dx": g @ W.T, "dW": x.T @ g,
+    # the input x that dW pairs with dout, read back from the student's dW (when N <= M)
+    operand = Inner("the input x", x, [("dW", dout, True)])
+    return {"inner": {"x": operand},
+            "partials": partial_upstream(lambda g: {"dx": g @ W.T, "dW": x.T @ g,
                                                     "db": g.sum(axis=0)}, dout, 0, "example"),
             "sizes": {"N": N, "D": D, "M": M},
             "quantities": {"dout": Quantity(dout, "the upstream gradient `dout`", "upstream"),
