@@ -688,7 +688,7 @@ CATALOGUE = [
       "log(row_sum) / N; dlogits is right.",
       [r"probs ?/ ?row_sums?", r"log\(row_?sums?\)", r"(row|each row'?s?) (label )?sums?.{0,40}(log|dlabels)",
        r"(each|every) row (is )?(off|shifted) by", r"(offset|shift|constant) (per|in each|for each) row",
-       r"plus (a |one )?(constant|number) per row"],
+       r"plus (a |one )?(constant|number) per row", r"log of (the|each) row'?s? (label )?sums?"],
       """
       def softmax_cross_entropy_backward(dloss, cache):
           logits, labels, probs = cache
@@ -942,7 +942,7 @@ CATALOGUE = [
       "read in each other's place, so the forget gate's block uses prev_h and dWh uses prev_c.",
       [r"prev_h and prev_c (are )?(swapped|exchanged|in each other)", r"prev_c and prev_h (are )?(swapped|exchanged|in each other)",
        r"(hidden|cell) (state )?and (the )?(cell|hidden) (state )?(are )?(swapped|exchanged|mixed)",
-       r"unpack", r"prev_c (instead of|where|in place of) prev_h", r"prev_h (instead of|where|in place of) prev_c"],
+       r"unpack", r"prev_c (instead of|where|in place of) prev_h", r"prev_h (instead of|where|in place of) prev_c", r"forget gate'?s? block"],
       """
       def lstm_step_backward(dnext_h, dnext_c, cache):
           x, prev_c, prev_h, Wx, Wh, i, f, o, g, next_c = cache
@@ -967,7 +967,7 @@ CATALOGUE = [
       "dg * i(1 - i) and the candidate's di * (1 - g**2).",
       [r"di and dg (are )?(swapped|exchanged|in each other)", r"dg and di (are )?(swapped|exchanged|in each other)",
        r"input gate'?s? (block|gradient).{0,60}(candidate|\bg\b)", r"candidate'?s? (block|gradient).{0,60}input gate",
-       r"(i|input) and (g|candidate).{0,30}(swapped|exchanged|mixed)", r"(g|candidate) and (i|input).{0,30}(swapped|exchanged|mixed)"],
+       r"(i|input) and (g|candidate).{0,30}(swapped|exchanged|mixed)", r"(g|candidate) and (i|input).{0,30}(swapped|exchanged|mixed)", r"(input gate'?s?|candidate'?s?) (and (the )?(candidate'?s?|input gate'?s?) )?blocks?"],
       """
       def lstm_step_backward(dnext_h, dnext_c, cache):
           x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
@@ -992,7 +992,7 @@ CATALOGUE = [
       "belongs: dc = dnext_c + dnext_h * i * (1 - tanh(next_c)**2).",
       [r"input gate.{0,40}(instead of|where|in place of).{0,20}output gate", r"\bi\b (instead of|where|in place of) \bo\b",
        r"(uses|multiplied by) (the )?(input gate|i\b)", r"dnext_h ?\* ?i\b", r"(wrong|other) gate",
-       r"path from next_h.{0,60}(gate|wrong)", r"o ?/ ?i|i ?/ ?o"],
+       r"path from next_h.{0,60}(gate|wrong)", r"o ?/ ?i|i ?/ ?o", r"(every|all) (blocks?|gates?) (but|except) (the )?output", r"o ?/ ?i times"],
       """
       def lstm_step_backward(dnext_h, dnext_c, cache):
           x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
@@ -1153,7 +1153,7 @@ CATALOGUE = [
     E("ls8_bptt_cell_carry_into_hidden", "lstm", "lstm_backward",
       "The cell-state carry dprev_c is also added into the hidden-state gradient: each step gets "
       "dnext_h = dh[:, t] + dprev_h + dprev_c (dnext_c is right).",
-      [r"dprev_c.{0,40}(added|plus|into|also).{0,30}(hidden|dnext_h)", r"(hidden|dnext_h).{0,40}(plus|\+|includes?) (the )?(cell|dprev_c)",
+      LAST_STEP_ONLY + [r"dprev_c.{0,40}(added|plus|into|also).{0,30}(hidden|dnext_h)", r"(hidden|dnext_h).{0,40}(plus|\+|includes?) (the )?(cell|dprev_c)",
        r"cell[- ]state (carry|gradient).{0,40}(hidden|twice|both)", r"(both|two) carries"],
       """
       def lstm_backward(dh, cache):
@@ -1173,7 +1173,7 @@ CATALOGUE = [
     E("ls8_bptt_hidden_carry_times_f", "lstm", "lstm_backward",
       "The hidden-state carry is multiplied by the step's forget gate f before it is passed on "
       "(mistaking the hidden path for the cell path): dprev_h * f instead of dprev_h.",
-      [r"forget gate.{0,60}(hidden|dprev_h)", r"(hidden|dprev_h).{0,60}forget gate", r"dprev_h ?\* ?f",
+      LAST_STEP_ONLY + [r"forget gate.{0,60}(hidden|dprev_h)", r"(hidden|dprev_h).{0,60}forget gate", r"dprev_h ?\* ?f",
        r"(extra|additional) factor (f|of the forget)", r"(times|multipl\w* by) (the )?(forget gate|f\b)",
        r"(hidden|cell) (path|carry).{0,30}(confus|mistak|treated)"],
       """
