@@ -880,3 +880,18 @@ def test_which_dicts_a_wrong_total_norm_gets_right_is_said(seed):
         checks.check_clip_grad_norm(clip_grad_norm, seed=seed)
     assert "total_norm is right for a dict of arrays of one entry each; and wrong for" in \
         " ".join(str(failure.value).split())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_clip_test_on_the_squared_norm_fails_both_ways(seed):
+    """A held-out slip that once passed every test: comparing the squared norm with max_norm
+    clips too much above 1 and too little below it."""
+    def clip_grad_norm(grads, max_norm):
+        total_sq = float(sum(np.sum(g ** 2) for g in grads.values()))
+        total = float(np.sqrt(total_sq))
+        scale = max_norm / total if total_sq > max_norm else 1.0
+        return {k: g * scale for k, g in grads.items()}, total
+    with pytest.raises(CheckFailure, match="nothing was scaled"):
+        checks.check_clip_grad_norm(clip_grad_norm, seed=seed)
+    with pytest.raises(CheckFailure, match="below max_norm was rescaled"):
+        checks.check_clip_grad_norm_small(clip_grad_norm, seed=seed)

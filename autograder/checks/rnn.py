@@ -928,6 +928,22 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
         raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
                            f"expected max_norm = {max_norm:g}.")
+    # just above a max_norm under 1, where the squared norm is below max_norm: the test
+    # must compare the norm itself with max_norm
+    small_max = float(np.round(rng.uniform(0.2, 0.5), 3))
+    grads = _grads_dict(rng, (1.0, 0.7, 0.4))
+    grads = {k: g * (1.25 * small_max / _global_norm(grads)) for k, g in grads.items()}
+    true_norm = _global_norm(grads)
+    clipped, total = _clip_norm_call(clip_grad_norm, grads, small_max)
+    context = (f"(total norm {true_norm:.4g} just above max_norm = {small_max:g}, its square "
+               f"{true_norm ** 2:.4g} below it)")
+    expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
+        "total_norm is sqrt(sum over every array of the sum of its squared entries)."))
+    for k in grads:
+        expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * small_max / true_norm,
+                     context=context, cause="clip when total_norm > max_norm (the norm itself, "
+                     "not its square): multiply every array by max_norm / total_norm.",
+                     hints=[Hint(CLIP_NOT_SCALED, looks_like(grads[k]))])
 
 
 def _norm_cases(clip_grad_norm, seed) -> list:
@@ -981,12 +997,25 @@ def _every_array(make, clipped, grads):
 
 
 def check_clip_grad_norm_small(clip_grad_norm, seed=0):
-    """Gradients below max_norm come back unchanged (as new arrays); the norm is reported."""
+    """Gradients below max_norm come back unchanged (as new arrays); the norm is reported.
+    Twice: well below a max_norm under 1, and just below a max_norm above 1 (where the
+    squared norm is above max_norm: a comparison of the square with max_norm shows)."""
     fn = "clip_grad_norm"
     rng = rng_for(seed, fn + "_small")
     grads = _grads_dict(rng, (0.3, 0.2, 0.1))
     true_norm = _global_norm(grads)
     max_norm = float(np.round(true_norm * rng.uniform(2.0, 4.0), 3))
+    _expect_unclipped(clip_grad_norm, grads, max_norm)
+    # just below a max_norm above 1: sqrt(max_norm) < norm < max_norm
+    max_norm = float(np.round(rng.uniform(3.0, 6.0), 3))
+    grads = _grads_dict(rng, (1.0, 0.7, 0.4))
+    grads = {k: g * (0.8 * max_norm / _global_norm(grads)) for k, g in grads.items()}
+    _expect_unclipped(clip_grad_norm, grads, max_norm)
+
+
+def _expect_unclipped(clip_grad_norm, grads, max_norm) -> None:
+    fn = "clip_grad_norm"
+    true_norm = _global_norm(grads)
     clipped, total = _clip_norm_call(clip_grad_norm, grads, max_norm)
     context = f"(total norm {true_norm:.4g} below max_norm = {max_norm:g}: nothing to clip)"
     expect_close(fn, "total_norm", total, true_norm, context=context, cause=(
