@@ -282,6 +282,8 @@ def mlp(dloss, cache, ns, *, mask="right", aff=None, loss=None, alias=False, key
         da = np.maximum(dh, 0.0)
     elif mask == "no b1":                       # recomputed from X @ W1 without b1
         da = dh * (X @ aff1[1] > 0)
+    elif mask == "leaky":                       # a Leaky ReLU's backward, slope 0.3
+        da = dh * np.where(a > 0, 1.0, 0.3)
     dX, dW1, db1 = aff(da, aff1)
     if mask == "after":
         dX = dX * (a > 0)
@@ -516,3 +518,16 @@ def test_the_input_a_weight_gradient_pairs_with_dout_is_read_back(seed, ns):
         checks.check_affine_backward(affine_backward, ns["affine_forward"], seed=seed)
     assert "the input x that your dW is built from is the square of the expected value" in \
         " ".join(str(info.value).split())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_relu_that_leaks_is_said_with_the_slope_it_lets_through(ns, seed):
+    """A local derivative changed by one number along a declared direction is fitted and
+    checked exactly (explain._local_fit_claims): here 0.3 where the ReLU blocks."""
+    def mlp_backward(dloss, cache):
+        return mlp(dloss, cache, ns, mask="leaky")
+    with pytest.raises(CheckFailure) as info:
+        checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
+                                  ns["softmax_cross_entropy_forward"], seed=seed)
+    assert "the ReLU's local derivative 0.3 instead of 0 where the ReLU switched its unit " \
+        "off" in " ".join(str(info.value).split())

@@ -950,6 +950,80 @@ def _local_claims(name: str, first: View) -> list[_Claim]:
                 f"local-{slug}", "a local derivative replaced by another"))
             claim.place = (what, loc.label)
             claims.append(claim)
+    return claims + _local_fit_claims(name, first)
+
+
+def _local_base(loc: Local):
+    """The right value of a declared local derivative."""
+    if loc.kind in ("logistic", "tanh", "rectifier"):
+        y = _arr(loc.y)
+        return {"logistic": y * (1.0 - y), "tanh": 1.0 - y ** 2,
+                "rectifier": (y > 0).astype(np.float64)}[loc.kind]
+    return _arr(loc.value)
+
+
+def _local_fit_claims(name: str, first: View) -> list[_Claim]:
+    """yours = the right computation with one local derivative changed by one unknown
+    number c along a declared direction (the outputs are linear in each local derivative,
+    so c is fitted, then checked exactly, the same c on every wrong case): the local
+    derivative c times too large, c added to it, or, for a ReLU, c let through where it
+    should block (a leaky slope)."""
+    claims = []
+    for key, loc in first.locals.items():
+        if loc.kind == "path":
+            continue
+        if loc.kind == "rectifier":
+            directions = [("leak", lambda b: (b <= 0).astype(np.float64))]
+        else:
+            directions = [("scaled", lambda b: b), ("offset", lambda b: np.ones_like(b))]
+        for kind, direction in directions:
+            seen: list = []
+
+            def fitted(v, key=key, kind=kind, direction=direction):
+                memo = v.locals.get(key)
+                if memo is None:
+                    return None
+                cache = getattr(memo, "_fit", None)
+                if cache is None:
+                    cache = memo._fit = {}
+                if kind not in cache:
+                    base = _local_base(memo)
+                    moved = memo.recompute(base + direction(base))
+                    cache[kind] = None if moved is None else moved
+                moved = cache[kind]
+                if moved is None or name not in moved:
+                    return None
+                d = _arr(moved[name]) - _arr(v.truth[name])
+                r = _arr(v.outputs[name]) - _arr(v.truth[name])
+                if d.shape != r.shape or not _nontrivial(d) or not np.all(np.isfinite(d)):
+                    return None
+                c = float(np.sum(r * d) / np.sum(d * d))
+                if abs(c) < 1e-9 or not close(v.outputs[name], _arr(v.truth[name]) + c * d):
+                    return None
+                return c
+
+            def holds(v, fitted=fitted, seen=seen):
+                c = fitted(v)
+                if c is None or (seen and abs(c - seen[0]) > 1e-6 * max(1.0, abs(seen[0]))):
+                    return False
+                seen[:1] = [c]
+                return True
+
+            def text(v, fitted=fitted, kind=kind, loc=loc):
+                c = fitted(v)
+                if kind == "leak":
+                    return (f"@@ is exactly what the right computation gives with "
+                            f"{loc.label} {c:.4g} instead of 0 where the ReLU switched its "
+                            "unit off: part of the gradient leaks through where it should "
+                            "be blocked")
+                if kind == "scaled":
+                    k = say_number(1.0 + c) or f"{1.0 + c:.4g}"
+                    return (f"@@ is exactly what the right computation gives with {loc.label} "
+                            f"{k} times the right one")
+                return (f"@@ is exactly what the right computation gives with {c:.4g} added "
+                        f"to {loc.label}")
+            claims.append(_Claim(holds, text, f"local-fit-{kind}",
+                                 "a local derivative off by one number"))
     return claims
 
 
@@ -2818,6 +2892,9 @@ def carry_rules(word: str = "time step", carried: str = "the carried gradient") 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "local-fit-leak": "a ReLU that lets part of the gradient through where it blocks",
+    "local-fit-scaled": "a local derivative scaled by one number",
+    "local-fit-offset": "a local derivative off by one number",
     "right-on-some-cases": "right on some cases, wrong on others",
     "examples-mixed": "the examples of a batch mixed",
     "divides-for-multiplies": "a division where a multiplication belongs (or the reverse)",
