@@ -483,9 +483,9 @@ def test_dead_fraction_no_cause_on_a_single_match():
     with pytest.raises(CheckFailure) as failure:
         checks.check_dead_neuron_fraction(wrong)
     assert "Likely cause" not in str(failure.value)
-    # the checked layer and three probe layers, then each of the five kinds of unit alone
+    # the checked layer and four probe layers, then each of the five kinds of unit alone
     # (the explainer's which-kinds-are-right), each called once
-    assert len(calls) == 4 + 5
+    assert len(calls) == 5 + 5
 
 
 def test_prelu_no_cause_on_a_single_match():
@@ -552,3 +552,18 @@ def test_which_kinds_of_unit_a_dead_fraction_gets_wrong_is_said(seed):
     text = " ".join(str(failure.value).split())
     assert re.search(r"and wrong for [^:]*a unit alive on a single example, which yours counts "
                      r"as dead", text), text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_dead_fraction_of_zero_names_no_cause_whose_prediction_is_zero(seed):
+    """A test that never holds (the ReLU's output < 0) returns 0; the 'wrong axis' hint
+    also predicts 0 on these layers, which tells nothing: no cause is named."""
+    from backprop_lab.checks import relu as relu_checks
+
+    def dead_neuron_fraction(W, b, X):
+        out = np.maximum(X @ W.T + b, 0)
+        return float(np.mean(np.all(out < 0, axis=0)))
+    with pytest.raises(CheckFailure) as failure:
+        relu_checks.check_dead_neuron_fraction(dead_neuron_fraction, seed=seed)
+    text = str(failure.value)
+    assert "all zeros" in text and "wrong axis" not in text and "Likely cause" not in text

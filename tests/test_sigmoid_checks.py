@@ -700,3 +700,19 @@ def test_a_cause_that_agrees_with_a_slip_on_one_case_only_is_not_named(seed):
     with pytest.raises(CheckFailure) as failure:
         checks.check_saturated_fraction(tol_ignored, sigmoid, seed=seed)
     assert "Likely cause: the tol argument is ignored" in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_upstream_divided_by_its_size_is_not_said_to_be_ignored(seed):
+    """A human read of a blind catalogue found "does not depend on the upstream gradient at
+    all" said of a dz divided by its norm: the answer still depends on its direction."""
+    right = SOLUTIONS["sigmoid_layer_backward"]
+
+    def normalised(dz, cache):
+        return right(dz / np.linalg.norm(dz), cache)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_sigmoid_layer_backward(normalised, SOLUTIONS["sigmoid_layer_forward"],
+                                            seed=seed)
+    text = " ".join(str(failure.value).split())
+    assert "does not depend on the upstream gradient at all" not in text
+    assert "the upstream gradient left out, or divided by its own size (normalised)" in text

@@ -729,3 +729,19 @@ def test_a_difference_quotient_off_by_a_factor_is_said_to_its_accuracy(seed):
         staged.check_numerical_gradient(numerical_gradient, seed=seed)
     assert "every entry of grad is 3/2 times the expected one (to within 1e-03 relatively)" \
         in str(failure.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mul_gradients_returned_in_the_other_order_are_not_blamed_on_the_gate(seed):
+    """dx and dy right but returned as (dy, dx): the cause says either slip, not only an
+    unswitched gate (a human read of a blind catalogue found it one-sided)."""
+    from backprop_lab.checks import staged
+
+    def mul_backward(dout, x, y):
+        dx, dy = dout * y, dout * x
+        return dy, dx
+    with pytest.raises(CheckFailure) as failure:
+        staged.check_mul_backward(mul_backward, seed=seed)
+    text = " ".join(str(failure.value).split())
+    assert "dx and dy are exchanged" in text
+    assert "or the two gradients are returned in each other's place" in text

@@ -2182,7 +2182,9 @@ def _homogeneity(name: str, wrong: list[View]) -> Finding | None:
         return None
     k = float(np.log2(abs(c))) if c else float("nan")
     said = {0.0: "does not change when the upstream gradient is doubled (the right one "
-                 "doubles): yours does not depend on the upstream gradient at all",
+                 "doubles): yours does not depend on the upstream gradient's size (it may "
+                 "still depend on its direction): the upstream gradient left out, or divided "
+                 "by its own size (normalised)",
             -1.0: "is halved when the upstream gradient is doubled (the right one doubles): "
                   "yours is divided by the upstream gradient where it should be multiplied "
                   "by it",

@@ -524,8 +524,8 @@ _SEQ_CAUSE = ("visit every step from T-1 down to 0 with two carries that start a
 SEQ_NO_C_CARRY = ("the carry on the cell state from step t+1 is missing: pass the dprev_c "
                   "returned by step t+1's backward as dnext_c of step t (zeros only at the "
                   "last step), and let the step backward add dnext_c to the gradient on "
-                  "next_c. The cell state is the LSTM's long-range path: without it the "
-                  "gradient is right only for the last step.")
+                  "next_c. The cell state is the LSTM's long-range path: without it, of dx "
+                  "only the last step's dx[:, T-1] is right.")
 SEQ_NO_H_CARRY = ("the carry on the hidden state from step t+1 is missing: the gradient on "
                   "h[:, t] is dh[:, t] PLUS the dprev_h returned by step t+1's backward.")
 SEQ_NO_CARRY = ("both carries from step t+1 are missing: step t's backward must get "

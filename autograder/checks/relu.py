@@ -705,6 +705,17 @@ def _layer(rng, signed: bool = False):
     return X, W, b, roles
 
 
+def _one_example_all_off(rng):
+    """A layer with one example on which every unit is off (and units alive on the others):
+    a fraction taken over the wrong axis is then not 0, so it is told from an answer of 0."""
+    n, d, h = 8, 3, 6
+    X = np.abs(rng.standard_normal((n, d))) + 0.05
+    W = rng.standard_normal((h, d))
+    b = rng.uniform(-0.5, 0.5, h)
+    b = np.minimum(b, -(X[0] @ W.T) - 0.2)         # example 0: every unit off
+    return X, W, b, None
+
+
 DEAD_BY_WEIGHTS = ("dead units were judged by their weights (and bias), not by the data: a "
                    "unit is dead when its pre-activation X @ W.T + b is <= 0 for every "
                    "example. Weights alone don't decide it: with these inputs a unit with "
@@ -713,40 +724,41 @@ DEAD_BY_WEIGHTS = ("dead units were judged by their weights (and bias), not by t
 
 
 def _dead_hints(W, b, X) -> list:
-    """What each usual mistake returns on the layer (W, b, X)."""
+    """(cause, what that mistake returns on the layer (W, b, X)) for each usual mistake."""
     h = W.shape[0]
     pre = X @ W.T + b
     off = pre <= 0
     n_dead = int(np.count_nonzero(np.all(off, axis=0)))
     truth = n_dead / h
-    return [
-        Hint("a unit was counted as dead when its pre-activation is <= 0 for *any* example. "
-             "It is dead only when it is <= 0 for *every* example: one example with a "
-             "positive pre-activation keeps it alive (here one unit fires on a single "
-             "example and must count as alive).",
-             looks_like(np.mean(np.any(off, axis=0)))),
-        Hint("the unit whose pre-activation is exactly 0 everywhere was counted as alive. "
-             "Its ReLU output is 0 and its gradient is blocked on every example, so it is "
-             "dead: test `<= 0`, not `< 0`.", looks_like(np.mean(np.all(pre < 0, axis=0)))),
-        Hint("the bias is missing: the pre-activations are `X @ W.T + b`. A large negative "
-             "bias can kill a unit whose weights alone would fire, and a positive one can "
-             "keep a unit alive.", looks_like(np.mean(np.all(X @ W.T <= 0, axis=0)))),
-        Hint(f"this is the number of dead units ({n_dead}); return the fraction: divide by "
-             f"the number of units H = {h}.", looks_like(float(n_dead))),
-        Hint("this is the fraction of *live* units; return the fraction of dead ones.",
-             looks_like(1.0 - truth)),
-        Hint("this averages over all (example, unit) pairs. The question is about units: a "
-             "unit is dead when it is off for every example, so reduce over the examples "
-             "first (`np.all(..., axis=0)`), then take the fraction of units.",
-             looks_like(np.mean(off))),
-        Hint("the test ran over the wrong axis: the fraction of *examples* on which every "
-             "unit is off. Rows of `X @ W.T + b` are examples, columns are units.",
-             looks_like(np.mean(np.all(off, axis=1)))),
-        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(np.all(W <= 0, axis=1)))),
-        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(np.all(W <= 0, axis=1) & (b <= 0)))),
-        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(W.sum(axis=1) + b <= 0))),
-        Hint(DEAD_BY_WEIGHTS, looks_like(np.mean(b <= 0))),
+    pairs = [
+        ("a unit was counted as dead when its pre-activation is <= 0 for *any* example. "
+         "It is dead only when it is <= 0 for *every* example: one example with a "
+         "positive pre-activation keeps it alive (here one unit fires on a single "
+         "example and must count as alive).",
+         np.mean(np.any(off, axis=0))),
+        ("the unit whose pre-activation is exactly 0 everywhere was counted as alive. "
+         "Its ReLU output is 0 and its gradient is blocked on every example, so it is "
+         "dead: test `<= 0`, not `< 0`.", np.mean(np.all(pre < 0, axis=0))),
+        ("the bias is missing: the pre-activations are `X @ W.T + b`. A large negative "
+         "bias can kill a unit whose weights alone would fire, and a positive one can "
+         "keep a unit alive.", np.mean(np.all(X @ W.T <= 0, axis=0))),
+        (f"this is the number of dead units ({n_dead}); return the fraction: divide by "
+         f"the number of units H = {h}.", float(n_dead)),
+        ("this is the fraction of *live* units; return the fraction of dead ones.",
+         1.0 - truth),
+        ("this averages over all (example, unit) pairs. The question is about units: a "
+         "unit is dead when it is off for every example, so reduce over the examples "
+         "first (`np.all(..., axis=0)`), then take the fraction of units.",
+         np.mean(off)),
+        ("the test ran over the wrong axis: the fraction of *examples* on which every "
+         "unit is off. Rows of `X @ W.T + b` are examples, columns are units.",
+         np.mean(np.all(off, axis=1))),
+        (DEAD_BY_WEIGHTS, np.mean(np.all(W <= 0, axis=1))),
+        (DEAD_BY_WEIGHTS, np.mean(np.all(W <= 0, axis=1) & (b <= 0))),
+        (DEAD_BY_WEIGHTS, np.mean(W.sum(axis=1) + b <= 0)),
+        (DEAD_BY_WEIGHTS, np.mean(b <= 0)),
     ]
+    return pairs
 
 
 def _call_dead(dead_neuron_fraction, W, b, X) -> float:
@@ -774,12 +786,18 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     def probes():
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
-        for signed in (False, True, True):
-            pX, pW, pb, _ = _layer(prng, signed=signed)
+        for signed in (False, True, True, None):
+            pX, pW, pb, _ = _layer(prng, signed=signed) if signed is not None else \
+                _one_example_all_off(prng)
             got = _call_dead(dead_neuron_fraction, pW, pb, pX)
             cases.append((got, _dead_hints(pW, pb, pX)))
             layers.append((got, pX, pW, pb))
-        return on_every_case(cases)
+        # a cause is named when its prediction is the answer on every layer and is not 0
+        # on every layer (a 0 answer is said as such; a prediction of 0 tells nothing)
+        return [Hint(text, lambda _a, j=j: all(abs(got - pairs[j][1]) <= 1e-9
+                                                for got, pairs in cases)
+                     and any(pairs[j][1] != 0 for _, pairs in cases))
+                for j, (text, _value) in enumerate(cases[0][1])]
 
     hints = []
     if abs(value - truth) > 1e-6 * max(abs(truth), 1e-12):

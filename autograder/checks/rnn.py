@@ -59,8 +59,7 @@ RELU_ASSIGNED = ("dWhh is assigned (`dWhh = ...`) instead of accumulated (`dWhh 
                  "the same Whh is used at every step, so its gradient is the sum of every "
                  "step's contribution.")
 RELU_NO_CARRY = ("the carry from step t+1 is missing: the gradient on hs[t] is dhs[t] PLUS "
-                 "what flows back from step t+1 (through that step's Whh). Without it the "
-                 "answer is right only for the last step.")
+                 "what flows back from step t+1 (through that step's Whh).")
 RELU_WRONG_MASK = ("the ReLU mask of the wrong step: step t computes hs[t] = max(0, Whh @ "
                    "hs[t-1]), so its mask is hs[t] > 0 (its own output), not hs[t-1] > 0.")
 RELU_PREV_AT_0 = ("at t = 0 the previous state is h0, but `hs[t-1]` is `hs[-1]`, which Python "
@@ -499,8 +498,8 @@ _RNN_CAUSE = ("visit every step from T-1 down to 0; the gradient on h[:, t] is d
               "the carry (dprev_h) from step t+1; each step's dx belongs to dx[:, t]; the "
               "weight gradients of all steps add up; dh0 is the carry left after step 0.")
 RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is dh[:, t] PLUS "
-                "the dprev_h returned by step t+1's backward. Without it the answer is right only "
-                "for the last step.")
+                "the dprev_h returned by step t+1's backward. Without it, of dx only the last "
+                "step's dx[:, T-1] is right.")
 RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
                 "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
                 "sums over the steps.")

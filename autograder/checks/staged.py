@@ -551,9 +551,10 @@ def _add_hints(var, true, other_true, mine, other, dout):
 
 def _mul_hints(var, true, other_true, mine, other, dout):
     return [
-        Hint(f"d{var} was built from {var} itself: the multiply gate is not switched. The "
-             "local derivative of x * y with respect to one input is the OTHER input.",
-             looks_like(other_true)),
+        Hint(f"d{var} holds what the other input's gradient should be: either it was built "
+             f"from {var} itself (the multiply gate not switched: the local derivative of "
+             "x * y with respect to one input is the OTHER input), or the two gradients are "
+             "returned in each other's place.", looks_like(other_true)),
         Hint(f"d{var} ignores dout: it is the local derivative alone; multiply it by the "
              "upstream gradient dout.", looks_like(true / dout)),
         Hint(f"d{var} equals dout: that is an add gate; a multiply gate scales dout by the "
