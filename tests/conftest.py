@@ -138,9 +138,14 @@ class NbgraderRun:
     ours: dict = field(default_factory=dict)       # student -> our CLI's JSON submission
     feedback: str = ""            # nbgrader's feedback HTML for the half-solved submission
     logs: list = field(default_factory=list)       # what nbgrader logged
+    feedback_of: dict = field(default_factory=dict)   # student -> feedback HTML (see below)
 
 
 STUDENTS = ("full", "half", "stub", "cheat")
+# The assignments whose feedback nbgrader makes for every student, not only the half-solved
+# one: test_tracebacks reads relu's for the untouched and the solved copy (one nbgrader
+# command more for relu here, instead of a course of its own there).
+FEEDBACK_OF_EVERY_STUDENT = ("relu",)
 
 
 def _nbgrader_runs(assignments, base: Path) -> list[NbgraderRun]:
@@ -164,9 +169,10 @@ def _nbgrader_runs(assignments, base: Path) -> list[NbgraderRun]:
             path.parent.mkdir(parents=True)
             nbformat.write(nb, path)
         runs.append(NbgraderRun(assignment, course, dbs[assignment], submissions))
-        # autograde, then the half-solved one's feedback
+        # autograde, then the half-solved one's feedback (every student's for some)
+        whose = () if assignment in FEEDBACK_OF_EVERY_STUDENT else ("--student", "half")
         steps += [(course, ("autograde", assignment, "--create", "--force"), dbs[assignment]),
-                  (course, ("generate_feedback", assignment, "--student", "half", "--force"),
+                  (course, ("generate_feedback", assignment, *whose, "--force"),
                    dbs[assignment])]
     logs = [step.stderr for step in run_nbgrader_steps(steps)]
     from nbgrader.api import Gradebook
@@ -181,6 +187,10 @@ def _nbgrader_runs(assignments, base: Path) -> list[NbgraderRun]:
                                                        course=run.course)}
         run.feedback = notebook("feedback/half", run.assignment, run.course) \
             .with_suffix(".html").read_text(encoding="utf-8")
+        if run.assignment in FEEDBACK_OF_EVERY_STUDENT:
+            run.feedback_of = {
+                student: notebook(f"feedback/{student}", run.assignment, run.course)
+                .with_suffix(".html").read_text(encoding="utf-8") for student in STUDENTS}
     return runs
 
 
