@@ -323,8 +323,8 @@ def compile_package() -> None:
 
 def pytest_collection_modifyitems(config, items):
     """Every test that needs the nbgrader runs is slow. They take minutes to make: a process
-    started now makes them while the other tests run (`_start_making_runs`), and the modules
-    that need them run last. The modules that are slow throughout (a fresh environment, the
+    started once the tests are chosen makes them while the other tests run
+    (`pytest_collection_finish`), and the modules that need them run last. The modules that are slow throughout (a fresh environment, the
     lessons on other seeds, a browser) run first, so that under pytest-xdist no worker is left
     with a long module at the end while the other idles."""
     needs = [item for item in items if "nbgrader_runs" in getattr(item, "fixturenames", ())]
@@ -339,8 +339,16 @@ def pytest_collection_modifyitems(config, items):
     items[:] = ([i for i in items if i.path in long]
                 + [i for i in items if i.path not in long and i.path not in later]
                 + [i for i in items if i.path in later])
-    if needs and not config.option.collectonly:
-        _start_making_runs(config)
+
+
+def pytest_collection_finish(session):
+    """Start making the nbgrader runs (`_start_making_runs`) when a test that will run needs
+    them: after `-k` and `-m` chose the tests, so that a part of the suite without one does
+    not make them (about 100 CPU seconds)."""
+    if session.config.option.collectonly:
+        return
+    if any("nbgrader_runs" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_making_runs(session.config)
 
 
 # ---------------------------------------------------------------- a real browser
