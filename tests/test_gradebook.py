@@ -18,7 +18,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backprop_lab import batch, cli
-from backprop_lab.course.nbgrader import run_nbgrader
+from backprop_lab.course.nbgrader import run_nbgrader_steps
 from backprop_lab.course.gradebook import (
     PERSON, Difference, Record, compare, db_url, default_db_url, write,
 )
@@ -150,15 +150,17 @@ def test_write_makes_nbgrader_export_and_feedback_show_our_scores(course, ours, 
         assert write(ours.values(), gb, record).changed == 0   # idempotent
 
     export = course / "grades.csv"
-    run_nbgrader(course, "export", "--to", str(export), db=course / "gradebook.db")
+    # nbgrader's export and feedback, both reading the gradebook, in one nbgrader process
+    _, proc = run_nbgrader_steps([
+        (course, ("export", "--to", str(export))),
+        (course, ("generate_feedback", ASSIGNMENT, "--student", "cheat", "--force"))],
+        db=course / "gradebook.db")
     rows = {r["student_id"]: r for r in csv.DictReader(export.open())}
     assert {s: float(r["score"]) for s, r in rows.items()} == \
         {s: r.score for s, r in ours.items()}
     assert rows["cheat"]["score"] == "0.0"
     export.unlink()
 
-    proc = run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--student", "cheat",
-                        "--force", db=course / "gradebook.db")
     assert_no_config_warnings(proc.stderr)
     feedback = course / "feedback" / "cheat" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert f"Score: 0.0 / {ours['cheat'].max_score:.1f}" in feedback.read_text()

@@ -231,27 +231,18 @@ def test_every_public_test_cell_gets_its_own_pass_line():
                     f"{'point' if points == 1 else 'points'})")
 
 
-def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(tmp_path):
-    """Real `nbgrader autograde` and `generate_feedback` of an untouched and a solved copy."""
-    from backprop_lab.course.nbgrader import run_nbgrader, run_nbgrader_steps
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(ROOT / "source" / "relu", tmp_path / "source" / "relu")
-    db = tmp_path / "gradebook.db"
-    run_nbgrader(tmp_path, "generate_assignment", "relu", "--force", db=db)
-    for student, copy in (("stub", RELU), ("full", ROOT / "source" / "relu" / "relu.ipynb")):
-        target = tmp_path / "submitted" / student / "relu" / "relu.ipynb"
-        target.parent.mkdir(parents=True)
-        shutil.copy(copy, target)
-    # both in one nbgrader process (run_nbgrader_steps): each command's own log
-    autograde, feedback = run_nbgrader_steps([
-        (tmp_path, ("autograde", "relu", "--create", "--force")),
-        (tmp_path, ("generate_feedback", "relu", "--force"))], db=db)
-    assert "[AutogradeApp | INFO]" in autograde.stderr
-    assert "GenerateFeedbackApp" not in autograde.stderr
-    assert "[GenerateFeedbackApp | INFO]" in feedback.stderr
-    assert "AutogradeApp" not in feedback.stderr
-    stub = (tmp_path / "feedback" / "stub" / "relu" / "relu.html").read_text()
-    full = (tmp_path / "feedback" / "full" / "relu" / "relu.html").read_text()
+def test_nbgrader_feedback_shows_the_messages_and_pass_lines_alone(nbgrader_runs):
+    """Real `nbgrader autograde` and `generate_feedback` of an untouched and a solved copy:
+    the session's nbgrader run of relu (conftest.nbgrader_runs: the student copy regenerated
+    from the source, and the source, autograded, then every student's feedback, in one
+    nbgrader process)."""
+    run = nbgrader_runs["relu"]
+    autograde, feedback = run.logs     # each command's own log (run_nbgrader_steps)
+    assert "[AutogradeApp | INFO]" in autograde
+    assert "GenerateFeedbackApp" not in autograde
+    assert "[GenerateFeedbackApp | INFO]" in feedback
+    assert "AutogradeApp" not in feedback
+    stub, full = run.feedback_of["stub"], run.feedback_of["full"]
     assert stub.count("is not implemented yet") >= 13    # 8 public and 5 hidden test cells
     for page in (stub, full):   # (experiment cells are another matter: issue 13, part 5)
         text = re.sub(r"<[^>]+>", "", page)

@@ -526,8 +526,6 @@ def _read_results(opts: argparse.Namespace, notebooks, submitted: Path
 
 
 def run(opts: argparse.Namespace) -> int:
-    from nbgrader.api import Gradebook
-
     options.check_grading_options(opts)
     if opts.overwrite_manual and not opts.write:
         raise UsageError("--overwrite-manual goes with --write")
@@ -549,6 +547,7 @@ def run(opts: argparse.Namespace) -> int:
         results = grade_all(notebooks, settings, opts.jobs) if notebooks else []
     else:
         results = _read_results(opts, notebooks, submitted)
+    from nbgrader.api import Gradebook    # 2 CPU s of imports: not for a usage error
     with Gradebook(url) as gradebook:
         if opts.write:
             written = write(results, gradebook, record, opts.overwrite_manual)
