@@ -531,3 +531,38 @@ def test_a_relu_that_leaks_is_said_with_the_slope_it_lets_through(ns, seed):
                                   ns["softmax_cross_entropy_forward"], seed=seed)
     assert "the ReLU's local derivative 0.3 instead of 0 where the ReLU switched its unit " \
         "off" in " ".join(str(info.value).split())
+
+
+def _softmax_derivative_again(dloss, cache):
+    dlogits, dlabels = sce(dloss, cache)
+    probs = cache[2]
+    return dlogits * probs * (1 - probs), dlabels
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_network_that_applies_the_softmax_derivative_again_is_said(ns, seed):
+    """The gradient on the logits read back from W2 (the probe network) has the declared
+    factor p*(1-p) too many."""
+    def mlp_backward(dloss, cache):
+        return mlp(dloss, cache, ns, loss=_softmax_derivative_again)
+    with pytest.raises(CheckFailure) as info:
+        checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
+                                  ns["softmax_cross_entropy_forward"], seed=seed)
+    assert "has a factor the softmax's diagonal derivative p*(1-p) too many" in \
+        " ".join(str(info.value).split())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_network_whose_first_example_masks_every_row_mixes_the_examples(ns, seed):
+    """The ReLU mask of example 0 used for every example: changing example 0 moves the
+    other rows of dX (two calls on two cases), though a change of the last one does not."""
+    def mlp_backward(dloss, cache):
+        aff1, a, aff2, loss_cache = cache
+        dlogits, _ = sce(dloss, loss_cache)
+        dh, dW2, db2 = ns["affine_backward"](dlogits, aff2)
+        dX, dW1, db1 = ns["affine_backward"](dh * (a[0] > 0), aff1)
+        return dX, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    with pytest.raises(CheckFailure) as info:
+        checks.check_mlp_backward(mlp_backward, ns["mlp_forward"], ns["affine_forward"],
+                                  ns["softmax_cross_entropy_forward"], seed=seed)
+    assert MIXED.format(out="dX") in " ".join(str(info.value).split())

@@ -2101,11 +2101,13 @@ def example_responses(call: Callable[[int], dict | None], truth_for: Callable[[i
 
 
 def changed_row(x, j: int) -> np.ndarray:
-    """A copy of x with row j moved by a fixed amount (no random state used): what
-    example_responses' calls change."""
+    """A copy of x with row j changed by a fixed rule (no random state used): its entries
+    reversed in sign and order, scaled and moved, so that signs flip (a ReLU's mask, a max)
+    as well as values: what example_responses' calls change."""
     x = np.array(x, dtype=np.float64)
     row = x[j]
-    x[j] = row + np.linspace(0.45, -0.35, row.size).reshape(row.shape)
+    x[j] = -1.5 * row[::-1].reshape(row.shape) + np.linspace(0.45, -0.35, row.size).reshape(
+        row.shape) if row.ndim == 1 else -1.5 * row + 0.3
     return x
 
 
@@ -2199,7 +2201,7 @@ def _homogeneity(name: str, wrong: list[View]) -> Finding | None:
 
 def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
     """One example's inputs changed: the right `name` changes in that example's row only,
-    the student's in other rows too (on every example tried, on at least two calls)."""
+    the student's in other rows too (on at least two calls: two examples, or two cases)."""
     axis = next((ax for ax, w in layout.axes.get(name, {}).items() if w == "example"), 0)
     seen = []
     for v in views:
@@ -2222,9 +2224,10 @@ def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | N
             if not _right(rows(right), rows(truth), scale):
                 return None           # not an output computed example by example
             seen.append((j, _right(rows(got), rows(base), scale), r.label))
-    if len(seen) < 2 or any(same for _, same, _ in seen):
+    mixed = [(j, label) for j, same, label in seen if not same]
+    if len(mixed) < 2:              # seen on two calls at least (two examples, or two cases)
         return None
-    j, _, label = seen[0]
+    j, label = mixed[0]
     return Finding(f"with {label}, your @@ changes in the rows of the other examples too "
                    f"(the right one changes in row {j} only): yours mixes the examples, where "
                    "each row depends on its own example alone (look for a sum, mean, max, "

@@ -377,6 +377,8 @@ def _sce_declared(piece) -> dict:
                            "labels": Quantity(y, "the labels", "labels"),
                            "logp": Quantity(logp, "log p", "log-probs"),
                            "logits": Quantity(logits, "the logits", "logits"),
+                           "p(1-p)": Quantity(p * (1 - p), "the softmax's diagonal "
+                                              "derivative p*(1-p)", "local-derivative"),
                            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape),
                                               "each row's sum of labels", "row-sums"),
                            # the labels summed over the other axis, or over both
@@ -602,6 +604,8 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
     quantities["hidden"] = Quantity(hidden, "the ReLU's output (the hidden layer)", "hidden")
     quantities["relu_cache"] = Quantity(a, "the ReLU's input relu_cache (the pre-activation)",
                                         "pre-activation")
+    quantities["mask"] = Quantity((a > 0).astype(np.float64), "the ReLU's 0/1 mask "
+                                  "(relu_cache > 0)", "mask")
 
     def upstream_of_W2():
         return complex_step_gradient(lambda z: softmax_cross_entropy_forward(z, labels)[0],
@@ -658,6 +662,9 @@ def _logits_quantities(logits, labels, dloss=None) -> dict:
            "labels": Quantity(labels, "the labels", "labels"),
            "rowsum": Quantity(np.broadcast_to(s[:, None], p.shape), "each row's sum of labels",
                               "row-sums")}
+    out["logits"] = Quantity(np.asarray(logits, dtype=np.float64), "the logits", "logits")
+    out["p(1-p)"] = Quantity(p * (1 - p), "the softmax's diagonal derivative p*(1-p)",
+                             "local-derivative")
     if dloss is not None:
         out["dlabels"] = Quantity(-dloss * np.log(p) / p.shape[0],
                                   "the gradient on the labels (dlabels)", "gradient")
