@@ -2644,6 +2644,8 @@ class Explainer:
                     truth = _arr(spec.truth)
                     for out, operand, *turned in spec.sources:
                         got = v.outputs.get(out)
+                        if got is not None and _arr(got).ndim == 1:
+                            got = _arr(got)[None, :]        # a vector as one row
                         # (output, operand, True): the output is the product turned, G.T @
                         # operand (an outer product dW = outer(da, x))
                         G = _recover(None if got is None else

@@ -289,8 +289,13 @@ def _layer_declared(W, x, z, dz) -> dict:
                              "local-derivative"),
            "z": Quantity(z[None, :], "the sigmoid's output z", "output"),
            "1-z": Quantity(1 - z[None, :], "(1 - z)", "complement")}
+    column = {k: Quantity(q.value.T, q.label, q.kind) for k, q in row.items()}
     return {"inner": {"da": Inner("the gradient on the pre-activations (one entry per unit)",
-                                  (dz * local)[None, :], [("dW", x[None, :], True)], row)},
+                                  (dz * local)[None, :], [("dW", x[None, :], True)], row),
+                      # the same, read back from dx = W.T @ da (when H <= D)
+                      "da (from dx)": Inner("the gradient on the pre-activations (one entry "
+                                            "per unit)", (dz * local)[:, None],
+                                            [("dx", W, True)], column)},
             "locals": {"sigmoid": Local("the sigmoid's local derivative of each unit",
                                         "logistic", lambda v: grads(dz * v), y=z, y_name="z")},
             "partials": partial_upstream(lambda g: grads(g * local), dz, 0, "unit"),
