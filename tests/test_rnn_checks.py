@@ -895,3 +895,18 @@ def test_a_clip_test_on_the_squared_norm_fails_both_ways(seed):
         checks.check_clip_grad_norm(clip_grad_norm, seed=seed)
     with pytest.raises(CheckFailure, match="below max_norm was rescaled"):
         checks.check_clip_grad_norm_small(clip_grad_norm, seed=seed)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_rnn_backward_that_mixes_the_examples_is_said(ns, seed):
+    """The upstream gradient averaged over the batch before the loop (a habit from losses
+    that are means): one example's change moves every row of dx."""
+    step = ns["rnn_step_backward"]
+
+    def rnn_backward(dh, cache):
+        return rnn_bptt(np.broadcast_to(dh.mean(axis=0), dh.shape).copy(), cache, step)
+    with pytest.raises(CheckFailure) as failure:
+        checks.check_rnn_backward(rnn_backward, ns["rnn_forward"], ns["rnn_step_forward"],
+                                  seed=seed)
+    assert "your dx changes in the rows of the other examples too" in \
+        " ".join(str(failure.value).split())

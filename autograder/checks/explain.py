@@ -2100,6 +2100,19 @@ def example_responses(call: Callable[[int], dict | None], truth_for: Callable[[i
         for j in sorted({0, n - 1}) if n > 1}
 
 
+def sequence_example_responses(call: Callable[[list, np.ndarray], dict | None],
+                               truth: Callable[[list, np.ndarray], dict], args: list,
+                               dh) -> dict:
+    """example_responses for a recurrent backward pass whose arguments `args` start with the
+    input sequence x (N, T, D) and the initial state h0 (N, H), with upstream dh (N, T, H):
+    example j's x, h0 and dh changed; `call(args, dh)` gives the student's outputs,
+    `truth(args, dh)` the right ones."""
+    def moved(j):
+        return [changed_row(args[0], j), changed_row(args[1], j), *args[2:]], changed_row(dh, j)
+    return example_responses(lambda j: call(*moved(j)), lambda j: truth(*moved(j)),
+                             np.shape(dh)[0], "inputs, initial state and upstream gradient")
+
+
 def changed_row(x, j: int) -> np.ndarray:
     """A copy of x with row j changed by a fixed rule (no random state used): its entries
     reversed in sign and order, scaled and moved, so that signs flip (a ReLU's mask, a max)

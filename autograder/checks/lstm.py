@@ -37,8 +37,8 @@ import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
                       carry_rules, changed_row, example_responses, loop_alternatives,
-                      moved_upstream, partial_upstream, scalar_responses, upstream_responses,
-                      walk_steps)
+                      moved_upstream, partial_upstream, scalar_responses,
+                      sequence_example_responses, upstream_responses, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
     expect_close,
@@ -845,23 +845,13 @@ def check_lstm_backward(lstm_backward, lstm_forward, lstm_step_forward, seed=0,
         def call(up):
             _, cache = lstm_forward(*[a.copy() for a in seq_args])
             return _call_lstm_backward(lstm_backward, up["dh"], cache, N, T, D, H)
-        def moved(j):           # example j's inputs, initial state and upstream changed
-            return ([changed_row(seq_args[0], j), changed_row(seq_args[1], j),
-                     *seq_args[2:]], changed_row(dh, j))
-
-        def call_row(j):
-            a, g = moved(j)
-            _, cache = lstm_forward(*[v.copy() for v in a])
-            return _call_lstm_backward(lstm_backward, g, cache, N, T, D, H)
-
-        def truth_row(j):
-            a, g = moved(j)
-            return dict(zip(("dx", "dh0"), input_gradients(
-                lambda x, h0: lstm_forward(x, h0, *a[2:]), a[:2], g)))
         return {**upstream_responses(call, lambda up: dict(zip(_SEQ_NAMES, input_gradients(
             lstm_forward, seq_args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")}),
-            **example_responses(call_row, truth_row, N, "inputs, initial state and upstream "
-                                                        "gradient")}
+            **sequence_example_responses(
+                lambda a, g: _call_lstm_backward(lstm_backward, g, lstm_forward(
+                    *[v.copy() for v in a])[1], N, T, D, H),
+                lambda a, g: dict(zip(("dx", "dh0"), input_gradients(
+                    lambda x, h0: lstm_forward(x, h0, *a[2:]), a[:2], g))), seq_args, dh)}
     _judge(fn, outputs, truths, contexts, _seq_mistakes(lstm_step_forward, cases), _SEQ_CAUSE,
            declare=lambda k: {**_seq_declared(lstm_forward, lstm_step_forward, cases[k][0],
                                               cases[k][1]),

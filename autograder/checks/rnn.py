@@ -34,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      cache_alternatives, carry_rules, changed_row, example_responses,
-                      loop_alternatives, moved_upstream, partial_upstream, upstream_responses,
+                      cache_alternatives, carry_rules, loop_alternatives, moved_upstream,
+                      partial_upstream, sequence_example_responses, upstream_responses,
                       walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
@@ -645,22 +645,13 @@ def _rnn_responses(rnn_backward, rnn_forward, args, dh) -> dict:
         _, cache = rnn_forward(*[a.copy() for a in args])
         return _call_rnn_backward(rnn_backward, up["dh"], cache, N, T, D, H)
 
-    def moved(j):               # example j's inputs, initial state and upstream changed
-        return [changed_row(args[0], j), changed_row(args[1], j), *args[2:]], changed_row(dh, j)
-
-    def call_row(j):
-        a, g = moved(j)
-        _, cache = rnn_forward(*[v.copy() for v in a])
-        return _call_rnn_backward(rnn_backward, g, cache, N, T, D, H)
-
-    def truth_row(j):
-        a, g = moved(j)
-        return dict(zip(("dx", "dh0"), input_gradients(
-            lambda x, h0: rnn_forward(x, h0, *a[2:]), a[:2], g)))
     return {**upstream_responses(call, lambda up: dict(zip(_RNN_NAMES, input_gradients(
         rnn_forward, args, up["dh"]))), {"dh": dh}, {"dh": (1, "time step")}),
-        **example_responses(call_row, truth_row, N, "inputs, initial state and upstream "
-                                                    "gradient")}
+        **sequence_example_responses(
+            lambda a, g: _call_rnn_backward(rnn_backward, g, rnn_forward(
+                *[v.copy() for v in a])[1], N, T, D, H),
+            lambda a, g: dict(zip(("dx", "dh0"), input_gradients(
+                lambda x, h0: rnn_forward(x, h0, *a[2:]), a[:2], g))), args, dh)}
 
 
 def _rnn_outputs(N, T, D, H) -> dict:
