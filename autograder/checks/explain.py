@@ -867,7 +867,7 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
     if loc.kind in ("logistic", "tanh"):
         y, n = _arr(loc.y), loc.y_name
         sig, tanh = y * (1.0 - y), 1.0 - y ** 2
-        right = sig if loc.kind == "logistic" else tanh
+        right = _local_base(loc)
         out = [(f"{n} * (1 - {n}), the derivative of σ (σ(x) = 1 / (1 + exp(-x))), where "
                 "tanh's belongs", "logistic-for-tanh", sig) if loc.kind == "tanh" else
                (f"1 - {n}**2, tanh's derivative, where the derivative of σ "
@@ -988,8 +988,7 @@ def _local_fit_claims(name: str, first: View) -> list[_Claim]:
                     cache = memo._fit = {}
                 if kind not in cache:
                     base = _local_base(memo)
-                    moved = memo.recompute(base + direction(base))
-                    cache[kind] = None if moved is None else moved
+                    cache[kind] = memo.recompute(base + direction(base))
                 moved = cache[kind]
                 if moved is None or name not in moved:
                     return None
@@ -1022,8 +1021,7 @@ def _local_fit_claims(name: str, first: View) -> list[_Claim]:
                             f"{k} times the right one")
                 return (f"@@ is exactly what the right computation gives with {c:.4g} added "
                         f"to {loc.label}")
-            claims.append(_Claim(holds, text, f"local-fit-{kind}",
-                                 "a local derivative off by one number"))
+            claims.append(_Claim(holds, text, f"local-fit-{kind}", _TITLES[f"local-fit-{kind}"]))
     return claims
 
 
@@ -2494,10 +2492,15 @@ def _switch(lo: float, hi: float, marks: dict, j: int) -> tuple[float, str]:
     return (lo + hi) / 2, _num((lo + hi) / 2)
 
 
+def _cuts(segs: list, marks: dict, j: int) -> list[str]:
+    """Where a rule of a few pieces switches, as said (see _switch)."""
+    return [_switch(segs[i][1], segs[i + 1][0], marks, j)[1] for i in range(len(segs) - 1)]
+
+
 def _rule_words(segs: list, var: str, marks: dict, j: int) -> str:
     if len(segs) == 1:
         return f"{_num(segs[0][2])} for every {var}"
-    cuts = [_switch(segs[i][1], segs[i + 1][0], marks, j)[1] for i in range(len(segs) - 1)]
+    cuts = _cuts(segs, marks, j)
     words = []
     for i, (_, _, v) in enumerate(segs):
         cond = (f"{var} < {cuts[0]}" if i == 0 else f"{var} > {cuts[-1]}" if i == len(segs) - 1
@@ -2561,12 +2564,9 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
     cause, title = "local-rule-values", "the local derivative has other values"
     if len(yours) == len(truth) and all(abs(a[2] - b[2]) <= 1e-6 * max(1.0, abs(b[2]))
                                         for a, b in zip(yours, truth)):
-        cuts = [_switch(yours[i][1], yours[i + 1][0], sweep.marks, j)[1]
-                for i in range(len(yours) - 1)]
-        right_cuts = [_switch(truth[i][1], truth[i + 1][0], sweep.marks, j)[1]
-                      for i in range(len(truth) - 1)]
-        text += (f": the same values, but yours switches at {var} = {', '.join(cuts)} where "
-                 f"the right one switches at {var} = {', '.join(right_cuts)}")
+        text += (f": the same values, but yours switches at {var} = "
+                 f"{', '.join(_cuts(yours, sweep.marks, j))} where the right one switches at "
+                 f"{var} = {', '.join(_cuts(truth, sweep.marks, j))}")
         cause, title = "local-rule-switch", "the local derivative switches at the wrong point"
     elif [s[:2] for s in yours] == [s[:2] for s in truth]:
         notes = []

@@ -497,10 +497,10 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
             _, _, cache = lstm_step_forward(*[v.copy() for v in a])
             return _call_step_backward(lstm_step_backward, gh, gc, cache, N, D, H)
 
-        def truth_row(j):
+        def truth_row(j):       # the outputs computed example by example only
             a, gh, gc = moved(j)
-            return dict(zip(_STEP_NAMES[:3], _step_grads(lstm_step_forward, a[:3] + [
-                np.asarray(v) for v in a[3:]], gh, gc)))
+            return dict(zip(_STEP_NAMES[:3], _step_grads(
+                lambda x, h, c: lstm_step_forward(x, h, c, *a[3:]), a[:3], gh, gc)))
         return {**upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, _step_grads(
             lstm_step_forward, step_args, up["dnext_h"], up["dnext_c"]))),
             {"dnext_h": cases[k][1], "dnext_c": cases[k][2]}),
