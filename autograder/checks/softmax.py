@@ -236,9 +236,9 @@ def _affine_responses(affine_backward, affine_forward, size, case) -> dict:
         return _call_affine(affine_backward, changed_row(dout, j), cache, N, D, M)
     return {**upstream_responses(call, lambda up: _affine_truth(affine_forward, x, W, b,
                                                                 up["dout"]), {"dout": dout}),
-            **example_responses(call_row, lambda j: _affine_truth(
-                affine_forward, changed_row(x, j), W, b, changed_row(dout, j)), N,
-                "input x and upstream gradient dout")}
+            **example_responses(call_row, lambda j: {"dx": input_gradients(
+                lambda v: affine_forward(v, W, b), [changed_row(x, j)], changed_row(dout, j))[0]},
+                N, "input x and upstream gradient dout")}
 
 
 def _affine_declared(size, case) -> dict:
