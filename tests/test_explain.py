@@ -1038,3 +1038,154 @@ def test_which_cases_are_right_is_said_when_nothing_else_is():
     # all wrong, or no labels: nothing to say
     assert Explainer(views[1:]).case_finding("r") is None
     assert Explainer([View({"r": 1.0}, {"r": 3.0}), views[0]]).case_finding("r") is None
+
+
+# ---------------------------------------------------------------- round 9: general forms
+
+def _gate_views(seed, theirs):
+    """A stand-in backward pass linear in its upstream g (the right one W.T-like: 1.5 * g *
+    s with a fixed s), called again by upstream_responses; theirs(g, s) the student's."""
+    rng = _rng(seed)
+    views = []
+    for n in (5, 7):
+        g, s = rng.standard_normal(n), rng.uniform(0.5, 2.0, n)
+
+        def right(up, s=s):
+            return {"dx": 1.5 * up["g"] * s}
+        views.append(View({"dx": theirs(g, s)}, right({"g": g}),
+                          responses=explain.upstream_responses(
+                              lambda up, s=s: {"dx": theirs(up["g"], s)}, right, {"g": g})))
+    return views
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("theirs, cause_id", [
+    (lambda g, s: 1.5 * np.maximum(g, 0) * s, "upstream-positive-part"),
+    (lambda g, s: 1.5 * np.minimum(g, 0) * s, "upstream-negative-part"),
+    (lambda g, s: 1.5 * np.abs(g) * s, "upstream-abs-part"),
+    (lambda g, s: 1.5 * np.where(g > 0, g, 0.5 * g) * s, "upstream-sign")])
+def test_an_upstream_whose_signs_are_treated_differently_is_said(seed, theirs, cause_id):
+    """Doubling the upstream doubles these (positively homogeneous); negating it does not
+    negate them: the part of the upstream gradient picked by its sign is said."""
+    found = response_finding("dx", _gate_views(seed, theirs))
+    assert found is not None and found.cause_id == cause_id, found
+    # a right function says nothing, even when every output is counted as wrong
+    assert response_finding("dx", _gate_views(seed, lambda g, s: 1.5 * g * s),
+                            min_cases=1, tol=-1.0) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_index_off_by_one_that_wraps_around_is_said_on_any_declared_axis(seed):
+    rng = _rng(seed)
+    layout = Layout(axes={"dx": {0: "unit"}})
+    found = find("dx", _two(rng, lambda e, n: np.roll(e, 1, axis=0)), layout)
+    assert found.cause_id == "index-shift-wrap"
+    assert "previous unit, unit 0 that of the last" in found.text
+    found = find("dx", _two(rng, lambda e, n: np.roll(e, -1, axis=0)), layout)
+    assert found.cause_id == "index-shift-wrap" and "next unit" in found.text
+    # not said along an axis nobody declared
+    found = find("dx", _two(rng, lambda e, n: np.roll(e, 1, axis=0)))
+    assert found is None or found.cause_id != "index-shift-wrap"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_minus_another_quantity_in_a_factor_and_a_mask_on_a_quantity_are_said(seed):
+    rng = _rng(seed)
+    views = []
+    for n in (4, 6):
+        g, z = rng.standard_normal(n), rng.uniform(0.1, 0.9, n)
+        views.append(View({"da": g * z * (1 - g)}, {"da": g * z * (1 - z)}, quantities={
+            "g": Quantity(g, "the upstream gradient g", "upstream"),
+            "z": Quantity(z, "the output z", "output")}))
+    found = find("da", views)
+    assert found.cause_id == "factor-in-place-of-another"
+    assert "(1 - the upstream gradient g) as a factor instead of (1 - the output z)" in \
+        found.text
+    views = []
+    for n in (4, 6):
+        e, q = rng.standard_normal((n, 3)), rng.standard_normal((n, 3))
+        views.append(View({"d": e * (q > 0)}, {"d": e},
+                          quantities={"q": Quantity(q, "the logits", "logits")}))
+    found = find("d", views)
+    assert found.cause_id == "masked-by-quantity"
+    assert "where the logits > 0, and zero elsewhere" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_local_derivative_at_a_preactivation_without_a_term_is_said(seed):
+    """tanh's derivative recomputed from x @ A alone, where the pre-activation is
+    x @ A + h @ B + b."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        x, h = rng.standard_normal((n, 2)), rng.standard_normal((n, 3))
+        A, B, b = rng.standard_normal((2, 4)), rng.standard_normal((3, 4)), \
+            rng.standard_normal(4)
+        g, y = rng.standard_normal((n, 4)), np.tanh(x @ A + h @ B + b)
+
+        def recompute(local, g=g, x=x):
+            return {"dA": x.T @ (g * local)}
+        local = explain.Local("tanh's derivative", "tanh", recompute, y=y,
+                              terms=(("x @ A", x @ A), ("h @ B", h @ B), ("b", b)))
+        wrong = 1 - np.tanh(x @ A) ** 2
+        views.append(View(recompute(wrong), recompute(1 - y ** 2), locals={"tanh": local}))
+    found = find("dA", views)
+    assert found.cause_id == "local-local-preactivation-term-missing"
+    assert "without h @ B and b" in found.text
+
+
+def test_a_value_recomputed_without_an_input_is_said():
+    """left_out: the right gradient of the forward pass with one input zero."""
+    rng = _rng(2)
+    views = []
+    for n in (3, 4):
+        x, b = rng.standard_normal((n, 3)), rng.standard_normal(3)
+
+        def truth_for(changed, x=x, b=b):
+            bb = changed.get("b", b)
+            return {"dx": np.tanh(x + bb) * 2.0}
+        views.append(View(truth_for({"b": np.zeros(3)}), truth_for({}),
+                          alternatives=explain.left_out(truth_for, {"b": (b, "the bias b")})))
+    found = find("dx", views)
+    assert found.cause_id == "forward-term-left-out"
+    assert "without the bias b (as if the bias b were zero" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_product_of_sums_and_a_product_with_another_operand_are_said(seed):
+    """contractions: dx = dout @ W.T declared as np.einsum("nm,dm->nd", dout, W)."""
+    rng = _rng(seed)
+
+    def views(theirs):
+        out = []
+        for n, m, d in ((3, 4, 5), (4, 3, 6)):
+            dout, W, x = rng.standard_normal((n, m)), rng.standard_normal((d, m)), \
+                rng.standard_normal((n, d))
+            truth = {"dx": dout @ W.T, "dW": x.T @ dout}
+            out.append(View({**truth, **theirs(dout, W, x, truth)}, truth,
+                            quantities={"W": Quantity(W, "the weights W", "weights")},
+                            contractions={"dx": ("dout", dout, "the weights W", W,
+                                                 "nm,dm->nd")}))
+        return out
+    found = find("dx", views(lambda dout, W, x, t: {
+        "dx": np.outer(dout.sum(axis=1), W.sum(axis=1))}))
+    assert found.cause_id == "product-of-sums" and "two separate sums" in found.text
+    # the weights' gradient dW (another output, of W's shape) where the weights belong
+    found = find("dx", views(lambda dout, W, x, t: {"dx": dout @ t["dW"].T}))
+    assert found.cause_id == "wrong-operand"
+    assert "the expected dW in place of the weights W" in found.text
+    # a right answer: nothing
+    assert find("dx", views(lambda dout, W, x, t: {}), min_cases=1, tol=-1.0) is None
+
+
+def test_an_alternative_declared_with_its_id_is_said_with_that_id():
+    rng = _rng(3)
+    views = []
+    for n in (3, 4):
+        e, other = rng.standard_normal(n), rng.standard_normal(n)
+        views.append(View({"d": other}, {"d": e}, alternatives={
+            "what the right computation gives through Q": (lambda o=other: {"d": o},
+                                                           "wrong-operand")}))
+    found = find("d", views)
+    assert found.cause_id == "wrong-operand"
+    assert found.text == "@@ is exactly what the right computation gives through Q"

@@ -54,7 +54,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
@@ -94,7 +94,7 @@ class View:
     terms: label -> {output: array}: declared partial terms (a path's contribution).
     alternatives: label -> {output: array}: the right answer for an input changed along a
         declared axis ("for the upstream gradient shifted by one time step"); a callable
-        giving that dict is computed only when asked.
+        giving that dict is computed only when asked; (either, cause id) gives the id.
     products: output -> (operand's key in quantities, G): the output is operand.T @ G (a
         weight's gradient from its input and the gradient on the product); another
         quantity of the operand's shape in the operand's place is then a relation.
@@ -115,6 +115,9 @@ class View:
     partials: dict = field(default_factory=dict)
     thresholds: dict = field(default_factory=dict)
     inner: dict = field(default_factory=dict)
+    # output -> (words_a, A, words_b, B, subscripts): the output is np.einsum(subscripts, A,
+    # B), a sum of products (dx = dout @ W.T is "nm,dm->nd")
+    contractions: dict = field(default_factory=dict)
     # the student's function called again on part of its upstream gradient (see
     # upstream_responses): key -> Response
     responses: dict = field(default_factory=dict)
@@ -330,6 +333,58 @@ class _Claim:
         self.holds, self.text, self.cause_id, self.title = holds, text, cause_id, title
 
 
+def _quantity_value(v: View, key: str) -> np.ndarray | None:
+    """A declared quantity's value in view v; "1-<key>" is 1 minus the quantity <key>."""
+    if key in v.quantities:
+        return _arr(v.quantities[key].value)
+    if key.startswith("1-") and key[2:] in v.quantities:
+        return 1.0 - _arr(v.quantities[key[2:]].value)
+    return None
+
+
+def layer_contractions(da, layers, g: str = "the gradient on the pre-activation") -> dict:
+    """`View.contractions` of a layer a = sum of x @ W (+ b), given the gradient da (N, H)
+    on a: for each (dx_name, x_words, x, dW_name, W_words, W) in `layers`, dx = da @ W.T and
+    dW = x.T @ da (an output named None is left out)."""
+    out = {}
+    for dx_name, x_words, x, dW_name, W_words, W in layers:
+        if dx_name is not None:
+            out[dx_name] = (g, da, W_words, W, "nh,dh->nd")
+        if dW_name is not None:
+            out[dW_name] = (x_words, x, g, da, "nd,nh->dh")
+    return out
+
+
+def _same_shaped(first: View, name: str, shape: tuple) -> list:
+    """(label, get(view)) for every array of `shape` an operand may be replaced by: the
+    declared quantities, the other outputs' expected values and the student's other
+    outputs."""
+    out = [(q.label, lambda v, k=k: v.quantities[k].value if k in v.quantities else None)
+           for k, q in first.quantities.items() if _arr(q.value).shape == shape]
+    for o in first.truth:
+        if o != name and _arr(first.truth[o]).shape == shape:
+            out.append((f"the expected {o}", lambda v, o=o: v.truth.get(o)))
+            out.append((f"your {o}", lambda v, o=o: v.outputs.get(o)))
+    return out
+
+
+def _sums_apart(subscripts: str) -> str | None:
+    """The einsum subscripts with every index shared by the two operands (and summed over)
+    renamed in the second: each operand summed on its own, then the sums multiplied."""
+    try:
+        ins, out = subscripts.replace(" ", "").split("->")
+        a, b = ins.split(",")
+    except ValueError:
+        return None
+    shared = [c for c in a if c in b and c not in out]
+    free = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in a + b + out]
+    if not shared or len(free) < len(shared):
+        return None
+    for c, fresh in zip(shared, free):
+        b = b.replace(c, fresh)
+    return f"{a},{b}->{out}"
+
+
 def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     """Every relation worth trying for `name`, built from the first wrong case, simplest
     first. Each holds(view) re-derives its numbers from that view (sizes, quantities)."""
@@ -477,6 +532,19 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"@@ is shifted by one {word}: at each {word} yours holds the expected "
                 f"value of the {where} {word}", "time-shifted",
                 "a result off by one time step")
+    # along any declared axis: shifted by one with the ends wrapping around (an index i - 1
+    # or i + 1 in a loop over that axis; Python's x[-1] at i = 0)
+    for axis, word in layout.axes.get(name, {}).items():
+        if a0.ndim <= axis or a0.shape[axis] < 3:
+            continue
+        for d, where, first_last in ((1, "previous", f"{word} 0 that of the last"),
+                                     (-1, "next", f"the last {word} that of {word} 0")):
+            add(lambda v, ax=axis, d=d: _arr(v.outputs[name]).ndim > ax and close(
+                v.outputs[name], np.roll(_arr(v.truth[name]), d, axis=ax)),
+                f"@@ is the expected value moved by one {word}: at each {word} yours holds the "
+                f"expected value of the {where} {word}, {first_last} (an index "
+                f"{'i - 1' if d == 1 else 'i + 1'} where i belongs)", "index-shift-wrap",
+                "an index off by one, wrapping around")
     # blocks in another order
     if name in layout.blocks:
         axis, names = layout.blocks[name]
@@ -508,14 +576,15 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             "to @@: a reshape keeps the order of the entries, a transpose changes it)",
             "rearranged", "the right numbers in other places")
     # the right answer for an input moved along its axis (the upstream one step late)
-    for label in first.alternatives:
+    for label, alt in first.alternatives.items():
+        kind = (alt[1] if isinstance(alt, tuple) else
+                "loop-walk" if label.startswith("what ") else "forward-term-left-out"
+                if label.startswith("of the forward pass without ") else
+                "input-moved-along-axis")
         add(lambda v, label=label: _alternative(v, label, name) is not None
             and close(v.outputs[name], _alternative(v, label, name)),
             f"@@ is exactly {label}" if label.startswith("what ") else
-            f"@@ is exactly the right gradient {label}",
-            "loop-walk" if label.startswith("what ") else "input-moved-along-axis",
-            "a loop over the steps that visits them in another order or not all" if
-            label.startswith("what ") else "an input used at the wrong place along its axis")
+            f"@@ is exactly the right gradient {label}", kind, _TITLES[kind])
     # a declared term missing or counted twice
     for label in first.terms:
         t0 = first.terms[label].get(name)
@@ -535,6 +604,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             and close(v.outputs[name], v.terms[label][name]),
             f"@@ holds only {label}; the other contributions are missing",
             "only-one-term", "only one contribution kept")
+    # the expected value kept only where a quantity is positive (or negative), zero
+    # elsewhere: a mask taken on a quantity where none belongs
+    for k, q in first.quantities.items():
+        qv = _arr(q.value)
+        # (a mask on the upstream gradient: said by the responses, which negate it)
+        if qv.shape != a0.shape or not (np.any(qv > 0) and np.any(qv < 0)) or \
+                q.kind == "upstream":
+            continue
+        for sign, cond in ((1, "> 0"), (-1, "< 0")):
+            add(lambda v, k=k, sign=sign: _quantity_value(v, k) is not None
+                and _arr(_quantity_value(v, k)).shape == _arr(v.truth[name]).shape
+                and _nontrivial(v.truth[name]) and close(
+                    v.outputs[name], _arr(v.truth[name]) * (sign * _quantity_value(v, k) > 0)),
+                f"@@ is the expected value where {q.label} {cond}, and zero elsewhere: a "
+                f"mask taken on {q.label} that does not belong there",
+                "masked-by-quantity", "a mask on a quantity where none belongs")
     # a factor entry by entry: yours = expected * q or expected / q
     for k, q in first.quantities.items():
         qv = _arr(q.value)
@@ -571,15 +656,21 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 "entry", "divides-for-multiplies",
                 "a division where a multiplication belongs (or the reverse)")
     # one factor in place of another: yours = expected * q1 / q2 (a gate or state swapped)
-    same = [(k, q) for k, q in first.quantities.items() if _arr(q.value).shape == a0.shape
-            and np.all(np.abs(_arr(q.value)) > 1e-12)]
-    for (k1, q1), (k2, q2) in itertools.permutations(same, 2):
-        add(lambda v, k1=k1, k2=k2: k1 in v.quantities and k2 in v.quantities
+    # (each quantity q also as (1 - q): a typo inside a factor (1 - z))
+    same = [(k, q.label) for k, q in first.quantities.items()
+            if _arr(q.value).shape == a0.shape]
+    same += [("1-" + k, f"(1 - {label})") for k, label in same
+             if not k.startswith("1-") and "1-" + k not in first.quantities]
+    same = [(k, label) for k, label in same
+            if np.all(np.abs(_quantity_value(first, k)) > 1e-12)]
+    for (k1, l1), (k2, l2) in itertools.permutations(same, 2):
+        add(lambda v, k1=k1, k2=k2: _quantity_value(v, k1) is not None
+            and _quantity_value(v, k2) is not None
             and _nontrivial(v.truth[name]) and _factor_holds(
                 v.outputs[name], v.truth[name],
-                _arr(v.quantities[k1].value) / _arr(v.quantities[k2].value), np.multiply),
-            f"@@ is what the expected value would be with {q1.label} as a factor instead "
-            f"of {q2.label}", "factor-in-place-of-another", "one factor in place of another")
+                _quantity_value(v, k1) / _quantity_value(v, k2), np.multiply),
+            f"@@ is what the expected value would be with {l1} as a factor instead "
+            f"of {l2}", "factor-in-place-of-another", "one factor in place of another")
     # a function of the expected value, entry by entry: its square, its square root, its
     # absolute value, its reciprocal (a square root or a sign left out, a division turned)
     for fn, word in ((np.square, "the square of the expected value"),
@@ -782,6 +873,37 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     f"@@ is what the expected value would be with {q.label} instead of "
                     f"{first.quantities[key].label} in its product (the input the weights "
                     f"multiply)", "wrong-operand", "a product with the wrong operand")
+    # a sum of products taken as the product of two sums: each factor summed on its own over
+    # the index they share, then the sums multiplied
+    if name in first.contractions:
+        words_a, _a, words_b, _b, subs = first.contractions[name]
+        separate = _sums_apart(subs)
+        if separate is not None:
+            def apart(v, separate=separate):
+                spec = v.contractions.get(name)
+                return spec is not None and _nontrivial(v.truth[name]) and close(
+                    v.outputs[name], np.einsum(separate, _arr(spec[1]), _arr(spec[3])))
+            add(apart, f"@@ multiplies two separate sums: {words_a} and {words_b} are each "
+                f"summed on their own over the index they share, and the sums multiplied, "
+                f"where the right one sums the products of their matching entries",
+                "product-of-sums", "a product of sums where a sum of products belongs")
+        # another array of a factor's shape in its place: a quantity, another output's
+        # expected value, or the student's own other output (a name reused for a gradient)
+        for side in (1, 3):
+            shape = _arr(first.contractions[name][side]).shape
+            for label, get in _same_shaped(first, name, shape):
+                def swapped(v, side=side, get=get):
+                    spec, other = v.contractions.get(name), get(v)
+                    if spec is None or other is None or _arr(other).shape != \
+                            _arr(spec[side]).shape or close(other, spec[side]):
+                        return False
+                    ops = [_arr(spec[1]), _arr(spec[3])]
+                    ops[(side - 1) // 2] = _arr(other)
+                    return _nontrivial(v.truth[name]) and close(
+                        v.outputs[name], np.einsum(spec[4], *ops))
+                add(swapped, f"@@ is what the expected value would be with {label} in place "
+                    f"of {first.contractions[name][side - 1]} in its product",
+                    "wrong-operand", "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     claims += _family_claims(name, first, layout)
     # (after the families: a factor in place of another says more)
@@ -859,6 +981,31 @@ class Local:
     others: tuple = ()
     y_name: str = "y"
     at_others: tuple = ()      # (name, value): the same formula taken at another value
+    # (words, value): the terms whose sum is the pre-activation the derivative is taken at
+    # (logistic, tanh, rectifier): a value recomputed with one or two of them left out
+    terms: tuple = ()
+
+
+def _without_terms(loc: Local) -> list[tuple[str, str, Any]]:
+    """The local derivative of a logistic, tanh or ReLU taken at its pre-activation with one
+    or two of its declared terms left out (recomputed from a partial sum)."""
+    if loc.kind not in ("logistic", "tanh", "rectifier") or len(loc.terms) < 2:
+        return []
+    act = {"logistic": lambda a: 1.0 / (1.0 + np.exp(-a)), "tanh": np.tanh,
+           "rectifier": lambda a: np.maximum(a, 0.0)}[loc.kind]
+    slope = {"logistic": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y ** 2,
+             "rectifier": lambda y: (y > 0).astype(np.float64)}[loc.kind]
+    out = []
+    shape = _arr(loc.y).shape
+    for r in range(1, min(2, len(loc.terms) - 1) + 1):
+        for dropped in itertools.combinations(range(len(loc.terms)), r):
+            kept = sum(np.broadcast_to(_arr(loc.terms[i][1]), shape)
+                       for i in range(len(loc.terms)) if i not in dropped)
+            words = " and ".join(loc.terms[i][0] for i in dropped)
+            out.append((f"the derivative taken at a pre-activation without {words} (a value "
+                        f"recomputed in the backward pass, leaving {words} out)",
+                        "local-preactivation-term-missing", slope(act(kept))))
+    return out
 
 
 def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
@@ -882,6 +1029,12 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
         said = f"{{0}} * (1 - {{0}})" if loc.kind == "logistic" else "1 - {0}**2"
         out += [(f"{said.format(other)}, the formula taken at {other} instead of at {n}",
                  "local-at-other", formula(_arr(val))) for other, val in loc.at_others]
+        if loc.kind == "logistic":      # the two values mixed in one formula
+            out += [(f"{a} * (1 - {b}), the formula with {other} in one of its two places",
+                     "local-at-other", va * (1.0 - vb))
+                    for other, val in loc.at_others
+                    for a, b, va, vb in ((n, other, y, _arr(val)), (other, n, _arr(val), y))]
+        out += _without_terms(loc)
         out += [("the local derivative applied twice (squared)", "local-twice", right ** 2),
                 ("the local derivative with the opposite sign", "local-sign", -right),
                 ("the square root of the local derivative (a square left out: sech(x) where "
@@ -902,7 +1055,7 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
                 ("the ReLU's mask inverted (passing where it should block, blocking where it "
                  "should pass)", "rectifier-mask-inverted", (y <= 0).astype(np.float64)),
                 ("the ReLU's slope left out (a factor 1 everywhere)", "local-missing",
-                 np.ones_like(y))]
+                 np.ones_like(y))] + _without_terms(loc)
     v = _arr(loc.value)
     if loc.kind == "path":
         return [("this path left out", "path-missing", np.zeros_like(v)),
@@ -1459,7 +1612,11 @@ def _pair_candidates(v: View, name: str, l1: str, l2: str, plain: list, value,
 
 def _alternative(view: View, label: str, name: str):
     alt = view.alternatives.get(label)
-    if callable(alt):
+    if isinstance(alt, tuple):          # (the right answer or how to make it, its id)
+        if callable(alt[0]):
+            view.alternatives[label] = (alt[0](), alt[1])
+        alt = view.alternatives[label][0]
+    elif callable(alt):
         alt = view.alternatives[label] = alt()
     return None if alt is None else alt.get(name)
 
@@ -1917,7 +2074,8 @@ def _local_on(name: str, wrong: list[View], masks: list) -> str:
 # The relations that multiply entry by entry (said by the parts they change, when the
 # factor is 1 on whole declared parts).
 _ENTRYWISE = ("factor-in-place-of-another", "extra-factor-", "divided-by-",
-              "proportional-to-quantity")
+              "proportional-to-quantity", "masked-by-quantity")
+
 
 def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
          min_cases: int = 2, tol: float = 1e-6) -> Finding | None:
@@ -1934,11 +2092,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
         except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
             claims = []
         # a relation the right answer satisfies too tells nothing about this one
-        right = View({**wrong[0].outputs, name: wrong[0].truth[name]}, wrong[0].truth,
-                     wrong[0].sizes, wrong[0].scalars, wrong[0].quantities, wrong[0].regions,
-                     wrong[0].terms, wrong[0].alternatives, wrong[0].products,
-                     wrong[0].locals, wrong[0].partials, wrong[0].thresholds,
-                     inner=wrong[0].inner)
+        right = replace(wrong[0], outputs={**wrong[0].outputs, name: wrong[0].truth[name]})
         for claim in claims:
             try:
                 if all(claim.holds(v) for v in wrong) and not claim.holds(right):
@@ -1993,8 +2147,10 @@ class Response:
     that input as a student reads it ("dnext_c alone (dnext_h set to zero)"), `get()` gives
     (the student's outputs, the right outputs) for it, or None when the call fails; it is
     called only when asked, at most once. `kind`: "zero" (every upstream gradient zero),
-    "double" (every one doubled), "part" (one upstream argument alone) or "step" (one step
-    of an upstream's step axis alone: `step` = (word, t, n))."""
+    "double" (every one doubled), "negate" (every one negated), "part" (one upstream
+    argument alone), "step" (one step of an upstream's step axis alone: `step` = (word, t,
+    n)) or "sign" (the right outputs alone, for a part of the upstream gradient picked by
+    its sign: `get()` gives ({}, right outputs))."""
 
     label: str
     get: Callable[[], Any]
@@ -2038,15 +2194,20 @@ def upstream_responses(call: Callable[[dict], dict | None],
     (when there are several) and each step of a declared step axis alone (`axes`: name ->
     (axis, word), at most `max_steps` steps: the first two, the middle and the last two),
     beside the right outputs for the same (`truth_for(changed)`; or, given the right
-    outputs of the case itself as a dict, only zero and doubled). Nothing is called until
+    outputs of the case itself as a dict, only zero, doubled and negated), and the right
+    outputs alone for the upstream gradient's positive entries, its negative ones and its
+    absolute value (`sign-*`, see _sign_finding). Nothing is called until
     the explainer asks, and only when an answer is wrong."""
     up = {k: np.asarray(v, dtype=np.float64) for k, v in upstream.items()}
     zero = {k: np.zeros_like(v) for k, v in up.items()}
     if not callable(truth_for):
         # the right outputs of the case itself: only zero and doubled are known from them
         truth, first = truth_for, next(iter(up))
-        truth_for = (lambda changed: {k: _arr(v) * (2.0 if np.any(changed[first]) else 0.0)
-                                      for k, v in truth.items()})
+
+        def truth_for(changed):          # changed = c x upstream: the truth times c
+            size = float(np.sum(up[first] ** 2))
+            c = float(np.sum(changed[first] * up[first])) / size if size else 0.0
+            return {k: _arr(v) * c for k, v in truth.items()}
         axes, up_parts = {}, False
     else:
         up_parts = True
@@ -2058,7 +2219,18 @@ def upstream_responses(call: Callable[[dict], dict | None],
                         kind, step)
     out = {"zero": response("every upstream gradient set to zero", zero, "zero"),
            "double": response("every upstream gradient doubled",
-                              {k: 2.0 * v for k, v in up.items()}, "double")}
+                              {k: 2.0 * v for k, v in up.items()}, "double"),
+           "negate": response("every upstream gradient negated",
+                              {k: -v for k, v in up.items()}, "negate")}
+    if up_parts and any(np.any(v > 0) and np.any(v < 0) for v in up.values()):
+        # the right answer for a part of the upstream gradient picked by its sign (nothing
+        # of the student's is called): what a max, a mask or an absolute value taken on
+        # the upstream gradient gives
+        for key, part in (("positive", lambda v: np.maximum(v, 0.0)),
+                          ("negative", lambda v: np.minimum(v, 0.0)), ("abs", np.abs)):
+            changed = {k: part(v) for k, v in up.items()}
+            out[f"sign-{key}"] = Response(key, _once(
+                lambda changed=changed: ({}, dict(truth_for(changed))), spent), "sign")
     if len(up) > 1 and up_parts:
         for k, v in up.items():
             if np.any(v):
@@ -2208,6 +2380,47 @@ def _homogeneity(name: str, wrong: list[View]) -> Finding | None:
             return Finding(f"your @@ {text}", f"upstream-degree-{degree:g}",
                            "the upstream gradient used as other than one factor")
     return None
+
+
+_SIGN_PARTS = {
+    "positive": "is the right answer for the upstream gradient's positive entries alone: "
+                "where the upstream gradient is negative, nothing of it reaches yours (a "
+                "max(..., 0), a ReLU or a mask taken on the upstream gradient itself)",
+    "negative": "is the right answer for the upstream gradient's negative entries alone: "
+                "where the upstream gradient is positive, nothing of it reaches yours (a "
+                "min(..., 0) or a mask taken on the upstream gradient itself)",
+    "abs": "is the right answer for the upstream gradient's absolute value: its sign is "
+           "lost on the way (an absolute value taken of it)"}
+
+
+def _sign_finding(name: str, wrong: list[View]) -> Finding | None:
+    """A backward pass is linear in its upstream gradient: negating it negates the answer.
+    When the student's is not (on every wrong case), the part of the upstream gradient
+    picked by its sign that yours is the right answer for (positive, negative, absolute
+    value), or that its signs are treated differently."""
+    for v in wrong:
+        n = _response(v, "negate", name)
+        if n is None or _right(n[0], -_arr(v.outputs[name]), _scale_of(v, name)):
+            return None
+    for key, text in _SIGN_PARTS.items():
+        preds = []
+        for v in wrong:
+            r = v.responses.get(f"sign-{key}")
+            pair = r.get() if r is not None else None
+            preds.append(None if pair is None else pair[1].get(name))
+        if all(p is not None and _arr(p).shape == _arr(v.outputs[name]).shape
+               and _nontrivial(p) and not close(p, v.truth[name])
+               and close(v.outputs[name], p) for p, v in zip(preds, wrong)):
+            return Finding(f"your @@ {text}", f"upstream-{key}-part",
+                           f"only the upstream gradient's {key} part"
+                           if key != "abs" else "the upstream gradient's absolute value")
+    return Finding(
+        "with every upstream gradient negated, your @@ is not the negative of yours (the "
+        "right one is: the upstream gradient enters only as a factor), so its positive and "
+        "negative entries are treated differently: a max, a clip, an absolute value or a "
+        "mask taken on a gradient (the upstream one, or one computed from it) rather than on "
+        "a value of the forward pass",
+        "upstream-sign", "the upstream gradient's signs treated differently")
 
 
 def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
@@ -2414,10 +2627,11 @@ def response_finding(name: str, views: Sequence[View], layout: Layout = Layout()
             f = None
         if f is not None or len(wrong) < min_cases:
             return f
-        for finder, on in ((_homogeneity, wrong), (_part_finding, usable),
-                           (_step_finding, usable)):
+        for finder, on in ((_homogeneity, wrong), (_sign_finding, wrong),
+                           (_part_finding, usable), (_step_finding, usable)):
             try:
-                f = finder(name, on) if finder is _homogeneity else finder(name, on, layout)
+                f = finder(name, on) if finder in (_homogeneity, _sign_finding) else \
+                    finder(name, on, layout)
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 f = None
             if f is not None:
@@ -2783,6 +2997,18 @@ def finding_line(f: Finding, shown: str) -> str:
             + (" (the same holds on a second input)" if f.checked else "") + ".")
 
 
+def left_out(truth_for: Callable[[dict], dict], inputs: dict) -> dict:
+    """`View.alternatives`: the right outputs (computed only when asked) of the forward pass
+    with one input set to zero, for each of `inputs` (name -> (its value, its words)):
+    what a backward pass gives that recomputes a value of the forward pass (the
+    probabilities, a pre-activation) leaving that input out. `truth_for(changed)` gives the
+    right outputs with the inputs in `changed` (name -> value) replaced."""
+    return {f"of the forward pass without {words} (as if {words} were zero: a value your "
+            f"backward pass recomputes leaves it out)":
+            (lambda k=k, value=value: truth_for({k: np.zeros_like(_arr(value))}))
+            for k, (value, words) in inputs.items()}
+
+
 def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray,
                    axis: int = 1, word: str = "time step") -> dict:
     """`View.alternatives` for a function whose upstream gradient has a time axis: the right
@@ -2912,6 +3138,16 @@ def carry_rules(word: str = "time step", carried: str = "the carried gradient") 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "local-local-preactivation-term-missing":
+        "a local derivative taken at a pre-activation with a term left out",
+    "index-shift-wrap": "an index off by one, wrapping around",
+    "forward-term-left-out": "a value of the forward pass recomputed with a term left out",
+    "masked-by-quantity": "a mask on a quantity where none belongs",
+    "product-of-sums": "a product of sums where a sum of products belongs",
+    "upstream-positive-part": "only the upstream gradient's positive part",
+    "upstream-negative-part": "only the upstream gradient's negative part",
+    "upstream-abs-part": "the upstream gradient's absolute value",
+    "upstream-sign": "the upstream gradient's signs treated differently",
     "local-fit-leak": "a ReLU that lets part of the gradient through where it blocks",
     "local-fit-scaled": "a local derivative scaled by one number",
     "local-fit-offset": "a local derivative off by one number",

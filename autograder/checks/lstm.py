@@ -36,8 +36,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      carry_rules, changed_row, example_responses, loop_alternatives,
-                      moved_upstream, partial_upstream, scalar_responses,
+                      carry_rules, changed_row, example_responses, layer_contractions,
+                      loop_alternatives, moved_upstream, partial_upstream, scalar_responses,
                       sequence_example_responses, upstream_responses, walk_steps)
 from .core import (
     CS_STEP, CheckFailure, Helper, Hint, StudentCodeError, call_checked, complex_step_gradient,
@@ -349,6 +349,7 @@ def _step_declared(step_forward, case) -> dict:
     the cached states and gates, and the two paths (through next_h, and the carry dnext_c)."""
     args, dnh, dnc, cache = case
     x, prev_h, prev_c = args[:3]
+    Wx, Wh = (np.real(np.asarray(args[k], dtype=np.complex128)) for k in (3, 4))
     N, D = x.shape
     H = prev_h.shape[1]
     i, f, o, g, next_c = (np.real(np.asarray(cache[k], dtype=np.complex128)) for k in range(5, 10))
@@ -383,7 +384,10 @@ def _step_declared(step_forward, case) -> dict:
             "partials": partial_upstream(lambda up: dict(zip(_STEP_NAMES, _step_grads(
                 step_forward, args, up[0], up[1]))), np.stack([dnh, dnc]), 1, "example"),
             "sizes": {"N": N, "D": D, "H": H}, "quantities": quantities, "terms": terms,
-            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}, "inner": {"da": inner}}
+            "products": {"dWh": ("prev_h", da), "dWx": ("x", da)}, "inner": {"da": inner},
+            "contractions": layer_contractions(da, [("dx", "x", x, "dWx", "Wx", Wx),
+                                                    ("dprev_h", "prev_h", prev_h, "dWh", "Wh",
+                                                     Wh)])}
 
 
 def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
@@ -406,8 +410,15 @@ def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
                               via_cell(lambda v: dnh * o * (v - tprime)), y=tc,
                               y_name="tanh(next_c)"),
            "cell-o": Local(f"the output gate's factor o on {where}", "factor",
-                           via_cell(lambda v: dnh * (v - o) * tprime), value=o)}
+                           via_cell(lambda v: dnh * (v - o) * tprime), value=o,
+                           others=(("the input gate i", i), ("the forget gate f", f),
+                                   ("the cell candidate g", g), ("tanh(next_c)", tc)))}
     H = o.shape[1]
+    x, prev_h, Wx, Wh, b = (np.real(np.asarray(args[k], dtype=np.complex128))
+                            for k in (0, 1, 3, 4, 5))
+    # the terms of the gates' pre-activation a = x @ Wx + prev_h @ Wh + b
+    preact = (("x @ Wx", x @ Wx), ("prev_h @ Wh", prev_h @ Wh),
+              ("the bias b", np.broadcast_to(b, (x.shape[0], b.shape[-1]))))
     names = ("input gate i", "forget gate f", "output gate o", "cell candidate g")
     values = dict(zip("ifog", (i, f, o, g)))
     partners = {"i": ("the cell candidate g", g), "f": ("prev_c", prev_c),
@@ -429,11 +440,18 @@ def _step_locals(step_forward, args, dnh, dnc, gates, da) -> dict:
                                   in_block(j, own_of[n]), y=values[n], y_name=n,
                                   others=tuple((f"the {names[k]}'s derivative", own_of[m])
                                                for k, m in enumerate("ifog") if m != n),
-                                  at_others=tuple((m, values[m]) for m in "ifog" if m != n))
+                                  at_others=tuple((m, values[m]) for m in "ifog" if m != n)
+                                  + (("tanh(next_c)", tc), ("next_c", next_c)),
+                                  terms=tuple((words, part[:, j * H:(j + 1) * H])
+                                              for words, part in preact))
         label, partner = partners[n]
         if np.all(np.abs(partner) > 1e-12):
+            # every other value of the cache of the partner's shape, read in its place
             others = tuple((f"the {names[k]}", values[m]) for k, m in enumerate("ifog")
-                           if m != n and values[m] is not partner)
+                           if m != n and values[m] is not partner) + tuple(
+                (lab, val) for lab, val in (("prev_h", prev_h), ("prev_c", prev_c),
+                                            ("tanh(next_c)", tc), ("next_c", next_c))
+                if lab != label)
             out[f"{n}-partner"] = Local(f"{label} as the factor of the {names[j]}'s gradient",
                                         "factor", in_block(j, partner), value=partner,
                                         others=others)

@@ -584,6 +584,10 @@ def _dalpha_declared(a, alpha, dout, prelu_forward) -> dict:
     """What the explainer may refer to for dalpha: the sizes, and the right dalpha for the
     upstream gradient of one example (or all but one) only."""
     return {"sizes": dict(zip(("N", "H"), a.shape)),
+            # dalpha sums, over the examples, dout times the output's slope in alpha
+            "contractions": {"dalpha": ("the output's slope in alpha",
+                                        np.where(a <= 0, a, 0.0), "the upstream gradient dout",
+                                        dout, "nh,nh->h")},
             "partials": partial_upstream(lambda g: {"dalpha": _numgrad(
                 lambda v: prelu_forward(a, v)[0], alpha, g)}, dout, 0, "example")}
 

@@ -34,9 +34,9 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      cache_alternatives, carry_rules, loop_alternatives, moved_upstream,
-                      partial_upstream, sequence_example_responses, upstream_responses,
-                      walk_steps)
+                      cache_alternatives, carry_rules, layer_contractions, loop_alternatives,
+                      moved_upstream, partial_upstream, sequence_example_responses,
+                      upstream_responses, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -473,7 +473,9 @@ def _step_declared(case: Case) -> dict:
         return dict(zip(_STEP_NAMES, input_gradients(
             case.data["forward"], case.data["args"], case.data["dnext"] * v / (1 - next_h ** 2))))
     return {"locals": {"tanh": Local("tanh's local derivative at this step", "tanh", recompute,
-                                     y=next_h, y_name="next_h")},
+                                     y=next_h, y_name="next_h",
+                                     terms=(("x @ Wx", x @ Wx), ("prev_h @ Wh", prev_h @ Wh),
+                                            ("the bias b", b)))},
             "partials": partial_upstream(lambda g: dict(zip(_STEP_NAMES, input_gradients(
                 case.data["forward"], case.data["args"], g))), case.data["dnext"], 0,
                 "example"),
@@ -489,7 +491,10 @@ def _step_declared(case: Case) -> dict:
                 "x": Quantity(x, "the input x", "input")},
             # dWh = prev_h.T @ da, dWx = x.T @ da: a product whose operand may be the wrong one
             "products": {"dWh": ("prev_h", case.data["dnext"] * (1 - next_h ** 2)),
-                         "dWx": ("x", case.data["dnext"] * (1 - next_h ** 2))}}
+                         "dWx": ("x", case.data["dnext"] * (1 - next_h ** 2))},
+            "contractions": layer_contractions(case.data["dnext"] * (1 - next_h ** 2), [
+                ("dx", "x", x, "dWx", "Wx", Wx),
+                ("dprev_h", "prev_h", prev_h, "dWh", "Wh", Wh)])}
 
 
 # =============================================================== rnn_backward

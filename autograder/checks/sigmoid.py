@@ -257,11 +257,13 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
             "dx": complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, up["dz"]),
             "dW": complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, up["dz"])},
             {"dz": dz})
-    explainer = Explainer(lambda: [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
-                                        **_layer_declared(*r[5][:4]),
-                                        responses=responses(*r[5][:2], r[5][3]))
-                                   for r in runs],
-                          Layout(axes={"dW": {0: "unit"}}))
+    def views():
+        return [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
+                     **_layer_declared(*r[5][:4]), responses=responses(*r[5][:2], r[5][3]))
+                for r in runs] + _layer_probe(student_fn, sigmoid_layer_forward,
+                                              rng_for(seed, "sigmoid_layer_probe"), responses)
+    explainer = Explainer(views, Layout(axes={"dW": {0: "unit"}, "da": {1: "unit"},
+                                              "da (from dx)": {0: "unit"}}))
     for dx, dW, true_dx, true_dW, context, _ in runs:
         if looks_like(true_dx, 1e-6)(dx) and looks_like(true_dW, 1e-6)(dW):
             continue
@@ -274,6 +276,23 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
                      hints=on_every_case([(b[1], b[2]["dW"]) for b in built]),
                      cause="check how the gradient on a = W @ x reaches W.",
                      explain=explainer.for_output("dW"))
+
+
+def _layer_probe(student_fn, sigmoid_layer_forward, rng, responses) -> list:
+    """One more layer for the explainer alone, with fewer units than inputs (H < D), so
+    that the gradient on the pre-activations can be read back from the student's dx too
+    (the graded layers have it only from dW when H > D); [] when the call fails."""
+    H, D = 4, 6
+    W, x, dz, true_dx, true_dW = _draw_case(rng, H, lambda: (
+        random_array(rng, (H, D), scale=0.5), random_array(rng, (D,), kinks=(0.0,), margin=0.3)))
+    try:
+        z, cache = sigmoid_layer_forward(W, x)
+        dx, dW = _backward_outputs(student_fn, dz, cache)
+    except (StudentCodeError, CheckFailure):
+        return []
+    z = np.asarray(z, dtype=np.float64)
+    return [View({"dx": dx, "dW": dW}, {"dx": true_dx, "dW": true_dW},
+                 **_layer_declared(W, x, z, dz), responses=responses(W, x, dz))]
 
 
 def _layer_declared(W, x, z, dz) -> dict:
@@ -300,6 +319,8 @@ def _layer_declared(W, x, z, dz) -> dict:
                                         "logistic", lambda v: grads(dz * v), y=z, y_name="z")},
             "partials": partial_upstream(lambda g: grads(g * local), dz, 0, "unit"),
             "sizes": {"H": H, "D": D},
+            "contractions": {"dx": ("the weights W", W, "the gradient on the pre-activations",
+                                    dz * local, "hd,h->d")},
             "quantities": {"dz": Quantity(dz, "the upstream gradient dz", "upstream"),
                            "x": Quantity(x, "the input x", "input"),
                            "W": Quantity(W, "the weights W", "weights"),

@@ -28,8 +28,8 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, changed_row,
-                      example_responses, partial_upstream, scalar_responses,
-                      upstream_responses)
+                      example_responses, layer_contractions, left_out, partial_upstream,
+                      scalar_responses, upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -248,6 +248,10 @@ def _affine_declared(size, case) -> dict:
     # the input x that dW pairs with dout, read back from the student's dW (when N <= M)
     operand = Inner("the input x", x, [("dW", dout, True)])
     return {"inner": {"x": operand},
+            "contractions": {"dx": ("the upstream gradient dout", dout, "the weights W", W,
+                                    "nm,dm->nd"),
+                             "dW": ("the input x", x, "the upstream gradient dout", dout,
+                                    "nd,nm->dm")},
             "partials": partial_upstream(lambda g: {"dx": g @ W.T, "dW": x.T @ g,
                                                     "db": g.sum(axis=0)}, dout, 0, "example"),
             "sizes": {"N": N, "D": D, "M": M},
@@ -579,7 +583,7 @@ def _call_mlp(mlp_backward, dloss, cache, shapes):
     return out
 
 
-def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
+def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward, mlp_forward) -> dict:
     """What the explainer may refer to in one network case: sizes, dloss, the input X, the
     parameters (an output equal to a parameter, or scaled by a size), and the part of each
     gradient below the ReLU that flows through the units it switched off (a partial term:
@@ -617,6 +621,17 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
     quantities["dpre"] = Quantity((dlogits @ params["W2"].T) * (a > 0),
                                   "the gradient on the ReLU's input", "gradient")
     return {"sizes": {"N": N, "D": D, "H": H, "C": C},
+            # a bias left out where the backward pass recomputes the probabilities or the mask
+            "alternatives": {**left_out(lambda changed: _mlp_truth(
+                mlp_forward, X, labels, {**params, **changed}, dloss),
+                {"b2": (params["b2"], "the bias b2"), "b1": (params["b1"], "the bias b1")}),
+                # the gradient sent back to the hidden layer through W2's gradient, not W2
+                "what the right computation gives when the gradient is sent back to the hidden "
+                "layer through the gradient of W2 instead of the weights W2 (the name W2 "
+                "reused for its gradient before it is used)":
+                    (lambda: _linearised(affine_forward, X, params, hidden, dlogits,
+                                         (a > 0).astype(np.float64),
+                                         carry=hidden.T @ dlogits), "wrong-operand")},
             # the gradient on the logits restricted to one example (or all but one): what a
             # loop over the examples that overwrites instead of adding gives
             "partials": partial_upstream(lambda part: _linearised(
@@ -625,11 +640,18 @@ def _mlp_declared(case, affine_forward, softmax_cross_entropy_forward) -> dict:
             "scalars": {"dloss": (dloss, "the upstream gradient dloss")},
             "quantities": quantities,
             "products": {"W2": ("hidden", dlogits), "W1": ("X", quantities["dpre"].value)},
+            "contractions": layer_contractions(quantities["dpre"].value, [
+                ("dX", "the input X", X, "W1", "W1", params["W1"])], "the gradient on the "
+                "ReLU's input") | layer_contractions(dlogits, [
+                    (None, "the ReLU's output", hidden, "W2", "W2", params["W2"])],
+                    "the gradient on the logits"),
             # the ReLU's local derivative (its mask), which a slip may replace
             "locals": {"relu": Local("the ReLU's local derivative", "rectifier",
                                      lambda m: _linearised(affine_forward, X, params, hidden,
                                                            dlogits, np.asarray(m, dtype=float)),
-                                     y=hidden, y_name="h")},
+                                     y=hidden, y_name="h",
+                                     terms=(("X @ W1", X @ params["W1"]),
+                                            ("the bias b1", params["b1"])))},
             # the gradient on the logits, recovered from the student's W2 (when N <= H)
             "inner": {"dlogits": Inner("the gradient on the logits", dlogits,
                                        [("W2", hidden)],
@@ -774,7 +796,8 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
             _verdict(fn, ("W2", "b2", "W1", "b1", "dX"), results, truths, contexts, mistakes,
                      _MLP_CAUSE, shown={k: f"grads[{k!r}]" for k in _PARAMS},
                      declare=lambda k: {**_mlp_declared(cases[k], affine_forward,
-                                                        softmax_cross_entropy_forward),
+                                                        softmax_cross_entropy_forward,
+                                                        mlp_forward),
                                         "responses": _mlp_responses(mlp_backward, mlp_forward,
                                                                     cases[k], truths[k])},
                      probe=lambda: [_mlp_probe(mlp_backward, mlp_forward, affine_forward,
@@ -794,7 +817,8 @@ def _mlp_probe(mlp_backward, mlp_forward, affine_forward, softmax_cross_entropy_
     got = _call_mlp(mlp_backward, dloss, cache, shapes)
     case = (X, labels, params, dloss, cache)
     truth = _mlp_truth(mlp_forward, X, labels, params, dloss)
-    return got, truth, _mlp_declared(case, affine_forward, softmax_cross_entropy_forward)
+    return got, truth, _mlp_declared(case, affine_forward, softmax_cross_entropy_forward,
+                                     mlp_forward)
 
 
 def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:

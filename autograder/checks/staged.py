@@ -413,8 +413,9 @@ def _staged_locals(data: dict) -> dict:
         return lambda v: _backprop_stages(df, {**L, key: v})
     out = {key: Local(_STAGE_LINES[key], "factor", recompute(key), value=L[key])
            for key in ("8num", "8inv", "7", "5")}
-    for key, i, name in (("3", 4, "sigx"), ("1", 2, "sigy")):
-        out[key] = Local(_STAGE_LINES[key], "logistic", recompute(key), y=cache[i], y_name=name)
+    for key, i, name, j, other in (("3", 4, "sigx", 2, "sigy"), ("1", 2, "sigy", 4, "sigx")):
+        out[key] = Local(_STAGE_LINES[key], "logistic", recompute(key), y=cache[i], y_name=name,
+                         at_others=((other, cache[j]),))
     return out
 
 
@@ -588,12 +589,16 @@ def _gate_check(fn_name, student_fn, forward, hints_for, seed, shapes, name, tie
         runs.append(_gate_run(fn_name, student_fn, forward, dout, x, y))
 
     def responses(r):
-        """The student's gate called again with dout zero and doubled."""
+        """The student's gate called again with dout zero, doubled and negated."""
         dout, x, y = r[0], r[1], r[2]
         return upstream_responses(
             lambda up: call_checked(fn_name, student_fn, (up["dout"], x.copy(), y.copy()),
                                     {"dx": x.shape, "dy": y.shape}),
-            {"dx": r[5], "dy": r[6]}, {"dout": dout})
+            lambda up: {"dx": trusted_numerical_gradient(lambda v: forward(v, y), x.copy(),
+                                                         up["dout"]),
+                        "dy": trusted_numerical_gradient(lambda v: forward(x, v), y.copy(),
+                                                         up["dout"])},
+            {"dout": dout})
     _gate_verdict(fn_name, runs, hints_for, responses)
 
 
