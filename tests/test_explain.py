@@ -293,7 +293,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said, inner, responded, swept = [], 0, 0, 0
+    said, inner, responded, swept, swapped = [], 0, 0, 0, 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
@@ -311,6 +311,14 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
             if found is not None:
                 said.append(found.text)
         responded += sum(r.get() is not None for v in views for r in v.responses.values())
+        # and with two entries of the cache exchanged, or one holding the other's value
+        for name in (views[0].outputs if views else ()):
+            found = explain._swap_finding(name, [v for v in views if name in v.outputs
+                                                 and name in v.truth])
+            if found is not None:
+                said.append(found.text)
+        swapped += sum(r.kind == "swap" and r.get() is not None for v in views
+                       for r in v.responses.values())
         # and which of the check's cases are right (all are, on a right answer)
         for name in (views[0].outputs if views else ()):
             found = ex.case_finding(name)
@@ -327,6 +335,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
     assert inner > 0                   # the inner gradients were asked on these runs
     assert responded > 100             # and the responses were called and answered
     assert swept > 5                   # and the sweeps ran
+    assert swapped > 10                # and the cache's entries were exchanged
 
 
 # ---------------------------------------------------------------- no finished formula
@@ -1189,3 +1198,101 @@ def test_an_alternative_declared_with_its_id_is_said_with_that_id():
     found = find("d", views)
     assert found.cause_id == "wrong-operand"
     assert found.text == "@@ is exactly what the right computation gives through Q"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_two_cache_entries_read_in_each_others_place_are_said(seed):
+    """cache_swaps: the student's function called again with two entries of the cache
+    exchanged; right then, on every wrong case, means it reads each in the other's place.
+    Nested caches are flattened; entries of another shape are never exchanged."""
+    rng = _rng(seed)
+
+    def right(g, cache):
+        (x, W), (p, y) = cache
+        return {"dx": (g * (p - 2 * y)) @ W.T}
+
+    def theirs(g, cache):
+        (x, W), (y, p) = cache              # unpacked in the wrong order
+        return {"dx": (g * (p - 2 * y)) @ W.T}
+    names = ("x", "W", "the probabilities", "the labels")
+    views = []
+    for n in (3, 4):
+        x, W = rng.standard_normal((n, 5)), rng.standard_normal((5, 2))
+        p, y, g = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), \
+            rng.standard_normal((n, 2))
+        cache = ((x, W), (p, y))
+        truth = right(g, cache)
+        views.append(View(theirs(g, cache), truth, responses=explain.cache_swaps(
+            lambda c, g=g: theirs(g, c), cache, names, truth)))
+        assert set(views[-1].responses) == {
+            "swap-the probabilities-the labels", "copy-the probabilities-the labels",
+            "copy-the labels-the probabilities", "free-the probabilities-the labels",
+            "free-the labels-the probabilities"}
+    found = Explainer(views).for_output("dx")()
+    assert found.cause_id == "cache-entries-exchanged"
+    assert "reads the probabilities in the place of the labels" in found.text
+
+    def only_p(g, cache):                   # an output that reads p alone
+        (x, W), (p, y) = cache
+        return {"dx": (g * p) @ W.T}
+
+    def one_way(g, cache):
+        (x, W), (p, y) = cache              # y read where p belongs
+        return {"dx": (g * y) @ W.T}
+    views = []
+    for n in (3, 4):
+        cache = ((rng.standard_normal((n, 5)), rng.standard_normal((5, 2))),
+                 (rng.standard_normal((n, 2)), rng.standard_normal((n, 2))))
+        g = rng.standard_normal((n, 2))
+        views.append(View(one_way(g, cache), only_p(g, cache), responses=explain.cache_swaps(
+            lambda c, g=g: one_way(g, c), cache, names, only_p(g, cache))))
+    found = Explainer(views).for_output("dx")()
+    assert found.cause_id == "cache-entry-read-for-another"
+    assert "reads the labels instead of the probabilities" in found.text
+
+    # a slip that the copy happens to cancel is not a read in another's place: a factor
+    # the labels' row sum, which is 1 when the labels' entry holds the probabilities
+    def log_p(g, cache):
+        (x, W), (p, y) = cache
+        return {"dx": -np.log(p) * g}
+
+    def times_rowsum(g, cache):
+        (x, W), (p, y) = cache
+        return {"dx": -np.log(p) * g * y.sum(axis=1, keepdims=True)}
+    views = []
+    for n in (3, 4):
+        z = rng.standard_normal((n, 2))
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        cache = ((rng.standard_normal((n, 5)), rng.standard_normal((5, 2))),
+                 (p, rng.uniform(0.5, 2.0, (n, 2))))
+        g = rng.standard_normal((n, 2))
+        views.append(View(times_rowsum(g, cache), log_p(g, cache),
+                          responses=explain.cache_swaps(lambda c, g=g: times_rowsum(g, c),
+                                                        cache, names, log_p(g, cache))))
+    assert explain._swap_finding("dx", views) is None
+    # a right function: nothing; a cache of another make (a name missing): no responses
+    views = [View(right(g, c), right(g, c), responses=explain.cache_swaps(
+        lambda cc, g=g: right(g, cc), c, names, right(g, c)))
+        for g, c in ((rng.standard_normal((3, 2)), ((rng.standard_normal((3, 5)),
+                      rng.standard_normal((5, 2))), (rng.standard_normal((3, 2)),
+                                                     rng.standard_normal((3, 2))))),) * 2]
+    assert explain._swap_finding("dx", views) is None
+    assert explain.cache_swaps(lambda c: {}, ((1.0, 2.0), (3.0,)), names, {}) == {}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_share_over_one_slice_and_the_odds_are_said(seed):
+    """share_alternatives: the right share of a 2-D array of flags on example 0 alone, and
+    the counted against the others."""
+    rng = _rng(seed)
+    for theirs, said in ((lambda f: np.mean(f[0]), "on example 0 alone"),
+                         (lambda f: f.sum() / (f.size - f.sum()), "the odds, k / (n - k)")):
+        views = []
+        for n, k in ((4, 1), (6, 3)):
+            f = rng.random((n, 5)) < 0.4
+            f[0], f[1] = np.arange(5) < k, True         # row 0's share k/5, row 1 all in
+            views.append(View({"fraction": np.float64(theirs(f))},
+                              {"fraction": np.float64(f.mean())},
+                              alternatives=explain.share_alternatives(f)))
+        found = find("fraction", views)
+        assert found is not None and said in found.text, found

@@ -78,7 +78,8 @@ def mlp_backward(dloss, cache):
     return da @ W1.T, {"W1": X.T @ da, "b1": da[0].copy(), "W2": h.T @ dlogits,
                        "b2": dlogits.sum(axis=0)}
 """),
-    ("softmax", "mlp_backward", r"the ReLU's output \(the hidden layer\) instead of the input", """
+    ("softmax", "mlp_backward", r"the ReLU's output \(the hidden layer\) instead of the input|"
+                                r"reads h \(the ReLU's output\) instead of X", """
 def mlp_backward(dloss, cache):
     (X, W1, b1), a, (h, W2, b2), (logits, labels, probs) = cache
     N = X.shape[0]

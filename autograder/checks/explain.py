@@ -2149,8 +2149,10 @@ class Response:
     called only when asked, at most once. `kind`: "zero" (every upstream gradient zero),
     "double" (every one doubled), "negate" (every one negated), "part" (one upstream
     argument alone), "step" (one step of an upstream's step axis alone: `step` = (word, t,
-    n)) or "sign" (the right outputs alone, for a part of the upstream gradient picked by
-    its sign: `get()` gives ({}, right outputs))."""
+    n)), "sign" (the right outputs alone, for a part of the upstream gradient picked by
+    its sign: `get()` gives ({}, right outputs)) or "swap" (two entries of the cache
+    exchanged: `step` = their names; see cache_swaps) or "copy" (the first one's entry
+    holding the second one's value)."""
 
     label: str
     get: Callable[[], Any]
@@ -2281,6 +2283,119 @@ def sequence_example_responses(call: Callable[[list, np.ndarray], dict | None],
         return [changed_row(args[0], j), changed_row(args[1], j), *args[2:]], changed_row(dh, j)
     return example_responses(lambda j: call(*moved(j)), lambda j: truth(*moved(j)),
                              np.shape(dh)[0], "inputs, initial state and upstream gradient")
+
+
+def _leaves(tree) -> list:
+    """The arrays of a cache (nested tuples and lists), in order."""
+    if isinstance(tree, (tuple, list)):
+        return [leaf for part in tree for leaf in _leaves(part)]
+    return [tree]
+
+
+def _rebuilt(tree, leaves: list):
+    """The cache `tree` with its arrays taken in order from `leaves` (copied)."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_rebuilt(part, leaves) for part in tree)
+    return np.array(leaves.pop(0), copy=True)
+
+
+def cache_swaps(call: Callable[[Any], dict | None], cache, names: Sequence[str | None],
+                truth: dict, max_pairs: int = 45) -> dict:
+    """`View.responses`: the student's function called again, on the same upstream gradient,
+    with two of its cache's entries exchanged (`call(cache)` gives the student's outputs
+    for a cache; `names`: one name per array of the cache, nested tuples flattened in
+    order, None for one never exchanged; a name used more than once, as in a list of step
+    caches, is exchanged everywhere), and with one entry holding the other's value. Code
+    that reads one entry where the other belongs is right on the second (one way), code
+    that reads each where the other belongs (an unpacking order) on the first: see
+    _swap_finding. Only entries of one shape that differ are exchanged; nothing is called
+    until asked, within the response budget."""
+    leaves = _leaves(cache)
+    if len(leaves) != len(names):        # a cache of another make: no claim
+        return {}
+    shapes: dict = {}
+    for leaf, n in zip(leaves, names):
+        if n is not None:
+            shapes.setdefault(n, set()).add(np.shape(leaf))
+    kept = [n for n in dict.fromkeys(n for n in names if n is not None) if len(shapes[n]) == 1]
+    spent = [0.0]
+    out: dict = {}
+    # neighbours in the cache first (an unpacking order slips between neighbours)
+    first_at = {n: names.index(n) for n in kept}
+    pairs = sorted((p for p in itertools.combinations(kept, 2) if shapes[p[0]] == shapes[p[1]]),
+                   key=lambda p: abs(first_at[p[0]] - first_at[p[1]]))
+    for a, b in pairs[:max_pairs]:
+        ia = [k for k, n in enumerate(names) if n == a]
+        ib = [k for k, n in enumerate(names) if n == b]
+        if len(ia) != len(ib) or all(np.array_equal(leaves[i], leaves[j])
+                                     for i, j in zip(ia, ib)):
+            continue
+
+        def make(ia=ia, ib=ib, how="swap"):
+            moved = list(leaves)
+            for i, j in zip(ia, ib):
+                if how in ("swap", "a", "a free"):
+                    moved[i] = leaves[j]
+                if how in ("swap", "b", "b free"):
+                    moved[j] = leaves[i]
+                # (the copied-from entry itself changed: code that reads a where b should
+                # be does not read b's own entry, so its answer does not move)
+                if how == "a free":
+                    moved[j] = 0.7 * np.asarray(leaves[j]) + 0.05
+                if how == "b free":
+                    moved[i] = 0.7 * np.asarray(leaves[i]) + 0.05
+            return _pair(call(_rebuilt(cache, moved)), truth)
+        # one way first (a's entry holding b's value: code that reads a where b belongs),
+        # then both ways
+        out[f"copy-{a}-{b}"] = Response(f"{a} replaced by {b} in the cache",
+                                        _once(lambda m=make: m(how="a"), spent), "copy",
+                                        (a, b))
+        out[f"copy-{b}-{a}"] = Response(f"{b} replaced by {a} in the cache",
+                                        _once(lambda m=make: m(how="b"), spent), "copy",
+                                        (b, a))
+        for x, y, how in ((a, b, "a free"), (b, a, "b free")):
+            out[f"free-{x}-{y}"] = Response(f"{x} replaced by {y}, and {y} changed",
+                                            _once(lambda m=make, h=how: m(how=h), spent),
+                                            "free", (x, y))
+        out[f"swap-{a}-{b}"] = Response(f"{a} and {b} exchanged in the cache",
+                                        _once(make, spent), "swap", (a, b))
+    return out
+
+
+def _swap_finding(name: str, wrong: list[View]) -> Finding | None:
+    """Yours is right, on every wrong case, when two entries of the cache are exchanged
+    before the call (cache_swaps): the code reads each where the other belongs."""
+    keys = list(dict.fromkeys(k for v in wrong for k, r in v.responses.items()
+                              if r.kind in ("swap", "copy")))
+    for key in keys:
+        having = [v for v in wrong if key in v.responses]
+        if len(having) < 2:
+            continue
+        pairs = [_response(v, key, name) for v in having]
+        # the exchange turns yours (it changes) into the right answer
+        if all(p is not None and _right(p[0], p[1], _scale_of(v, name))
+               and not _right(_arr(v.outputs[name]), p[0], _scale_of(v, name))
+               for p, v in zip(pairs, having)):
+            a, b = having[0].responses[key].step
+            if having[0].responses[key].kind == "copy":
+                # one way only when yours does not move as b's own entry changes (else
+                # the copy cancelled some other slip: a sum of probabilities that is 1)
+                free = [_response(v, f"free-{a}-{b}", name) for v in having]
+                if not all(f is not None and p is not None and _right(f[0], p[0], _scale_of(
+                        v, name)) for f, p, v in zip(free, pairs, having)):
+                    continue
+                return Finding(
+                    f"your @@ is right when {a} in the cache is replaced by {b} before your "
+                    f"function is called: your code reads {a} instead of {b} (look at "
+                    f"the names the cache is unpacked into, and at which one each line "
+                    f"uses)", "cache-entry-read-for-another",
+                    "a cache entry read in another's place")
+            return Finding(
+                f"your @@ is right when {a} and {b} are exchanged in the cache before your "
+                f"function is called: your code reads {a} in the place of {b}, and {b} in "
+                f"the place of {a} (look at the order in which the cache is unpacked)",
+                "cache-entries-exchanged", "two cache entries read in each other's place")
+    return None
 
 
 def changed_row(x, j: int) -> np.ndarray:
@@ -2831,6 +2946,20 @@ class Explainer:
                 self._memo[key] = None
         return self._memo[key]
 
+    def swap_finding(self, name: str) -> Finding | None:
+        """Two cache entries read in each other's place (`cache_swaps`), on every case where
+        `name` is wrong (two at least)."""
+        key = "\0swap " + name
+        if key not in self._memo:
+            try:
+                wrong = [v for v in self.views() if name in v.outputs and name in v.truth
+                         and v.responses and not close(v.outputs[name], v.truth[name],
+                                                       tol=1e-6)]
+                self._memo[key] = _swap_finding(name, wrong) if len(wrong) >= 2 else None
+            except Exception:      # the explainer never breaks a check
+                self._memo[key] = None
+        return self._memo[key]
+
     def sweep_finding(self, name: str) -> Finding | None:
         """The rule an elementwise backward pass follows along its input (`View.sweep`),
         beside the right one, when they differ: see sweep_finding."""
@@ -2901,6 +3030,10 @@ class Explainer:
         wrong), one on an inner gradient `name` is built from; then the first other
         output's (the message is about `name`, but the relation there locates the slip)."""
         def ask():
+            # two cache entries read in each other's place: the most exact thing to say
+            swapped = self.swap_finding(name)
+            if swapped is not None:
+                return swapped
             found = self.finding(name)
             if found is not None and not found.weak:
                 return found
@@ -3007,6 +3140,28 @@ def left_out(truth_for: Callable[[dict], dict], inputs: dict) -> dict:
             f"backward pass recomputes leaves it out)":
             (lambda k=k, value=value: truth_for({k: np.zeros_like(_arr(value))}))
             for k, (value, words) in inputs.items()}
+
+
+def share_alternatives(flags, words: tuple = ("example", "unit"), name: str = "fraction",
+                       counted: str = "the counted entries",
+                       others: str = "the others") -> dict:
+    """`View.alternatives` for a share of the entries of a 2-D array of flags (the pairs
+    counted): the right share over only the first or the last slice along each axis
+    ("example 0 alone"), and the odds (the counted against the others, not against all)."""
+    f = np.asarray(flags, dtype=bool)
+    out = {}
+    for axis, word in enumerate(words):
+        if f.ndim != 2 or f.shape[axis] < 2:
+            continue
+        for idx, which in ((0, f"{word} 0"), (-1, f"the last {word}")):
+            out[f"what the right computation gives on {which} alone (only its entries "
+                f"looked at)"] = {name: np.float64(np.mean(np.take(f, idx, axis=axis)))}
+    k, n = int(f.sum()), f.size
+    if 0 < k < n:
+        out[f"what counting {counted} against {others} gives (the odds, k / (n - k)), "
+            f"where the share is against all of them (k / n)"] = \
+            {name: np.float64(k / (n - k))}
+    return out
 
 
 def moved_upstream(truth_for: Callable[[np.ndarray], dict], upstream: np.ndarray,
@@ -3141,6 +3296,8 @@ _TITLES = {
     "local-local-preactivation-term-missing":
         "a local derivative taken at a pre-activation with a term left out",
     "index-shift-wrap": "an index off by one, wrapping around",
+    "cache-entries-exchanged": "two cache entries read in each other's place",
+    "cache-entry-read-for-another": "a cache entry read in another's place",
     "forward-term-left-out": "a value of the forward pass recomputed with a term left out",
     "masked-by-quantity": "a mask on a quantity where none belongs",
     "product-of-sums": "a product of sums where a sum of products belongs",

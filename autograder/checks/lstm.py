@@ -36,7 +36,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
-                      carry_rules, changed_row, example_responses, layer_contractions,
+                      cache_swaps, carry_rules, changed_row, example_responses,
+                      layer_contractions,
                       loop_alternatives, moved_upstream, partial_upstream, scalar_responses,
                       sequence_example_responses, upstream_responses, walk_steps)
 from .core import (
@@ -523,7 +524,11 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
             lstm_step_forward, step_args, up["dnext_h"], up["dnext_c"]))),
             {"dnext_h": cases[k][1], "dnext_c": cases[k][2]}),
             **example_responses(call_row, truth_row, N, "inputs, states and upstream "
-                                                        "gradients")}
+                                                        "gradients"),
+            **cache_swaps(lambda c: _call_step_backward(lstm_step_backward, cases[k][1],
+                                                        cases[k][2], c, N, D, H),
+                          lstm_step_forward(*[a.copy() for a in step_args])[2],
+                          _STEP_CACHE_NAMES, truths[k])}
     _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE,
            declare=lambda k: {**_step_declared(lstm_step_forward, cases[k]),
                               "responses": responses(k)}, layout=STEP_LAYOUT)
@@ -532,6 +537,9 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
 # =============================================================== lstm_backward
 
 _SEQ_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+# the step's cache, as the notebook's lstm_step_forward makes it
+_STEP_CACHE_NAMES = ("x", "prev_h", "prev_c", "Wx", "Wh", "the input gate i",
+                     "the forget gate f", "the output gate o", "the cell candidate g", "next_c")
 
 _SEQ_CAUSE = ("visit every step from T-1 down to 0 with two carries that start at zeros: "
               "the gradient on h[:, t] is dh[:, t] plus the dprev_h of step t+1, and the "

@@ -34,9 +34,9 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
-                      cache_alternatives, carry_rules, layer_contractions, loop_alternatives,
-                      moved_upstream, partial_upstream, sequence_example_responses,
-                      upstream_responses, walk_steps)
+                      cache_alternatives, cache_swaps, carry_rules, layer_contractions,
+                      loop_alternatives, moved_upstream, partial_upstream,
+                      sequence_example_responses, upstream_responses, walk_steps)
 from .core import (
     NUMBER, Case, CheckFailure, Diagnosis, Hint, Mistake, StudentCodeError, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -636,8 +636,12 @@ def _step_responses(case: Case) -> dict:
         _, cache = forward(*[a.copy() for a in args])
         return call_checked("rnn_step_backward", case.data["student"], (up["dnext_h"], cache),
                             _step_outputs(N, D, H))
-    return upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, input_gradients(
-        forward, args, up["dnext_h"]))), {"dnext_h": case.data["dnext"]})
+    return {**upstream_responses(call, lambda up: dict(zip(_STEP_NAMES, input_gradients(
+        forward, args, up["dnext_h"]))), {"dnext_h": case.data["dnext"]}),
+        **cache_swaps(lambda cache: call_checked(
+            "rnn_step_backward", case.data["student"], (case.data["dnext"], cache),
+            _step_outputs(N, D, H)), forward(*[a.copy() for a in args])[1],
+            ("x", "prev_h", "Wx", "Wh", "next_h"), case.truth)}
 
 
 def _rnn_responses(rnn_backward, rnn_forward, args, dh) -> dict:

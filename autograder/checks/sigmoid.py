@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, case_extent, find,
-                      finding_line,
-                      partial_upstream, upstream_responses)
+                      finding_line, partial_upstream, share_alternatives, upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
     activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
@@ -502,7 +501,8 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
         (SATURATED_EXAMPLES, float(np.mean(np.all(s < tol, axis=1)))),
     ]
     record = dict(frac=frac, lo=lo, hi=hi, total=total, k=k, expected=expected, N=N, H=H,
-                  D=W.shape[1], tol=tol, context=context, candidates=candidates)
+                  D=W.shape[1], tol=tol, context=context, candidates=candidates,
+                  flags=s < tol * (1 - 1e-9))
     if runs is None:
         _fraction_verdict([record])
     else:
@@ -528,7 +528,9 @@ def _fraction_finding(runs):
     """The difference explainer on the cases where the fraction is wrong and not 0 (a scale
     by a ratio of the sizes: a count over the wrong number of pairs)."""
     views = [View({"fraction": np.float64(r["frac"])}, {"fraction": np.float64(r["expected"])},
-                  sizes={"N": r["N"], "H": r["H"], "D": r["D"], "N*H": r["total"]})
+                  sizes={"N": r["N"], "H": r["H"], "D": r["D"], "N*H": r["total"]},
+                  alternatives=share_alternatives(r["flags"], counted="the saturated pairs",
+                                                  others="the healthy ones"))
              for r in runs if r["expected"] > 0 and not _fraction_right(r, r["frac"])]
     try:
         return find("fraction", views) or case_extent(

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .explain import (Explainer, Inner, Layout, Local, Quantity, View, changed_row,
-                      example_responses, layer_contractions, left_out, partial_upstream,
-                      scalar_responses, upstream_responses)
+from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_swaps,
+                      changed_row, example_responses, layer_contractions, left_out,
+                      partial_upstream, scalar_responses, upstream_responses)
 from .core import (
     CS_STEP, CheckFailure, Hint, StudentCodeError, call_and_check_inputs, call_checked,
     complex_step_gradient, expect_array, expect_close, expect_efficient, expect_new_arrays,
@@ -328,6 +328,12 @@ def _sce_labels(rng, kind, N, C):
     return rows * sums[:, None]
 
 
+# the caches as the notebook's forwards make them
+_SCE_CACHE_NAMES = ("the logits", "the labels", "the probabilities")
+_MLP_CACHE_NAMES = ("X", "W1", "b1", "relu_cache (the ReLU's input, the pre-activation)",
+                    "h (the ReLU's output)", "W2", "b2") + _SCE_CACHE_NAMES
+
+
 def _sce_run(student_fn, forward, rng, specs):
     """Run every case; return results, truths, contexts, the pieces for predictions and
     the explainer's responses (the student's function called again with dloss zero or
@@ -363,7 +369,11 @@ def _sce_run(student_fn, forward, rng, specs):
             return {"dlogits": complex_step_gradient(lambda v: forward(v, y)[0], z, dloss),
                     "dlabels": complex_step_gradient(lambda v: forward(z, v)[0], y, dloss)}
         responses.append({**scalar_responses(call, truths[-1], dloss),
-                          **example_responses(call_row, truth_row, N, "logits and labels")})
+                          **example_responses(call_row, truth_row, N, "logits and labels"),
+                          **cache_swaps(lambda c, N=N, C=C, dloss=dloss: _call_sce(
+                              student_fn, dloss, c, N, C), forward(logits.copy(),
+                                                                   labels.copy())[1],
+                              _SCE_CACHE_NAMES, truths[-1])})
     return results, truths, contexts, pieces, responses
 
 
@@ -835,7 +845,10 @@ def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:
         _, cache = mlp_forward(changed_row(X, j), changed_row(labels, j),
                                {k: v.copy() for k, v in params.items()})
         return _call_mlp(mlp_backward, dloss, cache, shapes)
+    _, cache = mlp_forward(X.copy(), labels.copy(), {k: v.copy() for k, v in params.items()})
     return {**scalar_responses(call, truth, dloss),
+            **cache_swaps(lambda c: _call_mlp(mlp_backward, dloss, c, shapes), cache,
+                          _MLP_CACHE_NAMES, truth),
             **example_responses(call_row, lambda j: _mlp_dX(
                 mlp_forward, changed_row(X, j), changed_row(labels, j), params, dloss),
                 X.shape[0], "input X and labels")}
