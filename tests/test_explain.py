@@ -1296,3 +1296,71 @@ def test_a_share_over_one_slice_and_the_odds_are_said(seed):
                               alternatives=explain.share_alternatives(f)))
         found = find("fraction", views)
         assert found is not None and said in found.text, found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_more_forms_of_the_answer_are_said(seed):
+    """A value added to every row, a product applied once more, a symmetrised matrix, a
+    matrix product where an entry-by-entry one belongs, a value passed on where a gradient
+    belongs, a gate chosen by size."""
+    rng = _rng(seed)
+
+    def views(theirs, square=False):
+        out = []
+        for n in ((4, 4) if square else (3, 5)):
+            W = rng.standard_normal((4, 4))
+            e, b = rng.standard_normal((n, 4)), rng.standard_normal(4)
+            a, dout = rng.standard_normal((n, 4)), rng.standard_normal((n, 4))
+            out.append(View({"d": theirs(e, W, b, a, dout)}, {"d": e, "b": b},
+                            quantities={"W": Quantity(W, "the weights W", "weights"),
+                                        "a": Quantity(a, "the input a", "input"),
+                                        "dout": Quantity(dout, "the upstream dout",
+                                                         "upstream")}))
+        return out
+    cases = [(lambda e, W, b, a, dout: e + b, "extra-term-broadcast", "plus the expected b"),
+             (lambda e, W, b, a, dout: e @ W.T, "extra-product", "transpose of the weights W"),
+             (lambda e, W, b, a, dout: a * (dout > 0), "quantity-passed",
+              "the input a where dout > 0")]
+    for theirs, cause_id, said in cases:
+        found = find("d", views(theirs))
+        assert found is not None and found.cause_id == cause_id and said in found.text, found
+    found = find("d", views(lambda e, W, b, a, dout: (e + e.T) / 2, square=True))
+    assert found.cause_id == "symmetrised"
+    # contractions: dalpha = sum over n of m * dout, taken as (m.T @ dout).sum(axis=0)
+    vs = []
+    for n in (3, 5):
+        m, dout = rng.standard_normal((n, 4)), rng.standard_normal((n, 4))
+        vs.append(View({"g": (m.T @ dout).sum(axis=0)}, {"g": (m * dout).sum(axis=0)},
+                       contractions={"g": ("m", m, "dout", dout, "nh,nh->h")}))
+    assert find("g", vs).cause_id == "index-spread"
+    # a gate that picks the larger in size
+    vs = []
+    for n in (5, 7):
+        x, y, dout = (rng.standard_normal(n) for _ in range(3))
+        x[:2], y[:2] = (-2.0, 0.5), (1.0, -1.0)    # the two rules differ both ways
+        vs.append(View({"dx": dout * (np.abs(x) > np.abs(y))}, {"dx": dout * (x > y)},
+                       quantities={"dout": Quantity(dout, "the upstream gradient", "upstream"),
+                                   "x": Quantity(x, "x", "input"),
+                                   "y": Quantity(y, "y", "input")}))
+    found = find("dx", vs)
+    assert found.cause_id == "gate-condition" and "where |x| > |y|" in found.text
+
+
+def test_a_row_index_off_by_one_is_said_from_the_rows_that_move():
+    """example_responses: changing example j moves row j + 1 of yours (and not row j's
+    neighbours in the right one): each row is computed from the previous example."""
+    rng = _rng(5)
+    views = []
+    for n in (4, 5):
+        x = rng.standard_normal((n, 3))
+
+        def right(x):
+            return {"dx": np.tanh(x) * 2}
+
+        def theirs(x):
+            return {"dx": np.tanh(np.roll(x, 1, axis=0)) * 2 + x}
+        views.append(View(theirs(x), right(x), responses=explain.example_responses(
+            lambda j, x=x: theirs(explain.changed_row(x, j)),
+            lambda j, x=x: right(explain.changed_row(x, j)), n)))
+    found = response_finding("dx", views)
+    assert found.cause_id == "index-shift-wrap" and "next example's row" in found.text

@@ -338,6 +338,20 @@ def test_mlp_backward_mistakes_are_named(ns, mistake):
     assert_named(message, cause)
 
 
+def test_mlp_backward_names_no_cause_whose_footprint_is_missing(ns):
+    """dloss left out of the first layer only: every output the "dloss ignored" mistake
+    changes must show it; W2 and b2 are right, so that cause is not named (its message says
+    dloss scales every gradient), and the relation on W1 is said instead."""
+    def mlp_backward(dloss, cache):
+        dX, grads = ns["mlp_backward"](dloss, cache)
+        return dX / dloss, {**grads, "W1": grads["W1"] / dloss, "b1": grads["b1"] / dloss}
+    message = failure(lambda s: checks.check_mlp_backward(
+        s, ns["mlp_forward"], ns["affine_forward"], ns["softmax_cross_entropy_forward"]),
+        mlp_backward)
+    assert "Likely cause" not in message, message
+    assert "1/dloss times the expected" in message, message
+
+
 def test_mlp_backward_mask_from_the_wrong_layer_crashing_on_non_square_says_so(ns):
     """The X > 0 mask is named on the square networks; had those passed, the non-square one
     would crash, and the message then explains which products only fit square layers."""

@@ -368,6 +368,23 @@ def _same_shaped(first: View, name: str, shape: tuple) -> list:
     return out
 
 
+def _spread_variants(subscripts: str) -> list[tuple[int, str]]:
+    """(side, subscripts) with an index that both operands share with the output renamed,
+    in one operand (side 0: the first, 1: the second), to a fresh index summed over."""
+    try:
+        ins, out = subscripts.replace(" ", "").split("->")
+        a, b = ins.split(",")
+    except ValueError:
+        return []
+    free = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in a + b + out]
+    found = []
+    for c in out:
+        if c in a and c in b and free:
+            found.append((0, f"{a.replace(c, free[0])},{b}->{out}"))
+            found.append((1, f"{a},{b.replace(c, free[0])}->{out}"))
+    return found
+
+
 def _sums_apart(subscripts: str) -> str | None:
     """The einsum subscripts with every index shared by the two operands (and summed over)
     renamed in the second: each operand summed on its own, then the sums multiplied."""
@@ -449,6 +466,24 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             add(gate_holds, lambda v, k=k, q=q, words=words, right_words=right_words:
                 _gate_text(q, words, right_words), "gate-condition",
                 "the upstream gradient let through on the wrong entries")
+    # another quantity (the forward input, not the upstream gradient) passed on where a
+    # comparison of the declared quantities holds, 0 elsewhere (arguments of a where swapped)
+    for k, q in first.quantities.items():
+        if q.kind == "upstream" or _arr(q.value).shape != a0.shape:
+            continue
+        mask0 = _gate_mask(first, k, name, "outputs")
+        if mask0 is None or not 0 < int(np.sum(mask0)) < mask0.size:
+            continue
+        for words in [w for w, m in _all_conditions(first)
+                      if m.shape == mask0.shape and np.array_equal(m, mask0)]:
+            def passed(v, k=k, words=words):
+                mine = _gate_mask(v, k, name, "outputs")
+                return mine is not None and any(
+                    w == words and m.shape == mine.shape and np.array_equal(m, mine)
+                    for w, m in _all_conditions(v))
+            add(passed, f"@@ is {q.label} where {words}, and 0 elsewhere: {q.label} is "
+                f"passed on where a gradient belongs", "quantity-passed",
+                "a value passed on where a gradient belongs")
     # scale
     if _nontrivial(e0):
         c0 = float(np.sum(a0 * e0) / np.sum(e0 * e0))
@@ -887,6 +922,19 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"summed on their own over the index they share, and the sums multiplied, "
                 f"where the right one sums the products of their matching entries",
                 "product-of-sums", "a product of sums where a sum of products belongs")
+        # an index the two factors share with the output summed away in one of them: each
+        # entry paired with every entry of the other along that index (a matrix product
+        # where a product entry by entry belongs)
+        for side, spread in _spread_variants(subs):
+            def spread_holds(v, spread=spread):
+                spec = v.contractions.get(name)
+                return spec is not None and _nontrivial(v.truth[name]) and close(
+                    v.outputs[name], np.einsum(spread, _arr(spec[1]), _arr(spec[3])))
+            add(spread_holds, f"@@ pairs each entry of {words_b if side else words_a} with "
+                f"every entry of {words_a if side else words_b} along an index where each "
+                f"should meet only its own (a matrix product, or a sum over that index, where "
+                f"a product entry by entry belongs)", "index-spread",
+                "a matrix product where a product entry by entry belongs")
         # another array of a factor's shape in its place: a quantity, another output's
         # expected value, or the student's own other output (a name reused for a gradient)
         for side in (1, 3):
@@ -926,6 +974,49 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             f"({ratio(v):.6g} times it), entry by entry: the factor between the two, which "
             f"should vary from entry to entry, is the same number everywhere in yours",
             "proportional-to-quantity", "one number times a quantity")
+    # another output's expected value, or a quantity, of a smaller shape added to every
+    # row (db added to dW, a bias added to a weight's gradient)
+    smaller = [(f"the expected {o}", lambda v, o=o: v.truth.get(o)) for o in first.truth
+               if o != name and _arr(first.truth[o]).shape != a0.shape
+               and _broadcasts(_arr(first.truth[o]).shape, a0.shape)]
+    smaller += [(q.label, lambda v, k=k: v.quantities[k].value if k in v.quantities else None)
+                for k, q in first.quantities.items()
+                if _arr(q.value).shape != a0.shape and _arr(q.value).size > 1
+                and _broadcasts(_arr(q.value).shape, a0.shape)]
+    for label, get in smaller:
+        for sign, word in ((1, "plus"), (-1, "minus")):
+            add(lambda v, get=get, sign=sign: get(v) is not None and _nontrivial(get(v))
+                and _broadcasts(_arr(get(v)).shape, _arr(v.truth[name]).shape) and close(
+                    v.outputs[name], _arr(v.truth[name]) + sign * _arr(get(v)),
+                    scale=float(np.max(np.abs(_arr(v.truth[name]))))),
+                f"@@ is the expected value {word} {label}, added to every row",
+                "extra-term-broadcast", "another value added to every row")
+    # multiplied once more by a matrix of the problem (sent back through a weight again)
+    if a0.ndim == 2:
+        for k, q in first.quantities.items():
+            Q = _arr(q.value)
+            if Q.ndim != 2:
+                continue
+            for how, said, f in (("@Q.T", f"multiplied once more by the transpose of {q.label} "
+                                  "on the right", lambda e, Q: e @ Q.T),
+                                 ("@Q", f"multiplied once more by {q.label} on the right",
+                                  lambda e, Q: e @ Q)):
+                try:
+                    if f(e0, Q).shape != a0.shape:
+                        continue
+                except ValueError:
+                    continue
+                add(lambda v, k=k, f=f: k in v.quantities and _nontrivial(v.truth[name])
+                    and close(v.outputs[name], f(_arr(v.truth[name]), _arr(
+                        v.quantities[k].value))),
+                    f"@@ is the expected value {said}: a product applied one time too many",
+                    "extra-product", "a product applied one time too many")
+    # a square output made symmetric: the mean of the right one and its transpose
+    if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
+        add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(
+            v.outputs[name], (_arr(v.truth[name]) + _arr(v.truth[name]).T) / 2),
+            "@@ is the mean of the expected value and its transpose (made symmetric, as if "
+            "the matrix were symmetric)", "symmetrised", "a result made symmetric")
     # the least specific last:
     # off by one number per row (or per slice along one axis): a term that depends on the
     # row only is missing or extra (a row's log-sum-exp, its max, its sum of labels)
@@ -1022,6 +1113,10 @@ def _local_substitutes(loc: Local) -> list[tuple[str, str, Any]]:
         if loc.kind == "tanh":
             out.append((f"(1 - {n})**2, the square taken of the difference instead of "
                         f"1 - {n}**2", "tanh-derivative-parenthesis", (1.0 - y) ** 2))
+            out.append((f"1 - {n}, the square left out of 1 - {n}**2", "local-part", 1.0 - y))
+        else:                           # one of the two factors of y * (1 - y) left out
+            out += [(f"1 - {n} alone, the factor {n} left out", "local-part", 1.0 - y),
+                    (f"{n} alone, the factor (1 - {n}) left out", "local-part", y)]
         out += [(f"{lab} instead of this one", "local-other", _arr(val))
                 for lab, val in loc.others]
         formula = (lambda x: x * (1.0 - x)) if loc.kind == "logistic" else \
@@ -1686,11 +1781,40 @@ def _conditions(v: View, upstream: str) -> list[tuple[str, np.ndarray]]:
     qs = [(k, _arr(q.value)) for k, q in v.quantities.items() if k != upstream]
     out = []
     for k, x in qs:
-        out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)]
+        out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)] + _column_conditions(k, x)
     for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
         if x1.shape == x2.shape:
             out.append((f"{k1} > {k2}", x1 > x2))
+    # sizes compared (|x| > |y|: the larger in size, not the larger)
+    for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
+        if x1.shape == x2.shape:
+            out.append((f"|{k1}| > |{k2}|", np.abs(x1) > np.abs(x2)))
     out.append((f"{upstream} > 0", _arr(v.quantities[upstream].value) > 0))
+    return out
+
+
+def _column_conditions(k: str, x) -> list[tuple[str, np.ndarray]]:
+    """For a 2-D quantity (examples x units): a test of a whole column or row, spread over
+    it (a unit that fired on some example, on every example, or on average)."""
+    if x.ndim != 2 or min(x.shape) < 2:
+        return []
+    spread = lambda m, axis: np.broadcast_to(np.expand_dims(m, axis), x.shape)  # noqa: E731
+    return [(f"{k} > 0 on some row of that column", spread(np.any(x > 0, axis=0), 0)),
+            (f"{k} > 0 on every row of that column", spread(np.all(x > 0, axis=0), 0)),
+            (f"the mean of {k} over that column > 0", spread(x.mean(axis=0) > 0, 0)),
+            (f"{k} > 0 somewhere in that row", spread(np.any(x > 0, axis=1), 1))]
+
+
+def _all_conditions(v: View) -> list[tuple[str, np.ndarray]]:
+    """(words, mask) for the comparisons of every declared quantity with 0 and with each
+    other (by value and by size), keyed by the quantities' names."""
+    qs = [(k, _arr(q.value)) for k, q in v.quantities.items()]
+    out = []
+    for k, x in qs:
+        out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)] + _column_conditions(k, x)
+    for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
+        if x1.shape == x2.shape:
+            out += [(f"{k1} > {k2}", x1 > x2), (f"|{k1}| > |{k2}|", np.abs(x1) > np.abs(x2))]
     return out
 
 
@@ -2259,16 +2383,16 @@ def upstream_responses(call: Callable[[dict], dict | None],
 
 
 def example_responses(call: Callable[[int], dict | None], truth_for: Callable[[int], dict],
-                      n: int, changed: str = "inputs") -> dict:
+                      n: int, changed: str = "inputs", word: str = "example") -> dict:
     """`View.responses` for a function of a batch whose outputs are computed example by
     example (a row of dx depends on its own example only): the student's function called
     again with the `changed` of one example j changed (`call(j)`: the student's outputs;
     `truth_for(j)`: the right ones), for the first and the last example. Called only when
     the explainer asks (see _mixing_finding)."""
     spent = [0.0]
-    return {f"example-{j}": Response(
-        f"the {changed} of example {j} alone changed",
-        _once(lambda j=j: _pair(call(j), truth_for(j)), spent), "example", ("example", j, n))
+    return {f"{word}-{j}": Response(
+        f"the {changed} of {word} {j} alone changed",
+        _once(lambda j=j: _pair(call(j), truth_for(j)), spent), "example", (word, j, n))
         for j in sorted({0, n - 1}) if n > 1}
 
 
@@ -2541,12 +2665,17 @@ def _sign_finding(name: str, wrong: list[View]) -> Finding | None:
 def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | None:
     """One example's inputs changed: the right `name` changes in that example's row only,
     the student's in other rows too (on at least two calls: two examples, or two cases)."""
-    axis = next((ax for ax, w in layout.axes.get(name, {}).items() if w == "example"), 0)
-    seen = []
+    seen, word = [], None
     for v in views:
         for key, r in v.responses.items():
             if r.kind != "example":
                 continue
+            # the axis of that word ("example": axis 0 unless declared otherwise)
+            axis = next((ax for ax, w in layout.axes.get(name, {}).items()
+                         if w == r.step[0]), 0 if r.step[0] == "example" else None)
+            if axis is None:
+                continue
+            word = word or r.step[0]
             g = _response(v, key, name)
             if g is None:
                 return None
@@ -2562,16 +2691,41 @@ def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | N
                 return np.take(_arr(x), others, axis=axis)
             if not _right(rows(right), rows(truth), scale):
                 return None           # not an output computed example by example
-            seen.append((j, _right(rows(got), rows(base), scale), r.label))
-    mixed = [(j, label) for j, same, label in seen if not same]
+            n = base.shape[axis]
+            moved = {(i - j) % n for i in others if not _right(
+                np.take(_arr(got), i, axis=axis), np.take(base, i, axis=axis), scale)}
+            seen.append((j, not moved, r.label, moved, n))
+    mixed = [(j, label) for j, same, label, _m, _n in seen if not same]
     if len(mixed) < 2:              # seen on two calls at least (two examples, or two cases)
         return None
     j, label = mixed[0]
+    # only the neighbouring row moved, every time: an index off by one (n - 1, n + 1)
+    steps = {frozenset(m) for _j, same, _l, m, _n in seen if not same}
+    if len(steps) == 1 and len(next(iter(steps))) == 1:
+        d = next(iter(next(iter(steps))))
+        n = seen[0][4]
+        which = "next" if d == 1 else "previous" if d == n - 1 else None
+        if which is not None:
+            return Finding(
+                f"with {label}, your @@ changes in the {which} {word}'s row (the right one "
+                f"changes in row {j} only): each {word}'s row of yours is computed with the "
+                f"{'previous' if which == 'next' else 'next'} {word}'s values (an index "
+                f"{'n - 1' if which == 'next' else 'n + 1'} where n belongs; the first or "
+                f"last {word} wraps round)", "index-shift-wrap",
+                "an index off by one, wrapping around")
+    if word != "example":
+        return Finding(f"with {label}, your @@ changes in the slices of the other {word}s too "
+                       f"(the right one changes in {word} {j}'s only): yours mixes the "
+                       f"{word}s, where each {word}'s part depends on that {word} alone (look "
+                       f"for a sum, a product or a normalisation over the {word}s, where an "
+                       f"operation entry by entry belongs)", "examples-mixed",
+                       "the examples of a batch mixed")
     return Finding(f"with {label}, your @@ changes in the rows of the other examples too "
                    f"(the right one changes in row {j} only): yours mixes the examples, where "
                    "each row depends on its own example alone (look for a sum, mean, max, "
                    "normalisation or count taken over the batch axis, axis 0, where one over "
-                   "each row belongs)", "examples-mixed", "the examples of a batch mixed")
+                   "each row belongs, or for a row index that reads another example's row)",
+                   "examples-mixed", "the examples of a batch mixed")
 
 
 def _parts_said(labels: list[str]) -> str:
@@ -2581,7 +2735,10 @@ def _parts_said(labels: list[str]) -> str:
 def _relation_on_path(name: str, pairs: list, layout: Layout) -> str:
     """': there, <relation>' when one relation holds on the student's answer to every wrong
     path (the path's own right answer as the truth), else ''."""
-    sub = [View({name: a}, {name: e}, v.sizes, v.scalars) for (a, e), v in pairs]
+    # (the declared quantities but the upstream ones, which the path changes)
+    sub = [View({name: a}, {name: e}, v.sizes, v.scalars,
+                {k: q for k, q in v.quantities.items() if q.kind != "upstream"})
+           for (a, e), v in pairs]
     if len(sub) < 2:
         return ""
     if all(not _nontrivial(a) for (a, _e), _v in pairs):
@@ -3063,7 +3220,7 @@ class Explainer:
             for other in (views[0].outputs if views else ()):
                 if other != name and path is None:
                     f = self.response_finding(other)
-                    if f is not None and f.cause_id == "examples-mixed":
+                    if f is not None and f.cause_id in ("examples-mixed", "index-shift-wrap"):
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
             return path or inner or self.case_finding(name)
         return ask
@@ -3300,7 +3457,13 @@ _TITLES = {
     "cache-entry-read-for-another": "a cache entry read in another's place",
     "forward-term-left-out": "a value of the forward pass recomputed with a term left out",
     "masked-by-quantity": "a mask on a quantity where none belongs",
+    "quantity-passed": "a value passed on where a gradient belongs",
     "product-of-sums": "a product of sums where a sum of products belongs",
+    "extra-term-broadcast": "another value added to every row",
+    "extra-product": "a product applied one time too many",
+    "local-local-part": "a local derivative with a part left out",
+    "symmetrised": "a result made symmetric",
+    "index-spread": "a matrix product where a product entry by entry belongs",
     "upstream-positive-part": "only the upstream gradient's positive part",
     "upstream-negative-part": "only the upstream gradient's negative part",
     "upstream-abs-part": "the upstream gradient's absolute value",

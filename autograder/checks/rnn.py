@@ -770,7 +770,10 @@ def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
             "quantities": {"dh0": Quantity(dh[:, 0], "the upstream gradient of step 0, "
                                            "dh[:, 0]", "upstream"),
                            "dhT": Quantity(dh[:, -1], "the upstream gradient of the last "
-                                           "step, dh[:, -1]", "upstream"), **arriving}}
+                                           "step, dh[:, -1]", "upstream"),
+                           # the weights (a product applied once more)
+                           "Wh": Quantity(args[3], "the weights Wh", "weights"),
+                           "Wx": Quantity(args[2], "the weights Wx", "weights"), **arriving}}
 
 
 def _rnn_probe(rnn_backward, rnn_forward, rnn_step_forward, seed):

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, case_extent, find,
-                      finding_line, partial_upstream, share_alternatives, upstream_responses)
+                      changed_row, example_responses, finding_line, partial_upstream,
+                      share_alternatives, upstream_responses)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
     activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
@@ -252,10 +253,15 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
             _, cache = sigmoid_layer_forward(W.copy(), x.copy())
             got = _backward_outputs(student_fn, up["dz"], cache)
             return {"dx": got[0], "dW": got[1]}
-        return upstream_responses(call, lambda up: {
-            "dx": complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, up["dz"]),
-            "dW": complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, up["dz"])},
-            {"dz": dz})
+        def truth_for(up):
+            return {"dx": complex_step_gradient(lambda v: _sigmoid_c(W @ v), x, up["dz"]),
+                    "dW": complex_step_gradient(lambda M: _sigmoid_c(M @ x), W, up["dz"])}
+        # one unit's upstream gradient changed: the right dW changes in that unit's row only
+        return {**upstream_responses(call, truth_for, {"dz": dz}),
+                **example_responses(lambda j: call({"dz": changed_row(dz[:, None], j)[:, 0]}),
+                                    lambda j: truth_for({"dz": changed_row(dz[:, None],
+                                                                           j)[:, 0]}),
+                                    dz.shape[0], "upstream gradient dz", "unit")}
     def views():
         return [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
                      **_layer_declared(*r[5][:4]), responses=responses(*r[5][:2], r[5][3]))

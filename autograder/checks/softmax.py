@@ -73,7 +73,8 @@ def _verdict(fn: str, names, results, truths, contexts, mistakes, cause: str,
                 continue
             scores: dict = {}
             for why, predict in mistakes:
-                if _matches_everywhere(predict, name, results, truths):
+                if _matches_everywhere(predict, name, results, truths) and \
+                        _footprint_everywhere(predict, names, results, truths):
                     score = sum(_matches_everywhere(predict, other, results, truths)
                                 for other in names)
                     scores[why] = max(score, scores.get(why, 0))
@@ -91,6 +92,22 @@ def _matches_everywhere(predict, name, results, truths) -> bool:
     try:
         return all(_close(results[j][name], predict(j).get(name, truths[j][name]), _MATCH_TOL)
                    for j in range(len(results)))
+    except Exception:           # a prediction that can't be built: no claim
+        return False
+
+
+def _footprint_everywhere(predict, names, results, truths) -> bool:
+    """Every output the mistake changes is the student's as predicted (outputs it leaves
+    right may be wrong by a second slip): a cause said of every gradient must hold for every
+    gradient."""
+    try:
+        for other in names:
+            changes = any(not _close(predict(j).get(other, truths[j][other]),
+                                     truths[j][other], _MATCH_TOL)
+                          for j in range(len(results)))
+            if changes and not _matches_everywhere(predict, other, results, truths):
+                return False
+        return True
     except Exception:           # a prediction that can't be built: no claim
         return False
 
