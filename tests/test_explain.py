@@ -1363,4 +1363,5 @@ def test_a_row_index_off_by_one_is_said_from_the_rows_that_move():
             lambda j, x=x: theirs(explain.changed_row(x, j)),
             lambda j, x=x: right(explain.changed_row(x, j)), n)))
     found = response_finding("dx", views)
-    assert found.cause_id == "index-shift-wrap" and "next example's row" in found.text
+    assert found.cause_id == "examples-mixed" and "only in the next example's row" in found.text
+    assert "an index n - 1 where n belongs" in found.text

@@ -2705,14 +2705,15 @@ def _mixing_finding(name: str, views: list[View], layout: Layout) -> Finding | N
         d = next(iter(next(iter(steps))))
         n = seen[0][4]
         which = "next" if d == 1 else "previous" if d == n - 1 else None
-        if which is not None:
+        if which is not None and word == "example":
+            other = "previous" if which == "next" else "next"
             return Finding(
-                f"with {label}, your @@ changes in the {which} {word}'s row (the right one "
-                f"changes in row {j} only): each {word}'s row of yours is computed with the "
-                f"{'previous' if which == 'next' else 'next'} {word}'s values (an index "
-                f"{'n - 1' if which == 'next' else 'n + 1'} where n belongs; the first or "
-                f"last {word} wraps round)", "index-shift-wrap",
-                "an index off by one, wrapping around")
+                f"with {label}, your @@ changes in the rows of the other examples too (the "
+                f"right one changes in row {j} only), and only in the {which} example's row, "
+                f"every time: each row of yours also depends on the {other} example's values "
+                f"(look for an index {'n - 1' if which == 'next' else 'n + 1'} where n "
+                f"belongs, the first or last example wrapping round, or a shift along the "
+                f"batch axis)", "examples-mixed", "the examples of a batch mixed")
     if word != "example":
         return Finding(f"with {label}, your @@ changes in the slices of the other {word}s too "
                        f"(the right one changes in {word} {j}'s only): yours mixes the "
@@ -3220,7 +3221,7 @@ class Explainer:
             for other in (views[0].outputs if views else ()):
                 if other != name and path is None:
                     f = self.response_finding(other)
-                    if f is not None and f.cause_id in ("examples-mixed", "index-shift-wrap"):
+                    if f is not None and f.cause_id == "examples-mixed":
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
             return path or inner or self.case_finding(name)
         return ask

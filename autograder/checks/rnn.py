@@ -244,6 +244,12 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
             lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], probe_dhs))), probe_dhs))
         return [View(got, true, sizes={"T": T, "H": H},
                      quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                     locals={"relu": Local("the ReLU's local derivative at every step",
+                                           "rectifier", lambda m, dhs=dhs: dict(zip(
+                                               ("dWhh", "dh0"), _relu_linearised(
+                                                   Whh, h0, hs, dhs, masks=np.asarray(
+                                                       m, dtype=np.float64)))),
+                                           y=hs, y_name="hs")},
                      regions={"dh0": [("the entries where h0 > 0", h0 > 0),
                                       ("the entries where h0 <= 0", h0 <= 0)]},
                      alternatives=_relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T),
@@ -277,6 +283,22 @@ def _relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T) -> dict:
     out["without the ReLU mask (its local derivative taken as 1 at every step)"] = \
         lambda: dict(zip(("dWhh", "dh0"), _relu_linearised(Whh, h0, hs, dhs,
                                                            masks=np.ones_like(hs))))
+    # the previous state paired with each step's delta in dWhh taken from the wrong place
+    right = _relu_prev_states(h0, hs)
+    wrong_prev = {"step 0 pairing its delta with its own state hs[0] instead of h0":
+                  np.concatenate([hs[:1], right[1:]]),
+                  "step 0 pairing its delta with the last state hs[-1] instead of h0 (an "
+                  "index t - 1 at t = 0)": np.concatenate([hs[-1:], right[1:]]),
+                  "step 0 pairing its delta with zeros instead of h0":
+                  np.concatenate([np.zeros_like(hs[:1]), right[1:]]),
+                  "every step pairing its delta with its own state hs[t] instead of the "
+                  "previous one": hs,
+                  "every step pairing its delta with the initial state h0":
+                  np.broadcast_to(h0, hs.shape)}
+    for label, prev in wrong_prev.items():
+        out[f"what the right computation gives with {label}"] = (
+            lambda prev=prev: dict(zip(("dWhh", "dh0"), _relu_linearised(
+                Whh, h0, hs, dhs, prev=prev))), "input-moved-along-axis")
     return out
 
 
