@@ -1365,3 +1365,19 @@ def test_a_row_index_off_by_one_is_said_from_the_rows_that_move():
     found = response_finding("dx", views)
     assert found.cause_id == "examples-mixed" and "only in the next example's row" in found.text
     assert "an index n - 1 where n belongs" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_local_factor_applied_after_a_product_is_said(seed):
+    """contractions: dh = (g * L) @ W.T; yours (g @ W.T) * L, with L declared."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        g, L, W = rng.standard_normal((n, 4)), rng.uniform(0.2, 1.0, (n, 4)), \
+            rng.standard_normal((4, 4))
+        views.append(View({"dh": (g @ W.T) * L}, {"dh": (g * L) @ W.T},
+                          quantities={"L": Quantity(L, "the local derivative", "local")},
+                          contractions={"dh": ("the gradient", g * L, "W", W, "nh,kh->nk")}))
+    found = find("dh", views)
+    assert found.cause_id == "factor-after-product"
+    assert "the local derivative applied after the product with W" in found.text

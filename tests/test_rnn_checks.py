@@ -127,6 +127,35 @@ def test_relu_rnn_backward_mistakes_are_named(ns, mistake):
         checks.check_relu_rnn_backward_long(relu_rnn_backward, ns["relu_rnn_forward"])
 
 
+def _relu_loop(dhs, cache, join, early=False):
+    """A ReLU-RNN backward loop whose delta is join(own upstream, carry, mask); `early`:
+    the carry line moved above the delta (dh0 is then what reaches hs[0] from step 1)."""
+    Whh, h0, hs = cache
+    T, H = hs.shape
+    dWhh, carry = np.zeros_like(Whh), np.zeros(H)
+    for t in reversed(range(T)):
+        delta = join(dhs[t], carry, hs[t] > 0)
+        if early:
+            dh0 = carry
+        dWhh += np.outer(delta, hs[t - 1] if t > 0 else h0)
+        carry = Whh.T @ delta
+    return dWhh, (dh0 if early else carry)
+
+
+@pytest.mark.parametrize("join, early, said", [
+    (lambda d, c, m: d + c * m, False, "mask applied to the carried gradient only"),
+    (lambda d, c, m: d * m + c, False, "mask applied to the step's own upstream dhs[t] only"),
+    (lambda d, c, m: (d + c) * m, True, "dh0 equals what flows back to hs[0] from step 1")])
+def test_relu_rnn_backward_loop_slips_are_said(ns, join, early, said):
+    """Relations the explainer finds with the trusted loop's parts: which part the mask
+    reaches, and dh0 taken one line early."""
+    def relu_rnn_backward(dhs, cache):
+        return _relu_loop(dhs, cache, join, early)
+    with pytest.raises(CheckFailure) as info:
+        checks.check_relu_rnn_backward(relu_rnn_backward, ns["relu_rnn_forward"])
+    assert said in str(info.value), str(info.value)
+
+
 def test_relu_rnn_backward_that_modifies_dhs_fails(ns):
     def relu_rnn_backward(dhs, cache):
         return relu_bptt(dhs, cache, inplace=True)

@@ -619,7 +619,8 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
         add(lambda v, label=label: _alternative(v, label, name) is not None
             and close(v.outputs[name], _alternative(v, label, name)),
             f"@@ is exactly {label}" if label.startswith("what ") else
-            f"@@ is exactly the right gradient {label}", kind, _TITLES[kind])
+            f"@@ is exactly the right gradient {label}", kind,
+            _TITLES.get(kind, "the right answer of another computation"))
     # a declared term missing or counted twice
     for label in first.terms:
         t0 = first.terms[label].get(name)
@@ -935,6 +936,21 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"should meet only its own (a matrix product, or a sum over that index, where "
                 f"a product entry by entry belongs)", "index-spread",
                 "a matrix product where a product entry by entry belongs")
+        # a factor of the first operand (a local derivative) applied after the product, to
+        # the output's entries, instead of before it
+        a_shape = _arr(first.contractions[name][1]).shape
+        for k, q in first.quantities.items():
+            L = _arr(q.value)
+            if L.shape != a_shape or L.shape != a0.shape or not np.all(np.abs(L) > 1e-12):
+                continue
+            add(lambda v, k=k: name in v.contractions and k in v.quantities and _nontrivial(
+                v.truth[name]) and close(v.outputs[name], np.einsum(
+                    v.contractions[name][4],
+                    _arr(v.contractions[name][1]) / _arr(v.quantities[k].value),
+                    _arr(v.contractions[name][3])) * _arr(v.quantities[k].value)),
+                f"@@ has {q.label} applied after the product with {words_b} (to the entries "
+                f"of the result) instead of before it (to {words_a})", "factor-after-product",
+                "a factor applied after a product instead of before")
         # another array of a factor's shape in its place: a quantity, another output's
         # expected value, or the student's own other output (a name reused for a gradient)
         for side in (1, 3):
@@ -3459,6 +3475,8 @@ _TITLES = {
     "forward-term-left-out": "a value of the forward pass recomputed with a term left out",
     "masked-by-quantity": "a mask on a quantity where none belongs",
     "quantity-passed": "a value passed on where a gradient belongs",
+    "wrong-path": "one path of the gradient wrong",
+    "factor-after-product": "a factor applied after a product instead of before",
     "product-of-sums": "a product of sums where a sum of products belongs",
     "extra-term-broadcast": "another value added to every row",
     "extra-product": "a product applied one time too many",

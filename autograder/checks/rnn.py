@@ -138,6 +138,28 @@ def _relu_linearised(Whh, h0, hs, dhs, *, masks=None, prev=None, carry=None, w_s
     return dW, dh
 
 
+def _relu_walk(Whh, h0, hs, dhs, join) -> dict:
+    """(dWhh, dh0) of a backward loop over the ReLU RNN's steps with the step's upstream d,
+    the carry c and the mask m joined as join(d, c, m) into the gradient on the
+    pre-activation (right: (d + c) * m): what a loop that masks another part gives."""
+    prev = _relu_prev_states(h0, hs)
+    masks = (hs > 0).astype(np.float64)
+    dW, carry = np.zeros_like(Whh, dtype=np.float64), np.zeros(hs.shape[1])
+    for t in range(hs.shape[0] - 1, -1, -1):
+        delta = join(dhs[t], carry, masks[t])
+        dW += np.outer(delta, prev[t])
+        carry = Whh.T @ delta
+    return {"dWhh": dW, "dh0": carry}
+
+
+_RELU_JOINS = {
+    "the mask applied to the carried gradient only (the step's own upstream dhs[t] passes "
+    "unmasked)": lambda d, c, m: d + c * m,
+    "the mask applied to the step's own upstream dhs[t] only (the carried gradient passes "
+    "unmasked)": lambda d, c, m: d * m + c,
+}
+
+
 def _relu_hints(Whh, h0, hs, dhs, true_dW, dh0_right: bool | None = None):
     """Hints for dWhh and for dh0, by name: what each usual mistake returns on this case.
     `dh0_right`: whether the student's dh0 is right here; a loop that skips step 0 makes
@@ -243,7 +265,8 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         cases.append((got, dict(zip(("dWhh", "dh0"), input_gradients(
             lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], probe_dhs))), probe_dhs))
         return [View(got, true, sizes={"T": T, "H": H},
-                     quantities={"Whh": Quantity(Whh, "Whh itself", "weights")},
+                     quantities={"Whh": Quantity(Whh, "Whh itself", "weights"),
+                                 **_relu_arriving(Whh, hs, dhs)},
                      locals={"relu": Local("the ReLU's local derivative at every step",
                                            "rectifier", lambda m, dhs=dhs: dict(zip(
                                                ("dWhh", "dh0"), _relu_linearised(
@@ -275,6 +298,21 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
                          explain=explainer.for_output(name))
 
 
+def _relu_arriving(Whh, hs, dhs) -> dict:
+    """The gradient arriving at the first state hs[0] (from step 1 on, and with dhs[0]): what
+    step 0's backward starts from, not what it sends back to h0 (a loop that stops a line
+    early returns it as dh0)."""
+    if hs.shape[0] < 2:
+        return {}
+    later = _relu_linearised(Whh, hs[0], hs[1:], dhs[1:])[1]
+    return {"from_step_1": Quantity(later, "what flows back to hs[0] from step 1 (before "
+                                    "step 0's mask, Whh.T and its own dhs[0])",
+                                    "state-gradient"),
+            "at_hs0": Quantity(later + dhs[0], "the gradient arriving at hs[0] (dhs[0] plus "
+                               "what flows back from step 1): what step 0's backward starts "
+                               "from, not what it sends back to h0", "state-gradient")}
+
+
 def _relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T) -> dict:
     """The right gradients for the upstream moved along time, and for the ReLU's local
     derivative taken as 1 everywhere (each computed only when asked)."""
@@ -283,6 +321,9 @@ def _relu_alternatives(relu_rnn_forward, Whh, h0, hs, dhs, T) -> dict:
     out["without the ReLU mask (its local derivative taken as 1 at every step)"] = \
         lambda: dict(zip(("dWhh", "dh0"), _relu_linearised(Whh, h0, hs, dhs,
                                                            masks=np.ones_like(hs))))
+    for label, join in _RELU_JOINS.items():
+        out[f"what a loop gives with {label}"] = (
+            lambda join=join: _relu_walk(Whh, h0, hs, dhs, join), "wrong-path")
     # the previous state paired with each step's delta in dWhh taken from the wrong place
     right = _relu_prev_states(h0, hs)
     wrong_prev = {"step 0 pairing its delta with its own state hs[0] instead of h0":
