@@ -1381,3 +1381,31 @@ def test_a_local_factor_applied_after_a_product_is_said(seed):
     found = find("dh", views)
     assert found.cause_id == "factor-after-product"
     assert "the local derivative applied after the product with W" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sum_that_skips_a_term_and_a_product_added_too_many_are_said(seed):
+    """contractions: dx = dout @ W.T missing the first output's term; dW plus the same
+    product with another quantity in the input's place; W2 from a quantity's negative part."""
+    rng = _rng(seed)
+
+    def views(theirs):
+        out = []
+        for n in (3, 5):
+            dout, W, x = rng.standard_normal((n, 4)), rng.standard_normal((6, 4)), \
+                rng.standard_normal((n, 6))
+            c, a = rng.standard_normal((n, 6)), rng.standard_normal((n, 6))
+            truth = {"dx": dout @ W.T, "dW": x.T @ dout}
+            out.append(View({**truth, **theirs(dout, W, x, c, a)}, truth,
+                            quantities={"c": Quantity(c, "the cell c", "cache"),
+                                        "a": Quantity(a, "the input a", "input")},
+                            contractions={"dx": ("dout", dout, "W", W, "nm,dm->nd"),
+                                          "dW": ("x", x, "dout", dout, "nd,nm->dm")}))
+        return out
+    found = find("dx", views(lambda dout, W, x, c, a: {"dx": dout[:, 1:] @ W[:, 1:].T}))
+    assert found.cause_id == "sum-skips-a-term" and "misses the first term" in found.text
+    found = find("dW", views(lambda dout, W, x, c, a: {"dW": x.T @ dout + c.T @ dout}))
+    assert found.cause_id == "extra-product-term" and "the cell c in place of x" in found.text
+    found = find("dW", views(lambda dout, W, x, c, a: {"dW": np.minimum(a, 0).T @ dout}))
+    assert found.cause_id == "wrong-operand"
+    assert "the negative part of the input a in place of x" in found.text

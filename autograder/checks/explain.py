@@ -355,12 +355,35 @@ def layer_contractions(da, layers, g: str = "the gradient on the pre-activation"
     return out
 
 
+def _skip_term(subscripts: str, A, B, cut: slice):
+    """np.einsum(subscripts, A, B) with the index the two share (and sum over) cut to
+    `cut` in both, or None when there is no single such index."""
+    try:
+        ins, out = subscripts.replace(" ", "").split("->")
+        a, b = ins.split(",")
+    except ValueError:
+        return None
+    shared = [c for c in a if c in b and c not in out]
+    if len(shared) != 1 or A.shape[a.index(shared[0])] < 2:
+        return None
+    ia, ib = a.index(shared[0]), b.index(shared[0])
+    take = lambda X, ax: X[(slice(None),) * ax + (cut,)]          # noqa: E731
+    return np.einsum(subscripts, take(A, ia), take(B, ib))
+
+
 def _same_shaped(first: View, name: str, shape: tuple) -> list:
     """(label, get(view)) for every array of `shape` an operand may be replaced by: the
-    declared quantities, the other outputs' expected values and the student's other
-    outputs."""
+    declared quantities (and their positive and negative parts), the other outputs'
+    expected values and the student's other outputs."""
     out = [(q.label, lambda v, k=k: v.quantities[k].value if k in v.quantities else None)
            for k, q in first.quantities.items() if _arr(q.value).shape == shape]
+    for k, q in first.quantities.items():
+        x = _arr(q.value)
+        if x.shape == shape and np.any(x > 0) and np.any(x < 0):
+            for part, f in (("positive", lambda y: np.maximum(y, 0.0)),
+                            ("negative", lambda y: np.minimum(y, 0.0))):
+                out.append((f"the {part} part of {q.label}", lambda v, k=k, f=f: f(
+                    _arr(v.quantities[k].value)) if k in v.quantities else None))
     for o in first.truth:
         if o != name and _arr(first.truth[o]).shape == shape:
             out.append((f"the expected {o}", lambda v, o=o: v.truth.get(o)))
@@ -951,23 +974,31 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"@@ has {q.label} applied after the product with {words_b} (to the entries "
                 f"of the result) instead of before it (to {words_a})", "factor-after-product",
                 "a factor applied after a product instead of before")
-        # another array of a factor's shape in its place: a quantity, another output's
-        # expected value, or the student's own other output (a name reused for a gradient)
+        # another array of a factor's shape in its place (a quantity, another output's
+        # expected value, the student's own other output: a name reused for a gradient;
+        # the positive or negative part of a quantity), or its product added as a term
         for side in (1, 3):
             shape = _arr(first.contractions[name][side]).shape
             for label, get in _same_shaped(first, name, shape):
-                def swapped(v, side=side, get=get):
-                    spec, other = v.contractions.get(name), get(v)
-                    if spec is None or other is None or _arr(other).shape != \
-                            _arr(spec[side]).shape or close(other, spec[side]):
-                        return False
-                    ops = [_arr(spec[1]), _arr(spec[3])]
-                    ops[(side - 1) // 2] = _arr(other)
-                    return _nontrivial(v.truth[name]) and close(
-                        v.outputs[name], np.einsum(spec[4], *ops))
-                add(swapped, f"@@ is what the expected value would be with {label} in place "
-                    f"of {first.contractions[name][side - 1]} in its product",
-                    "wrong-operand", "a product with the wrong operand")
+                for extra in (False, True):
+                    def swapped(v, side=side, get=get, extra=extra):
+                        spec, other = v.contractions.get(name), get(v)
+                        if spec is None or other is None or _arr(other).shape != \
+                                _arr(spec[side]).shape or close(other, spec[side]):
+                            return False
+                        ops = [_arr(spec[1]), _arr(spec[3])]
+                        ops[(side - 1) // 2] = _arr(other)
+                        got = np.einsum(spec[4], *ops)
+                        return _nontrivial(v.truth[name]) and _nontrivial(got) and close(
+                            v.outputs[name], got + (_arr(v.truth[name]) if extra else 0.0))
+                    what = first.contractions[name][side - 1]
+                    add(swapped, f"@@ has a term too many: the expected value plus the same "
+                        f"product with {label} in place of {what}" if extra else
+                        f"@@ is what the expected value would be with {label} in place "
+                        f"of {what} in its product",
+                        "extra-product-term" if extra else "wrong-operand",
+                        "a product added as a term too many" if extra else
+                        "a product with the wrong operand")
     claims += _reweighted_terms(name, first)
     claims += _family_claims(name, first, layout)
     # (after the families: a factor in place of another says more)
@@ -1027,6 +1058,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                         v.quantities[k].value))),
                     f"@@ is the expected value {said}: a product applied one time too many",
                     "extra-product", "a product applied one time too many")
+    # the sum of a declared product missing its first or its last term (a loop over the
+    # shared index that starts at 1, or stops one short); after the declared partial terms,
+    # which say which part is missing in the check's own words
+    if name in first.contractions:
+        words_a, _a, words_b, _b, _subs = first.contractions[name]
+        for which, cut in (("first", slice(1, None)), ("last", slice(None, -1))):
+            def skipped(v, cut=cut):
+                spec = v.contractions.get(name)
+                got = None if spec is None else _skip_term(spec[4], _arr(spec[1]),
+                                                          _arr(spec[3]), cut)
+                return got is not None and _nontrivial(v.truth[name]) and close(
+                    v.outputs[name], got)
+            add(skipped, f"@@ misses the {which} term of the sum over the index that "
+                f"{words_a} and {words_b} share (a loop over it that starts one late or "
+                f"stops one early)", "sum-skips-a-term", "a sum that skips its first or last "
+                "term")
     # a square output made symmetric: the mean of the right one and its transpose
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
         add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(
@@ -3477,6 +3524,8 @@ _TITLES = {
     "quantity-passed": "a value passed on where a gradient belongs",
     "wrong-path": "one path of the gradient wrong",
     "factor-after-product": "a factor applied after a product instead of before",
+    "sum-skips-a-term": "a sum that skips its first or last term",
+    "extra-product-term": "a product added as a term too many",
     "product-of-sums": "a product of sums where a sum of products belongs",
     "extra-term-broadcast": "another value added to every row",
     "extra-product": "a product applied one time too many",
