@@ -355,15 +355,27 @@ def layer_contractions(da, layers, g: str = "the gradient on the pre-activation"
     return out
 
 
-def _skip_term(subscripts: str, A, B, cut: slice):
-    """np.einsum(subscripts, A, B) with the index the two share (and sum over) cut to
-    `cut` in both, or None when there is no single such index."""
+def _einsum_parts(subscripts: str):
+    """(a, b, out, shared, free) of "a,b->out": the letters of each operand and of the
+    output, the letters summed over (in both operands, not in the output), and letters
+    unused; None when the subscripts are not of that form."""
     try:
         ins, out = subscripts.replace(" ", "").split("->")
         a, b = ins.split(",")
     except ValueError:
         return None
     shared = [c for c in a if c in b and c not in out]
+    free = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in a + b + out]
+    return a, b, out, shared, free
+
+
+def _skip_term(subscripts: str, A, B, cut: slice):
+    """np.einsum(subscripts, A, B) with the index the two share (and sum over) cut to
+    `cut` in both, or None when there is no single such index."""
+    parts = _einsum_parts(subscripts)
+    if parts is None:
+        return None
+    a, b, _out, shared, _free = parts
     if len(shared) != 1 or A.shape[a.index(shared[0])] < 2:
         return None
     ia, ib = a.index(shared[0]), b.index(shared[0])
@@ -394,12 +406,10 @@ def _same_shaped(first: View, name: str, shape: tuple) -> list:
 def _spread_variants(subscripts: str) -> list[tuple[int, str]]:
     """(side, subscripts) with an index that both operands share with the output renamed,
     in one operand (side 0: the first, 1: the second), to a fresh index summed over."""
-    try:
-        ins, out = subscripts.replace(" ", "").split("->")
-        a, b = ins.split(",")
-    except ValueError:
+    parts = _einsum_parts(subscripts)
+    if parts is None:
         return []
-    free = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in a + b + out]
+    a, b, out, _shared, free = parts
     found = []
     for c in out:
         if c in a and c in b and free:
@@ -411,13 +421,10 @@ def _spread_variants(subscripts: str) -> list[tuple[int, str]]:
 def _sums_apart(subscripts: str) -> str | None:
     """The einsum subscripts with every index shared by the two operands (and summed over)
     renamed in the second: each operand summed on its own, then the sums multiplied."""
-    try:
-        ins, out = subscripts.replace(" ", "").split("->")
-        a, b = ins.split(",")
-    except ValueError:
+    parts = _einsum_parts(subscripts)
+    if parts is None:
         return None
-    shared = [c for c in a if c in b and c not in out]
-    free = [c for c in "abcdefghijklmnopqrstuvwxyz" if c not in a + b + out]
+    a, b, out, shared, free = parts
     if not shared or len(free) < len(shared):
         return None
     for c, fresh in zip(shared, free):
