@@ -2371,7 +2371,8 @@ def _once(make: Callable[[], Any], spent: list) -> Callable[[], Any]:
                 return None
             start = time.monotonic()
             try:
-                memo.append(make())
+                with np.errstate(all="ignore"):     # (a changed input may give log(0))
+                    memo.append(make())
             except Exception:        # a call that fails makes no claim
                 memo.append(None)
             spent[0] += time.monotonic() - start
@@ -3258,13 +3259,14 @@ class Explainer:
         wrong), one on an inner gradient `name` is built from; then the first other
         output's (the message is about `name`, but the relation there locates the slip)."""
         def ask():
-            # two cache entries read in each other's place: the most exact thing to say
-            swapped = self.swap_finding(name)
-            if swapped is not None:
-                return swapped
             found = self.finding(name)
             if found is not None and not found.weak:
                 return found
+            # two cache entries read in each other's place (the function called again with
+            # them exchanged: asked only when no relation on the answers holds)
+            swapped = self.swap_finding(name)
+            if swapped is not None:
+                return swapped
             rule = self.sweep_finding(name)
             if rule is not None:
                 return rule
