@@ -520,3 +520,17 @@ def test_lstm_backward_joining_the_carries_another_way_is_said(ns, join, said):
         with pytest.raises(CheckFailure, match="What differs: .*" + said):
             checks.check_lstm_backward(lstm_backward, ns["lstm_forward"],
                                        ns["lstm_step_forward"], **kwargs)
+
+
+def test_huber_mean_over_one_region_says_the_count(ns):
+    """The linear part averaged over the entries outside [-delta, delta] only: on that part
+    yours is r.size / (the number of entries outside) times the right one, said with the
+    count's name."""
+    def huber_backward(dloss, r, delta=1.0):
+        outside = np.abs(r) > delta
+        g = np.where(outside, delta * np.sign(r) / max(int(outside.sum()), 1), r / r.size)
+        return dloss * g
+    with pytest.raises(CheckFailure) as info:
+        checks.check_huber_backward(huber_backward, ns["huber_loss"])
+    assert "r.size/the number of entries outside [-delta, delta] times" in str(info.value), \
+        str(info.value)

@@ -1084,7 +1084,12 @@ def _huber_declared(r, delta, dloss) -> dict:
     """The explainer's view of one Huber case: the regions of the loss (inside the clip,
     outside on each side), its sizes (all entries, one axis) and scalars."""
     inside = np.abs(r) <= delta
-    return {"sizes": {"r.size": r.size, "r.shape[0]": r.shape[0], "r.shape[-1]": r.shape[-1]},
+    # (the counts of each region: a mean taken over one region's entries only)
+    counts = {k: int(n) for k, n in (
+        ("the number of entries inside [-delta, delta]", inside.sum()),
+        ("the number of entries outside [-delta, delta]", (~inside).sum())) if 1 < n < r.size}
+    return {"sizes": {"r.size": r.size, "r.shape[0]": r.shape[0], "r.shape[-1]": r.shape[-1],
+                      **counts},
             "scalars": {"dloss": (dloss, "the upstream gradient dloss"),
                         "delta": (delta, "the clip")},
             "quantities": {"r": Quantity(r, "the error r", "input"),
