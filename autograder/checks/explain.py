@@ -1147,6 +1147,11 @@ class Local:
     terms: tuple = ()
 
 
+# an activation's local derivative from its output y, by Local.kind
+_SLOPE_OF_OUTPUT = {"logistic": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y ** 2,
+                    "rectifier": lambda y: (y > 0).astype(np.float64)}
+
+
 def _without_terms(loc: Local) -> list[tuple[str, str, Any]]:
     """The local derivative of a logistic, tanh or ReLU taken at its pre-activation with one
     or two of its declared terms left out (recomputed from a partial sum)."""
@@ -1154,8 +1159,7 @@ def _without_terms(loc: Local) -> list[tuple[str, str, Any]]:
         return []
     act = {"logistic": lambda a: 1.0 / (1.0 + np.exp(-a)), "tanh": np.tanh,
            "rectifier": lambda a: np.maximum(a, 0.0)}[loc.kind]
-    slope = {"logistic": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y ** 2,
-             "rectifier": lambda y: (y > 0).astype(np.float64)}[loc.kind]
+    slope = _SLOPE_OF_OUTPUT[loc.kind]
     out = []
     shape = _arr(loc.y).shape
     for r in range(1, min(2, len(loc.terms) - 1) + 1):
@@ -1273,10 +1277,8 @@ def _local_claims(name: str, first: View) -> list[_Claim]:
 
 def _local_base(loc: Local):
     """The right value of a declared local derivative."""
-    if loc.kind in ("logistic", "tanh", "rectifier"):
-        y = _arr(loc.y)
-        return {"logistic": y * (1.0 - y), "tanh": 1.0 - y ** 2,
-                "rectifier": (y > 0).astype(np.float64)}[loc.kind]
+    if loc.kind in _SLOPE_OF_OUTPUT:
+        return _SLOPE_OF_OUTPUT[loc.kind](_arr(loc.y))
     return _arr(loc.value)
 
 
@@ -1846,20 +1848,26 @@ def _gate_mask(v: View, key: str, name: str, side: str):
 
 
 def _conditions(v: View, upstream: str) -> list[tuple[str, np.ndarray]]:
-    """(words, mask) for the comparisons of the declared quantities (other than the
-    upstream one): q > 0, q < 0, q1 > q2."""
-    qs = [(k, _arr(q.value)) for k, q in v.quantities.items() if k != upstream]
+    """(words, mask) for the comparisons of the declared quantities other than the
+    upstream one (see _comparisons), and the upstream's own sign."""
+    return _comparisons([(k, _arr(q.value)) for k, q in v.quantities.items()
+                         if k != upstream]) + \
+        [(f"{upstream} > 0", _arr(v.quantities[upstream].value) > 0)]
+
+
+def _comparisons(qs: list) -> list[tuple[str, np.ndarray]]:
+    """(words, mask) for the comparisons of the quantities qs ((name, array) each) with 0,
+    over a whole column or row, and with each other by value and by size (|x| > |y|: the
+    larger in size, not the larger)."""
     out = []
     for k, x in qs:
         out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)] + _column_conditions(k, x)
     for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
         if x1.shape == x2.shape:
             out.append((f"{k1} > {k2}", x1 > x2))
-    # sizes compared (|x| > |y|: the larger in size, not the larger)
     for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
         if x1.shape == x2.shape:
             out.append((f"|{k1}| > |{k2}|", np.abs(x1) > np.abs(x2)))
-    out.append((f"{upstream} > 0", _arr(v.quantities[upstream].value) > 0))
     return out
 
 
@@ -1876,16 +1884,9 @@ def _column_conditions(k: str, x) -> list[tuple[str, np.ndarray]]:
 
 
 def _all_conditions(v: View) -> list[tuple[str, np.ndarray]]:
-    """(words, mask) for the comparisons of every declared quantity with 0 and with each
-    other (by value and by size), keyed by the quantities' names."""
-    qs = [(k, _arr(q.value)) for k, q in v.quantities.items()]
-    out = []
-    for k, x in qs:
-        out += [(f"{k} > 0", x > 0), (f"{k} < 0", x < 0)] + _column_conditions(k, x)
-    for (k1, x1), (k2, x2) in itertools.permutations(qs, 2):
-        if x1.shape == x2.shape:
-            out += [(f"{k1} > {k2}", x1 > x2), (f"|{k1}| > |{k2}|", np.abs(x1) > np.abs(x2))]
-    return out
+    """(words, mask) for the comparisons of every declared quantity (see _comparisons),
+    keyed by the quantities' names."""
+    return _comparisons([(k, _arr(q.value)) for k, q in v.quantities.items()])
 
 
 def _conditions_of(v: View, mask, upstream: str) -> list[str]:

@@ -353,8 +353,9 @@ _MLP_CACHE_NAMES = ("X", "W1", "b1", "relu_cache (the ReLU's input, the pre-acti
 
 def _sce_run(student_fn, forward, rng, specs):
     """Run every case; return results, truths, contexts, the pieces for predictions and
-    the explainer's responses (the student's function called again with dloss zero or
-    doubled, only when asked)."""
+    the explainer's responses (a function per case making them: the student's function
+    called again with dloss zero, doubled or negated, one example changed, or two cache
+    entries exchanged, only when asked)."""
     results, truths, contexts, pieces, responses = [], [], [], [], []
     for N, C, kind, dloss in specs:
         logits = 2.0 * rng.standard_normal((N, C))
@@ -385,12 +386,14 @@ def _sce_run(student_fn, forward, rng, specs):
             z, y = changed_row(logits, j), changed_row(labels, j)
             return {"dlogits": complex_step_gradient(lambda v: forward(v, y)[0], z, dloss),
                     "dlabels": complex_step_gradient(lambda v: forward(z, v)[0], y, dloss)}
-        responses.append({**scalar_responses(call, truths[-1], dloss),
-                          **example_responses(call_row, truth_row, N, "logits and labels"),
-                          **cache_swaps(lambda c, N=N, C=C, dloss=dloss: _call_sce(
-                              student_fn, dloss, c, N, C), forward(logits.copy(),
-                                                                   labels.copy())[1],
-                              _SCE_CACHE_NAMES, truths[-1])})
+        def made(call=call, call_row=call_row, truth_row=truth_row, truth=truths[-1],
+                 logits=logits, labels=labels, N=N, C=C, dloss=dloss):
+            return {**scalar_responses(call, truth, dloss),
+                    **example_responses(call_row, truth_row, N, "logits and labels"),
+                    **cache_swaps(lambda c: _call_sce(student_fn, dloss, c, N, C),
+                                  forward(logits.copy(), labels.copy())[1], _SCE_CACHE_NAMES,
+                                  truth)}
+        responses.append(made)          # made when the explainer first asks (a wrong answer)
     return results, truths, contexts, pieces, responses
 
 
@@ -462,7 +465,7 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]})
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]()})
 
 
 def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
@@ -477,7 +480,7 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]})
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]()})
 
 
 # =============================================================== mlp_backward
