@@ -19,6 +19,7 @@ from types import CodeType
 
 from .assignments import ASSIGNMENTS
 from .checks.complex_scan import findings as complex_findings, message as complex_message
+from .checks.circuit import remember_source
 from .checks.core import STUDENT_KEY, StudentCodeError, set_probe_salt
 from .checks.exactness import PROBES
 from .notebooks import (DEFINITION_ONLY, GIVEN_LABEL, SOLUTION, GradingPlan, Notebook,
@@ -116,7 +117,9 @@ class TrustedAssignment:
 @functools.lru_cache(maxsize=16)
 def _load_trusted(path: Path, mtime: float) -> TrustedAssignment:
     notebook = read_notebook(path)
-    given = compile(given_source(notebook), f"<given cells of {path.name}>", "exec")
+    source, label = given_source(notebook), f"<given cells of {path.name}>"
+    remember_source(source, label)      # the traced forward passes' lines, for the messages
+    given = compile(source, label, "exec")
     tests = {t.grade_id: compile(t.source, f"<test cell {t.grade_id}>", "exec")
              for t in tests_of(notebook)}
     parameters = {c.grade_id: parameter_names(c.source, c.grade_id)

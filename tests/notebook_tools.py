@@ -1,6 +1,7 @@
 """Load a source notebook's code in-process, to test checks against right and wrong code."""
 from __future__ import annotations
 
+from backprop_lab.checks.circuit import remember_source
 from backprop_lab.notebooks import GIVEN, SOLUTION, TEST, Cell, read_notebook
 from conftest import ROOT, notebook  # noqa: F401  (ROOT: for the checks tests)
 
@@ -13,6 +14,7 @@ def given_namespace(assignment: str) -> dict:
     """What the given cells of the source notebook define (forward passes, helpers)."""
     ns: dict = {"__name__": "__main__"}
     for cell in source_notebook(assignment).of_kind(GIVEN):
+        remember_source(cell.source, f"<given {cell.grade_id}>")
         exec(compile(cell.source, f"<given {cell.grade_id}>", "exec"), ns)
     return ns
 
@@ -22,6 +24,7 @@ def solution_namespace(assignment: str) -> dict:
     ns: dict = {"__name__": "__main__"}
     for cell in source_notebook(assignment).cells:
         if cell.kind in (GIVEN, SOLUTION):
+            remember_source(cell.source, f"<{cell.kind} {cell.grade_id}>")
             exec(compile(cell.source, f"<{cell.kind} {cell.grade_id}>", "exec"), ns)
     return ns
 

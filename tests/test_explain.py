@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from backprop_lab.checks import explain
+from backprop_lab.checks.circuit import find_slip
 from backprop_lab.checks.core import CheckFailure, StudentCodeError, expect_close
 from backprop_lab.checks.explain import (
     Explainer, Layout, Quantity, Sweep, View, elementwise_derivative, find, response_finding,
@@ -293,7 +294,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said, inner, responded, swept, swapped = [], 0, 0, 0, 0
+    said, inner, responded, swept, swapped, traced = [], 0, 0, 0, 0, 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
@@ -319,6 +320,12 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 said.append(found.text)
         swapped += sum(r.kind == "swap" and r.get() is not None for v in views
                        for r in v.responses.values())
+        # and one slip in one gate of the traced forward pass, everything counted wrong
+        cases = [(v.circuit, v.outputs, v.truth) for v in views if v.circuit is not None]
+        traced += len(cases) >= 2
+        found = find_slip(cases, wrong_tol=0.0) if len(cases) >= 2 else None
+        if found is not None:
+            said.append(found)
         # and which of the check's cases are right (all are, on a right answer)
         for name in (views[0].outputs if views else ()):
             found = ex.case_finding(name)
@@ -336,6 +343,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
     assert responded > 100             # and the responses were called and answered
     assert swept > 5                   # and the sweeps ran
     assert swapped > 10                # and the cache's entries were exchanged
+    assert traced > 20                 # and the forward passes were traced
 
 
 # ---------------------------------------------------------------- no finished formula

@@ -103,7 +103,10 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     # path into the cell state; tanh' taken at g itself; the carry counted twice
     ("lstm", "lstm_step_backward",
      r"output gate o is wrong.{0,200}gradient on next_c .{0,80}as a factor instead of the "
-     r"upstream gradient dnext_h", """
+     r"upstream gradient dnext_h"
+     # (or, in the forward's words, one slip in the chain rule)
+     r"|the gradient that next_h sends back to o starts from the gradient on next_c where "
+     r"the gradient on next_h belongs", """
 def lstm_step_backward(dnext_h, dnext_c, cache):
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
     tc = np.tanh(next_c)
@@ -124,7 +127,9 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                          dnext_h * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 """),
-    ("lstm", "lstm_step_backward", r"cell candidate g is wrong.{0,200}taken at the gate's value", """
+    ("lstm", "lstm_step_backward", r"cell candidate g is wrong.{0,200}taken at the gate's value"
+                                   r"|the gradient that g sends back to `a\[:, 3 \* H:\]` uses "
+                                   r"1 - tanh\(g\)\*\*2, the tanh applied again", """
 def lstm_step_backward(dnext_h, dnext_c, cache):
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
     tc = np.tanh(next_c)
@@ -255,7 +260,8 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
                                    r"computation gives with the forget gate f's derivative "
                                    r"instead of this one.{0,120}on the block of the forget gate "
                                    r"f yours is what the right computation gives with the input "
-                                   r"gate i's derivative", """
+                                   r"gate i's derivative"
+                                   r"|the local derivatives of i and f are exchanged", """
 def lstm_step_backward(dnext_h, dnext_c, cache):
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
     tc = np.tanh(next_c)

@@ -60,11 +60,14 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .circuit import find_slip
+
 # A shared helper, not an assignment: a cause a check names through it keeps the id of the
 # check's own module (see core._choosing_frames).
 SHARED_HELPER = True
 
 MATCH_TOL = 1e-5    # relative error within which a relation "holds" on an entry
+CIRCUIT_SECONDS = 3.0   # at most this long to look for one slip in the traced forward pass
 
 # Set by a test to see every explainer a check builds (to run the relations on right answers).
 RECORDER: list | None = None
@@ -125,6 +128,9 @@ class View:
     sweep: Any = None
     # the case as the check's message says it ("for an upper-triangular matrix")
     label: str = ""
+    # the trusted forward pass of this case, traced gate by gate (circuit.Case): the
+    # student's outputs may be the chain rule through its gates with one slip
+    circuit: Any = None
 
 
 @dataclass
@@ -3190,6 +3196,26 @@ class Explainer:
                 self._memo[key] = None
         return self._memo[key]
 
+    def circuit_finding(self) -> Finding | None:
+        """One slip in one gate of the traced forward pass (`View.circuit`) that gives every
+        output of the student's on every case (two at least): see circuit.find_slip."""
+        if "\0circuit" not in self._memo:
+            self._memo["\0circuit"] = None
+            try:
+                cases = [(v.circuit, v.outputs, v.truth) for v in self.views()
+                         if v.circuit is not None]
+                words = find_slip(cases, deadline=time.monotonic() + CIRCUIT_SECONDS) \
+                    if len(cases) >= 2 else None
+            except Exception:      # the explainer never breaks a check
+                words = None
+            if words is not None:
+                self._memo["\0circuit"] = Finding(
+                    f"every output of yours is exactly what backpropagation through the "
+                    f"forward pass gives with one slip in one step: {words} (find that step "
+                    f"in your code)", "chain-rule-slip", "one slip in one step of the chain "
+                                                         "rule")
+        return self._memo["\0circuit"]
+
     def sweep_finding(self, name: str) -> Finding | None:
         """The rule an elementwise backward pass follows along its input (`View.sweep`),
         beside the right one, when they differ: see sweep_finding."""
@@ -3263,6 +3289,10 @@ class Explainer:
             found = self.finding(name)
             if found is not None and not found.weak:
                 return found
+            # one slip in one gate of the traced forward pass, agreeing with every output
+            slip = self.circuit_finding()
+            if slip is not None:
+                return slip
             # two cache entries read in each other's place (the function called again with
             # them exchanged: asked only when no relation on the answers holds)
             swapped = self.swap_finding(name)

@@ -35,6 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_alternatives,
                       cache_swaps, carry_rules, changed_row, example_responses,
                       layer_contractions,
@@ -151,6 +152,9 @@ class _Lazy(Mapping):
 # =============================================================== lstm_step_backward
 
 _STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+_STEP_INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
+# the notebook's sigmoid is one gate of the traced forward (circuit.forward_case)
+_ONE_GATE = {"sigmoid": "logistic"}
 
 _STEP_CAUSE = ("walk the step backwards one forward line at a time (next_h from o and "
                "next_c; next_c from f, prev_c, i and g; each gate from its block of a) and "
@@ -529,14 +533,21 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, seed=0, N=3,
                                                         cases[k][2], c, N, D, H),
                           lstm_step_forward(*[a.copy() for a in step_args])[2],
                           _STEP_CACHE_NAMES, truths[k])}
+    def circuit(k):
+        step_args, dnh, dnc, _cache = cases[k]
+        return forward_case(lstm_step_forward, dict(zip(_STEP_INPUTS, step_args)),
+                            dict(zip(_STEP_NAMES, _STEP_INPUTS)),
+                            {0: ("dnext_h", dnh), 1: ("dnext_c", dnc)}, gates=_ONE_GATE)
     _judge(fn, outputs, truths, contexts, _step_mistakes(lstm_step_forward, cases), _STEP_CAUSE,
            declare=lambda k: {**_step_declared(lstm_step_forward, cases[k]),
-                              "responses": responses(k)}, layout=STEP_LAYOUT)
+                              "responses": responses(k), "circuit": circuit(k)},
+           layout=STEP_LAYOUT)
 
 
 # =============================================================== lstm_backward
 
 _SEQ_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+_SEQ_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 # the step's cache, as the notebook's lstm_step_forward makes it
 _STEP_CACHE_NAMES = ("x", "prev_h", "prev_c", "Wx", "Wh", "the input gate i",
                      "the forget gate f", "the output gate o", "the cell candidate g", "next_c")
@@ -807,7 +818,10 @@ def _seq_declared(lstm_forward, lstm_step_forward, args, dh) -> dict:
     N, T, H = dh.shape
     walk = _seq_walk(lstm_step_forward, args, dh)
     dc0 = walk(list(range(T - 1, -1, -1)))["dc0"]
-    return {"sizes": {"N": N, "T": T, "D": args[0].shape[2], "H": H},
+    return {"circuit": forward_case(lstm_forward, dict(zip(_SEQ_INPUTS, args)),
+                                    dict(zip(_SEQ_NAMES, _SEQ_INPUTS)), {0: ("dh", dh)},
+                                    gates=_ONE_GATE),
+            "sizes": {"N": N, "T": T, "D": args[0].shape[2], "H": H},
             "partials": partial_upstream(lambda changed: dict(zip(_SEQ_NAMES, input_gradients(
                 lstm_forward, args, changed))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(
@@ -1076,8 +1090,13 @@ def check_huber_backward(huber_backward, huber_loss, seed=0):
             lambda value: call_checked(fn, huber_backward, (value, r.copy()) if default else
                                        (value, r.copy(), delta), {"dr": r.shape}),
             truths[k], dloss)
+    def circuit(k):
+        r, delta, dloss = cases[k]
+        return forward_case(huber_loss, {"r": r, "delta": delta}, {"dr": "r"},
+                            {None: ("dloss", dloss)})
     _judge(fn, outputs, truths, contexts, _huber_mistakes(cases), _HUBER_CAUSE,
-           declare=lambda k: {**_huber_declared(*cases[k]), "responses": responses(k)})
+           declare=lambda k: {**_huber_declared(*cases[k]), "responses": responses(k),
+                              "circuit": circuit(k)})
 
 
 def _huber_declared(r, delta, dloss) -> dict:

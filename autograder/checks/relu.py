@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import (
     Explainer, Quantity, Sweep, View, elementwise_derivative, partial_upstream,
     upstream_responses,
@@ -124,6 +125,9 @@ def _relu_case(relu_backward, relu_forward, a, dout, context: str) -> tuple:
              looks_like(truth + 0.01 * (dout - truth))),
     ]
     return da, truth, hints, context, {**_declared(a, dout, relu_forward(a)[0]),
+                                       "circuit": forward_case(relu_forward, {"a": a},
+                                                               {"da": "a"},
+                                                               {0: ("dout", dout)}),
                                        "sweep": _sweep(
                                            lambda x, up: call_checked(
                                                fn, relu_backward, (up, relu_forward(x)[1]),
@@ -301,6 +305,8 @@ def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0):
         runs.append((da, truth, _leaky_hints(leaky_relu_forward, a, dout, s, truth), context,
                      {**_declared(a, dout, leaky_relu_forward(a, s)[0],
                                   {"slope": (s, "the slope in the cache")}),
+                      "circuit": forward_case(leaky_relu_forward, {"a": a, "slope": s},
+                                              {"da": "a"}, {0: ("dout", dout)}),
                       "sweep": _sweep(lambda x, up, slope=slope: _leaky_case(
                           leaky_relu_backward, leaky_relu_forward, x, up, slope),
                           lambda v, s=s: leaky_relu_forward(v, s)[0], h,
@@ -421,6 +427,8 @@ def _prelu_responses(prelu_backward, prelu_forward, a, alpha, dout, truth: dict)
 
 def _prelu_declared(a, alpha, dout, prelu_forward) -> dict:
     declared = _declared(a, dout, prelu_forward(a, alpha)[0])
+    declared["circuit"] = forward_case(prelu_forward, {"a": a, "alpha": alpha}, {"da": "a"},
+                                       {0: ("dout", dout)})
     declared["quantities"]["alpha"] = Quantity(np.broadcast_to(alpha, a.shape),
                                                "alpha (per column)", "parameter")
     return declared
@@ -584,6 +592,8 @@ def _dalpha_declared(a, alpha, dout, prelu_forward) -> dict:
     """What the explainer may refer to for dalpha: the sizes, and the right dalpha for the
     upstream gradient of one example (or all but one) only."""
     return {"sizes": dict(zip(("N", "H"), a.shape)),
+            "circuit": forward_case(prelu_forward, {"a": a, "alpha": alpha},
+                                    {"dalpha": "alpha"}, {0: ("dout", dout)}),
             # dalpha sums, over the examples, dout times the output's slope in alpha
             "contractions": {"dalpha": ("the output's slope in alpha",
                                         np.where(a <= 0, a, 0.0), "the upstream gradient dout",

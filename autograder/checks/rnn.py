@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import (LOOP_FORWARD_CAUSE, Explainer, Layout, Local, Quantity, View,
                       cache_alternatives, cache_swaps, carry_rules, layer_contractions,
                       loop_alternatives, moved_upstream, partial_upstream,
@@ -265,6 +266,8 @@ def check_relu_rnn_backward(relu_rnn_backward, relu_rnn_forward, seed=0, H=5, T=
         cases.append((got, dict(zip(("dWhh", "dh0"), input_gradients(
             lambda W, h: relu_rnn_forward(W, h, T), [Whh, h0], probe_dhs))), probe_dhs))
         return [View(got, true, sizes={"T": T, "H": H},
+                     circuit=forward_case(relu_rnn_forward, {"Whh": Whh, "h0": h0, "T": T},
+                                          {"dWhh": "Whh", "dh0": "h0"}, {0: ("dhs", dhs)}),
                      quantities={"Whh": Quantity(Whh, "Whh itself", "weights"),
                                  **_relu_arriving(Whh, hs, dhs)},
                      locals={"relu": Local("the ReLU's local derivative at every step",
@@ -438,6 +441,7 @@ STEP_ONE_MINUS_H = ("the tanh derivative is 1 - next_h**2, not 1 - next_h: with 
 STEP_DWH_NEXT = ("dWh is built from next_h: Wh multiplies the PREVIOUS state (a = x @ Wx + "
                  "prev_h @ Wh + b), so its gradient pairs da with prev_h.")
 _STEP_NAMES = ("dx", "dprev_h", "dWx", "dWh", "db")
+_STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
 
 
 def _step_run(student_fn, rnn_step_forward, x, prev_h, Wx, Wh, b, dnext) -> Case:
@@ -535,7 +539,11 @@ def _step_declared(case: Case) -> dict:
     def recompute(v):
         return dict(zip(_STEP_NAMES, input_gradients(
             case.data["forward"], case.data["args"], case.data["dnext"] * v / (1 - next_h ** 2))))
-    return {"locals": {"tanh": Local("tanh's local derivative at this step", "tanh", recompute,
+    return {"circuit": forward_case(case.data["forward"], dict(zip(_STEP_INPUTS,
+                                                                   case.data["args"])),
+                                    dict(zip(_STEP_NAMES, _STEP_INPUTS)),
+                                    {0: ("dnext_h", case.data["dnext"])}),
+            "locals": {"tanh": Local("tanh's local derivative at this step", "tanh", recompute,
                                      y=next_h, y_name="next_h",
                                      terms=(("x @ Wx", x @ Wx), ("prev_h @ Wh", prev_h @ Wh),
                                             ("the bias b", b)))},
@@ -687,6 +695,7 @@ def _rnn_hints(step_forward, forward, x, h0, Wx, Wh, b, dh, true):
 
 
 _RNN_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+_RNN_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 
 
 def _step_responses(case: Case) -> dict:
@@ -823,7 +832,9 @@ def _rnn_declared(dh, args, rnn_forward, rnn_step_forward=None) -> dict:
         more_locals = {"tanh": Local("tanh's local derivative at every step", "tanh",
                                      lambda v: _rnn_walk(rnn_step_forward, args, dh, local=v)(
                                          range(T - 1, -1, -1)), y=hs, y_name="h")}
-    return {"sizes": {"N": N, "T": T, "H": H}, "locals": more_locals,
+    return {"circuit": forward_case(rnn_forward, dict(zip(_RNN_INPUTS, args)),
+                                    dict(zip(_RNN_NAMES, _RNN_INPUTS)), {0: ("dh", dh)}),
+            "sizes": {"N": N, "T": T, "H": H}, "locals": more_locals,
             "partials": partial_upstream(lambda g: dict(zip(_RNN_NAMES, input_gradients(
                 rnn_forward, args, g))), dh, 1, "time step"),
             "alternatives": {**moved_upstream(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, case_extent, find,
                       changed_row, example_responses, finding_line, partial_upstream,
                       share_alternatives, upstream_responses)
@@ -264,7 +265,8 @@ def check_sigmoid_layer_backward(student_fn, sigmoid_layer_forward, seed=0):
                                     dz.shape[0], "upstream gradient dz", "unit")}
     def views():
         return [View({"dx": r[0], "dW": r[1]}, {"dx": r[2], "dW": r[3]},
-                     **_layer_declared(*r[5][:4]), responses=responses(*r[5][:2], r[5][3]))
+                     **_layer_declared(*r[5][:4]), responses=responses(*r[5][:2], r[5][3]),
+                     circuit=_layer_circuit(sigmoid_layer_forward, *r[5][:2], r[5][3]))
                 for r in runs] + _layer_probe(student_fn, sigmoid_layer_forward,
                                               rng_for(seed, "sigmoid_layer_probe"), responses)
     explainer = Explainer(views, Layout(axes={"dW": {0: "unit"}, "da": {1: "unit"},
@@ -297,7 +299,14 @@ def _layer_probe(student_fn, sigmoid_layer_forward, rng, responses) -> list:
         return []
     z = np.asarray(z, dtype=np.float64)
     return [View({"dx": dx, "dW": dW}, {"dx": true_dx, "dW": true_dW},
-                 **_layer_declared(W, x, z, dz), responses=responses(W, x, dz))]
+                 **_layer_declared(W, x, z, dz), responses=responses(W, x, dz),
+                 circuit=_layer_circuit(sigmoid_layer_forward, W, x, dz))]
+
+
+def _layer_circuit(sigmoid_layer_forward, W, x, dz):
+    """The layer's trusted forward as a circuit (explain.View.circuit)."""
+    return forward_case(sigmoid_layer_forward, {"W": W, "x": x}, {"dx": "x", "dW": "W"},
+                        {0: ("dz", dz)}, gates={"sigmoid": "logistic"})
 
 
 def _layer_declared(W, x, z, dz) -> dict:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, cache_swaps,
                       changed_row, example_responses, layer_contractions, left_out,
                       partial_upstream, scalar_responses, upstream_responses)
@@ -222,6 +223,7 @@ def check_affine_backward(affine_backward, affine_forward, seed=0):
             _verdict(fn, ("dx", "dW", "db"), results, truths, contexts, mistakes,
                      _AFFINE_CAUSE, declare=lambda k: {
                          **_affine_declared(sizes[k], cases[k]),
+                         "circuit": _affine_circuit(affine_forward, cases[k]),
                          "responses": _affine_responses(affine_backward, affine_forward,
                                                         sizes[k], cases[k])},
                      probe=lambda: [_affine_probe(affine_backward, affine_forward, seed)])
@@ -234,8 +236,16 @@ def _affine_probe(affine_backward, affine_forward, seed):
     x, W, b, dout = _affine_case(rng_for(seed, "affine_backward_probe"), N, D, M)
     _, cache = affine_forward(x.copy(), W.copy(), b.copy())
     got = _call_affine(affine_backward, dout, cache, N, D, M)
-    return got, _affine_truth(affine_forward, x, W, b, dout), _affine_declared((N, D, M),
-                                                                               (x, W, b, dout))
+    return got, _affine_truth(affine_forward, x, W, b, dout), {
+        **_affine_declared((N, D, M), (x, W, b, dout)),
+        "circuit": _affine_circuit(affine_forward, (x, W, b, dout))}
+
+
+def _affine_circuit(affine_forward, case):
+    """The layer's trusted forward as a circuit (explain.View.circuit)."""
+    x, W, b, dout = case
+    return forward_case(affine_forward, {"x": x, "W": W, "b": b},
+                        {"dx": "x", "dW": "W", "db": "b"}, {0: ("dout", dout)})
 
 
 def _affine_responses(affine_backward, affine_forward, size, case) -> dict:
@@ -349,6 +359,13 @@ def _sce_labels(rng, kind, N, C):
 _SCE_CACHE_NAMES = ("the logits", "the labels", "the probabilities")
 _MLP_CACHE_NAMES = ("X", "W1", "b1", "relu_cache (the ReLU's input, the pre-activation)",
                     "h (the ReLU's output)", "W2", "b2") + _SCE_CACHE_NAMES
+
+
+def _sce_circuit(forward, piece):
+    """The loss's trusted forward as a circuit (explain.View.circuit)."""
+    N, _probs, labels, _sums, dloss, logits = piece
+    return forward_case(forward, {"logits": logits, "labels": labels},
+                        {"dlogits": "logits", "dlabels": "labels"}, {0: ("dloss", dloss)})
 
 
 def _sce_run(student_fn, forward, rng, specs):
@@ -465,7 +482,9 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]()})
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k](),
+                                "circuit": _sce_circuit(softmax_cross_entropy_forward,
+                                                        pieces[k])})
 
 
 def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
@@ -480,7 +499,9 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
         softmax_cross_entropy_backward, softmax_cross_entropy_forward, rng, specs)
     _verdict(fn, ("dlogits", "dlabels"), results, truths, contexts,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
-             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k]()})
+             declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k](),
+                                "circuit": _sce_circuit(softmax_cross_entropy_forward,
+                                                        pieces[k])})
 
 
 # =============================================================== mlp_backward
@@ -828,10 +849,18 @@ def check_mlp_backward(mlp_backward, mlp_forward, affine_forward,
                      declare=lambda k: {**_mlp_declared(cases[k], affine_forward,
                                                         softmax_cross_entropy_forward,
                                                         mlp_forward),
+                                        "circuit": _mlp_circuit(mlp_forward, cases[k]),
                                         "responses": _mlp_responses(mlp_backward, mlp_forward,
                                                                     cases[k], truths[k])},
                      probe=lambda: [_mlp_probe(mlp_backward, mlp_forward, affine_forward,
                                                softmax_cross_entropy_forward, seed)])
+
+
+def _mlp_circuit(mlp_forward, case):
+    """The network's trusted forward as a circuit (explain.View.circuit)."""
+    X, labels, params, dloss, _cache = case
+    return forward_case(mlp_forward, {"X": X, "labels": labels, "params": params},
+                        {"dX": "X", **{k: k for k in _PARAMS}}, {0: ("dloss", dloss)})
 
 
 def _mlp_probe(mlp_backward, mlp_forward, affine_forward, softmax_cross_entropy_forward, seed):
@@ -847,8 +876,8 @@ def _mlp_probe(mlp_backward, mlp_forward, affine_forward, softmax_cross_entropy_
     got = _call_mlp(mlp_backward, dloss, cache, shapes)
     case = (X, labels, params, dloss, cache)
     truth = _mlp_truth(mlp_forward, X, labels, params, dloss)
-    return got, truth, _mlp_declared(case, affine_forward, softmax_cross_entropy_forward,
-                                     mlp_forward)
+    return got, truth, {**_mlp_declared(case, affine_forward, softmax_cross_entropy_forward,
+                                        mlp_forward), "circuit": _mlp_circuit(mlp_forward, case)}
 
 
 def _mlp_responses(mlp_backward, mlp_forward, case, truth) -> dict:

@@ -26,6 +26,7 @@ import itertools
 
 import numpy as np
 
+from .circuit import forward_case
 from .explain import Explainer, Layout, Local, Quantity, View, upstream_responses
 from .core import (
     CS_STEP, NUMBER, Case, Cause, CheckFailure, Diagnosis, Hint, Mistake, call_and_check_inputs,
@@ -288,6 +289,9 @@ def _staged_data(staged_forward, sigmoid, x, y, df) -> tuple[dict, dict]:
             "df": np.asarray(df, dtype=np.float64),
             "parts": _path_gradients(sigmoid, x_arr, y_arr)}
     data["local"] = _local_factors(sigmoid, data)
+    data["circuit"] = forward_case(staged_forward, {"x": x_arr, "y": y_arr},
+                                   {"dx": "x", "dy": "y"}, {0: ("df", df)},
+                                   gates={"sigmoid": "logistic"})
     return {"dx": true_dx, "dy": true_dy}, data
 
 
@@ -361,7 +365,7 @@ def _staged_declared(case: Case) -> dict:
     df = data.get("df")
     if df is None:
         return {}
-    out: dict = {"responses": data.get("responses", {})}
+    out: dict = {"responses": data.get("responses", {}), "circuit": data.get("circuit")}
     if np.size(df) == 1:
         out["scalars"] = {"df": (float(np.reshape(df, ())), "the upstream gradient df")}
     try:

@@ -1,0 +1,228 @@
+"""The chain rule as a circuit (autograder/checks/circuit.py): the given forward passes
+traced gate by gate, their backward pass against the complex step, and one slip found from
+the answers of wrong backward passes (issue #27)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop_lab.checks import circuit
+from backprop_lab.checks.circuit import Unsupported, find_slip, forward_case, trace
+from notebook_tools import solution_namespace
+
+SEEDS = range(5)
+
+
+@pytest.fixture(scope="module")
+def ns():
+    return {a: solution_namespace(a) for a in ("staged", "sigmoid", "relu", "rnn", "softmax",
+                                               "lstm")}
+
+
+def _forwards(ns, rng):
+    """(forward, inputs by name, upstream by output position) of every given forward pass."""
+    r = rng.standard_normal
+    N, T, D, H, C = 3, 4, 2, 3, 4
+    labels = np.abs(r((N, C)))
+    return {
+        "staged": (ns["staged"]["staged_forward"], {"x": r((3, 2)), "y": r((3, 2))},
+                   {0: ("df", r((3, 2)))}),
+        "sigmoid layer": (ns["sigmoid"]["sigmoid_layer_forward"], {"W": r((H, D)), "x": r(D)},
+                          {0: ("dz", r(H))}),
+        "relu": (ns["relu"]["relu_forward"], {"a": r((N, H))}, {0: ("dout", r((N, H)))}),
+        "leaky relu": (ns["relu"]["leaky_relu_forward"], {"a": r((N, H)), "slope": 0.1},
+                       {0: ("dout", r((N, H)))}),
+        "prelu": (ns["relu"]["prelu_forward"], {"a": r((N, H)), "alpha": r(H)},
+                  {0: ("dout", r((N, H)))}),
+        "relu rnn": (ns["rnn"]["relu_rnn_forward"], {"Whh": r((H, H)), "h0": np.abs(r(H)),
+                                                    "T": T}, {0: ("dhs", r((T, H)))}),
+        "rnn step": (ns["rnn"]["rnn_step_forward"], {"x": r((N, D)), "prev_h": r((N, H)),
+                                                    "Wx": r((D, H)), "Wh": r((H, H)),
+                                                    "b": r(H)}, {0: ("dnext_h", r((N, H)))}),
+        "rnn": (ns["rnn"]["rnn_forward"], {"x": r((N, T, D)), "h0": r((N, H)),
+                                          "Wx": r((D, H)), "Wh": r((H, H)), "b": r(H)},
+                {0: ("dh", r((N, T, H)))}),
+        "affine": (ns["softmax"]["affine_forward"], {"x": r((N, D)), "W": r((D, C)),
+                                                    "b": r(C)}, {0: ("dout", r((N, C)))}),
+        "softmax loss": (ns["softmax"]["softmax_cross_entropy_forward"],
+                         {"logits": r((N, C)), "labels": labels}, {0: ("dloss", 1.3)}),
+        "lstm step": (ns["lstm"]["lstm_step_forward"], {
+            "x": r((N, D)), "prev_h": r((N, H)), "prev_c": r((N, H)), "Wx": r((D, 4 * H)),
+            "Wh": r((H, 4 * H)), "b": r(4 * H)}, {0: ("dnext_h", r((N, H))),
+                                                  1: ("dnext_c", r((N, H)))}),
+        "lstm": (ns["lstm"]["lstm_forward"], {"x": r((N, T, D)), "h0": r((N, H)),
+                                             "Wx": r((D, 4 * H)), "Wh": r((H, 4 * H)),
+                                             "b": r(4 * H)}, {0: ("dh", r((N, T, H)))}),
+        "huber": (ns["lstm"]["huber_loss"], {"r": 2 * r((3, 4)), "delta": 1.0},
+                  {None: ("dloss", 0.7)}),
+    }
+
+
+def _differences(forward, args, upstream, name, h=1e-6):
+    """d/d args[name] of sum(output * upstream) over the picked outputs, entry by entry by
+    centered differences."""
+    def loss(v):
+        out = forward(**{**args, name: v})
+        return sum(float(np.sum(np.asarray(out if k is None else out[k]) * g))
+                   for k, (_w, g) in upstream.items())
+    x = np.array(args[name], dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[idx] += h
+        down[idx] -= h
+        grad[idx] = (loss(up) - loss(down)) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_circuits_gradients_are_the_forwards_for_every_given_forward(ns, seed):
+    for what, (forward, args, upstream) in _forwards(ns, np.random.default_rng(seed)).items():
+        c = trace(forward, args, gates={"sigmoid": "logistic"})     # as the checks declare
+        got = circuit.gradients(c, forward_case(forward, args, {}, upstream).upstream(
+            c.outputs))
+        for name in (k for k, v in args.items() if isinstance(v, np.ndarray)):
+            want = _differences(forward, args, upstream, name)
+            assert np.allclose(got[name], want, rtol=1e-5, atol=1e-7), (what, name)
+
+
+def test_a_gate_knows_its_line_and_the_name_it_was_given(ns):
+    args = _forwards(ns, np.random.default_rng(0))["lstm step"][1]
+    c = trace(ns["lstm"]["lstm_step_forward"], args, gates={"sigmoid": "logistic"})
+    said = {n.text: n.name for n in c.nodes if n.op != "leaf"}
+    assert said["f * prev_c + i * g"] == "next_c"
+    assert said["np.tanh(next_c)"] == ""            # a part of a line has no name
+    assert said["sigmoid(a[:, H:2 * H])"] == "f"     # the notebook's sigmoid is one gate
+    assert {n.op for n in c.nodes} >= {"logistic", "tanh", "matmul", "getitem"}
+    # undeclared, it is the operations it is made of
+    assert "logistic" not in {n.op for n in trace(ns["lstm"]["lstm_step_forward"],
+                                                  args).nodes}
+
+
+def test_what_the_circuit_does_not_model_is_not_traced():
+    def in_place(x):
+        y = x * 2
+        y[0] = 1.0
+        return y
+
+    def through_python(x):
+        return np.array([float(v) for v in x])
+    for forward in (in_place, through_python):
+        with pytest.raises(Unsupported):
+            trace(forward, {"x": np.ones(3)})
+
+
+def _cases(ns, forward, grads, make, wrong, seeds=(1, 2)):
+    """(Case, the wrong function's outputs, the truth) on two random cases."""
+    out = []
+    for seed in seeds:
+        args, upstream, call = make(np.random.default_rng(seed))
+        case = forward_case(forward, args, grads, upstream, gates={"sigmoid": "logistic"})
+        c = trace(forward, args, gates=case.gates)
+        right = circuit.gradients(c, case.upstream(c.outputs))
+        got = dict(zip(grads, call(wrong)))
+        out.append((case, got, {o: right[leaf] for o, leaf in grads.items()}))
+    return out
+
+
+def _step(ns):
+    fwd = ns["lstm"]["lstm_step_forward"]
+
+    def make(rng):
+        r = rng.standard_normal
+        args = {"x": r((3, 2)), "prev_h": r((3, 4)), "prev_c": r((3, 4)), "Wx": r((2, 16)),
+                "Wh": r((4, 16)), "b": r(16)}
+        dnh, dnc = r((3, 4)), r((3, 4))
+        cache = fwd(*args.values())[2]
+        return args, {0: ("dnext_h", dnh), 1: ("dnext_c", dnc)}, \
+            lambda fn: fn(dnh, dnc, cache)
+    return fwd, dict(zip(("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"),
+                         ("x", "prev_h", "prev_c", "Wx", "Wh", "b"))), make
+
+
+def _lstm_step(slip: str):
+    """The LSTM step's backward pass, one line changed by `slip` (None: right)."""
+    def backward(dnext_h, dnext_c, cache):
+        x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+        t = np.tanh(next_c)
+        do = dnext_h * t
+        dc = dnext_c + dnext_h * o * (1 - t ** 2)
+        if slip == "cell path without o":
+            dc = dnext_c + dnext_h * (1 - t ** 2)
+        if slip == "tanh at its input":
+            dc = dnext_c + dnext_h * o * (1 - next_c ** 2)
+        di, df, dg = dc * g, dc * prev_c, dc * i
+        if slip == "forget gate from next_c":
+            df = dc * next_c
+        dprev_c = dc * f
+        if slip == "dprev_c without f":
+            dprev_c = dc
+        sig = {"i": i * (1 - i), "f": f * (1 - f), "o": o * (1 - o)}
+        if slip == "sigmoid' of i and f exchanged":
+            sig["i"], sig["f"] = sig["f"], sig["i"]
+        da = np.concatenate([di * sig["i"], df * sig["f"], do * sig["o"], dg * (1 - g ** 2)],
+                            axis=1)
+        dWh = prev_h.T @ da
+        if slip == "dWh from prev_c":
+            dWh = prev_c.T @ da
+        return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, dWh, da.sum(axis=0)
+    return backward
+
+
+@pytest.mark.parametrize("slip, said", [
+    ("cell path without o", r"the gradient that next_h sends back to `np\.tanh\(next_c\)` is "
+                            r"missing its factor o"),
+    ("tanh at its input", r"`np\.tanh\(next_c\)` sends back to next_c uses 1 - next_c\*\*2, "
+                          r"at the tanh's input instead of its output"),
+    ("forget gate from next_c", r"`f \* prev_c` sends back to f is multiplied by next_c where "
+                                r"prev_c belongs"),
+    ("dprev_c without f", r"`f \* prev_c` sends back to prev_c is missing its factor f"),
+    ("sigmoid' of i and f exchanged", r"local derivatives of i and f are exchanged"),
+    ("dWh from prev_c", r"`prev_h @ Wh` sends back to Wh is built from prev_c where prev_h "
+                        r"belongs"),
+])
+def test_one_slip_in_the_lstm_step_is_said_where_it_is(ns, slip, said):
+    import re
+    fwd, grads, make = _step(ns)
+    assert find_slip(_cases(ns, fwd, grads, make, _lstm_step(None))) is None
+    found = find_slip(_cases(ns, fwd, grads, make, _lstm_step(slip)))
+    assert found is not None and re.search(said, found), found
+
+
+def test_a_carry_left_out_is_told_from_the_first_steps_input(ns):
+    """rnn_backward with the carry between steps left out: the same gate at every step,
+    left out where its input is the earlier step's state, right at h0."""
+    fwd, step_bwd = ns["rnn"]["rnn_forward"], ns["rnn"]["rnn_step_backward"]
+
+    def no_carry(dh, cache):
+        N, T, H = dh.shape
+        dx, dWx, dWh, db = [], 0, 0, 0
+        for t in reversed(range(T)):
+            dxt, dprev, a, c, e = step_bwd(dh[:, t], cache[t])
+            dx.insert(0, dxt)
+            dWx, dWh, db = dWx + a, dWh + c, db + e
+        return np.stack(dx, axis=1), dprev, dWx, dWh, db
+
+    def make(rng):
+        r = rng.standard_normal
+        args = {"x": r((2, 4, 3)), "h0": r((2, 5)), "Wx": r((3, 5)), "Wh": 0.5 * r((5, 5)),
+                "b": r(5)}
+        dh = r((2, 4, 5))
+        cache = fwd(*args.values())[1]
+        return args, {0: ("dh", dh)}, lambda fn: fn(dh, cache)
+    grads = dict(zip(("dx", "dh0", "dWx", "dWh", "db"), ("x", "h0", "Wx", "Wh", "b")))
+    found = find_slip(_cases(ns, fwd, grads, make, no_carry))
+    assert found is not None and "left out where prev_h is an earlier step's output" in found \
+        and "right where it is h0" in found, found
+
+
+def test_one_case_or_a_slip_that_changes_nothing_names_nothing(ns):
+    fwd, grads, make = _step(ns)
+    cases = _cases(ns, fwd, grads, make, _lstm_step("dprev_c without f"))
+    assert find_slip(cases[:1]) is None                 # no second input
+    # an answer no single slip gives: two slips at once
+    def two(dnext_h, dnext_c, cache):
+        out = list(_lstm_step("dprev_c without f")(dnext_h, dnext_c, cache))
+        out[4] = _lstm_step("dWh from prev_c")(dnext_h, dnext_c, cache)[4]
+        return tuple(out)
+    assert find_slip(_cases(ns, fwd, grads, make, two)) is None
