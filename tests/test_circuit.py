@@ -226,3 +226,30 @@ def test_one_case_or_a_slip_that_changes_nothing_names_nothing(ns):
         out[4] = _lstm_step("dWh from prev_c")(dnext_h, dnext_c, cache)[4]
         return tuple(out)
     assert find_slip(_cases(ns, fwd, grads, make, two)) is None
+
+
+def test_a_value_of_the_step_before_is_said_as_such(ns):
+    """relu_rnn_backward masking step t with the state before it (hs[t - 1], h0 at t = 0):
+    the comparison made on the step before's state, the loop's start at the first step."""
+    fwd = ns["rnn"]["relu_rnn_forward"]
+
+    def mask_before(dhs, cache):
+        Whh, h0, hs = cache
+        dWhh, carry = np.zeros_like(Whh), np.zeros_like(h0)
+        for t in reversed(range(len(hs))):
+            before = h0 if t == 0 else hs[t - 1]
+            delta = (dhs[t] + carry) * (before > 0)
+            dWhh += np.outer(delta, before)
+            carry = Whh.T @ delta
+        return dWhh, carry
+
+    def make(rng):
+        H, T = 4, 5
+        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
+                "T": T}
+        dhs = rng.standard_normal((T, H))
+        cache = fwd(*args.values())[1]
+        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, mask_before,
+                             seeds=(3, 4)))
+    assert found is not None and "masked by comparing h of the step before" in found, found

@@ -60,15 +60,24 @@ class Node:
     the forward made it (the same for every step of a loop), `text` that expression's source
     and `name` the variable it was assigned to."""
 
-    __slots__ = ("value", "op", "ins", "aux", "site", "text", "name", "index", "key")
+    __slots__ = ("value", "op", "ins", "aux", "site", "text", "name", "index", "key",
+                 "shift")
 
     def __init__(self, value, op, ins=(), aux=None, site=None, text="", name=""):
         self.value, self.op, self.ins, self.aux = value, op, tuple(ins), aux
         self.site, self.text, self.name, self.index = site, text, name, -1
         self.key = None     # (site, k): the k-th gate made there (the same in every case)
+        self.shift = 0      # as a value a slip reads: the step before (-1) or after (+1)
 
     def said(self) -> str:
-        return self.name or (f"`{self.text}`" if self.text else f"the {self.op}")
+        said = self.name or (f"`{self.text}`" if self.text else f"the {self.op}")
+        return said + {0: "", -1: " of the step before", 1: " of the step after"}[self.shift]
+
+    def shifted(self, shift: int) -> "Node":
+        """This gate of a loop read at the step before or after the one that reads it."""
+        other = Node(self.value, self.op, self.ins, self.aux, self.site, self.text, self.name)
+        other.index, other.key, other.shift = self.index, self.key, shift
+        return other
 
 
 _TAPE: list | None = None
@@ -362,6 +371,8 @@ class Circuit:
     node_grads: dict = field(default_factory=dict)   # gate key -> its right gradient
     by_key: dict = field(default_factory=dict)       # gate key -> Node
     counts: dict = field(default_factory=dict)       # site -> how many gates were made there
+    # site -> the input a loop starts from in its place (h0 for the state made at each step)
+    prior: dict = field(default_factory=dict)
 
     def __post_init__(self):
         seen: dict = {}
@@ -374,6 +385,15 @@ class Circuit:
                 node.key = (node.site, k)
             self.by_key[node.key] = node
         self.counts = seen
+        for node in self.nodes:
+            if node.op == "leaf" or node.key[1] != 1:
+                continue
+            first = self.by_key.get((node.site, 0))
+            for j, inp in enumerate(node.ins):
+                if isinstance(inp, Node) and inp.key[1] == 0 and inp.op != "leaf" and \
+                        first is not None and j < len(first.ins) and \
+                        isinstance(first.ins[j], Node) and first.ins[j].op == "leaf":
+                    self.prior.setdefault(inp.site, first.ins[j])
 
 
 def trace(forward: Callable, args: dict, kwargs: dict | None = None,
@@ -697,9 +717,14 @@ def _value(other: Node, node: Node, c: Circuit) -> np.ndarray:
     both are made once per step (the k-th run of each), else the one value."""
     if other.op != "leaf" and node.key is not None and \
             c.counts.get(other.site) == c.counts.get(node.site, 0) > 1:
-        same = c.by_key.get((other.site, node.key[1]))
-        if same is not None:
+        k = node.key[1] + other.shift
+        if k < 0 and other.site in c.prior:       # before the first step: where it starts
+            return c.prior[other.site].value
+        k %= c.counts[other.site]                  # (or the last, as hs[t - 1] at t = 0)
+        same = c.by_key.get((other.site, k))
+        if same is not None and (other.shift <= 0 or k > node.key[1]):
             return same.value
+        raise KeyError("no step after the last")
     return c.by_key[other.key].value
 
 
@@ -724,6 +749,9 @@ def _values_like(circuit: Circuit, shape: tuple) -> list:
             continue
         seen.append(node.value)
         out.append(node)
+    # a gate of a loop read at the step before or after (a cached value of the wrong step)
+    out += [n.shifted(d) for n in list(out) if n.op != "leaf"
+            and circuit.counts.get(n.site, 0) > 1 for d in (-1, 1)]
     return out
 
 
@@ -803,6 +831,16 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> lis
                                  "the wrong way round)", lambda nd, c, j=j: 1.0 - _local(nd, j)))
         cand.append(one("local", f"{edge} lets every entry through (no mask)",
                         lambda nd, c: 1.0))
+    if node.op in ("maximum", "minimum"):
+        # the comparison made on another value (another state, the step before's)
+        other_in = node.ins[1 - j]
+        sign = 1.0 if node.op == "maximum" else -1.0
+        cand += [one("local", f"{edge} is masked by comparing {o.said()} where "
+                              f"{_operand(node, j)} belongs",
+                     lambda nd, c, o=o, j=j: np.where(
+                         sign * (_value(o, nd, c) - _val(nd.ins[1 - j])) > 0, 1.0, 0.0))
+                 for o in _values_like(circuit, inp.value.shape) if o is not inp
+                 and np.shape(_val(other_in)) in ((), inp.value.shape)]
     if node.op == "matmul":
         operand = node.ins[1 - j]
         M = _val(operand)
