@@ -376,6 +376,24 @@ def test_dead_fraction_mistakes(wrong, match):
     fails(DEAD_CELLS, match, dead_neuron_fraction=named("dead_neuron_fraction")(wrong))
 
 
+@pytest.mark.parametrize("skipped", [0, -1], ids=["first unit", "last unit"])
+def test_a_loop_over_the_units_that_skips_one_end_loses_every_point(skipped):
+    """Every graded layer has a killed unit at both ends, on every seed: a loop that never
+    looks at the first or the last unit is wrong there, and no cause is named for it."""
+    @named("dead_neuron_fraction")
+    def wrong(W, b, X):
+        dead = np.all(X @ W.T + b <= 0, axis=0)
+        keep = np.ones(len(dead), dtype=bool)
+        keep[skipped] = False
+        return float(np.sum(dead & keep) / len(dead))
+    message = fails(DEAD_CELLS, "the fraction of dead units is wrong",
+                    dead_neuron_fraction=wrong)
+    assert "Likely cause" not in message
+    for seed in range(5):
+        with pytest.raises(CheckFailure):
+            checks.check_dead_neuron_fraction(wrong, seed=seed)
+
+
 def test_dead_fraction_modifying_its_inputs():
     @named("dead_neuron_fraction")
     def wrong(W, b, X):

@@ -703,16 +703,23 @@ def _unit(rng, role: str, X: np.ndarray):
             return w, -float(np.median(p))
 
 
-def _layer(rng, signed: bool = False):
+def _layer(rng, signed: bool = False, killed_ends: bool = True):
     """X (N, D) >= 0 (like the outputs of an earlier ReLU layer), W (H, D), b (H,), and the
     true number of dead units. 3 units are killed by their bias and 1 is stuck at 0 (dead);
-    1 is alive for a single example, 1 is kept alive by its bias, the rest are mixed."""
+    1 is alive for a single example, 1 is kept alive by its bias, the rest are mixed; the
+    first and the last unit are killed."""
     n, d = int(rng.integers(12, 20)), int(rng.integers(3, 6))
     X = np.abs(rng.standard_normal((n, d))) + 0.05
     if signed:                   # inputs of both signs: the weights' signs alone decide less
         X = X * rng.choice([-1.0, 1.0], size=X.shape)
     roles = ["killed"] * 3 + ["zero", "single", "rescued"] + ["mixed"] * int(rng.integers(3, 6))
     roles = [roles[i] for i in rng.permutation(len(roles))]
+    # a killed unit first and last: a loop over the units that skips one end is wrong
+    # here (and the unit stuck at 0 stays inside, where a slip about it is told apart)
+    for end in (0, -1) if killed_ends else ():
+        if roles[end] != "killed":
+            k = next(i for i in range(1, len(roles) - 1) if roles[i] == "killed")
+            roles[end], roles[k] = roles[k], roles[end]
     units = [_unit(rng, role, X) for role in roles]
     W = np.array([w for w, _ in units])
     b = np.array([bias for _, bias in units], dtype=np.float64)
@@ -801,7 +808,9 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
         prng = rng_for(seed, "dead_neuron_fraction_probe")
         cases = [(value, _dead_hints(W, b, X))]
         for signed in (False, True, True, None):
-            pX, pW, pb, _ = _layer(prng, signed=signed) if signed is not None else \
+            # (the probes' ends as they fall: a slip at one end is told from one inside)
+            pX, pW, pb, _ = _layer(prng, signed=signed, killed_ends=False) \
+                if signed is not None else \
                 _one_example_all_off(prng)
             got = _call_dead(dead_neuron_fraction, pW, pb, pX)
             cases.append((got, _dead_hints(pW, pb, pX)))
