@@ -969,6 +969,19 @@ def test_a_clipped_answer_a_running_total_and_a_slice_left_at_zero_are_said(seed
     found = find("dx", _two(rng, last_column_zero))
     assert found.cause_id == "edge-left-zero" and "the last column" in found.text
 
+    # one entry at an end of the row-major order, on cases of different shapes
+    for end, idx in (("first", 0), ("last", -1)):
+        def one_entry_zero(e, n, idx=idx):
+            a = e.copy().ravel()
+            a[idx] = 0
+            return a.reshape(e.shape)
+        views = _two(rng, one_entry_zero) + [
+            View({"dx": one_entry_zero(e, 0)}, {"dx": e})
+            for e in [rng.standard_normal((2, 3, 2)) + 3.0]]
+        found = find("dx", views)
+        assert found.cause_id in ("edge-entry-left-zero", "edge-left-zero") and \
+            f"{end} entry" in found.text, found
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_one_number_beyond_a_value_and_a_count_off_by_one_are_said(seed):

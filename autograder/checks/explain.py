@@ -820,6 +820,18 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             add(edge_zero, f"@@ is right everywhere except {place}, which is all zeros "
                 f"(never filled) where the expected values are not",
                 "edge-left-zero", "the first or last slice left at zero")
+    # one entry at an end of the flat (row-major) order left at zero, on outputs of any
+    # shape: a loop over every entry that starts one late or stops one early
+    for idx in (-1, 0):
+        def flat_edge_zero(v, idx=idx):
+            a, e = _arr(v.outputs[name]).ravel(), _arr(v.truth[name]).ravel()
+            return a.size == e.size > 1 and a[idx] == 0 and e[idx] != 0 and close(
+                np.delete(a, idx), np.delete(e, idx), scale=float(np.max(np.abs(e))))
+        end = "first" if idx == 0 else "last"
+        add(flat_edge_zero, f"@@ is right everywhere except its {end} entry in row-major "
+            f"order, which is 0 where the expected value is not (a loop over every entry "
+            f"that {'starts one late' if idx == 0 else 'stops one early'})",
+            "edge-entry-left-zero", "the first or last entry left at zero")
     # right on one side of a value of a declared quantity, one number on the other (a floor,
     # a guard, a default that takes over below some value)
     # (where the output has declared regions, the extent says it with their names)
