@@ -369,6 +369,7 @@ class Circuit:
     leaves: dict            # input name -> Node
     outputs: Any            # what the forward returned (Traced where traced)
     node_grads: dict = field(default_factory=dict)   # gate key -> its right gradient
+    upstream: list = field(default_factory=list)     # (words, value) of each upstream gradient
     by_key: dict = field(default_factory=dict)       # gate key -> Node
     counts: dict = field(default_factory=dict)       # site -> how many gates were made there
     # site -> the input a loop starts from in its place (h0 for the state made at each step)
@@ -593,6 +594,9 @@ def _send(node: Node, j: int, g, edit, circuit: Circuit):
         return _local(node, j) / g
     if kind == "local":
         return g * how(node, circuit)
+    if kind == "grad-of" and how[0] == "upstream":     # an upstream gradient alone
+        return _send(node, j, np.asarray(circuit.upstream[how[1]][1], dtype=np.float64),
+                     None, circuit)
     if kind == "grad-of":
         key = how
         if circuit.counts.get(how[0]) == circuit.counts.get(node.site, 0) > 1:
@@ -870,6 +874,15 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> lis
     for o in _grads_like(circuit, node):
         cand.append(one("grad-of", f"{edge} starts from the gradient on {o.said()} where "
                                    f"the gradient on {node.said()} belongs", o.key))
+    # or from one upstream gradient alone (the one arriving from outside, before the paths
+    # inside the function are added to it)
+    mine = circuit.node_grads.get(node.key)
+    for k, (words, g) in enumerate(circuit.upstream):
+        if np.shape(g) == node.value.shape and node.op != "leaf" and mine is not None \
+                and not np.array_equal(np.asarray(mine), np.asarray(g)):
+            cand.append(one("grad-of", f"{edge} starts from the upstream gradient {words} "
+                                       f"alone where the whole gradient on {node.said()} "
+                                       "belongs", ("upstream", k)))
     return cand
 
 
@@ -1110,6 +1123,7 @@ def find_slip(cases: Sequence[tuple[Case, dict, dict]], deadline: float | None =
             circuit = trace(case.forward, case.args, case.kwargs, case.gates)
             up = case.upstream(circuit.outputs)
             right = gradients(circuit, up, keep=True)
+            circuit.upstream = [(w, g) for w, (_out, g) in zip(case.upstream_words, up)]
         except Exception:            # Unsupported, or a forward that fails on stand-ins
             return None
         if runs and not _same_circuit(runs[0][0], circuit):
