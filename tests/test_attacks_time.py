@@ -14,6 +14,7 @@ margins, so that a loaded machine does not change them.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import signal
@@ -31,7 +32,7 @@ from backprop_lab.reports import report
 from backprop_lab.batch import grade_all
 from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.isolation.student_process import Limits, default_budget
-from conftest import wall_bound
+from conftest import concurrently, wall_bound
 from hostile import function
 from test_attacks import ISOLATIONS, PAIR_SOURCE, Graded, add_cell, install, only_hit
 
@@ -53,18 +54,32 @@ def graded_alone(path, settings, bound, rerun=True):
     """Grade one notebook; it must end within `bound` s, change nothing in the course, leave
     no process behind and give reports that can be written. Without `rerun`, the tests that
     ran out of time are not run again (so that what they printed can be counted)."""
-    course = settings.course
+    return graded_together(settings.course, [(path, settings, bound, rerun)])[0]
+
+
+def graded_together(course, gradings):
+    """Each of `gradings` (path, settings, bound, rerun), graded at the same time in threads of
+    this process (their time limits and sleeping cells wait side by side), each checked as
+    `graded_alone` checks one: within its own `bound` s, and, once all have ended, nothing
+    changed in the course, no process left behind, reports that can be written."""
     before = hostile.snapshot(course)
     children = hostile.children_of(os.getpid())
-    start = time.monotonic()
-    result = grade_notebook(path, settings, rerun=rerun)
-    seconds = time.monotonic() - start
-    bound = wall_bound(bound)
-    assert seconds < bound, f"grading took {seconds:.1f} s, more than {bound:.1f} s"
+
+    def timed(path, settings, rerun):
+        start = time.monotonic()
+        result = grade_notebook(path, settings, rerun=rerun)
+        return result, time.monotonic() - start
+
+    graded = concurrently(*[functools.partial(timed, path, settings, rerun)
+                            for path, settings, _, rerun in gradings])
+    for (_, _, bound, _), (_, seconds) in zip(gradings, graded):
+        bound = wall_bound(bound)
+        assert seconds < bound, f"grading took {seconds:.1f} s, more than {bound:.1f} s"
     assert hostile.differences(before, hostile.snapshot(course)) == []
     assert hostile.children_of(os.getpid()) <= children
-    hostile.check_reports(result, course.parent / "reports")
-    return result, seconds
+    for result, _ in graded:
+        hostile.check_reports(result, course.parent / "reports")
+    return graded
 
 
 def printed_count(result, line: str) -> int:
@@ -91,16 +106,16 @@ def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(cours
     path = toy_course.write_submission(course, "s1", nb=nb)
     budget = default_budget(4, timeout)
     settings = settings_for(course, isolation, timeout)
-    # the budget, plus starting processes
-    result, seconds = graded_alone(path, settings, bound=budget + 3, rerun=False)
+    # without the re-run: the budget, plus starting processes; with it, twice that at most
+    # (the two gradings side by side, each on its own bound)
+    (result, _), (rerun, _) = graded_together(course, [(path, settings, budget + 3, False),
+                                                       (path, settings, 2 * (budget + 3), True)])
     assert result.budget == budget
     runs = printed_count(result, "slow cell ran")
     assert 0 < runs <= budget / nap + 1, f"the slow cells ran {runs} times"
     assert any(f"grading time budget of {budget:g} s spent" in t.output for t in result.tests)
     assert result.score == 0 and all(t.status == "timeout" for t in result.tests)
-    # with the re-run: twice that at most
-    result, seconds = graded_alone(path, settings, bound=2 * (budget + 3))
-    assert result.score == 0 and all(len(t.timings) == 2 for t in result.tests)
+    assert rerun.score == 0 and all(len(t.timings) == 2 for t in rerun.tests)
 
 
 @everywhere
@@ -156,17 +171,18 @@ def test_a_cell_that_timed_out_while_loading_is_not_run_at_each_reload(course, i
     hang = loud("hanging cell ran") + "import time\ntime.sleep(60)\n"
     path = toy_course.write_submission(course, "s1", {"double": function(LOOP),
                                                       "pair": hang + PAIR_SOURCE})
-    result, _ = graded_alone(path, settings_for(course, isolation, timeout=0.5), bound=12,
-                             rerun=False)
+    settings = settings_for(course, isolation, timeout=0.5)
+    # graded twice side by side: without the re-run, and with it
+    (result, _), (rerun, _) = graded_together(course, [(path, settings, 12, False),
+                                                       (path, settings, 12, True)])
     statuses = {t.name: t.status for t in result.tests}
     assert statuses == {"test_double": "timeout", "test_double_hidden": "timeout",
                         "test_pair": "failed", "test_scale_dict": "passed"}
     assert printed_count(result, "hanging cell ran") == 1
     # the re-run (a fresh process) tries it once more, and only the tests it may have cost
-    result, _ = graded_alone(path, settings_for(course, isolation, timeout=0.5), bound=12)
-    assert {t.name: len(t.timings) for t in result.tests} == {
+    assert {t.name: len(t.timings) for t in rerun.tests} == {
         "test_double": 2, "test_double_hidden": 2, "test_pair": 2, "test_scale_dict": 1}
-    assert printed_count(result, "hanging cell ran") == 1   # the re-run's own output
+    assert printed_count(rerun, "hanging cell ran") == 1   # the re-run's own output
 
 
 # ================================================================ re-runs
