@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,56 @@ def grade(course, solutions=None, *, nb=None, **options) -> Graded:
                       **options)
 
 
+def grade_side_by_side(course, cases: dict[str, dict], *, isolation, timeout=2.0,
+                       memory_mb=1024, hidden=True, threads=8) -> dict[str, Graded]:
+    """Each case's solutions written as the notebook of a student of its own in `course` and
+    graded as grade_path grades one, up to `threads` at a time (their time limits run out
+    side by side); case -> Graded, whose `seconds` the test bounds. Checked here for all:
+    the course unchanged and no process left once every grading has ended (what holds for
+    all holds for each), and reports that can be written from each result."""
+    paths = {case: toy_course.write_submission(course, f"s{i:02d}", solutions)
+             for i, (case, solutions) in enumerate(cases.items())}
+    settings = Settings(course=course, hidden=hidden, isolation=isolation,
+                        limits=Limits(timeout=timeout, memory_mb=memory_mb))
+    before = hostile.snapshot(course)
+    children = hostile.children_of(os.getpid())
+
+    def timed(path):
+        start = time.monotonic()
+        result = grade_notebook(path, settings)
+        return Graded(result, time.monotonic() - start)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        graded = dict(zip(paths, pool.map(timed, paths.values())))
+    assert hostile.differences(before, hostile.snapshot(course)) == []
+    assert hostile.children_of(os.getpid()) <= children
+    for case, one in graded.items():
+        hostile.check_reports(one.result, course.parent / "reports" / paths[case].parts[-3])
+    return graded
+
+
+@pytest.fixture(scope="module")
+def side_by_side(tmp_path_factory):
+    """`side_by_side(table, isolation, **options)`: the cases of `table` graded together
+    (grade_side_by_side), once for the module per table and isolation; each test then
+    asserts its own case. A failure of the shared checks fails every test of the table."""
+    made: dict = {}
+
+    def get(table: str, isolation: str, **options) -> dict[str, Graded]:
+        key = (table, isolation)
+        if key not in made:
+            course = toy_course.make_course(tmp_path_factory.mktemp("class") / "course")
+            try:
+                made[key] = grade_side_by_side(course, SIDE_BY_SIDE[table](), isolation=isolation,
+                                               **options)
+            except BaseException as exc:   # noqa: BLE001 (re-raised for each of its tests)
+                made[key] = exc
+        if isinstance(made[key], BaseException):
+            raise made[key]
+        return made[key]
+    return get
+
+
 def only_hit(graded: Graded, hit=DOUBLE, words=(), status=None) -> None:
     """The tests in `hit` score nothing, the first says one of `words`; the others pass."""
     tests = graded.tests
@@ -188,10 +239,12 @@ RUNAWAY = {
 
 @everywhere
 @pytest.mark.parametrize("case", RUNAWAY)
-def test_runaway_code_costs_only_its_own_tests(course, isolation, case):
+def test_runaway_code_costs_only_its_own_tests(side_by_side, isolation, case):
     body, words, status = RUNAWAY[case]
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   memory_mb=512, hidden=False, bound=8)
+    # every case's notebook graded side by side, once per isolation (their time limits
+    # overlap); each judged here on its own
+    graded = side_by_side("runaway", isolation, timeout=1.0, memory_mb=512, hidden=False)[case]
+    assert graded.seconds < wall_bound(8), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, ("test_double",), words, status)
     # the message is the student's to read: their code, not "the student's" (feedback)
     assert "student" not in graded.tests["test_double"].output.lower(), \
@@ -857,11 +910,22 @@ LOAD_FAILURES = {
 
 @everywhere
 @pytest.mark.parametrize("case", LOAD_FAILURES)
-def test_a_cell_that_fails_while_loading_is_left_out(course, isolation, case):
+def test_a_cell_that_fails_while_loading_is_left_out(side_by_side, isolation, case):
     prefix, words = LOAD_FAILURES[case]
-    graded = grade(course, {"pair": prefix + PAIR_SOURCE}, isolation=isolation, timeout=1.0)
+    # every case's notebook graded side by side, once per isolation; each judged on its own
+    graded = side_by_side("load failures", isolation, timeout=1.0)[case]
+    assert graded.seconds < wall_bound(10 * 1.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, ("test_pair",), ("its cell failed to run",))
     assert words in graded.tests["test_pair"].output
+
+
+# The tables graded side by side (the `side_by_side` fixture): case -> the solutions.
+SIDE_BY_SIDE = {
+    "runaway": lambda: {case: {"double": function(body)}
+                        for case, (body, _, _) in RUNAWAY.items()},
+    "load failures": lambda: {case: {"pair": prefix + PAIR_SOURCE}
+                              for case, (prefix, _) in LOAD_FAILURES.items()},
+}
 
 
 def test_stripped_metadata_falls_back_to_the_function_name(course):
