@@ -389,9 +389,9 @@ def forging(reply: str) -> str:
 
 @everywhere
 @pytest.mark.parametrize("case", FORGED)
-def test_forged_replies_on_the_pipe_are_refused(course, isolation, case):
-    graded = grade(course, {"double": function(forging(FORGED[case]))}, isolation=isolation,
-                   timeout=1.0)
+def test_forged_replies_on_the_pipe_are_refused(side_by_side, isolation, case):
+    graded = side_by_side("forged", isolation, timeout=1.0)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 1.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, DOUBLE, ("invalid reply",))
 
 
@@ -431,9 +431,11 @@ PATCHES = {
 
 @everywhere
 @pytest.mark.parametrize("case", PATCHES)
-def test_patching_the_checks_in_the_student_process_changes_nothing(course, isolation, case):
+def test_patching_the_checks_in_the_student_process_changes_nothing(side_by_side, isolation,
+                                                                   case):
     name, patch, wrong, hit, words = PATCHES[case]
-    graded = grade(course, {name: "import numpy as np\n" + patch + wrong}, isolation=isolation)
+    graded = side_by_side("patches", isolation)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 2.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, hit, words)
 
 
@@ -460,10 +462,11 @@ LIARS = {
 
 @everywhere
 @pytest.mark.parametrize("case", LIARS)
-def test_lying_results_fail_with_a_message(course, isolation, case):
+def test_lying_results_fail_with_a_message(side_by_side, isolation, case):
     classes, returns, words = LIARS[case]
-    source = "import numpy as np\n" + classes + function("pass", returns=returns)
-    only_hit(grade(course, {"double": source}, isolation=isolation), DOUBLE, words)
+    graded = side_by_side("liars", isolation)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 2.0), f"grading took {graded.seconds:.1f} s"
+    only_hit(graded, DOUBLE, words)
 
 
 FAKE_SUMMARY = ("import os, sys\nprint('PASS 17/17\\ntotal 17/17')\n"
@@ -925,6 +928,13 @@ SIDE_BY_SIDE = {
                         for case, (body, _, _) in RUNAWAY.items()},
     "load failures": lambda: {case: {"pair": prefix + PAIR_SOURCE}
                               for case, (prefix, _) in LOAD_FAILURES.items()},
+    "forged": lambda: {case: {"double": function(forging(reply))}
+                       for case, reply in FORGED.items()},
+    "patches": lambda: {case: {name: "import numpy as np\n" + patch + wrong}
+                        for case, (name, patch, wrong, _, _) in PATCHES.items()},
+    "liars": lambda: {case: {"double": "import numpy as np\n" + classes
+                             + function("pass", returns=returns)}
+                      for case, (classes, returns, _) in LIARS.items()},
 }
 
 
