@@ -57,11 +57,13 @@ def graded_alone(path, settings, bound, rerun=True):
     return graded_together(settings.course, [(path, settings, bound, rerun)])[0]
 
 
-def graded_together(course, gradings):
+def graded_together(course, gradings, own_children=True):
     """Each of `gradings` (path, settings, bound, rerun), graded at the same time in threads of
     this process (their time limits and sleeping cells wait side by side), each checked as
     `graded_alone` checks one: within its own `bound` s, and, once all have ended, nothing
-    changed in the course, no process left behind, reports that can be written."""
+    changed in the course, no process left behind, reports that can be written. Without
+    `own_children`, the caller checks for processes left behind (`each_isolation` does, once
+    the other gradings running beside these have ended too)."""
     before = hostile.snapshot(course)
     children = hostile.children_of(os.getpid())
 
@@ -76,10 +78,42 @@ def graded_together(course, gradings):
         bound = wall_bound(bound)
         assert seconds < bound, f"grading took {seconds:.1f} s, more than {bound:.1f} s"
     assert hostile.differences(before, hostile.snapshot(course)) == []
-    assert hostile.children_of(os.getpid()) <= children
+    if own_children:
+        assert hostile.children_of(os.getpid()) <= children
     for result, _ in graded:
         hostile.check_reports(result, course.parent / "reports")
     return graded
+
+
+@pytest.fixture(scope="module")
+def each_isolation(tmp_path_factory):
+    """`each_isolation(grading)`: `grading(course, isolation)` for every isolation at once,
+    each on a toy course of its own (threads: their time limits and sleeping cells run out
+    side by side), once for the module; what it returned for the `isolation` of the asking
+    test, which judges it, or what it raised. Once all have ended, no process is left."""
+    made: dict = {}
+
+    def get(grading, isolation):
+        if grading not in made:
+            children = hostile.children_of(os.getpid())
+
+            def run(each):
+                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
+                try:
+                    return grading(course, each)
+                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
+                    return exc
+            outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
+                                                           for each in ISOLATIONS])))
+            left = hostile.children_of(os.getpid()) - children
+            made[grading] = {each: AssertionError(f"processes left behind: {left}")
+                             if left and not isinstance(outcome, BaseException) else outcome
+                             for each, outcome in outcomes.items()}
+        outcome = made[grading][isolation]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    return get
 
 
 def printed_count(result, line: str) -> int:
@@ -93,11 +127,14 @@ def loud(line: str) -> str:
 
 # ================================================================ the budget
 
-@everywhere
-def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(course, isolation):
-    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops: without a
-    budget each of the four timeouts reloads all eight cells (5 loads, 16 s of cells)."""
-    timeout, cells, nap = 0.5, 8, 0.4
+SLOW_CELLS = dict(timeout=0.5, cells=8, nap=0.4)
+
+
+def _slow_cells_graded(course, isolation):
+    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops, graded without
+    the re-run (within the budget plus starting processes) and with it (twice that at most),
+    side by side, each on its own bound."""
+    timeout, cells, nap = SLOW_CELLS["timeout"], SLOW_CELLS["cells"], SLOW_CELLS["nap"]
     slow = loud("slow cell ran") + f"import time\ntime.sleep({nap})\n"
     nb = toy_course.build({"double": function(LOOP), "pair": function(LOOP, "pair"),
                            "scale_dict": function(LOOP, "scale_dict", "d, k")})
@@ -106,10 +143,20 @@ def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(cours
     path = toy_course.write_submission(course, "s1", nb=nb)
     budget = default_budget(4, timeout)
     settings = settings_for(course, isolation, timeout)
-    # without the re-run: the budget, plus starting processes; with it, twice that at most
-    # (the two gradings side by side, each on its own bound)
-    (result, _), (rerun, _) = graded_together(course, [(path, settings, budget + 3, False),
-                                                       (path, settings, 2 * (budget + 3), True)])
+    return graded_together(course, [(path, settings, budget + 3, False),
+                                    (path, settings, 2 * (budget + 3), True)],
+                           own_children=False)
+
+
+@everywhere
+def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(each_isolation,
+                                                                          isolation):
+    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops: without a
+    budget each of the four timeouts reloads all eight cells (5 loads, 16 s of cells).
+    (Graded for every isolation side by side, once: `each_isolation`.)"""
+    nap = SLOW_CELLS["nap"]
+    budget = default_budget(4, SLOW_CELLS["timeout"])
+    (result, _), (rerun, _) = each_isolation(_slow_cells_graded, isolation)
     assert result.budget == budget
     runs = printed_count(result, "slow cell ran")
     assert 0 < runs <= budget / nap + 1, f"the slow cells ran {runs} times"
@@ -118,13 +165,17 @@ def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(cours
     assert rerun.score == 0 and all(len(t.timings) == 2 for t in rerun.tests)
 
 
-@everywhere
-def test_the_budget_is_configurable_and_stops_the_remaining_tests(course, isolation):
+def _budget_of_two_seconds_graded(course, isolation):
     solutions = {"double": function(LOOP), "pair": function(LOOP, "pair",
                                                             returns="(x.copy(), x.copy())")}
     path = toy_course.write_submission(course, "s1", solutions)
     settings = settings_for(course, isolation, timeout=1.0, budget=2.0)
-    result, _ = graded_alone(path, settings, bound=6, rerun=False)
+    return graded_together(course, [(path, settings, 6, False)], own_children=False)[0]
+
+
+@everywhere
+def test_the_budget_is_configurable_and_stops_the_remaining_tests(each_isolation, isolation):
+    result, _ = each_isolation(_budget_of_two_seconds_graded, isolation)
     tests = {t.name: t for t in result.tests}
     # the public tests run first: double's loop runs out of its own limit; pair's limit (its
     # 1 s after double's, plus the cells loaded twice and a restart) ends past the 2 s budget,
@@ -164,17 +215,22 @@ def test_loading_time_is_never_charged_to_a_test(course, isolation):
     assert printed_count(result, "hanging cell ran") == 1
 
 
-@everywhere
-def test_a_cell_that_timed_out_while_loading_is_not_run_at_each_reload(course, isolation):
-    """double loops, so each of its tests ends the process and the next reloads the cells;
-    the cell that hung is not among them."""
+def _hanging_cell_graded(course, isolation):
+    """Graded twice side by side: without the re-run, and with it."""
     hang = loud("hanging cell ran") + "import time\ntime.sleep(60)\n"
     path = toy_course.write_submission(course, "s1", {"double": function(LOOP),
                                                       "pair": hang + PAIR_SOURCE})
     settings = settings_for(course, isolation, timeout=0.5)
-    # graded twice side by side: without the re-run, and with it
-    (result, _), (rerun, _) = graded_together(course, [(path, settings, 12, False),
-                                                       (path, settings, 12, True)])
+    return graded_together(course, [(path, settings, 12, False), (path, settings, 12, True)],
+                           own_children=False)
+
+
+@everywhere
+def test_a_cell_that_timed_out_while_loading_is_not_run_at_each_reload(each_isolation,
+                                                                       isolation):
+    """double loops, so each of its tests ends the process and the next reloads the cells;
+    the cell that hung is not among them."""
+    (result, _), (rerun, _) = each_isolation(_hanging_cell_graded, isolation)
     statuses = {t.name: t.status for t in result.tests}
     assert statuses == {"test_double": "timeout", "test_double_hidden": "timeout",
                         "test_pair": "failed", "test_scale_dict": "passed"}
@@ -230,15 +286,21 @@ def test_a_test_that_timed_out_is_run_again_alone_and_both_times_are_reported(
     assert [t["run"] for t in written["timings"]] == ["batch", "rerun"]
 
 
-@everywhere
-def test_a_test_that_times_out_again_alone_keeps_its_zero(course, isolation, tmp_path):
-    """Through the CLI (two workers): the looping double's tests time out in the batch and
-    again when run alone after it; the JSON has both attempts; the rest is graded once."""
+def _looping_double_graded_by_the_cli(course, isolation):
     toy_course.write_submission(course, "s1", {"double": function(LOOP)})
     toy_course.write_submission(course, "s2")
-    out = tmp_path / "grades.json"
+    out = course.parent / "grades.json"
     proc = conftest.run_cli("grade", "submitted", "--hidden", "--json", out, "--jobs", "2",
                             "--timeout", "0.5", "--isolation", isolation, cwd=course, limit=60)
+    return proc, out
+
+
+@everywhere
+def test_a_test_that_times_out_again_alone_keeps_its_zero(each_isolation, isolation):
+    """Through the CLI (two workers): the looping double's tests time out in the batch and
+    again when run alone after it; the JSON has both attempts; the rest is graded once.
+    (Both isolations' CLIs run side by side, once: `each_isolation`.)"""
+    proc, out = each_isolation(_looping_double_graded_by_the_cli, isolation)
     assert proc.returncode == 0, proc.stderr
     subs = {s["student"]: s for s in json.loads(out.read_text())["submissions"]}
     assert subs["s1"]["score"] == 2 and subs["s2"]["score"] == 5
