@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from backprop_lab.grading import (Settings, SubmissionResult, grade_notebook, la
                                 rerun_tests)
 from backprop_lab import notebooks
 from backprop_lab.isolation.student_process import Limits
-from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
+from conftest import ISOLATIONS, ROOT, concurrently, requires_sandbox, wall_bound
 from hostile import function
 
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -78,8 +79,10 @@ def _grade_measured(path, settings, queue):
 
 
 def grade_path(path, course, *, isolation="process", timeout=2.0, memory_mb=1024, hidden=True,
-               marks=(), bound=None, grader_memory_mb=None) -> Graded:
-    """Grade one notebook and check what must hold whatever the submission does."""
+               marks=(), bound=None, grader_memory_mb=None, own_children=True) -> Graded:
+    """Grade one notebook and check what must hold whatever the submission does. Without
+    `own_children`, the caller checks for processes left behind (`each_isolation` does, once
+    the gradings running beside this one have ended too)."""
     before = hostile.snapshot(course)
     children = hostile.children_of(os.getpid())
     settings = Settings(course=course, hidden=hidden, isolation=isolation,
@@ -100,7 +103,8 @@ def grade_path(path, course, *, isolation="process", timeout=2.0, memory_mb=1024
     assert seconds < wall_bound(bound or 10 * timeout), f"grading took {seconds:.1f} s"
     assert hostile.differences(before, hostile.snapshot(course)) == []
     assert all(not pids for pids in left.values()), f"processes outlived the grading: {left}"
-    assert hostile.children_of(os.getpid()) <= children
+    if own_children:
+        assert hostile.children_of(os.getpid()) <= children
     hostile.check_reports(result, course.parent / "reports")
     if grader_memory_mb is not None:
         assert grown_kb < grader_memory_mb * 1024, \
@@ -139,6 +143,37 @@ def grade_side_by_side(course, cases: dict[str, dict], *, isolation, timeout=2.0
     for case, one in graded.items():
         hostile.check_reports(one.result, course.parent / "reports" / paths[case].parts[-3])
     return graded
+
+
+@pytest.fixture(scope="module")
+def each_isolation(tmp_path_factory):
+    """`each_isolation(grading)`: `grading(course, isolation)` for every isolation at once,
+    each on a toy course of its own (threads: their time limits and sleeping cells run out
+    side by side), once for the module; what it returned for the `isolation` of the asking
+    test, which judges it, or what it raised. Once all have ended, no process is left."""
+    made: dict = {}
+
+    def get(grading, isolation):
+        if grading not in made:
+            children = hostile.children_of(os.getpid())
+
+            def run(each):
+                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
+                try:
+                    return grading(course, each)
+                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
+                    return exc
+            outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
+                                                           for each in ISOLATIONS])))
+            left = hostile.children_of(os.getpid()) - children
+            made[grading] = {each: AssertionError(f"processes left behind: {left}")
+                             if left and not isinstance(outcome, BaseException) else outcome
+                             for each, outcome in outcomes.items()}
+        outcome = made[grading][isolation]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    return get
 
 
 @pytest.fixture(scope="module")
@@ -316,12 +351,17 @@ def test_background_processes_end_with_the_grading(course, isolation, where):
     full_marks(grade(course, solutions, isolation=isolation, marks=[mark]))
 
 
-@everywhere
-def test_a_background_process_of_a_hanging_function_ends_with_it(course, isolation):
+def _hanging_function_with_a_background_process(course, isolation):
     mark = hostile.marker()
     body = hostile.sleeper(mark) + "while True:\n    pass"
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   hidden=False, marks=[mark])
+    return grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
+                 hidden=False, marks=[mark], own_children=False)
+
+
+@everywhere
+def test_a_background_process_of_a_hanging_function_ends_with_it(each_isolation, isolation):
+    # graded for every isolation side by side, once (each_isolation); judged here
+    graded = each_isolation(_hanging_function_with_a_background_process, isolation)
     only_hit(graded, ("test_double",), ("time limit",), "timeout")
 
 
@@ -341,24 +381,36 @@ def test_processes_that_leave_the_session_end_with_the_grading(course, isolation
     full_marks(graded)
 
 
-@everywhere
-def test_a_student_process_that_closes_its_pipes_and_stays_is_given_up(course, isolation):
+def _pipes_closed_and_staying(course, isolation):
     body = "import os, time\nos.closerange(3, 4096)\ntime.sleep(12)"
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   hidden=False)
-    only_hit(graded, ("test_double",))
+    return grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
+                 hidden=False, own_children=False)
 
 
 @everywhere
-def test_a_student_process_that_stops_reading_cannot_block_the_grader(course, isolation):
-    """The double cell hijacks the child's loop: after its reply it reads no more requests,
-    and the next cell is larger than a pipe holds. Only this student's own points are at
-    stake; what must hold is that grading ends."""
+def test_a_student_process_that_closes_its_pipes_and_stays_is_given_up(each_isolation,
+                                                                       isolation):
+    # graded for every isolation side by side, once (each_isolation); judged here
+    only_hit(each_isolation(_pipes_closed_and_staying, isolation), ("test_double",))
+
+
+def _stopped_reading(course, isolation):
     stall = ("import os, time\nimport backprop_lab.isolation.wire as _wire\n_send = _wire.send\n"
              "def _stall(fd, message):\n    _send(fd, message)\n    time.sleep(12)\n"
              "    os._exit(0)\n_wire.send = _stall\n\n" + toy_course.SOLUTIONS["double"])
     padded = "#" + "x" * 200_000 + "\n" + PAIR_SOURCE
-    grade(course, {"double": stall, "pair": padded}, isolation=isolation, timeout=1.0)
+    return grade(course, {"double": stall, "pair": padded}, isolation=isolation, timeout=1.0,
+                 own_children=False)
+
+
+@everywhere
+def test_a_student_process_that_stops_reading_cannot_block_the_grader(each_isolation,
+                                                                      isolation):
+    """The double cell hijacks the child's loop: after its reply it reads no more requests,
+    and the next cell is larger than a pipe holds. Only this student's own points are at
+    stake; what must hold is that grading ends (grade_path's checks; graded for every
+    isolation side by side, once: each_isolation)."""
+    assert isinstance(each_isolation(_stopped_reading, isolation), Graded)
 
 
 FORGED = {

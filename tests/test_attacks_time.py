@@ -34,7 +34,8 @@ from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.isolation.student_process import Limits, default_budget
 from conftest import concurrently, wall_bound
 from hostile import function
-from test_attacks import ISOLATIONS, PAIR_SOURCE, Graded, add_cell, install, only_hit
+from test_attacks import (ISOLATIONS, PAIR_SOURCE, Graded, add_cell,  # noqa: F401
+                          each_isolation, install, only_hit)  # (a fixture)
 
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
 LOOP = "while True:\n    pass"
@@ -83,37 +84,6 @@ def graded_together(course, gradings, own_children=True):
     for result, _ in graded:
         hostile.check_reports(result, course.parent / "reports")
     return graded
-
-
-@pytest.fixture(scope="module")
-def each_isolation(tmp_path_factory):
-    """`each_isolation(grading)`: `grading(course, isolation)` for every isolation at once,
-    each on a toy course of its own (threads: their time limits and sleeping cells run out
-    side by side), once for the module; what it returned for the `isolation` of the asking
-    test, which judges it, or what it raised. Once all have ended, no process is left."""
-    made: dict = {}
-
-    def get(grading, isolation):
-        if grading not in made:
-            children = hostile.children_of(os.getpid())
-
-            def run(each):
-                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
-                try:
-                    return grading(course, each)
-                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
-                    return exc
-            outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
-                                                           for each in ISOLATIONS])))
-            left = hostile.children_of(os.getpid()) - children
-            made[grading] = {each: AssertionError(f"processes left behind: {left}")
-                             if left and not isinstance(outcome, BaseException) else outcome
-                             for each, outcome in outcomes.items()}
-        outcome = made[grading][isolation]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-    return get
 
 
 def printed_count(result, line: str) -> int:
