@@ -5,6 +5,7 @@ Each holds in every isolation mode there is (see test_attacks.py for the harness
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -21,7 +22,7 @@ import toy_course
 from backprop_lab.isolation import child, launcher, wire, zygote
 from backprop_lab.reports import report
 from backprop_lab.grading import REPORT_TEXT_LIMIT
-from conftest import run_cli
+from conftest import ISOLATIONS, concurrently, run_cli
 from hostile import function
 from test_attacks import DOUBLE
 from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
@@ -164,15 +165,8 @@ def _private_kb(pid: int) -> int:
     return total
 
 
-@everywhere
-@pytest.mark.parametrize("cgroups", ["where possible", "never"])
-def test_memory_is_limited_per_submission_not_per_process(course, isolation, cgroups,
-                                                          monkeypatch):
-    """Forks that each stay under the per-process limit hold no more than the submission's
-    limit in all, whether the grader can make a memory cgroup or not (then the processes are
-    fewer and share the limit out)."""
-    if cgroups == "never":
-        monkeypatch.setattr(launcher, "memory_group", lambda: None)
+def _peak_of_memory_hogs(course, isolation) -> int:
+    """The most memory (kB) the hogs of one submission held at once while it was graded."""
     mark = hostile.marker()
     peak, stop = [0], threading.Event()
 
@@ -185,10 +179,55 @@ def test_memory_is_limited_per_submission_not_per_process(course, isolation, cgr
     watcher.start()
     try:
         grade(course, {"double": function(memory_hogs(mark))}, isolation=isolation,
-              timeout=8.0, memory_mb=LIMIT_MB, hidden=False, marks=(mark,), bound=60)
+              timeout=8.0, memory_mb=LIMIT_MB, hidden=False, marks=(mark,), bound=60,
+              own_children=False)
     finally:
         stop.set()
         watcher.join()
+    return peak[0]
+
+
+@pytest.fixture(scope="module")
+def memory_peaks(tmp_path_factory):
+    """`memory_peaks(cgroups, isolation)`: the hogs' peak in each isolation, both graded side
+    by side (each on a course of its own, each hog marked as its own; their 4 s of holding
+    memory overlap), once for the module per `cgroups` ("never": the grader cannot make a
+    memory group, for both); or what the grading raised. No process is left once both end."""
+    made: dict = {}
+
+    def get(cgroups: str, isolation: str) -> int:
+        if cgroups not in made:
+            children = hostile.children_of(os.getpid())
+
+            def run(each):
+                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
+                try:
+                    return _peak_of_memory_hogs(course, each)
+                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
+                    return exc
+            with pytest.MonkeyPatch.context() as patch:
+                if cgroups == "never":
+                    patch.setattr(launcher, "memory_group", lambda: None)
+                outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
+                                                               for each in ISOLATIONS])))
+            left = hostile.children_of(os.getpid()) - children
+            made[cgroups] = {each: AssertionError(f"processes left behind: {left}")
+                             if left and not isinstance(outcome, BaseException) else outcome
+                             for each, outcome in outcomes.items()}
+        outcome = made[cgroups][isolation]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    return get
+
+
+@everywhere
+@pytest.mark.parametrize("cgroups", ["where possible", "never"])
+def test_memory_is_limited_per_submission_not_per_process(memory_peaks, isolation, cgroups):
+    """Forks that each stay under the per-process limit hold no more than the submission's
+    limit in all, whether the grader can make a memory cgroup or not (then the processes are
+    fewer and share the limit out). (Both isolations graded side by side: memory_peaks.)"""
+    peak = [memory_peaks(cgroups, isolation)]
     assert peak[0] > 0, "no hog ever ran"
     assert peak[0] <= (LIMIT_MB + SLACK_MB) * 1024, \
         f"the submission's processes held {peak[0] // 1024} MB"
