@@ -147,13 +147,14 @@ def grade_side_by_side(course, cases: dict[str, dict], *, isolation, timeout=2.0
 
 @pytest.fixture(scope="module")
 def each_isolation(tmp_path_factory):
-    """`each_isolation(grading)`: `grading(course, isolation)` for every isolation at once,
-    each on a toy course of its own (threads: their time limits and sleeping cells run out
-    side by side), once for the module; what it returned for the `isolation` of the asking
+    """`each_isolation(grading, isolation, patches=())`: `grading(course, isolation)` for
+    every isolation at once, each on a toy course of its own (threads: their time limits and
+    sleeping cells run out side by side), once for the module, with `patches` ((object, name,
+    value), for all of them) in place; what it returned for the `isolation` of the asking
     test, which judges it, or what it raised. Once all have ended, no process is left."""
     made: dict = {}
 
-    def get(grading, isolation):
+    def get(grading, isolation, patches=()):
         if grading not in made:
             children = hostile.children_of(os.getpid())
 
@@ -163,8 +164,11 @@ def each_isolation(tmp_path_factory):
                     return grading(course, each)
                 except BaseException as exc:   # noqa: BLE001 (raised in its own test)
                     return exc
-            outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
-                                                           for each in ISOLATIONS])))
+            with pytest.MonkeyPatch.context() as patch:
+                for patched in patches:
+                    patch.setattr(*patched)
+                outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
+                                                               for each in ISOLATIONS])))
             left = hostile.children_of(os.getpid()) - children
             made[grading] = {each: AssertionError(f"processes left behind: {left}")
                              if left and not isinstance(outcome, BaseException) else outcome

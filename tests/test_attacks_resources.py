@@ -5,7 +5,6 @@ Each holds in every isolation mode there is (see test_attacks.py for the harness
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -22,11 +21,11 @@ import toy_course
 from backprop_lab.isolation import child, launcher, wire, zygote
 from backprop_lab.reports import report
 from backprop_lab.grading import REPORT_TEXT_LIMIT
-from conftest import ISOLATIONS, concurrently, run_cli
+from conftest import run_cli
 from hostile import function
 from test_attacks import DOUBLE
-from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
-                          only_hit, repository_untouched)
+from test_attacks import (course, each_isolation, everywhere, forging,  # noqa: F401
+                          grade, only_hit, repository_untouched)  # (fixtures among them)
 
 # ================================================================ text at any size
 
@@ -187,47 +186,25 @@ def _peak_of_memory_hogs(course, isolation) -> int:
     return peak[0]
 
 
-@pytest.fixture(scope="module")
-def memory_peaks(tmp_path_factory):
-    """`memory_peaks(cgroups, isolation)`: the hogs' peak in each isolation, both graded side
-    by side (each on a course of its own, each hog marked as its own; their 4 s of holding
-    memory overlap), once for the module per `cgroups` ("never": the grader cannot make a
-    memory group, for both); or what the grading raised. No process is left once both end."""
-    made: dict = {}
+def _peak_without_memory_groups(course, isolation) -> int:
+    return _peak_of_memory_hogs(course, isolation)   # with launcher.memory_group patched
 
-    def get(cgroups: str, isolation: str) -> int:
-        if cgroups not in made:
-            children = hostile.children_of(os.getpid())
 
-            def run(each):
-                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
-                try:
-                    return _peak_of_memory_hogs(course, each)
-                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
-                    return exc
-            with pytest.MonkeyPatch.context() as patch:
-                if cgroups == "never":
-                    patch.setattr(launcher, "memory_group", lambda: None)
-                outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
-                                                               for each in ISOLATIONS])))
-            left = hostile.children_of(os.getpid()) - children
-            made[cgroups] = {each: AssertionError(f"processes left behind: {left}")
-                             if left and not isinstance(outcome, BaseException) else outcome
-                             for each, outcome in outcomes.items()}
-        outcome = made[cgroups][isolation]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-    return get
+# cgroups -> the grading and the patches it runs with (each_isolation)
+MEMORY_GRADINGS = {"where possible": (_peak_of_memory_hogs, ()),
+                   "never": (_peak_without_memory_groups,
+                             ((launcher, "memory_group", lambda: None),))}
 
 
 @everywhere
 @pytest.mark.parametrize("cgroups", ["where possible", "never"])
-def test_memory_is_limited_per_submission_not_per_process(memory_peaks, isolation, cgroups):
+def test_memory_is_limited_per_submission_not_per_process(each_isolation, isolation, cgroups):
     """Forks that each stay under the per-process limit hold no more than the submission's
     limit in all, whether the grader can make a memory cgroup or not (then the processes are
-    fewer and share the limit out). (Both isolations graded side by side: memory_peaks.)"""
-    peak = [memory_peaks(cgroups, isolation)]
+    fewer and share the limit out). (Both isolations graded side by side, a course and a mark
+    each, the 4 s the hogs hold their memory overlapping: each_isolation.)"""
+    grading, patches = MEMORY_GRADINGS[cgroups]
+    peak = [each_isolation(grading, isolation, patches)]
     assert peak[0] > 0, "no hog ever ran"
     assert peak[0] <= (LIMIT_MB + SLACK_MB) * 1024, \
         f"the submission's processes held {peak[0] // 1024} MB"
