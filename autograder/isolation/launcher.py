@@ -281,8 +281,9 @@ def _stat_fields(pid: int) -> list[str]:
 
 
 def _stopped(pid: int) -> bool:
-    """Whether `pid` is stopped by a signal (or by a tracer)."""
-    return _stat_fields(pid)[:1] in (["T"], ["t"])
+    """Whether `pid` is stopped by a signal (SIGSTOP and the like; not a tracer's stop, which
+    a debugger of the zygote makes for a moment at every system call)."""
+    return _stat_fields(pid)[:1] == ["T"]
 
 
 def _is_zygote(pid: int) -> bool:
