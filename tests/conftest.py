@@ -63,6 +63,16 @@ def wall_bound(seconds: float) -> float:
     return seconds * load_factor()
 
 
+def concurrently(*calls):
+    """Each of `calls` (functions of no arguments) in a thread of its own, all at once; their
+    results in the order given. For a test whose cases each wait (a time limit running out, a
+    sleeping cell), so that the waits overlap: the test still asserts each result on its own.
+    The first exception raised, if any, once every call has ended."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+    return [future.result() for future in futures]
+
+
 def notebook(folder: str, assignment: str, root: Path = ROOT) -> Path:
     """`<root>/<folder>/<id>/<id>.ipynb`, e.g. the source or the released notebook."""
     return Path(root) / folder / assignment / f"{assignment}.ipynb"

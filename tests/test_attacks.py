@@ -19,6 +19,8 @@ import socket
 import subprocess
 import sys
 import time
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,7 @@ from backprop_lab.grading import (Settings, SubmissionResult, grade_notebook, la
                                 rerun_tests)
 from backprop_lab import notebooks
 from backprop_lab.isolation.student_process import Limits
-from conftest import ISOLATIONS, ROOT, requires_sandbox, wall_bound
+from conftest import ISOLATIONS, ROOT, concurrently, requires_sandbox, wall_bound
 from hostile import function
 
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -77,8 +79,10 @@ def _grade_measured(path, settings, queue):
 
 
 def grade_path(path, course, *, isolation="process", timeout=2.0, memory_mb=1024, hidden=True,
-               marks=(), bound=None, grader_memory_mb=None) -> Graded:
-    """Grade one notebook and check what must hold whatever the submission does."""
+               marks=(), bound=None, grader_memory_mb=None, own_children=True) -> Graded:
+    """Grade one notebook and check what must hold whatever the submission does. Without
+    `own_children`, the caller checks for processes left behind (`each_isolation` does, once
+    the gradings running beside this one have ended too)."""
     before = hostile.snapshot(course)
     children = hostile.children_of(os.getpid())
     settings = Settings(course=course, hidden=hidden, isolation=isolation,
@@ -99,7 +103,8 @@ def grade_path(path, course, *, isolation="process", timeout=2.0, memory_mb=1024
     assert seconds < wall_bound(bound or 10 * timeout), f"grading took {seconds:.1f} s"
     assert hostile.differences(before, hostile.snapshot(course)) == []
     assert all(not pids for pids in left.values()), f"processes outlived the grading: {left}"
-    assert hostile.children_of(os.getpid()) <= children
+    if own_children:
+        assert hostile.children_of(os.getpid()) <= children
     hostile.check_reports(result, course.parent / "reports")
     if grader_memory_mb is not None:
         assert grown_kb < grader_memory_mb * 1024, \
@@ -110,6 +115,91 @@ def grade_path(path, course, *, isolation="process", timeout=2.0, memory_mb=1024
 def grade(course, solutions=None, *, nb=None, **options) -> Graded:
     return grade_path(toy_course.write_submission(course, "s1", solutions, nb=nb), course,
                       **options)
+
+
+def grade_side_by_side(course, cases: dict[str, dict], *, isolation, timeout=2.0,
+                       memory_mb=1024, hidden=True, threads=8) -> dict[str, Graded]:
+    """Each case's solutions written as the notebook of a student of its own in `course` and
+    graded as grade_path grades one, up to `threads` at a time (their time limits run out
+    side by side); case -> Graded, whose `seconds` the test bounds. Checked here for all:
+    the course unchanged and no process left once every grading has ended (what holds for
+    all holds for each), and reports that can be written from each result."""
+    paths = {case: toy_course.write_submission(course, f"s{i:02d}", solutions)
+             for i, (case, solutions) in enumerate(cases.items())}
+    settings = Settings(course=course, hidden=hidden, isolation=isolation,
+                        limits=Limits(timeout=timeout, memory_mb=memory_mb))
+    before = hostile.snapshot(course)
+    children = hostile.children_of(os.getpid())
+
+    def timed(path):
+        start = time.monotonic()
+        result = grade_notebook(path, settings)
+        return Graded(result, time.monotonic() - start)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        graded = dict(zip(paths, pool.map(timed, paths.values())))
+    assert hostile.differences(before, hostile.snapshot(course)) == []
+    assert hostile.children_of(os.getpid()) <= children
+    for case, one in graded.items():
+        hostile.check_reports(one.result, course.parent / "reports" / paths[case].parts[-3])
+    return graded
+
+
+@pytest.fixture(scope="module")
+def each_isolation(tmp_path_factory):
+    """`each_isolation(grading, isolation, patches=())`: `grading(course, isolation)` for
+    every isolation at once, each on a toy course of its own (threads: their time limits and
+    sleeping cells run out side by side), once for the module, with `patches` ((object, name,
+    value), for all of them) in place; what it returned for the `isolation` of the asking
+    test, which judges it, or what it raised. Once all have ended, no process is left."""
+    made: dict = {}
+
+    def get(grading, isolation, patches=()):
+        if grading not in made:
+            children = hostile.children_of(os.getpid())
+
+            def run(each):
+                course = toy_course.make_course(tmp_path_factory.mktemp(each) / "course")
+                try:
+                    return grading(course, each)
+                except BaseException as exc:   # noqa: BLE001 (raised in its own test)
+                    return exc
+            with pytest.MonkeyPatch.context() as patch:
+                for patched in patches:
+                    patch.setattr(*patched)
+                outcomes = dict(zip(ISOLATIONS, concurrently(*[functools.partial(run, each)
+                                                               for each in ISOLATIONS])))
+            left = hostile.children_of(os.getpid()) - children
+            made[grading] = {each: AssertionError(f"processes left behind: {left}")
+                             if left and not isinstance(outcome, BaseException) else outcome
+                             for each, outcome in outcomes.items()}
+        outcome = made[grading][isolation]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    return get
+
+
+@pytest.fixture(scope="module")
+def side_by_side(tmp_path_factory):
+    """`side_by_side(table, isolation, **options)`: the cases of `table` graded together
+    (grade_side_by_side), once for the module per table and isolation; each test then
+    asserts its own case. A failure of the shared checks fails every test of the table."""
+    made: dict = {}
+
+    def get(table: str, isolation: str, **options) -> dict[str, Graded]:
+        key = (table, isolation)
+        if key not in made:
+            course = toy_course.make_course(tmp_path_factory.mktemp("class") / "course")
+            try:
+                made[key] = grade_side_by_side(course, SIDE_BY_SIDE[table](), isolation=isolation,
+                                               **options)
+            except BaseException as exc:   # noqa: BLE001 (re-raised for each of its tests)
+                made[key] = exc
+        if isinstance(made[key], BaseException):
+            raise made[key]
+        return made[key]
+    return get
 
 
 def only_hit(graded: Graded, hit=DOUBLE, words=(), status=None) -> None:
@@ -188,10 +278,12 @@ RUNAWAY = {
 
 @everywhere
 @pytest.mark.parametrize("case", RUNAWAY)
-def test_runaway_code_costs_only_its_own_tests(course, isolation, case):
+def test_runaway_code_costs_only_its_own_tests(side_by_side, isolation, case):
     body, words, status = RUNAWAY[case]
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   memory_mb=512, hidden=False, bound=8)
+    # every case's notebook graded side by side, once per isolation (their time limits
+    # overlap); each judged here on its own
+    graded = side_by_side("runaway", isolation, timeout=1.0, memory_mb=512, hidden=False)[case]
+    assert graded.seconds < wall_bound(8), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, ("test_double",), words, status)
     # the message is the student's to read: their code, not "the student's" (feedback)
     assert "student" not in graded.tests["test_double"].output.lower(), \
@@ -263,12 +355,17 @@ def test_background_processes_end_with_the_grading(course, isolation, where):
     full_marks(grade(course, solutions, isolation=isolation, marks=[mark]))
 
 
-@everywhere
-def test_a_background_process_of_a_hanging_function_ends_with_it(course, isolation):
+def _hanging_function_with_a_background_process(course, isolation):
     mark = hostile.marker()
     body = hostile.sleeper(mark) + "while True:\n    pass"
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   hidden=False, marks=[mark])
+    return grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
+                 hidden=False, marks=[mark], own_children=False)
+
+
+@everywhere
+def test_a_background_process_of_a_hanging_function_ends_with_it(each_isolation, isolation):
+    # graded for every isolation side by side, once (each_isolation); judged here
+    graded = each_isolation(_hanging_function_with_a_background_process, isolation)
     only_hit(graded, ("test_double",), ("time limit",), "timeout")
 
 
@@ -288,24 +385,36 @@ def test_processes_that_leave_the_session_end_with_the_grading(course, isolation
     full_marks(graded)
 
 
-@everywhere
-def test_a_student_process_that_closes_its_pipes_and_stays_is_given_up(course, isolation):
+def _pipes_closed_and_staying(course, isolation):
     body = "import os, time\nos.closerange(3, 4096)\ntime.sleep(12)"
-    graded = grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
-                   hidden=False)
-    only_hit(graded, ("test_double",))
+    return grade(course, {"double": function(body)}, isolation=isolation, timeout=1.0,
+                 hidden=False, own_children=False)
 
 
 @everywhere
-def test_a_student_process_that_stops_reading_cannot_block_the_grader(course, isolation):
-    """The double cell hijacks the child's loop: after its reply it reads no more requests,
-    and the next cell is larger than a pipe holds. Only this student's own points are at
-    stake; what must hold is that grading ends."""
+def test_a_student_process_that_closes_its_pipes_and_stays_is_given_up(each_isolation,
+                                                                       isolation):
+    # graded for every isolation side by side, once (each_isolation); judged here
+    only_hit(each_isolation(_pipes_closed_and_staying, isolation), ("test_double",))
+
+
+def _stopped_reading(course, isolation):
     stall = ("import os, time\nimport backprop_lab.isolation.wire as _wire\n_send = _wire.send\n"
              "def _stall(fd, message):\n    _send(fd, message)\n    time.sleep(12)\n"
              "    os._exit(0)\n_wire.send = _stall\n\n" + toy_course.SOLUTIONS["double"])
     padded = "#" + "x" * 200_000 + "\n" + PAIR_SOURCE
-    grade(course, {"double": stall, "pair": padded}, isolation=isolation, timeout=1.0)
+    return grade(course, {"double": stall, "pair": padded}, isolation=isolation, timeout=1.0,
+                 own_children=False)
+
+
+@everywhere
+def test_a_student_process_that_stops_reading_cannot_block_the_grader(each_isolation,
+                                                                      isolation):
+    """The double cell hijacks the child's loop: after its reply it reads no more requests,
+    and the next cell is larger than a pipe holds. Only this student's own points are at
+    stake; what must hold is that grading ends (grade_path's checks; graded for every
+    isolation side by side, once: each_isolation)."""
+    assert isinstance(each_isolation(_stopped_reading, isolation), Graded)
 
 
 FORGED = {
@@ -336,9 +445,9 @@ def forging(reply: str) -> str:
 
 @everywhere
 @pytest.mark.parametrize("case", FORGED)
-def test_forged_replies_on_the_pipe_are_refused(course, isolation, case):
-    graded = grade(course, {"double": function(forging(FORGED[case]))}, isolation=isolation,
-                   timeout=1.0)
+def test_forged_replies_on_the_pipe_are_refused(side_by_side, isolation, case):
+    graded = side_by_side("forged", isolation, timeout=1.0)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 1.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, DOUBLE, ("invalid reply",))
 
 
@@ -378,9 +487,11 @@ PATCHES = {
 
 @everywhere
 @pytest.mark.parametrize("case", PATCHES)
-def test_patching_the_checks_in_the_student_process_changes_nothing(course, isolation, case):
+def test_patching_the_checks_in_the_student_process_changes_nothing(side_by_side, isolation,
+                                                                   case):
     name, patch, wrong, hit, words = PATCHES[case]
-    graded = grade(course, {name: "import numpy as np\n" + patch + wrong}, isolation=isolation)
+    graded = side_by_side("patches", isolation)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 2.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, hit, words)
 
 
@@ -407,10 +518,11 @@ LIARS = {
 
 @everywhere
 @pytest.mark.parametrize("case", LIARS)
-def test_lying_results_fail_with_a_message(course, isolation, case):
+def test_lying_results_fail_with_a_message(side_by_side, isolation, case):
     classes, returns, words = LIARS[case]
-    source = "import numpy as np\n" + classes + function("pass", returns=returns)
-    only_hit(grade(course, {"double": source}, isolation=isolation), DOUBLE, words)
+    graded = side_by_side("liars", isolation)[case]   # each judged on its own
+    assert graded.seconds < wall_bound(10 * 2.0), f"grading took {graded.seconds:.1f} s"
+    only_hit(graded, DOUBLE, words)
 
 
 FAKE_SUMMARY = ("import os, sys\nprint('PASS 17/17\\ntotal 17/17')\n"
@@ -857,11 +969,29 @@ LOAD_FAILURES = {
 
 @everywhere
 @pytest.mark.parametrize("case", LOAD_FAILURES)
-def test_a_cell_that_fails_while_loading_is_left_out(course, isolation, case):
+def test_a_cell_that_fails_while_loading_is_left_out(side_by_side, isolation, case):
     prefix, words = LOAD_FAILURES[case]
-    graded = grade(course, {"pair": prefix + PAIR_SOURCE}, isolation=isolation, timeout=1.0)
+    # every case's notebook graded side by side, once per isolation; each judged on its own
+    graded = side_by_side("load failures", isolation, timeout=1.0)[case]
+    assert graded.seconds < wall_bound(10 * 1.0), f"grading took {graded.seconds:.1f} s"
     only_hit(graded, ("test_pair",), ("its cell failed to run",))
     assert words in graded.tests["test_pair"].output
+
+
+# The tables graded side by side (the `side_by_side` fixture): case -> the solutions.
+SIDE_BY_SIDE = {
+    "runaway": lambda: {case: {"double": function(body)}
+                        for case, (body, _, _) in RUNAWAY.items()},
+    "load failures": lambda: {case: {"pair": prefix + PAIR_SOURCE}
+                              for case, (prefix, _) in LOAD_FAILURES.items()},
+    "forged": lambda: {case: {"double": function(forging(reply))}
+                       for case, reply in FORGED.items()},
+    "patches": lambda: {case: {name: "import numpy as np\n" + patch + wrong}
+                        for case, (name, patch, wrong, _, _) in PATCHES.items()},
+    "liars": lambda: {case: {"double": "import numpy as np\n" + classes
+                             + function("pass", returns=returns)}
+                      for case, (classes, returns, _) in LIARS.items()},
+}
 
 
 def test_stripped_metadata_falls_back_to_the_function_name(course):

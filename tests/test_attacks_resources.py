@@ -24,8 +24,8 @@ from backprop_lab.grading import REPORT_TEXT_LIMIT
 from conftest import run_cli
 from hostile import function
 from test_attacks import DOUBLE
-from test_attacks import (course, everywhere, forging, grade,  # noqa: F401 (fixtures)
-                          only_hit, repository_untouched)
+from test_attacks import (course, each_isolation, everywhere, forging,  # noqa: F401
+                          grade, only_hit, repository_untouched)  # (fixtures among them)
 
 # ================================================================ text at any size
 
@@ -164,15 +164,8 @@ def _private_kb(pid: int) -> int:
     return total
 
 
-@everywhere
-@pytest.mark.parametrize("cgroups", ["where possible", "never"])
-def test_memory_is_limited_per_submission_not_per_process(course, isolation, cgroups,
-                                                          monkeypatch):
-    """Forks that each stay under the per-process limit hold no more than the submission's
-    limit in all, whether the grader can make a memory cgroup or not (then the processes are
-    fewer and share the limit out)."""
-    if cgroups == "never":
-        monkeypatch.setattr(launcher, "memory_group", lambda: None)
+def _peak_of_memory_hogs(course, isolation) -> int:
+    """The most memory (kB) the hogs of one submission held at once while it was graded."""
     mark = hostile.marker()
     peak, stop = [0], threading.Event()
 
@@ -185,10 +178,33 @@ def test_memory_is_limited_per_submission_not_per_process(course, isolation, cgr
     watcher.start()
     try:
         grade(course, {"double": function(memory_hogs(mark))}, isolation=isolation,
-              timeout=8.0, memory_mb=LIMIT_MB, hidden=False, marks=(mark,), bound=60)
+              timeout=8.0, memory_mb=LIMIT_MB, hidden=False, marks=(mark,), bound=60,
+              own_children=False)
     finally:
         stop.set()
         watcher.join()
+    return peak[0]
+
+
+def _peak_without_memory_groups(course, isolation) -> int:
+    return _peak_of_memory_hogs(course, isolation)   # with launcher.memory_group patched
+
+
+# cgroups -> the grading and the patches it runs with (each_isolation)
+MEMORY_GRADINGS = {"where possible": (_peak_of_memory_hogs, ()),
+                   "never": (_peak_without_memory_groups,
+                             ((launcher, "memory_group", lambda: None),))}
+
+
+@everywhere
+@pytest.mark.parametrize("cgroups", ["where possible", "never"])
+def test_memory_is_limited_per_submission_not_per_process(each_isolation, isolation, cgroups):
+    """Forks that each stay under the per-process limit hold no more than the submission's
+    limit in all, whether the grader can make a memory cgroup or not (then the processes are
+    fewer and share the limit out). (Both isolations graded side by side, a course and a mark
+    each, the 4 s the hogs hold their memory overlapping: each_isolation.)"""
+    grading, patches = MEMORY_GRADINGS[cgroups]
+    peak = [each_isolation(grading, isolation, patches)]
     assert peak[0] > 0, "no hog ever ran"
     assert peak[0] <= (LIMIT_MB + SLACK_MB) * 1024, \
         f"the submission's processes held {peak[0] // 1024} MB"

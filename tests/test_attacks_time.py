@@ -14,6 +14,7 @@ margins, so that a loaded machine does not change them.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import signal
@@ -31,9 +32,10 @@ from backprop_lab.reports import report
 from backprop_lab.batch import grade_all
 from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.isolation.student_process import Limits, default_budget
-from conftest import wall_bound
+from conftest import concurrently, wall_bound
 from hostile import function
-from test_attacks import ISOLATIONS, PAIR_SOURCE, Graded, add_cell, install, only_hit
+from test_attacks import (ISOLATIONS, PAIR_SOURCE, Graded, add_cell,  # noqa: F401
+                          each_isolation, install, only_hit)  # (a fixture)
 
 everywhere = pytest.mark.parametrize("isolation", ISOLATIONS)
 LOOP = "while True:\n    pass"
@@ -53,18 +55,35 @@ def graded_alone(path, settings, bound, rerun=True):
     """Grade one notebook; it must end within `bound` s, change nothing in the course, leave
     no process behind and give reports that can be written. Without `rerun`, the tests that
     ran out of time are not run again (so that what they printed can be counted)."""
-    course = settings.course
+    return graded_together(settings.course, [(path, settings, bound, rerun)])[0]
+
+
+def graded_together(course, gradings, own_children=True):
+    """Each of `gradings` (path, settings, bound, rerun), graded at the same time in threads of
+    this process (their time limits and sleeping cells wait side by side), each checked as
+    `graded_alone` checks one: within its own `bound` s, and, once all have ended, nothing
+    changed in the course, no process left behind, reports that can be written. Without
+    `own_children`, the caller checks for processes left behind (`each_isolation` does, once
+    the other gradings running beside these have ended too)."""
     before = hostile.snapshot(course)
     children = hostile.children_of(os.getpid())
-    start = time.monotonic()
-    result = grade_notebook(path, settings, rerun=rerun)
-    seconds = time.monotonic() - start
-    bound = wall_bound(bound)
-    assert seconds < bound, f"grading took {seconds:.1f} s, more than {bound:.1f} s"
+
+    def timed(path, settings, rerun):
+        start = time.monotonic()
+        result = grade_notebook(path, settings, rerun=rerun)
+        return result, time.monotonic() - start
+
+    graded = concurrently(*[functools.partial(timed, path, settings, rerun)
+                            for path, settings, _, rerun in gradings])
+    for (_, _, bound, _), (_, seconds) in zip(gradings, graded):
+        bound = wall_bound(bound)
+        assert seconds < bound, f"grading took {seconds:.1f} s, more than {bound:.1f} s"
     assert hostile.differences(before, hostile.snapshot(course)) == []
-    assert hostile.children_of(os.getpid()) <= children
-    hostile.check_reports(result, course.parent / "reports")
-    return result, seconds
+    if own_children:
+        assert hostile.children_of(os.getpid()) <= children
+    for result, _ in graded:
+        hostile.check_reports(result, course.parent / "reports")
+    return graded
 
 
 def printed_count(result, line: str) -> int:
@@ -78,11 +97,14 @@ def loud(line: str) -> str:
 
 # ================================================================ the budget
 
-@everywhere
-def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(course, isolation):
-    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops: without a
-    budget each of the four timeouts reloads all eight cells (5 loads, 16 s of cells)."""
-    timeout, cells, nap = 0.5, 8, 0.4
+SLOW_CELLS = dict(timeout=0.5, cells=8, nap=0.4)
+
+
+def _slow_cells_graded(course, isolation):
+    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops, graded without
+    the re-run (within the budget plus starting processes) and with it (twice that at most),
+    side by side, each on its own bound."""
+    timeout, cells, nap = SLOW_CELLS["timeout"], SLOW_CELLS["cells"], SLOW_CELLS["nap"]
     slow = loud("slow cell ran") + f"import time\ntime.sleep({nap})\n"
     nb = toy_course.build({"double": function(LOOP), "pair": function(LOOP, "pair"),
                            "scale_dict": function(LOOP, "scale_dict", "d, k")})
@@ -91,25 +113,39 @@ def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(cours
     path = toy_course.write_submission(course, "s1", nb=nb)
     budget = default_budget(4, timeout)
     settings = settings_for(course, isolation, timeout)
-    # the budget, plus starting processes
-    result, seconds = graded_alone(path, settings, bound=budget + 3, rerun=False)
+    return graded_together(course, [(path, settings, budget + 3, False),
+                                    (path, settings, 2 * (budget + 3), True)],
+                           own_children=False)
+
+
+@everywhere
+def test_cells_just_under_the_limit_cannot_hold_the_grader_past_its_budget(each_isolation,
+                                                                          isolation):
+    """Eight cells of 0.4 s at a 0.5 s limit, and every graded function loops: without a
+    budget each of the four timeouts reloads all eight cells (5 loads, 16 s of cells).
+    (Graded for every isolation side by side, once: `each_isolation`.)"""
+    nap = SLOW_CELLS["nap"]
+    budget = default_budget(4, SLOW_CELLS["timeout"])
+    (result, _), (rerun, _) = each_isolation(_slow_cells_graded, isolation)
     assert result.budget == budget
     runs = printed_count(result, "slow cell ran")
     assert 0 < runs <= budget / nap + 1, f"the slow cells ran {runs} times"
     assert any(f"grading time budget of {budget:g} s spent" in t.output for t in result.tests)
     assert result.score == 0 and all(t.status == "timeout" for t in result.tests)
-    # with the re-run: twice that at most
-    result, seconds = graded_alone(path, settings, bound=2 * (budget + 3))
-    assert result.score == 0 and all(len(t.timings) == 2 for t in result.tests)
+    assert rerun.score == 0 and all(len(t.timings) == 2 for t in rerun.tests)
 
 
-@everywhere
-def test_the_budget_is_configurable_and_stops_the_remaining_tests(course, isolation):
+def _budget_of_two_seconds_graded(course, isolation):
     solutions = {"double": function(LOOP), "pair": function(LOOP, "pair",
                                                             returns="(x.copy(), x.copy())")}
     path = toy_course.write_submission(course, "s1", solutions)
     settings = settings_for(course, isolation, timeout=1.0, budget=2.0)
-    result, _ = graded_alone(path, settings, bound=6, rerun=False)
+    return graded_together(course, [(path, settings, 6, False)], own_children=False)[0]
+
+
+@everywhere
+def test_the_budget_is_configurable_and_stops_the_remaining_tests(each_isolation, isolation):
+    result, _ = each_isolation(_budget_of_two_seconds_graded, isolation)
     tests = {t.name: t for t in result.tests}
     # the public tests run first: double's loop runs out of its own limit; pair's limit (its
     # 1 s after double's, plus the cells loaded twice and a restart) ends past the 2 s budget,
@@ -149,24 +185,30 @@ def test_loading_time_is_never_charged_to_a_test(course, isolation):
     assert printed_count(result, "hanging cell ran") == 1
 
 
-@everywhere
-def test_a_cell_that_timed_out_while_loading_is_not_run_at_each_reload(course, isolation):
-    """double loops, so each of its tests ends the process and the next reloads the cells;
-    the cell that hung is not among them."""
+def _hanging_cell_graded(course, isolation):
+    """Graded twice side by side: without the re-run, and with it."""
     hang = loud("hanging cell ran") + "import time\ntime.sleep(60)\n"
     path = toy_course.write_submission(course, "s1", {"double": function(LOOP),
                                                       "pair": hang + PAIR_SOURCE})
-    result, _ = graded_alone(path, settings_for(course, isolation, timeout=0.5), bound=12,
-                             rerun=False)
+    settings = settings_for(course, isolation, timeout=0.5)
+    return graded_together(course, [(path, settings, 12, False), (path, settings, 12, True)],
+                           own_children=False)
+
+
+@everywhere
+def test_a_cell_that_timed_out_while_loading_is_not_run_at_each_reload(each_isolation,
+                                                                       isolation):
+    """double loops, so each of its tests ends the process and the next reloads the cells;
+    the cell that hung is not among them."""
+    (result, _), (rerun, _) = each_isolation(_hanging_cell_graded, isolation)
     statuses = {t.name: t.status for t in result.tests}
     assert statuses == {"test_double": "timeout", "test_double_hidden": "timeout",
                         "test_pair": "failed", "test_scale_dict": "passed"}
     assert printed_count(result, "hanging cell ran") == 1
     # the re-run (a fresh process) tries it once more, and only the tests it may have cost
-    result, _ = graded_alone(path, settings_for(course, isolation, timeout=0.5), bound=12)
-    assert {t.name: len(t.timings) for t in result.tests} == {
+    assert {t.name: len(t.timings) for t in rerun.tests} == {
         "test_double": 2, "test_double_hidden": 2, "test_pair": 2, "test_scale_dict": 1}
-    assert printed_count(result, "hanging cell ran") == 1   # the re-run's own output
+    assert printed_count(rerun, "hanging cell ran") == 1   # the re-run's own output
 
 
 # ================================================================ re-runs
@@ -214,15 +256,21 @@ def test_a_test_that_timed_out_is_run_again_alone_and_both_times_are_reported(
     assert [t["run"] for t in written["timings"]] == ["batch", "rerun"]
 
 
-@everywhere
-def test_a_test_that_times_out_again_alone_keeps_its_zero(course, isolation, tmp_path):
-    """Through the CLI (two workers): the looping double's tests time out in the batch and
-    again when run alone after it; the JSON has both attempts; the rest is graded once."""
+def _looping_double_graded_by_the_cli(course, isolation):
     toy_course.write_submission(course, "s1", {"double": function(LOOP)})
     toy_course.write_submission(course, "s2")
-    out = tmp_path / "grades.json"
+    out = course.parent / "grades.json"
     proc = conftest.run_cli("grade", "submitted", "--hidden", "--json", out, "--jobs", "2",
                             "--timeout", "0.5", "--isolation", isolation, cwd=course, limit=60)
+    return proc, out
+
+
+@everywhere
+def test_a_test_that_times_out_again_alone_keeps_its_zero(each_isolation, isolation):
+    """Through the CLI (two workers): the looping double's tests time out in the batch and
+    again when run alone after it; the JSON has both attempts; the rest is graded once.
+    (Both isolations' CLIs run side by side, once: `each_isolation`.)"""
+    proc, out = each_isolation(_looping_double_graded_by_the_cli, isolation)
     assert proc.returncode == 0, proc.stderr
     subs = {s["student"]: s for s in json.loads(out.read_text())["submissions"]}
     assert subs["s1"]["score"] == 2 and subs["s2"]["score"] == 5

@@ -4,6 +4,7 @@ Helpers in cells of the student's own, the time limit's message, and (in the kit
 notebook that was run but not saved."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,7 @@ from nbformat.v4 import new_code_cell
 from backprop_lab.grading import Settings, grade_notebook
 from backprop_lab.notebooks import make_plan, read_notebook, trusted_path
 from backprop_lab.isolation.student_process import Limits
+from conftest import concurrently
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,17 +126,30 @@ def test_a_function_that_is_not_there_is_not_said_to_have_raised(tmp_path, sourc
 
 # ---------------------------------------------------------------- the time limit's message
 
-@pytest.mark.parametrize("body, line", [
-    ("    t = 0\n    while t >= 0:\n        t += 1\n    return dout", "while t >= 0:"),
-    ("    return _slow(dout)", "in _slow"),
-])
-def test_a_timeout_names_the_function_and_the_line_it_was_running(tmp_path, body, line):
-    nb = _solutions()
-    answer = _index(nb, "relu_backward")
-    nb.cells[answer].source = "def relu_backward(dout, cache):\n" + body + "\n"
-    nb.cells.insert(answer + 1, new_code_cell(
-        "def _slow(x):\n    total = 0\n    while True:\n        total += 1\n"))
-    _, tests = _grade(nb, tmp_path, timeout=1.0)
+LOOPING = {   # a relu_backward that never returns -> the line its message must name
+    "    t = 0\n    while t >= 0:\n        t += 1\n    return dout": "while t >= 0:",
+    "    return _slow(dout)": "in _slow",
+}
+
+
+@pytest.fixture(scope="module")
+def looping_graded(tmp_path_factory) -> dict:
+    """Each LOOPING body graded at a 1 s limit, all side by side (threads: their time limits
+    run out together), once for the module: body -> the graded tests."""
+    def graded(body):
+        nb = _solutions()
+        answer = _index(nb, "relu_backward")
+        nb.cells[answer].source = "def relu_backward(dout, cache):\n" + body + "\n"
+        nb.cells.insert(answer + 1, new_code_cell(
+            "def _slow(x):\n    total = 0\n    while True:\n        total += 1\n"))
+        return _grade(nb, tmp_path_factory.mktemp("looping"), timeout=1.0)[1]
+    return dict(zip(LOOPING, concurrently(*[functools.partial(graded, body)
+                                            for body in LOOPING])))
+
+
+@pytest.mark.parametrize("body, line", LOOPING.items())
+def test_a_timeout_names_the_function_and_the_line_it_was_running(looping_graded, body, line):
+    tests = looping_graded[body]   # graded side by side with the other case; judged here
     test = tests["test_relu_backward"]
     assert test.status == "timeout", test.output
     assert test.output.startswith("time limit exceeded (1 s): `relu_backward` had not returned")

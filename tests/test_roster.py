@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,21 @@ def test_a_roster_that_names_no_student_is_refused(tmp_path, text, message):
         read_roster(path)
 
 
-def make_gradebook(path: Path, students, assignments) -> Path:
+@pytest.fixture(scope="module")
+def empty_gradebook(tmp_path_factory) -> Path:
+    """One empty nbgrader gradebook for the module, copied by each test that needs one:
+    nbgrader takes seconds to make a new one (its schema, `alembic heads` in a process of its
+    own) and milliseconds to open a copy, which is the same database."""
     from nbgrader.api import Gradebook
+    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}"):
+        pass
+    return path
+
+
+def make_gradebook(path: Path, students, assignments, empty: Path) -> Path:
+    from nbgrader.api import Gradebook
+    shutil.copy(empty, path)
     with Gradebook(f"sqlite:///{path}") as gb:
         for student in students:
             gb.add_student(student)
@@ -57,8 +71,9 @@ def make_gradebook(path: Path, students, assignments) -> Path:
     return path
 
 
-def test_nbgraders_gradebook_gives_students_and_assignments(tmp_path):
-    db = make_gradebook(tmp_path / "gradebook.db", ["s1", "s2"], ["relu", "staged"])
+def test_nbgraders_gradebook_gives_students_and_assignments(tmp_path, empty_gradebook):
+    db = make_gradebook(tmp_path / "gradebook.db", ["s1", "s2"], ["relu", "staged"],
+                        empty_gradebook)
     roster = read_roster(db)
     assert sorted(roster.students) == ["s1", "s2"]
     assert roster.assignments == ["staged", "relu"]   # course order
@@ -144,19 +159,21 @@ def test_students_not_on_the_roster_are_warned_about_and_left_out_of_the_means(c
     assert "<td>2</td>" in overview and "<td>5/5</td>" in overview
 
 
-def test_the_courses_gradebook_is_the_default_roster(course):
-    make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged"])
+def test_the_courses_gradebook_is_the_default_roster(course, empty_gradebook):
+    make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged"], empty_gradebook)
     proc = run_cli("submitted", "--hidden", "--json", "out.json", cwd=course)
     assert "nbgrader's gradebook" in proc.stderr
     data = json.loads((course / "out.json").read_text())
     assert statuses(data)["dave"] == ("missing", 0)
 
 
-def test_an_assignment_the_gradebook_knows_and_nobody_submitted_is_not_missing(course):
+def test_an_assignment_the_gradebook_knows_and_nobody_submitted_is_not_missing(course,
+                                                                             empty_gradebook):
     """`course-setup` registers every assignment in gradebook.db before the first is
     released: an assignment not collected yet (no folder in submitted/) is not due, so it is
     nobody's missing work (else `lms` would put a column of zeros for it into Canvas)."""
-    make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged", "relu", "lstm"])
+    make_gradebook(course / "gradebook.db", ["alice", "dave"], ["staged", "relu", "lstm"],
+                   empty_gradebook)
     proc = run_cli("submitted", "--hidden", "--json", "out.json", cwd=course)
     data = json.loads((course / "out.json").read_text())
     assert {(s["student"], s["assignment"]) for s in data["submissions"]

@@ -2,14 +2,15 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from backprop_lab.isolation import sandbox, wire
+from backprop_lab.isolation import launcher as launcher_module, sandbox, wire
 from backprop_lab.isolation.launcher import Launcher, LauncherError, drops_to_nobody, isolation_mode
 
-from conftest import ROOT, requires_sandbox
+from conftest import ROOT, requires_sandbox, wall_bound
 
 
 def run_inside(code: str, hide=(ROOT,)) -> subprocess.CompletedProcess:
@@ -144,6 +145,50 @@ def test_a_child_cannot_read_or_write_the_zygotes_memory(isolation, tmp_path):
         os.close(req_w)
         os.close(rep_r)
     assert output.read_text().split() == ["PermissionError", "PermissionError"]
+
+
+def _state(pid: int) -> str:
+    """A process's state letter from /proc (T: stopped, Z: a zombie); "" when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+@requires_sandbox
+def test_a_zygote_stopped_by_its_child_is_given_up_at_once_and_replaced(tmp_path):
+    """In the sandbox the child's parent is the zygote, which its code can stop (SIGSTOP):
+    a stopped zygote answers nothing, so the grader gives it up as soon as it sees it
+    stopped, not after its reply timeout and a wait for it to exit; the next child comes
+    from a new zygote."""
+    with Launcher("sandbox") as launcher:
+        pid, req_w, rep_r = spawn(launcher, tmp_path / "out.txt")
+        wire.send(req_w, {"op": "exec", "label": "cell", "source":
+                          "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n"})
+        assert wire.receive(rep_r)["ok"]
+        deadline = time.monotonic() + wall_bound(5)   # the signal is delivered in a moment
+        while not (stopped := [p for p in launcher_module._tree(launcher._proc.pid)
+                               if _state(p) == "T"]):
+            assert time.monotonic() < deadline, "the child could not stop the zygote"
+            time.sleep(0.01)
+        start = time.monotonic()
+        assert launcher.end(pid, grace=1.0) is None
+        seconds = time.monotonic() - start
+        os.close(req_w)
+        os.close(rep_r)
+        assert seconds < launcher_module.REPLY_TIMEOUT, f"ending the child took {seconds:.1f} s"
+        # killed with the sandbox (the kernel ends a PID namespace with its first process)
+        deadline = time.monotonic() + wall_bound(5)
+        while any(_state(p) not in ("", "Z") for p in stopped):
+            assert time.monotonic() < deadline, "the stopped zygote outlived its sandbox"
+            time.sleep(0.01)
+        pid, req_w, rep_r = spawn(launcher, tmp_path / "again.txt")
+        wire.send(req_w, {"op": "exec", "label": "cell", "source": "print('again')\n"})
+        assert wire.receive(rep_r)["ok"]
+        launcher.end(pid)
+        os.close(req_w)
+        os.close(rep_r)
+    assert (tmp_path / "again.txt").read_text().strip() == "again"
 
 
 @requires_sandbox

@@ -25,6 +25,8 @@ from . import sandbox
 
 START_TIMEOUT = 60.0     # seconds for the zygote to import numpy and say it is ready
 REPLY_TIMEOUT = 3.0      # seconds for any other answer (it needs milliseconds)
+ZYGOTE_MODULE = "backprop_lab.isolation.zygote"
+STOPPED_POLL = 0.05      # seconds between looks, while waiting, at whether the zygote is stopped
 NOBODY = sandbox.SANDBOX_USER   # the user student code runs as when the grader is root
 CPU_PERIOD_US = 100_000  # a worker's student processes get this much CPU time per period
 CPU_QUOTA_US = 100_000   # in all (one core), where the grader may make cgroups
@@ -270,6 +272,30 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command's name (state first); [] if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _stopped(pid: int) -> bool:
+    """Whether `pid` is stopped by a signal (SIGSTOP and the like; not a tracer's stop, which
+    a debugger of the zygote makes for a moment at every system call)."""
+    return _stat_fields(pid)[:1] == ["T"]
+
+
+def _is_zygote(pid: int) -> bool:
+    """Whether `pid` runs the zygote's module itself (not bubblewrap, whose command line
+    holds the zygote's after its own options)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return argv[1:4] == [b"-P", b"-m", ZYGOTE_MODULE.encode()]
+
+
 class Launcher:
     def __init__(self, isolation: str = "auto", hide: tuple[Path, ...] = ()):
         self.mode = isolation_mode(isolation)
@@ -278,6 +304,7 @@ class Launcher:
         self._proc: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self._zygote: int | None = None   # its pid as seen here, once it said it is ready
         self.cpu_group = cpu_group()   # None where cgroups cannot be made
         self.memory_group = memory_group()   # where each child moves itself; or None
         self._memory_limit: int | None = None
@@ -288,7 +315,7 @@ class Launcher:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # -P: not the working directory on sys.path, the runtime alone (PYTHONPATH)
-        argv = [sys.executable, "-P", "-m", "backprop_lab.isolation.zygote",
+        argv = [sys.executable, "-P", "-m", ZYGOTE_MODULE,
                 "--control", str(theirs.fileno())]
         passed = [theirs.fileno()]
         group = self._open_memory_group()
@@ -327,6 +354,7 @@ class Launcher:
                 os.close(fd)
         self._control = ours
         self._ready = False
+        self._zygote = None
 
     def _hidden_list(self) -> int | None:
         """The folders to hide, as JSON in a file without a name: a zygote's command line is
@@ -370,13 +398,20 @@ class Launcher:
         except LauncherError as exc:
             self._stop()
             raise LauncherError(f"{exc}{self._log_tail()}") from None
+        tree = _tree(self._proc.pid)   # before any child: bubblewrap's, the zygote
         if self.cpu_group is not None:   # before any child: they are all born inside
-            for pid in _tree(self._proc.pid):
+            for pid in tree:
                 try:
                     (self.cpu_group / "cgroup.procs").write_text(str(pid))
                 except OSError:
                     pass
+        self._zygote = next((pid for pid in tree if _is_zygote(pid)), None)
         self._ready = True
+
+    def _zygote_stopped(self) -> bool:
+        """Whether the zygote is stopped (a child's code can send it SIGSTOP in the sandbox,
+        where it is the child's parent): it will answer nothing until it is ended."""
+        return self._zygote is not None and _stopped(self._zygote)
 
     def _log_tail(self) -> str:
         try:
@@ -386,13 +421,20 @@ class Launcher:
         return f": {text.splitlines()[-1]}" if text else ""
 
     def _receive(self, timeout: float) -> dict:
-        self._control.settimeout(timeout)
-        try:
-            data = self._control.recv(65536)
-        except socket.timeout:
-            raise LauncherError("the zygote did not answer in time") from None
-        except OSError as exc:
-            raise LauncherError(f"the zygote is gone ({exc})") from None
+        deadline = time.monotonic() + timeout
+        while True:   # in short waits, so that a stopped zygote is given up at once
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LauncherError("the zygote did not answer in time")
+            self._control.settimeout(min(STOPPED_POLL, left))
+            try:
+                data = self._control.recv(65536)
+                break
+            except socket.timeout:
+                if self._zygote_stopped():
+                    raise LauncherError("the zygote was stopped") from None
+            except OSError as exc:
+                raise LauncherError(f"the zygote is gone ({exc})") from None
         if not data:
             raise LauncherError("the zygote is gone")
         try:
@@ -420,12 +462,13 @@ class Launcher:
             self._control.close()
             self._control = None
         if self._proc is not None:
-            try:
-                self._proc.wait(timeout=2)   # it ends its children and exits on EOF
+            try:   # it ends its children and exits on EOF; stopped, it cannot
+                self._proc.wait(timeout=0 if self._zygote_stopped() else 2)
             except subprocess.TimeoutExpired:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.wait()
             self._proc = None
+            self._zygote = None
 
     def close(self) -> None:
         self._stop()
