@@ -534,3 +534,19 @@ def test_huber_mean_over_one_region_says_the_count(ns):
         checks.check_huber_backward(huber_backward, ns["huber_loss"])
     assert "r.size/the number of entries outside [-delta, delta] times" in str(info.value), \
         str(info.value)
+
+
+def test_a_sign_lost_in_one_region_is_said_as_the_absolute_value(ns):
+    """The sign of r multiplied into both regions: inside [-delta, delta] yours is |r|. On
+    every seed the message says the absolute value there, never a relation about the
+    outside's slope +-delta (which does not appear inside; with delta = 1 a factor of it
+    only flips signs: found by a human read of a blind catalogue)."""
+    def wrong(dloss, r, delta=1.0):
+        return dloss * np.where(np.abs(r) <= delta, r, delta) * np.sign(r) / r.size
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as info:
+            checks.check_huber_backward(wrong, ns["huber_loss"], seed=seed)
+        message = str(info.value)
+        assert "inside [-delta, delta] are wrong" in message and \
+            "absolute value of the expected" in message, message
+        assert "in place of +-delta" not in message, message

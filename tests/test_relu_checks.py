@@ -585,3 +585,28 @@ def test_a_dead_fraction_of_zero_names_no_cause_whose_prediction_is_zero(seed):
         relu_checks.check_dead_neuron_fraction(dead_neuron_fraction, seed=seed)
     text = str(failure.value)
     assert "all zeros" in text and "wrong axis" not in text and "Likely cause" not in text
+
+
+def test_the_flow_test_says_a_row_left_out_as_such():
+    """A leaky_relu_backward whose loop never writes the last row: the flow test's message
+    says which rows are 0 (not "instead of blocking the gradient", which it does not do:
+    found by a human read of a blind catalogue); one that blocks every negative entry still
+    hears about the slope."""
+    @named("leaky_relu_backward")
+    def last_row_left(dout, cache):
+        a, slope = cache
+        da = np.zeros_like(dout)
+        for n in range(len(a) - 1):
+            da[n] = np.where(a[n] > 0, dout[n], slope * dout[n])
+        return da
+    message = fails(["test_leaky_relu_backward_flow"], "is 0 although dout",
+                    leaky_relu_backward=last_row_left)
+    assert "only in row" in message and "instead of blocking" not in message, message
+
+    @named("leaky_relu_backward")
+    def blocked(dout, cache):
+        a, slope = cache
+        return np.where(a > 0, dout, 0.0)
+    message = fails(["test_leaky_relu_backward_flow"], "is 0 although dout",
+                    leaky_relu_backward=blocked)
+    assert "instead of blocking the gradient" in message, message

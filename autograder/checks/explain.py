@@ -760,6 +760,13 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             f"@@ is {word}" if a0.size == 1 else f"every entry of @@ is {word}, entry by "
             "entry", "function-of-expected",
             "a function of the right value")
+    # one number, the same on every case the check tried (two at least), whatever the input
+    if a0.size == 1:
+        c0 = _arr(first.outputs[name]).ravel()[0]
+        add(lambda v: _arr(v.outputs[name]).size == 1 and bool(np.isfinite(c0)) and close(
+            v.outputs[name], c0),
+            f"@@ is {_num(float(c0))} on every case the check tried, whatever the input",
+            "same-number-everywhere", "one number whatever the input")
     # whole numbers where the expected values are not: something rounds on the way
     add(lambda v: _nontrivial(v.outputs[name]) and bool(np.all(np.isfinite(_arr(
         v.outputs[name])))) and bool(np.all(_arr(v.outputs[name]) == np.round(_arr(
@@ -2086,8 +2093,12 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
 
 
 def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
-    """On the wrong part: yours = expected / q (a factor q missing there, the upstream
-    gradient not multiplied in), or yours - expected = c x q (a term too many there)."""
+    """On the wrong part: yours = |expected| (the sign lost there), yours = expected / q (a
+    factor q missing there, the upstream gradient not multiplied in), or yours - expected =
+    c x q (a term too many there)."""
+    if all(np.any(y < 0) and close(x, np.abs(y)) for x, y in zip(a, e)):
+        return ("; on the wrong part yours is the absolute value of the expected one: where "
+                "the expected value is negative, yours has lost its sign")
     for k in usable:
         qs = parts[k]
         if any(np.any(np.abs(q) < 1e-12) for q in qs):
@@ -2099,7 +2110,9 @@ def _wrong_part_factor(wrong, a, e, parts, usable) -> str:
     # one number in place of a quantity that varies (alpha's mean for every unit's alpha)
     for k in usable:
         qs = parts[k]
+        # (a quantity that is one size with a sign, +-delta, only says that signs differ)
         if any(np.any(np.abs(q) < 1e-12) or np.ptp(q) <= 1e-9 * np.max(np.abs(q))
+               or np.ptp(np.abs(q)) <= 1e-9 * np.max(np.abs(q))
                for q in qs) or any(np.any(np.abs(y) < 1e-12) for y in e):
             continue
         cs = [x * q / y for x, y, q in zip(a, e, qs)]

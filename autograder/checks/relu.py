@@ -334,13 +334,20 @@ def check_leaky_relu_backward_flow(leaky_relu_backward, leaky_relu_forward, seed
         for j in negative:
             if np.any(da[:, j] == 0):
                 i = int(np.argmax(da[:, j] == 0))
+                zero = np.flatnonzero(da[:, j] == 0)
+                # blocked on every example: a ReLU's rule; on some only: those rows are
+                # never written (a loop's bound), whatever the rule
+                why = ("Use the slope from the cache where a <= 0 instead of blocking the "
+                       "gradient." if zero.size == n else
+                       f"Yours is 0 only in row{'s' if zero.size > 1 else ''} "
+                       f"{', '.join(map(str, zero))} of this unit's {n}, and nonzero in the "
+                       "others: look at which rows your code fills.")
                 raise CheckFailure(
                     f"`{fn}` (slope = {slope:g}): unit {j} has a negative input for every "
                     f"example (a ReLU unit like it would be dead), but da[{i}, {j}] is 0 "
                     f"although dout[{i}, {j}] is {dout[i, j]:.6g}. A Leaky ReLU passes "
                     f"`slope * dout` = {slope * dout[i, j]:.6g} there: some gradient always "
-                    "flows, so the unit keeps learning and can come back. Use the slope from "
-                    "the cache where a <= 0 instead of blocking the gradient.")
+                    f"flows, so the unit keeps learning and can come back. {why}")
             expect_close(fn, f"da[:, {j}]", da[:, j], truth[:, j], cause=_LEAKY_CAUSE,
                          context=(f"for unit {j}, whose input is negative for every example "
                                   f"(slope = {slope:g})"),

@@ -572,12 +572,17 @@ def _fraction_verdict(runs) -> None:
             return any(abs(run["frac"] - v) <= 1e-9 and not
                        run["lo"] <= v * run["total"] <= run["hi"]
                        for c, v in run["candidates"] if c == cause)
+        def varies(cause):
+            """A cause whose value is one number on every case (0 whatever the pairs) cannot
+            be told from any other slip that gives that number: it is never named."""
+            values = [v for run in runs for c, v in run["candidates"] if c == cause]
+            return len(values) > 1 and max(values) - min(values) > 1e-12
         matched = []
         for cause, value in r["candidates"]:
             if (abs(r["frac"] - value) <= 1e-9 and not r["lo"] <= value * r["total"] <= r["hi"]
                     and all(fits(cause, other) for other in runs)
                     and sum(tells(cause, other) for other in runs) >= min(2, len(runs))
-                    and cause not in matched):
+                    and varies(cause) and cause not in matched):
                 matched.append(cause)
         N, H, total, k = r["N"], r["H"], r["total"], r["k"]
         lines = [f"`{FRACTION}` returned {r['frac']:.6g} {r['context']}; expected "
