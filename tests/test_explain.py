@@ -1425,6 +1425,11 @@ def test_a_sum_that_skips_a_term_and_a_product_added_too_many_are_said(seed):
         return out
     found = find("dx", views(lambda dout, W, x, c, a: {"dx": dout[:, 1:] @ W[:, 1:].T}))
     assert found.cause_id == "sum-skips-a-term" and "misses the first term" in found.text
+    # only the last term kept (`=` in a loop over the outputs), and only the last example's
+    found = find("dx", views(lambda dout, W, x, c, a: {"dx": dout[:, -1:] @ W[:, -1:].T}))
+    assert found.cause_id == "sum-keeps-one-term" and "only the last term" in found.text
+    found = find("dW", views(lambda dout, W, x, c, a: {"dW": x[-1:].T @ dout[-1:]}))
+    assert found.cause_id == "sum-keeps-one-term" and "only the last term" in found.text
     found = find("dW", views(lambda dout, W, x, c, a: {"dW": x.T @ dout + c.T @ dout}))
     assert found.cause_id == "extra-product-term" and "the cell c in place of x" in found.text
     found = find("dW", views(lambda dout, W, x, c, a: {"dW": np.minimum(a, 0).T @ dout}))

@@ -374,6 +374,13 @@ class Circuit:
     counts: dict = field(default_factory=dict)       # site -> how many gates were made there
     # site -> the input a loop starts from in its place (h0 for the state made at each step)
     prior: dict = field(default_factory=dict)
+    site_last: dict = field(default_factory=dict)    # site -> its last gate's index
+    # the right backward pass, kept (gradients(keep=True)) for the upstream `kept_for`: what
+    # was pending before each gate, and at the end
+    pending: dict = field(default_factory=dict)
+    pending_end: dict = field(default_factory=dict)
+    kept_for: Any = None
+    memo: dict = field(default_factory=dict)         # what slips() looks up many times
 
     def __post_init__(self):
         seen: dict = {}
@@ -385,6 +392,7 @@ class Circuit:
                 seen[node.site] = k + 1
                 node.key = (node.site, k)
             self.by_key[node.key] = node
+            self.site_last[node.site] = node.index
         self.counts = seen
         for node in self.nodes:
             if node.op == "leaf" or node.key[1] != 1:
@@ -623,39 +631,53 @@ def gradients(circuit: Circuit, upstream: Sequence[tuple], slip: Slip | None = N
     pairs, through the circuit's gates; with `slip`, through the gates with that slip.
     `keep`: also every gate's gradient, in circuit.node_grads (what grad-of reads)."""
     edits = {(s, j): (kind, how) for s, j, kind, how in (slip.edits if slip else ())}
+    sites = {s for s, _j in edits}
     grads: dict = {}
-    for k, (out, g) in enumerate(upstream):
-        edit = edits.get(("upstream", k))
-        if not isinstance(out, Traced) or (edit is not None and edit[0] == "drop"):
-            continue
-        g = np.asarray(g, dtype=np.float64) * (2.0 if edit is not None else 1.0)
-        grads[out.node.index] = grads.get(out.node.index, 0.0) + g
-    kept = {}
-    for node in reversed(circuit.nodes):
-        g = grads.get(node.index)
-        if g is None or node.op == "leaf":
-            continue
-        del grads[node.index]
-        if keep:
-            kept[node.key] = g
-        for j, inp in enumerate(node.ins):
-            if not isinstance(inp, Node):
+    nodes = circuit.nodes[::-1]
+    if slip is not None and upstream is circuit.kept_for and "upstream" not in sites:
+        # the gates after the slip's last one (processed first) send what they sent in the
+        # right pass: start from what was pending there (the arrays are never changed)
+        last = max((circuit.site_last.get(s, -1) for s in sites), default=-1)
+        grads = dict(circuit.pending.get(last, circuit.pending_end))
+        nodes = circuit.nodes[last::-1] if last >= 0 else []
+    else:
+        for k, (out, g) in enumerate(upstream):
+            edit = edits.get(("upstream", k))
+            if not isinstance(out, Traced) or (edit is not None and edit[0] == "drop"):
                 continue
-            edit = None
-            if edits:
-                n = len(node.ins)
-                edit = edits.get((node.site, j)) or edits.get((node.site, j - n))
-                but = edits.get((node.site, "all but"))
-                if edit is None and but is not None and j != but[1] % n:
-                    edit = ("drop", None)
-            with np.errstate(all="ignore"):
+            g = np.asarray(g, dtype=np.float64) * (2.0 if edit is not None else 1.0)
+            grads[out.node.index] = grads.get(out.node.index, 0.0) + g
+    kept, pending = {}, {}
+    with np.errstate(all="ignore"):
+        for node in nodes:
+            if keep and node.op != "leaf":
+                pending[node.index] = dict(grads)
+            g = grads.get(node.index)
+            if g is None or node.op == "leaf":
+                continue
+            del grads[node.index]
+            if keep:
+                kept[node.key] = g
+            slipped = node.site in sites
+            for j, inp in enumerate(node.ins):
+                if not isinstance(inp, Node):
+                    continue
+                edit = None
+                if slipped:
+                    n = len(node.ins)
+                    edit = edits.get((node.site, j)) or edits.get((node.site, j - n))
+                    but = edits.get((node.site, "all but"))
+                    if edit is None and but is not None and j != but[1] % n:
+                        edit = ("drop", None)
                 c = _send(node, j, g, edit, circuit)
-            if c is None:
-                continue
-            c = _unbroadcast(c, inp.value.shape)
-            grads[inp.index] = grads.get(inp.index, 0.0) + c
+                if c is None:
+                    continue
+                if c.shape != inp.value.shape:
+                    c = _unbroadcast(c, inp.value.shape)
+                grads[inp.index] = grads.get(inp.index, 0.0) + c
     if keep:
-        circuit.node_grads = kept
+        circuit.node_grads, circuit.pending, circuit.pending_end = kept, pending, dict(grads)
+        circuit.kept_for = upstream
     out = {name: np.broadcast_to(np.asarray(grads.get(node.index, 0.0), dtype=np.float64),
                                  node.value.shape).copy()
            for name, node in circuit.leaves.items()}
@@ -740,6 +762,9 @@ def _values_like(circuit: Circuit, shape: tuple) -> list:
     """Every labelled gate and input of this shape (one per distinct value): what a slip
     may read in another's place. Of a gate made at every step of a loop, the first step's
     only (a slip reads the value of its own step: see _value)."""
+    key = ("values", shape)
+    if key in circuit.memo:
+        return circuit.memo[key]
     seen: list = []
     out = []
     for node in circuit.nodes:
@@ -756,6 +781,7 @@ def _values_like(circuit: Circuit, shape: tuple) -> list:
     # a gate of a loop read at the step before or after (a cached value of the wrong step)
     out += [n.shifted(d) for n in list(out) if n.op != "leaf"
             and circuit.counts.get(n.site, 0) > 1 for d in (-1, 1)]
+    circuit.memo[key] = out
     return out
 
 
@@ -892,19 +918,23 @@ def _grads_like(circuit: Circuit, node: Node) -> list:
     mine = circuit.node_grads.get(node.key)
     if mine is None:
         return []
-    out, seen = [], [np.asarray(mine)]
-    ranked = sorted((n for n in circuit.nodes if n.op not in ("leaf", "getitem", "reshape",
-                                                              "transpose")
-                     and n.value.shape == node.value.shape and (n.name or n.text)
-                     and not (n.key[1] > 0 and circuit.counts.get(n.site, 0) > 1)),
-                    key=lambda n: (not n.name, n.index))
-    for n in ranked:
-        g = circuit.node_grads.get(n.key)
-        if g is None or any(np.array_equal(np.asarray(g), s) for s in seen):
-            continue
-        seen.append(np.asarray(g))
-        out.append(n)
-    return out
+    key = ("grads", node.value.shape)
+    if key not in circuit.memo:          # one gate per distinct gradient of this shape
+        found, seen = [], []
+        ranked = sorted((n for n in circuit.nodes if n.op not in ("leaf", "getitem",
+                                                                  "reshape", "transpose")
+                         and n.value.shape == node.value.shape and (n.name or n.text)
+                         and not (n.key[1] > 0 and circuit.counts.get(n.site, 0) > 1)),
+                        key=lambda n: (not n.name, n.index))
+        for n in ranked:
+            g = circuit.node_grads.get(n.key)
+            if g is None or any(np.array_equal(np.asarray(g), s) for s in seen):
+                continue
+            seen.append(np.asarray(g))
+            found.append((n, np.asarray(g)))
+        circuit.memo[key] = found
+    return [n for n, g in circuit.memo[key]
+            if n is not node and not np.array_equal(g, np.asarray(mine))]
 
 
 # the simplest slips first: a path left out before a factor replaced, before a gradient

@@ -1106,6 +1106,18 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 f"{words_a} and {words_b} share (a loop over it that starts one late or "
                 f"stops one early)", "sum-skips-a-term", "a sum that skips its first or last "
                 "term")
+        # only one term of that sum kept: `=` where `+=` belongs in a loop over the index
+        for which, cut in (("last", slice(-1, None)), ("first", slice(0, 1))):
+            def one_term(v, cut=cut):
+                spec = v.contractions.get(name)
+                got = None if spec is None else _skip_term(spec[4], _arr(spec[1]),
+                                                          _arr(spec[3]), cut)
+                return got is not None and _nontrivial(v.truth[name]) and close(
+                    v.outputs[name], got)
+            add(one_term, f"@@ holds only the {which} term of the sum over the index that "
+                f"{words_a} and {words_b} share (in a loop over it, an assignment `=` where "
+                f"the terms must add up, `+=`)", "sum-keeps-one-term",
+                "a sum that keeps one term only")
     # a square output made symmetric: the mean of the right one and its transpose
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
         add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(
