@@ -253,3 +253,17 @@ def test_a_value_of_the_step_before_is_said_as_such(ns):
     found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, mask_before,
                              seeds=(3, 4)))
     assert found is not None and "masked by comparing h of the step before" in found, found
+
+
+def test_traces_made_in_threads_at_once_keep_their_own_gates(ns):
+    """A grader may grade in threads: each trace records its own forward's gates only."""
+    from concurrent.futures import ThreadPoolExecutor
+    fwd = ns["lstm"]["lstm_step_forward"]
+
+    def make(seed):
+        args = _forwards(ns, np.random.default_rng(seed))["lstm step"][1]
+        return [len(trace(fwd, args).nodes) for _ in range(20)]
+    alone = make(0)[0]
+    with ThreadPoolExecutor(4) as pool:
+        counts = [n for ns_ in pool.map(make, range(8)) for n in ns_]
+    assert set(counts) == {alone}

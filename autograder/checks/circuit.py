@@ -26,6 +26,7 @@ import linecache
 import os
 import re
 import sys
+import threading
 import time
 import types
 from dataclasses import dataclass, field
@@ -80,7 +81,8 @@ class Node:
         return other
 
 
-_TAPE: list | None = None
+# the gates of the trace being made, per thread (a grader may grade in threads)
+_LOCAL = threading.local()
 _POSITIONS: dict = {}
 
 
@@ -122,11 +124,12 @@ def _make(op, ins, value, aux=None) -> "Traced":
     site, text, name = _where()
     node = Node(value, op, [i.node if isinstance(i, Traced) else i for i in ins], aux,
                 site, text, name)
-    if _TAPE is None:
+    tape = getattr(_LOCAL, "tape", None)
+    if tape is None:
         raise Unsupported("no tape")
-    node.index = len(_TAPE)
-    _TAPE.append(node)
-    if len(_TAPE) > _MAX_NODES:
+    node.index = len(tape)
+    tape.append(node)
+    if len(tape) > _MAX_NODES:
         raise Unsupported("too many gates")
     return Traced(node)
 
@@ -410,8 +413,8 @@ def trace(forward: Callable, args: dict, kwargs: dict | None = None,
     """Run `forward(**args)` (positionally, in args' order) on stand-ins, the helpers in
     `gates` (name -> kind) as one gate each; Unsupported when it does what the circuit does
     not model."""
-    global _TAPE
-    saved, _TAPE = _TAPE, []
+    saved = getattr(_LOCAL, "tape", None)
+    tape = _LOCAL.tape = []
     try:
         leaves: dict = {}
 
@@ -419,8 +422,8 @@ def trace(forward: Callable, args: dict, kwargs: dict | None = None,
             if not (isinstance(value, np.ndarray) and value.dtype == np.float64):
                 return value
             node = Node(np.array(value), "leaf", name=name)
-            node.index = len(_TAPE)
-            _TAPE.append(node)
+            node.index = len(tape)
+            tape.append(node)
             leaves[name] = node
             return Traced(node)
         # an argument that is a dict of arrays (a network's parameters): one input per key
@@ -428,9 +431,9 @@ def trace(forward: Callable, args: dict, kwargs: dict | None = None,
                else leaf(name, value) for name, value in args.items()]
         with np.errstate(all="ignore"):
             out = _rebound(forward, {}, gates or {})(*ins, **(kwargs or {}))
-        return Circuit(_TAPE, leaves, out)
+        return Circuit(tape, leaves, out)
     finally:
-        _TAPE = saved
+        _LOCAL.tape = saved
 
 
 # ------------------------------------------------------------ the backward pass
