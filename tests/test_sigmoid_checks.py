@@ -730,5 +730,5 @@ def test_one_fraction_whatever_the_input_is_said_as_such(grade_id):
     with pytest.raises(CheckFailure) as info:
         run_cell(grade_id, saturated_fraction=always_one)
     message = str(info.value)
-    assert "1 on every case the check tried, whatever the input" in message, message
+    assert "1 on every case where it is wrong, whatever the input" in message, message
     assert "rounds" not in message, message

@@ -760,12 +760,12 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             f"@@ is {word}" if a0.size == 1 else f"every entry of @@ is {word}, entry by "
             "entry", "function-of-expected",
             "a function of the right value")
-    # one number, the same on every case the check tried (two at least), whatever the input
+    # one number, the same on every case where it is wrong (two at least), whatever the input
     if a0.size == 1:
         c0 = _arr(first.outputs[name]).ravel()[0]
         add(lambda v: _arr(v.outputs[name]).size == 1 and bool(np.isfinite(c0)) and close(
             v.outputs[name], c0),
-            f"@@ is {_num(float(c0))} on every case the check tried, whatever the input",
+            f"@@ is {_num(float(c0))} on every case where it is wrong, whatever the input",
             "same-number-everywhere", "one number whatever the input")
     # whole numbers where the expected values are not: something rounds on the way
     add(lambda v: _nontrivial(v.outputs[name]) and bool(np.all(np.isfinite(_arr(
