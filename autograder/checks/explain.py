@@ -375,6 +375,10 @@ def _einsum_parts(subscripts: str):
     return a, b, out, shared, free
 
 
+_SKIPPED = ("sum-skips-a-term", "a sum that skips its first or last term")
+_ONE_TERM = ("sum-keeps-one-term", "a sum that keeps one term only")
+
+
 def _skip_term(subscripts: str, A, B, cut: slice):
     """np.einsum(subscripts, A, B) with the index the two share (and sum over) cut to
     `cut` in both, or None when there is no single such index."""
@@ -1095,29 +1099,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
     # which say which part is missing in the check's own words
     if name in first.contractions:
         words_a, _a, words_b, _b, _subs = first.contractions[name]
-        for which, cut in (("first", slice(1, None)), ("last", slice(None, -1))):
-            def skipped(v, cut=cut):
+        # the sum without its first or last term, or with only its last or first one
+        late = "a loop over it that starts one late or stops one early"
+        kept = "in a loop over it, an assignment `=` where the terms must add up, `+=`"
+        for cut, text, why, (cid, title) in (
+                (slice(1, None), "misses the first term", late, _SKIPPED),
+                (slice(None, -1), "misses the last term", late, _SKIPPED),
+                (slice(-1, None), "holds only the last term", kept, _ONE_TERM),
+                (slice(0, 1), "holds only the first term", kept, _ONE_TERM)):
+            def cut_sum(v, cut=cut):
                 spec = v.contractions.get(name)
                 got = None if spec is None else _skip_term(spec[4], _arr(spec[1]),
                                                           _arr(spec[3]), cut)
                 return got is not None and _nontrivial(v.truth[name]) and close(
                     v.outputs[name], got)
-            add(skipped, f"@@ misses the {which} term of the sum over the index that "
-                f"{words_a} and {words_b} share (a loop over it that starts one late or "
-                f"stops one early)", "sum-skips-a-term", "a sum that skips its first or last "
-                "term")
-        # only one term of that sum kept: `=` where `+=` belongs in a loop over the index
-        for which, cut in (("last", slice(-1, None)), ("first", slice(0, 1))):
-            def one_term(v, cut=cut):
-                spec = v.contractions.get(name)
-                got = None if spec is None else _skip_term(spec[4], _arr(spec[1]),
-                                                          _arr(spec[3]), cut)
-                return got is not None and _nontrivial(v.truth[name]) and close(
-                    v.outputs[name], got)
-            add(one_term, f"@@ holds only the {which} term of the sum over the index that "
-                f"{words_a} and {words_b} share (in a loop over it, an assignment `=` where "
-                f"the terms must add up, `+=`)", "sum-keeps-one-term",
-                "a sum that keeps one term only")
+            add(cut_sum, f"@@ {text} of the sum over the index that {words_a} and {words_b} "
+                f"share ({why})", cid, title)
     # a square output made symmetric: the mean of the right one and its transpose
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
         add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(
