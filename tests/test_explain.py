@@ -13,6 +13,7 @@ import pytest
 
 from backprop_lab.checks import explain
 from backprop_lab.checks.circuit import find_slip
+from backprop_lab.checks.variables import locate
 from backprop_lab.checks.core import CheckFailure, StudentCodeError, expect_close
 from backprop_lab.checks.explain import (
     Explainer, Layout, Quantity, Sweep, View, elementwise_derivative, find, response_finding,
@@ -294,7 +295,7 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 failures.append(f"{cell.grade_id}: {exc}")
     assert not failures, failures[:3]
     assert len(recorded) > 20          # the checks do build explainers on these runs
-    said, inner, responded, swept, swapped, traced = [], 0, 0, 0, 0, 0
+    said, inner, responded, swept, swapped, traced, watched = [], 0, 0, 0, 0, 0, 0
     for ex in recorded:
         views = ex.views()
         for name in (views[0].outputs if views else ()):
@@ -326,6 +327,15 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
         found = find_slip(cases, wrong_tol=0.0) if len(cases) >= 2 else None
         if found is not None:
             said.append(found)
+        # and the variable of the student's code that holds the slip, on each case alone
+        for v in views:
+            r = (v.responses or {}).get("watch")
+            got = r.get() if r is not None and v.circuit is not None else None
+            if got is not None and got[0]:
+                watched += 1
+                found = locate([(*got, v.circuit, v.truth, r.again)] * 2)
+                if found is not None:
+                    said.append(f"{found.name} in {found.fn}: {found}")
         # and which of the check's cases are right (all are, on a right answer)
         for name in (views[0].outputs if views else ()):
             found = ex.case_finding(name)
@@ -338,12 +348,13 @@ def test_no_relation_fires_on_a_correct_implementation_or_a_reference(monkeypatc
                 found = sweep_finding(next(iter(v.outputs)), v.sweep)
                 if found is not None:
                     said.append(found.text)
-    assert not said, said[:5]
+    assert not said, "\n".join(said)
     assert inner > 0                   # the inner gradients were asked on these runs
     assert responded > 100             # and the responses were called and answered
     assert swept > 5                   # and the sweeps ran
     assert swapped > 10                # and the cache's entries were exchanged
     assert traced > 20                 # and the forward passes were traced
+    assert watched > 20                # and the student's variables were watched
 
 
 # ---------------------------------------------------------------- no finished formula

@@ -22,7 +22,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "autograder"   # imported as 
 IMPORT_NAME = "backprop_lab"
 
 RUNTIME = {"backprop_lab.isolation", "backprop_lab.isolation.child", "backprop_lab.isolation.wire",
-           "backprop_lab.probes", "backprop_lab.text", "backprop_lab.isolation.zygote"}
+           "backprop_lab.probes", "backprop_lab.text", "backprop_lab.isolation.zygote",
+           "backprop_lab.watch"}
 ENTRY = "backprop_lab.__main__"
 CLI = "backprop_lab.cli"
 
@@ -140,7 +141,8 @@ def test_nothing_imports_the_cli():
 
 # What both sides of the boundary share: plain text helpers, the probe functions that tests hand
 # to student code (they cross the wire), the error a student's function raised.
-SHARED = {IMPORT_NAME, "backprop_lab.text", "backprop_lab.probes", "backprop_lab.errors"}
+SHARED = {IMPORT_NAME, "backprop_lab.text", "backprop_lab.probes", "backprop_lab.errors",
+          "backprop_lab.watch"}
 REGISTRY = "backprop_lab.assignments"
 ISOLATION = "backprop_lab.isolation"
 CHECKS = "backprop_lab.checks"

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from .. import watch
 # What a student's function raised: the grader's proxies raise it too (isolation/), so it lives
 # below both; the checks name it from here as they always have.
 from ..errors import MessageOnly as _MessageOnly  # noqa: F401
@@ -91,6 +92,17 @@ def _cell_name(filename: str) -> str | None:
     compiler = getattr(shell, "compile", None)
     name = getattr(compiler, "format_code_name", lambda _: None)(filename)
     return f"{name[0]} {name[1]}" if name else None
+
+
+def _students_file(filename: str) -> bool:
+    """True for a file of the student's code: a notebook cell (IPython's cell file, or the
+    label a cell was compiled under), or any file outside the standard library, site-packages
+    and the autograder package."""
+    if _cell_name(filename) is not None:
+        return True
+    if filename.startswith("<"):
+        return not filename.startswith("<frozen")
+    return not str(Path(filename).resolve()).startswith(_LIBRARY_DIRS)
 
 
 def student_frames(tb) -> str:
@@ -250,6 +262,14 @@ def call_student(fn: Callable, *args, **kwargs) -> Any:
     """
     name = getattr(fn, "__name__", repr(fn))
     try:
+        notes = watch.collector()
+        if notes is not None and inspect.isfunction(fn):   # (a stand-in for a function in
+            # the grading child asks the child to watch it)
+            result, seen, calls = watch.watched_call(
+                fn, args, kwargs, _students_file, watch.fixing(), watch.calls_so_far())
+            notes.extend(seen)
+            watch.add_calls(calls)
+            return result
         return fn(*args, **kwargs)
     except StudentCodeError as exc:   # from the grader's proxy: add what the function received
         if exc.kind == "NotImplementedError":

@@ -60,7 +60,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .. import watch
 from .circuit import find_slip
+from .variables import locate
 
 # A shared helper, not an assignment: a cause a check names through it keeps the id of the
 # check's own module (see core._choosing_frames).
@@ -2393,6 +2395,9 @@ class Response:
     get: Callable[[], Any]
     kind: str = "part"
     step: tuple | None = None
+    # "watch": get() gives (the notes of the student's variables (watch.collecting), the
+    # outputs); again(fix) the student's outputs with one of them replaced
+    again: Callable[[tuple], Any] | None = None
 
 
 # The student's function is called again only while these calls of one case have taken
@@ -2455,7 +2460,17 @@ def upstream_responses(call: Callable[[dict], dict | None],
     def response(label, changed, kind, step=None):
         return Response(label, _once(lambda: _pair(call(changed), truth_for(changed)), spent),
                         kind, step)
-    out = {"zero": response("every upstream gradient set to zero", zero, "zero"),
+    def watched():          # the case itself, its variables watched (see variables.py)
+        with watch.collecting() as notes:
+            outputs = call(up)
+        return notes, outputs
+
+    def fixed(fix):         # the case itself with one variable's value replaced
+        with watch.collecting(fix):
+            return call(up)
+    out = {"watch": Response("the case itself, its variables watched",
+                             _once(watched, [0.0]), "watch", again=fixed),
+           "zero": response("every upstream gradient set to zero", zero, "zero"),
            "double": response("every upstream gradient doubled",
                               {k: 2.0 * v for k, v in up.items()}, "double"),
            "negate": response("every upstream gradient negated",
@@ -3250,6 +3265,34 @@ class Explainer:
                                                          "rule")
         return self._memo["\0circuit"]
 
+    def variable_finding(self) -> Finding | None:
+        """The first of the student's own variables that holds a wrong value, the same on
+        every case (two at least; see variables.locate), from the student's function called
+        again on each case with its variables watched (`View.responses["watch"]`)."""
+        if "\0variables" not in self._memo:
+            self._memo["\0variables"] = None
+            try:
+                watched = []
+                for v in self.views():
+                    r = (v.responses or {}).get("watch")
+                    wrong = any(not close(v.outputs[o], v.truth[o], tol=1e-6)
+                                for o in v.outputs if o in v.truth)
+                    if r is None or v.circuit is None or not wrong:
+                        continue
+                    got = r.get()
+                    if got is not None and r.again is not None:
+                        watched.append((*got, v.circuit, v.truth, r.again))
+                    if len(watched) == 3:
+                        break
+                found = locate(watched) if len(watched) >= 2 else None
+            except Exception:      # the explainer never breaks a check
+                found = None
+            if found is not None:
+                self._memo["\0variables"] = Finding(
+                    located_words(found), "first-wrong-variable",
+                    "the first variable of the student's code that holds a wrong value")
+        return self._memo["\0variables"]
+
     def sweep_finding(self, name: str) -> Finding | None:
         """The rule an elementwise backward pass follows along its input (`View.sweep`),
         beside the right one, when they differ: see sweep_finding."""
@@ -3338,6 +3381,10 @@ class Explainer:
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
                 return inner
+            # the first of the student's own variables that is wrong: where the slip is
+            watched = self.variable_finding()
+            if watched is not None:
+                return watched
             # which path of the upstream gradient is wrong: said here when it comes with a
             # relation; when it only locates, after a relation on another output
             path = self.response_finding(name)
@@ -3417,6 +3464,34 @@ def _recover(out, operand) -> np.ndarray | None:
 
 
 FINDING_PREFIX = "  What differs: "
+
+
+def located_words(found) -> str:
+    """variables.Located as a student reads it: the variable, what it should hold, how its
+    value relates to that, and the variables before it that are right."""
+    what, target = found.meaning
+    should = (f"the gradient on the forward pass's `{target}`" if what == "grad" else
+              f"the forward pass's value `{target}`")
+    rel = found.relation
+    if rel is None:
+        how = (f"yours is off by up to {100 * found.worst:.3g}% of that one's largest "
+               "entry")
+    elif rel[0] == "zero":
+        how = "yours is all zeros"
+    elif rel[0] == "scale":
+        c = say_number(rel[1])
+        how = ("yours has the opposite sign" if c == "-1" else
+               f"yours is exactly {c} times that" if c else
+               f"yours is that times one number, {rel[1]:.4g}")
+    elif rel[0] == "holds":
+        how = f"yours holds the gradient on `{rel[1]}` instead"
+    elif rel[0] == "times":
+        how = f"yours is that times `{rel[1]}`: a factor `{rel[1]}` too many"
+    else:
+        how = f"yours is that divided by `{rel[1]}`: it is missing a factor `{rel[1]}`"
+    return (f"your variable `{found.name}` in `{found.fn}` (as it is last set, on line "
+            f"{found.line} of its cell) holds the slip: it should be {should}, and {how}; with "
+            f"the right value there, every output of yours comes out right")
 
 
 def finding_line(f: Finding, shown: str) -> str:

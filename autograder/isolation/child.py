@@ -17,6 +17,7 @@ import traceback
 import numpy as np
 
 from . import wire
+from .. import watch
 from ..text import strip_magics
 
 OUTPUT_LIMIT = 8 * 1024 * 1024   # bytes the child may write to files, its output included
@@ -95,7 +96,9 @@ class Child:
                 if op == "exec":
                     return self.exec_cell(request["label"], request["source"])
                 if op == "call":
-                    return self.call(request["name"], request["payload"])
+                    return self.call(request["name"], request["payload"],
+                                     bool(request.get("watch")), request.get("fix"),
+                                     request.get("first_call", 0))
         except OutOfTime as exc:   # between the student's code and the reply
             return out_of_time_reply(exc, self.labels)
         return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}",
@@ -115,7 +118,11 @@ class Child:
             return error_reply(exc, self.labels)
         return {"ok": True}
 
-    def call(self, name: str, payload) -> dict:
+    def call(self, name: str, payload, watched: bool = False, fix=None,
+             first_call=0) -> dict:
+        """Call the student's `name`; `watched`: also note its variables' values, statement
+        by statement (watch.watched_call), sent back as "watched", with one of them replaced
+        when `fix` (encoded) says so."""
         fn = self.namespace.get(name)
         if not callable(fn):
             what = "is not defined" if fn is None else "is not a function"
@@ -125,11 +132,20 @@ class Child:
             args, kwargs = wire.decode(payload, allow_callables=True)
             both = [args, kwargs]
             before = _snapshot(both)
-            result = fn(*args, **kwargs)
+            notes: list = []
+            calls = 0
+            if watched:
+                fixed = watch.checked_fix(wire.decode(fix)) if fix is not None else None
+                first = first_call if isinstance(first_call, int) else 0
+                result, notes, calls = watch.watched_call(
+                    fn, args, kwargs, self.labels.__contains__, fixed, first)
+            else:
+                result = fn(*args, **kwargs)
+            extra = {"watched": wire.encode(notes), "calls": calls} if watched else {}
             if _unchanged(both, before) and not _shares(result, before.ids):
                 # Nothing to mirror and nothing to refer to: the arguments are not sent back
                 # (a large cache would otherwise cross the pipe a second time).
-                return {"ok": True, "args": None, "value": wire.encode(result)}
+                return {"ok": True, "args": None, "value": wire.encode(result), **extra}
             # Arguments first (as they are after the call), so that a result that is one of
             # them is sent as a reference to it. Callable arguments are not echoed back.
             encoder = wire.Encoder()
@@ -144,7 +160,7 @@ class Child:
             return out_of_time_reply(exc, self.labels)
         except BaseException as exc:
             return error_reply(exc, self.labels)
-        return {"ok": True, "args": args_after, "value": encoded}
+        return {"ok": True, "args": args_after, "value": encoded, **extra}
 
 
 class _Snapshot:

@@ -28,7 +28,7 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 # and the probe functions tests hand to student code. Nothing that computes expected values.
 PACKAGE = __name__.partition(".")[0]   # the import name (the source folder may be named otherwise)
 RUNTIME_FILES = ("__init__.py", "isolation/__init__.py", "isolation/child.py", "probes.py",
-                 "text.py", "isolation/wire.py", "isolation/zygote.py")
+                 "text.py", "watch.py", "isolation/wire.py", "isolation/zygote.py")
 SANDBOX_USER = 65534   # nobody: the user student code runs as when the grader is root
 
 

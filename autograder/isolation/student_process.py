@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import wire
+from .. import watch
 from ..errors import StudentCodeError
 from .launcher import Launcher, LauncherError
 from .child import OUT_OF_TIME
@@ -256,9 +257,15 @@ class StudentProcess:
         else:
             deadline = time.monotonic() + self.limits.timeout
         payload = wire.encode([list(args), kwargs], allow_callables=True)
+        notes = watch.collector()     # the explainer watches this call's variables
+        request = {"op": "call", "name": name, "payload": payload}
+        if notes is not None:
+            request["watch"] = True
+            request["first_call"] = watch.calls_so_far()
+            if watch.fixing() is not None:
+                request["fix"] = wire.encode(list(watch.fixing()))
         try:
-            reply = self._request({"op": "call", "name": name, "payload": payload},
-                                  self._within_budget(deadline), timed=True)
+            reply = self._request(request, self._within_budget(deadline), timed=True)
         except GradingInterrupted as exc:
             if exc.status == "timeout" and self._budget_stopped(deadline):
                 raise self._out_of_budget() from None
@@ -275,6 +282,13 @@ class StudentProcess:
                 message += self._why_missing(name, message)
             raise StudentCodeError(name, str(err.get("type", "Error")), message,
                                    str(err.get("traceback", "")))
+        if notes is not None:
+            try:      # only plain data; a malformed note is dropped, never trusted
+                notes.extend(watch.checked_notes(wire.Decoder().decode(reply.get("watched"))))
+            except (wire.WireError, ValueError, TypeError):
+                pass
+            calls = reply.get("calls")
+            watch.add_calls(calls if isinstance(calls, int) and 0 <= calls < 10**6 else 0)
         try:
             decoder = wire.Decoder()   # one decoder: the result may refer to the arguments
             if "args" not in reply:

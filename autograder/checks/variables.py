@@ -1,0 +1,276 @@
+"""The first of the student's own variables that holds a wrong value.
+
+The student's backward pass is called once more with its variables watched (backprop_lab.
+watch: each variable's value after each statement). The right values come from the circuit
+of the same case (circuit.py): the trusted forward pass traced, and its gradients computed
+gate by gate and checked against the check's truth. A variable is judged by its name, as a
+student names them: `df`, `d_f`, `grad_f` or `f_grad` holds the gradient on the forward's
+value `f` (`dc` the gradient on `next_c` when the forward has no `c`), and a variable named
+like a value of the forward (`f`, `next_c`) holds that value. A variable whose name says
+nothing is never called wrong; it is right when its value is one of the right ones.
+
+Only a variable's last value in a call of a function counts (a sum built in steps is judged
+when it is complete), against the right values of every step of a loop. A variable that is
+wrong by its name is not yet the slip (it may be a part of a sum, or a value the code scales
+later): the student's function is called once more with the right value put in its place
+where it is last set, and it is the slip only when every output then comes out right. The
+first such variable, in the order the code made them, must be the same on every case (two
+at least): that is what `locate` says, with how its value relates to the right one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .circuit import Case, gradients, trace
+
+SHARED_HELPER = True
+
+MATCH_TOL = 1e-6
+
+
+def _close(a, e, tol: float = MATCH_TOL) -> bool:
+    a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
+    if a.shape != e.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(e))):
+        return False
+    scale = max(float(np.max(np.abs(e), initial=0.0)), 1e-12)
+    return bool(np.all(np.abs(a - e) <= tol * np.maximum(np.abs(e), 1e-3 * scale) + 1e-15))
+
+
+@dataclass
+class Right:
+    """The right values of one case, by the forward's names: `grads[name]` the gradient on
+    each value the forward assigns to `name` (one per step of a loop) or on the input
+    `name`; `values[name]` those values."""
+
+    grads: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    every_grad: list = field(default_factory=list)      # (name, gradient), every gate's
+
+    def add(self, name: str, value, grad) -> None:
+        if not name:
+            return
+        self.values.setdefault(name, []).append(np.asarray(value, dtype=np.float64))
+        if grad is not None:
+            g = np.broadcast_to(np.asarray(grad, dtype=np.float64), np.shape(value))
+            self.grads.setdefault(name, []).append(g)
+            self.every_grad.append((name, g))
+
+
+def right_values(case: Case, truth: dict) -> Right | None:
+    """The right values of `case` by name; None when its circuit cannot be traced or does
+    not give the check's truth."""
+    try:
+        circuit = trace(case.forward, case.args, case.kwargs, case.gates)
+        up = case.upstream(circuit.outputs)
+        leaf_grads = gradients(circuit, up, keep=True)
+    except Exception:           # Unsupported, or a forward that fails on stand-ins
+        return None
+    if not all(out in truth and _close(leaf_grads[leaf], truth[out], 1e-7)
+               for out, leaf in case.grads.items()):
+        return None
+    right = Right()
+    for node in circuit.nodes:
+        if node.op == "leaf":
+            right.add(node.name, node.value, leaf_grads.get(node.name))
+        elif node.name:
+            right.add(node.name, node.value, circuit.node_grads.get(node.key, 0.0))
+    return right
+
+
+_GRAD = re.compile(r"^(?:d_?|grad_)([A-Za-z]\w*?)$|^([A-Za-z]\w*?)_grad$")
+
+
+def _parts(name: str) -> tuple:
+    return tuple(sorted(p for p in name.lower().split("_") if p))
+
+
+def _forward_name(word: str, right: Right) -> str | None:
+    """The forward's name that `word` stands for: the same name, its parts in another order
+    (`c_next` for `next_c`), or `next_<word>` (a step's new state) when the forward has no
+    `<word>`."""
+    if word in right.values:
+        return word
+    same = [n for n in right.values if _parts(n) == _parts(word)]
+    if len(same) == 1:
+        return same[0]
+    if "_" not in word and f"next_{word}" in right.values:
+        return f"next_{word}"
+    return None
+
+
+def _meaning(name: str, right: Right) -> tuple[str, str] | None:
+    """("grad", forward name) for a variable named for the gradient on a forward value,
+    ("value", forward name) for one named like a forward value, else None."""
+    m = _GRAD.match(name)
+    if m:
+        word = m.group(1) or m.group(2)
+        target = _forward_name(word, right)
+        if target is not None and target in right.grads:
+            return "grad", target
+    if name in right.values:
+        return "value", name
+    return None
+
+
+@dataclass
+class Status:
+    """One variable of one call of the student's function: its last value, where that was
+    set (the j-th note of that variable in that call), and what the name says it holds."""
+
+    call: int
+    fn: str
+    name: str
+    line: int
+    j: int
+    value: np.ndarray
+    meaning: tuple
+    right: bool
+
+
+def _any_close(value, candidates) -> bool:
+    return any(_close(value, c) for c in candidates)
+
+
+def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
+    """Each variable of each call whose name says what it holds, judged by its last value
+    there, in the order the code made those (a function's arguments are the caller's, not
+    judged)."""
+    last: dict = {}
+    count: dict = {}
+    for order, (call, fn, line, name, kind, value) in enumerate(notes):
+        j = count.get((call, name), 0)
+        count[(call, name)] = j + 1
+        if kind == "set":
+            last[(call, name)] = (order, fn, line, j, value)
+    out = []
+    for (call, name), (order, fn, line, j, value) in sorted(last.items(),
+                                                            key=lambda kv: kv[1][0]):
+        meaning = _meaning(name, right)
+        if meaning is not None:
+            out.append(Status(call, fn, name, line, j, value, meaning,
+                              _any_close(value, _pool(right, meaning))))
+    return out
+
+
+def _pool(right: Right, meaning: tuple) -> list:
+    what, target = meaning
+    return right.grads[target] if what == "grad" else right.values[target]
+
+
+@dataclass
+class Located:
+    """The variable of the student's code that holds the slip: `fn`, `name`, the `line` of
+    its last value; `meaning` ("grad"|"value", forward name); `relation`: how its value
+    relates to the right one on every case, or None: ("scale", c), ("times", q name),
+    ("over", q name), ("holds", other forward name) for another gradient, or ("zero",);
+    `worst`: its largest difference from the right one, relative to the right one's largest
+    entry."""
+
+    fn: str
+    name: str
+    line: int
+    meaning: tuple
+    relation: tuple | None
+    worst: float
+
+
+# at most this many wrong variables of one case are tried in turn (one call each)
+MAX_TRIED = 4
+
+
+def _nearest(value, pool) -> np.ndarray | None:
+    same = [p for p in pool if np.shape(p) == np.shape(value)]
+    if not same:
+        return None
+    return min(same, key=lambda p: float(np.max(np.abs(value - p), initial=0.0)))
+
+
+def _relations(value, target, right: Right, meaning) -> list[tuple]:
+    """Every relation of the kinds Located lists that holds between `value` and `target`."""
+    out: list = []
+    if not np.any(value) and np.any(target):
+        out.append(("zero",))
+    den = float(np.sum(target * target))
+    if den > 0 and np.any(value):
+        c = float(np.sum(value * target)) / den
+        if abs(c - 1.0) > 1e-6 and _close(value, c * target):
+            out.append(("scale", round(c, 6)))
+    what, own = meaning
+    if what == "grad":
+        for name, g in right.every_grad:
+            if name != own and np.shape(g) == np.shape(value) and np.any(g) \
+                    and _close(value, g):
+                out.append(("holds", name))
+    with np.errstate(all="ignore"):
+        for name, vs in right.values.items():
+            for q in vs:
+                if np.shape(q) != np.shape(value) or name == own:
+                    continue
+                if _close(value, target * q) and not _close(target * q, target):
+                    out.append(("times", name))
+                if np.all(q != 0) and _close(value, target / q) and \
+                        not _close(target / q, target):
+                    out.append(("over", name))
+    return list(dict.fromkeys(out))
+
+
+def _all_right(outputs, truth: dict) -> bool:
+    return isinstance(outputs, dict) and all(
+        name in outputs and _close(outputs[name], truth[name], 1e-6) for name in truth)
+
+
+def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple | None:
+    """(the Status of the variable that holds the slip, its right value, Right) on one case
+    whose `outputs` are wrong: the first wrong variable whose right value, put in its place
+    when it is last set, makes every output right; None when there is none."""
+    if not notes or _all_right(outputs, truth):
+        return None
+    right = right_values(case, truth)
+    if right is None:
+        return None
+    wrong = [s for s in statuses(notes, right) if not s.right]
+    for s in wrong[:MAX_TRIED]:
+        target = _nearest(s.value, _pool(right, s.meaning))
+        if target is None:
+            continue
+        try:
+            fixed = again((s.call, s.name, s.j, np.array(target, dtype=np.float64)))
+        except Exception:          # a call that fails proves nothing
+            continue
+        if _all_right(fixed, truth):
+            return s, target, right
+    return None
+
+
+def locate(watched: Sequence[tuple]) -> Located | None:
+    """The variable that holds the slip, the same on every case: `watched` holds, per case,
+    (the notes of the student's function called on it (watch.watched_call), its outputs,
+    its circuit, the check's truth, again(fix) -> the student's outputs with one value
+    fixed); None unless two cases at least agree."""
+    found, relations, worst = None, set(), 0.0
+    for notes, outputs, case, truth, again in watched:
+        slip = _slip_in(notes, outputs, case, truth, again)
+        if slip is None:
+            return None
+        s, target, right = slip
+        rel = set(_relations(s.value, target, right, s.meaning))
+        scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
+        worst = max(worst, float(np.max(np.abs(s.value - target))) / scale)
+        if found is None:
+            found = Located(s.fn, s.name, s.line, s.meaning, None, worst)
+            relations = rel
+        elif (found.fn, found.name) != (s.fn, s.name):
+            return None
+        else:
+            relations &= rel
+    if found is None or len(watched) < 2:
+        return None
+    found.worst = worst
+    if relations:
+        order = ("zero", "scale", "holds", "times", "over")
+        found.relation = sorted(relations, key=lambda r: (order.index(r[0]), str(r)))[0]
+    return found
