@@ -3381,15 +3381,15 @@ class Explainer:
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
                 return inner
-            # the first of the student's own variables that is wrong: where the slip is
-            watched = self.variable_finding()
-            if watched is not None:
-                return watched
             # which path of the upstream gradient is wrong: said here when it comes with a
             # relation; when it only locates, after a relation on another output
             path = self.response_finding(name)
             if path is not None and not path.weak:
                 return path
+            # the variable of the student's code that holds the slip
+            watched = self.variable_finding()
+            if watched is not None:
+                return watched
             if found is not None:
                 return found
             views = self.views()
@@ -3487,11 +3487,16 @@ def located_words(found) -> str:
         how = f"yours holds the gradient on `{rel[1]}` instead"
     elif rel[0] == "times":
         how = f"yours is that times `{rel[1]}`: a factor `{rel[1]}` too many"
-    else:
+    elif rel[0] == "over":
         how = f"yours is that divided by `{rel[1]}`: it is missing a factor `{rel[1]}`"
-    return (f"your variable `{found.name}` in `{found.fn}` (as it is last set, on line "
-            f"{found.line} of its cell) holds the slip: it should be {should}, and {how}; with "
-            f"the right value there, every output of yours comes out right")
+    else:
+        cut = [f"`{text}`" + (f" (which `{made}` is made from)" if made else "")
+               for text, made in rel[1]]
+        how = (f"yours is wrong only in {_join(cut)}, right in the other parts the forward "
+               "cuts it into")
+    return (f"the slip is in your `{found.name}` (in `{found.fn}`, line {found.line} of its "
+            f"cell, where it is last set): it should be {should}, and {how}. With the right "
+            f"`{found.name}` there, every output of yours comes out right")
 
 
 def finding_line(f: Finding, shown: str) -> str:

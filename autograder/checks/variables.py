@@ -49,6 +49,9 @@ class Right:
     grads: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     every_grad: list = field(default_factory=list)      # (name, gradient), every gate's
+    # name -> the parts the forward cuts that value into: (index, the slice's text, the name
+    # of the value made from it), as `a[:, H:2 * H]` makes f
+    parts: dict = field(default_factory=dict)
 
     def add(self, name: str, value, grad) -> None:
         if not name:
@@ -73,11 +76,22 @@ def right_values(case: Case, truth: dict) -> Right | None:
                for out, leaf in case.grads.items()):
         return None
     right = Right()
+    users: dict = {}
+    for node in circuit.nodes:
+        for inp in node.ins:
+            if hasattr(inp, "index"):
+                users.setdefault(inp.index, []).append(node)
     for node in circuit.nodes:
         if node.op == "leaf":
             right.add(node.name, node.value, leaf_grads.get(node.name))
         elif node.name:
             right.add(node.name, node.value, circuit.node_grads.get(node.key, 0.0))
+        whole = node.ins[0] if node.op == "getitem" and node.ins else None
+        if whole is not None and getattr(whole, "name", "") and node.text:
+            made = next((u.name for u in users.get(node.index, []) if u.name), "")
+            known = right.parts.setdefault(whole.name, [])
+            if all(text != node.text for _i, text, _m in known):
+                known.append((node.aux, node.text, made))
     return right
 
 
@@ -166,7 +180,9 @@ class Located:
     """The variable of the student's code that holds the slip: `fn`, `name`, the `line` of
     its last value; `meaning` ("grad"|"value", forward name); `relation`: how its value
     relates to the right one on every case, or None: ("scale", c), ("times", q name),
-    ("over", q name), ("holds", other forward name) for another gradient, or ("zero",);
+    ("over", q name), ("holds", other forward name) for another gradient, ("zero",), or
+    ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
+    parts the forward cuts it into;
     `worst`: its largest difference from the right one, relative to the right one's largest
     entry."""
 
@@ -200,6 +216,16 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
         if abs(c - 1.0) > 1e-6 and _close(value, c * target):
             out.append(("scale", round(c, 6)))
     what, own = meaning
+    wrong_parts = []
+    for idx, text, made in right.parts.get(own, []):
+        try:
+            ok = _close(value[idx], target[idx])
+        except (IndexError, TypeError, ValueError):
+            return out
+        if not ok:
+            wrong_parts.append((text, made))
+    if wrong_parts and len(wrong_parts) < len(right.parts.get(own, [])):
+        out.append(("parts", tuple(wrong_parts)))
     if what == "grad":
         for name, g in right.every_grad:
             if name != own and np.shape(g) == np.shape(value) and np.any(g) \
@@ -271,6 +297,6 @@ def locate(watched: Sequence[tuple]) -> Located | None:
         return None
     found.worst = worst
     if relations:
-        order = ("zero", "scale", "holds", "times", "over")
+        order = ("zero", "scale", "holds", "times", "over", "parts")
         found.relation = sorted(relations, key=lambda r: (order.index(r[0]), str(r)))[0]
     return found

@@ -1,0 +1,204 @@
+"""The variable of the student's code that holds the slip (watch.py, checks/variables.py).
+
+The student's function is called again with its variables watched, then once more with the
+right value put in place of one variable: it is named only when every output then comes out
+right, on two cases at least.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from backprop_lab import watch
+from backprop_lab.checks import explain
+from backprop_lab.checks import lstm as lstm_checks
+from backprop_lab.checks import staged as staged_checks
+from backprop_lab.checks.core import CheckFailure
+from backprop_lab.grading import Settings, grade_notebook
+from backprop_lab.isolation.student_process import Limits
+from notebook_tools import solution_namespace
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = range(5)
+
+
+def _here(filename: str) -> bool:
+    return filename == __file__
+
+
+def _inner(v):
+    w = v * 3.0
+    return w
+
+
+def _outer(x, y):
+    z = x * y
+    z += 1.0
+    u = _inner(z)
+    return u - z
+
+
+def test_each_variable_is_noted_after_the_statement_that_set_it():
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    result, notes, calls = watch.watched_call(_outer, (x, y), {}, _here)
+    assert np.array_equal(result, 2.0 * (x * y + 1.0))
+    seen = [(call, fn, name, kind) for call, fn, _line, name, kind, _v in notes]
+    # the arguments when called, then each new or changed value; _inner is the student's
+    # own helper, called from their function: it is judged by what it returns, not watched
+    assert seen == [(0, "_outer", "x", "arg"), (0, "_outer", "y", "arg"),
+                    (0, "_outer", "z", "set"), (0, "_outer", "z", "set"),
+                    (0, "_outer", "u", "set")]
+    assert calls == 1
+    lines = {name: line for _c, _f, line, name, kind, _v in notes if kind == "set"}
+    source = Path(__file__).read_text().splitlines()
+    assert source[lines["u"] - 1].strip() == "u = _inner(z)"
+    assert np.array_equal(notes[3][5], x * y + 1.0)     # z after `z += 1.0`
+
+
+def test_a_fix_replaces_one_value_where_it_was_set_and_the_code_goes_on_from_it():
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    # the second note of z (after `z += 1.0`) replaced by zeros: u = 0, u - z = 0
+    result, _notes, _calls = watch.watched_call(_outer, (x, y), {}, _here,
+                                                fix=(0, "z", 1, np.zeros(2)))
+    assert np.array_equal(result, np.zeros(2))
+    # a fix of a note that never comes changes nothing
+    result, _notes, _calls = watch.watched_call(_outer, (x, y), {}, _here,
+                                                fix=(0, "z", 5, np.zeros(2)))
+    assert np.array_equal(result, 2.0 * (x * y + 1.0))
+
+
+def test_notes_that_crossed_the_wire_keep_only_well_formed_ones():
+    good = (0, "f", 3, "dx", "set", np.ones(2))
+    bad = [(0, "f", True, "dx", "set", np.ones(2)),           # a bool for a line
+           (0, "f", 3, "dx", "run", np.ones(2)),              # an unknown kind
+           (0, "f", 3, "dx", "set", np.ones(2, dtype=np.int64)),
+           (0, "f", 3, "dx", "set", np.ones(watch.MAX_SIZE + 1)),
+           (0, "f", 3, 7, "set", np.ones(2)), (0, "f", 3, "dx", "set"), "note", None]
+    assert watch.checked_notes([*bad, good]) == [good]
+    assert watch.checked_notes({"not": "a list"}) == []
+    assert watch.checked_fix([0, "dx", 1, np.ones(2)]) is not None
+    assert watch.checked_fix([0, "dx", 1, np.ones(2, dtype=np.int64)]) is None
+    assert watch.checked_fix([0, "dx", "1", np.ones(2)]) is None
+
+
+# Wrong lstm_step_backward cells: the solution's, with one slip in one named variable.
+_LSTM = """
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    tanh_c = np.tanh(next_c)
+    do = dnext_h * tanh_c
+    dc = DC
+    df = DF
+    dprev_c = dc * f
+    di = dc * g
+    dg = dc * i
+    da = np.concatenate([di * i * (1.0 - i), DAF,
+                         do * o * (1.0 - o), dg * (1.0 - g ** 2)], axis=1)
+    dx = da @ Wx.T
+    dprev_h = da @ Wh.T
+    dWx = x.T @ da
+    dWh = prev_h.T @ da
+    db = da.sum(axis=0)
+    return dx, dprev_h, dprev_c, dWx, dWh, db
+"""
+_RIGHT = {"DC": "dnext_c + dnext_h * o * (1.0 - tanh_c ** 2)", "DF": "dc * prev_c",
+          "DAF": "df * f * (1.0 - f)"}
+
+
+def _lstm(**slip):
+    source = _LSTM
+    for key, right in _RIGHT.items():
+        source = source.replace(key, slip.get(key, right))
+    return source
+
+
+LSTM_SLIPS = {
+    # the cell's gradient with tanh's derivative taken of the square
+    "dc": (_lstm(DC="dnext_c + dnext_h * o * (1.0 - np.tanh(next_c ** 2))"),
+           ["the slip is in your `dc`", "gradient on the forward pass's `next_c`"]),
+    # f's gradient with its factor clipped at zero
+    "df": (_lstm(DF="dc * np.maximum(prev_c, 0.0)"),
+           ["the slip is in your `df`", "the gradient on the forward pass's `f`,"]),
+    # the forget gate's local derivative with tanh's and the logistic's mixed, inside the
+    # concatenation
+    "da": (_lstm(DAF="df * f * (1.0 - f * f)"),
+           ["the slip is in your `da`", "wrong only in `a[:, H:2 * H]` (which `f` is made "
+                                         "from)"]),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(LSTM_SLIPS))
+def test_the_variable_that_holds_the_slip_is_named_on_five_seeds(slip):
+    source, words = LSTM_SLIPS[slip]
+    ns = solution_namespace("lstm")
+    exec(compile(source, "<student cell>", "exec"), ns)
+    line = next(k for k, text in enumerate(source.splitlines(), 1)
+                if text.strip().startswith(f"{slip} = "))
+    for seed in SEEDS:
+        with pytest.raises(CheckFailure) as failed:
+            lstm_checks.check_lstm_step_backward(ns["lstm_step_backward"],
+                                                 ns["lstm_step_forward"], seed=seed)
+        message = str(failed.value)
+        for w in words:
+            assert w in message, (seed, message)
+        assert f"line {line} of its cell" in message, (seed, message)
+        assert "every output of yours comes out right" in message
+
+
+# staged_backward with `dsigy` a part of the gradient on sigy (df is multiplied in later, as
+# the code intends) and a sign slip in x's third use
+PART_AND_SIGN = """
+def staged_backward(df, cache):
+    x, y, sigy, num, sigx, xpy, xpysqr, den, invden = cache
+    dnum = invden * df
+    dsigy = invden
+    dden = (-1.0 / den ** 2) * num * df
+    dxpy = (2.0 * xpy) * dden
+    dx = 1.0 * dxpy
+    dy = 1.0 * dxpy
+    dx += sigx * (1.0 - sigx) * dden
+    dx -= 1.0 * dnum
+    dy += sigy * (1.0 - sigy) * dsigy * df
+    return dx, dy
+"""
+
+
+def test_a_variable_that_is_only_a_part_of_the_answer_is_not_blamed(monkeypatch):
+    """Put right, `dsigy` would count df twice: it is not named; dx, last set where the
+    slip is, is (asked of the explainer directly: a relation on dx is said first)."""
+    ns = solution_namespace("staged")
+    exec(compile(PART_AND_SIGN, "<student cell>", "exec"), ns)
+    for seed in SEEDS:
+        recorded: list = []
+        monkeypatch.setattr(explain, "RECORDER", recorded)
+        with pytest.raises(CheckFailure):
+            staged_checks.check_staged_backward_arrays(
+                ns["staged_backward"], ns["staged_forward"], ns["sigmoid"], seed=seed)
+        said = [f.text for f in (ex.variable_finding() for ex in recorded) if f is not None]
+        assert said and all("the slip is in your `dx`" in text for text in said), said
+
+
+def _grade_lstm(tmp_path, source: str):
+    nb = nbformat.read(ROOT / "solutions" / "lstm" / "lstm.ipynb", as_version=4)
+    cell = next(c for c in nb.cells
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                == "lstm_step_backward")
+    cell.source = source
+    path = tmp_path / "lstm.ipynb"
+    nbformat.write(nb, path)
+    result = grade_notebook(path, Settings(course=ROOT, limits=Limits(timeout=20.0)))
+    return {t.name: t for t in result.tests}
+
+
+def test_the_grader_names_the_variable_from_the_child_as_the_notebook_does(tmp_path):
+    """The grading child watches the student's code and puts the one value right itself;
+    only the notes (names, lines, arrays) cross the wire."""
+    source, words = LSTM_SLIPS["df"]
+    tests = _grade_lstm(tmp_path, source)
+    out = tests["test_lstm_step_backward"].output
+    assert tests["test_lstm_step_backward"].status == "failed"
+    for w in words:
+        assert w in out, out
