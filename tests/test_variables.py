@@ -18,7 +18,8 @@ from backprop_lab.checks import lstm as lstm_checks
 from backprop_lab.checks import staged as staged_checks
 from backprop_lab.checks.core import CheckFailure
 from backprop_lab.grading import Settings, grade_notebook
-from backprop_lab.isolation.student_process import Limits
+from backprop_lab.isolation.launcher import Launcher
+from backprop_lab.isolation.student_process import Limits, StudentProcess
 from notebook_tools import solution_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,26 +150,26 @@ def test_the_variable_that_holds_the_slip_is_named_on_five_seeds(slip):
 
 
 # staged_backward with `dsigy` a part of the gradient on sigy (df is multiplied in later, as
-# the code intends) and a sign slip in x's third use
+# the code intends) and the factor 2 of the square's derivative left out
 PART_AND_SIGN = """
 def staged_backward(df, cache):
     x, y, sigy, num, sigx, xpy, xpysqr, den, invden = cache
     dnum = invden * df
     dsigy = invden
     dden = (-1.0 / den ** 2) * num * df
-    dxpy = (2.0 * xpy) * dden
+    dxpy = xpy * dden
     dx = 1.0 * dxpy
     dy = 1.0 * dxpy
     dx += sigx * (1.0 - sigx) * dden
-    dx -= 1.0 * dnum
+    dx += 1.0 * dnum
     dy += sigy * (1.0 - sigy) * dsigy * df
     return dx, dy
 """
 
 
 def test_a_variable_that_is_only_a_part_of_the_answer_is_not_blamed(monkeypatch):
-    """Put right, `dsigy` would count df twice: it is not named; dx, last set where the
-    slip is, is (asked of the explainer directly: a relation on dx is said first)."""
+    """Put right, `dsigy` would count df twice: it is not named; `dxpy` is (asked of the
+    explainer directly: a relation may be said first)."""
     ns = solution_namespace("staged")
     exec(compile(PART_AND_SIGN, "<student cell>", "exec"), ns)
     for seed in SEEDS:
@@ -178,7 +179,8 @@ def test_a_variable_that_is_only_a_part_of_the_answer_is_not_blamed(monkeypatch)
             staged_checks.check_staged_backward_arrays(
                 ns["staged_backward"], ns["staged_forward"], ns["sigmoid"], seed=seed)
         said = [f.text for f in (ex.variable_finding() for ex in recorded) if f is not None]
-        assert said and all("the slip is in your `dx`" in text for text in said), said
+        assert said and all("the slip is in your `dxpy`" in text and "exactly 1/2 times"
+                            in text for text in said), said
 
 
 def _grade_lstm(tmp_path, source: str):
@@ -202,3 +204,39 @@ def test_the_grader_names_the_variable_from_the_child_as_the_notebook_does(tmp_p
     assert tests["test_lstm_step_backward"].status == "failed"
     for w in words:
         assert w in out, out
+
+
+KEEPER = """
+import numpy as np
+SEEN = []
+
+
+def f(x):
+    y = x * 2.0
+    SEEN.append(y)
+    return y
+
+
+def seen():
+    return SEEN[-1] if SEEN else np.zeros(1)
+"""
+
+
+def test_a_child_given_a_value_answers_no_ordinary_call_after_it():
+    """The value put in place of a variable is the check's (for a test that has already
+    failed): it is given to the child that ran the watched call, and the next ordinary call
+    goes to a new child, which never saw it."""
+    with Launcher("process") as launcher:
+        process = StudentProcess([("cell", KEEPER)], Limits(timeout=10.0), launcher)
+        with process:
+            with watch.collecting(fix=(0, "y", 0, np.full(2, 7.0))) as notes:
+                assert np.array_equal(process.call("f", (np.ones(2),), {}), np.full(2, 7.0))
+            assert [(n[3], n[4]) for n in notes] == [("x", "arg"), ("y", "set")]
+            assert np.array_equal(notes[1][5], np.full(2, 2.0))     # the student's own value
+            # an ordinary call: a new child, whose SEEN is empty
+            assert np.array_equal(process.call("seen", (), {}), np.zeros(1))
+            # and without a fix the child stays (what it keeps is its own)
+            process.call("f", (np.ones(2),), {})
+            with watch.collecting():
+                process.call("f", (np.ones(2),), {})
+            assert np.array_equal(process.call("seen", (), {}), np.full(2, 2.0))

@@ -52,6 +52,7 @@ class Right:
     # name -> the parts the forward cuts that value into: (index, the slice's text, the name
     # of the value made from it), as `a[:, H:2 * H]` makes f
     parts: dict = field(default_factory=dict)
+    leaves: set = field(default_factory=set)             # the inputs' names
 
     def add(self, name: str, value, grad) -> None:
         if not name:
@@ -84,6 +85,7 @@ def right_values(case: Case, truth: dict) -> Right | None:
     for node in circuit.nodes:
         if node.op == "leaf":
             right.add(node.name, node.value, leaf_grads.get(node.name))
+            right.leaves.add(node.name)
         elif node.name:
             right.add(node.name, node.value, circuit.node_grads.get(node.key, 0.0))
         whole = node.ins[0] if node.op == "getitem" and node.ins else None
@@ -258,7 +260,10 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple 
     right = right_values(case, truth)
     if right is None:
         return None
-    wrong = [s for s in statuses(notes, right) if not s.right]
+    # the gradient on an input is an answer the check grades: never handed to the student's
+    # code (an intermediate one is, for a case whose test has already failed)
+    wrong = [s for s in statuses(notes, right) if not s.right
+             and not (s.meaning[0] == "grad" and s.meaning[1] in right.leaves)]
     for s in wrong[:MAX_TRIED]:
         target = _nearest(s.value, _pool(right, s.meaning))
         if target is None:

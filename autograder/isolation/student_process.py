@@ -101,6 +101,10 @@ class StudentProcess:
         self._pid: int | None = None
         self._fds: tuple[int, int] | None = None
         self._requests = 0   # requests sent: each one's id
+        # a child that was given a value to put in place of one of its variables (watch.py:
+        # a right value of the check's, to explain a test that has already failed) answers
+        # no ordinary call after it: the next one starts a new child
+        self._given_a_value = False
         # The children print into a file without a name (the grader reads it by descriptor),
         # so student code has nothing to replace with a link to a file it should not see.
         self._output, path = tempfile.mkstemp(prefix="backprop-output-")
@@ -250,6 +254,11 @@ class StudentProcess:
         if self.budget_spent():
             self.kill()
             raise self._out_of_budget()
+        notes = watch.collector()     # the explainer watches this call's variables
+        fix = watch.fixing() if notes is not None else None
+        if self._given_a_value and notes is None:
+            self.kill()
+            self._given_a_value = False
         loading = self._ensure_loaded()
         if self.deadline is not None:
             self.deadline += loading   # (re)loading the cells is never the test's time
@@ -257,13 +266,13 @@ class StudentProcess:
         else:
             deadline = time.monotonic() + self.limits.timeout
         payload = wire.encode([list(args), kwargs], allow_callables=True)
-        notes = watch.collector()     # the explainer watches this call's variables
         request = {"op": "call", "name": name, "payload": payload}
         if notes is not None:
             request["watch"] = True
             request["first_call"] = watch.calls_so_far()
-            if watch.fixing() is not None:
-                request["fix"] = wire.encode(list(watch.fixing()))
+            if fix is not None:
+                request["fix"] = wire.encode(list(fix))
+                self._given_a_value = True
         try:
             reply = self._request(request, self._within_budget(deadline), timed=True)
         except GradingInterrupted as exc:
