@@ -3469,9 +3469,9 @@ FINDING_PREFIX = "  What differs: "
 def located_words(found) -> str:
     """variables.Located as a student reads it: the variable, what it should hold, how its
     value relates to that, and the variables before it that are right."""
-    what, target = found.meaning
-    should = (f"the gradient on the forward pass's `{target}`" if what == "grad" else
-              f"the forward pass's value `{target}`")
+    what, target, named = found.meaning
+    of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
+    should = f"the gradient on {of}" if what == "grad" else f"the value of {of}"
     rel = found.relation
     if rel is None:
         how = (f"yours is off by up to {100 * found.worst:.3g}% of that one's largest "

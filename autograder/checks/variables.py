@@ -7,7 +7,8 @@ gate by gate and checked against the check's truth. A variable is judged by its 
 student names them: `df`, `d_f`, `grad_f` or `f_grad` holds the gradient on the forward's
 value `f` (`dc` the gradient on `next_c` when the forward has no `c`), and a variable named
 like a value of the forward (`f`, `next_c`) holds that value. A variable whose name says
-nothing is never called wrong; it is right when its value is one of the right ones.
+nothing is right when its value is one of the right ones; when it is none of them, it may
+stand for the nearest one of its shape.
 
 Only a variable's last value in a call of a function counts (a sum built in steps is judged
 when it is complete), against the right values of every step of a loop. A variable that is
@@ -53,6 +54,10 @@ class Right:
     # of the value made from it), as `a[:, H:2 * H]` makes f
     parts: dict = field(default_factory=dict)
     leaves: set = field(default_factory=set)             # the inputs' names
+    # ((what, label, named), value) for each gate's gradient ("grad") and value ("value"),
+    # named ones by name, the others by their text (`np.tanh(next_c)`): what a variable
+    # whose name says nothing may stand for (the inputs' gradients left out: answers)
+    meanings: list = field(default_factory=list)
 
     def add(self, name: str, value, grad) -> None:
         if not name:
@@ -86,8 +91,16 @@ def right_values(case: Case, truth: dict) -> Right | None:
         if node.op == "leaf":
             right.add(node.name, node.value, leaf_grads.get(node.name))
             right.leaves.add(node.name)
-        elif node.name:
-            right.add(node.name, node.value, circuit.node_grads.get(node.key, 0.0))
+            continue
+        grad = np.broadcast_to(np.asarray(circuit.node_grads.get(node.key, 0.0),
+                                          dtype=np.float64), node.value.shape)
+        if node.name:
+            right.add(node.name, node.value, grad)
+        label = node.name or node.text
+        if label and node.value.ndim:
+            named = bool(node.name)
+            right.meanings += [(("grad", label, named), grad), (("value", label, named),
+                                                                node.value)]
         whole = node.ins[0] if node.op == "getitem" and node.ins else None
         if whole is not None and getattr(whole, "name", "") and node.text:
             made = next((u.name for u in users.get(node.index, []) if u.name), "")
@@ -118,17 +131,21 @@ def _forward_name(word: str, right: Right) -> str | None:
     return None
 
 
-def _meaning(name: str, right: Right) -> tuple[str, str] | None:
-    """("grad", forward name) for a variable named for the gradient on a forward value,
-    ("value", forward name) for one named like a forward value, else None."""
+def _meaning(name: str, right: Right, aliases: dict) -> tuple[str, str, bool] | None:
+    """("grad", forward name, True) for a variable named for the gradient on a forward
+    value, ("value", forward name, True) for one named like a forward value, else None.
+    `aliases`: the student's own names for values of the forward (their `a` holding the
+    forward's `W @ x`) -> that value's meaning: `da` is then the gradient on it."""
     m = _GRAD.match(name)
     if m:
         word = m.group(1) or m.group(2)
         target = _forward_name(word, right)
         if target is not None and target in right.grads:
-            return "grad", target
+            return "grad", target, True
+        if word in aliases:
+            return ("grad",) + aliases[word][1:]
     if name in right.values:
-        return "value", name
+        return "value", name, True
     return None
 
 
@@ -143,7 +160,7 @@ class Status:
     line: int
     j: int
     value: np.ndarray
-    meaning: tuple
+    meaning: tuple | None       # what its name says it holds (see _meaning), or None
     right: bool
 
 
@@ -163,24 +180,64 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
         if kind == "set":
             last[(call, name)] = (order, fn, line, j, value)
     out = []
+    anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs]
+    aliases = {name: m for (_call, name), (_o, _f, _l, _j, value) in last.items()
+               for m, v in right.meanings if m[0] == "value" and name not in right.values
+               and _close(value, v)}
     for (call, name), (order, fn, line, j, value) in sorted(last.items(),
                                                             key=lambda kv: kv[1][0]):
-        meaning = _meaning(name, right)
-        if meaning is not None:
-            out.append(Status(call, fn, name, line, j, value, meaning,
-                              _any_close(value, _pool(right, meaning))))
+        meaning = _meaning(name, right, aliases)
+        pool = _pool(right, meaning) if meaning is not None else anything
+        out.append(Status(call, fn, name, line, j, value, meaning, _any_close(value, pool)))
     return out
 
 
 def _pool(right: Right, meaning: tuple) -> list:
-    what, target = meaning
+    what, target, named = meaning
+    if not named:            # a value the forward does not name, by the student's alias
+        return [v for m, v in right.meanings if m == meaning]
     return right.grads[target] if what == "grad" else right.values[target]
+
+
+def _distance(value, target) -> float:
+    scale = max(float(np.max(np.abs(target), initial=0.0)),
+                float(np.max(np.abs(value), initial=0.0)), 1e-12)
+    return float(np.max(np.abs(value - target), initial=0.0)) / scale
+
+
+# a variable whose name says nothing may stand for one of this many right values of its
+# shape, the nearest first
+NEAREST = 3
+
+
+def _candidates(s: Status, right: Right) -> list[tuple]:
+    """(meaning, right value) pairs to put in place of the wrong variable `s`, to try in
+    turn: what its name says, at the nearest step of a loop; for a name that says nothing,
+    the nearest few of every gate's gradient and value of its shape. Never an input's
+    gradient (a graded answer)."""
+    if s.meaning is not None:
+        if s.meaning[0] == "grad" and s.meaning[1] in right.leaves:
+            return []
+        same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
+        return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
+    # a name like a gradient's (`dgates`, `grad_z`) stands for a gradient
+    kinds = ("grad",) if _GRAD.match(s.name) else ("grad", "value")
+    same = [(m, v) for m, v in right.meanings if np.shape(v) == np.shape(s.value)
+            and m[0] in kinds and np.any(v)]
+    # one value under several texts (a sum passes its gradient on unchanged): by its name
+    same.sort(key=lambda mv: not mv[0][2])
+    distinct: list = []
+    for m, v in same:
+        if not any(np.array_equal(v, w) for _m, w in distinct):
+            distinct.append((m, v))
+    return sorted(distinct, key=lambda mv: _distance(s.value, mv[1]))[:NEAREST]
 
 
 @dataclass
 class Located:
     """The variable of the student's code that holds the slip: `fn`, `name`, the `line` of
-    its last value; `meaning` ("grad"|"value", forward name); `relation`: how its value
+    its last value; `meaning` ("grad"|"value", the forward's name or the text of its
+    expression, whether it is a name): what it should hold; `relation`: how its value
     relates to the right one on every case, or None: ("scale", c), ("times", q name),
     ("over", q name), ("holds", other forward name) for another gradient, ("zero",), or
     ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
@@ -196,15 +253,9 @@ class Located:
     worst: float
 
 
-# at most this many wrong variables of one case are tried in turn (one call each)
-MAX_TRIED = 4
-
-
-def _nearest(value, pool) -> np.ndarray | None:
-    same = [p for p in pool if np.shape(p) == np.shape(value)]
-    if not same:
-        return None
-    return min(same, key=lambda p: float(np.max(np.abs(value - p), initial=0.0)))
+# at most this many values are put in place of wrong variables of one case, in turn (one
+# call of the student's function each)
+MAX_TRIED = 8
 
 
 def _relations(value, target, right: Right, meaning) -> list[tuple]:
@@ -217,7 +268,7 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
         c = float(np.sum(value * target)) / den
         if abs(c - 1.0) > 1e-6 and _close(value, c * target):
             out.append(("scale", round(c, 6)))
-    what, own = meaning
+    what, own, _named = meaning
     wrong_parts = []
     for idx, text, made in right.parts.get(own, []):
         try:
@@ -252,7 +303,8 @@ def _all_right(outputs, truth: dict) -> bool:
 
 
 def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple | None:
-    """(the Status of the variable that holds the slip, its right value, Right) on one case
+    """(the Status of the variable that holds the slip, what it should hold (a meaning),
+    that right value, Right) on one case
     whose `outputs` are wrong: the first wrong variable whose right value, put in its place
     when it is last set, makes every output right; None when there is none."""
     if not notes or _all_right(outputs, truth):
@@ -262,18 +314,19 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple 
         return None
     # the gradient on an input is an answer the check grades: never handed to the student's
     # code (an intermediate one is, for a case whose test has already failed)
-    wrong = [s for s in statuses(notes, right) if not s.right
-             and not (s.meaning[0] == "grad" and s.meaning[1] in right.leaves)]
-    for s in wrong[:MAX_TRIED]:
-        target = _nearest(s.value, _pool(right, s.meaning))
-        if target is None:
-            continue
-        try:
-            fixed = again((s.call, s.name, s.j, np.array(target, dtype=np.float64)))
-        except Exception:          # a call that fails proves nothing
-            continue
-        if _all_right(fixed, truth):
-            return s, target, right
+    tried = 0
+    sts = statuses(notes, right)      # the named ones first, each in the code's order
+    for s in [s for s in sts if s.meaning is not None] + [s for s in sts if s.meaning is None]:
+        for meaning, target in ([] if s.right else _candidates(s, right)):
+            if tried == MAX_TRIED:
+                return None
+            tried += 1
+            try:
+                fixed = again((s.call, s.name, s.j, np.array(target, dtype=np.float64)))
+            except Exception:          # a call that fails proves nothing
+                fixed = None
+            if _all_right(fixed, truth):
+                return s, meaning, target, right
     return None
 
 
@@ -287,14 +340,14 @@ def locate(watched: Sequence[tuple]) -> Located | None:
         slip = _slip_in(notes, outputs, case, truth, again)
         if slip is None:
             return None
-        s, target, right = slip
-        rel = set(_relations(s.value, target, right, s.meaning))
+        s, meaning, target, right = slip
+        rel = set(_relations(s.value, target, right, meaning))
         scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
         worst = max(worst, float(np.max(np.abs(s.value - target))) / scale)
         if found is None:
-            found = Located(s.fn, s.name, s.line, s.meaning, None, worst)
+            found = Located(s.fn, s.name, s.line, meaning, None, worst)
             relations = rel
-        elif (found.fn, found.name) != (s.fn, s.name):
+        elif (found.fn, found.name, found.meaning) != (s.fn, s.name, meaning):
             return None
         else:
             relations &= rel
