@@ -70,6 +70,7 @@ SHARED_HELPER = True
 
 MATCH_TOL = 1e-5    # relative error within which a relation "holds" on an entry
 CIRCUIT_SECONDS = 3.0   # at most this long to look for one slip in the traced forward pass
+VARIABLE_SECONDS = 2.0  # at most this long to find the student's variable that holds the slip
 
 # Set by a test to see every explainer a check builds (to run the relations on right answers).
 RECORDER: list | None = None
@@ -3272,6 +3273,7 @@ class Explainer:
         if "\0variables" not in self._memo:
             self._memo["\0variables"] = None
             try:
+                deadline = time.monotonic() + VARIABLE_SECONDS
                 watched = []
                 for v in self.views():
                     r = (v.responses or {}).get("watch")
@@ -3282,9 +3284,9 @@ class Explainer:
                     got = r.get()
                     if got is not None and r.again is not None:
                         watched.append((*got, v.circuit, v.truth, r.again))
-                    if len(watched) == 3:
+                    if len(watched) == 3 or time.monotonic() > deadline:
                         break
-                found = locate(watched) if len(watched) >= 2 else None
+                found = locate(watched, deadline) if len(watched) >= 2 else None
             except Exception:      # the explainer never breaks a check
                 found = None
             if found is not None:

@@ -21,6 +21,7 @@ at least): that is what `locate` says, with how its value relates to the right o
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -287,7 +288,7 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
     with np.errstate(all="ignore"):
         for name, vs in right.values.items():
             for q in vs:
-                if np.shape(q) != np.shape(value) or name == own:
+                if np.shape(q) != np.shape(value):
                     continue
                 if _close(value, target * q) and not _close(target * q, target):
                     out.append(("times", name))
@@ -302,7 +303,8 @@ def _all_right(outputs, truth: dict) -> bool:
         name in outputs and _close(outputs[name], truth[name], 1e-6) for name in truth)
 
 
-def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple | None:
+def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
+             deadline: float | None = None) -> tuple | None:
     """(the Status of the variable that holds the slip, what it should hold (a meaning),
     that right value, Right) on one case
     whose `outputs` are wrong: the first wrong variable whose right value, put in its place
@@ -318,7 +320,7 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple 
     sts = statuses(notes, right)      # the named ones first, each in the code's order
     for s in [s for s in sts if s.meaning is not None] + [s for s in sts if s.meaning is None]:
         for meaning, target in ([] if s.right else _candidates(s, right)):
-            if tried == MAX_TRIED:
+            if tried == MAX_TRIED or (deadline is not None and time.monotonic() > deadline):
                 return None
             tried += 1
             try:
@@ -330,14 +332,15 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable) -> tuple 
     return None
 
 
-def locate(watched: Sequence[tuple]) -> Located | None:
+def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located | None:
     """The variable that holds the slip, the same on every case: `watched` holds, per case,
     (the notes of the student's function called on it (watch.watched_call), its outputs,
     its circuit, the check's truth, again(fix) -> the student's outputs with one value
-    fixed); None unless two cases at least agree."""
+    fixed); None unless two cases at least agree (or when `deadline`, a time.monotonic(),
+    passes first)."""
     found, relations, worst = None, set(), 0.0
     for notes, outputs, case, truth, again in watched:
-        slip = _slip_in(notes, outputs, case, truth, again)
+        slip = _slip_in(notes, outputs, case, truth, again, deadline)
         if slip is None:
             return None
         s, meaning, target, right = slip
