@@ -3468,12 +3468,19 @@ def _recover(out, operand) -> np.ndarray | None:
 FINDING_PREFIX = "  What differs: "
 
 
+def _meaning_words(meaning: tuple) -> str:
+    """A value of the right computation as variables.Located says it: ("grad", "f", True)
+    is the gradient on the forward pass's `f`."""
+    what, target, named = meaning
+    of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
+    return {"grad": f"the gradient on {of}", "value": f"the value of {of}",
+            "local": f"the local derivative of {of}"}[what]
+
+
 def located_words(found) -> str:
     """variables.Located as a student reads it: the variable, what it should hold, how its
     value relates to that, and the variables before it that are right."""
-    what, target, named = found.meaning
-    of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
-    should = f"the gradient on {of}" if what == "grad" else f"the value of {of}"
+    should = _meaning_words(found.meaning)
     rel = found.relation
     if rel is None:
         how = (f"yours is off by up to {100 * found.worst:.3g}% of that one's largest "
@@ -3491,6 +3498,12 @@ def located_words(found) -> str:
         how = f"yours is that times `{rel[1]}`: a factor `{rel[1]}` too many"
     elif rel[0] == "over":
         how = f"yours is that divided by `{rel[1]}`: it is missing a factor `{rel[1]}`"
+    elif rel[0] == "before":
+        made = _join([f"`{m}`" for m in rel[1]])
+        how = (f"yours holds, part by part, the gradients on {made}, the values made from "
+               "those parts: the local derivatives between are left out")
+    elif rel[0] in ("plus", "minus"):
+        how = f"yours is that {rel[0]} {_meaning_words(rel[1])}"
     else:
         cut = [f"`{text}`" + (f" (which `{made}` is made from)" if made else "")
                for text, made in rel[1]]

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .circuit import Case, gradients, trace
+from .circuit import Case, _local, gradients, trace
 
 SHARED_HELPER = True
 
@@ -102,6 +102,11 @@ def right_values(case: Case, truth: dict) -> Right | None:
             named = bool(node.name)
             right.meanings += [(("grad", label, named), grad), (("value", label, named),
                                                                 node.value)]
+            # a nonlinearity's local derivative (a student's `local` or `dtanh`)
+            local = _local(node, 0) if node.op in _NONLINEAR else None
+            if local is not None:
+                right.meanings.append((("local", label, named),
+                                       np.broadcast_to(local, node.value.shape)))
         whole = node.ins[0] if node.op == "getitem" and node.ins else None
         if whole is not None and getattr(whole, "name", "") and node.text:
             made = next((u.name for u in users.get(node.index, []) if u.name), "")
@@ -110,6 +115,9 @@ def right_values(case: Case, truth: dict) -> Right | None:
                 known.append((node.aux, node.text, made))
     return right
 
+
+# gates whose local derivative is a value a student names (tanh's 1 - y**2)
+_NONLINEAR = ("tanh", "logistic", "exp", "log", "sqrt", "power", "absolute")
 
 _GRAD = re.compile(r"^(?:d_?|grad_)([A-Za-z]\w*?)$|^([A-Za-z]\w*?)_grad$")
 
@@ -208,7 +216,7 @@ def _distance(value, target) -> float:
 
 # a variable whose name says nothing may stand for one of this many right values of its
 # shape, the nearest first
-NEAREST = 3
+NEAREST = 2
 
 
 def _candidates(s: Status, right: Right) -> list[tuple]:
@@ -222,7 +230,7 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
         same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
         return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
     # a name like a gradient's (`dgates`, `grad_z`) stands for a gradient
-    kinds = ("grad",) if _GRAD.match(s.name) else ("grad", "value")
+    kinds = ("grad",) if _GRAD.match(s.name) else ("grad", "value", "local")
     same = [(m, v) for m, v in right.meanings if np.shape(v) == np.shape(s.value)
             and m[0] in kinds and np.any(v)]
     # one value under several texts (a sum passes its gradient on unchanged): by its name
@@ -240,7 +248,10 @@ class Located:
     its last value; `meaning` ("grad"|"value", the forward's name or the text of its
     expression, whether it is a name): what it should hold; `relation`: how its value
     relates to the right one on every case, or None: ("scale", c), ("times", q name),
-    ("over", q name), ("holds", other forward name) for another gradient, ("zero",), or
+    ("over", q name), ("holds", other forward name) for another gradient, ("zero",),
+    ("plus" | "minus", a meaning: a gate's gradient, value or local derivative),
+    ("before", names): each part the forward cuts it into holds the gradient on the value
+    made from that part (`f` from `a[:, H:2 * H]`), or
     ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
     parts the forward cuts it into;
     `worst`: its largest difference from the right one, relative to the right one's largest
@@ -256,7 +267,7 @@ class Located:
 
 # at most this many values are put in place of wrong variables of one case, in turn (one
 # call of the student's function each)
-MAX_TRIED = 8
+MAX_TRIED = 10
 
 
 def _relations(value, target, right: Right, meaning) -> list[tuple]:
@@ -270,6 +281,11 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
         if abs(c - 1.0) > 1e-6 and _close(value, c * target):
             out.append(("scale", round(c, 6)))
     what, own, _named = meaning
+    for m, q in right.meanings:          # yours = the right one plus or minus a value
+        if np.shape(q) == np.shape(value) and np.any(q) and m[1] != own:
+            for sign in (1.0, -1.0):
+                if _close(value, target + sign * q) and not _close(target + sign * q, target):
+                    out.append(("plus" if sign > 0 else "minus", m))
     wrong_parts = []
     for idx, text, made in right.parts.get(own, []):
         try:
@@ -280,6 +296,15 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
             wrong_parts.append((text, made))
     if wrong_parts and len(wrong_parts) < len(right.parts.get(own, [])):
         out.append(("parts", tuple(wrong_parts)))
+    # each part holding the gradient on the value made from it: the gates' local
+    # derivatives left out
+    parts = right.parts.get(own, [])
+    if what == "grad" and parts and all(made in right.grads for _i, _t, made in parts):
+        try:
+            if all(_any_close(value[idx], right.grads[made]) for idx, _t, made in parts):
+                out.append(("before", tuple(made for _i, _t, made in parts)))
+        except (IndexError, TypeError, ValueError):
+            pass
     if what == "grad":
         for name, g in right.every_grad:
             if name != own and np.shape(g) == np.shape(value) and np.any(g) \
@@ -317,8 +342,7 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     # the gradient on an input is an answer the check grades: never handed to the student's
     # code (an intermediate one is, for a case whose test has already failed)
     tried = 0
-    sts = statuses(notes, right)      # the named ones first, each in the code's order
-    for s in [s for s in sts if s.meaning is not None] + [s for s in sts if s.meaning is None]:
+    for s in statuses(notes, right):      # in the code's order: the first slip is the one
         for meaning, target in ([] if s.right else _candidates(s, right)):
             if tried == MAX_TRIED or (deadline is not None and time.monotonic() > deadline):
                 return None
@@ -358,6 +382,7 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         return None
     found.worst = worst
     if relations:
-        order = ("zero", "scale", "holds", "times", "over", "parts")
+        order = ("zero", "scale", "holds", "before", "times", "over", "plus", "minus",
+                 "parts")
         found.relation = sorted(relations, key=lambda r: (order.index(r[0]), str(r)))[0]
     return found
