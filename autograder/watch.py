@@ -32,9 +32,10 @@ _LOCAL = threading.local()
 def collecting(fix: tuple | None = None):
     """Within it, every call of a student's function through the checks (`core.call_student`,
     or the grader's stand-in for a function in the child) is watched; the notes are appended
-    to the list it yields. `fix`: (call, variable, j, value): the j-th note of that variable
-    in that call (counted from 0) is replaced by `value` in the student's frame, and the
-    code goes on from there (to see whether that one value was the slip)."""
+    to the list it yields. `fix`: (call, variable, {j: value}): the j-th note of that
+    variable in that call (counted from 0) is replaced by `value` in the student's frame,
+    for each j given, and the code goes on from there (to see whether those values were the
+    slip: one where it is set once, one per step where a loop sets it at every step)."""
     saved = (getattr(_LOCAL, "notes", None), getattr(_LOCAL, "fix", None),
              getattr(_LOCAL, "calls", 0))
     notes: list = []
@@ -121,8 +122,9 @@ class _Watch:
             self.note(call, fn, line, name, kind, value)
             j = self.counts.get((call, name), 0)
             self.counts[(call, name)] = j + 1
-            if self.fix is not None and kind == "set" and self.fix[:3] == (call, name, j):
-                value = np.array(self.fix[3], dtype=np.float64)
+            if self.fix is not None and kind == "set" and self.fix[:2] == (call, name) \
+                    and j in self.fix[2]:
+                value = np.array(self.fix[2][j], dtype=np.float64)
                 _write_local(frame, name, value)
                 seen[name] = value.copy()
 
@@ -192,11 +194,15 @@ def checked_notes(obj: Any) -> list:
 
 def checked_fix(obj: Any) -> tuple | None:
     """A fix that crossed the wire, or None when it is not one."""
-    if not (isinstance(obj, (list, tuple)) and len(obj) == 4):
+    if not (isinstance(obj, (list, tuple)) and len(obj) == 3):
         return None
-    call, name, j, value = obj
-    if not (all(isinstance(n, int) and not isinstance(n, bool) for n in (call, j))
-            and isinstance(name, str) and isinstance(value, np.ndarray)
-            and value.dtype == np.float64 and value.size <= MAX_SIZE):
+    call, name, values = obj
+    if not (isinstance(call, int) and not isinstance(call, bool) and isinstance(name, str)
+            and isinstance(values, dict) and len(values) <= MAX_NOTES):
         return None
-    return call, name, j, value
+    for j, value in values.items():
+        if not (isinstance(j, int) and not isinstance(j, bool)
+                and isinstance(value, np.ndarray) and value.dtype == np.float64
+                and value.size <= MAX_SIZE):
+            return None
+    return call, name, values

@@ -2397,7 +2397,7 @@ class Response:
     kind: str = "part"
     step: tuple | None = None
     # "watch": get() gives (the notes of the student's variables (watch.collecting), the
-    # outputs); again(fix) the student's outputs with one of them replaced
+    # outputs); again(fix) the same with one variable's values replaced
     again: Callable[[tuple], Any] | None = None
 
 
@@ -2466,9 +2466,10 @@ def upstream_responses(call: Callable[[dict], dict | None],
             outputs = call(up)
         return notes, outputs
 
-    def fixed(fix):         # the case itself with one variable's value replaced
-        with watch.collecting(fix):
-            return call(up)
+    def fixed(fix):         # the case itself with one variable's values replaced
+        with watch.collecting(fix) as notes:
+            outputs = call(up)
+        return notes, outputs
     out = {"watch": Response("the case itself, its variables watched",
                              _once(watched, [0.0]), "watch", again=fixed),
            "zero": response("every upstream gradient set to zero", zero, "zero"),
@@ -3472,6 +3473,8 @@ def _meaning_words(meaning: tuple) -> str:
     """A value of the right computation as variables.Located says it: ("grad", "f", True)
     is the gradient on the forward pass's `f`."""
     what, target, named = meaning
+    if what == "sent":
+        return target
     of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
     return {"grad": f"the gradient on {of}", "value": f"the value of {of}",
             "local": f"the local derivative of {of}"}[what]
@@ -3509,9 +3512,14 @@ def located_words(found) -> str:
                for text, made in rel[1]]
         how = (f"yours is wrong only in {_join(cut)}, right in the other parts the forward "
                "cuts it into")
+    where = ("which your loop sets at every step" if found.every_step else
+             "where it is last set")
     return (f"the slip is in your `{found.name}` (in `{found.fn}`, line {found.line} of its "
-            f"cell, where it is last set): it should be {should}, and {how}. With the right "
-            f"`{found.name}` there, every output of yours comes out right")
+            f"cell, {where}): it should be {should}, and {how}. With the right "
+            f"`{found.name}` there{' at every step' if found.every_step else ''}, every "
+            + (f"other output of yours comes out right, and {_join(list(found.kept))} "
+               f"{'is' if len(found.kept) == 1 else 'are'} its last value"
+               if found.kept else "output of yours comes out right"))
 
 
 def finding_line(f: Finding, shown: str) -> str:

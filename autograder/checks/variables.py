@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .circuit import Case, _local, gradients, trace
+from .circuit import Case, Node, _local, _operand, _send, _unbroadcast, gradients, trace
 
 SHARED_HELPER = True
 
@@ -88,15 +88,34 @@ def right_values(case: Case, truth: dict) -> Right | None:
         for inp in node.ins:
             if hasattr(inp, "index"):
                 users.setdefault(inp.index, []).append(node)
+    answer_like: set = set()      # the inputs and what only reshapes or cuts them
     for node in circuit.nodes:
         if node.op == "leaf":
             right.add(node.name, node.value, leaf_grads.get(node.name))
             right.leaves.add(node.name)
+            answer_like.add(node.index)
             continue
+        if node.op in _STRUCTURAL and any(isinstance(i, Node) and i.index in answer_like
+                                          for i in node.ins):
+            answer_like.add(node.index)
+            continue            # a part of an input's gradient is a part of an answer
         grad = np.broadcast_to(np.asarray(circuit.node_grads.get(node.key, 0.0),
                                           dtype=np.float64), node.value.shape)
         if node.name:
             right.add(node.name, node.value, grad)
+        # what this gate sends back to an input that other gates use too (a carry: the
+        # gradient `prev_h @ Wh` sends to prev_h, without what reaches prev_h otherwise)
+        for j, inp in enumerate(node.ins):
+            if isinstance(inp, Node) and inp.index not in answer_like and \
+                    len(users.get(inp.index, [])) > 1 and node.text:
+                try:
+                    sent = _send(node, j, circuit.node_grads.get(node.key, 0.0), None, circuit)
+                    sent = _unbroadcast(sent, inp.value.shape)
+                except Exception:      # a gate the circuit does not send through alone
+                    continue
+                if sent is not None and np.shape(sent) == inp.value.shape:
+                    words = f"the gradient that `{node.text}` sends back to {_operand(node, j)}"
+                    right.meanings.append((("sent", words, False), np.asarray(sent)))
         label = node.name or node.text
         if label and node.value.ndim:
             named = bool(node.name)
@@ -115,6 +134,10 @@ def right_values(case: Case, truth: dict) -> Right | None:
                 known.append((node.aux, node.text, made))
     return right
 
+
+# gates that only move an array's entries
+_STRUCTURAL = ("getitem", "reshape", "transpose", "stack", "concatenate", "squeeze",
+               "expand_dims", "copy", "positive")
 
 # gates whose local derivative is a value a student names (tanh's 1 - y**2)
 _NONLINEAR = ("tanh", "logistic", "exp", "log", "sqrt", "power", "absolute")
@@ -171,6 +194,7 @@ class Status:
     value: np.ndarray
     meaning: tuple | None       # what its name says it holds (see _meaning), or None
     right: bool
+    sets: list = field(default_factory=list)    # (j, value) of every time it was set
 
 
 def _any_close(value, candidates) -> bool:
@@ -183,11 +207,13 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
     judged)."""
     last: dict = {}
     count: dict = {}
+    sets: dict = {}
     for order, (call, fn, line, name, kind, value) in enumerate(notes):
         j = count.get((call, name), 0)
         count[(call, name)] = j + 1
         if kind == "set":
             last[(call, name)] = (order, fn, line, j, value)
+            sets.setdefault((call, name), []).append((j, value))
     out = []
     anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs]
     aliases = {name: m for (_call, name), (_o, _f, _l, _j, value) in last.items()
@@ -197,13 +223,17 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
                                                             key=lambda kv: kv[1][0]):
         meaning = _meaning(name, right, aliases)
         pool = _pool(right, meaning) if meaning is not None else anything
-        out.append(Status(call, fn, name, line, j, value, meaning, _any_close(value, pool)))
+        ok = _any_close(value, pool)
+        if ok and meaning is not None and 1 < len(pool) == len(sets[(call, name)]):
+            # a loop's variable, one value per step: each must be right
+            ok = all(_any_close(v, pool) for _j, v in sets[(call, name)])
+        out.append(Status(call, fn, name, line, j, value, meaning, ok, sets[(call, name)]))
     return out
 
 
 def _pool(right: Right, meaning: tuple) -> list:
     what, target, named = meaning
-    if not named:            # a value the forward does not name, by the student's alias
+    if not named:            # a value the forward does not name (one per step of a loop)
         return [v for m, v in right.meanings if m == meaning]
     return right.grads[target] if what == "grad" else right.values[target]
 
@@ -230,7 +260,7 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
         same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
         return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
     # a name like a gradient's (`dgates`, `grad_z`) stands for a gradient
-    kinds = ("grad",) if _GRAD.match(s.name) else ("grad", "value", "local")
+    kinds = ("grad", "sent") if _GRAD.match(s.name) else ("grad", "sent", "value", "local")
     same = [(m, v) for m, v in right.meanings if np.shape(v) == np.shape(s.value)
             and m[0] in kinds and np.any(v)]
     # one value under several texts (a sum passes its gradient on unchanged): by its name
@@ -239,7 +269,12 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
     for m, v in same:
         if not any(np.array_equal(v, w) for _m, w in distinct):
             distinct.append((m, v))
-    return sorted(distinct, key=lambda mv: _distance(s.value, mv[1]))[:NEAREST]
+    out: list = []
+    for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0]),
+                                                 _distance(s.value, mv[1]))):
+        if all(m != o for o, _v in out):        # one per meaning (a loop's steps share it)
+            out.append((m, v))
+    return out[:NEAREST]
 
 
 @dataclass
@@ -255,7 +290,9 @@ class Located:
     ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
     parts the forward cuts it into;
     `worst`: its largest difference from the right one, relative to the right one's largest
-    entry."""
+    entry; `every_step`: a loop sets it at every step, and it is put right at each; `kept`:
+    the outputs that are its last value (an input's gradient, not handed to the student's
+    code), right once that value is."""
 
     fn: str
     name: str
@@ -263,11 +300,14 @@ class Located:
     meaning: tuple
     relation: tuple | None
     worst: float
+    every_step: bool = False    # set by a loop at every step: put right at each
+    kept: tuple = ()            # outputs that are its last value, which is left as it is
 
 
-# at most this many values are put in place of wrong variables of one case, in turn (one
-# call of the student's function each)
-MAX_TRIED = 10
+# at most this many fixes are tried on one case, in turn (one call of the student's
+# function each), and at most PER_VARIABLE for one variable
+MAX_TRIED = 60
+PER_VARIABLE = 12
 
 
 def _relations(value, target, right: Right, meaning) -> list[tuple]:
@@ -343,17 +383,89 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     # code (an intermediate one is, for a case whose test has already failed)
     tried = 0
     for s in statuses(notes, right):      # in the code's order: the first slip is the one
-        for meaning, target in ([] if s.right else _candidates(s, right)):
+        tries = [] if s.right else _step_fixes(s, right) + [
+            (meaning, {s.j: target}) for meaning, target in _candidates(s, right)]
+        for meaning, values in tries[:PER_VARIABLE]:
             if tried == MAX_TRIED or (deadline is not None and time.monotonic() > deadline):
                 return None
             tried += 1
             try:
-                fixed = again((s.call, s.name, s.j, np.array(target, dtype=np.float64)))
+                notes_after, fixed = again((s.call, s.name, {j: np.array(v, dtype=np.float64)
+                                                             for j, v in values.items()}))
             except Exception:          # a call that fails proves nothing
-                fixed = None
+                continue
             if _all_right(fixed, truth):
-                return s, meaning, target, right
+                return s, meaning, values, right, ()
+            kept = _kept_last(s, values, notes_after, fixed, truth)
+            if kept:
+                return s, meaning, values, right, kept
     return None
+
+
+def _kept_last(s: Status, values: dict, notes_after, fixed, truth: dict) -> tuple:
+    """The outputs still wrong after a loop's variable was put right at every step but its
+    last value (an input's gradient, not handed over), when each of them is that last value
+    as the code left it; else ()."""
+    last = max(j for j, _v in s.sets)
+    if last in values or not isinstance(fixed, dict):
+        return ()
+    final = [v for call, _fn, _line, name, kind, v in notes_after
+             if (call, name) == (s.call, s.name) and kind == "set"]
+    wrong = [o for o in truth if o in fixed and not _close(fixed[o], truth[o], 1e-6)]
+    if not final or not wrong or len(wrong) == len(truth):
+        return ()
+    if all(np.shape(fixed[o]) == np.shape(final[-1]) and _close(fixed[o], final[-1], 1e-12)
+           for o in wrong):
+        return tuple(wrong)
+    return ()
+
+
+def _step_fixes(s: Status, right: Right) -> list[tuple]:
+    """For a variable a loop sets once per step (as many times as the forward has steps,
+    or one or two more: a carry set before the loop, or whose last value is an input's
+    gradient, left as they are): the right values of one meaning's steps in its place, the
+    steps taken backwards (a backward pass's loop) or forwards; for a name that says
+    nothing, every meaning with that many values of its shape, the nearest first."""
+    if len(s.sets) < 2:
+        return []
+    if s.meaning is not None:
+        if s.meaning[0] == "grad" and s.meaning[1] in right.leaves:
+            return []
+        meanings = [s.meaning]
+    else:
+        kinds = ("grad", "sent") if _GRAD.match(s.name) else ("grad", "sent", "value", "local")
+        meanings = list(dict.fromkeys(m for m, _v in right.meanings if m[0] in kinds))
+    js = [j for j, _v in s.sets]
+    mine = dict(s.sets)
+    scored, pools = [], []
+    for meaning in meanings:
+        pool = _pool(right, meaning)
+        if any(len(p) == len(pool) and all(np.array_equal(a, b) for a, b in zip(p, pool))
+               for p in pools):
+            continue         # the same values as a meaning before (a sum's gradient)
+        pools.append(pool)
+        if not (1 < len(pool) <= len(js) <= len(pool) + 2
+                and all(np.shape(p) == np.shape(s.value) for p in pool)):
+            continue
+        for k in range(len(js) - len(pool) + 1):
+            for order in (pool[::-1], pool):
+                values = dict(zip(js[k:], order))
+                score = float(np.mean([_distance(mine[j], v) for j, v in values.items()]))
+                scored.append((not _hinted(s.name, meaning), score, len(scored), meaning,
+                               values))
+    return [(meaning, values) for *_key, meaning, values in sorted(scored)]
+
+
+def _words(text: str) -> set:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1}
+
+
+def _hinted(name: str, meaning: tuple) -> bool:
+    """Whether a word of the variable's name (`prev` in `dprev`, the d of a gradient left
+    aside) is a word of what the meaning says (`prev_h`)."""
+    m = _GRAD.match(name)
+    stem = (m.group(1) or m.group(2)) if m else name
+    return bool(_words(stem.replace("_", " ")) & _words(meaning[1].replace("_", " ")))
 
 
 def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located | None:
@@ -367,14 +479,17 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         slip = _slip_in(notes, outputs, case, truth, again, deadline)
         if slip is None:
             return None
-        s, meaning, target, right = slip
+        s, meaning, values, right, kept = slip
+        target = values[s.j] if s.j in values else values[max(values)]
         rel = set(_relations(s.value, target, right, meaning))
         scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
         worst = max(worst, float(np.max(np.abs(s.value - target))) / scale)
         if found is None:
-            found = Located(s.fn, s.name, s.line, meaning, None, worst)
+            found = Located(s.fn, s.name, s.line, meaning, None, worst, len(values) > 1,
+                            kept)
             relations = rel
-        elif (found.fn, found.name, found.meaning) != (s.fn, s.name, meaning):
+        elif (found.fn, found.name, found.meaning, found.kept) != (s.fn, s.name, meaning,
+                                                                   kept):
             return None
         else:
             relations &= rel
