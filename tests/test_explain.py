@@ -875,7 +875,8 @@ def test_the_student_is_called_again_only_within_a_time_budget(monkeypatch):
         return {"g": up["u"].sum(axis=1) + 1.0}
     responses = explain.upstream_responses(slow, lambda up: {"g": up["u"].sum(axis=1)},
                                            {"u": np.ones((6, 2))}, {"u": (0, "time step")})
-    got = [r.get() for r in responses.values()]
+    # (the watched call has a budget of its own: explain.VARIABLE_SECONDS)
+    got = [r.get() for r in responses.values() if r.kind != "watch"]
     assert len(responses) > 4 and len(calls) == 2     # 0.03 s each: the third is not made
     assert all(g is None for g in got[2:])
 

@@ -63,11 +63,11 @@ def test_a_fix_replaces_one_value_where_it_was_set_and_the_code_goes_on_from_it(
     x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
     # the second note of z (after `z += 1.0`) replaced by zeros: u = 0, u - z = 0
     result, _notes, _calls = watch.watched_call(_outer, (x, y), {}, _here,
-                                                fix=(0, "z", 1, np.zeros(2)))
+                                                fix=(0, "z", {1: np.zeros(2)}))
     assert np.array_equal(result, np.zeros(2))
     # a fix of a note that never comes changes nothing
     result, _notes, _calls = watch.watched_call(_outer, (x, y), {}, _here,
-                                                fix=(0, "z", 5, np.zeros(2)))
+                                                fix=(0, "z", {5: np.zeros(2)}))
     assert np.array_equal(result, 2.0 * (x * y + 1.0))
 
 
@@ -80,9 +80,10 @@ def test_notes_that_crossed_the_wire_keep_only_well_formed_ones():
            (0, "f", 3, 7, "set", np.ones(2)), (0, "f", 3, "dx", "set"), "note", None]
     assert watch.checked_notes([*bad, good]) == [good]
     assert watch.checked_notes({"not": "a list"}) == []
-    assert watch.checked_fix([0, "dx", 1, np.ones(2)]) is not None
-    assert watch.checked_fix([0, "dx", 1, np.ones(2, dtype=np.int64)]) is None
-    assert watch.checked_fix([0, "dx", "1", np.ones(2)]) is None
+    assert watch.checked_fix([0, "dx", {1: np.ones(2)}]) is not None
+    assert watch.checked_fix([0, "dx", {1: np.ones(2, dtype=np.int64)}]) is None
+    assert watch.checked_fix([0, "dx", {"1": np.ones(2)}]) is None
+    assert watch.checked_fix([0, "dx", 1, np.ones(2)]) is None
 
 
 # Wrong lstm_step_backward cells: the solution's, with one slip in one named variable.
@@ -229,7 +230,7 @@ def test_a_child_given_a_value_answers_no_ordinary_call_after_it():
     with Launcher("process") as launcher:
         process = StudentProcess([("cell", KEEPER)], Limits(timeout=10.0), launcher)
         with process:
-            with watch.collecting(fix=(0, "y", 0, np.full(2, 7.0))) as notes:
+            with watch.collecting(fix=(0, "y", {0: np.full(2, 7.0)})) as notes:
                 assert np.array_equal(process.call("f", (np.ones(2),), {}), np.full(2, 7.0))
             assert [(n[3], n[4]) for n in notes] == [("x", "arg"), ("y", "set")]
             assert np.array_equal(notes[1][5], np.full(2, 2.0))     # the student's own value

@@ -3389,20 +3389,13 @@ class Explainer:
             path = self.response_finding(name)
             if path is not None and not path.weak:
                 return path
-            # the variable of the student's code that holds the slip
-            watched = self.variable_finding()
-            if watched is not None:
-                return watched
-            if found is not None:
-                return found
             views = self.views()
             others = [(o, self.finding(o)) for o in (views[0].outputs if views else ())
                       if o != name]
             others = [(o, f) for o, f in others if f is not None and f.cause_id != "all-zeros"]
-            for other, f in sorted(others, key=lambda of: of[1].weak):
-                if not f.weak or path is None:
-                    return Finding(f.text.replace("@@", other), f.cause_id, f.title,
-                                   weak=f.weak)
+            for other, f in others:            # a relation on another output
+                if not f.weak:
+                    return Finding(f.text.replace("@@", other), f.cause_id, f.title)
             # another output computed example by example that mixes the examples (a sum's
             # rows cannot show it; the output made row by row can)
             for other in (views[0].outputs if views else ()):
@@ -3410,6 +3403,16 @@ class Explainer:
                     f = self.response_finding(other)
                     if f is not None and f.cause_id == "examples-mixed":
                         return Finding(f.text.replace("@@", other), f.cause_id, f.title)
+            # the variable of the student's code that holds the slip
+            watched = self.variable_finding()
+            if watched is not None:
+                return watched
+            if found is not None:
+                return found
+            for other, f in others:            # which parts of another output are wrong
+                if path is None:
+                    return Finding(f.text.replace("@@", other), f.cause_id, f.title,
+                                   weak=f.weak)
             return path or inner or self.case_finding(name)
         return ask
 
