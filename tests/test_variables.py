@@ -15,6 +15,7 @@ import pytest
 from backprop_lab import watch
 from backprop_lab.checks import explain
 from backprop_lab.checks import lstm as lstm_checks
+from backprop_lab.checks import rnn as rnn_checks
 from backprop_lab.checks import staged as staged_checks
 from backprop_lab.checks.core import CheckFailure
 from backprop_lab.grading import Settings, grade_notebook
@@ -241,3 +242,46 @@ def test_a_child_given_a_value_answers_no_ordinary_call_after_it():
             with watch.collecting():
                 process.call("f", (np.ones(2),), {})
             assert np.array_equal(process.call("seen", (), {}), np.full(2, 2.0))
+
+
+# rnn_backward whose carry is taken before the step (the total gradient on the state, not
+# what the step sends back), in a loop written forwards over reversed indices
+CARRY_SLIP = """
+def rnn_backward(dh, cache):
+    N, T, H = dh.shape
+    x0, _, Wx, Wh, _ = cache[0]
+    dx = np.zeros((N, T, x0.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+    carry = np.zeros((N, H))
+    for k in range(T):
+        t = T - 1 - k
+        total = dh[:, t, :] + carry
+        dx_t, back, dWx_t, dWh_t, db_t = rnn_step_backward(total, cache[t])
+        dx[:, t, :] = dx_t
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+        carry = total * 0.5 + back * 0.5
+    return dx, carry, dWx, dWh, db
+"""
+
+
+def test_a_loop_s_carry_is_put_right_at_every_step_and_named(monkeypatch):
+    ns = solution_namespace("rnn")
+    exec(compile(CARRY_SLIP, "<student cell>", "exec"), ns)
+    line = next(k for k, text in enumerate(CARRY_SLIP.splitlines(), 1)
+                if text.strip().startswith("carry = total"))
+    for seed in SEEDS:
+        recorded: list = []
+        monkeypatch.setattr(explain, "RECORDER", recorded)
+        with pytest.raises(CheckFailure):
+            rnn_checks.check_rnn_backward(ns["rnn_backward"], ns["rnn_forward"],
+                                          ns["rnn_step_forward"], seed=seed)
+        said = [f.text for f in (ex.variable_finding() for ex in recorded) if f is not None]
+        assert said, seed
+        for text in said:
+            assert f"the slip is in your `carry` (in `rnn_backward`, line {line} of its " \
+                   "cell, which your loop sets at every step)" in text, text
+            assert "the gradient that `prev_h @ Wh` sends back to prev_h" in text, text
+            assert "every other output of yours comes out right, and dh0 is its last " \
+                   "value" in text, text

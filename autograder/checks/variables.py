@@ -306,8 +306,8 @@ class Located:
 
 # at most this many fixes are tried on one case, in turn (one call of the student's
 # function each), and at most PER_VARIABLE for one variable
-MAX_TRIED = 60
-PER_VARIABLE = 12
+MAX_TRIED = 120
+PER_VARIABLE = 24
 
 
 def _relations(value, target, right: Right, meaning) -> list[tuple]:
@@ -451,8 +451,9 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
             for order in (pool[::-1], pool):
                 values = dict(zip(js[k:], order))
                 score = float(np.mean([_distance(mine[j], v) for j, v in values.items()]))
-                scored.append((not _hinted(s.name, meaning), score, len(scored), meaning,
-                               values))
+                # a hinted meaning first, then a gradient before a value, then the nearest
+                scored.append((not _hinted(s.name, meaning), meaning[0] not in ("grad", "sent"),
+                               score, len(scored), meaning, values))
     return [(meaning, values) for *_key, meaning, values in sorted(scored)]
 
 
