@@ -371,9 +371,10 @@ def _all_right(outputs, truth: dict) -> bool:
 def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
              deadline: float | None = None) -> tuple | None:
     """(the Status of the variable that holds the slip, what it should hold (a meaning),
-    that right value, Right) on one case
-    whose `outputs` are wrong: the first wrong variable whose right value, put in its place
-    when it is last set, makes every output right; None when there is none."""
+    the right values put in its place ({j: value}), Right, the outputs that are its last
+    value (see _kept_last)) on one case whose `outputs` are wrong: the first wrong variable
+    whose right value, put in its place where it is last set (or at every step of a loop),
+    makes every output right; None when there is none, or when `deadline` passes first."""
     if not notes or _all_right(outputs, truth):
         return None
     right = right_values(case, truth)
