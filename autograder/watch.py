@@ -98,7 +98,8 @@ class _Watch:
         self.notes: list = []
         self.entries = 0
         self.first_call = self.calls = first_call
-        self.frames: dict = {}      # id(frame) -> [last line, {name: last value}, call]
+        # id(frame) -> [last line, {name: (its object, a copy of its value)}, call]
+        self.frames: dict = {}
 
     def note(self, call: int, fn: str, line: int, name: str, kind: str,
              value: np.ndarray) -> None:
@@ -114,11 +115,13 @@ class _Watch:
             value = _value(v)
             if value is None:
                 continue
-            last = seen.get(name)
-            if last is not None and last.shape == value.shape and np.array_equal(
-                    last, value, equal_nan=True):
+            # a new value, or the same one bound anew (`h = h + 0`: a step whose value did
+            # not change is a step all the same); the object is kept, so its id stays its own
+            last_obj, last = seen.get(name, (None, None))
+            if last is not None and last_obj is v and last.shape == value.shape and \
+                    np.array_equal(last, value, equal_nan=True):
                 continue
-            seen[name] = value
+            seen[name] = (v, value)
             self.note(call, fn, line, name, kind, value)
             j = self.counts.get((call, name), 0)
             self.counts[(call, name)] = j + 1
@@ -126,7 +129,7 @@ class _Watch:
                     and j in self.fix[2]:
                 value = np.array(self.fix[2][j], dtype=np.float64)
                 _write_local(frame, name, value)
-                seen[name] = value.copy()
+                seen[name] = (value, value.copy())
 
     def __call__(self, frame, event, arg):     # the global trace function: new frames
         # the student's functions called from the outside only (a helper their function

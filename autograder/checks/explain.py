@@ -3388,6 +3388,11 @@ class Explainer:
             # relation; when it only locates, after a relation on another output
             path = self.response_finding(name)
             if path is not None and not path.weak:
+                # what the path's numbers say, and where in the student's code it goes wrong
+                watched = self.variable_finding()
+                if watched is not None:
+                    return Finding(f"{path.text}; and {watched.text}", path.cause_id,
+                                   path.title, path.checked)
                 return path
             views = self.views()
             others = [(o, self.finding(o)) for o in (views[0].outputs if views else ())

@@ -194,7 +194,7 @@ class Status:
     value: np.ndarray
     meaning: tuple | None       # what its name says it holds (see _meaning), or None
     right: bool
-    sets: list = field(default_factory=list)    # (j, value) of every time it was set
+    sets: list = field(default_factory=list)    # (j, value, line) of every time it was set
 
 
 def _any_close(value, candidates) -> bool:
@@ -213,7 +213,7 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
         count[(call, name)] = j + 1
         if kind == "set":
             last[(call, name)] = (order, fn, line, j, value)
-            sets.setdefault((call, name), []).append((j, value))
+            sets.setdefault((call, name), []).append((j, value, line))
     out = []
     anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs]
     aliases = {name: m for (_call, name), (_o, _f, _l, _j, value) in last.items()
@@ -226,7 +226,7 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
         ok = _any_close(value, pool)
         if ok and meaning is not None and 1 < len(pool) == len(sets[(call, name)]):
             # a loop's variable, one value per step: each must be right
-            ok = all(_any_close(v, pool) for _j, v in sets[(call, name)])
+            ok = all(_any_close(v, pool) for _j, v, _line in sets[(call, name)])
         out.append(Status(call, fn, name, line, j, value, meaning, ok, sets[(call, name)]))
     return out
 
@@ -407,7 +407,7 @@ def _kept_last(s: Status, values: dict, notes_after, fixed, truth: dict) -> tupl
     """The outputs still wrong after a loop's variable was put right at every step but its
     last value (an input's gradient, not handed over), when each of them is that last value
     as the code left it; else ()."""
-    last = max(j for j, _v in s.sets)
+    last = max(j for j, _v, _line in s.sets)
     if last in values or not isinstance(fixed, dict):
         return ()
     final = [v for call, _fn, _line, name, kind, v in notes_after
@@ -427,7 +427,7 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
     gradient, left as they are): the right values of one meaning's steps in its place, the
     steps taken backwards (a backward pass's loop) or forwards; for a name that says
     nothing, every meaning with that many values of its shape, the nearest first."""
-    if len(s.sets) < 2:
+    if sum(line == s.line for _j, _v, line in s.sets) < 2:
         return []
     if s.meaning is not None:
         if s.meaning[0] == "grad" and s.meaning[1] in right.leaves:
@@ -436,8 +436,9 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
     else:
         kinds = ("grad", "sent") if _GRAD.match(s.name) else ("grad", "sent", "value", "local")
         meanings = list(dict.fromkeys(m for m, _v in right.meanings if m[0] in kinds))
-    js = [j for j, _v in s.sets]
-    mine = dict(s.sets)
+    # the values the line that sets it last gave it (a loop may set it on two lines)
+    js = [j for j, _v, line in s.sets if line == s.line]
+    mine = {j: v for j, v, _line in s.sets}
     scored, pools = [], []
     for meaning in meanings:
         pool = _pool(right, meaning)
@@ -490,11 +491,11 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
             found = Located(s.fn, s.name, s.line, meaning, None, worst, len(values) > 1,
                             kept)
             relations = rel
-        elif (found.fn, found.name, found.meaning, found.kept) != (s.fn, s.name, meaning,
-                                                                   kept):
+        elif (found.fn, found.name, found.meaning) != (s.fn, s.name, meaning):
             return None
         else:
             relations &= rel
+            found.kept = tuple(dict.fromkeys(found.kept + kept))
     if found is None or len(watched) < 2:
         return None
     found.worst = worst
