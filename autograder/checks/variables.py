@@ -89,6 +89,9 @@ def right_values(case: Case, truth: dict) -> Right | None:
             if hasattr(inp, "index"):
                 users.setdefault(inp.index, []).append(node)
     answer_like: set = set()      # the inputs and what only reshapes or cuts them
+    # the forward's outputs that receive an upstream gradient: index -> its name
+    fed = {out.node.index: words for (out, _g), words in zip(up, case.upstream_words)
+           if hasattr(out, "node")}
     for node in circuit.nodes:
         if node.op == "leaf":
             right.add(node.name, node.value, leaf_grads.get(node.name))
@@ -115,6 +118,9 @@ def right_values(case: Case, truth: dict) -> Right | None:
                     continue
                 if sent is not None and np.shape(sent) == inp.value.shape:
                     words = f"the gradient that `{node.text}` sends back to {_operand(node, j)}"
+                    if node.index in fed and node.op in _STRUCTURAL:
+                        words = (f"the part of the upstream gradient {fed[node.index]} that "
+                                 f"reaches {_operand(node, j)}")
                     right.meanings.append((("sent", words, False), np.asarray(sent)))
         label = node.name or node.text
         if label and node.value.ndim:
@@ -483,10 +489,15 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         if slip is None:
             return None
         s, meaning, values, right, kept = slip
-        target = values[s.j] if s.j in values else values[max(values)]
-        rel = set(_relations(s.value, target, right, meaning))
-        scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
-        worst = max(worst, float(np.max(np.abs(s.value - target))) / scale)
+        mine = {j: v for j, v, _line in s.sets}
+        for j, target in values.items():
+            scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
+            worst = max(worst, float(np.max(np.abs(mine[j] - target))) / scale)
+        # the relation at the first value the code got wrong: in a loop, the step whose own
+        # inputs were still right (a later step's error carries the earlier ones)
+        first = min((j for j, t in values.items() if not _close(mine[j], t)),
+                    default=max(values))
+        rel = set(_relations(mine[first], values[first], right, meaning))
         if found is None:
             found = Located(s.fn, s.name, s.line, meaning, None, worst, len(values) > 1,
                             kept)
@@ -502,5 +513,7 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
     if relations:
         order = ("zero", "scale", "holds", "before", "times", "over", "plus", "minus",
                  "parts")
-        found.relation = sorted(relations, key=lambda r: (order.index(r[0]), str(r)))[0]
+        # (a term that is a part of the upstream gradient is said as such first)
+        found.relation = sorted(relations, key=lambda r: (
+            order.index(r[0]), "upstream" not in str(r), str(r)))[0]
     return found
