@@ -112,14 +112,15 @@ class _Watch:
         _, seen, call = self.frames[id(frame)]
         fn = frame.f_code.co_name
         for name, v in list(frame.f_locals.items()):
-            value = _value(v)
-            if value is None:
-                continue
             # a new value, or the same one bound anew (`h = h + 0`: a step whose value did
             # not change is a step all the same); the object is kept, so its id stays its own
             last_obj, last = seen.get(name, (None, None))
-            if last is not None and last_obj is v and last.shape == value.shape and \
-                    np.array_equal(last, value, equal_nan=True):
+            if last is not None and last_obj is v and (
+                    not isinstance(v, np.ndarray) or (last.shape == v.shape and
+                                                      np.array_equal(last, v, equal_nan=True))):
+                continue
+            value = _value(v)
+            if value is None:
                 continue
             seen[name] = (v, value)
             self.note(call, fn, line, name, kind, value)

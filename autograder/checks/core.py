@@ -94,6 +94,7 @@ def _cell_name(filename: str) -> str | None:
     return f"{name[0]} {name[1]}" if name else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _students_file(filename: str) -> bool:
     """True for a file of the student's code: a notebook cell (IPython's cell file, or the
     label a cell was compiled under), or any file outside the standard library, site-packages
