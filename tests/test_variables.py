@@ -285,3 +285,23 @@ def test_a_loop_s_carry_is_put_right_at_every_step_and_named(monkeypatch):
             assert "the gradient that `prev_h @ Wh` sends back to prev_h" in text, text
             assert "every other output of yours comes out right, and dh0 is its last " \
                    "value" in text, text
+
+
+@pytest.mark.slow
+def test_in_jupyter_the_variable_is_named_with_the_line_of_its_cell(tmp_path):
+    """A student's kernel (nbclient): the check runs their function in its own process, the
+    watch notes the cell's frames, and the line counts the lines of their cell."""
+    from test_efficiency_in_kernel import error_of, given, run_cells
+    from notebook_tools import source_test_cells
+    source, words = LSTM_SLIPS["da"]
+    source = source.lstrip("\n")      # (IPython drops a cell's leading blank lines)
+    cell = source_test_cells("lstm")["test_lstm_step_backward"]
+    nb, _ = run_cells(tmp_path, [given("lstm"), source, cell.source])
+    ename, text = error_of(nb.cells[2])
+    flat = " ".join(text.split())
+    assert ename == "CheckFailure"
+    line = next(k for k, text in enumerate(source.splitlines(), 1)
+                if text.strip().startswith("da = "))
+    for w in words + [f"line {line} of its cell"]:
+        assert " ".join(w.split()) in flat, flat
+    assert "autograder/" not in text and "Traceback" not in text
