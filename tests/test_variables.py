@@ -181,8 +181,11 @@ def test_a_variable_that_is_only_a_part_of_the_answer_is_not_blamed(monkeypatch)
             staged_checks.check_staged_backward_arrays(
                 ns["staged_backward"], ns["staged_forward"], ns["sigmoid"], seed=seed)
         said = [f.text for f in (ex.variable_finding() for ex in recorded) if f is not None]
-        assert said and all("the slip is in your `dxpy`" in text and "exactly 1/2 times"
-                            in text for text in said), said
+        # dxpy is named, and the slip said to be on its line or before it (dsigy, set
+        # before it, holds none of the right values: true, and not named as the slip)
+        assert said and all("your `dxpy`" in text and "exactly 1/2 times" in text
+                            and "the slip is in your `dsigy`" not in text
+                            for text in said), said
 
 
 def _grade_lstm(tmp_path, source: str):

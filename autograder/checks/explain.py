@@ -3522,12 +3522,20 @@ def located_words(found) -> str:
                "cuts it into")
     where = ("which your loop sets at every step" if found.every_step else
              "where it is last set")
-    return (f"the slip is in your `{found.name}` (in `{found.fn}`, line {found.line} of its "
-            f"cell, {where}): it should be {should}, and {how}. With the right "
-            f"`{found.name}` there{' at every step' if found.every_step else ''}, every "
-            + (f"other output of yours comes out right, and {_join(list(found.kept))} "
-               f"{'is' if len(found.kept) == 1 else 'are'} its last value"
-               if found.kept else "output of yours comes out right"))
+    fixed = (f"With the right `{found.name}` there{' at every step' if found.every_step else ''}"
+             ", every " + (f"other output of yours comes out right, and "
+                           f"{_join(list(found.kept))} "
+                           f"{'is' if len(found.kept) == 1 else 'are'} its last value"
+                           if found.kept else "output of yours comes out right"))
+    at = f"(in `{found.fn}`, line {found.line} of its cell, {where})"
+    if not found.earlier:       # every value set before it is right: the slip is there
+        return (f"the slip is in your `{found.name}` {at}: it should be {should}, and "
+                f"{how}. {fixed}")
+    before = _join([f"`{n}` (line {line})" for n, line in found.earlier])
+    return (f"your `{found.name}` {at} is wrong: it should be {should}, and {how}. {fixed}, "
+            f"so the slip is on that line or before it: {before}, set before it, "
+            f"{'holds' if len(found.earlier) == 1 else 'hold'} none of the values of the "
+            "right computation")
 
 
 def finding_line(f: Finding, shown: str) -> str:

@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .circuit import Case, Node, _local, _operand, _send, _unbroadcast, gradients, trace
+from .circuit import _close as circuit_close
 
 SHARED_HELPER = True
 
@@ -35,11 +36,7 @@ MATCH_TOL = 1e-6
 
 
 def _close(a, e, tol: float = MATCH_TOL) -> bool:
-    a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
-    if a.shape != e.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(e))):
-        return False
-    scale = max(float(np.max(np.abs(e), initial=0.0)), 1e-12)
-    return bool(np.all(np.abs(a - e) <= tol * np.maximum(np.abs(e), 1e-3 * scale) + 1e-15))
+    return circuit_close(a, e, tol)
 
 
 @dataclass
@@ -101,7 +98,10 @@ def right_values(case: Case, truth: dict) -> Right | None:
         if node.op in _STRUCTURAL and any(isinstance(i, Node) and i.index in answer_like
                                           for i in node.ins):
             answer_like.add(node.index)
-            continue            # a part of an input's gradient is a part of an answer
+            # its value is a part of an input (x[:, t]); its gradient a part of an answer
+            if node.text and node.value.ndim:
+                right.meanings.append((("value", node.text, False), node.value))
+            continue
         grad = np.broadcast_to(np.asarray(circuit.node_grads.get(node.key, 0.0),
                                           dtype=np.float64), node.value.shape)
         if node.name:
@@ -298,7 +298,8 @@ class Located:
     `worst`: its largest difference from the right one, relative to the right one's largest
     entry; `every_step`: a loop sets it at every step, and it is put right at each; `kept`:
     the outputs that are its last value (an input's gradient, not handed to the student's
-    code), right once that value is."""
+    code), right once that value is; `earlier`: variables set before it whose values are none
+    of the right ones (the slip may be there: it is then said to be at that line or before)."""
 
     fn: str
     name: str
@@ -308,6 +309,7 @@ class Located:
     worst: float
     every_step: bool = False    # set by a loop at every step: put right at each
     kept: tuple = ()            # outputs that are its last value, which is left as it is
+    earlier: tuple = ()         # (name, line) set before it, holding none of the right values
 
 
 # at most this many fixes are tried on one case, in turn (one call of the student's
@@ -389,7 +391,8 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     # the gradient on an input is an answer the check grades: never handed to the student's
     # code (an intermediate one is, for a case whose test has already failed)
     tried = 0
-    for s in statuses(notes, right):      # in the code's order: the first slip is the one
+    sts = statuses(notes, right)
+    for s in sts:                         # in the code's order: the first slip is the one
         tries = [] if s.right else _step_fixes(s, right) + [
             (meaning, {s.j: target}) for meaning, target in _candidates(s, right)]
         for meaning, values in tries[:PER_VARIABLE]:
@@ -401,12 +404,30 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
                                                              for j, v in values.items()}))
             except Exception:          # a call that fails proves nothing
                 continue
-            if _all_right(fixed, truth):
-                return s, meaning, values, right, ()
-            kept = _kept_last(s, values, notes_after, fixed, truth)
-            if kept:
-                return s, meaning, values, right, kept
+            kept = () if _all_right(fixed, truth) else \
+                _kept_last(s, values, notes_after, fixed, truth)
+            if _all_right(fixed, truth) or kept:
+                return (s, meaning, values, right, kept,
+                        _before(s, sts, statuses(notes_after, right)))
     return None
+
+
+def _before(found: Status, sts: list[Status], after: list[Status]) -> tuple:
+    """(name, line) of the variables of the same call set before `found` whose values are
+    none of the right ones, and the same once `found` was put right (so they do not come
+    from it, as a loop's sums that follow its carry do), at most the last two: the slip may
+    be there, not in `found`."""
+    same = {(a.call, a.name) for a in after
+            if any((b.call, b.name) == (a.call, a.name) and len(a.sets) == len(b.sets) and
+                   all(np.array_equal(x, y) for (_j, x, _l), (_k, y, _m) in zip(a.sets, b.sets))
+                   for b in sts)}
+    earlier = []
+    for s in sts:
+        if s is found:
+            break
+        if s.call == found.call and not s.right and (s.call, s.name) in same:
+            earlier.append((s.name, s.line))
+    return tuple(earlier[-2:])
 
 
 def _kept_last(s: Status, values: dict, notes_after, fixed, truth: dict) -> tuple:
@@ -488,7 +509,7 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         slip = _slip_in(notes, outputs, case, truth, again, deadline)
         if slip is None:
             return None
-        s, meaning, values, right, kept = slip
+        s, meaning, values, right, kept, earlier = slip
         mine = {j: v for j, v, _line in s.sets}
         for j, target in values.items():
             scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
@@ -500,13 +521,14 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         rel = set(_relations(mine[first], values[first], right, meaning))
         if found is None:
             found = Located(s.fn, s.name, s.line, meaning, None, worst, len(values) > 1,
-                            kept)
+                            kept, earlier)
             relations = rel
         elif (found.fn, found.name, found.meaning) != (s.fn, s.name, meaning):
             return None
         else:
             relations &= rel
             found.kept = tuple(dict.fromkeys(found.kept + kept))
+            found.earlier = tuple(dict.fromkeys(found.earlier + earlier))[-2:]
     if found is None or len(watched) < 2:
         return None
     found.worst = worst
