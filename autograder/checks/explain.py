@@ -247,6 +247,10 @@ def _make_named_factors(view: View) -> list[tuple[str, float]]:
         # not a product that is 1 (D/H with D == H: no factor at all, said as one)
         if n1.split("/")[-1] != n2.split("/")[-1] and abs(abs(v1 * v2) - 1.0) > 1e-12:
             out.append((_times(n1, n2), v1 * v2))
+    # a size multiplied in where it divides (N*N: `* N` for `/ N`), or divided twice
+    for name, v in view.sizes.items():
+        if v and int(v) > 1 and "*" not in name:
+            out += [(f"{name}*{name}", float(v) ** 2), (f"1/({name}*{name})", 1.0 / v ** 2)]
     # one too many or too few counted (N/(N-1): a sample variance's habit, a count off by one)
     for name, v in view.sizes.items():
         if v and int(v) > 2:
