@@ -49,6 +49,21 @@ def test_a_scale_is_said_as_a_size_only_when_it_is_that_size_on_both_inputs(seed
 
 
 @pytest.mark.parametrize("seed", range(5))
+def test_a_size_multiplied_in_where_it_divides_is_said_as_its_square(seed):
+    """`* N` where `/ N` belongs: N*N times the right one (not a quantity that equals N on
+    one-hot labels)."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        e = rng.standard_normal((n, 4))
+        total = Quantity(np.full((n, 4), float(n)), "the sum of all the labels", "total")
+        views.append(View({"dx": e * n * n}, {"dx": e}, sizes={"N": n, "C": 4},
+                          quantities={"allsum": total}))
+    found = find("dx", views)
+    assert found is not None and "N*N times" in found.text, found
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_a_relation_that_fails_on_the_second_input_is_never_said(seed):
     rng = _rng(seed)
     e1, e2 = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
