@@ -3296,8 +3296,8 @@ class Explainer:
                 found = None
             if found is not None:
                 self._memo["\0variables"] = Finding(
-                    located_words(found), "first-wrong-variable",
-                    "the first variable of the student's code that holds a wrong value")
+                    located_words(found), "variable-holds-slip",
+                    "the variable of the student's code that holds the slip")
         return self._memo["\0variables"]
 
     def sweep_finding(self, name: str) -> Finding | None:
@@ -3493,8 +3493,8 @@ def _meaning_words(meaning: tuple) -> str:
 
 
 def located_words(found) -> str:
-    """variables.Located as a student reads it: the variable, what it should hold, how its
-    value relates to that, and the variables before it that are right."""
+    """variables.Located as a student reads it: the variable, its line, what it should hold,
+    how its value relates to that, and the wrong variables set before it, if any."""
     should = _meaning_words(found.meaning)
     rel = found.relation
     if rel is None:
@@ -3711,6 +3711,8 @@ def carry_rules(word: str = "time step", carried: str = "the carried gradient") 
 
 _TITLES = {
     "clipped": "the right value clipped to a band",
+    "variable-holds-slip": "the variable of the student's code that holds the slip",
+    "chain-rule-slip": "one slip in one step of the chain rule",
     "local-local-preactivation-term-missing":
         "a local derivative taken at a pre-activation with a term left out",
     "index-shift-wrap": "an index off by one, wrapping around",

@@ -1,4 +1,4 @@
-"""The first of the student's own variables that holds a wrong value.
+"""The variable of the student's own code that holds the slip.
 
 The student's backward pass is called once more with its variables watched (backprop_lab.
 watch: each variable's value after each statement). The right values come from the circuit
@@ -14,9 +14,12 @@ Only a variable's last value in a call of a function counts (a sum built in step
 when it is complete), against the right values of every step of a loop. A variable that is
 wrong by its name is not yet the slip (it may be a part of a sum, or a value the code scales
 later): the student's function is called once more with the right value put in its place
-where it is last set, and it is the slip only when every output then comes out right. The
-first such variable, in the order the code made them, must be the same on every case (two
-at least): that is what `locate` says, with how its value relates to the right one.
+where it is last set (at every step, for a loop's variable), and it is the slip only when
+every output then comes out right. The first such variable, in the order the code made them,
+must be the same on every case (two at least): that is what `locate` says, with how its value
+relates to the right one, and the variables set before it that are wrong too (then the slip
+is on its line or before it). An input's gradient is a graded answer: it is never put in the
+student's code.
 """
 from __future__ import annotations
 
