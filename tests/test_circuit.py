@@ -255,6 +255,35 @@ def test_a_value_of_the_step_before_is_said_as_such(ns):
     assert found is not None and "masked by comparing h of the step before" in found, found
 
 
+def test_two_lists_of_the_steps_paired_in_opposite_orders_are_said_as_such(ns):
+    """relu_rnn_backward pairing step t's state with the gradient of step T-1-t in dWhh (the
+    gradients collected backwards, the states forwards), on five seeds."""
+    fwd = ns["rnn"]["relu_rnn_forward"]
+
+    def reversed_pairs(dhs, cache):
+        Whh, h0, hs = cache
+        grads, carry = [], np.zeros_like(h0)
+        for t in reversed(range(len(hs))):
+            g = (dhs[t] + carry) * (hs[t] > 0)
+            grads.append(g)
+            carry = Whh.T @ g
+        states = [h0] + list(hs[:-1])
+        return sum(np.outer(g, s) for g, s in zip(grads, states)), carry
+
+    def make(rng):
+        H, T = 4, 5
+        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
+                "T": T}
+        dhs = rng.standard_normal((T, H))
+        cache = fwd(*args.values())[1]
+        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    for seed in range(5):
+        found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, reversed_pairs,
+                                 seeds=(seed, seed + 5)))
+        assert found is not None and "of the step as far from the other end" in found \
+            and "sends back to Whh" in found, (seed, found)
+
+
 def test_traces_made_in_threads_at_once_keep_their_own_gates(ns):
     """A grader may grade in threads: each trace records its own forward's gates only."""
     from concurrent.futures import ThreadPoolExecutor

@@ -890,6 +890,15 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> lis
                 cand.append(one("also", f"{edge} adds the same product with {o.said()} in "
                                         f"the place of {operand.said()} (a term too many)",
                                 _at(o)))
+        if circuit.counts.get(node.site, 0) > 1:
+            # the operand of the step as far from the other end: two lists of the steps
+            # paired in opposite orders (a list built backwards zipped with one built forwards)
+            def mirrored(node, c, k=1 - j):
+                return _val(c.by_key[(node.site, c.counts[node.site] - 1 - node.key[1])].ins[k])
+            cand.append(one("operand", f"{edge} pairs each step with "
+                                       f"{_operand(node, 1 - j)} of the step as far from the "
+                                       "other end (step T-1-t at step t): two lists of the "
+                                       "steps paired in opposite orders", mirrored))
     if node.op in ("sum", "mean") and node.value.size < inp.value.size:
         cand.append(one("count", f"{edge} is divided by the number of entries it adds up "
                                  "(as for a mean)" if node.op == "sum" else
