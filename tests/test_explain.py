@@ -961,10 +961,25 @@ def test_a_sweep_says_other_values_and_a_rule_that_follows_the_upstream_sign():
         "0 where a > 0 for a negative one" in found.text
 
 
+def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one():
+    """The ELU's exp(a), the softplus's sigmoid(a), the input itself used as the slope: said
+    side by side of 0, beside the right rule."""
+    for student, said in ((lambda x, up: up * np.where(x > 0, 1.0, np.exp(x)),
+                           "exp(a) where a < 0, 1 where a > 0"),
+                          (lambda x, up: up / (1.0 + np.exp(-x)),
+                           "sigmoid(a) where a < 0, sigmoid(a) where a > 0"),
+                          (lambda x, up: up * np.maximum(x, 0),
+                           "0 where a < 0, a where a > 0")):
+        found = sweep_finding("da", _sweep_of(student))
+        assert found is not None and found.cause_id == "local-rule-smooth", found
+        assert said in found.text and "the right one is 0 where a < 0, 1 where a > 0" \
+            in found.text, found.text
+
+
 def test_a_sweep_says_nothing_for_a_right_rule_or_one_of_many_pieces():
     assert sweep_finding("da", _sweep_of(lambda x, up: up * (x > 0))) is None
-    # the value used as the slope: no rule of a few pieces, nothing said
-    assert sweep_finding("da", _sweep_of(lambda x, up: up * np.maximum(x, 0))) is None
+    # no rule of a few pieces nor a known smooth one: nothing said
+    assert sweep_finding("da", _sweep_of(lambda x, up: up * np.sin(5 * x))) is None
     # a call that fails, or returns another shape, says nothing
     assert sweep_finding("da", _sweep_of(lambda x, up: 1 / 0)) is None
     assert sweep_finding("da", _sweep_of(lambda x, up: up[:, :1])) is None

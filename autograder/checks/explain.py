@@ -3098,6 +3098,33 @@ def _num(v: float) -> str:
     return "0" if abs(v) < 1e-12 else f"{v:.4g}"
 
 
+# Smooth local derivatives a code may use in place of a piecewise one: how each is said (of
+# the input `{v}`), and its values.
+_SMOOTH = (("exp({v})", np.exp), ("sigmoid({v})", lambda x: 1.0 / (1.0 + np.exp(-x))),
+           ("sigmoid({v}) * (1 - sigmoid({v}))",
+            lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2),
+           ("1 - tanh({v})**2", lambda x: 1.0 - np.tanh(x) ** 2), ("{v}", lambda x: x),
+           ("|{v}|", np.abs), ("2 * {v}", lambda x: 2.0 * x), ("1 + {v}", lambda x: 1.0 + x))
+
+
+def _smooth_rule(values, grid, var: str) -> str | None:
+    """The rule of a local derivative that is a smooth function on each side of 0 (the ELU's
+    exp(a) where a < 0, 1 where a > 0), said piece by piece; None when a side is neither one
+    number nor one of _SMOOTH."""
+    values, grid = np.asarray(values, dtype=np.float64), np.asarray(grid, dtype=np.float64)
+    words = []
+    for side, cond in ((grid < 0, f"{var} < 0"), (grid > 0, f"{var} > 0")):
+        v, x = values[side], grid[side]
+        if close(v, np.full_like(v, v[0]), 1e-6):
+            words.append(f"{_num(v[0])} where {cond}")
+            continue
+        said = next((w.format(v=var) for w, f in _SMOOTH if close(v, f(x), 1e-6)), None)
+        if said is None:
+            return None
+        words.append(f"{said} where {cond}")
+    return ", ".join(words)
+
+
 def _switch(lo: float, hi: float, marks: dict, j: int) -> tuple[float, str]:
     """Where a rule switches between grid points lo and hi: a declared mark that lies there
     ("the slope in the cache (0.2)"), else the roundest number there."""
@@ -3165,13 +3192,20 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
         return None
     j = differs[0]
     yours, yours_neg, truth = (_segments(m[:, j], grid) for m in (mine, mine_neg, right))
-    if yours is None or yours_neg is None or truth is None:
+    smooth = None
+    if yours is None and truth is not None and close(mine[:, j], mine_neg[:, j], 1e-6):
+        smooth = _smooth_rule(mine[:, j], grid, var)
+    if smooth is None and (yours is None or yours_neg is None or truth is None):
         return None
     same_units = all(close(m, m[:, :1] * np.ones_like(m), 1e-6) for m in (mine, mine_neg, right))
     where = "" if sweep.width == 1 or same_units else f" for unit {j} (column {j} of @@)"
     head = (f"called again on inputs {var} from -3 to 3{where}, your @@ divided by the "
             f"upstream gradient (the local derivative your code uses) is ")
     right_words = _rule_words(truth, var, sweep.marks, j)
+    if smooth is not None:           # a smooth function where the right one is piecewise
+        return Finding(head + f"{smooth}; the right one is {right_words}",
+                       "local-rule-smooth", "a smooth local derivative in place of the right "
+                                            "one", checked=False)
     if not close(mine[:, j], mine_neg[:, j], 1e-6):
         return Finding(
             head + f"{_rule_words(yours, var, sweep.marks, j)} for a positive upstream "
