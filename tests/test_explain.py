@@ -974,6 +974,13 @@ def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one
         assert found is not None and found.cause_id == "local-rule-smooth", found
         assert said in found.text and "the right one is 0 where a < 0, 1 where a > 0" \
             in found.text, found.text
+    # with a declared value: a Leaky ReLU's slope plus the input, where the slope belongs
+    slope = 0.05
+    found = sweep_finding("da", _sweep_of(
+        lambda x, up: up * np.where(x > 0, 1.0, slope + x),
+        lambda x: np.where(x > 0, x, slope * x), marks={"the slope": slope}))
+    assert found is not None and "the slope + a where a < 0, 1 where a > 0; the right one " \
+        "is 0.05 where a < 0" in found.text, found
 
 
 def test_a_sweep_says_nothing_for_a_right_rule_or_one_of_many_pieces():

@@ -3107,18 +3107,25 @@ _SMOOTH = (("exp({v})", np.exp), ("sigmoid({v})", lambda x: 1.0 / (1.0 + np.exp(
            ("|{v}|", np.abs), ("2 * {v}", lambda x: 2.0 * x), ("1 + {v}", lambda x: 1.0 + x))
 
 
-def _smooth_rule(values, grid, var: str) -> str | None:
+def _smooth_rule(values, grid, var: str, marks: dict | None = None, j: int = 0) -> str | None:
     """The rule of a local derivative that is a smooth function on each side of 0 (the ELU's
     exp(a) where a < 0, 1 where a > 0), said piece by piece; None when a side is neither one
-    number nor one of _SMOOTH."""
+    number nor one of _SMOOTH, alone or with a declared value (`marks`, one per unit j: the
+    slope plus a, the slope times a)."""
     values, grid = np.asarray(values, dtype=np.float64), np.asarray(grid, dtype=np.float64)
+    funcs = list(_SMOOTH)
+    for label, vals in (marks or {}).items():
+        m = float(np.ravel(vals)[j] if np.ndim(vals) else vals)
+        funcs += [(f"{label} + {{v}}", lambda x, m=m: m + x),
+                  (f"{label} * {{v}}", lambda x, m=m: m * x),
+                  (f"{label} * exp({{v}})", lambda x, m=m: m * np.exp(x))]
     words = []
     for side, cond in ((grid < 0, f"{var} < 0"), (grid > 0, f"{var} > 0")):
         v, x = values[side], grid[side]
         if close(v, np.full_like(v, v[0]), 1e-6):
             words.append(f"{_num(v[0])} where {cond}")
             continue
-        said = next((w.format(v=var) for w, f in _SMOOTH if close(v, f(x), 1e-6)), None)
+        said = next((w.format(v=var) for w, f in funcs if close(v, f(x), 1e-6)), None)
         if said is None:
             return None
         words.append(f"{said} where {cond}")
@@ -3194,7 +3201,7 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
     yours, yours_neg, truth = (_segments(m[:, j], grid) for m in (mine, mine_neg, right))
     smooth = None
     if yours is None and truth is not None and close(mine[:, j], mine_neg[:, j], 1e-6):
-        smooth = _smooth_rule(mine[:, j], grid, var)
+        smooth = _smooth_rule(mine[:, j], grid, var, sweep.marks, j)
     if smooth is None and (yours is None or yours_neg is None or truth is None):
         return None
     same_units = all(close(m, m[:, :1] * np.ones_like(m), 1e-6) for m in (mine, mine_neg, right))
