@@ -49,6 +49,19 @@ def test_a_scale_is_said_as_a_size_only_when_it_is_that_size_on_both_inputs(seed
 
 
 @pytest.mark.parametrize("seed", range(5))
+def test_an_output_made_from_another_expected_output_summed_over_an_axis(seed):
+    """db taken from dW's column sums (a copy slip): said as that output summed."""
+    rng = _rng(seed)
+    views = []
+    for n in (3, 5):
+        dW = rng.standard_normal((n, 4))
+        views.append(View({"db": dW.sum(axis=0), "dW": dW},
+                          {"db": rng.standard_normal(4), "dW": dW}, sizes={"N": n}))
+    found = find("db", views)
+    assert found is not None and "equals the expected dW summed over its axis 0" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_a_size_multiplied_in_where_it_divides_is_said_as_its_square(seed):
     """`* N` where `/ N` belongs: N*N times the right one (not a quantity that equals N on
     one-hot labels)."""

@@ -493,6 +493,22 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 and _nontrivial(get(v)) and close(v.outputs[name], sign * _arr(get(v))),
                 f"@@ equals {word}{label}", cid if sign == 1 else cid + "-negated",
                 title if sign == 1 else title + ", negated")
+    # another expected output summed (or averaged) over one of its axes (a bias's gradient
+    # taken from a weight's: db from dW's columns)
+    for o in first.truth:
+        t0 = _arr(first.truth[o])
+        if o == name or t0.ndim < 1:
+            continue
+        for axis in range(t0.ndim):
+            if t0.sum(axis=axis).shape != a0.shape:
+                continue
+            for how, fn in (("summed", np.sum), ("averaged", np.mean)):
+                add(lambda v, o=o, axis=axis, fn=fn: o in v.truth and _arr(v.truth[o]).ndim > axis
+                    and _nontrivial(v.truth[o]) and _arr(v.truth[o]).sum(axis=axis).shape
+                    == _arr(v.outputs[name]).shape
+                    and close(v.outputs[name], fn(_arr(v.truth[o]), axis=axis)),
+                    f"@@ equals the expected {o} {how} over its axis {axis}",
+                    "output-of-another-summed", "an output made from another output")
     # the upstream gradient passed on some entries and blocked on the others, like the right
     # answer, but on another set: the condition that picks the entries is said when it is a
     # comparison of the declared quantities
