@@ -284,6 +284,35 @@ def test_two_lists_of_the_steps_paired_in_opposite_orders_are_said_as_such(ns):
             and "sends back to Whh" in found, (seed, found)
 
 
+def test_a_product_s_gradient_built_from_what_it_sends_its_other_operand_is_said(ns):
+    """relu_rnn_backward pairing the state with Whh.T @ delta (what the product sends back
+    to the state) in dWhh, where delta belongs, on five seeds."""
+    fwd = ns["rnn"]["relu_rnn_forward"]
+
+    def sent_back(dhs, cache):
+        Whh, h0, hs = cache
+        dWhh, carry = np.zeros_like(Whh), np.zeros_like(h0)
+        for t in reversed(range(len(hs))):
+            before = h0 if t == 0 else hs[t - 1]
+            delta = (dhs[t] + carry) * (hs[t] > 0)
+            carry = Whh.T @ delta
+            dWhh += np.outer(carry, before)
+        return dWhh, carry
+
+    def make(rng):
+        H, T = 4, 5
+        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
+                "T": T}
+        dhs = rng.standard_normal((T, H))
+        cache = fwd(*args.values())[1]
+        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    for seed in range(5):
+        found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, sent_back,
+                                 seeds=(seed, seed + 5)))
+        assert found is not None and "sends back to Whh is built from what the product " \
+            "sends back to h" in found, (seed, found)
+
+
 def test_traces_made_in_threads_at_once_keep_their_own_gates(ns):
     """A grader may grade in threads: each trace records its own forward's gates only."""
     from concurrent.futures import ThreadPoolExecutor

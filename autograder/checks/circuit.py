@@ -616,6 +616,12 @@ def _send(node: Node, j: int, g, edit, circuit: Circuit):
         return None if other is None else _send(node, j, other, None, circuit)
     if kind == "turn":
         return _matmul_vjp(_val(node.ins[0]), _val(node.ins[1]), g, j, turn=False)
+    if kind == "sent-other":      # what the product sends its other operand, in g's place
+        A, B = _val(node.ins[0]), _val(node.ins[1])
+        other = _matmul_vjp(A, B, g, 1 - j)
+        if np.shape(other) != np.shape(g):
+            raise ValueError("another shape")
+        return _matmul_vjp(A, B, other, j)
     if kind in ("again", "again-carried"):
         right = _matmul_vjp(_val(node.ins[0]), _val(node.ins[1]), g, j)
         if kind == "again-carried" and node.ins[j].op == "leaf":
@@ -890,6 +896,11 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> lis
                 cand.append(one("also", f"{edge} adds the same product with {o.said()} in "
                                         f"the place of {operand.said()} (a term too many)",
                                 _at(o)))
+        other = node.ins[1 - j]
+        if np.shape(_val(other)) == node.value.shape:
+            cand.append(one("sent-other", f"{edge} is built from what the product sends back "
+                                          f"to {_operand(node, 1 - j)}, where the gradient on "
+                                          f"{node.said()} belongs"))
         if circuit.counts.get(node.site, 0) > 1:
             # the operand of the step as far from the other end: two lists of the steps
             # paired in opposite orders (a list built backwards zipped with one built forwards)
