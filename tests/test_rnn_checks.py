@@ -939,3 +939,17 @@ def test_an_rnn_backward_that_mixes_the_examples_is_said(ns, seed):
                                   seed=seed)
     assert "your dx changes in the rows of the other examples too" in \
         " ".join(str(failure.value).split())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_clip_grad_value_wrong_on_one_array_says_which_arrays_are_right(seed):
+    """Arrays of one kind left unclipped (the 1-D ones, a weight-decay habit): the message
+    says which of the arrays are right and which wrong."""
+    def only_matrices(grads, clip_value):
+        return {k: np.clip(g, -clip_value, clip_value) if g.ndim > 1 else g.copy()
+                for k, g in grads.items()}
+    with pytest.raises(CheckFailure) as failed:
+        checks.check_clip_grad_value(only_matrices, seed=seed)
+    message = str(failed.value)
+    assert "right for the 2-D array 'Wx'; for the 2-D array 'Wh'; and wrong for the 1-D " \
+        "array 'b'" in message, message

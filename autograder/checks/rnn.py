@@ -1137,7 +1137,8 @@ def check_clip_grad_value(clip_grad_value, seed=0):
              regions={"clipped": [("the entries inside [-clip_value, clip_value]",
                                    np.abs(g) <= clip),
                                   ("the entries above clip_value", g > clip),
-                                  ("the entries below -clip_value", g < -clip)]})
+                                  ("the entries below -clip_value", g < -clip)]},
+             label=f"for the {g.ndim}-D array {k!r}")
         for k, g in grads.items()])
     for k, g in grads.items():
         expect_close(fn, f"clipped[{k!r}]", clipped[k], np.clip(g, -clip, clip),
