@@ -308,3 +308,36 @@ def test_in_jupyter_the_variable_is_named_with_the_line_of_its_cell(tmp_path):
     for w in words + [f"line {line} of its cell"]:
         assert " ".join(w.split()) in flat, flat
     assert "autograder/" not in text and "Traceback" not in text
+
+
+# relu_rnn_backward whose carry adds up over the steps (`+=` where `=` belongs); h_prev is
+# h0 at the last step of the loop: an input's value, a right one
+CARRY_ADDS_UP = """
+def relu_rnn_backward(dhs, cache):
+    Whh, h0, hs = cache
+    T, H = hs.shape
+    dWhh = np.zeros_like(Whh)
+    carry = np.zeros(H)
+    for t in reversed(range(T)):
+        delta = (dhs[t] + carry) * (hs[t] > 0)
+        h_prev = hs[t - 1] if t > 0 else h0
+        dWhh += np.outer(delta, h_prev)
+        carry += Whh.T @ delta
+    return dWhh, carry
+"""
+
+
+def test_a_variable_holding_an_input_is_right_and_not_named_before_the_slip(monkeypatch):
+    ns = solution_namespace("rnn")
+    exec(compile(CARRY_ADDS_UP, "<student cell>", "exec"), ns)
+    for seed in SEEDS:
+        recorded: list = []
+        monkeypatch.setattr(explain, "RECORDER", recorded)
+        with pytest.raises(CheckFailure):
+            rnn_checks.check_relu_rnn_backward(ns["relu_rnn_backward"], ns["relu_rnn_forward"],
+                                               seed=seed)
+        said = [f.text for f in (ex.variable_finding() for ex in recorded) if f is not None]
+        assert said, seed
+        for text in said:
+            assert text.startswith("the slip is in your `carry`"), text
+            assert "h_prev" not in text, text

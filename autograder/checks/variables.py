@@ -224,7 +224,9 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
             last[(call, name)] = (order, fn, line, j, value)
             sets.setdefault((call, name), []).append((j, value, line))
     out = []
-    anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs]
+    # (the inputs' own values too: a variable holding h0 holds a right value)
+    anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs] \
+        + [v for vs in right.values.values() for v in vs]
     aliases = {name: m for (_call, name), (_o, _f, _l, _j, value) in last.items()
                for m, v in right.meanings if m[0] == "value" and name not in right.values
                and _close(value, v)}
