@@ -228,6 +228,18 @@ def test_one_case_or_a_slip_that_changes_nothing_names_nothing(ns):
     assert find_slip(_cases(ns, fwd, grads, make, two)) is None
 
 
+def _relu_rnn_case(fwd):
+    """make(rng) for relu_rnn_backward's cases: H = 4, T = 5, h0 positive, dhs at every step."""
+    def make(rng):
+        H, T = 4, 5
+        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
+                "T": T}
+        dhs = rng.standard_normal((T, H))
+        cache = fwd(*args.values())[1]
+        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    return make
+
+
 def test_a_value_of_the_step_before_is_said_as_such(ns):
     """relu_rnn_backward masking step t with the state before it (hs[t - 1], h0 at t = 0):
     the comparison made on the step before's state, the loop's start at the first step."""
@@ -243,13 +255,7 @@ def test_a_value_of_the_step_before_is_said_as_such(ns):
             carry = Whh.T @ delta
         return dWhh, carry
 
-    def make(rng):
-        H, T = 4, 5
-        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
-                "T": T}
-        dhs = rng.standard_normal((T, H))
-        cache = fwd(*args.values())[1]
-        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    make = _relu_rnn_case(fwd)
     found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, mask_before,
                              seeds=(3, 4)))
     assert found is not None and "masked by comparing h of the step before" in found, found
@@ -270,13 +276,7 @@ def test_two_lists_of_the_steps_paired_in_opposite_orders_are_said_as_such(ns):
         states = [h0] + list(hs[:-1])
         return sum(np.outer(g, s) for g, s in zip(grads, states)), carry
 
-    def make(rng):
-        H, T = 4, 5
-        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
-                "T": T}
-        dhs = rng.standard_normal((T, H))
-        cache = fwd(*args.values())[1]
-        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    make = _relu_rnn_case(fwd)
     for seed in range(5):
         found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, reversed_pairs,
                                  seeds=(seed, seed + 5)))
@@ -299,13 +299,7 @@ def test_a_product_s_gradient_built_from_what_it_sends_its_other_operand_is_said
             dWhh += np.outer(carry, before)
         return dWhh, carry
 
-    def make(rng):
-        H, T = 4, 5
-        args = {"Whh": rng.standard_normal((H, H)), "h0": np.abs(rng.standard_normal(H)),
-                "T": T}
-        dhs = rng.standard_normal((T, H))
-        cache = fwd(*args.values())[1]
-        return args, {0: ("dhs", dhs)}, lambda fn: fn(dhs, cache)
+    make = _relu_rnn_case(fwd)
     for seed in range(5):
         found = find_slip(_cases(ns, fwd, {"dWhh": "Whh", "dh0": "h0"}, make, sent_back,
                                  seeds=(seed, seed + 5)))
