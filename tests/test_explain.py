@@ -980,7 +980,7 @@ def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one
     for student, said in ((lambda x, up: up * np.where(x > 0, 1.0, np.exp(x)),
                            "exp(a) where a < 0, 1 where a > 0"),
                           (lambda x, up: up / (1.0 + np.exp(-x)),
-                           "sigmoid(a) where a < 0, sigmoid(a) where a > 0"),
+                           "1 / (1 + exp(-a)) where a < 0, 1 / (1 + exp(-a)) where a > 0"),
                           (lambda x, up: up * np.maximum(x, 0),
                            "0 where a < 0, a where a > 0")):
         found = sweep_finding("da", _sweep_of(student))

@@ -3116,18 +3116,17 @@ def _num(v: float) -> str:
 
 # Smooth local derivatives a code may use in place of a piecewise one: how each is said (of
 # the input `{v}`), and its values.
-_SMOOTH = (("exp({v})", np.exp), ("sigmoid({v})", lambda x: 1.0 / (1.0 + np.exp(-x))),
-           ("sigmoid({v}) * (1 - sigmoid({v}))",
-            lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2),
+_SMOOTH = (("exp({v})", np.exp), ("1 / (1 + exp(-{v}))", lambda x: 1.0 / (1.0 + np.exp(-x))),
+           ("exp(-{v}) / (1 + exp(-{v}))**2", lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2),
            ("1 - tanh({v})**2", lambda x: 1.0 - np.tanh(x) ** 2), ("{v}", lambda x: x),
            ("|{v}|", np.abs), ("2 * {v}", lambda x: 2.0 * x), ("1 + {v}", lambda x: 1.0 + x))
 
 
 def _smooth_rule(values, grid, var: str, marks: dict | None = None, j: int = 0) -> str | None:
     """The rule of a local derivative that is a smooth function on each side of 0 (the ELU's
-    exp(a) where a < 0, 1 where a > 0), said piece by piece; None when a side is neither one
-    number nor one of _SMOOTH, alone or with a declared value (`marks`, one per unit j: the
-    slope plus a, the slope times a)."""
+    exp(a) where a < 0, 1 where a > 0; the softplus's 1 / (1 + exp(-a))), said piece by
+    piece; None when a side is neither one number nor one of _SMOOTH, alone or with a
+    declared value (`marks`, one per unit j: the slope plus a, the slope times a)."""
     values, grid = np.asarray(values, dtype=np.float64), np.asarray(grid, dtype=np.float64)
     funcs = list(_SMOOTH)
     for label, vals in (marks or {}).items():
