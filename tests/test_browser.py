@@ -82,6 +82,21 @@ def _cell(page, text: str):
         has=page.locator(".jp-InputArea", has_text=text)).first
 
 
+def _close_dialogs(page) -> None:
+    """A dialog JupyterLab opens on its own (once, under load, one covered the notebook in CI:
+    a kernel or a notice to answer) is answered with its default button, as a student would."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() == 0 or not dialog.first.is_visible():
+            return
+        accept = dialog.first.locator(".jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        time.sleep(0.5)
+
+
 def _run(page, cell) -> str:
     """Run one cell (Shift+Enter in its editor), wait for it to finish, return its output."""
     before = cell.locator(".jp-InputPrompt").inner_text().strip()
@@ -95,6 +110,7 @@ def _run(page, cell) -> str:
         if prompt in (before, "[ ]:") and time.monotonic() - pressed > 20:
             # not started (yet): focus its editor and press Shift+Enter (again, if the
             # first press came before the page was ready for it)
+            _close_dialogs(page)
             cell.locator(".cm-content").click()
             page.keyboard.press("Shift+Enter")
             pressed = time.monotonic()
@@ -103,6 +119,7 @@ def _run(page, cell) -> str:
 
 def _replace(page, cell, code: str) -> None:
     """Select the editor's text and type `code` over it, as a student would."""
+    _close_dialogs(page)
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
