@@ -1164,6 +1164,20 @@ def _same_circuit(a: Circuit, b: Circuit) -> bool:
     return {(n.site, n.op) for n in a.nodes} == {(n.site, n.op) for n in b.nodes}
 
 
+def traced(case: Case) -> tuple:
+    """(its circuit, the (traced output, upstream gradient) pairs, each input's right
+    gradient) of `case`, made once per case: the slip search and the student's variables
+    (variables.py) both read them, and neither changes them. Raises what `trace` raises."""
+    made = case.__dict__.get("_traced")
+    if made is None:
+        circuit = trace(case.forward, case.args, case.kwargs, case.gates)
+        up = case.upstream(circuit.outputs)
+        right = gradients(circuit, up, keep=True)
+        circuit.upstream = [(w, g) for w, (_out, g) in zip(case.upstream_words, up)]
+        made = case.__dict__["_traced"] = (circuit, up, right)
+    return made
+
+
 def find_slip(cases: Sequence[tuple[Case, dict, dict]], deadline: float | None = None,
               wrong_tol: float = MATCH_TOL) -> str | None:
     """The one slip that turns the circuit's gradients into the student's outputs on every
@@ -1173,10 +1187,7 @@ def find_slip(cases: Sequence[tuple[Case, dict, dict]], deadline: float | None =
     runs = []
     for case, got, truth in cases:
         try:
-            circuit = trace(case.forward, case.args, case.kwargs, case.gates)
-            up = case.upstream(circuit.outputs)
-            right = gradients(circuit, up, keep=True)
-            circuit.upstream = [(w, g) for w, (_out, g) in zip(case.upstream_words, up)]
+            circuit, up, right = traced(case)
         except Exception:            # Unsupported, or a forward that fails on stand-ins
             return None
         if runs and not _same_circuit(runs[0][0], circuit):

@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .circuit import Case, Node, _local, _operand, _send, _unbroadcast, gradients, trace
+from .circuit import Case, Node, _local, _operand, _send, _unbroadcast, traced
 from .circuit import _close as circuit_close
 
 SHARED_HELPER = True
@@ -74,9 +74,7 @@ def right_values(case: Case, truth: dict) -> Right | None:
     """The right values of `case` by name; None when its circuit cannot be traced or does
     not give the check's truth."""
     try:
-        circuit = trace(case.forward, case.args, case.kwargs, case.gates)
-        up = case.upstream(circuit.outputs)
-        leaf_grads = gradients(circuit, up, keep=True)
+        circuit, up, leaf_grads = traced(case)
     except Exception:           # Unsupported, or a forward that fails on stand-ins
         return None
     if not all(out in truth and _close(leaf_grads[leaf], truth[out], 1e-7)
@@ -211,9 +209,9 @@ def _any_close(value, candidates) -> bool:
 
 
 def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
-    """Each variable of each call whose name says what it holds, judged by its last value
-    there, in the order the code made those (a function's arguments are the caller's, not
-    judged)."""
+    """Each variable of each call, judged by its last value there (by what its name says it
+    holds, or else against every right value), in the order the code made those (a
+    function's arguments are the caller's, not judged)."""
     last: dict = {}
     count: dict = {}
     sets: dict = {}
@@ -260,18 +258,29 @@ def _distance(value, target) -> float:
 NEAREST = 2
 
 
+def _an_answer(meaning: tuple, right: Right) -> bool:
+    """Whether `meaning` is an input's gradient: a graded answer, never put in the student's
+    code (an intermediate one is, for a case whose test has already failed)."""
+    return meaning[0] == "grad" and meaning[1] in right.leaves
+
+
+def _kinds(name: str) -> tuple:
+    """The kinds of meaning a variable whose name says nothing may have: a name like a
+    gradient's (`dgates`, `grad_z`) stands for a gradient."""
+    return ("grad", "sent") if _GRAD.match(name) else ("grad", "sent", "value", "local")
+
+
 def _candidates(s: Status, right: Right) -> list[tuple]:
     """(meaning, right value) pairs to put in place of the wrong variable `s`, to try in
     turn: what its name says, at the nearest step of a loop; for a name that says nothing,
     the nearest few of every gate's gradient and value of its shape. Never an input's
     gradient (a graded answer)."""
     if s.meaning is not None:
-        if s.meaning[0] == "grad" and s.meaning[1] in right.leaves:
+        if _an_answer(s.meaning, right):
             return []
         same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
         return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
-    # a name like a gradient's (`dgates`, `grad_z`) stands for a gradient
-    kinds = ("grad", "sent") if _GRAD.match(s.name) else ("grad", "sent", "value", "local")
+    kinds = _kinds(s.name)
     same = [(m, v) for m, v in right.meanings if np.shape(v) == np.shape(s.value)
             and m[0] in kinds and np.any(v)]
     # one value under several texts (a sum passes its gradient on unchanged): by its name
@@ -393,8 +402,7 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     right = right_values(case, truth)
     if right is None:
         return None
-    # the gradient on an input is an answer the check grades: never handed to the student's
-    # code (an intermediate one is, for a case whose test has already failed)
+    # (an input's gradient is never tried: see _an_answer)
     tried = 0
     sts = statuses(notes, right)
     for s in sts:                         # in the code's order: the first slip is the one
@@ -409,9 +417,9 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
                                                              for j, v in values.items()}))
             except Exception:          # a call that fails proves nothing
                 continue
-            kept = () if _all_right(fixed, truth) else \
-                _kept_last(s, values, notes_after, fixed, truth)
-            if _all_right(fixed, truth) or kept:
+            all_right = _all_right(fixed, truth)
+            kept = () if all_right else _kept_last(s, values, notes_after, fixed, truth)
+            if all_right or kept:
                 return (s, meaning, values, right, kept,
                         _before(s, sts, statuses(notes_after, right)))
     return None
@@ -462,11 +470,11 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
     if sum(line == s.line for _j, _v, line in s.sets) < 2:
         return []
     if s.meaning is not None:
-        if s.meaning[0] == "grad" and s.meaning[1] in right.leaves:
+        if _an_answer(s.meaning, right):
             return []
         meanings = [s.meaning]
     else:
-        kinds = ("grad", "sent") if _GRAD.match(s.name) else ("grad", "sent", "value", "local")
+        kinds = _kinds(s.name)
         meanings = list(dict.fromkeys(m for m, _v in right.meanings if m[0] in kinds))
     # the values the line that sets it last gave it (a loop may set it on two lines)
     js = [j for j, _v, line in s.sets if line == s.line]
