@@ -307,6 +307,52 @@ def test_a_product_s_gradient_built_from_what_it_sends_its_other_operand_is_said
             "sends back to h" in found, (seed, found)
 
 
+def _prelu_cases(fwd, wrong, graded, others, seeds):
+    """prelu_backward's cases grading one output (`graded`), the other output of the same
+    call handed to the circuit as `others` (when asked)."""
+    leaf = {"da": "a", "dalpha": "alpha"}
+    other = "dalpha" if graded == "da" else "da"
+    cases = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        a, alpha, dout = rng.standard_normal((4, 5)), rng.standard_normal(5), \
+            rng.standard_normal((4, 5))
+        got = dict(zip(("da", "dalpha"), wrong(dout, fwd(a, alpha)[1])))
+        case = forward_case(fwd, {"a": a, "alpha": alpha}, {graded: leaf[graded]},
+                            {0: ("dout", dout)},
+                            others={other: (leaf[other], got[other])} if others else None)
+        right = circuit.traced(case)[2]
+        cases.append((case, {graded: got[graded]}, {graded: right[leaf[graded]]}))
+    return cases
+
+
+def test_a_slip_said_for_one_output_gives_the_others_of_the_same_call(ns):
+    """prelu_backward's da and dalpha are graded by two checks. A slip said for dalpha that
+    would also change da, which is right, is not said (seen on a blind catalogue: "the
+    gradient arriving at out is not multiplied in" for dalpha = sum(min(a, 0))); a slip on
+    the edge to a alone, which leaves dalpha as it is, still is. Five seeds."""
+    fwd = ns["relu"]["prelu_forward"]
+
+    def no_dout_in_dalpha(dout, cache):
+        a, alpha = cache
+        return np.where(a <= 0, alpha * dout, dout), np.sum(np.minimum(a, 0 * dout), axis=0)
+
+    def alpha_everywhere(dout, cache):
+        a, alpha = cache
+        return alpha * dout + np.where(a <= 0, 0.0, dout), \
+            np.sum(np.where(a <= 0, a * dout, 0.0), axis=0)
+
+    for seed in SEEDS:
+        seeds = (seed, seed + 5)
+        # what was said before: a slip upstream of both outputs
+        assert "is not multiplied in" in str(find_slip(_prelu_cases(
+            fwd, no_dout_in_dalpha, "dalpha", False, seeds)))
+        assert find_slip(_prelu_cases(fwd, no_dout_in_dalpha, "dalpha", True, seeds)) is None
+        found = find_slip(_prelu_cases(fwd, alpha_everywhere, "da", True, seeds))
+        assert found is not None and "sends back to a starts from the gradient on out" \
+            in found and "no mask" not in found, (seed, found)
+
+
 def test_traces_made_in_threads_at_once_keep_their_own_gates(ns):
     """A grader may grade in threads: each trace records its own forward's gates only."""
     from concurrent.futures import ThreadPoolExecutor

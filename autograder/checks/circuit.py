@@ -1148,6 +1148,9 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     upstream_words: tuple = ()       # each upstream gradient's name, for the words
     gates: dict = field(default_factory=dict)   # the forward's helpers that are one gate
+    # the student's other outputs of the same call, graded by another check: name ->
+    # (the input's name, the value); a slip is said only when it gives them too
+    others: dict = field(default_factory=dict)
 
 
 def _close(a, e, tol=MATCH_TOL) -> bool:
@@ -1195,7 +1198,9 @@ def find_slip(cases: Sequence[tuple[Case, dict, dict]], deadline: float | None =
         if not all(out in got and out in truth and _close(right[leaf], truth[out], tol=1e-7)
                    for out, leaf in case.grads.items()):
             return None
-        runs.append((circuit, up, got, case.grads, right))
+        grads = {**case.grads, **{o: leaf for o, (leaf, _v) in case.others.items()}}
+        got = {**got, **{o: v for o, (_leaf, v) in case.others.items()}}
+        runs.append((circuit, up, got, grads, right))
     if len(runs) < 2:
         return None
     wrong = {o for _c, _u, got, grads, right in runs for o, leaf in grads.items()
@@ -1224,12 +1229,15 @@ def find_slip(cases: Sequence[tuple[Case, dict, dict]], deadline: float | None =
 
 
 def forward_case(forward: Callable, args: dict, grads: dict, upstream: dict,
-                 kwargs: dict | None = None, gates: dict | None = None) -> Case:
+                 kwargs: dict | None = None, gates: dict | None = None,
+                 others: dict | None = None) -> Case:
     """`View.circuit` of one case: `forward(*args.values(), **kwargs)` the trusted forward,
     `grads` the student's output -> the input it is the gradient of, `upstream` the
     forward's output (its position in the returned tuple, or None for the returned value
     itself) -> (its upstream gradient's name, that gradient); `gates`: the helpers of the
-    forward's module that are one gate each, name -> kind ({"expit": "logistic"})."""
+    forward's module that are one gate each, name -> kind ({"expit": "logistic"});
+    `others`: the student's outputs of the same call that another check grades, name ->
+    (the input it is the gradient of, the value), which a slip said must give too."""
     def pick(out):
         return [((out if k is None else out[k]), np.asarray(g, dtype=np.float64))
                 for k, (_w, g) in upstream.items()]
@@ -1240,4 +1248,13 @@ def forward_case(forward: Callable, args: dict, grads: dict, upstream: dict,
             np.isrealobj(v) else v
     return Case(forward, {k: own(v) for k, v in args.items()},
                 dict(grads), pick, dict(kwargs or {}), tuple(w for w, _g in upstream.values()),
-                dict(gates or {}))
+                dict(gates or {}), {o: (leaf, _readable(v)) for o, (leaf, v)
+                                    in (others or {}).items()})
+
+
+def _readable(v) -> np.ndarray:
+    """A student's value as float64, or NaN (which no slip gives) when it is not numbers."""
+    try:
+        return np.array(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.array(np.nan)

@@ -416,9 +416,9 @@ def _prelu_da_run(prelu_backward, prelu_forward, rng):
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
     dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
-    _, da, _ = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=(n, h))
+    _, da, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout, da=(n, h))
     truth = _numgrad(lambda v: prelu_forward(v, alpha)[0], a, dout)
-    return a, alpha, dout, da, truth
+    return a, alpha, dout, da, truth, dalpha
 
 
 def _prelu_responses(prelu_backward, prelu_forward, a, alpha, dout, truth: dict) -> dict:
@@ -432,10 +432,12 @@ def _prelu_responses(prelu_backward, prelu_forward, a, alpha, dout, truth: dict)
     return upstream_responses(call, truth, {"dout": dout})
 
 
-def _prelu_declared(a, alpha, dout, prelu_forward) -> dict:
+def _prelu_declared(a, alpha, dout, prelu_forward, dalpha) -> dict:
+    """What the explainer may refer to for da (`dalpha`: the student's, of the same call,
+    which a slip named for da must also give)."""
     declared = _declared(a, dout, prelu_forward(a, alpha)[0])
     declared["circuit"] = forward_case(prelu_forward, {"a": a, "alpha": alpha}, {"da": "a"},
-                                       {0: ("dout", dout)})
+                                       {0: ("dout", dout)}, others={"dalpha": ("alpha", dalpha)})
     declared["quantities"]["alpha"] = Quantity(np.broadcast_to(alpha, a.shape),
                                                "alpha (per column)", "parameter")
     return declared
@@ -458,27 +460,27 @@ def check_prelu_backward(prelu_backward, prelu_forward, seed=0):
     answer is diagnosed on this case and on a probe case with other slopes."""
     fn = "prelu_backward"
     rng = rng_for(seed, "prelu_backward")
-    a, alpha, dout, da, truth = _prelu_da_run(prelu_backward, prelu_forward, rng)
+    a, alpha, dout, da, truth, dalpha = _prelu_da_run(prelu_backward, prelu_forward, rng)
     n, h = a.shape
 
     probe_run = once(lambda: _prelu_da_run(prelu_backward, prelu_forward,
                                            rng_for(seed, "prelu_backward_probe")))
 
     def probe():
-        pa, palpha, pdout, pda, ptruth = probe_run()
+        pa, palpha, pdout, pda, ptruth, _ = probe_run()
         return pda, _prelu_da_hints(prelu_forward, pa, palpha, pdout, ptruth)
 
     def views():
-        pa, palpha, pdout, pda, ptruth = probe_run()
-        return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward),
+        pa, palpha, pdout, pda, ptruth, pdalpha = probe_run()
+        return [View({"da": d}, {"da": t}, **_prelu_declared(x, al, g, prelu_forward, dal),
                      responses=_prelu_responses(prelu_backward, prelu_forward, x, al, g,
                                                 {"da": t}),
                      sweep=_sweep(lambda v, up, al=al: _prelu_call(
                          prelu_backward, prelu_forward, v, al.copy(), up, da=v.shape)[1],
                          lambda v, al=al: prelu_forward(v, al)[0], al.size,
                          {"the unit's alpha": al}))
-                for x, al, g, d, t in ((a, alpha, dout, da, truth),
-                                       (pa, palpha, pdout, pda, ptruth))]
+                for x, al, g, d, t, dal in ((a, alpha, dout, da, truth, dalpha),
+                                            (pa, palpha, pdout, pda, ptruth, pdalpha))]
     expect_close(fn, "da", da, truth, cause=_PRELU_DA_CAUSE,
                  explain=Explainer(views).for_output("da"),
                  context=f"for a of shape {(n, h)} and alpha = "
@@ -514,9 +516,9 @@ def _dalpha_run(prelu_backward, prelu_forward, rng):
     a = random_array(rng, (n, h), kinks=(0.0,), margin=_MARGIN)
     alpha = _alphas(rng, h)
     dout = random_array(rng, (n, h), scale=2.0, kinks=(0.0,), margin=_MARGIN)
-    cache, _, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
+    cache, da, dalpha = _prelu_call(prelu_backward, prelu_forward, a, alpha, dout)
     truth = _numgrad(lambda v: prelu_forward(a, v)[0], alpha, dout)
-    return a, alpha, dout, cache, dalpha, truth
+    return a, alpha, dout, cache, dalpha, truth, da
 
 
 def _one_number(value):
@@ -555,7 +557,7 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
     this case and on a probe case with other slopes."""
     fn = "prelu_backward"
     rng = rng_for(seed, "prelu_backward_dalpha")
-    a, alpha, dout, cache, dalpha, truth = _dalpha_run(prelu_backward, prelu_forward, rng)
+    a, alpha, dout, cache, dalpha, truth, da = _dalpha_run(prelu_backward, prelu_forward, rng)
     n, h = a.shape
     probe_memo: list = []
 
@@ -571,20 +573,20 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
     expect_new_arrays(fn, {"dalpha": dalpha}, [dout, cache])
 
     def probe():
-        pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
+        pa, palpha, pdout, _, pdalpha, ptruth, _ = probe_raw()
         pdalpha = _expect_dalpha_shape(fn, pdalpha, *pa.shape)
         return pdalpha, _dalpha_hints(prelu_forward, pa, palpha, pdout, ptruth)
 
     def views():
         out = [View({"dalpha": dalpha}, {"dalpha": truth},
-                    **_dalpha_declared(a, alpha, dout, prelu_forward),
+                    **_dalpha_declared(a, alpha, dout, prelu_forward, da),
                     responses=_prelu_responses(prelu_backward, prelu_forward, a, alpha, dout,
                                                {"dalpha": truth}))]
-        pa, palpha, pdout, _, pdalpha, ptruth = probe_raw()
+        pa, palpha, pdout, _, pdalpha, ptruth, pda = probe_raw()
         if np.shape(pdalpha) == np.shape(ptruth):
             out.append(View({"dalpha": np.asarray(pdalpha, dtype=np.float64)},
                             {"dalpha": ptruth}, **_dalpha_declared(pa, palpha, pdout,
-                                                                   prelu_forward),
+                                                                   prelu_forward, pda),
                             responses=_prelu_responses(prelu_backward, prelu_forward, pa,
                                                        palpha, pdout, {"dalpha": ptruth})))
         return out
@@ -595,12 +597,14 @@ def check_prelu_backward_dalpha(prelu_backward, prelu_forward, seed=0):
                  context=f"for a batch of N = {n} examples")
 
 
-def _dalpha_declared(a, alpha, dout, prelu_forward) -> dict:
+def _dalpha_declared(a, alpha, dout, prelu_forward, da) -> dict:
     """What the explainer may refer to for dalpha: the sizes, and the right dalpha for the
-    upstream gradient of one example (or all but one) only."""
+    upstream gradient of one example (or all but one) only (`da`: the student's, of the same
+    call, which a slip named for dalpha must also give)."""
     return {"sizes": dict(zip(("N", "H"), a.shape)),
             "circuit": forward_case(prelu_forward, {"a": a, "alpha": alpha},
-                                    {"dalpha": "alpha"}, {0: ("dout", dout)}),
+                                    {"dalpha": "alpha"}, {0: ("dout", dout)},
+                                    others={"da": ("a", da)}),
             # dalpha sums, over the examples, dout times the output's slope in alpha
             "contractions": {"dalpha": ("the output's slope in alpha",
                                         np.where(a <= 0, a, 0.0), "the upstream gradient dout",
