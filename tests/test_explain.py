@@ -980,7 +980,7 @@ def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one
     for student, said in ((lambda x, up: up * np.where(x > 0, 1.0, np.exp(x)),
                            "exp(a) where a < 0, 1 where a > 0"),
                           (lambda x, up: up / (1.0 + np.exp(-x)),
-                           "1 / (1 + exp(-a)) where a < 0, 1 / (1 + exp(-a)) where a > 0"),
+                           "1 / (1 + exp(-a)) for every a"),
                           (lambda x, up: up * np.maximum(x, 0),
                            "0 where a < 0, a where a > 0")):
         found = sweep_finding("da", _sweep_of(student))
@@ -994,6 +994,15 @@ def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one
         lambda x: np.where(x > 0, x, slope * x), marks={"the slope": slope}))
     assert found is not None and "the slope + a where a < 0, 1 where a > 0; the right one " \
         "is 0.05 where a < 0" in found.text, found
+    # pieces that switch elsewhere than at 0: max(slope, a), the forward's max with a in
+    # place of the indicator, on several slopes
+    for slope in (0.01, 0.2, 0.37):
+        found = sweep_finding("da", _sweep_of(
+            lambda x, up, s=slope: up * np.maximum(s, x),
+            lambda x, s=slope: np.where(x > 0, x, s * x), marks={"the slope": slope}))
+        assert found is not None and found.cause_id == "local-rule-smooth", (slope, found)
+        assert f"{slope:g} where a < the slope ({slope:g}), a where a > the slope ({slope:g})" \
+            in found.text, found.text
 
 
 def test_a_sweep_says_nothing_for_a_right_rule_or_one_of_many_pieces():

@@ -15,6 +15,7 @@ import pytest
 from backprop_lab import watch
 from backprop_lab.checks import explain
 from backprop_lab.checks import lstm as lstm_checks
+from backprop_lab.checks import relu as relu_checks
 from backprop_lab.checks import rnn as rnn_checks
 from backprop_lab.checks import staged as staged_checks
 from backprop_lab.checks.core import CheckFailure
@@ -348,3 +349,42 @@ def test_a_variable_holding_an_input_is_right_and_not_named_before_the_slip(monk
         for text in said:
             assert text.startswith("the slip is in your `carry`"), text
             assert "h_prev" not in text, text
+
+
+# prelu_backward with its matrix of slopes built wrong (SLOPES), dalpha right
+_PRELU = """
+def prelu_backward(dout, cache):
+    a, alpha = cache
+    N, H = a.shape
+    s = SLOPES
+    da = np.where(a > 0, dout, s * dout)
+    dalpha = np.sum(np.where(a <= 0, a * dout, 0.0), axis=0)
+    return da, dalpha
+"""
+
+PRELU_SLOPES = {
+    # the slopes repeated where they should be tiled, two ways: each entry uses another
+    # unit's alpha
+    "np.repeat(alpha, N).reshape(N, H)": "holds the same entries, in other places",
+    "np.tile(alpha, N).reshape(H, N).T": "holds the same entries, in other places",
+    # the slopes kept in a range a slope need not lie in
+    "np.clip(alpha, 0.0, 1.0)": "clipped to [0, 1]",
+    "np.maximum(alpha, 0.0)": "never below 0",
+    "np.minimum(alpha, 0.5) * np.ones((N, 1))": "never above 0.5",
+}
+
+
+@pytest.mark.parametrize("slopes", sorted(PRELU_SLOPES))
+def test_a_variable_holding_an_input_spread_wrong_is_named_with_how(slopes):
+    """A variable that should hold an input (or the input as broadcasting repeats it in the
+    forward pass) and holds its entries in other places, or clipped: named, with the
+    relation, in the check's message, on five seeds."""
+    ns = solution_namespace("relu")
+    exec(compile(_PRELU.replace("SLOPES", slopes), "<student cell>", "exec"), ns)
+    for seed in SEEDS:
+        with pytest.raises(CheckFailure) as failed:
+            relu_checks.check_prelu_backward(ns["prelu_backward"], ns["prelu_forward"],
+                                             seed=seed)
+        message = " ".join(str(failed.value).split())
+        assert "your `s` (in `prelu_backward`, line 5 of its cell" in message, (seed, message)
+        assert PRELU_SLOPES[slopes] in message, (seed, message)

@@ -3123,10 +3123,12 @@ _SMOOTH = (("exp({v})", np.exp), ("1 / (1 + exp(-{v}))", lambda x: 1.0 / (1.0 + 
 
 
 def _smooth_rule(values, grid, var: str, marks: dict | None = None, j: int = 0) -> str | None:
-    """The rule of a local derivative that is a smooth function on each side of 0 (the ELU's
-    exp(a) where a < 0, 1 where a > 0; the softplus's 1 / (1 + exp(-a))), said piece by
-    piece; None when a side is neither one number nor one of _SMOOTH, alone or with a
-    declared value (`marks`, one per unit j: the slope plus a, the slope times a)."""
+    """The rule of a local derivative made of at most three pieces along the grid, each one
+    number or a smooth function (the ELU's exp(a) where a < 0, 1 where a > 0; the softplus's
+    1 / (1 + exp(-a)) for every a; max(slope, a)'s `slope` below the slope, a above it), said
+    piece by piece with where it switches (see _switch); None when the values are no such
+    rule. The functions: _SMOOTH, alone or with a declared value (`marks`, one per unit j:
+    the slope plus a, the slope times a)."""
     values, grid = np.asarray(values, dtype=np.float64), np.asarray(grid, dtype=np.float64)
     funcs = list(_SMOOTH)
     for label, vals in (marks or {}).items():
@@ -3134,16 +3136,35 @@ def _smooth_rule(values, grid, var: str, marks: dict | None = None, j: int = 0) 
         funcs += [(f"{label} + {{v}}", lambda x, m=m: m + x),
                   (f"{label} * {{v}}", lambda x, m=m: m * x),
                   (f"{label} * exp({{v}})", lambda x, m=m: m * np.exp(x))]
-    words = []
-    for side, cond in ((grid < 0, f"{var} < 0"), (grid > 0, f"{var} > 0")):
-        v, x = values[side], grid[side]
-        if close(v, np.full_like(v, v[0]), 1e-6):
-            words.append(f"{_num(v[0])} where {cond}")
-            continue
-        said = next((w.format(v=var) for w, f in funcs if close(v, f(x), 1e-6)), None)
-        if said is None:
+
+    def fits(word_f, i, k):              # the function fits values[i:k]
+        if word_f[1] is None:            # one number: the piece's first value
+            v = values[i:k]
+            return close(v, np.full_like(v, v[0]), 1e-6)
+        return close(values[i:k], word_f[1](grid[i:k]), 1e-6)
+    pieces, i = [], 0                    # (first index, last index + 1, the function)
+    while i < len(grid):
+        alive = [wf for wf in [(None, None)] + funcs if fits(wf, i, i + 1)]
+        k = i + 1
+        while k < len(grid):
+            keep = [wf for wf in alive if fits(wf, i, k + 1)]
+            if not keep:
+                break
+            alive, k = keep, k + 1
+        if not alive or k - i < 3 or len(pieces) == 3:
             return None
-        words.append(f"{said} where {cond}")
+        pieces.append((i, k, alive[0]))
+        i = k
+    if all(wf[0] is None for _i, _k, wf in pieces):
+        return None                      # one number per piece: a rule of _segments
+    cuts = [_switch(grid[k - 1], grid[k], marks or {}, j)[1] for _i, k, _wf in pieces[:-1]]
+    words = []
+    for n, (i, _k, (word, _f)) in enumerate(pieces):
+        said = _num(values[i]) if word is None else word.format(v=var)
+        cond = (f"for every {var}" if len(pieces) == 1 else f"where {var} < {cuts[0]}"
+                if n == 0 else f"where {var} > {cuts[-1]}" if n == len(pieces) - 1
+                else f"where {cuts[n - 1]} < {var} < {cuts[n]}")
+        words.append(f"{said} {cond}")
     return ", ".join(words)
 
 
@@ -3192,6 +3213,10 @@ def _value_note(mine: float, right: float) -> str:
     return ""
 
 
+# how a sweep says that its rule is one unit's (the units' rules differ)
+ONE_UNIT = " for unit "
+
+
 def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
     """The rule the student's elementwise backward pass follows along its input, beside
     the right one, when they differ (on the grid, for a positive or a negative upstream
@@ -3220,7 +3245,7 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
     if smooth is None and (yours is None or yours_neg is None or truth is None):
         return None
     same_units = all(close(m, m[:, :1] * np.ones_like(m), 1e-6) for m in (mine, mine_neg, right))
-    where = "" if sweep.width == 1 or same_units else f" for unit {j} (column {j} of @@)"
+    where = "" if sweep.width == 1 or same_units else f"{ONE_UNIT}{j} (column {j} of @@)"
     head = (f"called again on inputs {var} from -3 to 3{where}, your @@ divided by the "
             f"upstream gradient (the local derivative your code uses) is ")
     right_words = _rule_words(truth, var, sweep.marks, j)
@@ -3440,6 +3465,11 @@ class Explainer:
                 return swapped
             rule = self.sweep_finding(name)
             if rule is not None:
+                # one unit's rule (the units' differ): where in the code the units part
+                watched = self.variable_finding() if ONE_UNIT in rule.text else None
+                if watched is not None:
+                    return Finding(f"{rule.text}; and {watched.text}", rule.cause_id,
+                                   rule.title, rule.checked)
                 return rule
             inner = self.inner_finding()
             if inner is not None and not inner.weak:
@@ -3543,6 +3573,9 @@ def _meaning_words(meaning: tuple) -> str:
     what, target, named = meaning
     if what == "sent":
         return target
+    if what == "spread":
+        return (f"the forward pass's `{target}` repeated as broadcasting repeats it in the "
+                "forward pass")
     of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
     return {"grad": f"the gradient on {of}", "value": f"the value of {of}",
             "local": f"the local derivative of {of}"}[what]
@@ -3573,6 +3606,13 @@ def located_words(found) -> str:
         made = _join([f"`{m}`" for m in rel[1]])
         how = (f"yours holds, part by part, the gradients on {made}, the values made from "
                "those parts: the local derivatives between are left out")
+    elif rel[0] == "moved":
+        how = "yours holds the same entries, in other places"
+    elif rel[0] == "clipped":
+        lo, hi = ("" if b is None else f"{b:.4g}" for b in rel[1:])
+        how = (f"yours is that clipped to [{lo}, {hi}]" if lo and hi else
+               f"yours is that, but never below {lo}" if lo else
+               f"yours is that, but never above {hi}")
     elif rel[0] in ("plus", "minus"):
         how = f"yours is that {rel[0]} {_meaning_words(rel[1])}"
     else:

@@ -59,6 +59,10 @@ class Right:
     # named ones by name, the others by their text (`np.tanh(next_c)`): what a variable
     # whose name says nothing may stand for (the inputs' gradients left out: answers)
     meanings: list = field(default_factory=list)
+    # ((what, the input's name, True), value): each input's own value ("value") and the
+    # value broadcasting repeats it to in a gate of the forward ("spread": `alpha` over the
+    # rows of `alpha * a`): not answers, and what a variable such as `slopes` may hold
+    inputs: list = field(default_factory=list)
 
     def add(self, name: str, value, grad) -> None:
         if not name:
@@ -95,7 +99,19 @@ def right_values(case: Case, truth: dict) -> Right | None:
             right.add(node.name, node.value, leaf_grads.get(node.name))
             right.leaves.add(node.name)
             answer_like.add(node.index)
+            if node.name and node.value.ndim:
+                right.inputs.append((("value", node.name, True), node.value))
             continue
+        for inp in node.ins:          # an input broadcast to this gate's shape
+            if isinstance(inp, Node) and inp.op == "leaf" and inp.name and inp.value.ndim \
+                    and inp.value.shape != node.value.shape and node.op not in _STRUCTURAL:
+                try:
+                    spread = np.broadcast_to(inp.value, node.value.shape)
+                except ValueError:
+                    continue
+                if not any(m[1] == inp.name and np.shape(v) == spread.shape
+                           for m, v in right.inputs):
+                    right.inputs.append((("spread", inp.name, True), spread))
         if node.op in _STRUCTURAL and any(isinstance(i, Node) and i.index in answer_like
                                           for i in node.ins):
             answer_like.add(node.index)
@@ -223,7 +239,8 @@ def statuses(notes: Sequence[tuple], right: Right) -> list[Status]:
             sets.setdefault((call, name), []).append((j, value, line))
     out = []
     # (the inputs' own values too: a variable holding h0 holds a right value)
-    anything = [v for _m, v in right.meanings] + [g for gs in right.grads.values() for g in gs] \
+    anything = [v for _m, v in right.meanings + right.inputs] \
+        + [g for gs in right.grads.values() for g in gs] \
         + [v for vs in right.values.values() for v in vs]
     aliases = {name: m for (_call, name), (_o, _f, _l, _j, value) in last.items()
                for m, v in right.meanings if m[0] == "value" and name not in right.values
@@ -267,7 +284,21 @@ def _an_answer(meaning: tuple, right: Right) -> bool:
 def _kinds(name: str) -> tuple:
     """The kinds of meaning a variable whose name says nothing may have: a name like a
     gradient's (`dgates`, `grad_z`) stands for a gradient."""
-    return ("grad", "sent") if _GRAD.match(name) else ("grad", "sent", "value", "local")
+    return ("grad", "sent") if _GRAD.match(name) else ("grad", "sent", "value", "local",
+                                                        "spread")
+
+
+def _kin(value, target) -> bool:
+    """Whether `value` is `target` changed in a way that keeps its entries: one number
+    times it, its entries in other places, or it clipped to the range of `value`."""
+    value, target = np.asarray(value, dtype=np.float64), np.asarray(target, dtype=np.float64)
+    den = float(np.sum(target * target))
+    if den > 0 and _close(value, float(np.sum(value * target)) / den * target):
+        return True
+    if _close(np.sort(value, axis=None), np.sort(target, axis=None)):
+        return True
+    lo, hi = float(np.min(value, initial=0.0)), float(np.max(value, initial=0.0))
+    return lo < hi and _close(value, np.clip(target, lo, hi))
 
 
 def _candidates(s: Status, right: Right) -> list[tuple]:
@@ -281,8 +312,8 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
         same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
         return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
     kinds = _kinds(s.name)
-    same = [(m, v) for m, v in right.meanings if np.shape(v) == np.shape(s.value)
-            and m[0] in kinds and np.any(v)]
+    same = [(m, v) for m, v in right.meanings + right.inputs
+            if np.shape(v) == np.shape(s.value) and m[0] in kinds and np.any(v)]
     # one value under several texts (a sum passes its gradient on unchanged): by its name
     same.sort(key=lambda mv: not mv[0][2])
     distinct: list = []
@@ -291,6 +322,7 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
             distinct.append((m, v))
     out: list = []
     for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0]),
+                                                 not _kin(s.value, mv[1]),
                                                  _distance(s.value, mv[1]))):
         if all(m != o for o, _v in out):        # one per meaning (a loop's steps share it)
             out.append((m, v))
@@ -308,7 +340,9 @@ class Located:
     ("before", names): each part the forward cuts it into holds the gradient on the value
     made from that part (`f` from `a[:, H:2 * H]`), or
     ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
-    parts the forward cuts it into;
+    parts the forward cuts it into, ("moved",): the right entries in other places, or
+    ("clipped", lo, hi): the right one clipped to [lo, hi] (a bound None where no case
+    cuts there);
     `worst`: its largest difference from the right one, relative to the right one's largest
     entry; `every_step`: a loop sets it at every step, and it is put right at each; `kept`:
     the outputs that are its last value (an input's gradient, not handed to the student's
@@ -382,6 +416,16 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
                 if np.all(q != 0) and _close(value, target / q) and \
                         not _close(target / q, target):
                     out.append(("over", name))
+    if np.shape(value) == np.shape(target) and np.size(value) > 1 and \
+            not _close(value, target):
+        # the right entries in other places (a repeat where a tile belongs)
+        if _close(np.sort(value, axis=None), np.sort(target, axis=None)):
+            out.append(("moved",))
+        # the right one clipped to the range of yours (a bound said where it cuts)
+        lo, hi = float(np.min(value)), float(np.max(value))
+        if lo < hi and _close(value, np.clip(target, lo, hi)):
+            out.append(("clipped", round(lo, 6) if np.min(target) < lo else None,
+                        round(hi, 6) if np.max(target) > hi else None))
     return list(dict.fromkeys(out))
 
 
@@ -517,7 +561,7 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
     its circuit, the check's truth, again(fix) -> the student's outputs with one value
     fixed); None unless two cases at least agree (or when `deadline`, a time.monotonic(),
     passes first)."""
-    found, relations, worst = None, set(), 0.0
+    found, relations, worst, bounds = None, set(), 0.0, []
     for notes, outputs, case, truth, again in watched:
         slip = _slip_in(notes, outputs, case, truth, again, deadline)
         if slip is None:
@@ -532,6 +576,9 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         first = min((j for j, t in values.items() if not _close(mine[j], t)),
                     default=max(values))
         rel = set(_relations(mine[first], values[first], right, meaning))
+        # clipped, on each case to the bounds it reaches: the same bounds wherever reached
+        bounds += [r[1:] for r in rel if r[0] == "clipped"]
+        rel = {("clipped",) if r[0] == "clipped" else r for r in rel}
         if found is None:
             found = Located(s.fn, s.name, s.line, meaning, None, worst, len(values) > 1,
                             kept, earlier)
@@ -545,9 +592,15 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
     if found is None or len(watched) < 2:
         return None
     found.worst = worst
+    if ("clipped",) in relations:
+        relations.discard(("clipped",))
+        lows = {lo for lo, _hi in bounds if lo is not None}
+        highs = {hi for _lo, hi in bounds if hi is not None}
+        if len(lows) <= 1 and len(highs) <= 1 and (lows or highs):
+            relations.add(("clipped", min(lows, default=None), min(highs, default=None)))
     if relations:
         order = ("zero", "scale", "holds", "before", "times", "over", "plus", "minus",
-                 "parts")
+                 "parts", "moved", "clipped")
         # (a term that is a part of the upstream gradient is said as such first)
         found.relation = sorted(relations, key=lambda r: (
             order.index(r[0]), "upstream" not in str(r), str(r)))[0]
