@@ -17,6 +17,7 @@ from backprop_lab.checks import explain
 from backprop_lab.checks import lstm as lstm_checks
 from backprop_lab.checks import relu as relu_checks
 from backprop_lab.checks import rnn as rnn_checks
+from backprop_lab.checks import sigmoid as sigmoid_checks
 from backprop_lab.checks import staged as staged_checks
 from backprop_lab.checks.core import CheckFailure
 from backprop_lab.grading import Settings, grade_notebook
@@ -388,3 +389,50 @@ def test_a_variable_holding_an_input_spread_wrong_is_named_with_how(slopes):
         message = " ".join(str(failed.value).split())
         assert "your `s` (in `prelu_backward`, line 5 of its cell" in message, (seed, message)
         assert PRELU_SLOPES[slopes] in message, (seed, message)
+
+
+# Functions that are not backward passes, with one slip in a variable of the forward
+# computation they make: judged against the trusted computation, traced
+FORWARD_SLIPS = {
+    # the units' biases replaced by one number; then a loop over the units with one unit's
+    # bias (the loop's variable stands for one column of the pre-activations)
+    "mean bias": ("relu", "dead_neuron_fraction", """
+def dead_neuron_fraction(W, b, X):
+    z = X @ W.T
+    z = z + np.median(b)
+    return float(np.mean(np.all(z <= 0, axis=0)))
+""", "the slip is in your `z` (in `dead_neuron_fraction`, line 4 of its cell"),
+    "one unit's bias": ("relu", "dead_neuron_fraction", """
+def dead_neuron_fraction(W, b, X):
+    count = 0
+    for k in range(W.shape[0]):
+        col = X @ W[k] + b[-1]
+        count += bool(np.all(col <= 0))
+    return count / W.shape[0]
+""", "your `col` (in `dead_neuron_fraction`, line 5 of its cell, which your loop sets at "
+     "every step): it should be the value of the forward pass's `pre[:, j]`"),
+    # the pre-activations scaled before the sigmoid
+    "scaled": ("sigmoid", "saturated_fraction", """
+def saturated_fraction(W, X, tol=1e-3):
+    act = sigmoid(0.5 * (X @ W.T))
+    return float(np.mean(act * (1.0 - act) < tol))
+""", "the slip is in your `act` (in `saturated_fraction`, line 3 of its cell"),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(FORWARD_SLIPS))
+def test_a_slip_in_a_count_s_own_computation_is_named(slip):
+    """dead_neuron_fraction and saturated_fraction return one number: the variable of the
+    student's that holds a wrong pre-activation or activation is named, on five seeds."""
+    assignment, fn, source, words = FORWARD_SLIPS[slip]
+    ns = solution_namespace(assignment)
+    exec(compile(source, "<student cell>", "exec"), ns)
+    for seed in SEEDS:
+        with pytest.raises(CheckFailure) as failed:
+            if fn == "dead_neuron_fraction":
+                relu_checks.check_dead_neuron_fraction(ns[fn], seed=seed)
+            else:
+                sigmoid_checks.check_saturated_fraction(ns[fn], ns["sigmoid"], seed=seed)
+        message = " ".join(str(failed.value).split())
+        assert words in message, (seed, message)
+        assert "every output of yours comes out right" in message, (seed, message)

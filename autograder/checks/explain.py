@@ -2447,6 +2447,24 @@ def _once(make: Callable[[], Any], spent: list) -> Callable[[], Any]:
     return get
 
 
+def watch_response(call: Callable[[], dict | None]) -> Response:
+    """`View.responses["watch"]`: the case itself (`call()`: the student's outputs, name ->
+    value) called again with the student's variables watched, and `again(fix)` with one
+    variable's values replaced (see variables.py); for any graded function, a backward pass
+    or not."""
+    def watched():
+        with watch.collecting() as notes:
+            outputs = call()
+        return notes, outputs
+
+    def fixed(fix):
+        with watch.collecting(fix) as notes:
+            outputs = call()
+        return notes, outputs
+    return Response("the case itself, its variables watched", _once(watched, [0.0]),
+                    "watch", again=fixed)
+
+
 def upstream_responses(call: Callable[[dict], dict | None],
                        truth_for: Callable[[dict], dict] | dict,
                        upstream: dict, axes: dict | None = None,
@@ -2481,17 +2499,7 @@ def upstream_responses(call: Callable[[dict], dict | None],
     def response(label, changed, kind, step=None):
         return Response(label, _once(lambda: _pair(call(changed), truth_for(changed)), spent),
                         kind, step)
-    def watched():          # the case itself, its variables watched (see variables.py)
-        with watch.collecting() as notes:
-            outputs = call(up)
-        return notes, outputs
-
-    def fixed(fix):         # the case itself with one variable's values replaced
-        with watch.collecting(fix) as notes:
-            outputs = call(up)
-        return notes, outputs
-    out = {"watch": Response("the case itself, its variables watched",
-                             _once(watched, [0.0]), "watch", again=fixed),
+    out = {"watch": watch_response(lambda: call(up)),
            "zero": response("every upstream gradient set to zero", zero, "zero"),
            "double": response("every upstream gradient doubled",
                               {k: 2.0 * v for k, v in up.items()}, "double"),
@@ -3576,7 +3584,9 @@ def _meaning_words(meaning: tuple) -> str:
     if what == "spread":
         return (f"the forward pass's `{target}` repeated as broadcasting repeats it in the "
                 "forward pass")
-    of = f"the forward pass's `{target}`" if named else f"`{target}` in the forward pass"
+    # (named: True, or the slice a loop's step j stands for, "[:, j]")
+    cut = named if isinstance(named, str) else ""
+    of = f"the forward pass's `{target}{cut}`" if named else f"`{target}` in the forward pass"
     return {"grad": f"the gradient on {of}", "value": f"the value of {of}",
             "local": f"the local derivative of {of}"}[what]
 

@@ -25,7 +25,7 @@ import numpy as np
 from .circuit import forward_case
 from .explain import (
     Explainer, Quantity, Sweep, View, elementwise_derivative, partial_upstream,
-    upstream_responses,
+    upstream_responses, watch_response,
 )
 from .core import (
     NUMBER, Activation, CheckFailure, Hint, StudentCodeError, activation_slips, away_from,
@@ -793,6 +793,13 @@ def _dead_hints(W, b, X) -> list:
     return pairs
 
 
+def _pre_activations(W, b, X):
+    """The trusted start of a dead-unit count, traced so that the student's variables can be
+    judged against its values (the pre-activations, each unit's column)."""
+    pre = X @ W.T + b
+    return pre
+
+
 def _call_dead(dead_neuron_fraction, W, b, X) -> float:
     return call_checked("dead_neuron_fraction", dead_neuron_fraction, (W, b, X),
                         {"the fraction": NUMBER})["the fraction"]
@@ -802,8 +809,9 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     """A constructed layer: units killed by a large negative bias, a unit stuck at exactly 0
     (dead), a unit alive for a single example (alive), a unit kept alive by its bias.
 
-    A fraction is one number, so a wrong one is diagnosed on three more layers (probes):
-    a cause is named only when it predicts the answer on all four."""
+    A fraction is one number, so it is also graded on four more layers (probes: one may be
+    right by chance), and a wrong one is diagnosed on all five: a cause is named only when
+    it predicts the answer on every layer."""
     fn = "dead_neuron_fraction"
     rng = rng_for(seed, "dead_neuron_fraction")
     X, W, b, roles = _layer(rng)
@@ -843,16 +851,30 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     # the explainer on the four layers (a fraction scaled by a ratio of sizes, 1 minus it);
     # then the student's function on each kind of unit alone (a layer of one unit): which
     # kinds it judges right
+    # (and the student's variables, against the pre-activations: see variables.py)
     explainer = Explainer(lambda: [
         View({name: np.float64(got)},
              {name: np.float64(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0)))},
-             sizes={"N": lX.shape[0], "H": lW.shape[0]})
+             sizes={"N": lX.shape[0], "H": lW.shape[0]},
+             circuit=forward_case(_pre_activations, {"W": lW, "b": lb, "X": lX}, {}, {}),
+             responses={"watch": watch_response(
+                 lambda lX=lX, lW=lW, lb=lb: {name: np.float64(_call_dead(
+                     dead_neuron_fraction, lW, lb, lX))})})
         for got, lX, lW, lb in layers],
         cases=lambda: _units_alone(dead_neuron_fraction, X, W, b, roles, name))
+    cause = ("a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for every "
+             "example (every row); the fraction is taken over the units.")
     expect_close(fn, name, value, truth, hints=hints, explain=explainer.for_output(name),
                  context=f"for a layer of H = {h} units on N = {X.shape[0]} examples",
-                 cause="a unit is dead when its pre-activation `X @ W.T + b` is <= 0 for "
-                       "every example (every row); the fraction is taken over the units.")
+                 cause=cause)
+    # the other layers are graded too: one number may be right on one layer by chance (the
+    # biases replaced by their median, on some seeds)
+    hints = probes()
+    for got, lX, lW, lb in layers[1:]:
+        expect_close(fn, name, got, float(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0))),
+                     hints=hints, explain=explainer.for_output(name), cause=cause,
+                     context=f"for another layer, of H = {lW.shape[0]} units on N = "
+                             f"{lX.shape[0]} examples")
 
 
 _ROLE_WORDS = {"killed": "for a unit killed by a large negative bias",

@@ -18,7 +18,7 @@ import numpy as np
 from .circuit import forward_case
 from .explain import (Explainer, Inner, Layout, Local, Quantity, View, case_extent, find,
                       changed_row, example_responses, finding_line, partial_upstream,
-                      share_alternatives, upstream_responses)
+                      share_alternatives, upstream_responses, watch_response)
 from .core import (
     CS_STEP, NUMBER, Activation, Cause, CheckFailure, Hint, StudentCodeError,
     activation_slips, call_checked, complex_step_gradient, expect_close, expect_efficient,
@@ -86,6 +86,18 @@ IN_PLACE_CACHE = ("`{fn}` modified {name} in the cache in place. The cache belon
 def _sigmoid_c(a):
     """The sigmoid written so the complex step works: (1 + tanh(a / 2)) / 2."""
     return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def _logistic(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _saturation_values(W, X):
+    """The trusted start of a saturation count, traced so that the student's variables can
+    be judged against its values (z and its local gradient, each (N, H))."""
+    z = _logistic(X @ W.T)
+    local = z * (1.0 - z)
+    return local
 
 
 def _local_gradient(a) -> np.ndarray:
@@ -517,7 +529,10 @@ def _expect_fraction(fn, W, X, tol, context, sigmoid, extra_hints=(), pass_tol=T
     ]
     record = dict(frac=frac, lo=lo, hi=hi, total=total, k=k, expected=expected, N=N, H=H,
                   D=W.shape[1], tol=tol, context=context, candidates=candidates,
-                  flags=s < tol * (1 - 1e-9))
+                  flags=s < tol * (1 - 1e-9), W=W, X=X,
+                  call=lambda: {"fraction": np.float64(
+                      _call_fraction(fn, W, X, tol=tol) if pass_tol else
+                      _call_fraction(fn, W, X))})
     if runs is None:
         _fraction_verdict([record])
     else:
@@ -548,11 +563,22 @@ def _fraction_finding(runs):
                                                   others="the healthy ones"))
              for r in runs if r["expected"] > 0 and not _fraction_right(r, r["frac"])]
     try:
-        return find("fraction", views) or case_extent(
+        return find("fraction", views) or _fraction_variable(runs) or case_extent(
             [r["context"] for r in runs if _fraction_right(r, r["frac"])],
             [r["context"] for r in runs if not _fraction_right(r, r["frac"])])
     except Exception:           # the explainer never breaks a check
         return None
+
+
+def _fraction_variable(runs):
+    """The student's variable that holds the slip (see variables.py), judged against the
+    traced z and local gradient on the cases where the fraction is wrong."""
+    views = [View({"fraction": np.float64(r["frac"])}, {"fraction": np.float64(r["expected"])},
+                  circuit=forward_case(_saturation_values, {"W": r["W"], "X": r["X"]}, {}, {},
+                                       gates={"_logistic": "logistic"}),
+                  responses={"watch": watch_response(r["call"])})
+             for r in runs if not _fraction_right(r, r["frac"])]
+    return Explainer(views).variable_finding()
 
 
 def _fraction_verdict(runs) -> None:

@@ -469,6 +469,30 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     return None
 
 
+def _fixed_there(one: tuple, fn: str, name: str, meaning: tuple) -> bool:
+    """Whether, on the case `one` (as in locate's `watched`), the right value of `meaning`
+    put in place of `name` where it is last set makes every output right (a loop's variable
+    is not tried: False)."""
+    notes, _outputs, case, truth, again = one
+    right = right_values(case, truth)
+    if right is None or isinstance(meaning[2], str):
+        return False
+    mine = [s for s in statuses(notes, right) if (s.fn, s.name) == (fn, name)]
+    if len(mine) != 1 or len(mine[0].sets) != len({line for _j, _v, line in mine[0].sets}):
+        return False
+    s = mine[0]
+    pool = [v for m, v in right.meanings + right.inputs if m == meaning]
+    same = [v for v in pool if np.shape(v) == np.shape(s.value)]
+    if not same or _an_answer(meaning, right):
+        return False
+    target = min(same, key=lambda v: _distance(s.value, v))
+    try:
+        _notes, fixed = again((s.call, s.name, {s.j: np.array(target, dtype=np.float64)}))
+    except Exception:          # a call that fails proves nothing
+        return False
+    return _all_right(fixed, truth)
+
+
 def _before(found: Status, sts: list[Status], after: list[Status]) -> tuple:
     """(name, line) of the variables of the same call set before `found` whose values are
     none of the right ones, and the same once `found` was put right (so they do not come
@@ -523,9 +547,11 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
     # the values the line that sets it last gave it (a loop may set it on two lines)
     js = [j for j, _v, line in s.sets if line == s.line]
     mine = {j: v for j, v, _line in s.sets}
+    pooled = [(meaning, _pool(right, meaning)) for meaning in meanings]
+    if s.meaning is None:
+        pooled += _slices(right, kinds, np.shape(s.value), len(js))
     scored, pools = [], []
-    for meaning in meanings:
-        pool = _pool(right, meaning)
+    for meaning, pool in pooled:
         if any(len(p) == len(pool) and all(np.array_equal(a, b) for a, b in zip(p, pool))
                for p in pools):
             continue         # the same values as a meaning before (a sum's gradient)
@@ -541,6 +567,26 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
                 scored.append((not _hinted(s.name, meaning), meaning[0] not in ("grad", "sent"),
                                score, len(scored), meaning, values))
     return [(meaning, values) for *_key, meaning, values in sorted(scored)]
+
+
+def _slices(right: Right, kinds: tuple, shape: tuple, steps: int) -> list[tuple]:
+    """(meaning, its slices) for a loop over an axis of a right value that the forward
+    computes at once (a loop over the units, each step one column of `pre`): the slices of
+    every value of `kinds` along each axis as long as the loop (or one or two shorter) whose
+    slices have `shape`; the meaning's third part says the slice ("[:, j]")."""
+    out = []
+    for (what, target, named), v in right.meanings:
+        v = np.asarray(v)
+        if what not in kinds or not named or v.ndim < 2:
+            continue
+        for axis in range(v.ndim):
+            if not 1 < v.shape[axis] <= steps <= v.shape[axis] + 2 or \
+                    v.shape[:axis] + v.shape[axis + 1:] != tuple(shape):
+                continue
+            cut = ", ".join("j" if k == axis else ":" for k in range(axis + 1))
+            out.append(((what, target, f"[{cut}]"),
+                        [np.take(v, i, axis=axis) for i in range(v.shape[axis])]))
+    return out
 
 
 def _words(text: str) -> set:
@@ -562,14 +608,23 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
     fixed); None unless two cases at least agree (or when `deadline`, a time.monotonic(),
     passes first)."""
     found, relations, worst, bounds = None, set(), 0.0, []
-    for notes, outputs, case, truth, again in watched:
-        slip = _slip_in(notes, outputs, case, truth, again, deadline)
-        if slip is None:
+    slips = [_slip_in(*w, deadline) for w in watched]
+    agreed = [(s.fn, s.name, m) for s, m, *_rest in filter(None, slips)]
+    for k, slip in enumerate(slips):
+        # a case where every variable holds some right value (yours may hold the value of
+        # another step by chance: `X @ W.T` where `pre` belongs, with a bias of 0) agrees
+        # when the variable the others name, put right there, makes every output right
+        if slip is None and len(agreed) >= 2 and len(set(agreed)) == 1 and \
+                not _fixed_there(watched[k], *agreed[0]):
             return None
+        if slip is None and len(agreed) < 2:
+            return None
+    for slip in filter(None, slips):
         s, meaning, values, right, kept, earlier = slip
         mine = {j: v for j, v, _line in s.sets}
+        # (relative to the largest entry of every step's right value: a step's may be 0)
+        scale = max([float(np.max(np.abs(t), initial=0.0)) for t in values.values()] + [1e-12])
         for j, target in values.items():
-            scale = max(float(np.max(np.abs(target), initial=0.0)), 1e-12)
             worst = max(worst, float(np.max(np.abs(mine[j] - target))) / scale)
         # the relation at the first value the code got wrong: in a loop, the step whose own
         # inputs were still right (a later step's error carries the earlier ones)
@@ -589,7 +644,7 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
             relations &= rel
             found.kept = tuple(dict.fromkeys(found.kept + kept))
             found.earlier = tuple(dict.fromkeys(found.earlier + earlier))[-2:]
-    if found is None or len(watched) < 2:
+    if found is None or len(slips) < 2:
         return None
     found.worst = worst
     if ("clipped",) in relations:
