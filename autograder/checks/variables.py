@@ -312,21 +312,28 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
         same = [p for p in _pool(right, s.meaning) if np.shape(p) == np.shape(s.value)]
         return [(s.meaning, min(same, key=lambda p: _distance(s.value, p)))] if same else []
     kinds = _kinds(s.name)
-    same = [(m, v) for m, v in right.meanings + right.inputs
-            if np.shape(v) == np.shape(s.value) and m[0] in kinds and np.any(v)]
-    # one value under several texts (a sum passes its gradient on unchanged): by its name
-    same.sort(key=lambda mv: not mv[0][2])
-    distinct: list = []
-    for m, v in same:
-        if not any(np.array_equal(v, w) for _m, w in distinct):
-            distinct.append((m, v))
-    out: list = []
-    for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0]),
-                                                 not _kin(s.value, mv[1]),
-                                                 _distance(s.value, mv[1]))):
-        if all(m != o for o, _v in out):        # one per meaning (a loop's steps share it)
-            out.append((m, v))
-    return out[:NEAREST]
+
+    def ranked(pairs):
+        same = [(m, v) for m, v in pairs
+                if np.shape(v) == np.shape(s.value) and m[0] in kinds and np.any(v)]
+        # one value under several texts (a sum passes its gradient on unchanged): by its name
+        same.sort(key=lambda mv: not mv[0][2])
+        distinct: list = []
+        for m, v in same:
+            if not any(np.array_equal(v, w) for _m, w in distinct):
+                distinct.append((m, v))
+        out: list = []
+        for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0]),
+                                                     _distance(s.value, mv[1]))):
+            if all(m != o for o, _v in out):    # one per meaning (a loop's steps share it)
+                out.append((m, v))
+        return out
+    made = ranked(right.meanings)
+    # then an input's value (or its broadcast): the first that yours keeps the entries of
+    # (see _kin), or the nearest when the forward makes no value of this shape
+    rest = made[NEAREST:] + ranked(right.inputs)
+    kin = [(m, v) for m, v in rest if _kin(s.value, v)]
+    return made[:NEAREST] + (kin[:1] if kin or made else rest[:NEAREST])
 
 
 @dataclass
