@@ -479,6 +479,38 @@ def test_clip_grad_norm_mistakes_are_named(wrong, check, cause):
         getattr(checks, check)(wrong)
 
 
+def clip_only_long_arrays(grads, max_norm):
+    """Each array scaled by the global factor only when its own norm is above max_norm."""
+    total = global_norm(grads)
+    scale = max_norm / total if total > max_norm else 1.0
+    return {k: g * scale if np.linalg.norm(g) > max_norm else g.copy()
+            for k, g in grads.items()}, total
+
+
+def clip_skips_vectors(grads, max_norm):
+    """The 1-D arrays (biases) left out of the scaling."""
+    total = global_norm(grads)
+    scale = max_norm / total if total > max_norm else 1.0
+    return {k: g * scale if g.ndim > 1 else g.copy() for k, g in grads.items()}, total
+
+
+@pytest.mark.parametrize("wrong, said", [
+    (clip_only_long_arrays, "is below max_norm"), (clip_skips_vectors, "'b', whose own norm")])
+def test_clip_grad_norm_says_which_arrays_are_left_as_they_came(wrong, said):
+    """An array left unscaled: the message says it equals the array as it came, and which
+    arrays (by their own norms) are right and which are wrong, on five seeds."""
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as failure:
+            checks.check_clip_grad_norm(wrong, seed=seed)
+        text = " ".join(str(failure.value).split())
+        if "just above max_norm" in text:    # every array of the first dict was long
+            assert "Likely cause: nothing was scaled" in text, (seed, text)
+            continue
+        assert "equals the array as it came (not scaled) where it is wrong" in text, text
+        wrong_part = text.split("and wrong for", 1)[1]
+        assert said in wrong_part, (seed, text)
+
+
 def clip_upper_only(grads, clip_value):
     return {k: np.minimum(g, clip_value) for k, g in grads.items()}
 

@@ -3461,6 +3461,12 @@ class Explainer:
         def ask():
             found = self.finding(name)
             if found is not None and not found.weak:
+                # and, where the check's cases are labelled, which of them it is right on
+                cases = self.case_finding(name) if self._cases is None else None
+                if cases is not None:
+                    return Finding(f"{found.text} where it is wrong; "
+                                   f"{cases.text.replace('@@', 'yours', 1)}", found.cause_id,
+                                   found.title, found.checked)
                 return found
             # one slip in one gate of the traced forward pass, agreeing with every output
             slip = self.circuit_finding()

@@ -996,10 +996,26 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
         (CLIP_BY_VALUE, lambda g: np.clip(g, -max_norm, max_norm)),
     ]
     hints = [Hint(cause, _every_array(make, clipped, grads)) for cause, make in candidates]
+    # the explainer with each array as a case of one output, labelled by its own norm (a
+    # relation must hold on every array where yours is wrong)
+    # (and the arrays of a second dict, made only when asked)
+    def array_views(clipped=clipped, grads=grads, max_norm=max_norm):
+        prng = rng_for(seed, fn + "_arrays")
+        pgrads = _grads_dict(prng, (3.0, 0.3, 0.5))
+        pmax = float(np.round(_global_norm(pgrads) / prng.uniform(3.0, 5.0), 3))
+        pclipped, _ = _clip_norm_call(clip_grad_norm, pgrads, pmax)
+        return [View({"clipped": got[k]}, {"clipped": g * m / _global_norm(given)},
+                     quantities={"g": Quantity(g, "the array as it came (not scaled)",
+                                               "input")},
+                     label=f"for the array {k!r}, whose own norm {np.linalg.norm(g):.3g} is "
+                           f"{'above' if np.linalg.norm(g) > m else 'below'} max_norm")
+                for got, given, m in ((clipped, grads, max_norm), (pclipped, pgrads, pmax))
+                for k, g in given.items()]
+    explainer = Explainer(array_views)
     for k in grads:
         expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * scale, context=context,
                      cause="multiply every array by the same factor max_norm / total_norm.",
-                     hints=hints)
+                     hints=hints, explain=explainer.for_output("clipped"))
     new_norm = _global_norm(clipped)
     if abs(new_norm - max_norm) > 1e-6 * max_norm:   # implied by the above; a safety net
         raise CheckFailure(f"`{fn}`: the clipped gradient has global norm {new_norm:.6g}, "
