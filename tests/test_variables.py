@@ -436,3 +436,32 @@ def test_a_slip_in_a_count_s_own_computation_is_named(slip):
         message = " ".join(str(failed.value).split())
         assert words in message, (seed, message)
         assert "every output of yours comes out right" in message, (seed, message)
+
+
+# rnn_step_backward recovering its pre-activation wrong, in a variable named as students
+# name one (NAME), which no value of the forward is called
+_STEP = """
+def rnn_step_backward(dnext_h, cache):
+    x, prev_h, Wx, Wh, next_h = cache
+    NAME = PRE
+    dpre = dnext_h * (1.0 - np.tanh(NAME) ** 2)
+    return dpre @ Wx.T, dpre @ Wh.T, x.T @ dpre, prev_h.T @ dpre, dpre.sum(axis=0)
+"""
+
+
+@pytest.mark.parametrize("name, pre", [("a", "np.arcsinh(next_h)"),
+                                       ("z", "x @ Wx + prev_h @ Wh.T"),
+                                       ("pre", "np.arctan(next_h)")])
+def test_a_variable_named_like_a_pre_activation_is_judged_as_one(monkeypatch, name, pre):
+    """The value a nonlinearity is applied to is what `a`, `z` or `pre` should hold: the
+    variable is named, with its line, on five seeds (asked of the explainer directly: a
+    relation on the answers, such as the bias left out, may be said first)."""
+    ns = solution_namespace("rnn")
+    exec(compile(_STEP.replace("NAME", name).replace("PRE", pre), "<student cell>", "exec"),
+         ns)
+    for seed in SEEDS:
+        said = _variable_findings(monkeypatch, lambda: rnn_checks.check_rnn_step_backward(
+            ns["rnn_step_backward"], ns["rnn_step_forward"], seed=seed))
+        assert said and all(text.startswith(
+            f"the slip is in your `{name}` (in `rnn_step_backward`, line 4 of its cell")
+            and "`x @ Wx + prev_h @ Wh + b`" in text for text in said), (seed, said)

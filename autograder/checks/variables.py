@@ -63,6 +63,8 @@ class Right:
     # value broadcasting repeats it to in a gate of the forward ("spread": `alpha` over the
     # rows of `alpha * a`): not answers, and what a variable such as `slopes` may hold
     inputs: list = field(default_factory=list)
+    # the labels of the values a nonlinearity is applied to (its pre-activations)
+    fed: set = field(default_factory=set)
 
     def add(self, name: str, value, grad) -> None:
         if not name:
@@ -140,6 +142,8 @@ def right_values(case: Case, truth: dict) -> Right | None:
                                  f"reaches {_operand(node, j)}")
                     right.meanings.append((("sent", words, False), np.asarray(sent)))
         label = node.name or node.text
+        if node.op in _NONLINEAR and node.ins and isinstance(node.ins[0], Node):
+            right.fed.add(node.ins[0].name or node.ins[0].text)
         if label and node.value.ndim:
             named = bool(node.name)
             right.meanings += [(("grad", label, named), grad), (("value", label, named),
@@ -323,7 +327,7 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
             if not any(np.array_equal(v, w) for _m, w in distinct):
                 distinct.append((m, v))
         out: list = []
-        for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0]),
+        for m, v in sorted(distinct, key=lambda mv: (not _hinted(s.name, mv[0], right),
                                                      _distance(s.value, mv[1]))):
             if all(m != o for o, _v in out):    # one per meaning (a loop's steps share it)
                 out.append((m, v))
@@ -571,7 +575,8 @@ def _step_fixes(s: Status, right: Right) -> list[tuple]:
                 values = dict(zip(js[k:], order))
                 score = float(np.mean([_distance(mine[j], v) for j, v in values.items()]))
                 # a hinted meaning first, then a gradient before a value, then the nearest
-                scored.append((not _hinted(s.name, meaning), meaning[0] not in ("grad", "sent"),
+                scored.append((not _hinted(s.name, meaning, right),
+                               meaning[0] not in ("grad", "sent"),
                                score, len(scored), meaning, values))
     return [(meaning, values) for *_key, meaning, values in sorted(scored)]
 
@@ -600,11 +605,19 @@ def _words(text: str) -> set:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1}
 
 
-def _hinted(name: str, meaning: tuple) -> bool:
+# names students give a pre-activation (the value a nonlinearity is applied to)
+PRE_NAMES = frozenset({"a", "z", "s", "u", "pre", "preact", "pre_act", "logit", "act_in"})
+
+
+def _hinted(name: str, meaning: tuple, right: Right | None = None) -> bool:
     """Whether a word of the variable's name (`prev` in `dprev`, the d of a gradient left
-    aside) is a word of what the meaning says (`prev_h`)."""
+    aside) is a word of what the meaning says (`prev_h`); or the name is one students give
+    a pre-activation (`a`, `z`, `pre`, `da` for its gradient) and the meaning is about a
+    value a nonlinearity is applied to."""
     m = _GRAD.match(name)
     stem = (m.group(1) or m.group(2)) if m else name
+    if right is not None and stem.lower() in PRE_NAMES and meaning[1] in right.fed:
+        return True
     return bool(_words(stem.replace("_", " ")) & _words(meaning[1].replace("_", " ")))
 
 
