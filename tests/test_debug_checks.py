@@ -459,11 +459,11 @@ def test_the_lessons_claims_hold_on_other_seeds(lesson):
         assert max(fixed.values()) < 1e-5
     for r in ns["runs"]:
         # two fixes: "the loss first falls, then climbs far above where it started"; the
-        # gradient norm "spikes ... then falls far below where it started"; the update "peaks
+        # gradient norm "spikes ... then falls below where it started"; the update "peaks
         # above 1 on every seed"
         assert r["losses"].min() < r["losses"][0] < r["losses"][-1]
         g = r["norms"]["W2"]
-        assert g.max() > g[0] and g[-1] < 0.2 * g[0]
+        assert g.max() > g[0] and g[-1] < g[0]
         assert r["ratio"]["W2"].max() > 1.0
     # "(on most seeds to almost nothing)"
     assert sum(r["norms"]["W2"][-1] < 1e-3 * r["norms"]["W2"][0] for r in ns["runs"]) >= 3

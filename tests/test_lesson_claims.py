@@ -83,12 +83,16 @@ def test_relu_learning_rate_claims(relu):
     # below 100%"; "revivals ... is 0"
     assert dead["ReLU, lr 3"].min() >= 2 and acc["ReLU, lr 3"].max() < 1.0
     assert rev["ReLU, lr 1"].sum() == rev["ReLU, lr 3"].sum() == 0
-    # Lowering at step 750 "stops almost all of the killing (zero on most seeds, one on a
-    # few)", "the accuracy recovers", and no dead unit comes back.
+    # Lowering at step 750 "stops most of the killing (none or a few on each seed, against
+    # the several a run at learning rate 3 loses)", "the accuracy recovers", and no dead unit
+    # comes back. (The runs at learning rate 3 are chaotic: which seed loses how many units
+    # changes with numpy's version; the claims are what holds on every version tried.)
     lowered = "ReLU, lr 3, then 0.5 from step 750"
     after = relu["died_after_lowering"]
-    assert after.max() <= 1 and np.sum(after == 0) >= 3
-    assert acc[lowered].min() >= 0.95 and rev[lowered].sum() == 0
+    assert after.max() <= 3 and after.sum() < dead["ReLU, lr 3"].min()
+    # "the accuracy recovers on most seeds"
+    assert np.sum(acc[lowered] >= 0.95) >= 3 and rev[lowered].sum() == 0
+    assert acc[lowered].mean() > acc["ReLU, lr 3"].mean()
     # Leaky ReLU at lr 3: "about as many units off as the ReLU", "on no seed as good as the
     # ReLU at learning rate 1".
     leaky = "Leaky ReLU 0.01, lr 3"
@@ -104,8 +108,8 @@ def test_relu_dying_mechanism_claims(relu):
 
 def test_relu_prelu_claims(relu):
     slopes, prelu_acc = relu["slopes"], relu["prelu_accuracy"]
-    # "It ends within a couple of points of the ReLU's accuracy"
-    assert np.abs(prelu_acc - relu["accuracy_at_end"]["ReLU, lr 1"]).max() <= 0.03
+    # "On most seeds it ends within a couple of points of the ReLU's accuracy"
+    assert np.sum(np.abs(prelu_acc - relu["accuracy_at_end"]["ReLU, lr 1"]) <= 0.03) >= 3
     # "many become negative and some go below -1"; "do not settle near 0.01 or 0.25"
     assert np.mean(slopes < 0) >= 0.3 and np.sum(slopes < -1) >= 1
     assert np.mean(np.abs(slopes - 0.25) < 0.05) < 0.2
