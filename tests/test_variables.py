@@ -411,6 +411,13 @@ def dead_neuron_fraction(W, b, X):
     return count / W.shape[0]
 """, "your `col` (in `dead_neuron_fraction`, line 5 of its cell, which your loop sets at "
      "every step): it should be the value of the forward pass's `pre[:, j]`"),
+    # the bias added twice: yours is the right value plus an input
+    "bias twice": ("relu", "dead_neuron_fraction", """
+def dead_neuron_fraction(W, b, X):
+    pre = X @ W.T + b
+    pre += b
+    return float(np.mean(np.all(pre <= 0, axis=0)))
+""", "and yours is that plus the forward pass's `b` repeated as broadcasting repeats it"),
     # the pre-activations scaled before the sigmoid
     "scaled": ("sigmoid", "saturated_fraction", """
 def saturated_fraction(W, X, tol=1e-3):

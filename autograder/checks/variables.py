@@ -388,7 +388,8 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
         if abs(c - 1.0) > 1e-6 and _close(value, c * target):
             out.append(("scale", round(c, 6)))
     what, own, _named = meaning
-    for m, q in right.meanings:          # yours = the right one plus or minus a value
+    # yours = the right one plus or minus a value (an input's too: `b` added twice)
+    for m, q in right.meanings + right.inputs:
         if np.shape(q) == np.shape(value) and np.any(q) and m[1] != own:
             for sign in (1.0, -1.0):
                 if _close(value, target + sign * q) and not _close(target + sign * q, target):
