@@ -550,3 +550,20 @@ def test_a_sign_lost_in_one_region_is_said_as_the_absolute_value(ns):
         assert "inside [-delta, delta] are wrong" in message and \
             "absolute value of the expected" in message, message
         assert "in place of +-delta" not in message, message
+
+
+def test_a_factor_in_place_of_another_says_it_acts_entry_by_entry():
+    """yours = expected * r / (+-delta) on every entry (min(1, |r| / delta) where
+    min(1, delta / |r|) belongs): inside the clip, where the expected value has no factor
+    +-delta, the relation still acts; the message says so, on five seeds."""
+    ns = solution_namespace("lstm")
+
+    def upside_down(dloss, r, delta=1.0):
+        return dloss * np.minimum(1.0, np.abs(r) / delta) * r / r.size
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as failure:
+            checks.check_huber_backward(upside_down, ns["huber_loss"], seed=seed)
+        text = " ".join(str(failure.value).split())
+        assert "as a factor instead of +-delta" in text and "entry by entry, the expected " \
+            "value times the first, divided by the second, wherever the second is a factor " \
+            "of it or not" in text, (seed, text)

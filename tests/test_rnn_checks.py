@@ -107,8 +107,8 @@ RELU_MISTAKES = {
     "hs[-1] as the state before step 0": (dict(prev0="python"), r"`hs\[-1\]`"),
     "dWhh transposed": (dict(outer_T=True), "dWhh is transposed"),
     "carry without transpose": (dict(carry_T=False), "missing transpose"),
-    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
-    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
+    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "the loop skips a step"),
+    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "the loop skips a step"),
     "time walked forward": (dict(steps=range), "time steps are walked forward"),
     "dWhh from the step's own state": (dict(own_state=True), r"its own state hs\[t\]"),
 }
@@ -320,8 +320,8 @@ def rnn_bptt(dh, cache, step, *, carry_on=True, accumulate=True, steps=None, db_
 RNN_MISTAKES = {
     "no carry": (dict(carry_on=False), r"carry from step t\+1 is missing"),
     "assigned": (dict(accumulate=False), "assigned .* instead of accumulated"),
-    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "skips a step"),
-    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "skips a step"),
+    "loop stops before 0": (dict(steps=lambda T: range(T - 1, 0, -1)), "the loop skips a step"),
+    "loop starts at T-2": (dict(steps=lambda T: range(T - 2, -1, -1)), "the loop skips a step"),
     "db averaged over the batch": (dict(db_div="N"), "db is averaged"),
     "dWh transposed": (dict(dWh_T=True), "dWh is transposed"),
     "time walked forward": (dict(steps=forward_steps), "time steps are walked forward"),

@@ -769,7 +769,10 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 v.outputs[name], v.truth[name],
                 _quantity_value(v, k1) / _quantity_value(v, k2), np.multiply),
             f"@@ is what the expected value would be with {l1} as a factor instead "
-            f"of {l2}", "factor-in-place-of-another", "one factor in place of another")
+            f"of {l2} (entry by entry, the expected value times the first, divided by the "
+            "second, wherever the second is a factor of it or not)",
+            "factor-in-place-of-another",
+            "one factor in place of another")
     # a function of the expected value, entry by entry: its square, its square root, its
     # absolute value, its reciprocal (a square root or a sign left out, a division turned)
     for fn, word in ((np.square, "the square of the expected value"),

@@ -71,8 +71,9 @@ RELU_DW_OWN_STATE = ("dWhh pairs each step with its own state hs[t] instead of t
 RELU_TRANSPOSED_DW = transposed_cause("dWhh", "(both ways round are (H, H), so the shape "
                                       "can't tell)")
 RELU_TRANSPOSED_CARRY = missing_transpose_cause("the previous state", "Whh")
-RELU_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0, "
-             "check both ends of its range.")
+RELU_SKIP = ("one step's share is left out: the loop skips a step, or a condition inside "
+             "it (`if t > 0:`) skips that step's term; every t from T-1 down to 0 adds its "
+             "share, so check both ends of the loop's range and any condition in it.")
 RELU_PREV_ZERO = ("at t = 0 the previous state is taken as zeros: it is h0, the initial "
                   "state, and step 0's share of dWhh pairs its gradient with h0.")
 RELU_FORWARD_WALK = LOOP_FORWARD_CAUSE
@@ -579,8 +580,9 @@ RNN_NO_CARRY = ("the carry from step t+1 is missing: the gradient on h[:, t] is 
 RNN_ASSIGNED = ("the weight gradients are assigned (`dWh = ...`) instead of accumulated "
                 "(`dWh += ...`): Wx, Wh and b are shared by every step, so their gradients are "
                 "sums over the steps.")
-RNN_SKIP = ("the loop skips a step: it must visit every t from T-1 down to 0; check both "
-            "ends of its range.")
+RNN_SKIP = ("one step's share is left out: the loop skips a step, or a condition inside it "
+            "(`if t > 0:`) skips that step's term; every t from T-1 down to 0 adds its share, "
+            "so check both ends of the loop's range and any condition in it.")
 RNN_LATE_ONLY = ("dx is right at the last step but wrong before it: what flows back through "
                  "time is wrong. Check the carry: the gradient on h[:, t] is dh[:, t] plus the "
                  "dprev_h of step t+1's backward, exactly once (a carry missing, a carry added "
