@@ -188,6 +188,26 @@ def test_explode_vanish_needs_the_carry(ns):
         checks.check_relu_rnn_backward_explode_vanish(relu_rnn_backward, ns["relu_rnn_forward"])
 
 
+def test_a_dh0_of_exactly_zero_is_not_blamed_on_the_carry_alone(ns):
+    """The state itself as the ReLU's slope: the gradient vanishes to exactly 0 with its
+    carry present; the message gives that cause beside the missing carry (a reader of a
+    blind catalogue found the carry alone misleading), on five seeds."""
+    def relu_rnn_backward(dhs, cache):
+        Whh, h0, hs = cache
+        dWhh, carry = np.zeros_like(Whh), np.zeros_like(h0)
+        for t in reversed(range(len(hs))):
+            delta = (dhs[t] + carry) * hs[t]          # the state where its 0/1 slope belongs
+            dWhh += np.outer(delta, hs[t - 1] if t > 0 else h0)
+            carry = Whh.T @ delta
+        return dWhh, carry
+    for seed in range(5):
+        with pytest.raises(CheckFailure, match="exactly zero") as failure:
+            checks.check_relu_rnn_backward_explode_vanish(relu_rnn_backward,
+                                                          ns["relu_rnn_forward"], seed=seed)
+        assert "a factor that is 0 or tiny where the ReLU's slope (0 or 1) belongs" \
+            in str(failure.value), str(failure.value)
+
+
 def test_explode_vanish_fails_a_gradient_that_does_not_explode(ns):
     def relu_rnn_backward(dhs, cache):
         dWhh, dh0 = relu_bptt(dhs, cache)

@@ -396,7 +396,9 @@ def check_relu_rnn_backward_explode_vanish(relu_rnn_backward, relu_rnn_forward, 
             if ratio == 0.0:
                 raise CheckFailure(
                     f"`{fn}`: {setting}: dh0 is exactly zero, so nothing reaches h0 at all. "
-                    "Usual cause: " + RELU_NO_CARRY)
+                    "Usual cause: " + RELU_NO_CARRY + " Or each step multiplies the "
+                    "gradient by a factor that is 0 or tiny where the ReLU's slope (0 or 1) "
+                    "belongs, so that it vanishes to exactly 0 on the way back.")
             if ratio > 1e-3:
                 raise CheckFailure(
                     f"`{fn}`: {setting}; it should have vanished (below 1e-3): each step "
