@@ -18,6 +18,7 @@ from backprop_lab.checks import lstm as lstm_checks
 from backprop_lab.checks import relu as relu_checks
 from backprop_lab.checks import rnn as rnn_checks
 from backprop_lab.checks import sigmoid as sigmoid_checks
+from backprop_lab.checks import variables
 from backprop_lab.checks import staged as staged_checks
 from backprop_lab.checks.core import CheckFailure
 from backprop_lab.grading import Settings, grade_notebook
@@ -472,3 +473,30 @@ def test_a_variable_named_like_a_pre_activation_is_judged_as_one(monkeypatch, na
         assert said and all(text.startswith(
             f"the slip is in your `{name}` (in `rnn_step_backward`, line 4 of its cell")
             and "`x @ Wx + prev_h @ Wh + b`" in text for text in said), (seed, said)
+
+
+# sigmoid_layer_backward recomputing its output from a pre-activation named `a` (a name
+# students give a pre-activation, which is right here) into `act`, wrongly
+_LAYER = """
+def sigmoid_layer_backward(dz, cache):
+    W, x, z = cache
+    a = W @ x
+    act = sigmoid(a - a.max())
+    da = dz * act * (1.0 - act)
+    return W.T @ da, np.outer(da, x)
+"""
+
+
+def test_a_hinted_meaning_does_not_hide_the_nearest_value(monkeypatch):
+    """`act` holds the logistic of a shifted pre-activation: the value nearest to it (the
+    output z) is still tried though a pre-activation's name ranks other values first, and
+    `act` is named, on five seeds."""
+    monkeypatch.setattr(variables, "PRE_NAMES", variables.PRE_NAMES | {"act"})
+    ns = solution_namespace("sigmoid")
+    exec(compile(_LAYER, "<student cell>", "exec"), ns)
+    for seed in SEEDS:
+        said = _variable_findings(monkeypatch, lambda: sigmoid_checks.check_sigmoid_layer_backward(
+            ns["sigmoid_layer_backward"], ns["sigmoid_layer_forward"], seed=seed))
+        assert said and all(text.startswith("the slip is in your `act` (in "
+                                            "`sigmoid_layer_backward`, line 5 of its cell")
+                            for text in said), (seed, said)

@@ -333,11 +333,16 @@ def _candidates(s: Status, right: Right) -> list[tuple]:
                 out.append((m, v))
         return out
     made = ranked(right.meanings)
+    top = made[:NEAREST]
+    # the nearest of all too, when hinted ones came first and left it out
+    nearest = min(made, key=lambda mv: _distance(s.value, mv[1]), default=None)
+    if nearest is not None and all(nearest[0] != m for m, _v in top):
+        top.append(nearest)
     # then an input's value (or its broadcast): the first that yours keeps the entries of
     # (see _kin), or the nearest when the forward makes no value of this shape
-    rest = made[NEAREST:] + ranked(right.inputs)
+    rest = [mv for mv in made if all(mv[0] != m for m, _v in top)] + ranked(right.inputs)
     kin = [(m, v) for m, v in rest if _kin(s.value, v)]
-    return made[:NEAREST] + (kin[:1] if kin or made else rest[:NEAREST])
+    return top + (kin[:1] if kin or made else rest[:NEAREST])
 
 
 @dataclass
@@ -607,7 +612,7 @@ def _words(text: str) -> set:
 
 
 # names students give a pre-activation (the value a nonlinearity is applied to)
-PRE_NAMES = frozenset({"a", "z", "s", "u", "pre", "preact", "pre_act", "logit", "act_in"})
+PRE_NAMES = frozenset({"a", "z", "pre", "preact", "pre_act", "logit"})
 
 
 def _hinted(name: str, meaning: tuple, right: Right | None = None) -> bool:
