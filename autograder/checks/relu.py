@@ -800,6 +800,11 @@ def _pre_activations(W, b, X):
     return pre
 
 
+def _dead_fraction(W, b, X) -> float:
+    """The right fraction of dead units of a layer."""
+    return float(np.mean(np.all(_pre_activations(W, b, X) <= 0, axis=0)))
+
+
 def _call_dead(dead_neuron_fraction, W, b, X) -> float:
     return call_checked("dead_neuron_fraction", dead_neuron_fraction, (W, b, X),
                         {"the fraction": NUMBER})["the fraction"]
@@ -854,7 +859,7 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     # (and the student's variables, against the pre-activations: see variables.py)
     explainer = Explainer(lambda: [
         View({name: np.float64(got)},
-             {name: np.float64(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0)))},
+             {name: np.float64(_dead_fraction(lW, lb, lX))},
              sizes={"N": lX.shape[0], "H": lW.shape[0]},
              circuit=forward_case(_pre_activations, {"W": lW, "b": lb, "X": lX}, {}, {}),
              responses={"watch": watch_response(
@@ -871,7 +876,7 @@ def check_dead_neuron_fraction(dead_neuron_fraction, seed=0):
     # biases replaced by their median, on some seeds)
     hints = probes()
     for got, lX, lW, lb in layers[1:]:
-        expect_close(fn, name, got, float(np.mean(np.all(lX @ lW.T + lb <= 0, axis=0))),
+        expect_close(fn, name, got, _dead_fraction(lW, lb, lX),
                      hints=hints, explain=explainer.for_output(name), cause=cause,
                      context=f"for another layer, of H = {lW.shape[0]} units on N = "
                              f"{lX.shape[0]} examples")

@@ -1008,13 +1008,18 @@ def check_clip_grad_norm(clip_grad_norm, seed=0):
         pgrads = _grads_dict(prng, (3.0, 0.3, 0.5))
         pmax = float(np.round(_global_norm(pgrads) / prng.uniform(3.0, 5.0), 3))
         pclipped, _ = _clip_norm_call(clip_grad_norm, pgrads, pmax)
-        return [View({"clipped": got[k]}, {"clipped": g * m / _global_norm(given)},
-                     quantities={"g": Quantity(g, "the array as it came (not scaled)",
-                                               "input")},
-                     label=f"for the array {k!r}, whose own norm {np.linalg.norm(g):.3g} is "
-                           f"{'above' if np.linalg.norm(g) > m else 'below'} max_norm")
-                for got, given, m in ((clipped, grads, max_norm), (pclipped, pgrads, pmax))
-                for k, g in given.items()]
+        views = []
+        for got, given, m in ((clipped, grads, max_norm), (pclipped, pgrads, pmax)):
+            scale = m / _global_norm(given)
+            for k, g in given.items():
+                own = float(np.linalg.norm(g))
+                views.append(View(
+                    {"clipped": got[k]}, {"clipped": g * scale},
+                    quantities={"g": Quantity(g, "the array as it came (not scaled)",
+                                              "input")},
+                    label=f"for the array {k!r}, whose own norm {own:.3g} is "
+                          f"{'above' if own > m else 'below'} max_norm"))
+        return views
     explainer = Explainer(array_views)
     for k in grads:
         expect_close(fn, f"clipped[{k!r}]", clipped[k], grads[k] * scale, context=context,

@@ -88,14 +88,11 @@ def _sigmoid_c(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def _logistic(a):
-    return 1.0 / (1.0 + np.exp(-a))
-
-
 def _saturation_values(W, X):
     """The trusted start of a saturation count, traced so that the student's variables can
-    be judged against its values (z and its local gradient, each (N, H))."""
-    z = _logistic(X @ W.T)
+    be judged against its values (z and its local gradient, each (N, H); `_sigmoid_c` is
+    one logistic gate there)."""
+    z = _sigmoid_c(X @ W.T)
     local = z * (1.0 - z)
     return local
 
@@ -575,7 +572,7 @@ def _fraction_variable(runs):
     traced z and local gradient on the cases where the fraction is wrong."""
     views = [View({"fraction": np.float64(r["frac"])}, {"fraction": np.float64(r["expected"])},
                   circuit=forward_case(_saturation_values, {"W": r["W"], "X": r["X"]}, {}, {},
-                                       gates={"_logistic": "logistic"}),
+                                       gates={"_sigmoid_c": "logistic"}),
                   responses={"watch": watch_response(r["call"])})
              for r in runs if not _fraction_right(r, r["frac"])]
     return Explainer(views).variable_finding()
