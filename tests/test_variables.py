@@ -419,6 +419,13 @@ def dead_neuron_fraction(W, b, X):
     pre += b
     return float(np.mean(np.all(pre <= 0, axis=0)))
 """, "and yours is that plus the forward pass's `b` repeated as broadcasting repeats it"),
+    # the pre-activations scaled inside the sigmoid, its output held in `Z` (as the
+    # notebooks name it: z is no pre-activation's name here)
+    "scaled, Z": ("sigmoid", "saturated_fraction", """
+def saturated_fraction(W, X, tol=1e-3):
+    Z = sigmoid(X @ W.T / np.sqrt(X.shape[1]))
+    return float(np.mean(Z * (1.0 - Z) < tol))
+""", "the slip is in your `Z` (in `saturated_fraction`, line 3 of its cell"),
     # the pre-activations scaled before the sigmoid
     "scaled": ("sigmoid", "saturated_fraction", """
 def saturated_fraction(W, X, tol=1e-3):
@@ -458,10 +465,10 @@ def rnn_step_backward(dnext_h, cache):
 
 
 @pytest.mark.parametrize("name, pre", [("a", "np.arcsinh(next_h)"),
-                                       ("z", "x @ Wx + prev_h @ Wh.T"),
+                                       ("logit", "x @ Wx + prev_h @ Wh.T"),
                                        ("pre", "np.arctan(next_h)")])
 def test_a_variable_named_like_a_pre_activation_is_judged_as_one(monkeypatch, name, pre):
-    """The value a nonlinearity is applied to is what `a`, `z` or `pre` should hold: the
+    """The value a nonlinearity is applied to is what `a`, `logit` or `pre` should hold: the
     variable is named, with its line, on five seeds (asked of the explainer directly: a
     relation on the answers, such as the bias left out, may be said first)."""
     ns = solution_namespace("rnn")

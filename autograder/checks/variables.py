@@ -612,17 +612,18 @@ def _words(text: str) -> set:
 
 
 # names students give a pre-activation (the value a nonlinearity is applied to)
-PRE_NAMES = frozenset({"a", "z", "pre", "preact", "pre_act", "logit"})
+# (not `z`: the notebooks' own forwards name the logistic's output z, as students do)
+PRE_NAMES = frozenset({"a", "pre", "preact", "pre_act", "logit"})
 
 
 def _hinted(name: str, meaning: tuple, right: Right | None = None) -> bool:
     """Whether a word of the variable's name (`prev` in `dprev`, the d of a gradient left
     aside) is a word of what the meaning says (`prev_h`); or the name is one students give
-    a pre-activation (`a`, `z`, `pre`, `da` for its gradient) and the meaning is about a
+    a pre-activation (`a`, `pre`, `da` for its gradient) and the meaning is about a
     value a nonlinearity is applied to."""
     m = _GRAD.match(name)
     stem = (m.group(1) or m.group(2)) if m else name
-    if right is not None and stem.lower() in PRE_NAMES and meaning[1] in right.fed:
+    if right is not None and stem in PRE_NAMES and meaning[1] in right.fed:
         return True
     return bool(_words(stem.replace("_", " ")) & _words(meaning[1].replace("_", " ")))
 
