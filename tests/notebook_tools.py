@@ -80,3 +80,23 @@ def named(name: str):
         fn.__name__ = name
         return fn
     return rename
+
+
+def efficiency_figures(module, namespace: dict, cell: Cell) -> list[tuple[str, float, float]]:
+    """Run an efficiency test cell on the worked solutions and return, for each timed call,
+    (function, seconds a numerical gradient needs at the least: one trusted forward pass per
+    entry it perturbs, budget the check gives at this moment). `module`: the checks module
+    whose `expect_efficient` the cell calls (spied on, then called as it is)."""
+    from unittest import mock
+
+    from backprop_lab.checks import core
+    real, figures = module.expect_efficient, []
+
+    def spy(fn_name, fn, args, *, loop_steps, forward, parameters, size, helpers=()):
+        figures.append((fn_name, parameters * core.forward_seconds(forward),
+                        core.efficiency_budget(loop_steps)[0]))
+        return real(fn_name, fn, args, loop_steps=loop_steps, forward=forward,
+                    parameters=parameters, size=size, helpers=helpers)
+    with mock.patch.object(module, "expect_efficient", spy):
+        run_test_cell(namespace, cell)
+    return figures
