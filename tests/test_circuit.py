@@ -365,3 +365,65 @@ def test_traces_made_in_threads_at_once_keep_their_own_gates(ns):
     with ThreadPoolExecutor(4) as pool:
         counts = [n for ns_ in pool.map(make, range(8)) for n in ns_]
     assert set(counts) == {alone}
+
+
+@pytest.mark.parametrize("kind, said, summary", [
+    ("mean", "is replaced by its mean", np.mean),
+    ("sum", "is replaced by its sum", np.sum),
+    ("ones", r"is replaced by ones \(it is never multiplied in\)", np.ones_like)])
+def test_an_upstream_gradient_used_as_one_number_is_said(ns, kind, said, summary):
+    """yours = the right backward pass with an upstream gradient replaced by its mean, its
+    sum or ones (the student's `g = np.mean(df)`), on every given forward with array
+    upstream gradients; the student's answer made by centered differences of the given
+    forward with that upstream, not by the circuit. Five seeds, two cases each. (Where the
+    upstream gradient reaches one gate alone, ones are the same as that gate's local
+    derivative alone, which is said first.)"""
+    import re
+    for what in ("staged", "sigmoid layer", "relu", "rnn step", "affine", "lstm step"):
+        for seed in SEEDS:
+            cases = []
+            for s in (seed, seed + 5):
+                forward, args, upstream = _forwards(ns, np.random.default_rng(s))[what]
+                k0 = next(iter(upstream))
+                words, g = upstream[k0]
+                changed = {**upstream, k0: (words, np.broadcast_to(summary(g), g.shape))}
+                grads = {f"d{n}": n for n in args}
+                got = {f"d{n}": _differences(forward, args, changed, n) for n in args}
+                case = forward_case(forward, args, grads, upstream,
+                                    gates={"sigmoid": "logistic"})
+                right = circuit.traced(case)[2]      # checked against differences above
+                cases.append((case, got, {o: right[n] for o, n in grads.items()}))
+            found = find_slip(cases)
+            assert found is not None and re.search(
+                f"the upstream gradient {upstream[k0][0]} {said}|" + (
+                    "local derivative alone: the gradient arriving at .* is not multiplied in"
+                    if kind == "ones" else "^$"),
+                found), (what, seed, found)
+
+
+def test_a_carry_taken_through_the_tanh_before_it_twice_is_said(ns):
+    """rnn_backward that multiplies the carried gradient by 1 - h[t-1]**2 before the step
+    before applies it again (seen on a blind catalogue): said as the factor counted twice on
+    the carry, not on the first step's h0. Through the check, five seeds."""
+    from backprop_lab.checks import rnn as checks
+    rnn = ns["rnn"]
+
+    def rnn_backward(dh, cache):
+        N, T, H = dh.shape
+        dx = np.zeros((N, T, cache[0][0].shape[1]))
+        dWx, dWh, db = (np.zeros_like(cache[0][2]), np.zeros_like(cache[0][3]), np.zeros(H))
+        dprev = np.zeros((N, H))
+        for t in reversed(range(T)):
+            dx[:, t], dprev, dWx_t, dWh_t, db_t = rnn["rnn_step_backward"](dh[:, t] + dprev,
+                                                                          cache[t])
+            dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+            if t > 0:
+                dprev = dprev * (1.0 - cache[t][1] ** 2)
+        return dx, dprev, dWx, dWh, db
+    for seed in SEEDS:
+        with pytest.raises(checks.CheckFailure) as failure:
+            checks.check_rnn_backward(rnn_backward, rnn["rnn_forward"], rnn["rnn_step_forward"],
+                                      seed=seed)
+        assert "`prev_h @ Wh` sends back to prev_h is also multiplied by the local derivative " \
+            "of the gate that makes prev_h" in str(failure.value) and \
+            "1 - prev_h**2 counts twice" in str(failure.value), (seed, str(failure.value))

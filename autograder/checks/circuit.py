@@ -564,7 +564,7 @@ class Slip:
     number of entries it adds, a mean not divided), grad-of (the gradient arriving at
     another gate, how = its index, where this gate's belongs), mean-rows / first-row (a
     broadcast input's gradient averaged, or taken from one row, where it is summed).
-    The site "upstream" with j = k is the k-th upstream gradient (drop or twice)."""
+    The site "upstream" with j = k is the k-th upstream gradient (drop, twice, or replaced: _UPSTREAM_SUMMARIES)."""
 
     words: str
     edits: tuple
@@ -654,7 +654,9 @@ def gradients(circuit: Circuit, upstream: Sequence[tuple], slip: Slip | None = N
             edit = edits.get(("upstream", k))
             if not isinstance(out, Traced) or (edit is not None and edit[0] == "drop"):
                 continue
-            g = np.asarray(g, dtype=np.float64) * (2.0 if edit is not None else 1.0)
+            g = np.asarray(g, dtype=np.float64)
+            if edit is not None:
+                g = 2.0 * g if edit[0] == "twice" else np.broadcast_to(edit[1](g), g.shape)
             grads[out.node.index] = grads.get(out.node.index, 0.0) + g
     kept, pending = {}, {}
     with np.errstate(all="ignore"):
@@ -737,6 +739,14 @@ _UNARY_SLIPS = {
     "sqrt": [("1 / {y}, without the factor 1/2", lambda x, y: 1 / y)],
 }
 _PRIME = {"tanh": lambda v: 1 - v ** 2, "logistic": lambda v: v * (1 - v)}
+_PRIME_WORDS = {"tanh": "1 - {0}**2", "logistic": "{0} * (1 - {0})"}
+
+
+def _made_prime(inp) -> Any:
+    """The local derivative of the gate that made `inp` (1 where it is an input)."""
+    if isinstance(inp, Node) and inp.op in _PRIME:
+        return _PRIME[inp.op](inp.value)
+    return 1.0
 
 
 def _sig(v):
@@ -794,9 +804,12 @@ def _values_like(circuit: Circuit, shape: tuple) -> list:
     return out
 
 
-def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> list[Slip]:
+def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None,
+                primed: str | None = None) -> list[Slip]:
     """The slips of one gate's rule for its input j (`at`: how the slip names that input,
-    -1 for the last of a list whose length may change from case to case)."""
+    -1 for the last of a list whose length may change from case to case; `primed`: the kind
+    of gate with a local derivative (_PRIME) that makes that input at some run of the
+    site)."""
     s = node.site
     at = j if at is None else at
     edge = f"the gradient that {node.said()} sends back to {_operand(node, j)}"
@@ -807,6 +820,18 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None) -> lis
     cand = [one("drop", f"{edge} is left out (a path of the gradient is missing)"),
             one("twice", f"{edge} is counted twice"),
             one("negate", f"{edge} has the wrong sign")]
+    primed = inp.op if inp.op in _PRIME else primed
+    if primed:
+        # the local derivative of the gate that made this input, applied here too, where
+        # that gate applies it again (a loop's carry taken through the tanh of the step
+        # before); where the input is the function's own (the first step's h0), no factor
+        said = _operand(node, j)
+        cand.append(one("extra", f"{edge} is also multiplied by the local derivative of the "
+                                 f"gate that makes {said}, which that gate applies again "
+                                 "on the way back (the factor "
+                                 f"{_PRIME_WORDS[primed].format(said)} "
+                                 "counts twice)",
+                        lambda nd, c, j=j: _made_prime(nd.ins[j])))
     loc = _local(node, j)
     if loc is not None and not np.isscalar(loc):
         cand.append(one("no-upstream", f"{edge} is its local derivative alone: the gradient "
@@ -960,12 +985,22 @@ def _grads_like(circuit: Circuit, node: Node) -> list:
             if n is not node and not np.array_equal(g, np.asarray(mine))]
 
 
+# an upstream gradient used as one number (or as ones) in every entry, where each entry's
+# own value belongs: (kind, words, the value put in its place)
+_UPSTREAM_SUMMARIES = (
+    ("up-mean", "its mean (one number in every entry, where each entry's own value belongs)",
+     lambda g: np.mean(g)),
+    ("up-sum", "its sum (one number in every entry, where each entry's own value belongs)",
+     lambda g: np.sum(g)),
+    ("up-ones", "ones (it is never multiplied in)", lambda g: np.ones_like(g)))
+
 # the simplest slips first: a path left out before a factor replaced, before a gradient
 # read in another's place
 _ORDER = {"drop-carried": 0, "drop": 0, "twice-carried": 1, "negate": 1, "twice": 1,
           "local": 2, "extra": 2, "turn": 2, "count": 2, "mean-rows": 2, "first-row": 2,
           "no-upstream": 3, "upstream-divides": 3, "operand": 3, "again": 3, "again-carried": 3,
-          "plus": 4, "also": 4, "grad-of": 5, "all but": 2}
+          "plus": 4, "also": 4, "grad-of": 5, "all but": 2, "up-mean": 3, "up-sum": 3,
+          "up-ones": 3}
 
 
 def _pair_slips(circuit: Circuit) -> list[Slip]:
@@ -1012,10 +1047,13 @@ def slips(circuit: Circuit, upstream: Sequence[tuple] = (),
     kinds: dict = {}
     first: dict = {}
     site_reach: dict = {}
+    primed: dict = {}
     for node in circuit.nodes:
         for j, inp in enumerate(node.ins):
             if isinstance(inp, Node):
                 kinds.setdefault((node.site, j), set()).add(inp.op == "leaf")
+                if inp.op in _PRIME:
+                    primed.setdefault((node.site, j), inp.op)
                 site_reach.setdefault((node.site, j), set()).update(reach[inp.index])
                 if inp.op == "leaf":
                     first.setdefault((node.site, j), inp.name)
@@ -1040,7 +1078,8 @@ def slips(circuit: Circuit, upstream: Sequence[tuple] = (),
             done.add((node.site, node.op, j))
             at = j - len(node.ins) if listed and j == len(node.ins) - 1 else j
             out += [(s, site_reach[node.site, j])
-                    for s in _edge_slips(circuit, node, j, inp, at)]
+                    for s in _edge_slips(circuit, node, j, inp, at,
+                                         primed.get((node.site, j)))]
             if kinds.get((node.site, j)) != {True, False}:
                 continue
             said = _operand(node, j)
@@ -1059,6 +1098,10 @@ def slips(circuit: Circuit, upstream: Sequence[tuple] = (),
                          (("upstream", k, "drop", None),)), every))
         out.append((Slip(f"the upstream gradient {words} is counted twice",
                          (("upstream", k, "twice", None),)), every))
+        if k < len(upstream) and np.size(upstream[k][1]) > 1:
+            out += [(Slip(f"the upstream gradient {words} is replaced by {said}",
+                          (("upstream", k, kind, how),)), every)
+                    for kind, said, how in _UPSTREAM_SUMMARIES]
     # an input's gradient with a term too many: a value of its shape added (itself, another
     # input, a gate's value, an upstream gradient)
     for name, leaf in circuit.leaves.items():
