@@ -239,6 +239,30 @@ def test_softmax_cross_entropy_backward_recomputing_the_softmax_passes(ns):
                                                      seed=11)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_a_scaling_left_outside_the_loop_over_the_rows_is_said_by_rows(ns, seed):
+    """The scaling line dedented out of the loop over the rows (seen on a blind catalogue):
+    only the last row is right, whatever N is in each case, and on the other rows yours is
+    N/dloss times the expected one, also said where a case has dloss = 1 (there N/dloss is
+    N, no factor of its own). Both checks, five seeds."""
+    def softmax_cross_entropy_backward(dloss, cache):
+        logits, labels, probs = cache
+        N = logits.shape[0]
+        dlogits = np.zeros(logits.shape)
+        for n in range(N):
+            dlogits[n] = probs[n] * labels[n].sum() - labels[n]
+        dlogits[n] *= dloss / N
+        return dlogits, -dloss * np.log(probs) / N
+    forward = ns["softmax_cross_entropy_forward"]
+    for check in (checks.check_softmax_cross_entropy_backward,
+                  checks.check_softmax_cross_entropy_backward_soft):
+        message = failure(lambda s: check(s, forward, seed=seed),
+                          softmax_cross_entropy_backward)
+        assert "in dlogits, only the last row is right, every other one is wrong; on the " \
+            "wrong part every entry is exactly N/dloss times the expected one" in message, \
+            (seed, message)
+
+
 def test_softmax_cross_entropy_backward_that_modifies_the_cache_fails(ns):
     def softmax_cross_entropy_backward(dloss, cache):
         logits, labels, probs = cache

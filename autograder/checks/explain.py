@@ -232,6 +232,24 @@ def _named_factors(view: View) -> list[tuple[str, float]]:
     return list(kept)
 
 
+def _share_factors(views: Sequence[View]) -> None:
+    """The first view's factors also hold the factors of the others that are none of its
+    own (N/dloss where its dloss is 1), at their value there: a relation said from the
+    first view's factors can then hold on every view."""
+    first = views[0]
+    if len(views) < 2 or first.__dict__.get("_shared"):
+        return
+    have = _named_factors(first)
+    names = {n for n, _ in have}
+    for v in views[1:]:
+        for n, _ in _named_factors(v):
+            if n not in names and (value := _value_of(n, first)) is not None:
+                have.append((n, value))
+                names.add(n)
+    first.__dict__["_named_factors"] = have
+    first.__dict__["_shared"] = True
+
+
 def _make_named_factors(view: View) -> list[tuple[str, float]]:
     out = []
     for name, v in view.sizes.items():
@@ -316,6 +334,18 @@ def _value_of(said: str, view: View) -> float | None:
     try:
         return float(Fraction(said))
     except (ValueError, ZeroDivisionError):
+        pass
+    # a factor of another case said here, where a scalar in it is 1 and so is no factor of
+    # its own (N/dloss with dloss = 1 is N): its value from the sizes and scalars
+    if not re.fullmatch(r"[-\w*/() ]+", said):
+        return None
+    names = {k: float(v) for k, v in view.sizes.items() if k.isidentifier()}
+    names.update({k: float(v) for k, (v, _label) in view.scalars.items() if k.isidentifier()})
+    if not set(re.findall(r"[A-Za-z_]\w*", said)) <= set(names):
+        return None
+    try:
+        return float(eval(said, {"__builtins__": {}}, names))   # our own words, not input
+    except (ArithmeticError, SyntaxError, TypeError, ValueError):
         return None
 
 
@@ -2064,6 +2094,20 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
         if marks[0] is False and all(m is not False for m in marks[1:]):
             return (f"every {split} is right except the first one ({split} 0)",
                     f"first-{_slug(split)}-wrong")
+    elif n > 2 and known and len(known) == n:
+        # the same place on cases of other sizes: said from the end it is at
+        if marks[-1] and not any(marks[:-1]):
+            return (f"only the last {split} is right, every other one is wrong",
+                    f"only-last-{_slug(split)}-right")
+        if marks[0] and not any(marks[1:]):
+            return (f"only the first {split} is right, every other one is wrong",
+                    f"only-first-{_slug(split)}-right")
+        if not marks[-1] and all(marks[:-1]):
+            return (f"every {split} is right except the last one",
+                    f"last-{_slug(split)}-wrong")
+        if not marks[0] and all(marks[1:]):
+            return (f"every {split} is right except the first one",
+                    f"first-{_slug(split)}-wrong")
     if len(wrong) <= len(right):
         verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
         return (f"{_join(wrong)} {verb} wrong and the rest is right",
@@ -2347,6 +2391,7 @@ def find(name: str, views: Sequence[View], layout: Layout = Layout(), *,
              and not close(v.outputs[name], v.truth[name], tol=tol)]
     if len(wrong) < min_cases:
         return None
+    _share_factors(wrong)
     # one number right on some cases (not 0 there) and wrong on others: a relation that
     # holds on the wrong ones is a coincidence of a few numbers (a count 5/4 of the right one
     # on two layers), not what the code does

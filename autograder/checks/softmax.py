@@ -470,6 +470,10 @@ def _sce_mistakes(truths, pieces):
     ]
 
 
+# each row of the gradients is one example's: a loop over the rows may be right on some
+_SCE_LAYOUT = Layout(axes={"dlogits": {0: "row"}, "dlabels": {0: "row"}})
+
+
 def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
                                          softmax_cross_entropy_forward, seed=0):
     """One-hot and soft labels (rows summing to 1), upstream gradients 1 and not 1: dlogits
@@ -484,7 +488,7 @@ def check_softmax_cross_entropy_backward(softmax_cross_entropy_backward,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
              declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k](),
                                 "circuit": _sce_circuit(softmax_cross_entropy_forward,
-                                                        pieces[k])})
+                                                        pieces[k])}, layout=_SCE_LAYOUT)
 
 
 def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
@@ -501,7 +505,7 @@ def check_softmax_cross_entropy_backward_soft(softmax_cross_entropy_backward,
              _sce_mistakes(truths, pieces), _SCE_CAUSE,
              declare=lambda k: {**_sce_declared(pieces[k]), "responses": responses[k](),
                                 "circuit": _sce_circuit(softmax_cross_entropy_forward,
-                                                        pieces[k])})
+                                                        pieces[k])}, layout=_SCE_LAYOUT)
 
 
 # =============================================================== mlp_backward
