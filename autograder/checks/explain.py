@@ -2094,8 +2094,20 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
         if marks[0] is False and all(m is not False for m in marks[1:]):
             return (f"every {split} is right except the first one ({split} 0)",
                     f"first-{_slug(split)}-wrong")
-    elif n > 2 and known and len(known) == n:
-        # the same place on cases of other sizes: said from the end it is at
+    if len(wrong) <= len(right):
+        verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
+        return (f"{_join(wrong)} {verb} wrong and the rest is right",
+                _dashed("wrong", _slug(split), "+".join(_slug(w) for w in wrong))) if n else None
+    verb = "is" if len(right) == 1 and "entries" not in right[0] else "are"
+    return (f"only {_join(right)} {verb} right",
+            _dashed("right", _slug(split), "only", "+".join(_slug(r) for r in right)))
+
+
+def _from_the_end(split: str, marks: tuple) -> tuple[str, str] | None:
+    """The pattern of the parts along an axis said from the end it is at, on cases of other
+    sizes ('only the last row is right'), or None."""
+    n = len(marks)
+    if n > 2 and all(m is not None for m in marks):
         if marks[-1] and not any(marks[:-1]):
             return (f"only the last {split} is right, every other one is wrong",
                     f"only-last-{_slug(split)}-right")
@@ -2108,13 +2120,7 @@ def _describe_pattern(split: str, labels: list[str], marks: tuple) -> tuple[str,
         if not marks[0] and all(marks[1:]):
             return (f"every {split} is right except the first one",
                     f"first-{_slug(split)}-wrong")
-    if len(wrong) <= len(right):
-        verb = "is" if len(wrong) == 1 and "entries" not in wrong[0] else "are"
-        return (f"{_join(wrong)} {verb} wrong and the rest is right",
-                _dashed("wrong", _slug(split), "+".join(_slug(w) for w in wrong))) if n else None
-    verb = "is" if len(right) == 1 and "entries" not in right[0] else "are"
-    return (f"only {_join(right)} {verb} right",
-            _dashed("right", _slug(split), "only", "+".join(_slug(r) for r in right)))
+    return None
 
 
 def _dashed(*parts: str) -> str:
@@ -2161,6 +2167,11 @@ def _extent(name: str, wrong: list[View], layout: Layout) -> Finding | None:
             ok = said is not None and all(
                 _describe_pattern(split, [lab for lab, _ in o], _pattern(name, v, split, o))
                 == said for v, o in zip(wrong[1:], others))
+            if not ok and "step" not in split and split != "region":
+                said = _from_the_end(split, tuple(marks))
+                ok = said is not None and all(
+                    _from_the_end(split, _pattern(name, v, split, o)) == said
+                    for v, o in zip(wrong[1:], others))
         if said is None or not ok:
             continue
         text, cid = said
