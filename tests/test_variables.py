@@ -6,6 +6,7 @@ right, on two cases at least.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -507,3 +508,40 @@ def test_a_hinted_meaning_does_not_hide_the_nearest_value(monkeypatch):
         assert said and all(text.startswith("the slip is in your `act` (in "
                                             "`sigmoid_layer_backward`, line 5 of its cell")
                             for text in said), (seed, said)
+
+
+MASKED_CARRY = """
+def rnn_backward(dh, cache):
+    N, T, H = dh.shape
+    x0, _, Wx, Wh, _ = cache[0]
+    dx = np.zeros((N, T, x0.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+    dprev_h = np.zeros((N, H))
+    for t in reversed(range(T)):
+        prev_h = cache[t][1]
+        dx[:, t, :], dprev_h, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t, :] + dprev_h,
+                                                                    cache[t])
+        dprev_h = dprev_h * (prev_h > 0)
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+"""
+
+
+def test_a_mask_that_does_not_belong_is_said_with_the_value_it_is_taken_of(monkeypatch):
+    """A ReLU's habit on a tanh network's carry (seen on a blind catalogue): the carry is
+    the right one with the entries where the state before is <= 0 set to 0. Five seeds."""
+    ns = solution_namespace("rnn")
+    exec(compile(MASKED_CARRY, "<student cell>", "exec"), ns)
+    line = next(k for k, text in enumerate(MASKED_CARRY.splitlines(), 1)
+                if text.strip().startswith("dprev_h = dprev_h *"))
+    for seed in SEEDS:
+        said = _variable_findings(monkeypatch, lambda: rnn_checks.check_rnn_backward(
+            ns["rnn_backward"], ns["rnn_forward"], ns["rnn_step_forward"], seed=seed))
+        assert said, seed
+        for text in said:
+            assert f"your `dprev_h` (in `rnn_backward`, line {line} of its cell" in text, text
+            assert re.search(r"yours is that with every entry where `\w+` <= 0 set to 0: a "
+                             r"mask `\w+ > 0`( \(or `\w+ > 0`: the same entries\))? that does "
+                             "not belong there", text), text

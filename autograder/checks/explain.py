@@ -3688,6 +3688,11 @@ def located_words(found) -> str:
         made = _join([f"`{m}`" for m in rel[1]])
         how = (f"yours holds, part by part, the gradients on {made}, the values made from "
                "those parts: the local derivatives between are left out")
+    elif rel[0] == "masked":
+        keep, drop = (">", "<=") if rel[2] == "positive" else ("<", ">=")
+        same = "".join(f" (or `{n} {keep} 0`: the same entries)" for n in rel[3][:1])
+        how = (f"yours is that with every entry where `{rel[1]}` {drop} 0 set to 0: a mask "
+               f"`{rel[1]} {keep} 0`{same} that does not belong there")
     elif rel[0] == "moved":
         how = "yours holds the same entries, in other places"
     elif rel[0] == "clipped":

@@ -358,7 +358,9 @@ class Located:
     ("parts", ((slice text, the value made from it), ...)): wrong only in those of the
     parts the forward cuts it into, ("moved",): the right entries in other places, or
     ("clipped", lo, hi): the right one clipped to [lo, hi] (a bound None where no case
-    cuts there);
+    cuts there), ("masked", name, "positive" | "negative", other names): the right one where
+    the forward's `name` is positive (negative), 0 elsewhere (the other values whose signs
+    give the same mask);
     `worst`: its largest difference from the right one, relative to the right one's largest
     entry; `every_step`: a loop sets it at every step, and it is put right at each; `kept`:
     the outputs that are its last value (an input's gradient, not handed to the student's
@@ -433,6 +435,20 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
                 if np.all(q != 0) and _close(value, target / q) and \
                         not _close(target / q, target):
                     out.append(("over", name))
+                # the right one kept where a value is positive (or negative) and 0 elsewhere:
+                # a mask that does not belong there (a ReLU's habit on a carry)
+                # (by its own sign it is a clip: said as one below)
+                for sign, kept in (() if _close(q, target) else
+                                   (("positive", q > 0), ("negative", q < 0))):
+                    masked = np.where(kept, target, 0.0)
+                    if np.any(kept) and not _close(masked, target) and _close(value, masked):
+                        out.append(("masked", name, sign))
+    # of masks that give the same numbers (prev_h > 0 is next_c > 0 of the step before), the
+    # one by the value this variable is about
+    masks = [r for r in out if r[0] == "masked"]
+    own_masks = [r for r in masks if r[1] in re.findall(r"[A-Za-z_]\w*", str(meaning))]
+    if own_masks:
+        out = [r for r in out if r[0] != "masked" or r in own_masks]
     if np.shape(value) == np.shape(target) and np.size(value) > 1 and \
             not _close(value, target):
         # the right entries in other places (a repeat where a tile belongs)
@@ -681,9 +697,12 @@ def locate(watched: Sequence[tuple], deadline: float | None = None) -> Located |
         if len(lows) <= 1 and len(highs) <= 1 and (lows or highs):
             relations.add(("clipped", min(lows, default=None), min(highs, default=None)))
     if relations:
-        order = ("zero", "scale", "holds", "before", "times", "over", "plus", "minus",
-                 "parts", "moved", "clipped")
+        order = ("zero", "scale", "holds", "before", "times", "over", "masked", "plus",
+                 "minus", "parts", "moved", "clipped")
         # (a term that is a part of the upstream gradient is said as such first)
         found.relation = sorted(relations, key=lambda r: (
             order.index(r[0]), "upstream" not in str(r), str(r)))[0]
+        if found.relation[0] == "masked":      # and the values whose signs are the same
+            found.relation += (tuple(sorted(r[1] for r in relations if r[0] == "masked"
+                                            and r != found.relation)),)
     return found
