@@ -745,3 +745,29 @@ def test_mul_gradients_returned_in_the_other_order_are_not_blamed_on_the_gate(se
     text = " ".join(str(failure.value).split())
     assert "dx and dy are exchanged" in text
     assert "or the two gradients are returned in each other's place" in text
+
+
+@pytest.mark.parametrize("fixed", [1e-5, 1e-3])
+@pytest.mark.parametrize("seed", range(5))
+def test_a_step_fixed_in_the_division_is_said_as_such(seed, fixed):
+    """The difference divided by 2 * a fixed number instead of 2h (seen on a blind
+    catalogue): every entry is h/that number times the expected one, on both checks that
+    vary h (each has two steps now), five seeds."""
+    def numerical_gradient(f, x, h=1e-5):
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h
+            plus = f(x)
+            x[i] = old - h
+            minus = f(x)
+            x[i] = old
+            grad[i] = (plus - minus) / (2 * fixed)
+        return grad
+    said = np.format_float_positional(fixed, trim="-")
+    for check in (checks.check_numerical_gradient_step, checks.check_numerical_gradient_hidden):
+        with pytest.raises(CheckFailure) as failure:
+            check(numerical_gradient, seed=seed)
+        assert f"every entry of grad is exactly h/{said} times the expected one" in \
+            str(failure.value) and "divides by a fixed number where it should divide by h" \
+            in str(failure.value), (seed, str(failure.value))

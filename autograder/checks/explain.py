@@ -292,6 +292,36 @@ def _also_size(plain: str, view: View) -> str:
     return f" (here that is also {names[0]}: {notes})"
 
 
+def _fixed_note(said: str, view: View) -> str:
+    """': your code divides by a fixed number where it should divide by h (as if h were
+    0.00001 there)' for a factor of a scalar over a round number (multiplies, for that
+    number over the scalar)."""
+    m = re.fullmatch(r"(\w+)/([\d.]+)|([\d.]+)/(\w+)", said)
+    if m is None:
+        return ""
+    name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    if name not in view.scalars:
+        return ""
+    verb = "divides" if m.group(1) else "multiplies"
+    return (f": your code {verb} by a fixed number where it should {verb[:-1]} by {name} (as "
+            f"if {name} were {number} there)")
+
+
+def _round_number(x: float) -> str | None:
+    """x written out when it has one significant digit (0.00001, 2e-05 as 0.00002, 300),
+    else None."""
+    if not np.isfinite(x) or x <= 0:
+        return None
+    exp = int(np.floor(np.log10(x)))
+    lead = x / 10.0 ** exp
+    digit = round(lead)
+    if abs(lead - digit) > 1e-6 * lead:
+        return None
+    if digit == 10:                # 0.00099999999 is 0.001
+        digit, exp = 1, exp + 1
+    return np.format_float_positional(digit * 10.0 ** exp, trim="-")
+
+
 def _display(said: str) -> str:
     """'2 x 1/N' -> '2/N', '1/2 x N' -> 'N/2'; any other factor as it is."""
     number, sep, name = said.partition(" x ")
@@ -337,7 +367,7 @@ def _value_of(said: str, view: View) -> float | None:
         pass
     # a factor of another case said here, where a scalar in it is 1 and so is no factor of
     # its own (N/dloss with dloss = 1 is N): its value from the sizes and scalars
-    if not re.fullmatch(r"[-\w*/() ]+", said):
+    if not re.fullmatch(r"[-\w*/(). ]+", said):
         return None
     names = {k: float(v) for k, v in view.sizes.items() if k.isidentifier()}
     names.update({k: float(v) for k, (v, _label) in view.scalars.items() if k.isidentifier()})
@@ -609,8 +639,20 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             # a small number times one size (2/N: the mean and a factor 2)
             for n, v in _named_factors(first):
                 k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
-                if k not in (None, "1", "-1") and abs(Fraction(k).numerator) <= 4:
+                if k not in (None, "0", "1", "-1") and abs(Fraction(k).numerator) <= 4:
                     said.append(f"{k} x {n}")
+        if not sized and not named and c0 > 0:
+            # a scalar fixed at a round number where it belongs (h/0.00001: the step typed
+            # as 1e-5 in the division), said as the scalar over that number, or that number
+            # over it
+            for n, (v, _label) in first.scalars.items():
+                v = float(v)
+                if not n.isidentifier() or v <= 0:
+                    continue
+                for fixed, form in ((v / c0, "{n}/{k}"), (c0 * v, "{k}/{n}")):
+                    k = _round_number(fixed)
+                    if k is not None and abs(fixed - v) > 1e-6 * v:
+                        said.append(form.format(n=n, k=k))
         said += [s for s in named if _composite(s) and s not in said and "-1)" not in s]
         said += [s for s in named if s not in said]
         loose = layout.match_tol > MATCH_TOL
@@ -630,7 +672,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_equal_sizes(s, v)}{_size_words(s, v)}"
-                                       f"{_upstream_note(s, v)}")
+                                       f"{_upstream_note(s, v)}{_fixed_note(s, v)}")
                 cid = f"scale-{_display(s)}"
                 title = f"every entry {_display(s)} times the right one"
             if loose:          # a difference quotient's answer: a scale to its accuracy

@@ -804,9 +804,13 @@ def _step_case(numerical_gradient, rng, shape, a, h, runs=None):
 
 
 def check_numerical_gradient_step(numerical_gradient, seed=0):
-    """A large step h = 0.01 on a curved function: one-sided differences are far off here."""
+    """A large step h = 0.01 on a curved function: one-sided differences are far off here;
+    and h = 0.005 on another, a second input for what the explainer says of a wrong one."""
     rng = rng_for(seed, "numerical_gradient_step")
-    _step_case(numerical_gradient, rng, (2, 3), a=3.0, h=1e-2)
+    runs: list = []
+    _step_case(numerical_gradient, rng, (2, 3), a=3.0, h=1e-2, runs=runs)
+    _step_case(numerical_gradient, rng, (5,), a=2.0, h=5e-3, runs=runs)
+    _numgrad_verdict(runs)
 
 
 def check_numerical_gradient_hidden(numerical_gradient, seed=0):
@@ -820,6 +824,7 @@ def check_numerical_gradient_hidden(numerical_gradient, seed=0):
     _numgrad_case(numerical_gradient, f, x, exact, None,
                   "for a quadratic f at a (4, 1) array (default h)", runs=runs)
     _step_case(numerical_gradient, rng, (4,), a=3.0, h=2e-2, runs=runs)
+    _step_case(numerical_gradient, rng, (2, 2), a=2.0, h=4e-2, runs=runs)
     _numgrad_verdict(runs)
 
 
