@@ -427,3 +427,32 @@ def test_a_carry_taken_through_the_tanh_before_it_twice_is_said(ns):
         assert "`prev_h @ Wh` sends back to prev_h is also multiplied by the local derivative " \
             "of the gate that makes prev_h" in str(failure.value) and \
             "1 - prev_h**2 counts twice" in str(failure.value), (seed, str(failure.value))
+
+
+def test_an_operand_put_through_the_layer_s_nonlinearity_is_said(ns):
+    """A weight's gradient built from sigmoid(x) (or tanh(x)) where the input x belongs, as
+    if the input had come out of a layer like this one (seen on a blind catalogue): said on
+    the sigmoid layer and the RNN step, through their checks, five seeds."""
+    from backprop_lab.checks import rnn as rnn_checks
+    from backprop_lab.checks import sigmoid as sigmoid_checks
+
+    def sigmoid_layer_backward(dz, cache):
+        W, x, z = cache
+        da = dz * z * (1 - z)
+        return W.T @ da, np.outer(da, 1 / (1 + np.exp(-x)))
+
+    def rnn_step_backward(dnext_h, cache):
+        x, prev_h, Wx, Wh, next_h = cache
+        da = dnext_h * (1 - next_h ** 2)
+        return da @ Wx.T, da @ Wh.T, np.tanh(x).T @ da, prev_h.T @ da, da.sum(axis=0)
+    for seed in SEEDS:
+        with pytest.raises(sigmoid_checks.CheckFailure) as failure:
+            sigmoid_checks.check_sigmoid_layer_backward(
+                sigmoid_layer_backward, ns["sigmoid"]["sigmoid_layer_forward"], seed=seed)
+        assert "`W @ x` sends back to W is built from sigmoid(x) where x itself belongs" \
+            in str(failure.value), (seed, str(failure.value))
+        with pytest.raises(rnn_checks.CheckFailure) as failure:
+            rnn_checks.check_rnn_step_backward(rnn_step_backward, ns["rnn"]["rnn_step_forward"],
+                                               seed=seed)
+        assert "`x @ Wx` sends back to Wx is built from tanh(x) where x itself belongs" \
+            in str(failure.value), (seed, str(failure.value))

@@ -821,10 +821,11 @@ def test_backprop_and_plain_loops_keep_the_efficiency_point(ns, function, kind):
 @pytest.mark.parametrize("function", SLOW)
 def test_efficiency_size_is_far_beyond_numerical_differentiation(ns, function):
     """At the cost test's size, a numerical gradient (one trusted forward pass per entry at
-    the least) needs more than three times the budget the check gives: the check stops it
-    there, so the test below may lower the budget."""
+    the least) needs more than twice the budget the check gives (a call over its budget
+    loses the point; one at three times it is stopped), so the test below may lower the
+    budget. (A loaded machine stretches both; the margin is about 20 on an idle one.)"""
     [(name, numerical, budget)] = efficiency_figures(checks, ns, efficiency_cell(function))
-    assert name == function and numerical > 3 * budget
+    assert name == function and numerical > 2 * budget
 
 
 @pytest.mark.parametrize("complex_step", [False, True], ids=["differences", "complex_step"])

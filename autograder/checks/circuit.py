@@ -740,6 +740,7 @@ _UNARY_SLIPS = {
 }
 _PRIME = {"tanh": lambda v: 1 - v ** 2, "logistic": lambda v: v * (1 - v)}
 _PRIME_WORDS = {"tanh": "1 - {0}**2", "logistic": "{0} * (1 - {0})"}
+_NONLINEAR = {"tanh": ("tanh", np.tanh), "logistic": ("sigmoid", lambda v: _sig(v))}
 
 
 def _made_prime(inp) -> Any:
@@ -913,6 +914,14 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None,
             cand.append(one("again", f"{edge} goes back through {_say(operand)} twice (the "
                                      "product's backward applied again)"))
         if isinstance(operand, Node):
+            # the circuit's own nonlinearity applied to the operand too (as if it had come
+            # out of a layer like this one)
+            for op in sorted({n.op for n in circuit.nodes if n.op in _NONLINEAR}):
+                word, f = _NONLINEAR[op]
+                cand.append(one("operand", f"{edge} is built from {word}({operand.said()}) "
+                                           f"where {operand.said()} itself belongs (the "
+                                           f"{word} applied to it too)",
+                                lambda nd, c, k=1 - j, f=f: f(_val(nd.ins[k]))))
             for o in _values_like(circuit, M.shape):
                 if o is operand:
                     continue
