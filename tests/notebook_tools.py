@@ -86,7 +86,9 @@ def efficiency_figures(module, namespace: dict, cell: Cell) -> list[tuple[str, f
     """Run an efficiency test cell on the worked solutions and return, for each timed call,
     (function, seconds a numerical gradient needs at the least: one trusted forward pass per
     entry it perturbs, budget the check gives at this moment). `module`: the checks module
-    whose `expect_efficient` the cell calls (spied on, then called as it is)."""
+    whose `expect_efficient` the cell calls (spied on, then called as it is). Both are
+    measured now: on a loaded machine the budget's calibration loop may stretch more than
+    the forward pass (the check itself measures again before it fails a call)."""
     from unittest import mock
 
     from backprop_lab.checks import core
