@@ -1506,3 +1506,24 @@ def test_a_sum_that_skips_a_term_and_a_product_added_too_many_are_said(seed):
     found = find("dW", views(lambda dout, W, x, c, a: {"dW": np.minimum(a, 0).T @ dout}))
     assert found.cause_id == "wrong-operand"
     assert "the negative part of the input a in place of x" in found.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_whole_numbers_where_fractions_belong_are_said_with_their_unit(seed):
+    """An integer buffer (Huber's dr stored in an int array before the last factor
+    dloss / r.size, seen on a blind catalogue): the expected values with their fractions cut
+    off, in the unit they were counted in (in units of 1: the test above). Five seeds."""
+    from backprop_lab.checks import lstm
+    lstm_ns = solution_namespace("lstm")
+
+    def huber_backward(dloss, r, delta=1.0):
+        dr = np.zeros(r.shape, dtype=int)
+        inside = np.abs(r) <= delta
+        dr[inside] = r[inside]
+        dr[~inside] = delta * np.sign(r[~inside])
+        return dloss * dr / r.size
+
+    with pytest.raises(CheckFailure) as failure:
+        lstm.check_huber_backward(huber_backward, lstm_ns["huber_loss"], seed=seed)
+    assert "every entry of dr is the expected one (counted in units of dloss/r.size) with " \
+        "its fraction cut off (toward zero)" in str(failure.value), (seed, str(failure.value))

@@ -684,6 +684,30 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                     return said.replace("exactly ", "") + \
                         f" (to within {layout.match_tol:.0e} relatively)"
             add(holds, text, cid, title)
+    # whole numbers where fractions belong: an integer array (or int(), //) on the way, the
+    # fraction cut off before a last factor (dloss / r.size) is applied
+    if _nontrivial(e0) and _nontrivial(a0):
+        # (in units of 1 it is a function of the expected one, said below)
+        for s, c in [(n, v) for n, v in _named_factors(first)
+                     if not n.startswith("-") and "-1)" not in n]:
+            units = a0 / c if c else None
+            if units is None or not np.all(np.abs(units - np.round(units)) <= 1e-9 *
+                                           np.maximum(1.0, np.abs(units))):
+                continue      # yours is no whole number of these units on the first case
+            for cut, how in ((np.trunc, "toward zero"), (np.floor, "down")):
+                def holds(v, s=s, cut=cut):
+                    c = _value_of(s, v)
+                    if c is None or c == 0:
+                        return False
+                    e = _arr(v.truth[name])
+                    whole = cut(np.round(e / c, 9)) * c
+                    return not close(whole, e) and close(v.outputs[name], whole)
+                add(holds, lambda v, s=s, how=how:
+                    f"every entry of @@ is the expected one (counted in units of "
+                    f"{_display(s)}) with its fraction cut off ({how}){_size_words(s, v)}: "
+                    "whole numbers where fractions belong (an integer array, int() or // on "
+                    "the way)",
+                    "fraction-cut", "the fractions cut off (an integer on the way)")
     # transposed
     if a0.ndim == 2 and a0.shape[0] == a0.shape[1] > 1:
         add(lambda v: _arr(v.outputs[name]).ndim == 2 and close(v.outputs[name],
