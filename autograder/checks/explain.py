@@ -300,10 +300,10 @@ def _fixed_note(said: str, view: View) -> str:
     if m is None:
         return ""
     name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-    if name not in view.scalars:
+    if name not in view.scalars or number == "1":     # (1/dloss says it: dloss left out)
         return ""
-    verb = "divides" if m.group(1) else "multiplies"
-    return (f": your code {verb} by a fixed number where it should {verb[:-1]} by {name} (as "
+    verb, should = ("divides", "divide") if m.group(1) else ("multiplies", "multiply")
+    return (f": your code {verb} by a fixed number where it should {should} by {name} (as "
             f"if {name} were {number} there)")
 
 
