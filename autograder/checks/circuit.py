@@ -740,7 +740,7 @@ _UNARY_SLIPS = {
 }
 _PRIME = {"tanh": lambda v: 1 - v ** 2, "logistic": lambda v: v * (1 - v)}
 _PRIME_WORDS = {"tanh": "1 - {0}**2", "logistic": "{0} * (1 - {0})"}
-_NONLINEAR = {"tanh": ("tanh", np.tanh), "logistic": ("sigmoid", lambda v: _sig(v))}
+_NONLINEAR = {"tanh": np.tanh, "logistic": lambda v: _sig(v)}
 
 
 def _made_prime(inp) -> Any:
@@ -917,7 +917,10 @@ def _edge_slips(circuit: Circuit, node: Node, j: int, inp: Node, at=None,
             # the circuit's own nonlinearity applied to the operand too (as if it had come
             # out of a layer like this one)
             for op in sorted({n.op for n in circuit.nodes if n.op in _NONLINEAR}):
-                word, f = _NONLINEAR[op]
+                # (said as the forward's code calls it: np.tanh, or its own helper's name)
+                code = next(n.text for n in circuit.nodes if n.op == op)
+                called = re.search(r"(\w+)\(", code or "")
+                word, f = (called.group(1) if called else op), _NONLINEAR[op]
                 cand.append(one("operand", f"{edge} is built from {word}({operand.said()}) "
                                            f"where {operand.said()} itself belongs (the "
                                            f"{word} applied to it too)",
