@@ -545,3 +545,64 @@ def test_a_mask_that_does_not_belong_is_said_with_the_value_it_is_taken_of(monke
             assert re.search(r"yours is that with every entry where `\w+` <= 0 set to 0: a "
                              r"mask `\w+ > 0`( \(or `\w+ > 0`: the same entries\))? that does "
                              "not belong there", text), text
+
+
+CARRY_FROM_H0 = """
+def relu_rnn_backward(dhs, cache):
+    Whh, h0, hs = cache
+    T, H = hs.shape
+    dWhh = np.zeros_like(Whh)
+    carry = h0.copy()
+    for t in reversed(range(T)):
+        delta = (dhs[t] + carry) * (hs[t] > 0)
+        h_prev = hs[t - 1] if t > 0 else h0
+        dWhh += np.outer(delta, h_prev)
+        carry = Whh.T @ delta
+    return dWhh, carry
+"""
+
+CARRY_FROM_DH0 = """
+def lstm_backward(dh, cache):
+    N, T, H = dh.shape
+    x0, _, _, Wx, Wh = cache[0][:5]
+    dx = np.zeros((N, T, x0.shape[1]))
+    dWx, dWh, db = np.zeros(Wx.shape), np.zeros(Wh.shape), np.zeros(Wx.shape[1])
+    dprev_h = dh[:, 0].copy()
+    dprev_c = np.zeros((N, H))
+    for t in reversed(range(T)):
+        dx[:, t], dprev_h, dprev_c, dWx_t, dWh_t, db_t = lstm_step_backward(
+            dh[:, t] + dprev_h, dprev_c, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+"""
+
+
+@pytest.mark.parametrize("assignment, source, name, starts", [
+    ("rnn", CARRY_FROM_H0, "carry", "the value of the forward pass's `h0`"),
+    ("lstm", CARRY_FROM_DH0, "dprev_h", "the part of the upstream gradient dh that reaches")])
+def test_a_carry_that_starts_at_a_value_is_named_where_it_starts(monkeypatch, assignment,
+                                                                 source, name, starts):
+    """A loop's carry set before the loop to a value where zeros belong (seen on blind
+    catalogues: h0, the first step's dh): its later values and the first variable the loop
+    sets are wrong too, and putting that variable right at every step makes every output
+    right, but the slip is the carry's start: named there. Five seeds."""
+    ns = solution_namespace(assignment)
+    exec(compile(source, "<student cell>", "exec"), ns)
+    line = next(k for k, text in enumerate(source.splitlines(), 1)
+                if text.strip().startswith(f"{name} = ") and "copy" in text)
+    fn = "relu_rnn_backward" if assignment == "rnn" else "lstm_backward"
+    for seed in SEEDS:
+        if assignment == "rnn":
+            run = lambda: rnn_checks.check_relu_rnn_backward(  # noqa: E731
+                ns[fn], ns["relu_rnn_forward"], seed=seed)
+        else:
+            run = lambda: lstm_checks.check_lstm_backward(  # noqa: E731
+                ns[fn], ns["lstm_forward"], ns["lstm_step_forward"], seed=seed)
+        said = _variable_findings(monkeypatch, run)
+        assert said, seed
+        for text in said:
+            assert f"the slip is in your `{name}` (in `{fn}`, line {line} of its cell, where " \
+                   "it is set before the loop): it should be zeros at the start" in text, text
+            assert f"yours starts as {starts}" in text, text

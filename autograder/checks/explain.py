@@ -3719,6 +3719,9 @@ def _meaning_words(meaning: tuple) -> str:
     what, target, named = meaning
     if what == "sent":
         return target
+    if what == "start":
+        return ("zeros at the start (before the loop's first step nothing has come back "
+                "from the steps after it)")
     if what == "spread":
         return (f"the forward pass's `{target}` repeated as broadcasting repeats it in the "
                 "forward pass")
@@ -3734,6 +3737,12 @@ def located_words(found) -> str:
     how its value relates to that, and the wrong variables set before it, if any."""
     should = _meaning_words(found.meaning)
     rel = found.relation
+    if found.meaning[0] == "start":
+        return (f"the slip is in your `{found.name}` (in `{found.fn}`, line {found.line} of "
+                f"its cell, where it is set before the loop): it should be {should}, and "
+                + (f"yours starts as {_meaning_words(rel[1])}" if rel and rel[0] == "plus"
+                   else "yours does not") + f". With `{found.name}` starting at zeros, every "
+                "output of yours comes out right")
     if rel is None:
         how = (f"yours is off by up to {100 * found.worst:.3g}% of that one's largest "
                "entry")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -482,6 +482,9 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     # (an input's gradient is never tried: see _an_answer)
     tried = 0
     sts = statuses(notes, right)
+    start = _carry_start(sts, again, truth)
+    if start is not None:
+        return start + (right, (), ())
     for s in sts:                         # in the code's order: the first slip is the one
         tries = [] if s.right else _step_fixes(s, right) + [
             (meaning, {s.j: target}) for meaning, target in _candidates(s, right)]
@@ -499,6 +502,33 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
             if all_right or kept:
                 return (s, meaning, values, right, kept,
                         _before(s, sts, statuses(notes_after, right)))
+    return None
+
+
+# what a loop's carry holds before the loop's first step: nothing has come back yet
+START = ("start", "zeros", False)
+
+
+def _carry_start(sts: list[Status], again: Callable, truth: dict) -> tuple | None:
+    """(the Status of a loop's carry at its first set, START, {j: zeros}) when the carry is
+    set before the loop to something other than zeros (`carry = h0.copy()`) and, started at
+    zeros, every output comes out right; else None. A carry's later values are wrong too
+    (they come from its start), so the first variable the loop sets would be blamed
+    otherwise."""
+    for s in sts:
+        if len(s.sets) < 2:
+            continue
+        j0, first, line0 = s.sets[0]
+        if line0 in {line for _j, _v, line in s.sets[1:]} or \
+                np.asarray(first).dtype.kind != "f" or not np.any(first):
+            continue
+        zeros = {j0: np.zeros(np.shape(first))}
+        try:
+            _notes, fixed = again((s.call, s.name, zeros))
+        except Exception:          # a call that fails proves nothing
+            continue
+        if _all_right(fixed, truth):
+            return replace(s, line=line0, j=j0, value=first, right=False), START, zeros
     return None
 
 
