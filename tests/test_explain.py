@@ -971,7 +971,15 @@ def test_a_sweep_says_other_values_and_a_rule_that_follows_the_upstream_sign():
     found = sweep_finding("da", _sweep_of(lambda x, up: up * (up * x > 0)))
     assert found.cause_id == "local-rule-upstream-sign"
     assert "0 where a < 0, 1 where a > 0 for a positive upstream gradient, and 1 where a < 0, " \
-        "0 where a > 0 for a negative one" in found.text
+        "0 where a > 0 for a negative one: which entries pass depends on the sign" in found.text
+    # the same entries let through, with a slope that follows the upstream (prelu's da
+    # multiplied by dalpha where alpha belongs, seen on a blind catalogue): not "which
+    # entries pass"
+    found = sweep_finding("da", _sweep_of(lambda x, up: up * np.where(x > 0, 1.0, 3.0 * up),
+                                          lambda x: np.where(x > 0, x, 0.2 * x)))
+    assert found.cause_id == "local-rule-upstream-sign"
+    assert "the values it uses depend on the upstream gradient" in found.text and \
+        "which entries pass" not in found.text, found.text
 
 
 def test_a_sweep_says_a_smooth_local_derivative_used_in_place_of_a_piecewise_one():

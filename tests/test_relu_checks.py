@@ -625,3 +625,24 @@ def test_the_flow_test_says_a_row_left_out_as_such():
     message = fails(["test_leaky_relu_backward_flow"], "is 0 although dout",
                     leaky_relu_backward=blocked)
     assert "instead of blocking the gradient" in message, message
+
+
+def test_a_slope_taken_from_the_upstream_is_not_said_as_a_mask_from_its_sign():
+    """prelu's da multiplied by dalpha where alpha belongs (seen on a blind catalogue): the
+    local derivative along a has the right pieces with values that follow the upstream
+    gradient; which entries pass does not depend on its sign, and is never said to. Five
+    seeds."""
+    def prelu_backward(dout, cache):
+        a, _alpha = cache
+        negative = a <= 0
+        dalpha = np.sum(np.where(negative, a * dout, 0.0), axis=0)
+        return np.where(negative, dalpha * dout, dout), dalpha
+    forward = given_namespace("relu")["prelu_forward"]
+    said = 0
+    for seed in range(5):
+        with pytest.raises(CheckFailure) as failure:
+            checks.check_prelu_backward(prelu_backward, forward, seed=seed)
+        text = str(failure.value)
+        assert "which entries pass" not in text, text
+        said += "the values it uses depend on the upstream gradient" in text
+    assert said >= 3

@@ -3394,11 +3394,19 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
                        "local-rule-smooth", "a smooth local derivative in place of the right "
                                             "one", checked=False)
     if not close(mine[:, j], mine_neg[:, j], 1e-6):
+        # the same pieces, zero or not alike, with other values (a slope taken from the
+        # upstream gradient), or other entries let through (a mask from the upstream's sign)
+        same_cuts = len(yours) == len(yours_neg) and all(
+            abs(p[0] - q[0]) <= 1e-9 and abs(p[1] - q[1]) <= 1e-9 and
+            (abs(p[2]) <= 1e-12) == (abs(q[2]) <= 1e-12) for p, q in zip(yours, yours_neg))
+        what = ("the values it uses depend on the upstream gradient (they change with its "
+                "sign), where they depend" if same_cuts else
+                "which entries pass depends on the sign of the upstream gradient, where it "
+                "depends")
         return Finding(
             head + f"{_rule_words(yours, var, sweep.marks, j)} for a positive upstream "
             f"gradient, and {_rule_words(yours_neg, var, sweep.marks, j)} for a negative one: "
-            f"which entries pass depends on the sign of the upstream gradient, where it "
-            f"depends on {var} alone (the right one is {right_words} for either sign)",
+            f"{what} on {var} alone (the right one is {right_words} for either sign)",
             "local-rule-upstream-sign", "the local derivative depends on the upstream's sign",
             checked=False)
     text = head + f"{_rule_words(yours, var, sweep.marks, j)}; the right one is {right_words}"
