@@ -564,7 +564,8 @@ class Slip:
     number of entries it adds, a mean not divided), grad-of (the gradient arriving at
     another gate, how = its index, where this gate's belongs), mean-rows / first-row (a
     broadcast input's gradient averaged, or taken from one row, where it is summed).
-    The site "upstream" with j = k is the k-th upstream gradient (drop, twice, or replaced: _UPSTREAM_SUMMARIES)."""
+    The site "upstream" with j = k is the k-th upstream gradient (drop, twice, or replaced:
+    _UPSTREAM_SUMMARIES)."""
 
     words: str
     edits: tuple

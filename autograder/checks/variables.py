@@ -482,7 +482,7 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
     # (an input's gradient is never tried: see _an_answer)
     tried = 0
     sts = statuses(notes, right)
-    start = _carry_start(sts, again, truth)
+    start = _carry_start(sts, again, truth, deadline)
     if start is not None:
         return start + (right, (), ())
     for s in sts:                         # in the code's order: the first slip is the one
@@ -509,7 +509,8 @@ def _slip_in(notes, outputs, case: Case, truth: dict, again: Callable,
 START = ("start", "zeros", False)
 
 
-def _carry_start(sts: list[Status], again: Callable, truth: dict) -> tuple | None:
+def _carry_start(sts: list[Status], again: Callable, truth: dict,
+                 deadline: float | None = None) -> tuple | None:
     """(the Status of a loop's carry at its first set, START, {j: zeros}) when the carry is
     set before the loop to something other than zeros (`carry = h0.copy()`) and, started at
     zeros, every output comes out right; else None. A carry's later values are wrong too
@@ -523,6 +524,8 @@ def _carry_start(sts: list[Status], again: Callable, truth: dict) -> tuple | Non
                 np.asarray(first).dtype.kind != "f" or not np.any(first):
             continue
         zeros = {j0: np.zeros(np.shape(first))}
+        if deadline is not None and time.monotonic() > deadline:
+            return None
         try:
             _notes, fixed = again((s.call, s.name, zeros))
         except Exception:          # a call that fails proves nothing
