@@ -3728,8 +3728,8 @@ def _meaning_words(meaning: tuple) -> str:
     if what == "sent":
         return target
     if what == "start":
-        return ("zeros at the start (before the loop's first step nothing has come back "
-                "from the steps after it)")
+        return ("zeros at the start (before the loop adds anything to it, a sum or a carry "
+                "holds nothing yet)")
     if what == "spread":
         return (f"the forward pass's `{target}` repeated as broadcasting repeats it in the "
                 "forward pass")
@@ -3749,7 +3749,8 @@ def located_words(found) -> str:
         return (f"the slip is in your `{found.name}` (in `{found.fn}`, line {found.line} of "
                 f"its cell, where it is set before the loop): it should be {should}, and "
                 + (f"yours starts as {_meaning_words(rel[1])}" if rel and rel[0] == "plus"
-                   else "yours does not") + f". With `{found.name}` starting at zeros, every "
+                   else "yours does not start at zeros") + f". With `{found.name}` starting "
+                "at zeros, every "
                 "output of yours comes out right")
     if rel is None:
         how = (f"yours is off by up to {100 * found.worst:.3g}% of that one's largest "
