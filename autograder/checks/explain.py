@@ -685,8 +685,9 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                         f" (to within {layout.match_tol:.0e} relatively)"
             add(holds, text, cid, title)
     # whole numbers where fractions belong: an integer array (or int(), //) on the way, the
-    # fraction cut off before a last factor (dloss / r.size) is applied
-    if _nontrivial(e0) and _nontrivial(a0):
+    # fraction cut off before a last factor (dloss / r.size) is applied (on several entries:
+    # a count of one number is a whole number of 1/H by its nature)
+    if _nontrivial(e0) and _nontrivial(a0) and a0.size >= 4:
         # (in units of 1 it is a function of the expected one, said below)
         for s, c in [(n, v) for n, v in _named_factors(first)
                      if not n.startswith("-") and "-1)" not in n]:
@@ -3394,13 +3395,12 @@ def sweep_finding(name: str, sweep: Sweep) -> Finding | None:
                        "local-rule-smooth", "a smooth local derivative in place of the right "
                                             "one", checked=False)
     if not close(mine[:, j], mine_neg[:, j], 1e-6):
-        # the same pieces, zero or not alike, with other values (a slope taken from the
-        # upstream gradient), or other entries let through (a mask from the upstream's sign)
-        same_cuts = len(yours) == len(yours_neg) and all(
-            abs(p[0] - q[0]) <= 1e-9 and abs(p[1] - q[1]) <= 1e-9 and
-            (abs(p[2]) <= 1e-12) == (abs(q[2]) <= 1e-12) for p, q in zip(yours, yours_neg))
+        # the right rule's own values picked by the upstream's sign (a mask from dout), or
+        # values of its own that follow the upstream gradient (a slope taken from it)
+        picks = all(any(abs(p[2] - q[2]) <= 1e-6 * max(1.0, abs(q[2])) for q in truth)
+                    for p in yours + yours_neg)
         what = ("the values it uses depend on the upstream gradient (they change with its "
-                "sign), where they depend" if same_cuts else
+                "sign), where they depend" if not picks else
                 "which entries pass depends on the sign of the upstream gradient, where it "
                 "depends")
         return Finding(
