@@ -741,7 +741,6 @@ _UNARY_SLIPS = {
 }
 _PRIME = {"tanh": lambda v: 1 - v ** 2, "logistic": lambda v: v * (1 - v)}
 _PRIME_WORDS = {"tanh": "1 - {0}**2", "logistic": "{0} * (1 - {0})"}
-_NONLINEAR = {"tanh": np.tanh, "logistic": lambda v: _sig(v)}
 
 
 def _made_prime(inp) -> Any:
@@ -753,6 +752,10 @@ def _made_prime(inp) -> Any:
 
 def _sig(v):
     return 1.0 / (1.0 + np.exp(-v))
+
+
+# the circuit's nonlinearities, by gate kind (what a slip may put an operand through)
+_NONLINEAR = {"tanh": np.tanh, "logistic": _sig}
 
 
 def _unary(rule: Callable) -> Callable:

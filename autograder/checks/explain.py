@@ -292,21 +292,6 @@ def _also_size(plain: str, view: View) -> str:
     return f" (here that is also {names[0]}: {notes})"
 
 
-def _fixed_note(said: str, view: View) -> str:
-    """': your code divides by a fixed number where it should divide by h (as if h were
-    0.00001 there)' for a factor of a scalar over a round number (multiplies, for that
-    number over the scalar)."""
-    m = re.fullmatch(r"(\w+)/([\d.]+)|([\d.]+)/(\w+)", said)
-    if m is None:
-        return ""
-    name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-    if name not in view.scalars or number == "1":     # (1/dloss says it: dloss left out)
-        return ""
-    verb, should = ("divides", "divide") if m.group(1) else ("multiplies", "multiply")
-    return (f": your code {verb} by a fixed number where it should {should} by {name} (as "
-            f"if {name} were {number} there)")
-
-
 def _round_number(x: float) -> str | None:
     """x written out when it has one significant digit (0.00001, 2e-05 as 0.00002, 300),
     else None."""
@@ -641,6 +626,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 k = say_number(c0 / v) if not _composite(n) and not n.startswith("-") else None
                 if k not in (None, "0", "1", "-1") and abs(Fraction(k).numerator) <= 4:
                     said.append(f"{k} x {n}")
+        fixed_notes: dict = {}       # said -> where the fixed number acts
         if not sized and not named and c0 > 0:
             # a scalar fixed at a round number where it belongs (h/0.00001: the step typed
             # as 1e-5 in the division), said as the scalar over that number, or that number
@@ -649,10 +635,15 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
                 v = float(v)
                 if not n.isidentifier() or v <= 0:
                     continue
-                for fixed, form in ((v / c0, "{n}/{k}"), (c0 * v, "{k}/{n}")):
+                for fixed, form, does, should in ((v / c0, "{n}/{k}", "divides", "divide"),
+                                                  (c0 * v, "{k}/{n}", "multiplies",
+                                                   "multiply")):
                     k = _round_number(fixed)
                     if k is not None and abs(fixed - v) > 1e-6 * v:
                         said.append(form.format(n=n, k=k))
+                        fixed_notes[said[-1]] = (
+                            f": your code {does} by a fixed number where it should {should} "
+                            f"by {n} (as if {n} were {k} there)")
         said += [s for s in named if _composite(s) and s not in said and "-1)" not in s]
         said += [s for s in named if s not in said]
         loose = layout.match_tol > MATCH_TOL
@@ -672,7 +663,7 @@ def _claims(name: str, first: View, layout: Layout) -> list[_Claim]:
             else:
                 text = (lambda v, s=s: f"every entry of @@ is exactly {_display(s)} times the "
                                        f"expected one{_equal_sizes(s, v)}{_size_words(s, v)}"
-                                       f"{_upstream_note(s, v)}{_fixed_note(s, v)}")
+                                       f"{_upstream_note(s, v)}{fixed_notes.get(s, '')}")
                 cid = f"scale-{_display(s)}"
                 title = f"every entry {_display(s)} times the right one"
             if loose:          # a difference quotient's answer: a scale to its accuracy

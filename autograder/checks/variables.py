@@ -445,8 +445,8 @@ def _relations(value, target, right: Right, meaning) -> list[tuple]:
                         out.append(("masked", name, sign))
     # of masks that give the same numbers (prev_h > 0 is next_c > 0 of the step before), the
     # one by the value this variable is about
-    masks = [r for r in out if r[0] == "masked"]
-    own_masks = [r for r in masks if r[1] in re.findall(r"[A-Za-z_]\w*", str(meaning))]
+    named = re.findall(r"[A-Za-z_]\w*", str(meaning))
+    own_masks = [r for r in out if r[0] == "masked" and r[1] in named]
     if own_masks:
         out = [r for r in out if r[0] != "masked" or r in own_masks]
     if np.shape(value) == np.shape(target) and np.size(value) > 1 and \
