@@ -401,11 +401,12 @@ def test_an_upstream_gradient_used_as_one_number_is_said(ns, kind, said, summary
                 found), (what, seed, found)
 
 
-def test_a_carry_taken_through_the_tanh_before_it_twice_is_said(ns):
+def test_a_carry_taken_through_the_tanh_before_it_twice_is_said(ns, monkeypatch):
     """rnn_backward that multiplies the carried gradient by 1 - h[t-1]**2 before the step
     before applies it again (seen on a blind catalogue): said as the factor counted twice on
     the carry, not on the first step's h0. Through the check, five seeds."""
-    from backprop_lab.checks import rnn as checks
+    from backprop_lab.checks import explain, rnn as checks
+    monkeypatch.setattr(explain, "CIRCUIT_SECONDS", 120.0)   # what is said, not how soon
     rnn = ns["rnn"]
 
     def rnn_backward(dh, cache):
@@ -429,12 +430,14 @@ def test_a_carry_taken_through_the_tanh_before_it_twice_is_said(ns):
             "1 - prev_h**2 counts twice" in str(failure.value), (seed, str(failure.value))
 
 
-def test_an_operand_put_through_the_layer_s_nonlinearity_is_said(ns):
+def test_an_operand_put_through_the_layer_s_nonlinearity_is_said(ns, monkeypatch):
     """A weight's gradient built from sigmoid(x) (or tanh(x)) where the input x belongs, as
     if the input had come out of a layer like this one (seen on a blind catalogue): said on
     the sigmoid layer and the RNN step, through their checks, five seeds."""
+    from backprop_lab.checks import explain
     from backprop_lab.checks import rnn as rnn_checks
     from backprop_lab.checks import sigmoid as sigmoid_checks
+    monkeypatch.setattr(explain, "CIRCUIT_SECONDS", 120.0)   # what is said, not how soon
 
     def sigmoid_layer_backward(dz, cache):
         W, x, z = cache
